@@ -1,0 +1,452 @@
+"""Finding, loading and registering plugins.
+
+Built-in behaviour (the core validation rules, the render backends, the condition
+plugins in :mod:`rarepassport.plugins`) is registered through the same hooks an outside
+plugin uses. Outside plugins come from the ``rarepassport`` entry-point group.
+
+Environment variables:
+
+* ``RAREPASSPORT_DISABLE_PLUGINS=1``: load no outside (entry-point) plugins.
+* ``RAREPASSPORT_BLOCK_PLUGINS=name,other``: skip plugins with these names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import importlib
+import importlib.metadata
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import pluggy
+
+from rarepassport import hookspecs
+from rarepassport.errors import PluginError
+from rarepassport.model import View
+
+if TYPE_CHECKING:
+    import cattrs
+
+    from rarepassport._report import Issue
+    from rarepassport.model import Passport
+    from rarepassport.validate import RuleContext
+
+__all__ = [
+    "BUILTIN_PLUGINS",
+    "PluginFailure",
+    "PluginInfo",
+    "PluginManager",
+    "RuleRegistry",
+    "RuleSpec",
+    "SectionRegistry",
+    "SectionSpec",
+    "default_plugin_manager",
+    "make_plugin_manager",
+]
+
+DISABLE_ENV = "RAREPASSPORT_DISABLE_PLUGINS"
+BLOCK_ENV = "RAREPASSPORT_BLOCK_PLUGINS"
+
+#: Modules registered as plugins before any outside plugin, as ``(name, module)``.
+BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
+    ("core-rules", "rarepassport.validate"),
+)
+
+_SECTION_ID = re.compile(r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$")
+
+#: A validation rule: ``rule(passport, context)`` yields issues.
+Rule = Callable[["Passport", "RuleContext"], Iterable["Issue"]]
+
+
+@attrs.frozen
+class PluginFailure:
+    """A plugin that could not be loaded or whose hook failed.
+
+    Attributes:
+        plugin: The plugin's name (entry-point name or built-in name).
+        version: The version of the distribution that provides it, when known.
+        hook: The hook that failed, or ``None`` when the plugin failed to load.
+        message: What went wrong.
+    """
+
+    plugin: str
+    message: str
+    version: str | None = None
+    hook: str | None = None
+
+    def __str__(self) -> str:
+        who = self.plugin + (f" {self.version}" if self.version else "")
+        where = f" in hook {self.hook}" if self.hook else ""
+        return f"plugin {who}{where}: {self.message}"
+
+
+@attrs.frozen
+class PluginInfo:
+    """A plugin that is loaded.
+
+    Attributes:
+        name: Its name.
+        version: Version of the distribution providing it.
+        source: ``builtin``, ``entry-point`` or ``explicit`` (passed in by code).
+        hooks: The hooks it implements.
+    """
+
+    name: str
+    version: str | None
+    source: str
+    hooks: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class SectionSpec:
+    """A section a plugin added under ``extensions``.
+
+    Attributes:
+        id: The key under ``extensions``.
+        cls: The frozen attrs class of the section's data.
+        title: Heading shown in every rendering.
+        plugin: The plugin that registered it.
+        views: Views the section is shown in besides ``full``.
+        description: One sentence for the JSON Schema and docs.
+        schema: A JSON Schema for the section; ``None`` derives it from ``cls``.
+        applies_to: Codes of the conditions the section is for (e.g. ``ORPHA:95``).
+    """
+
+    id: str
+    cls: type
+    title: str
+    plugin: str
+    views: frozenset[View]
+    description: str | None = None
+    schema: Mapping[str, Any] | None = None
+    applies_to: tuple[str, ...] = ()
+
+
+class _Registry:
+    """Base of the registries handed to registration hooks."""
+
+    def __init__(self) -> None:
+        self._plugin = "(unknown)"
+
+    def _set_plugin(self, name: str) -> None:
+        self._plugin = name
+
+
+class SectionRegistry(_Registry):
+    """Registry of extension sections, passed to ``rarepassport_register_sections``."""
+
+    def __init__(self, reserved: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._specs: dict[str, SectionSpec] = {}
+        self._reserved = frozenset(reserved)
+
+    def add(
+        self,
+        id: str,
+        cls: type,
+        *,
+        title: str,
+        views: Iterable[View | str] = (View.EMERGENCY, View.EDUCATION, View.SOCIAL),
+        description: str | None = None,
+        schema: Mapping[str, Any] | None = None,
+        applies_to: Iterable[str] = (),
+    ) -> None:
+        """Register a section class under ``extensions.<id>``.
+
+        Args:
+            id: Lower-case id, letters, digits, ``-`` or ``_``, e.g. ``adrenal_insufficiency``.
+            cls: A frozen attrs class; declare fields with :func:`rarepassport.section_field`.
+            title: Heading of the section in renderings.
+            views: Views the section belongs to besides ``full``.
+            description: One sentence for the schema and docs.
+            schema: A JSON Schema to use instead of the one derived from ``cls``.
+            applies_to: Codes of the conditions the section is for, such as
+                ``"ORPHA:95"`` or ``"ICD-10:E27.1"``; used to tell users which
+                plugins apply to their passport.
+
+        Raises:
+            PluginError: When the id is malformed or taken, or ``cls`` is not an attrs class.
+        """
+        if not _SECTION_ID.match(id):
+            raise PluginError(
+                f"section id {id!r} from plugin {self._plugin} must be lower-case letters, "
+                "digits, '-' or '_', starting with a letter"
+            )
+        if id in self._reserved:
+            raise PluginError(
+                f"section id {id!r} from plugin {self._plugin} clashes with a core passport field"
+            )
+        if id in self._specs:
+            owner = self._specs[id].plugin
+            raise PluginError(
+                f"section id {id!r} from plugin {self._plugin} is already registered by plugin {owner}"
+            )
+        if not attrs.has(cls):
+            raise PluginError(
+                f"section {id!r} from plugin {self._plugin}: {cls!r} is not an attrs class"
+            )
+        self._specs[id] = SectionSpec(
+            id=id,
+            cls=cls,
+            title=title,
+            plugin=self._plugin,
+            views=frozenset((View.FULL, *(View(view) for view in views))),
+            description=description,
+            schema=dict(schema) if schema is not None else None,
+            applies_to=tuple(applies_to),
+        )
+
+    def __getitem__(self, id: str) -> SectionSpec:
+        return self._specs[id]
+
+    def __contains__(self, id: object) -> bool:
+        return id in self._specs
+
+    def __iter__(self) -> Any:
+        return iter(self._specs.values())
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def ids(self) -> list[str]:
+        """The registered section ids, in registration order."""
+        return list(self._specs)
+
+
+@attrs.frozen
+class RuleSpec:
+    """A validation rule and who registered it."""
+
+    code: str
+    rule: Rule
+    plugin: str
+    description: str | None = None
+
+
+class RuleRegistry(_Registry):
+    """Registry of validation rules, passed to ``rarepassport_register_rules``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rules: list[RuleSpec] = []
+
+    def add(self, rule: Rule, *, code: str, description: str | None = None) -> None:
+        """Register a rule.
+
+        Args:
+            rule: ``rule(passport, context)`` yielding :class:`rarepassport.Issue`.
+            code: An id for the rule, e.g. ``adrenal-emergency-dose``.
+            description: What the rule checks, for ``rarepassport plugins``.
+
+        Raises:
+            PluginError: When ``rule`` is not callable.
+        """
+        if not callable(rule):
+            raise PluginError(f"rule {code!r} from plugin {self._plugin} is not callable")
+        self._rules.append(RuleSpec(code=code, rule=rule, plugin=self._plugin, description=description))
+
+    def __iter__(self) -> Any:
+        return iter(self._rules)
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+
+def _version_of(module_name: str) -> str | None:
+    top = module_name.split(".")[0]
+    for dist in importlib.metadata.packages_distributions().get(top, []):
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover - racy uninstall
+            continue
+    return None
+
+
+def _env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+class PluginManager:
+    """The loaded plugins and what they registered.
+
+    Build one with :func:`make_plugin_manager`; every public function of rarepassport
+    takes it as ``plugins=`` and uses :func:`default_plugin_manager` when none is given.
+
+    Attributes:
+        sections: The extension sections registered by plugins.
+        rules: The validation rules registered by plugins (core rules included).
+        failures: Plugins that failed to load, and hooks that raised.
+    """
+
+    def __init__(
+        self,
+        *,
+        entry_points: bool = True,
+        blocked: Iterable[str] = (),
+        plugins: Iterable[object] = (),
+        builtins: bool = True,
+    ) -> None:
+        from rarepassport import __version__
+
+        self._pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self._pm.add_hookspecs(hookspecs)
+        self.failures: list[PluginFailure] = []
+        self._infos: dict[str, tuple[str | None, str]] = {}
+        self.blocked = frozenset((*blocked, *_env_list(BLOCK_ENV)))
+        if builtins:
+            for name, module_name in BUILTIN_PLUGINS:
+                if name not in self.blocked:
+                    self._register(importlib.import_module(module_name), name, __version__, "builtin")
+        for plugin in plugins:
+            name = getattr(plugin, "__name__", None) or type(plugin).__name__
+            if name not in self.blocked:
+                self._register(plugin, name, _version_of(getattr(plugin, "__module__", name) or name), "explicit")
+        if entry_points and os.environ.get(DISABLE_ENV, "").lower() not in ("1", "true", "yes"):
+            self._load_entry_points()
+        self.sections = SectionRegistry(reserved=_core_field_names())
+        self.rules = RuleRegistry()
+        self.call_registration("rarepassport_register_sections", "sections", self.sections)
+        self.call_registration("rarepassport_register_rules", "rules", self.rules)
+
+    # --- loading ---------------------------------------------------------------
+
+    def _load_entry_points(self) -> None:
+        for ep in importlib.metadata.entry_points(group=hookspecs.PROJECT_NAME):
+            if ep.name in self.blocked:
+                continue
+            version = ep.dist.version if ep.dist is not None else None
+            try:
+                plugin = ep.load()
+            except Exception as exc:  # noqa: BLE001 - any import failure is reported, not raised
+                self.failures.append(
+                    PluginFailure(plugin=ep.name, version=version, message=f"failed to load: {type(exc).__name__}: {exc}")
+                )
+                continue
+            self._register(plugin, ep.name, version, "entry-point")
+
+    def _register(self, plugin: object, name: str, version: str | None, source: str) -> None:
+        if self._pm.has_plugin(name) or self._pm.is_registered(plugin):
+            return
+        unknown = _unknown_hooks(plugin)
+        for hook_name, suggestion in unknown:
+            hint = f"; did you mean {suggestion!r}?" if suggestion else ""
+            self.failures.append(
+                PluginFailure(plugin=name, version=version, message=f"unknown hook {hook_name!r}{hint}")
+            )
+        try:
+            self._pm.register(plugin, name=name)
+        except pluggy.PluginValidationError as exc:
+            self.failures.append(PluginFailure(plugin=name, version=version, message=str(exc)))
+            return
+        self._infos[name] = (version, source)
+
+    def call_registration(self, hook_name: str, argname: str, registry: Any) -> None:
+        """Call a registration hook plugin by plugin, recording each failure.
+
+        Built-in plugins are called first, then outside plugins in the order they
+        were loaded, so a clash is blamed on the later plugin.
+        """
+        hook = getattr(self._pm.hook, hook_name)
+        for impl in hook.get_hookimpls():
+            registry._set_plugin(impl.plugin_name)
+            try:
+                impl.function(**{argname: registry})
+            except Exception as exc:  # noqa: BLE001 - a plugin's failure must not stop the others
+                version = self._infos.get(impl.plugin_name, (None, ""))[0]
+                self.failures.append(
+                    PluginFailure(
+                        plugin=impl.plugin_name,
+                        version=version,
+                        hook=hook_name,
+                        message=f"{type(exc).__name__}: {exc}" if not isinstance(exc, PluginError) else str(exc),
+                    )
+                )
+
+    # --- what is loaded --------------------------------------------------------
+
+    @property
+    def hook(self) -> Any:
+        """The pluggy hook relay, for calling non-registration hooks."""
+        return self._pm.hook
+
+    def plugins(self) -> list[PluginInfo]:
+        """Every loaded plugin with its version, source and hooks."""
+        infos = []
+        for name, plugin in self._pm.list_name_plugin():
+            if plugin is None:
+                continue
+            version, source = self._infos.get(name, (None, "explicit"))
+            hooks = tuple(sorted(caller.name for caller in self._pm.get_hookcallers(plugin) or ()))
+            infos.append(PluginInfo(name=name, version=version, source=source, hooks=hooks))
+        return infos
+
+    def get_plugin(self, name: str) -> object | None:
+        """The plugin object registered under ``name``, or ``None``."""
+        return self._pm.get_plugin(name)
+
+    @functools.cached_property
+    def converter(self) -> cattrs.Converter:
+        """The cattrs converter for passports with this manager's sections."""
+        from rarepassport.convert import make_converter
+
+        return make_converter(self.sections)
+
+
+def _core_field_names() -> set[str]:
+    from rarepassport.model import Passport
+
+    return {field.name for field in attrs.fields(Passport)}
+
+
+def _unknown_hooks(plugin: object) -> list[tuple[str, str | None]]:
+    known = [name for name in dir(hookspecs) if name.startswith("rarepassport_")]
+    unknown = []
+    for attr in dir(plugin):
+        if attr.startswith("rarepassport_") and attr not in known:
+            close = difflib.get_close_matches(attr, known, n=1)
+            unknown.append((attr, close[0] if close else None))
+    return unknown
+
+
+def make_plugin_manager(
+    *,
+    entry_points: bool = True,
+    blocked: Iterable[str] = (),
+    plugins: Iterable[object] = (),
+    builtins: bool = True,
+) -> PluginManager:
+    """Build a plugin manager.
+
+    Args:
+        entry_points: Load outside plugins from the ``rarepassport`` entry-point group
+            (unless ``RAREPASSPORT_DISABLE_PLUGINS`` is set).
+        blocked: Names of plugins not to load (added to ``RAREPASSPORT_BLOCK_PLUGINS``).
+        plugins: Plugin objects (modules, classes, instances) to register directly;
+            handy in a plugin's own tests.
+        builtins: Register rarepassport's built-in plugins (core rules, backends,
+            condition plugins). Leave on unless you know why.
+
+    Returns:
+        A new, independent plugin manager.
+
+    Example:
+        ```python
+        import my_plugin
+        pm = make_plugin_manager(entry_points=False, plugins=[my_plugin])
+        passport = rarepassport.load("ada.json", plugins=pm)
+        ```
+    """
+    return PluginManager(entry_points=entry_points, blocked=blocked, plugins=plugins, builtins=builtins)
+
+
+@functools.lru_cache(maxsize=1)
+def default_plugin_manager() -> PluginManager:
+    """The plugin manager used when a function is given no ``plugins=``.
+
+    Built on first use with every built-in and installed plugin, then reused.
+    """
+    return make_plugin_manager()

@@ -1,0 +1,1 @@
+"""Built-in condition plugins. Each module is registered as a plugin."""
