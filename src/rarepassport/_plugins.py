@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUILTIN_PLUGINS",
+    "BackendRegistry",
+    "BackendSpec",
+    "ExporterRegistry",
+    "ExporterSpec",
+    "LabelRegistry",
     "PluginFailure",
     "PluginInfo",
     "PluginManager",
@@ -256,6 +261,145 @@ class RuleRegistry(_Registry):
         return len(self._rules)
 
 
+@attrs.frozen(kw_only=True)
+class BackendSpec:
+    """A render backend and who registered it."""
+
+    name: str
+    render: Callable[..., Any]
+    media_type: str
+    suffix: str
+    plugin: str
+    description: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ExporterSpec:
+    """An exporter and who registered it."""
+
+    name: str
+    export: Callable[..., Any]
+    media_type: str
+    suffix: str
+    plugin: str
+    description: str | None = None
+
+
+class _NamedRegistry(_Registry):
+    """A registry of things with unique names."""
+
+    kind = "entry"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._specs: dict[str, Any] = {}
+
+    def _put(self, name: str, spec: Any) -> None:
+        if name in self._specs:
+            raise PluginError(
+                f"{self.kind} {name!r} from plugin {self._plugin} is already registered "
+                f"by plugin {self._specs[name].plugin}"
+            )
+        self._specs[name] = spec
+
+    def __getitem__(self, name: str) -> Any:
+        return self._specs[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._specs
+
+    def __iter__(self) -> Any:
+        return iter(self._specs.values())
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def names(self) -> list[str]:
+        """Registered names, in registration order."""
+        return list(self._specs)
+
+
+class BackendRegistry(_NamedRegistry):
+    """Registry of render backends, passed to ``rarepassport_register_backends``."""
+
+    kind = "backend"
+
+    def add(
+        self,
+        name: str,
+        render: Callable[..., Any],
+        *,
+        media_type: str,
+        suffix: str,
+        description: str | None = None,
+    ) -> None:
+        """Register a backend.
+
+        Args:
+            name: What users pass as ``format=``, e.g. ``"pdf"``.
+            render: ``render(document, **options)`` returning a ``Rendered``.
+            media_type: MIME type of the output, e.g. ``application/pdf``.
+            suffix: File suffix with the dot, e.g. ``.pdf``.
+            description: One line for ``rarepassport plugins``.
+
+        Raises:
+            PluginError: When the name is taken.
+        """
+        self._put(name, BackendSpec(name=name, render=render, media_type=media_type, suffix=suffix,
+                                    plugin=self._plugin, description=description))
+
+
+class ExporterRegistry(_NamedRegistry):
+    """Registry of exporters, passed to ``rarepassport_register_exporters``."""
+
+    kind = "exporter"
+
+    def add(
+        self,
+        name: str,
+        export: Callable[..., Any],
+        *,
+        media_type: str,
+        suffix: str,
+        description: str | None = None,
+    ) -> None:
+        """Register an exporter: ``export(passport, plugins=...)`` returns bytes.
+
+        Raises:
+            PluginError: When the name is taken.
+        """
+        self._put(name, ExporterSpec(name=name, export=export, media_type=media_type, suffix=suffix,
+                                     plugin=self._plugin, description=description))
+
+
+class LabelRegistry(_Registry):
+    """Label catalogue per language, passed to ``rarepassport_register_labels``.
+
+    Later registrations override earlier ones for the same id, so a plugin can
+    translate or reword core labels.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._labels: dict[str, dict[str, str]] = {}
+
+    def add(self, language: str, labels: Mapping[str, str]) -> None:
+        """Add labels for a language (a BCP 47 tag such as ``en`` or ``pt-BR``)."""
+        self._labels.setdefault(language, {}).update(labels)
+
+    def languages(self) -> list[str]:
+        """Languages with at least one label."""
+        return list(self._labels)
+
+    def get(self, label_id: str, language: str = "en") -> str | None:
+        """The label in ``language``, falling back to its base language then English."""
+        for candidate in (language, language.split("-")[0], "en"):
+            text = self._labels.get(candidate, {}).get(label_id)
+            if text is not None:
+                return text
+        return None
+
+
 def _version_of(module_name: str) -> str | None:
     top = module_name.split(".")[0]
     for dist in importlib.metadata.packages_distributions().get(top, []):
@@ -279,6 +423,9 @@ class PluginManager:
     Attributes:
         sections: The extension sections registered by plugins.
         rules: The validation rules registered by plugins (core rules included).
+        backends: The render backends (built-in ones included).
+        exporters: The exporters (FHIR IPS, ...).
+        labels: The label catalogue, per language.
         failures: Plugins that failed to load, and hooks that raised.
     """
 
@@ -309,8 +456,14 @@ class PluginManager:
             self._load_entry_points()
         self.sections = SectionRegistry(reserved=_core_field_names())
         self.rules = RuleRegistry()
+        self.backends = BackendRegistry()
+        self.exporters = ExporterRegistry()
+        self.labels = LabelRegistry()
         self.call_registration("rarepassport_register_sections", "sections", self.sections)
         self.call_registration("rarepassport_register_rules", "rules", self.rules)
+        self.call_registration("rarepassport_register_backends", "backends", self.backends)
+        self.call_registration("rarepassport_register_exporters", "exporters", self.exporters)
+        self.call_registration("rarepassport_register_labels", "labels", self.labels)
 
     # --- loading ---------------------------------------------------------------
 

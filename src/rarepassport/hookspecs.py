@@ -20,7 +20,20 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from rarepassport._plugins import RuleRegistry, SectionRegistry
+    from collections.abc import Iterable
+
+    from rarepassport._plugins import (
+        BackendRegistry,
+        ExporterRegistry,
+        LabelRegistry,
+        RuleRegistry,
+        SectionRegistry,
+        SectionSpec,
+    )
+    from rarepassport.document import Section
+    from rarepassport.guidance import Guidance
+    from rarepassport.layout import LayoutContext
+    from rarepassport.model import Passport
 
 __all__ = ["hookimpl", "hookspec", "PROJECT_NAME"]
 
@@ -87,4 +100,88 @@ def rarepassport_register_rules(rules: RuleRegistry) -> None:
             rules.add(needs_enzyme_therapy, code="fabry-no-therapy",
                       description="Fabry passports name the enzyme therapy.")
         ```
+    """
+
+
+@hookspec
+def rarepassport_register_backends(backends: BackendRegistry) -> None:
+    """Add render backends: things that turn a laid-out Document into bytes.
+
+    Args:
+        backends: Call ``backends.add(name, render, media_type=..., suffix=...)``.
+            ``render(document, **options)`` returns a
+            :class:`rarepassport.render.Rendered` (bytes plus warnings).
+
+    Example:
+        ```python
+        @hookimpl
+        def rarepassport_register_backends(backends):
+            backends.add("rtf", render_rtf, media_type="application/rtf", suffix=".rtf",
+                         description="Rich Text Format for word processors")
+        ```
+    """
+
+
+@hookspec
+def rarepassport_register_exporters(exporters: ExporterRegistry) -> None:
+    """Add exporters: mappings from a passport to another format (FHIR, ...).
+
+    Args:
+        exporters: Call ``exporters.add(name, export, media_type=..., suffix=...)``;
+            ``export(passport, plugins=...)`` returns bytes.
+    """
+
+
+@hookspec
+def rarepassport_register_labels(labels: LabelRegistry) -> None:
+    """Add or translate labels: the words layout puts on the page.
+
+    Args:
+        labels: Call ``labels.add(language, {label_id: text, ...})``. Label ids are
+            ``Class.field`` for fields (``Medication.time_critical``) and
+            ``section.<id>`` for section titles.
+
+    Example:
+        ```python
+        @hookimpl
+        def rarepassport_register_labels(labels):
+            labels.add("fr", {"section.emergency": "En cas d'urgence"})
+        ```
+    """
+
+
+@hookspec
+def rarepassport_emergency_guidance(passport: Passport) -> Iterable[Guidance] | None:
+    """Give general emergency guidance that applies to this passport.
+
+    Return nothing when the passport is not for your condition. Guidance is shown
+    after the owner's own protocols, with its source and date; it never replaces them.
+
+    Example:
+        ```python
+        @hookimpl
+        def rarepassport_emergency_guidance(passport):
+            if "fabry" in passport.extensions:
+                return [Guidance(title="Fabry disease: pain crisis", text="...",
+                                 source="...", source_date=datetime.date(2025, 1, 1))]
+            return None
+        ```
+    """
+
+
+@hookspec(firstresult=True)
+def rarepassport_layout_section(
+    section: SectionSpec, data: object, passport: Passport, context: LayoutContext
+) -> Section | None:
+    """Lay out a plugin's ``extensions`` section yourself.
+
+    Return ``None`` (the default) to let rarepassport lay it out from the section
+    class's field metadata, which suits most sections. The first non-``None`` answer
+    is used. Only the fields in ``context.view`` may appear in what you return.
+
+    Args:
+        section: The section's registration.
+        data: The section's data (an instance of ``section.cls``).
+        passport: The whole passport.
+        context: View, language, labels and date formatting.
     """

@@ -1,0 +1,7 @@
+"""Run the command line: ``python -m rarepassport``."""
+
+import sys
+
+from rarepassport.cli import main
+
+sys.exit(main())

@@ -1,0 +1,160 @@
+"""The layout-neutral document that layout produces and every backend draws.
+
+Layout decides *what* is shown, in which order and with which words; a backend only
+decides how a block looks. A backend that can draw these six block types can draw any
+passport, including sections that plugins add.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from rarepassport.model import View
+
+__all__ = [
+    "Alert",
+    "AlertLevel",
+    "Block",
+    "Document",
+    "Field",
+    "Heading",
+    "ListBlock",
+    "Paragraph",
+    "Section",
+    "Table",
+]
+
+
+class AlertLevel(str, enum.Enum):
+    """How prominent an alert is."""
+
+    CRITICAL = "critical"
+    """Read first: emergency summary, life-threatening allergies."""
+    WARNING = "warning"
+    """Take care: things to avoid, overdue review."""
+    INFO = "info"
+    """Worth knowing."""
+
+
+@attrs.frozen(kw_only=True)
+class Heading:
+    """A heading inside a section (the section's own title is not a block)."""
+
+    text: str
+    level: int = 3
+
+
+@attrs.frozen(kw_only=True)
+class Paragraph:
+    """Running text."""
+
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class Field:
+    """A labelled value, e.g. *Date of birth: 2 March 2015*.
+
+    Attributes:
+        label: The translated label.
+        value: The value, already written for people (dates spelled out, enums worded).
+        label_id: The label's id in the catalogue, e.g. ``Person.date_of_birth``.
+        emphasis: Draw it more strongly (time-critical medicines, severe allergies).
+    """
+
+    label: str
+    value: str
+    label_id: str = ""
+    emphasis: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class ListBlock:
+    """A list of short items, e.g. red flags or protocol steps."""
+
+    items: tuple[str, ...] = attrs.field(converter=tuple)
+    ordered: bool = False
+    label: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Table:
+    """A table with a header row, e.g. medications.
+
+    Backends repeat the header when a table splits across pages.
+    """
+
+    columns: tuple[str, ...] = attrs.field(converter=tuple)
+    rows: tuple[tuple[str, ...], ...] = attrs.field(converter=lambda rows: tuple(tuple(r) for r in rows))
+    caption: str | None = None
+    emphasis_rows: frozenset[int] = attrs.field(factory=frozenset, converter=frozenset)
+    """Indexes of rows to draw more strongly (e.g. time-critical medicines)."""
+
+
+@attrs.frozen(kw_only=True)
+class Alert:
+    """A box that must stand out."""
+
+    text: str
+    level: AlertLevel = AlertLevel.WARNING
+    title: str | None = None
+
+
+#: Every kind of block a backend must be able to draw.
+Block = Heading | Paragraph | Field | ListBlock | Table | Alert
+
+
+@attrs.frozen(kw_only=True)
+class Section:
+    """A titled part of the document.
+
+    Attributes:
+        id: Stable id: the core section name (``emergency``, ``medications``...) or
+            ``extensions.<id>`` for a plugin section.
+        title: The translated title.
+        blocks: The section's content.
+        emergency: Part of what to read first (drawn more prominently).
+        plugin: The plugin that contributed the section, if any.
+    """
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...] = attrs.field(converter=tuple)
+    emergency: bool = False
+    plugin: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Document:
+    """A laid-out passport: what every backend draws.
+
+    Attributes:
+        title: Document title, e.g. *Rare disease passport: Ada Example*.
+        language: BCP 47 tag of the text.
+        view: The view it was laid out for.
+        person_name: The person's name, for running headers.
+        date_of_birth: The date of birth, written for people.
+        updated_on: "Updated 2 March 2026", or ``None``.
+        reviewed_on: "Reviewed by ... on ...", or ``None``.
+        photo: The photo as a path or ``data:`` URI, when the view shows it.
+        sections: The sections, in reading order (emergency first).
+        warnings: Things a reader must know about the document itself, e.g. a
+            review date that has passed.
+    """
+
+    title: str
+    language: str
+    view: View
+    person_name: str
+    date_of_birth: str
+    sections: tuple[Section, ...] = attrs.field(converter=tuple)
+    updated_on: str | None = None
+    reviewed_on: str | None = None
+    photo: str | None = None
+    warnings: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+    def section(self, id: str) -> Section | None:
+        """The section with this id, or ``None``."""
+        return next((s for s in self.sections if s.id == id), None)

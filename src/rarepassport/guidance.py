@@ -1,0 +1,39 @@
+"""Emergency guidance that condition plugins contribute to a passport."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import attrs
+
+__all__ = ["Guidance"]
+
+
+@attrs.frozen(kw_only=True)
+class Guidance:
+    """General emergency guidance for a condition, from a named public source.
+
+    Guidance is always shown *after* the passport owner's own protocols and never
+    replaces them: it is what applies to everyone with the condition, while the
+    owner's protocol is what their own team wrote for them.
+
+    Attributes:
+        title: Short heading, e.g. "Adrenal crisis: emergency treatment".
+        text: The guidance, paraphrased from the source; never invented doses.
+        source: The publication it paraphrases, e.g. "Society for Endocrinology
+            Adrenal Crisis guidance".
+        source_date: When the source was published or last checked.
+        applies_to: Codes of the conditions it applies to (``ORPHA:95``...).
+        steps: The guidance as ordered steps, when it is a procedure.
+        url: Where to read the source.
+        plugin: The plugin that contributed it (filled in by rarepassport).
+    """
+
+    title: str
+    text: str
+    source: str
+    source_date: _dt.date
+    applies_to: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    steps: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    url: str | None = None
+    plugin: str | None = None
