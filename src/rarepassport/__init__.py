@@ -17,11 +17,14 @@ from rarepassport._report import Issue, IssueSeverity, Report
 from rarepassport._version import __version__
 from rarepassport.convert import dump, dumps, from_dict, load, loads, to_dict
 from rarepassport.errors import LoadError, PassportError, PluginError, Problem
+from rarepassport.guidance import Guidance
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import *  # noqa: F403 - the model's names are the public API
 from rarepassport.model import __all__ as _model_all
+from rarepassport.validate import RuleContext, validate
 
 __all__ = [
+    "Guidance",
     "Issue",
     "IssueSeverity",
     "LoadError",
@@ -33,6 +36,7 @@ __all__ = [
     "PluginManager",
     "Problem",
     "Report",
+    "RuleContext",
     "RuleRegistry",
     "SectionRegistry",
     "SectionSpec",
@@ -46,5 +50,6 @@ __all__ = [
     "loads",
     "make_plugin_manager",
     "to_dict",
+    "validate",
     *_model_all,
 ]

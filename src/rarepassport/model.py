@@ -140,6 +140,21 @@ def _tuple(description: str, *, views: tuple[View, ...] = _ALL, **kwargs: Any) -
     return _field(description, views=views, default=(), converter=tuple, **kwargs)
 
 
+def _optional(convert: Any) -> Any:
+    def converter(value: Any) -> Any:
+        return None if value is None else convert(value)
+
+    return converter
+
+
+def _to_partial_date(value: Any) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, _dt.date):
+        return PartialDate.from_date(value)
+    return PartialDate.parse(value)
+
+
 def field_views(cls: type, name: str) -> frozenset[View]:
     """The views a field of a model class belongs to (``full`` is always one).
 
@@ -260,7 +275,7 @@ class Link:
 
     url: str = _field("Web address (http or https).")
     title: str | None = _field("What the link is.", default=None)
-    kind: LinkKind | None = _field("record, guideline, patient-group, information or other.", default=None)
+    kind: LinkKind | None = _field("record, guideline, patient-group, information or other.", default=None, converter=_optional(LinkKind))
 
 
 @attrs.frozen(kw_only=True)
@@ -289,7 +304,7 @@ class Person:
     name: str = _field("Full name.")
     preferred_name: str | None = _field("The name they like to be called.", default=None)
     date_of_birth: _dt.date = _field("Date of birth.")
-    sex: Sex | None = _field("female, male, intersex, other or unknown.", default=None, views=(E,))
+    sex: Sex | None = _field("female, male, intersex, other or unknown.", default=None, views=(E,), converter=_optional(Sex))
     pronouns: str | None = _field("Pronouns, e.g. she/her.", default=None)
     identifiers: tuple[Identifier, ...] = _tuple("Health-system identifiers such as the NHS number.", views=(E,))
     address: str | None = _field("Home address.", default=None, views=_NONE)
@@ -320,7 +335,7 @@ class GeneticFinding:
 
     gene: str = _field("Gene symbol, e.g. SCN1A.")
     variant: str | None = _field("Variant, e.g. HGVS c.1234C>T.", default=None)
-    zygosity: Zygosity | None = _field("heterozygous, homozygous, hemizygous, compound-heterozygous, mosaic or unknown.", default=None)
+    zygosity: Zygosity | None = _field("heterozygous, homozygous, hemizygous, compound-heterozygous, mosaic or unknown.", default=None, converter=_optional(Zygosity))
     inheritance: str | None = _field("Inheritance, e.g. autosomal dominant, de novo.", default=None)
     notes: str | None = _field("Notes.", default=None)
 
@@ -331,11 +346,13 @@ class Diagnosis:
 
     name: str = _field("Name of the condition, or a short description if it has none.")
     status: DiagnosisStatus = _field(
-        "confirmed, suspected, provisional or undiagnosed.", default=DiagnosisStatus.CONFIRMED
+        "confirmed, suspected, provisional or undiagnosed.",
+        default=DiagnosisStatus.CONFIRMED,
+        converter=DiagnosisStatus,
     )
     primary: bool = _field("Whether this is the main condition.", default=False)
     codes: tuple[Coding, ...] = _tuple("Codes for the condition (ORPHA, OMIM, ICD, SNOMED CT).", views=(E,))
-    diagnosed_on: PartialDate | None = _field("When it was diagnosed (a year is enough).", default=None, views=_NONE)
+    diagnosed_on: PartialDate | None = _field("When it was diagnosed (a year is enough).", default=None, views=_NONE, converter=_optional(_to_partial_date))
     diagnosed_by: str | None = _field("Who made the diagnosis.", default=None, views=_NONE)
     summary: str | None = _field(
         "Plain-language description for a professional who has never met the condition.",
@@ -375,7 +392,7 @@ class PreviousEmergency:
     """A past emergency and how it was treated."""
 
     reason: str = _field("What happened.")
-    date: PartialDate | None = _field("When.", default=None)
+    date: PartialDate | None = _field("When.", default=None, converter=_optional(_to_partial_date))
     treatment: str | None = _field("How it was treated.", default=None)
     outcome: str | None = _field("The outcome.", default=None)
 
@@ -427,7 +444,7 @@ class Medication:
     reason: str | None = _field("What it is for.", default=None)
     as_needed: bool = _field("Taken only when needed.", default=False)
     time_critical: bool = _field("Must not be missed or delayed.", default=False)
-    started_on: PartialDate | None = _field("When it was started.", default=None, views=_NONE)
+    started_on: PartialDate | None = _field("When it was started.", default=None, views=_NONE, converter=_optional(_to_partial_date))
     notes: str | None = _field("Notes.", default=None)
     codes: tuple[Coding, ...] = _tuple("Codes (dm+d, RxNorm, ATC, SNOMED CT).", views=(E,))
 
@@ -438,8 +455,8 @@ class Allergy:
 
     substance: str = _field("What the person reacts to.")
     reaction: str | None = _field("The reaction.", default=None)
-    severity: Severity | None = _field("mild, moderate, severe or life-threatening.", default=None)
-    kind: AllergyKind | None = _field("allergy or intolerance.", default=None)
+    severity: Severity | None = _field("mild, moderate, severe or life-threatening.", default=None, converter=_optional(Severity))
+    kind: AllergyKind | None = _field("allergy or intolerance.", default=None, converter=_optional(AllergyKind))
     codes: tuple[Coding, ...] = _tuple("Codes for the substance.", views=(E,))
 
 
@@ -450,7 +467,7 @@ class Device:
     name: str = _field("The device.")
     purpose: str | None = _field("What it is for.", default=None)
     details: str | None = _field("Model, settings, MRI safety.", default=None, views=(E,))
-    since: PartialDate | None = _field("Since when.", default=None, views=_NONE)
+    since: PartialDate | None = _field("Since when.", default=None, views=_NONE, converter=_optional(_to_partial_date))
     notes: str | None = _field("Notes.", default=None)
 
 
@@ -463,7 +480,7 @@ class Contact:
 
     name: str = _field("Name.")
     relationship: str | None = _field("Relationship, e.g. mother.", default=None)
-    role: ContactRole | None = _field("emergency, parent, carer, next-of-kin or other.", default=None)
+    role: ContactRole | None = _field("emergency, parent, carer, next-of-kin or other.", default=None, converter=_optional(ContactRole))
     phone: str | None = _field("Phone number.", default=None)
     email: str | None = _field("Email address.", default=None)
     address: str | None = _field("Address.", default=None, views=_NONE)
@@ -494,7 +511,7 @@ class Procedure:
     """A procedure or operation."""
 
     name: str = _field("The procedure.")
-    date: PartialDate | None = _field("When.", default=None)
+    date: PartialDate | None = _field("When.", default=None, converter=_optional(_to_partial_date))
     notes: str | None = _field("Notes.", default=None)
 
 
@@ -503,7 +520,7 @@ class Admission:
     """A hospital admission."""
 
     reason: str = _field("Why.")
-    date: PartialDate | None = _field("When.", default=None)
+    date: PartialDate | None = _field("When.", default=None, converter=_optional(_to_partial_date))
     hospital: str | None = _field("Where.", default=None)
     notes: str | None = _field("Notes.", default=None)
 
@@ -513,7 +530,7 @@ class Immunisation:
     """An immunisation."""
 
     name: str = _field("The vaccine.")
-    date: PartialDate | None = _field("When.", default=None)
+    date: PartialDate | None = _field("When.", default=None, converter=_optional(_to_partial_date))
 
 
 @attrs.frozen(kw_only=True)
@@ -620,11 +637,13 @@ class Passport:
     medications_status: MedicationsStatus = _field(
         "listed, none or unknown; defaults to listed when medicines are given, else unknown.",
         default=attrs.Factory(_default_medications_status, takes_self=True),
+        converter=MedicationsStatus,
     )
     allergies: tuple[Allergy, ...] = _tuple("Allergies and intolerances.")
     allergies_status: AllergiesStatus = _field(
         "listed, none-known or unknown; defaults to listed when allergies are given, else unknown.",
         default=attrs.Factory(_default_allergies_status, takes_self=True),
+        converter=AllergiesStatus,
     )
     devices: tuple[Device, ...] = _tuple("Implants, tubes, pumps, shunts, ventilators, aids.")
     contacts: tuple[Contact, ...] = _tuple("Family, carers and others to call.")

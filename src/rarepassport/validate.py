@@ -1,10 +1,335 @@
-"""Validation (placeholder while the core is laid out)."""
+"""Validation: the checks a JSON Schema cannot express, plus plugin rules.
+
+:func:`validate` never raises on bad data: a document that cannot even be read gives a
+report of its structural problems. Each rule is registered through the same hook an
+outside plugin uses (``rarepassport_register_rules``); the core rules live here.
+
+Messages name fields and paths, never the values in them: reports get pasted into
+tickets and logs, and passports hold health data.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
+import os
+import re
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from rarepassport._dates import PartialDate
+from rarepassport._report import Issue, IssueSeverity, Report
+from rarepassport.codes import check_code, nhs_number_ok
+from rarepassport.errors import LoadError
 from rarepassport.hookspecs import hookimpl
+from rarepassport.model import (
+    AllergiesStatus,
+    Coding,
+    ContactRole,
+    DiagnosisStatus,
+    Feature,
+    Link,
+    MedicationsStatus,
+    Passport,
+)
+
+if TYPE_CHECKING:
+    from rarepassport._plugins import PluginManager, RuleRegistry
+
+__all__ = ["Issue", "IssueSeverity", "Report", "RuleContext", "validate", "walk"]
+
+ERROR, WARNING, INFO = IssueSeverity.ERROR, IssueSeverity.WARNING, IssueSeverity.INFO
+
+#: Identifier systems that hold NHS numbers (England, Wales, Isle of Man).
+NHS_NUMBER_SYSTEMS = frozenset({"nhs-number", "https://fhir.nhs.uk/Id/nhs-number"})
+#: How old a child's weight may be before validation warns (emergency doses depend on it).
+CHILD_WEIGHT_MAX_AGE = _dt.timedelta(days=183)
+ADULT_AGE = 18
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+@attrs.frozen(kw_only=True)
+class RuleContext:
+    """What a rule may need besides the passport.
+
+    Attributes:
+        today: The date to judge "future" and "overdue" against.
+        plugins: The plugin manager in use.
+    """
+
+    today: _dt.date
+    plugins: PluginManager
+
+    def age_on(self, passport: Passport, day: _dt.date | None = None) -> int:
+        """The person's age in whole years on ``day`` (default: today)."""
+        born = passport.person.date_of_birth
+        day = day or self.today
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def walk(value: object, path: str = "$") -> Iterator[tuple[str, str, object, object]]:
+    """Every value in a passport with its JSON path.
+
+    Yields ``(path, field_name, value, owner)`` for each attribute of each attrs
+    object, recursing into nested objects, lists and ``extensions``; list items are
+    yielded with their index path and the list's field name.
+    """
+    if not attrs.has(type(value)):
+        return
+    for field in attrs.fields(type(value)):
+        item = getattr(value, field.name)
+        item_path = f"{path}.{field.name}"
+        if isinstance(item, tuple):
+            for index, element in enumerate(item):
+                element_path = f"{item_path}[{index}]"
+                yield element_path, field.name, element, value
+                yield from walk(element, element_path)
+        elif isinstance(item, Mapping):
+            for key, element in item.items():
+                element_path = f"{item_path}.{key}"
+                yield element_path, key, element, value
+                yield from walk(element, element_path)
+        else:
+            yield item_path, field.name, item, value
+            yield from walk(item, item_path)
+
+
+# --- core rules ----------------------------------------------------------------------
+
+
+def check_codes(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """Codes match their system's format; HPO ids on features are well formed."""
+    for path, _name, value, _owner in walk(passport):
+        if isinstance(value, Coding):
+            message = check_code(value.system, value.code)
+            if message is not None:
+                bad = "system" if message.startswith("unknown code system") else "code"
+                yield Issue(path=f"{path}.{bad}", code="code-format", severity=ERROR,
+                            message=f"{value.system if bad == 'code' else 'system'}: {message}")
+        elif isinstance(value, Feature) and value.hpo is not None:
+            message = check_code("HPO", value.hpo)
+            if message is not None:
+                yield Issue(path=f"{path}.hpo", code="code-format", severity=ERROR, message=f"HPO: {message}")
+
+
+def check_identifiers(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """NHS numbers have ten digits and a correct Modulus 11 check digit."""
+    for index, identifier in enumerate(passport.person.identifiers):
+        if identifier.system in NHS_NUMBER_SYSTEMS and not nhs_number_ok(identifier.value):
+            yield Issue(
+                path=f"$.person.identifiers[{index}].value",
+                code="nhs-number",
+                severity=ERROR,
+                message="not a valid NHS number: it needs 10 digits with a correct check digit (Modulus 11)",
+            )
+
+
+# Dates that are about the future by nature, and those that may precede birth.
+_FUTURE_DATES = frozenset({"next_review_due"})
+_PRENATAL_DATES = frozenset({"diagnosed_on"})
+
+
+def check_dates(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """Dates are not in the future, nor before the person was born."""
+    born = passport.person.date_of_birth
+    if born > context.today:
+        yield Issue(path="$.person.date_of_birth", code="date-in-future", severity=ERROR,
+                    message="the date of birth is in the future")
+    for path, name, value, _owner in walk(passport):
+        if name == "date_of_birth" or name in _FUTURE_DATES:
+            continue
+        if isinstance(value, PartialDate):
+            earliest, latest = value.earliest(), value.latest()
+        elif isinstance(value, _dt.date):
+            earliest = latest = value
+        else:
+            continue
+        if earliest > context.today:
+            yield Issue(path=path, code="date-in-future", severity=ERROR, message="this date is in the future")
+        elif latest < born:
+            if name in _PRENATAL_DATES:
+                yield Issue(path=path, code="date-before-birth", severity=WARNING,
+                            message="this date is before the date of birth; if the diagnosis was prenatal "
+                                    "this is right, otherwise check it")
+            else:
+                yield Issue(path=path, code="date-before-birth", severity=ERROR,
+                            message="this date is before the date of birth")
+    review = passport.review
+    if review.created_on and review.updated_on and review.updated_on < review.created_on:
+        yield Issue(path="$.review.updated_on", code="date-order", severity=ERROR,
+                    message="updated_on is before created_on")
+
+
+def check_diagnoses(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """At most one primary diagnosis; undiagnosed conditions are described by features."""
+    primaries = [i for i, d in enumerate(passport.diagnoses) if d.primary]
+    for index in primaries[1:]:
+        yield Issue(path=f"$.diagnoses[{index}].primary", code="primary-diagnosis", severity=ERROR,
+                    message=f"more than one diagnosis is marked primary (first: $.diagnoses[{primaries[0]}]); "
+                            "mark only the main condition")
+    for index, diagnosis in enumerate(passport.diagnoses):
+        if diagnosis.status is DiagnosisStatus.UNDIAGNOSED and not diagnosis.features:
+            yield Issue(path=f"$.diagnoses[{index}].features", code="undiagnosed-features", severity=WARNING,
+                        message="an undiagnosed condition is best described by its features; list them")
+    leads = [i for i, m in enumerate(passport.care_team) if m.lead]
+    for index in leads[1:]:
+        yield Issue(path=f"$.care_team[{index}].lead", code="lead-clinician", severity=ERROR,
+                    message=f"more than one care-team member is marked lead (first: $.care_team[{leads[0]}])")
+
+
+def check_statuses(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """``allergies_status`` and ``medications_status`` agree with their lists."""
+    if passport.allergies_status is AllergiesStatus.NONE_KNOWN and passport.allergies:
+        yield Issue(path="$.allergies_status", code="allergies-status", severity=ERROR,
+                    message="allergies_status is 'none-known' but allergies are listed; "
+                            "remove the allergies or set the status to 'listed'")
+    if passport.allergies_status is AllergiesStatus.LISTED and not passport.allergies:
+        yield Issue(path="$.allergies_status", code="allergies-status", severity=WARNING,
+                    message="allergies_status is 'listed' but no allergy is listed; "
+                            "say 'none-known' or 'unknown'")
+    if passport.medications_status is MedicationsStatus.NONE and passport.medications:
+        yield Issue(path="$.medications_status", code="medications-status", severity=ERROR,
+                    message="medications_status is 'none' but medications are listed; "
+                            "remove them or set the status to 'listed'")
+    if passport.medications_status is MedicationsStatus.LISTED and not passport.medications:
+        yield Issue(path="$.medications_status", code="medications-status", severity=WARNING,
+                    message="medications_status is 'listed' but no medication is listed; say 'none' or 'unknown'")
+
+
+def check_review(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """The review date has not passed; a professional has reviewed the passport."""
+    due = passport.review.next_review_due
+    if due is not None and due < context.today:
+        yield Issue(path="$.review.next_review_due", code="review-overdue", severity=WARNING,
+                    message="the review date has passed: check the passport is still accurate and "
+                            "ask the care team to review it")
+    if passport.review.reviewed_by is None:
+        yield Issue(path="$.review.reviewed_by", code="not-reviewed", severity=INFO,
+                    message="no professional has reviewed this passport; clinicians trust reviewed content")
+
+
+def check_weight(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """A child's weight is recent: emergency doses depend on it."""
+    weight = passport.person.weight
+    if weight is not None and not 0 < weight.kg < 700:
+        yield Issue(path="$.person.weight.kg", code="weight-range", severity=ERROR,
+                    message="weight must be more than 0 and less than 700 kg")
+    if context.age_on(passport) >= ADULT_AGE:
+        return
+    if weight is None:
+        yield Issue(path="$.person.weight", code="weight-missing", severity=INFO,
+                    message="a child's emergency doses depend on weight; add the latest weight and its date")
+    elif weight.measured_on is None:
+        yield Issue(path="$.person.weight.measured_on", code="weight-outdated", severity=WARNING,
+                    message="a child's weight needs the date it was measured; emergency doses depend on it")
+    elif context.today - weight.measured_on > CHILD_WEIGHT_MAX_AGE:
+        yield Issue(path="$.person.weight.measured_on", code="weight-outdated", severity=WARNING,
+                    message="a child's weight was measured more than 6 months ago; weigh again and update it")
+
+
+_EMERGENCY_ROLES = frozenset({ContactRole.EMERGENCY, ContactRole.PARENT, ContactRole.CARER, ContactRole.NEXT_OF_KIN})
+
+
+def check_contacts(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """Someone can be called in an emergency."""
+    if not any(contact.role in _EMERGENCY_ROLES and contact.phone for contact in passport.contacts):
+        yield Issue(path="$.contacts", code="no-emergency-contact", severity=WARNING,
+                    message="no contact with a phone number has the role emergency, parent, carer or "
+                            "next-of-kin; add someone to call in an emergency")
+
+
+def check_links_and_language(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """Links are http(s) web addresses; the language is a BCP 47 tag."""
+    for path, _name, value, _owner in walk(passport):
+        if isinstance(value, Link) and not re.match(r"^https?://[^\s/]+", value.url):
+            yield Issue(path=f"{path}.url", code="link-url", severity=ERROR,
+                        message="a link must be a web address starting with http:// or https://")
+    if not _LANGUAGE_TAG.match(passport.language):
+        yield Issue(path="$.language", code="language-tag", severity=ERROR,
+                    message="language must be a BCP 47 tag such as en, fr or pt-BR")
+
+
+CORE_RULES = (
+    (check_codes, "code-format"),
+    (check_identifiers, "nhs-number"),
+    (check_dates, "dates"),
+    (check_diagnoses, "diagnoses"),
+    (check_statuses, "list-statuses"),
+    (check_review, "review"),
+    (check_weight, "weight"),
+    (check_contacts, "emergency-contact"),
+    (check_links_and_language, "links-language"),
+)
 
 
 @hookimpl
-def rarepassport_register_rules(rules: object) -> None:
-    """Register the core rules."""
+def rarepassport_register_rules(rules: RuleRegistry) -> None:
+    """Register the core rules, through the same hook plugins use."""
+    for rule, code in CORE_RULES:
+        rules.add(rule, code=code, description=(rule.__doc__ or "").strip().splitlines()[0])
+
+
+# --- the entry point -------------------------------------------------------------------
+
+_SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+def validate(
+    passport: Passport | Mapping[str, Any] | str | os.PathLike[str],
+    *,
+    plugins: PluginManager | None = None,
+    today: _dt.date | None = None,
+) -> Report:
+    """Check a passport and report every issue found.
+
+    Args:
+        passport: A :class:`Passport`, a JSON-like dict, or the path of a passport file.
+        plugins: The plugin manager whose sections and rules apply.
+        today: The date to judge "future" and "overdue" against (default: today).
+
+    Returns:
+        A :class:`Report`; ``report.ok`` is False when there are errors. Structural
+        problems (unknown fields, wrong types) are reported as issues with code
+        ``structure`` rather than raised.
+
+    Example:
+        ```python
+        report = rarepassport.validate("ada.json")
+        for issue in report:
+            print(issue)
+        ```
+    """
+    from rarepassport._plugins import default_plugin_manager
+    from rarepassport.convert import from_dict, load
+
+    manager = plugins if plugins is not None else default_plugin_manager()
+    if not isinstance(passport, Passport):
+        try:
+            if isinstance(passport, Mapping):
+                passport = from_dict(passport, plugins=manager)
+            else:
+                passport = load(passport, plugins=manager)
+        except LoadError as exc:
+            return Report(
+                Issue(path=problem.path, code="structure", severity=ERROR, message=problem.message)
+                for problem in exc.problems
+            )
+    context = RuleContext(today=today or _dt.date.today(), plugins=manager)
+    issues: list[Issue] = []
+    for spec in manager.rules:
+        try:
+            issues.extend(spec.rule(passport, context))
+        except Exception as exc:  # noqa: BLE001 - a broken rule becomes an issue, not a crash
+            issues.append(
+                Issue(
+                    path="$",
+                    code="rule-failed",
+                    severity=ERROR,
+                    message=f"rule {spec.code!r} of plugin {spec.plugin} failed ({type(exc).__name__}); "
+                            "the passport could not be fully checked: report this to the plugin's authors",
+                )
+            )
+    issues.sort(key=lambda issue: _SEVERITY_ORDER[issue.severity])
+    return Report(issues)

@@ -1,0 +1,179 @@
+"""Code systems a passport may use, and checks of each code's format.
+
+The checks are of form, not of meaning: ``ORPHA:558`` is well formed whether or not
+Orphanet has that entry. SNOMED CT identifiers carry a Verhoeff check digit, LOINC codes
+a Mod-10 check digit and NHS numbers a Modulus 11 check digit, so a typing slip in
+those is caught.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+__all__ = [
+    "KNOWN_SYSTEMS",
+    "check_code",
+    "is_absolute_uri",
+    "luhn_mod10_ok",
+    "nhs_number_ok",
+    "snomed_ok",
+    "verhoeff_ok",
+]
+
+_VERHOEFF_D = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
+    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
+    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
+    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8),
+    (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2),
+    (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
+    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
+    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+)
+_VERHOEFF_P = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
+    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
+    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
+    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
+    (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
+    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
+    (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
+)
+
+
+def verhoeff_ok(digits: str) -> bool:
+    """True when the last digit of ``digits`` is its Verhoeff check digit."""
+    if not digits.isdigit():
+        return False
+    check = 0
+    for position, digit in enumerate(reversed(digits)):
+        check = _VERHOEFF_D[check][_VERHOEFF_P[position % 8][int(digit)]]
+    return check == 0
+
+
+def snomed_ok(sctid: str) -> bool:
+    """True for a well-formed SNOMED CT identifier.
+
+    6 to 18 digits, no leading zero, a partition identifier for a concept,
+    description or relationship (short or long form), and a valid Verhoeff check digit.
+    """
+    if not re.fullmatch(r"[1-9][0-9]{5,17}", sctid):
+        return False
+    if sctid[-3:-1] not in {"00", "01", "02", "10", "11", "12"}:
+        return False
+    return verhoeff_ok(sctid)
+
+
+def luhn_mod10_ok(loinc: str) -> bool:
+    """True when a LOINC code (``12345-6``) has a correct Mod-10 check digit."""
+    match = re.fullmatch(r"([0-9]{1,7})-([0-9])", loinc)
+    if match is None:
+        return False
+    body, check = match.group(1), int(match.group(2))
+    total = 0
+    for position, digit in enumerate(reversed(body)):
+        value = int(digit)
+        if position % 2 == 0:
+            value *= 2
+            value = value - 9 if value > 9 else value
+        total += value
+    return (10 - total % 10) % 10 == check
+
+
+def nhs_number_ok(value: str) -> bool:
+    """True for a 10-digit NHS number with a correct Modulus 11 check digit.
+
+    Spaces and hyphens between digit groups (``943 476 5919``) are allowed.
+    """
+    digits = re.sub(r"[\s-]", "", value)
+    if not re.fullmatch(r"[0-9]{10}", digits):
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def is_absolute_uri(text: str) -> bool:
+    """True for an absolute URI with a scheme, e.g. ``http://loinc.org`` or ``urn:oid:1.2``."""
+    parts = urlsplit(text)
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", parts.scheme or "")) and bool(parts.netloc or parts.path)
+
+
+def _pattern(regex: str, example: str) -> Callable[[str], str | None]:
+    compiled = re.compile(regex)
+
+    def check(code: str) -> str | None:
+        return None if compiled.fullmatch(code) else f"not a well-formed code; expected the form {example}"
+
+    return check
+
+
+def _snomed(code: str) -> str | None:
+    if not re.fullmatch(r"[0-9]+", code):
+        return "a SNOMED CT identifier is 6 to 18 digits, e.g. 22298006"
+    if not snomed_ok(code):
+        return "not a valid SNOMED CT identifier: its check digit (Verhoeff) or partition is wrong"
+    return None
+
+
+def _loinc(code: str) -> str | None:
+    if not re.fullmatch(r"[0-9]{1,7}-[0-9]", code):
+        return "a LOINC code is digits, a hyphen and a check digit, e.g. 60591-5"
+    if not luhn_mod10_ok(code):
+        return "not a valid LOINC code: its check digit is wrong"
+    return None
+
+
+def _dmd(code: str) -> str | None:
+    # dm+d identifiers are SNOMED CT identifiers (the UK drug extension).
+    return _snomed(code)
+
+
+_ICD11 = (
+    r"[0-9A-HJ-NP-Z][A-HJ-NP-Z][0-9][0-9A-HJ-NP-Z](?:\.[0-9A-HJ-NP-Z]{1,2})?"
+    r"|X[A-HJ-NP-Z0-9]{4,6}"
+)
+
+_CHECKS: dict[str, Callable[[str], str | None]] = {
+    "ORPHA": _pattern(r"ORPHA:[0-9]{1,7}", "ORPHA:558"),
+    "OMIM": _pattern(r"OMIM:[0-9]{6}(?:\.[0-9]{4})?", "OMIM:154700"),
+    "HPO": _pattern(r"HP:[0-9]{7}", "HP:0001166"),
+    "ICD-10": _pattern(r"[A-TV-Z][0-9][0-9AB](?:\.[0-9A-TV-Z]{1,4})?", "E27.1"),
+    # Stem codes, extension codes, and post-coordinated clusters joined by & or /.
+    "ICD-11": _pattern(rf"(?:{_ICD11})(?:[&/](?:{_ICD11}))*", "5C50.00 or 8A61.1"),
+    "SNOMED-CT": _snomed,
+    "LOINC": _loinc,
+    "ATC": _pattern(r"[A-Z](?:[0-9]{2}(?:[A-Z](?:[A-Z](?:[0-9]{2})?)?)?)?", "H02AB09"),
+    "dm+d": _dmd,
+    "RxNorm": _pattern(r"[0-9]{1,8}", "5640"),
+}
+
+#: The code systems passports name by short name.
+KNOWN_SYSTEMS: tuple[str, ...] = tuple(_CHECKS)
+
+
+def check_code(system: str, code: str) -> str | None:
+    """Check a code against its system's format.
+
+    Args:
+        system: A short system name from :data:`KNOWN_SYSTEMS` or an absolute URI.
+        code: The code.
+
+    Returns:
+        ``None`` when the code is well formed, else a message saying what is expected.
+        Codes of URI systems are only checked for being non-empty.
+    """
+    check = _CHECKS.get(system)
+    if check is not None:
+        return check(code)
+    if not is_absolute_uri(system):
+        known = ", ".join(KNOWN_SYSTEMS)
+        return f"unknown code system; use one of {known}, or an absolute URI"
+    return None if code.strip() else "the code is empty"
