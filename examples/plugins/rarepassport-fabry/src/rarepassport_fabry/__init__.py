@@ -1,0 +1,199 @@
+"""rarepassport plugin for Fabry disease (Anderson–Fabry disease, ORPHA:324).
+
+The plugin adds an ``extensions.fabry`` section, a validation rule, general emergency
+guidance from a named public source, and labels. rarepassport finds it through the
+entry point in ``pyproject.toml``::
+
+    [project.entry-points.rarepassport]
+    fabry = "rarepassport_fabry"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import attrs
+
+from rarepassport import Issue, IssueSeverity, hookimpl, section_field
+from rarepassport.guidance import Guidance
+
+if TYPE_CHECKING:
+    from rarepassport import Passport, RuleRegistry, SectionRegistry
+    from rarepassport._plugins import LabelRegistry
+
+__all__ = ["SECTION_ID", "FabrySection", "emergency_guidance", "treatment_is_stated"]
+__version__ = "0.1.0"
+
+#: The key of the section under a passport's ``extensions``.
+SECTION_ID = "fabry"
+
+#: Orphanet code of Fabry disease; the section and guidance apply to it.
+ORPHA_FABRY = "ORPHA:324"
+
+
+@attrs.frozen(kw_only=True)
+class FabrySection:
+    """What a professional who has never met Fabry disease needs to know about this person."""
+
+    treatment: str | None = section_field(
+        "Disease-specific treatment: which enzyme replacement therapy or oral therapy, or 'none'.",
+        default=None,
+    )
+    infusion_schedule: str | None = section_field(
+        "How often infusions are given, and where (hospital or home).",
+        default=None,
+        views=("social",),
+    )
+    infusion_reactions: str | None = section_field(
+        "Earlier reactions to infusions and what the care team did about them.",
+        default=None,
+        views=("emergency",),
+    )
+    pain_crisis_triggers: tuple[str, ...] = section_field(
+        "What brings on pain crises for this person, e.g. heat, fever, exercise.",
+        default=(),
+        converter=tuple,
+        views=("emergency", "education", "social"),
+    )
+    pain_crisis_plan: str | None = section_field(
+        "What helps during a pain crisis, as agreed with the care team.",
+        default=None,
+        views=("emergency", "education", "social"),
+    )
+    heart: str | None = section_field(
+        "Heart involvement: rhythm problems, thickened heart muscle, pacemaker or defibrillator.",
+        default=None,
+        views=("emergency",),
+    )
+    kidneys: str | None = section_field(
+        "Kidney involvement: kidney function, dialysis or transplant.",
+        default=None,
+        views=("emergency",),
+    )
+    specialist_centre: str | None = section_field(
+        "The Fabry (lysosomal storage disorder) specialist centre that manages treatment.",
+        default=None,
+        views=("emergency", "education"),
+    )
+
+
+@hookimpl
+def rarepassport_register_sections(sections: SectionRegistry) -> None:
+    """Register ``extensions.fabry``."""
+    sections.add(
+        SECTION_ID,
+        FabrySection,
+        title="Fabry disease",
+        views=("emergency", "education", "social"),
+        description="Fabry disease: treatment, pain crises, heart and kidney involvement.",
+        applies_to=[ORPHA_FABRY, "ICD-10:E75.2", "OMIM:301500"],
+    )
+
+
+def treatment_is_stated(passport: Passport, context: object) -> Iterator[Issue]:
+    """Warn when a Fabry section does not say which treatment is given.
+
+    Emergency teams need to know whether the person has infusions (and may react to
+    them) or takes an oral therapy; "none" is a valid answer and silences the rule.
+    """
+    section = passport.extensions.get(SECTION_ID)
+    if isinstance(section, FabrySection) and not (section.treatment or "").strip():
+        yield Issue(
+            path=f"$.extensions.{SECTION_ID}.treatment",
+            code="fabry-treatment-stated",
+            severity=IssueSeverity.WARNING,
+            message="say which disease-specific treatment is given, or write 'none'",
+        )
+
+
+@hookimpl
+def rarepassport_register_rules(rules: RuleRegistry) -> None:
+    """Register the Fabry rules."""
+    rules.add(
+        treatment_is_stated,
+        code="fabry-treatment-stated",
+        description="A Fabry section names the disease-specific treatment (or 'none').",
+    )
+
+
+#: Paraphrased, without doses, from the public page below; checked on SOURCE_DATE.
+SOURCE = "Fabry Ireland: Symptoms of Fabry Disease"
+SOURCE_URL = "https://fabryireland.ie/?page_id=1138"
+SOURCE_DATE = dt.date(2026, 11, 27)
+
+
+def emergency_guidance() -> Guidance:
+    """The general Fabry guidance, shown after the person's own protocol."""
+    return Guidance(
+        title="Fabry disease: what an emergency team should know",
+        text=(
+            "Fabry disease is an inherited condition in which a fatty substance builds up "
+            "in the body's cells. It often causes burning pain in the hands and feet, with "
+            "attacks that heat, cold, illness or exercise can bring on. Many people sweat "
+            "little and overheat easily. With age it can affect the heart (thickened heart "
+            "muscle, rhythm problems), the kidneys, and the brain (strokes and mini-strokes, "
+            "sometimes at a young age). Women can be as severely affected as men."
+        ),
+        steps=(
+            "Follow the person's own emergency protocol and care plan first.",
+            "Take reported pain seriously: a pain attack can be severe even when little is seen on examination.",
+            "New weakness, speech or vision problems may be a stroke, whatever the person's age.",
+            "Palpitations or fainting may be a heart rhythm problem.",
+            "Contact the person's Fabry specialist centre.",
+        ),
+        source=SOURCE,
+        source_date=SOURCE_DATE,
+        url=SOURCE_URL,
+        applies_to=(ORPHA_FABRY,),
+    )
+
+
+def _has_fabry(passport: Passport) -> bool:
+    if SECTION_ID in passport.extensions:
+        return True
+    return any(
+        f"{coding.system}:{coding.code.removeprefix('ORPHA:')}" == ORPHA_FABRY
+        for diagnosis in passport.diagnoses
+        for coding in diagnosis.codes
+    )
+
+
+@hookimpl
+def rarepassport_emergency_guidance(passport: Passport) -> list[Guidance] | None:
+    """Give the Fabry guidance to passports with Fabry disease, and nothing to others."""
+    return [emergency_guidance()] if _has_fabry(passport) else None
+
+
+_LABELS = {
+    "en": {
+        "section.fabry": "Fabry disease",
+        "FabrySection.treatment": "Treatment",
+        "FabrySection.infusion_schedule": "Infusions",
+        "FabrySection.infusion_reactions": "Infusion reactions",
+        "FabrySection.pain_crisis_triggers": "Pain crisis triggers",
+        "FabrySection.pain_crisis_plan": "During a pain crisis",
+        "FabrySection.heart": "Heart",
+        "FabrySection.kidneys": "Kidneys",
+        "FabrySection.specialist_centre": "Specialist centre",
+    },
+    "fr": {
+        "section.fabry": "Maladie de Fabry",
+        "FabrySection.treatment": "Traitement",
+        "FabrySection.infusion_schedule": "Perfusions",
+        "FabrySection.infusion_reactions": "Réactions aux perfusions",
+        "FabrySection.pain_crisis_triggers": "Déclencheurs des crises douloureuses",
+        "FabrySection.pain_crisis_plan": "Pendant une crise douloureuse",
+        "FabrySection.heart": "Cœur",
+        "FabrySection.kidneys": "Reins",
+        "FabrySection.specialist_centre": "Centre spécialisé",
+    },
+}
+
+
+@hookimpl
+def rarepassport_register_labels(labels: LabelRegistry) -> None:
+    """Add English and French labels for the section."""
+    for language, catalogue in _LABELS.items():
+        labels.add(language, catalogue)
