@@ -103,6 +103,8 @@ def check_codes(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Codes match their system's format; HPO ids on features are well formed."""
     for path, _name, value, _owner in walk(passport):
         if isinstance(value, Coding):
+            if not value.system.strip() or not value.code.strip():
+                continue  # reported by check_required_text
             message = check_code(value.system, value.code)
             if message is not None:
                 bad = "system" if message.startswith("unknown code system") else "code"
@@ -243,7 +245,7 @@ def check_contacts(passport: Passport, context: RuleContext) -> Iterator[Issue]:
 def check_links_and_language(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Links are http(s) web addresses; the language is a BCP 47 tag."""
     for path, _name, value, _owner in walk(passport):
-        if isinstance(value, Link) and not re.match(r"^https?://[^\s/]+", value.url):
+        if isinstance(value, Link) and value.url.strip() and not re.match(r"^https?://[^\s/]+", value.url):
             yield Issue(path=f"{path}.url", code="link-url", severity=ERROR,
                         message="a link must be a web address starting with http:// or https://")
     if not _LANGUAGE_TAG.match(passport.language):
@@ -251,7 +253,19 @@ def check_links_and_language(passport: Passport, context: RuleContext) -> Iterat
                     message="language must be a BCP 47 tag such as en, fr or pt-BR")
 
 
+def check_required_text(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """Required text fields (names, titles, substances...) are not blank."""
+    for path, name, value, owner in walk(passport):
+        if not isinstance(value, str) or value.strip():
+            continue
+        field = attrs.fields_dict(type(owner)).get(name)
+        if field is not None and field.default is attrs.NOTHING and not path.endswith("]"):
+            yield Issue(path=path, code="required-text-empty", severity=ERROR,
+                        message=f"{name} is required and must not be blank; fill it in or remove the entry")
+
+
 CORE_RULES = (
+    (check_required_text, "required-text"),
     (check_codes, "code-format"),
     (check_identifiers, "nhs-number"),
     (check_dates, "dates"),
