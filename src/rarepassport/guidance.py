@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 
 import attrs
 
 __all__ = ["Guidance"]
+
+
+def _str_tuple(items: Iterable[str]) -> tuple[str, ...]:
+    # A typed converter: mypy cannot infer the element type through ``converter=tuple``.
+    return tuple(items)
 
 
 @attrs.frozen(kw_only=True)
@@ -33,7 +39,7 @@ class Guidance:
     text: str
     source: str
     source_date: _dt.date
-    applies_to: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    steps: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    applies_to: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    steps: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     url: str | None = None
     plugin: str | None = None

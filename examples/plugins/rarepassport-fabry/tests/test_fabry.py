@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import rarepassport_fabry
+
 from rarepassport.testing import example_passport, plugin_manager_with, round_trip
 from rarepassport.validate import validate
 
@@ -18,7 +20,8 @@ def test_registers_without_failures() -> None:
 
 def test_section_is_read_into_its_class() -> None:
     plugins = plugin_manager_with(rarepassport_fabry)
-    passport = example_passport({"fabry": {"treatment": "none", "pain_crisis_triggers": ["heat"]}}, plugins=plugins)
+    data = {"fabry": {"treatment": "none", "pain_crisis_triggers": ["heat"]}}
+    passport = example_passport(data, plugins=plugins)
     assert passport.extensions["fabry"] == rarepassport_fabry.FabrySection(
         treatment="none", pain_crisis_triggers=("heat",)
     )
@@ -46,7 +49,8 @@ def test_treatment_none_satisfies_the_rule() -> None:
 def test_guidance_is_given_for_a_fabry_diagnosis() -> None:
     plugins = plugin_manager_with(rarepassport_fabry)
     passport = example_passport(diagnoses=[FABRY_DIAGNOSIS], plugins=plugins)
-    assert rarepassport_fabry.rarepassport_emergency_guidance(passport) == [rarepassport_fabry.emergency_guidance()]
+    guidance = rarepassport_fabry.rarepassport_emergency_guidance(passport)
+    assert guidance == [rarepassport_fabry.emergency_guidance()]
 
 
 def test_guidance_is_not_given_to_other_passports() -> None:
@@ -64,8 +68,6 @@ def test_guidance_names_a_dated_source_and_gives_no_doses() -> None:
 
 def test_french_labels_cover_every_field() -> None:
     plugins = plugin_manager_with(rarepassport_fabry)
-    import attrs
-
     for field in attrs.fields(rarepassport_fabry.FabrySection):
         assert plugins.labels.get(f"FabrySection.{field.name}", "fr") != plugins.labels.get(
             f"FabrySection.{field.name}", "en"

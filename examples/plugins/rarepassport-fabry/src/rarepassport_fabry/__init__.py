@@ -138,7 +138,7 @@ def emergency_guidance() -> Guidance:
         ),
         steps=(
             "Follow the person's own emergency protocol and care plan first.",
-            "Take reported pain seriously: a pain attack can be severe even when little is seen on examination.",
+            "Take reported pain seriously: a pain attack can be severe even when little is seen.",
             "New weakness, speech or vision problems may be a stroke, whatever the person's age.",
             "Palpitations or fainting may be a heart rhythm problem.",
             "Contact the person's Fabry specialist centre.",
