@@ -253,7 +253,24 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
         if cls is Passport:
             overrides["schema_version"] = override(omit_if_default=False)
             overrides["extensions"] = override(unstruct_hook=extensions_unstructure)
-        return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
+        inner = make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
+        # cattrs writes always-present fields first; the canonical form keeps the
+        # model's order so that files read like the documentation.
+        order = [field.name for field in attrs.fields(cls)]
+        always = [
+            field.name
+            for field in attrs.fields(cls)
+            if field.default is attrs.NOTHING or overrides.get(field.name, None) is not None
+            and getattr(overrides[field.name], "omit_if_default", None) is False
+        ]
+        if order[: len(always)] == always:
+            return inner
+
+        def unstructure(value: Any) -> dict[str, Any]:
+            data = inner(value)
+            return {name: data[name] for name in order if name in data}
+
+        return unstructure
 
     converter.register_structure_hook_factory(_is_attrs_class, attrs_structure_hook)
     converter.register_unstructure_hook_factory(_is_attrs_class, attrs_unstructure_hook)
