@@ -321,10 +321,10 @@ def validate(
     manager = plugins if plugins is not None else default_plugin_manager()
     if not isinstance(passport, Passport):
         try:
-            if isinstance(passport, Mapping):
-                passport = from_dict(passport, plugins=manager)
-            else:
+            if isinstance(passport, (str, os.PathLike)):
                 passport = load(passport, plugins=manager)
+            else:
+                passport = from_dict(passport, plugins=manager)
         except LoadError as exc:
             return Report(
                 Issue(path=problem.path, code="structure", severity=ERROR, message=problem.message)
