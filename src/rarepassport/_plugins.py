@@ -494,6 +494,10 @@ class PluginManager:
             self._pm.register(plugin, name=name)
         except pluggy.PluginValidationError as exc:
             self.failures.append(PluginFailure(plugin=name, version=version, message=str(exc)))
+            # pluggy keeps the plugin, and the hooks it added before the bad one, when
+            # validation fails; a half-registered plugin must not run at all.
+            if self._pm.has_plugin(name):
+                self._pm.unregister(name=name)
             return
         self._infos[name] = (version, source)
 
