@@ -1,0 +1,247 @@
+"""Outside plugins found through real installs: the Fabry example and a broken one.
+
+The session fixture pip-installs ``examples/plugins/rarepassport-fabry`` and
+``examples/plugins/rarepassport-broken`` into the running environment (as a plugin user
+would), unless the installed copies already match the sources; ``.ci/run`` installs
+them beforehand, so in CI the fixture only checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.metadata
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import rarepassport
+from rarepassport import cli
+from rarepassport._plugins import PluginManager, make_plugin_manager
+from rarepassport.errors import LoadError
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "plugins"
+FABRY_DIR = EXAMPLES / "rarepassport-fabry"
+BROKEN_DIR = EXAMPLES / "rarepassport-broken"
+FABRY_PASSPORT = FABRY_DIR / "examples" / "sam-fabry.json"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _installed_matches(distribution: str, source: Path, version: str) -> bool:
+    """Whether ``distribution`` is installed at ``version`` with the same modules as ``source``."""
+    try:
+        dist = importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    if dist.version != version:
+        return False
+    package_root = source / "src"
+    for module in package_root.rglob("*.py"):
+        installed = Path(str(dist.locate_file(module.relative_to(package_root))))
+        if not installed.is_file() or _digest(installed) != _digest(module):
+            return False
+    return True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def installed_example_plugins() -> Iterator[None]:
+    """Make sure both example plugins are installed, reinstalling only when stale."""
+    wanted = [("rarepassport-fabry", FABRY_DIR, "0.1.0"), ("rarepassport-broken", BROKEN_DIR, "0.0.1")]
+    stale = [str(folder) for name, folder, version in wanted if not _installed_matches(name, folder, version)]
+    if stale:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+             "--force-reinstall", "--disable-pip-version-check", *stale],
+            check=True,
+            capture_output=True,
+        )
+        importlib.invalidate_caches()
+    yield
+
+
+@pytest.fixture
+def outside_plugins() -> PluginManager:
+    """A plugin manager that loads installed plugins, as users get by default."""
+    return make_plugin_manager()
+
+
+def _run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+# --- discovery ------------------------------------------------------------------------------
+
+
+def test_fabry_is_found_through_its_entry_point_with_its_version(outside_plugins: PluginManager) -> None:
+    infos = {info.name: info for info in outside_plugins.plugins()}
+    assert (infos["fabry"].version, infos["fabry"].source) == ("0.1.0", "entry-point")
+
+
+def test_fabry_registers_its_section(outside_plugins: PluginManager) -> None:
+    spec = outside_plugins.sections["fabry"]
+    assert (spec.plugin, spec.title, "ORPHA:324" in spec.applies_to) == ("fabry", "Fabry disease", True)
+
+
+def test_plugin_that_fails_to_import_is_reported_with_name_version_and_message(
+    outside_plugins: PluginManager,
+) -> None:
+    [failure] = [f for f in outside_plugins.failures if f.plugin == "broken"]
+    assert (failure.version, failure.hook) == ("0.0.1", None)
+    assert "fails on import on purpose" in failure.message
+
+
+def test_plugin_that_fails_to_import_does_not_stop_the_others(outside_plugins: PluginManager) -> None:
+    names = {info.name for info in outside_plugins.plugins()}
+    assert "fabry" in names and "broken" not in names
+
+
+def test_disable_variable_loads_no_outside_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAREPASSPORT_DISABLE_PLUGINS", "1")
+    plugins = make_plugin_manager()
+    assert not [info for info in plugins.plugins() if info.source == "entry-point"]
+    assert not plugins.failures
+
+
+def test_block_variable_blocks_a_plugin_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAREPASSPORT_BLOCK_PLUGINS", "fabry")
+    plugins = make_plugin_manager()
+    assert "fabry" not in {info.name for info in plugins.plugins()}
+    assert "fabry" not in plugins.sections
+
+
+def test_blocked_argument_blocks_a_plugin_by_name() -> None:
+    plugins = make_plugin_manager(blocked=["fabry"])
+    assert "fabry" not in {info.name for info in plugins.plugins()}
+
+
+def test_blocking_the_broken_plugin_silences_its_failure() -> None:
+    plugins = make_plugin_manager(blocked=["broken"])
+    assert not [f for f in plugins.failures if f.plugin == "broken"]
+
+
+# --- a passport with the plugin's section -------------------------------------------------
+
+
+def test_passport_with_the_section_loads_into_the_plugin_class(outside_plugins: PluginManager) -> None:
+    import rarepassport_fabry
+
+    passport = rarepassport.load(FABRY_PASSPORT, plugins=outside_plugins)
+    section = passport.extensions["fabry"]
+    assert isinstance(section, rarepassport_fabry.FabrySection)
+    assert section.pain_crisis_triggers == ("heat", "fever", "exercise")
+
+
+def test_passport_with_the_section_round_trips(outside_plugins: PluginManager) -> None:
+    passport = rarepassport.load(FABRY_PASSPORT, plugins=outside_plugins)
+    text = rarepassport.dumps(passport, plugins=outside_plugins)
+    assert rarepassport.loads(text, plugins=outside_plugins) == passport
+    assert json.loads(text)["extensions"] == json.loads(FABRY_PASSPORT.read_text())["extensions"]
+
+
+def test_the_plugin_rule_runs_in_validation(outside_plugins: PluginManager) -> None:
+    report = rarepassport.validate(FABRY_PASSPORT, plugins=outside_plugins)
+    [issue] = [i for i in report if i.code == "fabry-treatment-stated"]
+    assert (issue.path, issue.severity.value) == ("$.extensions.fabry.treatment", "warning")
+
+
+def test_section_without_its_plugin_fails_to_load_naming_the_extension() -> None:
+    plugins = make_plugin_manager(blocked=["fabry"])
+    with pytest.raises(LoadError) as caught:
+        rarepassport.load(FABRY_PASSPORT, plugins=plugins)
+    [problem] = caught.value.problems
+    assert problem.path == "$.extensions.fabry"
+    assert "no installed plugin provides extension 'fabry'" in problem.message
+
+
+def test_plugin_section_appears_in_the_json_schema(outside_plugins: PluginManager) -> None:
+    schema_module = pytest.importorskip("rarepassport.schema", reason="rarepassport.schema not written yet")
+    schema = schema_module.json_schema(plugins=outside_plugins)
+    text = json.dumps(schema)
+    assert "fabry" in json.dumps(schema["properties"]["extensions"])
+    assert "pain_crisis_triggers" in text
+
+
+def test_passport_with_the_section_is_valid_against_the_json_schema(outside_plugins: PluginManager) -> None:
+    schema_module = pytest.importorskip("rarepassport.schema", reason="rarepassport.schema not written yet")
+    import jsonschema
+
+    schema = schema_module.json_schema(plugins=outside_plugins)
+    jsonschema.Draft202012Validator(schema).validate(json.loads(FABRY_PASSPORT.read_text()))
+
+
+def test_the_section_is_rendered_in_every_format(outside_plugins: PluginManager) -> None:
+    pytest.importorskip("rarepassport.render", reason="rarepassport.render not written yet")
+    from rarepassport.testing import pdf_text, render_all_formats
+
+    passport = rarepassport.load(FABRY_PASSPORT, plugins=outside_plugins)
+    outputs = render_all_formats(passport, outside_plugins)
+    assert outputs, "no render backends are registered"
+    for (fmt, _view), data in outputs.items():
+        text = pdf_text(data) if data.startswith(b"%PDF") else data.decode("utf-8")
+        words = " ".join(text.split())
+        assert "Example Lysosomal Disorders Unit" in words, f"the Fabry section is missing from {fmt}"
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def test_cli_plugins_lists_fabry_with_its_version(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run_cli(capsys, "plugins")
+    assert status == 0
+    assert "fabry 0.1.0 [entry-point]" in out
+    assert "section extensions.fabry: Fabry disease" in out
+
+
+def test_cli_plugins_lists_the_broken_plugin_under_failures(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = _run_cli(capsys, "plugins")
+    failures = out.split("Failures:", 1)[1]
+    assert "plugin broken 0.0.1: failed to load: RuntimeError" in failures
+
+
+def test_cli_plugins_json_reports_plugins_and_failures(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = _run_cli(capsys, "plugins", "--format", "json")
+    payload = json.loads(out)
+    assert {"name": "fabry", "version": "0.1.0"}.items() <= next(
+        p for p in payload["plugins"] if p["name"] == "fabry"
+    ).items()
+    assert [f["version"] for f in payload["failures"] if f["plugin"] == "broken"] == ["0.0.1"]
+
+
+def test_cli_block_plugin_option_blocks_it(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = _run_cli(capsys, "--block-plugin", "fabry", "plugins")
+    assert "fabry" not in out
+
+
+def test_cli_validate_runs_the_plugin_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run_cli(capsys, "validate", str(FABRY_PASSPORT))
+    assert status == 0
+    assert "$.extensions.fabry.treatment" in out and "[fabry-treatment-stated]" in out
+
+
+def test_cli_validate_without_the_plugin_names_the_missing_extension(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, _ = _run_cli(capsys, "--block-plugin", "fabry", "validate", str(FABRY_PASSPORT))
+    assert status == 1
+    assert "$.extensions.fabry" in out and "no installed plugin provides extension 'fabry'" in out
+
+
+def test_example_plugin_own_tests_pass() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(FABRY_DIR / "tests")],
+        capture_output=True,
+        text=True,
+        cwd=FABRY_DIR,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
