@@ -21,6 +21,7 @@ from rarepassport.guidance import Guidance
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import *  # noqa: F403 - the model's names are the public API
 from rarepassport.model import __all__ as _model_all
+from rarepassport.schema import json_schema
 from rarepassport.validate import RuleContext, validate
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "dumps",
     "from_dict",
     "hookimpl",
+    "json_schema",
     "load",
     "loads",
     "make_plugin_manager",

@@ -14,8 +14,11 @@ import attrs
 
 __all__ = ["PartialDate", "parse_date"]
 
-_FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# [0-9], not \d: Python's \d also matches other scripts' digits (Arabic-Indic "٢٠١٦"),
+# which JSON Schema validators in other languages refuse. The code uses fullmatch,
+# since Python's $ also matches before a final newline ("2016\n").
+_FULL_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 #: JSON Schema pattern of a partial date (the same grammar as :data:`_PARTIAL_DATE`).
 PARTIAL_DATE_PATTERN = _PARTIAL_DATE.pattern
@@ -35,7 +38,7 @@ def parse_date(text: str) -> _dt.date:
     Raises:
         ValueError: If ``text`` is not a real calendar date in ``YYYY-MM-DD`` form.
     """
-    match = _FULL_DATE.match(text)
+    match = _FULL_DATE.fullmatch(text)
     if match is None:
         raise ValueError("expected a date written as YYYY-MM-DD, e.g. 2015-03-02")
     year, month, day = (int(part) for part in match.groups())
@@ -84,7 +87,7 @@ class PartialDate:
         Raises:
             ValueError: If the text is not one of those forms or not a real date.
         """
-        match = _PARTIAL_DATE.match(text)
+        match = _PARTIAL_DATE.fullmatch(text)
         if match is None:
             raise ValueError("expected a date written as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2016-05")
         year, month, day = (int(part) if part else None for part in match.groups())
