@@ -155,6 +155,12 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
     return _structure_enum
 
 
+def _unstructure_str(value: str) -> str:
+    # Our enums subclass str, and cattrs dispatches on the MRO first, so enum members
+    # arrive here; write their plain value, which yaml.safe_dump can represent.
+    return str(value.value) if isinstance(value, enum.Enum) else value
+
+
 def _is_homogeneous_tuple(cls: Any) -> bool:
     args = typing.get_args(cls)
     return typing.get_origin(cls) is tuple and len(args) == 2 and args[1] is Ellipsis
@@ -181,6 +187,7 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
     converter.register_structure_hook(PartialDate, _structure_partial_date)
     converter.register_unstructure_hook(PartialDate, PartialDate.isoformat)
     converter.register_structure_hook_factory(_is_enum, _enum_hook)
+    converter.register_unstructure_hook(str, _unstructure_str)
 
     def tuple_hook(cls: Any) -> Callable[[object, type], tuple[Any, ...]]:
         item_type = typing.get_args(cls)[0]
