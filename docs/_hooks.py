@@ -1,0 +1,88 @@
+"""MkDocs hook: generate the model reference tables from the model itself.
+
+A page that contains ``<!-- model-tables -->`` gets one table per model class, with
+each field's JSON name, type, views and description read from the attrs metadata, so
+the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import typing
+from typing import Any
+
+import attrs
+
+MARKER = "<!-- model-tables -->"
+
+
+def _type_name(tp: Any) -> str:
+    from rarepassport._dates import PartialDate
+
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is tuple:
+        return f"list of {_type_name(args[0])}"
+    if args and type(None) in args:
+        inner = [a for a in args if a is not type(None)]
+        return _type_name(inner[0]) if len(inner) == 1 else " or ".join(_type_name(a) for a in inner)
+    if tp is PartialDate:
+        return "partial date"
+    if tp is dt.date:
+        return "date"
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return " \\| ".join(f"`{m.value}`" for m in tp)
+    if isinstance(tp, type) and attrs.has(tp):
+        return f"[{tp.__name__}](#{tp.__name__.lower()})"
+    if tp is str:
+        return "text"
+    if tp is bool:
+        return "true/false"
+    if tp is float:
+        return "number"
+    return getattr(tp, "__name__", str(tp)).replace("Mapping", "object")
+
+
+def _classes() -> list[type]:
+    from rarepassport import model
+
+    seen: list[type] = []
+
+    def visit(cls: type) -> None:
+        if cls in seen or cls.__name__ == "PartialDate":
+            return
+        seen.append(cls)
+        for tp in typing.get_type_hints(cls).values():
+            for candidate in (tp, *typing.get_args(tp)):
+                for inner in (candidate, *typing.get_args(candidate)):
+                    if isinstance(inner, type) and attrs.has(inner):
+                        visit(inner)
+
+    visit(model.Passport)
+    return seen
+
+
+def model_tables() -> str:
+    """Markdown tables of every model class, Passport first."""
+    out: list[str] = []
+    for cls in _classes():
+        hints = typing.get_type_hints(cls)
+        doc = (cls.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        out.append(f"### {cls.__name__}\n\n{doc}\n")
+        out.append("| key | type | required | views | description |")
+        out.append("|---|---|---|---|---|")
+        for field in attrs.fields(cls):
+            views = field.metadata.get("views") or ()
+            view_names = ", ".join(v.value for v in sorted(views, key=lambda v: list(type(v)).index(v)))
+            required = "yes" if field.default is attrs.NOTHING else ""
+            description = str(field.metadata.get("description", "")).replace("|", "\\|")
+            out.append(f"| `{field.name}` | {_type_name(hints[field.name])} | {required} | {view_names} | {description} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def on_page_markdown(markdown: str, **kwargs: Any) -> str:
+    """Replace the marker with the generated tables."""
+    if MARKER in markdown:
+        return markdown.replace(MARKER, model_tables())
+    return markdown
