@@ -59,6 +59,7 @@ BLOCK_ENV = "RAREPASSPORT_BLOCK_PLUGINS"
 #: Modules registered as plugins before any outside plugin, as ``(name, module)``.
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("core-rules", "rarepassport.validate"),
+    ("builtin-backends", "rarepassport.render._builtin"),
 )
 
 _SECTION_ID = re.compile(r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$")
@@ -390,6 +391,10 @@ class LabelRegistry(_Registry):
     def languages(self) -> list[str]:
         """Languages with at least one label."""
         return list(self._labels)
+
+    def ids(self, language: str) -> set[str]:
+        """Label ids registered for exactly this language."""
+        return set(self._labels.get(language, {}))
 
     def get(self, label_id: str, language: str = "en") -> str | None:
         """The label in ``language``, falling back to its base language then English."""

@@ -8,6 +8,7 @@ passport, including sections that plugins add.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -25,6 +26,31 @@ __all__ = [
     "Section",
     "Table",
 ]
+
+
+# Typed converters: with a bare ``converter=tuple`` mypy cannot check what callers pass.
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _rows(rows: Iterable[Iterable[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(row) for row in rows)
+
+
+def _indexes(values: Iterable[int]) -> frozenset[int]:
+    return frozenset(values)
+
+
+def _blocks(values: Iterable[Block]) -> tuple[Block, ...]:
+    return tuple(values)
+
+
+def _sections(values: Iterable[Section]) -> tuple[Section, ...]:
+    return tuple(values)
+
+
+def _phrases(values: Mapping[str, str]) -> dict[str, str]:
+    return dict(values)
 
 
 class AlertLevel(str, enum.Enum):
@@ -74,7 +100,7 @@ class Field:
 class ListBlock:
     """A list of short items, e.g. red flags or protocol steps."""
 
-    items: tuple[str, ...] = attrs.field(converter=tuple)
+    items: tuple[str, ...] = attrs.field(converter=_strings)
     ordered: bool = False
     label: str | None = None
 
@@ -86,10 +112,10 @@ class Table:
     Backends repeat the header when a table splits across pages.
     """
 
-    columns: tuple[str, ...] = attrs.field(converter=tuple)
-    rows: tuple[tuple[str, ...], ...] = attrs.field(converter=lambda rows: tuple(tuple(r) for r in rows))
+    columns: tuple[str, ...] = attrs.field(converter=_strings)
+    rows: tuple[tuple[str, ...], ...] = attrs.field(converter=_rows)
     caption: str | None = None
-    emphasis_rows: frozenset[int] = attrs.field(factory=frozenset, converter=frozenset)
+    emphasis_rows: frozenset[int] = attrs.field(factory=frozenset, converter=_indexes)
     """Indexes of rows to draw more strongly (e.g. time-critical medicines)."""
 
 
@@ -121,7 +147,7 @@ class Section:
 
     id: str
     title: str
-    blocks: tuple[Block, ...] = attrs.field(converter=tuple)
+    blocks: tuple[Block, ...] = attrs.field(converter=_blocks)
     emergency: bool = False
     plugin: str | None = None
 
@@ -142,6 +168,9 @@ class Document:
         sections: The sections, in reading order (emergency first).
         warnings: Things a reader must know about the document itself, e.g. a
             review date that has passed.
+        phrases: Every fixed phrase (``phrase.*`` label) in the document's language,
+            keyed by label id, so backends print words from the label catalogue and
+            never hard-code them; read them with :meth:`phrase`.
     """
 
     title: str
@@ -149,11 +178,27 @@ class Document:
     view: View
     person_name: str
     date_of_birth: str
-    sections: tuple[Section, ...] = attrs.field(converter=tuple)
+    sections: tuple[Section, ...] = attrs.field(converter=_sections)
     updated_on: str | None = None
     reviewed_on: str | None = None
     photo: str | None = None
-    warnings: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    warnings: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    phrases: Mapping[str, str] = attrs.field(factory=dict, converter=_phrases, hash=False)
+
+    def phrase(self, id: str, /, **values: object) -> str:
+        """A fixed phrase, with ``{placeholders}`` filled in.
+
+        Args:
+            id: The phrase's label id, with or without its ``phrase.`` prefix,
+                e.g. ``"page_of"``.
+            **values: Values for its placeholders, e.g. ``page=1, pages=3``.
+
+        Returns:
+            The phrase, or the id itself when layout did not provide it.
+        """
+        key = id if id.startswith("phrase.") else f"phrase.{id}"
+        text = self.phrases.get(key, key)
+        return text.format(**values) if values else text
 
     def section(self, id: str) -> Section | None:
         """The section with this id, or ``None``."""

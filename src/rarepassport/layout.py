@@ -1,0 +1,852 @@
+"""Layout: turn a passport, a view and a language into a :class:`Document`.
+
+Every decision about *what* is shown is made here, once, for every backend:
+
+* the view filters fields before anything is laid out, using the ``views`` metadata
+  of every field (core and plugin), so a field outside the view never reaches a
+  Document and no backend can leak it;
+* the order puts the emergency first: the emergency summary, the owner's own
+  protocols, then general guidance from plugins (after, never instead of, the
+  owner's protocol), things to avoid, red flags, allergies and time-critical
+  medicines, then everything else;
+* empty sections are left out, dates are written unambiguously (``2 March 2015``,
+  ``May 2016``, ``2016``) and enum values are worded from the label catalogue;
+* plugin sections under ``extensions`` are laid out by their plugin's
+  ``rarepassport_layout_section`` hook or, failing that, from their field metadata;
+  a plugin hook that raises costs only its own contribution, with a warning on the
+  Document naming the plugin and hook (never the data).
+
+Example:
+    ```python
+    from rarepassport.layout import layout
+
+    document = layout(passport, view="emergency")
+    for section in document.sections:
+        print(section.title)
+    ```
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from rarepassport import labels as _labels
+from rarepassport._dates import PartialDate
+from rarepassport.document import (
+    Alert,
+    AlertLevel,
+    Block,
+    Document,
+    Field,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Section,
+    Table,
+)
+from rarepassport.guidance import Guidance
+from rarepassport.model import (
+    AllergiesStatus,
+    CareTeamMember,
+    Coding,
+    Diagnosis,
+    Emergency,
+    Link,
+    Medication,
+    MedicationsStatus,
+    Passport,
+    Person,
+    Review,
+    Severity,
+    View,
+    field_views,
+)
+
+if TYPE_CHECKING:
+    from rarepassport._plugins import PluginManager, SectionSpec
+
+__all__ = ["LayoutContext", "layout", "layout_fields"]
+
+
+def _label_id(cls: type, name: str) -> str:
+    field = attrs.fields_dict(cls)[name]
+    custom = field.metadata.get("label")
+    return str(custom) if custom else f"{cls.__name__}.{name}"
+
+
+@attrs.define(kw_only=True)
+class LayoutContext:
+    """What layout, and a plugin laying out its own section, need to know.
+
+    Attributes:
+        view: The view being laid out; only fields in it may be shown.
+        language: BCP 47 tag of the labels.
+        plugins: The plugin manager (labels, sections, hooks).
+        today: The date overdue reviews are measured against.
+        warnings: Warnings for the Document; add with :meth:`warn`. Never put field
+            values in them.
+    """
+
+    view: View
+    language: str
+    plugins: PluginManager
+    today: _dt.date
+    warnings: list[str] = attrs.field(factory=list)
+
+    def label(self, label_id: str, /, **values: object) -> str:
+        """The text of a label in this context's language, placeholders filled.
+
+        Args:
+            label_id: E.g. ``Medication.dose``, ``section.allergies``, ``phrase.yes``.
+            **values: Values for ``{placeholders}`` in the label.
+        """
+        text = _labels.lookup(label_id, self.language, self.plugins.labels)
+        return text.format(**values) if values else text
+
+    def phrase(self, phrase_id: str, /, **values: object) -> str:
+        """A fixed phrase: ``phrase("yes")`` is ``label("phrase.yes")``."""
+        return self.label(f"{_labels.PHRASE_PREFIX}{phrase_id}", **values)
+
+    def field_label(self, cls: type, name: str) -> str:
+        """The label of a field of a model or plugin class."""
+        return self.label(_label_id(cls, name))
+
+    def shows(self, cls: type, name: str) -> bool:
+        """Whether the field ``name`` of ``cls`` belongs to this context's view."""
+        return self.view in field_views(cls, name)
+
+    def warn(self, message: str) -> None:
+        """Add a warning to the Document (no field values, please)."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def format_date(self, value: _dt.date | PartialDate | None) -> str:
+        """Write a date unambiguously: ``2 March 2015``, ``May 2016`` or ``2016``.
+
+        Args:
+            value: A full or partial date; ``None`` gives ``""``.
+        """
+        if value is None:
+            return ""
+        if isinstance(value, _dt.datetime):
+            value = value.date()
+        if isinstance(value, _dt.date):
+            value = PartialDate.from_date(value)
+        if value.month is None:
+            return self.phrase("date.year", year=value.year)
+        month = self.label(f"month.{value.month}")
+        if value.day is None:
+            return self.phrase("date.month", month=month, year=value.year)
+        return self.phrase("date.day", day=value.day, month=month, year=value.year)
+
+    def format_enum(self, value: enum.Enum) -> str:
+        """The word for an enum value, e.g. ``Severity.LIFE_THREATENING`` → "Life-threatening"."""
+        return self.label(f"enum.{type(value).__name__}.{value.value}")
+
+    def format_value(self, value: object) -> str:
+        """Write any field value for people, showing only what is in the view.
+
+        Dates are spelled out, enums worded, booleans are Yes/No, codes are
+        ``ORPHA:558 (Marfan syndrome)``, lists are joined with ``; `` and nested
+        objects are written as ``Label: value`` pairs.
+        """
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return self.phrase("yes") if value else self.phrase("no")
+        if isinstance(value, enum.Enum):
+            return self.format_enum(value)
+        if isinstance(value, (_dt.date, PartialDate)):
+            return self.format_date(value)
+        if isinstance(value, float):
+            return f"{value:g}"
+        if isinstance(value, str):
+            return value
+        if isinstance(value, Coding):
+            return _coding_text(value)
+        if isinstance(value, Link):
+            return _link_text(value, self)
+        if isinstance(value, Mapping):
+            return "; ".join(
+                f"{_labels.humanise(str(key))}: {self.format_value(item)}"
+                for key, item in value.items()
+                if not _is_empty(item)
+            )
+        if isinstance(value, (tuple, list, set, frozenset)):
+            return "; ".join(text for text in (self.format_value(item) for item in value) if text)
+        cls = type(value)
+        if attrs.has(cls):
+            parts = []
+            for field in attrs.fields(cls):
+                item = getattr(value, field.name)
+                if not self.shows(cls, field.name) or _skip(field, item):
+                    continue
+                parts.append(f"{self.field_label(cls, field.name)}: {self.format_value(item)}")
+            return ", ".join(parts)
+        return str(value)
+
+
+def _coding_text(coding: Coding) -> str:
+    # Codes such as ORPHA:558 carry their system already; others need it named.
+    code = coding.code if ":" in coding.code else f"{coding.system} {coding.code}"
+    return f"{code} ({coding.display})" if coding.display else code
+
+
+def _link_text(link: Link, context: LayoutContext) -> str:
+    title = link.title if link.title and context.shows(Link, "title") else None
+    return f"{title}: {link.url}" if title else link.url
+
+
+def _is_empty(value: object) -> bool:
+    return (
+        value is None
+        or value == ""
+        or (isinstance(value, (tuple, list, Mapping, set, frozenset)) and not value)
+    )
+
+
+def _skip(field: attrs.Attribute[Any], value: object) -> bool:
+    """Whether a value says nothing worth printing.
+
+    A boolean left at its default (``as_needed: false``) is noise; one set against
+    its default is information, so it is shown.
+    """
+    if _is_empty(value):
+        return True
+    if isinstance(value, bool):
+        default = field.default if not isinstance(field.default, attrs.Factory) else None  # type: ignore[arg-type]
+        return value is default or (default is attrs.NOTHING and not value)
+    return False
+
+
+# --- generic building blocks ----------------------------------------------------------
+
+
+def _table(
+    context: LayoutContext,
+    cls: type,
+    items: Sequence[Any],
+    names: Iterable[str] | None = None,
+    *,
+    cells: Mapping[str, Callable[[Any], str]] | None = None,
+    emphasis: Callable[[Any], bool] | None = None,
+    caption: str | None = None,
+) -> Table | None:
+    """A table of model objects: one column per field in the view that has a value."""
+    if not items:
+        return None
+    cells = cells or {}
+    wanted = [name for name in (names or attrs.fields_dict(cls)) if context.shows(cls, name)]
+
+    def cell(item: Any, name: str) -> str:
+        if name in cells:
+            return cells[name](item)
+        value = getattr(item, name)
+        field = attrs.fields_dict(cls)[name]
+        return "" if _skip(field, value) else context.format_value(value)
+
+    grid = [[cell(item, name) for name in wanted] for item in items]
+    # Keep a column only when some row has something in it, so tables stay narrow.
+    keep = [i for i, name in enumerate(wanted) if i == 0 or any(row[i] for row in grid)]
+    return Table(
+        columns=[context.field_label(cls, wanted[i]) for i in keep],
+        rows=[[row[i] for i in keep] for row in grid],
+        caption=caption,
+        emphasis_rows={i for i, item in enumerate(items) if emphasis is not None and emphasis(item)},
+    )
+
+
+def layout_fields(
+    context: LayoutContext,
+    obj: object,
+    *,
+    exclude: Iterable[str] = (),
+    level: int = 3,
+) -> list[Block]:
+    """Lay out an attrs object from its field metadata, showing only fields in the view.
+
+    This is what plugin sections get when their plugin does not lay them out; a
+    plugin's own ``rarepassport_layout_section`` may call it too.
+
+    * a list of objects becomes a heading and a table;
+    * a list of text becomes a labelled list;
+    * a nested object becomes a heading and its own fields;
+    * anything else becomes a labelled field.
+
+    Args:
+        context: The layout context (view, labels, dates).
+        obj: An attrs instance (a plugin section's data, or a core object).
+        exclude: Field names to leave out (already shown elsewhere).
+        level: Heading level of nested headings.
+
+    Returns:
+        The blocks, in field order; empty values are left out.
+    """
+    if isinstance(obj, Mapping):
+        # Data of a section whose class could not be used: write it as plain fields.
+        return [
+            Field(label=_labels.humanise(str(key)), value=context.format_value(value))
+            for key, value in obj.items()
+            if not _is_empty(value)
+        ]
+    cls = type(obj)
+    if not attrs.has(cls):
+        return [Paragraph(text=context.format_value(obj))] if not _is_empty(obj) else []
+    excluded = set(exclude)
+    blocks: list[Block] = []
+    for field in attrs.fields(cls):
+        if field.name in excluded or not context.shows(cls, field.name):
+            continue
+        value = getattr(obj, field.name)
+        if _skip(field, value):
+            continue
+        label_id = _label_id(cls, field.name)
+        label = context.label(label_id)
+        if (
+            isinstance(value, (tuple, list))
+            and all(attrs.has(type(item)) for item in value)
+            and not all(isinstance(item, (Coding, Link)) for item in value)
+        ):
+            item_cls = type(value[0])
+            table = _table(context, item_cls, [v for v in value if type(v) is item_cls])
+            if table is not None:
+                blocks += [Heading(text=label, level=level), table]
+        elif isinstance(value, (tuple, list, set, frozenset)):
+            items = [context.format_value(item) for item in value]
+            blocks.append(ListBlock(items=[item for item in items if item], label=label))
+        elif attrs.has(type(value)) and not isinstance(value, (Coding, Link, PartialDate)):
+            inner = layout_fields(context, value, level=level + 1)
+            if inner:
+                blocks += [Heading(text=label, level=level), *inner]
+        else:
+            blocks.append(Field(label=label, value=context.format_value(value), label_id=label_id))
+    return blocks
+
+
+def _section(
+    context: LayoutContext,
+    id: str,
+    blocks: Sequence[Block | None],
+    *,
+    emergency: bool = False,
+    title: str | None = None,
+    plugin: str | None = None,
+) -> Section | None:
+    kept = [block for block in blocks if block is not None]
+    if not kept:
+        return None
+    return Section(
+        id=id,
+        title=title if title is not None else context.label(f"section.{id}"),
+        blocks=kept,
+        emergency=emergency,
+        plugin=plugin,
+    )
+
+
+def _field(context: LayoutContext, obj: object, name: str, *, emphasis: bool = False) -> Field | None:
+    cls: Any = type(obj)
+    value = getattr(obj, name)
+    if not context.shows(cls, name) or _skip(attrs.fields_dict(cls)[name], value):
+        return None
+    label_id = _label_id(cls, name)
+    return Field(
+        label=context.label(label_id), value=context.format_value(value), label_id=label_id, emphasis=emphasis
+    )
+
+
+# --- plugin hooks, called one plugin at a time --------------------------------------
+
+
+def _call_each(context: LayoutContext, hook_name: str, /, **kwargs: Any) -> Iterable[tuple[str, Any]]:
+    """Call a hook plugin by plugin, in pluggy's order, yielding ``(plugin, result)``.
+
+    A plugin that raises is skipped with a warning naming it and the hook (only the
+    exception's type: its message may quote passport data).
+    """
+    hook = getattr(context.plugins.hook, hook_name)
+    # pluggy calls the last registered implementation first; keep that order.
+    for impl in reversed(hook.get_hookimpls()):
+        try:
+            result = impl.function(*(kwargs[name] for name in impl.argnames))
+        except Exception as exc:  # noqa: BLE001 - one plugin's bug must not lose the passport
+            context.warn(
+                context.phrase(
+                    "plugin_failed", plugin=impl.plugin_name, hook=hook_name, error=type(exc).__name__
+                )
+            )
+            continue
+        if result is not None:
+            yield impl.plugin_name, result
+
+
+# --- the sections, in reading order -------------------------------------------------------
+
+
+def _emergency(context: LayoutContext, emergency: Emergency) -> Section | None:
+    blocks: list[Block | None] = []
+    if emergency.summary and context.shows(Emergency, "summary"):
+        blocks.append(
+            Alert(text=emergency.summary, level=AlertLevel.CRITICAL, title=context.phrase("read_first"))
+        )
+    if emergency.open_access is not None and context.shows(Emergency, "open_access"):
+        blocks += layout_fields(context, emergency.open_access)
+    return _section(context, "emergency", blocks, emergency=True)
+
+
+def _protocols(context: LayoutContext, emergency: Emergency) -> Section | None:
+    if not context.shows(Emergency, "protocols"):
+        return None
+    blocks: list[Block | None] = []
+    for protocol in emergency.protocols:
+        blocks.append(Heading(text=protocol.title))
+        blocks.append(_field(context, protocol, "when"))
+        if protocol.steps and context.shows(type(protocol), "steps"):
+            blocks.append(ListBlock(items=protocol.steps, ordered=True))
+        blocks += [_field(context, protocol, name) for name in ("source", "approved_by", "approved_on")]
+    return _section(context, "protocols", blocks, emergency=True)
+
+
+def _guidance(context: LayoutContext, passport: Passport) -> Section | None:
+    if not context.shows(Emergency, "protocols"):
+        return None
+    items: list[Guidance] = []
+    for plugin, result in _call_each(context, "rarepassport_emergency_guidance", passport=passport):
+        try:
+            given = list(result)
+        except TypeError:
+            given = [result]
+        for item in given:
+            if not isinstance(item, Guidance):
+                context.warn(
+                    context.phrase(
+                        "plugin_failed",
+                        plugin=plugin,
+                        hook="rarepassport_emergency_guidance",
+                        error=f"returned {type(item).__name__}, not Guidance",
+                    )
+                )
+                continue
+            items.append(item if item.plugin else attrs.evolve(item, plugin=plugin))
+    if not items:
+        return None
+    blocks: list[Block] = [Paragraph(text=context.phrase("guidance_note"))]
+    for item in items:
+        blocks.append(Heading(text=context.phrase("guidance_title", title=item.title)))
+        if item.text:
+            blocks.append(Paragraph(text=item.text))
+        if item.steps:
+            blocks.append(ListBlock(items=item.steps, ordered=True))
+        source = context.phrase(
+            "guidance_source", source=item.source, date=context.format_date(item.source_date)
+        )
+        blocks.append(Paragraph(text=source))
+        if item.url:
+            blocks.append(Field(label=context.field_label(Link, "url"), value=item.url, label_id="Link.url"))
+    return _section(context, "guidance", blocks, emergency=True)
+
+
+def _avoid(context: LayoutContext, emergency: Emergency) -> Section | None:
+    if not context.shows(Emergency, "avoid") or not emergency.avoid:
+        return None
+    table = _table(context, type(emergency.avoid[0]), emergency.avoid)
+    return _section(context, "avoid", [table], emergency=True)
+
+
+def _red_flags(context: LayoutContext, emergency: Emergency) -> Section | None:
+    if not context.shows(Emergency, "red_flags") or not emergency.red_flags:
+        return None
+    return _section(context, "red_flags", [ListBlock(items=emergency.red_flags)], emergency=True)
+
+
+_SERIOUS = (Severity.SEVERE, Severity.LIFE_THREATENING)
+
+
+def _allergies(context: LayoutContext, passport: Passport) -> Section | None:
+    if not context.shows(Passport, "allergies"):
+        return None
+    blocks: list[Block | None] = []
+    if passport.allergies:
+        for allergy in passport.allergies:
+            if allergy.severity is Severity.LIFE_THREATENING and context.shows(type(allergy), "severity"):
+                blocks.append(
+                    Alert(
+                        text=context.phrase("life_threatening_allergy", substance=allergy.substance),
+                        level=AlertLevel.CRITICAL,
+                    )
+                )
+        blocks.append(
+            _table(
+                context,
+                type(passport.allergies[0]),
+                passport.allergies,
+                emphasis=lambda allergy: (
+                    allergy.severity in _SERIOUS and context.shows(type(allergy), "severity")
+                ),
+            )
+        )
+    elif context.shows(Passport, "allergies_status"):
+        if passport.allergies_status is AllergiesStatus.NONE_KNOWN:
+            blocks.append(Paragraph(text=context.phrase("no_known_allergies")))
+        else:
+            blocks.append(Alert(text=context.phrase("allergies_not_recorded"), level=AlertLevel.WARNING))
+    return _section(context, "allergies", blocks, emergency=True)
+
+
+_MEDICATION_COLUMNS = ("name", "dose", "route", "frequency", "reason", "started_on", "notes", "codes")
+
+
+def _medication_table(
+    context: LayoutContext, medications: Sequence[Medication], *, all_emphasised: bool
+) -> Table | None:
+    def frequency(medication: Medication) -> str:
+        parts = [medication.frequency or ""]
+        if medication.as_needed and context.shows(Medication, "as_needed"):
+            parts.append(context.phrase("as_needed"))
+        return ", ".join(part for part in parts if part)
+
+    return _table(
+        context,
+        Medication,
+        medications,
+        _MEDICATION_COLUMNS,
+        cells={"frequency": frequency},
+        emphasis=(lambda _: True) if all_emphasised else None,
+    )
+
+
+def _time_critical(context: LayoutContext, passport: Passport) -> Section | None:
+    if not (context.shows(Passport, "medications") and context.shows(Medication, "time_critical")):
+        return None
+    critical = [m for m in passport.medications if m.time_critical]
+    if not critical:
+        return None
+    blocks = [
+        Paragraph(text=context.phrase("time_critical_note")),
+        _medication_table(context, critical, all_emphasised=True),
+    ]
+    return _section(context, "time_critical_medicines", blocks, emergency=True)
+
+
+def _medications(context: LayoutContext, passport: Passport) -> Section | None:
+    if not context.shows(Passport, "medications"):
+        return None
+    split = context.shows(Medication, "time_critical")
+    others = [m for m in passport.medications if not (split and m.time_critical)]
+    blocks: list[Block | None] = []
+    if others:
+        blocks.append(_medication_table(context, others, all_emphasised=False))
+    elif not passport.medications and context.shows(Passport, "medications_status"):
+        if passport.medications_status is MedicationsStatus.NONE:
+            blocks.append(Paragraph(text=context.phrase("no_medicines")))
+        else:
+            blocks.append(Paragraph(text=context.phrase("medicines_not_recorded")))
+    return _section(context, "medications", blocks)
+
+
+def _advance_decisions(context: LayoutContext, emergency: Emergency) -> Section | None:
+    if not context.shows(Emergency, "advance_decisions") or not emergency.advance_decisions:
+        return None
+    table = _table(context, type(emergency.advance_decisions[0]), emergency.advance_decisions)
+    return _section(context, "advance_decisions", [table], emergency=True)
+
+
+def _person(context: LayoutContext, person: Person) -> Section | None:
+    blocks: list[Block | None] = []
+    for name in ("preferred_name", "pronouns", "sex"):
+        blocks.append(_field(context, person, name))
+    if person.identifiers and context.shows(Person, "identifiers"):
+        for identifier in person.identifiers:
+            label_id = f"phrase.identifier.{identifier.system}"
+            known = context.label(label_id) if _has_label(context, label_id) else identifier.system
+            blocks.append(Field(label=known, value=identifier.value, label_id="Person.identifiers"))
+    if person.weight is not None and context.shows(Person, "weight"):
+        kg = f"{person.weight.kg:g}"
+        measured = person.weight.measured_on
+        if measured is not None and context.shows(type(person.weight), "measured_on"):
+            value = context.phrase("weight_measured", kg=kg, date=context.format_date(measured))
+        else:
+            value = context.phrase("weight", kg=kg)
+        blocks.append(
+            Field(label=context.field_label(Person, "weight"), value=value, label_id="Person.weight")
+        )
+    blocks.append(_field(context, person, "blood_group"))
+    if person.languages and context.shows(Person, "languages"):
+        blocks.append(
+            Field(
+                label=context.field_label(Person, "languages"),
+                value=", ".join(person.languages),
+                label_id="Person.languages",
+            )
+        )
+    for name in ("interpreter_needed", "address", "phone", "email"):
+        blocks.append(_field(context, person, name))
+    return _section(context, "person", blocks)
+
+
+def _has_label(context: LayoutContext, label_id: str) -> bool:
+    return context.plugins.labels.get(label_id, context.language) is not None or label_id in _labels.ENGLISH
+
+
+def _diagnoses(context: LayoutContext, passport: Passport) -> Section | None:
+    if not context.shows(Passport, "diagnoses"):
+        return None
+    blocks: list[Block] = []
+    # The main condition first; otherwise the owner's order, which usually means something.
+    for diagnosis in sorted(passport.diagnoses, key=lambda d: not d.primary):
+        title = diagnosis.name
+        if diagnosis.primary and context.shows(Diagnosis, "primary"):
+            title = f"{title} ({context.phrase('primary')})"
+        blocks.append(Heading(text=title))
+        blocks += layout_fields(context, diagnosis, exclude=("name", "primary"), level=4)
+    return _section(context, "diagnoses", blocks)
+
+
+def _simple_table_section(
+    context: LayoutContext, id: str, owner: type, name: str, items: Sequence[Any], **kwargs: Any
+) -> Section | None:
+    if not context.shows(owner, name) or not items:
+        return None
+    return _section(context, id, [_table(context, type(items[0]), items, **kwargs)])
+
+
+def _anaesthesia(context: LayoutContext, emergency: Emergency) -> Section | None:
+    if not emergency.anaesthesia or not context.shows(Emergency, "anaesthesia"):
+        return None
+    return _section(context, "anaesthesia", [Paragraph(text=emergency.anaesthesia)])
+
+
+def _care_team(context: LayoutContext, passport: Passport) -> Section | None:
+    members = sorted(passport.care_team, key=lambda m: not m.lead)
+    show_lead = context.shows(CareTeamMember, "lead")
+
+    def name(member: CareTeamMember) -> str:
+        return f"{member.name} ({context.phrase('lead')})" if member.lead and show_lead else member.name
+
+    names = [f.name for f in attrs.fields(CareTeamMember) if f.name != "lead"]
+    return _simple_table_section(
+        context,
+        "care_team",
+        Passport,
+        "care_team",
+        members,
+        names=names,
+        cells={"name": name},
+        emphasis=lambda m: m.lead and show_lead,
+    )
+
+
+def _plain_section(context: LayoutContext, id: str, owner: type, name: str, obj: object) -> Section | None:
+    if not context.shows(owner, name):
+        return None
+    return _section(context, id, layout_fields(context, obj))
+
+
+def _links(context: LayoutContext, passport: Passport) -> Section | None:
+    return _simple_table_section(
+        context, "links", Passport, "links", passport.links, names=("title", "url", "kind")
+    )
+
+
+def _additional(context: LayoutContext, passport: Passport) -> list[Section]:
+    if not context.shows(Passport, "additional_sections"):
+        return []
+    sections = []
+    for index, extra in enumerate(passport.additional_sections):
+        section = _section(
+            context,
+            f"additional_sections.{index}",
+            [Paragraph(text=extra.text)] if extra.text else [],
+            title=extra.title,
+        )
+        if section is not None:
+            sections.append(section)
+    return sections
+
+
+def _extensions(context: LayoutContext, passport: Passport) -> list[Section]:
+    if not passport.extensions or not context.shows(Passport, "extensions"):
+        return []
+    registry = context.plugins.sections
+    sections: list[Section] = []
+    for key in passport.extensions:
+        if key not in registry:
+            context.warn(context.phrase("unknown_extension", id=key))
+    for spec in registry:
+        if spec.id not in passport.extensions or context.view not in spec.views:
+            continue
+        section = _extension_section(context, spec, passport.extensions[spec.id], passport)
+        if section is not None:
+            sections.append(section)
+    return sections
+
+
+def _extension_section(
+    context: LayoutContext, spec: SectionSpec, data: object, passport: Passport
+) -> Section | None:
+    section_id = f"extensions.{spec.id}"
+    for plugin, result in _call_each(
+        context, "rarepassport_layout_section", section=spec, data=data, passport=passport, context=context
+    ):
+        if isinstance(result, Section):
+            return attrs.evolve(result, id=section_id, plugin=result.plugin or plugin)
+        context.warn(
+            context.phrase(
+                "plugin_failed",
+                plugin=plugin,
+                hook="rarepassport_layout_section",
+                error=f"returned {type(result).__name__}, not Section",
+            )
+        )
+        break
+    title_id = f"section.{spec.id}"
+    title = context.label(title_id) if _has_label(context, title_id) else spec.title
+    return _section(context, section_id, layout_fields(context, data), title=title, plugin=spec.plugin)
+
+
+def _reviewer_text(context: LayoutContext, review: Review) -> str:
+    reviewer = review.reviewed_by
+    assert reviewer is not None
+    who = ", ".join(
+        part
+        for part in (
+            reviewer.name,
+            reviewer.role if context.shows(type(reviewer), "role") else None,
+            reviewer.organisation if context.shows(type(reviewer), "organisation") else None,
+        )
+        if part
+    )
+    return context.phrase("reviewed_by", name=who, date=context.format_date(reviewer.date))
+
+
+def _review(context: LayoutContext, passport: Passport) -> Section | None:
+    review = passport.review
+    if not context.shows(Passport, "review"):
+        return None
+    blocks: list[Block | None] = []
+    due = review.next_review_due
+    if due is not None and due < context.today:
+        message = context.phrase("review_overdue", date=context.format_date(due))
+        context.warn(message)
+        blocks.append(
+            Alert(text=message, level=AlertLevel.WARNING, title=context.phrase("review_overdue_title"))
+        )
+    blocks.append(_field(context, review, "updated_on"))
+    if review.reviewed_by is not None and context.shows(Review, "reviewed_by"):
+        blocks.append(Paragraph(text=_reviewer_text(context, review)))
+    blocks += [_field(context, review, name) for name in ("next_review_due", "created_on")]
+    if review.completed_by is not None and context.shows(Review, "completed_by"):
+        blocks.append(
+            Field(
+                label=context.field_label(Review, "completed_by"),
+                value=context.format_value(review.completed_by).removeprefix(
+                    f"{context.field_label(type(review.completed_by), 'name')}: "
+                ),
+                label_id="Review.completed_by",
+            )
+        )
+    return _section(context, "review", blocks)
+
+
+def _view(view: View | str) -> View:
+    try:
+        return View(view)
+    except ValueError:
+        from rarepassport.render import RenderError
+
+        names = ", ".join(v.value for v in View)
+        raise RenderError(f"unknown view {str(view)!r}; the views are: {names}") from None
+
+
+def layout(
+    passport: Passport,
+    view: View | str = "full",
+    language: str | None = None,
+    *,
+    plugins: PluginManager | None = None,
+    today: _dt.date | None = None,
+) -> Document:
+    """Lay out a passport for a view, in a language.
+
+    Args:
+        passport: The passport.
+        view: ``full``, ``emergency``, ``education`` or ``social``.
+        language: BCP 47 tag of the labels; default the passport's ``language``.
+            Missing labels fall back to the base language, then English.
+        plugins: The plugin manager; the default one when ``None``.
+        today: The date an overdue review is measured against; default today.
+
+    Returns:
+        The Document every backend draws: sections in reading order (emergency
+        first), only fields of the view, with warnings such as an overdue review.
+
+    Raises:
+        RenderError: When ``view`` is not a view.
+    """
+    if plugins is None:
+        from rarepassport._plugins import default_plugin_manager
+
+        plugins = default_plugin_manager()
+    context = LayoutContext(
+        view=_view(view),
+        language=language or passport.language or "en",
+        plugins=plugins,
+        today=today or _dt.date.today(),
+    )
+    emergency = passport.emergency if context.shows(Passport, "emergency") else Emergency()
+    person = passport.person
+    history_shown = context.shows(Passport, "history")
+    candidates: list[Section | None] = [
+        _emergency(context, emergency),
+        _protocols(context, emergency),
+        _guidance(context, passport),
+        _avoid(context, emergency),
+        _red_flags(context, emergency),
+        _allergies(context, passport),
+        _time_critical(context, passport),
+        _advance_decisions(context, emergency),
+        _person(context, person),
+        _diagnoses(context, passport),
+        _medications(context, passport),
+        _simple_table_section(context, "devices", Passport, "devices", passport.devices),
+        _anaesthesia(context, emergency),
+        _simple_table_section(
+            context,
+            "previous_emergencies",
+            Emergency,
+            "previous",
+            emergency.previous,
+            names=("date", "reason", "treatment", "outcome"),
+        ),
+        _simple_table_section(context, "contacts", Passport, "contacts", passport.contacts),
+        _care_team(context, passport),
+        _plain_section(context, "care_preferences", Passport, "care_preferences", passport.care_preferences),
+        _plain_section(context, "history", Passport, "history", passport.history) if history_shown else None,
+        _links(context, passport),
+        *_additional(context, passport),
+        *_extensions(context, passport),
+        _review(context, passport),
+    ]
+    review = passport.review
+    updated = review.updated_on if context.shows(Review, "updated_on") else None
+    reviewed = review.reviewed_by is not None and context.shows(Review, "reviewed_by")
+    return Document(
+        title=context.phrase(f"title.{context.view.value}", name=person.name),
+        language=context.language,
+        view=context.view,
+        person_name=person.name,
+        date_of_birth=context.format_date(person.date_of_birth)
+        if context.shows(Person, "date_of_birth")
+        else "",
+        sections=[section for section in candidates if section is not None],
+        updated_on=context.phrase("updated_on", date=context.format_date(updated)) if updated else None,
+        reviewed_on=_reviewer_text(context, review) if reviewed else None,
+        photo=person.photo if context.shows(Person, "photo") else None,
+        warnings=context.warnings,
+        phrases=_labels.phrases(context.language, plugins.labels),
+    )

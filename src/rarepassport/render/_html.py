@@ -1,0 +1,232 @@
+"""HTML backend: one self-contained page, readable on screen and printable on A4.
+
+No scripts, no external requests (no fonts, images or stylesheets from elsewhere),
+semantic headings and tables, the language on ``<html>``, and a print stylesheet.
+Every value goes through :func:`html.escape`, so passport text can never become markup.
+Alerts stand out by border and weight as well as colour, so they survive black-and-white
+printing and high-contrast modes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from rarepassport.document import (
+    Alert,
+    Block,
+    Document,
+    Field,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Section,
+    Table,
+)
+from rarepassport.render import Rendered
+
+__all__ = ["STYLESHEET", "render_html"]
+
+#: The page's stylesheet; no url() references, so the page never fetches anything.
+STYLESHEET = """
+:root { color-scheme: light; --ink: #111; --paper: #fff; --critical: #a00000; --warning: #7a4a00;
+        --info: #00457a; --rule: #444; }
+* { box-sizing: border-box; }
+html { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Arabic",
+       "Noto Sans CJK SC", Arial, sans-serif; font-size: 100%; line-height: 1.45;
+       color: var(--ink); background: var(--paper); }
+body { max-width: 52rem; margin: 0 auto; padding: 1rem; }
+h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.3rem; margin: 1.5rem 0 .5rem; padding-bottom: .15rem; border-bottom: 2px solid var(--rule); }
+h3 { font-size: 1.1rem; margin: 1rem 0 .35rem; }
+h4, h5, h6 { font-size: 1rem; margin: .8rem 0 .3rem; }
+p { margin: .35rem 0; }
+.meta p { margin: .1rem 0; }
+.photo { float: right; max-width: 7rem; max-height: 9rem; margin: 0 0 .5rem 1rem; border: 1px solid var(--rule); }
+dl.fields { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .2rem 1rem; margin: .4rem 0; }
+dl.fields dt { font-weight: 700; }
+dl.fields dd { margin: 0; white-space: pre-wrap; }
+.emphasis { font-weight: 700; }
+dl.fields dd.emphasis::before, tr.emphasis th::before { content: "\\25B6\\00A0"; }
+table { border-collapse: collapse; width: 100%; margin: .4rem 0 .8rem; }
+caption { text-align: left; font-style: italic; padding-bottom: .2rem; }
+th, td { border: 1px solid var(--rule); padding: .25rem .4rem; text-align: start; vertical-align: top;
+         white-space: pre-wrap; overflow-wrap: anywhere; }
+thead th { background: #e8e8e8; }
+tr.emphasis td, tr.emphasis th { font-weight: 700; background: #fff1f1; }
+.alert { border: 3px solid var(--warning); border-left-width: 10px; padding: .5rem .75rem; margin: .6rem 0; }
+.alert .alert-title { font-weight: 700; margin-top: 0; }
+.alert-critical { border-color: var(--critical); font-size: 1.08rem; font-weight: 600; background: #fff1f1; }
+.alert-warning { border-color: var(--warning); background: #fff8e6; }
+.alert-info { border-color: var(--info); border-width: 2px; border-left-width: 6px; }
+section.emergency > h2 { color: var(--critical); border-bottom-color: var(--critical); }
+.list-label { font-weight: 700; margin-bottom: .1rem; }
+ul, ol { margin: .2rem 0 .5rem; padding-inline-start: 1.6rem; }
+li { margin: .1rem 0; }
+.warnings { border: 3px solid var(--warning); padding: .5rem .75rem; margin: .75rem 0; }
+footer { margin-top: 2rem; font-size: .85rem; border-top: 1px solid var(--rule); padding-top: .3rem; }
+@media (prefers-contrast: more) {
+  :root { --critical: #000; --warning: #000; --info: #000; --rule: #000; }
+  .alert, tr.emphasis td, tr.emphasis th, thead th { background: #fff; }
+}
+@media (forced-colors: active) {
+  .alert, .warnings { border-color: CanvasText; }
+}
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  html { font-size: 10.5pt; }
+  body { max-width: none; padding: 0; }
+  h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  tr, .alert, li, dl.fields > * { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  section.emergency-end { break-after: page; page-break-after: always; }
+  .alert, thead th, tr.emphasis td, tr.emphasis th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _text(text: str) -> str:
+    """Escaped text; the owner's line breaks kept."""
+    return "<br>".join(_e(line) for line in text.split("\n"))
+
+
+def _paragraphs(text: str, cls: str = "") -> list[str]:
+    attr = f' class="{cls}"' if cls else ""
+    return [f"<p{attr}>{_text(part.strip(chr(10)))}</p>" for part in text.split("\n\n") if part.strip()]
+
+
+def _block(block: Block) -> list[str]:
+    if isinstance(block, Heading):
+        level = min(max(block.level, 3), 6)
+        return [f"<h{level}>{_e(block.text)}</h{level}>"]
+    if isinstance(block, Paragraph):
+        return _paragraphs(block.text)
+    if isinstance(block, ListBlock):
+        tag = "ol" if block.ordered else "ul"
+        out = [f'<p class="list-label">{_e(block.label)}</p>'] if block.label else []
+        out.append(f"<{tag}>" + "".join(f"<li>{_text(item)}</li>" for item in block.items) + f"</{tag}>")
+        return out
+    if isinstance(block, Table):
+        return [_table(block)]
+    if isinstance(block, Alert):
+        title = f'<p class="alert-title">{_e(block.title)}</p>' if block.title else ""
+        body = "".join(_paragraphs(block.text))
+        return [f'<div class="alert alert-{_e(block.level.value)}" role="note">{title}{body}</div>']
+    return [f"<p>{_e(str(getattr(block, 'text', block)))}</p>"]  # pragma: no cover
+
+
+def _fields(fields: list[Field]) -> str:
+    rows = []
+    for field in fields:
+        cls = ' class="emphasis"' if field.emphasis else ""
+        value = f"<strong>{_text(field.value)}</strong>" if field.emphasis else _text(field.value)
+        rows.append(f"<dt{cls}>{_e(field.label)}</dt><dd{cls}>{value}</dd>")
+    return '<dl class="fields">' + "".join(rows) + "</dl>"
+
+
+def _table(table: Table) -> str:
+    out = ["<table>"]
+    if table.caption:
+        out.append(f"<caption>{_e(table.caption)}</caption>")
+    out.append(
+        "<thead><tr>" + "".join(f'<th scope="col">{_e(c)}</th>' for c in table.columns) + "</tr></thead>"
+    )
+    out.append("<tbody>")
+    for index, row in enumerate(table.rows):
+        cls = ' class="emphasis"' if index in table.emphasis_rows else ""
+        cells = [f'<th scope="row">{_text(row[0])}</th>' if row else '<th scope="row"></th>']
+        cells += [f"<td>{_text(value)}</td>" for value in row[1:]]
+        out.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _section(section: Section, index: int, last_emergency: bool) -> str:
+    classes = ["section"]
+    if section.emergency:
+        classes.append("emergency")
+    if last_emergency:
+        classes.append("emergency-end")
+    anchor = f"s{index}"
+    out = [
+        f'<section class="{" ".join(classes)}" id="{anchor}" aria-labelledby="{anchor}-title" '
+        f'data-section="{_e(section.id)}">',
+        f'<h2 id="{anchor}-title">{_e(section.title)}</h2>',
+    ]
+    pending: list[Field] = []
+    for block in section.blocks:
+        # Consecutive fields form one description list, read as label/value pairs.
+        if isinstance(block, Field):
+            pending.append(block)
+            continue
+        if pending:
+            out.append(_fields(pending))
+            pending = []
+        out += _block(block)
+    if pending:
+        out.append(_fields(pending))
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def render_html(document: Document) -> Rendered:
+    """Render a Document as one self-contained HTML page (UTF-8).
+
+    Args:
+        document: The laid-out passport.
+
+    Returns:
+        The page: no scripts, no external resources, a print stylesheet for A4.
+    """
+    head = [
+        "<!DOCTYPE html>",
+        f'<html lang="{_e(document.language)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        # Health data: ask search engines and caches to keep away if the file is ever served.
+        '<meta name="robots" content="noindex, nofollow">',
+        f"<title>{_e(document.title)}</title>",
+        f"<style>{STYLESHEET}</style>",
+        "</head>",
+        "<body>",
+        '<header class="meta">',
+    ]
+    if document.photo and _DATA_IMAGE.match(document.photo):
+        # Only embedded images: a file path or web address would make the page fetch something.
+        head.append(f'<img class="photo" src="{_e(document.photo)}" alt="{_e(document.person_name)}">')
+    head.append(f"<h1>{_e(document.title)}</h1>")
+    if document.date_of_birth:
+        head.append(
+            f"<p><strong>{_e(document.phrase('date_of_birth'))}:</strong> {_e(document.date_of_birth)}</p>"
+        )
+    head += [f"<p>{_e(text)}</p>" for text in (document.updated_on, document.reviewed_on) if text]
+    head.append("</header>")
+    if document.warnings:
+        items = "".join(f"<li>{_e(w)}</li>" for w in document.warnings)
+        head.append(
+            f'<div class="warnings" role="note"><p class="alert-title"><strong>'
+            f"{_e(document.phrase('please_note'))}</strong></p><ul>{items}</ul></div>"
+        )
+    head.append("<main>")
+    sections = document.sections
+    emergency_indexes = [i for i, s in enumerate(sections) if s.emergency]
+    last_emergency = (
+        emergency_indexes[-1] if emergency_indexes and len(sections) > len(emergency_indexes) else -1
+    )
+    body = [_section(section, i, i == last_emergency) for i, section in enumerate(sections)]
+    tail = [
+        "</main>",
+        f"<footer><p>{_e(document.phrase('made_with'))}</p></footer>",
+        "</body>",
+        "</html>",
+        "",
+    ]
+    page = "\n".join([*head, *body, *tail])
+    return Rendered(data=page.encode("utf-8"), media_type="text/html; charset=utf-8", suffix=".html")
