@@ -1,0 +1,48 @@
+"""What the built-in condition plugins share: when they apply, and medicine matching.
+
+Private to :mod:`rarepassport.plugins`; outside plugins should copy what they need
+rather than import it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from rarepassport.model import Medication, Passport
+from rarepassport.plugins_for import diagnosis_codes, matches_codes
+
+__all__ = ["applies", "has_condition_code", "matching_medications", "section_of"]
+
+
+def section_of(passport: Passport, section_id: str) -> Any | None:
+    """The plugin section's data in this passport, or ``None`` when it is absent."""
+    return passport.extensions.get(section_id)
+
+
+def has_condition_code(passport: Passport, applies_to: Iterable[str]) -> bool:
+    """Whether a diagnosis of the passport carries one of ``applies_to``."""
+    return matches_codes(diagnosis_codes(passport), applies_to)
+
+
+def applies(passport: Passport, section_id: str, applies_to: Iterable[str]) -> bool:
+    """Whether a plugin's section or condition code is in the passport."""
+    return section_id in passport.extensions or has_condition_code(passport, applies_to)
+
+
+def matching_medications(passport: Passport, names: Iterable[str]) -> Iterator[tuple[int, Medication]]:
+    """Medicines of the passport whose name contains one of ``names`` as a whole word.
+
+    Matching is on words, case-insensitive, so ``"Ibuprofen 200 mg"`` matches
+    ``ibuprofen`` but ``"phenytoinate"`` would not match ``phenytoin``; brand names are
+    not known here, which is why rules built on this only warn.
+
+    Yields:
+        ``(index, medication)`` pairs; the index gives the JSON path
+        ``$.medications[index]``.
+    """
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(name) for name in names) + r")\b", re.IGNORECASE)
+    for index, medication in enumerate(passport.medications):
+        if pattern.search(medication.name):
+            yield index, medication

@@ -1,0 +1,293 @@
+"""Adrenal insufficiency and steroid dependence: the built-in ``adrenal-insufficiency`` plugin.
+
+Adds ``extensions.adrenal_insufficiency``: the daily steroid and its dose as
+prescribed, the cause, the sick-day rules the person was taught, the emergency
+injection kit they carry, and the emergency hydrocortisone dose their own team
+prescribed. Missing that dose is an error: it is the one thing an emergency team
+must find at once.
+
+General guidance is paraphrased from:
+
+* Society for Endocrinology, *Adrenal Crisis Information* (emergency management of
+  adrenal crisis), https://www.endocrinology.org/adrenal-crisis/;
+* the *NHS Steroid Emergency Card*, NHS England and NHS Improvement with the Society
+  for Endocrinology and the Royal College of Physicians, launched August 2020 (adults,
+  16 and over).
+
+The only dose stated is the one the Society for Endocrinology states for adults
+(100 mg hydrocortisone IV or IM, then 200 mg per 24 hours); for children and for this
+person, the dose in their own protocol applies.
+"""
+
+# section_field() returns an attrs field definition, not a shared mutable default.
+# ruff: noqa: RUF009
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import attrs
+
+from rarepassport._report import Issue, IssueSeverity
+from rarepassport.guidance import Guidance
+from rarepassport.hookspecs import hookimpl
+from rarepassport.model import View, section_field
+from rarepassport.plugins._condition import applies, has_condition_code, matching_medications, section_of
+
+if TYPE_CHECKING:
+    from rarepassport._plugins import LabelRegistry, RuleRegistry, SectionRegistry
+    from rarepassport.model import Passport
+    from rarepassport.validate import RuleContext
+
+__all__ = ["APPLIES_TO", "SECTION_ID", "AdrenalCause", "AdrenalInsufficiency", "EmergencyKit"]
+
+PLUGIN_NAME = "adrenal-insufficiency"
+SECTION_ID = "adrenal_insufficiency"
+
+#: Codes this section is for, each checked against a public source (Orphanet via
+#: NCBI MedGen for ORPHA:101959 and OMIM:240200; ICD-10 chapter E27).
+APPLIES_TO: tuple[str, ...] = (
+    "ORPHA:101959",  # Primary adrenal insufficiency (Addison disease)
+    "OMIM:240200",  # Addison disease (familial hypoadrenocorticism)
+    "ICD-10:E27.1",  # Primary adrenocortical insufficiency
+    "ICD-10:E27.2",  # Addisonian crisis
+    "ICD-10:E27.3",  # Drug-induced adrenocortical insufficiency
+    "ICD-10:E27.4",  # Other and unspecified adrenocortical insufficiency
+)
+
+E, ED, S = View.EMERGENCY, View.EDUCATION, View.SOCIAL
+
+# Steroids whose daily replacement must not be missed or delayed.
+_REPLACEMENT_STEROIDS = ("hydrocortisone", "prednisolone", "prednisone", "dexamethasone",
+                         "fludrocortisone", "methylprednisolone")
+
+
+class AdrenalCause(str, enum.Enum):
+    """Why the person's body does not make enough cortisol."""
+
+    PRIMARY = "primary"
+    """The adrenal glands themselves (e.g. Addison disease)."""
+    SECONDARY = "secondary"
+    """The pituitary gland (ACTH deficiency, hypopituitarism)."""
+    TERTIARY = "tertiary"
+    """The hypothalamus."""
+    CONGENITAL_ADRENAL_HYPERPLASIA = "congenital-adrenal-hyperplasia"
+    """Congenital adrenal hyperplasia (CAH)."""
+    STEROID_INDUCED = "steroid-induced"
+    """Long-term steroid treatment for another condition suppressed the adrenal glands."""
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+@attrs.frozen(kw_only=True)
+class EmergencyKit:
+    """The emergency injection kit the person carries."""
+
+    carried: bool = section_field("Whether the person carries an emergency hydrocortisone injection kit.")
+    contents: str | None = section_field(
+        "What is in it, e.g. hydrocortisone for injection, needles, syringes, instructions.",
+        default=None,
+    )
+    where: str | None = section_field("Where it is kept, e.g. in the school bag.", default=None,
+                                      views=(E, ED, S))
+
+
+@attrs.frozen(kw_only=True)
+class AdrenalInsufficiency:
+    """Steroid dependence: what an emergency team must give, and what the person takes every day."""
+
+    cause: AdrenalCause | None = section_field(
+        "primary, secondary, tertiary, congenital-adrenal-hyperplasia, steroid-induced, other or unknown.",
+        default=None, views=(E,),
+    )
+    emergency_hydrocortisone_dose: str | None = section_field(
+        "The emergency hydrocortisone dose and route as prescribed for this person, e.g. 100 mg IM.",
+        default=None,
+    )
+    emergency_dose_prescribed_by: str | None = section_field(
+        "Who prescribed the emergency dose, and when.", default=None, views=(E,),
+    )
+    daily_steroid: str | None = section_field(
+        "The steroid taken every day, e.g. hydrocortisone.", default=None,
+    )
+    daily_dose: str | None = section_field(
+        "Its dose and times as prescribed, e.g. 10 mg on waking, 5 mg at noon, 5 mg at 5 pm.",
+        default=None,
+    )
+    mineralocorticoid: str | None = section_field(
+        "Mineralocorticoid and dose as prescribed, if any, e.g. fludrocortisone 100 micrograms daily.",
+        default=None, views=(E,),
+    )
+    sick_day_rules: tuple[str, ...] = section_field(
+        "The sick-day rules the person was taught by their team, one per line.",
+        default=(), converter=tuple,
+    )
+    emergency_kit: EmergencyKit | None = section_field(
+        "The emergency injection kit the person carries.", default=None,
+    )
+    steroid_emergency_card: bool | None = section_field(
+        "Whether the person carries an NHS Steroid Emergency Card (or their country's equivalent).",
+        default=None, views=(E,),
+    )
+
+
+# --- sections and labels -------------------------------------------------------------
+
+
+@hookimpl
+def rarepassport_register_sections(sections: SectionRegistry) -> None:
+    """Register ``extensions.adrenal_insufficiency``."""
+    sections.add(
+        SECTION_ID,
+        AdrenalInsufficiency,
+        title="Adrenal insufficiency (steroid dependent)",
+        views=(E, ED, S),
+        description="Steroid dependence: emergency hydrocortisone dose, daily steroids, sick-day rules.",
+        applies_to=APPLIES_TO,
+    )
+
+
+@hookimpl
+def rarepassport_register_labels(labels: LabelRegistry) -> None:
+    """English labels for the section's fields."""
+    labels.add("en", {
+        f"section.{SECTION_ID}": "Adrenal insufficiency (steroid dependent)",
+        "AdrenalInsufficiency.cause": "Cause",
+        "AdrenalInsufficiency.emergency_hydrocortisone_dose": "Emergency hydrocortisone dose (as prescribed)",
+        "AdrenalInsufficiency.emergency_dose_prescribed_by": "Emergency dose prescribed by",
+        "AdrenalInsufficiency.daily_steroid": "Daily steroid",
+        "AdrenalInsufficiency.daily_dose": "Daily dose (as prescribed)",
+        "AdrenalInsufficiency.mineralocorticoid": "Mineralocorticoid",
+        "AdrenalInsufficiency.sick_day_rules": "Sick-day rules",
+        "AdrenalInsufficiency.emergency_kit": "Emergency injection kit",
+        "AdrenalInsufficiency.steroid_emergency_card": "Carries a Steroid Emergency Card",
+        "EmergencyKit.carried": "Carried",
+        "EmergencyKit.contents": "Contents",
+        "EmergencyKit.where": "Kept",
+    })
+
+
+# --- rules -----------------------------------------------------------------------------
+
+_PATH = f"$.extensions.{SECTION_ID}"
+
+
+def emergency_dose_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """A steroid-dependent person's passport states their emergency hydrocortisone dose."""
+    section = section_of(passport, SECTION_ID)
+    if section is None:
+        if has_condition_code(passport, APPLIES_TO):
+            yield Issue(
+                path=_PATH, code="adrenal-emergency-dose", severity=IssueSeverity.ERROR,
+                message="a diagnosis is coded as adrenal insufficiency but the passport has no "
+                        f"extensions.{SECTION_ID} section; add it with the emergency hydrocortisone "
+                        "dose prescribed for this person",
+            )
+        return
+    if not (section.emergency_hydrocortisone_dose or "").strip():
+        yield Issue(
+            path=f"{_PATH}.emergency_hydrocortisone_dose", code="adrenal-emergency-dose",
+            severity=IssueSeverity.ERROR,
+            message="the emergency hydrocortisone dose is missing; write the dose and route "
+                    "prescribed for this person by their team",
+        )
+
+
+def kit_described(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """A carried emergency kit says what it holds."""
+    section = section_of(passport, SECTION_ID)
+    kit = section.emergency_kit if section is not None else None
+    if kit is not None and kit.carried and not (kit.contents or "").strip():
+        yield Issue(
+            path=f"{_PATH}.emergency_kit.contents", code="adrenal-kit-contents",
+            severity=IssueSeverity.WARNING,
+            message="the emergency kit is carried but its contents are not given; say what is in it "
+                    "so a helper knows what they can use",
+        )
+
+
+def daily_steroid_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """The daily steroid is named, in the section or in the medicines list."""
+    section = section_of(passport, SECTION_ID)
+    if section is None or (section.daily_steroid or "").strip():
+        return
+    if any(True for _ in matching_medications(passport, _REPLACEMENT_STEROIDS)):
+        return
+    yield Issue(
+        path=f"{_PATH}.daily_steroid", code="adrenal-daily-steroid", severity=IssueSeverity.WARNING,
+        message="the daily steroid is not named here or in the medicines list; add it with its "
+                "dose as prescribed",
+    )
+
+
+def steroids_time_critical(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """Replacement steroids in the medicines list are marked time-critical."""
+    if not applies(passport, SECTION_ID, APPLIES_TO):
+        return
+    for index, medication in matching_medications(passport, _REPLACEMENT_STEROIDS):
+        if not medication.time_critical and not medication.as_needed:
+            yield Issue(
+                path=f"$.medications[{index}].time_critical", code="adrenal-steroid-time-critical",
+                severity=IssueSeverity.WARNING,
+                message="steroid replacement must not be missed or delayed in adrenal insufficiency; "
+                        "set time_critical to true",
+            )
+
+
+@hookimpl
+def rarepassport_register_rules(rules: RuleRegistry) -> None:
+    """Register the adrenal insufficiency rules."""
+    rules.add(emergency_dose_given, code="adrenal-emergency-dose",
+              description="Adrenal insufficiency passports state the emergency hydrocortisone dose (error).")
+    rules.add(kit_described, code="adrenal-kit-contents",
+              description="A carried emergency kit says what it holds (warning).")
+    rules.add(daily_steroid_given, code="adrenal-daily-steroid",
+              description="The daily steroid is named (warning).")
+    rules.add(steroids_time_critical, code="adrenal-steroid-time-critical",
+              description="Replacement steroids are marked time-critical (warning).")
+
+
+# --- guidance --------------------------------------------------------------------------
+
+SOURCE = (
+    "Society for Endocrinology, Adrenal Crisis Information (emergency management of adrenal crisis); "
+    "NHS Steroid Emergency Card, NHS England and NHS Improvement with the Society for "
+    "Endocrinology and the Royal College of Physicians (August 2020)"
+)
+SOURCE_DATE = _dt.date(2020, 8, 1)
+SOURCE_URL = "https://www.endocrinology.org/adrenal-crisis/"
+
+GUIDANCE = Guidance(
+    title="Adrenal crisis: emergency treatment",
+    text=(
+        "This person depends on steroids and cannot make the extra cortisol the body needs when "
+        "ill or injured. An adrenal crisis is life-threatening. If one is suspected, treat at once: "
+        "tests must never delay treatment. A short course of high-dose hydrocortisone does no harm; "
+        "failing to treat can be fatal. Illness with fever, persistent vomiting or diarrhoea, "
+        "injury, surgery and childbirth can all bring on a crisis."
+    ),
+    steps=(
+        "Give the emergency hydrocortisone dose in this person's own protocol, without delay.",
+        "For adults, the Society for Endocrinology guidance is 100 mg hydrocortisone IV or IM "
+        "immediately. Children's doses differ: use the dose in the person's own protocol.",
+        "Follow with rapid rehydration: intravenous 0.9% sodium chloride (or equivalent).",
+        "For adults, continue hydrocortisone 200 mg per 24 hours (by continuous IV infusion, or 50 mg "
+        "IV or IM every 6 hours) until recovery and advice from an endocrinologist.",
+        "Before surgery or invasive procedures (such as colonoscopy), extra hydrocortisone is needed.",
+    ),
+    source=SOURCE,
+    source_date=SOURCE_DATE,
+    applies_to=APPLIES_TO,
+    url=SOURCE_URL,
+)
+
+
+@hookimpl
+def rarepassport_emergency_guidance(passport: Passport) -> list[Guidance] | None:
+    """Adrenal crisis guidance, for passports with the section or a matching diagnosis."""
+    if applies(passport, SECTION_ID, APPLIES_TO):
+        return [GUIDANCE]
+    return None

@@ -1,0 +1,276 @@
+"""Dravet syndrome: the built-in ``dravet-syndrome`` plugin.
+
+Adds ``extensions.dravet_syndrome``: the rescue medicine plan (medicine, dose and when
+to give it, as prescribed), the person's seizure types, their triggers, and the
+medicines their neurologist says to avoid. A passport without a rescue medicine plan
+is an error; a sodium-channel-blocking anti-seizure medicine in the medicines list is
+a warning.
+
+General guidance is paraphrased from Dravet Syndrome UK (*Emergency medication and
+treatment*, *Medication*; https://www.dravet.org.uk/, checked 27 November 2026) and
+NICE guideline NG217, *Epilepsies in children, young people and adults* (27 April
+2022). No dose is stated: rescue medicine and dose are in the person's own protocol.
+"""
+
+# section_field() returns an attrs field definition, not a shared mutable default.
+# ruff: noqa: RUF009
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import attrs
+
+from rarepassport._report import Issue, IssueSeverity
+from rarepassport.guidance import Guidance
+from rarepassport.hookspecs import hookimpl
+from rarepassport.model import View, section_field
+from rarepassport.plugins._condition import applies, has_condition_code, matching_medications, section_of
+
+if TYPE_CHECKING:
+    from rarepassport._plugins import LabelRegistry, RuleRegistry, SectionRegistry
+    from rarepassport.model import Passport
+    from rarepassport.validate import RuleContext
+
+__all__ = [
+    "APPLIES_TO",
+    "SECTION_ID",
+    "DravetSyndrome",
+    "RescuePlan",
+    "SeizureDescription",
+    "SeizureKind",
+    "Trigger",
+]
+
+PLUGIN_NAME = "dravet-syndrome"
+SECTION_ID = "dravet_syndrome"
+
+#: Codes this section is for (Orphanet ORPHA:33069, cross-referenced to OMIM:607208).
+#: Orphanet maps Dravet syndrome to ICD-10 G40.4, which covers many other epilepsies,
+#: so that code is deliberately not used.
+APPLIES_TO: tuple[str, ...] = ("ORPHA:33069", "OMIM:607208")
+
+#: Sodium-channel-blocking anti-seizure medicines that can make seizures worse in
+#: Dravet syndrome (Dravet Syndrome UK).
+SODIUM_CHANNEL_BLOCKERS: tuple[str, ...] = ("carbamazepine", "oxcarbazepine", "lamotrigine", "phenytoin")
+
+E, ED, S = View.EMERGENCY, View.EDUCATION, View.SOCIAL
+
+
+class SeizureKind(str, enum.Enum):
+    """Seizure types seen in Dravet syndrome."""
+
+    TONIC_CLONIC = "tonic-clonic"
+    HEMICLONIC = "hemiclonic"
+    """One side of the body."""
+    FOCAL_CLONIC = "focal-clonic"
+    MYOCLONIC = "myoclonic"
+    FOCAL_IMPAIRED_AWARENESS = "focal-impaired-awareness"
+    ATYPICAL_ABSENCE = "atypical-absence"
+    ATONIC = "atonic"
+    TONIC = "tonic"
+    STATUS_EPILEPTICUS = "status-epilepticus"
+    """Prolonged or back-to-back seizures."""
+    OTHER = "other"
+
+
+class Trigger(str, enum.Enum):
+    """Things that can bring on the person's seizures."""
+
+    FEVER = "fever"
+    HEAT = "heat"
+    """Overheating: hot weather, hot baths, exercise."""
+    ILLNESS = "illness"
+    VACCINATION = "vaccination"
+    FLASHING_LIGHTS = "flashing-lights"
+    PATTERNS = "patterns"
+    """Stripes and other contrasting visual patterns."""
+    EXCITEMENT = "excitement"
+    """Excitement or stress."""
+    TIREDNESS = "tiredness"
+    OTHER = "other"
+
+
+@attrs.frozen(kw_only=True)
+class RescuePlan:
+    """The rescue medicine plan, as prescribed by the person's neurology team."""
+
+    medicine: str = section_field("The rescue medicine, e.g. buccal midazolam.")
+    dose: str | None = section_field("Its dose and route as prescribed.", default=None)
+    when: str | None = section_field(
+        "When to give it, as prescribed, e.g. if a tonic-clonic seizure lasts 5 minutes.", default=None,
+    )
+    second_dose: str | None = section_field(
+        "Whether and when a second dose may be given, as prescribed.", default=None,
+    )
+    call_ambulance: str | None = section_field(
+        "When to call an ambulance, as the protocol says.", default=None,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class SeizureDescription:
+    """A seizure type as it looks in this person."""
+
+    kind: SeizureKind = section_field(
+        "tonic-clonic, hemiclonic, focal-clonic, myoclonic, focal-impaired-awareness, "
+        "atypical-absence, atonic, tonic, status-epilepticus or other.",
+    )
+    looks_like: str | None = section_field("What it looks like in this person.", default=None)
+    usual_length: str | None = section_field("How long it usually lasts.", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class DravetSyndrome:
+    """Dravet syndrome: rescue medicine, seizures, triggers and medicines to avoid."""
+
+    rescue_plan: RescuePlan | None = section_field("The rescue medicine plan, as prescribed.", default=None)
+    seizures: tuple[SeizureDescription, ...] = section_field(
+        "The person's seizure types.", default=(), converter=tuple,
+    )
+    triggers: tuple[Trigger, ...] = section_field(
+        "What can bring on seizures: fever, heat, illness, vaccination, flashing-lights, patterns, "
+        "excitement, tiredness or other.",
+        default=(), converter=tuple,
+    )
+    trigger_notes: str | None = section_field("More about triggers and how to avoid them.", default=None)
+    medicines_to_avoid: tuple[str, ...] = section_field(
+        "Medicines the person's neurologist says to avoid.", default=(), converter=tuple,
+    )
+    emergency_protocol_held: str | None = section_field(
+        "Where the signed emergency protocol is kept, e.g. in the school office.", default=None,
+    )
+
+
+@hookimpl
+def rarepassport_register_sections(sections: SectionRegistry) -> None:
+    """Register ``extensions.dravet_syndrome``."""
+    sections.add(
+        SECTION_ID,
+        DravetSyndrome,
+        title="Dravet syndrome",
+        views=(E, ED, S),
+        description="Dravet syndrome: rescue medicine plan, seizure types, triggers, medicines to avoid.",
+        applies_to=APPLIES_TO,
+    )
+
+
+@hookimpl
+def rarepassport_register_labels(labels: LabelRegistry) -> None:
+    """English labels for the section's fields."""
+    labels.add("en", {
+        f"section.{SECTION_ID}": "Dravet syndrome",
+        "DravetSyndrome.rescue_plan": "Rescue medicine (as prescribed)",
+        "DravetSyndrome.seizures": "Seizure types",
+        "DravetSyndrome.triggers": "Triggers",
+        "DravetSyndrome.trigger_notes": "About triggers",
+        "DravetSyndrome.medicines_to_avoid": "Medicines to avoid",
+        "DravetSyndrome.emergency_protocol_held": "Emergency protocol kept",
+        "RescuePlan.medicine": "Medicine",
+        "RescuePlan.dose": "Dose",
+        "RescuePlan.when": "When to give it",
+        "RescuePlan.second_dose": "Second dose",
+        "RescuePlan.call_ambulance": "Call an ambulance",
+        "SeizureDescription.kind": "Type",
+        "SeizureDescription.looks_like": "What it looks like",
+        "SeizureDescription.usual_length": "Usually lasts",
+    })
+
+
+# --- rules -----------------------------------------------------------------------------
+
+_PATH = f"$.extensions.{SECTION_ID}"
+
+
+def rescue_plan_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """A Dravet syndrome passport holds a complete rescue medicine plan."""
+    section = section_of(passport, SECTION_ID)
+    if section is None:
+        if has_condition_code(passport, APPLIES_TO):
+            yield Issue(
+                path=_PATH, code="dravet-rescue-plan", severity=IssueSeverity.ERROR,
+                message="a diagnosis is coded as Dravet syndrome but the passport has no "
+                        f"extensions.{SECTION_ID} section; add it with the rescue medicine plan",
+            )
+        return
+    plan = section.rescue_plan
+    if plan is None:
+        yield Issue(
+            path=f"{_PATH}.rescue_plan", code="dravet-rescue-plan", severity=IssueSeverity.ERROR,
+            message="the rescue medicine plan is missing; add the medicine, dose and when to give it, "
+                    "as prescribed by the neurology team",
+        )
+        return
+    for name, what in (("dose", "dose"), ("when", "time to give it")):
+        if not (getattr(plan, name) or "").strip():
+            yield Issue(
+                path=f"{_PATH}.rescue_plan.{name}", code="dravet-rescue-plan", severity=IssueSeverity.ERROR,
+                message=f"the rescue medicine plan has no {what}; add it as prescribed",
+            )
+
+
+def no_sodium_channel_blockers(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """Sodium-channel blockers in the medicines list of a person with Dravet syndrome are flagged."""
+    if not applies(passport, SECTION_ID, APPLIES_TO):
+        return
+    for index, _ in matching_medications(passport, SODIUM_CHANNEL_BLOCKERS):
+        yield Issue(
+            path=f"$.medications[{index}].name", code="dravet-sodium-channel-blocker",
+            severity=IssueSeverity.WARNING,
+            message="this medicine is a sodium-channel blocker, which can make seizures worse in "
+                    "Dravet syndrome; check it with the neurologist",
+        )
+
+
+@hookimpl
+def rarepassport_register_rules(rules: RuleRegistry) -> None:
+    """Register the Dravet syndrome rules."""
+    rules.add(rescue_plan_given, code="dravet-rescue-plan",
+              description="Dravet syndrome passports hold a rescue plan with dose and timing (error).")
+    rules.add(no_sodium_channel_blockers, code="dravet-sodium-channel-blocker",
+              description="Sodium-channel blockers in the medicines list are flagged (warning).")
+
+
+# --- guidance --------------------------------------------------------------------------
+
+SOURCE = (
+    "Dravet Syndrome UK, Emergency medication and treatment; Medication (checked November 2026); "
+    "NICE guideline NG217, Epilepsies in children, young people and adults (April 2022)"
+)
+SOURCE_DATE = _dt.date(2026, 11, 27)
+SOURCE_URL = "https://www.dravet.org.uk/"
+
+GUIDANCE = Guidance(
+    title="Dravet syndrome: prolonged seizures",
+    text=(
+        "Dravet syndrome is a severe genetic epilepsy. Seizures are often long or come in clusters "
+        "and can become status epilepticus; fever and overheating are common triggers. The person "
+        "should have an emergency protocol from their neurologist: check it first, as it may say "
+        "which emergency treatment works best for them."
+    ),
+    steps=(
+        "Time the seizure. Give the rescue medicine in the person's own protocol at the time it says; "
+        "in epilepsy, rescue medicine is usually needed if a seizure lasts more than five minutes.",
+        "In hospital, follow the person's emergency protocol for further treatment.",
+        "Sodium-channel-blocking anti-seizure medicines (such as carbamazepine, oxcarbazepine, "
+        "lamotrigine and phenytoin) can make seizures worse in Dravet syndrome and are usually "
+        "avoided; follow the person's protocol.",
+        "Fever and high temperatures can trigger seizures: watch for fever and avoid overheating.",
+        "Involve a neurologist with expertise in epilepsy (NICE NG217).",
+    ),
+    source=SOURCE,
+    source_date=SOURCE_DATE,
+    applies_to=APPLIES_TO,
+    url=SOURCE_URL,
+)
+
+
+@hookimpl
+def rarepassport_emergency_guidance(passport: Passport) -> list[Guidance] | None:
+    """Dravet syndrome guidance, for passports with the section or a matching diagnosis."""
+    if applies(passport, SECTION_ID, APPLIES_TO):
+        return [GUIDANCE]
+    return None

@@ -1,0 +1,314 @@
+"""Haemophilia A and B: the built-in ``haemophilia`` plugin.
+
+Adds ``extensions.haemophilia``: type and severity, the baseline factor level, the
+factor product and dose as prescribed, inhibitor status and the treatment to use with
+an inhibitor, and the haemophilia treatment centre. A passport without the factor
+product is an error; aspirin or an NSAID in the medicines list is a warning.
+
+General guidance is paraphrased from the World Federation of Hemophilia, *WFH
+Guidelines for the Management of Hemophilia*, 3rd edition (Srivastava et al.,
+Haemophilia 2020; published 3 August 2020), https://www.wfh.org/. Severity bands
+(below 1, 1 to 5, 5 to 40 IU/dL) are those Orphanet gives for haemophilia A.
+No dose is stated: the factor dose is the one in the person's own plan.
+"""
+
+# section_field() returns an attrs field definition, not a shared mutable default.
+# ruff: noqa: RUF009
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import attrs
+
+from rarepassport._report import Issue, IssueSeverity
+from rarepassport.guidance import Guidance
+from rarepassport.hookspecs import hookimpl
+from rarepassport.model import View, section_field
+from rarepassport.plugins._condition import applies, has_condition_code, matching_medications, section_of
+
+if TYPE_CHECKING:
+    from rarepassport._plugins import LabelRegistry, RuleRegistry, SectionRegistry
+    from rarepassport.model import Passport
+    from rarepassport.validate import RuleContext
+
+__all__ = [
+    "APPLIES_TO",
+    "SECTION_ID",
+    "Haemophilia",
+    "HaemophiliaSeverity",
+    "HaemophiliaType",
+    "InhibitorStatus",
+    "TreatmentCentre",
+]
+
+PLUGIN_NAME = "haemophilia"
+SECTION_ID = "haemophilia"
+
+#: Codes this section is for, each checked against Orphanet or ICD-10 listings.
+APPLIES_TO: tuple[str, ...] = (
+    "ORPHA:98878",  # Hemophilia A
+    "ORPHA:98879",  # Hemophilia B
+    "OMIM:306700",  # Hemophilia A
+    "OMIM:306900",  # Hemophilia B
+    "ICD-10:D66",  # Hereditary factor VIII deficiency
+    "ICD-10:D67",  # Hereditary factor IX deficiency
+)
+
+#: Aspirin and NSAIDs by generic name: they affect platelet function.
+NSAIDS: tuple[str, ...] = (
+    "aspirin", "acetylsalicylic acid", "ibuprofen", "naproxen", "diclofenac", "ketorolac",
+    "indometacin", "indomethacin", "mefenamic acid", "ketoprofen", "piroxicam", "meloxicam",
+    "flurbiprofen", "etodolac", "aceclofenac", "nabumetone",
+)
+
+E, ED, S = View.EMERGENCY, View.EDUCATION, View.SOCIAL
+
+
+class HaemophiliaType(str, enum.Enum):
+    """Which clotting factor is missing."""
+
+    A = "A"
+    """Factor VIII."""
+    B = "B"
+    """Factor IX."""
+
+
+class HaemophiliaSeverity(str, enum.Enum):
+    """Severity, from the baseline factor level."""
+
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+
+
+class InhibitorStatus(str, enum.Enum):
+    """Whether the person has antibodies (an inhibitor) against factor treatment."""
+
+    NONE = "none"
+    PRESENT = "present"
+    PAST = "past"
+    """Had an inhibitor, now gone (e.g. after immune tolerance induction)."""
+    UNKNOWN = "unknown"
+
+
+@attrs.frozen(kw_only=True)
+class TreatmentCentre:
+    """The haemophilia treatment centre that looks after the person."""
+
+    name: str = section_field("Name of the haemophilia centre.")
+    phone: str | None = section_field("Phone number in working hours.", default=None)
+    out_of_hours_phone: str | None = section_field("Phone number out of hours.", default=None)
+    hospital: str | None = section_field("Hospital.", default=None)
+
+
+# Upper bounds (IU/dL, exclusive) of each severity band.
+_SEVERITY_BANDS: tuple[tuple[float, HaemophiliaSeverity], ...] = (
+    (1.0, HaemophiliaSeverity.SEVERE),
+    (5.0, HaemophiliaSeverity.MODERATE),
+    (40.0, HaemophiliaSeverity.MILD),
+)
+
+
+@attrs.frozen(kw_only=True)
+class Haemophilia:
+    """Haemophilia: what to give for a bleed, and who to call."""
+
+    type: HaemophiliaType = section_field("A (factor VIII) or B (factor IX).")
+    severity: HaemophiliaSeverity | None = section_field("mild, moderate or severe.", default=None)
+    baseline_factor_level: float | None = section_field(
+        "Baseline factor VIII or IX level in IU/dL (equal to per cent of normal).", default=None, views=(E,),
+    )
+    factor_product: str | None = section_field(
+        "The clotting factor product (or other treatment) to give for a bleed, as prescribed.", default=None,
+    )
+    factor_dose: str | None = section_field(
+        "Its dose for a bleed, as prescribed, e.g. 2000 IU IV.", default=None, views=(E,),
+    )
+    product_kept: str | None = section_field(
+        "Where the person's own supply is kept, e.g. carried in a cool bag.", default=None,
+    )
+    prophylaxis: str | None = section_field(
+        "Regular preventive treatment and schedule as prescribed, if any.", default=None, views=(E,),
+    )
+    inhibitor: InhibitorStatus | None = section_field(
+        "none, present, past or unknown.", default=None, views=(E,),
+    )
+    inhibitor_treatment: str | None = section_field(
+        "Treatment for a bleed when an inhibitor is present (e.g. a bypassing agent), as prescribed.",
+        default=None, views=(E,),
+    )
+    treatment_centre: TreatmentCentre | None = section_field(
+        "The haemophilia treatment centre to call.", default=None,
+    )
+
+
+@hookimpl
+def rarepassport_register_sections(sections: SectionRegistry) -> None:
+    """Register ``extensions.haemophilia``."""
+    sections.add(
+        SECTION_ID,
+        Haemophilia,
+        title="Haemophilia",
+        views=(E, ED, S),
+        description="Haemophilia A or B: factor product and dose, inhibitor status, treatment centre.",
+        applies_to=APPLIES_TO,
+    )
+
+
+@hookimpl
+def rarepassport_register_labels(labels: LabelRegistry) -> None:
+    """English labels for the section's fields."""
+    labels.add("en", {
+        f"section.{SECTION_ID}": "Haemophilia",
+        "Haemophilia.type": "Type",
+        "Haemophilia.severity": "Severity",
+        "Haemophilia.baseline_factor_level": "Baseline factor level (IU/dL)",
+        "Haemophilia.factor_product": "Factor product (as prescribed)",
+        "Haemophilia.factor_dose": "Dose for a bleed (as prescribed)",
+        "Haemophilia.product_kept": "Own supply kept",
+        "Haemophilia.prophylaxis": "Prophylaxis",
+        "Haemophilia.inhibitor": "Inhibitor",
+        "Haemophilia.inhibitor_treatment": "Treatment with an inhibitor",
+        "Haemophilia.treatment_centre": "Haemophilia centre",
+        "TreatmentCentre.name": "Centre",
+        "TreatmentCentre.phone": "Phone",
+        "TreatmentCentre.out_of_hours_phone": "Out of hours",
+        "TreatmentCentre.hospital": "Hospital",
+    })
+
+
+# --- rules -----------------------------------------------------------------------------
+
+_PATH = f"$.extensions.{SECTION_ID}"
+
+
+def factor_product_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """A haemophilia passport names the factor product to give for a bleed."""
+    section = section_of(passport, SECTION_ID)
+    if section is None:
+        if has_condition_code(passport, APPLIES_TO):
+            yield Issue(
+                path=_PATH, code="haemophilia-factor-product", severity=IssueSeverity.ERROR,
+                message="a diagnosis is coded as haemophilia but the passport has no "
+                        f"extensions.{SECTION_ID} section; add it with the factor product prescribed "
+                        "for bleeds",
+            )
+        return
+    if not (section.factor_product or "").strip():
+        yield Issue(
+            path=f"{_PATH}.factor_product", code="haemophilia-factor-product", severity=IssueSeverity.ERROR,
+            message="the factor product to give for a bleed is missing; write the product prescribed "
+                    "by the haemophilia centre",
+        )
+
+
+def no_nsaids(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """Aspirin and NSAIDs in the medicines list of a person with haemophilia are flagged."""
+    if not applies(passport, SECTION_ID, APPLIES_TO):
+        return
+    for index, _ in matching_medications(passport, NSAIDS):
+        yield Issue(
+            path=f"$.medications[{index}].name", code="haemophilia-nsaid", severity=IssueSeverity.WARNING,
+            message="this medicine is aspirin or an NSAID, which affect platelets and which people "
+                    "with haemophilia are advised to avoid; check it with the haemophilia centre",
+        )
+
+
+def inhibitor_plan_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """With an inhibitor present, the treatment to use for a bleed is given."""
+    section = section_of(passport, SECTION_ID)
+    if section is None or section.inhibitor is not InhibitorStatus.PRESENT:
+        return
+    if not (section.inhibitor_treatment or "").strip():
+        yield Issue(
+            path=f"{_PATH}.inhibitor_treatment", code="haemophilia-inhibitor-treatment",
+            severity=IssueSeverity.WARNING,
+            message="an inhibitor is present but the treatment to use for a bleed is not given; add "
+                    "it as prescribed by the haemophilia centre",
+        )
+
+
+def severity_matches_level(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """The severity agrees with the baseline factor level."""
+    section = section_of(passport, SECTION_ID)
+    if section is None or section.severity is None or section.baseline_factor_level is None:
+        return
+    level = section.baseline_factor_level
+    expected = next((severity for bound, severity in _SEVERITY_BANDS if level < bound), None)
+    if expected is not None and expected is not section.severity:
+        yield Issue(
+            path=f"{_PATH}.severity", code="haemophilia-severity-level", severity=IssueSeverity.WARNING,
+            message="the severity does not match the baseline factor level (severe below 1, moderate "
+                    "1 to 5, mild 5 to 40 IU/dL); check both with the haemophilia centre",
+        )
+
+
+def treatment_centre_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """The haemophilia treatment centre is given."""
+    section = section_of(passport, SECTION_ID)
+    if section is not None and section.treatment_centre is None:
+        yield Issue(
+            path=f"{_PATH}.treatment_centre", code="haemophilia-treatment-centre",
+            severity=IssueSeverity.WARNING,
+            message="no haemophilia treatment centre is given; add the centre to call about a bleed",
+        )
+
+
+@hookimpl
+def rarepassport_register_rules(rules: RuleRegistry) -> None:
+    """Register the haemophilia rules."""
+    rules.add(factor_product_given, code="haemophilia-factor-product",
+              description="Haemophilia passports name the factor product (error).")
+    rules.add(no_nsaids, code="haemophilia-nsaid",
+              description="Aspirin or an NSAID in the medicines list is flagged (warning).")
+    rules.add(inhibitor_plan_given, code="haemophilia-inhibitor-treatment",
+              description="With an inhibitor, the treatment for a bleed is given (warning).")
+    rules.add(severity_matches_level, code="haemophilia-severity-level",
+              description="Severity agrees with the baseline factor level (warning).")
+    rules.add(treatment_centre_given, code="haemophilia-treatment-centre",
+              description="The haemophilia treatment centre is given (warning).")
+
+
+# --- guidance --------------------------------------------------------------------------
+
+SOURCE = (
+    "World Federation of Hemophilia, WFH Guidelines for the Management of Hemophilia, 3rd edition "
+    "(Srivastava et al., Haemophilia 2020)"
+)
+SOURCE_DATE = _dt.date(2020, 8, 3)
+SOURCE_URL = "https://www.wfh.org/"
+
+GUIDANCE = Guidance(
+    title="Haemophilia: bleeding and injury",
+    text=(
+        "This person has haemophilia: their blood does not clot normally, so bleeding, including "
+        "bleeding inside joints, muscles or the head, goes on for longer. Treat a suspected bleed "
+        "early: prompt clotting factor replacement is the main treatment."
+    ),
+    steps=(
+        "Give the clotting factor product and dose in the person's own plan promptly. After a head "
+        "injury or with signs of a serious bleed, give it before investigations such as a scan; do "
+        "not wait for the results.",
+        "Contact the person's haemophilia treatment centre early.",
+        "Do not give intramuscular injections.",
+        "Avoid aspirin and NSAIDs: they affect platelet function and increase bleeding.",
+        "If the person has an inhibitor, standard factor may not work: use the treatment in their "
+        "own plan and involve the haemophilia centre.",
+    ),
+    source=SOURCE,
+    source_date=SOURCE_DATE,
+    applies_to=APPLIES_TO,
+    url=SOURCE_URL,
+)
+
+
+@hookimpl
+def rarepassport_emergency_guidance(passport: Passport) -> list[Guidance] | None:
+    """Haemophilia guidance, for passports with the section or a matching diagnosis."""
+    if applies(passport, SECTION_ID, APPLIES_TO):
+        return [GUIDANCE]
+    return None

@@ -1,0 +1,245 @@
+"""MCAD deficiency: the built-in ``mcad-deficiency`` plugin.
+
+Adds ``extensions.mcad_deficiency``: the fasting limits by age as written by the
+person's metabolic team, their emergency regimen (glucose polymer drinks, from the
+team's letter) and the metabolic centre to call. A passport without the emergency
+regimen is an error.
+
+General guidance is paraphrased from the British Inherited Metabolic Disease Group
+(BIMDG) emergency guideline for MCADD, *Brief parent-held guide to MCADD hospital
+management* (2nd edition, December 2010), https://www.bimdg.org.uk/. It states no dose
+here: the emergency regimen and the hospital regimen are in the person's own letter.
+"""
+
+# section_field() returns an attrs field definition, not a shared mutable default.
+# ruff: noqa: RUF009
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import attrs
+
+from rarepassport._report import Issue, IssueSeverity
+from rarepassport.guidance import Guidance
+from rarepassport.hookspecs import hookimpl
+from rarepassport.model import View, section_field
+from rarepassport.plugins._condition import applies, has_condition_code, section_of
+
+if TYPE_CHECKING:
+    from rarepassport._plugins import LabelRegistry, RuleRegistry, SectionRegistry
+    from rarepassport.model import Passport
+    from rarepassport.validate import RuleContext
+
+__all__ = ["APPLIES_TO", "SECTION_ID", "FastingLimit", "McadDeficiency", "MetabolicCentre"]
+
+PLUGIN_NAME = "mcad-deficiency"
+SECTION_ID = "mcad_deficiency"
+
+#: Codes this section is for. OMIM:201450 is MCAD deficiency (ACADM). The ICD-10 code
+#: E71.3 covers every fatty-acid oxidation disorder, so it is deliberately not used:
+#: it would offer this plugin to people with other conditions.
+APPLIES_TO: tuple[str, ...] = ("OMIM:201450",)
+
+#: How old an emergency regimen letter may be before validation asks for it to be
+#: checked. Regimens follow age and weight; a year is this project's choice, not a
+#: BIMDG figure.
+REGIMEN_REVIEW_AFTER = _dt.timedelta(days=365)
+
+E, ED, S = View.EMERGENCY, View.EDUCATION, View.SOCIAL
+
+
+@attrs.frozen(kw_only=True)
+class FastingLimit:
+    """The longest the person may go without food at an age, as written by their team."""
+
+    age: str = section_field("The age it applies to, as the team wrote it, e.g. 6 to 12 months.")
+    max_hours: float = section_field("The longest time without food, in hours, as the team wrote it.")
+    notes: str | None = section_field("Notes, e.g. overnight only.", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class MetabolicCentre:
+    """The metabolic centre that looks after the person."""
+
+    name: str = section_field("Name of the metabolic centre or team.")
+    phone: str | None = section_field("Phone number in working hours.", default=None)
+    out_of_hours_phone: str | None = section_field("Phone number out of hours.", default=None)
+    hospital: str | None = section_field("Hospital.", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class McadDeficiency:
+    """MCAD deficiency: fasting limits, the emergency regimen and who to call."""
+
+    emergency_regimen: tuple[str, ...] = section_field(
+        "The emergency regimen as written in the metabolic team's letter, step by step "
+        "(which glucose polymer drink, how strong, how much, how often).",
+        default=(), converter=tuple,
+    )
+    emergency_regimen_dated: _dt.date | None = section_field(
+        "Date of the letter the emergency regimen comes from.", default=None,
+    )
+    fasting_limits: tuple[FastingLimit, ...] = section_field(
+        "The longest time without food, by age, as written by the metabolic team.",
+        default=(), converter=tuple,
+    )
+    metabolic_centre: MetabolicCentre | None = section_field(
+        "The metabolic centre to call.", default=None,
+    )
+    hospital_letter_held: str | None = section_field(
+        "Where the hospital emergency letter is kept, e.g. with the passport, in the school office.",
+        default=None, views=(E, ED, S),
+    )
+
+
+@hookimpl
+def rarepassport_register_sections(sections: SectionRegistry) -> None:
+    """Register ``extensions.mcad_deficiency``."""
+    sections.add(
+        SECTION_ID,
+        McadDeficiency,
+        title="MCAD deficiency",
+        views=(E, ED, S),
+        description="MCAD deficiency: emergency regimen, fasting limits, metabolic centre.",
+        applies_to=APPLIES_TO,
+    )
+
+
+@hookimpl
+def rarepassport_register_labels(labels: LabelRegistry) -> None:
+    """English labels for the section's fields."""
+    labels.add("en", {
+        f"section.{SECTION_ID}": "MCAD deficiency",
+        "McadDeficiency.emergency_regimen": "Emergency regimen (from the metabolic team's letter)",
+        "McadDeficiency.emergency_regimen_dated": "Letter dated",
+        "McadDeficiency.fasting_limits": "Fasting limits",
+        "McadDeficiency.metabolic_centre": "Metabolic centre",
+        "McadDeficiency.hospital_letter_held": "Hospital letter kept",
+        "FastingLimit.age": "Age",
+        "FastingLimit.max_hours": "Longest without food (hours)",
+        "FastingLimit.notes": "Notes",
+        "MetabolicCentre.name": "Centre",
+        "MetabolicCentre.phone": "Phone",
+        "MetabolicCentre.out_of_hours_phone": "Out of hours",
+        "MetabolicCentre.hospital": "Hospital",
+    })
+
+
+# --- rules -----------------------------------------------------------------------------
+
+_PATH = f"$.extensions.{SECTION_ID}"
+
+
+def emergency_regimen_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """An MCAD deficiency passport holds the emergency regimen."""
+    section = section_of(passport, SECTION_ID)
+    if section is None:
+        if has_condition_code(passport, APPLIES_TO):
+            yield Issue(
+                path=_PATH, code="mcad-emergency-regimen", severity=IssueSeverity.ERROR,
+                message="a diagnosis is coded as MCAD deficiency but the passport has no "
+                        f"extensions.{SECTION_ID} section; add it with the emergency regimen from "
+                        "the metabolic team's letter",
+            )
+        return
+    if not any(step.strip() for step in section.emergency_regimen):
+        yield Issue(
+            path=f"{_PATH}.emergency_regimen", code="mcad-emergency-regimen", severity=IssueSeverity.ERROR,
+            message="the emergency regimen is missing; copy it from the metabolic team's letter",
+        )
+
+
+def metabolic_centre_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """The metabolic centre and a number to call are given."""
+    section = section_of(passport, SECTION_ID)
+    if section is None:
+        return
+    centre = section.metabolic_centre
+    if centre is None:
+        yield Issue(
+            path=f"{_PATH}.metabolic_centre", code="mcad-metabolic-centre", severity=IssueSeverity.WARNING,
+            message="no metabolic centre is given; add the team to call in an emergency",
+        )
+    elif not (centre.phone or centre.out_of_hours_phone):
+        yield Issue(
+            path=f"{_PATH}.metabolic_centre.phone", code="mcad-metabolic-centre",
+            severity=IssueSeverity.WARNING,
+            message="the metabolic centre has no phone number; add one, ideally also out of hours",
+        )
+
+
+def regimen_current(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """The emergency regimen letter is dated and not more than a year old."""
+    section = section_of(passport, SECTION_ID)
+    if section is None or not section.emergency_regimen:
+        return
+    dated = section.emergency_regimen_dated
+    if dated is None:
+        yield Issue(
+            path=f"{_PATH}.emergency_regimen_dated", code="mcad-regimen-date", severity=IssueSeverity.INFO,
+            message="give the date of the letter the emergency regimen comes from, so readers know "
+                    "how current it is",
+        )
+    elif context.today - dated > REGIMEN_REVIEW_AFTER:
+        yield Issue(
+            path=f"{_PATH}.emergency_regimen_dated", code="mcad-regimen-date", severity=IssueSeverity.WARNING,
+            message="the emergency regimen letter is more than a year old; emergency regimens follow "
+                    "age and weight, so ask the metabolic team to check it",
+        )
+
+
+@hookimpl
+def rarepassport_register_rules(rules: RuleRegistry) -> None:
+    """Register the MCAD deficiency rules."""
+    rules.add(emergency_regimen_given, code="mcad-emergency-regimen",
+              description="MCAD deficiency passports hold the emergency regimen (error).")
+    rules.add(metabolic_centre_given, code="mcad-metabolic-centre",
+              description="The metabolic centre and its phone number are given (warning).")
+    rules.add(regimen_current, code="mcad-regimen-date",
+              description="The emergency regimen letter is dated and under a year old (warning).")
+
+
+# --- guidance --------------------------------------------------------------------------
+
+SOURCE = (
+    "British Inherited Metabolic Disease Group (BIMDG), MCADD emergency guideline: brief "
+    "parent-held guide to MCADD hospital management (2nd edition, December 2010)"
+)
+SOURCE_DATE = _dt.date(2010, 12, 1)
+SOURCE_URL = "https://www.bimdg.org.uk/"
+
+GUIDANCE = Guidance(
+    title="MCAD deficiency: illness, vomiting or not eating",
+    text=(
+        "People with MCAD deficiency cannot use fat for energy properly. Not eating, vomiting, "
+        "diarrhoea or infection can lead to a serious metabolic crisis with encephalopathy, and to "
+        "death. Low blood glucose may come late: do not wait for the blood glucose to be low "
+        "before treating."
+    ),
+    steps=(
+        "At home during illness, the person's emergency regimen (frequent glucose polymer drinks, "
+        "as written in their metabolic team's letter) is used.",
+        "If the drinks are not tolerated, or the person is drowsy or getting worse, they need "
+        "hospital care urgently.",
+        "In hospital: check responsiveness and conscious level, blood glucose (bedside and "
+        "laboratory), electrolytes and blood gases.",
+        "Start intravenous glucose without delay, as set out in the person's own hospital "
+        "protocol (the BIMDG guideline uses 10% glucose).",
+        "Admit, and tell the metabolic team.",
+    ),
+    source=SOURCE,
+    source_date=SOURCE_DATE,
+    applies_to=APPLIES_TO,
+    url=SOURCE_URL,
+)
+
+
+@hookimpl
+def rarepassport_emergency_guidance(passport: Passport) -> list[Guidance] | None:
+    """MCAD deficiency guidance, for passports with the section or a matching diagnosis."""
+    if applies(passport, SECTION_ID, APPLIES_TO):
+        return [GUIDANCE]
+    return None

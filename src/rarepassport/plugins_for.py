@@ -1,0 +1,111 @@
+"""Which plugins apply to a passport.
+
+A plugin applies when the passport already holds one of its sections under
+``extensions``, or when one of the passport's diagnoses carries a code the plugin's
+section was registered for (``SectionSpec.applies_to``). ``rarepassport plugins --for
+FILE`` shows these, so a family whose passport has only a diagnosis code learns which
+plugin would add the fields their condition needs.
+
+Codes are compared in one spelling, ``SYSTEM:code``:
+
+* ORPHA, OMIM and HPO codes already carry their prefix (``ORPHA:33069``,
+  ``OMIM:607208``) and are used as written;
+* other systems are prefixed with their system name (``ICD-10:D66``,
+  ``SNOMED-CT:...``).
+
+An ICD-10 or ICD-11 code also matches the category above it, so a diagnosis coded
+``ICD-10:E27.1`` matches a plugin registered for ``ICD-10:E27``; other systems match
+exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rarepassport._plugins import PluginManager
+    from rarepassport.model import Coding, Passport
+
+__all__ = ["applicable_plugins", "code_key", "diagnosis_codes", "matches_codes"]
+
+# Systems whose codes are written with their own prefix, e.g. ORPHA:558.
+_PREFIXED = {"ORPHA": "ORPHA:", "OMIM": "OMIM:", "HPO": "HP:"}
+# Classifications whose codes nest by a dot: E27.1 lies inside E27.
+_HIERARCHICAL = ("ICD-10:", "ICD-11:")
+
+
+def code_key(coding: Coding) -> str:
+    """A coding written as one comparable string, ``SYSTEM:code``.
+
+    Args:
+        coding: A code from a diagnosis.
+
+    Returns:
+        ``ORPHA:558`` for ``{"system": "ORPHA", "code": "ORPHA:558"}``,
+        ``ICD-10:E27.1`` for ``{"system": "ICD-10", "code": "E27.1"}``.
+    """
+    code = coding.code.strip()
+    prefix = _PREFIXED.get(coding.system)
+    if prefix is not None:
+        # Accept a bare number too ("558"): people often copy only the digits.
+        return code.upper() if code.upper().startswith(prefix) else f"{prefix}{code}"
+    return f"{coding.system}:{code.upper()}"
+
+
+def diagnosis_codes(passport: Passport) -> frozenset[str]:
+    """Every code of every diagnosis in the passport, as :func:`code_key` writes it."""
+    return frozenset(code_key(coding) for diagnosis in passport.diagnoses for coding in diagnosis.codes)
+
+
+def matches_codes(codes: Iterable[str], applies_to: Iterable[str]) -> bool:
+    """Whether any of ``codes`` is one of ``applies_to`` or, for ICD, lies inside one.
+
+    Args:
+        codes: Codes written ``SYSTEM:code`` (see :func:`diagnosis_codes`).
+        applies_to: Codes a plugin section was registered for.
+    """
+    wanted = {code.strip().upper() for code in applies_to}
+    for code in codes:
+        key = code.upper()
+        if key in wanted:
+            return True
+        if key.startswith(_HIERARCHICAL):
+            # E27.1 -> E27: walk up one dot-level at a time.
+            while "." in key:
+                key = key.rsplit(".", 1)[0]
+                if key in wanted:
+                    return True
+    return False
+
+
+def applicable_plugins(passport: Passport, *, plugins: PluginManager | None = None) -> list[str]:
+    """Names of the plugins that apply to this passport.
+
+    A plugin applies when one of its sections is present under ``extensions`` or when
+    a diagnosis code matches a code its section was registered for.
+
+    Args:
+        passport: The passport.
+        plugins: The plugin manager to consult (default: :func:`default_plugin_manager`).
+
+    Returns:
+        Plugin names in registration order, each once.
+
+    Example:
+        ```python
+        passport = rarepassport.load("ada.json")
+        applicable_plugins(passport)   # ['dravet-syndrome']
+        ```
+    """
+    from rarepassport._plugins import default_plugin_manager
+
+    manager = plugins if plugins is not None else default_plugin_manager()
+    codes = diagnosis_codes(passport)
+    names: list[str] = []
+    for spec in manager.sections:
+        if spec.plugin in names:
+            continue
+        if spec.id in passport.extensions or matches_codes(codes, spec.applies_to):
+            names.append(spec.plugin)
+    return names
