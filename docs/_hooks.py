@@ -76,7 +76,9 @@ def model_tables() -> str:
             view_names = ", ".join(v.value for v in sorted(views, key=lambda v: list(type(v)).index(v)))
             required = "yes" if field.default is attrs.NOTHING else ""
             description = str(field.metadata.get("description", "")).replace("|", "\\|")
-            out.append(f"| `{field.name}` | {_type_name(hints[field.name])} | {required} | {view_names} | {description} |")
+            out.append(
+                f"| `{field.name}` | {_type_name(hints[field.name])} | {required} | {view_names} | {description} |"
+            )
         out.append("")
     return "\n".join(out)
 

@@ -45,14 +45,18 @@ def test_validate_valid_file_exits_0(valid_file: Path, capsys: pytest.CaptureFix
     assert f"{valid_file}: valid" in capsys.readouterr().out
 
 
-def test_validate_invalid_file_exits_1_and_names_the_field(invalid_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_invalid_file_exits_1_and_names_the_field(
+    invalid_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", str(invalid_file)]) == 1
     out = capsys.readouterr().out
     assert "INVALID" in out
     assert "$.person.nickname: unknown field 'nickname' in person; did you mean 'preferred_name'?" in out
 
 
-def test_validate_malformed_json_exits_1_with_line_and_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_malformed_json_exits_1_with_line_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "broken.json"
     path.write_text('{"schema_version": "1.0",\n "person": }')
     assert main(["validate", str(path)]) == 1
@@ -71,7 +75,9 @@ def test_validate_json_format_is_machine_readable(invalid_file: Path, capsys: py
     assert result["issues"][0]["path"] == "$.person.nickname"
 
 
-def test_validate_several_files_reports_each(valid_file: Path, invalid_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_several_files_reports_each(
+    valid_file: Path, invalid_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", "--format", "json", str(valid_file), str(invalid_file)]) == 1
     results = json.loads(capsys.readouterr().out)
     assert [r["ok"] for r in results] == [True, False]
@@ -81,8 +87,21 @@ def test_new_writes_a_starter_with_every_section(tmp_path: Path) -> None:
     path = tmp_path / "mine.json"
     assert main(["new", str(path), "--name", "Zoë Example"]) == 0
     data = json.loads(path.read_text())
-    expected_sections = {"person", "diagnoses", "emergency", "medications", "allergies", "devices", "contacts",
-                         "care_team", "history", "care_preferences", "links", "additional_sections", "review"}
+    expected_sections = {
+        "person",
+        "diagnoses",
+        "emergency",
+        "medications",
+        "allergies",
+        "devices",
+        "contacts",
+        "care_team",
+        "history",
+        "care_preferences",
+        "links",
+        "additional_sections",
+        "review",
+    }
     assert expected_sections <= set(data)
     assert data["person"]["name"] == "Zoë Example"
 
@@ -128,8 +147,12 @@ def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_python_dash_m_runs_the_cli(invalid_file: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "rarepassport", "validate", str(invalid_file)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "rarepassport", "validate", str(invalid_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
 
@@ -139,7 +162,8 @@ def test_bad_input_never_shows_a_traceback(tmp_path: Path) -> None:
     for index, content in enumerate(cases):
         path = tmp_path / f"case{index}.json"
         path.write_bytes(content)
-        result = subprocess.run([sys.executable, "-m", "rarepassport", "validate", str(path)],
-                                capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "rarepassport", "validate", str(path)], capture_output=True, text=True, check=False
+        )
         assert result.returncode == 1, content
         assert "Traceback" not in result.stderr + result.stdout

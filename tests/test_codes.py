@@ -38,15 +38,24 @@ def test_loinc_check_digit(loinc: str, ok: bool) -> None:
     assert luhn_mod10_ok(loinc) is ok
 
 
-@pytest.mark.parametrize(("number", "ok"), [("9434765919", True), ("943 476 5919", True), ("943-476-5919", True),
-                                             ("9434765918", False), ("943476591", False), ("abcdefghij", False)])
+@pytest.mark.parametrize(
+    ("number", "ok"),
+    [
+        ("9434765919", True),
+        ("943 476 5919", True),
+        ("943-476-5919", True),
+        ("9434765918", False),
+        ("943476591", False),
+        ("abcdefghij", False),
+    ],
+)
 def test_nhs_number_modulus_11(number: str, ok: bool) -> None:
     assert nhs_number_ok(number) is ok
 
 
 def test_nhs_number_whose_check_would_be_ten_is_invalid() -> None:
     def remainder(prefix: str) -> int:
-        return sum(int(d) * w for d, w in zip(prefix, range(10, 1, -1))) % 11
+        return sum(int(d) * w for d, w in zip(prefix, range(10, 1, -1), strict=True)) % 11
 
     # A prefix with remainder 1 would need the check digit 10, which does not exist.
     prefix = next(p for p in (f"{n:09d}" for n in range(100000000, 100000100)) if remainder(p) == 1)
@@ -55,9 +64,20 @@ def test_nhs_number_whose_check_would_be_ten_is_invalid() -> None:
 
 @pytest.mark.parametrize(
     ("system", "code"),
-    [("ORPHA", "ORPHA:558"), ("OMIM", "OMIM:154700"), ("HPO", "HP:0001166"), ("ICD-10", "E27.1"),
-     ("ICD-10", "G40"), ("ICD-11", "8A61.1"), ("ICD-11", "5C50.00"), ("SNOMED-CT", "22298006"),
-     ("LOINC", "60591-5"), ("ATC", "H02AB09"), ("RxNorm", "5640"), ("http://example.org/codes", "abc")],
+    [
+        ("ORPHA", "ORPHA:558"),
+        ("OMIM", "OMIM:154700"),
+        ("HPO", "HP:0001166"),
+        ("ICD-10", "E27.1"),
+        ("ICD-10", "G40"),
+        ("ICD-11", "8A61.1"),
+        ("ICD-11", "5C50.00"),
+        ("SNOMED-CT", "22298006"),
+        ("LOINC", "60591-5"),
+        ("ATC", "H02AB09"),
+        ("RxNorm", "5640"),
+        ("http://example.org/codes", "abc"),
+    ],
 )
 def test_well_formed_codes_pass(system: str, code: str) -> None:
     assert check_code(system, code) is None
@@ -65,9 +85,15 @@ def test_well_formed_codes_pass(system: str, code: str) -> None:
 
 @pytest.mark.parametrize(
     ("system", "code", "hint"),
-    [("ORPHA", "558", "ORPHA:558"), ("OMIM", "154700", "OMIM:154700"), ("HPO", "HP:1166", "HP:0001166"),
-     ("ICD-10", "E271", "E27.1"), ("SNOMED-CT", "22298007", "check digit"), ("LOINC", "60591-4", "check digit"),
-     ("ICD-11", "8a61.1", "8A61.1")],
+    [
+        ("ORPHA", "558", "ORPHA:558"),
+        ("OMIM", "154700", "OMIM:154700"),
+        ("HPO", "HP:1166", "HP:0001166"),
+        ("ICD-10", "E271", "E27.1"),
+        ("SNOMED-CT", "22298007", "check digit"),
+        ("LOINC", "60591-4", "check digit"),
+        ("ICD-11", "8a61.1", "8A61.1"),
+    ],
 )
 def test_malformed_codes_say_what_is_expected(system: str, code: str, hint: str) -> None:
     message = check_code(system, code)

@@ -154,7 +154,9 @@ def test_a_list_field_rejects_a_string_instead_of_iterating_it() -> None:
 
 
 def test_partial_dates_accept_year_month_or_day_precision_only() -> None:
-    passport = rp.from_dict(doc(diagnoses=[{"name": "X", "diagnosed_on": "2016"}, {"name": "Y", "diagnosed_on": "2016-05"}]))
+    passport = rp.from_dict(
+        doc(diagnoses=[{"name": "X", "diagnosed_on": "2016"}, {"name": "Y", "diagnosed_on": "2016-05"}])
+    )
     assert [d.diagnosed_on.precision for d in passport.diagnoses if d.diagnosed_on] == ["year", "month"]
     [problem] = problems_of(doc(diagnoses=[{"name": "X", "diagnosed_on": "May 2016"}]))
     assert problem.path == "$.diagnoses[0].diagnosed_on"

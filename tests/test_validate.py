@@ -19,11 +19,13 @@ CHILD_DOB = dt.date(2015, 3, 2)
 def passport(**overrides: object) -> rp.Passport:
     """A passport that passes every core rule, changed by ``overrides``."""
     fields: dict[str, object] = {
-        "person": rp.Person(name="Ada Example", date_of_birth=CHILD_DOB,
-                            weight=rp.Weight(kg=32.5, measured_on=dt.date(2026, 10, 1))),
+        "person": rp.Person(
+            name="Ada Example", date_of_birth=CHILD_DOB, weight=rp.Weight(kg=32.5, measured_on=dt.date(2026, 10, 1))
+        ),
         "contacts": [rp.Contact(name="Sam Example", role="parent", phone="07700 900123")],
-        "review": rp.Review(reviewed_by=rp.ReviewedBy(name="Dr Lee", date=dt.date(2026, 9, 1)),
-                            next_review_due=dt.date(2027, 9, 1)),
+        "review": rp.Review(
+            reviewed_by=rp.ReviewedBy(name="Dr Lee", date=dt.date(2026, 9, 1)), next_review_due=dt.date(2027, 9, 1)
+        ),
     }
     fields.update(overrides)
     return rp.Passport(**fields)  # type: ignore[arg-type]
@@ -40,29 +42,44 @@ def test_a_complete_passport_has_no_issues() -> None:
 
 
 def test_bad_codes_are_errors_at_the_code_path() -> None:
-    report = rp.validate(passport(diagnoses=[rp.Diagnosis(name="X", codes=[
-        rp.Coding(system="ORPHA", code="ORPHA:558"), rp.Coding(system="SNOMED-CT", code="22298007")])]), today=TODAY)
+    report = rp.validate(
+        passport(
+            diagnoses=[
+                rp.Diagnosis(
+                    name="X",
+                    codes=[rp.Coding(system="ORPHA", code="ORPHA:558"), rp.Coding(system="SNOMED-CT", code="22298007")],
+                )
+            ]
+        ),
+        today=TODAY,
+    )
     [issue] = report.errors
     assert (issue.path, issue.code) == ("$.diagnoses[0].codes[1].code", "code-format")
     assert not report.ok
 
 
 def test_feature_hpo_ids_are_checked() -> None:
-    report = rp.validate(passport(diagnoses=[rp.Diagnosis(name="X", features=[rp.Feature(name="Seizures", hpo="HP:12")])]),
-                         today=TODAY)
+    report = rp.validate(
+        passport(diagnoses=[rp.Diagnosis(name="X", features=[rp.Feature(name="Seizures", hpo="HP:12")])]), today=TODAY
+    )
     assert [i.path for i in report.errors] == ["$.diagnoses[0].features[0].hpo"]
 
 
 def test_nhs_number_check_digit() -> None:
-    good = passport(person=attrs.evolve(passport().person, identifiers=[rp.Identifier(system="nhs-number", value="943 476 5919")]))
-    bad = passport(person=attrs.evolve(passport().person, identifiers=[rp.Identifier(system="nhs-number", value="9434765918")]))
+    good = passport(
+        person=attrs.evolve(passport().person, identifiers=[rp.Identifier(system="nhs-number", value="943 476 5919")])
+    )
+    bad = passport(
+        person=attrs.evolve(passport().person, identifiers=[rp.Identifier(system="nhs-number", value="9434765918")])
+    )
     assert rp.validate(good, today=TODAY).ok
     assert [i.code for i in rp.validate(bad, today=TODAY).errors] == ["nhs-number"]
 
 
 def test_dates_in_the_future_are_errors() -> None:
-    report = rp.validate(passport(history=rp.History(procedures=[rp.Procedure(name="Gastrostomy", date="2027-01")])),
-                         today=TODAY)
+    report = rp.validate(
+        passport(history=rp.History(procedures=[rp.Procedure(name="Gastrostomy", date="2027-01")])), today=TODAY
+    )
     assert [(i.path, i.code) for i in report.errors] == [("$.history.procedures[0].date", "date-in-future")]
 
 
@@ -72,10 +89,13 @@ def test_a_year_only_date_in_the_current_year_is_not_in_the_future() -> None:
 
 
 def test_dates_before_birth_are_errors_except_prenatal_diagnosis_which_warns() -> None:
-    report = rp.validate(passport(
-        diagnoses=[rp.Diagnosis(name="X", diagnosed_on="2014-12")],
-        medications=[rp.Medication(name="Y", started_on="2014")],
-    ), today=TODAY)
+    report = rp.validate(
+        passport(
+            diagnoses=[rp.Diagnosis(name="X", diagnosed_on="2014-12")],
+            medications=[rp.Medication(name="Y", started_on="2014")],
+        ),
+        today=TODAY,
+    )
     assert {(i.path, i.severity) for i in report if i.code == "date-before-birth"} == {
         ("$.diagnoses[0].diagnosed_on", rp.IssueSeverity.WARNING),
         ("$.medications[0].started_on", rp.IssueSeverity.ERROR),
@@ -90,20 +110,30 @@ def test_review_due_date_may_be_in_the_future_but_overdue_warns() -> None:
 
 
 def test_only_one_primary_diagnosis() -> None:
-    report = rp.validate(passport(diagnoses=[rp.Diagnosis(name="A", primary=True), rp.Diagnosis(name="B"),
-                                             rp.Diagnosis(name="C", primary=True)]), today=TODAY)
+    report = rp.validate(
+        passport(
+            diagnoses=[
+                rp.Diagnosis(name="A", primary=True),
+                rp.Diagnosis(name="B"),
+                rp.Diagnosis(name="C", primary=True),
+            ]
+        ),
+        today=TODAY,
+    )
     assert [(i.path, i.code) for i in report.errors] == [("$.diagnoses[2].primary", "primary-diagnosis")]
 
 
 def test_none_known_allergies_with_items_is_an_error() -> None:
-    report = rp.validate(passport(allergies=[rp.Allergy(substance="Penicillin")], allergies_status="none-known"),
-                         today=TODAY)
+    report = rp.validate(
+        passport(allergies=[rp.Allergy(substance="Penicillin")], allergies_status="none-known"), today=TODAY
+    )
     assert [i.code for i in report.errors] == ["allergies-status"]
 
 
 def test_no_medications_with_items_is_an_error() -> None:
-    report = rp.validate(passport(medications=[rp.Medication(name="Hydrocortisone")], medications_status="none"),
-                         today=TODAY)
+    report = rp.validate(
+        passport(medications=[rp.Medication(name="Hydrocortisone")], medications_status="none"), today=TODAY
+    )
     assert [i.code for i in report.errors] == ["medications-status"]
 
 
@@ -114,7 +144,9 @@ def test_child_weight_older_than_six_months_warns() -> None:
 
 
 def test_adult_weight_age_is_not_checked() -> None:
-    adult = rp.Person(name="Ben", date_of_birth=dt.date(1980, 1, 1), weight=rp.Weight(kg=80, measured_on=dt.date(2020, 1, 1)))
+    adult = rp.Person(
+        name="Ben", date_of_birth=dt.date(1980, 1, 1), weight=rp.Weight(kg=80, measured_on=dt.date(2020, 1, 1))
+    )
     assert "weight-outdated" not in codes(rp.validate(passport(person=adult), today=TODAY))
 
 
@@ -136,7 +168,10 @@ def test_blank_required_text_is_an_error() -> None:
 def test_structural_problems_become_issues_instead_of_exceptions() -> None:
     report = rp.validate({"schema_version": "1.0", "person": {"name": "A", "nickname": "B"}})
     assert not report.ok
-    assert {(i.path, i.code) for i in report} == {("$.person.nickname", "structure"), ("$.person.date_of_birth", "structure")}
+    assert {(i.path, i.code) for i in report} == {
+        ("$.person.nickname", "structure"),
+        ("$.person.date_of_birth", "structure"),
+    }
 
 
 def test_validate_accepts_a_file_path(tmp_path: Path) -> None:
@@ -148,7 +183,9 @@ def test_validate_accepts_a_file_path(tmp_path: Path) -> None:
 def test_errors_come_before_warnings_in_the_report() -> None:
     report = rp.validate(passport(contacts=[], links=[rp.Link(url="ftp://x")]), today=TODAY)
     severities = [i.severity for i in report]
-    assert severities == sorted(severities, key=[rp.IssueSeverity.ERROR, rp.IssueSeverity.WARNING, rp.IssueSeverity.INFO].index)
+    assert severities == sorted(
+        severities, key=[rp.IssueSeverity.ERROR, rp.IssueSeverity.WARNING, rp.IssueSeverity.INFO].index
+    )
 
 
 def test_report_serialises_to_json() -> None:
@@ -166,8 +203,12 @@ class RulesPlugin:
     @staticmethod
     def needs_summary(p: rp.Passport, context: rp.RuleContext) -> Iterator[rp.Issue]:
         if not p.emergency.summary:
-            yield rp.Issue(path="$.emergency.summary", code="needs-summary", severity=rp.IssueSeverity.ERROR,
-                           message="write an emergency summary")
+            yield rp.Issue(
+                path="$.emergency.summary",
+                code="needs-summary",
+                severity=rp.IssueSeverity.ERROR,
+                message="write an emergency summary",
+            )
 
     @staticmethod
     def crashes(p: rp.Passport, context: rp.RuleContext) -> Iterator[rp.Issue]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -52,6 +52,10 @@ class Issue:
         }
 
 
+def _issue_tuple(issues: Iterable[Issue]) -> tuple[Issue, ...]:
+    return tuple(issues)
+
+
 @attrs.frozen
 class Report:
     """The outcome of :func:`rarepassport.validate`.
@@ -60,7 +64,7 @@ class Report:
         issues: Every issue found, errors first, then in path order.
     """
 
-    issues: tuple[Issue, ...] = attrs.field(converter=tuple, default=())
+    issues: tuple[Issue, ...] = attrs.field(converter=_issue_tuple, default=())
 
     @property
     def ok(self) -> bool:

@@ -49,13 +49,13 @@ def _blank_record(cls: type) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for field in attrs.fields(cls):
         required = field.default is attrs.NOTHING
-        if not required and isinstance(field.default, attrs.Factory) and field.default.takes_self:
+        if not required and getattr(field.default, "takes_self", False):
             continue  # derived defaults (list statuses): leave them to be worked out
         if field.name == "extensions":
             continue
         value = _blank(hints[field.name], required=required)
         if not required and not attrs.has(hints[field.name]) and field.default not in (attrs.NOTHING, None, ()):
-            default = field.default.factory() if isinstance(field.default, attrs.Factory) else field.default
+            default = field.default.factory() if hasattr(field.default, "factory") else field.default
             value = default.value if isinstance(default, enum.Enum) else default
         record[field.name] = value
     return record

@@ -99,7 +99,8 @@ def _type_name(value: object) -> str:
 
 def _structure_str(value: object, cls: type) -> str:
     if cls is not str:
-        return _structure_enum(value, cls)
+        member: str = _structure_enum(value, cls)
+        return member
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {_type_name(value)}")
     return value
@@ -113,7 +114,8 @@ def _structure_bool(value: object, _: type) -> bool:
 
 def _structure_int(value: object, cls: type) -> int:
     if cls is not int:
-        return _structure_enum(value, cls)
+        member: int = _structure_enum(value, cls)
+        return member
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"expected a whole number, got {_type_name(value)}")
     return value
@@ -137,7 +139,7 @@ def _is_enum(cls: Any) -> bool:
     return isinstance(cls, type) and issubclass(cls, enum.Enum)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _enum_values(cls: type[enum.Enum]) -> tuple[dict[Any, enum.Enum], str]:
     by_value = {member.value: member for member in cls}
     return by_value, ", ".join(repr(value) for value in by_value)
@@ -201,7 +203,7 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
                 try:
                     items.append(item_hook(item, item_type))
                 except Exception as exc:  # noqa: BLE001 - gathered and re-raised as one group
-                    exc.__notes__ = [*getattr(exc, "__notes__", []), cattrs.IterableValidationNote(f"item {index}", index, item_type)]
+                    _add_note(exc, [cattrs.IterableValidationNote(f"item {index}", index, item_type)])
                     errors.append(exc)
             if errors:
                 raise IterableValidationError("while reading a list", errors, cls)
@@ -223,14 +225,14 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
                     f"no installed plugin provides extension {key!r}; install the plugin "
                     f"that provides it, or remove the section (installed: {known})"
                 )
-                exc.__notes__ = [cattrs.AttributeValidationNote(f"extension {key}", key, object)]
+                _add_note(exc, [cattrs.AttributeValidationNote(f"extension {key}", key, object)])
                 errors.append(exc)
                 continue
             cls = sections[key].cls
             try:
                 result[key] = converter.structure(data, cls)
             except Exception as exc:  # noqa: BLE001 - gathered and re-raised as one group
-                exc.__notes__ = [*getattr(exc, "__notes__", []), cattrs.AttributeValidationNote(f"extension {key}", key, cls)]
+                _add_note(exc, [cattrs.AttributeValidationNote(f"extension {key}", key, cls)])
                 errors.append(exc)
         if errors:
             raise ClassValidationError("while reading extensions", errors, dict)
@@ -246,7 +248,7 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
         overrides: dict[str, Any] = {}
         if cls is Passport:
             overrides["extensions"] = override(struct_hook=extensions_structure)
-        inner = make_dict_structure_fn(cls, converter, **overrides)
+        inner: Callable[..., Any] = make_dict_structure_fn(cls, converter, **overrides)
 
         def structure(value: object, _: type) -> Any:
             if not isinstance(value, dict):
@@ -260,15 +262,18 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
         if cls is Passport:
             overrides["schema_version"] = override(omit_if_default=False)
             overrides["extensions"] = override(unstruct_hook=extensions_unstructure)
-        inner = make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
+        inner: Callable[..., Any] = make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
         # cattrs writes always-present fields first; the canonical form keeps the
         # model's order so that files read like the documentation.
         order = [field.name for field in attrs.fields(cls)]
         always = [
             field.name
             for field in attrs.fields(cls)
-            if field.default is attrs.NOTHING or overrides.get(field.name, None) is not None
-            and getattr(overrides[field.name], "omit_if_default", None) is False
+            if field.default is attrs.NOTHING
+            or (
+                overrides.get(field.name) is not None
+                and getattr(overrides[field.name], "omit_if_default", None) is False
+            )
         ]
         if order[: len(always)] == always:
             return inner
@@ -282,6 +287,11 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
     converter.register_structure_hook_factory(_is_attrs_class, attrs_structure_hook)
     converter.register_unstructure_hook_factory(_is_attrs_class, attrs_unstructure_hook)
     return converter
+
+
+def _add_note(exc: BaseException, notes: list[Any]) -> None:
+    # cattrs reads the path of a nested failure from the exception's notes.
+    setattr(exc, "__notes__", [*getattr(exc, "__notes__", []), *notes])  # noqa: B010 - __notes__ is 3.11+
 
 
 class _UnknownExtension(ValueError):
@@ -317,10 +327,10 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
         return problems
     if isinstance(exc, IterableValidationError):
         problems = []
-        with_notes, without_notes = exc.group_exceptions()
-        for sub, note in with_notes:
-            problems.extend(_problems(sub, f"{path}[{note.index}]"))
-        for sub in without_notes:
+        indexed, unindexed = exc.group_exceptions()
+        for sub, index_note in indexed:
+            problems.extend(_problems(sub, f"{path}[{index_note.index}]"))
+        for sub in unindexed:
             problems.extend(_problems(sub, path))
         return problems
     if isinstance(exc, ForbiddenExtraKeysError):
@@ -353,7 +363,14 @@ def _manager(plugins: PluginManager | None) -> PluginManager:
 
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     if "schema_version" not in data:
-        raise LoadError([Problem("$.schema_version", f"required field 'schema_version' is missing; add \"schema_version\": \"{SCHEMA_VERSION}\"")])
+        raise LoadError(
+            [
+                Problem(
+                    "$.schema_version",
+                    f'required field \'schema_version\' is missing; add "schema_version": "{SCHEMA_VERSION}"',
+                )
+            ]
+        )
     version = data["schema_version"]
     while version != SCHEMA_VERSION:
         if version in MIGRATIONS:
@@ -434,9 +451,7 @@ def _import_yaml() -> Any:
     try:
         import yaml
     except ImportError:  # pragma: no cover - depends on the extra being installed
-        raise LoadError(
-            [Problem("$", "reading YAML needs PyYAML: pip install 'rarepassport[yaml]'")]
-        ) from None
+        raise LoadError([Problem("$", "reading YAML needs PyYAML: pip install 'rarepassport[yaml]'")]) from None
     return yaml
 
 
@@ -444,7 +459,7 @@ def _parse(text: str | bytes, format: Format) -> Any:
     if format == "yaml":
         yaml = _import_yaml()
         try:
-            return yaml.load(text, Loader=_TextLoader.get())  # noqa: S506 - a SafeLoader subclass
+            return yaml.load(text, Loader=_TextLoader.get())
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None
@@ -459,9 +474,7 @@ def _parse(text: str | bytes, format: Format) -> Any:
         raise LoadError([Problem("$", f"not UTF-8 text: {exc.reason} at byte {exc.start}")]) from None
 
 
-def loads(
-    text: str | bytes, *, format: Format = "json", plugins: PluginManager | None = None
-) -> Passport:
+def loads(text: str | bytes, *, format: Format = "json", plugins: PluginManager | None = None) -> Passport:
     """Read a passport from JSON or YAML text.
 
     Args:
@@ -495,9 +508,7 @@ def load(path: str | os.PathLike[str], *, plugins: PluginManager | None = None) 
         raise exc.with_source(os.fspath(path)) from None
 
 
-def dumps(
-    passport: Passport, *, format: Format = "json", plugins: PluginManager | None = None
-) -> str:
+def dumps(passport: Passport, *, format: Format = "json", plugins: PluginManager | None = None) -> str:
     """Write a passport as canonical JSON (or YAML) text.
 
     The text is minimal and stable: defaults and empty lists are left out and keys

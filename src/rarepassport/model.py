@@ -34,9 +34,9 @@ __all__ = [
     "AdditionalSection",
     "Admission",
     "AdvanceDecision",
+    "AllergiesStatus",
     "Allergy",
     "AllergyKind",
-    "AllergiesStatus",
     "Avoid",
     "CarePreferences",
     "CareTeamMember",
@@ -264,7 +264,9 @@ class Coding:
     ``SNOMED-CT``, ``LOINC``, ``ATC``, ``dm+d``, ``RxNorm``, or an absolute URI.
     """
 
-    system: str = _field("Code system: ORPHA, OMIM, HPO, ICD-10, ICD-11, SNOMED-CT, LOINC, ATC, dm+d, RxNorm, or an absolute URI.")
+    system: str = _field(
+        "Code system: ORPHA, OMIM, HPO, ICD-10, ICD-11, SNOMED-CT, LOINC, ATC, dm+d, RxNorm, or an absolute URI."
+    )
     code: str = _field("The code, written as its system writes it, e.g. ORPHA:558, HP:0001166.")
     display: str | None = _field("The code's human-readable text.", default=None)
 
@@ -275,7 +277,9 @@ class Link:
 
     url: str = _field("Web address (http or https).")
     title: str | None = _field("What the link is.", default=None)
-    kind: LinkKind | None = _field("record, guideline, patient-group, information or other.", default=None, converter=_optional(LinkKind))
+    kind: LinkKind | None = _field(
+        "record, guideline, patient-group, information or other.", default=None, converter=_optional(LinkKind)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -304,7 +308,9 @@ class Person:
     name: str = _field("Full name.")
     preferred_name: str | None = _field("The name they like to be called.", default=None)
     date_of_birth: _dt.date = _field("Date of birth.")
-    sex: Sex | None = _field("female, male, intersex, other or unknown.", default=None, views=(E,), converter=_optional(Sex))
+    sex: Sex | None = _field(
+        "female, male, intersex, other or unknown.", default=None, views=(E,), converter=_optional(Sex)
+    )
     pronouns: str | None = _field("Pronouns, e.g. she/her.", default=None)
     identifiers: tuple[Identifier, ...] = _tuple("Health-system identifiers such as the NHS number.", views=(E,))
     address: str | None = _field("Home address.", default=None, views=_NONE)
@@ -335,7 +341,11 @@ class GeneticFinding:
 
     gene: str = _field("Gene symbol, e.g. SCN1A.")
     variant: str | None = _field("Variant, e.g. HGVS c.1234C>T.", default=None)
-    zygosity: Zygosity | None = _field("heterozygous, homozygous, hemizygous, compound-heterozygous, mosaic or unknown.", default=None, converter=_optional(Zygosity))
+    zygosity: Zygosity | None = _field(
+        "heterozygous, homozygous, hemizygous, compound-heterozygous, mosaic or unknown.",
+        default=None,
+        converter=_optional(Zygosity),
+    )
     inheritance: str | None = _field("Inheritance, e.g. autosomal dominant, de novo.", default=None)
     notes: str | None = _field("Notes.", default=None)
 
@@ -352,7 +362,9 @@ class Diagnosis:
     )
     primary: bool = _field("Whether this is the main condition.", default=False)
     codes: tuple[Coding, ...] = _tuple("Codes for the condition (ORPHA, OMIM, ICD, SNOMED CT).", views=(E,))
-    diagnosed_on: PartialDate | None = _field("When it was diagnosed (a year is enough).", default=None, views=_NONE, converter=_optional(_to_partial_date))
+    diagnosed_on: PartialDate | None = _field(
+        "When it was diagnosed (a year is enough).", default=None, views=_NONE, converter=_optional(_to_partial_date)
+    )
     diagnosed_by: str | None = _field("Who made the diagnosis.", default=None, views=_NONE)
     summary: str | None = _field(
         "Plain-language description for a professional who has never met the condition.",
@@ -444,7 +456,9 @@ class Medication:
     reason: str | None = _field("What it is for.", default=None)
     as_needed: bool = _field("Taken only when needed.", default=False)
     time_critical: bool = _field("Must not be missed or delayed.", default=False)
-    started_on: PartialDate | None = _field("When it was started.", default=None, views=_NONE, converter=_optional(_to_partial_date))
+    started_on: PartialDate | None = _field(
+        "When it was started.", default=None, views=_NONE, converter=_optional(_to_partial_date)
+    )
     notes: str | None = _field("Notes.", default=None)
     codes: tuple[Coding, ...] = _tuple("Codes (dm+d, RxNorm, ATC, SNOMED CT).", views=(E,))
 
@@ -455,7 +469,9 @@ class Allergy:
 
     substance: str = _field("What the person reacts to.")
     reaction: str | None = _field("The reaction.", default=None)
-    severity: Severity | None = _field("mild, moderate, severe or life-threatening.", default=None, converter=_optional(Severity))
+    severity: Severity | None = _field(
+        "mild, moderate, severe or life-threatening.", default=None, converter=_optional(Severity)
+    )
     kind: AllergyKind | None = _field("allergy or intolerance.", default=None, converter=_optional(AllergyKind))
     codes: tuple[Coding, ...] = _tuple("Codes for the substance.", views=(E,))
 
@@ -480,7 +496,9 @@ class Contact:
 
     name: str = _field("Name.")
     relationship: str | None = _field("Relationship, e.g. mother.", default=None)
-    role: ContactRole | None = _field("emergency, parent, carer, next-of-kin or other.", default=None, converter=_optional(ContactRole))
+    role: ContactRole | None = _field(
+        "emergency, parent, carer, next-of-kin or other.", default=None, converter=_optional(ContactRole)
+    )
     phone: str | None = _field("Phone number.", default=None)
     email: str | None = _field("Email address.", default=None)
     address: str | None = _field("Address.", default=None, views=_NONE)
@@ -627,7 +645,9 @@ class Passport:
     ``unknown`` when it is empty, so "none" is only ever said on purpose.
     """
 
-    schema_version: str = _field("Version of the passport format; always 1.0 for now.", default=SCHEMA_VERSION, views=_NONE)
+    schema_version: str = _field(
+        "Version of the passport format; always 1.0 for now.", default=SCHEMA_VERSION, views=_NONE
+    )
     id: str | None = _field("A stable identifier, e.g. a UUID.", default=None, views=_NONE)
     language: str = _field("BCP 47 tag of the language the content is written in.", default="en", views=_NONE)
     person: Person = _field("The person the passport belongs to.")

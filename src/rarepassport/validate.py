@@ -78,7 +78,8 @@ def walk(value: object, path: str = "$") -> Iterator[tuple[str, str, object, obj
     """
     if not attrs.has(type(value)):
         return
-    for field in attrs.fields(type(value)):
+    cls: Any = type(value)
+    for field in attrs.fields(cls):
         item = getattr(value, field.name)
         item_path = f"{path}.{field.name}"
         if isinstance(item, tuple):
@@ -108,8 +109,12 @@ def check_codes(passport: Passport, context: RuleContext) -> Iterator[Issue]:
             message = check_code(value.system, value.code)
             if message is not None:
                 bad = "system" if message.startswith("unknown code system") else "code"
-                yield Issue(path=f"{path}.{bad}", code="code-format", severity=ERROR,
-                            message=f"{value.system if bad == 'code' else 'system'}: {message}")
+                yield Issue(
+                    path=f"{path}.{bad}",
+                    code="code-format",
+                    severity=ERROR,
+                    message=f"{value.system if bad == 'code' else 'system'}: {message}",
+                )
         elif isinstance(value, Feature) and value.hpo is not None:
             message = check_code("HPO", value.hpo)
             if message is not None:
@@ -137,8 +142,12 @@ def check_dates(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Dates are not in the future, nor before the person was born."""
     born = passport.person.date_of_birth
     if born > context.today:
-        yield Issue(path="$.person.date_of_birth", code="date-in-future", severity=ERROR,
-                    message="the date of birth is in the future")
+        yield Issue(
+            path="$.person.date_of_birth",
+            code="date-in-future",
+            severity=ERROR,
+            message="the date of birth is in the future",
+        )
     for path, name, value, _owner in walk(passport):
         if name == "date_of_birth" or name in _FUTURE_DATES:
             continue
@@ -152,83 +161,140 @@ def check_dates(passport: Passport, context: RuleContext) -> Iterator[Issue]:
             yield Issue(path=path, code="date-in-future", severity=ERROR, message="this date is in the future")
         elif latest < born:
             if name in _PRENATAL_DATES:
-                yield Issue(path=path, code="date-before-birth", severity=WARNING,
-                            message="this date is before the date of birth; if the diagnosis was prenatal "
-                                    "this is right, otherwise check it")
+                yield Issue(
+                    path=path,
+                    code="date-before-birth",
+                    severity=WARNING,
+                    message="this date is before the date of birth; if the diagnosis was prenatal "
+                    "this is right, otherwise check it",
+                )
             else:
-                yield Issue(path=path, code="date-before-birth", severity=ERROR,
-                            message="this date is before the date of birth")
+                yield Issue(
+                    path=path, code="date-before-birth", severity=ERROR, message="this date is before the date of birth"
+                )
     review = passport.review
     if review.created_on and review.updated_on and review.updated_on < review.created_on:
-        yield Issue(path="$.review.updated_on", code="date-order", severity=ERROR,
-                    message="updated_on is before created_on")
+        yield Issue(
+            path="$.review.updated_on", code="date-order", severity=ERROR, message="updated_on is before created_on"
+        )
 
 
 def check_diagnoses(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """At most one primary diagnosis; undiagnosed conditions are described by features."""
     primaries = [i for i, d in enumerate(passport.diagnoses) if d.primary]
     for index in primaries[1:]:
-        yield Issue(path=f"$.diagnoses[{index}].primary", code="primary-diagnosis", severity=ERROR,
-                    message=f"more than one diagnosis is marked primary (first: $.diagnoses[{primaries[0]}]); "
-                            "mark only the main condition")
+        yield Issue(
+            path=f"$.diagnoses[{index}].primary",
+            code="primary-diagnosis",
+            severity=ERROR,
+            message=f"more than one diagnosis is marked primary (first: $.diagnoses[{primaries[0]}]); "
+            "mark only the main condition",
+        )
     for index, diagnosis in enumerate(passport.diagnoses):
         if diagnosis.status is DiagnosisStatus.UNDIAGNOSED and not diagnosis.features:
-            yield Issue(path=f"$.diagnoses[{index}].features", code="undiagnosed-features", severity=WARNING,
-                        message="an undiagnosed condition is best described by its features; list them")
+            yield Issue(
+                path=f"$.diagnoses[{index}].features",
+                code="undiagnosed-features",
+                severity=WARNING,
+                message="an undiagnosed condition is best described by its features; list them",
+            )
     leads = [i for i, m in enumerate(passport.care_team) if m.lead]
     for index in leads[1:]:
-        yield Issue(path=f"$.care_team[{index}].lead", code="lead-clinician", severity=ERROR,
-                    message=f"more than one care-team member is marked lead (first: $.care_team[{leads[0]}])")
+        yield Issue(
+            path=f"$.care_team[{index}].lead",
+            code="lead-clinician",
+            severity=ERROR,
+            message=f"more than one care-team member is marked lead (first: $.care_team[{leads[0]}])",
+        )
 
 
 def check_statuses(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """``allergies_status`` and ``medications_status`` agree with their lists."""
     if passport.allergies_status is AllergiesStatus.NONE_KNOWN and passport.allergies:
-        yield Issue(path="$.allergies_status", code="allergies-status", severity=ERROR,
-                    message="allergies_status is 'none-known' but allergies are listed; "
-                            "remove the allergies or set the status to 'listed'")
+        yield Issue(
+            path="$.allergies_status",
+            code="allergies-status",
+            severity=ERROR,
+            message="allergies_status is 'none-known' but allergies are listed; "
+            "remove the allergies or set the status to 'listed'",
+        )
     if passport.allergies_status is AllergiesStatus.LISTED and not passport.allergies:
-        yield Issue(path="$.allergies_status", code="allergies-status", severity=WARNING,
-                    message="allergies_status is 'listed' but no allergy is listed; "
-                            "say 'none-known' or 'unknown'")
+        yield Issue(
+            path="$.allergies_status",
+            code="allergies-status",
+            severity=WARNING,
+            message="allergies_status is 'listed' but no allergy is listed; say 'none-known' or 'unknown'",
+        )
     if passport.medications_status is MedicationsStatus.NONE and passport.medications:
-        yield Issue(path="$.medications_status", code="medications-status", severity=ERROR,
-                    message="medications_status is 'none' but medications are listed; "
-                            "remove them or set the status to 'listed'")
+        yield Issue(
+            path="$.medications_status",
+            code="medications-status",
+            severity=ERROR,
+            message="medications_status is 'none' but medications are listed; "
+            "remove them or set the status to 'listed'",
+        )
     if passport.medications_status is MedicationsStatus.LISTED and not passport.medications:
-        yield Issue(path="$.medications_status", code="medications-status", severity=WARNING,
-                    message="medications_status is 'listed' but no medication is listed; say 'none' or 'unknown'")
+        yield Issue(
+            path="$.medications_status",
+            code="medications-status",
+            severity=WARNING,
+            message="medications_status is 'listed' but no medication is listed; say 'none' or 'unknown'",
+        )
 
 
 def check_review(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """The review date has not passed; a professional has reviewed the passport."""
     due = passport.review.next_review_due
     if due is not None and due < context.today:
-        yield Issue(path="$.review.next_review_due", code="review-overdue", severity=WARNING,
-                    message="the review date has passed: check the passport is still accurate and "
-                            "ask the care team to review it")
+        yield Issue(
+            path="$.review.next_review_due",
+            code="review-overdue",
+            severity=WARNING,
+            message="the review date has passed: check the passport is still accurate and "
+            "ask the care team to review it",
+        )
     if passport.review.reviewed_by is None:
-        yield Issue(path="$.review.reviewed_by", code="not-reviewed", severity=INFO,
-                    message="no professional has reviewed this passport; clinicians trust reviewed content")
+        yield Issue(
+            path="$.review.reviewed_by",
+            code="not-reviewed",
+            severity=INFO,
+            message="no professional has reviewed this passport; clinicians trust reviewed content",
+        )
 
 
 def check_weight(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """A child's weight is recent: emergency doses depend on it."""
     weight = passport.person.weight
     if weight is not None and not 0 < weight.kg < 700:
-        yield Issue(path="$.person.weight.kg", code="weight-range", severity=ERROR,
-                    message="weight must be more than 0 and less than 700 kg")
+        yield Issue(
+            path="$.person.weight.kg",
+            code="weight-range",
+            severity=ERROR,
+            message="weight must be more than 0 and less than 700 kg",
+        )
     if context.age_on(passport) >= ADULT_AGE:
         return
     if weight is None:
-        yield Issue(path="$.person.weight", code="weight-missing", severity=INFO,
-                    message="a child's emergency doses depend on weight; add the latest weight and its date")
+        yield Issue(
+            path="$.person.weight",
+            code="weight-missing",
+            severity=INFO,
+            message="a child's emergency doses depend on weight; add the latest weight and its date",
+        )
     elif weight.measured_on is None:
-        yield Issue(path="$.person.weight.measured_on", code="weight-outdated", severity=WARNING,
-                    message="a child's weight needs the date it was measured; emergency doses depend on it")
+        yield Issue(
+            path="$.person.weight.measured_on",
+            code="weight-outdated",
+            severity=WARNING,
+            message="a child's weight needs the date it was measured; emergency doses depend on it",
+        )
     elif context.today - weight.measured_on > CHILD_WEIGHT_MAX_AGE:
-        yield Issue(path="$.person.weight.measured_on", code="weight-outdated", severity=WARNING,
-                    message="a child's weight was measured more than 6 months ago; weigh again and update it")
+        yield Issue(
+            path="$.person.weight.measured_on",
+            code="weight-outdated",
+            severity=WARNING,
+            message="a child's weight was measured more than 6 months ago; weigh again and update it",
+        )
 
 
 _EMERGENCY_ROLES = frozenset({ContactRole.EMERGENCY, ContactRole.PARENT, ContactRole.CARER, ContactRole.NEXT_OF_KIN})
@@ -237,20 +303,32 @@ _EMERGENCY_ROLES = frozenset({ContactRole.EMERGENCY, ContactRole.PARENT, Contact
 def check_contacts(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Someone can be called in an emergency."""
     if not any(contact.role in _EMERGENCY_ROLES and contact.phone for contact in passport.contacts):
-        yield Issue(path="$.contacts", code="no-emergency-contact", severity=WARNING,
-                    message="no contact with a phone number has the role emergency, parent, carer or "
-                            "next-of-kin; add someone to call in an emergency")
+        yield Issue(
+            path="$.contacts",
+            code="no-emergency-contact",
+            severity=WARNING,
+            message="no contact with a phone number has the role emergency, parent, carer or "
+            "next-of-kin; add someone to call in an emergency",
+        )
 
 
 def check_links_and_language(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Links are http(s) web addresses; the language is a BCP 47 tag."""
     for path, _name, value, _owner in walk(passport):
         if isinstance(value, Link) and value.url.strip() and not re.match(r"^https?://[^\s/]+", value.url):
-            yield Issue(path=f"{path}.url", code="link-url", severity=ERROR,
-                        message="a link must be a web address starting with http:// or https://")
+            yield Issue(
+                path=f"{path}.url",
+                code="link-url",
+                severity=ERROR,
+                message="a link must be a web address starting with http:// or https://",
+            )
     if not _LANGUAGE_TAG.match(passport.language):
-        yield Issue(path="$.language", code="language-tag", severity=ERROR,
-                    message="language must be a BCP 47 tag such as en, fr or pt-BR")
+        yield Issue(
+            path="$.language",
+            code="language-tag",
+            severity=ERROR,
+            message="language must be a BCP 47 tag such as en, fr or pt-BR",
+        )
 
 
 def check_required_text(passport: Passport, context: RuleContext) -> Iterator[Issue]:
@@ -258,10 +336,15 @@ def check_required_text(passport: Passport, context: RuleContext) -> Iterator[Is
     for path, name, value, owner in walk(passport):
         if not isinstance(value, str) or value.strip():
             continue
-        field = attrs.fields_dict(type(owner)).get(name)
+        owner_cls: Any = type(owner)
+        field = attrs.fields_dict(owner_cls).get(name)
         if field is not None and field.default is attrs.NOTHING and not path.endswith("]"):
-            yield Issue(path=path, code="required-text-empty", severity=ERROR,
-                        message=f"{name} is required and must not be blank; fill it in or remove the entry")
+            yield Issue(
+                path=path,
+                code="required-text-empty",
+                severity=ERROR,
+                message=f"{name} is required and must not be blank; fill it in or remove the entry",
+            )
 
 
 CORE_RULES = (
@@ -342,7 +425,7 @@ def validate(
                     code="rule-failed",
                     severity=ERROR,
                     message=f"rule {spec.code!r} of plugin {spec.plugin} failed ({type(exc).__name__}); "
-                            "the passport could not be fully checked: report this to the plugin's authors",
+                    "the passport could not be fully checked: report this to the plugin's authors",
                 )
             )
     issues.sort(key=lambda issue: _SEVERITY_ORDER[issue.severity])
