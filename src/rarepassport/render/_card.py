@@ -1,0 +1,415 @@
+"""The ``card`` backend: a wallet card (ISO/IEC 7810 ID-1, 85.60 × 53.98 mm), front and back.
+
+The card carries what a paramedic needs in the first minutes, from the ``emergency``
+view of the document: front, the person's name, date of birth, diagnoses, the emergency
+summary, allergies and time-critical medicines; back, the key protocol steps, things
+to avoid, one emergency contact and the lead clinician.
+
+A card is small. Text is first shrunk, down to :data:`MIN_FONT_SIZE`; what still does
+not fit is left off by priority (least urgent first), the card says "More in the
+full passport", and :attr:`Rendered.warnings` lists which sections lost lines. Nothing
+is dropped silently.
+
+With ``sheet=True`` front and back are placed side by side on an A4 page with cut
+marks and a fold line, for printing at home.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from rarepassport.document import Alert, Document, Heading, ListBlock, Paragraph, Section, Table
+
+if TYPE_CHECKING:
+    from rarepassport.render import Rendered
+
+__all__ = ["CARD_HEIGHT_MM", "CARD_WIDTH_MM", "MAX_FONT_SIZE", "MIN_FONT_SIZE", "card_items", "render_card"]
+
+#: ISO/IEC 7810 ID-1, the size of a bank card.
+CARD_WIDTH_MM = 85.60
+CARD_HEIGHT_MM = 53.98
+#: Largest and smallest body text on the card, in points. Below 6 pt print is hard to
+#: read for many people, so text is left off (with a note) rather than shrunk further.
+MAX_FONT_SIZE = 7.5
+MIN_FONT_SIZE = 6.0
+
+_MARGIN = 2.8
+_BAND = 7.0  # height of the coloured band at the top of each side
+_QR_SIZE = 17.0
+_RED = (178, 24, 24)
+_TEXT = (15, 15, 15)
+
+FRONT, BACK = "front", "back"
+
+
+@attrs.frozen(kw_only=True)
+class CardItem:
+    """One line group on the card.
+
+    Attributes:
+        side: ``front`` or ``back``.
+        group: The section id it comes from (for warnings and grouping).
+        title: The section title written before the group's first item.
+        text: The item's text.
+        priority: Lower is more urgent; the highest number is left off first.
+        order: Position on the card.
+        ordered_number: Step number for protocol steps, else ``None``.
+    """
+
+    side: str
+    group: str
+    title: str
+    text: str
+    priority: int
+    order: int
+    ordered_number: int | None = None
+
+
+_PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")
+
+
+def _row_text(row: Sequence[str], columns: int, phone: bool) -> str:
+    # The first columns of layout's tables are the essentials (substance, reaction,
+    # severity; medicine, dose, route, frequency); codes and notes come last and
+    # do not belong on a card. A phone number is worth keeping wherever it is.
+    cells = list(row[:columns])
+    if phone:
+        cells += [cell for cell in row[columns:] if _PHONE.match(cell)]
+    return ", ".join(cell for cell in cells if cell)
+
+
+def _table_rows(section: Section, *, columns: int, phone: bool = False, emphasised_only: bool = False) -> list[str]:
+    rows: list[str] = []
+    for block in section.blocks:
+        if isinstance(block, Table):
+            for index, row in enumerate(block.rows):
+                if not emphasised_only or index in block.emphasis_rows:
+                    rows.append(_row_text(row, columns, phone))
+    return rows
+
+
+def card_items(document: Document) -> list[CardItem]:
+    """What the card would show if it were big enough, with priorities.
+
+    Args:
+        document: A document laid out for the ``emergency`` view.
+    """
+    items: list[CardItem] = []
+    order = 0
+
+    def add(side: str, section: Section, texts: Sequence[str], priority: int, *, numbered: bool = False,
+            title: str | None = None) -> None:
+        nonlocal order
+        for number, text in enumerate(texts, 1):
+            if not text:
+                continue
+            order += 1
+            items.append(CardItem(
+                side=side, group=section.id, title=section.title if title is None else title, text=text,
+                priority=priority, order=order, ordered_number=number if numbered else None,
+            ))
+
+    diagnoses = document.section("diagnoses")
+    if diagnoses is not None:
+        add(FRONT, diagnoses, [b.text for b in diagnoses.blocks if isinstance(b, Heading) and b.level <= 3], 1)
+    emergency = document.section("emergency")
+    if emergency is not None:
+        summary = [b.text for b in emergency.blocks if isinstance(b, Alert | Paragraph)]
+        add(FRONT, emergency, summary, 2, title="")
+    protocols = document.section("protocols")
+    if protocols is not None:
+        title = ""
+        first = True
+        for block in protocols.blocks:
+            if isinstance(block, Heading):
+                title = block.text
+            elif isinstance(block, ListBlock):
+                # The first protocol is the one to act on; later ones are left off first.
+                add(BACK, protocols, block.items, 4 if first else 8, numbered=block.ordered, title=title)
+                first = False
+    allergies = document.section("allergies")
+    if allergies is not None:
+        rows = _table_rows(allergies, columns=3)
+        rows = rows or [b.text for b in allergies.blocks if isinstance(b, Alert | Paragraph)]
+        add(FRONT, allergies, rows, 3)
+    critical = document.section("time_critical_medicines")
+    if critical is not None:
+        add(FRONT, critical, _table_rows(critical, columns=4), 3)
+    avoid = document.section("avoid")
+    if avoid is not None:
+        add(BACK, avoid, _table_rows(avoid, columns=2), 5)
+    contacts = document.section("contacts")
+    if contacts is not None:
+        add(BACK, contacts, _table_rows(contacts, columns=2, phone=True)[:1], 3)
+    team = document.section("care_team")
+    if team is not None:
+        lead = (_table_rows(team, columns=2, phone=True, emphasised_only=True)
+                or _table_rows(team, columns=2, phone=True))
+        add(BACK, team, lead[:1], 7)
+    return items
+
+
+class _CardDrawer:
+    """Lays out and draws card sides on one FPDF."""
+
+    def __init__(self, pdf: Any, document: Document, family: str) -> None:
+        self.pdf = pdf
+        self.document = document
+        self.family = family
+
+    def lh(self, size: float) -> float:
+        return size * 1.18 * 25.4 / 72
+
+    def _groups(self, items: Sequence[CardItem]) -> list[list[CardItem]]:
+        groups: list[list[CardItem]] = []
+        for item in sorted(items, key=lambda i: i.order):
+            if groups and groups[-1][0].group == item.group and groups[-1][0].title == item.title:
+                groups[-1].append(item)
+            else:
+                groups.append([item])
+        return groups
+
+    def _paragraphs(self, items: Sequence[CardItem]) -> list[tuple[str, str, bool]]:
+        """``(bold lead-in, text, numbered)`` paragraphs for a side."""
+        paragraphs: list[tuple[str, str, bool]] = []
+        for group in self._groups(items):
+            title = group[0].title
+            if group[0].ordered_number is not None:
+                if title:
+                    paragraphs.append((title, "", True))
+                paragraphs.extend((f"{item.ordered_number}.", item.text, True) for item in group)
+            else:
+                lead = f"{title}: " if title else ""
+                paragraphs.append((lead, "; ".join(item.text for item in group), False))
+        return paragraphs
+
+    def _wrapped_lines(self, lead: str, text: str, width: float, size: float) -> int:
+        """Lines that ``write()`` needs for a bold lead-in followed by regular text."""
+        pdf = self.pdf
+        words: list[float] = []
+        for style, part in (("B", lead), ("", text)):
+            pdf.set_font(self.family, style, size)
+            words += [pdf.get_string_width(word) for word in part.split()]
+        pdf.set_font(self.family, "", size)
+        space = pdf.get_string_width(" ")
+        width *= 0.98  # fpdf2 keeps a hair of room at the margin
+        lines, used = 1, 0.0
+        for word in words:
+            if used == 0.0:
+                used = word
+            elif used + space + word <= width:
+                used += space + word
+            else:
+                lines, used = lines + 1, word
+            while used > width:  # a word longer than the line is broken
+                lines, used = lines + 1, used - width
+        return lines
+
+    def height(self, items: Sequence[CardItem], size: float, width: float, more: bool) -> float:
+        """Height the items need at ``size``, measured the way :meth:`draw` draws them."""
+        pdf = self.pdf
+        total = 0.0
+        for lead, text, numbered in self._paragraphs(items):
+            if numbered and text:
+                pdf.set_font(self.family, "", size)
+                count = len(pdf.multi_cell(width - 3.0, self.lh(size), text, dry_run=True, output="LINES"))
+            else:
+                count = self._wrapped_lines(lead, text, width, size)
+            total += count * self.lh(size) + 0.4
+        if more:
+            pdf.set_font(self.family, "B", size)
+            more_text = self.document.phrase("more_in_full")
+            total += len(pdf.multi_cell(width, self.lh(size), more_text, dry_run=True, output="LINES")) * self.lh(size)
+        return total
+
+    def draw(self, x0: float, y0: float, side: str, items: Sequence[CardItem], size: float, width: float,
+             more: bool, qr: str | None) -> None:
+        from rarepassport.render._qr import draw_qr
+
+        pdf, doc = self.pdf, self.document
+        pdf.set_fill_color(*_RED)
+        pdf.rect(x0, y0, CARD_WIDTH_MM, _BAND, style="F")
+        pdf.set_text_color(255, 255, 255)
+        if side == FRONT:
+            band_text = doc.person_name
+        else:
+            emergency = doc.section("emergency")
+            band_text = emergency.title if emergency is not None else doc.phrase("read_first")
+        band_size = 9.0
+        pdf.set_font(self.family, "B", band_size)
+        while band_size > 6 and pdf.get_string_width(band_text) > CARD_WIDTH_MM - 2 * _MARGIN:
+            band_size -= 0.5
+            pdf.set_font(self.family, "B", band_size)
+        pdf.set_xy(x0 + _MARGIN, y0)
+        pdf.cell(CARD_WIDTH_MM - 2 * _MARGIN, _BAND, band_text, align="L")
+        pdf.set_text_color(*_TEXT)
+        y = y0 + _BAND + 1.0
+        left = x0 + _MARGIN
+        if side == FRONT:
+            pdf.set_font(self.family, "B", size)
+            pdf.set_xy(left, y)
+            dob = f"{doc.phrase('date_of_birth')}: {doc.date_of_birth}"
+            pdf.multi_cell(width, self.lh(size), dob, align="L")
+            y = pdf.get_y() + 0.4
+        for lead, text, numbered in self._paragraphs(items):
+            pdf.set_xy(left, y)
+            if numbered and text:
+                pdf.set_font(self.family, "B", size)
+                pdf.cell(3.0, self.lh(size), lead)
+                pdf.set_font(self.family, "", size)
+                pdf.set_xy(left + 3.0, y)
+                pdf.multi_cell(width - 3.0, self.lh(size), text, align="L")
+            else:
+                # A bold lead-in flowing into regular text, wrapped inside the column.
+                pdf.set_left_margin(left)
+                pdf.set_right_margin(pdf.w - left - width)
+                pdf.set_font(self.family, "B", size)
+                if lead:
+                    pdf.write(self.lh(size), lead)
+                pdf.set_font(self.family, "", size)
+                if text:
+                    pdf.write(self.lh(size), text)
+                pdf.ln(self.lh(size))
+                pdf.set_margins(0, 0, 0)
+            y = pdf.get_y() + 0.4
+        if more:
+            pdf.set_xy(left, y)
+            pdf.set_font(self.family, "B", size)
+            pdf.set_text_color(*_RED)
+            pdf.multi_cell(width, self.lh(size), doc.phrase("more_in_full"), align="L")
+            pdf.set_text_color(*_TEXT)
+        if qr is not None:
+            draw_qr(pdf, qr, x0 + CARD_WIDTH_MM - _MARGIN - _QR_SIZE + 1, y0 + CARD_HEIGHT_MM - _QR_SIZE - 1,
+                    _QR_SIZE, title=doc.phrase("scan_for_more"))
+
+
+def _fit(drawer: _CardDrawer, items: list[CardItem], room: float, width: float) -> tuple[list[CardItem], float]:
+    """The items that fit in ``room`` mm and the font size: shrink first, then leave off."""
+    size = MAX_FONT_SIZE
+    while size >= MIN_FONT_SIZE:
+        if drawer.height(items, size, width, more=False) <= room:
+            return items, size
+        size -= 0.25
+    # Greedy by urgency: an item that cannot fit (a very long step) is left off, but
+    # shorter, less urgent ones after it still get their place.
+    kept: list[CardItem] = []
+    for item in sorted(items, key=lambda i: (i.priority, i.order)):
+        if drawer.height([*kept, item], MIN_FONT_SIZE, width, more=True) <= room:
+            kept.append(item)
+    return kept, MIN_FONT_SIZE
+
+
+def _left_off_warning(document: Document, dropped: Sequence[CardItem]) -> str:
+    counts: dict[str, int] = {}
+    for item in dropped:
+        section = document.section(item.group)
+        name = section.title if section is not None else item.group
+        counts[name] = counts.get(name, 0) + 1
+    listed = ", ".join(f"{name} ({count} line{'s' if count != 1 else ''})" for name, count in counts.items())
+    return f"the wallet card is full: left off {listed}; the card says '{document.phrase('more_in_full')}'"
+
+
+def render_card(
+    document: Document,
+    *,
+    sheet: bool = False,
+    qr: str | None = None,
+    fonts: Sequence[str | os.PathLike[str]] = (),
+) -> Rendered:
+    """Draw the emergency essentials of a document as a two-sided wallet card.
+
+    Args:
+        document: The laid-out passport, normally for the ``emergency`` view.
+        sheet: Put front and back on one A4 page with cut marks and a fold line.
+        qr: ``"emergency"`` or ``"link:https://..."`` for a QR code on the back.
+        fonts: Extra fallback font files for scripts DejaVu Sans cannot draw.
+
+    Returns:
+        The PDF; its warnings say what was left off the card, if anything.
+    """
+    from fpdf import FPDF
+
+    from rarepassport.render import Rendered
+    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts
+    from rarepassport.render._pdf import _extra_faces, document_texts
+    from rarepassport.render._qr import CARD_QR_LIMIT, qr_content
+
+    warnings: list[str] = []
+    qr_text = None
+    if qr is not None:
+        content = qr_content(document, qr, CARD_QR_LIMIT)
+        warnings.extend(content.warnings)
+        qr_text = content.text
+    if sheet:
+        pdf = FPDF(orientation="P", unit="mm", format="A4")
+    else:
+        pdf = FPDF(orientation="L", unit="mm", format=(CARD_HEIGHT_MM, CARD_WIDTH_MM))
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    warnings.extend(install_fonts(pdf, document_texts(document), _extra_faces(fonts)))
+    pdf.set_title(document.title)
+    pdf.set_author(document.person_name)
+    pdf.set_subject(document.phrase("title.emergency", name=document.person_name))
+    pdf.set_lang(document.language)
+    pdf.set_creator("rarepassport")
+    drawer = _CardDrawer(pdf, document, BUNDLED_FAMILY)
+    pdf.add_page()  # fpdf2 measures text on a page: the front (or the sheet) is it
+
+    items = card_items(document)
+    full_width = CARD_WIDTH_MM - 2 * _MARGIN
+    room = CARD_HEIGHT_MM - _BAND - 1.0 - _MARGIN
+    plan: dict[str, tuple[list[CardItem], float, float, bool]] = {}
+    dropped: list[CardItem] = []
+    for side in (FRONT, BACK):
+        side_items = [item for item in items if item.side == side]
+        width = full_width - (_QR_SIZE + 0.5 if side == BACK and qr_text is not None else 0)
+        side_room = room
+        if side == FRONT:
+            side_room -= drawer.lh(MAX_FONT_SIZE) * 2 + 0.4  # the date of birth line
+        kept, size = _fit(drawer, side_items, side_room, width)
+        lost = [item for item in side_items if item not in kept]
+        dropped.extend(lost)
+        plan[side] = (kept, size, width, bool(lost))
+    if dropped:
+        warnings.append(_left_off_warning(document, dropped))
+
+    if sheet:
+        x0, y0 = (pdf.w - 2 * CARD_WIDTH_MM) / 2, 25.0
+        for side, x in ((FRONT, x0), (BACK, x0 + CARD_WIDTH_MM)):
+            kept, size, width, more = plan[side]
+            drawer.draw(x, y0, side, kept, size, width, more, qr_text if side == BACK else None)
+        _cut_marks(pdf, x0, y0)
+    else:
+        for side in (FRONT, BACK):
+            if side == BACK:
+                pdf.add_page()
+            kept, size, width, more = plan[side]
+            drawer.draw(0, 0, side, kept, size, width, more, qr_text if side == BACK else None)
+    return Rendered(data=bytes(pdf.output()), media_type="application/pdf", suffix=".pdf", warnings=warnings)
+
+
+def _cut_marks(pdf: Any, x0: float, y0: float) -> None:
+    """Cut marks at the outer corners, a dashed fold line between front and back."""
+    width, height, mark, gap = 2 * CARD_WIDTH_MM, CARD_HEIGHT_MM, 6.0, 2.0
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.2)
+    for x in (x0, x0 + width):
+        for y in (y0, y0 + height):
+            dx = -1 if x == x0 else 1
+            dy = -1 if y == y0 else 1
+            pdf.line(x + dx * gap, y, x + dx * (gap + mark), y)
+            pdf.line(x, y + dy * gap, x, y + dy * (gap + mark))
+    fold = x0 + CARD_WIDTH_MM
+    pdf.line(fold, y0 - gap - mark, fold, y0 - gap)
+    pdf.line(fold, y0 + height + gap, fold, y0 + height + gap + mark)
+    pdf.set_draw_color(170, 170, 170)
+    pdf.set_dash_pattern(dash=1.5, gap=1.5)
+    pdf.line(fold, y0, fold, y0 + height)
+    pdf.set_dash_pattern()
+    # A faint outline shows where the card ends when the marks are cut off.
+    pdf.rect(x0, y0, width, height)

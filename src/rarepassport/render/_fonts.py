@@ -1,0 +1,390 @@
+"""Fonts for the PDF and card backends: the bundled family, fallbacks, coverage checks.
+
+The bundled DejaVu Sans draws Latin, Greek and Cyrillic in regular and bold. Other
+scripts (Arabic, Hebrew, Devanagari, Chinese, Japanese, Korean, Thai...) need a
+*fallback* font: one registered with :func:`register_font`, passed per render as
+``fonts=[...]``, or found on the system (Noto and a few common families in the usual
+font folders, plus the folders listed in ``RAREPASSPORT_FONT_DIRS``).
+
+Parsing a TrueType font costs tens of milliseconds, so each font file is parsed once
+per process and every PDF gets a cheap copy of the parsed font (see
+:func:`_add_cached_font`). fontTools and fpdf2 are imported only inside functions.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+__all__ = [
+    "BUNDLED_FAMILY",
+    "FontFace",
+    "bundled_font",
+    "install_fonts",
+    "needs_text_shaping",
+    "register_font",
+    "registered_fonts",
+    "shaping_available",
+    "system_fallback_fonts",
+]
+
+#: fpdf2 family name of the bundled font (lower case: fpdf2 keys fonts by it).
+BUNDLED_FAMILY = "rpsans"
+
+_FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+_FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+
+#: Environment variable: extra folders (separated by os.pathsep) searched for fallback fonts.
+FONT_DIRS_ENV = "RAREPASSPORT_FONT_DIRS"
+
+# File names of fonts worth using as fallbacks, most specific first. Noto covers
+# nearly every script; the others are what common Linux, macOS and Windows
+# installations ship for Arabic, Hebrew, Indic and CJK text.
+_SYSTEM_FALLBACK_NAMES = (
+    "NotoSansArabic-Regular.ttf",
+    "NotoNaskhArabic-Regular.ttf",
+    "NotoSansHebrew-Regular.ttf",
+    "NotoSansDevanagari-Regular.ttf",
+    "NotoSansBengali-Regular.ttf",
+    "NotoSansTamil-Regular.ttf",
+    "NotoSansThai-Regular.ttf",
+    "NotoSansEthiopic-Regular.ttf",
+    "NotoSansArmenian-Regular.ttf",
+    "NotoSansGeorgian-Regular.ttf",
+    "NotoSansCJK-Regular.ttc",
+    "NotoSansCJKsc-Regular.otf",
+    "NotoSansSC-Regular.otf",
+    "NotoSansSC-Regular.ttf",
+    "NotoSansJP-Regular.otf",
+    "NotoSansKR-Regular.otf",
+    "wqy-zenhei.ttc",
+    "wqy-microhei.ttc",
+    "DroidSansFallbackFull.ttf",
+    "DroidSansFallback.ttf",
+    "Arial Unicode.ttf",
+    "arialuni.ttf",
+    "msyh.ttc",
+    "simsun.ttc",
+)
+
+# Scripts that need a shaping engine (joining, reordering or right-to-left).
+_SHAPED_RANGES = (
+    (0x0590, 0x08FF),  # Hebrew, Arabic, Syriac, Thaana, NKo...
+    (0x0900, 0x0DFF),  # Indic scripts
+    (0x0E00, 0x0FFF),  # Thai, Lao, Tibetan
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0xFB1D, 0xFDFF),  # Hebrew and Arabic presentation forms
+    (0xFE70, 0xFEFF),
+)
+
+
+@attrs.frozen
+class FontFace:
+    """A font family a PDF can draw with.
+
+    Attributes:
+        family: The family name used inside the PDF (lower case).
+        regular: Path of the regular face.
+        bold: Path of the bold face; ``None`` draws bold text with the regular face.
+        collection_index: Face number inside a ``.ttc``/``.otc`` collection.
+    """
+
+    family: str
+    regular: Path
+    bold: Path | None = None
+    collection_index: int = 0
+
+
+def bundled_font() -> FontFace:
+    """The bundled DejaVu Sans family (Latin, Greek, Cyrillic; regular and bold)."""
+    return FontFace(
+        family=BUNDLED_FAMILY,
+        regular=_FONT_DIR / "DejaVuSans.ttf",
+        bold=_FONT_DIR / "DejaVuSans-Bold.ttf",
+    )
+
+
+_registered: list[FontFace] = []
+_registered_lock = threading.Lock()
+
+
+def _family_for(path: Path, index: int = 0) -> str:
+    # fpdf2 finds a fallback family by stripping "B" and "I" from its font keys, so the
+    # name must be lower case and free of those letters in upper case.
+    stem = "".join(ch for ch in path.stem.lower() if ch.isalnum())
+    return f"fb{stem}{index}"
+
+
+def font_face(path: str | os.PathLike[str], *, bold: str | os.PathLike[str] | None = None,
+              collection_index: int = 0) -> FontFace:
+    """Describe a font file as a fallback face, checking that it can be read.
+
+    Args:
+        path: A ``.ttf``, ``.otf``, ``.ttc`` or ``.otc`` file.
+        bold: Its bold face, if there is one.
+        collection_index: Face number inside a font collection.
+
+    Raises:
+        rarepassport.errors.PassportError: When a file is missing or is not a font.
+    """
+    from rarepassport.errors import PassportError
+
+    faces = [Path(path)] + ([Path(bold)] if bold is not None else [])
+    for face in faces:
+        if face.suffix.lower() not in _FONT_SUFFIXES:
+            raise PassportError(f"font {face}: not a font file (use .ttf, .otf, .ttc or .otc)")
+        if not face.is_file():
+            raise PassportError(f"font {face}: file not found")
+        if not _coverage(face, collection_index):
+            raise PassportError(f"font {face}: cannot be read as a font, or has no Unicode characters")
+    return FontFace(
+        family=_family_for(faces[0], collection_index),
+        regular=faces[0],
+        bold=faces[1] if len(faces) > 1 else None,
+        collection_index=collection_index,
+    )
+
+
+def register_font(path: str | os.PathLike[str], *, bold: str | os.PathLike[str] | None = None,
+                  collection_index: int = 0) -> FontFace:
+    """Add a fallback font for every later PDF and card render in this process.
+
+    Use it for scripts the bundled DejaVu Sans cannot draw, e.g. a Noto font for
+    Arabic or Chinese. Characters are looked up in the bundled font first, then in the
+    registered fonts in registration order, then in fonts found on the system. To use
+    a font for one render only, pass ``fonts=[path]`` to it instead.
+
+    Args:
+        path: A ``.ttf``, ``.otf``, ``.ttc`` or ``.otc`` file.
+        bold: Its bold face, if there is one.
+        collection_index: Face number inside a font collection.
+
+    Returns:
+        The registered face.
+
+    Raises:
+        rarepassport.errors.PassportError: When the file is missing or not a font.
+
+    Example:
+        ```python
+        from rarepassport.render import register_font
+        register_font("/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf")
+        ```
+    """
+    face = font_face(path, bold=bold, collection_index=collection_index)
+    with _registered_lock:
+        if face not in _registered:
+            _registered.append(face)
+    return face
+
+
+def registered_fonts() -> tuple[FontFace, ...]:
+    """The fallback fonts added with :func:`register_font`, in order."""
+    with _registered_lock:
+        return tuple(_registered)
+
+
+def _font_dirs() -> list[Path]:
+    dirs = [Path(d) for d in os.environ.get(FONT_DIRS_ENV, "").split(os.pathsep) if d]
+    if sys.platform == "win32":  # pragma: no cover - platform specific
+        dirs.append(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts")
+    elif sys.platform == "darwin":  # pragma: no cover - platform specific
+        dirs += [Path("/System/Library/Fonts"), Path("/Library/Fonts"), Path.home() / "Library/Fonts"]
+    else:
+        dirs += [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
+                 Path.home() / ".local/share/fonts"]
+    return dirs
+
+
+@functools.lru_cache(maxsize=1)
+def system_fallback_fonts() -> tuple[FontFace, ...]:
+    """Fallback fonts found on this system (searched once per process).
+
+    Looks for Noto and other wide-coverage fonts by file name in the system font
+    folders and in the folders listed in ``RAREPASSPORT_FONT_DIRS``.
+    """
+    wanted = {name.lower(): rank for rank, name in enumerate(_SYSTEM_FALLBACK_NAMES)}
+    found: dict[int, Path] = {}
+    for folder in _font_dirs():
+        if not folder.is_dir():
+            continue
+        for root, _dirs, files in os.walk(folder):
+            for name in files:
+                rank = wanted.get(name.lower())
+                if rank is not None and rank not in found:
+                    found[rank] = Path(root) / name
+    faces = []
+    for _rank, path in sorted(found.items()):
+        bold = _bold_sibling(path)
+        faces.append(FontFace(family=_family_for(path), regular=path, bold=bold))
+    return tuple(faces)
+
+
+def _bold_sibling(path: Path) -> Path | None:
+    if "Regular" not in path.name:
+        return None
+    sibling = path.with_name(path.name.replace("Regular", "Bold"))
+    return sibling if sibling.is_file() else None
+
+
+@functools.lru_cache(maxsize=64)
+def _coverage(path: Path, index: int = 0) -> frozenset[int]:
+    """The code points a font file can draw (empty when it cannot be read)."""
+    from fontTools import ttLib  # type: ignore[import-untyped,unused-ignore]
+
+    try:
+        font = ttLib.TTFont(path, fontNumber=index, lazy=True)
+        cmap = font.getBestCmap() or {}
+        font.close()
+    except Exception:  # noqa: BLE001 - any unreadable font means "covers nothing"
+        return frozenset()
+    return frozenset(cmap)
+
+
+def _is_invisible(char: str) -> bool:
+    # Whitespace and format characters (joiners, direction marks) need no glyph.
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
+
+
+def describe_characters(chars: Sequence[str], limit: int = 12) -> str:
+    """Code points as ``U+0627, U+4E2D`` (never the text itself)."""
+    shown = ", ".join(f"U+{ord(c):04X}" for c in chars[:limit])
+    return shown + (f" and {len(chars) - limit} more" if len(chars) > limit else "")
+
+
+def needs_text_shaping(texts: Iterable[str]) -> bool:
+    """Whether any text is in a script that needs a shaping engine (e.g. Arabic)."""
+    for text in texts:
+        for char in text:
+            code = ord(char)
+            if code >= 0x0590 and any(low <= code <= high for low, high in _SHAPED_RANGES):
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def shaping_available() -> bool:
+    """Whether uharfbuzz is installed, so fpdf2 can shape Arabic, Hebrew, Indic text."""
+    try:
+        import uharfbuzz  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+_prototype_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=32)
+def _prototype(path: Path, style: str, index: int) -> Any:
+    """A parsed fpdf2 font, built once per process and copied into each PDF."""
+    from fpdf import FPDF
+
+    scratch = FPDF()
+    scratch.add_font("proto", style, path, collection_font_number=index)
+    return scratch.fonts["proto" + style]
+
+
+def _add_cached_font(pdf: FPDF, family: str, style: str, path: Path, index: int = 0) -> None:
+    """Add a font to ``pdf`` from the process-wide cache of parsed fonts.
+
+    fpdf2's ``add_font`` parses the whole font each time. The parse result (metrics,
+    character map) never changes, so it is shared; what a PDF changes while drawing
+    (the subset of glyphs used, the fontTools object that gets subset on output) is
+    fresh for each PDF. If fpdf2's internals differ from what this expects, it falls
+    back to a plain ``add_font``.
+    """
+    from fontTools import ttLib  # type: ignore[import-untyped,unused-ignore]
+    from fpdf.fonts import SubsetMap, TTFFont
+
+    fontkey = f"{family}{style}"
+    if fontkey in pdf.fonts:
+        return
+    try:
+        with _prototype_lock:
+            proto = _prototype(path, style, index)
+        font = TTFFont.__new__(TTFFont)
+        for slot in TTFFont.__slots__:
+            if hasattr(proto, slot):
+                setattr(font, slot, getattr(proto, slot))
+        font.i = len(pdf.fonts) + 1
+        font.fontkey = fontkey
+        # Subsetting on output rewrites the fontTools object in place: never share it.
+        font.ttfont = ttLib.TTFont(path, recalcTimestamp=False, fontNumber=index, lazy=True)
+        font.cw = proto.cw.copy()
+        font.glyph_ids = dict(proto.glyph_ids)
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font._hbfont = None
+        font.color_font = None
+        font.subset = SubsetMap(font)
+    except (AttributeError, TypeError):  # pragma: no cover - only if fpdf2 changes its internals
+        pdf.add_font(family, style, path, collection_font_number=index)
+        return
+    pdf.fonts[fontkey] = font
+
+
+def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = ()) -> list[str]:
+    """Give ``pdf`` the bundled font and the fallbacks the text needs.
+
+    Args:
+        pdf: The document being drawn.
+        texts: Every text that will be drawn (used to choose fallbacks and to warn).
+        extra: Fallback fonts for this render only, tried before the registered ones.
+
+    Returns:
+        Warnings for the reader: characters no font can draw (as code points), and
+        scripts that need the optional shaping engine.
+    """
+    texts = list(texts)
+    main = bundled_font()
+    _add_cached_font(pdf, main.family, "", main.regular)
+    if main.bold is not None:
+        _add_cached_font(pdf, main.family, "B", main.bold)
+    warnings: list[str] = []
+    main_coverage = _coverage(main.regular)
+    needed = {c for text in texts for c in text if ord(c) not in main_coverage and not _is_invisible(c)}
+    fallbacks: list[FontFace] = []
+    if needed:
+        for face in (*extra, *registered_fonts(), *system_fallback_fonts()):
+            coverage = _coverage(face.regular, face.collection_index)
+            if coverage and any(ord(c) in coverage for c in needed) and face not in fallbacks:
+                fallbacks.append(face)
+                needed = {c for c in needed if ord(c) not in coverage}
+            if not needed:
+                break
+        for face in fallbacks:
+            _add_cached_font(pdf, face.family, "", face.regular, face.collection_index)
+            # Bold text falls back to the regular face when there is no bold one.
+            _add_cached_font(pdf, face.family, "B", face.bold or face.regular, face.collection_index)
+        if fallbacks:
+            pdf.set_fallback_fonts([face.family for face in fallbacks], exact_match=False)
+        if needed:
+            chars = sorted(needed)
+            warnings.append(
+                f"no available font can draw {len(chars)} character(s): {describe_characters(chars)}; "
+                "they are left blank. Install a Noto font for the script, or pass fonts=[path] "
+                "or call rarepassport.render.register_font(path)"
+            )
+    if needs_text_shaping(texts):
+        if shaping_available():
+            pdf.set_text_shaping(True)
+        else:
+            warnings.append(
+                "the passport has text in a script that needs shaping (e.g. Arabic, Hebrew, "
+                "Devanagari); install uharfbuzz (pip install uharfbuzz) to draw it joined and "
+                "in the right direction"
+            )
+    return warnings

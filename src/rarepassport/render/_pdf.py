@@ -1,0 +1,512 @@
+"""The ``pdf`` backend: a printable passport on A4, A5 or US Letter (fpdf2).
+
+It draws the blocks of a :class:`~rarepassport.document.Document` in order and decides
+nothing about content. Every page carries the person's name, date of birth, when the
+passport was updated and reviewed, and "Page X of Y", because pages get separated
+and photocopied. Each section is a bookmark in the PDF outline. Emergency sections
+and alerts are boxed and coloured so they are found first. Long text wraps and flows
+onto the next page; tables repeat their header row on each page.
+
+fpdf2 is imported only when a PDF is drawn.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from rarepassport.document import Alert, AlertLevel, Block, Document, Field, Heading, ListBlock, Paragraph, Table
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+    from rarepassport.render import Rendered
+    from rarepassport.render._fonts import FontFace
+
+__all__ = ["PAGE_SIZES", "Style", "document_texts", "render_pdf"]
+
+#: Page sizes users can ask for, and fpdf2's name for each.
+PAGE_SIZES: dict[str, str] = {"a4": "A4", "a5": "A5", "letter": "Letter"}
+
+Colour = tuple[int, int, int]
+
+
+@attrs.frozen(kw_only=True)
+class Style:
+    """Sizes (points) and colours (RGB) of a rendering; one place for the look."""
+
+    body: float
+    small: float
+    title: float
+    section: float
+    heading: float
+    line: float  # line height as a multiple of the font size
+    margin: float  # mm
+    text: Colour = (20, 20, 20)
+    muted: Colour = (80, 80, 80)
+    rule: Colour = (150, 150, 150)
+    section_fill: Colour = (230, 236, 245)
+    section_text: Colour = (15, 40, 90)
+    emergency_fill: Colour = (178, 24, 24)
+    emergency_text: Colour = (255, 255, 255)
+    table_head_fill: Colour = (222, 226, 232)
+    emphasis_fill: Colour = (255, 236, 200)
+    alert_fill: dict[AlertLevel, Colour] = attrs.field(factory=lambda: {
+        AlertLevel.CRITICAL: (253, 226, 226),
+        AlertLevel.WARNING: (255, 243, 205),
+        AlertLevel.INFO: (226, 238, 252),
+    })
+    alert_border: dict[AlertLevel, Colour] = attrs.field(factory=lambda: {
+        AlertLevel.CRITICAL: (178, 24, 24),
+        AlertLevel.WARNING: (196, 120, 0),
+        AlertLevel.INFO: (40, 90, 170),
+    })
+    border_width: float = 0.6  # mm
+
+    @classmethod
+    def choose(cls, *, size: str, large_print: bool, high_contrast: bool) -> Style:
+        """The style for the options a user chose."""
+        small_page = size == "a5"
+        if large_print:
+            # 14 pt body text is the usual floor for "large print" documents.
+            style = cls(body=14.5 if not small_page else 14, small=11, title=22, section=18, heading=16,
+                        line=1.35, margin=15 if not small_page else 11)
+        else:
+            style = cls(body=10.5 if not small_page else 9.5, small=7.5, title=17, section=13.5, heading=11.5,
+                        line=1.3, margin=16 if not small_page else 11)
+        if high_contrast:
+            black, white, yellow = (0, 0, 0), (255, 255, 255), (255, 246, 150)
+            style = attrs.evolve(
+                style, text=black, muted=black, rule=black, section_fill=black, section_text=white,
+                emergency_fill=black, emergency_text=(255, 230, 0), table_head_fill=black,
+                emphasis_fill=yellow, alert_fill=dict.fromkeys(AlertLevel, white),
+                alert_border=dict.fromkeys(AlertLevel, black), border_width=1.0,
+            )
+        return style
+
+
+def document_texts(document: Document) -> Iterator[str]:
+    """Every piece of text a backend may draw, for font choice and coverage checks."""
+    yield from (document.title, document.person_name, document.date_of_birth)
+    yield from (text for text in (document.updated_on, document.reviewed_on) if text)
+    yield from document.phrases.values()
+    for section in document.sections:
+        yield section.title
+        for block in section.blocks:
+            if isinstance(block, Heading | Paragraph):
+                yield block.text
+            elif isinstance(block, Field):
+                yield block.label
+                yield block.value
+            elif isinstance(block, ListBlock):
+                yield block.label or ""
+                yield from block.items
+            elif isinstance(block, Table):
+                yield block.caption or ""
+                yield from block.columns
+                yield from (cell for row in block.rows for cell in row)
+            elif isinstance(block, Alert):
+                yield block.title or ""
+                yield block.text
+
+
+def load_photo(photo: str, base_dir: str | os.PathLike[str] | None) -> tuple[bytes | None, str | None]:
+    """Read the photo: a ``data:`` URI or a path relative to ``base_dir``.
+
+    Returns:
+        ``(bytes, None)``, or ``(None, warning)`` when it cannot be read. The warning
+        names the field, never the path or the data (they may identify the person).
+    """
+    if photo.startswith("data:"):
+        header, _, payload = photo.partition(",")
+        if ";base64" not in header or not header[5:].startswith("image/"):
+            return None, "photo (person.photo) is not shown: a data: URI must be a base64 image"
+        try:
+            return base64.b64decode(payload, validate=True), None
+        except (binascii.Error, ValueError):
+            return None, "photo (person.photo) is not shown: its data: URI is not valid base64"
+    path = Path(photo)
+    if not path.is_absolute() and base_dir is not None:
+        path = Path(base_dir) / path
+    try:
+        return path.read_bytes(), None
+    except OSError:
+        return None, ("photo (person.photo) is not shown: the file cannot be read "
+                      "(a relative path is read from the passport file's folder)")
+
+
+def check_image(data: bytes) -> bool:
+    """Whether Pillow can read the bytes as an image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return False
+    return True
+
+
+def _make_pdf_class() -> type[FPDF]:
+    from fpdf import FPDF
+
+    class PassportPDF(FPDF):
+        """An FPDF with the passport's running header and footer."""
+
+        document: Document
+        style: Style
+        family: str
+
+        def header(self) -> None:
+            doc, style = self.document, self.style
+            self.set_text_color(*style.muted)
+            self.set_draw_color(*style.rule)
+            self.set_y(style.margin * 0.5)
+            self.set_font(self.family, "B", style.small)
+            dob = f"{doc.phrase('date_of_birth')}: {doc.date_of_birth}"
+            height = style.small * 0.45
+            self.multi_cell(0, height, f"{doc.person_name}  ·  {dob}", align="L", new_x="LMARGIN", new_y="NEXT")
+            self.set_font(self.family, "", style.small)
+            dates = "  ·  ".join(text for text in (doc.updated_on, doc.reviewed_on) if text)
+            if dates:
+                self.multi_cell(0, height, dates, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
+            self.set_y(max(self.get_y() + 4, self.t_margin))
+            self.set_text_color(*style.text)
+
+        def footer(self) -> None:
+            doc, style = self.document, self.style
+            self.set_y(-style.margin * 0.85)
+            self.set_text_color(*style.muted)
+            self.set_font(self.family, "", style.small)
+            page = doc.phrase("page_of", page=self.page_no(), pages=self.str_alias_nb_pages)
+            self.cell(0, style.small * 0.5, f"{doc.person_name}  ·  {page}", align="R")
+            self.set_text_color(*style.text)
+
+    return PassportPDF
+
+
+class _Drawer:
+    """Draws the blocks of one document into one PDF."""
+
+    def __init__(self, pdf: Any, document: Document, style: Style, family: str) -> None:
+        self.pdf = pdf
+        self.document = document
+        self.style = style
+        self.family = family
+        self.bold_heading = True
+
+    # --- helpers ---------------------------------------------------------------
+
+    def lh(self, size: float | None = None) -> float:
+        """Line height in mm for a font size in points."""
+        return (size or self.style.body) * self.style.line * 25.4 / 72
+
+    def font(self, bold: bool = False, size: float | None = None) -> None:
+        self.pdf.set_font(self.family, "B" if bold else "", size or self.style.body)
+
+    def gap(self, factor: float = 0.5) -> None:
+        self.pdf.ln(self.lh() * factor)
+
+    def keep_space(self, height: float) -> None:
+        """Start a new page when less than ``height`` mm is left (no orphan headings)."""
+        pdf = self.pdf
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+
+    @property
+    def width(self) -> float:
+        return float(self.pdf.epw)
+
+    # --- the document ----------------------------------------------------------
+
+    def title_block(self, photo: bytes | None, qr: tuple[str, str] | None) -> None:
+        from rarepassport.render._qr import draw_qr
+
+        pdf, style, doc = self.pdf, self.style, self.document
+        top = pdf.get_y()
+        side = 0.0
+        box = 32.0 if style.body < 14 else 38.0
+        if qr is not None:
+            side += box + 3
+            draw_qr(pdf, qr[0], pdf.w - pdf.r_margin - box, top, box, title=qr[1])
+        if photo is not None:
+            side += box * 0.8 + 3
+            pdf.image(io.BytesIO(photo), x=pdf.w - pdf.r_margin - side + 3, y=top, w=box * 0.8,
+                      h=box, keep_aspect_ratio=True, alt_text=doc.person_name)
+        self.font(True, style.title)
+        pdf.multi_cell(self.width - side, self.lh(style.title), doc.title, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.gap(0.3)
+        self.font(False)
+        pdf.set_x(pdf.l_margin)
+        self.write_field(doc.phrase("date_of_birth"), doc.date_of_birth, width=self.width - side)
+        for text in (doc.updated_on, doc.reviewed_on):
+            if text:
+                pdf.multi_cell(self.width - side, self.lh(), text, align="L", new_x="LMARGIN", new_y="NEXT")
+        if qr is not None and qr[1]:
+            self.font(False, style.small)
+            pdf.set_xy(pdf.w - pdf.r_margin - box, top + box)
+            pdf.multi_cell(box, self.lh(style.small), qr[1], align="C", new_x="LMARGIN", new_y="NEXT")
+        bottom = top + (box + self.lh(style.small) * 2 if qr is not None or photo is not None else 0)
+        pdf.set_y(max(pdf.get_y(), bottom))
+        self.gap(0.6)
+
+    def section(self, section: Any) -> None:
+        pdf, style = self.pdf, self.style
+        height = self.lh(style.section) + 2
+        self.keep_space(height + self.lh() * 3)
+        pdf.start_section(section.title, level=0)
+        fill = style.emergency_fill if section.emergency else style.section_fill
+        colour = style.emergency_text if section.emergency else style.section_text
+        pdf.set_fill_color(*fill)
+        pdf.set_text_color(*colour)
+        self.font(True, style.section)
+        pdf.multi_cell(0, height, section.title, fill=True, padding=(0.5, 2.5), align="L",
+                       new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(*style.text)
+        self.gap(0.4)
+        for block in section.blocks:
+            self.block(block, emergency=section.emergency)
+        self.gap(0.8)
+
+    def block(self, block: Block, *, emergency: bool) -> None:
+        if isinstance(block, Heading):
+            self.heading(block)
+        elif isinstance(block, Paragraph):
+            self.font(False)
+            self.pdf.multi_cell(0, self.lh(), block.text, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.gap(0.3)
+        elif isinstance(block, Field):
+            self.write_field(block.label, block.value, emphasis=block.emphasis)
+        elif isinstance(block, ListBlock):
+            self.list_block(block)
+        elif isinstance(block, Table):
+            self.table(block)
+        elif isinstance(block, Alert):
+            self.alert(block)
+
+    def heading(self, block: Heading) -> None:
+        size = self.style.heading if block.level <= 3 else self.style.body
+        self.keep_space(self.lh(size) + self.lh() * 2)
+        self.gap(0.3)
+        self.pdf.start_section(block.text, level=1, strict=False)
+        self.font(True, size)
+        self.pdf.multi_cell(0, self.lh(size), block.text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.gap(0.15)
+
+    def write_field(self, label: str, value: str, *, emphasis: bool = False, width: float | None = None) -> None:
+        """A labelled value; the value flows on after the label and wraps freely."""
+        pdf = self.pdf
+        if width is not None and width < self.width:
+            # Beside the photo or QR code: keep within the narrower column.
+            self.font(True)
+            pdf.multi_cell(width, self.lh(), f"{label}: {value}", align="L", new_x="LMARGIN", new_y="NEXT")
+            self.font(False)
+            return
+        if emphasis:
+            pdf.set_fill_color(*self.style.emphasis_fill)
+        self.font(True)
+        pdf.write(self.lh(), f"{label}: ")
+        self.font(emphasis)
+        pdf.write(self.lh(), value)
+        pdf.ln(self.lh())
+        self.font(False)
+
+    def list_block(self, block: ListBlock) -> None:
+        pdf = self.pdf
+        if block.label:
+            self.keep_space(self.lh() * 2)
+            self.font(True)
+            pdf.multi_cell(0, self.lh(), block.label, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.font(False)
+        indent = 7.0 if block.ordered else 5.0
+        for number, item in enumerate(block.items, 1):
+            self.keep_space(self.lh())
+            marker = f"{number}." if block.ordered else "•"
+            y = pdf.get_y()
+            pdf.set_x(pdf.l_margin)
+            pdf.cell(indent, self.lh(), marker)
+            pdf.set_xy(pdf.l_margin + indent, y)
+            pdf.multi_cell(self.width - indent, self.lh(), item, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.gap(0.3)
+
+    def table(self, block: Table) -> None:
+        from fpdf.fonts import FontFace
+
+        pdf, style = self.pdf, self.style
+        if block.caption:
+            self.keep_space(self.lh() * 4)
+            self.font(True)
+            pdf.multi_cell(0, self.lh(), block.caption, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.keep_space(self.lh() * 3)
+        self.font(True, style.body * 0.95)
+        widths = _column_widths(pdf, block, self.width, 1.2)
+        self.font(False, style.body * 0.95)
+        pdf.set_fill_color(255, 255, 255)
+        head_colour = style.section_text if style.table_head_fill == (0, 0, 0) else style.text
+        headings = FontFace(emphasis="BOLD", fill_color=style.table_head_fill, color=head_colour)
+        emphasis = FontFace(emphasis="BOLD", fill_color=style.emphasis_fill)
+        with pdf.table(
+            col_widths=widths,
+            width=sum(widths),
+            headings_style=headings,
+            repeat_headings=1,
+            line_height=self.lh(style.body * 0.95),
+            padding=1.2,
+            borders_layout="SINGLE_TOP_LINE" if style.border_width < 1 else "ALL",
+            text_align="LEFT",
+            v_align="TOP",
+            first_row_as_headings=True,
+            cell_fill_mode="NONE",
+        ) as table:
+            table.row(block.columns)
+            for index, row in enumerate(block.rows):
+                cells = list(row) + [""] * (len(block.columns) - len(row))
+                table.row(cells[: len(block.columns)], style=emphasis if index in block.emphasis_rows else None)
+        self.font(False)
+        self.gap(0.5)
+
+    def alert(self, block: Alert) -> None:
+        pdf, style = self.pdf, self.style
+        pdf.set_fill_color(*style.alert_fill[block.level])
+        pdf.set_draw_color(*style.alert_border[block.level])
+        pdf.set_line_width(style.border_width)
+        text = block.text
+        self.keep_space(self.lh() * 3)
+        pad = 2.5
+        if block.title:
+            self.font(True)
+            pdf.multi_cell(0, self.lh(), block.title, fill=True, border="LTR", padding=(pad, pad, 0.5, pad),
+                           align="L", new_x="LMARGIN", new_y="NEXT")
+        self.font(block.level is AlertLevel.CRITICAL)
+        pdf.multi_cell(0, self.lh(), text, fill=True, border="LBR" if block.title else 1,
+                       padding=(0.5 if block.title else pad, pad, pad, pad), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_line_width(0.2)
+        pdf.set_draw_color(*style.rule)
+        self.font(False)
+        self.gap(0.5)
+
+
+def _column_widths(pdf: Any, block: Table, available: float, padding: float) -> tuple[float, ...]:
+    """Column widths in mm, the way browsers size automatic tables.
+
+    Every column first gets its longest word (so words are not broken when it can be
+    helped); the space left is shared in proportion to how much more each column
+    would like (its longest cell, capped so that one long note cannot take the page).
+    """
+    count = len(block.columns)
+    minimum: list[float] = []
+    desired: list[float] = []
+    for index in range(count):
+        cells = [block.columns[index]] + [row[index] for row in block.rows if index < len(row)]
+        words = {word for cell in cells for word in cell.split()} or {"-"}
+        # Measured in bold: headings and emphasised rows are bold.
+        longest_word = max(pdf.get_string_width(word) for word in words)
+        longest_cell = max(pdf.get_string_width(cell) for cell in cells)
+        minimum.append(longest_word + 2 * padding + 0.5)
+        desired.append(min(longest_cell, available * 0.45) + 2 * padding + 0.5)
+    total_min = sum(minimum)
+    if total_min >= available:
+        return tuple(width * available / total_min for width in minimum)
+    extra = [max(d - m, 0.0) for m, d in zip(minimum, desired, strict=True)]
+    spare = available - total_min
+    wanted = sum(extra)
+    if wanted <= spare:
+        # Everything fits on one line: share what is left evenly.
+        return tuple(d + (spare - wanted) / count for d in (m + e for m, e in zip(minimum, extra, strict=True)))
+    return tuple(m + e * spare / wanted for m, e in zip(minimum, extra, strict=True))
+
+
+def render_pdf(
+    document: Document,
+    *,
+    size: str = "a4",
+    large_print: bool = False,
+    high_contrast: bool = False,
+    qr: str | None = None,
+    fonts: Sequence[str | os.PathLike[str]] = (),
+    base_dir: str | os.PathLike[str] | None = None,
+) -> Rendered:
+    """Draw a document as a printable PDF.
+
+    Args:
+        document: The laid-out passport.
+        size: ``a4``, ``a5`` or ``letter``.
+        large_print: Body text of at least 14 pt with bold headings.
+        high_contrast: Black on white with yellow highlights and heavy borders.
+        qr: ``"emergency"`` (the emergency essentials as text) or
+            ``"link:https://..."`` (the digital passport's address); ``None`` for none.
+        fonts: Extra fallback font files for scripts DejaVu Sans cannot draw.
+        base_dir: Folder a relative photo path is read from (the passport file's folder).
+
+    Returns:
+        The PDF, with warnings (unreadable photo, characters no font has, a shortened
+        QR code).
+
+    Raises:
+        rarepassport.render.RenderError: For an unknown size, a bad QR option or font.
+    """
+    from rarepassport.render import Rendered, RenderError
+    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts
+    from rarepassport.render._qr import PDF_QR_LIMIT, qr_content
+
+    key = size.lower() if isinstance(size, str) else ""
+    if key not in PAGE_SIZES:
+        raise RenderError(f"option size must be one of {', '.join(PAGE_SIZES)}, not {size!r}")
+    style = Style.choose(size=key, large_print=large_print, high_contrast=high_contrast)
+    warnings: list[str] = []
+    qr_spec = None
+    if qr is not None:
+        content = qr_content(document, qr, PDF_QR_LIMIT)
+        warnings.extend(content.warnings)
+        caption = document.phrase("scan_for_more" if content.kind == "link" else "scan_for_emergency")
+        qr_spec = (content.text, caption)
+    photo = None
+    if document.photo:
+        photo, problem = load_photo(document.photo, base_dir)
+        if photo is not None and not check_image(photo):
+            photo, problem = None, "photo (person.photo) is not shown: it is not an image Pillow can read"
+        if problem:
+            warnings.append(problem)
+
+    pdf: Any = _make_pdf_class()(orientation="P", unit="mm", format=PAGE_SIZES[key])
+    pdf.document, pdf.style, pdf.family = document, style, BUNDLED_FAMILY
+    warnings.extend(install_fonts(pdf, document_texts(document), _extra_faces(fonts)))
+    pdf.set_margins(style.margin, style.margin + style.small * 0.9, style.margin)
+    pdf.set_auto_page_break(True, margin=style.margin)
+    pdf.set_title(document.title)
+    pdf.set_author(document.person_name)
+    pdf.set_subject(document.phrase(f"title.{document.view.value}", name=document.person_name))
+    pdf.set_lang(document.language)
+    pdf.set_creator("rarepassport")
+    pdf.set_display_mode("fullwidth")
+    pdf.set_text_color(*style.text)
+    pdf.add_page()
+    drawer = _Drawer(pdf, document, style, BUNDLED_FAMILY)
+    drawer.title_block(photo, qr_spec)
+    for section in document.sections:
+        drawer.section(section)
+    return Rendered(data=bytes(pdf.output()), media_type="application/pdf", suffix=".pdf", warnings=warnings)
+
+
+def _extra_faces(fonts: Sequence[str | os.PathLike[str]]) -> list[FontFace]:
+    from rarepassport.errors import PassportError
+    from rarepassport.render import RenderError
+    from rarepassport.render._fonts import font_face
+
+    if isinstance(fonts, str | os.PathLike):
+        fonts = [fonts]
+    faces = []
+    for path in fonts:
+        try:
+            faces.append(font_face(path))
+        except PassportError as exc:
+            raise RenderError(f"option fonts: {exc}") from exc
+    return faces
