@@ -101,6 +101,8 @@ ENGLISH: Mapping[str, str] = {
     "phrase.approved_by": "Approved by {name}",
     "phrase.approved_on": "Approved on {date}",
     "phrase.scan_for_more": "Scan for the full passport",
+    "phrase.scan_for_emergency": "Scan for emergency details",
+    "phrase.card_sheet_help": "Cut along the marks, fold on the dotted line, then laminate or put in a card holder.",
     "phrase.made_with": "Made with rarepassport",
     "phrase.view_note.emergency": "Emergency view: some details are left out.",
     "phrase.view_note.education": "For school and college: some details are left out.",

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 from rarepassport.hookspecs import hookimpl
 
 if TYPE_CHECKING:
+    import os
+    from collections.abc import Sequence
+
     from rarepassport._plugins import BackendRegistry, LabelRegistry
     from rarepassport.document import Document
     from rarepassport.render import Rendered
@@ -34,9 +37,43 @@ def render_text(document: Document, *, width: int = 78) -> Rendered:
     return _render(document, width=width)
 
 
+def render_pdf(
+    document: Document,
+    *,
+    size: str = "a4",
+    large_print: bool = False,
+    high_contrast: bool = False,
+    qr: str | None = None,
+    fonts: Sequence[str | os.PathLike[str]] = (),
+    base_dir: str | os.PathLike[str] | None = None,
+) -> Rendered:
+    """Render as a printable PDF (see :func:`rarepassport.render._pdf.render_pdf`)."""
+    from rarepassport.render._pdf import render_pdf as _render
+
+    return _render(document, size=size, large_print=large_print, high_contrast=high_contrast, qr=qr,
+                   fonts=fonts, base_dir=base_dir)
+
+
+def render_card(
+    document: Document,
+    *,
+    sheet: bool = False,
+    qr: str | None = None,
+    fonts: Sequence[str | os.PathLike[str]] = (),
+) -> Rendered:
+    """Render as a two-sided wallet card (see :func:`rarepassport.render._card.render_card`)."""
+    from rarepassport.render._card import render_card as _render
+
+    return _render(document, sheet=sheet, qr=qr, fonts=fonts)
+
+
 @hookimpl
 def rarepassport_register_backends(backends: BackendRegistry) -> None:
-    """Register the html, markdown and text backends."""
+    """Register the pdf, card, html, markdown and text backends."""
+    backends.add("pdf", render_pdf, media_type="application/pdf", suffix=".pdf",
+                 description="Printable passport on A4, A5 or Letter, with bookmarks and page headers")
+    backends.add("card", render_card, media_type="application/pdf", suffix=".pdf",
+                 description="Wallet card (85.60 x 53.98 mm), front and back, from the emergency view")
     backends.add(
         "html",
         render_html,
