@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
+    from typing import Any
 
     from rarepassport._plugins import (
         BackendRegistry,
@@ -184,4 +185,44 @@ def rarepassport_layout_section(
         data: The section's data (an instance of ``section.cls``).
         passport: The whole passport.
         context: View, language, labels and date formatting.
+    """
+
+
+@hookspec(firstresult=True)
+def rarepassport_fhir_section(
+    section: SectionSpec, data: object, passport: Passport, patient_reference: str
+) -> Mapping[str, Any] | None:
+    """Map a plugin's ``extensions`` section into the FHIR IPS export yourself.
+
+    Return ``None`` (the default) and the section is exported as a narrative-only
+    Composition section (the laid-out text of the section, coded
+    ``https://rarepassport.readthedocs.io/fhir/CodeSystem/plugin-section#<id>``).
+    The first non-``None`` answer is used.
+
+    Args:
+        section: The section's registration.
+        data: The section's data (an instance of ``section.cls``).
+        passport: The whole passport.
+        patient_reference: The reference to use for the Patient, e.g. in
+            ``"subject": {"reference": patient_reference}``.
+
+    Returns:
+        A mapping with any of: ``title`` (section title), ``resources`` (a list of FHIR
+        resource dicts; each is given an id and a ``urn:uuid`` entry and becomes a
+        section entry), ``div`` (the section's XHTML narrative, a ``<div>`` with the
+        XHTML namespace, every value escaped).
+
+    Example:
+        ```python
+        @hookimpl
+        def rarepassport_fhir_section(section, data, passport, patient_reference):
+            if section.id != "fabry":
+                return None
+            return {"resources": [{
+                "resourceType": "Observation", "status": "final",
+                "code": {"text": "Enzyme replacement therapy"},
+                "subject": {"reference": patient_reference},
+                "valueString": data.enzyme_therapy,
+            }]}
+        ```
     """

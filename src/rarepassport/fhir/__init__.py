@@ -1,0 +1,100 @@
+"""HL7 FHIR R4 International Patient Summary (IPS): export and import.
+
+:func:`to_ips` writes a passport as an IPS document Bundle; :func:`from_ips` reads an
+IPS document (ours or another system's) back, listing everything it could not map.
+:func:`ips_subset` says exactly what survives the trip:
+``from_ips(to_ips(p)).passport == ips_subset(p)``.
+
+Nothing here is imported by ``import rarepassport``; the module needs only the
+standard library and the model.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from rarepassport.fhir import _common
+from rarepassport.fhir._export import to_ips
+from rarepassport.fhir._import import FhirImportError, ImportResult, Unmapped, from_ips
+from rarepassport.model import (
+    AllergiesStatus,
+    Coding,
+    Emergency,
+    History,
+    MedicationsStatus,
+    Passport,
+)
+
+__all__ = ["NOT_CARRIED", "FhirImportError", "ImportResult", "Unmapped", "from_ips", "ips_subset", "to_ips"]
+
+#: Passport fields the IPS export does not carry (in FHIR terms, they have no
+#: resource in a patient summary). Plugin sections are exported as narrative only.
+NOT_CARRIED: tuple[str, ...] = (
+    "links",
+    "diagnoses[].links",
+    "emergency.previous",
+    "emergency.open_access",
+    "history.admissions",
+    "extensions",
+)
+
+
+def _normal_coding(code: Coding) -> Coding:
+    system = _common.SYSTEM_ALIASES.get(code.system, code.system)
+    value = code.code
+    prefix = _common.PREFIXED_SYSTEMS.get(system)
+    if prefix and not value.startswith(prefix):
+        value = prefix + value
+    return Coding(system=system, code=value, display=code.display)
+
+
+def _normal_codes(codes: tuple[Coding, ...]) -> tuple[Coding, ...]:
+    return tuple(_normal_coding(code) for code in codes)
+
+
+def ips_subset(passport: Passport) -> Passport:
+    """The part of a passport an IPS round trip keeps, written as import writes it.
+
+    Fields in :data:`NOT_CARRIED` are emptied; code systems given as a URI that
+    rarepassport knows get their short name (``http://snomed.info/sct`` →
+    ``SNOMED-CT``), Orphanet and OMIM codes their prefix (``558`` → ``ORPHA:558``),
+    and ``listed``/``none`` statuses that contradict their list are read as FHIR
+    would carry them.
+
+    Args:
+        passport: Any passport.
+
+    Returns:
+        A passport equal to ``from_ips(to_ips(passport)).passport``.
+    """
+    diagnoses = tuple(
+        attrs.evolve(diagnosis, links=(), codes=_normal_codes(diagnosis.codes)) for diagnosis in passport.diagnoses
+    )
+    medications = tuple(attrs.evolve(m, codes=_normal_codes(m.codes)) for m in passport.medications)
+    allergies = tuple(attrs.evolve(a, codes=_normal_codes(a.codes)) for a in passport.allergies)
+    medications_status = passport.medications_status
+    if medications:
+        medications_status = MedicationsStatus.LISTED
+    elif medications_status is MedicationsStatus.LISTED:
+        medications_status = MedicationsStatus.UNKNOWN
+    allergies_status = passport.allergies_status
+    if allergies:
+        allergies_status = AllergiesStatus.LISTED
+    elif allergies_status is AllergiesStatus.LISTED:
+        allergies_status = AllergiesStatus.UNKNOWN
+    emergency: Emergency = attrs.evolve(passport.emergency, previous=(), open_access=None)
+    history = History(procedures=passport.history.procedures, immunisations=passport.history.immunisations)
+    return attrs.evolve(
+        passport,
+        diagnoses=diagnoses,
+        medications=medications,
+        medications_status=medications_status,
+        allergies=allergies,
+        allergies_status=allergies_status,
+        emergency=emergency,
+        history=history,
+        links=(),
+        extensions={},
+    )
+
+

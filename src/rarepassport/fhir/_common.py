@@ -1,0 +1,224 @@
+"""Constants shared by the IPS export and import: code systems, section codes, URLs.
+
+One table per decision, read in both directions, so that what export writes, import
+reads back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rarepassport.model import AllergiesStatus, DiagnosisStatus, Sex, Zygosity
+
+#: Base of the extensions, code systems and identifiers rarepassport defines.
+BASE = "https://rarepassport.readthedocs.io/fhir"
+EXT = f"{BASE}/StructureDefinition/"
+CS = f"{BASE}/CodeSystem/"
+#: System of ``Composition.identifier`` carrying the passport's ``id``.
+PASSPORT_ID_SYSTEM = f"{BASE}/passport-id"
+
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+UCUM = "http://unitsofmeasure.org"
+DAR_URL = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+DAR_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+EMPTY_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/list-empty-reason"
+INTERPRETER_URL = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
+PRONOUNS_URL = "http://hl7.org/fhir/StructureDefinition/individual-pronouns"
+ASSERTED_DATE_URL = "http://hl7.org/fhir/StructureDefinition/condition-assertedDate"
+BCP47 = "urn:ietf:bcp:47"
+CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
+ALLERGY_VERIFICATION = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
+V2_0131 = "http://terminology.hl7.org/CodeSystem/v2-0131"
+V3_ROLE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
+
+#: Our short code-system names and their canonical FHIR URIs (HL7 Terminology, THO).
+SYSTEM_URIS: dict[str, str] = {
+    "ORPHA": "http://www.orpha.net",
+    "OMIM": "https://omim.org",
+    "HPO": "http://human-phenotype-ontology.org",
+    "ICD-10": "http://hl7.org/fhir/sid/icd-10",
+    "ICD-11": "http://id.who.int/icd/release/11/mms",
+    "SNOMED-CT": SNOMED,
+    "LOINC": LOINC,
+    "ATC": "http://www.whocc.no/atc",
+    "dm+d": "https://dmd.nhs.uk",
+    "RxNorm": "http://www.nlm.nih.gov/research/umls/rxnorm",
+}
+
+#: URIs other systems use for the same code systems, read on import.
+SYSTEM_ALIASES: dict[str, str] = {
+    **{uri: name for name, uri in SYSTEM_URIS.items()},
+    "http://www.orpha.net/": "ORPHA",
+    "https://www.orpha.net": "ORPHA",
+    "http://www.omim.org": "OMIM",
+    "https://www.omim.org": "OMIM",
+    "http://omim.org": "OMIM",
+    "http://purl.obolibrary.org/obo/hp.owl": "HPO",
+    "http://purl.obolibrary.org/obo/hp": "HPO",
+    "https://hpo.jax.org": "HPO",
+    "http://hl7.org/fhir/sid/icd-10-cm": "ICD-10",
+    "http://id.who.int/icd/release/11": "ICD-11",
+    "http://id.who.int/icd11/mms": "ICD-11",
+}
+
+#: Systems whose FHIR codes are written without our ``PREFIX:`` (``ORPHA:558`` → ``558``).
+PREFIXED_SYSTEMS = {"ORPHA": "ORPHA:", "OMIM": "OMIM:"}
+
+#: Identifier systems: our short names and their FHIR NamingSystem URIs.
+IDENTIFIER_URIS: dict[str, str] = {
+    "nhs-number": "https://fhir.nhs.uk/Id/nhs-number",
+    "chi-number": "https://fhir.nhs.uk/Id/chi-number",
+}
+
+# IPS section codes (LOINC).
+SECTION_PROBLEMS = "11450-4"
+SECTION_ALLERGIES = "48765-2"
+SECTION_MEDICATIONS = "10160-0"
+SECTION_IMMUNIZATIONS = "11369-6"
+SECTION_RESULTS = "30954-2"
+SECTION_PROCEDURES = "47519-4"
+SECTION_DEVICES = "46264-8"
+SECTION_VITAL_SIGNS = "8716-3"
+SECTION_PLAN_OF_CARE = "18776-5"
+SECTION_ADVANCE_DIRECTIVES = "42348-3"
+SECTION_ALERTS = "104605-1"
+SECTION_PATIENT_STORY = "81338-6"
+#: Not an IPS section; the LOINC code C-CDA uses for care teams.
+SECTION_CARE_TEAM = "85847-2"
+IPS_DOCUMENT = "60591-5"
+
+#: The sections IPS requires in every summary.
+REQUIRED_SECTIONS = (SECTION_PROBLEMS, SECTION_ALLERGIES, SECTION_MEDICATIONS)
+
+SECTION_TITLES: dict[str, str] = {
+    SECTION_ALERTS: "Alerts",
+    SECTION_PROBLEMS: "Problem list",
+    SECTION_ALLERGIES: "Allergies and intolerances",
+    SECTION_MEDICATIONS: "Medication summary",
+    SECTION_DEVICES: "Medical devices",
+    SECTION_PROCEDURES: "History of procedures",
+    SECTION_IMMUNIZATIONS: "Immunizations",
+    SECTION_RESULTS: "Results",
+    SECTION_VITAL_SIGNS: "Vital signs",
+    SECTION_PLAN_OF_CARE: "Plan of care",
+    SECTION_ADVANCE_DIRECTIVES: "Advance directives",
+    SECTION_PATIENT_STORY: "Patient story",
+    SECTION_CARE_TEAM: "Care team",
+}
+
+SECTION_DISPLAYS: dict[str, str] = {
+    SECTION_ALERTS: "Patient alerts",
+    SECTION_PROBLEMS: "Problem list - Reported",
+    SECTION_ALLERGIES: "Allergies and adverse reactions Document",
+    SECTION_MEDICATIONS: "History of Medication use Narrative",
+    SECTION_DEVICES: "History of medical device use",
+    SECTION_PROCEDURES: "History of Procedures Document",
+    SECTION_IMMUNIZATIONS: "History of Immunization Narrative",
+    SECTION_RESULTS: "Relevant diagnostic tests/laboratory data Narrative",
+    SECTION_VITAL_SIGNS: "Vital signs",
+    SECTION_PLAN_OF_CARE: "Plan of care note",
+    SECTION_ADVANCE_DIRECTIVES: "Advance directives",
+    SECTION_PATIENT_STORY: "Patient story",
+    SECTION_CARE_TEAM: "Patient Care team information",
+}
+
+# "Known absent" codes of IPS 2.0 (SNOMED CT), for required sections with nothing in them.
+NO_KNOWN_ALLERGY = ("716186003", "No known allergy")
+NO_KNOWN_MEDICATIONS = ("787481004", "No known medications")
+NO_CURRENT_PROBLEMS = ("160245001", "No current problems or disability")
+# IPS 1.x spelled the same facts in its own code system; import reads both.
+IPS_ABSENT_SYSTEM = "http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips"
+ABSENT_ALLERGY_CODES = {(SNOMED, NO_KNOWN_ALLERGY[0]), (SNOMED, "409137002"), (SNOMED, "160244002"),
+                        (IPS_ABSENT_SYSTEM, "no-known-allergies"),
+                        (IPS_ABSENT_SYSTEM, "no-known-medication-allergies")}
+UNKNOWN_ALLERGY_CODES = {(IPS_ABSENT_SYSTEM, "no-allergy-info")}
+ABSENT_MEDICATION_CODES = {(SNOMED, NO_KNOWN_MEDICATIONS[0]), (IPS_ABSENT_SYSTEM, "no-known-medications")}
+UNKNOWN_MEDICATION_CODES = {(IPS_ABSENT_SYSTEM, "no-medication-info")}
+ABSENT_PROBLEM_CODES = {(SNOMED, NO_CURRENT_PROBLEMS[0]), (IPS_ABSENT_SYSTEM, "no-known-problems"),
+                        (IPS_ABSENT_SYSTEM, "no-problem-info")}
+
+SEX_TO_GENDER: dict[Sex, str] = {
+    Sex.FEMALE: "female",
+    Sex.MALE: "male",
+    Sex.INTERSEX: "other",
+    Sex.OTHER: "other",
+    Sex.UNKNOWN: "unknown",
+}
+
+#: Diagnosis status → Condition.verificationStatus. ``undiagnosed`` also gets our
+#: extension, since FHIR has no code for "a condition without a name".
+STATUS_TO_VERIFICATION: dict[DiagnosisStatus, str] = {
+    DiagnosisStatus.CONFIRMED: "confirmed",
+    DiagnosisStatus.SUSPECTED: "unconfirmed",
+    DiagnosisStatus.PROVISIONAL: "provisional",
+    DiagnosisStatus.UNDIAGNOSED: "unconfirmed",
+}
+VERIFICATION_TO_STATUS: dict[str, DiagnosisStatus] = {
+    "confirmed": DiagnosisStatus.CONFIRMED,
+    "unconfirmed": DiagnosisStatus.SUSPECTED,
+    "provisional": DiagnosisStatus.PROVISIONAL,
+    "differential": DiagnosisStatus.SUSPECTED,
+}
+
+#: Zygosity → LOINC answer of 53034-5 "Allelic state" (mosaic and unknown have none).
+ZYGOSITY_LOINC: dict[Zygosity, tuple[str, str]] = {
+    Zygosity.HETEROZYGOUS: ("LA6706-1", "Heterozygous"),
+    Zygosity.HOMOZYGOUS: ("LA6705-3", "Homozygous"),
+    Zygosity.HEMIZYGOUS: ("LA6707-9", "Hemizygous"),
+    Zygosity.COMPOUND_HETEROZYGOUS: ("LA26217-1", "Compound heterozygous"),
+}
+
+# LOINC codes of observations.
+BODY_WEIGHT = ("29463-7", "Body weight")
+BLOOD_GROUP = ("882-1", "ABO and Rh group [Type] in Blood")
+GENETIC_VARIANT = ("69548-6", "Genetic variant assessment")
+GENE_STUDIED = ("48018-6", "Gene studied [ID]")
+DNA_CHANGE = ("48004-6", "DNA change (c.HGVS)")
+ALLELIC_STATE = ("53034-5", "Allelic state")
+INHERITANCE = ("79742-3", "Inheritance pattern based on family history")
+
+# Our own code systems.
+FLAG_KIND = f"{CS}emergency-flag"
+CARE_PREFERENCE = f"{CS}care-preference"
+ADDITIONAL_SECTION = f"{CS}additional-section"
+CONTACT_ROLE = f"{CS}contact-role"
+NOTE_KIND = f"{EXT}note-kind"
+PLUGIN_SECTION = f"{CS}plugin-section"
+
+# Allergy severity: FHIR reaction.severity has three grades; life-threatening is
+# "severe" plus criticality "high".
+ALLERGY_STATUS_NONE = AllergiesStatus.NONE_KNOWN
+
+JSON = dict[str, Any]
+
+
+def coding(system: str, code: str, display: str | None = None) -> JSON:
+    """A FHIR Coding, leaving out an empty display."""
+    result: JSON = {"system": system, "code": code}
+    if display:
+        result["display"] = display
+    return result
+
+
+def concept(system: str, code: str, display: str | None = None, text: str | None = None) -> JSON:
+    """A CodeableConcept with one coding."""
+    result: JSON = {"coding": [coding(system, code, display)]}
+    if text:
+        result["text"] = text
+    return result
+
+
+def text_concept(text: str) -> JSON:
+    """A CodeableConcept with text only."""
+    return {"text": text}
+
+
+def data_absent(code: str = "unknown") -> JSON:
+    """The ``_element`` of a required primitive whose value is not known."""
+    return {"extension": [{"url": DAR_URL, "valueCode": code}]}
