@@ -1,0 +1,56 @@
+"""Fixtures shared by the whole test suite.
+
+* ``example_paths``: every example passport file in ``examples/`` (top level only);
+* ``example_path``: one example file; a test that asks for it runs once per example;
+* ``example_passports``: the examples loaded, keyed by file name;
+* ``stress_passport``: the large multilingual passport of ``tests/stress.py``.
+
+Add a fixture here only when several test modules need it; keep each one small and
+say what it gives in this docstring.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import rarepassport
+from rarepassport.model import Passport
+from stress import make_stress_passport
+
+#: The folder of example passports shipped with the repository.
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
+
+_PASSPORT_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def example_files() -> list[Path]:
+    """The example passport files, sorted by name (sub-folders such as plugins/ excluded)."""
+    return sorted(path for path in EXAMPLES_DIR.iterdir() if path.suffix in _PASSPORT_SUFFIXES)
+
+
+@pytest.fixture
+def example_paths() -> list[Path]:
+    """Every example passport file."""
+    return example_files()
+
+
+@pytest.fixture(params=example_files(), ids=lambda path: path.name)
+def example_path(request: pytest.FixtureRequest) -> Path:
+    """One example passport file; tests using it run once per example."""
+    path: Path = request.param
+    return path
+
+
+@pytest.fixture
+def example_passports() -> dict[str, Passport]:
+    """Every example passport, loaded, keyed by file name (e.g. ``minimal.json``)."""
+    return {path.name: rarepassport.load(path) for path in example_files()}
+
+
+@pytest.fixture
+def stress_passport() -> Passport:
+    """A valid passport with 20 diagnoses, 60 medications, a 5,000-character protocol,
+    and Arabic and Chinese text; see ``tests/stress.py``."""
+    return make_stress_passport()
