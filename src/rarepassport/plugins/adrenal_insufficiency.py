@@ -19,9 +19,6 @@ The only dose stated is the one the Society for Endocrinology states for adults
 person, the dose in their own protocol applies.
 """
 
-# section_field() returns an attrs field definition, not a shared mutable default.
-# ruff: noqa: RUF009
-
 from __future__ import annotations
 
 import datetime as _dt

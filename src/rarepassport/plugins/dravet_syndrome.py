@@ -12,9 +12,6 @@ NICE guideline NG217, *Epilepsies in children, young people and adults* (27 Apri
 2022). No dose is stated: rescue medicine and dose are in the person's own protocol.
 """
 
-# section_field() returns an attrs field definition, not a shared mutable default.
-# ruff: noqa: RUF009
-
 from __future__ import annotations
 
 import datetime as _dt

@@ -12,9 +12,6 @@ Haemophilia 2020; published 3 August 2020), https://www.wfh.org/. Severity bands
 No dose is stated: the factor dose is the one in the person's own plan.
 """
 
-# section_field() returns an attrs field definition, not a shared mutable default.
-# ruff: noqa: RUF009
-
 from __future__ import annotations
 
 import datetime as _dt

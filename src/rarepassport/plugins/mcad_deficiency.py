@@ -11,9 +11,6 @@ management* (2nd edition, December 2010), https://www.bimdg.org.uk/. It states n
 here: the emergency regimen and the hospital regimen are in the person's own letter.
 """
 
-# section_field() returns an attrs field definition, not a shared mutable default.
-# ruff: noqa: RUF009
-
 from __future__ import annotations
 
 import datetime as _dt

@@ -1,0 +1,222 @@
+"""The built-in adrenal insufficiency plugin: section, rules, guidance and rendering, through real files."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rarepassport as rp
+from rarepassport.guidance import Guidance
+from rarepassport.plugins import adrenal_insufficiency as adrenal
+from rarepassport.testing import pdf_text, plugin_manager_with, round_trip
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "conditions" / "adrenal-insufficiency.json"
+TODAY = dt.date(2026, 11, 27)
+PLUGIN_CODES = {"adrenal-emergency-dose", "adrenal-kit-contents", "adrenal-daily-steroid",
+                "adrenal-steroid-time-critical"}
+SECTION = "$.extensions.adrenal_insufficiency"
+
+
+@pytest.fixture(scope="module")
+def plugins() -> rp.PluginManager:
+    return plugin_manager_with()
+
+
+def example_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    return data
+
+
+def write(tmp_path: Path, data: dict[str, Any]) -> Path:
+    path = tmp_path / "passport.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def validate_file(tmp_path: Path, data: dict[str, Any], plugins: rp.PluginManager) -> rp.Report:
+    return rp.validate(write(tmp_path, data), plugins=plugins, today=TODAY)
+
+
+def guidance(passport: rp.Passport, plugins: rp.PluginManager) -> list[Guidance]:
+    results = plugins.hook.rarepassport_emergency_guidance(passport=passport)
+    return [item for result in results for item in result]
+
+
+def without_adrenal(data: dict[str, Any]) -> dict[str, Any]:
+    data = copy.deepcopy(data)
+    del data["extensions"]
+    data["diagnoses"] = [{"name": "Asthma", "codes": [{"system": "ICD-10", "code": "J45"}]}]
+    return data
+
+
+# --- the section ---------------------------------------------------------------------
+
+
+def test_example_file_loads_the_section_as_its_class(plugins: rp.PluginManager) -> None:
+    section = rp.load(EXAMPLE, plugins=plugins).extensions["adrenal_insufficiency"]
+    assert isinstance(section, adrenal.AdrenalInsufficiency)
+    assert section.cause is adrenal.AdrenalCause.PRIMARY
+    assert section.emergency_kit is not None and section.emergency_kit.carried is True
+
+
+def test_example_round_trips_losslessly(plugins: rp.PluginManager) -> None:
+    passport = rp.load(EXAMPLE, plugins=plugins)
+    assert round_trip(passport, plugins=plugins) == passport
+    assert rp.to_dict(passport, plugins=plugins)["extensions"] == example_data()["extensions"]
+
+
+def test_example_validates_without_any_issue(plugins: rp.PluginManager) -> None:
+    report = rp.validate(EXAMPLE, plugins=plugins, today=TODAY)
+    assert list(report) == []
+
+
+def test_section_is_registered_for_the_verified_codes(plugins: rp.PluginManager) -> None:
+    spec = plugins.sections["adrenal_insufficiency"]
+    assert spec.plugin == "adrenal-insufficiency"
+    assert spec.applies_to == ("ORPHA:101959", "OMIM:240200", "ICD-10:E27.1", "ICD-10:E27.2",
+                               "ICD-10:E27.3", "ICD-10:E27.4")
+
+
+def test_unknown_cause_is_a_load_error_at_its_path(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    data["extensions"]["adrenal_insufficiency"]["cause"] = "tired glands"
+    with pytest.raises(rp.LoadError) as caught:
+        rp.load(write(tmp_path, data), plugins=plugins)
+    assert [p.path for p in caught.value.problems] == [f"{SECTION}.cause"]
+
+
+# --- rules ---------------------------------------------------------------------------
+
+
+def test_missing_emergency_hydrocortisone_dose_is_an_error(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    del data["extensions"]["adrenal_insufficiency"]["emergency_hydrocortisone_dose"]
+    report = validate_file(tmp_path, data, plugins)
+    assert [(i.path, i.code) for i in report.errors] == [
+        (f"{SECTION}.emergency_hydrocortisone_dose", "adrenal-emergency-dose")
+    ]
+
+
+def test_blank_emergency_dose_is_an_error(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    data["extensions"]["adrenal_insufficiency"]["emergency_hydrocortisone_dose"] = " "
+    assert "adrenal-emergency-dose" in {i.code for i in validate_file(tmp_path, data, plugins).errors}
+
+
+def test_coded_diagnosis_without_the_section_is_an_error(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    del data["extensions"]
+    report = validate_file(tmp_path, data, plugins)
+    assert [(i.path, i.code) for i in report.errors] == [(SECTION, "adrenal-emergency-dose")]
+
+
+def test_carried_kit_without_contents_is_a_warning(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    del data["extensions"]["adrenal_insufficiency"]["emergency_kit"]["contents"]
+    report = validate_file(tmp_path, data, plugins)
+    assert report.ok
+    assert [(i.path, i.code) for i in report.warnings] == [
+        (f"{SECTION}.emergency_kit.contents", "adrenal-kit-contents")
+    ]
+
+
+def test_unnamed_daily_steroid_is_a_warning_when_no_steroid_is_listed(
+    tmp_path: Path, plugins: rp.PluginManager
+) -> None:
+    data = example_data()
+    del data["extensions"]["adrenal_insufficiency"]["daily_steroid"]
+    data["medications"] = []
+    report = validate_file(tmp_path, data, plugins)
+    assert [(i.path, i.code) for i in report.warnings] == [(f"{SECTION}.daily_steroid", "adrenal-daily-steroid")]
+
+
+def test_daily_steroid_in_the_medicines_list_is_enough(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    del data["extensions"]["adrenal_insufficiency"]["daily_steroid"]
+    assert "adrenal-daily-steroid" not in validate_file(tmp_path, data, plugins).codes()
+
+
+def test_replacement_steroid_not_marked_time_critical_is_a_warning(
+    tmp_path: Path, plugins: rp.PluginManager
+) -> None:
+    data = example_data()
+    data["medications"][0]["time_critical"] = False
+    report = validate_file(tmp_path, data, plugins)
+    [issue] = report.warnings
+    assert (issue.path, issue.code) == ("$.medications[0].time_critical", "adrenal-steroid-time-critical")
+    assert "Hydrocortisone" not in issue.message
+
+
+def test_steroids_of_people_without_adrenal_insufficiency_are_not_flagged(
+    tmp_path: Path, plugins: rp.PluginManager
+) -> None:
+    data = without_adrenal(example_data())
+    data["medications"] = [{"name": "Prednisolone", "dose": "30 mg"}]
+    assert not validate_file(tmp_path, data, plugins).codes() & PLUGIN_CODES
+
+
+# --- guidance ------------------------------------------------------------------------
+
+
+def test_guidance_is_given_for_a_passport_with_the_section(plugins: rp.PluginManager) -> None:
+    assert guidance(rp.load(EXAMPLE, plugins=plugins), plugins) == [adrenal.GUIDANCE]
+
+
+def test_guidance_is_given_for_a_coded_diagnosis_alone(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    del data["extensions"]
+    data["diagnoses"][0]["codes"] = [{"system": "ICD-10", "code": "E27.2"}]
+    assert guidance(rp.load(write(tmp_path, data), plugins=plugins), plugins) == [adrenal.GUIDANCE]
+
+
+def test_no_guidance_for_a_passport_without_adrenal_insufficiency(
+    tmp_path: Path, plugins: rp.PluginManager
+) -> None:
+    passport = rp.load(write(tmp_path, without_adrenal(example_data())), plugins=plugins)
+    assert guidance(passport, plugins) == []
+
+
+def test_guidance_names_its_sources_and_date() -> None:
+    assert "Society for Endocrinology" in adrenal.GUIDANCE.source
+    assert "Steroid Emergency Card" in adrenal.GUIDANCE.source
+    assert adrenal.GUIDANCE.source_date == dt.date(2020, 8, 1)
+    assert adrenal.GUIDANCE.url == "https://www.endocrinology.org/adrenal-crisis/"
+
+
+def test_guidance_states_only_the_sources_adult_dose_and_puts_the_own_protocol_first() -> None:
+    steps = adrenal.GUIDANCE.steps
+    assert steps[0] == "Give the emergency hydrocortisone dose in this person's own protocol, without delay."
+    assert "For adults" in steps[1] and "100 mg hydrocortisone IV or IM" in steps[1]
+    assert "Children's doses differ" in steps[1]
+
+
+# --- rendering -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_own_protocol_comes_before_guidance_in_text_output(fmt: str, plugins: rp.PluginManager) -> None:
+    from rarepassport.render import render
+
+    passport = rp.load(EXAMPLE, plugins=plugins)
+    text = html.unescape(render(passport, format=fmt, plugins=plugins, today=TODAY).decode("utf-8"))
+    own, general = text.find("My adrenal crisis protocol"), text.find(adrenal.GUIDANCE.title)
+    assert -1 < own < general
+    assert "Society for Endocrinology" in text
+
+
+def test_pdf_shows_own_protocol_then_guidance(plugins: rp.PluginManager) -> None:
+    from rarepassport.render import available_formats, render
+
+    if "pdf" not in available_formats(plugins=plugins):
+        pytest.skip("the PDF backend is not installed in this checkout")
+    passport = rp.load(EXAMPLE, plugins=plugins)
+    words = " ".join(pdf_text(render(passport, format="pdf", plugins=plugins, today=TODAY)).split())
+    own, general = words.find("My adrenal crisis protocol"), words.find("Adrenal crisis: emergency treatment")
+    assert -1 < own < general
+    assert "100 mg hydrocortisone IM" in words

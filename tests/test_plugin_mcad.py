@@ -1,0 +1,196 @@
+"""The built-in MCAD deficiency plugin: section, rules, guidance and rendering, through real files."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rarepassport as rp
+from rarepassport.guidance import Guidance
+from rarepassport.plugins import mcad_deficiency as mcad
+from rarepassport.testing import pdf_text, plugin_manager_with, round_trip
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "conditions" / "mcad-deficiency.json"
+TODAY = dt.date(2026, 11, 27)
+PLUGIN_CODES = {"mcad-emergency-regimen", "mcad-metabolic-centre", "mcad-regimen-date"}
+SECTION = "$.extensions.mcad_deficiency"
+
+
+@pytest.fixture(scope="module")
+def plugins() -> rp.PluginManager:
+    return plugin_manager_with()
+
+
+def example_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    return data
+
+
+def write(tmp_path: Path, data: dict[str, Any]) -> Path:
+    path = tmp_path / "passport.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def validate_file(tmp_path: Path, data: dict[str, Any], plugins: rp.PluginManager) -> rp.Report:
+    return rp.validate(write(tmp_path, data), plugins=plugins, today=TODAY)
+
+
+def plugin_issues(report: rp.Report) -> list[tuple[str, str, str]]:
+    return [(i.severity.value, i.path, i.code) for i in report if i.code in PLUGIN_CODES]
+
+
+def guidance(passport: rp.Passport, plugins: rp.PluginManager) -> list[Guidance]:
+    results = plugins.hook.rarepassport_emergency_guidance(passport=passport)
+    return [item for result in results for item in result]
+
+
+# --- the section ---------------------------------------------------------------------
+
+
+def test_example_file_loads_the_section_as_its_class(plugins: rp.PluginManager) -> None:
+    section = rp.load(EXAMPLE, plugins=plugins).extensions["mcad_deficiency"]
+    assert isinstance(section, mcad.McadDeficiency)
+    assert section.fasting_limits == (mcad.FastingLimit(age="from 4 years", max_hours=12.0,
+                                                        notes="overnight, as written by the metabolic team"),)
+    assert section.emergency_regimen_dated == dt.date(2026, 5, 11)
+
+
+def test_example_round_trips_losslessly(plugins: rp.PluginManager) -> None:
+    passport = rp.load(EXAMPLE, plugins=plugins)
+    assert round_trip(passport, plugins=plugins) == passport
+
+
+def test_example_validates_without_errors_or_mcad_issues(plugins: rp.PluginManager) -> None:
+    report = rp.validate(EXAMPLE, plugins=plugins, today=TODAY)
+    assert report.ok
+    assert plugin_issues(report) == []
+
+
+def test_section_is_registered_for_the_verified_code_only(plugins: rp.PluginManager) -> None:
+    spec = plugins.sections["mcad_deficiency"]
+    assert (spec.plugin, spec.applies_to) == ("mcad-deficiency", ("OMIM:201450",))
+
+
+def test_fasting_limit_hours_must_be_a_number(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    data["extensions"]["mcad_deficiency"]["fasting_limits"][0]["max_hours"] = "twelve"
+    with pytest.raises(rp.LoadError) as caught:
+        rp.load(write(tmp_path, data), plugins=plugins)
+    assert [p.path for p in caught.value.problems] == [f"{SECTION}.fasting_limits[0].max_hours"]
+
+
+# --- rules ---------------------------------------------------------------------------
+
+
+def test_missing_emergency_regimen_is_an_error(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    data["extensions"]["mcad_deficiency"]["emergency_regimen"] = []
+    report = validate_file(tmp_path, data, plugins)
+    assert [(i.path, i.code) for i in report.errors] == [(f"{SECTION}.emergency_regimen", "mcad-emergency-regimen")]
+
+
+def test_coded_diagnosis_without_the_section_is_an_error(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    del data["extensions"]
+    report = validate_file(tmp_path, data, plugins)
+    assert [(i.path, i.code) for i in report.errors] == [(SECTION, "mcad-emergency-regimen")]
+
+
+def test_missing_metabolic_centre_is_a_warning(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    del data["extensions"]["mcad_deficiency"]["metabolic_centre"]
+    assert plugin_issues(validate_file(tmp_path, data, plugins)) == [
+        ("warning", f"{SECTION}.metabolic_centre", "mcad-metabolic-centre")
+    ]
+
+
+def test_metabolic_centre_without_any_phone_is_a_warning(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    centre = data["extensions"]["mcad_deficiency"]["metabolic_centre"]
+    del centre["phone"], centre["out_of_hours_phone"]
+    assert plugin_issues(validate_file(tmp_path, data, plugins)) == [
+        ("warning", f"{SECTION}.metabolic_centre.phone", "mcad-metabolic-centre")
+    ]
+
+
+def test_regimen_letter_over_a_year_old_is_a_warning(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    data["extensions"]["mcad_deficiency"]["emergency_regimen_dated"] = "2025-11-26"
+    assert plugin_issues(validate_file(tmp_path, data, plugins)) == [
+        ("warning", f"{SECTION}.emergency_regimen_dated", "mcad-regimen-date")
+    ]
+
+
+def test_regimen_letter_exactly_a_year_old_is_not_flagged(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    data["extensions"]["mcad_deficiency"]["emergency_regimen_dated"] = "2025-11-27"
+    assert plugin_issues(validate_file(tmp_path, data, plugins)) == []
+
+
+def test_undated_regimen_is_a_hint(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    del data["extensions"]["mcad_deficiency"]["emergency_regimen_dated"]
+    assert plugin_issues(validate_file(tmp_path, data, plugins)) == [
+        ("info", f"{SECTION}.emergency_regimen_dated", "mcad-regimen-date")
+    ]
+
+
+# --- guidance ------------------------------------------------------------------------
+
+
+def test_guidance_is_given_for_a_passport_with_the_section(plugins: rp.PluginManager) -> None:
+    assert guidance(rp.load(EXAMPLE, plugins=plugins), plugins) == [mcad.GUIDANCE]
+
+
+def test_guidance_is_given_for_a_coded_diagnosis_alone(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    del data["extensions"]
+    assert guidance(rp.load(write(tmp_path, data), plugins=plugins), plugins) == [mcad.GUIDANCE]
+
+
+def test_no_guidance_for_a_passport_without_mcad(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = copy.deepcopy(example_data())
+    del data["extensions"]
+    data["diagnoses"][0]["codes"] = [{"system": "OMIM", "code": "OMIM:201475"}]
+    assert guidance(rp.load(write(tmp_path, data), plugins=plugins), plugins) == []
+
+
+def test_guidance_names_its_source_and_date_and_gives_no_dose() -> None:
+    assert "British Inherited Metabolic Disease Group" in mcad.GUIDANCE.source
+    assert mcad.GUIDANCE.source_date == dt.date(2010, 12, 1)
+    text = " ".join(mcad.GUIDANCE.steps)
+    assert "ml/kg" not in text and "mg/kg" not in text
+    assert "person's own hospital protocol" in text
+
+
+# --- rendering -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_own_protocol_comes_before_guidance_in_text_output(fmt: str, plugins: rp.PluginManager) -> None:
+    from rarepassport.render import render
+
+    passport = rp.load(EXAMPLE, plugins=plugins)
+    text = html.unescape(render(passport, format=fmt, plugins=plugins, today=TODAY).decode("utf-8"))
+    own, general = text.find("Robin's hospital emergency letter"), text.find(mcad.GUIDANCE.title)
+    assert -1 < own < general
+    assert "British Inherited Metabolic Disease Group" in text
+
+
+def test_pdf_shows_own_protocol_then_guidance(plugins: rp.PluginManager) -> None:
+    from rarepassport.render import available_formats, render
+
+    if "pdf" not in available_formats(plugins=plugins):
+        pytest.skip("the PDF backend is not installed in this checkout")
+    passport = rp.load(EXAMPLE, plugins=plugins)
+    words = " ".join(pdf_text(render(passport, format="pdf", plugins=plugins, today=TODAY)).split())
+    own, general = words.find("hospital emergency letter"), words.find("MCAD deficiency: illness")
+    assert -1 < own < general
+    assert "Glucose polymer drink" in words
