@@ -179,17 +179,39 @@ def test_passport_with_the_section_is_valid_against_the_json_schema(outside_plug
     jsonschema.Draft202012Validator(schema).validate(json.loads(FABRY_PASSPORT.read_text()))
 
 
-def test_the_section_is_rendered_in_every_format(outside_plugins: PluginManager) -> None:
+@pytest.fixture(scope="module")
+def rendered_words() -> dict[str, str]:
+    """The Fabry example rendered once in every format, as whitespace-normalised text."""
     pytest.importorskip("rarepassport.render", reason="rarepassport.render not written yet")
     from rarepassport.testing import pdf_text, render_all_formats
 
+    outside_plugins = make_plugin_manager()
     passport = rarepassport.load(FABRY_PASSPORT, plugins=outside_plugins)
     outputs = render_all_formats(passport, outside_plugins)
-    assert outputs, "no render backends are registered"
-    for (fmt, _view), data in outputs.items():
-        text = pdf_text(data) if data.startswith(b"%PDF") else data.decode("utf-8")
-        words = " ".join(text.split())
-        assert "Example Lysosomal Disorders Unit" in words, f"the Fabry section is missing from {fmt}"
+    return {
+        fmt: " ".join((pdf_text(data) if data.startswith(b"%PDF") else data.decode("utf-8")).split())
+        for (fmt, _view), data in outputs.items()
+    }
+
+
+def test_the_section_is_rendered_in_every_page_format(rendered_words: dict[str, str]) -> None:
+    words = rendered_words
+    # The wallet card has room for the emergency essentials only; it is checked below.
+    pages = {fmt: text for fmt, text in words.items() if fmt != "card"}
+    assert {"pdf", "html", "markdown", "text"} <= set(pages)
+    missing = [fmt for fmt, text in pages.items() if "Example Lysosomal Disorders Unit" not in text]
+    assert not missing, f"the Fabry section is missing from {missing}"
+
+
+def test_the_section_uses_the_plugin_labels_in_every_page_format(rendered_words: dict[str, str]) -> None:
+    words = rendered_words
+    missing = [fmt for fmt, text in words.items() if fmt != "card" and "Pain crisis triggers" not in text]
+    assert not missing, f"the plugin's label is missing from {missing}"
+
+
+def test_a_passport_with_the_section_renders_a_wallet_card(rendered_words: dict[str, str]) -> None:
+    words = rendered_words
+    assert "Sam Example" in words["card"]
 
 
 # --- the command line ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ mistake a plugin author could really make.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -209,25 +210,43 @@ CORE_CONTENT = {
 }
 
 
-def _rendered_text(manager: PluginManager, passport: rarepassport.Passport) -> str:
+def _render_text(manager: PluginManager, passport: rarepassport.Passport) -> tuple[str, list[str]]:
+    """The passport as plain text (whitespace normalised) and the warnings rendering gave."""
     render = pytest.importorskip("rarepassport.render", reason="rarepassport.render not written yet")
-    pytest.importorskip("rarepassport.layout", reason="rarepassport.layout not written yet")
-    return " ".join(render.render(passport, format="text", plugins=manager).decode("utf-8").split())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = render.render(passport, format="text", plugins=manager)
+    return " ".join(data.decode("utf-8").split()), [str(w.message) for w in caught]
 
 
 @pytest.mark.parametrize("crashing", [CrashingGuidance, CrashingLayout], ids=["guidance", "layout"])
 def test_crashing_layout_or_guidance_hook_keeps_the_core_content(crashing: type) -> None:
     manager = plugin_manager_with(crashing, PumpPlugin)
     passport = example_passport({"pump": {"pump": "Example pump"}}, plugins=manager, **CORE_CONTENT)
-    text = _rendered_text(manager, passport)
+    text, _ = _render_text(manager, passport)
     for expected in ("Alex Example", "Give the emergency injection and call an ambulance.", "Exampleol"):
         assert expected in text
+
+
+@pytest.mark.parametrize(
+    ("crashing", "hook"),
+    [(CrashingGuidance, "rarepassport_emergency_guidance"), (CrashingLayout, "rarepassport_layout_section")],
+    ids=["guidance", "layout"],
+)
+def test_crashing_layout_or_guidance_hook_is_reported_naming_plugin_and_hook(crashing: type, hook: str) -> None:
+    manager = plugin_manager_with(crashing, PumpPlugin)
+    passport = example_passport({"pump": {"pump": "Example pump"}}, plugins=manager, **CORE_CONTENT)
+    _, messages = _render_text(manager, passport)
+    assert [m for m in messages if crashing.__name__ in m and hook in m]
+    # The exception text may quote passport values, so it must not reach the warning.
+    assert not [m for m in messages if "bug" in m]
 
 
 def test_crashing_layout_hook_still_shows_the_plugin_section_data() -> None:
     manager = plugin_manager_with(CrashingLayout, PumpPlugin)
     passport = example_passport({"pump": {"pump": "Example pump"}}, plugins=manager)
-    assert "Example pump" in _rendered_text(manager, passport)
+    text, _ = _render_text(manager, passport)
+    assert "Example pump" in text
 
 
 # --- rarepassport.testing for plugin authors ---------------------------------------------------
