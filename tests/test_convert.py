@@ -259,3 +259,21 @@ def test_new_files_are_private_to_their_owner(tmp_path: Path) -> None:
     target = tmp_path / "new.json"
     write_atomic(target, b"{}")
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_standard_library_parser_reports_the_same_positions_as_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rarepassport import convert
+
+    text = '{\n  "schema_version": "1.0",\n  "person": {,}\n}'
+    positions = []
+    for parser in (json.loads, convert._json_loads()):
+        monkeypatch.setattr(convert, "_json_loads", lambda parser=parser: parser)
+        with pytest.raises(rp.LoadError) as caught:
+            rp.loads(text)
+        positions.append((caught.value.problems[0].line, caught.value.problems[0].column))
+    assert positions == [(3, 14), (3, 14)]
+
+
+def test_invalid_utf8_is_a_load_error_not_a_crash() -> None:
+    with pytest.raises(rp.LoadError):
+        rp.loads(b'{"schema_version": "1.0", "person": {"name": "\xff"}}')

@@ -16,6 +16,7 @@ import functools
 import json
 import os
 import tempfile
+import types
 import typing
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -168,6 +169,11 @@ def _is_homogeneous_tuple(cls: Any) -> bool:
     return typing.get_origin(cls) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
+def _is_optional(cls: Any) -> bool:
+    args = typing.get_args(cls)
+    return len(args) == 2 and type(None) in args and typing.get_origin(cls) in (typing.Union, types.UnionType)
+
+
 def _is_attrs_class(cls: Any) -> bool:
     return isinstance(cls, type) and attrs.has(cls)
 
@@ -212,6 +218,27 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
         return structure
 
     converter.register_structure_hook_factory(_is_homogeneous_tuple, tuple_hook)
+
+    def optional_hook(cls: Any) -> Callable[[object, type], Any]:
+        # cattrs' generic Optional handling looks the inner hook up on every call;
+        # passports are mostly optional fields, so resolve it once.
+        inner_type = next(arg for arg in typing.get_args(cls) if arg is not type(None))
+        if inner_type is str:
+
+            def structure_text(value: object, _: type) -> str | None:
+                if value is None or type(value) is str:
+                    return value  # type: ignore[return-value]
+                return _structure_str(value, str)
+
+            return structure_text
+        inner = converter.get_structure_hook(inner_type)
+
+        def structure(value: object, _: type) -> Any:
+            return None if value is None else inner(value, inner_type)
+
+        return structure
+
+    converter.register_structure_hook_factory(_is_optional, optional_hook)
 
     def extensions_structure(value: object, _: type) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -447,12 +474,47 @@ class _TextLoader:
         return cls._loader
 
 
+class _TextDumper:
+    """YAML writing that keeps every character of the text through a round trip."""
+
+    _dumper: Any = None
+
+    @classmethod
+    def get(cls) -> Any:
+        if cls._dumper is None:
+            import yaml
+
+            class Dumper(yaml.SafeDumper):
+                pass
+
+            def represent_str(dumper: Any, data: str) -> Any:
+                # PyYAML writes NEL, LS and PS raw in plain and single-quoted text and
+                # reads them back as line breaks folded to spaces; double quotes escape them.
+                style = '"' if any(char in data for char in "\x85\u2028\u2029") else None
+                return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+            Dumper.add_representer(str, represent_str)
+            cls._dumper = Dumper
+        return cls._dumper
+
+
 def _import_yaml() -> Any:
     try:
         import yaml
     except ImportError:  # pragma: no cover - depends on the extra being installed
         raise LoadError([Problem("$", "reading YAML needs PyYAML: pip install 'rarepassport[yaml]'")]) from None
     return yaml
+
+
+@functools.lru_cache(maxsize=1)
+def _json_loads() -> Callable[[str | bytes], Any]:
+    """orjson's parser when it is installed (``rarepassport[fast]``), else the standard one."""
+    try:
+        import orjson
+    except ImportError:
+        return json.loads
+    loads: Callable[[str | bytes], Any] = orjson.loads
+    return loads
 
 
 def _parse(text: str | bytes, format: Format) -> Any:
@@ -467,8 +529,8 @@ def _parse(text: str | bytes, format: Format) -> Any:
             problem = getattr(exc, "problem", None) or str(exc)
             raise LoadError([Problem("$", f"not valid YAML: {problem}", line, column)]) from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return _json_loads()(text)
+    except json.JSONDecodeError as exc:  # orjson's error is a subclass, with line and column too
         raise LoadError([Problem("$", f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)]) from None
     except UnicodeDecodeError as exc:
         raise LoadError([Problem("$", f"not UTF-8 text: {exc.reason} at byte {exc.start}")]) from None
@@ -517,7 +579,7 @@ def dumps(passport: Passport, *, format: Format = "json", plugins: PluginManager
     data = to_dict(passport, plugins=plugins)
     if format == "yaml":
         yaml = _import_yaml()
-        text: str = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        text: str = yaml.dump(data, Dumper=_TextDumper.get(), allow_unicode=True, sort_keys=False, width=100)
         return text
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

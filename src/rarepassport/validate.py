@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import typing
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +51,10 @@ ADULT_AGE = 18
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
+#: ``(json_path, field_name, value, owner)``, as :func:`walk` gives them.
+Node = tuple[str, str, object, object]
+
+
 @attrs.frozen(kw_only=True)
 class RuleContext:
     """What a rule may need besides the passport.
@@ -61,6 +66,18 @@ class RuleContext:
 
     today: _dt.date
     plugins: PluginManager
+    _nodes: dict[int, list[Node]] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+
+    def nodes(self, passport: Passport) -> list[Node]:
+        """Records, dates and required text of the passport with their paths.
+
+        Computed once per validation run and shared by the rules; optional text,
+        flags and enums are left out (use :func:`walk` for every value).
+        """
+        key = id(passport)
+        if key not in self._nodes:
+            self._nodes[key] = _rule_nodes(passport)
+        return self._nodes[key]
 
     def age_on(self, passport: Passport, day: _dt.date | None = None) -> int:
         """The person's age in whole years on ``day`` (default: today)."""
@@ -69,32 +86,101 @@ class RuleContext:
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def walk(value: object, path: str = "$") -> Iterator[tuple[str, str, object, object]]:
-    """Every value in a passport with its JSON path.
+# What the core rules look at: nested records, dates and required text. Optional text,
+# flags and enums are never inspected, so the walk for rules skips them by type.
+_RECORD, _RECORDS, _LEAF, _MAPPING = "record", "records", "leaf", "mapping"
+_PLANS: dict[tuple[type, bool], tuple[tuple[str, str], ...] | None] = {}
 
-    Yields ``(path, field_name, value, owner)`` for each attribute of each attrs
-    object, recursing into nested objects, lists and ``extensions``; list items are
-    yielded with their index path and the list's field name.
-    """
-    if not attrs.has(type(value)):
+
+def _plan(cls: type, everything: bool) -> tuple[tuple[str, str], ...] | None:
+    """How to walk ``cls``: ``(field_name, kind)`` pairs, or ``None`` for a non-attrs type."""
+    key = (cls, everything)
+    try:
+        return _PLANS[key]
+    except KeyError:
+        pass
+    plan: tuple[tuple[str, str], ...] | None = None
+    if attrs.has(cls) and cls is not PartialDate:
+        try:
+            hints = typing.get_type_hints(cls)
+        except Exception:  # noqa: BLE001 - unresolvable plugin annotations: walk everything
+            hints = {}
+            everything = True
+        steps = []
+        for field in attrs.fields(cls):
+            kind = _kind(hints.get(field.name, object), required=field.default is attrs.NOTHING)
+            if everything and kind is None:
+                kind = _LEAF
+            if kind is not None:
+                steps.append((field.name, kind))
+        plan = tuple(steps)
+    _PLANS[key] = plan
+    return plan
+
+
+def _kind(tp: Any, *, required: bool) -> str | None:
+    args = typing.get_args(tp)
+    if args and type(None) in args:
+        tp = next(arg for arg in args if arg is not type(None))
+        args = typing.get_args(tp)
+    origin = typing.get_origin(tp)
+    if origin is tuple:
+        return _RECORDS if attrs.has(args[0]) and args[0] is not PartialDate else None
+    if origin is not None and isinstance(origin, type) and issubclass(origin, Mapping):
+        return _MAPPING
+    if tp in (_dt.date, PartialDate) or (tp is str and required):
+        return _LEAF
+    if attrs.has(tp) or tp is object or tp is Any:
+        return _RECORD
+    return None
+
+
+def _collect(value: object, path: str, out: list[Node], everything: bool) -> None:
+    # An explicit loop appending to one list: nested generators cost more than the
+    # rules themselves.
+    plan = _plan(type(value), everything)
+    if plan is None:
         return
-    cls: Any = type(value)
-    for field in attrs.fields(cls):
-        item = getattr(value, field.name)
-        item_path = f"{path}.{field.name}"
-        if isinstance(item, tuple):
+    for name, kind in plan:
+        item = getattr(value, name)
+        if item is None:
+            continue
+        if type(item) is tuple:
+            base = f"{path}.{name}"
             for index, element in enumerate(item):
-                element_path = f"{item_path}[{index}]"
-                yield element_path, field.name, element, value
-                yield from walk(element, element_path)
-        elif isinstance(item, Mapping):
+                element_path = f"{base}[{index}]"
+                out.append((element_path, name, element, value))
+                _collect(element, element_path, out, everything)
+        elif kind == _MAPPING and isinstance(item, Mapping):
             for key, element in item.items():
-                element_path = f"{item_path}.{key}"
-                yield element_path, key, element, value
-                yield from walk(element, element_path)
+                element_path = f"{path}.{name}.{key}"
+                out.append((element_path, key, element, value))
+                _collect(element, element_path, out, True)
         else:
-            yield item_path, field.name, item, value
-            yield from walk(item, item_path)
+            item_path = f"{path}.{name}"
+            out.append((item_path, name, item, value))
+            if kind != _LEAF:
+                _collect(item, item_path, out, everything)
+
+
+def walk(value: object, path: str = "$") -> list[Node]:
+    """Every non-null value in a passport (or part of one) with its JSON path.
+
+    Returns ``(path, field_name, value, owner)`` for each attribute of each attrs
+    object that is not ``None``, in document order, recursing into nested objects,
+    lists and ``extensions``; list items come with their index path and the list's
+    field name, extension sections with their id as the name.
+    """
+    out: list[Node] = []
+    _collect(value, path, out, True)
+    return out
+
+
+def _rule_nodes(passport: Passport) -> list[Node]:
+    """The nodes the core rules inspect: records, dates and required text."""
+    out: list[Node] = []
+    _collect(passport, "$", out, False)
+    return out
 
 
 # --- core rules ----------------------------------------------------------------------
@@ -102,7 +188,7 @@ def walk(value: object, path: str = "$") -> Iterator[tuple[str, str, object, obj
 
 def check_codes(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Codes match their system's format; HPO ids on features are well formed."""
-    for path, _name, value, _owner in walk(passport):
+    for path, _name, value, _owner in context.nodes(passport):
         if isinstance(value, Coding):
             if not value.system.strip() or not value.code.strip():
                 continue  # reported by check_required_text
@@ -148,7 +234,7 @@ def check_dates(passport: Passport, context: RuleContext) -> Iterator[Issue]:
             severity=ERROR,
             message="the date of birth is in the future",
         )
-    for path, name, value, _owner in walk(passport):
+    for path, name, value, _owner in context.nodes(passport):
         if name == "date_of_birth" or name in _FUTURE_DATES:
             continue
         if isinstance(value, PartialDate):
@@ -314,7 +400,7 @@ def check_contacts(passport: Passport, context: RuleContext) -> Iterator[Issue]:
 
 def check_links_and_language(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Links are http(s) web addresses; the language is a BCP 47 tag."""
-    for path, _name, value, _owner in walk(passport):
+    for path, _name, value, _owner in context.nodes(passport):
         if isinstance(value, Link) and value.url.strip() and not re.match(r"^https?://[^\s/]+", value.url):
             yield Issue(
                 path=f"{path}.url",
@@ -333,7 +419,7 @@ def check_links_and_language(passport: Passport, context: RuleContext) -> Iterat
 
 def check_required_text(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Required text fields (names, titles, substances...) are not blank."""
-    for path, name, value, owner in walk(passport):
+    for path, name, value, owner in context.nodes(passport):
         if not isinstance(value, str) or value.strip():
             continue
         owner_cls: Any = type(owner)
