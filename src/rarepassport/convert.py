@@ -227,7 +227,7 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
 
             def structure_text(value: object, _: type) -> str | None:
                 if value is None or type(value) is str:
-                    return value  # type: ignore[return-value]
+                    return value
                 return _structure_str(value, str)
 
             return structure_text
