@@ -6,8 +6,9 @@ print the same code and nothing outside the view can reach it:
 
 * ``qr="link:https://..."``: the address of the person's digital passport;
 * ``qr="emergency"``: the emergency essentials as plain text that any phone camera
-  shows without a network: name, date of birth, diagnoses, what to do, allergies,
-  time-critical medicines and a contact. Too long for the size limit, it is
+  shows without a network: the wallet card's essentials (name, date of birth,
+  diagnoses, emergency summary, allergies, time-critical medicines, protocol steps,
+  what to avoid, a contact and the lead clinician). Too long for the size limit, it is
   shortened (least urgent lines first), ends with "More in the full passport" and a
   warning says so.
 
@@ -17,15 +18,17 @@ segno is imported only when a code is drawn.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
-from rarepassport.document import Alert, Block, Document, Field, Heading, ListBlock, Paragraph, Table
+from rarepassport.document import Document
 
 if TYPE_CHECKING:
     from fpdf import FPDF
+
+    from rarepassport.render._card import CardItem
 
 __all__ = ["QrContent", "draw_qr", "emergency_qr_text", "qr_content"]
 
@@ -34,19 +37,6 @@ __all__ = ["QrContent", "draw_qr", "emergency_qr_text", "qr_content"]
 PDF_QR_LIMIT = 900
 #: Largest emergency text on a wallet card, where the code is about 18 mm wide.
 CARD_QR_LIMIT = 280
-
-# The order in which emergency essentials go into the code: what a paramedic needs
-# first stays when the code must be shortened.
-_EMERGENCY_QR_SECTIONS: tuple[tuple[str, int | None], ...] = (
-    ("diagnoses", None),
-    ("emergency", None),
-    ("allergies", None),
-    ("time_critical_medicines", None),
-    ("protocols", None),
-    ("avoid", None),
-    ("contacts", 1),
-)
-
 
 @attrs.frozen
 class QrContent:
@@ -65,24 +55,27 @@ class QrContent:
     warnings: tuple[str, ...] = ()
 
 
-def _block_lines(block: Block) -> Iterator[str]:
-    """Short plain-text lines for one block."""
-    if isinstance(block, Heading | Paragraph):
-        yield block.text
-    elif isinstance(block, Alert):
-        yield f"{block.title}: {block.text}" if block.title else block.text
-    elif isinstance(block, Field):
-        yield f"{block.label}: {block.value}"
-    elif isinstance(block, ListBlock):
-        for number, item in enumerate(block.items, 1):
-            yield f"{number}. {item}" if block.ordered else f"- {item}"
-    elif isinstance(block, Table):
-        for row in block.rows:
-            yield ", ".join(cell for cell in row if cell)
+def _qr_lines(document: Document, items: Sequence[CardItem]) -> list[str]:
+    lines: list[str] = []
+    heading: tuple[str, str] | None = None
+    for item in sorted(items, key=lambda i: i.order):
+        if (item.group, item.title) != heading:
+            heading = (item.group, item.title)
+            section = document.section(item.group)
+            title = item.title or (section.title if section is not None else "")
+            if title:
+                lines.append(f"[{title}]")
+        number = f"{item.ordered_number}. " if item.ordered_number is not None else "- "
+        lines.append(number + item.text)
+    return lines
 
 
 def emergency_qr_text(document: Document, limit: int) -> QrContent:
     """The emergency essentials of a document as QR text of at most ``limit`` bytes.
+
+    The essentials are the wallet card's (:func:`rarepassport.render._card.card_items`),
+    with the same priorities: when the text is too long, the least urgent lines are
+    left off first and the text ends with "More in the full passport".
 
     Args:
         document: The laid-out document (its view decides what may appear).
@@ -91,39 +84,32 @@ def emergency_qr_text(document: Document, limit: int) -> QrContent:
     Returns:
         The text; ``shortened`` is set, and a warning given, when lines were left off.
     """
+    from rarepassport.render._card import card_items
+
     more = document.phrase("more_in_full")
     head = [document.person_name, f"{document.phrase('date_of_birth')}: {document.date_of_birth}"]
-    body: list[str] = []
-    for section_id, max_blocks in _EMERGENCY_QR_SECTIONS:
-        section = document.section(section_id)
-        if section is None:
-            continue
-        lines = [line for block in section.blocks[:max_blocks] for line in _block_lines(block)]
-        if lines:
-            body.append(f"[{section.title}]")
-            body.extend(lines)
+    items = card_items(document)
 
     def size(lines: list[str]) -> int:
         return len("\n".join(lines).encode("utf-8"))
 
-    full = head + body
-    if size(full) <= limit:
-        return QrContent(text="\n".join(full), kind="emergency")
-    kept = list(full)
-    while kept and size([*kept, more]) > limit:
-        kept.pop()
-    if size([*kept, more]) > limit:
+    if size(head + _qr_lines(document, items)) <= limit:
+        return QrContent(text="\n".join(head + _qr_lines(document, items)), kind="emergency")
+    kept: list[CardItem] = []
+    for item in sorted(items, key=lambda i: (i.priority, i.order)):
+        if size([*head, *_qr_lines(document, [*kept, item]), more]) <= limit:
+            kept.append(item)
+    text = "\n".join([*head, *_qr_lines(document, kept), more])
+    if len(text.encode("utf-8")) > limit:
         # Even the name is too long: cut characters, never fail.
-        text = "\n".join([*head, more]).encode("utf-8")[:limit].decode("utf-8", "ignore")
-    else:
-        text = "\n".join([*kept, more])
-    left_off = len(full) - len(kept)
+        text = text.encode("utf-8")[:limit].decode("utf-8", "ignore")
+    left_off = len(items) - len(kept)
     return QrContent(
         text=text,
         kind="emergency",
         shortened=True,
         warnings=(
-            f"the emergency QR code holds at most {limit} bytes: {left_off} line(s) were left off "
+            f"the emergency QR code holds at most {limit} bytes: {left_off} item(s) were left off "
             f"and it ends with '{more}'",
         ),
     )
