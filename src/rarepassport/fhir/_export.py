@@ -178,9 +178,11 @@ class _Exporter:
         self.layout = _layout_sections(passport, plugins)
         self.patient = ""
 
-    def narrative_for(self, id: str, fallback: Section) -> list[Section]:
-        section = self.layout.get(id)
-        return [section] if section is not None else [fallback]
+    def narrative_for(self, ids: str | Sequence[str], fallback: Section) -> list[Section]:
+        """Layout's sections with these ids, or ``fallback`` when layout has none of them."""
+        wanted = [ids] if isinstance(ids, str) else list(ids)
+        found = [self.layout[id] for id in wanted if id in self.layout]
+        return found or [fallback]
 
     # --- people ------------------------------------------------------------------
 
@@ -450,8 +452,9 @@ class _Exporter:
                 Paragraph(text="No information about medicines.")])]
             return section
         critical = [i for i, m in enumerate(self.p.medications) if m.time_critical]
-        section.narrative = self.narrative_for("medications", _own_section("medications", "Medications", [
-            _table(["Medicine", "Dose", "Route", "Frequency", "Reason", "Time-critical"], rows, critical)]))
+        own = _own_section("medications", "Medications", [
+            _table(["Medicine", "Dose", "Route", "Frequency", "Reason", "Time-critical"], rows, critical)])
+        section.narrative = self.narrative_for(["time_critical_medicines", "medications"], own)
         return section
 
     def devices(self) -> _IpsSection | None:
@@ -584,7 +587,8 @@ class _Exporter:
             blocks.append(ListBlock(label="Red flags", items=emergency.red_flags))
         if emergency.anaesthesia:
             blocks.append(Field(label="Anaesthesia", value=emergency.anaesthesia))
-        section.narrative = [_own_section("emergency", "Alerts", blocks)]
+        section.narrative = self.narrative_for(
+            ["emergency", "avoid", "red_flags", "anaesthesia"], _own_section("emergency", "Alerts", blocks))
         return section
 
     def plan_of_care(self) -> _IpsSection | None:
@@ -613,7 +617,8 @@ class _Exporter:
             blocks.append(Paragraph(text=protocol.title + (f": {protocol.when}" if protocol.when else "")))
             if protocol.steps:
                 blocks.append(ListBlock(items=protocol.steps, ordered=True))
-        section.narrative = [_own_section("emergency.protocols", "Emergency protocols", blocks)]
+        section.narrative = self.narrative_for(
+            "protocols", _own_section("emergency.protocols", "Emergency protocols", blocks))
         return section
 
     def advance_directives(self) -> _IpsSection | None:
@@ -634,8 +639,9 @@ class _Exporter:
             if decision.where_held:
                 document["custodian"] = {"display": decision.where_held}
             section.entries.append(self.bundle.add(document))
-        section.narrative = [_own_section("emergency.advance_decisions", "Advance decisions", [
-            _table(["Kind", "Summary", "Where held"], [[d.kind, d.summary, d.where_held] for d in decisions])])]
+        section.narrative = self.narrative_for("advance_decisions", _own_section(
+            "emergency.advance_decisions", "Advance decisions",
+            [_table(["Kind", "Summary", "Where held"], [[d.kind, d.summary, d.where_held] for d in decisions])]))
         return section
 
     def patient_story(self) -> _IpsSection | None:
@@ -665,11 +671,8 @@ class _Exporter:
             blocks.append(Field(label=extra.title, value=extra.text))
         if not section.entries:
             return None
-        section.narrative = self.narrative_for("care_preferences", _own_section(
-            "care_preferences", "Patient story", blocks))
-        if "care_preferences" in self.layout and self.p.additional_sections:
-            section.narrative.append(_own_section("additional_sections", "", blocks[-len(
-                self.p.additional_sections):]))
+        ids = ["care_preferences", *(f"additional_sections.{i}" for i in range(len(self.p.additional_sections)))]
+        section.narrative = self.narrative_for(ids, _own_section("care_preferences", "Patient story", blocks))
         return section
 
     def care_team(self) -> tuple[_IpsSection | None, list[str]]:

@@ -61,7 +61,13 @@ def section_xhtml(sections: Iterable[Section], *, fallback: str) -> str:
     Returns:
         A ``<div xmlns="http://www.w3.org/1999/xhtml">`` element as text.
     """
-    parts = [_block(block) for section in sections for block in section.blocks]
+    sections = list(sections)
+    parts = []
+    for section in sections:
+        # One IPS section may gather several laid-out sections: keep their headings.
+        if len(sections) > 1 and section.title and section.blocks:
+            parts.append(f"<h3>{escape(section.title)}</h3>")
+        parts.extend(_block(block) for block in section.blocks)
     if not parts:
         parts = [f"<p>{escape(fallback)}</p>"]
     return f'<div xmlns="{XHTML_NS}">{"".join(parts)}</div>'

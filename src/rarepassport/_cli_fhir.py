@@ -1,0 +1,104 @@
+"""The ``export`` and ``import`` commands: FHIR IPS, Phenopackets and plugin exporters.
+
+``rarepassport export fhir FILE -o bundle.json`` and ``rarepassport export phenopacket
+FILE -o packet.json`` call the registered exporters; ``rarepassport import fhir
+bundle.json -o passport.json`` reads an IPS document and lists on standard error every
+element it could not map. A thin shell over :mod:`rarepassport.fhir`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from rarepassport.cli import EXIT_OK, CommandError, _error, _plugins, _write_output
+
+__all__ = ["register"]
+
+# Short names people type, and the exporter each stands for.
+_ALIASES = {"fhir": "fhir-ips", "ips": "fhir-ips"}
+
+
+def _one_line(source: str, exc: Any) -> CommandError:
+    problems = getattr(exc, "problems", ())
+    if not problems:
+        return CommandError(f"{source}: {exc}")
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return CommandError(f"{source}: {problems[0]}{more}")
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from rarepassport.convert import load
+    from rarepassport.errors import LoadError
+
+    plugins = _plugins(args)
+    name = _ALIASES.get(args.format, args.format)
+    if name not in plugins.exporters:
+        known = ", ".join(sorted({*plugins.exporters.names(), *_ALIASES}))
+        raise CommandError(f"unknown export format {args.format!r}; choose one of: {known}")
+    try:
+        passport = load(args.file, plugins=plugins)
+    except LoadError as exc:
+        raise _one_line(args.file, exc) from None
+    data = plugins.exporters[name].export(passport, plugins=plugins)
+    _write_output(args.output, data, inputs=[args.file])
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from rarepassport.convert import dumps, format_for
+    from rarepassport.fhir import from_ips
+
+    plugins = _plugins(args)
+    try:
+        bundle = json.loads(Path(args.file).read_bytes())
+    except json.JSONDecodeError as exc:
+        raise CommandError(f"{args.file}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"{args.file}: not UTF-8 text") from None
+    try:
+        result = from_ips(bundle, plugins=plugins)
+    except Exception as exc:
+        from rarepassport.errors import PassportError
+
+        if isinstance(exc, PassportError):
+            raise _one_line(args.file, exc) from None
+        raise
+    output_format = format_for(args.output) if args.output and args.output != "-" else "json"
+    text = dumps(result.passport, format=output_format, plugins=plugins)
+    _write_output(args.output, text.encode("utf-8"), inputs=[args.file])
+    if result.unmapped:
+        count = len(result.unmapped)
+        _error(f"{args.file}: {count} element{'s' if count != 1 else ''} not imported:")
+        for item in result.unmapped:
+            _error(f"  {item}")
+    return EXIT_OK
+
+
+def register(commands: Any) -> None:
+    """Add the ``export`` and ``import`` commands to the ``rarepassport`` sub-parsers."""
+    export = commands.add_parser(
+        "export",
+        help="export a passport as a FHIR IPS document, a Phenopacket, or a plugin's format",
+        description="Export a passport. FORMAT is fhir (HL7 FHIR R4 International Patient "
+                    "Summary), phenopacket (GA4GH Phenopacket v2) or a plugin's exporter.",
+    )
+    export.add_argument("format", metavar="FORMAT", help="fhir, phenopacket, or a plugin's exporter name")
+    export.add_argument("file", metavar="FILE", help="the passport (.json or .yaml)")
+    export.add_argument("-o", "--output", default="-", metavar="OUT",
+                        help="file to write (default: standard output)")
+    export.set_defaults(handler=_cmd_export)
+
+    importer = commands.add_parser(
+        "import",
+        help="read a FHIR IPS document into a passport",
+        description="Read an HL7 FHIR R4 IPS document Bundle (JSON) into a passport. Every element "
+                    "that has no place in a passport is listed on standard error with its FHIR path.",
+    )
+    importer.add_argument("format", choices=("fhir",), metavar="FORMAT", help="fhir")
+    importer.add_argument("file", metavar="FILE", help="the Bundle (.json)")
+    importer.add_argument("-o", "--output", default="-", metavar="OUT",
+                          help="passport file to write, .json or .yaml (default: standard output)")
+    importer.set_defaults(handler=_cmd_import)

@@ -1,0 +1,183 @@
+"""GA4GH Phenopacket (schema v2) export: the passport's phenotype and genetics.
+
+A phenopacket is what a rare-disease research or diagnostic pipeline reads: the
+person's sex and date of birth, their clinical features as HPO terms, their diseases as
+Orphanet or OMIM terms, and the genetic findings that explain them. Only what has an
+ontology term can travel: features without an HPO id and diagnoses without an ORPHA or
+OMIM code are left out (see :data:`NOT_CARRIED`). Nothing identifying (name, NHS number,
+address) is written.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import uuid
+from typing import Any
+
+from rarepassport.model import Diagnosis, DiagnosisStatus, Passport, Sex, Zygosity
+
+__all__ = ["NOT_CARRIED", "to_phenopacket"]
+
+JSON = dict[str, Any]
+
+#: What a phenopacket does not carry, besides identifying details.
+NOT_CARRIED: tuple[str, ...] = (
+    "diagnoses[].features without an HPO id",
+    "diagnoses without an ORPHA or OMIM code (except as an unsolved interpretation)",
+    "medications, allergies, devices, emergency, contacts, care team, care preferences, history",
+)
+
+_SEX = {
+    Sex.FEMALE: "FEMALE",
+    Sex.MALE: "MALE",
+    Sex.INTERSEX: "OTHER_SEX",
+    Sex.OTHER: "OTHER_SEX",
+    Sex.UNKNOWN: "UNKNOWN_SEX",
+}
+
+# Zygosity → Genotype Ontology (GENO) allelic state.
+_ALLELIC_STATE = {
+    Zygosity.HETEROZYGOUS: ("GENO:0000135", "heterozygous"),
+    Zygosity.HOMOZYGOUS: ("GENO:0000136", "homozygous"),
+    Zygosity.HEMIZYGOUS: ("GENO:0000134", "hemizygous"),
+    Zygosity.COMPOUND_HETEROZYGOUS: ("GENO:0000402", "compound heterozygous"),
+    Zygosity.UNKNOWN: ("GENO:0000137", "unspecified zygosity"),
+}
+
+_RESOURCES: dict[str, JSON] = {
+    "HP": {"id": "hp", "name": "human phenotype ontology", "url": "http://purl.obolibrary.org/obo/hp.owl",
+           "namespacePrefix": "HP", "iriPrefix": "http://purl.obolibrary.org/obo/HP_"},
+    "ORPHA": {"id": "ordo", "name": "Orphanet Rare Disease Ontology",
+              "url": "http://www.orpha.net/ontologies/ordo.owl", "namespacePrefix": "ORPHA",
+              "iriPrefix": "http://www.orpha.net/ORDO/Orphanet_"},
+    "OMIM": {"id": "omim", "name": "Online Mendelian Inheritance in Man", "url": "https://www.omim.org",
+             "namespacePrefix": "OMIM", "iriPrefix": "https://www.omim.org/entry/"},
+    "GENO": {"id": "geno", "name": "Genotype Ontology", "url": "http://purl.obolibrary.org/obo/geno.owl",
+             "namespacePrefix": "GENO", "iriPrefix": "http://purl.obolibrary.org/obo/GENO_"},
+}
+
+
+def _disease_term(diagnosis: Diagnosis) -> JSON | None:
+    """The diagnosis as an ontology class: its first Orphanet or OMIM code."""
+    for code in diagnosis.codes:
+        if code.system in ("ORPHA", "OMIM"):
+            prefix = f"{code.system}:"
+            term_id = code.code if code.code.startswith(prefix) else prefix + code.code
+            return {"id": term_id, "label": code.display or diagnosis.name}
+    return None
+
+
+def _timestamp(value: _dt.date | _dt.datetime) -> str:
+    if isinstance(value, _dt.datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
+        return moment.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{value.isoformat()}T00:00:00Z"
+
+
+def to_phenopacket(
+    passport: Passport,
+    *,
+    today: _dt.date | _dt.datetime | None = None,
+    plugins: object | None = None,
+) -> dict[str, Any]:
+    """Export a passport's phenotype and genetics as a GA4GH Phenopacket v2.
+
+    Args:
+        passport: The passport.
+        today: When the phenopacket is made (``metaData.created``); default now.
+        plugins: Accepted so the function can serve as a registered exporter.
+
+    Returns:
+        The phenopacket as a JSON-ready dict (protobuf JSON field names).
+
+    Example:
+        ```python
+        packet = to_phenopacket(rarepassport.load("ada.json"))
+        packet["interpretations"][0]["progressStatus"]   # "SOLVED"
+        ```
+    """
+    del plugins
+    created = _timestamp(today if today is not None else _dt.datetime.now(_dt.timezone.utc))
+    packet_id = passport.id or str(uuid.uuid4())
+    subject_id = f"{packet_id}-subject"
+    prefixes = {"HP"}
+    subject: JSON = {"id": subject_id, "dateOfBirth": _timestamp(passport.person.date_of_birth)}
+    subject["sex"] = _SEX.get(passport.person.sex, "UNKNOWN_SEX") if passport.person.sex else "UNKNOWN_SEX"
+
+    features: list[JSON] = []
+    seen: set[str] = set()
+    for diagnosis in passport.diagnoses:
+        for feature in diagnosis.features:
+            if not feature.hpo or feature.hpo in seen:
+                continue
+            seen.add(feature.hpo)
+            item: JSON = {"type": {"id": feature.hpo, "label": feature.name}}
+            if feature.notes:
+                item["description"] = feature.notes
+            features.append(item)
+
+    diseases: list[JSON] = []
+    interpretations: list[JSON] = []
+    for index, diagnosis in enumerate(passport.diagnoses):
+        term = _disease_term(diagnosis)
+        if term is not None and diagnosis.status is not DiagnosisStatus.UNDIAGNOSED:
+            prefixes.add(term["id"].split(":", 1)[0])
+            # Phenopackets record the age of onset, which a diagnosis date is not: left out.
+            disease: JSON = {"term": term}
+            diseases.append(disease)
+        solved = diagnosis.status is DiagnosisStatus.CONFIRMED
+        if not diagnosis.genetics and diagnosis.status is not DiagnosisStatus.UNDIAGNOSED:
+            continue
+        interpretation: JSON = {
+            "id": f"{packet_id}-interpretation-{index + 1}",
+            "progressStatus": "SOLVED" if solved and diagnosis.genetics else
+            "UNSOLVED" if diagnosis.status is DiagnosisStatus.UNDIAGNOSED else "IN_PROGRESS",
+            "summary": diagnosis.name,
+        }
+        if term is not None:
+            genomic = []
+            for g_index, finding in enumerate(diagnosis.genetics):
+                interpretation_status = "CAUSATIVE" if solved else "CANDIDATE"
+                if finding.variant:
+                    descriptor: JSON = {
+                        "id": f"{packet_id}-variant-{index + 1}-{g_index + 1}",
+                        "geneContext": {"valueId": finding.gene, "symbol": finding.gene},
+                        "expressions": [{"syntax": "hgvs.c" if finding.variant.startswith("c.") else "hgvs",
+                                         "value": finding.variant}],
+                    }
+                    state = _ALLELIC_STATE.get(finding.zygosity) if finding.zygosity else None
+                    if state is not None:
+                        descriptor["allelicState"] = {"id": state[0], "label": state[1]}
+                        prefixes.add("GENO")
+                    genomic.append({"subjectOrBiosampleId": subject_id,
+                                    "interpretationStatus": interpretation_status,
+                                    "variantInterpretation": {"acmgPathogenicityClassification": "NOT_PROVIDED",
+                                                              "variationDescriptor": descriptor}})
+                else:
+                    genomic.append({"subjectOrBiosampleId": subject_id,
+                                    "interpretationStatus": interpretation_status,
+                                    "gene": {"valueId": finding.gene, "symbol": finding.gene}})
+            interpretation["diagnosis"] = {"disease": term, **({"genomicInterpretations": genomic} if genomic else {})}
+        interpretations.append(interpretation)
+
+    if not any(d.status is not DiagnosisStatus.UNDIAGNOSED for d in passport.diagnoses) and not interpretations:
+        # No diagnosis at all is the most unsolved case of all.
+        interpretations.append({"id": f"{packet_id}-interpretation-1", "progressStatus": "UNSOLVED",
+                                "summary": "No diagnosis yet"})
+
+    from rarepassport._version import __version__
+
+    packet: JSON = {"id": packet_id, "subject": subject}
+    if features:
+        packet["phenotypicFeatures"] = features
+    if interpretations:
+        packet["interpretations"] = interpretations
+    if diseases:
+        packet["diseases"] = diseases
+    packet["metaData"] = {
+        "created": created,
+        "createdBy": f"rarepassport {__version__}",
+        "resources": [{**_RESOURCES[prefix], "version": "unspecified"} for prefix in sorted(prefixes)],
+        "phenopacketSchemaVersion": "2.0",
+    }
+    return packet
