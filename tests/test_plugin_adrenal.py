@@ -91,6 +91,11 @@ def test_unknown_cause_is_a_load_error_at_its_path(tmp_path: Path, plugins: rp.P
     assert [p.path for p in caught.value.problems] == [f"{SECTION}.cause"]
 
 
+def test_example_file_is_written_in_canonical_form(plugins: rp.PluginManager) -> None:
+    # The example shows exactly what rarepassport writes, like the top-level examples.
+    assert rp.dumps(rp.load(EXAMPLE, plugins=plugins), plugins=plugins) == EXAMPLE.read_text(encoding="utf-8")
+
+
 # --- rules ---------------------------------------------------------------------------
 
 

@@ -90,6 +90,15 @@ def test_unknown_trigger_is_a_load_error_at_its_path(tmp_path: Path, plugins: rp
     assert [p.path for p in caught.value.problems] == ["$.extensions.dravet_syndrome.triggers[1]"]
 
 
+def test_example_file_is_written_in_canonical_form(plugins: rp.PluginManager) -> None:
+    # The example shows exactly what rarepassport writes, like the top-level examples.
+    assert rp.dumps(rp.load(EXAMPLE, plugins=plugins), plugins=plugins) == EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_example_has_no_issues_at_all(plugins: rp.PluginManager) -> None:
+    assert list(rp.validate(EXAMPLE, plugins=plugins, today=TODAY)) == []
+
+
 # --- rules ---------------------------------------------------------------------------
 
 

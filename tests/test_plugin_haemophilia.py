@@ -97,6 +97,15 @@ def test_type_other_than_a_or_b_is_a_load_error(tmp_path: Path, plugins: rp.Plug
     assert [p.path for p in caught.value.problems] == [f"{SECTION}.type"]
 
 
+def test_example_file_is_written_in_canonical_form(plugins: rp.PluginManager) -> None:
+    # The example shows exactly what rarepassport writes, like the top-level examples.
+    assert rp.dumps(rp.load(EXAMPLE, plugins=plugins), plugins=plugins) == EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_example_has_no_issues_at_all(plugins: rp.PluginManager) -> None:
+    assert list(rp.validate(EXAMPLE, plugins=plugins, today=TODAY)) == []
+
+
 # --- rules ---------------------------------------------------------------------------
 
 

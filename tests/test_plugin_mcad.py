@@ -86,6 +86,15 @@ def test_fasting_limit_hours_must_be_a_number(tmp_path: Path, plugins: rp.Plugin
     assert [p.path for p in caught.value.problems] == [f"{SECTION}.fasting_limits[0].max_hours"]
 
 
+def test_example_file_is_written_in_canonical_form(plugins: rp.PluginManager) -> None:
+    # The example shows exactly what rarepassport writes, like the top-level examples.
+    assert rp.dumps(rp.load(EXAMPLE, plugins=plugins), plugins=plugins) == EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_example_has_no_issues_at_all(plugins: rp.PluginManager) -> None:
+    assert list(rp.validate(EXAMPLE, plugins=plugins, today=TODAY)) == []
+
+
 # --- rules ---------------------------------------------------------------------------
 
 
