@@ -50,8 +50,15 @@ def render_pdf(
     """Render as a printable PDF (see :func:`rarepassport.render._pdf.render_pdf`)."""
     from rarepassport.render._pdf import render_pdf as _render
 
-    return _render(document, size=size, large_print=large_print, high_contrast=high_contrast, qr=qr,
-                   fonts=fonts, base_dir=base_dir)
+    return _render(
+        document,
+        size=size,
+        large_print=large_print,
+        high_contrast=high_contrast,
+        qr=qr,
+        fonts=fonts,
+        base_dir=base_dir,
+    )
 
 
 def render_card(
@@ -70,10 +77,20 @@ def render_card(
 @hookimpl
 def rarepassport_register_backends(backends: BackendRegistry) -> None:
     """Register the pdf, card, html, markdown and text backends."""
-    backends.add("pdf", render_pdf, media_type="application/pdf", suffix=".pdf",
-                 description="Printable passport on A4, A5 or Letter, with bookmarks and page headers")
-    backends.add("card", render_card, media_type="application/pdf", suffix=".pdf",
-                 description="Wallet card (85.60 x 53.98 mm), front and back, from the emergency view")
+    backends.add(
+        "pdf",
+        render_pdf,
+        media_type="application/pdf",
+        suffix=".pdf",
+        description="Printable passport on A4, A5 or Letter, with bookmarks and page headers",
+    )
+    backends.add(
+        "card",
+        render_card,
+        media_type="application/pdf",
+        suffix=".pdf",
+        description="Wallet card (85.60 x 53.98 mm), front and back, from the emergency view",
+    )
     backends.add(
         "html",
         render_html,

@@ -6,7 +6,8 @@ Tables become one record per row, because columns do not survive email clients.
 
 from __future__ import annotations
 
-import textwrap
+import re
+import unicodedata
 
 from rarepassport.document import (
     Alert,
@@ -24,34 +25,80 @@ from rarepassport.render import Rendered, RenderError
 __all__ = ["render_text"]
 
 _MIN_WIDTH = 30
+_ADDRESS = re.compile(r"://|@|^www\.")
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _cells(text: str) -> int:
+    """Columns the text takes in a terminal or monospaced email: CJK characters take two."""
+    return sum(2 if _is_wide(char) else 1 for char in text)
+
+
+# A token is a run of non-space, non-wide characters, or a single wide character
+# (Chinese and Japanese have no spaces; a line may break between any two characters).
+_TOKEN = re.compile(r"(\s*)([^\s\u1100-\uffff]+|[\u1100-\uffff])")
+
+
+def _tokens(line: str) -> list[tuple[bool, str]]:
+    """``(space before, token)`` pairs; runs of narrow non-wide characters are merged."""
+    tokens: list[tuple[bool, str]] = []
+    for match in _TOKEN.finditer(line):
+        space, token = bool(match.group(1)), match.group(2)
+        if tokens and not space and not _is_wide(token[0]) and not _is_wide(tokens[-1][1][-1]):
+            tokens[-1] = (tokens[-1][0], tokens[-1][1] + token)
+        else:
+            tokens.append((space, token))
+    return tokens
 
 
 def _wrap(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
-    """Wrap each line of ``text``; long words (URLs, codes) are never broken."""
+    """Wrap each line of ``text`` at ``width`` columns.
+
+    Breaks at spaces, and between CJK characters; a word too long for a line is
+    split, except web and email addresses, which stay whole so they still work.
+    """
     rest = first if rest is None else rest
     lines: list[str] = []
     prefix = first
     for raw in text.splitlines() or [""]:
-        wrapped = textwrap.wrap(
-            raw,
-            width=width,
-            initial_indent=prefix,
-            subsequent_indent=rest,
-            break_long_words=False,
-            break_on_hyphens=False,
-        ) or [prefix.rstrip()]
-        lines += wrapped
+        current, used = prefix, _cells(prefix)
+        empty = True
+        for space, token in _tokens(raw):
+            gap = 1 if space and not empty else 0
+            size = _cells(token)
+            if not empty and used + gap + size > width:
+                lines.append(current.rstrip())
+                current, used, gap, empty = rest, _cells(rest), 0, True
+            while used + size > width and size > 1 and not _ADDRESS.search(token) and empty:
+                # Split an over-long word (not an address) to fit the line.
+                cut, taken = 0, 0
+                while cut < len(token) and used + taken + _cells(token[cut]) <= width:
+                    taken += _cells(token[cut])
+                    cut += 1
+                if cut == 0:
+                    break
+                lines.append(current + token[:cut])
+                token, size = token[cut:], size - taken
+                current, used = rest, _cells(rest)
+            current += " " * gap + token
+            used += gap + size
+            empty = False
+        lines.append(current.rstrip())
         prefix = rest
     return lines
 
 
-def _underline(text: str, char: str) -> list[str]:
-    return [text, char * min(max(len(text), 3), 78)]
+def _underline(text: str, char: str, width: int) -> list[str]:
+    lines = _wrap(text, width)
+    return [*lines, char * max(3, min(max(_cells(line) for line in lines), width))]
 
 
 def _block(block: Block, width: int) -> list[str]:
     if isinstance(block, Heading):
-        return _underline(block.text, "~") if block.level <= 3 else [block.text]
+        return _underline(block.text, "~", width) if block.level <= 3 else _wrap(block.text, width)
     if isinstance(block, Paragraph):
         out: list[str] = []
         for number, part in enumerate(block.text.split("\n\n")):
@@ -106,9 +153,9 @@ def render_text(document: Document, *, width: int = 78) -> Rendered:
     """
     if isinstance(width, bool) or not isinstance(width, int) or width < _MIN_WIDTH:
         raise RenderError(f"option width for format 'text' must be a whole number of at least {_MIN_WIDTH}")
-    lines = _underline(document.title, "=")
+    lines = _underline(document.title, "=", width)
     if document.date_of_birth:
-        lines.append(f"{document.phrase('date_of_birth')}: {document.date_of_birth}")
+        lines += _wrap(f"{document.phrase('date_of_birth')}: {document.date_of_birth}", width)
     for extra in (document.updated_on, document.reviewed_on):
         if extra:
             lines += _wrap(extra, width)
@@ -118,7 +165,7 @@ def render_text(document: Document, *, width: int = 78) -> Rendered:
             lines += _wrap(warning, width, "! - ", "!   ")
     for section in document.sections:
         title = section.title.upper() if section.emergency else section.title
-        lines += ["", "", *_underline(title, "=" if section.emergency else "-")]
+        lines += ["", "", *_underline(title, "=" if section.emergency else "-", width)]
         for block in section.blocks:
             lines += ["", *_block(block, width)]
     text = "\n".join(line.rstrip() for line in lines) + "\n"
