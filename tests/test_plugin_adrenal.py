@@ -96,6 +96,14 @@ def test_example_file_is_written_in_canonical_form(plugins: rp.PluginManager) ->
     assert rp.dumps(rp.load(EXAMPLE, plugins=plugins), plugins=plugins) == EXAMPLE.read_text(encoding="utf-8")
 
 
+def test_example_conforms_to_the_json_schema(plugins: rp.PluginManager) -> None:
+    import jsonschema
+
+    from rarepassport.schema import json_schema
+
+    jsonschema.validate(example_data(), json_schema(plugins=plugins))
+
+
 # --- rules ---------------------------------------------------------------------------
 
 

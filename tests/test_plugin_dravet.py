@@ -99,6 +99,14 @@ def test_example_has_no_issues_at_all(plugins: rp.PluginManager) -> None:
     assert list(rp.validate(EXAMPLE, plugins=plugins, today=TODAY)) == []
 
 
+def test_example_conforms_to_the_json_schema(plugins: rp.PluginManager) -> None:
+    import jsonschema
+
+    from rarepassport.schema import json_schema
+
+    jsonschema.validate(example_data(), json_schema(plugins=plugins))
+
+
 # --- rules ---------------------------------------------------------------------------
 
 

@@ -106,6 +106,14 @@ def test_example_has_no_issues_at_all(plugins: rp.PluginManager) -> None:
     assert list(rp.validate(EXAMPLE, plugins=plugins, today=TODAY)) == []
 
 
+def test_example_conforms_to_the_json_schema(plugins: rp.PluginManager) -> None:
+    import jsonschema
+
+    from rarepassport.schema import json_schema
+
+    jsonschema.validate(example_data(), json_schema(plugins=plugins))
+
+
 # --- rules ---------------------------------------------------------------------------
 
 
@@ -250,3 +258,10 @@ def test_pdf_shows_own_protocol_then_guidance(plugins: rp.PluginManager) -> None
     own, general = words.find("bleed protocol"), words.find("Haemophilia: bleeding and injury")
     assert -1 < own < general
     assert "Recombinant factor VIII" in words
+
+
+def test_rules_do_not_fail_on_a_section_given_as_a_plain_dict(plugins: rp.PluginManager) -> None:
+    # Built in Python without the converter: the rules must report, never crash.
+    passport = rp.Passport(person=rp.load(EXAMPLE, plugins=plugins).person,
+                           extensions={"haemophilia": {"type": "A"}})
+    assert "rule-failed" not in rp.validate(passport, plugins=plugins, today=TODAY).codes()

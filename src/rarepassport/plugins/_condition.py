@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TypeVar
 
 from rarepassport.model import Medication, Passport
 from rarepassport.plugins_for import diagnosis_codes, matches_codes
 
 __all__ = ["applies", "has_condition_code", "matching_medications", "section_of"]
 
+T = TypeVar("T")
 
-def section_of(passport: Passport, section_id: str) -> Any | None:
-    """The plugin section's data in this passport, or ``None`` when it is absent."""
-    return passport.extensions.get(section_id)
+
+def section_of(passport: Passport, section_id: str, cls: type[T]) -> T | None:
+    """The plugin section's data in this passport, or ``None`` when it is absent.
+
+    Data of another type (a passport built in Python with a plain dict under
+    ``extensions``) counts as absent, so rules never fail on it.
+    """
+    data = passport.extensions.get(section_id)
+    return data if isinstance(data, cls) else None
 
 
 def has_condition_code(passport: Passport, applies_to: Iterable[str]) -> bool:

@@ -174,7 +174,7 @@ _PATH = f"$.extensions.{SECTION_ID}"
 
 def emergency_dose_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """A steroid-dependent person's passport states their emergency hydrocortisone dose."""
-    section = section_of(passport, SECTION_ID)
+    section = section_of(passport, SECTION_ID, AdrenalInsufficiency)
     if section is None:
         if has_condition_code(passport, APPLIES_TO):
             yield Issue(
@@ -195,7 +195,7 @@ def emergency_dose_given(passport: Passport, context: RuleContext) -> Iterator[I
 
 def kit_described(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """A carried emergency kit says what it holds."""
-    section = section_of(passport, SECTION_ID)
+    section = section_of(passport, SECTION_ID, AdrenalInsufficiency)
     kit = section.emergency_kit if section is not None else None
     if kit is not None and kit.carried and not (kit.contents or "").strip():
         yield Issue(
@@ -208,7 +208,7 @@ def kit_described(passport: Passport, context: RuleContext) -> Iterator[Issue]:
 
 def daily_steroid_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """The daily steroid is named, in the section or in the medicines list."""
-    section = section_of(passport, SECTION_ID)
+    section = section_of(passport, SECTION_ID, AdrenalInsufficiency)
     if section is None or (section.daily_steroid or "").strip():
         return
     if any(True for _ in matching_medications(passport, _REPLACEMENT_STEROIDS)):

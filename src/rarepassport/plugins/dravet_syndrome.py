@@ -184,7 +184,7 @@ _PATH = f"$.extensions.{SECTION_ID}"
 
 def rescue_plan_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """A Dravet syndrome passport holds a complete rescue medicine plan."""
-    section = section_of(passport, SECTION_ID)
+    section = section_of(passport, SECTION_ID, DravetSyndrome)
     if section is None:
         if has_condition_code(passport, APPLIES_TO):
             yield Issue(

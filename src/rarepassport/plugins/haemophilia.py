@@ -185,7 +185,7 @@ _PATH = f"$.extensions.{SECTION_ID}"
 
 def factor_product_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """A haemophilia passport names the factor product to give for a bleed."""
-    section = section_of(passport, SECTION_ID)
+    section = section_of(passport, SECTION_ID, Haemophilia)
     if section is None:
         if has_condition_code(passport, APPLIES_TO):
             yield Issue(
@@ -217,7 +217,7 @@ def no_nsaids(passport: Passport, context: RuleContext) -> Iterator[Issue]:
 
 def inhibitor_plan_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """With an inhibitor present, the treatment to use for a bleed is given."""
-    section = section_of(passport, SECTION_ID)
+    section = section_of(passport, SECTION_ID, Haemophilia)
     if section is None or section.inhibitor is not InhibitorStatus.PRESENT:
         return
     if not (section.inhibitor_treatment or "").strip():
@@ -231,7 +231,7 @@ def inhibitor_plan_given(passport: Passport, context: RuleContext) -> Iterator[I
 
 def severity_matches_level(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """The severity agrees with the baseline factor level."""
-    section = section_of(passport, SECTION_ID)
+    section = section_of(passport, SECTION_ID, Haemophilia)
     if section is None or section.severity is None or section.baseline_factor_level is None:
         return
     level = section.baseline_factor_level
@@ -246,7 +246,7 @@ def severity_matches_level(passport: Passport, context: RuleContext) -> Iterator
 
 def treatment_centre_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """The haemophilia treatment centre is given."""
-    section = section_of(passport, SECTION_ID)
+    section = section_of(passport, SECTION_ID, Haemophilia)
     if section is not None and section.treatment_centre is None:
         yield Issue(
             path=f"{_PATH}.treatment_centre", code="haemophilia-treatment-centre",

@@ -132,7 +132,7 @@ _PATH = f"$.extensions.{SECTION_ID}"
 
 def emergency_regimen_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """An MCAD deficiency passport holds the emergency regimen."""
-    section = section_of(passport, SECTION_ID)
+    section = section_of(passport, SECTION_ID, McadDeficiency)
     if section is None:
         if has_condition_code(passport, APPLIES_TO):
             yield Issue(
@@ -151,7 +151,7 @@ def emergency_regimen_given(passport: Passport, context: RuleContext) -> Iterato
 
 def metabolic_centre_given(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """The metabolic centre and a number to call are given."""
-    section = section_of(passport, SECTION_ID)
+    section = section_of(passport, SECTION_ID, McadDeficiency)
     if section is None:
         return
     centre = section.metabolic_centre
@@ -170,7 +170,7 @@ def metabolic_centre_given(passport: Passport, context: RuleContext) -> Iterator
 
 def regimen_current(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """The emergency regimen letter is dated and not more than a year old."""
-    section = section_of(passport, SECTION_ID)
+    section = section_of(passport, SECTION_ID, McadDeficiency)
     if section is None or not section.emergency_regimen:
         return
     dated = section.emergency_regimen_dated
