@@ -267,3 +267,15 @@ def test_example_plugin_own_tests_pass() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout[-2000:]
+
+
+# --- the plugin authors' documentation --------------------------------------------------------
+
+
+def test_every_hook_has_a_section_on_the_hooks_page() -> None:
+    from rarepassport import hookspecs
+
+    hooks = {name for name in vars(hookspecs) if name.startswith("rarepassport_")}
+    page = (ROOT / "docs" / "plugins" / "hooks.md").read_text(encoding="utf-8")
+    headings = {line.removeprefix("## ").strip() for line in page.splitlines() if line.startswith("## ")}
+    assert hooks - headings == set()

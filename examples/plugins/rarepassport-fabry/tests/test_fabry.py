@@ -7,7 +7,13 @@ import datetime as dt
 import attrs
 import rarepassport_fabry
 
-from rarepassport.testing import example_passport, plugin_manager_with, round_trip
+from rarepassport.testing import (
+    example_passport,
+    pdf_text,
+    plugin_manager_with,
+    render_all_formats,
+    round_trip,
+)
 from rarepassport.validate import validate
 
 FABRY_DIAGNOSIS = {"name": "Fabry disease", "codes": [{"system": "ORPHA", "code": "ORPHA:324"}]}
@@ -72,3 +78,21 @@ def test_french_labels_cover_every_field() -> None:
         assert plugins.labels.get(f"FabrySection.{field.name}", "fr") != plugins.labels.get(
             f"FabrySection.{field.name}", "en"
         )
+
+
+def test_section_is_in_every_page_format() -> None:
+    plugins = plugin_manager_with(rarepassport_fabry)
+    passport = example_passport({"fabry": {"specialist_centre": "Example Unit"}}, plugins=plugins)
+    for (fmt, _view), data in render_all_formats(passport, plugins).items():
+        text = pdf_text(data) if data.startswith(b"%PDF") else data.decode("utf-8")
+        if fmt != "card":  # the wallet card holds the emergency essentials only
+            assert "Example Unit" in " ".join(text.split()), fmt
+
+
+def test_education_view_leaves_out_heart_details() -> None:
+    plugins = plugin_manager_with(rarepassport_fabry)
+    data = {"fabry": {"heart": "Example pacemaker", "specialist_centre": "Example Unit"}}
+    passport = example_passport(data, plugins=plugins)
+    outputs = render_all_formats(passport, plugins, views=("education",))
+    text = outputs[("text", "education")].decode("utf-8")
+    assert "Example Unit" in text and "Example pacemaker" not in text

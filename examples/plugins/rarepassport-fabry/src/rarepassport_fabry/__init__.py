@@ -33,6 +33,7 @@ SECTION_ID = "fabry"
 ORPHA_FABRY = "ORPHA:324"
 
 
+# --8<-- [start:section]
 @attrs.frozen(kw_only=True)
 class FabrySection:
     """What a professional who has never met Fabry disease needs to know about this person."""
@@ -90,8 +91,10 @@ def rarepassport_register_sections(sections: SectionRegistry) -> None:
         description="Fabry disease: treatment, pain crises, heart and kidney involvement.",
         applies_to=[ORPHA_FABRY, "ICD-10:E75.2", "OMIM:301500"],
     )
+# --8<-- [end:section]
 
 
+# --8<-- [start:rule]
 def treatment_is_stated(passport: Passport, context: object) -> Iterator[Issue]:
     """Warn when a Fabry section does not say which treatment is given.
 
@@ -116,8 +119,10 @@ def rarepassport_register_rules(rules: RuleRegistry) -> None:
         code="fabry-treatment-stated",
         description="A Fabry section names the disease-specific treatment (or 'none').",
     )
+# --8<-- [end:rule]
 
 
+# --8<-- [start:guidance]
 #: Paraphrased, without doses, from the public page below; checked on SOURCE_DATE.
 SOURCE = "Fabry Ireland: Symptoms of Fabry Disease"
 SOURCE_URL = "https://fabryireland.ie/?page_id=1138"
@@ -164,8 +169,10 @@ def _has_fabry(passport: Passport) -> bool:
 def rarepassport_emergency_guidance(passport: Passport) -> list[Guidance] | None:
     """Give the Fabry guidance to passports with Fabry disease, and nothing to others."""
     return [emergency_guidance()] if _has_fabry(passport) else None
+# --8<-- [end:guidance]
 
 
+# --8<-- [start:labels]
 _LABELS = {
     "en": {
         "section.fabry": "Fabry disease",
@@ -197,3 +204,4 @@ def rarepassport_register_labels(labels: LabelRegistry) -> None:
     """Add English and French labels for the section."""
     for language, catalogue in _LABELS.items():
         labels.add(language, catalogue)
+# --8<-- [end:labels]
