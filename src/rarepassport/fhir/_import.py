@@ -352,7 +352,7 @@ class _Importer:
         for index, resource in enumerate(self.entries):
             if index not in self.consumed:
                 self.note(f"Bundle.entry[{index}].resource",
-                          f"{resource.get('resourceType')} is not cited by any section and was not imported")
+                          f"{resource.get('resourceType')} was not imported: no section cites it as an entry")
         return passport
 
     bundle_language: str | None = None
@@ -787,7 +787,21 @@ class _Importer:
 
     def medication(self, res: _Res, section_code: str) -> None:
         concept = res.get("medicationCodeableConcept")
-        if concept is None and res.get("medicationReference") is not None:
+        reference = res.get("medicationReference")
+        contained_id = reference.get("reference") if isinstance(reference, Mapping) else None
+        if concept is None and isinstance(contained_id, str) and contained_id.startswith("#"):
+            # A Medication contained in the statement itself (common in IPS examples).
+            for index, item in enumerate(res.items("contained")):
+                if isinstance(item, Mapping) and item.get("id") == contained_id[1:]:
+                    med = _Res(item, f"{res.path}.contained[{index}]")
+                    concept = med.get("code")
+                    for key in ("form", "ingredient", "status"):
+                        med.get(key)
+                    self.done(med)
+            if concept is None:
+                raise _fail(f"{res.path}.medicationReference.reference",
+                            "the reference does not resolve to a contained resource")
+        elif concept is None and reference is not None:
             med = self.resolve(res.get("medicationReference"), f"{res.path}.medicationReference")
             assert med is not None
             concept = med.get("code")
@@ -798,6 +812,10 @@ class _Importer:
         for key in ("status", "subject", "intent", "authoredOn", "requester", "_effectiveDateTime",
                     "informationSource", "dateAsserted"):
             res.get(key)
+        if codes & (c.ABSENT_MEDICATION_CODES | c.UNKNOWN_MEDICATION_CODES):
+            # The date a "no medicines" statement was made has no place in the passport.
+            res.get("effectiveDateTime")
+            res.get("effectivePeriod")
         if codes & c.ABSENT_MEDICATION_CODES:
             self.medication_flags.add("none")
             self.done(res)
@@ -827,6 +845,10 @@ class _Importer:
             timing = dosage.sub("timing")
             if timing is not None:
                 frequency = _concept_text(timing.get("code"))
+                if frequency is None and timing.get("repeat") is not None:
+                    frequency = _repeat_text(timing.data["repeat"])
+                    if frequency is None:
+                        timing.used.discard("repeat")
                 self.done(timing, "structured timing is not kept; the passport keeps the frequency as text")
             if dose is None and dosage.items("doseAndRate"):
                 dose = _dose_text(dosage.items("doseAndRate")[0])
@@ -1094,6 +1116,21 @@ def _notes(res: _Res) -> tuple[str | None, str | None]:
         else:
             notes.append(item["text"])
     return summary, "\n\n".join(notes) if notes else None
+
+
+_PERIOD_UNITS = {"s": "second", "min": "minute", "h": "hour", "d": "day", "wk": "week", "mo": "month", "a": "year"}
+
+
+def _repeat_text(repeat: Any) -> str | None:
+    """A simple ``Timing.repeat`` in words: ``3 times per 1 d`` → ``3 times a day``."""
+    if not isinstance(repeat, Mapping) or set(repeat) - {"frequency", "period", "periodUnit"}:
+        return None
+    frequency, period, unit = repeat.get("frequency", 1), repeat.get("period"), repeat.get("periodUnit")
+    if not isinstance(frequency, int) or not isinstance(period, (int, float)) or unit not in _PERIOD_UNITS:
+        return None
+    times = "once" if frequency == 1 else "twice" if frequency == 2 else f"{frequency} times"
+    every = f"a {_PERIOD_UNITS[unit]}" if period == 1 else f"every {period:g} {_PERIOD_UNITS[unit]}s"
+    return f"{times} {every}"
 
 
 def _dose_text(dose_and_rate: Any) -> str | None:
