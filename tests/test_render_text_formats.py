@@ -6,8 +6,10 @@ import datetime as dt
 import enum
 import html
 import re
+import types
 import unicodedata
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -368,3 +370,28 @@ def test_backend_output_depends_only_on_the_document(format: str, pm: rp.PluginM
                         date_of_birth="", sections=[])
     data = render_document(document, format, plugins=pm).data.decode("utf-8")
     assert "Only this" in data
+
+
+# --- the example in docs/backends.md works -----------------------------------------------------
+
+
+def docs_example_backend() -> types.ModuleType:
+    page = (Path(__file__).resolve().parent.parent / "docs" / "backends.md").read_text(encoding="utf-8")
+    example = page.split("## A complete example", 1)[1]
+    code = example.split("```python\n", 1)[1].split("```", 1)[0]
+    module = types.ModuleType("rarepassport_asciidoc")
+    exec(compile(code, "docs/backends.md", "exec"), module.__dict__)
+    return module
+
+
+def test_the_backend_example_in_the_docs_renders_a_passport() -> None:
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[docs_example_backend()])
+    text = render_quietly(make_stress_passport(), "asciidoc", plugins=pm, toc=True).decode("utf-8")
+    assert text.startswith("= Rare disease passport")
+    assert ":toc:" in text and "== In an emergency" in text
+
+
+def test_the_backend_example_in_the_docs_rejects_an_unknown_option() -> None:
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[docs_example_backend()])
+    with pytest.raises(RenderError, match="format 'asciidoc' has no option 'width'; it takes: toc"):
+        render_quietly(make_stress_passport(), "asciidoc", plugins=pm, width=10)
