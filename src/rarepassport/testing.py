@@ -128,26 +128,13 @@ def render_all_formats(
     Returns:
         ``{(format, view): bytes}`` for every format and view.
     """
-    from rarepassport import render as _render
+    from rarepassport.render import available_formats, render
 
     outputs: dict[tuple[str, str], bytes] = {}
-    render_fn: Any = _render.render
-    for fmt in _render.available_formats(plugins=plugins):
+    for fmt in available_formats(plugins=plugins):
         for view in views:
-            options: dict[str, Any] = {"format": fmt, "view": view, "plugins": plugins}
-            if language is not None:
-                options["language"] = language
-            outputs[(fmt, view)] = _as_bytes(render_fn(passport, **options))
+            outputs[(fmt, view)] = render(passport, format=fmt, view=view, language=language, plugins=plugins)
     return outputs
-
-
-def _as_bytes(rendered: Any) -> bytes:
-    if isinstance(rendered, bytes):
-        return rendered
-    data = getattr(rendered, "data", None)
-    if isinstance(data, bytes):
-        return data
-    raise TypeError(f"a renderer returned {type(rendered).__name__}, not bytes or Rendered")
 
 
 def pdf_text(data: bytes) -> str:
