@@ -60,6 +60,11 @@ BLOCK_ENV = "RAREPASSPORT_BLOCK_PLUGINS"
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("core-rules", "rarepassport.validate"),
     ("builtin-backends", "rarepassport.render._builtin"),
+    ("builtin-exporters", "rarepassport._fhir_plugin"),
+    ("adrenal-insufficiency", "rarepassport.plugins.adrenal_insufficiency"),
+    ("mcad-deficiency", "rarepassport.plugins.mcad_deficiency"),
+    ("haemophilia", "rarepassport.plugins.haemophilia"),
+    ("dravet-syndrome", "rarepassport.plugins.dravet_syndrome"),
 )
 
 _SECTION_ID = re.compile(r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$")
@@ -451,8 +456,16 @@ class PluginManager:
         self.blocked = frozenset((*blocked, *_env_list(BLOCK_ENV)))
         if builtins:
             for name, module_name in BUILTIN_PLUGINS:
-                if name not in self.blocked:
-                    self._register(importlib.import_module(module_name), name, __version__, "builtin")
+                if name in self.blocked:
+                    continue
+                try:
+                    module = importlib.import_module(module_name)
+                except Exception as exc:  # noqa: BLE001 - reported like any other plugin
+                    self.failures.append(PluginFailure(
+                        plugin=name, version=__version__, message=f"failed to load: {type(exc).__name__}: {exc}"
+                    ))
+                    continue
+                self._register(module, name, __version__, "builtin")
         for plugin in plugins:
             name = getattr(plugin, "__name__", None) or type(plugin).__name__
             if name not in self.blocked:
