@@ -400,12 +400,15 @@ def _migrate(data: dict[str, Any]) -> dict[str, Any]:
         )
     version = data["schema_version"]
     while version != SCHEMA_VERSION:
+        if not isinstance(version, str):  # a list or object would not even hash
+            message = f'expected text such as "{SCHEMA_VERSION}", got {_type_name(version)}'
+            raise LoadError([Problem("$.schema_version", message)])
         if version in MIGRATIONS:
             version, migrate = MIGRATIONS[version]
             data = migrate(dict(data))
             data["schema_version"] = version
             continue
-        if isinstance(version, str) and _version_key(version) > _version_key(SCHEMA_VERSION):
+        if _version_key(version) > _version_key(SCHEMA_VERSION):
             message = (
                 f"this passport is written in format version {version}, newer than this "
                 f"rarepassport understands ({SCHEMA_VERSION}); upgrade rarepassport"
