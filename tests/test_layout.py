@@ -71,9 +71,10 @@ def marked(cls: type, **given: Any) -> Any:
     for field in attrs.fields(cls):
         if field.name in given:
             values[field.name] = given[field.name]
-        elif field.type in ("str", "str | None"):
+        # Types are strings until something calls attrs.resolve_types on the class.
+        elif field.type in ("str", "str | None", str, str | None):
             values[field.name] = mark(cls, field.name)
-        elif field.type == "tuple[str, ...]":
+        elif field.type in ("tuple[str, ...]", tuple[str, ...]):
             values[field.name] = (mark(cls, field.name),)
     return cls(**values)
 

@@ -212,8 +212,10 @@ def test_markdown_output_is_inert_when_converted_to_html(pm: rp.PluginManager) -
 
 @pytest.mark.parametrize(
     ("value", "escaped"),
-    [("a*b*", r"a\*b\*"), ("<b>", "&lt;b&gt;"), ("[x](y)", r"\[x\]\(y\)"), ("- item", r"\- item"),
-     ("1. item", r"1\. item"), ("a | b", r"a \| b"), ("5 & 6", "5 &amp; 6")],
+    [("a*b*", r"a\*b\*"), ("<b>", "&lt;b>"), ("[x](y)", r"\[x\](y)"), ("- item", r"\- item"),
+     ("1. item", r"1\. item"), ("> quote", r"\> quote"), ("    code", "code"), ("a | b", r"a \| b"),
+     ("&lt;", "&amp;lt;"), ("5 & 6", "5 & 6"), ("c.985A>G (p.Lys329Glu)", "c.985A>G (p.Lys329Glu)"),
+     ("29.4 kg", "29.4 kg")],
 )
 def test_markdown_escaping(value: str, escaped: str) -> None:
     assert escape_markdown(value) == escaped

@@ -265,7 +265,7 @@ ENGLISH: Mapping[str, str] = {
     "Identifier.value": "Identifier",
     "Immunisation.name": "Vaccine",
     "Immunisation.date": "Date",
-    "Link.url": "Address",
+    "Link.url": "Web address",
     "Link.title": "Title",
     "Link.kind": "Kind",
     "Medication.name": "Medicine",

@@ -24,37 +24,52 @@ from rarepassport.render import Rendered
 
 __all__ = ["escape_markdown", "render_markdown"]
 
-# Characters that start inline markup anywhere in a line.
-_INLINE = re.compile(r"([\\`*_{}\[\]()#!|~^$])")
-# What makes a line a block (heading, list, quote, rule, setext underline) at its start.
-_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)]))")
+# Characters that can start inline markup anywhere in a line: emphasis, code, links
+# and images ([ and ] suffice: "(" alone never makes a link), table cells, and the
+# {attributes}, ~strike~, ^sup^ and $math$ of common extensions.
+_INLINE = re.compile(r"([\\`*_{}\[\]#|~^$])")
+# "&" only matters where it would start a character reference such as "&lt;".
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# What makes a line a block (list, quote, setext underline, ordered list) at its start.
+_LINE_START = re.compile(r"^([-+=>])|^(\d{1,9})([.)])(?=\s|$)")
 
 
-def escape_markdown(text: str, *, inline: bool = False) -> str:
-    """Escape text so that Markdown shows it literally.
+def _neutralise_line_start(line: str) -> str:
+    # Leading spaces would make an indented code block; markers would make a list or quote.
+    line = line.lstrip()
+    return _LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", line)
 
-    ``&``, ``<`` and ``>`` become character references (so no raw HTML can form),
-    ASCII punctuation that starts inline markup is backslash-escaped, and block
-    markers at the start of a line (``-``, ``+``, ``>``, ``1.``) are neutralised.
+
+def escape_markdown(text: str, *, inline: bool = False, line_start: bool = True) -> str:
+    """Escape text so that Markdown shows it literally and nothing else.
+
+    ``<`` becomes ``&lt;`` (so no raw HTML or autolink can form), an ``&`` that would
+    start a character reference becomes ``&amp;``, punctuation that starts inline
+    markup is backslash-escaped, and, where the text starts a Markdown line, block
+    markers (``-``, ``+``, ``>``, ``1.``, leading spaces) are neutralised. Everything
+    else is left alone so the Markdown stays readable as plain text.
 
     Args:
         text: Any text from the passport.
-        inline: Also fold line breaks into spaces (for table cells and list items).
+        inline: Fold line breaks into spaces (table cells, list items, headings).
+        line_start: The text begins a Markdown line (paragraph, list item, quote),
+            so block markers at the start of its lines must be neutralised.
 
     Returns:
         The escaped text.
     """
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;")
     text = _INLINE.sub(r"\\\1", text)
-    lines = [
-        _LINE_START.sub(
-            lambda m: "\\" + m.group(2) if not m.group(2).isdigit() else m.group(2) + "\\", line.lstrip()
-        )
-        for line in text.splitlines()
-    ]
+    lines = [line.strip() for line in text.splitlines()]
     if inline:
-        return " ".join(line for line in lines if line)
-    return "\n".join(lines)
+        joined = " ".join(line for line in lines if line)
+        return _neutralise_line_start(joined) if line_start else joined
+    return "\n".join(_neutralise_line_start(line) if line_start else line for line in lines)
+
+
+def _inline(text: str) -> str:
+    """Escape text that sits inside a line (after a label, in a cell, in a heading)."""
+    return escape_markdown(text, inline=True, line_start=False)
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -67,20 +82,24 @@ def _paragraphs(text: str) -> list[str]:
     return out
 
 
+def _field(field: Field) -> str:
+    label, value = _inline(field.label), _inline(field.value)
+    return f"**{label}: {value}**" if field.emphasis and value else f"**{label}:** {value}"
+
+
 def _block(block: Block) -> list[str]:
     if isinstance(block, Heading):
-        return ["#" * min(max(block.level, 3), 6) + " " + escape_markdown(block.text, inline=True)]
+        return ["#" * min(max(block.level, 3), 6) + " " + _inline(block.text)]
     if isinstance(block, Paragraph):
         return _paragraphs(block.text)
     if isinstance(block, Field):
-        label, value = escape_markdown(block.label, inline=True), escape_markdown(block.value, inline=True)
-        return [f"**{label}: {value}**" if block.emphasis else f"**{label}:** {value}"]
+        return [_field(block)]
     if isinstance(block, ListBlock):
         items = [
             (f"{n}. " if block.ordered else "- ") + escape_markdown(item, inline=True)
             for n, item in enumerate(block.items, start=1)
         ]
-        head = [f"**{escape_markdown(block.label, inline=True)}**", ""] if block.label else []
+        head = [f"**{_inline(block.label)}**", ""] if block.label else []
         return ["\n".join([*head, *items])] if items else head[:1]
     if isinstance(block, Table):
         return [_table(block)]
@@ -88,29 +107,46 @@ def _block(block: Block) -> list[str]:
         strong = block.level is AlertLevel.CRITICAL
         lines = []
         if block.title:
-            lines.append(f"> **{escape_markdown(block.title, inline=True)}**")
-            lines.append(">")
+            lines += [f"> **{_inline(block.title)}**", ">"]
         for n, part in enumerate(_paragraphs(block.text)):
             if n:
                 lines.append(">")
             body = f"**{part}**" if strong and "\n" not in part else part
             lines += [f"> {line}" for line in body.split("\n")]
         return ["\n".join(lines)]
-    return [escape_markdown(str(getattr(block, "text", block)))]  # pragma: no cover
+    # A block type this backend does not know: keep its text rather than lose it.
+    return _paragraphs(str(getattr(block, "text", block)))  # pragma: no cover
 
 
 def _table(table: Table) -> str:
     def cell(text: str, strong: bool) -> str:
-        escaped = escape_markdown(text, inline=True)
+        escaped = _inline(text)
         return f"**{escaped}**" if strong and escaped else escaped
 
-    lines = [f"*{escape_markdown(table.caption, inline=True)}*", ""] if table.caption else []
+    lines = [f"*{_inline(table.caption)}*", ""] if table.caption else []
     lines.append("| " + " | ".join(cell(c, False) for c in table.columns) + " |")
     lines.append("|" + "|".join(" --- " for _ in table.columns) + "|")
     for index, row in enumerate(table.rows):
         strong = index in table.emphasis_rows
         lines.append("| " + " | ".join(cell(value, strong) for value in row) + " |")
     return "\n".join(lines)
+
+
+def _section(blocks: tuple[Block, ...]) -> list[str]:
+    parts: list[str] = []
+    fields: list[str] = []
+    for block in blocks:
+        # Consecutive fields share one paragraph, one per line, like a form.
+        if isinstance(block, Field):
+            fields.append(_field(block))
+            continue
+        if fields:
+            parts.append("\\\n".join(fields))
+            fields = []
+        parts += _block(block)
+    if fields:
+        parts.append("\\\n".join(fields))
+    return parts
 
 
 def render_markdown(document: Document) -> Rendered:
@@ -120,27 +156,23 @@ def render_markdown(document: Document) -> Rendered:
         document: The laid-out passport.
 
     Returns:
-        CommonMark with GitHub-style tables.
+        CommonMark with GitHub-style tables; every value escaped.
     """
-    parts = [f"# {escape_markdown(document.title, inline=True)}"]
+    parts = [f"# {_inline(document.title)}"]
     header = []
     if document.date_of_birth:
-        header.append(
-            f"**{escape_markdown(document.phrase('date_of_birth'))}:** "
-            f"{escape_markdown(document.date_of_birth, inline=True)}"
-        )
+        header.append(f"**{_inline(document.phrase('date_of_birth'))}:** {_inline(document.date_of_birth)}")
     header += [
         escape_markdown(text, inline=True) for text in (document.updated_on, document.reviewed_on) if text
     ]
     if header:
         parts.append("\\\n".join(header))
     if document.warnings:
-        lines = [f"> **{escape_markdown(document.phrase('please_note'), inline=True)}**", ">"]
+        lines = [f"> **{_inline(document.phrase('please_note'))}**", ">"]
         lines += [f"> - {escape_markdown(warning, inline=True)}" for warning in document.warnings]
         parts.append("\n".join(lines))
     for section in document.sections:
-        parts.append(f"## {escape_markdown(section.title, inline=True)}")
-        for block in section.blocks:
-            parts += _block(block)
+        parts.append(f"## {_inline(section.title)}")
+        parts += _section(section.blocks)
     text = "\n\n".join(parts) + "\n"
     return Rendered(data=text.encode("utf-8"), media_type="text/markdown; charset=utf-8", suffix=".md")

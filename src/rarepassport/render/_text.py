@@ -166,7 +166,11 @@ def render_text(document: Document, *, width: int = 78) -> Rendered:
     for section in document.sections:
         title = section.title.upper() if section.emergency else section.title
         lines += ["", "", *_underline(title, "=" if section.emergency else "-", width)]
+        previous: Block | None = None
         for block in section.blocks:
-            lines += ["", *_block(block, width)]
+            # Consecutive fields read as a form: one per line, no blank line between.
+            gap = [] if isinstance(block, Field) and isinstance(previous, Field) else [""]
+            lines += [*gap, *_block(block, width)]
+            previous = block
     text = "\n".join(line.rstrip() for line in lines) + "\n"
     return Rendered(data=text.encode("utf-8"), media_type="text/plain; charset=utf-8", suffix=".txt")
