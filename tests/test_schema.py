@@ -331,10 +331,9 @@ def test_section_given_its_own_schema_uses_it() -> None:
     assert section["title"] == "Bleeding plan"
 
 
-def test_section_field_without_a_json_type_is_reported() -> None:
-    @attrs.frozen(kw_only=True)
-    class Odd:
-        tags: frozenset[str] = section_field("Tags.", default=frozenset())
+@pytest.mark.parametrize("field_type", [frozenset[str], list[str], str | int, None], ids=repr)
+def test_section_field_without_a_json_type_is_reported(field_type: Any) -> None:
+    Odd = attrs.make_class("Odd", {"tags": section_field("Tags.", default=None, type=field_type)}, frozen=True)
 
     class OddPlugin:
         __name__ = "odd"

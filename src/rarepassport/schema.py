@@ -27,7 +27,7 @@ import re
 import types
 import typing
 import weakref
-from collections.abc import Mapping, MutableSequence, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -151,7 +151,8 @@ def _section_schema(builder: _Builder, spec: SectionSpec) -> dict[str, Any]:
         raise PluginError(
             f"section {spec.id!r} from plugin {spec.plugin}: field {exc.where} has a type with no "
             f"JSON Schema ({exc.type_name}); use str, bool, int, float, datetime.date, PartialDate, "
-            "an Enum, an attrs class, tuple[X, ...] or X | None, or pass schema= to sections.add()"
+            "an Enum, a Literal, an attrs class, tuple[X, ...], dict[str, X] or X | None, "
+            "or pass schema= to sections.add()"
         ) from None
     return {**reference, **annotations}
 
@@ -241,15 +242,18 @@ class _Builder:
 
     def type_schema(self, tp: Any, where: str = "?") -> dict[str, Any]:
         """The schema of a type hint, with nested classes and enums in ``$defs``."""
+        if tp is None or isinstance(tp, str):
+            raise _UnsupportedType(where, "no type, or a type given as text")
         if tp is Any or tp is object:
             return {}
         if tp is type(None):
             return dict(_NULL)
         if _is_union(tp):
-            args = typing.get_args(tp)
-            options = [self.type_schema(arg, where) for arg in args if arg is not type(None)]
-            schema = options[0] if len(options) == 1 else {"anyOf": options}
-            return _nullable(schema) if type(None) in args else schema
+            # Only "X or null": the loader has no rule to choose between two types.
+            options = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+            if len(options) != 1:
+                raise _UnsupportedType(where, repr(tp))
+            return _nullable(self.type_schema(options[0], where))
         origin = typing.get_origin(tp)
         if origin is typing.Literal:
             return {"enum": list(typing.get_args(tp))}
@@ -270,9 +274,9 @@ class _Builder:
         if isinstance(tp, type) and attrs.has(tp):
             return self._reference(tp, lambda: self.class_schema(tp))
         args = typing.get_args(tp)
+        # Lists are tuple[X, ...] only: the loader reads other sequence types with
+        # cattrs' lenient hooks (a string would become a list of its letters).
         if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-            return {"type": "array", "items": self.type_schema(args[0], f"{where}[]")}
-        if origin in (list, Sequence, MutableSequence) and len(args) == 1:
             return {"type": "array", "items": self.type_schema(args[0], f"{where}[]")}
         if origin in (dict, Mapping) and len(args) == 2 and args[0] is str:
             return {"type": "object", "additionalProperties": self.type_schema(args[1], f"{where}.*")}
@@ -291,7 +295,8 @@ class _Builder:
             if cls is Passport and field.name == "extensions" and extensions is not None:
                 value_schema = dict(extensions)
             else:
-                value_schema = self.type_schema(hints[field.name], where)
+                # attrs.make_class classes have no annotations, only Attribute.type.
+                value_schema = self.type_schema(hints.get(field.name, field.type), where)
             properties[field.name] = {**value_schema, **self._annotations(cls, field)}
             if field.default is attrs.NOTHING:
                 required.append(field.name)
