@@ -397,3 +397,10 @@ def test_the_backend_example_in_the_docs_rejects_an_unknown_option() -> None:
     pm = rp.make_plugin_manager(entry_points=False, plugins=[docs_example_backend()])
     with pytest.raises(RenderError, match="format 'asciidoc' has no option 'width'; it takes: toc"):
         render_quietly(make_stress_passport(), "asciidoc", plugins=pm, width=10)
+
+
+def test_html_draws_a_life_threatening_allergy_as_a_critical_alert(pm: rp.PluginManager) -> None:
+    passport = make_stress_passport()
+    page = render_quietly(passport, "html", plugins=pm).decode("utf-8")
+    alert = re.search(r'<div class="alert alert-critical" role="note">(.*?)</div>', page.split("Allergies", 1)[1])
+    assert alert is not None and "Life-threatening allergy: 花生" in alert.group(1)

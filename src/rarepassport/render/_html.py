@@ -49,9 +49,11 @@ dl.fields dd { margin: 0; white-space: pre-wrap; }
 .emphasis { font-weight: 700; }
 dl.fields dd.emphasis::before, tr.emphasis th::before { content: "\\25B6\\00A0"; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 .8rem; }
+/* Many columns (medicines): smaller text so whole words fit across an A4 page. */
+table.wide { font-size: .82em; }
 caption { text-align: left; font-style: italic; padding-bottom: .2rem; }
 th, td { border: 1px solid var(--rule); padding: .25rem .4rem; text-align: start; vertical-align: top;
-         white-space: pre-wrap; overflow-wrap: anywhere; }
+         white-space: pre-wrap; overflow-wrap: break-word; }
 thead th { background: #e8e8e8; }
 tr.emphasis td, tr.emphasis th { font-weight: 700; background: #fff1f1; }
 .alert { border: 3px solid var(--warning); border-left-width: 10px; padding: .5rem .75rem; margin: .6rem 0; }
@@ -131,7 +133,8 @@ def _fields(fields: list[Field]) -> str:
 
 
 def _table(table: Table) -> str:
-    out = ["<table>"]
+    # Six or more columns do not fit A4 at full size without splitting words.
+    out = ['<table class="wide">' if len(table.columns) >= 6 else "<table>"]
     if table.caption:
         out.append(f"<caption>{_e(table.caption)}</caption>")
     out.append(
