@@ -111,7 +111,10 @@ class _Bundle:
     def add(self, resource: JSON) -> str:
         """Add a resource; returns the reference to it."""
         resource_id = self.new_id()
-        resource = {"resourceType": resource.pop("resourceType"), "id": resource_id, **resource}
+        ordered = {"resourceType": resource.pop("resourceType"), "id": resource_id, **resource}
+        # Same dict object, so the caller can still add to it (the Patient's GPs).
+        resource.clear()
+        resource.update(ordered)
         self.entries.append({"fullUrl": f"urn:uuid:{resource_id}", "resource": resource})
         return f"urn:uuid:{resource_id}"
 

@@ -447,7 +447,7 @@ class _Importer:
         person = Person(
             name=name, preferred_name=preferred, date_of_birth=date_of_birth, sex=sex, pronouns=pronouns,
             identifiers=tuple(identifiers), address=address, phone=phone, email=email,
-            languages=tuple(languages), interpreter_needed=interpreter,
+            languages=tuple(languages), interpreter_needed=interpreter, photo=photo,
         )
         return person, contacts, gp_refs
 
@@ -802,12 +802,12 @@ class _Importer:
                 raise _fail(f"{res.path}.medicationReference.reference",
                             "the reference does not resolve to a contained resource")
         elif concept is None and reference is not None:
-            med = self.resolve(res.get("medicationReference"), f"{res.path}.medicationReference")
-            assert med is not None
-            concept = med.get("code")
+            referenced = self.resolve(reference, f"{res.path}.medicationReference")
+            assert referenced is not None
+            concept = referenced.get("code")
             for key in ("form", "ingredient", "status"):
-                med.get(key)
-            self.done(med)
+                referenced.get(key)
+            self.done(referenced)
         codes = _codes(concept)
         for key in ("status", "subject", "intent", "authoredOn", "requester", "_effectiveDateTime",
                     "informationSource", "dateAsserted"):
