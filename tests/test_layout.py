@@ -334,6 +334,17 @@ def test_review_not_yet_due_gives_no_warning(pm: rp.PluginManager) -> None:
     assert layout(passport, plugins=pm, today=TODAY).warnings == ()
 
 
+@pytest.mark.parametrize("view", ["emergency", "education", "social"])
+def test_a_partial_view_says_it_is_partial(view: str, pm: rp.PluginManager) -> None:
+    review = layout(marked_passport(), view, plugins=pm, today=TODAY).section("review")
+    assert review is not None
+    assert "More in the full passport" in review.blocks[0].text  # type: ignore[union-attr]
+
+
+def test_the_full_view_does_not_say_it_is_partial(pm: rp.PluginManager) -> None:
+    assert "More in the full passport" not in document_text(layout(marked_passport(), plugins=pm, today=TODAY))
+
+
 def test_updated_and_reviewed_dates_are_on_the_document(pm: rp.PluginManager) -> None:
     document = layout(marked_passport(), plugins=pm, today=TODAY)
     assert document.updated_on == "Updated on 5 January 2026"

@@ -729,6 +729,10 @@ def _review(context: LayoutContext, passport: Passport) -> Section | None:
     if not context.shows(Passport, "review"):
         return None
     blocks: list[Block | None] = []
+    if context.view is not View.FULL:
+        # A reader of a partial passport must know it is partial, and where the rest is.
+        note = context.phrase(f"view_note.{context.view.value}")
+        blocks.append(Paragraph(text=f"{note} {context.phrase('more_in_full')}."))
     due = review.next_review_due
     if due is not None and due < context.today:
         message = context.phrase("review_overdue", date=context.format_date(due))
