@@ -378,6 +378,19 @@ def test_another_language_uses_its_labels_and_falls_back_to_english() -> None:
     assert document.phrase("date_of_birth") == "Date de naissance"
 
 
+class BadTranslationPlugin:
+    @hookimpl
+    def rarepassport_register_labels(self, labels: Any) -> None:
+        labels.add("de", {"phrase.updated_on": "Aktualisiert am {datum}"})
+
+
+def test_a_translation_with_a_wrong_placeholder_falls_back_to_english_with_a_warning() -> None:
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[BadTranslationPlugin()])
+    document = layout(marked_passport(), language="de", plugins=pm, today=TODAY)
+    assert document.updated_on == "Updated on 5 January 2026"
+    assert any("phrase.updated_on" in warning for warning in document.warnings)
+
+
 def test_document_carries_the_fixed_phrases_backends_print(pm: rp.PluginManager) -> None:
     document = layout(marked_passport(), plugins=pm, today=TODAY)
     assert document.phrase("page_of", page=2, pages=5) == "Page 2 of 5"

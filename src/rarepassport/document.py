@@ -198,7 +198,13 @@ class Document:
         """
         key = id if id.startswith("phrase.") else f"phrase.{id}"
         text = self.phrases.get(key, key)
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError):
+            # A translation with a misspelt {placeholder} must not stop a rendering.
+            return f"{text} ({', '.join(str(value) for value in values.values())})"
 
     def section(self, id: str) -> Section | None:
         """The section with this id, or ``None``."""

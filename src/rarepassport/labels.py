@@ -115,6 +115,7 @@ ENGLISH: Mapping[str, str] = {
     "phrase.plugin_failed": (
         "Plugin {plugin} failed in hook {hook} ({error}); the passport's own content is complete."
     ),
+    "phrase.bad_label": "Label {id} in language {language} could not be filled in; English was used.",
     "phrase.unknown_extension": "Extension section {id} has no plugin installed and is not shown.",
     # --- months -------------------------------------------------------------
     "month.1": "January",

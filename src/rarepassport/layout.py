@@ -106,7 +106,14 @@ class LayoutContext:
             **values: Values for ``{placeholders}`` in the label.
         """
         text = _labels.lookup(label_id, self.language, self.plugins.labels)
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError):
+            # A plugin's translation with a misspelt {placeholder}: use English, say which label.
+            self.warn(_labels.lookup("phrase.bad_label", "en").format(id=label_id, language=self.language))
+            return _labels.lookup(label_id, "en").format(**values)
 
     def phrase(self, phrase_id: str, /, **values: object) -> str:
         """A fixed phrase: ``phrase("yes")`` is ``label("phrase.yes")``."""
@@ -372,6 +379,8 @@ def _call_each(context: LayoutContext, hook_name: str, /, **kwargs: Any) -> Iter
     hook = getattr(context.plugins.hook, hook_name)
     # pluggy calls the last registered implementation first; keep that order.
     for impl in reversed(hook.get_hookimpls()):
+        if impl.hookwrapper or getattr(impl, "wrapper", False):
+            continue  # wrappers only make sense inside pluggy's own call loop
         try:
             result = impl.function(*(kwargs[name] for name in impl.argnames))
         except Exception as exc:  # noqa: BLE001 - one plugin's bug must not lose the passport
