@@ -38,7 +38,8 @@ def _block(block: Block) -> str:
         rows = []
         for index, row in enumerate(block.rows):
             cells = "".join(
-                f"<td><b>{escape(cell)}</b></td>" if index in block.emphasis_rows else f"<td>{escape(cell)}</td>"
+                f"<td><b>{escape(cell)}</b></td>" if index in block.emphasis_rows and cell
+                else f"<td>{escape(cell)}</td>"
                 for cell in row
             )
             rows.append(f"<tr>{cells}</tr>")
