@@ -53,3 +53,15 @@ def test_loading_and_validating_a_passport_does_not_import(
     module: str, modules_after_load_and_validate: set[str]
 ) -> None:
     assert module not in modules_after_load_and_validate
+
+
+def test_top_level_render_layout_and_validate_stay_functions_after_submodule_imports() -> None:
+    import rarepassport
+    import rarepassport.layout
+    import rarepassport.render
+    import rarepassport.render._html
+    import rarepassport.validate
+
+    assert callable(rarepassport.render)
+    assert callable(rarepassport.layout)
+    assert callable(rarepassport.validate)
