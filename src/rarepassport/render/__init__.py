@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rarepassport.errors import PassportError
+from rarepassport.render._fonts import register_font
 
 if TYPE_CHECKING:
     from rarepassport._plugins import BackendSpec, PluginManager
@@ -40,6 +41,7 @@ __all__ = [
     "available_formats",
     "render",
     "render_document",
+    "register_font",
     "render_rendered",
 ]
 

@@ -45,6 +45,10 @@ _RED = (178, 24, 24)
 _TEXT = (15, 15, 15)
 
 FRONT, BACK = "front", "back"
+# A card side holds about 1,300 characters at 6 pt: longer text cannot fit, so it is
+# not measured (measuring a 5,000-character protocol step at every size is slow).
+_MAX_CARD_CHARACTERS = 1600
+_CANNOT_FIT = 10_000
 
 
 @attrs.frozen(kw_only=True)
@@ -161,6 +165,7 @@ class _CardDrawer:
         self.pdf = pdf
         self.document = document
         self.family = family
+        self._measured: dict[tuple[str, str, bool, float, float], int] = {}
 
     def lh(self, size: float) -> float:
         return size * 1.18 * 25.4 / 72
@@ -210,17 +215,27 @@ class _CardDrawer:
                 lines, used = lines + 1, used - width
         return lines
 
-    def height(self, items: Sequence[CardItem], size: float, width: float, more: bool) -> float:
+    def height(self, items: Sequence[CardItem], size: float, width: float, more: bool,
+               limit: float = float("inf")) -> float:
         """Height the items need at ``size``, measured the way :meth:`draw` draws them."""
         pdf = self.pdf
         total = 0.0
         for lead, text, numbered in self._paragraphs(items):
-            if numbered and text:
-                pdf.set_font(self.family, "", size)
-                count = len(pdf.multi_cell(width - 3.0, self.lh(size), text, dry_run=True, output="LINES"))
-            else:
-                count = self._wrapped_lines(lead, text, width, size)
+            # Fitting tries many combinations of the same paragraphs: measure each once.
+            key = (lead, text, numbered, size, width)
+            count = self._measured.get(key)
+            if count is None and len(lead) + len(text) > _MAX_CARD_CHARACTERS:
+                count = _CANNOT_FIT
+            if count is None:
+                if numbered and text:
+                    pdf.set_font(self.family, "", size)
+                    count = len(pdf.multi_cell(width - 3.0, self.lh(size), text, dry_run=True, output="LINES"))
+                else:
+                    count = self._wrapped_lines(lead, text, width, size)
+                self._measured[key] = count
             total += count * self.lh(size) + 0.4
+            if total > limit:
+                return total  # already too tall: no need to measure the rest
         if more:
             pdf.set_font(self.family, "B", size)
             more_text = self.document.phrase("more_in_full")
@@ -292,14 +307,14 @@ def _fit(drawer: _CardDrawer, items: list[CardItem], room: float, width: float) 
     """The items that fit in ``room`` mm and the font size: shrink first, then leave off."""
     size = MAX_FONT_SIZE
     while size >= MIN_FONT_SIZE:
-        if drawer.height(items, size, width, more=False) <= room:
+        if drawer.height(items, size, width, more=False, limit=room) <= room:
             return items, size
         size -= 0.25
     # Greedy by urgency: an item that cannot fit (a very long step) is left off, but
     # shorter, less urgent ones after it still get their place.
     kept: list[CardItem] = []
     for item in sorted(items, key=lambda i: (i.priority, i.order)):
-        if drawer.height([*kept, item], MIN_FONT_SIZE, width, more=True) <= room:
+        if drawer.height([*kept, item], MIN_FONT_SIZE, width, more=True, limit=room) <= room:
             kept.append(item)
     return kept, MIN_FONT_SIZE
 
@@ -335,7 +350,7 @@ def render_card(
     from fpdf import FPDF
 
     from rarepassport.render import Rendered
-    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts
+    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes
     from rarepassport.render._pdf import _extra_faces, document_texts
     from rarepassport.render._qr import CARD_QR_LIMIT, qr_content
 
@@ -390,7 +405,7 @@ def render_card(
                 pdf.add_page()
             kept, size, width, more = plan[side]
             drawer.draw(0, 0, side, kept, size, width, more, qr_text if side == BACK else None)
-    return Rendered(data=bytes(pdf.output()), media_type="application/pdf", suffix=".pdf", warnings=warnings)
+    return Rendered(data=pdf_bytes(pdf), media_type="application/pdf", suffix=".pdf", warnings=warnings)
 
 
 def _cut_marks(pdf: Any, x0: float, y0: float) -> None:

@@ -13,12 +13,14 @@ per process and every PDF gets a cheap copy of the parsed font (see
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import os
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +35,7 @@ __all__ = [
     "bundled_font",
     "install_fonts",
     "needs_text_shaping",
+    "pdf_bytes",
     "register_font",
     "registered_fonts",
     "shaping_available",
@@ -47,6 +50,9 @@ _FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
 #: Environment variable: extra folders (separated by os.pathsep) searched for fallback fonts.
 FONT_DIRS_ENV = "RAREPASSPORT_FONT_DIRS"
+#: Environment variable: set to ``0`` to search only ``RAREPASSPORT_FONT_DIRS``, not the
+#: system font folders (reproducible output, tests).
+SYSTEM_FONTS_ENV = "RAREPASSPORT_SYSTEM_FONTS"
 
 # File names of fonts worth using as fallbacks, most specific first. Noto covers
 # nearly every script; the others are what common Linux, macOS and Windows
@@ -198,6 +204,8 @@ def registered_fonts() -> tuple[FontFace, ...]:
 
 def _font_dirs() -> list[Path]:
     dirs = [Path(d) for d in os.environ.get(FONT_DIRS_ENV, "").split(os.pathsep) if d]
+    if os.environ.get(SYSTEM_FONTS_ENV, "").lower() in ("0", "false", "no"):
+        return dirs
     if sys.platform == "win32":  # pragma: no cover - platform specific
         dirs.append(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts")
     elif sys.platform == "darwin":  # pragma: no cover - platform specific
@@ -212,8 +220,10 @@ def _font_dirs() -> list[Path]:
 def system_fallback_fonts() -> tuple[FontFace, ...]:
     """Fallback fonts found on this system (searched once per process).
 
-    Looks for Noto and other wide-coverage fonts by file name in the system font
-    folders and in the folders listed in ``RAREPASSPORT_FONT_DIRS``.
+    Looks for Noto and other wide-coverage fonts by file name in the folders listed
+    in ``RAREPASSPORT_FONT_DIRS`` and in the system font folders (unless
+    ``RAREPASSPORT_SYSTEM_FONTS=0``). Call ``system_fallback_fonts.cache_clear()``
+    after changing either variable.
     """
     wanted = {name.lower(): rank for rank, name in enumerate(_SYSTEM_FALLBACK_NAMES)}
     found: dict[int, Path] = {}
@@ -388,3 +398,32 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
                 "in the right direction"
             )
     return warnings
+
+
+class _DropAll(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+@contextlib.contextmanager
+def _quiet_loggers(*names: str) -> Iterator[None]:
+    drop = _DropAll()
+    loggers = [logging.getLogger(name) for name in names]
+    for logger in loggers:
+        logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(drop)
+
+
+def pdf_bytes(pdf: FPDF) -> bytes:
+    """The finished PDF, without fpdf2's and fontTools' own log messages.
+
+    fpdf2 logs the very characters a font lacks, which are passport text (health data
+    must not reach logs), and fontTools logs subsetting details nobody can act on.
+    :func:`install_fonts` already returns a warning naming the missing code points.
+    """
+    with _quiet_loggers("fpdf.output", "fpdf.fonts", "fontTools.subset", "fontTools.ttLib"):
+        return bytes(pdf.output())

@@ -347,7 +347,8 @@ class _Drawer:
             pdf.multi_cell(0, self.lh(), block.caption, align="L", new_x="LMARGIN", new_y="NEXT")
         self.keep_space(self.lh() * 3)
         self.font(True, style.body * 0.95)
-        widths = _column_widths(pdf, block, self.width, 1.2)
+        # A hair under the page width: fpdf2 rejects a table even 1e-12 mm too wide.
+        widths = _column_widths(pdf, block, self.width - 0.01, 1.2)
         self.font(False, style.body * 0.95)
         pdf.set_fill_color(255, 255, 255)
         head_colour = style.section_text if style.table_head_fill == (0, 0, 0) else style.text
@@ -414,7 +415,10 @@ def _column_widths(pdf: Any, block: Table, available: float, padding: float) -> 
         desired.append(min(longest_cell, available * 0.45) + 2 * padding + 0.5)
     total_min = sum(minimum)
     if total_min >= available:
-        return tuple(width * available / total_min for width in minimum)
+        # Too many columns for unbroken words: some words must break anyway, so give
+        # the wordy columns (notes, reasons) a fair share instead of their longest word.
+        blended = [(m * d) ** 0.5 for m, d in zip(minimum, desired, strict=True)]
+        return tuple(width * available / sum(blended) for width in blended)
     extra = [max(d - m, 0.0) for m, d in zip(minimum, desired, strict=True)]
     spare = available - total_min
     wanted = sum(extra)
@@ -454,7 +458,7 @@ def render_pdf(
         rarepassport.render.RenderError: For an unknown size, a bad QR option or font.
     """
     from rarepassport.render import Rendered, RenderError
-    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts
+    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes
     from rarepassport.render._qr import PDF_QR_LIMIT, qr_content
 
     key = size.lower() if isinstance(size, str) else ""
@@ -493,7 +497,7 @@ def render_pdf(
     drawer.title_block(photo, qr_spec)
     for section in document.sections:
         drawer.section(section)
-    return Rendered(data=bytes(pdf.output()), media_type="application/pdf", suffix=".pdf", warnings=warnings)
+    return Rendered(data=pdf_bytes(pdf), media_type="application/pdf", suffix=".pdf", warnings=warnings)
 
 
 def _extra_faces(fonts: Sequence[str | os.PathLike[str]]) -> list[FontFace]:
