@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -380,3 +382,13 @@ def test_cli_schema_writes_the_same_schema(tmp_path: Path) -> None:
 def test_cli_schema_prints_to_standard_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out)["$id"] == SCHEMA["$id"]
+
+
+def test_building_the_schema_imports_no_validator() -> None:
+    code = (
+        "import sys, rarepassport\n"
+        "rarepassport.json_schema()\n"
+        "print(sorted(name for name in ('jsonschema', 'fpdf', 'segno') if name in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
