@@ -125,6 +125,8 @@ class SectionSpec:
         description: One sentence for the JSON Schema and docs.
         schema: A JSON Schema for the section; ``None`` derives it from ``cls``.
         applies_to: Codes of the conditions the section is for (e.g. ``ORPHA:95``).
+        emergency: Lay the section out with the emergency information, right after
+            the owner's own protocols, rather than after the core sections.
     """
 
     id: str
@@ -135,6 +137,7 @@ class SectionSpec:
     description: str | None = None
     schema: Mapping[str, Any] | None = None
     applies_to: tuple[str, ...] = ()
+    emergency: bool = False
 
 
 class _Registry:
@@ -165,6 +168,7 @@ class SectionRegistry(_Registry):
         description: str | None = None,
         schema: Mapping[str, Any] | None = None,
         applies_to: Iterable[str] = (),
+        emergency: bool = False,
     ) -> None:
         """Register a section class under ``extensions.<id>``.
 
@@ -178,6 +182,9 @@ class SectionRegistry(_Registry):
             applies_to: Codes of the conditions the section is for, such as
                 ``"ORPHA:95"`` or ``"ICD-10:E27.1"``; used to tell users which
                 plugins apply to their passport.
+            emergency: The section holds what to do in an emergency (e.g. the
+                person's emergency dose): lay it out with the emergency information,
+                right after the person's own protocols and before general guidance.
 
         Raises:
             PluginError: When the id is malformed or taken, or ``cls`` is not an attrs class.
@@ -209,6 +216,7 @@ class SectionRegistry(_Registry):
             description=description,
             schema=dict(schema) if schema is not None else None,
             applies_to=tuple(applies_to),
+            emergency=emergency,
         )
 
     def __getitem__(self, id: str) -> SectionSpec:

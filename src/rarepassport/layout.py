@@ -678,15 +678,19 @@ def _additional(context: LayoutContext, passport: Passport) -> list[Section]:
     return sections
 
 
-def _extensions(context: LayoutContext, passport: Passport) -> list[Section]:
+def _extensions(context: LayoutContext, passport: Passport, *, emergency: bool) -> list[Section]:
+    """Plugin sections: those registered as ``emergency`` go with the emergency information."""
     if not passport.extensions or not context.shows(Passport, "extensions"):
         return []
     registry = context.plugins.sections
     sections: list[Section] = []
-    for key in passport.extensions:
-        if key not in registry:
-            context.warn(context.phrase("unknown_extension", id=key))
+    if not emergency:  # called twice; warn once
+        for key in passport.extensions:
+            if key not in registry:
+                context.warn(context.phrase("unknown_extension", id=key))
     for spec in registry:
+        if spec.emergency is not emergency:
+            continue
         if spec.id not in passport.extensions or context.view not in spec.views:
             continue
         section = _extension_section(context, spec, passport.extensions[spec.id], passport)
@@ -715,7 +719,9 @@ def _extension_section(
         break
     title_id = f"section.{spec.id}"
     title = context.label(title_id) if _has_label(context, title_id) else spec.title
-    return _section(context, section_id, layout_fields(context, data), title=title, plugin=spec.plugin)
+    return _section(
+        context, section_id, layout_fields(context, data), title=title, plugin=spec.plugin, emergency=spec.emergency
+    )
 
 
 def _reviewer_text(context: LayoutContext, review: Review) -> str:
@@ -817,6 +823,7 @@ def layout(
     candidates: list[Section | None] = [
         _emergency(context, emergency),
         _protocols(context, emergency),
+        *_extensions(context, passport, emergency=True),
         _guidance(context, passport),
         _avoid(context, emergency),
         _red_flags(context, emergency),
@@ -842,7 +849,7 @@ def layout(
         _plain_section(context, "history", Passport, "history", passport.history) if history_shown else None,
         _links(context, passport),
         *_additional(context, passport),
-        *_extensions(context, passport),
+        *_extensions(context, passport, emergency=False),
         _review(context, passport),
     ]
     review = passport.review

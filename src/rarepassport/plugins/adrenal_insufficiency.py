@@ -144,6 +144,7 @@ def rarepassport_register_sections(sections: SectionRegistry) -> None:
         views=(E, ED, S),
         description="Steroid dependence: emergency hydrocortisone dose, daily steroids, sick-day rules.",
         applies_to=APPLIES_TO,
+        emergency=True,
     )
 
 

@@ -152,6 +152,7 @@ def rarepassport_register_sections(sections: SectionRegistry) -> None:
         views=(E, ED, S),
         description="Dravet syndrome: rescue medicine plan, seizure types, triggers, medicines to avoid.",
         applies_to=APPLIES_TO,
+        emergency=True,
     )
 
 

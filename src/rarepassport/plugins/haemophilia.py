@@ -153,6 +153,7 @@ def rarepassport_register_sections(sections: SectionRegistry) -> None:
         views=(E, ED, S),
         description="Haemophilia A or B: factor product and dose, inhibitor status, treatment centre.",
         applies_to=APPLIES_TO,
+        emergency=True,
     )
 
 

@@ -102,6 +102,7 @@ def rarepassport_register_sections(sections: SectionRegistry) -> None:
         views=(E, ED, S),
         description="MCAD deficiency: emergency regimen, fasting limits, metabolic centre.",
         applies_to=APPLIES_TO,
+        emergency=True,
     )
 
 
