@@ -11,6 +11,7 @@ import datetime
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,9 @@ from fhir.resources.R4B.bundle import Bundle
 
 import rarepassport
 from rarepassport import cli, hookimpl, make_plugin_manager, section_field
+from rarepassport.document import Field
 from rarepassport.fhir import to_ips
+from rarepassport.layout import layout
 from rarepassport.model import (
     AllergiesStatus,
     CareTeamMember,
@@ -372,6 +375,19 @@ def test_every_narrative_escapes_values(rich_bundle: dict[str, Any]) -> None:
     assert "&lt;risk&gt; &amp; &quot;crisis&quot;" in div
     assert "<risk>" not in div
     ET.fromstring(div)
+
+
+def test_problem_narrative_is_drawn_from_the_laid_out_diagnoses(
+    rich: Passport, rich_bundle: dict[str, Any]
+) -> None:
+    laid_out = layout(rich, view="full").section("diagnoses")
+    assert laid_out is not None
+    div = _section(rich_bundle, "11450-4")["text"]["div"]
+    fields = [block for block in laid_out.blocks if isinstance(block, Field)]
+    assert fields
+    for field in fields:
+        assert f"<b>{escape(field.label)}:</b>" in div
+        assert escape(field.value) in div
 
 
 def test_narrative_shows_what_the_entries_say(rich_bundle: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import rarepassport
 from rarepassport import cli
@@ -216,6 +217,47 @@ def test_partial_birth_date_is_refused_without_showing_it() -> None:
     error = _error(bundle)
     assert "full date" in str(error)
     assert "1990" not in str(error)
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path] if path else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(_paths(item, (*path, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_paths(item, (*path, index)))
+    return found
+
+
+_OTHER_BUNDLE = _read(OTHER)
+_OTHER_PATHS = _paths(_OTHER_BUNDLE)
+_JUNK = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=5),
+                  st.just([]), st.just({}), st.just([{}]), st.just({"text": 1}))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_OTHER_PATHS), st.one_of(st.just("delete"), _JUNK)),
+                min_size=1, max_size=3))
+def test_malformed_bundle_gives_a_passport_or_an_import_error(changes: list[tuple[tuple[Any, ...], Any]]) -> None:
+    bundle = copy.deepcopy(_OTHER_BUNDLE)
+    for path, value in changes:
+        parent: Any = bundle
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            if value == "delete":
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = copy.deepcopy(value)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier change removed or replaced this element
+    try:
+        result = from_ips(bundle)
+    except FhirImportError as error:
+        assert error.problems[0].path.startswith("Bundle")
+    else:
+        assert isinstance(result.passport, Passport)
 
 
 def test_import_errors_are_passport_errors() -> None:

@@ -166,10 +166,11 @@ def _table(columns: list[str], rows: Sequence[Sequence[object]], emphasis: Itera
 def _layout_sections(passport: Passport, plugins: PluginManager | None) -> dict[str, Section]:
     """Layout's sections by id, when the layout step is installed."""
     try:
-        from rarepassport import layout as layout_module
+        # By module path: the package re-exports a function under the same name.
+        from rarepassport.layout import layout
     except ImportError:
         return {}
-    document = layout_module.layout(passport, view="full", plugins=plugins)
+    document = layout(passport, view="full", plugins=plugins)
     return {section.id: section for section in document.sections}
 
 

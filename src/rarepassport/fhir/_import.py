@@ -139,6 +139,24 @@ class _Res:
         return [key for key in self.data if key not in self.used and key not in _IGNORED]
 
 
+def _as_list(value: Any) -> list[Any]:
+    """A JSON array as a list; anything else (a malformed element) as an empty list."""
+    return value if isinstance(value, list) else []
+
+
+def _name_text(name: Any, *, with_prefix: bool = False) -> str | None:
+    """A HumanName in words: its text, else prefix, given names and family name."""
+    if not isinstance(name, Mapping):
+        return None
+    text = name.get("text")
+    if isinstance(text, str) and text:
+        return text
+    parts = [*(_as_list(name.get("prefix")) if with_prefix else []), *_as_list(name.get("given")),
+             name.get("family")]
+    joined = " ".join(part for part in parts if isinstance(part, str) and part)
+    return joined or None
+
+
 def _concept_text(concept: Any) -> str | None:
     """The words of a CodeableConcept: its text, else the first display or code."""
     if not isinstance(concept, Mapping):
@@ -146,7 +164,7 @@ def _concept_text(concept: Any) -> str | None:
     text = concept.get("text")
     if isinstance(text, str) and text:
         return text
-    for item in concept.get("coding") or ():
+    for item in _as_list(concept.get("coding")):
         if isinstance(item, Mapping):
             for key in ("display", "code"):
                 if isinstance(item.get(key), str) and item[key]:
@@ -158,7 +176,7 @@ def _codes(concept: Any) -> set[tuple[str, str]]:
     if not isinstance(concept, Mapping):
         return set()
     return {(str(item.get("system")), str(item.get("code")))
-            for item in concept.get("coding") or () if isinstance(item, Mapping)}
+            for item in _as_list(concept.get("coding")) if isinstance(item, Mapping)}
 
 
 def _our_coding(item: Mapping[str, Any]) -> Coding | None:
@@ -168,8 +186,7 @@ def _our_coding(item: Mapping[str, Any]) -> Coding | None:
     display = item.get("display") if isinstance(item.get("display"), str) else None
     if not isinstance(system_uri, str) or not system_uri:
         return None
-    system = c.SYSTEM_ALIASES.get(system_uri.rstrip("/") if system_uri.rstrip("/") in c.SYSTEM_ALIASES
-                                  else system_uri)
+    system = c.SYSTEM_ALIASES.get(system_uri) or c.SYSTEM_ALIASES.get(system_uri.rstrip("/"))
     if system is None:
         # A code system we do not know travels as it came: an absolute URI.
         return Coding(system=system_uri, code=code, display=display)
@@ -179,12 +196,12 @@ def _our_coding(item: Mapping[str, Any]) -> Coding | None:
     return Coding(system=system, code=code, display=display)
 
 
-def _our_codings(concept: Any, skip: frozenset[str] = frozenset()) -> tuple[Coding, ...]:
+def _our_codings(concept: Any) -> tuple[Coding, ...]:
     if not isinstance(concept, Mapping):
         return ()
     result = []
-    for item in concept.get("coding") or ():
-        if isinstance(item, Mapping) and item.get("system") not in skip:
+    for item in _as_list(concept.get("coding")):
+        if isinstance(item, Mapping):
             coding = _our_coding(item)
             if coding is not None:
                 result.append(coding)
@@ -372,9 +389,8 @@ class _Importer:
         for index, item in enumerate(res.items("name")):
             if not isinstance(item, Mapping):
                 continue
-            text = item.get("text") or " ".join(
-                [*(item.get("given") or []), *([item["family"]] if isinstance(item.get("family"), str) else [])])
-            if not isinstance(text, str) or not text:
+            text = _name_text(item)
+            if text is None:
                 continue
             use = item.get("use")
             if use in ("usual", "nickname") and preferred is None and name is not None:
@@ -398,7 +414,7 @@ class _Importer:
             sex = Sex.INTERSEX
         pronouns = None
         if c.PRONOUNS_URL in ext:
-            for sub in ext[c.PRONOUNS_URL][0].get("extension") or ():
+            for sub in _as_list(ext[c.PRONOUNS_URL][0].get("extension")):
                 if isinstance(sub, Mapping) and sub.get("url") == "value":
                     pronouns = _concept_text(sub.get("valueCodeableConcept"))
         interpreter = bool(c.INTERPRETER_URL in ext and _extension_value(ext[c.INTERPRETER_URL][0]) is True)
@@ -480,12 +496,7 @@ class _Importer:
                 relationship = text
             elif role is None and relationship is None:
                 relationship = _concept_text(concept)
-        name_data = res.get("name")
-        name = None
-        if isinstance(name_data, Mapping):
-            name = name_data.get("text") or " ".join(
-                [*(name_data.get("given") or []),
-                 *([name_data["family"]] if isinstance(name_data.get("family"), str) else [])]) or None
+        name = _name_text(res.get("name"))
         if name is None:
             organization = res.get("organization")
             name = organization.get("display") if isinstance(organization, Mapping) else None
@@ -564,7 +575,7 @@ class _Importer:
                 completed_by = CompletedBy(name=name or "(name not given)", relationship=relationship)
                 self.done(res)
             elif kind == "Device" and any(isinstance(d, Mapping) and d.get("name") == "rarepassport"
-                                          for d in res.data.get("deviceName") or ()):
+                                          for d in _as_list(res.data.get("deviceName"))):
                 continue
             else:
                 self.note(path, f"the author ({kind}) is not kept; the passport records who completed it")
@@ -1083,12 +1094,9 @@ _ROLE_FROM_CODE: dict[tuple[str, str], ContactRole] = {
 
 def _human_name(names: list[Any]) -> str | None:
     for item in names:
-        if isinstance(item, Mapping):
-            text = item.get("text") or " ".join(
-                [*(item.get("prefix") or []), *(item.get("given") or []),
-                 *([item["family"]] if isinstance(item.get("family"), str) else [])])
-            if isinstance(text, str) and text:
-                return text
+        text = _name_text(item, with_prefix=True)
+        if text:
+            return text
     return None
 
 
@@ -1097,7 +1105,7 @@ def _address_text(address: Any) -> str | None:
         return None
     if isinstance(address.get("text"), str) and address["text"]:
         return str(address["text"])
-    parts = [*(address.get("line") or []), address.get("city"), address.get("district"),
+    parts = [*_as_list(address.get("line")), address.get("city"), address.get("district"),
              address.get("state"), address.get("postalCode"), address.get("country")]
     text = ", ".join(part for part in parts if isinstance(part, str) and part)
     return text or None
@@ -1109,8 +1117,8 @@ def _notes(res: _Res) -> tuple[str | None, str | None]:
     for item in res.items("note"):
         if not isinstance(item, Mapping) or not isinstance(item.get("text"), str):
             continue
-        kinds = {e.get("valueCode") for e in item.get("extension") or () if isinstance(e, Mapping)
-                 and e.get("url") == c.NOTE_KIND}
+        kinds = [e.get("valueCode") for e in _as_list(item.get("extension")) if isinstance(e, Mapping)
+                 and e.get("url") == c.NOTE_KIND]
         if "summary" in kinds and summary is None:
             summary = item["text"]
         else:
@@ -1126,7 +1134,8 @@ def _repeat_text(repeat: Any) -> str | None:
     if not isinstance(repeat, Mapping) or set(repeat) - {"frequency", "period", "periodUnit"}:
         return None
     frequency, period, unit = repeat.get("frequency", 1), repeat.get("period"), repeat.get("periodUnit")
-    if not isinstance(frequency, int) or not isinstance(period, (int, float)) or unit not in _PERIOD_UNITS:
+    if not isinstance(frequency, int) or not isinstance(period, (int, float)) or not isinstance(unit, str) \
+            or unit not in _PERIOD_UNITS:
         return None
     times = "once" if frequency == 1 else "twice" if frequency == 2 else f"{frequency} times"
     every = f"a {_PERIOD_UNITS[unit]}" if period == 1 else f"every {period:g} {_PERIOD_UNITS[unit]}s"
@@ -1181,12 +1190,20 @@ def from_ips(bundle: Mapping[str, Any], *, plugins: PluginManager | None = None)
     del plugins  # plugin sections are not imported (documented)
     if not isinstance(bundle, Mapping) or bundle.get("resourceType") != "Bundle":
         raise _fail("Bundle", "not a FHIR Bundle: expected a JSON object with \"resourceType\": \"Bundle\"")
-    importer = _Importer(bundle)
-    if bundle.get("type") != "document":
-        importer.note("Bundle.type", "the bundle is not of type document; read as one anyway")
-    if isinstance(bundle.get("language"), str):
-        importer.bundle_language = bundle["language"]
-    passport = importer.run()
+    try:
+        importer = _Importer(bundle)
+        if bundle.get("type") != "document":
+            importer.note("Bundle.type", "the bundle is not of type document; read as one anyway")
+        if isinstance(bundle.get("language"), str):
+            importer.bundle_language = bundle["language"]
+        passport = importer.run()
+    except FhirImportError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        # Every element is type-checked where it is read; this is the last line of
+        # defence so that malformed input never ends in a traceback.
+        raise _fail("Bundle", f"the bundle has a malformed element ({type(exc).__name__}); "
+                              "check it with a FHIR validator") from None
     if importer.weight is not None or importer.blood_group is not None:
         passport = attrs.evolve(passport, person=attrs.evolve(
             passport.person, weight=importer.weight, blood_group=importer.blood_group))
