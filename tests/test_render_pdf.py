@@ -23,7 +23,7 @@ from rarepassport.document import Document
 from rarepassport.errors import PassportError
 from rarepassport.layout import layout
 from rarepassport.model import View, field_views
-from rarepassport.render import Rendered, RenderError, _fonts, render_document, render_rendered
+from rarepassport.render import Rendered, RenderError, _fonts, register_font, render_document, render_rendered
 from rarepassport.render._pdf import document_texts
 from rarepassport.render._qr import emergency_qr_text
 from stress import CHINESE_NAME, make_stress_passport
@@ -412,7 +412,7 @@ def test_register_font_rejects_a_file_that_is_not_a_font(tmp_path: Path) -> None
     fake = tmp_path / "fake.ttf"
     fake.write_text("not a font")
     with pytest.raises(PassportError, match="cannot be read as a font"):
-        rp.render.register_font(fake)
+        register_font(fake)
 
 
 def test_a_fonts_option_naming_a_missing_file_is_a_render_error(tmp_path: Path) -> None:

@@ -341,15 +341,18 @@ class _Drawer:
         from fpdf.fonts import FontFace
 
         pdf, style = self.pdf, self.style
+        # Wide tables (medicines with codes and notes) get smaller type so that words
+        # are not broken inside narrow columns.
+        size = style.body * (0.95 if len(block.columns) <= 5 else 0.85)
         if block.caption:
             self.keep_space(self.lh() * 4)
             self.font(True)
             pdf.multi_cell(0, self.lh(), block.caption, align="L", new_x="LMARGIN", new_y="NEXT")
         self.keep_space(self.lh() * 3)
-        self.font(True, style.body * 0.95)
+        self.font(True, size)
         # A hair under the page width: fpdf2 rejects a table even 1e-12 mm too wide.
         widths = _column_widths(pdf, block, self.width - 0.01, 1.2)
-        self.font(False, style.body * 0.95)
+        self.font(False, size)
         pdf.set_fill_color(255, 255, 255)
         head_colour = style.section_text if style.table_head_fill == (0, 0, 0) else style.text
         headings = FontFace(emphasis="BOLD", fill_color=style.table_head_fill, color=head_colour)
@@ -359,7 +362,7 @@ class _Drawer:
             width=sum(widths),
             headings_style=headings,
             repeat_headings=1,
-            line_height=self.lh(style.body * 0.95),
+            line_height=self.lh(size),
             padding=1.2,
             borders_layout="SINGLE_TOP_LINE" if style.border_width < 1 else "ALL",
             text_align="LEFT",

@@ -1,0 +1,72 @@
+"""Make the preview pictures of docs/rendering.md from the bundled example passport.
+
+Run from the repository root after changing how PDFs or cards look::
+
+    python scripts/make_previews.py            # writes docs/images/*.png
+
+It renders ``src/rarepassport/data/example-passport.json`` with the pdf and card
+backends and turns chosen pages into PNG files with ``pdftoppm`` (from poppler:
+``apt-get install poppler-utils`` or ``brew install poppler``). Only the bundled font
+is used (``RAREPASSPORT_SYSTEM_FONTS=0``), so the pictures do not depend on the fonts
+of the machine that made them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "src" / "rarepassport" / "data" / "example-passport.json"
+
+#: (picture name, format, view, options, page, resolution in dpi)
+PREVIEWS: tuple[tuple[str, str, str, dict[str, object], int, int], ...] = (
+    ("pdf-a4-page1.png", "pdf", "full", {"qr": "emergency"}, 1, 60),
+    ("pdf-a4-page3.png", "pdf", "full", {}, 3, 60),
+    ("pdf-large-print.png", "pdf", "full", {"large_print": True}, 1, 60),
+    ("pdf-high-contrast.png", "pdf", "emergency", {"high_contrast": True}, 1, 60),
+    ("card-front.png", "card", "emergency", {}, 1, 150),
+    ("card-back.png", "card", "emergency", {"qr": "link:https://passport.example.org/maisie"}, 2, 150),
+    ("card-sheet.png", "card", "emergency", {"sheet": True}, 1, 40),
+)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images", help="folder for the PNG files")
+    args = parser.parse_args()
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        sys.stderr.write("make_previews: pdftoppm not found; install poppler-utils\n")
+        return 2
+    os.environ["RAREPASSPORT_SYSTEM_FONTS"] = "0"
+    import rarepassport
+    from rarepassport.render import render_rendered
+
+    passport = rarepassport.load(EXAMPLE)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, format, view, options, page, dpi in PREVIEWS:
+            # A fixed "today", so an example's review date does not change the pictures.
+            rendered = render_rendered(passport, format, view, today=dt.date(2026, 11, 27), **options)
+            pdf = Path(scratch) / f"{name}.pdf"
+            pdf.write_bytes(rendered.data)
+            stem = Path(scratch) / name
+            subprocess.run(  # noqa: S603 - fixed program and arguments, our own temporary files
+                [pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
+                 str(pdf), str(stem)],
+                check=True,
+            )
+            shutil.move(f"{stem}.png", args.out / name)
+            print(f"wrote {args.out / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
