@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rarepassport.model import AllergiesStatus, DiagnosisStatus, Sex, Zygosity
+from rarepassport.model import DiagnosisStatus, Sex, Zygosity
 
 #: Base of the extensions, code systems and identifiers rarepassport defines.
 BASE = "https://rarepassport.readthedocs.io/fhir"
@@ -190,10 +190,6 @@ ADDITIONAL_SECTION = f"{CS}additional-section"
 CONTACT_ROLE = f"{CS}contact-role"
 NOTE_KIND = f"{EXT}note-kind"
 PLUGIN_SECTION = f"{CS}plugin-section"
-
-# Allergy severity: FHIR reaction.severity has three grades; life-threatening is
-# "severe" plus criticality "high".
-ALLERGY_STATUS_NONE = AllergiesStatus.NONE_KNOWN
 
 JSON = dict[str, Any]
 

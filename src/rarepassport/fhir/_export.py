@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -475,8 +475,8 @@ class _Exporter:
             device_ref = self.bundle.add(resource)
             statement: JSON = {"resourceType": "DeviceUseStatement", "status": "active",
                                "subject": {"reference": self.patient}}
-            if device.since is not None:
-                statement["timingDateTime"] = str(device.since)
+            # IPS asks when the device was in use; "not known" is said explicitly.
+            statement.update(_dated("timing", device.since))
             statement["device"] = {"reference": device_ref}
             if device.purpose:
                 statement["reasonCode"] = [c.text_concept(device.purpose)]
@@ -875,6 +875,3 @@ def to_ips(
         plugins = default_plugin_manager()
     return _Exporter(passport, plugins).build(_timestamp(today))
 
-
-#: Called by the exporter registry: ``export(passport, plugins=...)`` returns bytes.
-ExportFunction = Callable[..., bytes]
