@@ -74,7 +74,9 @@ def model_tables() -> str:
         for field in attrs.fields(cls):
             views = field.metadata.get("views") or ()
             view_names = ", ".join(v.value for v in sorted(views, key=lambda v: list(type(v)).index(v)))
-            required = "yes" if field.default is attrs.NOTHING else ""
+            # schema_version has a default in Python but is required in every file.
+            in_files = cls.__name__ == "Passport" and field.name == "schema_version"
+            required = "yes" if field.default is attrs.NOTHING or in_files else ""
             description = str(field.metadata.get("description", "")).replace("|", "\\|")
             out.append(
                 f"| `{field.name}` | {_type_name(hints[field.name])} | {required} | {view_names} | {description} |"
