@@ -277,3 +277,11 @@ def test_standard_library_parser_reports_the_same_positions_as_orjson(monkeypatc
 def test_invalid_utf8_is_a_load_error_not_a_crash() -> None:
     with pytest.raises(rp.LoadError):
         rp.loads(b'{"schema_version": "1.0", "person": {"name": "\xff"}}')
+
+
+def test_non_finite_numbers_are_rejected_when_read_and_when_written() -> None:
+    [problem] = problems_of(doc(person={"name": "A", "date_of_birth": "2015-03-02", "weight": {"kg": float("nan")}}))
+    assert problem.path == "$.person.weight.kg"
+    passport = rp.Passport(person=rp.Person(name="A", date_of_birth=DOB, weight=rp.Weight(kg=float("inf"))))
+    with pytest.raises(rp.PassportError, match="not finite"):
+        rp.dumps(passport)

@@ -14,6 +14,7 @@ import difflib
 import enum
 import functools
 import json
+import math
 import os
 import tempfile
 import types
@@ -28,7 +29,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from rarepassport._dates import PartialDate, parse_date
-from rarepassport.errors import LoadError, Problem
+from rarepassport.errors import LoadError, PassportError, Problem
 from rarepassport.model import SCHEMA_VERSION, Passport
 
 if TYPE_CHECKING:
@@ -125,6 +126,8 @@ def _structure_int(value: object, cls: type) -> int:
 def _structure_float(value: object, _: type) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"expected a number, got {_type_name(value)}")
+    if not math.isfinite(value):
+        raise ValueError("expected a finite number")
     return float(value)
 
 
@@ -584,7 +587,12 @@ def dumps(passport: Passport, *, format: Format = "json", plugins: PluginManager
         yaml = _import_yaml()
         text: str = yaml.dump(data, Dumper=_TextDumper.get(), allow_unicode=True, sort_keys=False, width=100)
         return text
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    try:
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    except ValueError:
+        raise PassportError(
+            "the passport holds a number that is not finite (NaN or infinity), which JSON cannot write"
+        ) from None
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
