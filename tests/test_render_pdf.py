@@ -226,6 +226,18 @@ def test_a_table_that_spans_pages_repeats_its_header_row() -> None:
     assert all("Dose" in text and "How often" in text for text in with_rows)
 
 
+def test_a_table_row_taller_than_a_page_is_split_across_pages_without_losing_a_word() -> None:
+    notes = " ".join(f"note{i}" for i in range(1200))
+    passport = rp.Passport(person=rp.Person(name="Ada Example", date_of_birth=dt.date(2015, 3, 2)),
+                           medications=(rp.Medication(name="Hydrocortisone", notes=notes),))
+    pages = page_texts(pdf_of(render_pdf(passport)))
+    with_notes = [text for text in pages if "note" in text]
+    assert len(with_notes) >= 2
+    assert all("Dose" in text or "Medicine" in text for text in with_notes)  # header repeated
+    text = " ".join(pages)
+    assert all(f"note{i}" in text for i in range(1200))
+
+
 def test_the_outline_has_a_bookmark_per_section() -> None:
     passport = rich_passport()
     document = layout(passport, "full", today=TODAY)

@@ -338,42 +338,92 @@ class _Drawer:
         self.gap(0.3)
 
     def table(self, block: Table) -> None:
-        from fpdf.fonts import FontFace
+        """A table whose rows break across pages, repeating the header row on each page.
 
+        Drawn by hand rather than with fpdf2's ``table()``: each cell is line-broken
+        once (``table()`` does it twice), and a row taller than a page is split
+        between pages instead of failing.
+        """
         pdf, style = self.pdf, self.style
         # Wide tables (medicines with codes and notes) get smaller type so that words
         # are not broken inside narrow columns.
         size = style.body * (0.95 if len(block.columns) <= 5 else 0.85)
+        lh, pad = self.lh(size), 1.2
         if block.caption:
             self.keep_space(self.lh() * 4)
             self.font(True)
             pdf.multi_cell(0, self.lh(), block.caption, align="L", new_x="LMARGIN", new_y="NEXT")
-        self.keep_space(self.lh() * 3)
         self.font(True, size)
-        # A hair under the page width: fpdf2 rejects a table even 1e-12 mm too wide.
-        widths = _column_widths(pdf, block, self.width - 0.01, 1.2)
-        self.font(False, size)
-        pdf.set_fill_color(255, 255, 255)
-        head_colour = style.section_text if style.table_head_fill == (0, 0, 0) else style.text
-        headings = FontFace(emphasis="BOLD", fill_color=style.table_head_fill, color=head_colour)
-        emphasis = FontFace(emphasis="BOLD", fill_color=style.emphasis_fill)
-        with pdf.table(
-            col_widths=widths,
-            width=sum(widths),
-            headings_style=headings,
-            repeat_headings=1,
-            line_height=self.lh(size),
-            padding=1.2,
-            borders_layout="SINGLE_TOP_LINE" if style.border_width < 1 else "ALL",
-            text_align="LEFT",
-            v_align="TOP",
-            first_row_as_headings=True,
-            cell_fill_mode="NONE",
-        ) as table:
-            table.row(block.columns)
-            for index, row in enumerate(block.rows):
-                cells = list(row) + [""] * (len(block.columns) - len(row))
-                table.row(cells[: len(block.columns)], style=emphasis if index in block.emphasis_rows else None)
+        widths = _column_widths(pdf, block, self.width, pad)
+        count = len(block.columns)
+
+        def lines(text: str, width: float) -> list[str]:
+            if not text:
+                return [""]
+            # Measuring near the foot of a page would otherwise make fpdf2 try (and
+            # undo) a whole page break, running header and footer included.
+            pdf.set_auto_page_break(False)
+            found = pdf.multi_cell(width - 2 * pad, lh, text, dry_run=True, output="LINES")
+            pdf.set_auto_page_break(True, margin=style.margin)
+            return list(found) or [""]
+
+        header = [lines(text, width) for text, width in zip(block.columns, widths, strict=True)]
+        header_height = max(len(cell) for cell in header) * lh + 2 * pad
+        head_text = style.section_text if style.table_head_fill == (0, 0, 0) else style.text
+
+        def draw(cells: list[list[str]], first: int, rows: int, bold: bool, fill: Colour | None,
+                 colour: Colour) -> None:
+            top, x = pdf.get_y(), pdf.l_margin
+            height = rows * lh + 2 * pad
+            if fill is not None:
+                pdf.set_fill_color(*fill)
+                pdf.rect(x, top, sum(widths), height, style="F")
+            pdf.set_text_color(*colour)
+            self.font(bold, size)
+            for cell, width in zip(cells, widths, strict=True):
+                for offset, line in enumerate(cell[first:first + rows]):
+                    pdf.set_xy(x + pad, top + pad + offset * lh)
+                    pdf.cell(width - 2 * pad, lh, line)
+                if style.border_width >= 1:
+                    pdf.rect(x, top, width, height)
+                x += width
+            pdf.set_text_color(*style.text)
+            pdf.set_y(top + height)
+            pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + sum(widths), pdf.get_y())
+
+        def draw_header() -> None:
+            draw(header, 0, max(len(cell) for cell in header), True, style.table_head_fill, head_text)
+
+        pdf.set_draw_color(*style.rule)
+        pdf.set_line_width(style.border_width if style.border_width >= 1 else 0.2)
+        self.keep_space(header_height + lh * 2 + 2 * pad)
+        draw_header()
+        for index, row in enumerate(block.rows):
+            emphasis = index in block.emphasis_rows
+            self.font(emphasis, size)
+            cells = [lines(text, width) for text, width in
+                     zip([*row[:count], *[""] * (count - len(row))], widths, strict=True)]
+            total = max(len(cell) for cell in cells)
+            fill = style.emphasis_fill if emphasis else None
+            done = 0
+            while done < total:
+                room = int((pdf.page_break_trigger - pdf.get_y() - 2 * pad) // lh)
+                if room < min(total - done, 2):
+                    # Not even two lines left on this page: continue on the next one.
+                    pdf.add_page()
+                    draw_header()
+                    continue
+                if done == 0 and total <= (pdf.page_break_trigger - pdf.t_margin - header_height) // lh \
+                        and room < total:
+                    # A row that fits on a page is never split.
+                    pdf.add_page()
+                    draw_header()
+                    continue
+                rows = min(room, total - done)
+                draw(cells, done, rows, emphasis, fill, style.text)
+                done += rows
+        pdf.set_line_width(0.2)
+        pdf.set_x(pdf.l_margin)
         self.font(False)
         self.gap(0.5)
 
