@@ -23,8 +23,8 @@ from rarepassport._plugins import (
 from rarepassport._report import Issue, IssueSeverity, Report
 from rarepassport._version import __version__
 from rarepassport.convert import dump, dumps, from_dict, load, loads, to_dict
-from rarepassport.errors import LoadError, PassportError, PluginError, Problem
 from rarepassport.document import Document
+from rarepassport.errors import LoadError, PassportError, PluginError, Problem
 from rarepassport.guidance import Guidance
 from rarepassport.hookspecs import hookimpl
 from rarepassport.layout import LayoutContext, layout

@@ -195,18 +195,12 @@ class SectionRegistry(_Registry):
                 "digits, '-' or '_', starting with a letter"
             )
         if id in self._reserved:
-            raise PluginError(
-                f"section id {id!r} from plugin {self._plugin} clashes with a core passport field"
-            )
+            raise PluginError(f"section id {id!r} from plugin {self._plugin} clashes with a core passport field")
         if id in self._specs:
             owner = self._specs[id].plugin
-            raise PluginError(
-                f"section id {id!r} from plugin {self._plugin} is already registered by plugin {owner}"
-            )
+            raise PluginError(f"section id {id!r} from plugin {self._plugin} is already registered by plugin {owner}")
         if not attrs.has(cls):
-            raise PluginError(
-                f"section {id!r} from plugin {self._plugin}: {cls!r} is not an attrs class"
-            )
+            raise PluginError(f"section {id!r} from plugin {self._plugin}: {cls!r} is not an attrs class")
         self._specs[id] = SectionSpec(
             id=id,
             cls=cls,
@@ -359,8 +353,17 @@ class BackendRegistry(_NamedRegistry):
         Raises:
             PluginError: When the name is taken.
         """
-        self._put(name, BackendSpec(name=name, render=render, media_type=media_type, suffix=suffix,
-                                    plugin=self._plugin, description=description))
+        self._put(
+            name,
+            BackendSpec(
+                name=name,
+                render=render,
+                media_type=media_type,
+                suffix=suffix,
+                plugin=self._plugin,
+                description=description,
+            ),
+        )
 
 
 class ExporterRegistry(_NamedRegistry):
@@ -382,8 +385,17 @@ class ExporterRegistry(_NamedRegistry):
         Raises:
             PluginError: When the name is taken.
         """
-        self._put(name, ExporterSpec(name=name, export=export, media_type=media_type, suffix=suffix,
-                                     plugin=self._plugin, description=description))
+        self._put(
+            name,
+            ExporterSpec(
+                name=name,
+                export=export,
+                media_type=media_type,
+                suffix=suffix,
+                plugin=self._plugin,
+                description=description,
+            ),
+        )
 
 
 class LabelRegistry(_Registry):
@@ -469,9 +481,11 @@ class PluginManager:
                 try:
                     module = importlib.import_module(module_name)
                 except Exception as exc:  # noqa: BLE001 - reported like any other plugin
-                    self.failures.append(PluginFailure(
-                        plugin=name, version=__version__, message=f"failed to load: {type(exc).__name__}: {exc}"
-                    ))
+                    self.failures.append(
+                        PluginFailure(
+                            plugin=name, version=__version__, message=f"failed to load: {type(exc).__name__}: {exc}"
+                        )
+                    )
                     continue
                 self._register(module, name, __version__, "builtin")
         for plugin in plugins:
@@ -502,7 +516,9 @@ class PluginManager:
                 plugin = ep.load()
             except Exception as exc:  # noqa: BLE001 - any import failure is reported, not raised
                 self.failures.append(
-                    PluginFailure(plugin=ep.name, version=version, message=f"failed to load: {type(exc).__name__}: {exc}")
+                    PluginFailure(
+                        plugin=ep.name, version=version, message=f"failed to load: {type(exc).__name__}: {exc}"
+                    )
                 )
                 continue
             self._register(plugin, ep.name, version, "entry-point")

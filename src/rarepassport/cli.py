@@ -95,8 +95,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             continue
         except LoadError as exc:
             problems = [
-                {"path": p.path, "code": "syntax", "severity": "error",
-                 "message": p.message + (f" (line {p.line}, column {p.column})" if p.line is not None else "")}
+                {
+                    "path": p.path,
+                    "code": "syntax",
+                    "severity": "error",
+                    "message": p.message + (f" (line {p.line}, column {p.column})" if p.line is not None else ""),
+                }
                 for p in exc.problems
             ]
             results.append({"file": name, "ok": False, "issues": problems})

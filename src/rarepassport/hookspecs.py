@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from rarepassport.layout import LayoutContext
     from rarepassport.model import Passport
 
-__all__ = ["hookimpl", "hookspec", "PROJECT_NAME"]
+__all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
 
 #: The pluggy project name, also the entry-point group plugins are found through.
 PROJECT_NAME = "rarepassport"
