@@ -243,17 +243,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_extra_commands() -> list[Callable[[Any], None]]:
-    """Commands that live beside their feature (render, export, ...)."""
-    registrars: list[Callable[[Any], None]] = []
-    for module_name in ("rarepassport._cli_render", "rarepassport._cli_fhir", "rarepassport._cli_plugin"):
-        try:
-            module = __import__(module_name, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        registrars.append(module.register)
-    return registrars
+    """Commands that live beside their feature (render and demo, export and import, plugin new).
+
+    Imported here, after this module's helpers exist, because those modules use them.
+    """
+    from rarepassport import _cli_fhir, _cli_plugin, _cli_render
+
+    return [_cli_render.register, _cli_fhir.register, _cli_plugin.register]
 
 
 _EXTRA_COMMANDS = _register_extra_commands()
