@@ -172,14 +172,21 @@ def _make_pdf_class() -> type[FPDF]:
             self.set_font(self.family, "B", style.small)
             dob = f"{doc.phrase('date_of_birth')}: {doc.date_of_birth}"
             height = style.small * 0.45
-            self.multi_cell(0, height, f"{doc.person_name}  ·  {dob}", align="L", new_x="LMARGIN", new_y="NEXT")
+            self.line_of_text(height, f"{doc.person_name}  ·  {dob}")
             self.set_font(self.family, "", style.small)
             dates = "  ·  ".join(text for text in (doc.updated_on, doc.reviewed_on) if text)
             if dates:
-                self.multi_cell(0, height, dates, align="L", new_x="LMARGIN", new_y="NEXT")
+                self.line_of_text(height, dates)
             self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
             self.set_y(max(self.get_y() + 4, self.t_margin))
             self.set_text_color(*style.text)
+
+        def line_of_text(self, height: float, text: str) -> None:
+            """A line that wraps only when it must (line breaking is slow in fpdf2)."""
+            if self.get_string_width(text) <= self.epw - 0.5:
+                self.cell(0, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
+            else:
+                self.multi_cell(0, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
         def footer(self) -> None:
             doc, style = self.document, self.style
@@ -310,10 +317,21 @@ class _Drawer:
             pdf.multi_cell(width, self.lh(), f"{label}: {value}", align="L", new_x="LMARGIN", new_y="NEXT")
             self.font(False)
             return
-        if emphasis:
-            pdf.set_fill_color(*self.style.emphasis_fill)
         self.font(True)
-        pdf.write(self.lh(), f"{label}: ")
+        lead = f"{label}: "
+        lead_width = pdf.get_string_width(lead)
+        self.font(emphasis)
+        if "\n" not in value and lead_width + pdf.get_string_width(value) <= self.width - 0.5:
+            # One line (most fields): two cells, without fpdf2's line breaking.
+            self.font(True)
+            pdf.set_x(pdf.l_margin)
+            pdf.cell(lead_width, self.lh(), lead)
+            self.font(emphasis)
+            pdf.cell(0, self.lh(), value, new_x="LMARGIN", new_y="NEXT")
+            self.font(False)
+            return
+        self.font(True)
+        pdf.write(self.lh(), lead)
         self.font(emphasis)
         pdf.write(self.lh(), value)
         pdf.ln(self.lh())
@@ -360,6 +378,9 @@ class _Drawer:
         def lines(text: str, width: float) -> list[str]:
             if not text:
                 return [""]
+            if "\n" not in text and pdf.get_string_width(text) <= width - 2 * pad - 0.5:
+                # Most cells fit on one line: skip fpdf2's line breaking, the costly part.
+                return [text]
             # Measuring near the foot of a page would otherwise make fpdf2 try (and
             # undo) a whole page break, running header and footer included.
             pdf.set_auto_page_break(False)
