@@ -222,6 +222,15 @@ class _Drawer:
     def gap(self, factor: float = 0.5) -> None:
         self.pdf.ln(self.lh() * factor)
 
+    def text(self, width: float, height: float, text: str) -> None:
+        """Text from the current x, wrapped within ``width``; then the next line."""
+        pdf = self.pdf
+        if "\n" not in text and pdf.get_string_width(text) <= width - 0.5:
+            # One line: a cell, without fpdf2's line breaking (the slow part).
+            pdf.cell(width, height, text, new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.multi_cell(width, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
+
     def keep_space(self, height: float) -> None:
         """Start a new page when less than ``height`` mm is left (no orphan headings)."""
         pdf = self.pdf
@@ -288,7 +297,7 @@ class _Drawer:
             self.heading(block)
         elif isinstance(block, Paragraph):
             self.font(False)
-            self.pdf.multi_cell(0, self.lh(), block.text, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.text(self.width, self.lh(), block.text)
             self.gap(0.3)
         elif isinstance(block, Field):
             self.write_field(block.label, block.value, emphasis=block.emphasis)
@@ -305,7 +314,7 @@ class _Drawer:
         self.gap(0.3)
         self.pdf.start_section(block.text, level=1, strict=False)
         self.font(True, size)
-        self.pdf.multi_cell(0, self.lh(size), block.text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.text(self.width, self.lh(size), block.text)
         self.gap(0.15)
 
     def write_field(self, label: str, value: str, *, emphasis: bool = False, width: float | None = None) -> None:
@@ -342,7 +351,7 @@ class _Drawer:
         if block.label:
             self.keep_space(self.lh() * 2)
             self.font(True)
-            pdf.multi_cell(0, self.lh(), block.label, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.text(self.width, self.lh(), block.label)
         self.font(False)
         indent = 7.0 if block.ordered else 5.0
         for number, item in enumerate(block.items, 1):
@@ -352,7 +361,7 @@ class _Drawer:
             pdf.set_x(pdf.l_margin)
             pdf.cell(indent, self.lh(), marker)
             pdf.set_xy(pdf.l_margin + indent, y)
-            pdf.multi_cell(self.width - indent, self.lh(), item, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.text(self.width - indent, self.lh(), item)
         self.gap(0.3)
 
     def table(self, block: Table) -> None:
@@ -370,7 +379,7 @@ class _Drawer:
         if block.caption:
             self.keep_space(self.lh() * 4)
             self.font(True)
-            pdf.multi_cell(0, self.lh(), block.caption, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.text(self.width, self.lh(), block.caption)
         self.font(True, size)
         widths = _column_widths(pdf, block, self.width, pad)
         count = len(block.columns)
