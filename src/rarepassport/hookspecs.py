@@ -130,6 +130,24 @@ def rarepassport_register_exporters(exporters: ExporterRegistry) -> None:
     Args:
         exporters: Call ``exporters.add(name, export, media_type=..., suffix=...)``;
             ``export(passport, plugins=...)`` returns bytes.
+
+    Example:
+        ```python
+        import csv, io
+
+        def export_medicines_csv(passport, plugins=None):
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(["name", "dose", "frequency", "time_critical"])
+            for m in passport.medications:
+                writer.writerow([m.name, m.dose or "", m.frequency or "", m.time_critical])
+            return out.getvalue().encode("utf-8")
+
+        @hookimpl
+        def rarepassport_register_exporters(exporters):
+            exporters.add("medicines-csv", export_medicines_csv, media_type="text/csv",
+                          suffix=".csv", description="The medicines list for a pharmacy")
+        ```
     """
 
 
@@ -185,6 +203,22 @@ def rarepassport_layout_section(
         data: The section's data (an instance of ``section.cls``).
         passport: The whole passport.
         context: View, language, labels and date formatting.
+
+    Example:
+        ```python
+        from rarepassport.document import Alert, AlertLevel, Section
+        from rarepassport.layout import layout_fields
+
+        @hookimpl
+        def rarepassport_layout_section(section, data, passport, context):
+            if section.id != "fabry":
+                return None
+            blocks = layout_fields(context, data, exclude=["pain_crisis_plan"])
+            # Only what the view shows: context.shows() reads the field's views.
+            if data.pain_crisis_plan and context.shows(type(data), "pain_crisis_plan"):
+                blocks.insert(0, Alert(text=data.pain_crisis_plan, level=AlertLevel.CRITICAL))
+            return Section(id="extensions.fabry", title=section.title, blocks=blocks)
+        ```
     """
 
 
