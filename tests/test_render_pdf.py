@@ -420,6 +420,22 @@ def test_greek_and_cyrillic_names_are_drawn_by_the_bundled_font() -> None:
     assert not any("U+" in w for w in rendered.warnings)
 
 
+def test_arabic_text_is_shaped_when_uharfbuzz_is_installed_and_warned_about_when_not() -> None:
+    passport = rp.Passport(person=rp.Person(name="ليلى حسن المصري", date_of_birth=dt.date(2015, 3, 2)))
+    rendered = render_pdf(passport)
+    shaping_warnings = [w for w in rendered.warnings if "uharfbuzz" in w]
+    assert not any("U+" in w for w in rendered.warnings)  # DejaVu Sans has Arabic letters
+    if _fonts.shaping_available():
+        assert shaping_warnings == []
+    else:
+        assert len(shaping_warnings) == 1
+
+
+def test_latin_text_needs_no_shaping_and_arabic_does() -> None:
+    assert not _fonts.needs_text_shaping(["Ada Example", "Ελένη", "Иванова"])
+    assert _fonts.needs_text_shaping(["Ada", "ليلى"])
+
+
 def test_register_font_rejects_a_file_that_is_not_a_font(tmp_path: Path) -> None:
     fake = tmp_path / "fake.ttf"
     fake.write_text("not a font")
