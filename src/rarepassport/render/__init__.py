@@ -39,9 +39,9 @@ __all__ = [
     "RenderWarning",
     "Rendered",
     "available_formats",
+    "register_font",
     "render",
     "render_document",
-    "register_font",
     "render_rendered",
 ]
 
