@@ -143,6 +143,19 @@ def test_a_slightly_long_card_is_shrunk_instead_of_cut() -> None:
     assert MIN_FONT_SIZE <= min(body_sizes) < MAX_FONT_SIZE
 
 
+def test_a_step_that_does_not_fit_takes_the_later_steps_of_its_protocol_with_it() -> None:
+    steps = ("Inject hydrocortisone 100 mg.", "Long step. " * 200, "Tell the Okafor team.")
+    passport = rp.Passport(
+        person=rp.Person(name="Ada Example", date_of_birth=dt.date(2015, 3, 2)),
+        emergency=rp.Emergency(protocols=(rp.Protocol(title="Crisis", steps=steps),)),
+    )
+    rendered = card(passport)
+    back = texts(rendered)[1]
+    assert "Injecthydrocortisone100mg." in back
+    assert "TelltheOkaforteam." not in back  # step 3 never without step 2
+    assert any("Emergency protocols (2 lines)" in w for w in rendered.warnings)
+
+
 def test_sheet_puts_front_and_back_on_one_a4_page() -> None:
     reader = read(card(small_passport(), sheet=True))
     assert len(reader.pages) == 1

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -312,11 +312,28 @@ def _fit(drawer: _CardDrawer, items: list[CardItem], room: float, width: float) 
         size -= 0.25
     # Greedy by urgency: an item that cannot fit (a very long step) is left off, but
     # shorter, less urgent ones after it still get their place.
-    kept: list[CardItem] = []
-    for item in sorted(items, key=lambda i: (i.priority, i.order)):
-        if drawer.height([*kept, item], MIN_FONT_SIZE, width, more=True, limit=room) <= room:
-            kept.append(item)
+    kept = keep_by_priority(items, lambda trial: drawer.height(trial, MIN_FONT_SIZE, width, more=True,
+                                                                limit=room) <= room)
     return kept, MIN_FONT_SIZE
+
+
+def keep_by_priority(items: Sequence[CardItem], fits: Callable[[list[CardItem]], bool]) -> list[CardItem]:
+    """The items to keep when not all fit: most urgent first, each only if it still fits.
+
+    A protocol's steps stay a run from step 1: once a step is left off, the later steps
+    of that protocol are too, so no one follows step 6 without having seen step 5.
+    """
+    kept: list[CardItem] = []
+    broken: set[tuple[str, str]] = set()
+    for item in sorted(items, key=lambda i: (i.priority, i.order)):
+        sequence = (item.group, item.title)
+        if item.ordered_number is not None and sequence in broken:
+            continue
+        if fits([*kept, item]):
+            kept.append(item)
+        elif item.ordered_number is not None:
+            broken.add(sequence)
+    return kept
 
 
 def _left_off_warning(document: Document, dropped: Sequence[CardItem]) -> str:

@@ -84,7 +84,7 @@ def emergency_qr_text(document: Document, limit: int) -> QrContent:
     Returns:
         The text; ``shortened`` is set, and a warning given, when lines were left off.
     """
-    from rarepassport.render._card import card_items
+    from rarepassport.render._card import card_items, keep_by_priority
 
     more = document.phrase("more_in_full")
     head = [document.person_name, f"{document.phrase('date_of_birth')}: {document.date_of_birth}"]
@@ -95,10 +95,7 @@ def emergency_qr_text(document: Document, limit: int) -> QrContent:
 
     if size(head + _qr_lines(document, items)) <= limit:
         return QrContent(text="\n".join(head + _qr_lines(document, items)), kind="emergency")
-    kept: list[CardItem] = []
-    for item in sorted(items, key=lambda i: (i.priority, i.order)):
-        if size([*head, *_qr_lines(document, [*kept, item]), more]) <= limit:
-            kept.append(item)
+    kept = keep_by_priority(items, lambda trial: size([*head, *_qr_lines(document, trial), more]) <= limit)
     text = "\n".join([*head, *_qr_lines(document, kept), more])
     if len(text.encode("utf-8")) > limit:
         # Even the name is too long: cut characters, never fail.
