@@ -163,6 +163,7 @@ def test_sheet_puts_front_and_back_on_one_a4_page() -> None:
     assert float(page.mediabox.width) == pytest.approx(595.28, abs=0.1)
     text = squashed(page.extract_text() or "")
     assert "AdaExample" in text and "Injecthydrocortisone100mg." in text
+    assert "Cutalongthemarks" in text  # how to make the card
 
 
 def test_sheet_draws_cut_marks() -> None:

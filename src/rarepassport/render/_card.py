@@ -416,6 +416,10 @@ def render_card(
             kept, size, width, more = plan[side]
             drawer.draw(x, y0, side, kept, size, width, more, qr_text if side == BACK else None)
         _cut_marks(pdf, x0, y0)
+        pdf.set_font(BUNDLED_FAMILY, "", 9)
+        pdf.set_text_color(*_TEXT)
+        pdf.set_xy(x0, y0 + CARD_HEIGHT_MM + 12)
+        pdf.multi_cell(2 * CARD_WIDTH_MM, 4.5, document.phrase("card_sheet_help"), align="L")
     else:
         for side in (FRONT, BACK):
             if side == BACK:
