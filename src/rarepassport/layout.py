@@ -54,6 +54,8 @@ from rarepassport.model import (
     AllergiesStatus,
     CareTeamMember,
     Coding,
+    Contact,
+    ContactRole,
     Diagnosis,
     Emergency,
     Link,
@@ -650,6 +652,18 @@ def _care_team(context: LayoutContext, passport: Passport) -> Section | None:
     )
 
 
+_CALL_ORDER = {ContactRole.EMERGENCY: 0, ContactRole.PARENT: 1, ContactRole.CARER: 1, ContactRole.NEXT_OF_KIN: 1}
+
+
+def _contacts_in_call_order(passport: Passport) -> list[Contact]:
+    """Emergency contacts first, then parents, carers and next of kin, then others.
+
+    Within each group the owner's order is kept; whoever reads one line (a wallet card,
+    a paramedic) calls the right person.
+    """
+    return sorted(passport.contacts, key=lambda contact: _CALL_ORDER.get(contact.role, 2) if contact.role else 2)
+
+
 def _plain_section(context: LayoutContext, id: str, owner: type, name: str, obj: object) -> Section | None:
     if not context.shows(owner, name):
         return None
@@ -843,7 +857,7 @@ def layout(
             emergency.previous,
             names=("date", "reason", "treatment", "outcome"),
         ),
-        _simple_table_section(context, "contacts", Passport, "contacts", passport.contacts),
+        _simple_table_section(context, "contacts", Passport, "contacts", _contacts_in_call_order(passport)),
         _care_team(context, passport),
         _plain_section(context, "care_preferences", Passport, "care_preferences", passport.care_preferences),
         _plain_section(context, "history", Passport, "history", passport.history) if history_shown else None,

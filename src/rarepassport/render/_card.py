@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from rarepassport.document import Alert, Document, Heading, ListBlock, Paragraph, Section, Table
+from rarepassport.document import Alert, Document, Field, Heading, ListBlock, Paragraph, Section, Table
 
 if TYPE_CHECKING:
     from rarepassport.render import Rendered
@@ -136,6 +136,12 @@ def card_items(document: Document) -> list[CardItem]:
                 # The first protocol is the one to act on; later ones are left off first.
                 add(BACK, protocols, block.items, 4 if first else 8, numbered=block.ordered, title=title)
                 first = False
+    for section in document.sections:
+        # Condition plugins' emergency sections (e.g. the emergency hydrocortisone dose)
+        # follow the person's own protocol, as in the full passport.
+        if section.emergency and section.id.startswith("extensions."):
+            fields = [f"{b.label}: {b.value}" for b in section.blocks if isinstance(b, Field)]
+            add(BACK, section, fields, 4)
     allergies = document.section("allergies")
     if allergies is not None:
         rows = _table_rows(allergies, columns=3)
