@@ -9,10 +9,15 @@ There is one catalogue, keyed by *label id*:
   (``phrase.page_of`` is ``"Page {page} of {pages}"``);
 * ``month.<1-12>``: month names, used to write dates unambiguously.
 
-English is registered by the built-in plugin :mod:`rarepassport.render._builtin`
-through the ``rarepassport_register_labels`` hook, the same way a plugin adds a
-language or rewords a label; layout looks labels up through
-:class:`rarepassport.layout.LayoutContext` and never holds words of its own.
+English is the reference catalogue (:data:`ENGLISH`, below). Spanish and French
+have one source each, :mod:`rarepassport._labels_es` and :mod:`rarepassport._labels_fr`,
+with exactly the same ids and ``{placeholders}`` (machine-assisted, not yet reviewed by
+a native speaker or a clinician). All three are registered by the built-in plugin
+:mod:`rarepassport.render._builtin` through the ``rarepassport_register_labels`` hook,
+the same way a plugin adds a language or rewords a label; layout looks labels up
+through :class:`rarepassport.layout.LayoutContext` and never holds words of its own.
+A label missing in a language falls back to its base language (``pt`` for ``pt-BR``),
+then English; :func:`missing` lists what a language still lacks.
 
 Backends get the fixed phrases they print (page numbers, "More in the full
 passport", ...) from :attr:`rarepassport.document.Document.phrases`, which layout fills
@@ -29,7 +34,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rarepassport._plugins import LabelRegistry
 
-__all__ = ["ENGLISH", "PHRASE_PREFIX", "humanise", "lookup", "phrases"]
+__all__ = [
+    "BUILT_IN_LANGUAGES",
+    "ENGLISH",
+    "PHRASE_PREFIX",
+    "built_in_catalogue",
+    "humanise",
+    "lookup",
+    "missing",
+    "phrases",
+]
+
+#: Languages whose catalogue ships with rarepassport (plugins can add more).
+BUILT_IN_LANGUAGES: tuple[str, ...] = ("en", "es", "fr")
 
 #: Prefix of the fixed phrases that layout copies into every Document.
 PHRASE_PREFIX = "phrase."
@@ -387,3 +404,56 @@ def phrases(language: str, registry: LabelRegistry | None = None) -> dict[str, s
         for lang in {language, language.split("-")[0], "en"}:
             ids.update(k for k in registry.ids(lang) if k.startswith(PHRASE_PREFIX))
     return {label_id: lookup(label_id, language, registry) for label_id in sorted(ids)}
+
+
+def built_in_catalogue(language: str) -> Mapping[str, str]:
+    """The catalogue rarepassport ships for one of :data:`BUILT_IN_LANGUAGES`.
+
+    The Spanish and French catalogues are imported only when asked for, so
+    ``import rarepassport`` stays light.
+
+    Args:
+        language: ``en``, ``es`` or ``fr``.
+
+    Returns:
+        The catalogue, keyed by label id.
+
+    Raises:
+        KeyError: For a language rarepassport has no catalogue of.
+    """
+    if language == "en":
+        return ENGLISH
+    if language == "es":
+        from rarepassport._labels_es import SPANISH
+
+        return SPANISH
+    if language == "fr":
+        from rarepassport._labels_fr import FRENCH
+
+        return FRENCH
+    raise KeyError(language)
+
+
+def missing(language: str, registry: LabelRegistry | None = None) -> list[str]:
+    """The label ids English has that ``language`` would show in English.
+
+    A check for translators and plugin authors: every id listed here falls back to
+    English when rendering in ``language``. Ids a plugin registered in English are
+    included, so a condition plugin's labels are checked too.
+
+    Args:
+        language: A BCP 47 tag; its base language counts (``es-MX`` uses ``es``).
+        registry: The registry of a plugin manager, or ``None`` for the built-in
+            catalogues only.
+
+    Returns:
+        The missing ids, sorted.
+    """
+    base = language.split("-")[0]
+    if registry is None:
+        have = set(built_in_catalogue(base)) if base in BUILT_IN_LANGUAGES else set()
+        wanted = set(ENGLISH)
+    else:
+        have = registry.ids(language) | registry.ids(base)
+        wanted = set(ENGLISH) | registry.ids("en")
+    return [] if base == "en" else sorted(wanted - have)

@@ -1,4 +1,4 @@
-"""The built-in backends and the English labels, registered like any plugin's."""
+"""The built-in backends and label catalogues (en, es, fr), registered like any plugin's."""
 
 from __future__ import annotations
 
@@ -116,7 +116,8 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
 
 @hookimpl
 def rarepassport_register_labels(labels: LabelRegistry) -> None:
-    """Register the English label catalogue (built-ins register first, so plugins override it)."""
-    from rarepassport.labels import ENGLISH
+    """Register the built-in label catalogues (built-ins register first, so plugins override them)."""
+    from rarepassport.labels import BUILT_IN_LANGUAGES, built_in_catalogue
 
-    labels.add("en", ENGLISH)
+    for language in BUILT_IN_LANGUAGES:
+        labels.add(language, built_in_catalogue(language))
