@@ -108,7 +108,7 @@ def rarepassport_register_sections(sections: SectionRegistry) -> None:
 
 @hookimpl
 def rarepassport_register_labels(labels: LabelRegistry) -> None:
-    """English labels for the section's fields."""
+    """Labels for the section's fields, in English, Spanish and French."""
     labels.add("en", {
         f"section.{SECTION_ID}": "MCAD deficiency",
         "McadDeficiency.emergency_regimen": "Emergency regimen (from the metabolic team's letter)",
@@ -123,6 +123,37 @@ def rarepassport_register_labels(labels: LabelRegistry) -> None:
         "MetabolicCentre.phone": "Phone",
         "MetabolicCentre.out_of_hours_phone": "Out of hours",
         "MetabolicCentre.hospital": "Hospital",
+    })
+    # Spanish and French: machine-assisted, unreviewed (see docs/translations.md).
+    labels.add("es", {
+        f"section.{SECTION_ID}": "Deficiencia de MCAD",
+        "McadDeficiency.emergency_regimen": "Pauta de emergencia (según el informe del equipo de metabolismo)",
+        "McadDeficiency.emergency_regimen_dated": "Fecha del informe",
+        "McadDeficiency.fasting_limits": "Límites de ayuno",
+        "McadDeficiency.metabolic_centre": "Unidad de enfermedades metabólicas",
+        "McadDeficiency.hospital_letter_held": "Dónde se guarda el informe del hospital",
+        "FastingLimit.age": "Edad",
+        "FastingLimit.max_hours": "Máximo tiempo sin comer (horas)",
+        "FastingLimit.notes": "Notas",
+        "MetabolicCentre.name": "Unidad",
+        "MetabolicCentre.phone": "Teléfono",
+        "MetabolicCentre.out_of_hours_phone": "Fuera de horario",
+        "MetabolicCentre.hospital": "Hospital",
+    })
+    labels.add("fr", {
+        f"section.{SECTION_ID}": "Déficit en MCAD",
+        "McadDeficiency.emergency_regimen": "Protocole d'urgence (selon le courrier de l'équipe de métabolisme)",
+        "McadDeficiency.emergency_regimen_dated": "Courrier daté du",
+        "McadDeficiency.fasting_limits": "Durées de jeûne maximales",
+        "McadDeficiency.metabolic_centre": "Centre des maladies métaboliques",
+        "McadDeficiency.hospital_letter_held": "Où est conservé le courrier de l'hôpital",
+        "FastingLimit.age": "Âge",
+        "FastingLimit.max_hours": "Durée maximale sans manger (heures)",
+        "FastingLimit.notes": "Remarques",
+        "MetabolicCentre.name": "Centre",
+        "MetabolicCentre.phone": "Téléphone",
+        "MetabolicCentre.out_of_hours_phone": "En dehors des heures ouvrables",
+        "MetabolicCentre.hospital": "Hôpital",
     })
 
 
