@@ -8,6 +8,7 @@ those is caught.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -159,6 +160,7 @@ _CHECKS: dict[str, Callable[[str], str | None]] = {
 KNOWN_SYSTEMS: tuple[str, ...] = tuple(_CHECKS)
 
 
+@functools.lru_cache(maxsize=4096)
 def check_code(system: str, code: str) -> str | None:
     """Check a code against its system's format.
 

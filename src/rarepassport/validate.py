@@ -67,6 +67,7 @@ class RuleContext:
     today: _dt.date
     plugins: PluginManager
     _nodes: dict[int, list[Node]] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+    _by_type: dict[int, dict[type, list[Node]]] = attrs.field(factory=dict, init=False, repr=False, eq=False)
 
     def nodes(self, passport: Passport) -> list[Node]:
         """Records, dates and required text of the passport with their paths.
@@ -78,6 +79,18 @@ class RuleContext:
         if key not in self._nodes:
             self._nodes[key] = _rule_nodes(passport)
         return self._nodes[key]
+
+    def nodes_of(self, passport: Passport, *types: type) -> list[Node]:
+        """The :meth:`nodes` whose value is of one of ``types`` (exact types, not subclasses)."""
+        by_type = self._by_type.get(id(passport))
+        if by_type is None:
+            by_type = {}
+            for node in self.nodes(passport):
+                by_type.setdefault(type(node[2]), []).append(node)
+            self._by_type[id(passport)] = by_type
+        if len(types) == 1:
+            return by_type.get(types[0], [])
+        return [node for kind in types for node in by_type.get(kind, [])]
 
     def age_on(self, passport: Passport, day: _dt.date | None = None) -> int:
         """The person's age in whole years on ``day`` (default: today)."""
@@ -188,7 +201,7 @@ def _rule_nodes(passport: Passport) -> list[Node]:
 
 def check_codes(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Codes match their system's format; HPO ids on features are well formed."""
-    for path, _name, value, _owner in context.nodes(passport):
+    for path, _name, value, _owner in context.nodes_of(passport, Coding, Feature):
         if isinstance(value, Coding):
             if not value.system.strip() or not value.code.strip():
                 continue  # reported by check_required_text
@@ -234,7 +247,7 @@ def check_dates(passport: Passport, context: RuleContext) -> Iterator[Issue]:
             severity=ERROR,
             message="the date of birth is in the future",
         )
-    for path, name, value, _owner in context.nodes(passport):
+    for path, name, value, _owner in context.nodes_of(passport, _dt.date, PartialDate):
         if name == "date_of_birth" or name in _FUTURE_DATES:
             continue
         if isinstance(value, PartialDate):
@@ -400,7 +413,7 @@ def check_contacts(passport: Passport, context: RuleContext) -> Iterator[Issue]:
 
 def check_links_and_language(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Links are http(s) web addresses; the language is a BCP 47 tag."""
-    for path, _name, value, _owner in context.nodes(passport):
+    for path, _name, value, _owner in context.nodes_of(passport, Link):
         if isinstance(value, Link) and value.url.strip() and not re.match(r"^https?://[^\s/]+", value.url):
             yield Issue(
                 path=f"{path}.url",
@@ -419,7 +432,7 @@ def check_links_and_language(passport: Passport, context: RuleContext) -> Iterat
 
 def check_required_text(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Required text fields (names, titles, substances...) are not blank."""
-    for path, name, value, owner in context.nodes(passport):
+    for path, name, value, owner in context.nodes_of(passport, str):
         if not isinstance(value, str) or value.strip():
             continue
         owner_cls: Any = type(owner)
