@@ -143,6 +143,29 @@ UNKNOWN_MEDICATION_CODES = {(IPS_ABSENT_SYSTEM, "no-medication-info")}
 ABSENT_PROBLEM_CODES = {(SNOMED, NO_CURRENT_PROBLEMS[0]), (IPS_ABSENT_SYSTEM, "no-known-problems"),
                         (IPS_ABSENT_SYSTEM, "no-problem-info")}
 
+#: Statuses that say a resource is not (or no longer) true of the person: a passport
+#: lists current medicines and devices and what was actually done, so these are not
+#: imported (and are reported). Statuses not listed here and not in
+#: :data:`KNOWN_STATUSES` are imported, conservatively, and reported.
+NOT_CURRENT_STATUSES: dict[str, frozenset[str]] = {
+    "MedicationStatement": frozenset({"stopped", "completed", "not-taken", "entered-in-error"}),
+    "MedicationRequest": frozenset({"stopped", "completed", "cancelled", "entered-in-error"}),
+    "Immunization": frozenset({"not-done", "entered-in-error"}),
+    "Procedure": frozenset({"not-done", "entered-in-error", "preparation", "stopped"}),
+    "DeviceUseStatement": frozenset({"completed", "stopped", "entered-in-error"}),
+}
+#: The other status codes FHIR R4 defines for these resources (imported without a note).
+KNOWN_STATUSES: dict[str, frozenset[str]] = {
+    "MedicationStatement": frozenset({"active", "intended", "on-hold", "unknown"}),
+    "MedicationRequest": frozenset({"active", "on-hold", "draft", "unknown"}),
+    "Immunization": frozenset({"completed"}),
+    "Procedure": frozenset({"completed", "in-progress", "on-hold", "unknown"}),
+    "DeviceUseStatement": frozenset({"active", "intended", "on-hold"}),
+}
+#: AllergyIntolerance clinical statuses that no longer apply; the allergy is kept (safer
+#: to avoid a substance needlessly than to give it) and the status reported.
+ALLERGY_NOT_ACTIVE = frozenset({"inactive", "resolved"})
+
 SEX_TO_GENDER: dict[Sex, str] = {
     Sex.FEMALE: "female",
     Sex.MALE: "male",

@@ -7,6 +7,7 @@ import binascii
 import datetime as _dt
 import re
 from collections.abc import Iterator, Mapping
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -230,6 +231,49 @@ def _full_date(value: Any) -> _dt.date | None:
     return partial.earliest()
 
 
+def _marked_absent(data: Mapping[str, Any], key: str) -> bool:
+    """Whether primitive ``key`` carries a data-absent-reason in its ``_key`` element."""
+    element = data.get("_" + key)
+    return isinstance(element, Mapping) and any(
+        isinstance(ext, Mapping) and ext.get("url") == c.DAR_URL for ext in _as_list(element.get("extension")))
+
+
+class _TextOfHtml(HTMLParser):
+    """Collects the words of an XHTML narrative, one line per block element."""
+
+    _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BLOCKS:
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _div_text(narrative: Any) -> str | None:
+    """The plain text of a Narrative's ``div``, or None when it has no words."""
+    div = narrative.get("div") if isinstance(narrative, Mapping) else None
+    if not isinstance(div, str):
+        return None
+    parser = _TextOfHtml()
+    parser.feed(div)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    text = "\n".join(line for line in lines if line)
+    return text or None
+
+
 def _ext_map(res: _Res) -> dict[str, list[Mapping[str, Any]]]:
     found: dict[str, list[Mapping[str, Any]]] = {}
     for item in res.items("extension"):
@@ -262,6 +306,25 @@ class _Importer:
         for key in res.leftovers():
             self.note(f"{res.path}.{key}", what)
 
+    def is_current(self, res: _Res) -> bool:
+        """Whether a resource's ``status`` lets it into the passport; reports it when not.
+
+        Stopped or completed medicines, vaccinations and procedures not done, and
+        anything entered in error are left out. A status code FHIR does not define is
+        read conservatively, as current, and reported.
+        """
+        kind = str(res.data.get("resourceType"))
+        status = res.text("status")
+        if status is None:
+            return True
+        if status in c.NOT_CURRENT_STATUSES.get(kind, frozenset()):
+            self.note(f"{res.path}.status", f"not imported: the {kind}'s status says it is not current, "
+                                              "did not happen or was entered in error")
+            return False
+        if status not in c.KNOWN_STATUSES.get(kind, frozenset()):
+            self.note(f"{res.path}.status", "a status code FHIR does not define; imported as current")
+        return True
+
     def extensions(self, res: _Res, known: set[str]) -> dict[str, list[Mapping[str, Any]]]:
         found = _ext_map(res)
         for url in found:
@@ -290,6 +353,35 @@ class _Importer:
                 if isinstance(full_url, str) and full_url.endswith(f"{kind}/{resource['id']}"):
                     self.by_ref.setdefault(full_url, (index, resource))
 
+    def lookup(self, ref: str) -> tuple[int, Mapping[str, Any]] | None:
+        """The (index, resource) a reference string names in this bundle, if any."""
+        found = self.by_ref.get(ref)
+        if found is None and "/" in ref and not ref.startswith("urn:"):
+            # An absolute URL ending in Type/id (or Type/id/_history/n) still names the
+            # bundle's resource.
+            parts = ref.rstrip("/").split("/")
+            if len(parts) >= 4 and parts[-2] == "_history":
+                parts = parts[:-2]
+            found = self.by_ref.get("/".join(parts[-2:]))
+        return found
+
+    def referenced(self) -> set[int]:
+        """Indices of the entries some other resource of the bundle refers to."""
+        found: set[int] = set()
+        stack: list[Any] = list(self.entries)
+        while stack:
+            value = stack.pop()
+            if isinstance(value, Mapping):
+                ref = value.get("reference")
+                if isinstance(ref, str):
+                    target = self.lookup(ref)
+                    if target is not None:
+                        found.add(target[0])
+                stack.extend(value.values())
+            elif isinstance(value, list):
+                stack.extend(value)
+        return found
+
     def resolve(self, reference: Any, path: str, *, required: bool = True) -> _Res | None:
         """The resource a Reference points to, read from this bundle."""
         ref = reference.get("reference") if isinstance(reference, Mapping) else None
@@ -297,11 +389,7 @@ class _Importer:
             if required:
                 raise _fail(path, "the reference has no 'reference' to a resource in the bundle")
             return None
-        found = self.by_ref.get(ref)
-        if found is None and "/" in ref and not ref.startswith("urn:"):
-            # An absolute URL ending in Type/id still names the bundle's resource.
-            tail = "/".join(ref.rstrip("/").split("/")[-2:])
-            found = self.by_ref.get(tail)
+        found = self.lookup(ref)
         if found is None:
             raise _fail(f"{path}.reference", "the reference does not resolve to any entry of the bundle")
         index, resource = found
@@ -366,10 +454,17 @@ class _Importer:
             additional_sections=tuple(self.additional),
             review=review,
         )
+        referenced = self.referenced()
         for index, resource in enumerate(self.entries):
-            if index not in self.consumed:
+            if index in self.consumed:
+                continue
+            kind = resource.get("resourceType")
+            if index in referenced:
                 self.note(f"Bundle.entry[{index}].resource",
-                          f"{resource.get('resourceType')} was not imported: no section cites it as an entry")
+                          f"{kind} was not imported: only elements that are not imported refer to it")
+            else:
+                self.note(f"Bundle.entry[{index}].resource",
+                          f"{kind} was not imported: no section cites it as an entry")
         return passport
 
     bundle_language: str | None = None
@@ -379,6 +474,9 @@ class _Importer:
     def person(self, res: _Res) -> tuple[Person, list[Contact], list[Any]]:
         ext = self.extensions(res, {c.EXT + "sex", c.INTERPRETER_URL, c.PRONOUNS_URL})
         birth = res.get("birthDate")
+        if birth is None and isinstance(res.data.get("_birthDate"), Mapping):
+            raise _fail(f"{res.path}.birthDate", "the Patient's birthDate is recorded as absent (data-absent-reason); "
+                                                 "a passport needs the date of birth")
         if birth is None:
             raise _fail(f"{res.path}.birthDate", "the Patient has no birthDate; a passport needs the date of birth")
         date_of_birth = _full_date(birth)
@@ -633,6 +731,8 @@ class _Importer:
                 self.allergy_flags.add("none")
             if section_code == c.SECTION_MEDICATIONS and (c.EMPTY_REASON_SYSTEM, "nilknown") in empty:
                 self.medication_flags.add("none")
+            if not section.data.get("entry") and not section.data.get("emptyReason"):
+                self.narrative_only(section, section_code or "")
             for e_index, entry in enumerate(section.items("entry")):
                 path = f"{section.path}.entry[{e_index}]"
                 res = self.resolve(entry, path)
@@ -655,6 +755,7 @@ class _Importer:
             "CarePlan": self.care_plan,
             "DocumentReference": self.document_reference,
             "CareTeam": self.care_team,
+            "Consent": self.consent,
         }
         seen: set[str] = set()
         for kind, res, section_code in pending:
@@ -666,6 +767,21 @@ class _Importer:
                 self.note(res.path, f"{kind} resources are not mapped to the passport")
                 continue
             handler(res, section_code)
+
+    def narrative_only(self, section: _Res, section_code: str) -> None:
+        """A section with a narrative and nothing coded: its words become an additional section.
+
+        Other systems write, for example, the IPS "Patient story" this way; its text is
+        the only place the information is.
+        """
+        text = _div_text(section.data.get("text"))
+        if not text:
+            return
+        title = section.text("title") or c.SECTION_TITLES.get(section_code) or _concept_text(
+            section.data.get("code")) or "Section"
+        self.additional.append(AdditionalSection(title=title, text=text))
+        self.note(f"{section.path}.text", "the section has a narrative and no entries; its text is imported "
+                                          "as an additional section, uncoded")
 
     def condition(self, res: _Res, section_code: str) -> None:
         codes = _codes(res.get("code"))
@@ -769,9 +885,16 @@ class _Importer:
         if codes & c.UNKNOWN_ALLERGY_CODES:
             self.done(res)
             return
-        if (c.ALLERGY_VERIFICATION, "refuted") in _codes(res.data.get("verificationStatus")):
-            self.note(res.path, "a refuted allergy is not imported")
+        verification = _codes(res.data.get("verificationStatus"))
+        if (c.ALLERGY_VERIFICATION, "refuted") in verification \
+                or (c.ALLERGY_VERIFICATION, "entered-in-error") in verification:
+            self.note(res.path, "a refuted or entered-in-error allergy is not imported")
             return
+        if {code for system, code in _codes(res.data.get("clinicalStatus"))
+                if system == c.ALLERGY_CLINICAL} & c.ALLERGY_NOT_ACTIVE:
+            # Kept: avoiding a substance needlessly is safer than giving it.
+            self.note(f"{res.path}.clinicalStatus", "the allergy is recorded as inactive or resolved; "
+                      "it is imported as an allergy, check it")
         kind = {"allergy": AllergyKind.ALLERGY, "intolerance": AllergyKind.INTOLERANCE}.get(res.text("type") or "")
         reaction_text: str | None = None
         severity: Severity | None = None
@@ -834,6 +957,8 @@ class _Importer:
         if codes & c.UNKNOWN_MEDICATION_CODES:
             self.done(res)
             return
+        if not self.is_current(res):
+            return
         ext = self.extensions(res, {c.EXT + "time-critical"})
         started_on = None
         period = res.get("effectivePeriod")
@@ -875,6 +1000,8 @@ class _Importer:
         ))
 
     def device(self, res: _Res, section_code: str) -> None:
+        if not self.is_current(res):
+            return
         name = purpose = details = None
         if res.get("device") is not None:
             device = self.resolve(res.get("device"), f"{res.path}.device")
@@ -897,10 +1024,21 @@ class _Importer:
                                    since=since, notes=notes))
 
     def procedure(self, res: _Res, section_code: str) -> None:
+        if not self.is_current(res):
+            return
         date = _partial(res.get("performedDateTime"))
-        if date is None:
+        if date is None and "performedPeriod" in res.data:
             period = res.get("performedPeriod")
             date = _partial(period.get("start")) if isinstance(period, Mapping) else None
+        if date is None and "performedString" in res.data:
+            # A date written as text ("2019-05") is read when it starts with one.
+            date = _partial(res.get("performedString"))
+            if date is None and not _marked_absent(res.data, "performedString"):
+                self.note(f"{res.path}.performedString", "a procedure date given as free text is not kept")
+        for key in ("performedAge", "performedRange"):
+            if key in res.data:
+                res.get(key)
+                self.note(f"{res.path}.{key}", "a procedure date given as an age or range is not kept")
         _, notes = _notes(res)
         name = _concept_text(res.get("code"))
         for key in ("status", "subject"):
@@ -909,9 +1047,16 @@ class _Importer:
         self.procedures.append(Procedure(name=name or "(procedure not named)", date=date, notes=notes))
 
     def immunization(self, res: _Res, section_code: str) -> None:
+        if not self.is_current(res):
+            return
         date = _partial(res.get("occurrenceDateTime"))
+        if date is None and res.data.get("occurrenceString") is not None:
+            # A date written as text ("2019-05") is read when it starts with one.
+            date = _partial(res.get("occurrenceString"))
+            if date is None and not _marked_absent(res.data, "occurrenceString"):
+                self.note(f"{res.path}.occurrenceString", "a vaccination date given as free text is not kept")
         name = _concept_text(res.get("vaccineCode"))
-        for key in ("status", "patient", "occurrenceString", "primarySource"):
+        for key in ("status", "patient", "primarySource"):
             res.get(key)
         self.done(res)
         self.immunisations.append(Immunisation(name=name or "(vaccine not named)", date=date))
@@ -1030,6 +1175,28 @@ class _Importer:
         self.advance_decisions.append(AdvanceDecision(
             kind=kind or "Advance directive", summary=summary or "(no summary)",
             where_held=where if isinstance(where, str) else None,
+        ))
+
+    def consent(self, res: _Res, section_code: str) -> None:
+        """An advance directive written as a Consent (as IPS 2.0 does): an advance decision."""
+        if res.text("status") in ("rejected", "inactive", "entered-in-error", "draft"):
+            self.note(f"{res.path}.status", "a Consent that is not in force is not imported")
+            return
+        categories = [text for text in (_concept_text(item) for item in res.items("category")) if text]
+        provision_text = None
+        provision = res.sub("provision")
+        if provision is not None:
+            texts = [text for text in (_concept_text(item) for item in provision.items("code")) if text]
+            provision_text = "; ".join(texts) or None
+            provision.get("type")
+            self.done(provision)
+        scope = _concept_text(res.get("scope"))
+        for key in ("status", "patient"):
+            res.get(key)
+        self.done(res)
+        self.advance_decisions.append(AdvanceDecision(
+            kind=categories[0] if categories else "Advance directive",
+            summary=provision_text or scope or "(no summary)",
         ))
 
     def care_team(self, res: _Res, section_code: str) -> None:
