@@ -65,8 +65,17 @@ def _write_output(path: str | None, data: bytes, *, inputs: Sequence[str] = ()) 
 
 def _cmd_new(args: argparse.Namespace) -> int:
     from rarepassport._starter import starter_document
+    from rarepassport.convert import format_for
 
-    text = json.dumps(starter_document(name=args.name), ensure_ascii=False, indent=2) + "\n"
+    document = starter_document(name=args.name)
+    if args.output and args.output != "-" and format_for(args.output) == "yaml":
+        # A .yaml file must hold YAML: people edit the starter by hand, in the format they chose.
+        from rarepassport.convert import _import_yaml, _TextDumper
+
+        yaml = _import_yaml()
+        text = yaml.dump(document, Dumper=_TextDumper.get(), allow_unicode=True, sort_keys=False)
+    else:
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if args.output and args.output != "-" and Path(args.output).exists() and not args.force:
         raise CommandError(f"{args.output} already exists; use --force to replace it")
     _write_output(args.output, text.encode("utf-8"))

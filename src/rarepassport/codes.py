@@ -159,6 +159,24 @@ _CHECKS: dict[str, Callable[[str], str | None]] = {
 #: The code systems passports name by short name.
 KNOWN_SYSTEMS: tuple[str, ...] = tuple(_CHECKS)
 
+# Other spellings people use for the known systems ("ICD10", "snomed", "Orphanet"),
+# compared without case, spaces or punctuation.
+_SYSTEM_ALIASES = {"orphanet": "ORPHA", "hp": "HPO", "snomed": "SNOMED-CT", "sct": "SNOMED-CT", "dmd": "dm+d"}
+
+
+def _squash(text: str) -> str:
+    return "".join(char for char in text.casefold() if char.isalnum())
+
+
+def _system_hint(system: str) -> str:
+    # Only a known system's name is quoted back, never the passport's own text.
+    squashed = _squash(system)
+    for name in KNOWN_SYSTEMS:
+        if _squash(name) == squashed:
+            return f"; did you mean {name!r}?"
+    alias = _SYSTEM_ALIASES.get(squashed)
+    return f"; did you mean {alias!r}?" if alias else ""
+
 
 @functools.lru_cache(maxsize=4096)
 def check_code(system: str, code: str) -> str | None:
@@ -177,5 +195,5 @@ def check_code(system: str, code: str) -> str | None:
         return check(code)
     if not is_absolute_uri(system):
         known = ", ".join(KNOWN_SYSTEMS)
-        return f"unknown code system; use one of {known}, or an absolute URI"
+        return f"unknown code system; use one of {known}, or an absolute URI{_system_hint(system)}"
     return None if code.strip() else "the code is empty"

@@ -104,7 +104,9 @@ def _structure_str(value: object, cls: type) -> str:
         member: str = _structure_enum(value, cls)
         return member
     if not isinstance(value, str):
-        raise TypeError(f"expected text, got {_type_name(value)}")
+        # YAML reads unquoted codes and phone numbers (code: 130020) as numbers.
+        hint = "; write it in quotes" if _type_name(value) == "a number" else ""
+        raise TypeError(f"expected text, got {_type_name(value)}{hint}")
     return value
 
 
@@ -132,10 +134,18 @@ def _structure_float(value: object, _: type) -> float:
 
 
 def _structure_date(value: object, _: type) -> _dt.date:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise TypeError('expected a date written as YYYY-MM-DD, e.g. "2015-03-02", got a number')
     return parse_date(_structure_str(value, str))
 
 
 def _structure_partial_date(value: object, _: type) -> PartialDate:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # YAML reads an unquoted year (diagnosed_on: 2016) as a number.
+        raise TypeError(
+            "expected a date written as YYYY, YYYY-MM or YYYY-MM-DD, got a number; "
+            'write it as text, e.g. "2016" (in YAML, put it in quotes)'
+        )
     return PartialDate.parse(_structure_str(value, str))
 
 
@@ -154,7 +164,20 @@ def _structure_enum(value: Any, cls: Any) -> Any:
     try:
         return by_value[value]
     except (KeyError, TypeError):
-        raise ValueError(f"not an allowed value; use one of {allowed}") from None
+        raise ValueError(f"not an allowed value; use one of {allowed}{_closest_value(value, by_value)}") from None
+
+
+def _closest_value(value: object, by_value: Mapping[Any, enum.Enum]) -> str:
+    # "Emergency", "intolerence", "next of kin": suggest the allowed word. Only an
+    # allowed value is ever quoted back, never what the passport says.
+    if not isinstance(value, str):
+        return ""
+    words = [str(allowed) for allowed in by_value]
+    typed = value.strip().lower().replace(" ", "-").replace("_", "-")
+    if typed in words:
+        return f"; did you mean {typed!r}?"
+    close = difflib.get_close_matches(typed, words, n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
@@ -404,7 +427,7 @@ def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     version = data["schema_version"]
     while version != SCHEMA_VERSION:
         if not isinstance(version, str):  # a list or object would not even hash
-            message = f'expected text such as "{SCHEMA_VERSION}", got {_type_name(version)}'
+            message = f'expected text such as "{SCHEMA_VERSION}", got {_type_name(version)}; write it in quotes'
             raise LoadError([Problem("$.schema_version", message)])
         if version in MIGRATIONS:
             version, migrate = MIGRATIONS[version]
@@ -449,8 +472,24 @@ def from_dict(data: Mapping[str, Any], *, plugins: PluginManager | None = None) 
     try:
         passport: Passport = converter.structure(migrated, Passport)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a LoadError with paths
-        raise LoadError(_problems(exc, "$")) from None
+        raise LoadError([_with_hint(problem) for problem in _problems(exc, "$")]) from None
     return passport
+
+
+# People write "allergies": "none" (or "NKDA", "nil"); the status fields say that.
+_NONE_HINTS = {
+    "$.allergies": 'list each allergy as {"substance": ...}; to say there are none, leave '
+    '"allergies" out and write "allergies_status": "none-known"',
+    "$.medications": 'list each medicine as {"name": ...}; to say there are none, leave '
+    '"medications" out and write "medications_status": "none"',
+}
+
+
+def _with_hint(problem: Problem) -> Problem:
+    hint = _NONE_HINTS.get(problem.path)
+    if hint is None or not problem.message.startswith("expected a list, got text"):
+        return problem
+    return attrs.evolve(problem, message=f"{problem.message}; {hint}")
 
 
 def to_dict(passport: Passport, *, plugins: PluginManager | None = None) -> dict[str, Any]:

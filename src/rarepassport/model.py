@@ -27,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from rarepassport._dates import PartialDate
+from rarepassport._dates import PartialDate, parse_date
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -145,6 +145,14 @@ def _optional(convert: Any) -> Any:
         return None if value is None else convert(value)
 
     return converter
+
+
+def _to_date(value: Any) -> _dt.date:
+    # Partial dates accept "2015-03" in Python, so people write full dates as text too;
+    # left as a str, a date of birth would break validation and writing much later.
+    if isinstance(value, str):
+        return parse_date(value)
+    return value  # type: ignore[no-any-return]
 
 
 def _to_partial_date(value: Any) -> PartialDate:
@@ -295,7 +303,7 @@ class Weight:
     """Body weight: emergency doses depend on it."""
 
     kg: float = _field("Weight in kilograms.")
-    measured_on: _dt.date | None = _field("When it was measured.", default=None)
+    measured_on: _dt.date | None = _field("When it was measured.", default=None, converter=_optional(_to_date))
 
 
 # --- person ----------------------------------------------------------------------
@@ -307,7 +315,7 @@ class Person:
 
     name: str = _field("Full name.")
     preferred_name: str | None = _field("The name they like to be called.", default=None)
-    date_of_birth: _dt.date = _field("Date of birth.")
+    date_of_birth: _dt.date = _field("Date of birth.", converter=_to_date)
     sex: Sex | None = _field(
         "female, male, intersex, other or unknown.", default=None, views=(E,), converter=_optional(Sex)
     )
@@ -388,7 +396,7 @@ class Protocol:
     steps: tuple[str, ...] = _tuple("The steps, in order.")
     source: str | None = _field("Where it comes from (e.g. the metabolic team's letter).", default=None)
     approved_by: str | None = _field("The professional who approved it.", default=None)
-    approved_on: _dt.date | None = _field("When it was approved.", default=None)
+    approved_on: _dt.date | None = _field("When it was approved.", default=None, converter=_optional(_to_date))
 
 
 @attrs.frozen(kw_only=True)
@@ -610,7 +618,7 @@ class ReviewedBy:
     name: str = _field("Name.")
     role: str | None = _field("Role, e.g. consultant paediatrician.", default=None)
     organisation: str | None = _field("Organisation.", default=None)
-    date: _dt.date = _field("When they reviewed it.")
+    date: _dt.date = _field("When they reviewed it.", converter=_to_date)
 
 
 @attrs.frozen(kw_only=True)
@@ -622,10 +630,14 @@ class Review:
     """
 
     completed_by: CompletedBy | None = _field("Who filled it in.", default=None, views=_NONE)
-    created_on: _dt.date | None = _field("When it was first written.", default=None, views=_NONE)
-    updated_on: _dt.date | None = _field("When it was last updated.", default=None)
+    created_on: _dt.date | None = _field(
+        "When it was first written.", default=None, views=_NONE, converter=_optional(_to_date)
+    )
+    updated_on: _dt.date | None = _field("When it was last updated.", default=None, converter=_optional(_to_date))
     reviewed_by: ReviewedBy | None = _field("The professional who checked it.", default=None)
-    next_review_due: _dt.date | None = _field("When it should next be reviewed.", default=None)
+    next_review_due: _dt.date | None = _field(
+        "When it should next be reviewed.", default=None, converter=_optional(_to_date)
+    )
 
 
 def _default_medications_status(passport: Passport) -> MedicationsStatus:

@@ -257,7 +257,12 @@ def check_dates(passport: Passport, context: RuleContext) -> Iterator[Issue]:
         else:
             continue
         if earliest > context.today:
-            yield Issue(path=path, code="date-in-future", severity=ERROR, message="this date is in the future")
+            yield Issue(
+                path=path,
+                code="date-in-future",
+                severity=ERROR,
+                message="this date is in the future; check the year, or leave the date out",
+            )
         elif latest < born:
             if name in _PRENATAL_DATES:
                 yield Issue(
@@ -269,12 +274,18 @@ def check_dates(passport: Passport, context: RuleContext) -> Iterator[Issue]:
                 )
             else:
                 yield Issue(
-                    path=path, code="date-before-birth", severity=ERROR, message="this date is before the date of birth"
+                    path=path,
+                    code="date-before-birth",
+                    severity=ERROR,
+                    message="this date is before the date of birth; check it and the date of birth",
                 )
     review = passport.review
     if review.created_on and review.updated_on and review.updated_on < review.created_on:
         yield Issue(
-            path="$.review.updated_on", code="date-order", severity=ERROR, message="updated_on is before created_on"
+            path="$.review.updated_on",
+            code="date-order",
+            severity=ERROR,
+            message="updated_on is before created_on; check both dates",
         )
 
 
