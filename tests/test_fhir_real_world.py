@@ -80,6 +80,8 @@ def test_example_imports_into_a_structurally_valid_passport(name: str) -> None:
          AllergiesStatus.NONE_KNOWN, MedicationsStatus.NONE),
         ("Bundle-aups-patient-story.json", "Shawn Martin", 6, 0, 0,
          AllergiesStatus.UNKNOWN, MedicationsStatus.UNKNOWN),
+        ("Bundle-aups-gpvisit-retrieval.json", "Jeramy EZRA BANKS", 5, 0, 7,
+         AllergiesStatus.NONE_KNOWN, MedicationsStatus.LISTED),
     ],
 )
 def test_example_keeps_its_key_facts(
@@ -187,6 +189,19 @@ def test_immunizations_procedures_and_devices_are_read() -> None:
     assert str(passport.history.immunisations[0].date) == "2024-04-10"
     assert [(p.name, str(p.date)) for p in passport.history.procedures] == [("Total hip replacement", "2000-04-28")]
     assert [d.name for d in passport.devices] == ["Hip prosthesis, device (physical object)"]
+
+
+def test_medication_request_gives_dose_route_frequency_and_reason() -> None:
+    ventolin = _import("Bundle-aups-gpvisit-retrieval.json").passport.medications[0]
+    assert (ventolin.name, ventolin.route, ventolin.frequency, ventolin.reason) == (
+        "Ventolin", "Respiratory tract route", "4 times a day", "COPD")
+    assert ventolin.dose == "2 puffs, 4 times per day, and as needed"
+
+
+def test_vaccination_date_marked_absent_gives_no_date_and_no_report() -> None:
+    result = _import("Bundle-aups-gpvisit-retrieval.json")
+    assert [i.date for i in result.passport.history.immunisations] == [None, None, None]
+    assert not [item for item in result.unmapped if "occurrence" in item.path]
 
 
 def test_stopped_medication_is_not_imported_and_is_reported() -> None:
