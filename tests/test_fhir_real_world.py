@@ -401,3 +401,27 @@ def test_malformed_real_example_gives_a_passport_or_an_import_error(
         assert error.problems[0].path.startswith("Bundle")
     else:
         assert isinstance(result.passport, Passport)
+
+
+# --- files that are not FHIR JSON ---------------------------------------------------------------------
+
+
+def test_cli_import_of_fhir_xml_says_only_json_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bundle = tmp_path / "bundle.xml"
+    bundle.write_text('<?xml version="1.0"?>\n<Bundle xmlns="http://hl7.org/fhir"><type value="document"/></Bundle>\n',
+                      encoding="utf-8")
+    assert cli.main(["import", "fhir", str(bundle)]) == 2
+    err = capsys.readouterr().err
+    assert "FHIR XML" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_cli_import_of_absurdly_nested_json_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = tmp_path / "deep.json"
+    bundle.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert cli.main(["import", "fhir", str(bundle)]) == 2
+    err = capsys.readouterr().err
+    assert "nested too deeply" in err
+    assert len(err.strip().splitlines()) == 1

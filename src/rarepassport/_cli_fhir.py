@@ -55,9 +55,15 @@ def _cmd_import(args: argparse.Namespace) -> int:
     try:
         bundle = json.loads(Path(args.file).read_bytes())
     except json.JSONDecodeError as exc:
+        if exc.doc.lstrip("\ufeff \t\r\n").startswith("<"):
+            # Several IGs publish their examples only as FHIR XML.
+            raise CommandError(f"{args.file}: this looks like FHIR XML; only FHIR JSON can be imported, "
+                               "convert the bundle to JSON first") from None
         raise CommandError(f"{args.file}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     except UnicodeDecodeError:
         raise CommandError(f"{args.file}: not UTF-8 text") from None
+    except RecursionError:
+        raise CommandError(f"{args.file}: the JSON is nested too deeply to be a FHIR bundle") from None
     try:
         result = from_ips(bundle, plugins=plugins)
     except Exception as exc:
