@@ -251,3 +251,17 @@ def test_portuguese_passport_pdf_holds_its_accented_text() -> None:
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Fenilcetonúria" in text
     assert "Dieta de emergência" in text
+
+
+def test_python_passport_with_text_for_a_number_is_a_structure_issue_at_its_path() -> None:
+    person = rp.Person(name="Ada Example", date_of_birth=TODAY, weight=rp.Weight(kg="18"))  # type: ignore[arg-type]
+    report = rp.validate(rp.Passport(person=person), today=TODAY)
+    assert [(issue.path, issue.code) for issue in report.errors] == [("$.person.weight.kg", "structure")]
+
+
+def test_python_passport_with_a_dict_for_a_coding_is_a_structure_issue_not_a_rule_failure() -> None:
+    coding = {"system": "ORPHA", "code": "ORPHA:586"}
+    diagnosis = rp.Diagnosis(name="Cystic fibrosis", codes=(coding,))  # type: ignore[arg-type]
+    person = rp.Person(name="Ada Example", date_of_birth=dt.date(2015, 3, 2))
+    report = rp.validate(rp.Passport(person=person, diagnoses=(diagnosis,)), today=TODAY)
+    assert [(issue.path, issue.code) for issue in report.errors] == [("$.diagnoses[0].codes[0]", "structure")]

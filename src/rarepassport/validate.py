@@ -11,8 +11,10 @@ tickets and logs, and passports hold health data.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 import re
+import types
 import typing
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -483,6 +485,91 @@ def rarepassport_register_rules(rules: RuleRegistry) -> None:
 _SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 
 
+# --- the types of a passport built in Python -----------------------------------------------
+# A passport read from a file has been checked by the converter. One built in Python may
+# hold text where a number belongs, or a dict where a record belongs; the rules would then
+# crash and blame a plugin, so such values are reported first, by path and type name.
+
+
+@functools.cache
+def _field_types(cls: Any) -> tuple[tuple[str, Any], ...]:
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # noqa: BLE001 - a plugin class whose hints do not resolve is not checked
+        return ()
+    return tuple((field.name, hints.get(field.name)) for field in attrs.fields(cls))
+
+
+def _type_name_of(tp: Any) -> str:
+    names = {str: "text", bool: "true or false", int: "a whole number", float: "a number", _dt.date: "a date"}
+    return names.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+def _type_issue(path: str, expected: str, value: object) -> Issue:
+    return Issue(
+        path=path,
+        code="structure",
+        severity=ERROR,
+        message=f"expected {expected}, got {type(value).__name__}; build the passport from the model classes "
+        "with values of their types, or read it with rarepassport.from_dict",
+    )
+
+
+@functools.cache
+def _shape(tp: Any) -> tuple[str, Any]:
+    """How to check a value of this annotation, worked out once per annotation."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [arg for arg in args if arg is not type(None)]
+        return ("optional", inner[0]) if len(inner) == 1 and type(None) in args else ("skip", None)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return "tuple", args[0]
+    if not isinstance(tp, type):
+        return "skip", None  # Mapping[...] and other generics: extensions are checked by the caller
+    if attrs.has(tp):
+        return "record", tp
+    if tp is float:
+        return "number", (int, float)
+    if tp is int:
+        return "number", int
+    return "instance", tp
+
+
+def _value_type_issues(value: object, tp: Any, path: str) -> Iterator[Issue]:
+    kind, arg = _shape(tp)
+    if kind == "optional":
+        if value is not None:
+            yield from _value_type_issues(value, arg, path)
+    elif kind == "tuple":
+        if not isinstance(value, tuple):
+            yield _type_issue(path, "a list", value)
+            return
+        for index, item in enumerate(value):
+            yield from _value_type_issues(item, arg, f"{path}[{index}]")
+    elif kind == "record":
+        if isinstance(value, arg):
+            yield from _record_type_issues(value, path)
+        else:
+            yield _type_issue(path, f"a {arg.__name__}", value)
+    elif kind == "number":
+        if isinstance(value, bool) or not isinstance(value, arg):
+            yield _type_issue(path, _type_name_of(tp), value)
+    elif kind == "instance" and not isinstance(value, arg):
+        yield _type_issue(path, _type_name_of(tp), value)
+
+
+def _record_type_issues(record: Any, path: str) -> Iterator[Issue]:
+    for name, tp in _field_types(typing.cast(Any, type(record))):  # mypy: type[Any] "unhashable"
+        value = getattr(record, name)
+        if name == "extensions" and isinstance(record, Passport):
+            for key, section in value.items():
+                if attrs.has(type(section)):
+                    yield from _record_type_issues(section, f"{path}.extensions.{key}")
+            continue
+        if tp is not None:
+            yield from _value_type_issues(value, tp, f"{path}.{name}")
+
+
 def validate(
     passport: Passport | Mapping[str, Any] | str | os.PathLike[str],
     *,
@@ -523,6 +610,10 @@ def validate(
                 Issue(path=problem.path, code="structure", severity=ERROR, message=problem.message)
                 for problem in exc.problems
             )
+    else:
+        wrong_types = list(_record_type_issues(passport, "$"))
+        if wrong_types:
+            return Report(wrong_types)
     context = RuleContext(today=today or _dt.date.today(), plugins=manager)
     issues: list[Issue] = []
     for spec in manager.rules:
