@@ -282,6 +282,41 @@ def test_absolute_references_with_a_version_resolve() -> None:
     assert from_ips(bundle).passport.diagnoses == _import("Bundle-IPS-examples-Bundle-01.json").passport.diagnoses
 
 
+def test_medication_reference_with_only_a_display_gives_the_medicine_name() -> None:
+    bundle = _read("Bundle-IPS-examples-Bundle-01.json")
+    bundle["entry"][5]["resource"]["medicationReference"] = {"display": "Fictional tablets 5 mg"}
+    assert from_ips(bundle).passport.medications[0].name == "Fictional tablets 5 mg"
+
+
+def test_attester_given_only_by_name_becomes_the_reviewer() -> None:
+    bundle = _read("Bundle-bundle-ips-all-sections.json")
+    attester = bundle["entry"][0]["resource"]["attester"][0]
+    attester["party"] = {"display": "Dr Fictional Reviewer"}
+    reviewed_by = from_ips(bundle).passport.review.reviewed_by
+    assert reviewed_by is not None
+    assert reviewed_by.name == "Dr Fictional Reviewer"
+
+
+def test_section_entry_given_only_by_name_is_reported_not_refused() -> None:
+    bundle = _read("Bundle-bundle-minimal.json")
+    bundle["entry"][0]["resource"]["section"][0]["entry"].append({"display": "Something told in words"})
+    result = from_ips(bundle)
+    assert len(result.passport.diagnoses) == 1
+    assert _reasons_for(result, "Bundle.entry[0].resource.section[0].entry[1]")
+
+
+def test_section_citing_a_list_imports_the_lists_resources() -> None:
+    bundle = _read("Bundle-IPS-examples-Bundle-01.json")
+    allergies = bundle["entry"][0]["resource"]["section"][2]
+    bundle["entry"].append({"fullUrl": "urn:uuid:4b1f0d8e-0000-4000-8000-000000000001", "resource": {
+        "resourceType": "List", "status": "current", "mode": "snapshot",
+        "entry": [{"item": reference} for reference in allergies["entry"]]}})
+    allergies["entry"] = [{"reference": "urn:uuid:4b1f0d8e-0000-4000-8000-000000000001"}]
+    result = from_ips(bundle)
+    assert result.passport.allergies == _import("Bundle-IPS-examples-Bundle-01.json").passport.allergies
+    assert not [item for item in result.unmapped if item.path.startswith("Bundle.entry[20]")]
+
+
 def _status_changed(kind: str, status: str) -> tuple[ImportResult, str]:
     bundle = _read("Bundle-bundle-ips-all-sections.json")
     index = next(i for i, e in enumerate(bundle["entry"]) if e["resource"]["resourceType"] == kind)

@@ -140,6 +140,15 @@ class _Res:
         return [key for key in self.data if key not in self.used and key not in _IGNORED]
 
 
+def _display_only(reference: Any) -> str | None:
+    """The ``display`` of a Reference that names something without pointing to a resource."""
+    if isinstance(reference, Mapping) and not isinstance(reference.get("reference"), str):
+        display = reference.get("display")
+        if isinstance(display, str) and display.strip():
+            return display.strip()
+    return None
+
+
 def _as_list(value: Any) -> list[Any]:
     """A JSON array as a list; anything else (a malformed element) as an empty list."""
     return value if isinstance(value, list) else []
@@ -605,6 +614,10 @@ class _Importer:
                        email=email, address=address, notes=notes if isinstance(notes, str) else None)
 
     def practitioner(self, reference: Any, path: str) -> CareTeamMember:
+        display = _display_only(reference)
+        if display is not None:
+            # Other systems often name a professional without a resource for them.
+            return CareTeamMember(name=display)
         res = self.resolve(reference, path)
         assert res is not None
         kind = res.data.get("resourceType")
@@ -614,13 +627,17 @@ class _Importer:
             role = _concept_text(next(iter(res.items("code")), None))
             speciality = _concept_text(next(iter(res.items("specialty")), None))
             phone, email = self.telecom(res)
-            if res.get("organization") is not None:
+            if _display_only(res.data.get("organization")) is not None:
+                organisation = _display_only(res.get("organization"))
+            elif res.get("organization") is not None:
                 org = self.resolve(res.get("organization"), f"{res.path}.organization")
                 assert org is not None
                 organisation = org.text("name")
                 org.get("name")
                 self.done(org)
-            if res.get("practitioner") is not None:
+            if _display_only(res.data.get("practitioner")) is not None:
+                name = _display_only(res.get("practitioner"))
+            elif res.get("practitioner") is not None:
                 person = self.resolve(res.get("practitioner"), f"{res.path}.practitioner")
                 assert person is not None
                 name = _human_name(person.items("name"))
@@ -735,8 +752,22 @@ class _Importer:
                 self.narrative_only(section, section_code or "")
             for e_index, entry in enumerate(section.items("entry")):
                 path = f"{section.path}.entry[{e_index}]"
+                if _display_only(entry) is not None:
+                    self.note(path, "an entry given only by name, without a resource, is not imported")
+                    continue
                 res = self.resolve(entry, path)
                 assert res is not None
+                if res.data.get("resourceType") == "List":
+                    # Some systems cite a List of the section's resources instead of each one.
+                    for item_index, item in enumerate(res.items("entry")):
+                        target = self.resolve(item.get("item") if isinstance(item, Mapping) else None,
+                                              f"{res.path}.entry[{item_index}].item")
+                        assert target is not None
+                        pending.append((str(target.data.get("resourceType")), target, section_code or ""))
+                    for key in ("status", "mode", "title", "code", "subject", "date", "emptyReason"):
+                        res.get(key)
+                    self.done(res)
+                    continue
                 pending.append((str(res.data.get("resourceType")), res, section_code or ""))
             self.done(section)
         # Conditions first: they claim the genetic findings they cite, wherever those sit.
@@ -935,6 +966,8 @@ class _Importer:
             if concept is None:
                 raise _fail(f"{res.path}.medicationReference.reference",
                             "the reference does not resolve to a contained resource")
+        elif concept is None and _display_only(reference) is not None:
+            concept = {"text": _display_only(reference)}
         elif concept is None and reference is not None:
             referenced = self.resolve(reference, f"{res.path}.medicationReference")
             assert referenced is not None
@@ -1003,7 +1036,9 @@ class _Importer:
         if not self.is_current(res):
             return
         name = purpose = details = None
-        if res.get("device") is not None:
+        if _display_only(res.data.get("device")) is not None:
+            name = _display_only(res.get("device"))
+        elif res.get("device") is not None:
             device = self.resolve(res.get("device"), f"{res.path}.device")
             assert device is not None
             for item in device.items("deviceName"):
@@ -1366,7 +1401,7 @@ def from_ips(bundle: Mapping[str, Any], *, plugins: PluginManager | None = None)
         passport = importer.run()
     except FhirImportError:
         raise
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
         # Every element is type-checked where it is read; this is the last line of
         # defence so that malformed input never ends in a traceback.
         raise _fail("Bundle", f"the bundle has a malformed element ({type(exc).__name__}); "
