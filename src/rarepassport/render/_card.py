@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
@@ -34,8 +34,9 @@ __all__ = ["CARD_HEIGHT_MM", "CARD_WIDTH_MM", "MAX_FONT_SIZE", "MIN_FONT_SIZE", 
 CARD_WIDTH_MM = 85.60
 CARD_HEIGHT_MM = 53.98
 #: Largest and smallest body text on the card, in points. Below 6 pt print is hard to
-#: read for many people, so text is left off (with a note) rather than shrunk further.
-MAX_FONT_SIZE = 7.5
+#: read for many people, so text is left off (with a note) rather than shrunk further;
+#: a card with little on it is printed larger rather than left half empty.
+MAX_FONT_SIZE = 8.5
 MIN_FONT_SIZE = 6.0
 
 _MARGIN = 2.8
@@ -63,6 +64,9 @@ class CardItem:
         priority: Lower is more urgent; the highest number is left off first.
         order: Position on the card.
         ordered_number: Step number for protocol steps, else ``None``.
+        lead: A bold lead-in (a field's label) for an item drawn on a line of its own
+            under its group's title; ``""`` for items run together in one paragraph.
+        strong: Draw the whole item in bold (e.g. an emergency dose).
     """
 
     side: str
@@ -72,28 +76,52 @@ class CardItem:
     priority: int
     order: int
     ordered_number: int | None = None
+    lead: str = ""
+    strong: bool = False
+
+
+class _Paragraph(NamedTuple):
+    lead: str  # bold lead-in
+    text: str
+    numbered: bool  # a protocol step: the text hangs beside its number
+    strong: bool = False  # the text in bold too
 
 
 _PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")
+# A plugin field that says what to give in an emergency. Document fields from plugin
+# sections carry no such mark, so the field's name is read (the end of its label_id,
+# the same in every language): the rescue medicine and its doses, e.g.
+# ``AdrenalInsufficiency.emergency_hydrocortisone_dose``, but not the daily dose.
+_KEY_FIELD = re.compile(r"^(?!daily)(\w*_)?dose$|^medicine$", re.IGNORECASE)
 
 
-def _row_text(row: Sequence[str], columns: int, phone: bool) -> str:
+def _is_key_field(block: Field) -> bool:
+    name = block.label_id.rpartition(".")[2] if block.label_id else block.label
+    return block.emphasis or bool(_KEY_FIELD.search(name))
+
+
+def _row_text(row: Sequence[str], columns: int, phone: bool, reason: bool) -> str:
     # The first columns of layout's tables are the essentials (substance, reaction,
     # severity; medicine, dose, route, frequency); codes and notes come last and
     # do not belong on a card. A phone number is worth keeping wherever it is.
-    cells = list(row[:columns])
+    cells = [cell.strip().rstrip(".;").rstrip() for cell in row[:columns]]
     if phone:
         cells += [cell for cell in row[columns:] if _PHONE.match(cell)]
-    return ", ".join(cell for cell in cells if cell)
+    cells = [cell for cell in cells if cell]
+    if reason and len(cells) > 1:
+        # "Latex gloves (latex allergy)": a reason after a comma reads as one more thing to avoid.
+        return f"{cells[0]} ({', '.join(cells[1:])})"
+    return ", ".join(cells)
 
 
-def _table_rows(section: Section, *, columns: int, phone: bool = False, emphasised_only: bool = False) -> list[str]:
+def _table_rows(section: Section, *, columns: int, phone: bool = False, emphasised_only: bool = False,
+                reason: bool = False) -> list[str]:
     rows: list[str] = []
     for block in section.blocks:
         if isinstance(block, Table):
             for index, row in enumerate(block.rows):
                 if not emphasised_only or index in block.emphasis_rows:
-                    rows.append(_row_text(row, columns, phone))
+                    rows.append(_row_text(row, columns, phone, reason))
     return rows
 
 
@@ -138,10 +166,20 @@ def card_items(document: Document) -> list[CardItem]:
                 first = False
     for section in document.sections:
         # Condition plugins' emergency sections (e.g. the emergency hydrocortisone dose)
-        # follow the person's own protocol, as in the full passport.
+        # follow the person's own protocol, as in the full passport: under the
+        # section's title, one field a line in the plugin's order, the doses in bold
+        # so that they are found at a glance and kept first, the rest (cause, kit)
+        # left off first.
         if section.emergency and section.id.startswith("extensions."):
-            fields = [f"{b.label}: {b.value}" for b in section.blocks if isinstance(b, Field)]
-            add(BACK, section, fields, 4)
+            for block in section.blocks:
+                if not isinstance(block, Field):
+                    continue
+                order += 1
+                strong = _is_key_field(block)
+                items.append(CardItem(
+                    side=BACK, group=section.id, title=section.title, text=block.value,
+                    priority=4 if strong else 6, order=order, lead=f"{block.label}: ", strong=strong,
+                ))
     allergies = document.section("allergies")
     if allergies is not None:
         rows = _table_rows(allergies, columns=3)
@@ -152,7 +190,7 @@ def card_items(document: Document) -> list[CardItem]:
         add(FRONT, critical, _table_rows(critical, columns=4), 3)
     avoid = document.section("avoid")
     if avoid is not None:
-        add(BACK, avoid, _table_rows(avoid, columns=2), 5)
+        add(BACK, avoid, _table_rows(avoid, columns=2, reason=True), 5)
     contacts = document.section("contacts")
     if contacts is not None:
         add(BACK, contacts, _table_rows(contacts, columns=2, phone=True)[:1], 3)
@@ -171,7 +209,7 @@ class _CardDrawer:
         self.pdf = pdf
         self.document = document
         self.family = family
-        self._measured: dict[tuple[str, str, bool, float, float], int] = {}
+        self._measured: dict[tuple[str, str, bool, bool, float, float], int] = {}
 
     def lh(self, size: float) -> float:
         return size * 1.18 * 25.4 / 72
@@ -185,25 +223,33 @@ class _CardDrawer:
                 groups.append([item])
         return groups
 
-    def _paragraphs(self, items: Sequence[CardItem]) -> list[tuple[str, str, bool]]:
-        """``(bold lead-in, text, numbered)`` paragraphs for a side."""
-        paragraphs: list[tuple[str, str, bool]] = []
+    def _paragraphs(self, items: Sequence[CardItem]) -> list[_Paragraph]:
+        """The paragraphs of a side, in order."""
+        paragraphs: list[_Paragraph] = []
         for group in self._groups(items):
             title = group[0].title
-            if group[0].ordered_number is not None:
+            if group[0].ordered_number is not None or group[0].lead:
+                # Steps and plugin fields: the title on a line, then one item a line.
                 if title:
-                    paragraphs.append((title, "", True))
-                paragraphs.extend((f"{item.ordered_number}.", item.text, True) for item in group)
+                    paragraphs.append(_Paragraph(title, "", False))
+                paragraphs.extend(
+                    _Paragraph(f"{item.ordered_number}.", item.text, True) if item.ordered_number is not None
+                    else _Paragraph(item.lead, item.text, False, item.strong)
+                    for item in group
+                )
             else:
                 lead = f"{title}: " if title else ""
-                paragraphs.append((lead, "; ".join(item.text for item in group), False))
+                paragraphs.append(_Paragraph(lead, "; ".join(item.text for item in group), False))
         return paragraphs
 
-    def _wrapped_lines(self, lead: str, text: str, width: float, size: float) -> int:
+    def _date_of_birth(self) -> str:
+        return f"{self.document.phrase('date_of_birth')}: {self.document.date_of_birth}"
+
+    def _wrapped_lines(self, lead: str, text: str, width: float, size: float, strong: bool = False) -> int:
         """Lines that ``write()`` needs for a bold lead-in followed by regular text."""
         pdf = self.pdf
         words: list[float] = []
-        for style, part in (("B", lead), ("", text)):
+        for style, part in (("B", lead), ("B" if strong else "", text)):
             pdf.set_font(self.family, style, size)
             words += [pdf.get_string_width(word) for word in part.split()]
         pdf.set_font(self.family, "", size)
@@ -222,13 +268,18 @@ class _CardDrawer:
         return lines
 
     def height(self, items: Sequence[CardItem], size: float, width: float, more: bool,
-               limit: float = float("inf")) -> float:
-        """Height the items need at ``size``, measured the way :meth:`draw` draws them."""
+               limit: float = float("inf"), *, front: bool = False) -> float:
+        """Height the items need at ``size``, measured the way :meth:`draw` draws them.
+
+        With ``front`` the date of birth line that starts the front is counted too.
+        """
         pdf = self.pdf
         total = 0.0
-        for lead, text, numbered in self._paragraphs(items):
+        if front:
+            total += self._wrapped_lines(self._date_of_birth(), "", width, size) * self.lh(size) + 0.4
+        for lead, text, numbered, strong in self._paragraphs(items):
             # Fitting tries many combinations of the same paragraphs: measure each once.
-            key = (lead, text, numbered, size, width)
+            key = (lead, text, numbered, strong, size, width)
             count = self._measured.get(key)
             if count is None and len(lead) + len(text) > _MAX_CARD_CHARACTERS:
                 count = _CANNOT_FIT
@@ -237,7 +288,7 @@ class _CardDrawer:
                     pdf.set_font(self.family, "", size)
                     count = len(pdf.multi_cell(width - 3.0, self.lh(size), text, dry_run=True, output="LINES"))
                 else:
-                    count = self._wrapped_lines(lead, text, width, size)
+                    count = self._wrapped_lines(lead, text, width, size, strong)
                 self._measured[key] = count
             total += count * self.lh(size) + 0.4
             if total > limit:
@@ -274,10 +325,9 @@ class _CardDrawer:
         if side == FRONT:
             pdf.set_font(self.family, "B", size)
             pdf.set_xy(left, y)
-            dob = f"{doc.phrase('date_of_birth')}: {doc.date_of_birth}"
-            pdf.multi_cell(width, self.lh(size), dob, align="L")
+            pdf.multi_cell(width, self.lh(size), self._date_of_birth(), align="L")
             y = pdf.get_y() + 0.4
-        for lead, text, numbered in self._paragraphs(items):
+        for lead, text, numbered, strong in self._paragraphs(items):
             pdf.set_xy(left, y)
             if numbered and text:
                 pdf.set_font(self.family, "B", size)
@@ -292,7 +342,7 @@ class _CardDrawer:
                 pdf.set_font(self.family, "B", size)
                 if lead:
                     pdf.write(self.lh(size), lead)
-                pdf.set_font(self.family, "", size)
+                pdf.set_font(self.family, "B" if strong else "", size)
                 if text:
                     pdf.write(self.lh(size), text)
                 pdf.ln(self.lh(size))
@@ -309,18 +359,28 @@ class _CardDrawer:
                     _QR_SIZE, title=doc.phrase("scan_for_more"))
 
 
-def _fit(drawer: _CardDrawer, items: list[CardItem], room: float, width: float) -> tuple[list[CardItem], float]:
+def _sizes() -> list[float]:
+    """Font sizes to try, largest first, in quarter points."""
+    count = round((MAX_FONT_SIZE - MIN_FONT_SIZE) / 0.25)
+    return [MAX_FONT_SIZE - 0.25 * step for step in range(count + 1)]
+
+
+def _fit(drawer: _CardDrawer, items: list[CardItem], room: float, width: float,
+         *, front: bool = False) -> tuple[list[CardItem], float]:
     """The items that fit in ``room`` mm and the font size: shrink first, then leave off."""
-    size = MAX_FONT_SIZE
-    while size >= MIN_FONT_SIZE:
-        if drawer.height(items, size, width, more=False, limit=room) <= room:
+    for size in _sizes():
+        if drawer.height(items, size, width, more=False, limit=room, front=front) <= room:
             return items, size
-        size -= 0.25
     # Greedy by urgency: an item that cannot fit (a very long step) is left off, but
     # shorter, less urgent ones after it still get their place.
     kept = keep_by_priority(items, lambda trial: drawer.height(trial, MIN_FONT_SIZE, width, more=True,
-                                                                limit=room) <= room)
-    return kept, MIN_FONT_SIZE
+                                                                limit=room, front=front) <= room)
+    # What was kept may leave room (a long item went): use it for larger type
+    # rather than leaving the bottom of the card empty.
+    for size in _sizes():
+        if drawer.height(kept, size, width, more=True, limit=room, front=front) <= room:
+            return kept, size
+    return kept, MIN_FONT_SIZE  # pragma: no cover - kept was chosen to fit at the minimum
 
 
 def keep_by_priority(items: Sequence[CardItem], fits: Callable[[list[CardItem]], bool]) -> list[CardItem]:
@@ -406,10 +466,7 @@ def render_card(
     for side in (FRONT, BACK):
         side_items = [item for item in items if item.side == side]
         width = full_width - (_QR_SIZE + 0.5 if side == BACK and qr_text is not None else 0)
-        side_room = room
-        if side == FRONT:
-            side_room -= drawer.lh(MAX_FONT_SIZE) * 2 + 0.4  # the date of birth line
-        kept, size = _fit(drawer, side_items, side_room, width)
+        kept, size = _fit(drawer, side_items, room, width, front=side == FRONT)
         lost = [item for item in side_items if item not in kept]
         dropped.extend(lost)
         plan[side] = (kept, size, width, bool(lost))

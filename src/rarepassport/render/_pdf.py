@@ -274,10 +274,30 @@ class _Drawer:
         pdf.set_y(max(pdf.get_y(), bottom))
         self.gap(0.6)
 
+    def room_to_start(self, blocks: Sequence[Block], index: int = 0) -> float:
+        """Height (mm) the start of ``blocks[index]`` needs: a heading is kept with at least this.
+
+        Each block moves to the next page when its own start does not fit (a table
+        needs its header row and a row); a heading must reserve as much, or it is
+        left alone at the foot of the page. A heading followed by a heading needs
+        room for both and the start of what follows them.
+        """
+        block = blocks[index] if index < len(blocks) else None
+        if isinstance(block, Table):
+            size = self.style.body * (0.95 if len(block.columns) <= 5 else 0.85)
+            # A caption, a header row of up to two lines and two lines of a row.
+            return (self.lh() if block.caption else 0.0) + self.lh(size) * 4 + 2 * 1.2 * 2
+        if isinstance(block, Alert):
+            return self.lh() * 3 + 5.0
+        if isinstance(block, Heading):
+            return self.heading_height(block) + self.room_to_start(blocks, index + 1)
+        return self.lh() * 3
+
     def section(self, section: Any) -> None:
         pdf, style = self.pdf, self.style
         height = self.lh(style.section) + 2
-        self.keep_space(height + self.lh() * 3)
+        # The title bar is the cell height plus 0.5 mm padding above and below.
+        self.keep_space(height + 1.0 + self.lh() * 0.4 + self.room_to_start(section.blocks))
         pdf.start_section(section.title, level=0)
         fill = style.emergency_fill if section.emergency else style.section_fill
         colour = style.emergency_text if section.emergency else style.section_text
@@ -288,8 +308,12 @@ class _Drawer:
                        new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(*style.text)
         self.gap(0.4)
-        for block in section.blocks:
-            self.block(block, emergency=section.emergency)
+        blocks = section.blocks
+        for index, block in enumerate(blocks):
+            if isinstance(block, Heading):
+                self.heading(block, self.room_to_start(blocks, index + 1))
+            else:
+                self.block(block, emergency=section.emergency)
         self.gap(0.8)
 
     def block(self, block: Block, *, emergency: bool) -> None:
@@ -308,9 +332,15 @@ class _Drawer:
         elif isinstance(block, Alert):
             self.alert(block)
 
-    def heading(self, block: Heading) -> None:
+    def heading_height(self, block: Heading) -> float:
+        """Height of a one-line heading with the gaps :meth:`heading` leaves around it."""
         size = self.style.heading if block.level <= 3 else self.style.body
-        self.keep_space(self.lh(size) + self.lh() * 2)
+        return self.lh() * 0.45 + self.lh(size)
+
+    def heading(self, block: Heading, following: float | None = None) -> None:
+        """A heading, kept on a page with ``following`` mm (the start of what follows)."""
+        size = self.style.heading if block.level <= 3 else self.style.body
+        self.keep_space(self.heading_height(block) + (self.lh() * 2 if following is None else following))
         self.gap(0.3)
         self.pdf.start_section(block.text, level=1, strict=False)
         self.font(True, size)
