@@ -72,7 +72,7 @@ def load(path: Path) -> rp.Passport:
 
 @pytest.mark.parametrize("options", [{"size": "a4"}, {"size": "a5"}, {"size": "letter"},
                                      {"large_print": True}, {"qr": "emergency"}], ids=str)
-def test_no_pdf_text_starts_outside_the_page(options: dict[str, object]) -> None:
+def test_no_pdf_text_starts_outside_the_page(options: dict[str, Any]) -> None:
     rendered = render_rendered(make_stress_passport(), "pdf", "full", today=TODAY, **options)
     for number, page in enumerate(pages(rendered), 1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
@@ -106,7 +106,7 @@ def test_the_running_header_stays_above_the_content_of_every_page() -> None:
         assert max(run.y for run in content) < min(run.y for run in header) - 10
 
 
-def card_runs(passport: rp.Passport, **options: object) -> tuple[list[list[Run]], Rendered]:
+def card_runs(passport: rp.Passport, **options: Any) -> tuple[list[list[Run]], Rendered]:
     rendered = render_rendered(passport, "card", "emergency", today=TODAY, **options)
     return [runs(page) for page in pages(rendered)], rendered
 
