@@ -67,7 +67,7 @@ def test_example_imports_into_a_structurally_valid_passport(name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "person", "diagnoses", "allergies", "medications", "allergies_status", "medications_status"),
     [
-        ("Bundle-IPS-examples-Bundle-01.json", "Martha DeLarosa", 2, 2, 2,
+        ("Bundle-IPS-examples-Bundle-01.json", "Martha DeLarosa", 2, 1, 2,
          AllergiesStatus.LISTED, MedicationsStatus.LISTED),
         ("Bundle-bundle-minimal.json", "Martha DeLarosa", 1, 1, 1, AllergiesStatus.LISTED, MedicationsStatus.LISTED),
         ("Bundle-bundle-no-info-required-sections.json", "James Judge", 0, 0, 0,
@@ -202,6 +202,33 @@ def test_vaccination_date_marked_absent_gives_no_date_and_no_report() -> None:
     result = _import("Bundle-aups-gpvisit-retrieval.json")
     assert [i.date for i in result.passport.history.immunisations] == [None, None, None]
     assert not [item for item in result.unmapped if "occurrence" in item.path]
+
+
+def test_no_known_food_allergy_is_not_an_allergy_and_is_reported() -> None:
+    bundle = _read("Bundle-IPS-examples-Bundle-01.json")
+    assert bundle["entry"][19]["resource"]["code"]["coding"][0]["code"] == "429625007"
+    result = _import("Bundle-IPS-examples-Bundle-01.json")
+    assert [a.codes[0].code for a in result.passport.allergies] == ["373270004"]
+    assert result.passport.allergies_status is AllergiesStatus.LISTED
+    assert _reasons_for(result, "Bundle.entry[19].resource")
+
+
+def test_only_a_partial_no_known_allergy_leaves_allergies_unknown() -> None:
+    bundle = _read("Bundle-IPS-examples-Bundle-01.json")
+    section = bundle["entry"][0]["resource"]["section"][2]
+    section["entry"] = [{"reference": bundle["entry"][19]["fullUrl"]}]
+    passport = from_ips(bundle).passport
+    assert (passport.allergies, passport.allergies_status) == ((), AllergiesStatus.UNKNOWN)
+
+
+def test_no_known_procedures_statement_is_not_a_procedure() -> None:
+    bundle = _read("Bundle-bundle-ips-all-sections.json")
+    index = next(i for i, e in enumerate(bundle["entry"]) if e["resource"]["resourceType"] == "Procedure")
+    bundle["entry"][index]["resource"]["code"] = {"coding": [
+        {"system": "http://snomed.info/sct", "code": "787480003", "display": "No known procedures (situation)"}]}
+    result = from_ips(bundle)
+    assert result.passport.history.procedures == ()
+    assert _reasons_for(result, f"Bundle.entry[{index}].resource")
 
 
 def test_stopped_medication_is_not_imported_and_is_reported() -> None:

@@ -134,9 +134,20 @@ NO_KNOWN_MEDICATIONS = ("787481004", "No known medications")
 NO_CURRENT_PROBLEMS = ("160245001", "No current problems or disability")
 # IPS 1.x spelled the same facts in its own code system; import reads both.
 IPS_ABSENT_SYSTEM = "http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips"
-ABSENT_ALLERGY_CODES = {(SNOMED, NO_KNOWN_ALLERGY[0]), (SNOMED, "409137002"), (SNOMED, "160244002"),
-                        (IPS_ABSENT_SYSTEM, "no-known-allergies"),
-                        (IPS_ABSENT_SYSTEM, "no-known-medication-allergies")}
+ABSENT_ALLERGY_CODES = {(SNOMED, NO_KNOWN_ALLERGY[0]), (SNOMED, "160244002"),
+                        (IPS_ABSENT_SYSTEM, "no-known-allergies")}
+#: "No known drug / food / environmental allergy": they rule out one kind of allergy
+#: only, so they are neither an allergy nor "no known allergies" (the IPS examples use
+#: "no known food allergy" next to a penicillin allergy).
+PARTIAL_NO_ALLERGY_CODES = {(SNOMED, "409137002"), (SNOMED, "429625007"), (SNOMED, "428607008"),
+                            (IPS_ABSENT_SYSTEM, "no-known-medication-allergies")}
+#: IPS 2.0 "No known procedures / device use / immunizations" (SNOMED CT situations).
+NO_KNOWN_PROCEDURES = {(SNOMED, "787480003"), (IPS_ABSENT_SYSTEM, "no-known-procedures"),
+                       (IPS_ABSENT_SYSTEM, "no-procedure-info")}
+NO_KNOWN_DEVICES = {(SNOMED, "787483001"), (IPS_ABSENT_SYSTEM, "no-known-devices"),
+                    (IPS_ABSENT_SYSTEM, "no-device-info")}
+NO_KNOWN_IMMUNIZATIONS = {(SNOMED, "787482006"), (IPS_ABSENT_SYSTEM, "no-known-immunizations"),
+                          (IPS_ABSENT_SYSTEM, "no-immunization-info")}
 UNKNOWN_ALLERGY_CODES = {(IPS_ABSENT_SYSTEM, "no-allergy-info")}
 ABSENT_MEDICATION_CODES = {(SNOMED, NO_KNOWN_MEDICATIONS[0]), (IPS_ABSENT_SYSTEM, "no-known-medications")}
 UNKNOWN_MEDICATION_CODES = {(IPS_ABSENT_SYSTEM, "no-medication-info")}

@@ -140,6 +140,15 @@ class _Res:
         return [key for key in self.data if key not in self.used and key not in _IGNORED]
 
 
+_NONE_KNOWN = re.compile(r"^\s*no\s+known\b", re.IGNORECASE)
+
+
+def _says_none_known(concept: Any) -> bool:
+    """Whether a concept's words say that none is known ("No known food allergy")."""
+    text = _concept_text(concept)
+    return text is not None and _NONE_KNOWN.match(text) is not None
+
+
 def _display_only(reference: Any) -> str | None:
     """The ``display`` of a Reference that names something without pointing to a resource."""
     if isinstance(reference, Mapping) and not isinstance(reference.get("reference"), str):
@@ -916,6 +925,10 @@ class _Importer:
         if codes & c.UNKNOWN_ALLERGY_CODES:
             self.done(res)
             return
+        if codes & c.PARTIAL_NO_ALLERGY_CODES or _says_none_known(res.data.get("code")):
+            self.note(res.path, "a statement that no allergy of one kind is known is neither an allergy nor "
+                                "'no known allergies'; not imported")
+            return
         verification = _codes(res.data.get("verificationStatus"))
         if (c.ALLERGY_VERIFICATION, "refuted") in verification \
                 or (c.ALLERGY_VERIFICATION, "entered-in-error") in verification:
@@ -1045,6 +1058,9 @@ class _Importer:
                 if isinstance(item, Mapping) and isinstance(item.get("name"), str):
                     name = name or item["name"]
             name = name or _concept_text(device.get("type"))
+            if _codes(device.data.get("type")) & c.NO_KNOWN_DEVICES or _says_none_known(device.data.get("type")):
+                self.note(res.path, "a statement that no devices are known is not a device; not imported")
+                return
             _, details = _notes(device)
             for key in ("patient", "status", "type"):
                 device.get(key)
@@ -1060,6 +1076,9 @@ class _Importer:
 
     def procedure(self, res: _Res, section_code: str) -> None:
         if not self.is_current(res):
+            return
+        if _codes(res.data.get("code")) & c.NO_KNOWN_PROCEDURES or _says_none_known(res.data.get("code")):
+            self.note(res.path, "a statement that no procedures are known is not a procedure; not imported")
             return
         date = _partial(res.get("performedDateTime"))
         if date is None and "performedPeriod" in res.data:
@@ -1083,6 +1102,10 @@ class _Importer:
 
     def immunization(self, res: _Res, section_code: str) -> None:
         if not self.is_current(res):
+            return
+        if _codes(res.data.get("vaccineCode")) & c.NO_KNOWN_IMMUNIZATIONS \
+                or _says_none_known(res.data.get("vaccineCode")):
+            self.note(res.path, "a statement that no vaccinations are known is not a vaccination; not imported")
             return
         date = _partial(res.get("occurrenceDateTime"))
         if date is None and res.data.get("occurrenceString") is not None:
