@@ -231,6 +231,15 @@ def test_no_known_procedures_statement_is_not_a_procedure() -> None:
     assert _reasons_for(result, f"Bundle.entry[{index}].resource")
 
 
+def test_as_needed_for_a_reason_gives_as_needed_and_the_reason() -> None:
+    bundle = _read("Bundle-aups-gpvisit-retrieval.json")
+    request = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "MedicationRequest")
+    del request["reasonCode"]
+    request["dosageInstruction"][0]["asNeededCodeableConcept"] = {"text": "Shortness of breath"}
+    ventolin = from_ips(bundle).passport.medications[0]
+    assert (ventolin.as_needed, ventolin.reason) == (True, "Shortness of breath")
+
+
 def test_stopped_medication_is_not_imported_and_is_reported() -> None:
     stopped = _read("Bundle-bundle-ips-all-sections.json")["entry"][9]["resource"]
     assert stopped["status"] == "stopped"

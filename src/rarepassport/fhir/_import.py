@@ -1024,6 +1024,10 @@ class _Importer:
             dose = dosage.text("text")
             route = _concept_text(dosage.get("route"))
             as_needed = dosage.get("asNeededBoolean") is True
+            if dosage.get("asNeededCodeableConcept") is not None:
+                # "As needed for pain": as needed, and the condition is the reason.
+                as_needed = True
+                reason = reason or _concept_text(dosage.data["asNeededCodeableConcept"])
             timing = dosage.sub("timing")
             if timing is not None:
                 frequency = _concept_text(timing.get("code"))
