@@ -353,6 +353,17 @@ def test_section_citing_a_list_imports_the_lists_resources() -> None:
     assert not [item for item in result.unmapped if item.path.startswith("Bundle.entry[20]")]
 
 
+def test_r5_codeable_reference_medication_and_coded_allergy_type_are_read() -> None:
+    bundle = _read("Bundle-aups-basicsummary.json")
+    statement, allergy = bundle["entry"][8]["resource"], bundle["entry"][6]["resource"]
+    statement["medication"] = {"reference": statement.pop("medicationReference")}
+    allergy["type"] = {"coding": [{"system": "http://hl7.org/fhir/allergy-intolerance-type", "code": "intolerance"}]}
+    passport = from_ips(bundle).passport
+    original = _import("Bundle-aups-basicsummary.json").passport
+    assert passport.medications == original.medications
+    assert passport.allergies == original.allergies
+
+
 def _status_changed(kind: str, status: str) -> tuple[ImportResult, str]:
     bundle = _read("Bundle-bundle-ips-all-sections.json")
     index = next(i for i, e in enumerate(bundle["entry"]) if e["resource"]["resourceType"] == kind)

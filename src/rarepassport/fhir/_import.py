@@ -939,7 +939,11 @@ class _Importer:
             # Kept: avoiding a substance needlessly is safer than giving it.
             self.note(f"{res.path}.clinicalStatus", "the allergy is recorded as inactive or resolved; "
                       "it is imported as an allergy, check it")
-        kind = {"allergy": AllergyKind.ALLERGY, "intolerance": AllergyKind.INTOLERANCE}.get(res.text("type") or "")
+        type_code = res.text("type")
+        if type_code is None and isinstance(res.data.get("type"), Mapping):
+            # FHIR R5 writes the type as a CodeableConcept.
+            type_code = next((code for _, code in sorted(_codes(res.data["type"]))), None)
+        kind = {"allergy": AllergyKind.ALLERGY, "intolerance": AllergyKind.INTOLERANCE}.get(type_code or "")
         reaction_text: str | None = None
         severity: Severity | None = None
         for index, reaction in enumerate(res.subs("reaction")):
@@ -966,6 +970,10 @@ class _Importer:
     def medication(self, res: _Res, section_code: str) -> None:
         concept = res.get("medicationCodeableConcept")
         reference = res.get("medicationReference")
+        medication = res.get("medication")
+        if concept is None and reference is None and isinstance(medication, Mapping):
+            # FHIR R5 writes medication[x] as a CodeableReference.
+            concept, reference = medication.get("concept"), medication.get("reference")
         contained_id = reference.get("reference") if isinstance(reference, Mapping) else None
         if concept is None and isinstance(contained_id, str) and contained_id.startswith("#"):
             # A Medication contained in the statement itself (common in IPS examples).
