@@ -159,6 +159,33 @@ def test_missing_comma_reports_line_and_column(
     assert "(line 12, column 3)" in messages["$"]
 
 
+@pytest.mark.parametrize("name", ["duplicate-medications.json", "duplicate-medications.yaml"])
+def test_a_list_written_twice_is_refused_rather_than_half_dropped(
+    name: str, user_file: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, messages = _validate_json(user_file(name), capsys)
+    assert code == 1
+    assert "the key 'medications' appears twice" in messages["$"]
+
+
+def test_duplicate_yaml_key_names_its_line(
+    user_file: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, messages = _validate_json(user_file("duplicate-medications.yaml"), capsys)
+    assert messages["$"].endswith("(line 7, column 1)")
+
+
+def test_text_holding_quotes_and_colons_is_not_taken_for_a_repeated_key() -> None:
+    text = json.dumps(
+        {
+            "schema_version": "1.0",
+            "person": {"name": 'Ada "Ace": Example', "date_of_birth": "2015-03-02"},
+            "additional_sections": [{"title": "Times", "text": 'at 08:00 and "12": 30'}],
+        }
+    )
+    assert rp.loads(text).person.name == 'Ada "Ace": Example'
+
+
 # --- rules ------------------------------------------------------------------------------
 
 

@@ -509,7 +509,20 @@ class _TextLoader:
             import yaml
 
             class Loader(yaml.SafeLoader):
-                pass
+                def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+                    # PyYAML keeps the last of two equal keys: a list written twice
+                    # would lose the first one's medicines without a word.
+                    seen: set[Any] = set()
+                    for key_node, _ in node.value:
+                        if key_node.tag == "tag:yaml.org,2002:merge":
+                            continue
+                        key = self.construct_object(key_node, deep=deep)
+                        if isinstance(key, str) and key in seen:
+                            raise yaml.constructor.ConstructorError(
+                                None, None, _duplicate_message(key), key_node.start_mark
+                            )
+                        seen.add(key)
+                    return super().construct_mapping(node, deep=deep)
 
             Loader.yaml_implicit_resolvers = {
                 key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -551,14 +564,46 @@ def _import_yaml() -> Any:
     return yaml
 
 
+def _duplicate_message(key: str) -> str:
+    return f"the key {key!r} appears twice in one object; merge them into one (only the last would be kept)"
+
+
+class _DuplicateKeyError(ValueError):
+    """A JSON object with the same key twice, which JSON parsers resolve silently."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKeyError(key)
+        result[key] = value
+    return result
+
+
 @functools.lru_cache(maxsize=1)
 def _json_loads() -> Callable[[str | bytes], Any]:
-    """orjson's parser when it is installed (``rarepassport[fast]``), else the standard one."""
+    """orjson's parser when it is installed (``rarepassport[fast]``), else the standard one.
+
+    Both refuse an object with a key written twice (raising ``_DuplicateKeyError``):
+    parsers keep the last value, and a list written twice would lose the first one's
+    medicines without a word.
+    """
     try:
         import orjson
     except ImportError:
-        return json.loads
-    loads: Callable[[str | bytes], Any] = orjson.loads
+        return functools.partial(json.loads, object_pairs_hook=_no_duplicates)
+
+    def loads(text: str | bytes) -> Any:
+        data = orjson.loads(text)
+        # The text has one ':' per key written plus those inside strings; the parsed
+        # document written back has the same, less those of every key it dropped.
+        # Only when it has fewer, parse again, slowly, to name the repeated key.
+        raw = text.encode("utf-8") if isinstance(text, str) else text
+        if raw.count(b":") > orjson.dumps(data).count(b":"):
+            json.loads(raw, object_pairs_hook=_no_duplicates)
+        return data
+
     return loads
 
 
@@ -574,11 +619,14 @@ def _parse(text: str | bytes, format: Format) -> Any:
             problem = getattr(exc, "problem", None) or str(exc)
             raise LoadError([Problem("$", f"not valid YAML: {problem}", line, column)]) from None
     try:
-        return _json_loads()(text)
+        data = _json_loads()(text)
     except json.JSONDecodeError as exc:  # orjson's error is a subclass, with line and column too
         raise LoadError([Problem("$", f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)]) from None
     except UnicodeDecodeError as exc:
         raise LoadError([Problem("$", f"not UTF-8 text: {exc.reason} at byte {exc.start}")]) from None
+    except _DuplicateKeyError as exc:
+        raise LoadError([Problem("$", f"not valid JSON: {_duplicate_message(exc.args[0])}")]) from None
+    return data
 
 
 def loads(text: str | bytes, *, format: Format = "json", plugins: PluginManager | None = None) -> Passport:
