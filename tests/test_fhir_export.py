@@ -483,3 +483,20 @@ def test_cli_export_of_an_invalid_passport_exits_2_with_one_line(
 def test_cli_export_unknown_format_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["export", "fhir-r2", str(RICH)]) == 2
     assert "unknown export format" in capsys.readouterr().err
+
+
+def test_cli_export_says_which_fields_the_ips_cannot_carry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from rarepassport.cli import main
+
+    source = tmp_path / "p.json"
+    source.write_text(json.dumps({
+        "schema_version": "1.0",
+        "person": {"name": "Ada Example", "date_of_birth": "2015-03-02"},
+        "links": [{"url": "https://example.org/record"}],
+        "history": {"admissions": [{"reason": "Chest infection"}]},
+    }))
+    assert main(["export", "fhir", str(source), "-o", str(tmp_path / "b.json")]) == 0
+    err = capsys.readouterr().err
+    assert "links" in err and "history.admissions" in err
+    assert "emergency.previous" not in err
+    assert "example.org" not in err and "Chest infection" not in err

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise _one_line(args.file, exc) from None
     data = plugins.exporters[name].export(passport, plugins=plugins)
     _write_output(args.output, data, inputs=[args.file])
+    if name == "fhir-ips":
+        from rarepassport.fhir import not_carried
+
+        left_out = not_carried(passport)
+        if left_out:
+            sys.stderr.write(
+                "rarepassport: note: the IPS has no place for "
+                + ", ".join(left_out)
+                + "; they stay in the passport only (plugin sections travel as narrative text)\n"
+            )
     return EXIT_OK
 
 

@@ -25,7 +25,16 @@ from rarepassport.model import (
     Passport,
 )
 
-__all__ = ["NOT_CARRIED", "FhirImportError", "ImportResult", "Unmapped", "from_ips", "ips_subset", "to_ips"]
+__all__ = [
+    "NOT_CARRIED",
+    "FhirImportError",
+    "ImportResult",
+    "Unmapped",
+    "from_ips",
+    "ips_subset",
+    "not_carried",
+    "to_ips",
+]
 
 #: Passport fields the IPS export does not carry (in FHIR terms, they have no
 #: resource in a patient summary). Plugin sections are exported as narrative only.
@@ -37,6 +46,23 @@ NOT_CARRIED: tuple[str, ...] = (
     "history.admissions",
     "extensions",
 )
+
+
+def not_carried(passport: Passport) -> list[str]:
+    """The fields of :data:`NOT_CARRIED` that hold data in this passport.
+
+    An export of this passport leaves them out (plugin sections travel only as
+    narrative); tell the user rather than let them vanish unnoticed.
+    """
+    present = {
+        "links": bool(passport.links),
+        "diagnoses[].links": any(diagnosis.links for diagnosis in passport.diagnoses),
+        "emergency.previous": bool(passport.emergency.previous),
+        "emergency.open_access": passport.emergency.open_access is not None,
+        "history.admissions": bool(passport.history.admissions),
+        "extensions": bool(passport.extensions),
+    }
+    return [name for name in NOT_CARRIED if present.get(name, False)]
 
 
 def _normal_coding(code: Coding) -> Coding:
