@@ -184,3 +184,12 @@ def test_the_card_sheet_keeps_its_text_inside_the_two_card_outlines() -> None:
     assert cards
     for run in cards:
         assert left < run.x < width - left and run.y < top, run.text
+
+
+def test_a_line_introducing_a_table_is_kept_on_the_page_of_the_table() -> None:
+    for size in ("a4", "a5", "letter"):
+        rendered = render_rendered(make_stress_passport(), "pdf", "full", today=TODAY, size=size)
+        for number, page in enumerate(pages(rendered)[:-1], 1):
+            content = [run for run in runs(page) if run.size > 8]
+            last = min(content, key=lambda run: run.y)
+            assert not last.text.startswith("Give on time"), (size, number)

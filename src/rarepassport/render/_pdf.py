@@ -291,6 +291,10 @@ class _Drawer:
             return self.lh() * 3 + 5.0
         if isinstance(block, Heading):
             return self.heading_height(block) + self.room_to_start(blocks, index + 1)
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if isinstance(block, Paragraph) and isinstance(following, Table) and len(block.text) < 120:
+            # A line introducing a table ("Give on time: ...") stays with the table.
+            return self.lh() * 1.6 + self.room_to_start(blocks, index + 1)
         return self.lh() * 3
 
     def section(self, section: Any) -> None:
