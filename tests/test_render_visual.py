@@ -193,3 +193,13 @@ def test_a_line_introducing_a_table_is_kept_on_the_page_of_the_table() -> None:
             content = [run for run in runs(page) if run.size > 8]
             last = min(content, key=lambda run: run.y)
             assert not last.text.startswith("Give on time"), (size, number)
+
+
+def test_the_emergency_hydrocortisone_dose_is_bold_in_the_pdf_and_the_daily_dose_is_not() -> None:
+    rendered = render_rendered(load(EXAMPLES / "conditions" / "adrenal-insufficiency.json"), "pdf", "full",
+                               today=TODAY)
+    drawn = [run for page in pages(rendered) for run in runs(page)]
+    emergency = next(run for run in drawn if run.text.startswith("100 mg hydrocortisone IM"))
+    daily = next(run for run in drawn if run.text.startswith("10 mg on waking"))
+    assert "Bold" in emergency.font
+    assert "Bold" not in daily.font
