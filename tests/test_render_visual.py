@@ -203,3 +203,15 @@ def test_the_emergency_hydrocortisone_dose_is_bold_in_the_pdf_and_the_daily_dose
     daily = next(run for run in drawn if run.text.startswith("10 mg on waking"))
     assert "Bold" in emergency.font
     assert "Bold" not in daily.font
+
+
+def test_printed_html_pages_carry_the_title_and_page_number() -> None:
+    weasyprint = pytest.importorskip("weasyprint")
+    rendered = render_rendered(make_stress_passport(), "html", "full", today=TODAY)
+    pdf = weasyprint.HTML(string=rendered.data.decode()).write_pdf()
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    total = len(reader.pages)
+    assert total > 2
+    second = reader.pages[1].extract_text()
+    assert "Rare disease passport:" in second
+    assert f"2 / {total}" in second

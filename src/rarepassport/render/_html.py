@@ -75,7 +75,12 @@ footer { margin-top: 2rem; font-size: .85rem; border-top: 1px solid var(--rule);
   .alert, .warnings { border-color: CanvasText; }
 }
 @media print {
-  @page { size: A4; margin: 14mm 12mm; }
+  /* Printed pages get separated: each carries the passport's title (with the name)
+     and its page number, where the browser supports page margin boxes. */
+  @page { size: A4; margin: 14mm 12mm;
+          @top-left { content: string(passport-title); font-size: 8pt; color: #444; }
+          @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #444; } }
+  h1 { string-set: passport-title content(); }
   html { font-size: 10.5pt; }
   body { max-width: none; padding: 0; }
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
