@@ -21,12 +21,15 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "src" / "rarepassport" / "data" / "example-passport.json"
+#: A condition plugin's emergency section on the card (the emergency hydrocortisone dose).
+ADRENAL = ROOT / "examples" / "conditions" / "adrenal-insufficiency.json"
 
 #: (picture name, format, view, options, page, resolution in dpi)
-PREVIEWS: tuple[tuple[str, str, str, dict[str, object], int, int], ...] = (
+PREVIEWS: tuple[tuple[str, str, str, dict[str, Any], int, int], ...] = (
     ("pdf-a4-page1.png", "pdf", "full", {"qr": "emergency"}, 1, 60),
     ("pdf-a4-page3.png", "pdf", "full", {}, 3, 60),
     ("pdf-large-print.png", "pdf", "full", {"large_print": True}, 1, 60),
@@ -34,6 +37,10 @@ PREVIEWS: tuple[tuple[str, str, str, dict[str, object], int, int], ...] = (
     ("card-front.png", "card", "emergency", {}, 1, 150),
     ("card-back.png", "card", "emergency", {"qr": "link:https://passport.example.org/maisie"}, 2, 150),
     ("card-sheet.png", "card", "emergency", {"sheet": True}, 1, 40),
+)
+#: Pictures of other example passports: (picture name, passport, format, view, options, page, dpi).
+OTHER_PREVIEWS: tuple[tuple[str, Path, str, str, dict[str, Any], int, int], ...] = (
+    ("card-adrenal-back.png", ADRENAL, "card", "emergency", {}, 2, 150),
 )
 
 
@@ -49,10 +56,12 @@ def main() -> int:
     import rarepassport
     from rarepassport.render import render_rendered
 
-    passport = rarepassport.load(EXAMPLE)
     args.out.mkdir(parents=True, exist_ok=True)
+    jobs = [(name, EXAMPLE, format, view, options, page, dpi)
+            for name, format, view, options, page, dpi in PREVIEWS] + list(OTHER_PREVIEWS)
     with tempfile.TemporaryDirectory() as scratch:
-        for name, format, view, options, page, dpi in PREVIEWS:
+        for name, source, format, view, options, page, dpi in jobs:
+            passport = rarepassport.load(source)
             # A fixed "today", so an example's review date does not change the pictures.
             rendered = render_rendered(passport, format, view, today=dt.date(2026, 11, 27), **options)
             pdf = Path(scratch) / f"{name}.pdf"
