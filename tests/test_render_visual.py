@@ -215,3 +215,17 @@ def test_printed_html_pages_carry_the_title_and_page_number() -> None:
     second = reader.pages[1].extract_text()
     assert "Rare disease passport:" in second
     assert f"2 / {total}" in second
+
+
+def test_a_table_too_wide_for_a5_is_drawn_as_one_record_per_row_without_broken_words() -> None:
+    rendered = render_rendered(load(EXAMPLES / "child-several-diagnoses.json"), "pdf", "full", today=TODAY,
+                               size="a5")
+    drawn = [run.text for page in pages(rendered) for run in runs(page)]
+    assert "Medicine: Levetiracetam oral solution" in drawn  # on one line, not in pieces
+    assert "April 2021" in drawn  # "Started" on a line of its own, not "Ap / ril / 20 / 21"
+
+
+def test_a_table_that_fits_on_a4_stays_a_table() -> None:
+    rendered = render_rendered(load(EXAMPLES / "child-several-diagnoses.json"), "pdf", "full", today=TODAY)
+    drawn = [run.text for page in pages(rendered) for run in runs(page)]
+    assert "Started" in drawn and "Started:" not in drawn  # a column heading, not a field label

@@ -422,6 +422,9 @@ class _Drawer:
             self.font(True)
             self.text(self.width, self.lh(), block.caption)
         self.font(True, size)
+        if _needs_stacking(pdf, block, self.width, pad):
+            self.stacked_table(block)
+            return
         widths = _column_widths(pdf, block, self.width, pad)
         count = len(block.columns)
 
@@ -498,6 +501,40 @@ class _Drawer:
         self.font(False)
         self.gap(0.5)
 
+    def stacked_table(self, block: Table) -> None:
+        """A table too wide for the page as one record per row (on A5, a medicines table).
+
+        The first cell (the medicine, the substance) leads each record in bold,
+        highlighted when the row is emphasised; the other cells follow, indented, as
+        "Column: value" lines.
+        Columns squeezed below their longest word would break words into pieces
+        ("Ap / ril / 20 / 21"), which no one can read.
+        """
+        pdf, style = self.pdf, self.style
+        count = len(block.columns)
+        indent = 4.0
+        for index, row in enumerate(block.rows):
+            emphasis = index in block.emphasis_rows
+            cells = [*row[:count], *[""] * (count - len(row))]
+            self.keep_space(self.lh() * 3)
+            pdf.set_draw_color(*style.rule)
+            pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + self.width, pdf.get_y())
+            self.font(True)
+            pdf.set_fill_color(*style.emphasis_fill)
+            pdf.multi_cell(0, self.lh(), f"{block.columns[0]}: {cells[0]}", fill=emphasis, padding=(0.6, 1.2),
+                           align="L", new_x="LMARGIN", new_y="NEXT")
+            margin = pdf.l_margin
+            pdf.set_left_margin(margin + indent)
+            for column, value in zip(block.columns[1:], cells[1:], strict=True):
+                if value:
+                    self.write_field(column, value, emphasis=emphasis)
+            pdf.set_left_margin(margin)
+            pdf.set_x(margin)
+            self.gap(0.3)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + self.width, pdf.get_y())
+        self.font(False)
+        self.gap(0.5)
+
     def alert(self, block: Alert) -> None:
         pdf, style = self.pdf, self.style
         pdf.set_fill_color(*style.alert_fill[block.level])
@@ -517,6 +554,18 @@ class _Drawer:
         pdf.set_draw_color(*style.rule)
         self.font(False)
         self.gap(0.5)
+
+
+def _needs_stacking(pdf: Any, block: Table, available: float, padding: float) -> bool:
+    """Whether the columns' longest words (in the current font) do not fit side by side."""
+    if len(block.columns) < 4:
+        return False  # two or three columns always get a readable share
+    total = 0.0
+    for index in range(len(block.columns)):
+        cells = [block.columns[index]] + [row[index] for row in block.rows if index < len(row)]
+        words = {word for cell in cells for word in cell.split()} or {"-"}
+        total += max(pdf.get_string_width(word) for word in words) + 2 * padding + 0.5
+    return total > available
 
 
 def _column_widths(pdf: Any, block: Table, available: float, padding: float) -> tuple[float, ...]:
