@@ -34,3 +34,12 @@ def test_condition_section_is_marked_as_emergency_information() -> None:
     document = rp.layout(passport, view="emergency")
     [section] = [s for s in document.sections if s.id.startswith("extensions.")]
     assert section.emergency
+
+
+def test_fields_declared_with_emphasis_are_laid_out_with_emphasis() -> None:
+    passport = rp.load(CONDITIONS / "adrenal-insufficiency.json")
+    document = rp.layout(passport, view="emergency")
+    [section] = [s for s in document.sections if s.id == "extensions.adrenal_insufficiency"]
+    fields = {b.label_id: b.emphasis for b in section.blocks if isinstance(b, rp.document.Field)}
+    assert fields["AdrenalInsufficiency.emergency_hydrocortisone_dose"] is True
+    assert fields["AdrenalInsufficiency.daily_dose"] is False

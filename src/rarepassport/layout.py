@@ -333,7 +333,14 @@ def layout_fields(
             if inner:
                 blocks += [Heading(text=label, level=level), *inner]
         else:
-            blocks.append(Field(label=label, value=context.format_value(value), label_id=label_id))
+            blocks.append(
+                Field(
+                    label=label,
+                    value=context.format_value(value),
+                    label_id=label_id,
+                    emphasis=bool(field.metadata.get("emphasis", False)),
+                )
+            )
     return blocks
 
 

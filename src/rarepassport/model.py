@@ -102,6 +102,7 @@ def section_field(
     *,
     views: Iterable[View | str] = _ALL,
     label: str | None = None,
+    emphasis: bool = False,
     **kwargs: Any,
 ) -> Any:
     """An attrs field with the metadata the schema, docs and layout read.
@@ -113,6 +114,8 @@ def section_field(
         views: Views the field belongs to besides ``full``, which always has it.
             Leave out to show the field in every view.
         label: Label id in the label catalogue; default ``ClassName.field_name``.
+        emphasis: The field says what to give or do in an emergency (e.g. the emergency
+            dose): every backend draws it strongly, and the wallet card keeps it longest.
         **kwargs: Passed to :func:`attrs.field` (``default``, ``factory``, ...).
 
     Example:
@@ -128,6 +131,7 @@ def section_field(
         "description": description,
         "views": frozenset((View.FULL, *(View(view) for view in views))),
         "label": label,
+        "emphasis": emphasis,
     }
     return attrs.field(metadata=metadata, **kwargs)
 

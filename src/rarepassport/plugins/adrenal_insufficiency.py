@@ -103,6 +103,7 @@ class AdrenalInsufficiency:
     emergency_hydrocortisone_dose: str | None = section_field(
         "The emergency hydrocortisone dose and route as prescribed for this person, e.g. 100 mg IM.",
         default=None,
+        emphasis=True,
     )
     emergency_dose_prescribed_by: str | None = section_field(
         "Who prescribed the emergency dose, and when.", default=None, views=(E,),

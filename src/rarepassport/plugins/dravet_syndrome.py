@@ -95,13 +95,13 @@ class Trigger(str, enum.Enum):
 class RescuePlan:
     """The rescue medicine plan, as prescribed by the person's neurology team."""
 
-    medicine: str = section_field("The rescue medicine, e.g. buccal midazolam.")
-    dose: str | None = section_field("Its dose and route as prescribed.", default=None)
+    medicine: str = section_field("The rescue medicine, e.g. buccal midazolam.", emphasis=True)
+    dose: str | None = section_field("Its dose and route as prescribed.", default=None, emphasis=True)
     when: str | None = section_field(
         "When to give it, as prescribed, e.g. if a tonic-clonic seizure lasts 5 minutes.", default=None,
     )
     second_dose: str | None = section_field(
-        "Whether and when a second dose may be given, as prescribed.", default=None,
+        "Whether and when a second dose may be given, as prescribed.", default=None, emphasis=True,
     )
     call_ambulance: str | None = section_field(
         "When to call an ambulance, as the protocol says.", default=None,

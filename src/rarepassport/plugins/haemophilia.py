@@ -123,7 +123,7 @@ class Haemophilia:
         "The clotting factor product (or other treatment) to give for a bleed, as prescribed.", default=None,
     )
     factor_dose: str | None = section_field(
-        "Its dose for a bleed, as prescribed, e.g. 2000 IU IV.", default=None, views=(E,),
+        "Its dose for a bleed, as prescribed, e.g. 2000 IU IV.", default=None, views=(E,), emphasis=True,
     )
     product_kept: str | None = section_field(
         "Where the person's own supply is kept, e.g. carried in a cool bag.", default=None,

@@ -88,18 +88,6 @@ class _Paragraph(NamedTuple):
 
 
 _PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")
-# A plugin field that says what to give in an emergency. Document fields from plugin
-# sections carry no such mark, so the field's name is read (the end of its label_id,
-# the same in every language): the rescue medicine and its doses, e.g.
-# ``AdrenalInsufficiency.emergency_hydrocortisone_dose``, but not the daily dose.
-_KEY_FIELD = re.compile(r"^(?!daily)(\w*_)?dose$|^medicine$", re.IGNORECASE)
-
-
-def _is_key_field(block: Field) -> bool:
-    name = block.label_id.rpartition(".")[2] if block.label_id else block.label
-    return block.emphasis or bool(_KEY_FIELD.search(name))
-
-
 def _row_text(row: Sequence[str], columns: int, phone: bool, reason: bool) -> str:
     # The first columns of layout's tables are the essentials (substance, reaction,
     # severity; medicine, dose, route, frequency); codes and notes come last and
@@ -175,7 +163,7 @@ def card_items(document: Document) -> list[CardItem]:
                 if not isinstance(block, Field):
                     continue
                 order += 1
-                strong = _is_key_field(block)
+                strong = block.emphasis  # layout marks what to give in an emergency
                 items.append(CardItem(
                     side=BACK, group=section.id, title=section.title, text=block.value,
                     priority=4 if strong else 6, order=order, lead=f"{block.label}: ", strong=strong,

@@ -298,8 +298,6 @@ class _Drawer:
         return self.lh() * 3
 
     def section(self, section: Any) -> None:
-        from rarepassport.render._card import _is_key_field
-
         pdf, style = self.pdf, self.style
         height = self.lh(style.section) + 2
         # The title bar is the cell height plus 0.5 mm padding above and below.
@@ -315,12 +313,7 @@ class _Drawer:
         pdf.set_text_color(*style.text)
         self.gap(0.4)
         blocks = section.blocks
-        # In a condition plugin's emergency section the doses to give are drawn in
-        # bold, as on the wallet card, so that they are found at a glance.
-        plugin_emergency = section.emergency and section.id.startswith("extensions.")
         for index, block in enumerate(blocks):
-            if plugin_emergency and isinstance(block, Field) and _is_key_field(block):
-                block = attrs.evolve(block, emphasis=True)
             if isinstance(block, Heading):
                 self.heading(block, self.room_to_start(blocks, index + 1))
             else:
