@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 __all__ = ["PAGE_SIZES", "Style", "document_texts", "render_pdf"]
 
 #: Page sizes users can ask for, and fpdf2's name for each.
-PAGE_SIZES: dict[str, str] = {"a4": "A4", "a5": "A5", "letter": "Letter"}
+#: Page sizes in millimetres (fpdf2 warns on the name "A5" since its sizes were corrected).
+PAGE_SIZES: dict[str, tuple[float, float]] = {"a4": (210.0, 297.0), "a5": (148.0, 210.0), "letter": (215.9, 279.4)}
 
 Colour = tuple[int, int, int]
 
@@ -273,6 +274,12 @@ class _Drawer:
         bottom = top + (box + self.lh(style.small) * 2 if qr is not None or photo is not None else 0)
         pdf.set_y(max(pdf.get_y(), bottom))
         self.gap(0.6)
+        if doc.warnings:
+            # What a reader must know about the document itself (e.g. an overdue review)
+            # comes before its content, as in the other backends.
+            note = Alert(text="\n".join(doc.warnings), level=AlertLevel.WARNING, title=doc.phrase("please_note"))
+            self.block(note, emergency=False)
+            self.gap(0.6)
 
     def room_to_start(self, blocks: Sequence[Block], index: int = 0) -> float:
         """Height (mm) the start of ``blocks[index]`` needs: a heading is kept with at least this.
@@ -678,5 +685,5 @@ def _extra_faces(fonts: Sequence[str | os.PathLike[str]]) -> list[FontFace]:
         try:
             faces.append(font_face(path))
         except PassportError as exc:
-            raise RenderError(f"option fonts: {exc}") from exc
+            raise RenderError(f"font file (fonts= option, --font on the command line): {exc}") from exc
     return faces
