@@ -53,3 +53,26 @@ def test_emergency_contact_is_listed_first_whatever_the_owner_order() -> None:
     words = card_words(passport)
     assert "Mum Dee Example" in words
     assert "Uncle Bob Example" not in words
+
+
+def test_card_carries_red_flags_and_devices_when_there_is_room() -> None:
+    passport = rp.Passport(
+        person=rp.Person(name="Ada Example", date_of_birth=dt.date(2015, 3, 2)),
+        emergency=rp.Emergency(red_flags=["Blue lips", "Floppy and hard to wake"]),
+        devices=[rp.Device(name="Gastrostomy button", purpose="Feeding and medicines")],
+    )
+    words = card_words(passport)
+    assert "Blue lips; Floppy and hard to wake" in words
+    assert "Gastrostomy button" in words
+
+
+def test_a_card_with_nothing_for_its_back_says_so() -> None:
+    passport = rp.Passport(person=rp.Person(name="Ada Example", date_of_birth=dt.date(2015, 3, 2)))
+    document = rp.layout(passport, view="emergency")
+    assert document.phrase("card_no_emergency_details") in card_words(passport)
+
+
+def test_list_items_that_are_sentences_are_not_joined_with_semicolons() -> None:
+    passport = rp.load(CONDITIONS / "mcad-deficiency.json")
+    words = card_words(passport)
+    assert ".;" not in words

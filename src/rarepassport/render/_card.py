@@ -113,6 +113,18 @@ def _table_rows(section: Section, *, columns: int, phone: bool = False, emphasis
     return rows
 
 
+def _run_on(items: Sequence[str]) -> str:
+    """List items as one line: sentences follow each other, short items take '; '."""
+    text = ""
+    for item in (item.strip() for item in items):
+        if not item:
+            continue
+        if text:
+            text += " " if text[-1] in ".!?:;" else "; "
+        text += item
+    return text
+
+
 def card_items(document: Document) -> list[CardItem]:
     """What the card would show if it were big enough, with priorities.
 
@@ -160,13 +172,19 @@ def card_items(document: Document) -> list[CardItem]:
         # left off first.
         if section.emergency and section.id.startswith("extensions."):
             for block in section.blocks:
-                if not isinstance(block, Field):
+                if isinstance(block, Field):
+                    strong = block.emphasis  # layout marks what to give in an emergency
+                    text, lead_in, priority = block.value, f"{block.label}: ", 4 if strong else 6
+                elif isinstance(block, ListBlock) and block.items:
+                    # A list such as an emergency regimen or triggers, on one line.
+                    strong, text, priority = False, _run_on(block.items), 6
+                    lead_in = f"{block.label}: " if block.label else ""
+                else:
                     continue
                 order += 1
-                strong = block.emphasis  # layout marks what to give in an emergency
                 items.append(CardItem(
-                    side=BACK, group=section.id, title=section.title, text=block.value,
-                    priority=4 if strong else 6, order=order, lead=f"{block.label}: ", strong=strong,
+                    side=BACK, group=section.id, title=section.title, text=text,
+                    priority=priority, order=order, lead=lead_in, strong=strong,
                 ))
     allergies = document.section("allergies")
     if allergies is not None:
@@ -179,6 +197,16 @@ def card_items(document: Document) -> list[CardItem]:
     avoid = document.section("avoid")
     if avoid is not None:
         add(BACK, avoid, _table_rows(avoid, columns=2, reason=True), 5)
+    red_flags = document.section("red_flags")
+    if red_flags is not None:
+        flags = [item for block in red_flags.blocks if isinstance(block, ListBlock) for item in block.items]
+        add(BACK, red_flags, [_run_on(flags)] if flags else [], 7)
+    devices = document.section("devices")
+    if devices is not None:
+        add(FRONT, devices, _table_rows(devices, columns=2), 7)
+    anaesthesia = document.section("anaesthesia")
+    if anaesthesia is not None:
+        add(BACK, anaesthesia, [b.text for b in anaesthesia.blocks if isinstance(b, Paragraph)], 8)
     contacts = document.section("contacts")
     if contacts is not None:
         add(BACK, contacts, _table_rows(contacts, columns=2, phone=True)[:1], 3)
@@ -299,7 +327,7 @@ class _CardDrawer:
             band_text = doc.person_name
         else:
             emergency = doc.section("emergency")
-            band_text = emergency.title if emergency is not None else doc.phrase("read_first")
+            band_text = emergency.title if emergency is not None else doc.phrase("card_back_title")
         band_size = 9.0
         pdf.set_font(self.family, "B", band_size)
         while band_size > 6 and pdf.get_string_width(band_text) > CARD_WIDTH_MM - 2 * _MARGIN:
@@ -314,6 +342,12 @@ class _CardDrawer:
             pdf.set_font(self.family, "B", size)
             pdf.set_xy(left, y)
             pdf.multi_cell(width, self.lh(size), self._date_of_birth(), align="L")
+            y = pdf.get_y() + 0.4
+        elif not items and not more:
+            # An empty back would look like a printing fault; say why it is empty.
+            pdf.set_font(self.family, "", size)
+            pdf.set_xy(left, y)
+            pdf.multi_cell(width, self.lh(size), doc.phrase("card_no_emergency_details"), align="L")
             y = pdf.get_y() + 0.4
         for lead, text, numbered, strong in self._paragraphs(items):
             pdf.set_xy(left, y)
