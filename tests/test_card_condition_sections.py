@@ -76,3 +76,12 @@ def test_list_items_that_are_sentences_are_not_joined_with_semicolons() -> None:
     passport = rp.load(CONDITIONS / "mcad-deficiency.json")
     words = card_words(passport)
     assert ".;" not in words
+
+
+def test_card_keeps_a_medicine_and_its_dose_route_and_times_apart() -> None:
+    passport = rp.Passport(
+        person=rp.Person(name="Ada Example", date_of_birth=dt.date(2015, 3, 2)),
+        medications=[rp.Medication(name="Hydrocortisone", dose="10 mg, 5 mg, 5 mg", route="by mouth",
+                                   frequency="on waking, noon, 5 pm", time_critical=True)],
+    )
+    assert "Hydrocortisone: 10 mg, 5 mg, 5 mg · by mouth · on waking, noon, 5 pm" in card_words(passport)

@@ -99,7 +99,11 @@ def _row_text(row: Sequence[str], columns: int, phone: bool, reason: bool) -> st
     if reason and len(cells) > 1:
         # "Latex gloves (latex allergy)": a reason after a comma reads as one more thing to avoid.
         return f"{cells[0]} ({', '.join(cells[1:])})"
-    return ", ".join(cells)
+    if len(cells) > 1:
+        # Cells often hold commas themselves ("10 mg, 5 mg, 5 mg"), so they are kept
+        # apart by a colon after the name and a middle dot between the others.
+        return f"{cells[0]}: {' · '.join(cells[1:])}"
+    return cells[0] if cells else ""
 
 
 def _table_rows(section: Section, *, columns: int, phone: bool = False, emphasised_only: bool = False,
