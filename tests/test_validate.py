@@ -233,3 +233,15 @@ def test_blocking_the_core_rules_leaves_only_plugin_rules() -> None:
     manager = rp.make_plugin_manager(entry_points=False, blocked=["core-rules"], plugins=[RulesPlugin()])
     report = rp.validate(passport(contacts=[]), plugins=manager, today=TODAY)
     assert "no-emergency-contact" not in codes(report)
+
+
+def test_passports_read_from_documents_skip_the_python_type_check_but_edited_ones_do_not() -> None:
+    from rarepassport.convert import is_well_typed
+
+    loaded = rp.loads(rp.dumps(passport()))
+    assert is_well_typed(loaded)
+    assert not is_well_typed(passport())
+    edited = attrs.evolve(loaded, person=attrs.evolve(loaded.person, weight=rp.Weight(kg="heavy")))  # type: ignore[arg-type]
+    assert not is_well_typed(edited)
+    report = rp.validate(edited, today=TODAY)
+    assert [(i.path, i.code) for i in report.errors] == [("$.person.weight.kg", "structure")]

@@ -19,6 +19,7 @@ import os
 import tempfile
 import types
 import typing
+import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -452,6 +453,21 @@ def _version_key(version: str) -> tuple[int, ...]:
         return (-1,)
 
 
+# Passports this module built: the converter checked every value's type, so
+# validation need not check them again. Weak, so that nothing is kept alive; keyed by
+# id because passports with an ``extensions`` dict cannot be hashed.
+_WELL_TYPED: weakref.WeakValueDictionary[int, Passport] = weakref.WeakValueDictionary()
+
+
+def is_well_typed(passport: Passport) -> bool:
+    """True when ``passport`` was built by reading a document, so every value has its type.
+
+    Passports built in Python may hold anything; :func:`rarepassport.validate` checks
+    those value by value.
+    """
+    return _WELL_TYPED.get(id(passport)) is passport
+
+
 def from_dict(data: Mapping[str, Any], *, plugins: PluginManager | None = None) -> Passport:
     """Build a passport from a JSON-like dict.
 
@@ -473,6 +489,7 @@ def from_dict(data: Mapping[str, Any], *, plugins: PluginManager | None = None) 
         passport: Passport = converter.structure(migrated, Passport)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a LoadError with paths
         raise LoadError([_with_hint(problem) for problem in _problems(exc, "$")]) from None
+    _WELL_TYPED[id(passport)] = passport
     return passport
 
 

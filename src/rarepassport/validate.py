@@ -596,7 +596,7 @@ def validate(
         ```
     """
     from rarepassport._plugins import default_plugin_manager
-    from rarepassport.convert import from_dict, load
+    from rarepassport.convert import from_dict, is_well_typed, load
 
     manager = plugins if plugins is not None else default_plugin_manager()
     if not isinstance(passport, Passport):
@@ -610,7 +610,7 @@ def validate(
                 Issue(path=problem.path, code="structure", severity=ERROR, message=problem.message)
                 for problem in exc.problems
             )
-    else:
+    elif not is_well_typed(passport):
         wrong_types = list(_record_type_issues(passport, "$"))
         if wrong_types:
             return Report(wrong_types)
