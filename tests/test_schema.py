@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ import jsonschema
 import pytest
 
 import rarepassport
-from rarepassport import PluginError, field_views, hookimpl, json_schema, make_plugin_manager, section_field
+from rarepassport import field_views, hookimpl, json_schema, make_plugin_manager, section_field
 from rarepassport import model as model_module
 from rarepassport.cli import main
 
@@ -333,8 +334,7 @@ def test_section_given_its_own_schema_uses_it() -> None:
     assert section["title"] == "Bleeding plan"
 
 
-@pytest.mark.parametrize("field_type", [frozenset[str], list[str], str | int, None], ids=repr)
-def test_section_field_without_a_json_type_is_reported(field_type: Any) -> None:
+def _plugin_with_field(field_type: Any) -> Any:
     Odd = attrs.make_class("Odd", {"tags": section_field("Tags.", default=None, type=field_type)}, frozen=True)
 
     class OddPlugin:
@@ -344,9 +344,34 @@ def test_section_field_without_a_json_type_is_reported(field_type: Any) -> None:
         def rarepassport_register_sections(self, sections: Any) -> None:
             sections.add("odd", Odd, title="Odd")
 
-    plugins = make_plugin_manager(entry_points=False, builtins=False, plugins=[OddPlugin()])
-    with pytest.raises(PluginError, match=r"section 'odd' from plugin odd: field Odd\.tags"):
-        json_schema(plugins=plugins)
+    return OddPlugin()
+
+
+@pytest.mark.parametrize("field_type", [frozenset[str], str | int, None], ids=repr)
+def test_section_field_without_a_json_type_is_refused_at_registration(field_type: Any) -> None:
+    plugins = make_plugin_manager(entry_points=False, builtins=False, plugins=[_plugin_with_field(field_type)])
+    [failure] = plugins.failures
+    assert failure.plugin == "odd" and failure.hook == "rarepassport_register_sections"
+    assert re.search(r"section 'odd' from plugin odd: field Odd\.tags", failure.message)
+    assert "odd" not in plugins.sections
+    assert "odd" not in json_schema(plugins=plugins)["properties"]["extensions"]["properties"]
+
+
+def test_a_list_field_in_a_plugin_section_is_an_array_read_strictly() -> None:
+    from rarepassport import LoadError, from_dict
+
+    plugins = make_plugin_manager(entry_points=False, plugins=[_plugin_with_field(list[str] | None)])
+    assert plugins.failures == []
+    schema = json_schema(plugins=plugins)
+    assert schema["properties"]["extensions"]["properties"]["odd"]["$ref"] == "#/$defs/Odd"
+    tags = schema["$defs"]["Odd"]["properties"]["tags"]
+    assert {"type": "array", "items": {"type": "string"}} in tags.get("anyOf", [tags])
+    document = {"schema_version": "1.0", "person": {"name": "A", "date_of_birth": "2015-03-02"}}
+    passport = from_dict({**document, "extensions": {"odd": {"tags": ["a", "b"]}}}, plugins=plugins)
+    assert passport.extensions["odd"].tags == ["a", "b"]
+    with pytest.raises(LoadError) as caught:
+        from_dict({**document, "extensions": {"odd": {"tags": "ab"}}}, plugins=plugins)
+    assert caught.value.problems[0].path == "$.extensions.odd.tags"
 
 
 def test_builtin_condition_sections_are_present() -> None:

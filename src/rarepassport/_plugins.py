@@ -201,7 +201,7 @@ class SectionRegistry(_Registry):
             raise PluginError(f"section id {id!r} from plugin {self._plugin} is already registered by plugin {owner}")
         if not attrs.has(cls):
             raise PluginError(f"section {id!r} from plugin {self._plugin}: {cls!r} is not an attrs class")
-        self._specs[id] = SectionSpec(
+        spec = SectionSpec(
             id=id,
             cls=cls,
             title=title,
@@ -212,6 +212,10 @@ class SectionRegistry(_Registry):
             applies_to=tuple(applies_to),
             emergency=emergency,
         )
+        from rarepassport.schema import check_section
+
+        check_section(spec)  # a class with no JSON form is refused now, not at first use
+        self._specs[id] = spec
 
     def __getitem__(self, id: str) -> SectionSpec:
         return self._specs[id]

@@ -20,7 +20,7 @@ import tempfile
 import types
 import typing
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -193,7 +193,8 @@ def _unstructure_str(value: str) -> str:
 
 def _is_homogeneous_tuple(cls: Any) -> bool:
     args = typing.get_args(cls)
-    return typing.get_origin(cls) is tuple and len(args) == 2 and args[1] is Ellipsis
+    origin = typing.get_origin(cls)
+    return (origin is tuple and len(args) == 2 and args[1] is Ellipsis) or (origin is list and len(args) == 1)
 
 
 def _is_optional(cls: Any) -> bool:
@@ -224,11 +225,12 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
     converter.register_structure_hook_factory(_is_enum, _enum_hook)
     converter.register_unstructure_hook(str, _unstructure_str)
 
-    def tuple_hook(cls: Any) -> Callable[[object, type], tuple[Any, ...]]:
+    def tuple_hook(cls: Any) -> Callable[[object, type], Sequence[Any]]:
         item_type = typing.get_args(cls)[0]
         item_hook = converter.get_structure_hook(item_type)
+        make = list if typing.get_origin(cls) is list else tuple
 
-        def structure(value: object, _: type) -> tuple[Any, ...]:
+        def structure(value: object, _: type) -> Sequence[Any]:
             if not isinstance(value, (list, tuple)):
                 raise TypeError(f"expected a list, got {_type_name(value)}")
             items, errors = [], []
@@ -240,7 +242,7 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
                     errors.append(exc)
             if errors:
                 raise IterableValidationError("while reading a list", errors, cls)
-            return tuple(items)
+            return make(items)
 
         return structure
 

@@ -133,6 +133,15 @@ def _extensions_schema(builder: _Builder, sections: SectionRegistry) -> dict[str
     return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
+def check_section(spec: SectionSpec) -> None:
+    """Raise :class:`PluginError` when a section's class has no JSON Schema.
+
+    Called when a plugin registers the section, so that the plugin is refused then,
+    with a message naming the field, rather than when a schema is first asked for.
+    """
+    _section_schema(_Builder(), spec)
+
+
 def _section_schema(builder: _Builder, spec: SectionSpec) -> dict[str, Any]:
     annotations: dict[str, Any] = {"title": spec.title}
     description = spec.description or _docstring(spec.cls)
@@ -151,7 +160,7 @@ def _section_schema(builder: _Builder, spec: SectionSpec) -> dict[str, Any]:
         raise PluginError(
             f"section {spec.id!r} from plugin {spec.plugin}: field {exc.where} has a type with no "
             f"JSON Schema ({exc.type_name}); use str, bool, int, float, datetime.date, PartialDate, "
-            "an Enum, a Literal, an attrs class, tuple[X, ...], dict[str, X] or X | None, "
+            "an Enum, a Literal, an attrs class, tuple[X, ...], list[X], dict[str, X] or X | None, "
             "or pass schema= to sections.add()"
         ) from None
     return {**reference, **annotations}
@@ -274,9 +283,9 @@ class _Builder:
         if isinstance(tp, type) and attrs.has(tp):
             return self._reference(tp, lambda: self.class_schema(tp))
         args = typing.get_args(tp)
-        # Lists are tuple[X, ...] only: the loader reads other sequence types with
-        # cattrs' lenient hooks (a string would become a list of its letters).
-        if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        # Lists are tuple[X, ...] (the model's choice) or list[X] (a plugin's); the
+        # loader reads both strictly, so text is never taken for a list of letters.
+        if (origin is tuple and len(args) == 2 and args[1] is Ellipsis) or (origin is list and len(args) == 1):
             return {"type": "array", "items": self.type_schema(args[0], f"{where}[]")}
         if origin in (dict, Mapping) and len(args) == 2 and args[0] is str:
             return {"type": "object", "additionalProperties": self.type_schema(args[1], f"{where}.*")}
