@@ -233,3 +233,24 @@ def test_an_unknown_language_renders_english_labels_without_warnings() -> None:
     assert '<html lang="sw">' in html
     assert "In an emergency" in html
     assert rendered.warnings == ()
+
+
+def test_weights_use_the_decimal_mark_of_the_language() -> None:
+    import datetime as dt
+
+    import rarepassport as rp
+
+    passport = rp.Passport(
+        person=rp.Person(name="Ana Ejemplo", date_of_birth=dt.date(2015, 3, 2), weight=rp.Weight(kg=21.6)),
+    )
+    values = {
+        language: next(
+            block.value
+            for block in rp.layout(passport, language=language).section("person").blocks  # type: ignore[union-attr]
+            if isinstance(block, rp.document.Field) and block.label_id == "Person.weight"
+        )
+        for language in ("en", "es", "fr")
+    }
+    assert values["en"].startswith("21.6")
+    assert values["es"].startswith("21,6")
+    assert values["fr"].startswith("21,6")

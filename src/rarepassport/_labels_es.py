@@ -46,6 +46,7 @@ SPANISH: Mapping[str, str] = {
     "phrase.updated_on": "Actualizado el {date}",
     "phrase.reviewed_by": "Revisado por {name} el {date}",
     "phrase.read_first": "Lea esto primero",
+    "phrase.decimal_mark": ",",
     "phrase.card_back_title": "En caso de emergencia",
     "phrase.card_no_emergency_details": "No hay datos de emergencia registrados: consulte el pasaporte completo.",
     "phrase.please_note": "Tenga en cuenta",

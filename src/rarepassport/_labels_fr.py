@@ -47,6 +47,7 @@ FRENCH: Mapping[str, str] = {
     "phrase.updated_on": "Mis à jour le {date}",
     "phrase.reviewed_by": "Vérifié par {name} le {date}",
     "phrase.read_first": "À lire en premier",
+    "phrase.decimal_mark": ",",
     "phrase.card_back_title": "En cas d'urgence",
     "phrase.card_no_emergency_details": "Aucune information d'urgence enregistrée : voir le passeport complet.",
     "phrase.please_note": "À noter",

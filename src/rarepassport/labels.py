@@ -86,6 +86,7 @@ ENGLISH: Mapping[str, str] = {
     "phrase.updated_on": "Updated on {date}",
     "phrase.reviewed_by": "Reviewed by {name} on {date}",
     "phrase.read_first": "Read this first",
+    "phrase.decimal_mark": ".",
     "phrase.card_back_title": "In an emergency",
     "phrase.card_no_emergency_details": "No emergency details are recorded: see the full passport.",
     "phrase.please_note": "Please note",

@@ -157,6 +157,10 @@ class LayoutContext:
         """The word for an enum value, e.g. ``Severity.LIFE_THREATENING`` → "Life-threatening"."""
         return self.label(f"enum.{type(value).__name__}.{value.value}")
 
+    def format_number(self, value: float) -> str:
+        """A number as the language writes it: ``21.6`` in English, ``21,6`` in Spanish."""
+        return f"{value:g}".replace(".", self.phrase("decimal_mark"))
+
     def format_value(self, value: object) -> str:
         """Write any field value for people, showing only what is in the view.
 
@@ -173,7 +177,7 @@ class LayoutContext:
         if isinstance(value, (_dt.date, PartialDate)):
             return self.format_date(value)
         if isinstance(value, float):
-            return f"{value:g}"
+            return self.format_number(value)
         if isinstance(value, str):
             return value
         if isinstance(value, Coding):
@@ -584,7 +588,7 @@ def _person(context: LayoutContext, person: Person) -> Section | None:
             known = context.label(label_id) if _has_label(context, label_id) else identifier.system
             blocks.append(Field(label=known, value=identifier.value, label_id="Person.identifiers"))
     if person.weight is not None and context.shows(Person, "weight"):
-        kg = f"{person.weight.kg:g}"
+        kg = context.format_number(person.weight.kg)
         measured = person.weight.measured_on
         if measured is not None and context.shows(type(person.weight), "measured_on"):
             value = context.phrase("weight_measured", kg=kg, date=context.format_date(measured))
