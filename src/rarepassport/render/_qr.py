@@ -28,7 +28,7 @@ from rarepassport.document import Document
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-    from rarepassport.render._card import CardItem
+    from rarepassport.essentials import CardItem
 
 __all__ = ["QrContent", "draw_qr", "emergency_qr_text", "qr_content"]
 
@@ -73,7 +73,7 @@ def _qr_lines(document: Document, items: Sequence[CardItem]) -> list[str]:
 def emergency_qr_text(document: Document, limit: int) -> QrContent:
     """The emergency essentials of a document as QR text of at most ``limit`` bytes.
 
-    The essentials are the wallet card's (:func:`rarepassport.render._card.card_items`),
+    The essentials are the wallet card's (:func:`rarepassport.essentials.card_items`),
     with the same priorities: when the text is too long, the least urgent lines are
     left off first and the text ends with "More in the full passport".
 
@@ -84,7 +84,8 @@ def emergency_qr_text(document: Document, limit: int) -> QrContent:
     Returns:
         The text; ``shortened`` is set, and a warning given, when lines were left off.
     """
-    from rarepassport.render._card import card_items, keep_by_priority
+    from rarepassport.essentials import card_items
+    from rarepassport.render._card import keep_by_priority
 
     more = document.phrase("more_in_full")
     head = [document.person_name, f"{document.phrase('date_of_birth')}: {document.date_of_birth}"]
