@@ -21,12 +21,10 @@ LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 DAR_URL = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
-DAR_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 EMPTY_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/list-empty-reason"
 INTERPRETER_URL = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
 PRONOUNS_URL = "http://hl7.org/fhir/StructureDefinition/individual-pronouns"
 ASSERTED_DATE_URL = "http://hl7.org/fhir/StructureDefinition/condition-assertedDate"
-BCP47 = "urn:ietf:bcp:47"
 CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
@@ -93,8 +91,6 @@ SECTION_PATIENT_STORY = "81338-6"
 SECTION_CARE_TEAM = "85847-2"
 IPS_DOCUMENT = "60591-5"
 
-#: The sections IPS requires in every summary.
-REQUIRED_SECTIONS = (SECTION_PROBLEMS, SECTION_ALLERGIES, SECTION_MEDICATIONS)
 
 SECTION_TITLES: dict[str, str] = {
     SECTION_ALERTS: "Alerts",

@@ -427,7 +427,6 @@ class _Importer:
         assert patient is not None
         if patient.data.get("resourceType") != "Patient":
             raise _fail(f"{comp.path}.subject", "the Composition's subject must be a Patient")
-        self.patient_res = patient
         person, contacts, gp_refs = self.person(patient)
 
         ext = self.extensions(comp, {c.EXT + "created-on", c.EXT + "updated-on", c.EXT + "next-review-due"})
