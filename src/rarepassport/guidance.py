@@ -7,7 +7,9 @@ from collections.abc import Iterable
 
 import attrs
 
-__all__ = ["Guidance"]
+from rarepassport.clinical import Population
+
+__all__ = ["Guidance", "Population"]
 
 
 def _str_tuple(items: Iterable[str]) -> tuple[str, ...]:
@@ -33,6 +35,18 @@ class Guidance:
         steps: The guidance as ordered steps, when it is a procedure.
         url: Where to read the source.
         plugin: The plugin that contributed it (filled in by rarepassport).
+        population: Whom the source is written for: ``adult``, ``child`` or ``all``.
+            Guidance for adults is never shown as if it applied to a child.
+        jurisdiction: Where the source applies, e.g. ``UK`` or ``international``.
+        version: The source's own version or edition, e.g. ``2023``.
+        published_on: When the source was published (``source_date`` when not given).
+        last_checked_on: When the plugin's authors last checked the paraphrase against
+            the source.
+        reviewed_by: The clinician who reviewed the paraphrase, if one did.
+        reviewed_on: When they reviewed it.
+        time_critical: Names of medicines the source says must not be missed or
+            delayed (matched case-insensitively against a passport's medicine names),
+            so that validation can flag one that is not marked ``time_critical``.
     """
 
     title: str
@@ -43,3 +57,11 @@ class Guidance:
     steps: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     url: str | None = None
     plugin: str | None = None
+    population: Population = attrs.field(default=Population.ALL, converter=Population)
+    jurisdiction: str | None = None
+    version: str | None = None
+    published_on: _dt.date | None = None
+    last_checked_on: _dt.date | None = None
+    reviewed_by: str | None = None
+    reviewed_on: _dt.date | None = None
+    time_critical: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)

@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from rarepassport._dates import PartialDate, parse_date
+from rarepassport.clinical import ClinicalClass
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -103,6 +104,7 @@ def section_field(
     views: Iterable[View | str] = _ALL,
     label: str | None = None,
     emphasis: bool = False,
+    clinical_class: ClinicalClass | str | None = None,
     **kwargs: Any,
 ) -> Any:
     """An attrs field with the metadata the schema, docs and layout read.
@@ -116,6 +118,12 @@ def section_field(
         label: Label id in the label catalogue; default ``ClassName.field_name``.
         emphasis: The field says what to give or do in an emergency (e.g. the emergency
             dose): every backend draws it strongly, and the wallet card keeps it longest.
+        clinical_class: Where the field goes in the emergency essentials (wallet card,
+            QR code, first page), e.g. ``"emergency-treatment"`` for an emergency dose
+            or ``"specialist-contact"`` for a treatment centre's phone; see
+            :class:`rarepassport.clinical.ClinicalClass`. A field with no class never
+            reaches the card. ``emphasis=True`` with no class means
+            ``emergency-treatment``.
         **kwargs: Passed to :func:`attrs.field` (``default``, ``factory``, ...).
 
     Example:
@@ -132,6 +140,11 @@ def section_field(
         "views": frozenset((View.FULL, *(View(view) for view in views))),
         "label": label,
         "emphasis": emphasis,
+        "clinical_class": (
+            ClinicalClass(clinical_class)
+            if clinical_class is not None
+            else (ClinicalClass.EMERGENCY_TREATMENT if emphasis else None)
+        ),
     }
     return attrs.field(metadata=metadata, **kwargs)
 
