@@ -73,15 +73,17 @@ def test_render_card_sheet_is_one_a4_page(ada: Path, tmp_path: Path) -> None:
     assert "Inject hydrocortisone" in pdf_text(out)
 
 
-def test_render_prints_warnings_to_standard_error_and_still_writes(tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_overfull_card_says_what_was_left_off_on_the_card_not_on_stderr(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "stress.json"
     rp.dump(make_stress_passport(), source)
     out = tmp_path / "card.pdf"
     assert main(["render", str(source), "--format", "card", "-o", str(out)]) == 0
-    assert out.exists()
     err = capsys.readouterr().err
-    assert "warning:" in err and "wallet card is full" in err
+    assert "wallet card is full" not in err
+    from rarepassport.testing import pdf_text
+
+    assert "see passport" in " ".join(pdf_text(out.read_bytes()).split())
 
 
 def test_render_refuses_to_overwrite_its_input(ada: Path, capsys: pytest.CaptureFixture[str]) -> None:

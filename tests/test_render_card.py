@@ -109,12 +109,13 @@ def test_a_card_that_fits_has_no_warning_and_no_more_note() -> None:
     assert "Moreinthefullpassport" not in "".join(texts(rendered))
 
 
-def test_an_overfull_card_says_more_in_the_full_passport_and_warns_what_was_left_off() -> None:
+def test_an_overfull_card_says_on_the_card_what_was_left_off_class_by_class() -> None:
     rendered = card(make_stress_passport())
-    assert "Moreinthefullpassport" in "".join(texts(rendered))
-    warning = next(w for w in rendered.warnings if "wallet card is full" in w)
-    assert "Emergency protocols" in warning
-    assert "Hydroxocobalamin" not in warning  # sections are named, never values
+    text = "".join(texts(rendered))
+    assert "Moreinthefullpassport" in text
+    # The class that could not be shown whole says how much of it is missing.
+    assert re.search(r"\+\d+more(steps)?—seepassport", text)
+    assert not any("wallet card" in w for w in rendered.warnings)  # said on the card, not on stderr
 
 
 def test_text_is_shrunk_but_never_below_the_minimum_size() -> None:
@@ -153,7 +154,7 @@ def test_a_step_that_does_not_fit_takes_the_later_steps_of_its_protocol_with_it(
     back = texts(rendered)[1]
     assert "Injecthydrocortisone100mg." in back
     assert "TelltheOkaforteam." not in back  # step 3 never without step 2
-    assert any("Emergency protocols (2 lines)" in w for w in rendered.warnings)
+    assert "+2moresteps—seepassport" in back
 
 
 def test_sheet_puts_front_and_back_on_one_a4_page() -> None:
@@ -180,6 +181,11 @@ def test_a_qr_code_goes_on_the_back() -> None:
     assert len(reader.pages[1].images) == 1
 
 
-def test_an_emergency_qr_too_long_for_the_card_is_shortened_with_a_warning() -> None:
-    rendered = card(make_stress_passport(), qr="emergency")
-    assert any("QR code" in w for w in rendered.warnings)
+def test_an_emergency_qr_too_long_for_the_card_is_shortened_and_says_so_in_the_code() -> None:
+    from rarepassport.render._qr import CARD_QR_LIMIT, emergency_qr_text
+
+    document = rp.layout(make_stress_passport(), "emergency", today=TODAY)
+    content = emergency_qr_text(document, CARD_QR_LIMIT)
+    assert content.shortened and content.text.endswith("More in the full passport")
+    assert len(content.text.encode("utf-8")) <= CARD_QR_LIMIT
+    assert len(read(card(make_stress_passport(), qr="emergency")).pages[1].images) == 1

@@ -395,19 +395,17 @@ def test_emergency_qr_text_holds_the_essentials_of_the_view() -> None:
     assert "Larkspur" not in content.text  # the address is not in the emergency view
 
 
-def test_a_too_long_emergency_qr_text_is_shortened_with_a_note_and_a_warning() -> None:
+def test_a_too_long_emergency_qr_text_is_shortened_and_ends_saying_so() -> None:
     document = layout(make_stress_passport(), "emergency", today=TODAY)
     content = emergency_qr_text(document, 300)
     assert len(content.text.encode("utf-8")) <= 300
     assert content.shortened
     assert content.text.endswith("More in the full passport")
-    assert content.warnings and "300 bytes" in content.warnings[0]
 
 
-def test_the_stress_passport_with_an_emergency_qr_still_renders_with_a_warning() -> None:
+def test_the_stress_passport_with_an_emergency_qr_still_renders() -> None:
     rendered = render_pdf(make_stress_passport(), qr="emergency")
     assert images_on_first_page(pdf_of(rendered)) == 1
-    assert any("QR code" in w for w in rendered.warnings)
 
 
 # --- fonts -----------------------------------------------------------------------------

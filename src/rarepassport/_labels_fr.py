@@ -81,6 +81,21 @@ FRENCH: Mapping[str, str] = {
     "phrase.approved": "Approuvé par {name} le {date}",
     "phrase.approved_by": "Approuvé par {name}",
     "phrase.approved_on": "Approuvé le {date}",
+    # --- informations essentielles d'urgence (carte, code QR, écran verrouillé) ---
+    "phrase.essentials.more": "+{count} de plus — voir le passeport",
+    "phrase.essentials.more_steps": "+{count} étapes de plus — voir le passeport",
+    "phrase.essentials.continued": "(suite dans le passeport)",
+    "phrase.essentials.no_diagnosis": "Aucun diagnostic enregistré",
+    "phrase.essentials.undiagnosed": "Maladie sans diagnostic : {name}",
+    "phrase.essentials.with_status": "{name} ({status})",
+    "phrase.essentials.open_access": "Accès direct : {place}",
+    "phrase.essentials.specialist": "Équipe spécialisée",
+    "phrase.essentials.call": "Contact d'urgence",
+    "phrase.essentials.also_in_full": "Aussi dans le passeport complet : {sections}",
+    "phrase.essentials.review_due": "Révision prévue le {date}",
+    "phrase.essentials.overdue": (
+        "Révision dépassée depuis le {date} : vérifiez les informations auprès de l'équipe soignante"
+    ),
     "phrase.scan_for_more": "Scannez pour le passeport complet",
     "phrase.scan_for_emergency": "Scannez pour les informations d'urgence",
     "phrase.card_sheet_help": (

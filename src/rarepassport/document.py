@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from rarepassport.essentials import Essentials
 from rarepassport.model import View
 
 __all__ = [
@@ -171,6 +172,9 @@ class Document:
         phrases: Every fixed phrase (``phrase.*`` label) in the document's language,
             keyed by label id, so backends print words from the label catalogue and
             never hard-code them; read them with :meth:`phrase`.
+        essentials: The emergency essentials in clinical priority order (see
+            :mod:`rarepassport.essentials`): what a wallet card, an emergency QR code
+            or the emergency part of a document shows first.
     """
 
     title: str
@@ -184,6 +188,7 @@ class Document:
     photo: str | None = None
     warnings: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     phrases: Mapping[str, str] = attrs.field(factory=dict, converter=_phrases, hash=False)
+    essentials: Essentials | None = None
 
     def phrase(self, id: str, /, **values: object) -> str:
         """A fixed phrase, with ``{placeholders}`` filled in.

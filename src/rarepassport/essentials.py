@@ -1,217 +1,717 @@
-"""Emergency essentials: what a wallet card or an emergency QR code carries.
+"""Emergency essentials: what matters most in the first minutes, in clinical order.
 
-Which lines of a laid-out :class:`~rarepassport.document.Document` matter most in the
-first minutes of an emergency, on which side of a card they go, and how urgent each is,
-is a layout decision: it is made here, once, from the Document alone, and the ``card``
-backend and the emergency QR code only fit and draw the result. A backend for another
-small format (an SMS, a lock-screen image) would use the same list.
+The wallet card, the emergency QR code and any other small format (a lock-screen
+image, an SMS) carry the same thing: the *essentials*, built here, once, directly from
+the :class:`~rarepassport.model.Passport` and the registered plugins, never by reading a
+laid-out table back. Layout builds them for every document
+(:attr:`rarepassport.document.Document.essentials`), so a backend only fits and draws.
 
-Priorities: lower is more urgent. The person's diagnoses (1) and emergency summary (2),
-allergies, time-critical medicines and the contact to call (3), the first protocol's
-steps and a condition plugin's emphasised fields such as the emergency dose (4), things
-to avoid (5), the rest of a condition plugin's section (6), devices, red flags and the
-lead clinician (7), later protocols and anaesthesia notes (8).
+Each line belongs to one :class:`~rarepassport.clinical.ClinicalClass`, and the classes
+are kept in one clinical priority order (:data:`~rarepassport.clinical.CLINICAL_ORDER`):
+
+======================  ==========================================================
+class                   what, and the order inside the class
+======================  ==========================================================
+identity                name and date of birth (always shown, never left off)
+diagnosis               the main condition first, then confirmed, provisional,
+                        suspected and undiagnosed ones, each status said plainly
+summary                 the emergency summary, sentence by sentence
+emergency-treatment     the owner's emergency dose or regimen: condition-plugin fields
+                        of this class, the emphasised dose first
+allergy                 life-threatening, severe, unknown severity, moderate, mild;
+                        allergies before intolerances of the same severity
+time-critical           medicines that must not be missed or delayed
+specialist-contact      the open-access ward, 24-hour teams, the lead clinician
+emergency-contact       one person to call (emergency role first, then parents,
+                        carers and next of kin)
+weight                  with its date, for a child or when a dose is per kg
+protocol                the owner's first protocol: when to use it, then each step
+avoid                   drugs, procedures and situations to avoid
+red-flag                signs that need urgent help
+further-protocol        the owner's other protocols
+device                  devices and implants
+anaesthesia             notes for anaesthesia
+context                 anything else a plugin asks to show
+======================  ==========================================================
+
+When a format cannot hold everything, :func:`fit` keeps whole classes in that order;
+the first class that does not fit whole is shortened from its least urgent end and
+says so ("Allergies: Penicillin (anaphylaxis) +2 more — see passport"), and nothing of
+a less urgent class is shown after it. A list that is shown is never one that reads as
+complete when it is not.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from rarepassport.document import Alert, Document, Field, Heading, ListBlock, Paragraph, Section, Table
+from rarepassport.clinical import CLINICAL_ORDER, ClinicalClass
+from rarepassport.model import (
+    AllergiesStatus,
+    AllergyKind,
+    CareTeamMember,
+    Coding,
+    Contact,
+    ContactRole,
+    Diagnosis,
+    DiagnosisStatus,
+    Emergency,
+    Link,
+    Medication,
+    PartialDate,
+    Passport,
+    Person,
+    Protocol,
+    Severity,
+)
 
-__all__ = ["BACK", "FRONT", "CardItem", "card_items"]
+if TYPE_CHECKING:
+    from rarepassport.layout import LayoutContext
+
+__all__ = [
+    "BACK",
+    "CARD_SIDES",
+    "FRONT",
+    "EssentialGroup",
+    "EssentialItem",
+    "Essentials",
+    "build_essentials",
+    "contacts_in_call_order",
+    "fit",
+]
 
 #: The two sides of a wallet card.
 FRONT, BACK = "front", "back"
 
+#: Which side of a wallet card each class goes on: who the person is and what they
+#: have on the front; what to do, whom to call and what to avoid on the back.
+CARD_SIDES: Mapping[ClinicalClass, str] = {
+    ClinicalClass.IDENTITY: FRONT,
+    ClinicalClass.DIAGNOSIS: FRONT,
+    ClinicalClass.SUMMARY: FRONT,
+    ClinicalClass.ALLERGY: FRONT,
+    ClinicalClass.TIME_CRITICAL: FRONT,
+    ClinicalClass.WEIGHT: FRONT,
+    ClinicalClass.DEVICE: FRONT,
+    ClinicalClass.EMERGENCY_TREATMENT: BACK,
+    ClinicalClass.SPECIALIST_CONTACT: BACK,
+    ClinicalClass.EMERGENCY_CONTACT: BACK,
+    ClinicalClass.PROTOCOL: BACK,
+    ClinicalClass.AVOID: BACK,
+    ClinicalClass.RED_FLAG: BACK,
+    ClinicalClass.FURTHER_PROTOCOL: BACK,
+    ClinicalClass.ANAESTHESIA: BACK,
+    ClinicalClass.CONTEXT: BACK,
+}
+
+#: A child's emergency doses are per kilogram: below this age the weight is shown.
+CHILD_WEIGHT_AGE = 18
+
+_RANK = {klass: index for index, klass in enumerate(CLINICAL_ORDER)}
+
+
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _items(values: Iterable[EssentialItem]) -> tuple[EssentialItem, ...]:
+    return tuple(values)
+
+
+def _groups(values: Iterable[EssentialGroup]) -> tuple[EssentialGroup, ...]:
+    return tuple(values)
+
 
 @attrs.frozen(kw_only=True)
-class CardItem:
-    """One line group on the card.
+class EssentialItem:
+    """One line, or one part of a line, of the essentials.
 
     Attributes:
-        side: ``front`` or ``back``.
-        group: The section id it comes from (for warnings and grouping).
-        title: The section title written before the group's first item.
-        text: The item's text.
-        priority: Lower is more urgent; the highest number is left off first.
-        order: Position on the card.
-        ordered_number: Step number for protocol steps, else ``None``.
-        lead: A bold lead-in (a field's label) for an item drawn on a line of its own
-            under its group's title; ``""`` for items run together in one paragraph.
-        strong: Draw the whole item in bold (e.g. an emergency dose).
+        text: What it says, written for people (dates spelled out, enums worded).
+        path: The JSON path it comes from, e.g. ``$.allergies[2]``, so a drawing
+            problem can name the field.
+        lead: A label written before the text, e.g. ``Emergency hydrocortisone dose``.
+        number: The step number of a protocol step.
+        strong: Draw it in bold (an emergency dose, a life-threatening allergy).
     """
 
-    side: str
-    group: str
-    title: str
     text: str
-    priority: int
-    order: int
-    ordered_number: int | None = None
+    path: str
     lead: str = ""
+    number: int | None = None
     strong: bool = False
 
 
-_PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")
+@attrs.frozen(kw_only=True)
+class EssentialGroup:
+    """The items of one clinical class from one source, under one title.
+
+    Attributes:
+        key: A stable id, e.g. ``allergy``, ``protocol.0``, ``extensions.haemophilia.emergency-treatment``.
+        clinical_class: Its place in the clinical priority order.
+        title: The translated title, e.g. *Allergies*; ``""`` for none.
+        items: The items, most urgent first.
+        run_on: Items are written one after another in one paragraph
+            (*Allergies: a; b*); otherwise one a line under the title.
+        sentences: Items are sentences of one text, joined with spaces.
+        omitted: How many of the class's items were left off by :func:`fit`.
+        more: The phrase that says so, ``{count}`` filled in, e.g.
+            *+2 more — see passport*; ``""`` when nothing was left off.
+    """
+
+    key: str
+    clinical_class: ClinicalClass
+    title: str
+    items: tuple[EssentialItem, ...] = attrs.field(converter=_items)
+    run_on: bool = True
+    sentences: bool = False
+    omitted: int = 0
+    more: str = ""
+    more_template: str = attrs.field(default="", repr=False)
+
+    @property
+    def side(self) -> str:
+        """The side of a wallet card the group goes on."""
+        return CARD_SIDES[self.clinical_class]
+
+    @property
+    def numbered(self) -> bool:
+        """Whether the items are protocol steps."""
+        return any(item.number is not None for item in self.items)
+
+    def shortened(self, keep: int) -> EssentialGroup:
+        """The group with only its first ``keep`` items, saying how many were left off."""
+        total = len(self.items) + self.omitted
+        keep = max(0, min(keep, len(self.items)))
+        omitted = total - keep
+        more = self.more_template.format(count=omitted) if omitted else ""
+        return attrs.evolve(self, items=self.items[:keep], omitted=omitted, more=more)
+
+    def text(self, separator: str = "; ") -> str:
+        """The group's items as one run-on text, with its "+N more" phrase if any."""
+        joiner = " " if self.sentences else separator
+        parts = [f"{item.lead}: {item.text}" if item.lead else item.text for item in self.items]
+        text = joiner.join(parts)
+        if self.more:
+            text = f"{text} {self.more}" if text else self.more
+        return text
 
 
-def _row_text(row: Sequence[str], columns: int, phone: bool, reason: bool) -> str:
-    # The first columns of layout's tables are the essentials (substance, reaction,
-    # severity; medicine, dose, route, frequency); codes and notes come last and
-    # do not belong on a card. A phone number is worth keeping wherever it is.
-    cells = [cell.strip().rstrip(".;").rstrip() for cell in row[:columns]]
-    if phone:
-        cells += [cell for cell in row[columns:] if _PHONE.match(cell)]
-    cells = [cell for cell in cells if cell]
-    if reason and len(cells) > 1:
-        # "Latex gloves (latex allergy)": a reason after a comma reads as one more thing to avoid.
-        return f"{cells[0]} ({', '.join(cells[1:])})"
-    if len(cells) > 1:
-        # Cells often hold commas themselves ("10 mg, 5 mg, 5 mg"), so they are kept
-        # apart by a colon after the name and a middle dot between the others.
-        return f"{cells[0]}: {' · '.join(cells[1:])}"
-    return cells[0] if cells else ""
+@attrs.frozen(kw_only=True)
+class Essentials:
+    """The emergency essentials of a passport, in clinical priority order.
+
+    Attributes:
+        name: The person's name.
+        date_of_birth: The date of birth, written for people (``""`` outside the view).
+        date_of_birth_label: The label for it, e.g. *Date of birth*.
+        updated_on: "Updated on 2 March 2026", or ``None``.
+        review_due: "Review due 1 March 2027", or ``None``.
+        overdue: The overdue notice when the review date has passed, else ``None``.
+        groups: Every group, most urgent first.
+        more_in_full: The phrase that ends a shortened format ("More in the full passport").
+        also_in_full: The same, naming what was left off (``{sections}``).
+    """
+
+    name: str
+    date_of_birth: str
+    date_of_birth_label: str
+    groups: tuple[EssentialGroup, ...] = attrs.field(converter=_groups)
+    updated_on: str | None = None
+    review_due: str | None = None
+    overdue: str | None = None
+    more_in_full: str = ""
+    also_in_full: str = attrs.field(default="{sections}", repr=False)
+
+    def endings(self, groups: Sequence[EssentialGroup], shown: Sequence[EssentialGroup]) -> tuple[str, ...]:
+        """The lines that may end a format showing ``shown`` of ``groups``, best first.
+
+        ``("",)`` when nothing was left off. Otherwise the line naming what was left off
+        entirely, then the plain "More in the full passport" for when that is too long.
+        """
+        if not left_off(groups, shown):
+            return ("",)
+        named = self.ending(groups, shown)
+        return (named, self.more_in_full) if named != self.more_in_full else (named,)
+
+    def ending(self, groups: Sequence[EssentialGroup], shown: Sequence[EssentialGroup]) -> str:
+        """The line that ends a format showing ``shown`` of ``groups``; ``""`` when complete.
+
+        It names the groups left off entirely (a second protocol, the red flags), so a
+        reader knows what the passport has that the card does not.
+        """
+        missing = left_off(groups, shown)
+        if not missing:
+            return ""
+        shown_keys = {group.key for group in shown}
+        titles = [group.title for group in groups if group.key not in shown_keys and group.title]
+        if not titles:
+            return self.more_in_full
+        return self.also_in_full.format(sections="; ".join(dict.fromkeys(titles)))
+
+    def side(self, side: str) -> tuple[EssentialGroup, ...]:
+        """The groups of one side of a wallet card, most urgent first."""
+        return tuple(group for group in self.groups if group.side == side)
+
+    @property
+    def identity_lines(self) -> tuple[str, ...]:
+        """Name and date of birth, labelled, as text lines."""
+        lines = [self.name]
+        if self.date_of_birth:
+            lines.append(f"{self.date_of_birth_label}: {self.date_of_birth}")
+        return tuple(lines)
+
+    @property
+    def currency_lines(self) -> tuple[str, ...]:
+        """When it was updated, when it is due for review, and the overdue notice."""
+        return tuple(line for line in (self.overdue, self.updated_on, self.review_due) if line)
 
 
-def _table_rows(
-    section: Section, *, columns: int, phone: bool = False, emphasised_only: bool = False, reason: bool = False
-) -> list[str]:
-    rows: list[str] = []
-    for block in section.blocks:
-        if isinstance(block, Table):
-            for index, row in enumerate(block.rows):
-                if not emphasised_only or index in block.emphasis_rows:
-                    rows.append(_row_text(row, columns, phone, reason))
-    return rows
+def fit(groups: Sequence[EssentialGroup], fits: Callable[[list[EssentialGroup]], bool]) -> list[EssentialGroup]:
+    """The groups to show when not everything fits, in strict clinical priority.
 
-
-def _run_on(items: Sequence[str]) -> str:
-    """List items as one line: sentences follow each other, short items take '; '."""
-    text = ""
-    for item in (item.strip() for item in items):
-        if not item:
-            continue
-        if text:
-            text += " " if text[-1] in ".!?:;" else "; "
-        text += item
-    return text
-
-
-def card_items(document: Document) -> list[CardItem]:
-    """What the card would show if it were big enough, with priorities.
+    Whole groups are kept in order while they fit. The first group that does not fit
+    whole is shortened to as many of its items as fit (possibly none) and says how
+    many were left off; nothing less urgent is shown after it, so the format never
+    shows a later class while an earlier one is incomplete.
 
     Args:
-        document: A document laid out for the ``emergency`` view.
+        groups: Groups, most urgent first.
+        fits: Whether a list of groups fits the format (it must be monotonic: fewer
+            items never fit worse).
+
+    Returns:
+        The groups to draw; the last may be shortened.
     """
-    items: list[CardItem] = []
-    order = 0
-
-    def add(
-        side: str,
-        section: Section,
-        texts: Sequence[str],
-        priority: int,
-        *,
-        numbered: bool = False,
-        title: str | None = None,
-    ) -> None:
-        nonlocal order
-        for number, text in enumerate(texts, 1):
-            if not text:
-                continue
-            order += 1
-            items.append(
-                CardItem(
-                    side=side,
-                    group=section.id,
-                    title=section.title if title is None else title,
-                    text=text,
-                    priority=priority,
-                    order=order,
-                    ordered_number=number if numbered else None,
-                )
-            )
-
-    diagnoses = document.section("diagnoses")
-    if diagnoses is not None:
-        add(FRONT, diagnoses, [b.text for b in diagnoses.blocks if isinstance(b, Heading) and b.level <= 3], 1)
-    emergency = document.section("emergency")
-    if emergency is not None:
-        summary = [b.text for b in emergency.blocks if isinstance(b, Alert | Paragraph)]
-        add(FRONT, emergency, summary, 2, title="")
-    protocols = document.section("protocols")
-    if protocols is not None:
-        title = ""
-        first = True
-        for block in protocols.blocks:
-            if isinstance(block, Heading):
-                title = block.text
-            elif isinstance(block, ListBlock):
-                # The first protocol is the one to act on; later ones are left off first.
-                add(BACK, protocols, block.items, 4 if first else 8, numbered=block.ordered, title=title)
-                first = False
-    for section in document.sections:
-        # Condition plugins' emergency sections (e.g. the emergency hydrocortisone dose)
-        # follow the person's own protocol, as in the full passport: under the
-        # section's title, one field a line in the plugin's order, the doses in bold
-        # so that they are found at a glance and kept first, the rest (cause, kit)
-        # left off first.
-        if section.emergency and section.id.startswith("extensions."):
-            for block in section.blocks:
-                if isinstance(block, Field):
-                    strong = block.emphasis  # layout marks what to give in an emergency
-                    text, lead_in, priority = block.value, f"{block.label}: ", 4 if strong else 6
-                elif isinstance(block, ListBlock) and block.items:
-                    # A list such as an emergency regimen or triggers, on one line.
-                    strong, text, priority = False, _run_on(block.items), 6
-                    lead_in = f"{block.label}: " if block.label else ""
+    kept: list[EssentialGroup] = []
+    for group in groups:
+        if fits([*kept, group]):
+            kept.append(group)
+            continue
+        # Largest number of leading items that fits, found by binary search.
+        low, high = -1, len(group.items) - 1  # low: known to fit (-1: not even none)
+        if fits([*kept, group.shortened(0)]):
+            low = 0
+            while low < high:
+                middle = (low + high + 1) // 2
+                if fits([*kept, group.shortened(middle)]):
+                    low = middle
                 else:
-                    continue
-                order += 1
-                items.append(
-                    CardItem(
-                        side=BACK,
-                        group=section.id,
-                        title=section.title,
-                        text=text,
-                        priority=priority,
-                        order=order,
-                        lead=lead_in,
-                        strong=strong,
-                    )
-                )
-    allergies = document.section("allergies")
-    if allergies is not None:
-        rows = _table_rows(allergies, columns=3)
-        rows = rows or [b.text for b in allergies.blocks if isinstance(b, Alert | Paragraph)]
-        add(FRONT, allergies, rows, 3)
-    critical = document.section("time_critical_medicines")
-    if critical is not None:
-        add(FRONT, critical, _table_rows(critical, columns=4), 3)
-    avoid = document.section("avoid")
-    if avoid is not None:
-        add(BACK, avoid, _table_rows(avoid, columns=2, reason=True), 5)
-    red_flags = document.section("red_flags")
-    if red_flags is not None:
-        flags = [item for block in red_flags.blocks if isinstance(block, ListBlock) for item in block.items]
-        add(BACK, red_flags, [_run_on(flags)] if flags else [], 7)
-    devices = document.section("devices")
-    if devices is not None:
-        add(FRONT, devices, _table_rows(devices, columns=2), 7)
-    anaesthesia = document.section("anaesthesia")
-    if anaesthesia is not None:
-        add(BACK, anaesthesia, [b.text for b in anaesthesia.blocks if isinstance(b, Paragraph)], 8)
-    contacts = document.section("contacts")
-    if contacts is not None:
-        add(BACK, contacts, _table_rows(contacts, columns=2, phone=True)[:1], 3)
-    team = document.section("care_team")
-    if team is not None:
-        lead = _table_rows(team, columns=2, phone=True, emphasised_only=True) or _table_rows(
-            team, columns=2, phone=True
+                    high = middle - 1
+            kept.append(group.shortened(low))
+        break
+    return kept
+
+
+def left_off(groups: Sequence[EssentialGroup], shown: Sequence[EssentialGroup]) -> dict[str, int]:
+    """How many items of each group key were left off (for reports, never values)."""
+    counts = {group.key: len(group.items) + group.omitted for group in groups}
+    for group in shown:
+        counts[group.key] -= len(group.items)
+    return {key: count for key, count in counts.items() if count}
+
+
+# --- building ------------------------------------------------------------------------
+
+
+_CALL_ORDER = {ContactRole.EMERGENCY: 0, ContactRole.PARENT: 1, ContactRole.CARER: 1, ContactRole.NEXT_OF_KIN: 1}
+
+
+def contacts_in_call_order(contacts: Sequence[Contact]) -> list[Contact]:
+    """Emergency contacts first, then parents, carers and next of kin, then others.
+
+    Within each group the owner's order is kept; whoever reads one line (a wallet card,
+    a paramedic) calls the right person.
+    """
+    return sorted(contacts, key=lambda contact: _CALL_ORDER.get(contact.role, 2) if contact.role else 2)
+
+
+_SEVERITY_RANK = {
+    Severity.LIFE_THREATENING: 0,
+    Severity.SEVERE: 1,
+    None: 2,  # unknown severity: treat as possibly serious
+    Severity.MODERATE: 3,
+    Severity.MILD: 4,
+}
+_STATUS_RANK = {
+    DiagnosisStatus.CONFIRMED: 0,
+    DiagnosisStatus.PROVISIONAL: 1,
+    DiagnosisStatus.SUSPECTED: 2,
+    DiagnosisStatus.UNDIAGNOSED: 3,
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+_PER_KG = re.compile(r"(/|\bper\s+)\s*kg\b|mg/kg|ml/kg", re.IGNORECASE)
+_TWENTY_FOUR = re.compile(r"\b24\s*(h|hr|hrs|hour|hours|/7)\b|24-hour|24 hour|out of hours|on-call|on call", re.I)
+
+
+def _sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
+
+
+def _join(parts: Iterable[str | None], separator: str = ", ") -> str:
+    return separator.join(part.strip() for part in parts if part and part.strip())
+
+
+class _Builder:
+    def __init__(self, context: LayoutContext, passport: Passport) -> None:
+        self.context = context
+        self.passport = passport
+        self.groups: list[EssentialGroup] = []
+        self.more = context.phrase("essentials.more")
+
+    def shows(self, cls: type, name: str) -> bool:
+        return self.context.shows(cls, name)
+
+    def add(self, key: str, klass: ClinicalClass, title: str, items: Sequence[EssentialItem], *,
+            run_on: bool = True, sentences: bool = False, more: str | None = None) -> None:
+        if items:
+            self.groups.append(EssentialGroup(
+                key=key, clinical_class=klass, title=title, items=items, run_on=run_on,
+                sentences=sentences, more_template=self.more if more is None else more,
+            ))
+
+    # -- classes --
+
+    def diagnoses(self) -> None:
+        context, passport = self.context, self.passport
+        if not self.shows(Passport, "diagnoses"):
+            return
+        title = context.label("section.diagnoses")
+        if not passport.diagnoses:
+            self.add("diagnosis", ClinicalClass.DIAGNOSIS, title,
+                     [EssentialItem(text=context.phrase("essentials.no_diagnosis"), path="$.diagnoses")])
+            return
+        show_status = self.shows(Diagnosis, "status")
+        show_primary = self.shows(Diagnosis, "primary")
+        ranked = sorted(
+            enumerate(passport.diagnoses),
+            key=lambda pair: (
+                not (pair[1].primary and show_primary),
+                _STATUS_RANK.get(pair[1].status, 0) if show_status else 0,
+                pair[0],
+            ),
         )
-        add(BACK, team, lead[:1], 7)
-    return items
+        items = []
+        for index, diagnosis in ranked:
+            status = diagnosis.status if show_status else DiagnosisStatus.CONFIRMED
+            if status is DiagnosisStatus.UNDIAGNOSED:
+                text = context.phrase("essentials.undiagnosed", name=diagnosis.name)
+            elif status is not DiagnosisStatus.CONFIRMED:
+                text = context.phrase("essentials.with_status", name=diagnosis.name,
+                                      status=context.format_enum(status).lower())
+            else:
+                text = diagnosis.name
+            if diagnosis.primary and show_primary:
+                text = f"{text} ({context.phrase('primary')})"
+            items.append(EssentialItem(text=text, path=f"$.diagnoses[{index}]"))
+        self.add("diagnosis", ClinicalClass.DIAGNOSIS, title, items)
+
+    def summary(self, emergency: Emergency) -> None:
+        if not emergency.summary or not self.shows(Emergency, "summary"):
+            return
+        items = [EssentialItem(text=sentence, path="$.emergency.summary") for sentence in _sentences(emergency.summary)]
+        self.add("summary", ClinicalClass.SUMMARY, self.context.phrase("read_first"), items, sentences=True,
+                 more=self.context.phrase("essentials.continued"))
+
+    def protocol(self, index: int, protocol: Protocol, klass: ClinicalClass) -> None:
+        context = self.context
+        if not self.shows(type(protocol), "steps"):
+            return
+        path = f"$.emergency.protocols[{index}]"
+        items: list[EssentialItem] = []
+        if protocol.when and self.shows(type(protocol), "when"):
+            items.append(EssentialItem(text=protocol.when, path=f"{path}.when",
+                                       lead=context.field_label(type(protocol), "when")))
+        items += [
+            EssentialItem(text=step, path=f"{path}.steps[{number - 1}]", number=number)
+            for number, step in enumerate(protocol.steps, 1)
+        ]
+        self.add(f"protocol.{index}", klass, protocol.title, items, run_on=False,
+                 more=context.phrase("essentials.more_steps"))
+
+    def plugin_fields(self) -> dict[ClinicalClass, list[tuple[str, str, list[EssentialItem]]]]:
+        """Plugin fields with a clinical class, by class: (key, title, items)."""
+        context, passport = self.context, self.passport
+        found: dict[ClinicalClass, list[tuple[str, str, list[EssentialItem]]]] = {}
+        if not passport.extensions or not self.shows(Passport, "extensions"):
+            return found
+        for spec in context.plugins.sections:
+            data = passport.extensions.get(spec.id)
+            if data is None or context.view not in spec.views or not attrs.has(type(data)):
+                continue
+            title_id = f"section.{spec.id}"
+            title = context.label(title_id) if context.has_label(title_id) else spec.title
+            by_class: dict[ClinicalClass, list[EssentialItem]] = {}
+            self._collect(data, f"$.extensions.{spec.id}", by_class)
+            for klass, items in by_class.items():
+                # The emphasised (the dose to give) first, then the plugin's order.
+                items.sort(key=lambda item: not item.strong)
+                found.setdefault(klass, []).append((f"extensions.{spec.id}.{klass.value}", title, items))
+        return found
+
+    def _collect(self, data: Any, path: str, by_class: dict[ClinicalClass, list[EssentialItem]]) -> None:
+        """The fields of a plugin object that declare a clinical class, nested objects included."""
+        context = self.context
+        cls: Any = type(data)
+        for field in attrs.fields(cls):
+            if not context.shows(cls, field.name):
+                continue
+            value = getattr(data, field.name)
+            if _empty(value) or (isinstance(value, bool) and value is field.default):
+                continue
+            klass = field.metadata.get("clinical_class")
+            if klass is None:
+                # A nested object (a rescue plan) may declare classes on its own fields.
+                if attrs.has(type(value)) and not isinstance(value, (Coding, Link, PartialDate)):
+                    self._collect(value, f"{path}.{field.name}", by_class)
+                continue
+            text = context.format_value(value)
+            if text:
+                by_class.setdefault(ClinicalClass(klass), []).append(EssentialItem(
+                    text=text,
+                    path=f"{path}.{field.name}",
+                    lead=context.field_label(cls, field.name),
+                    strong=bool(field.metadata.get("emphasis", False)),
+                ))
+
+    def allergies(self) -> None:
+        context, passport = self.context, self.passport
+        if not self.shows(Passport, "allergies"):
+            return
+        title = context.label("section.allergies")
+        if not passport.allergies:
+            if not self.shows(Passport, "allergies_status"):
+                return
+            phrase = "no_known_allergies" if passport.allergies_status is AllergiesStatus.NONE_KNOWN \
+                else "allergies_not_recorded"
+            self.add("allergy", ClinicalClass.ALLERGY, title,
+                     [EssentialItem(text=context.phrase(phrase), path="$.allergies_status")])
+            return
+        cls = type(passport.allergies[0])
+        show_severity = self.shows(cls, "severity")
+        show_kind = self.shows(cls, "kind")
+        show_reaction = self.shows(cls, "reaction")
+
+        def rank(pair: tuple[int, Any]) -> tuple[int, int, int]:
+            allergy = pair[1]
+            severity = _SEVERITY_RANK.get(allergy.severity, 2) if show_severity else 2
+            return severity, allergy.kind is AllergyKind.INTOLERANCE, pair[0]
+
+        items = []
+        for index, allergy in sorted(enumerate(passport.allergies), key=rank):
+            details = [
+                allergy.reaction if show_reaction else None,
+                context.format_enum(allergy.severity).lower() if show_severity and allergy.severity else None,
+                context.format_enum(allergy.kind).lower()
+                if show_kind and allergy.kind is AllergyKind.INTOLERANCE else None,
+            ]
+            detail = _join(details)
+            text = f"{allergy.substance} ({detail})" if detail else allergy.substance
+            serious = show_severity and allergy.severity in (Severity.SEVERE, Severity.LIFE_THREATENING)
+            items.append(EssentialItem(text=text, path=f"$.allergies[{index}]", strong=serious))
+        self.add("allergy", ClinicalClass.ALLERGY, title, items)
+
+    def medicine_text(self, medication: Medication) -> str:
+        context = self.context
+        parts = [
+            medication.dose if self.shows(Medication, "dose") else None,
+            medication.route if self.shows(Medication, "route") else None,
+            medication.frequency if self.shows(Medication, "frequency") else None,
+            context.phrase("as_needed") if medication.as_needed and self.shows(Medication, "as_needed") else None,
+        ]
+        # Doses often hold commas ("10 mg, 5 mg, 5 mg"): a middle dot keeps the parts apart.
+        detail = _join(parts, " · ")
+        return f"{medication.name}: {detail}" if detail else medication.name
+
+    def time_critical(self, plugin: list[tuple[str, str, list[EssentialItem]]]) -> None:
+        context, passport = self.context, self.passport
+        if self.shows(Passport, "medications") and self.shows(Medication, "time_critical"):
+            items = [
+                EssentialItem(text=self.medicine_text(medication), path=f"$.medications[{index}]")
+                for index, medication in enumerate(passport.medications)
+                if medication.time_critical
+            ]
+            self.add("time-critical", ClinicalClass.TIME_CRITICAL,
+                     context.label("section.time_critical_medicines"), items)
+        for key, title, items in plugin:
+            self.add(key, ClinicalClass.TIME_CRITICAL, title, items, run_on=False)
+
+    def specialist(self, emergency: Emergency, plugin: list[tuple[str, str, list[EssentialItem]]]) -> None:
+        context, passport = self.context, self.passport
+        items: list[EssentialItem] = []
+        access = emergency.open_access
+        if access is not None and self.shows(Emergency, "open_access"):
+            cls = type(access)
+            place = _join([access.hospital, access.ward if self.shows(cls, "ward") else None])
+            phone = access.phone if self.shows(cls, "phone") else None
+            text = context.phrase("essentials.open_access", place=place)
+            items.append(EssentialItem(text=f"{text}: {phone}" if phone else text, path="$.emergency.open_access"))
+        if self.shows(Passport, "care_team"):
+            team = list(enumerate(passport.care_team))
+
+            def around_the_clock(member: CareTeamMember) -> bool:
+                text = " ".join(part or "" for part in (member.role, member.notes, member.organisation))
+                return bool(_TWENTY_FOUR.search(text))
+
+            chosen = [pair for pair in team if around_the_clock(pair[1])]
+            chosen += [pair for pair in team if pair[1].lead and pair not in chosen]
+            for index, member in chosen:
+                who = _join([
+                    member.role if self.shows(CareTeamMember, "role") else None,
+                    member.speciality if self.shows(CareTeamMember, "speciality") else None,
+                ])
+                name = f"{member.name} ({who})" if who else member.name
+                phone = member.phone if self.shows(CareTeamMember, "phone") else None
+                items.append(EssentialItem(text=f"{name}: {phone}" if phone else name,
+                                           path=f"$.care_team[{index}]"))
+        for key, title, plugin_items in plugin:
+            self.add(key, ClinicalClass.SPECIALIST_CONTACT, title, plugin_items, run_on=False)
+        self.add("specialist-contact", ClinicalClass.SPECIALIST_CONTACT,
+                 context.phrase("essentials.specialist"), items, run_on=False)
+
+    def emergency_contact(self) -> None:
+        context, passport = self.context, self.passport
+        if not self.shows(Passport, "contacts") or not passport.contacts:
+            return
+        ordered = contacts_in_call_order(passport.contacts)
+        with_phone = [c for c in ordered if c.phone and self.shows(Contact, "phone")]
+        contact = (with_phone or ordered)[0]
+        index = passport.contacts.index(contact)
+        relation = contact.relationship if self.shows(Contact, "relationship") else None
+        name = f"{contact.name} ({relation})" if relation else contact.name
+        phone = contact.phone if self.shows(Contact, "phone") else None
+        self.add("emergency-contact", ClinicalClass.EMERGENCY_CONTACT, context.phrase("essentials.call"),
+                 [EssentialItem(text=f"{name}: {phone}" if phone else name, path=f"$.contacts[{index}]")])
+
+    def weight(self, dose_texts: Iterable[str]) -> None:
+        context, person = self.context, self.passport.person
+        if person.weight is None or not self.shows(Person, "weight"):
+            return
+        child = _age(person.date_of_birth, context.today) < CHILD_WEIGHT_AGE
+        if not child and not any(_PER_KG.search(text) for text in dose_texts):
+            return
+        kg = context.format_number(person.weight.kg)
+        measured = person.weight.measured_on
+        if measured is not None and self.shows(type(person.weight), "measured_on"):
+            text = context.phrase("weight_measured", kg=kg, date=context.format_date(measured))
+        else:
+            text = context.phrase("weight", kg=kg)
+        self.add("weight", ClinicalClass.WEIGHT, context.field_label(Person, "weight"),
+                 [EssentialItem(text=text, path="$.person.weight")])
+
+    def avoid(self, emergency: Emergency, plugin: list[tuple[str, str, list[EssentialItem]]]) -> None:
+        context = self.context
+        if emergency.avoid and self.shows(Emergency, "avoid"):
+            cls = type(emergency.avoid[0])
+            items = []
+            for index, item in enumerate(emergency.avoid):
+                reason = item.reason.strip().rstrip(".") if item.reason and self.shows(cls, "reason") else ""
+                # "Latex gloves (latex allergy)": a reason after a comma reads as one more thing to avoid.
+                text = f"{item.what} ({reason})" if reason else item.what
+                items.append(EssentialItem(text=text, path=f"$.emergency.avoid[{index}]"))
+            self.add("avoid", ClinicalClass.AVOID, context.label("section.avoid"), items)
+        for key, title, plugin_items in plugin:
+            self.add(key, ClinicalClass.AVOID, title, plugin_items, run_on=False)
+
+    def red_flags(self, emergency: Emergency, plugin: list[tuple[str, str, list[EssentialItem]]]) -> None:
+        if emergency.red_flags and self.shows(Emergency, "red_flags"):
+            items = [EssentialItem(text=flag.strip().rstrip(";"), path=f"$.emergency.red_flags[{index}]")
+                     for index, flag in enumerate(emergency.red_flags) if flag.strip()]
+            self.add("red-flag", ClinicalClass.RED_FLAG, self.context.label("section.red_flags"), items)
+        for key, title, plugin_items in plugin:
+            self.add(key, ClinicalClass.RED_FLAG, title, plugin_items, run_on=False)
+
+    def devices(self) -> None:
+        passport = self.passport
+        if not passport.devices or not self.shows(Passport, "devices"):
+            return
+        cls = type(passport.devices[0])
+        items = []
+        for index, device in enumerate(passport.devices):
+            purpose = device.purpose if self.shows(cls, "purpose") else None
+            items.append(EssentialItem(text=f"{device.name} ({purpose})" if purpose else device.name,
+                                       path=f"$.devices[{index}]"))
+        self.add("device", ClinicalClass.DEVICE, self.context.label("section.devices"), items)
+
+    def anaesthesia(self, emergency: Emergency) -> None:
+        if not emergency.anaesthesia or not self.shows(Emergency, "anaesthesia"):
+            return
+        items = [EssentialItem(text=s, path="$.emergency.anaesthesia") for s in _sentences(emergency.anaesthesia)]
+        self.add("anaesthesia", ClinicalClass.ANAESTHESIA, self.context.label("section.anaesthesia"), items,
+                 sentences=True, more=self.context.phrase("essentials.continued"))
+
+    def build(self) -> list[EssentialGroup]:
+        passport = self.passport
+        emergency = passport.emergency if self.shows(Passport, "emergency") else Emergency()
+        plugin = self.plugin_fields()
+        protocols = emergency.protocols if self.shows(Emergency, "protocols") else ()
+
+        self.diagnoses()
+        self.summary(emergency)
+        for key, title, items in plugin.get(ClinicalClass.EMERGENCY_TREATMENT, []):
+            self.add(key, ClinicalClass.EMERGENCY_TREATMENT, title, items, run_on=False)
+        self.allergies()
+        self.time_critical(plugin.get(ClinicalClass.TIME_CRITICAL, []))
+        self.specialist(emergency, plugin.get(ClinicalClass.SPECIALIST_CONTACT, []))
+        self.emergency_contact()
+        dose_texts = [item.text for group in self.groups
+                      if group.clinical_class is ClinicalClass.EMERGENCY_TREATMENT for item in group.items]
+        dose_texts += [step for protocol in protocols for step in protocol.steps]
+        self.weight(dose_texts)
+        if protocols:
+            self.protocol(0, protocols[0], ClinicalClass.PROTOCOL)
+        self.avoid(emergency, plugin.get(ClinicalClass.AVOID, []))
+        self.red_flags(emergency, plugin.get(ClinicalClass.RED_FLAG, []))
+        for index, protocol in enumerate(protocols[1:], 1):
+            self.protocol(index, protocol, ClinicalClass.FURTHER_PROTOCOL)
+        self.devices()
+        self.anaesthesia(emergency)
+        for key, title, items in plugin.get(ClinicalClass.CONTEXT, []):
+            self.add(key, ClinicalClass.CONTEXT, title, items, run_on=False)
+        # Every group in its class's place; inside a class, the order built above.
+        return sorted(self.groups, key=lambda group: _RANK[group.clinical_class])
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, (tuple, list, Mapping, set, frozenset)) and not value)
+
+
+def _age(born: _dt.date, today: _dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def build_essentials(context: LayoutContext, passport: Passport) -> Essentials:
+    """Build the essentials of a passport for a layout context's view and language.
+
+    Only fields in the context's view are used, so nothing outside the view can reach
+    a card or QR code. Layout calls this for every document; call it yourself through
+    ``rarepassport.layout(passport, view="emergency").essentials``.
+
+    Args:
+        context: The layout context (view, language, plugins, today).
+        passport: The passport.
+    """
+    person, review = passport.person, passport.review
+    shows_review = context.shows(Passport, "review")
+    updated = review.updated_on if shows_review and context.shows(type(review), "updated_on") else None
+    due = review.next_review_due if shows_review and context.shows(type(review), "next_review_due") else None
+    overdue = None
+    if review.next_review_due is not None and review.next_review_due < context.today:
+        overdue = context.phrase("essentials.overdue", date=context.format_date(review.next_review_due))
+    return Essentials(
+        name=person.name,
+        date_of_birth=context.format_date(person.date_of_birth) if context.shows(Person, "date_of_birth") else "",
+        date_of_birth_label=context.phrase("date_of_birth"),
+        groups=_Builder(context, passport).build(),
+        updated_on=context.phrase("updated_on", date=context.format_date(updated)) if updated else None,
+        review_due=context.phrase("essentials.review_due", date=context.format_date(due)) if due else None,
+        overdue=overdue,
+        more_in_full=context.phrase("more_in_full"),
+        also_in_full=context.phrase("essentials.also_in_full", sections="{sections}"),
+    )
+

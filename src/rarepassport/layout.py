@@ -49,13 +49,12 @@ from rarepassport.document import (
     Section,
     Table,
 )
+from rarepassport.essentials import build_essentials, contacts_in_call_order
 from rarepassport.guidance import Guidance
 from rarepassport.model import (
     AllergiesStatus,
     CareTeamMember,
     Coding,
-    Contact,
-    ContactRole,
     Diagnosis,
     Emergency,
     Link,
@@ -120,6 +119,10 @@ class LayoutContext:
     def phrase(self, phrase_id: str, /, **values: object) -> str:
         """A fixed phrase: ``phrase("yes")`` is ``label("phrase.yes")``."""
         return self.label(f"{_labels.PHRASE_PREFIX}{phrase_id}", **values)
+
+    def has_label(self, label_id: str) -> bool:
+        """Whether a label exists in this context's language, a plugin's or the built-in catalogue."""
+        return _has_label(self, label_id)
 
     def field_label(self, cls: type, name: str) -> str:
         """The label of a field of a model or plugin class."""
@@ -663,18 +666,6 @@ def _care_team(context: LayoutContext, passport: Passport) -> Section | None:
     )
 
 
-_CALL_ORDER = {ContactRole.EMERGENCY: 0, ContactRole.PARENT: 1, ContactRole.CARER: 1, ContactRole.NEXT_OF_KIN: 1}
-
-
-def _contacts_in_call_order(passport: Passport) -> list[Contact]:
-    """Emergency contacts first, then parents, carers and next of kin, then others.
-
-    Within each group the owner's order is kept; whoever reads one line (a wallet card,
-    a paramedic) calls the right person.
-    """
-    return sorted(passport.contacts, key=lambda contact: _CALL_ORDER.get(contact.role, 2) if contact.role else 2)
-
-
 def _plain_section(context: LayoutContext, id: str, owner: type, name: str, obj: object) -> Section | None:
     if not context.shows(owner, name):
         return None
@@ -868,7 +859,7 @@ def layout(
             emergency.previous,
             names=("date", "reason", "treatment", "outcome"),
         ),
-        _simple_table_section(context, "contacts", Passport, "contacts", _contacts_in_call_order(passport)),
+        _simple_table_section(context, "contacts", Passport, "contacts", contacts_in_call_order(passport.contacts)),
         _care_team(context, passport),
         _plain_section(context, "care_preferences", Passport, "care_preferences", passport.care_preferences),
         _plain_section(context, "history", Passport, "history", passport.history) if history_shown else None,
@@ -894,4 +885,5 @@ def layout(
         photo=person.photo if context.shows(Person, "photo") else None,
         warnings=context.warnings,
         phrases=_labels.phrases(context.language, plugins.labels),
+        essentials=build_essentials(context, passport),
     )

@@ -1,14 +1,18 @@
 """The ``card`` backend: a wallet card (ISO/IEC 7810 ID-1, 85.60 × 53.98 mm), front and back.
 
-The card carries what a paramedic needs in the first minutes, from the ``emergency``
-view of the document. *What* goes on it, on which side and how urgent each line is, is
-decided by :mod:`rarepassport.essentials` (a layout step); this module only fits those
-lines onto the two sides and draws them.
+The card carries the document's emergency essentials
+(:attr:`~rarepassport.document.Document.essentials`, built by layout in the clinical
+priority order of :mod:`rarepassport.essentials`); this module only fits them onto the
+two sides and draws them. Both sides carry the person's name and date of birth, so a
+back is never mistaken for a sibling's; the front says when the passport was updated
+and when it is due for review, and says plainly when the review is overdue.
 
 A card is small. Text is first shrunk, down to :data:`MIN_FONT_SIZE`; what still does
-not fit is left off by priority (least urgent first), the card says "More in the
-full passport", and :attr:`Rendered.warnings` lists which sections lost lines. Nothing
-is dropped silently.
+not fit is left off by clinical priority (see :func:`rarepassport.essentials.fit`): the
+first class that cannot be shown whole says how many of its items are missing
+("Allergies: Penicillin (anaphylaxis) +2 more — see passport"), nothing less urgent is
+drawn after it, and the side ends with "More in the full passport". A long name wraps
+in the band, never cut off.
 
 With ``sheet=True`` front and back are placed side by side on an A4 page with cut
 marks and a fold line, for printing at home.
@@ -17,11 +21,12 @@ marks and a fold line, for printing at home.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rarepassport.document import Document
-from rarepassport.essentials import BACK, FRONT, CardItem, card_items
+from rarepassport.essentials import BACK, FRONT, EssentialGroup, Essentials, fit, left_off
 
 if TYPE_CHECKING:
     from rarepassport.render import Rendered
@@ -32,13 +37,15 @@ __all__ = ["CARD_HEIGHT_MM", "CARD_WIDTH_MM", "MAX_FONT_SIZE", "MIN_FONT_SIZE", 
 CARD_WIDTH_MM = 85.60
 CARD_HEIGHT_MM = 53.98
 #: Largest and smallest body text on the card, in points. Below 6 pt print is hard to
-#: read for many people, so text is left off (with a note) rather than shrunk further;
+#: read for many people, so text is left off (saying so) rather than shrunk further;
 #: a card with little on it is printed larger rather than left half empty.
 MAX_FONT_SIZE = 8.5
 MIN_FONT_SIZE = 6.0
+#: Largest size of the name in the coloured band, in points.
+BAND_FONT_SIZE = 9.0
 
 _MARGIN = 2.8
-_BAND = 7.0  # height of the coloured band at the top of each side
+_BAND_PADDING = 1.6  # above and below the name in the band
 _QR_SIZE = 17.0
 _RED = (178, 24, 24)
 _TEXT = (15, 15, 15)
@@ -49,174 +56,208 @@ _MAX_CARD_CHARACTERS = 1600
 _CANNOT_FIT = 10_000
 
 
-class _Paragraph(NamedTuple):
-    lead: str  # bold lead-in
+# A phone number or a dose broken across two lines is easily misread: their spaces
+# are drawn as no-break spaces, so a line breaks before or after them, never inside.
+_PHONE = re.compile(r"\+?\(?\d[\d ()-]{4,}\d")
+_DOSE = re.compile(r"(\d) (?=(mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|%)\b)")
+_NO_BREAK = "\u00a0"
+_BREAKS = re.compile(r"[ \t\n]+")
+
+
+def _unbroken(text: str) -> str:
+    text = _PHONE.sub(lambda match: match.group(0).replace(" ", _NO_BREAK), text)
+    return _DOSE.sub(lambda match: match.group(1) + _NO_BREAK, text)
+
+
+class _Segment(NamedTuple):
     text: str
-    numbered: bool  # a protocol step: the text hangs beside its number
-    strong: bool = False  # the text in bold too
+    bold: bool
+    path: str
+
+
+def _segment(text: str, bold: bool, path: str) -> _Segment:
+    return _Segment(_unbroken(text), bold, path)
+
+
+class _Paragraph(NamedTuple):
+    segments: tuple[_Segment, ...]
+    number: str = ""  # a protocol step: the text hangs beside its number
+    colour: tuple[int, int, int] = _TEXT
+
+
+def _paragraphs(groups: Sequence[EssentialGroup], *, ending: str) -> list[_Paragraph]:
+    """The paragraphs that draw ``groups``, in order."""
+    paragraphs: list[_Paragraph] = []
+    for group in groups:
+        path = group.items[0].path if group.items else f"essentials.{group.key}"
+        if group.run_on:
+            segments: list[_Segment] = []
+            if group.title:
+                segments.append(_segment(f"{group.title}: ", True, path))
+            joiner = " " if group.sentences else "; "
+            for index, item in enumerate(group.items):
+                text = f"{item.lead}: {item.text}" if item.lead else item.text
+                segments.append(_segment((joiner if index else "") + text, item.strong, item.path))
+            if group.more:
+                segments.append(_segment((" " if group.items else "") + group.more, True, path))
+            paragraphs.append(_Paragraph(tuple(segments)))
+            continue
+        if group.title:
+            paragraphs.append(_Paragraph((_segment(group.title, True, path),)))
+        for item in group.items:
+            if item.number is not None:
+                paragraphs.append(_Paragraph((_segment(item.text, item.strong, item.path),), number=f"{item.number}."))
+            elif item.lead:
+                paragraphs.append(_Paragraph((_segment(f"{item.lead}: ", True, item.path),
+                                              _segment(item.text, item.strong, item.path))))
+            else:
+                paragraphs.append(_Paragraph((_segment(item.text, item.strong, item.path),)))
+        if group.more:
+            paragraphs.append(_Paragraph((_segment(group.more, True, path),), colour=_RED))
+    if ending:
+        paragraphs.append(_Paragraph((_segment(ending, True, "essentials"),), colour=_RED))
+    return paragraphs
 
 
 class _CardDrawer:
     """Lays out and draws card sides on one FPDF."""
 
-    def __init__(self, pdf: Any, document: Document, family: str) -> None:
+    def __init__(self, pdf: Any, document: Document, essentials: Essentials, family: str) -> None:
         self.pdf = pdf
         self.document = document
+        self.essentials = essentials
         self.family = family
-        self._measured: dict[tuple[str, str, bool, bool, float, float], int] = {}
+        self._measured: dict[tuple[_Paragraph, float, float], int] = {}
+        #: Every text drawn, with the JSON path it came from, for verification.
+        self.drawn: list[tuple[str, str]] = []
 
     def lh(self, size: float) -> float:
         return size * 1.18 * 25.4 / 72
 
-    def _groups(self, items: Sequence[CardItem]) -> list[list[CardItem]]:
-        groups: list[list[CardItem]] = []
-        for item in sorted(items, key=lambda i: i.order):
-            if groups and groups[-1][0].group == item.group and groups[-1][0].title == item.title:
-                groups[-1].append(item)
-            else:
-                groups.append([item])
-        return groups
+    # -- measuring --
 
-    def _paragraphs(self, items: Sequence[CardItem]) -> list[_Paragraph]:
-        """The paragraphs of a side, in order."""
-        paragraphs: list[_Paragraph] = []
-        for group in self._groups(items):
-            title = group[0].title
-            if group[0].ordered_number is not None or group[0].lead:
-                # Steps and plugin fields: the title on a line, then one item a line.
-                if title:
-                    paragraphs.append(_Paragraph(title, "", False))
-                paragraphs.extend(
-                    _Paragraph(f"{item.ordered_number}.", item.text, True) if item.ordered_number is not None
-                    else _Paragraph(item.lead, item.text, False, item.strong)
-                    for item in group
-                )
-            else:
-                lead = f"{title}: " if title else ""
-                paragraphs.append(_Paragraph(lead, "; ".join(item.text for item in group), False))
-        return paragraphs
-
-    def _date_of_birth(self) -> str:
-        return f"{self.document.phrase('date_of_birth')}: {self.document.date_of_birth}"
-
-    def _wrapped_lines(self, lead: str, text: str, width: float, size: float, strong: bool = False) -> int:
-        """Lines that ``write()`` needs for a bold lead-in followed by regular text."""
+    def _wrapped_lines(self, segments: Sequence[_Segment], width: float, size: float) -> int:
+        """Lines that ``write()`` needs for the segments, each in its own weight."""
         pdf = self.pdf
-        words: list[float] = []
-        for style, part in (("B", lead), ("B" if strong else "", text)):
-            pdf.set_font(self.family, style, size)
-            words += [pdf.get_string_width(word) for word in part.split()]
+        words: list[tuple[float, bool]] = []  # width, and whether a space comes before it
+        for segment in segments:
+            pdf.set_font(self.family, "B" if segment.bold else "", size)
+            text = segment.text
+            for index, word in enumerate(w for w in _BREAKS.split(text) if w):
+                spaced = index > 0 or text[:1] in " \t\n"
+                words.append((pdf.get_string_width(word), spaced))
         pdf.set_font(self.family, "", size)
         space = pdf.get_string_width(" ")
         width *= 0.98  # fpdf2 keeps a hair of room at the margin
         lines, used = 1, 0.0
-        for word in words:
+        for word, spaced in words:
+            gap = space if spaced else 0.0
             if used == 0.0:
                 used = word
-            elif used + space + word <= width:
-                used += space + word
+            elif used + gap + word <= width:
+                used += gap + word
             else:
                 lines, used = lines + 1, word
             while used > width:  # a word longer than the line is broken
                 lines, used = lines + 1, used - width
         return lines
 
-    def height(self, items: Sequence[CardItem], size: float, width: float, more: bool,
-               limit: float = float("inf"), *, front: bool = False) -> float:
-        """Height the items need at ``size``, measured the way :meth:`draw` draws them.
-
-        With ``front`` the date of birth line that starts the front is counted too.
-        """
-        pdf = self.pdf
-        total = 0.0
-        if front:
-            total += self._wrapped_lines(self._date_of_birth(), "", width, size) * self.lh(size) + 0.4
-        for lead, text, numbered, strong in self._paragraphs(items):
-            # Fitting tries many combinations of the same paragraphs: measure each once.
-            key = (lead, text, numbered, strong, size, width)
-            count = self._measured.get(key)
-            if count is None and len(lead) + len(text) > _MAX_CARD_CHARACTERS:
+    def _lines(self, paragraph: _Paragraph, size: float, width: float) -> int:
+        key = (paragraph, size, width)
+        count = self._measured.get(key)
+        if count is None:
+            if sum(len(segment.text) for segment in paragraph.segments) > _MAX_CARD_CHARACTERS:
                 count = _CANNOT_FIT
-            if count is None:
-                if numbered and text:
-                    pdf.set_font(self.family, "", size)
-                    count = len(pdf.multi_cell(width - 3.0, self.lh(size), text, dry_run=True, output="LINES"))
-                else:
-                    count = self._wrapped_lines(lead, text, width, size, strong)
-                self._measured[key] = count
-            total += count * self.lh(size) + 0.4
+            elif paragraph.number:
+                self.pdf.set_font(self.family, "B" if paragraph.segments[0].bold else "", size)
+                count = len(self.pdf.multi_cell(width - 3.0, self.lh(size), paragraph.segments[0].text,
+                                                dry_run=True, output="LINES"))
+            else:
+                count = self._wrapped_lines(paragraph.segments, width, size)
+            self._measured[key] = count
+        return count
+
+    def height(self, paragraphs: Sequence[_Paragraph], size: float, width: float,
+               limit: float = float("inf")) -> float:
+        """Height the paragraphs need at ``size``, measured the way :meth:`draw` draws them."""
+        total = 0.0
+        for paragraph in paragraphs:
+            total += self._lines(paragraph, size, width) * self.lh(size) + 0.4
             if total > limit:
                 return total  # already too tall: no need to measure the rest
-        if more:
-            pdf.set_font(self.family, "B", size)
-            more_text = self.document.phrase("more_in_full")
-            total += len(pdf.multi_cell(width, self.lh(size), more_text, dry_run=True, output="LINES")) * self.lh(size)
         return total
 
-    def draw(self, x0: float, y0: float, side: str, items: Sequence[CardItem], size: float, width: float,
-             more: bool, qr: str | None) -> None:
+    def band_lines(self, size: float) -> int:
+        return self._wrapped_lines((_Segment(self.essentials.name, True, "$.person.name"),),
+                                   CARD_WIDTH_MM - 2 * _MARGIN, size)
+
+    def band(self) -> tuple[float, float]:
+        """The name's size in the band, and the band's height: shrink, then wrap, never cut."""
+        size = BAND_FONT_SIZE
+        while size > MIN_FONT_SIZE and self.band_lines(size) > 1:
+            size -= 0.5
+        return size, self.band_lines(size) * self.lh(size) + 2 * _BAND_PADDING
+
+    def head(self, side: str) -> list[_Paragraph]:
+        """What starts each side under the band: date of birth; on the front, the dates."""
+        essentials = self.essentials
+        paragraphs = []
+        if essentials.date_of_birth:
+            paragraphs.append(_Paragraph((_segment(f"{essentials.date_of_birth_label}: {essentials.date_of_birth}",
+                                                    True, "$.person.date_of_birth"),)))
+        if side == FRONT:
+            if essentials.overdue:
+                paragraphs.append(_Paragraph((_segment(essentials.overdue, True, "$.review.next_review_due"),),
+                                             colour=_RED))
+            dates = " · ".join(line for line in (essentials.updated_on, essentials.review_due) if line)
+            if dates:
+                paragraphs.append(_Paragraph((_segment(dates, False, "$.review"),)))
+        return paragraphs
+
+    # -- drawing --
+
+    def draw(self, x0: float, y0: float, side: str, paragraphs: Sequence[_Paragraph], size: float,
+             width: float, band: tuple[float, float], qr: str | None) -> None:
         from rarepassport.render._qr import draw_qr
 
         pdf, doc = self.pdf, self.document
+        band_size, band_height = band
         pdf.set_fill_color(*_RED)
-        pdf.rect(x0, y0, CARD_WIDTH_MM, _BAND, style="F")
+        pdf.rect(x0, y0, CARD_WIDTH_MM, band_height, style="F")
         pdf.set_text_color(255, 255, 255)
-        if side == FRONT:
-            band_text = doc.person_name
-        else:
-            emergency = doc.section("emergency")
-            band_text = emergency.title if emergency is not None else doc.phrase("card_back_title")
-        band_size = 9.0
         pdf.set_font(self.family, "B", band_size)
-        while band_size > 6 and pdf.get_string_width(band_text) > CARD_WIDTH_MM - 2 * _MARGIN:
-            band_size -= 0.5
-            pdf.set_font(self.family, "B", band_size)
-        pdf.set_xy(x0 + _MARGIN, y0)
-        pdf.cell(CARD_WIDTH_MM - 2 * _MARGIN, _BAND, band_text, align="L")
+        pdf.set_xy(x0 + _MARGIN, y0 + _BAND_PADDING)
+        pdf.multi_cell(CARD_WIDTH_MM - 2 * _MARGIN, self.lh(band_size), self.essentials.name, align="L")
+        self.drawn.append(("$.person.name", self.essentials.name))
         pdf.set_text_color(*_TEXT)
-        y = y0 + _BAND + 1.0
+        y = y0 + band_height + 1.0
         left = x0 + _MARGIN
-        if side == FRONT:
-            pdf.set_font(self.family, "B", size)
+        for paragraph in paragraphs:
             pdf.set_xy(left, y)
-            pdf.multi_cell(width, self.lh(size), self._date_of_birth(), align="L")
-            y = pdf.get_y() + 0.4
-        elif not items and not more:
-            # An empty back would look like a printing fault; say why it is empty.
-            pdf.set_font(self.family, "", size)
-            pdf.set_xy(left, y)
-            pdf.multi_cell(width, self.lh(size), doc.phrase("card_no_emergency_details"), align="L")
-            y = pdf.get_y() + 0.4
-        for lead, text, numbered, strong in self._paragraphs(items):
-            pdf.set_xy(left, y)
-            if numbered and text:
+            pdf.set_text_color(*paragraph.colour)
+            if paragraph.number:
+                segment = paragraph.segments[0]
                 pdf.set_font(self.family, "B", size)
-                pdf.cell(3.0, self.lh(size), lead)
-                pdf.set_font(self.family, "", size)
+                pdf.cell(3.0, self.lh(size), paragraph.number)
+                pdf.set_font(self.family, "B" if segment.bold else "", size)
                 pdf.set_xy(left + 3.0, y)
-                pdf.multi_cell(width - 3.0, self.lh(size), text, align="L")
+                pdf.multi_cell(width - 3.0, self.lh(size), segment.text, align="L")
             else:
-                # A bold lead-in flowing into regular text, wrapped inside the column.
+                # Segments flowing one into the next, each in its weight, wrapped in the column.
                 pdf.set_left_margin(left)
                 pdf.set_right_margin(pdf.w - left - width)
-                pdf.set_font(self.family, "B", size)
-                if lead:
-                    pdf.write(self.lh(size), lead)
-                pdf.set_font(self.family, "B" if strong else "", size)
-                if text:
-                    pdf.write(self.lh(size), text)
+                for segment in paragraph.segments:
+                    pdf.set_font(self.family, "B" if segment.bold else "", size)
+                    pdf.write(self.lh(size), segment.text)
                 pdf.ln(self.lh(size))
                 pdf.set_margins(0, 0, 0)
-            y = pdf.get_y() + 0.4
-        if more:
-            pdf.set_xy(left, y)
-            pdf.set_font(self.family, "B", size)
-            pdf.set_text_color(*_RED)
-            pdf.multi_cell(width, self.lh(size), doc.phrase("more_in_full"), align="L")
+            self.drawn.extend((segment.path, segment.text.replace(_NO_BREAK, " ").strip())
+                              for segment in paragraph.segments)
             pdf.set_text_color(*_TEXT)
+            y = pdf.get_y() + 0.4
         if qr is not None:
             draw_qr(pdf, qr, x0 + CARD_WIDTH_MM - _MARGIN - _QR_SIZE + 1, y0 + CARD_HEIGHT_MM - _QR_SIZE - 1,
-                    _QR_SIZE, title=doc.phrase("scan_for_more"))
+                    _QR_SIZE, title=doc.phrase("scan_for_emergency"))
 
 
 def _sizes() -> list[float]:
@@ -244,49 +285,43 @@ def _largest_size(fits: Callable[[float], bool]) -> float | None:
     return sizes[high]
 
 
-def _fit(drawer: _CardDrawer, items: list[CardItem], room: float, width: float,
-         *, front: bool = False) -> tuple[list[CardItem], float]:
-    """The items that fit in ``room`` mm and the font size: shrink first, then leave off."""
-    size = _largest_size(lambda size: drawer.height(items, size, width, more=False, limit=room, front=front) <= room)
+class _Plan(NamedTuple):
+    paragraphs: list[_Paragraph]
+    size: float
+    width: float
+    left_off: dict[str, int]
+
+
+def _plan_side(drawer: _CardDrawer, side: str, room: float, width: float) -> _Plan:
+    """What one side shows and at which size: shrink first, then leave off by clinical priority."""
+    essentials = drawer.essentials
+    groups = list(essentials.side(side))
+    head = drawer.head(side)
+
+    if not groups and side == BACK:
+        # An empty back would look like a printing fault; say why it is empty.
+        empty = _segment(drawer.document.phrase("card_no_emergency_details"), False, "$.emergency")
+        head = [*head, _Paragraph((empty,))]
+
+    def paragraphs(shown: Sequence[EssentialGroup], ending: str) -> list[_Paragraph]:
+        return head + _paragraphs(shown, ending=ending)
+
+    def fits_at(shown: Sequence[EssentialGroup], size: float) -> str | None:
+        """The most informative ending with which ``shown`` fits at ``size``, or None."""
+        for ending in essentials.endings(groups, shown):
+            if drawer.height(paragraphs(shown, ending), size, width, limit=room) <= room:
+                return ending
+        return None
+
+    size = _largest_size(lambda size: fits_at(groups, size) is not None)
     if size is not None:
-        return items, size
-    # Greedy by urgency: an item that cannot fit (a very long step) is left off, but
-    # shorter, less urgent ones after it still get their place.
-    kept = keep_by_priority(items, lambda trial: drawer.height(trial, MIN_FONT_SIZE, width, more=True,
-                                                                limit=room, front=front) <= room)
-    # What was kept may leave room (a long item went): use it for larger type
-    # rather than leaving the bottom of the card empty.
-    size = _largest_size(lambda size: drawer.height(kept, size, width, more=True, limit=room, front=front) <= room)
-    return kept, MIN_FONT_SIZE if size is None else size
-
-
-def keep_by_priority(items: Sequence[CardItem], fits: Callable[[list[CardItem]], bool]) -> list[CardItem]:
-    """The items to keep when not all fit: most urgent first, each only if it still fits.
-
-    A protocol's steps stay a run from step 1: once a step is left off, the later steps
-    of that protocol are too, so no one follows step 6 without having seen step 5.
-    """
-    kept: list[CardItem] = []
-    broken: set[tuple[str, str]] = set()
-    for item in sorted(items, key=lambda i: (i.priority, i.order)):
-        sequence = (item.group, item.title)
-        if item.ordered_number is not None and sequence in broken:
-            continue
-        if fits([*kept, item]):
-            kept.append(item)
-        elif item.ordered_number is not None:
-            broken.add(sequence)
-    return kept
-
-
-def _left_off_warning(document: Document, dropped: Sequence[CardItem]) -> str:
-    counts: dict[str, int] = {}
-    for item in dropped:
-        section = document.section(item.group)
-        name = section.title if section is not None else item.group
-        counts[name] = counts.get(name, 0) + 1
-    listed = ", ".join(f"{name} ({count} line{'s' if count != 1 else ''})" for name, count in counts.items())
-    return f"the wallet card is full: left off {listed}; the card says '{document.phrase('more_in_full')}'"
+        return _Plan(paragraphs(groups, ""), size, width, {})
+    shown = fit(groups, lambda trial: fits_at(trial, MIN_FONT_SIZE) is not None)
+    # What was kept may leave room: use it for larger type rather than empty card.
+    size = _largest_size(lambda size: fits_at(shown, size) is not None) or MIN_FONT_SIZE
+    ending = fits_at(shown, size)
+    return _Plan(paragraphs(shown, essentials.more_in_full if ending is None else ending), size, width,
+                 left_off(groups, shown))
 
 
 def render_card(
@@ -305,15 +340,18 @@ def render_card(
         fonts: Extra fallback font files for scripts DejaVu Sans cannot draw.
 
     Returns:
-        The PDF; its warnings say what was left off the card, if anything.
+        The PDF. What did not fit is said on the card itself, class by class.
     """
     from fpdf import FPDF
 
-    from rarepassport.render import Rendered
+    from rarepassport.render import Rendered, RenderError
     from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes
     from rarepassport.render._pdf import _extra_faces, document_texts
     from rarepassport.render._qr import CARD_QR_LIMIT, qr_content
 
+    essentials = document.essentials
+    if essentials is None:
+        raise RenderError("the card needs a document laid out by rarepassport.layout (it has no essentials)")
     warnings: list[str] = []
     qr_text = None
     if qr is not None:
@@ -332,29 +370,23 @@ def render_card(
     pdf.set_subject(document.phrase("title.emergency", name=document.person_name))
     pdf.set_lang(document.language)
     pdf.set_creator("rarepassport")
-    drawer = _CardDrawer(pdf, document, BUNDLED_FAMILY)
+    drawer = _CardDrawer(pdf, document, essentials, BUNDLED_FAMILY)
     pdf.add_page()  # fpdf2 measures text on a page: the front (or the sheet) is it
 
-    items = card_items(document)
+    band = drawer.band()
     full_width = CARD_WIDTH_MM - 2 * _MARGIN
-    room = CARD_HEIGHT_MM - _BAND - 1.0 - _MARGIN
-    plan: dict[str, tuple[list[CardItem], float, float, bool]] = {}
-    dropped: list[CardItem] = []
+    room = CARD_HEIGHT_MM - band[1] - 1.0 - _MARGIN
+    plans = {}
     for side in (FRONT, BACK):
-        side_items = [item for item in items if item.side == side]
         width = full_width - (_QR_SIZE + 0.5 if side == BACK and qr_text is not None else 0)
-        kept, size = _fit(drawer, side_items, room, width, front=side == FRONT)
-        lost = [item for item in side_items if item not in kept]
-        dropped.extend(lost)
-        plan[side] = (kept, size, width, bool(lost))
-    if dropped:
-        warnings.append(_left_off_warning(document, dropped))
+        plans[side] = _plan_side(drawer, side, room, width)
 
     if sheet:
         x0, y0 = (pdf.w - 2 * CARD_WIDTH_MM) / 2, 25.0
         for side, x in ((FRONT, x0), (BACK, x0 + CARD_WIDTH_MM)):
-            kept, size, width, more = plan[side]
-            drawer.draw(x, y0, side, kept, size, width, more, qr_text if side == BACK else None)
+            plan = plans[side]
+            drawer.draw(x, y0, side, plan.paragraphs, plan.size, plan.width, band,
+                        qr_text if side == BACK else None)
         _cut_marks(pdf, x0, y0)
         pdf.set_font(BUNDLED_FAMILY, "", 9)
         pdf.set_text_color(*_TEXT)
@@ -364,8 +396,9 @@ def render_card(
         for side in (FRONT, BACK):
             if side == BACK:
                 pdf.add_page()
-            kept, size, width, more = plan[side]
-            drawer.draw(0, 0, side, kept, size, width, more, qr_text if side == BACK else None)
+            plan = plans[side]
+            drawer.draw(0, 0, side, plan.paragraphs, plan.size, plan.width, band,
+                        qr_text if side == BACK else None)
     return Rendered(data=pdf_bytes(pdf), media_type="application/pdf", suffix=".pdf", warnings=warnings)
 
 

@@ -1,18 +1,21 @@
 """QR codes for the PDF and card backends: what they say, and the picture.
 
-The text of the QR code is decided here, once, from the laid-out
-:class:`~rarepassport.document.Document` (never from the passport), so both backends
-print the same code and nothing outside the view can reach it:
+The text of the QR code comes from the document's emergency essentials
+(:attr:`~rarepassport.document.Document.essentials`, built by layout from the passport
+for the document's view), so every backend prints the same code, in the same clinical
+priority order as the wallet card, and nothing outside the view can reach it:
 
 * ``qr="link:https://..."``: the address of the person's digital passport;
 * ``qr="emergency"``: the emergency essentials as plain text that any phone camera
-  shows without a network: the wallet card's essentials (name, date of birth,
-  diagnoses, emergency summary, allergies, time-critical medicines, protocol steps,
-  what to avoid, a contact and the lead clinician). Too long for the size limit, it is
-  shortened (least urgent lines first), ends with "More in the full passport" and a
-  warning says so.
+  shows without a network. Every line is labelled (``Allergies: ...``,
+  ``Emergency contact: ...``). Too long for the size limit, it is shortened by
+  :func:`rarepassport.essentials.fit` — the first class that does not fit whole says
+  how many of its items are missing, nothing less urgent follows, and the text ends
+  with "More in the full passport".
 
-segno is imported only when a code is drawn.
+Codes are UTF-8 with an ECI header, so standard readers show "50 µg" and "≥ 38 °C" as
+written instead of guessing another character set. segno is imported only when a code
+is drawn.
 """
 
 from __future__ import annotations
@@ -24,19 +27,19 @@ from typing import TYPE_CHECKING
 import attrs
 
 from rarepassport.document import Document
+from rarepassport.essentials import EssentialGroup, Essentials, fit
 
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-    from rarepassport.essentials import CardItem
+__all__ = ["CARD_QR_LIMIT", "PDF_QR_LIMIT", "QrContent", "draw_qr", "emergency_qr_text", "qr_content", "qr_image"]
 
-__all__ = ["QrContent", "draw_qr", "emergency_qr_text", "qr_content"]
-
-#: Largest emergency text for a full-page passport: a version-25-ish code that a
+#: Largest emergency text for a full-page passport, in UTF-8 bytes: a code that a
 #: phone still reads from a 35 mm square.
 PDF_QR_LIMIT = 900
 #: Largest emergency text on a wallet card, where the code is about 18 mm wide.
 CARD_QR_LIMIT = 280
+
 
 @attrs.frozen
 class QrContent:
@@ -55,62 +58,63 @@ class QrContent:
     warnings: tuple[str, ...] = ()
 
 
-def _qr_lines(document: Document, items: Sequence[CardItem]) -> list[str]:
-    lines: list[str] = []
-    heading: tuple[str, str] | None = None
-    for item in sorted(items, key=lambda i: i.order):
-        if (item.group, item.title) != heading:
-            heading = (item.group, item.title)
-            section = document.section(item.group)
-            title = item.title or (section.title if section is not None else "")
-            if title:
-                lines.append(f"[{title}]")
-        number = f"{item.ordered_number}. " if item.ordered_number is not None else "- "
-        lines.append(number + item.text)
+def _group_lines(group: EssentialGroup) -> list[str]:
+    if group.run_on:
+        text = group.text()
+        return [f"{group.title}: {text}" if group.title else text]
+    lines = [f"{group.title}:"] if group.title else []
+    for item in group.items:
+        if item.number is not None:
+            lines.append(f"{item.number}. {item.text}")
+        else:
+            lines.append(f"{item.lead}: {item.text}" if item.lead else item.text)
+    if group.more:
+        lines.append(group.more)
     return lines
+
+
+def _text(essentials: Essentials, groups: Sequence[EssentialGroup], shown: Sequence[EssentialGroup],
+          limit: int) -> str:
+    """The text for ``shown``, ending with the most informative ending line that fits."""
+    lines = [*essentials.identity_lines, *essentials.currency_lines]
+    for group in shown:
+        lines += _group_lines(group)
+    texts = ["\n".join([*lines, ending] if ending else lines) for ending in essentials.endings(groups, shown)]
+    return next((text for text in texts if len(text.encode("utf-8")) <= limit), texts[-1])
 
 
 def emergency_qr_text(document: Document, limit: int) -> QrContent:
     """The emergency essentials of a document as QR text of at most ``limit`` bytes.
-
-    The essentials are the wallet card's (:func:`rarepassport.essentials.card_items`),
-    with the same priorities: when the text is too long, the least urgent lines are
-    left off first and the text ends with "More in the full passport".
 
     Args:
         document: The laid-out document (its view decides what may appear).
         limit: Largest size of the text in UTF-8 bytes.
 
     Returns:
-        The text; ``shortened`` is set, and a warning given, when lines were left off.
+        The text; ``shortened`` is set when lines were left off (the text says so).
     """
-    from rarepassport.essentials import card_items
-    from rarepassport.render._card import keep_by_priority
+    from rarepassport.render import RenderError
 
-    more = document.phrase("more_in_full")
-    head = [document.person_name, f"{document.phrase('date_of_birth')}: {document.date_of_birth}"]
-    items = card_items(document)
+    essentials = document.essentials
+    if essentials is None:
+        raise RenderError("an emergency QR code needs a document laid out by rarepassport.layout")
+    groups = list(essentials.groups)
 
-    def size(lines: list[str]) -> int:
-        return len("\n".join(lines).encode("utf-8"))
+    def size(shown: Sequence[EssentialGroup]) -> int:
+        return len(_text(essentials, groups, shown, limit).encode("utf-8"))
 
-    if size(head + _qr_lines(document, items)) <= limit:
-        return QrContent(text="\n".join(head + _qr_lines(document, items)), kind="emergency")
-    kept = keep_by_priority(items, lambda trial: size([*head, *_qr_lines(document, trial), more]) <= limit)
-    text = "\n".join([*head, *_qr_lines(document, kept), more])
+    if size(groups) <= limit:
+        return QrContent(text=_text(essentials, groups, groups, limit), kind="emergency")
+    shown = fit(groups, lambda trial: size(trial) <= limit)
+    text = _text(essentials, groups, shown, limit)
     if len(text.encode("utf-8")) > limit:
-        # Even the name is too long: cut characters, never fail.
-        text = text.encode("utf-8")[:limit].decode("utf-8", "ignore")
-    left_off = len(items) - len(kept)
-    return QrContent(
-        text=text,
-        kind="emergency",
-        shortened=True,
-        warnings=(
-            f"the emergency QR code holds at most {limit} bytes: {left_off} item(s) were left off "
-            f"and it ends with '{more}'",
-        ),
-    )
+        # Even the name and the dates are too long for the code: refuse rather than
+        # print a code that cuts a name or a date in half.
+        raise RenderError(
+            f"option qr: the person's name and dates alone are longer than the {limit} bytes a QR code "
+            "of this size holds; use qr='link:https://...' instead"
+        )
+    return QrContent(text=text, kind="emergency", shortened=True)
 
 
 def qr_content(document: Document, qr: str, limit: int) -> QrContent:
@@ -149,11 +153,23 @@ def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float, *, title: str
         size: Width and height, quiet zone included.
         title: Alternative text for screen readers.
     """
+    pdf.image(qr_image(text), x=x, y=y, w=size, h=size, alt_text=title)
+
+
+def qr_image(text: str, *, scale: int = 4) -> io.BytesIO:
+    """A PNG of the QR code for ``text``: UTF-8 with an ECI header, error correction M.
+
+    Args:
+        text: What the code says.
+        scale: Pixels per module.
+    """
     import segno
 
-    code = segno.make(text, error="m", micro=False)
+    # ECI 26 (UTF-8) tells the reader the character set; without it many readers take
+    # the bytes as Shift JIS or Latin-1 and show "50 ﾂｵg" for "50 µg".
+    code = segno.make(text, error="m", micro=False, encoding="utf-8", eci=True)
     buffer = io.BytesIO()
-    # One pixel per module, no interpolation: the PDF viewer scales it up crisply.
-    code.save(buffer, kind="png", scale=4, border=2)
+    # Few pixels per module, no interpolation: the PDF viewer scales it up crisply.
+    code.save(buffer, kind="png", scale=scale, border=4)
     buffer.seek(0)
-    pdf.image(buffer, x=x, y=y, w=size, h=size, alt_text=title)
+    return buffer
