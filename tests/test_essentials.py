@@ -240,3 +240,18 @@ def test_the_card_shows_nothing_outside_the_emergency_view() -> None:
     text = " ".join(card_text(passport))
     assert "Larkspur" not in text and "CYP21A2" not in text
     assert "Larkspur" not in pdf_text(render_rendered(passport, "card", today=TODAY).data)
+
+
+def test_the_first_section_of_every_document_shows_the_essentials_in_clinical_order() -> None:
+    passport = many_allergies()
+    for view in ("full", "emergency", "education", "social"):
+        document = rp.layout(passport, view=view, today=TODAY)
+        first = document.sections[0]
+        assert first.id == "emergency"
+        fields = [b for b in first.blocks if isinstance(b, rp.document.Field)]
+        allergies = next(f for f in fields if f.label == "Allergies")
+        assert allergies.value.startswith("Penicillin (anaphylaxis, life-threatening); Ibuprofen")
+        assert allergies.emphasis
+    pdf = render_rendered(passport, "pdf", "full", today=TODAY).data
+    first_page = pdf_text(pdf).split("\f")[0] if "\f" in pdf_text(pdf) else pdf_text(pdf)
+    assert "Penicillin (anaphylaxis, life-threatening)" in " ".join(first_page.split())

@@ -312,7 +312,12 @@ def test_empty_sections_are_left_out(pm: rp.PluginManager) -> None:
     passport = rp.Passport(person=rp.Person(name="Ada Example", date_of_birth=dt.date(2015, 3, 2)),
                            allergies_status=rp.AllergiesStatus.NONE_KNOWN,
                            medications_status=rp.MedicationsStatus.NONE)
-    assert ids(layout(passport, plugins=pm)) == ["allergies", "medications"]
+    document = layout(passport, plugins=pm)
+    # The emergency section stays: it says at a glance that no diagnosis is recorded.
+    assert ids(document) == ["emergency", "allergies", "medications"]
+    [field] = [b for b in document.sections[0].blocks if isinstance(b, rp.document.Field)
+               and b.label == "Diagnoses"]
+    assert field.value == "No diagnosis recorded"
 
 
 # --- review ---------------------------------------------------------------------------------

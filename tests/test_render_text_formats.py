@@ -172,7 +172,8 @@ def test_html_has_a_print_stylesheet_for_a4(pm: rp.PluginManager) -> None:
 
 def test_html_puts_emergency_sections_first(pm: rp.PluginManager) -> None:
     data = render_quietly(make_stress_passport(), "html", plugins=pm).decode("utf-8")
-    assert data.index("In an emergency") < data.index("Emergency protocols") < data.index("Diagnoses")
+    assert (data.index('data-section="emergency"') < data.index('data-section="protocols"')
+            < data.index('data-section="diagnoses"'))
 
 
 def test_html_embeds_only_data_uri_photos(pm: rp.PluginManager) -> None:

@@ -49,7 +49,8 @@ from rarepassport.document import (
     Section,
     Table,
 )
-from rarepassport.essentials import build_essentials, contacts_in_call_order
+from rarepassport.clinical import ClinicalClass
+from rarepassport.essentials import Essentials, build_essentials, contacts_in_call_order
 from rarepassport.guidance import Guidance
 from rarepassport.model import (
     AllergiesStatus,
@@ -413,14 +414,36 @@ def _call_each(context: LayoutContext, hook_name: str, /, **kwargs: Any) -> Iter
 # --- the sections, in reading order -------------------------------------------------------
 
 
-def _emergency(context: LayoutContext, emergency: Emergency) -> Section | None:
+#: The classes of the essentials the first section shows "at a glance", under the
+#: summary: who the person is and what to know before the protocols that follow.
+_AT_A_GLANCE = (
+    ClinicalClass.DIAGNOSIS,
+    ClinicalClass.EMERGENCY_TREATMENT,
+    ClinicalClass.ALLERGY,
+    ClinicalClass.TIME_CRITICAL,
+    ClinicalClass.SPECIALIST_CONTACT,
+    ClinicalClass.EMERGENCY_CONTACT,
+    ClinicalClass.WEIGHT,
+)
+
+
+def _emergency(context: LayoutContext, emergency: Emergency, essentials: Essentials) -> Section | None:
     blocks: list[Block | None] = []
     if emergency.summary and context.shows(Emergency, "summary"):
         blocks.append(
             Alert(text=emergency.summary, level=AlertLevel.CRITICAL, title=context.phrase("read_first"))
         )
+    # The emergency part of every document starts from the same essentials as the card
+    # and the QR code, in the same clinical order (never shortened here).
+    for group in essentials.groups:
+        if group.clinical_class in _AT_A_GLANCE:
+            blocks.append(Field(label=group.title, value=group.text(), label_id=f"essentials.{group.key}",
+                                emphasis=any(item.strong for item in group.items)))
     if emergency.open_access is not None and context.shows(Emergency, "open_access"):
-        blocks += layout_fields(context, emergency.open_access)
+        # The hospital, ward and phone are in the specialist-team line above.
+        shown = any(group.clinical_class is ClinicalClass.SPECIALIST_CONTACT for group in essentials.groups)
+        exclude = ("hospital", "ward", "phone") if shown else ()
+        blocks += layout_fields(context, emergency.open_access, exclude=exclude)
     return _section(context, "emergency", blocks, emergency=True)
 
 
@@ -834,10 +857,11 @@ def layout(
         today=today or _dt.date.today(),
     )
     emergency = passport.emergency if context.shows(Passport, "emergency") else Emergency()
+    essentials = build_essentials(context, passport)
     person = passport.person
     history_shown = context.shows(Passport, "history")
     candidates: list[Section | None] = [
-        _emergency(context, emergency),
+        _emergency(context, emergency, essentials),
         _protocols(context, emergency),
         *_extensions(context, passport, emergency=True),
         _guidance(context, passport),
@@ -885,5 +909,5 @@ def layout(
         photo=person.photo if context.shows(Person, "photo") else None,
         warnings=context.warnings,
         phrases=_labels.phrases(context.language, plugins.labels),
-        essentials=build_essentials(context, passport),
+        essentials=essentials,
     )
