@@ -37,6 +37,7 @@ import attrs
 
 from rarepassport import labels as _labels
 from rarepassport._dates import PartialDate
+from rarepassport.clinical import ClinicalClass
 from rarepassport.document import (
     Alert,
     AlertLevel,
@@ -49,7 +50,6 @@ from rarepassport.document import (
     Section,
     Table,
 )
-from rarepassport.clinical import ClinicalClass
 from rarepassport.essentials import Essentials, build_essentials, contacts_in_call_order
 from rarepassport.guidance import Guidance
 from rarepassport.model import (
