@@ -20,7 +20,7 @@ def hazard_rows() -> list[tuple[str, list[tuple[str, str]]]]:
     return rows
 
 
-def test_functions(path: Path) -> set[str]:
+def defined_tests(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
             and node.name.startswith("test_")}
@@ -38,4 +38,4 @@ def test_every_hazard_names_at_least_one_test_that_exists() -> None:
         for file, name in tests:
             path = ROOT / file
             assert path.is_file(), f"{hazard}: {file} does not exist"
-            assert name in test_functions(path), f"{hazard}: {file}::{name} does not exist"
+            assert name in defined_tests(path), f"{hazard}: {file}::{name} does not exist"
