@@ -14,7 +14,9 @@ import pypdf
 import pytest
 
 import rarepassport as rp
+from rarepassport._plugins import BackendRegistry
 from rarepassport.cli import main
+from rarepassport.document import Document
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import View, section_field
 from rarepassport.render import InvalidPassportError, RenderError, render_rendered
@@ -203,8 +205,8 @@ def test_a_plugin_backend_declares_its_default_view() -> None:
         __name__ = "social-backend"
 
         @hookimpl
-        def rarepassport_register_backends(self, backends: rp.BackendRegistry) -> None:
-            def draw(document: rp.document.Document) -> bytes:
+        def rarepassport_register_backends(self, backends: BackendRegistry) -> None:
+            def draw(document: Document) -> bytes:
                 seen.append(document.view)
                 return b"drawn"
 
