@@ -111,14 +111,16 @@ def test_render_usage_errors_exit_2_with_one_line(ada: Path, arguments: list[str
     assert "Traceback" not in err
 
 
-def test_render_an_invalid_passport_exits_2_with_one_line(tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_render_an_unreadable_passport_exits_1_listing_each_problem_as_validate_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"schema_version": "1.0", "person": {"name": "Ada"}}))
-    assert main(["render", str(bad)]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1
-    assert "not a valid passport" in err and "rarepassport validate" in err
+    assert main(["render", str(bad), "--allow-invalid"]) == 1
+    err = capsys.readouterr().err
+    assert "INVALID (1 error): not rendered; it cannot be read as a passport" in err
+    assert "  error   $.person.date_of_birth: required field 'date_of_birth' is missing [structure]" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "bad.pdf").exists()
 
 
 def test_render_a_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

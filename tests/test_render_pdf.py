@@ -338,7 +338,12 @@ def images_on_first_page(reader: pypdf.PdfReader) -> int:
 
 def test_a_photo_given_as_a_data_uri_is_drawn() -> None:
     uri = "data:image/png;base64," + base64.b64encode(png_bytes()).decode()
-    passport = rp.Passport(person=rp.Person(name="Ada Example", date_of_birth=dt.date(2015, 3, 2), photo=uri))
+    # A passport that validates without warnings, so that any warning would be about the photo.
+    passport = rp.Passport(
+        person=rp.Person(name="Ada Example", date_of_birth=dt.date(2015, 3, 2), photo=uri),
+        diagnoses=[rp.Diagnosis(name="Example condition")],
+        contacts=[rp.Contact(name="Sam Example", role="parent", phone="07700 900123")],
+    )
     rendered = render_pdf(passport)
     assert images_on_first_page(pdf_of(rendered)) == 1
     assert rendered.warnings == ()

@@ -22,6 +22,7 @@ def passport(**overrides: object) -> rp.Passport:
         "person": rp.Person(
             name="Ada Example", date_of_birth=CHILD_DOB, weight=rp.Weight(kg=32.5, measured_on=dt.date(2026, 10, 1))
         ),
+        "diagnoses": [rp.Diagnosis(name="Example condition")],
         "contacts": [rp.Contact(name="Sam Example", role="parent", phone="07700 900123")],
         "review": rp.Review(
             reviewed_by=rp.ReviewedBy(name="Dr Lee", date=dt.date(2026, 9, 1)), next_review_due=dt.date(2027, 9, 1)
@@ -245,3 +246,134 @@ def test_passports_read_from_documents_skip_the_python_type_check_but_edited_one
     assert not is_well_typed(edited)
     report = rp.validate(edited, today=TODAY)
     assert [(i.path, i.code) for i in report.errors] == [("$.person.weight.kg", "structure")]
+
+
+# --- diagnosis recorded, review after update, guidance for children, time-critical medicines ---
+
+
+def test_a_passport_with_no_diagnosis_warns_at_the_diagnoses() -> None:
+    report = rp.validate(passport(diagnoses=[]), today=TODAY)
+    [issue] = [i for i in report if i.code == "no-diagnosis"]
+    assert (issue.path, issue.severity) == ("$.diagnoses", rp.IssueSeverity.WARNING)
+    assert "'undiagnosed'" in issue.message
+
+
+def test_an_undiagnosed_entry_or_a_suspected_diagnosis_is_a_diagnosis_entry() -> None:
+    undiagnosed = rp.Diagnosis(name="Syndrome without a name", status="undiagnosed",
+                               features=[rp.Feature(name="Low blood sugar")])
+    suspected = rp.Diagnosis(name="Example condition", status="suspected")
+    for diagnoses in ([undiagnosed], [suspected]):
+        assert list(rp.validate(passport(diagnoses=diagnoses), today=TODAY)) == []
+
+
+def test_validate_command_warns_about_a_passport_with_no_diagnosis(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "no-diagnosis.json"
+    path.write_text(json.dumps({"schema_version": "1.0", "person": {"name": "Sam Example",
+                                                                     "date_of_birth": "2001-04-17"}}))
+    result = subprocess.run([sys.executable, "-m", "rarepassport", "validate", str(path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "warning $.diagnoses: no diagnosis recorded" in result.stdout
+    assert "[no-diagnosis]" in result.stdout
+
+
+def test_a_review_before_the_last_update_warns_that_the_changes_are_unchecked() -> None:
+    review = rp.Review(updated_on=dt.date(2026, 3, 1), next_review_due=dt.date(2027, 9, 1),
+                       reviewed_by=rp.ReviewedBy(name="Dr Lee", date=dt.date(2020, 5, 1)))
+    report = rp.validate(passport(review=review), today=TODAY)
+    [issue] = list(report)
+    assert (issue.path, issue.code, issue.severity) == (
+        "$.review.reviewed_by.date", "review-before-update", rp.IssueSeverity.WARNING)
+    assert "reviewed before the last update" in issue.message
+    assert "Dr Lee" not in issue.message and "2020" not in issue.message
+
+
+def test_a_review_on_or_after_the_last_update_is_fine() -> None:
+    for reviewed_on in (dt.date(2026, 3, 1), dt.date(2026, 3, 2)):
+        review = rp.Review(updated_on=dt.date(2026, 3, 1), next_review_due=dt.date(2027, 9, 1),
+                           reviewed_by=rp.ReviewedBy(name="Dr Lee", date=reviewed_on))
+        assert list(rp.validate(passport(review=review), today=TODAY)) == []
+
+
+class AdultGuidancePlugin:
+    """A condition plugin whose general guidance is written for adults, naming a time-critical medicine."""
+
+    __name__ = "adult-guidance"
+
+    @hookimpl
+    def rarepassport_emergency_guidance(self, passport: rp.Passport) -> list[rp.Guidance] | None:
+        if not any(d.name == "Example condition" for d in passport.diagnoses):
+            return None
+        return [rp.Guidance(title="Crisis", text="Adult dose.", source="Example society",
+                            source_date=dt.date(2024, 1, 1), population="adult", time_critical=("Hydrocortisone",))]
+
+
+def _with_adult_guidance() -> rp.PluginManager:
+    return rp.make_plugin_manager(entry_points=False, plugins=[AdultGuidancePlugin()])
+
+
+def test_a_child_with_only_adult_guidance_and_no_own_protocol_warns_at_the_protocols() -> None:
+    report = rp.validate(passport(), plugins=_with_adult_guidance(), today=TODAY)
+    [issue] = list(report)
+    assert (issue.path, issue.code, issue.severity) == (
+        "$.emergency.protocols", "child-adult-guidance", rp.IssueSeverity.WARNING)
+
+
+def test_adult_guidance_is_fine_for_a_child_with_an_own_protocol_or_for_someone_of_16() -> None:
+    manager = _with_adult_guidance()
+    protocol = rp.Emergency(protocols=[rp.Protocol(title="Crisis", steps=["Give the dose in the letter."])])
+    assert list(rp.validate(passport(emergency=protocol), plugins=manager, today=TODAY)) == []
+    sixteen = rp.Person(name="Ada Example", date_of_birth=dt.date(2010, 11, 27),
+                        weight=rp.Weight(kg=60, measured_on=dt.date(2026, 10, 1)))
+    assert list(rp.validate(passport(person=sixteen), plugins=manager, today=TODAY)) == []
+    # The day before the 16th birthday is still childhood.
+    assert "child-adult-guidance" in codes(rp.validate(passport(person=sixteen), plugins=manager,
+                                                       today=dt.date(2026, 11, 26)))
+
+
+def test_a_child_with_guidance_for_everyone_gets_no_adult_guidance_warning() -> None:
+    class AllAgesPlugin:
+        __name__ = "all-ages"
+
+        @hookimpl
+        def rarepassport_emergency_guidance(self, passport: rp.Passport) -> list[rp.Guidance]:
+            return [rp.Guidance(title="Crisis", text="For everyone.", source="Example",
+                                source_date=dt.date(2024, 1, 1))]
+
+    manager = rp.make_plugin_manager(entry_points=False, plugins=[AllAgesPlugin()])
+    assert list(rp.validate(passport(), plugins=manager, today=TODAY)) == []
+
+
+def test_a_child_whose_own_dose_is_in_a_plugin_emergency_section_gets_no_adult_guidance_warning() -> None:
+    data = {"schema_version": "1.0", "person": {"name": "Ada Example", "date_of_birth": "2023-05-01",
+                                                 "weight": {"kg": 14, "measured_on": "2026-11-01"}},
+            "diagnoses": [{"name": "Example condition"}],
+            "contacts": [{"name": "Sam Example", "role": "parent", "phone": "07700 900123"}],
+            "extensions": {"adrenal_insufficiency": {"emergency_dose": "Hydrocortisone 25 mg IM"}}}
+    manager = _with_adult_guidance()
+    report = rp.validate(data, plugins=manager, today=TODAY)
+    assert "child-adult-guidance" not in codes(report)
+    del data["extensions"]
+    assert "child-adult-guidance" in codes(rp.validate(data, plugins=manager, today=TODAY))
+
+
+def test_a_medicine_the_guidance_calls_time_critical_but_not_flagged_warns_at_its_flag() -> None:
+    protocol = rp.Emergency(protocols=[rp.Protocol(title="Crisis", steps=["Give the dose in the letter."])])
+    medicines = [rp.Medication(name="Paracetamol"), rp.Medication(name="HYDROCORTISONE tablets")]
+    report = rp.validate(passport(emergency=protocol, medications=medicines, medications_status="listed"),
+                         plugins=_with_adult_guidance(), today=TODAY)
+    [issue] = list(report)
+    assert (issue.path, issue.code, issue.severity) == (
+        "$.medications[1].time_critical", "time-critical-not-flagged", rp.IssueSeverity.WARNING)
+    assert "hydrocortisone" not in issue.message.lower()
+
+
+def test_a_time_critical_medicine_flagged_as_such_is_fine() -> None:
+    protocol = rp.Emergency(protocols=[rp.Protocol(title="Crisis", steps=["Give the dose in the letter."])])
+    medicines = [rp.Medication(name="Hydrocortisone", time_critical=True)]
+    report = rp.validate(passport(emergency=protocol, medications=medicines, medications_status="listed"),
+                         plugins=_with_adult_guidance(), today=TODAY)
+    assert list(report) == []

@@ -30,13 +30,14 @@ from rarepassport.hookspecs import hookimpl
 from rarepassport.layout import LayoutContext, layout
 from rarepassport.model import *  # noqa: F403 - the model's names are the public API
 from rarepassport.model import __all__ as _model_all
-from rarepassport.render import Rendered, RenderError, RenderWarning, available_formats, render
+from rarepassport.render import InvalidPassportError, Rendered, RenderError, RenderWarning, available_formats, render
 from rarepassport.schema import json_schema
 from rarepassport.validate import RuleContext, validate
 
 __all__ = [
     "Document",
     "Guidance",
+    "InvalidPassportError",
     "Issue",
     "IssueSeverity",
     "LayoutContext",

@@ -1,20 +1,26 @@
 """The ``render`` and ``demo`` commands of the ``rarepassport`` command line.
 
-``rarepassport render FILE`` draws a passport in any format (PDF, wallet card, HTML,
-Markdown, text); ``rarepassport demo [DIR]`` writes the bundled example passport with
-its PDF, wallet card and HTML page, to show what the library does in one command.
-Both are thin shells over :mod:`rarepassport.render`: every decision lives there.
+``rarepassport render FILE`` validates a passport and draws it in any format (PDF,
+wallet card, HTML, Markdown, text); it refuses a passport with validation errors unless
+``--allow-invalid`` is given. ``rarepassport demo [DIR]`` writes the bundled example
+passport with its PDF, wallet card and HTML page, to show what the library does in one
+command. Both are thin shells over :mod:`rarepassport.render`: every decision lives there.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
+import json
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rarepassport.cli import EXIT_OK, CommandError, _error, _plugins, _write_output
+from rarepassport.cli import EXIT_INVALID, EXIT_OK, CommandError, _count, _error, _issue_line, _plugins, _write_output
+
+if TYPE_CHECKING:
+    from rarepassport._report import Report
 
 __all__ = ["register"]
 
@@ -34,14 +40,30 @@ _FLAGS = {
     "sheet": "--sheet",
 }
 
-#: Files ``demo`` writes, with the format and view of each rendering.
-DEMO_FILES: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
+#: Files ``demo`` writes, with the format and view of each rendering (``None``: the
+#: format's default view, the emergency view for the card).
+DEMO_FILES: tuple[tuple[str, str, str | None, dict[str, Any]], ...] = (
     ("passport.pdf", "pdf", "full", {"qr": "emergency"}),
-    ("wallet-card.pdf", "card", "emergency", {}),
-    ("wallet-card-sheet.pdf", "card", "emergency", {"sheet": True}),
+    ("wallet-card.pdf", "card", None, {}),
+    ("wallet-card-sheet.pdf", "card", None, {"sheet": True}),
     ("passport.html", "html", "full", {}),
 )
 DEMO_PASSPORT = "example-passport.json"
+#: The day the bundled example was written as of.
+DEMO_WRITTEN_ON = _dt.date(2026, 12, 1)
+#: The example's dates that say how current it is, as paths of keys. ``demo`` moves
+#: them forward by the days since :data:`DEMO_WRITTEN_ON`, so the demo never shows an
+#: overdue review, an old weight or an old emergency letter; the dates of its history
+#: (diagnoses, past emergencies, the date of birth) stay as written.
+DEMO_CURRENCY_DATES: tuple[tuple[str | int, ...], ...] = (
+    ("person", "weight", "measured_on"),
+    ("emergency", "protocols", 0, "approved_on"),
+    ("emergency", "protocols", 1, "approved_on"),
+    ("review", "updated_on"),
+    ("review", "reviewed_by", "date"),
+    ("review", "next_review_due"),
+    ("extensions", "mcad_deficiency", "emergency_regimen_dated"),
+)
 
 
 def _warn(messages: tuple[str, ...] | list[str], source: str) -> None:
@@ -50,18 +72,17 @@ def _warn(messages: tuple[str, ...] | list[str], source: str) -> None:
 
 
 def _load(path: str, plugins: Any) -> Any:
+    """The passport in ``path``, or ``None`` after listing why it cannot be read."""
     from rarepassport.convert import load
     from rarepassport.errors import LoadError
+    from rarepassport.validate import validate
 
     try:
         return load(path, plugins=plugins)
-    except LoadError as exc:
-        count = len(exc.problems)
-        first = f"; first: {exc.problems[0]}" if exc.problems else ""
-        raise CommandError(
-            f"{path}: not a valid passport ({count} problem{'s' if count != 1 else ''}{first}); "
-            f"run 'rarepassport validate {path}' to see them all"
-        ) from None
+    except LoadError:
+        # Reported as `validate` reports it: every problem with its path.
+        _list_issues(path, validate(path, plugins=plugins), "not rendered; it cannot be read as a passport")
+        return None
 
 
 def _options(args: argparse.Namespace, format: str) -> dict[str, Any]:
@@ -94,35 +115,78 @@ def _default_output(source: str, format: str, suffix: str, view: str) -> str:
     return str(path.with_name(f"{path.stem}{tag}{suffix}"))
 
 
+def _list_issues(source: str, report: Report, outcome: str) -> None:
+    """Every error and warning on standard error, as ``rarepassport validate`` prints them."""
+    issues = [issue.to_dict() for issue in (*report.errors, *report.warnings)]
+    _error(f"{source}: INVALID{_count(issues)}: {outcome}")
+    for issue in issues:
+        sys.stderr.write(_issue_line(issue) + "\n")
+
+
 def _cmd_render(args: argparse.Namespace) -> int:
-    from rarepassport.render import RenderError, render_rendered
+    from rarepassport.render import RenderError, _render_validated
+    from rarepassport.validate import validate
 
     plugins = _plugins(args)
     passport = _load(args.file, plugins)
+    if passport is None:
+        return EXIT_INVALID
     format = args.format
     if format not in plugins.backends:
         names = ", ".join(plugins.backends.names())
         raise CommandError(f"unknown format {format!r}; choose one of: {names}")
-    view = args.view or ("emergency" if format == "card" else "full")
+    # No --view: the format's default view (the wallet card's is the emergency view).
+    view = args.view or plugins.backends[format].default_view.value
     options = _options(args, format)
     if format == "pdf":
         # A relative photo path is relative to the passport file, not to the shell.
         options["base_dir"] = str(Path(args.file).resolve().parent)
+    report = validate(passport, plugins=plugins)
+    if not report.ok:
+        if not args.allow_invalid:
+            _list_issues(args.file, report, "not rendered; fix the errors, or use --allow-invalid to render "
+                         "it anyway with the errors in its notes")
+            return EXIT_INVALID
+        _list_issues(args.file, report, "rendering anyway (--allow-invalid): the errors are in its notes")
+    else:
+        for issue in report.warnings:
+            _error(f"warning: {args.file}: {issue.path}: {issue.message} [{issue.code}]")
     try:
-        rendered = render_rendered(passport, format, view, args.language, plugins=plugins, **options)
+        rendered, notes = _render_validated(
+            passport, format, view, args.language, plugins=plugins, today=None, report=report, options=options
+        )
     except RenderError as exc:
         raise CommandError(str(exc)) from None
     output = args.output or _default_output(args.file, format, rendered.suffix, view)
     _write_output(output, rendered.data, inputs=[args.file])
-    _warn(rendered.warnings, args.file)
+    # The validation notes were listed above, with their messages.
+    _warn([message for message in rendered.warnings if message not in notes], args.file)
     if output != "-":
         _error(f"wrote {output}")
     return EXIT_OK
 
 
 def bundled_example() -> bytes:
-    """The example passport shipped inside the package."""
+    """The example passport shipped inside the package, as written."""
     return (resources.files("rarepassport") / "data" / DEMO_PASSPORT).read_bytes()
+
+
+def demo_example(today: _dt.date | None = None) -> bytes:
+    """The bundled example with its currency dates moved to be as current on ``today``.
+
+    Every date in :data:`DEMO_CURRENCY_DATES` moves by the days from
+    :data:`DEMO_WRITTEN_ON` to ``today`` (default: today), so the example validates
+    without a warning whenever the demo is run, as it did the day it was written.
+    """
+    document = json.loads(bundled_example())
+    shift = (today or _dt.date.today()) - DEMO_WRITTEN_ON
+    for path in DEMO_CURRENCY_DATES:
+        *parents, last = path
+        owner = document
+        for key in parents:
+            owner = owner[key]
+        owner[last] = (_dt.date.fromisoformat(owner[last]) + shift).isoformat()
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -137,7 +201,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if existing and not args.force:
         raise CommandError(f"{existing[0]} already exists; use --force to replace the demo files")
     try:
-        source = bundled_example()
+        source = demo_example()
     except OSError as exc:
         raise CommandError(f"the bundled example passport is missing from this installation ({exc})") from None
     plugins = _plugins(args)
@@ -168,16 +232,20 @@ def register(commands: Any) -> None:
         "render",
         help="draw a passport as PDF, wallet card, HTML, Markdown or text",
         description=(
-            "Draw a passport. Warnings (an overdue review, text left off the wallet card, "
-            "characters no font can draw) go to standard error; the output is still written."
+            "Validate a passport, then draw it. A passport with validation errors is not drawn "
+            "(exit status 1, every error listed) unless --allow-invalid is given. Warnings (from "
+            "validation, an overdue review, text left off the wallet card, characters no font can "
+            "draw) go to standard error and into the document's notes; the output is still written."
         ),
     )
     render.add_argument("file", metavar="FILE", help="the passport (.json or .yaml)")
     render.add_argument("-f", "--format", default="pdf",
                         help="pdf (default), card, html, markdown, text, or a plugin's format")
     render.add_argument("--view", choices=_VIEWS,
-                        help="who it is for (default: full; emergency for --format card)")
+                        help="who it is for (default: the format's own: emergency for card, full for the others)")
     render.add_argument("--language", help="language of the labels (default: the passport's)")
+    render.add_argument("--allow-invalid", action="store_true",
+                        help="render a passport with validation errors; the errors are printed in its notes")
     render.add_argument("--size", choices=_SIZES, help="page size of a pdf (default: a4)")
     render.add_argument("--large-print", action="store_true", help="pdf: body text of at least 14 pt")
     render.add_argument("--high-contrast", action="store_true", help="pdf: black on white, heavy borders")

@@ -75,6 +75,13 @@ SPANISH: Mapping[str, str] = {
         "Este pasaporte debía revisarse el {date}. Compruebe los datos con la persona o con su equipo asistencial."
     ),
     "phrase.review_overdue_title": "Revisión pendiente",
+    "phrase.validation_errors": (
+        "Este pasaporte no superó la validación: {count} error(es). Puede ser incorrecto o estar incompleto. "
+        "Compruebe estos campos con la persona o con su equipo asistencial antes de fiarse de ellos: {issues}."
+    ),
+    "phrase.validation_warnings": "La validación encontró {count} punto(s) que comprobar: {issues}.",
+    "phrase.validation_issue": "{path} ({code})",
+    "phrase.validation_more": "y {count} más",
     "phrase.weight_measured": "{kg} kg (medido el {date})",
     "phrase.weight": "{kg} kg",
     "phrase.approved": "Aprobado por {name} el {date}",

@@ -76,6 +76,13 @@ FRENCH: Mapping[str, str] = {
         "Ce passeport devait être révisé le {date}. Vérifiez les informations avec la personne ou son équipe soignante."
     ),
     "phrase.review_overdue_title": "Révision en retard",
+    "phrase.validation_errors": (
+        "Ce passeport n'a pas passé la validation\u00a0: {count} erreur(s). Il peut être faux ou incomplet. "
+        "Vérifiez ces champs avec la personne ou son équipe soignante avant de vous y fier\u00a0: {issues}."
+    ),
+    "phrase.validation_warnings": "La validation a relevé {count} point(s) à vérifier\u00a0: {issues}.",
+    "phrase.validation_issue": "{path} ({code})",
+    "phrase.validation_more": "et {count} de plus",
     "phrase.weight_measured": "{kg} kg (mesuré le {date})",
     "phrase.weight": "{kg} kg",
     "phrase.approved": "Approuvé par {name} le {date}",

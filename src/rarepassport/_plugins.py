@@ -275,7 +275,12 @@ class RuleRegistry(_Registry):
 
 @attrs.frozen(kw_only=True)
 class BackendSpec:
-    """A render backend and who registered it."""
+    """A render backend and who registered it.
+
+    Attributes:
+        default_view: The view rendered when none is asked for (``emergency`` for the
+            wallet card, ``full`` for most).
+    """
 
     name: str
     render: Callable[..., Any]
@@ -283,6 +288,7 @@ class BackendSpec:
     suffix: str
     plugin: str
     description: str | None = None
+    default_view: View = View.FULL
 
 
 @attrs.frozen(kw_only=True)
@@ -344,6 +350,7 @@ class BackendRegistry(_NamedRegistry):
         media_type: str,
         suffix: str,
         description: str | None = None,
+        default_view: View | str = View.FULL,
     ) -> None:
         """Register a backend.
 
@@ -353,10 +360,20 @@ class BackendRegistry(_NamedRegistry):
             media_type: MIME type of the output, e.g. ``application/pdf``.
             suffix: File suffix with the dot, e.g. ``.pdf``.
             description: One line for ``rarepassport plugins``.
+            default_view: The view to lay out when the caller names none, e.g.
+                ``"emergency"`` for a format made for the first minutes.
 
         Raises:
-            PluginError: When the name is taken.
+            PluginError: When the name is taken or ``default_view`` is not a view.
         """
+        try:
+            view = View(default_view)
+        except ValueError:
+            names = ", ".join(v.value for v in View)
+            raise PluginError(
+                f"backend {name!r} from plugin {self._plugin}: default_view {str(default_view)!r} "
+                f"is not a view; the views are: {names}"
+            ) from None
         self._put(
             name,
             BackendSpec(
@@ -366,6 +383,7 @@ class BackendRegistry(_NamedRegistry):
                 suffix=suffix,
                 plugin=self._plugin,
                 description=description,
+                default_view=view,
             ),
         )
 

@@ -133,8 +133,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         counts = _count(result["issues"])
         _print(f"{result['file']}: {status}{counts}")
         for issue in issues:
-            _print(f"  {issue['severity']:<7} {issue['path']}: {issue['message']} [{issue['code']}]")
+            _print(_issue_line(issue))
     return worst
+
+
+def _issue_line(issue: dict[str, Any]) -> str:
+    """One issue as ``validate`` prints it: severity, path, message and code."""
+    return f"  {issue['severity']:<7} {issue['path']}: {issue['message']} [{issue['code']}]"
 
 
 def _count(issues: list[dict[str, Any]]) -> str:

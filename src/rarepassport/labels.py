@@ -115,6 +115,13 @@ ENGLISH: Mapping[str, str] = {
         "This passport was due for review on {date}. Check the details with the person or their care team."
     ),
     "phrase.review_overdue_title": "Review overdue",
+    "phrase.validation_errors": (
+        "This passport failed validation with {count} error(s): it may be wrong or incomplete. "
+        "Check these fields with the person or their care team before relying on them: {issues}."
+    ),
+    "phrase.validation_warnings": "Validation found {count} thing(s) to check: {issues}.",
+    "phrase.validation_issue": "{path} ({code})",
+    "phrase.validation_more": "and {count} more",
     "phrase.weight_measured": "{kg} kg (measured {date})",
     "phrase.weight": "{kg} kg",
     "phrase.approved": "Approved by {name} on {date}",

@@ -23,8 +23,10 @@ import attrs
 
 from rarepassport._dates import PartialDate
 from rarepassport._report import Issue, IssueSeverity, Report
+from rarepassport.clinical import Population
 from rarepassport.codes import check_code, nhs_number_ok
 from rarepassport.errors import LoadError
+from rarepassport.guidance import Guidance
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import (
     AllergiesStatus,
@@ -49,6 +51,9 @@ NHS_NUMBER_SYSTEMS = frozenset({"nhs-number", "https://fhir.nhs.uk/Id/nhs-number
 #: How old a child's weight may be before validation warns (emergency doses depend on it).
 CHILD_WEIGHT_MAX_AGE = _dt.timedelta(days=183)
 ADULT_AGE = 18
+#: Below this age guidance written for adults must not stand in for a child's own
+#: protocol: children's emergency doses differ from adults' (e.g. hydrocortisone by age).
+CHILD_GUIDANCE_AGE = 16
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
@@ -69,6 +74,7 @@ class RuleContext:
     today: _dt.date
     plugins: PluginManager
     _nodes: dict[int, list[Node]] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+    _guidance: dict[int, list[Guidance]] = attrs.field(factory=dict, init=False, repr=False, eq=False)
     _by_type: dict[int, dict[type, list[Node]]] = attrs.field(factory=dict, init=False, repr=False, eq=False)
 
     def nodes(self, passport: Passport) -> list[Node]:
@@ -94,11 +100,39 @@ class RuleContext:
             return by_type.get(types[0], [])
         return [node for kind in types for node in by_type.get(kind, [])]
 
+    def guidance(self, passport: Passport) -> list[Guidance]:
+        """The general guidance the plugins give for this passport.
+
+        The results of every ``rarepassport_emergency_guidance`` hook, computed once
+        per validation run. A plugin whose hook raises, or returns something that is
+        not :class:`~rarepassport.Guidance`, is skipped here: rendering reports it.
+        """
+        key = id(passport)
+        if key not in self._guidance:
+            self._guidance[key] = _plugin_guidance(passport, self.plugins)
+        return self._guidance[key]
+
     def age_on(self, passport: Passport, day: _dt.date | None = None) -> int:
         """The person's age in whole years on ``day`` (default: today)."""
         born = passport.person.date_of_birth
         day = day or self.today
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _plugin_guidance(passport: Passport, plugins: PluginManager) -> list[Guidance]:
+    arguments = {"passport": passport}
+    found: list[Guidance] = []
+    # In the order layout shows them (pluggy calls the last registered first).
+    for impl in reversed(plugins.hook.rarepassport_emergency_guidance.get_hookimpls()):
+        if impl.hookwrapper or getattr(impl, "wrapper", False):
+            continue
+        try:
+            result = impl.function(*(arguments[name] for name in impl.argnames))
+            given = [result] if isinstance(result, Guidance) else list(result or ())
+        except Exception:  # noqa: BLE001, S112 - layout warns about a failing plugin; a rule must not crash
+            continue
+        found.extend(item for item in given if isinstance(item, Guidance))
+    return found
 
 
 # What the core rules look at: nested records, dates and required text. Optional text,
@@ -292,7 +326,15 @@ def check_dates(passport: Passport, context: RuleContext) -> Iterator[Issue]:
 
 
 def check_diagnoses(passport: Passport, context: RuleContext) -> Iterator[Issue]:
-    """At most one primary diagnosis; undiagnosed conditions are described by features."""
+    """A diagnosis is recorded, at most one primary; undiagnosed conditions are described by features."""
+    if not passport.diagnoses:
+        yield Issue(
+            path="$.diagnoses",
+            code="no-diagnosis",
+            severity=WARNING,
+            message="no diagnosis recorded; for a person without a diagnosis add an entry with status "
+            "'undiagnosed' describing their features",
+        )
     primaries = [i for i, d in enumerate(passport.diagnoses) if d.primary]
     for index in primaries[1:]:
         yield Issue(
@@ -365,6 +407,15 @@ def check_review(passport: Passport, context: RuleContext) -> Iterator[Issue]:
             message="the review date has passed: check the passport is still accurate and "
             "ask the care team to review it",
         )
+    reviewer, updated = passport.review.reviewed_by, passport.review.updated_on
+    if reviewer is not None and updated is not None and reviewer.date < updated:
+        yield Issue(
+            path="$.review.reviewed_by.date",
+            code="review-before-update",
+            severity=WARNING,
+            message="reviewed before the last update: the changes have not been checked; "
+            "ask the care team to review the passport again",
+        )
     if passport.review.reviewed_by is None:
         yield Issue(
             path="$.review.reviewed_by",
@@ -424,6 +475,45 @@ def check_contacts(passport: Passport, context: RuleContext) -> Iterator[Issue]:
         )
 
 
+def check_child_guidance(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """A child with only adult guidance from a plugin has an own emergency protocol."""
+    if context.age_on(passport) >= CHILD_GUIDANCE_AGE or passport.emergency.protocols:
+        return
+    # A plugin's emergency section (e.g. the person's own hydrocortisone dose) is the
+    # person's own protocol too: it is laid out before any general guidance.
+    emergency_sections = {spec.id for spec in context.plugins.sections if spec.emergency}
+    if emergency_sections & set(passport.extensions):
+        return
+    if any(item.population is Population.ADULT for item in context.guidance(passport)):
+        yield Issue(
+            path="$.emergency.protocols",
+            code="child-adult-guidance",
+            severity=WARNING,
+            message="the general guidance a plugin gives for this condition is written for adults, and this "
+            "child has no emergency protocol of their own; children's doses differ: add the protocol "
+            "their specialist team wrote",
+        )
+
+
+def check_time_critical(passport: Passport, context: RuleContext) -> Iterator[Issue]:
+    """Medicines a plugin's guidance names as time-critical are flagged ``time_critical``."""
+    names = [name.casefold() for item in context.guidance(passport) for name in item.time_critical if name.strip()]
+    if not names:
+        return
+    for index, medication in enumerate(passport.medications):
+        if medication.time_critical:
+            continue
+        medicine = medication.name.casefold()
+        if any(name in medicine for name in names):
+            yield Issue(
+                path=f"$.medications[{index}].time_critical",
+                code="time-critical-not-flagged",
+                severity=WARNING,
+                message="the guidance for this condition says this medicine must not be missed or delayed; "
+                "set time_critical to true so it is shown as time-critical",
+            )
+
+
 def check_links_and_language(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Links are http(s) web addresses; the language is a BCP 47 tag."""
     for path, _name, value, _owner in context.nodes_of(passport, Link):
@@ -469,6 +559,8 @@ CORE_RULES = (
     (check_review, "review"),
     (check_weight, "weight"),
     (check_contacts, "emergency-contact"),
+    (check_child_guidance, "child-guidance"),
+    (check_time_critical, "time-critical"),
     (check_links_and_language, "links-language"),
 )
 

@@ -6,6 +6,11 @@ among the backends plugins registered (``pdf``, ``card``, ``html``, ``markdown``
 ``text`` are built in). Backends only draw; every decision about what is shown was
 made by layout, so a field outside the view can never reach the output.
 
+``render()`` validates the passport first (:func:`rarepassport.validate`): errors and
+warnings are returned on :attr:`Rendered.issues` and written into the document's notes
+("Please note" on the first page), so a reader of the printout knows what is wrong;
+``strict=True`` refuses a passport with errors instead.
+
 Example:
     ```python
     import rarepassport
@@ -26,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rarepassport._report import Issue, IssueSeverity, Report
 from rarepassport.errors import PassportError
 from rarepassport.render._fonts import register_font
 
@@ -35,6 +41,7 @@ if TYPE_CHECKING:
     from rarepassport.model import Passport, View
 
 __all__ = [
+    "InvalidPassportError",
     "RenderError",
     "RenderWarning",
     "Rendered",
@@ -50,6 +57,27 @@ class RenderError(PassportError, ValueError):
     """A passport could not be rendered as asked: unknown format, view or option."""
 
 
+class InvalidPassportError(RenderError):
+    """``strict=True`` was asked for and the passport has validation errors.
+
+    The message says how many errors there are and the path and code of the first;
+    never a field value.
+
+    Attributes:
+        issues: Every issue validation found (errors, warnings and hints).
+    """
+
+    def __init__(self, issues: Iterable[Issue]) -> None:
+        self.issues: tuple[Issue, ...] = tuple(issues)
+        errors = [issue for issue in self.issues if issue.severity is IssueSeverity.ERROR]
+        count = len(errors)
+        first = f"; first: {errors[0].path} [{errors[0].code}]" if errors else ""
+        super().__init__(
+            f"the passport has {count} validation error{'s' if count != 1 else ''}{first}; "
+            "fix them (see rarepassport.validate) or render with strict=False"
+        )
+
+
 class RenderWarning(UserWarning):
     """Something a reader of the rendered passport must know (e.g. review overdue).
 
@@ -61,6 +89,10 @@ def _strings(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _issues(values: Iterable[Issue]) -> tuple[Issue, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class Rendered:
     """What a backend returns.
@@ -69,13 +101,18 @@ class Rendered:
         data: The rendered bytes.
         media_type: MIME type, e.g. ``text/html; charset=utf-8``.
         suffix: File suffix with its dot, e.g. ``.html``.
-        warnings: Warnings about the document and how it was drawn.
+        warnings: Warnings about the document and how it was drawn, validation
+            problems first (as written in the document's notes).
+        issues: What validation found when the passport was rendered with
+            :func:`render` or :func:`render_rendered` (empty from
+            :func:`render_document`, which draws a document without validating).
     """
 
     data: bytes
     media_type: str
     suffix: str
     warnings: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    issues: tuple[Issue, ...] = attrs.field(default=(), converter=_issues)
 
 
 def _manager(plugins: PluginManager | None) -> PluginManager:
@@ -153,51 +190,126 @@ def render_document(
     return attrs.evolve(result, warnings=merged)
 
 
+#: At most this many issues of a severity are named in the document's notes; the rest
+#: are counted ("and 3 more"): the notes sit above the emergency information.
+_NOTED_ISSUES = 8
+
+
+def _validation_notes(document: Document, issues: Iterable[Issue]) -> tuple[str, ...]:
+    """The notes that tell a reader of the document what validation found.
+
+    One note for the errors and one for the warnings (hints are left out), each
+    naming the fields by JSON path and the checks by code, never their values, in the
+    document's language.
+
+    Args:
+        document: The laid-out document, for its language's phrases.
+        issues: The validation issues.
+
+    Returns:
+        The notes, errors first; empty when there are no errors or warnings.
+    """
+    notes = []
+    issues = tuple(issues)
+    kinds = ((IssueSeverity.ERROR, "validation_errors"), (IssueSeverity.WARNING, "validation_warnings"))
+    for severity, phrase in kinds:
+        found = [issue for issue in issues if issue.severity is severity]
+        if not found:
+            continue
+        named = [document.phrase("validation_issue", path=i.path, code=i.code) for i in found[:_NOTED_ISSUES]]
+        if len(found) > _NOTED_ISSUES:
+            named.append(document.phrase("validation_more", count=len(found) - _NOTED_ISSUES))
+        notes.append(document.phrase(phrase, count=len(found), issues="; ".join(named)))
+    return tuple(notes)
+
+
+def _view_for(spec: BackendSpec, view: View | str | None) -> View | str:
+    return spec.default_view if view is None else view
+
+
+def _render_validated(
+    passport: Passport,
+    format: str,
+    view: View | str | None,
+    language: str | None,
+    *,
+    plugins: PluginManager,
+    today: _dt.date | None,
+    report: Report,
+    options: dict[str, Any],
+) -> tuple[Rendered, tuple[str, ...]]:
+    """Lay out, add the validation notes and draw; return the result and the notes."""
+    from rarepassport.layout import layout
+
+    spec = _backend(format, plugins)
+    document = layout(passport, _view_for(spec, view), language, plugins=plugins, today=today)
+    notes = _validation_notes(document, report.issues)
+    if notes:
+        document = attrs.evolve(document, warnings=(*notes, *document.warnings))
+    rendered = render_document(document, format, plugins=plugins, **options)
+    return attrs.evolve(rendered, issues=report.issues), notes
+
+
 def render_rendered(
     passport: Passport,
     format: str = "pdf",
-    view: View | str = "full",
+    view: View | str | None = None,
     language: str | None = None,
     *,
     plugins: PluginManager | None = None,
     today: _dt.date | None = None,
+    strict: bool = False,
     **options: Any,
 ) -> Rendered:
-    """Like :func:`render`, but return the :class:`Rendered` (bytes, type, warnings).
+    """Like :func:`render`, but return the :class:`Rendered` (bytes, type, warnings, issues).
 
     Warnings are returned, not emitted. See :func:`render` for the arguments.
     """
-    from rarepassport.layout import layout
+    from rarepassport.validate import validate
 
     manager = _manager(plugins)
-    _backend(format, manager)  # fail on an unknown format before laying out
-    document = layout(passport, view, language, plugins=manager, today=today)
-    return render_document(document, format, plugins=manager, **options)
+    _backend(format, manager)  # fail on an unknown format before validating
+    report = validate(passport, plugins=manager, today=today)
+    if strict and not report.ok:
+        raise InvalidPassportError(report.issues)
+    rendered, _notes = _render_validated(
+        passport, format, view, language, plugins=manager, today=today, report=report, options=options
+    )
+    return rendered
 
 
 def render(
     passport: Passport,
     format: str = "pdf",
-    view: View | str = "full",
+    view: View | str | None = None,
     language: str | None = None,
     *,
     plugins: PluginManager | None = None,
     today: _dt.date | None = None,
+    strict: bool = False,
     **options: Any,
 ) -> bytes:
-    """Render a passport for a view, in a format.
+    """Validate a passport, then render it for a view, in a format.
 
-    Each warning (an overdue review, a plugin that failed) is emitted as a
-    :class:`RenderWarning` through :func:`warnings.warn`; the output is still complete.
+    Each warning (a validation error or warning, an overdue review, a plugin that
+    failed) is emitted as a :class:`RenderWarning` through :func:`warnings.warn`; the
+    output is still complete. Validation errors and warnings are also written into
+    the document's notes ("Please note"), naming the fields by path and the checks by
+    code, so a reader of the printout sees them.
 
     Args:
         passport: The passport.
         format: A backend name: ``pdf``, ``card``, ``html``, ``markdown``, ``text`` or
             one a plugin added (see :func:`available_formats`).
-        view: ``full``, ``emergency``, ``education`` or ``social``.
+        view: ``full``, ``emergency``, ``education`` or ``social``; ``None`` (the
+            default) is the format's default view: ``emergency`` for ``card``,
+            ``full`` for the others.
         language: BCP 47 tag of the labels; default the passport's ``language``.
         plugins: The plugin manager; the default one when ``None``.
-        today: The date to check the review date against; default today.
+        today: The date to validate against and check the review date against;
+            default today.
+        strict: Raise :class:`InvalidPassportError` instead of rendering when
+            validation finds errors.
         **options: Options of the backend.
 
     Returns:
@@ -205,8 +317,12 @@ def render(
 
     Raises:
         RenderError: For an unknown format or view, or a bad option.
+        InvalidPassportError: With ``strict=True``, when the passport has
+            validation errors.
     """
-    rendered = render_rendered(passport, format, view, language, plugins=plugins, today=today, **options)
+    rendered = render_rendered(
+        passport, format, view, language, plugins=plugins, today=today, strict=strict, **options
+    )
     for message in rendered.warnings:
         _warnings.warn(message, RenderWarning, stacklevel=2)
     return rendered.data

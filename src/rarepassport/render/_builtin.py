@@ -90,6 +90,7 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
         media_type="application/pdf",
         suffix=".pdf",
         description="Wallet card (85.60 x 53.98 mm), front and back, from the emergency view",
+        default_view="emergency",
     )
     backends.add(
         "html",
