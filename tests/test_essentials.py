@@ -255,3 +255,12 @@ def test_the_first_section_of_every_document_shows_the_essentials_in_clinical_or
     pdf = render_rendered(passport, "pdf", "full", today=TODAY).data
     first_page = pdf_text(pdf).split("\f")[0] if "\f" in pdf_text(pdf) else pdf_text(pdf)
     assert "Penicillin (anaphylaxis, life-threatening)" in " ".join(first_page.split())
+
+
+def test_a_card_of_a_passport_with_errors_says_so_on_both_sides() -> None:
+    passport = rp.Passport(person=person(identifiers=[rp.Identifier(system="nhs-number", value="123 456 7890")]))
+    assert not rp.validate(passport).ok
+    front, back = card_text(passport)
+    for side in (front, back):
+        assert "Not valid: 1 error(s) found — check against the full passport" in side
+    assert "Not valid" not in " ".join(card_text(rp.Passport(person=person())))

@@ -172,8 +172,10 @@ def test_strict_renders_a_passport_with_only_warnings() -> None:
 
 @attrs.frozen(kw_only=True)
 class ClinicSection:
-    emergency_dose: str | None = section_field("The emergency dose.", default=None, views=("emergency",))
-    clinic_notes: str | None = section_field("Notes for the clinic only.", default=None, views=())
+    emergency_dose: str | None = section_field("The emergency dose.", default=None, views=("emergency",),
+                                               clinical_class="emergency-treatment")
+    clinic_notes: str | None = section_field("Notes for the clinic only.", default=None, views=(),
+                                             clinical_class="context")
 
 
 class ClinicPlugin:

@@ -216,6 +216,8 @@ class Essentials:
         groups: Every group, most urgent first.
         more_in_full: The phrase that ends a shortened format ("More in the full passport").
         also_in_full: The same, naming what was left off (``{sections}``).
+        notices: Notices about the passport itself that every small format shows in
+            red before anything else, e.g. that it has validation errors.
     """
 
     name: str
@@ -226,6 +228,7 @@ class Essentials:
     review_due: str | None = None
     overdue: str | None = None
     more_in_full: str = ""
+    notices: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     also_in_full: str = attrs.field(default="{sections}", repr=False)
 
     def endings(self, groups: Sequence[EssentialGroup], shown: Sequence[EssentialGroup]) -> tuple[str, ...]:
@@ -268,8 +271,8 @@ class Essentials:
 
     @property
     def currency_lines(self) -> tuple[str, ...]:
-        """When it was updated, when it is due for review, and the overdue notice."""
-        return tuple(line for line in (self.overdue, self.updated_on, self.review_due) if line)
+        """Notices, the overdue notice, when it was updated and when it is due for review."""
+        return tuple(line for line in (*self.notices, self.overdue, self.updated_on, self.review_due) if line)
 
 
 def fit(groups: Sequence[EssentialGroup], fits: Callable[[list[EssentialGroup]], bool]) -> list[EssentialGroup]:

@@ -246,6 +246,13 @@ def _render_validated(
     notes = _validation_notes(document, report.issues)
     if notes:
         document = attrs.evolve(document, warnings=(*notes, *document.warnings))
+    errors = sum(1 for issue in report.issues if issue.severity is IssueSeverity.ERROR)
+    if errors and document.essentials is not None:
+        # Small formats have no room for the notes: they say in one line that the
+        # passport has errors, so a card printed with --allow-invalid is never trusted blindly.
+        notice = document.phrase("essentials.invalid", count=errors)
+        essentials = attrs.evolve(document.essentials, notices=(notice, *document.essentials.notices))
+        document = attrs.evolve(document, essentials=essentials)
     rendered = render_document(document, format, plugins=plugins, **options)
     return attrs.evolve(rendered, issues=report.issues), notes
 

@@ -205,6 +205,8 @@ class _CardDrawer:
         if essentials.date_of_birth:
             paragraphs.append(_Paragraph((_segment(f"{essentials.date_of_birth_label}: {essentials.date_of_birth}",
                                                     True, "$.person.date_of_birth"),)))
+        for notice in essentials.notices:
+            paragraphs.append(_Paragraph((_segment(notice, True, "$"),), colour=_RED))
         if side == FRONT:
             if essentials.overdue:
                 paragraphs.append(_Paragraph((_segment(essentials.overdue, True, "$.review.next_review_due"),),
