@@ -9,6 +9,11 @@ Every decision about *what* is shown is made here, once, for every backend:
   protocols, then general guidance from plugins (after, never instead of, the
   owner's protocol), things to avoid, red flags, allergies and time-critical
   medicines, then everything else;
+* with no protocol of the owner's own, the emergency part opens by saying so; general
+  guidance says whom it is for, where it applies, when it was last checked and
+  whether a clinician reviewed it, and guidance for another population (adult
+  guidance for a child under 16) is replaced by a note, never shown as applying;
+* "About this passport" names the condition plugins that contributed, with versions;
 * empty sections are left out, dates are written unambiguously (``2 March 2015``,
   ``May 2016``, ``2016``) and enum values are worded from the label catalogue;
 * plugin sections under ``extensions`` are laid out by their plugin's
