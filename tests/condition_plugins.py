@@ -74,7 +74,7 @@ EXAMPLES = (
     ConditionExample(
         file="adrenal-insufficiency.json",
         own_protocol="My adrenal crisis protocol",
-        guidance_title="Adrenal crisis: emergency treatment",
+        guidance_title="Adrenal crisis in adults: emergency treatment",
         source="Society for Endocrinology",
         pdf_detail="100 mg hydrocortisone IM",
     ),

@@ -11,6 +11,7 @@ import pytest
 
 import rarepassport as rp
 from condition_plugins import guidance, read_json, validate_file, write
+from rarepassport.clinical import Population
 from rarepassport.plugins import adrenal_insufficiency as adrenal
 from rarepassport.testing import plugin_manager_with
 
@@ -49,8 +50,41 @@ def test_example_file_loads_the_section_as_its_class(plugins: rp.PluginManager) 
 def test_section_is_registered_for_the_verified_codes(plugins: rp.PluginManager) -> None:
     spec = plugins.sections["adrenal_insufficiency"]
     assert spec.plugin == "adrenal-insufficiency"
-    assert spec.applies_to == ("ORPHA:101959", "OMIM:240200", "ICD-10:E27.1", "ICD-10:E27.2",
-                               "ICD-10:E27.3", "ICD-10:E27.4")
+    assert spec.applies_to == ("ORPHA:101959", "OMIM:240200", "ICD-10:E25.0", "ICD-10:E27.1", "ICD-10:E27.2",
+                               "ICD-10:E27.3", "ICD-10:E27.4", "ICD-10:E23.0")
+
+
+def test_congenital_adrenal_hyperplasia_code_alone_asks_for_the_emergency_dose(
+    tmp_path: Path, plugins: rp.PluginManager
+) -> None:
+    data = example_data()
+    del data["extensions"]
+    data["diagnoses"][0]["codes"] = [{"system": "ICD-10", "code": "E25.0"}]
+    report = validate_file(tmp_path, data, plugins)
+    assert [(i.path, i.code) for i in report.errors] == [(SECTION, "adrenal-emergency-dose")]
+    assert guidance(rp.load(write(tmp_path, data), plugins=plugins), plugins) == list(adrenal.GUIDANCE_ITEMS)
+
+
+def test_hypopituitarism_code_alone_asks_with_a_warning_not_an_error(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    # E23.0 is where ICD-10 puts ACTH deficiency, but it also covers people who need no steroids.
+    data = example_data()
+    del data["extensions"]
+    data["diagnoses"][0]["codes"] = [{"system": "ICD-10", "code": "E23.0"}]
+    data["medications"] = []
+    data["medications_status"] = "none"
+    report = validate_file(tmp_path, data, plugins)
+    assert "adrenal-emergency-dose" not in {i.code for i in report.errors}
+    assert (SECTION, "adrenal-emergency-dose") in {(i.path, i.code) for i in report.warnings}
+    assert guidance(rp.load(write(tmp_path, data), plugins=plugins), plugins) == []
+
+
+def test_hypopituitarism_with_hydrocortisone_gets_the_adrenal_guidance(
+    tmp_path: Path, plugins: rp.PluginManager
+) -> None:
+    data = example_data()
+    del data["extensions"]
+    data["diagnoses"][0]["codes"] = [{"system": "ICD-10", "code": "E23.0"}]
+    assert guidance(rp.load(write(tmp_path, data), plugins=plugins), plugins) == list(adrenal.GUIDANCE_ITEMS)
 
 
 def test_unknown_cause_is_a_load_error_at_its_path(tmp_path: Path, plugins: rp.PluginManager) -> None:
@@ -135,14 +169,14 @@ def test_steroids_of_people_without_adrenal_insufficiency_are_not_flagged(
 
 
 def test_guidance_is_given_for_a_passport_with_the_section(plugins: rp.PluginManager) -> None:
-    assert guidance(rp.load(EXAMPLE, plugins=plugins), plugins) == [adrenal.GUIDANCE]
+    assert guidance(rp.load(EXAMPLE, plugins=plugins), plugins) == [adrenal.CHILD_GUIDANCE, adrenal.ADULT_GUIDANCE]
 
 
 def test_guidance_is_given_for_a_coded_diagnosis_alone(tmp_path: Path, plugins: rp.PluginManager) -> None:
     data = example_data()
     del data["extensions"]
     data["diagnoses"][0]["codes"] = [{"system": "ICD-10", "code": "E27.2"}]
-    assert guidance(rp.load(write(tmp_path, data), plugins=plugins), plugins) == [adrenal.GUIDANCE]
+    assert guidance(rp.load(write(tmp_path, data), plugins=plugins), plugins) == list(adrenal.GUIDANCE_ITEMS)
 
 
 def test_no_guidance_for_a_passport_without_adrenal_insufficiency(
@@ -159,11 +193,29 @@ def test_guidance_names_its_sources_and_date() -> None:
     assert adrenal.GUIDANCE.url == "https://www.endocrinology.org/adrenal-crisis/"
 
 
-def test_guidance_states_only_the_sources_adult_dose_and_puts_the_own_protocol_first() -> None:
-    steps = adrenal.GUIDANCE.steps
-    assert steps[0] == "Give the emergency hydrocortisone dose in this person's own protocol, without delay."
-    assert "For adults" in steps[1] and "100 mg hydrocortisone IV or IM" in steps[1]
-    assert "Children's doses differ" in steps[1]
+def test_adult_guidance_states_only_the_sources_adult_dose_and_puts_the_own_protocol_first() -> None:
+    item = adrenal.ADULT_GUIDANCE
+    assert item.population is Population.ADULT and item.jurisdiction == "UK"
+    assert item.steps[0] == "Give the emergency hydrocortisone dose in this person's own protocol, without delay."
+    assert "for adults" in item.steps[1] and "100 mg hydrocortisone IV or IM" in item.steps[1]
+    assert item.time_critical == ("hydrocortisone", "prednisolone")
+
+
+def test_child_guidance_gives_the_bsped_doses_by_age_after_the_own_dose() -> None:
+    item = adrenal.CHILD_GUIDANCE
+    assert item.population is Population.CHILD
+    assert "British Society for Paediatric Endocrinology and Diabetes" in item.source
+    assert item.url == "https://bsped.org.uk/clinical-resources/bsped-adrenal-insufficiency-consensus-guidelines"
+    assert item.published_on == dt.date(2023, 4, 12)
+    assert item.steps[0] == "Give the emergency hydrocortisone dose in the child's own protocol, without delay."
+    # The published table: IM hydrocortisone (or first IV dose) in the community, by age.
+    assert "under 1 year, 25 mg; 1 to 5 years, 50 mg; 6 years and over, 100 mg" in item.steps[1]
+
+
+def test_every_adrenal_guidance_item_is_dated_checked_and_marked_unreviewed() -> None:
+    for item in adrenal.GUIDANCE_ITEMS:
+        assert item.last_checked_on == dt.date(2026, 12, 1)
+        assert item.reviewed_by is None and item.published_on is not None
 
 
 # --- rendering -----------------------------------------------------------------------

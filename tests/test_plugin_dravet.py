@@ -132,8 +132,18 @@ def test_no_guidance_for_a_passport_without_dravet(tmp_path: Path, plugins: rp.P
 def test_guidance_names_its_sources_and_date() -> None:
     assert "Dravet Syndrome UK" in dravet.GUIDANCE.source
     assert "NICE guideline NG217" in dravet.GUIDANCE.source
-    assert dravet.GUIDANCE.source_date == dt.date(2026, 11, 27)
-    assert dravet.GUIDANCE.url == "https://www.dravet.org.uk/"
+    assert "Epilepsy Foundation" in dravet.GUIDANCE.source
+    assert dravet.GUIDANCE.source_date == dt.date(2022, 4, 27)
+    assert dravet.GUIDANCE.last_checked_on == dt.date(2026, 12, 1)
+    assert dravet.GUIDANCE.url == "https://www.dravet.org.uk/emergency-medication-treatment/"
+
+
+def test_guidance_says_to_call_emergency_services_when_the_first_rescue_dose_fails() -> None:
+    steps = dravet.GUIDANCE.steps
+    assert ("If the seizure does not stop after the first dose of rescue medicine, given as the person's "
+            "rescue plan says, call emergency services.") in steps
+    # Neutral: the number differs by country.
+    assert not any(number in " ".join(steps) for number in ("999", "112", "911"))
 
 
 def test_guidance_defers_to_the_persons_own_protocol_for_the_dose() -> None:

@@ -163,14 +163,33 @@ def test_missing_treatment_centre_is_a_warning(tmp_path: Path, plugins: rp.Plugi
 
 
 def test_guidance_is_given_for_a_passport_with_the_section(plugins: rp.PluginManager) -> None:
-    assert guidance(rp.load(EXAMPLE, plugins=plugins), plugins) == [haemophilia.GUIDANCE]
+    assert guidance(rp.load(EXAMPLE, plugins=plugins), plugins) == [
+        haemophilia.GUIDANCE, haemophilia.EMICIZUMAB_GUIDANCE
+    ]
+
+
+def test_no_emicizumab_caution_for_haemophilia_b(tmp_path: Path, plugins: rp.PluginManager) -> None:
+    data = example_data()
+    data["extensions"]["haemophilia"]["type"] = "B"
+    assert guidance(rp.load(write(tmp_path, data), plugins=plugins), plugins) == [haemophilia.GUIDANCE]
+
+
+def test_emicizumab_caution_names_the_laboratory_and_bypassing_agent_hazards() -> None:
+    item = haemophilia.EMICIZUMAB_GUIDANCE
+    steps = " ".join(item.steps)
+    assert "aPTT" in steps and "one-stage factor VIII" in steps and "falsely normal" in steps
+    assert "activated prothrombin complex concentrate (aPCC)" in steps
+    assert "thrombotic microangiopathy and thrombosis" in steps
+    assert "contact the haemophilia treatment centre" in steps
+    assert "HEMLIBRA" in item.source and item.last_checked_on == dt.date(2026, 12, 1)
+    assert "U/kg" not in steps and "IU" not in steps
 
 
 def test_guidance_is_given_for_an_icd10_subcode_alone(tmp_path: Path, plugins: rp.PluginManager) -> None:
     data = example_data()
     del data["extensions"]
     data["diagnoses"][0]["codes"] = [{"system": "ICD-10", "code": "D66.0"}]
-    assert guidance(rp.load(write(tmp_path, data), plugins=plugins), plugins) == [haemophilia.GUIDANCE]
+    assert haemophilia.GUIDANCE in guidance(rp.load(write(tmp_path, data), plugins=plugins), plugins)
 
 
 def test_no_guidance_for_a_passport_without_haemophilia(tmp_path: Path, plugins: rp.PluginManager) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import rarepassport as rp
-from condition_plugins import guidance, read_json, validate_file, write
+from condition_plugins import TODAY, guidance, read_json, validate_file, write
 from rarepassport.plugins import mcad_deficiency as mcad
 from rarepassport.testing import plugin_manager_with
 
@@ -43,9 +43,35 @@ def test_example_file_loads_the_section_as_its_class(plugins: rp.PluginManager) 
     assert section.emergency_regimen_dated == dt.date(2026, 5, 11)
 
 
-def test_section_is_registered_for_the_verified_code_only(plugins: rp.PluginManager) -> None:
+def test_section_is_registered_for_the_verified_codes_only(plugins: rp.PluginManager) -> None:
     spec = plugins.sections["mcad_deficiency"]
-    assert (spec.plugin, spec.applies_to) == ("mcad-deficiency", ("OMIM:201450",))
+    assert (spec.plugin, spec.applies_to) == ("mcad-deficiency", ("ORPHA:42", "OMIM:201450", "SNOMED-CT:128596003"))
+
+
+def test_the_snomed_code_has_a_valid_check_digit() -> None:
+    from rarepassport.codes import snomed_ok
+
+    assert snomed_ok("128596003")
+
+
+@pytest.mark.parametrize(("system", "code"), [("ORPHA", "ORPHA:42"), ("SNOMED-CT", "128596003")])
+def test_guidance_is_given_for_the_orphanet_or_snomed_code_alone(
+    tmp_path: Path, plugins: rp.PluginManager, system: str, code: str
+) -> None:
+    data = example_data()
+    del data["extensions"]
+    data["diagnoses"][0]["codes"] = [{"system": system, "code": code}]
+    passport = rp.load(write(tmp_path, data), plugins=plugins)
+    assert guidance(passport, plugins) == [mcad.GUIDANCE]
+    assert "mcad-emergency-regimen" in rp.validate(passport, plugins=plugins, today=TODAY).codes()
+
+
+def test_guidance_names_the_triggers_and_never_glucose_free_maintenance_fluids() -> None:
+    text = mcad.GUIDANCE.text
+    for trigger in ("illness", "vomiting", "diarrhoea", "fasting or not eating", "surgery"):
+        assert trigger in text
+    assert ("Never use glucose-free maintenance fluids: maintenance fluid must contain glucose (the BIMDG "
+            "guideline gives 10% glucose with 0.45% sodium chloride).") in mcad.GUIDANCE.steps
 
 
 def test_fasting_limit_hours_must_be_a_number(tmp_path: Path, plugins: rp.PluginManager) -> None:

@@ -71,6 +71,33 @@ SPANISH: Mapping[str, str] = {
     "phrase.guidance_title": "Recomendaciones generales: {title}",
     "phrase.guidance_source": "Fuente: {source}, {date}",
     "phrase.guidance_from_plugin": "Añadido por el complemento {plugin}",
+    # --- guidance that knows whom it is for (issue 8) ---------------------
+    "phrase.guidance_note_no_protocol": (
+        "Recomendaciones generales para todas las personas con esta enfermedad, de una fuente publicada. "
+        "No son el protocolo propio de la persona: no consta ninguno."
+    ),
+    "phrase.no_own_protocol": "No consta ningún protocolo de emergencia personal: consulte al equipo especializado.",
+    "phrase.guidance_version": "versión {version}",
+    "phrase.guidance_for.adult": "para adultos",
+    "phrase.guidance_for.child": "para niños",
+    "phrase.guidance_for.all": "para adultos y niños",
+    "phrase.guidance_where": "{population} ({jurisdiction})",
+    "phrase.guidance_checked": "revisado por última vez el {date}",
+    "phrase.guidance_not_checked": "no consta cuándo se comparó por última vez con la fuente",
+    "phrase.guidance_reviewed": "revisado por {name} el {date}",
+    "phrase.guidance_reviewed_undated": "revisado por {name}",
+    "phrase.guidance_not_reviewed": "no revisado por un profesional sanitario",
+    "phrase.guidance_withheld.adult": (
+        "No se muestran las recomendaciones generales para adultos ({title}): este pasaporte es de un niño. "
+        "Siga el protocolo propio de la persona o consulte a su equipo especializado."
+    ),
+    "phrase.guidance_withheld.child": (
+        "No se muestran las recomendaciones generales para niños ({title}): este pasaporte es de un adulto. "
+        "Siga el protocolo propio de la persona o consulte a su equipo especializado."
+    ),
+    "phrase.plugins_used": "Complementos de enfermedades que han aportado contenido a este pasaporte",
+    "phrase.plugin_version": "{plugin} {version}",
+    "phrase.plugin_version_unknown": "{plugin} (versión desconocida)",
     "phrase.review_overdue": (
         "Este pasaporte debía revisarse el {date}. Compruebe los datos con la persona o con su equipo asistencial."
     ),

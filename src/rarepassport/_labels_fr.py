@@ -72,6 +72,33 @@ FRENCH: Mapping[str, str] = {
     "phrase.guidance_title": "Recommandations générales\u00a0: {title}",
     "phrase.guidance_source": "Source\u00a0: {source}, {date}",
     "phrase.guidance_from_plugin": "Ajouté par le module {plugin}",
+    # --- guidance that knows whom it is for (issue 8) ---------------------
+    "phrase.guidance_note_no_protocol": (
+        "Recommandations générales pour toutes les personnes atteintes de cette maladie, issues d'une source "
+        "publiée. Ce n'est pas le protocole propre de la personne : aucun n'est enregistré."
+    ),
+    "phrase.no_own_protocol": "Aucun protocole d'urgence personnel enregistré : demandez à l'équipe spécialisée.",
+    "phrase.guidance_version": "version {version}",
+    "phrase.guidance_for.adult": "pour les adultes",
+    "phrase.guidance_for.child": "pour les enfants",
+    "phrase.guidance_for.all": "pour les adultes et les enfants",
+    "phrase.guidance_where": "{population} ({jurisdiction})",
+    "phrase.guidance_checked": "dernière vérification le {date}",
+    "phrase.guidance_not_checked": "date de la dernière vérification par rapport à la source inconnue",
+    "phrase.guidance_reviewed": "relu par {name} le {date}",
+    "phrase.guidance_reviewed_undated": "relu par {name}",
+    "phrase.guidance_not_reviewed": "non relu par un professionnel de santé",
+    "phrase.guidance_withheld.adult": (
+        "Les recommandations générales pour les adultes ({title}) ne sont pas affichées : ce passeport est "
+        "celui d'un enfant. Suivez le protocole propre de la personne ou demandez à son équipe spécialisée."
+    ),
+    "phrase.guidance_withheld.child": (
+        "Les recommandations générales pour les enfants ({title}) ne sont pas affichées : ce passeport est "
+        "celui d'un adulte. Suivez le protocole propre de la personne ou demandez à son équipe spécialisée."
+    ),
+    "phrase.plugins_used": "Modules de maladies ayant contribué à ce passeport",
+    "phrase.plugin_version": "{plugin} {version}",
+    "phrase.plugin_version_unknown": "{plugin} (version inconnue)",
     "phrase.review_overdue": (
         "Ce passeport devait être révisé le {date}. Vérifiez les informations avec la personne ou son équipe soignante."
     ),

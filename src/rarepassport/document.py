@@ -99,11 +99,19 @@ class Field:
 
 @attrs.frozen(kw_only=True)
 class ListBlock:
-    """A list of short items, e.g. red flags or protocol steps."""
+    """A list of short items, e.g. red flags or protocol steps.
+
+    Attributes:
+        items: The items, already written for people.
+        ordered: Numbered steps rather than bullets.
+        label: The list's translated label, if any.
+        emphasis: Draw the items strongly (a plugin's emergency regimen, step by step).
+    """
 
     items: tuple[str, ...] = attrs.field(converter=_strings)
     ordered: bool = False
     label: str | None = None
+    emphasis: bool = False
 
 
 @attrs.frozen(kw_only=True)

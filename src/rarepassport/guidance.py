@@ -9,7 +9,12 @@ import attrs
 
 from rarepassport.clinical import Population
 
-__all__ = ["Guidance", "Population"]
+__all__ = ["ADULT_AGE", "Guidance", "Population", "population_on"]
+
+#: The age from which a person counts as an adult for guidance. UK adult and child
+#: sources meet here (the NHS Steroid Emergency Card's adult guidance is for 16 and
+#: over); a source for "children and young people" up to 18 is still ``child``.
+ADULT_AGE = 16
 
 
 def _str_tuple(items: Iterable[str]) -> tuple[str, ...]:
@@ -65,3 +70,30 @@ class Guidance:
     reviewed_by: str | None = None
     reviewed_on: _dt.date | None = None
     time_critical: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+
+    def is_for(self, population: Population | None) -> bool:
+        """Whether this guidance may be shown as applying to a person of ``population``.
+
+        Guidance for ``all`` applies to everyone. When the person's population is not
+        known (``None``) it is shown too, and layout states whom it is written for;
+        otherwise adult guidance is never shown as applying to a child, nor child
+        guidance to an adult.
+        """
+        return population is None or self.population in (Population.ALL, population)
+
+
+def population_on(date_of_birth: _dt.date | None, day: _dt.date) -> Population | None:
+    """Whether a person born on ``date_of_birth`` is a child or an adult on ``day``.
+
+    Args:
+        date_of_birth: The date of birth; ``None`` when it is not known.
+        day: The day to judge on (a layout's ``today``).
+
+    Returns:
+        ``Population.CHILD`` under :data:`ADULT_AGE`, ``Population.ADULT`` from it, or
+        ``None`` when the age cannot be known (no date of birth, or one after ``day``).
+    """
+    if date_of_birth is None or date_of_birth > day:
+        return None
+    age = day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    return Population.CHILD if age < ADULT_AGE else Population.ADULT

@@ -111,6 +111,33 @@ ENGLISH: Mapping[str, str] = {
     "phrase.guidance_title": "General guidance: {title}",
     "phrase.guidance_source": "Source: {source}, {date}",
     "phrase.guidance_from_plugin": "Added by plugin {plugin}",
+    # --- guidance that knows whom it is for (issue 8) ---------------------
+    "phrase.guidance_note_no_protocol": (
+        "General guidance for everyone with the condition, from a published source. "
+        "It is not the person's own protocol: none is recorded."
+    ),
+    "phrase.no_own_protocol": "No personal emergency protocol recorded: ask the specialist team.",
+    "phrase.guidance_version": "version {version}",
+    "phrase.guidance_for.adult": "for adults",
+    "phrase.guidance_for.child": "for children",
+    "phrase.guidance_for.all": "for adults and children",
+    "phrase.guidance_where": "{population} ({jurisdiction})",
+    "phrase.guidance_checked": "last checked {date}",
+    "phrase.guidance_not_checked": "no record of when it was last checked against the source",
+    "phrase.guidance_reviewed": "reviewed by {name} on {date}",
+    "phrase.guidance_reviewed_undated": "reviewed by {name}",
+    "phrase.guidance_not_reviewed": "not reviewed by a clinician",
+    "phrase.guidance_withheld.adult": (
+        "General guidance for adults ({title}) is not shown: this passport is for a child. "
+        "Follow the person's own protocol or ask their specialist team."
+    ),
+    "phrase.guidance_withheld.child": (
+        "General guidance for children ({title}) is not shown: this passport is for an adult. "
+        "Follow the person's own protocol or ask their specialist team."
+    ),
+    "phrase.plugins_used": "Condition plugins that added to this passport",
+    "phrase.plugin_version": "{plugin} {version}",
+    "phrase.plugin_version_unknown": "{plugin} (version not known)",
     "phrase.review_overdue": (
         "This passport was due for review on {date}. Check the details with the person or their care team."
     ),

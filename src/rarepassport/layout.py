@@ -9,6 +9,11 @@ Every decision about *what* is shown is made here, once, for every backend:
   protocols, then general guidance from plugins (after, never instead of, the
   owner's protocol), things to avoid, red flags, allergies and time-critical
   medicines, then everything else;
+* with no protocol of the owner's own, the emergency part opens by saying so; general
+  guidance says whom it is for, where it applies, when it was last checked and
+  whether a clinician reviewed it, and guidance for another population (adult
+  guidance for a child under 16) is replaced by a note, never shown as applying;
+* "About this passport" names the condition plugins that contributed, with versions;
 * empty sections are left out, dates are written unambiguously (``2 March 2015``,
   ``May 2016``, ``2016``) and enum values are worded from the label catalogue;
 * plugin sections under ``extensions`` are laid out by their plugin's
@@ -51,7 +56,7 @@ from rarepassport.document import (
     Table,
 )
 from rarepassport.essentials import Essentials, build_essentials, contacts_in_call_order
-from rarepassport.guidance import Guidance
+from rarepassport.guidance import Guidance, Population, population_on
 from rarepassport.model import (
     AllergiesStatus,
     CareTeamMember,
@@ -335,7 +340,13 @@ def layout_fields(
                 blocks += [Heading(text=label, level=level), table]
         elif isinstance(value, (tuple, list, set, frozenset)):
             items = [context.format_value(item) for item in value]
-            blocks.append(ListBlock(items=[item for item in items if item], label=label))
+            blocks.append(
+                ListBlock(
+                    items=[item for item in items if item],
+                    label=label,
+                    emphasis=bool(field.metadata.get("emphasis", False)),
+                )
+            )
         elif attrs.has(type(value)) and not isinstance(value, (Coding, Link, PartialDate)):
             inner = layout_fields(context, value, level=level + 1)
             if inner:
@@ -460,9 +471,10 @@ def _protocols(context: LayoutContext, emergency: Emergency) -> Section | None:
     return _section(context, "protocols", blocks, emergency=True)
 
 
-def _guidance(context: LayoutContext, passport: Passport) -> Section | None:
+def _collect_guidance(context: LayoutContext, passport: Passport) -> list[Guidance]:
+    """Every plugin's general guidance for this passport, each marked with its plugin."""
     if not context.shows(Emergency, "protocols"):
-        return None
+        return []
     items: list[Guidance] = []
     for plugin, result in _call_each(context, "rarepassport_emergency_guidance", passport=passport):
         try:
@@ -481,22 +493,101 @@ def _guidance(context: LayoutContext, passport: Passport) -> Section | None:
                 )
                 continue
             items.append(item if item.plugin else attrs.evolve(item, plugin=plugin))
+    return items
+
+
+def _guidance_source(context: LayoutContext, item: Guidance) -> str:
+    """Source, version, population, jurisdiction, last check and review, in one line.
+
+    E.g. "Source: Society for Endocrinology ..., 1 August 2020, for adults (UK); last
+    checked 1 December 2026; not reviewed by a clinician". A reader must be able to
+    tell whom the guidance is for and whether anyone has checked it.
+    """
+    published = item.published_on or item.source_date
+    parts = [context.phrase("guidance_source", source=item.source, date=context.format_date(published))]
+    if item.version:
+        parts.append(context.phrase("guidance_version", version=item.version))
+    population = context.phrase(f"guidance_for.{item.population.value}")
+    if item.jurisdiction:
+        population = context.phrase("guidance_where", population=population, jurisdiction=item.jurisdiction)
+    parts.append(population)
+    if item.last_checked_on is not None:
+        checked = context.phrase("guidance_checked", date=context.format_date(item.last_checked_on))
+    else:
+        checked = context.phrase("guidance_not_checked")
+    if item.reviewed_by and item.reviewed_on is not None:
+        review = context.phrase(
+            "guidance_reviewed", name=item.reviewed_by, date=context.format_date(item.reviewed_on)
+        )
+    elif item.reviewed_by:
+        review = context.phrase("guidance_reviewed_undated", name=item.reviewed_by)
+    else:
+        review = context.phrase("guidance_not_reviewed")
+    return "; ".join((", ".join(parts), checked, review))
+
+
+def _guidance(
+    context: LayoutContext, items: Sequence[Guidance], population: Population | None, *, own_protocol: bool
+) -> Section | None:
+    """General guidance, after the owner's protocols; never for the wrong population.
+
+    Guidance written for adults is left out of a child's passport (and child guidance
+    out of an adult's), with a note in its place, so a paramedic never reads an adult
+    dose as if it applied. When the age is unknown everything is shown, each item
+    saying whom it is written for.
+    """
     if not items:
         return None
-    blocks: list[Block] = [Paragraph(text=context.phrase("guidance_note"))]
-    for item in items:
+    shown = [item for item in items if item.is_for(population)]
+    withheld = [item for item in items if not item.is_for(population)]
+    blocks: list[Block] = []
+    if shown:
+        # "Does not replace the person's own protocol above" is only true when there is one.
+        note = "guidance_note" if own_protocol else "guidance_note_no_protocol"
+        blocks.append(Paragraph(text=context.phrase(note)))
+    for item in withheld:
+        blocks.append(
+            Alert(
+                text=context.phrase(f"guidance_withheld.{item.population.value}", title=item.title),
+                level=AlertLevel.WARNING,
+            )
+        )
+    for item in shown:
         blocks.append(Heading(text=context.phrase("guidance_title", title=item.title)))
         if item.text:
             blocks.append(Paragraph(text=item.text))
         if item.steps:
             blocks.append(ListBlock(items=item.steps, ordered=True))
-        source = context.phrase(
-            "guidance_source", source=item.source, date=context.format_date(item.source_date)
-        )
-        blocks.append(Paragraph(text=source))
+        blocks.append(Paragraph(text=_guidance_source(context, item)))
         if item.url:
             blocks.append(Field(label=context.field_label(Link, "url"), value=item.url, label_id="Link.url"))
     return _section(context, "guidance", blocks, emergency=True)
+
+
+#: Sections that say what to do in an emergency. With any of them and no protocol of
+#: the person's own, the emergency part opens by saying that no protocol is recorded.
+_WHAT_TO_DO = frozenset(("emergency", "guidance", "avoid", "red_flags"))
+
+
+def _without_own_protocol(context: LayoutContext, emergency: Emergency, sections: list[Section]) -> list[Section]:
+    """Open the emergency part with "No personal emergency protocol recorded" when so.
+
+    Without it, the first instructions a reader meets may be general guidance, which
+    reads like the person's own plan.
+    """
+    if emergency.protocols or not context.shows(Emergency, "protocols"):
+        return sections
+    if not any(
+        section.emergency and (section.id in _WHAT_TO_DO or section.id.startswith("extensions."))
+        for section in sections
+    ):
+        return sections
+    notice = Alert(text=context.phrase("no_own_protocol"), level=AlertLevel.WARNING)
+    first = sections[0]
+    if first.emergency and first.id == "emergency":
+        return [attrs.evolve(first, blocks=(notice, *first.blocks)), *sections[1:]]
+    opening = Section(id="emergency", title=context.label("section.emergency"), blocks=[notice], emergency=True)
+    return [opening, *sections]
 
 
 def _avoid(context: LayoutContext, emergency: Emergency) -> Section | None:
@@ -746,7 +837,11 @@ def _extension_section(
         context, "rarepassport_layout_section", section=spec, data=data, passport=passport, context=context
     ):
         if isinstance(result, Section):
-            return attrs.evolve(result, id=section_id, plugin=result.plugin or plugin)
+            # Where a section goes is the registration's decision (emergency=True), not
+            # the returned Section's: a plugin copying the documented example, which
+            # leaves Section.emergency at its default, must not drop out of the
+            # emergency part.
+            return attrs.evolve(result, id=section_id, plugin=result.plugin or plugin, emergency=spec.emergency)
         context.warn(
             context.phrase(
                 "plugin_failed",
@@ -778,7 +873,20 @@ def _reviewer_text(context: LayoutContext, review: Review) -> str:
     return context.phrase("reviewed_by", name=who, date=context.format_date(reviewer.date))
 
 
-def _review(context: LayoutContext, passport: Passport) -> Section | None:
+def _contributors(context: LayoutContext, names: Iterable[str]) -> ListBlock | None:
+    """The condition plugins that added to this document, each with its version."""
+    versions = {info.name: info.version for info in context.plugins.plugins()}
+    items = []
+    for name in dict.fromkeys(names):
+        version = versions.get(name)
+        if version:
+            items.append(context.phrase("plugin_version", plugin=name, version=version))
+        else:
+            items.append(context.phrase("plugin_version_unknown", plugin=name))
+    return ListBlock(items=items, label=context.phrase("plugins_used")) if items else None
+
+
+def _review(context: LayoutContext, passport: Passport, contributors: Iterable[str] = ()) -> Section | None:
     review = passport.review
     if not context.shows(Passport, "review"):
         return None
@@ -808,6 +916,7 @@ def _review(context: LayoutContext, passport: Passport) -> Section | None:
                 label_id="Review.completed_by",
             )
         )
+    blocks.append(_contributors(context, contributors))
     return _section(context, "review", blocks)
 
 
@@ -860,11 +969,19 @@ def layout(
     essentials = build_essentials(context, passport)
     person = passport.person
     history_shown = context.shows(Passport, "history")
+    guidance = _collect_guidance(context, passport)
+    population = population_on(person.date_of_birth, context.today)
+    emergency_extensions = _extensions(context, passport, emergency=True)
+    other_extensions = _extensions(context, passport, emergency=False)
+    contributors = [
+        *(section.plugin for section in (*emergency_extensions, *other_extensions) if section.plugin),
+        *(item.plugin for item in guidance if item.plugin),
+    ]
     candidates: list[Section | None] = [
         _emergency(context, emergency, essentials),
         _protocols(context, emergency),
-        *_extensions(context, passport, emergency=True),
-        _guidance(context, passport),
+        *emergency_extensions,
+        _guidance(context, guidance, population, own_protocol=bool(emergency.protocols)),
         _avoid(context, emergency),
         _red_flags(context, emergency),
         _allergies(context, passport),
@@ -889,9 +1006,10 @@ def layout(
         _plain_section(context, "history", Passport, "history", passport.history) if history_shown else None,
         _links(context, passport),
         *_additional(context, passport),
-        *_extensions(context, passport, emergency=False),
-        _review(context, passport),
+        *other_extensions,
+        _review(context, passport, contributors),
     ]
+    sections = _without_own_protocol(context, emergency, [section for section in candidates if section is not None])
     review = passport.review
     updated = review.updated_on if context.shows(Review, "updated_on") else None
     reviewed = review.reviewed_by is not None and context.shows(Review, "reviewed_by")
@@ -903,7 +1021,7 @@ def layout(
         date_of_birth=context.format_date(person.date_of_birth)
         if context.shows(Person, "date_of_birth")
         else "",
-        sections=[section for section in candidates if section is not None],
+        sections=sections,
         updated_on=context.phrase("updated_on", date=context.format_date(updated)) if updated else None,
         reviewed_on=_reviewer_text(context, review) if reviewed else None,
         photo=person.photo if context.shows(Person, "photo") else None,

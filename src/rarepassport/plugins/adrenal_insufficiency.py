@@ -6,17 +6,24 @@ injection kit they carry, and the emergency hydrocortisone dose their own team
 prescribed. Missing that dose is an error: it is the one thing an emergency team
 must find at once.
 
-General guidance is paraphrased from:
+General guidance is paraphrased from two sources, one per population, and only the
+one for the person's age is shown as applying (the other is replaced by a note):
 
-* Society for Endocrinology, *Adrenal Crisis Information* (emergency management of
-  adrenal crisis), https://www.endocrinology.org/adrenal-crisis/;
-* the *NHS Steroid Emergency Card*, NHS England and NHS Improvement with the Society
-  for Endocrinology and the Royal College of Physicians, launched August 2020 (adults,
-  16 and over).
+* adults (16 and over): the Society for Endocrinology, *Adrenal Crisis Information*,
+  https://www.endocrinology.org/adrenal-crisis/, which the *NHS Steroid Emergency
+  Card* (NHS England with the Society for Endocrinology and the Royal College of
+  Physicians, August 2020) points to: 100 mg hydrocortisone IV or IM, then 200 mg per
+  24 hours;
+* children: the British Society for Paediatric Endocrinology and Diabetes (BSPED)
+  consensus guidance, *Emergency and perioperative management of adrenal
+  insufficiency in children and young people* (Mushtaq et al., Arch Dis Child
+  2023;108:871-878, published online 12 April 2023),
+  https://bsped.org.uk/clinical-resources/bsped-adrenal-insufficiency-consensus-guidelines:
+  intramuscular hydrocortisone (or the first IV dose) in the community by age, 25 mg
+  under 1 year, 50 mg from 1 to 5 years, 100 mg from 6 years.
 
-The only dose stated is the one the Society for Endocrinology states for adults
-(100 mg hydrocortisone IV or IM, then 200 mg per 24 hours); for children and for this
-person, the dose in their own protocol applies.
+Both were checked against the published text on 1 December 2026. No clinician has
+reviewed the paraphrase. The person's own prescribed dose always comes first.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from rarepassport._report import Issue, IssueSeverity
+from rarepassport.clinical import ClinicalClass, Population
 from rarepassport.guidance import Guidance
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import View, section_field
@@ -45,15 +53,30 @@ PLUGIN_NAME = "adrenal-insufficiency"
 SECTION_ID = "adrenal_insufficiency"
 
 #: Codes this section is for, each checked against a public source (Orphanet via
-#: NCBI MedGen for ORPHA:101959 and OMIM:240200; ICD-10 chapter E27).
+#: NCBI MedGen for ORPHA:101959 and OMIM:240200; the WHO ICD-10 chapter IV listing
+#: for the E codes).
 APPLIES_TO: tuple[str, ...] = (
     "ORPHA:101959",  # Primary adrenal insufficiency (Addison disease)
     "OMIM:240200",  # Addison disease (familial hypoadrenocorticism)
+    "ICD-10:E25.0",  # Congenital adrenogenital disorders associated with enzyme deficiency (CAH)
     "ICD-10:E27.1",  # Primary adrenocortical insufficiency
     "ICD-10:E27.2",  # Addisonian crisis
     "ICD-10:E27.3",  # Drug-induced adrenocortical insufficiency
     "ICD-10:E27.4",  # Other and unspecified adrenocortical insufficiency
+    "ICD-10:E23.0",  # Hypopituitarism: where ICD-10 puts ACTH deficiency (secondary)
 )
+
+#: Codes that may or may not mean steroid dependence. ICD-10 has no code of its own
+#: for secondary adrenal insufficiency: ACTH deficiency is classed under E23.0
+#: hypopituitarism ("isolated deficiency of pituitary hormone", "pituitary
+#: insufficiency NOS"), which also covers people who need no steroids (isolated
+#: growth hormone deficiency, Kallmann syndrome). With only such a code and no
+#: section, the plugin asks (a warning) rather than asserts (an error), and gives
+#: its guidance only when a replacement steroid is in the medicines list.
+MAY_APPLY: tuple[str, ...] = ("ICD-10:E23.0",)
+
+#: Codes that on their own mean the person depends on steroids.
+STEROID_DEPENDENT: tuple[str, ...] = tuple(code for code in APPLIES_TO if code not in MAY_APPLY)
 
 E, ED, S = View.EMERGENCY, View.EDUCATION, View.SOCIAL
 
@@ -104,16 +127,18 @@ class AdrenalInsufficiency:
         "The emergency hydrocortisone dose and route as prescribed for this person, e.g. 100 mg IM.",
         default=None,
         emphasis=True,
+        clinical_class=ClinicalClass.EMERGENCY_TREATMENT,
     )
     emergency_dose_prescribed_by: str | None = section_field(
         "Who prescribed the emergency dose, and when.", default=None, views=(E,),
     )
     daily_steroid: str | None = section_field(
         "The steroid taken every day, e.g. hydrocortisone.", default=None,
+        clinical_class=ClinicalClass.TIME_CRITICAL,
     )
     daily_dose: str | None = section_field(
         "Its dose and times as prescribed, e.g. 10 mg on waking, 5 mg at noon, 5 mg at 5 pm.",
-        default=None,
+        default=None, clinical_class=ClinicalClass.TIME_CRITICAL,
     )
     mineralocorticoid: str | None = section_field(
         "Mineralocorticoid and dose as prescribed, if any, e.g. fludrocortisone 100 micrograms daily.",
@@ -121,14 +146,15 @@ class AdrenalInsufficiency:
     )
     sick_day_rules: tuple[str, ...] = section_field(
         "The sick-day rules the person was taught by their team, one per line.",
-        default=(), converter=tuple,
+        default=(), converter=tuple, clinical_class=ClinicalClass.FURTHER_PROTOCOL,
     )
     emergency_kit: EmergencyKit | None = section_field(
         "The emergency injection kit the person carries.", default=None,
+        clinical_class=ClinicalClass.CONTEXT,
     )
     steroid_emergency_card: bool | None = section_field(
         "Whether the person carries an NHS Steroid Emergency Card (or their country's equivalent).",
-        default=None, views=(E,),
+        default=None, views=(E,), clinical_class=ClinicalClass.CONTEXT,
     )
 
 
@@ -225,12 +251,20 @@ def emergency_dose_given(passport: Passport, context: RuleContext) -> Iterator[I
     """A steroid-dependent person's passport states their emergency hydrocortisone dose."""
     section = section_of(passport, SECTION_ID, AdrenalInsufficiency)
     if section is None:
-        if has_condition_code(passport, APPLIES_TO):
+        if has_condition_code(passport, STEROID_DEPENDENT):
             yield Issue(
                 path=_PATH, code="adrenal-emergency-dose", severity=IssueSeverity.ERROR,
                 message="a diagnosis is coded as adrenal insufficiency but the passport has no "
                         f"extensions.{SECTION_ID} section; add it with the emergency hydrocortisone "
                         "dose prescribed for this person",
+            )
+        elif has_condition_code(passport, MAY_APPLY):
+            yield Issue(
+                path=_PATH, code="adrenal-emergency-dose", severity=IssueSeverity.WARNING,
+                message="a diagnosis is coded as hypopituitarism; if it includes ACTH deficiency "
+                        "(secondary adrenal insufficiency), add the extensions."
+                        f"{SECTION_ID} section with the emergency hydrocortisone dose prescribed "
+                        "for this person",
             )
         return
     if not (section.emergency_hydrocortisone_dose or "").strip():
@@ -298,42 +332,111 @@ def rarepassport_register_rules(rules: RuleRegistry) -> None:
 
 # --- guidance --------------------------------------------------------------------------
 
-SOURCE = (
-    "Society for Endocrinology, Adrenal Crisis Information (emergency management of adrenal crisis); "
-    "NHS Steroid Emergency Card, NHS England and NHS Improvement with the Society for "
-    "Endocrinology and the Royal College of Physicians (August 2020)"
-)
-SOURCE_DATE = _dt.date(2020, 8, 1)
-SOURCE_URL = "https://www.endocrinology.org/adrenal-crisis/"
+#: The day the two paraphrases below were checked against their sources' text.
+CHECKED_ON = _dt.date(2026, 12, 1)
 
-GUIDANCE = Guidance(
-    title="Adrenal crisis: emergency treatment",
+ADULT_SOURCE = (
+    "Society for Endocrinology, Adrenal Crisis Information (emergency management of adrenal crisis), "
+    "as referred to by the NHS Steroid Emergency Card (NHS England with the Society for "
+    "Endocrinology and the Royal College of Physicians, August 2020)"
+)
+ADULT_SOURCE_DATE = _dt.date(2020, 8, 1)
+ADULT_SOURCE_URL = "https://www.endocrinology.org/adrenal-crisis/"
+
+CHILD_SOURCE = (
+    "British Society for Paediatric Endocrinology and Diabetes (BSPED), Emergency and perioperative "
+    "management of adrenal insufficiency in children and young people: consensus guidance "
+    "(Mushtaq et al., Arch Dis Child 2023;108:871-878)"
+)
+CHILD_SOURCE_DATE = _dt.date(2023, 4, 12)
+CHILD_SOURCE_URL = "https://bsped.org.uk/clinical-resources/bsped-adrenal-insufficiency-consensus-guidelines"
+
+# Backwards-compatible names: the adult source was the only one before.
+SOURCE, SOURCE_DATE, SOURCE_URL = ADULT_SOURCE, ADULT_SOURCE_DATE, ADULT_SOURCE_URL
+
+_CRISIS = (
+    "An adrenal crisis is life-threatening. If one is suspected, treat at once: tests must never "
+    "delay treatment. A short course of high-dose hydrocortisone does no harm; failing to treat can "
+    "be fatal."
+)
+
+ADULT_GUIDANCE = Guidance(
+    title="Adrenal crisis in adults: emergency treatment",
     text=(
-        "This person depends on steroids and cannot make the extra cortisol the body needs when "
-        "ill or injured. An adrenal crisis is life-threatening. If one is suspected, treat at once: "
-        "tests must never delay treatment. A short course of high-dose hydrocortisone does no harm; "
-        "failing to treat can be fatal. Illness with fever, persistent vomiting or diarrhoea, "
-        "injury, surgery and childbirth can all bring on a crisis."
+        "This person depends on steroids and cannot make the extra cortisol the body needs when ill "
+        f"or injured. {_CRISIS} Illness with fever, persistent vomiting or diarrhoea, injury, surgery "
+        "and childbirth can all bring on a crisis."
     ),
     steps=(
         "Give the emergency hydrocortisone dose in this person's own protocol, without delay.",
-        "For adults, the Society for Endocrinology guidance is 100 mg hydrocortisone IV or IM "
-        "immediately. Children's doses differ: use the dose in the person's own protocol.",
-        "Follow with rapid rehydration: intravenous 0.9% sodium chloride (or equivalent).",
-        "For adults, continue hydrocortisone 200 mg per 24 hours (by continuous IV infusion, or 50 mg "
-        "IV or IM every 6 hours) until recovery and advice from an endocrinologist.",
+        "The Society for Endocrinology guidance for adults is 100 mg hydrocortisone IV or IM "
+        "immediately, followed by rapid rehydration with intravenous 0.9% sodium chloride (or "
+        "equivalent).",
+        "Then continue hydrocortisone 200 mg per 24 hours (by continuous IV infusion, or 50 mg IV or "
+        "IM every 6 hours) until recovery and advice from an endocrinologist.",
         "Before surgery or invasive procedures (such as colonoscopy), extra hydrocortisone is needed.",
     ),
-    source=SOURCE,
-    source_date=SOURCE_DATE,
+    source=ADULT_SOURCE,
+    source_date=ADULT_SOURCE_DATE,
+    published_on=ADULT_SOURCE_DATE,
     applies_to=APPLIES_TO,
-    url=SOURCE_URL,
+    url=ADULT_SOURCE_URL,
+    population=Population.ADULT,
+    jurisdiction="UK",
+    last_checked_on=CHECKED_ON,
+    reviewed_by=None,
+    # The NHS card and the RCP guidance it comes with warn that omitted or delayed
+    # steroid doses have killed; both name hydrocortisone and prednisolone.
+    time_critical=("hydrocortisone", "prednisolone"),
 )
+
+CHILD_GUIDANCE = Guidance(
+    title="Adrenal crisis in children: emergency hydrocortisone",
+    text=(
+        "This child depends on steroids (hydrocortisone) and cannot make the extra cortisol the body "
+        "needs when ill or injured. A child who is acutely unwell with, for example, a fast heart "
+        "rate, low blood pressure, low blood glucose, low sodium, high potassium or reduced "
+        "consciousness not explained by another illness may be in adrenal crisis: give hydrocortisone "
+        f"at once, with fluids as needed. {_CRISIS}"
+    ),
+    steps=(
+        "Give the emergency hydrocortisone dose in the child's own protocol, without delay.",
+        "The BSPED doses of intramuscular (IM) hydrocortisone in the community, or the first IV dose, "
+        "are by age: under 1 year, 25 mg; 1 to 5 years, 50 mg; 6 years and over, 100 mg.",
+        "Take the child to hospital, where the BSPED hospital guidance applies, and tell the child's "
+        "endocrinology team.",
+    ),
+    source=CHILD_SOURCE,
+    source_date=CHILD_SOURCE_DATE,
+    published_on=CHILD_SOURCE_DATE,
+    version="2023",
+    applies_to=APPLIES_TO,
+    url=CHILD_SOURCE_URL,
+    population=Population.CHILD,
+    jurisdiction="UK",
+    last_checked_on=CHECKED_ON,
+    reviewed_by=None,
+    time_critical=("hydrocortisone",),
+)
+
+#: Both pieces of guidance; layout shows the one for the person's age.
+GUIDANCE_ITEMS: tuple[Guidance, ...] = (CHILD_GUIDANCE, ADULT_GUIDANCE)
+# Backwards-compatible name for the adult guidance.
+GUIDANCE = ADULT_GUIDANCE
+
+
+def _guidance_applies(passport: Passport) -> bool:
+    if applies(passport, SECTION_ID, STEROID_DEPENDENT):
+        return True
+    # Hypopituitarism only counts with a replacement steroid in the medicines list.
+    return has_condition_code(passport, MAY_APPLY) and any(
+        True for _ in matching_medications(passport, _REPLACEMENT_STEROIDS)
+    )
 
 
 @hookimpl
 def rarepassport_emergency_guidance(passport: Passport) -> list[Guidance] | None:
-    """Adrenal crisis guidance, for passports with the section or a matching diagnosis."""
-    if applies(passport, SECTION_ID, APPLIES_TO):
-        return [GUIDANCE]
+    """Adrenal crisis guidance for children and for adults; layout picks by age."""
+    if _guidance_applies(passport):
+        return list(GUIDANCE_ITEMS)
     return None

@@ -7,9 +7,13 @@ is an error; a sodium-channel-blocking anti-seizure medicine in the medicines li
 a warning.
 
 General guidance is paraphrased from Dravet Syndrome UK (*Emergency medication and
-treatment*, *Medication*; https://www.dravet.org.uk/, checked 27 November 2026) and
-NICE guideline NG217, *Epilepsies in children, young people and adults* (27 April
-2022). No dose is stated: rescue medicine and dose are in the person's own protocol.
+treatment*, *Emergency protocols*; https://www.dravet.org.uk/emergency-medication-treatment/),
+the Epilepsy Foundation (*Using rescue treatments*, epilepsy.com: call for emergency
+help if seizure activity continues after the rescue medicine is given as prescribed)
+and NICE guideline NG217, *Epilepsies in children, young people and adults* (27 April
+2022; section 3, referral to tertiary services), all checked against their text on
+1 December 2026. No dose is stated: rescue medicine and dose are in the person's own
+protocol. The emergency number is not named: it differs by country (999, 112, 911).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from rarepassport._report import Issue, IssueSeverity
+from rarepassport.clinical import ClinicalClass, Population
 from rarepassport.guidance import Guidance
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import View, section_field
@@ -95,16 +100,25 @@ class Trigger(str, enum.Enum):
 class RescuePlan:
     """The rescue medicine plan, as prescribed by the person's neurology team."""
 
-    medicine: str = section_field("The rescue medicine, e.g. buccal midazolam.", emphasis=True)
-    dose: str | None = section_field("Its dose and route as prescribed.", default=None, emphasis=True)
+    medicine: str = section_field(
+        "The rescue medicine, e.g. buccal midazolam.", emphasis=True,
+        clinical_class=ClinicalClass.EMERGENCY_TREATMENT,
+    )
+    dose: str | None = section_field(
+        "Its dose and route as prescribed.", default=None, emphasis=True,
+        clinical_class=ClinicalClass.EMERGENCY_TREATMENT,
+    )
     when: str | None = section_field(
         "When to give it, as prescribed, e.g. if a tonic-clonic seizure lasts 5 minutes.", default=None,
+        clinical_class=ClinicalClass.EMERGENCY_TREATMENT,
     )
     second_dose: str | None = section_field(
         "Whether and when a second dose may be given, as prescribed.", default=None, emphasis=True,
+        clinical_class=ClinicalClass.EMERGENCY_TREATMENT,
     )
     call_ambulance: str | None = section_field(
         "When to call an ambulance, as the protocol says.", default=None,
+        clinical_class=ClinicalClass.RED_FLAG,
     )
 
 
@@ -124,21 +138,27 @@ class SeizureDescription:
 class DravetSyndrome:
     """Dravet syndrome: rescue medicine, seizures, triggers and medicines to avoid."""
 
-    rescue_plan: RescuePlan | None = section_field("The rescue medicine plan, as prescribed.", default=None)
+    rescue_plan: RescuePlan | None = section_field(
+        "The rescue medicine plan, as prescribed.", default=None, clinical_class=ClinicalClass.EMERGENCY_TREATMENT,
+    )
     seizures: tuple[SeizureDescription, ...] = section_field(
         "The person's seizure types.", default=(), converter=tuple,
     )
     triggers: tuple[Trigger, ...] = section_field(
         "What can bring on seizures: fever, heat, illness, vaccination, flashing-lights, patterns, "
         "excitement, tiredness or other.",
-        default=(), converter=tuple,
+        default=(), converter=tuple, clinical_class=ClinicalClass.AVOID,
     )
-    trigger_notes: str | None = section_field("More about triggers and how to avoid them.", default=None)
+    trigger_notes: str | None = section_field(
+        "More about triggers and how to avoid them.", default=None, clinical_class=ClinicalClass.AVOID,
+    )
     medicines_to_avoid: tuple[str, ...] = section_field(
         "Medicines the person's neurologist says to avoid.", default=(), converter=tuple,
+        clinical_class=ClinicalClass.AVOID,
     )
     emergency_protocol_held: str | None = section_field(
         "Where the signed emergency protocol is kept, e.g. in the school office.", default=None,
+        clinical_class=ClinicalClass.FURTHER_PROTOCOL,
     )
 
 
@@ -308,11 +328,14 @@ def rarepassport_register_rules(rules: RuleRegistry) -> None:
 # --- guidance --------------------------------------------------------------------------
 
 SOURCE = (
-    "Dravet Syndrome UK, Emergency medication and treatment; Medication (checked November 2026); "
-    "NICE guideline NG217, Epilepsies in children, young people and adults (April 2022)"
+    "Dravet Syndrome UK, Emergency medication and treatment; Emergency protocols; Epilepsy "
+    "Foundation, Using rescue treatments; NICE guideline NG217, Epilepsies in children, young "
+    "people and adults (April 2022)"
 )
-SOURCE_DATE = _dt.date(2026, 11, 27)
-SOURCE_URL = "https://www.dravet.org.uk/"
+SOURCE_DATE = _dt.date(2022, 4, 27)
+SOURCE_URL = "https://www.dravet.org.uk/emergency-medication-treatment/"
+#: The day the paraphrase was checked against the sources' text.
+CHECKED_ON = _dt.date(2026, 12, 1)
 
 GUIDANCE = Guidance(
     title="Dravet syndrome: prolonged seizures",
@@ -325,17 +348,25 @@ GUIDANCE = Guidance(
     steps=(
         "Time the seizure. Give the rescue medicine in the person's own protocol at the time it says; "
         "in epilepsy, rescue medicine is usually needed if a seizure lasts more than five minutes.",
+        "If the seizure does not stop after the first dose of rescue medicine, given as the "
+        "person's rescue plan says, call emergency services.",
         "In hospital, follow the person's emergency protocol for further treatment.",
         "Sodium-channel-blocking anti-seizure medicines (such as carbamazepine, oxcarbazepine, "
         "lamotrigine and phenytoin) can make seizures worse in Dravet syndrome and are usually "
         "avoided; follow the person's protocol.",
         "Fever and high temperatures can trigger seizures: watch for fever and avoid overheating.",
-        "Involve a neurologist with expertise in epilepsy (NICE NG217).",
+        "Involve the person's specialist epilepsy team: NICE NG217 recommends access to a tertiary "
+        "epilepsy service for epilepsy syndromes likely to be drug resistant.",
     ),
     source=SOURCE,
     source_date=SOURCE_DATE,
+    published_on=SOURCE_DATE,
     applies_to=APPLIES_TO,
     url=SOURCE_URL,
+    population=Population.ALL,
+    jurisdiction="UK",
+    last_checked_on=CHECKED_ON,
+    reviewed_by=None,
 )
 
 

@@ -9,7 +9,21 @@ General guidance is paraphrased from the World Federation of Hemophilia, *WFH
 Guidelines for the Management of Hemophilia*, 3rd edition (Srivastava et al.,
 Haemophilia 2020; published 3 August 2020), https://www.wfh.org/. Severity bands
 (below 1, 1 to 5, 5 to 40 IU/dL) are those Orphanet gives for haemophilia A.
-No dose is stated: the factor dose is the one in the person's own plan.
+No dose is stated: the factor dose is the one in the person's own plan. Only the
+guideline's publication details were checked again (1 December 2026), not its text,
+so the output says there is no record of a check against the source.
+
+The emicizumab caution is paraphrased from the HEMLIBRA (emicizumab) US prescribing
+information (Genentech; boxed warning: thrombotic microangiopathy and thrombosis with
+activated prothrombin complex concentrate) and, for laboratory tests, from the
+American Society of Hematology Self-Assessment Program table *Impact of emicizumab on
+labs* and the review table at https://pmc.ncbi.nlm.nih.gov/articles/PMC9301022/
+(2022): aPTT and one-stage (aPTT-based) factor assays are falsely normal and must
+not be used. Checked against those texts on 1 December 2026.
+
+The treatment centre and its phones, the factor product and dose, the inhibitor
+status and the treatment to use with an inhibitor declare their clinical class, so
+that they reach the wallet card and the emergency QR code.
 """
 
 from __future__ import annotations
@@ -22,6 +36,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from rarepassport._report import Issue, IssueSeverity
+from rarepassport.clinical import ClinicalClass, Population
 from rarepassport.guidance import Guidance
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import View, section_field
@@ -96,10 +111,14 @@ class InhibitorStatus(str, enum.Enum):
 class TreatmentCentre:
     """The haemophilia treatment centre that looks after the person."""
 
-    name: str = section_field("Name of the haemophilia centre.")
-    phone: str | None = section_field("Phone number in working hours.", default=None)
-    out_of_hours_phone: str | None = section_field("Phone number out of hours.", default=None)
-    hospital: str | None = section_field("Hospital.", default=None)
+    name: str = section_field("Name of the haemophilia centre.", clinical_class=ClinicalClass.SPECIALIST_CONTACT)
+    phone: str | None = section_field(
+        "Phone number in working hours.", default=None, clinical_class=ClinicalClass.SPECIALIST_CONTACT,
+    )
+    out_of_hours_phone: str | None = section_field(
+        "Phone number out of hours.", default=None, clinical_class=ClinicalClass.SPECIALIST_CONTACT,
+    )
+    hospital: str | None = section_field("Hospital.", default=None, clinical_class=ClinicalClass.SPECIALIST_CONTACT)
 
 
 # Upper bounds (IU/dL, exclusive) of each severity band.
@@ -114,32 +133,42 @@ _SEVERITY_BANDS: tuple[tuple[float, HaemophiliaSeverity], ...] = (
 class Haemophilia:
     """Haemophilia: what to give for a bleed, and who to call."""
 
-    type: HaemophiliaType = section_field("A (factor VIII) or B (factor IX).")
-    severity: HaemophiliaSeverity | None = section_field("mild, moderate or severe.", default=None)
+    type: HaemophiliaType = section_field("A (factor VIII) or B (factor IX).", clinical_class=ClinicalClass.CONTEXT)
+    severity: HaemophiliaSeverity | None = section_field(
+        "mild, moderate or severe.", default=None, clinical_class=ClinicalClass.CONTEXT,
+    )
     baseline_factor_level: float | None = section_field(
         "Baseline factor VIII or IX level in IU/dL (equal to per cent of normal).", default=None, views=(E,),
+        clinical_class=ClinicalClass.CONTEXT,
     )
     factor_product: str | None = section_field(
         "The clotting factor product (or other treatment) to give for a bleed, as prescribed.", default=None,
+        clinical_class=ClinicalClass.EMERGENCY_TREATMENT,
     )
     factor_dose: str | None = section_field(
         "Its dose for a bleed, as prescribed, e.g. 2000 IU IV.", default=None, views=(E,), emphasis=True,
+        clinical_class=ClinicalClass.EMERGENCY_TREATMENT,
     )
     product_kept: str | None = section_field(
         "Where the person's own supply is kept, e.g. carried in a cool bag.", default=None,
+        clinical_class=ClinicalClass.CONTEXT,
     )
     prophylaxis: str | None = section_field(
-        "Regular preventive treatment and schedule as prescribed, if any.", default=None, views=(E,),
+        "Regular preventive treatment and schedule as prescribed, if any (e.g. emicizumab, which "
+        "changes which laboratory tests can be trusted).", default=None, views=(E,),
+        clinical_class=ClinicalClass.CONTEXT,
     )
     inhibitor: InhibitorStatus | None = section_field(
         "none, present, past or unknown.", default=None, views=(E,),
+        clinical_class=ClinicalClass.EMERGENCY_TREATMENT,
     )
     inhibitor_treatment: str | None = section_field(
         "Treatment for a bleed when an inhibitor is present (e.g. a bypassing agent), as prescribed.",
-        default=None, views=(E,),
+        default=None, views=(E,), clinical_class=ClinicalClass.EMERGENCY_TREATMENT,
     )
     treatment_centre: TreatmentCentre | None = section_field(
         "The haemophilia treatment centre to call.", default=None,
+        clinical_class=ClinicalClass.SPECIALIST_CONTACT,
     )
 
 
@@ -329,6 +358,16 @@ SOURCE = (
 SOURCE_DATE = _dt.date(2020, 8, 3)
 SOURCE_URL = "https://www.wfh.org/"
 
+EMICIZUMAB_SOURCE = (
+    "HEMLIBRA (emicizumab) US prescribing information, Genentech (boxed warning); American Society "
+    "of Hematology Self-Assessment Program, Impact of emicizumab on labs; review of emicizumab and "
+    "coagulation assays (2022, PMC9301022)"
+)
+EMICIZUMAB_SOURCE_DATE = _dt.date(2022, 6, 20)
+EMICIZUMAB_SOURCE_URL = "https://pmc.ncbi.nlm.nih.gov/articles/PMC9301022/"
+#: The day the emicizumab caution was checked against the texts above.
+EMICIZUMAB_CHECKED_ON = _dt.date(2026, 12, 1)
+
 GUIDANCE = Guidance(
     title="Haemophilia: bleeding and injury",
     text=(
@@ -348,14 +387,53 @@ GUIDANCE = Guidance(
     ),
     source=SOURCE,
     source_date=SOURCE_DATE,
+    published_on=SOURCE_DATE,
+    version="3",
     applies_to=APPLIES_TO,
     url=SOURCE_URL,
+    population=Population.ALL,
+    jurisdiction="international",
+    # Only the publication details were checked again, not the text: no check date.
+    last_checked_on=None,
+    reviewed_by=None,
 )
+
+EMICIZUMAB_GUIDANCE = Guidance(
+    title="Haemophilia A and emicizumab: laboratory tests and bypassing agents",
+    text=(
+        "Some people with haemophilia A take emicizumab (Hemlibra) to prevent bleeds; check the "
+        "person's plan and medicines. Emicizumab makes clotting tests look better than the blood "
+        "really clots, and it interacts with one of the treatments used for bleeds with an inhibitor."
+    ),
+    steps=(
+        "Do not rely on aPTT-based tests (the aPTT, one-stage factor VIII assays and clotting-based "
+        "inhibitor assays): emicizumab makes them falsely normal. Ask the laboratory and the "
+        "haemophilia centre which assays to use (chromogenic assays with bovine reagents).",
+        "Bypassing agents, especially activated prothrombin complex concentrate (aPCC), given with "
+        "emicizumab can cause thrombotic microangiopathy and thrombosis: contact the haemophilia "
+        "treatment centre before giving one, and use the treatment in the person's own plan.",
+    ),
+    source=EMICIZUMAB_SOURCE,
+    source_date=EMICIZUMAB_SOURCE_DATE,
+    published_on=EMICIZUMAB_SOURCE_DATE,
+    applies_to=("ORPHA:98878", "OMIM:306700", "ICD-10:D66"),
+    url=EMICIZUMAB_SOURCE_URL,
+    population=Population.ALL,
+    jurisdiction="US",
+    last_checked_on=EMICIZUMAB_CHECKED_ON,
+    reviewed_by=None,
+)
+
+
+def _may_take_emicizumab(passport: Passport) -> bool:
+    # Emicizumab is for haemophilia A only; with no section the type is unknown.
+    section = section_of(passport, SECTION_ID, Haemophilia)
+    return section is None or section.type is HaemophiliaType.A
 
 
 @hookimpl
 def rarepassport_emergency_guidance(passport: Passport) -> list[Guidance] | None:
-    """Haemophilia guidance, for passports with the section or a matching diagnosis."""
-    if applies(passport, SECTION_ID, APPLIES_TO):
-        return [GUIDANCE]
-    return None
+    """Haemophilia guidance (and the emicizumab caution for haemophilia A)."""
+    if not applies(passport, SECTION_ID, APPLIES_TO):
+        return None
+    return [GUIDANCE, EMICIZUMAB_GUIDANCE] if _may_take_emicizumab(passport) else [GUIDANCE]

@@ -7,8 +7,14 @@ regimen is an error.
 
 General guidance is paraphrased from the British Inherited Metabolic Disease Group
 (BIMDG) emergency guideline for MCADD, *Brief parent-held guide to MCADD hospital
-management* (2nd edition, December 2010), https://www.bimdg.org.uk/. It states no dose
-here: the emergency regimen and the hospital regimen are in the person's own letter.
+management* (2nd edition, December 2010; written for children), https://www.bimdg.org.uk/,
+checked against its text on 1 December 2026; surgery as a trigger is from the American Academy of
+Pediatrics clinical report *Management Principles for Acute Illness in Patients With
+Medium-Chain Acyl-Coenzyme A Dehydrogenase Deficiency* (Pediatrics, January 2021),
+which covers perioperative management. It states no dose: the emergency regimen and
+the hospital regimen are in the person's own letter. The one fluid it names is what
+the BIMDG guideline gives as maintenance (10% glucose with 0.45% sodium chloride), so
+that glucose-free maintenance fluids are never used.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from rarepassport._report import Issue, IssueSeverity
+from rarepassport.clinical import ClinicalClass, Population
 from rarepassport.guidance import Guidance
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import View, section_field
@@ -35,10 +42,14 @@ __all__ = ["APPLIES_TO", "SECTION_ID", "FastingLimit", "McadDeficiency", "Metabo
 PLUGIN_NAME = "mcad-deficiency"
 SECTION_ID = "mcad_deficiency"
 
-#: Codes this section is for. OMIM:201450 is MCAD deficiency (ACADM). The ICD-10 code
-#: E71.3 covers every fatty-acid oxidation disorder, so it is deliberately not used:
-#: it would offer this plugin to people with other conditions.
-APPLIES_TO: tuple[str, ...] = ("OMIM:201450",)
+#: Codes this section is for. OMIM:201450 is MCAD deficiency (ACADM); ORPHA:42 is
+#: Orphanet's "Medium chain acyl-CoA dehydrogenase deficiency"
+#: (https://www.orpha.net/en/disease/detail/42); SNOMED CT 128596003 is
+#: "Medium-chain acyl-coenzyme A dehydrogenase deficiency (disorder)", the concept
+#: LOINC answer LA12509-8 (MCAD, newborn screening) maps to; its Verhoeff check digit
+#: is valid. The ICD-10 code E71.3 covers every fatty-acid oxidation disorder, so it
+#: is deliberately not used: it would offer this plugin to people with other conditions.
+APPLIES_TO: tuple[str, ...] = ("ORPHA:42", "OMIM:201450", "SNOMED-CT:128596003")
 
 #: How old an emergency regimen letter may be before validation asks for it to be
 #: checked. Regimens follow age and weight; a year is this project's choice, not a
@@ -74,21 +85,22 @@ class McadDeficiency:
     emergency_regimen: tuple[str, ...] = section_field(
         "The emergency regimen as written in the metabolic team's letter, step by step "
         "(which glucose polymer drink, how strong, how much, how often).",
-        default=(), converter=tuple,
+        default=(), converter=tuple, emphasis=True, clinical_class=ClinicalClass.EMERGENCY_TREATMENT,
     )
     emergency_regimen_dated: _dt.date | None = section_field(
         "Date of the letter the emergency regimen comes from.", default=None,
+        clinical_class=ClinicalClass.CONTEXT,
     )
     fasting_limits: tuple[FastingLimit, ...] = section_field(
         "The longest time without food, by age, as written by the metabolic team.",
-        default=(), converter=tuple,
+        default=(), converter=tuple, clinical_class=ClinicalClass.AVOID,
     )
     metabolic_centre: MetabolicCentre | None = section_field(
-        "The metabolic centre to call.", default=None,
+        "The metabolic centre to call.", default=None, clinical_class=ClinicalClass.SPECIALIST_CONTACT,
     )
     hospital_letter_held: str | None = section_field(
         "Where the hospital emergency letter is kept, e.g. with the passport, in the school office.",
-        default=None, views=(E, ED, S),
+        default=None, views=(E, ED, S), clinical_class=ClinicalClass.FURTHER_PROTOCOL,
     )
 
 
@@ -235,34 +247,56 @@ def rarepassport_register_rules(rules: RuleRegistry) -> None:
 
 SOURCE = (
     "British Inherited Metabolic Disease Group (BIMDG), MCADD emergency guideline: brief "
-    "parent-held guide to MCADD hospital management (2nd edition, December 2010)"
+    "parent-held guide to MCADD hospital management; American Academy of Pediatrics, Management "
+    "Principles for Acute Illness in Patients With MCADD (2021), for surgery"
 )
 SOURCE_DATE = _dt.date(2010, 12, 1)
 SOURCE_URL = "https://www.bimdg.org.uk/"
+#: The day the paraphrase was checked against the BIMDG guideline's text.
+CHECKED_ON = _dt.date(2026, 12, 1)
+
+#: What brings on a metabolic crisis (BIMDG; surgery from the AAP report).
+TRIGGERS: tuple[str, ...] = (
+    "illness or infection, especially with fever",
+    "vomiting",
+    "diarrhoea",
+    "fasting or not eating (including not tolerating feeds or the emergency regimen)",
+    "surgery or any procedure that needs fasting",
+)
 
 GUIDANCE = Guidance(
     title="MCAD deficiency: illness, vomiting or not eating",
     text=(
-        "People with MCAD deficiency cannot use fat for energy properly. Not eating, vomiting, "
-        "diarrhoea or infection can lead to a serious metabolic crisis with encephalopathy, and to "
-        "death. Low blood glucose may come late: do not wait for the blood glucose to be low "
-        "before treating."
+        "People with MCAD deficiency cannot use fat for energy properly. A metabolic crisis, with "
+        "encephalopathy and risk of death, can be brought on by: " + "; ".join(TRIGGERS) + ". Low "
+        "blood glucose may come late: do not wait for the blood glucose to be low before treating."
     ),
     steps=(
         "At home during illness, the person's emergency regimen (frequent glucose polymer drinks, "
         "as written in their metabolic team's letter) is used.",
-        "If the drinks are not tolerated, or the person is drowsy or getting worse, they need "
-        "hospital care urgently.",
+        "If the drinks are not tolerated, or the person is vomiting, drowsy or getting worse, they "
+        "need hospital care urgently.",
         "In hospital: check responsiveness and conscious level, blood glucose (bedside and "
         "laboratory), electrolytes and blood gases.",
         "Start intravenous glucose without delay, as set out in the person's own hospital "
         "protocol (the BIMDG guideline uses 10% glucose).",
+        "Never use glucose-free maintenance fluids: maintenance fluid must contain glucose (the "
+        "BIMDG guideline gives 10% glucose with 0.45% sodium chloride).",
+        "Before surgery or a procedure that needs fasting, plan intravenous glucose with the "
+        "metabolic team.",
         "Admit, and tell the metabolic team.",
     ),
     source=SOURCE,
     source_date=SOURCE_DATE,
+    published_on=SOURCE_DATE,
+    version="2",
     applies_to=APPLIES_TO,
     url=SOURCE_URL,
+    # The guide is a letter about "this child": it is not shown as applying to adults.
+    population=Population.CHILD,
+    jurisdiction="UK",
+    last_checked_on=CHECKED_ON,
+    reviewed_by=None,
 )
 
 

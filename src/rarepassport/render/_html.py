@@ -117,7 +117,9 @@ def _block(block: Block) -> list[str]:
     if isinstance(block, ListBlock):
         tag = "ol" if block.ordered else "ul"
         out = [f'<p class="list-label">{_e(block.label)}</p>'] if block.label else []
-        out.append(f"<{tag}>" + "".join(f"<li>{_text(item)}</li>" for item in block.items) + f"</{tag}>")
+        cls = ' class="emphasis"' if block.emphasis else ""
+        wrap = (lambda item: f"<strong>{_text(item)}</strong>") if block.emphasis else _text
+        out.append(f"<{tag}{cls}>" + "".join(f"<li>{wrap(item)}</li>" for item in block.items) + f"</{tag}>")
         return out
     if isinstance(block, Table):
         return [_table(block)]

@@ -96,8 +96,8 @@ def _block(block: Block) -> list[str]:
         return [_field(block)]
     if isinstance(block, ListBlock):
         items = [
-            (f"{n}. " if block.ordered else "- ") + escape_markdown(item, inline=True)
-            for n, item in enumerate(block.items, start=1)
+            (f"{n}. " if block.ordered else "- ") + (f"**{text}**" if block.emphasis else text)
+            for n, text in enumerate((escape_markdown(item, inline=True) for item in block.items), start=1)
         ]
         head = [f"**{_inline(block.label)}**", ""] if block.label else []
         return ["\n".join([*head, *items])] if items else head[:1]

@@ -402,7 +402,9 @@ class _Drawer:
             pdf.set_x(pdf.l_margin)
             pdf.cell(indent, self.lh(), marker)
             pdf.set_xy(pdf.l_margin + indent, y)
+            self.font(block.emphasis)
             self.text(self.width - indent, self.lh(), item)
+            self.font(False)
         self.gap(0.3)
 
     def table(self, block: Table) -> None:

@@ -113,6 +113,8 @@ def _block(block: Block, width: int) -> list[str]:
         out = [f"{block.label}:"] if block.label else []
         for number, item in enumerate(block.items, start=1):
             bullet = f"{number}. " if block.ordered else "- "
+            # Plain text has no bold: an emphasised list is marked like an emphasised field.
+            bullet = f"! {bullet}" if block.emphasis else bullet
             out += _wrap(item, width, bullet, " " * len(bullet))
         return out
     if isinstance(block, Table):

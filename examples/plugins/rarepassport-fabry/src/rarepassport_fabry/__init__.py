@@ -152,6 +152,12 @@ def emergency_guidance() -> Guidance:
         source_date=SOURCE_DATE,
         url=SOURCE_URL,
         applies_to=(ORPHA_FABRY,),
+        # Whom the source is written for, and where: a child is never shown adult guidance.
+        population="all",
+        jurisdiction="Ireland",
+        # Set last_checked_on only to a day you compared the text with the source, and
+        # reviewed_by only when a clinician has reviewed it; the document prints both.
+        reviewed_by=None,
     )
 
 
