@@ -457,7 +457,8 @@ class _Builder:
                 found.setdefault(klass, []).append((f"extensions.{spec.id}.{klass.value}", title, items))
         return found
 
-    def _collect(self, data: Any, path: str, by_class: dict[ClinicalClass, list[EssentialItem]]) -> None:
+    def _collect(self, data: Any, path: str, by_class: dict[ClinicalClass, list[EssentialItem]],
+                 inherited: ClinicalClass | None = None) -> None:
         """The fields of a plugin object that declare a clinical class, nested objects included."""
         context = self.context
         cls: Any = type(data)
@@ -467,13 +468,19 @@ class _Builder:
             value = getattr(data, field.name)
             if _empty(value) or (isinstance(value, bool) and value is field.default):
                 continue
-            klass = field.metadata.get("clinical_class")
-            if klass is None:
-                # A nested object (a rescue plan) may declare classes on its own fields.
-                if attrs.has(type(value)) and not isinstance(value, (Coding, Link, PartialDate)):
-                    self._collect(value, f"{path}.{field.name}", by_class)
+            klass = field.metadata.get("clinical_class") or inherited
+            nested = attrs.has(type(value)) and not isinstance(value, (Coding, Link, PartialDate))
+            if nested and _declares_classes(type(value)):
+                # A nested object (a rescue plan) whose own fields say what matters: one
+                # line each, in the class of the object when a field declares none.
+                self._collect(value, f"{path}.{field.name}", by_class, klass)
                 continue
-            text = context.format_value(value)
+            if klass is None:
+                continue
+            if isinstance(value, (tuple, list)) and all(isinstance(item, str) for item in value):
+                text = _run_on(value)
+            else:
+                text = context.format_value(value)
             if text:
                 by_class.setdefault(ClinicalClass(klass), []).append(EssentialItem(
                     text=text,
@@ -678,6 +685,23 @@ class _Builder:
             self.add(key, ClinicalClass.CONTEXT, title, items, run_on=False)
         # Every group in its class's place; inside a class, the order built above.
         return sorted(self.groups, key=lambda group: _RANK[group.clinical_class])
+
+
+def _declares_classes(cls: type) -> bool:
+    return any(field.metadata.get("clinical_class") is not None or field.metadata.get("emphasis")
+               for field in attrs.fields(cls))
+
+
+def _run_on(items: Iterable[str]) -> str:
+    """List items as one line: sentences follow each other, short items take '; '."""
+    text = ""
+    for item in (item.strip() for item in items):
+        if not item:
+            continue
+        if text:
+            text += " " if text[-1] in ".!?:;" else "; "
+        text += item
+    return text
 
 
 def _empty(value: object) -> bool:

@@ -721,5 +721,10 @@ def validate(
                     "the passport could not be fully checked: report this to the plugin's authors",
                 )
             )
+    # A condition plugin's own check of the same flag says it more precisely than the
+    # general one drawn from its guidance: say it once.
+    flagged_by_plugins = {issue.path for issue in issues if issue.code != "time-critical-not-flagged"}
+    issues = [issue for issue in issues
+              if not (issue.code == "time-critical-not-flagged" and issue.path in flagged_by_plugins)]
     issues.sort(key=lambda issue: _SEVERITY_ORDER[issue.severity])
     return Report(issues)
