@@ -139,7 +139,7 @@ QR_MODULE_SIZE = 1.75
 
 _SIDE_MARGIN = 20.0  # CSS pixels left and right of the text
 _GAP = 10.0  # CSS pixels between the blocks
-_LINE = 1.25  # line height / font size
+_LINE = 1.2  # line height / font size
 _QR_SHARE = 0.5  # the QR code is at most this share of the column's width
 _NUMBER_INDENT = 1.6  # a protocol step's text hangs this many font sizes from its number
 
@@ -295,7 +295,23 @@ def _paragraphs(groups: Sequence[EssentialGroup], ending: str) -> list[_Paragrap
             paragraphs.append(_Paragraph((_run(group.more, True, path),), alert=True))
     if ending:
         paragraphs.append(_Paragraph((_run(ending, True, "essentials"),), alert=True))
-    return paragraphs
+    return [_spaces_forward(paragraph) for paragraph in paragraphs]
+
+
+def _spaces_forward(paragraph: _Paragraph) -> _Paragraph:
+    """Move a space that ends a run to the start of the next.
+
+    fpdf2 breaks a line only at a space inside one ``write()``: a run that starts
+    with a word too long for the rest of the line would otherwise be broken inside
+    that word ("Hydrocortisone" / ": 5 mg").
+    """
+    runs = list(paragraph.runs)
+    for index in range(len(runs) - 1):
+        text = runs[index].text
+        if text.endswith(" "):
+            runs[index] = runs[index]._replace(text=text.rstrip(" "))
+            runs[index + 1] = runs[index + 1]._replace(text=" " + runs[index + 1].text.lstrip(" "))
+    return paragraph._replace(runs=tuple(runs))
 
 
 def _head(essentials: Essentials) -> list[_Paragraph]:
@@ -642,7 +658,8 @@ def render_lockscreen(
             ``iphone-13``, ``android-fhd``, ``android-qhd``) or ``WIDTHxHEIGHT`` in pixels.
         theme: ``light``, ``dark`` or ``high-contrast`` (see :data:`THEMES`).
         qr: ``"emergency"`` (the essentials as text, read without a network),
-            ``"link:https://..."`` (the address of a digital passport), or ``None``.
+            ``"link:https://..."`` (the address of a digital passport), or ``None``
+            (or ``"none"``) for no code.
         fonts: Extra fallback font files for scripts DejaVu Sans cannot draw.
         output: ``png`` for the image, ``pdf`` for the same page as a one-page PDF.
 
@@ -673,7 +690,7 @@ def render_lockscreen(
     warnings: list[str] = []
     modules: list[list[bool]] = []
     caption = ""
-    if qr is not None:
+    if qr is not None and qr.strip().lower() != "none":
         content = qr_content(document, qr, LOCKSCREEN_QR_LIMIT)
         warnings.extend(content.warnings)
         modules = _qr_modules(content.text)
@@ -687,23 +704,24 @@ def render_lockscreen(
         pdf.set_margins(0, 0, 0)
         return pdf
 
-    # Every text that may be drawn, checked for glyphs before anything is laid out.
-    everything = [("lockscreen.heading", document.phrase("lockscreen.heading")), ("qr", caption)]
-    everything += [(run.path, run.text) for paragraph in _head(essentials) + _paragraphs(essentials.groups, "")
+    # Measured with every text that may be drawn; only what is drawn is checked for glyphs.
+    heading = document.phrase("lockscreen.heading")
+    candidates = [heading, caption, essentials.name, essentials.more_in_full,
+                  essentials.ending(essentials.groups, ())]
+    candidates += [run.text for paragraph in _head(essentials) + _paragraphs(essentials.groups, "")
                    for run in paragraph.runs]
-    everything += [("$.person.name", essentials.name), ("essentials", essentials.more_in_full),
-                   ("essentials", essentials.ending(essentials.groups, ()))]
-    everything += [(group.items[0].path if group.items else "essentials", group.more_template)
-                   for group in essentials.groups]
-    _check_glyphs(everything, extra)
-    font_texts = [text for _path, text in everything]
-
+    candidates += [group.more_template for group in essentials.groups]
     scratch_pdf = new_pdf()
-    install_fonts(scratch_pdf, font_texts, extra)
+    install_fonts(scratch_pdf, candidates, extra)
     plan = _plan(_Drawer(scratch_pdf, document, essentials, chosen, geometry, BUNDLED_FAMILY), screen)
 
+    drawn = [("lockscreen.heading", heading), ("$.person.name", essentials.name)]
+    drawn += [(run.path, run.text) for paragraph in plan.paragraphs for run in paragraph.runs]
+    if caption:
+        drawn.append(("qr", caption))
+    _check_glyphs(drawn, extra)
     pdf = new_pdf()
-    warnings.extend(install_fonts(pdf, font_texts, extra))
+    warnings.extend(install_fonts(pdf, [text for _path, text in drawn], extra))
     pdf.set_title(document.phrase("title.emergency", name=document.person_name))
     pdf.set_author(document.person_name)
     pdf.set_lang(document.language)
