@@ -133,9 +133,10 @@ NAME_SCALE = 1.35
 #: code of about 73 modules. The code shares the screen with the text a paramedic reads
 #: first, so it is kept small rather than dense.
 LOCKSCREEN_QR_LIMIT = 280
-#: Size of one QR module in CSS pixels, rounded to whole device pixels (5 at 3×,
-#: about 0.28 mm on a 460-ppi screen): what a phone camera reads from another screen.
-QR_MODULE_SIZE = 1.75
+#: Size of one QR module in CSS pixels, rounded to whole device pixels (4 at 3×, about
+#: 0.22 mm on a 460-ppi screen, a code about 16 mm wide, like the wallet card's): what
+#: a phone camera reads from another phone's screen at 10 to 15 cm.
+QR_MODULE_SIZE = 1.5
 
 _SIDE_MARGIN = 20.0  # CSS pixels left and right of the text
 _GAP = 10.0  # CSS pixels between the blocks
@@ -315,17 +316,28 @@ def _spaces_forward(paragraph: _Paragraph) -> _Paragraph:
 
 
 def _head(essentials: Essentials) -> list[_Paragraph]:
-    """Under the name: date of birth, the overdue notice, and when updated and due for review."""
+    """Under the name: the date of birth and, before anything else is read, an overdue review."""
     paragraphs = []
     if essentials.date_of_birth:
         paragraphs.append(_Paragraph((_run(f"{essentials.date_of_birth_label}: {essentials.date_of_birth}",
                                            True, "$.person.date_of_birth"),)))
     if essentials.overdue:
         paragraphs.append(_Paragraph((_run(essentials.overdue, True, "$.review.next_review_due"),), alert=True))
-    dates = " · ".join(line for line in (essentials.updated_on, essentials.review_due) if line)
-    if dates:
-        paragraphs.append(_Paragraph((_run(dates, False, "$.review"),)))
     return paragraphs
+
+
+def _foot(essentials: Essentials, caption: str) -> list[tuple[str, bool, str]]:
+    """Beside the QR code: what it is for, when the passport was updated and is due for review.
+
+    Lines of ``(text, bold, path)``. The dates go here rather than under the name so
+    that the room under the name holds the essentials; the overdue notice stays there.
+    """
+    lines = [(caption, True, "qr")] if caption else []
+    if essentials.updated_on:
+        lines.append((essentials.updated_on, False, "$.review.updated_on"))
+    if essentials.review_due:
+        lines.append((essentials.review_due, False, "$.review.next_review_due"))
+    return lines
 
 
 class _Geometry(NamedTuple):
@@ -345,9 +357,9 @@ class _Geometry(NamedTuple):
         return self.qr_modules * self.qr_module
 
     @property
-    def text_bottom(self) -> float:
-        """Where text must end: above the QR code when there is one."""
-        return self.bottom - (self.qr_side + _GAP if self.qr_modules else 0.0)
+    def foot_width(self) -> float:
+        """Width of the lines beside the QR code (the whole column when there is none)."""
+        return self.column - (self.qr_side + _GAP if self.qr_modules else 0.0)
 
 
 def _geometry(screen: Screen, qr_modules: int) -> _Geometry:
@@ -368,13 +380,14 @@ class _Drawer:
     """Draws the page on an FPDF; the same code measures (on a scratch page) and draws."""
 
     def __init__(self, pdf: Any, document: Document, essentials: Essentials, theme: Theme,
-                 geometry: _Geometry, family: str) -> None:
+                 geometry: _Geometry, family: str, foot: Sequence[tuple[str, bool, str]]) -> None:
         self.pdf = pdf
         self.document = document
         self.essentials = essentials
         self.theme = theme
         self.geometry = geometry
         self.family = family
+        self.foot = foot
         #: Every text drawn, with the JSON path it came from, for verification.
         self.drawn: list[tuple[str, str]] = []
 
@@ -430,44 +443,56 @@ class _Drawer:
             pdf.ln(lh)
             pdf.set_margins(0, 0, 0)
             self.drawn.extend((run.path, run.text) for run in paragraph.runs)
-            y = pdf.get_y() + size * 0.3
+            y = pdf.get_y() + size * 0.25
             if y > limit:
                 break
         return y
 
-    def qr(self, modules: list[list[bool]], caption: str, body: float) -> None:
-        """The QR code, black on white, at the bottom left of the column; the caption beside it."""
+    def foot_height(self, size: float) -> float:
+        """Height of the block at the bottom: the QR code, or the lines beside it if taller."""
+        pdf, geometry = self.pdf, self.geometry
+        height = 0.0
+        for text, bold, _path in self.foot:
+            pdf.set_font(self.family, "B" if bold else "", size)
+            height += pdf.multi_cell(geometry.foot_width, self.lh(size), text, dry_run=True, output="HEIGHT")
+        return max(float(height), geometry.qr_side)
+
+    def text_bottom(self, size: float) -> float:
+        """Where the essentials must end: above the block at the bottom."""
+        foot = self.foot_height(size)
+        return self.geometry.bottom - (foot + _GAP if foot else 0.0)
+
+    def draw_foot(self, modules: list[list[bool]], size: float) -> None:
+        """The QR code, black on white, at the bottom left of the column; the foot's lines beside it."""
         pdf, geometry, theme = self.pdf, self.geometry, self.theme
+        top = geometry.bottom - self.foot_height(size)
         side, module = geometry.qr_side, geometry.qr_module
-        x0, y0 = geometry.left, geometry.bottom - side
-        pdf.set_fill_color(*_WHITE)
-        pdf.rect(x0, y0, side, side, style="F")
-        pdf.set_fill_color(*_BLACK)
-        # Vector modules (one rectangle per run of dark modules in a row) stay sharp
-        # at any size; an embedded bitmap would be smoothed when the page is rasterised.
-        for row, cells in enumerate(modules):
-            column = 0
-            while column < len(cells):
-                if not cells[column]:
-                    column += 1
-                    continue
-                start = column
-                while column < len(cells) and cells[column]:
-                    column += 1
-                pdf.rect(x0 + start * module, y0 + row * module, (column - start) * module, module, style="F")
-        # The caption beside the code, as large as the body text if the room allows.
-        room = geometry.column - side - _GAP
-        size = max(body, MIN_BODY_SIZE)
-        pdf.set_font(self.family, "B", size)
-        while size > MIN_BODY_SIZE and pdf.multi_cell(room, self.lh(size), caption, dry_run=True,
-                                                      output="HEIGHT") > side:
-            size -= 0.5
-            pdf.set_font(self.family, "B", size)
-        height = pdf.multi_cell(room, self.lh(size), caption, dry_run=True, output="HEIGHT")
+        x0 = geometry.left
+        if modules:
+            pdf.set_fill_color(*_WHITE)
+            pdf.rect(x0, top, side, side, style="F")
+            pdf.set_fill_color(*_BLACK)
+            # Vector modules (one rectangle per run of dark modules in a row) stay sharp
+            # at any size; an embedded bitmap would be smoothed when the page is rasterised.
+            for row, cells in enumerate(modules):
+                column = 0
+                while column < len(cells):
+                    if not cells[column]:
+                        column += 1
+                        continue
+                    start = column
+                    while column < len(cells) and cells[column]:
+                        column += 1
+                    pdf.rect(x0 + start * module, top + row * module, (column - start) * module, module, style="F")
+            x0 += side + _GAP
         pdf.set_text_color(*theme.text)
-        pdf.set_xy(x0 + side + _GAP, y0 + max(0.0, (side - height) / 2))
-        pdf.multi_cell(room, self.lh(size), caption, align="L")
-        self.drawn.append(("qr", caption))
+        y = top
+        for text, bold, path in self.foot:
+            pdf.set_font(self.family, "B" if bold else "", size)
+            pdf.set_xy(x0, y)
+            pdf.multi_cell(geometry.foot_width, self.lh(size), text, align="L")
+            y = pdf.get_y()
+            self.drawn.append((path, text))
 
 
 class _Plan(NamedTuple):
@@ -503,17 +528,20 @@ def _plan(scratch: _Drawer, screen: Screen) -> _Plan:
     essentials = scratch.essentials
     groups = list(essentials.groups)
     head = _head(essentials)
-    limit = scratch.geometry.text_bottom
+    limits: dict[float, float] = {}
+    scratch.pdf.add_page()  # fpdf2 measures text on a page
 
-    def ends(shown: Sequence[EssentialGroup], ending: str, size: float) -> float:
+    def ends(shown: Sequence[EssentialGroup], ending: str, size: float, limit: float) -> float:
         scratch.pdf.add_page()  # a fresh scratch page per trial; the real page is drawn elsewhere
         y = scratch.band(size, paint=False) + size * 0.4
         return scratch.paragraphs(head + _paragraphs(shown, ending), size, y, limit)
 
     def fits_at(shown: Sequence[EssentialGroup], size: float) -> str | None:
         """The most informative ending with which ``shown`` fits at ``size``, or None."""
+        if size not in limits:
+            limits[size] = scratch.text_bottom(size)
         for ending in essentials.endings(groups, shown):
-            if ends(shown, ending, size) <= limit:
+            if ends(shown, ending, size, limits[size]) <= limits[size]:
                 return ending
         return None
 
@@ -706,19 +734,19 @@ def render_lockscreen(
 
     # Measured with every text that may be drawn; only what is drawn is checked for glyphs.
     heading = document.phrase("lockscreen.heading")
-    candidates = [heading, caption, essentials.name, essentials.more_in_full,
-                  essentials.ending(essentials.groups, ())]
+    foot = _foot(essentials, caption)
+    candidates = [heading, essentials.name, essentials.more_in_full, essentials.ending(essentials.groups, ())]
+    candidates += [text for text, _bold, _path in foot]
     candidates += [run.text for paragraph in _head(essentials) + _paragraphs(essentials.groups, "")
                    for run in paragraph.runs]
     candidates += [group.more_template for group in essentials.groups]
     scratch_pdf = new_pdf()
     install_fonts(scratch_pdf, candidates, extra)
-    plan = _plan(_Drawer(scratch_pdf, document, essentials, chosen, geometry, BUNDLED_FAMILY), screen)
+    plan = _plan(_Drawer(scratch_pdf, document, essentials, chosen, geometry, BUNDLED_FAMILY, foot), screen)
 
     drawn = [("lockscreen.heading", heading), ("$.person.name", essentials.name)]
     drawn += [(run.path, run.text) for paragraph in plan.paragraphs for run in paragraph.runs]
-    if caption:
-        drawn.append(("qr", caption))
+    drawn += [(path, text) for text, _bold, path in foot]
     _check_glyphs(drawn, extra)
     pdf = new_pdf()
     warnings.extend(install_fonts(pdf, [text for _path, text in drawn], extra))
@@ -729,11 +757,10 @@ def render_lockscreen(
     pdf.add_page()
     pdf.set_fill_color(*chosen.background)
     pdf.rect(0, 0, geometry.width, geometry.height, style="F")
-    drawer = _Drawer(pdf, document, essentials, chosen, geometry, BUNDLED_FAMILY)
+    drawer = _Drawer(pdf, document, essentials, chosen, geometry, BUNDLED_FAMILY, foot)
     y = drawer.band(plan.size, paint=True) + plan.size * 0.4
     drawer.paragraphs(plan.paragraphs, plan.size, y)
-    if modules:
-        drawer.qr(modules, caption, plan.size)
+    drawer.draw_foot(modules, plan.size)
     data = pdf_bytes(pdf)
     _verify(data, drawer.drawn, geometry, screen.top / screen.density, screen.bottom / screen.density)
     if output == "pdf":
