@@ -2,7 +2,8 @@
 
 ``rarepassport render FILE`` draws a passport in any format (PDF, wallet card, HTML,
 Markdown, text); ``rarepassport demo [DIR]`` writes the bundled example passport with
-its PDF, wallet card and HTML page, to show what the library does in one command.
+its PDF, wallet card, lock-screen image and HTML page, to show what the library does
+in one command.
 Both are thin shells over :mod:`rarepassport.render`: every decision lives there.
 """
 

@@ -4,9 +4,10 @@ Many people already set a picture of their emergency card as their phone's wallp
 so that a paramedic sees it without unlocking the phone. This module draws that
 picture from the document's emergency essentials
 (:attr:`~rarepassport.document.Document.essentials`, in the clinical priority order of
-:mod:`rarepassport.essentials`): a heading, the person's name and date of birth, when
-the passport was updated and when it is due for review (and plainly when the review is
-overdue), then the essentials in one column, then the QR code with what it holds.
+:mod:`rarepassport.essentials`): a heading with the person's name, the date of birth
+(and plainly when the review is overdue), the essentials in one column, and at the
+bottom the QR code with, beside it, what it is for and when the passport was updated
+and is due for review.
 
 The page is drawn once, as a one-page PDF with fpdf2, the same way the wallet card is
 drawn; its text is read back with PDFium and compared with what was drawn, and the
