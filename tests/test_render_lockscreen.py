@@ -307,6 +307,32 @@ def test_a_character_in_text_that_is_left_off_is_no_error() -> None:
     assert image.size == (PRESETS["iphone-15"].width, PRESETS["iphone-15"].height)
 
 
+_NOTO = (Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf"),
+         Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"))
+
+
+@pytest.mark.skipif(not all(path.is_file() for path in _NOTO), reason="Noto Arabic and CJK fonts not installed")
+def test_arabic_and_chinese_text_is_drawn_with_fallback_fonts(tmp_path: Path) -> None:
+    passport = small_passport(
+        person=rp.Person(name="ليلى حسن المصري", date_of_birth=dt.date(2010, 1, 15)),
+        diagnoses=(rp.Diagnosis(name="Fictional metabolic disorder", primary=True),
+                   rp.Diagnosis(name="متلازمة استقلابية خيالية"), rp.Diagnosis(name="虚构的代谢疾病")),
+    )
+    fonts = [str(path) for path in _NOTO]
+    text = squashed(poppler_text(lockscreen(passport, "lockscreen-pdf", fonts=fonts), tmp_path))
+    assert "虚构的代谢疾病" in text and "Fictionalmetabolicdisorder" in text
+    image = png(lockscreen(passport, fonts=fonts))
+    assert decoded(image) == [expected_qr_text(passport)]
+
+
+def test_a_long_name_wraps_in_the_band_and_is_never_cut(tmp_path: Path) -> None:
+    name = "Bartholomew Alexander Fitzgerald-Montgomery-Wolstenholme Example"
+    passport = small_passport(person=rp.Person(name=name, date_of_birth=dt.date(2015, 3, 2)))
+    text = poppler_text(lockscreen(passport, "lockscreen-pdf", size="iphone-13"), tmp_path)
+    # pdftotext joins a word broken after its hyphen at the end of a line.
+    assert squashed(name).replace("-", "") in squashed(text).replace("-", "")
+
+
 # --- command line ----------------------------------------------------------------------
 
 

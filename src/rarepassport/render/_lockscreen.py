@@ -590,7 +590,8 @@ def _check_glyphs(texts: Sequence[tuple[str, str]], extra: Sequence[Any]) -> Non
 
 
 def _squashed(text: str) -> str:
-    return re.sub(r"\s+", "", text.replace("\u00a0", " ").replace("\u00ad", ""))
+    # PDFium reads a hyphen that ends a line, where the word goes on, as U+FFFE.
+    return re.sub(r"\s+", "", text.replace("\u00a0", " ").replace("\u00ad", "").replace("\ufffe", "-"))
 
 
 def _verify(data: bytes, drawn: Sequence[tuple[str, str]], geometry: _Geometry, top_clear: float,
@@ -599,19 +600,23 @@ def _verify(data: bytes, drawn: Sequence[tuple[str, str]], geometry: _Geometry, 
     import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
 
     from rarepassport.render import RenderError
+    from rarepassport.render._fonts import needs_text_shaping
 
     pdf = pdfium.PdfDocument(data)
     try:
         page = pdf[0]
         textpage = page.get_textpage()
         extracted = _squashed(textpage.get_text_range())
-        position = 0
-        for path, text in drawn:
-            wanted = _squashed(text)
-            found = extracted.find(wanted, position)
-            if found < 0:
-                raise RenderError(f"{path}: the lock screen's text was not drawn as asked (read back differently)")
-            position = found + len(wanted)
+        if needs_text_shaping(text for _path, text in drawn):
+            _verify_characters(extracted, drawn)
+        else:
+            position = 0
+            for path, text in drawn:
+                wanted = _squashed(text)
+                found = extracted.find(wanted, position)
+                if found < 0:
+                    raise RenderError(f"{path}: the lock screen's text was not drawn as asked (read back differently)")
+                position = found + len(wanted)
         height = page.get_height()
         for index in range(textpage.count_chars()):
             _left, low, _right, high = textpage.get_charbox(index)
@@ -622,6 +627,29 @@ def _verify(data: bytes, drawn: Sequence[tuple[str, str]], geometry: _Geometry, 
                 raise RenderError("the lock screen drew text where the clock or the buttons cover it")
     finally:
         pdf.close()
+
+
+def _verify_characters(extracted: str, drawn: Sequence[tuple[str, str]]) -> None:
+    """Every character drawn is on the page, in any order, for bidirectional or shaped text.
+
+    A line that mixes right-to-left and left-to-right text is stored in visual order,
+    shaped Arabic reads back as other code points, and brackets are mirrored, so the
+    text cannot be compared in order; the characters of the other scripts can be counted.
+    """
+    from collections import Counter
+
+    from rarepassport.render import RenderError
+    from rarepassport.render._fonts import needs_text_shaping
+
+    def countable(char: str) -> bool:
+        return char not in "()[]{}<>" and not needs_text_shaping([char])
+
+    have = Counter(char for char in extracted if countable(char))
+    for path, text in drawn:
+        want = Counter(char for char in _squashed(text) if countable(char))
+        if want - have:
+            raise RenderError(f"{path}: the lock screen's text was not drawn as asked (read back differently)")
+        have -= want
 
 
 def _qr_modules(text: str) -> list[list[bool]]:
