@@ -271,6 +271,20 @@ def test_every_text_colour_has_a_contrast_of_at_least_7_to_1(theme: str) -> None
         assert wcag_contrast(foreground, background) >= 7.0, name
 
 
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_the_picture_uses_only_the_theme_colours_whose_contrast_is_checked(theme: str) -> None:
+    colours = THEMES[theme]
+    allowed = {colours.background, colours.text, colours.alert, colours.band, colours.band_text,
+               (0, 0, 0), (255, 255, 255)}  # the QR code is black on white
+    image = png(lockscreen(crowded_passport(), theme=theme))
+    total = image.width * image.height
+    # Anti-aliased edges make many shades, each a tiny share of the picture.
+    main = [colour for count, colour in image.getcolors(1 << 22) or [] if count > total * 0.001]
+    assert main
+    for colour in main:
+        assert any(max(abs(a - b) for a, b in zip(colour, known, strict=True)) <= 3 for known in allowed), colour
+
+
 def test_each_theme_draws_its_own_background() -> None:
     screen = PRESETS["iphone-15"]
     corners = {theme: png(lockscreen(small_passport(), theme=theme)).getpixel((0, screen.height // 2))

@@ -788,7 +788,10 @@ def render_lockscreen(
     pdf.rect(0, 0, geometry.width, geometry.height, style="F")
     drawer = _Drawer(pdf, document, essentials, chosen, geometry, BUNDLED_FAMILY, foot)
     y = drawer.band(plan.size, paint=True) + plan.size * 0.4
-    drawer.paragraphs(plan.paragraphs, plan.size, y)
+    if drawer.paragraphs(plan.paragraphs, plan.size, y) > drawer.text_bottom(plan.size) + 0.01:
+        # The plan was measured with this very code; text running into the QR code means
+        # the measurement and the drawing disagree, and the picture must not be made.
+        raise RenderError("the lock screen's text ran into the QR code; please report this as a bug")
     drawer.draw_foot(modules, plan.size)
     data = pdf_bytes(pdf)
     _verify(data, drawer.drawn, geometry, screen.top / screen.density, screen.bottom / screen.density)
