@@ -151,6 +151,14 @@ def test_the_page_shows_name_birth_date_dates_and_every_essential_when_they_fit(
         assert "morein" not in flat.lower()  # everything fits: no "+N more", no "More in the full passport"
 
 
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_a_word_after_a_bold_title_is_never_broken_inside(preset: str, tmp_path: Path) -> None:
+    # "Time-critical medicines: " and "Hydrocortisone: 5 mg" are drawn in two weights;
+    # a line may break between them, never inside "Hydrocortisone".
+    text = poppler_text(lockscreen(small_passport(), "lockscreen-pdf", size=preset), tmp_path)
+    assert any("Hydrocortisone: 5 mg" in line for line in text.splitlines())
+
+
 def test_protocol_steps_are_drawn_numbered_under_their_title(tmp_path: Path) -> None:
     protocol = rp.Protocol(title="Adrenal crisis",
                            steps=("Inject hydrocortisone 100 mg.", "Call 999: say adrenal crisis."))
