@@ -38,6 +38,18 @@ PREVIEWS: tuple[tuple[str, str, str, dict[str, Any], int, int], ...] = (
     ("card-back.png", "card", "emergency", {"qr": "link:https://passport.example.org/maisie"}, 2, 150),
     ("card-sheet.png", "card", "emergency", {"sheet": True}, 1, 40),
 )
+#: Lock screens of the adrenal example (its emergency dose): (picture name, size, theme).
+#: The lockscreen backend writes the PNG itself; it is scaled down to LOCKSCREEN_WIDTH.
+LOCKSCREEN_PREVIEWS: tuple[tuple[str, str, str], ...] = (
+    ("lockscreen-iphone-15.png", "iphone-15", "light"),
+    ("lockscreen-iphone-15-pro-max.png", "iphone-15-pro-max", "light"),
+    ("lockscreen-iphone-13.png", "iphone-13", "light"),
+    ("lockscreen-android-fhd.png", "android-fhd", "light"),
+    ("lockscreen-android-qhd.png", "android-qhd", "light"),
+    ("lockscreen-dark.png", "iphone-15", "dark"),
+    ("lockscreen-high-contrast.png", "iphone-15", "high-contrast"),
+)
+LOCKSCREEN_WIDTH = 300
 #: Pictures of other example passports: (picture name, passport, format, view, options, page, dpi).
 OTHER_PREVIEWS: tuple[tuple[str, Path, str, str, dict[str, Any], int, int], ...] = (
     ("card-adrenal-back.png", ADRENAL, "card", "emergency", {}, 2, 150),
@@ -74,7 +86,28 @@ def main() -> int:
             )
             shutil.move(f"{stem}.png", args.out / name)
             print(f"wrote {args.out / name}")
+    _lockscreens(args.out)
     return 0
+
+
+def _lockscreens(out: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    import rarepassport
+    from rarepassport.render import render_rendered
+
+    passport = rarepassport.load(ADRENAL)
+    for name, size, theme in LOCKSCREEN_PREVIEWS:
+        rendered = render_rendered(passport, "lockscreen", "emergency", today=dt.date(2026, 11, 27),
+                                   size=size, theme=theme)
+        with Image.open(io.BytesIO(rendered.data)) as image:
+            height = round(image.height * LOCKSCREEN_WIDTH / image.width)
+            small = image.convert("RGB").resize((LOCKSCREEN_WIDTH, height), Image.Resampling.LANCZOS)
+        # A palette keeps the small pictures small in the repository.
+        small.quantize(colors=64).save(out / name, format="PNG", optimize=True)
+        print(f"wrote {out / name}")
 
 
 if __name__ == "__main__":

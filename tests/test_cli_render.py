@@ -134,7 +134,7 @@ def test_demo_writes_the_example_and_its_pdf_card_and_html(tmp_path: Path,
     assert main(["demo", str(folder)]) == 0
     names = {path.name for path in folder.iterdir()}
     assert names == {"example-passport.json", "passport.pdf", "wallet-card.pdf", "wallet-card-sheet.pdf",
-                     "passport.html"}
+                     "lock-screen.png", "passport.html"}
     passport = rp.load(folder / "example-passport.json")
     assert passport.person.name in pdf_text(folder / "passport.pdf")
     assert len(pypdf.PdfReader(io.BytesIO((folder / "wallet-card.pdf").read_bytes())).pages) == 2

@@ -1,10 +1,11 @@
 """The ``render`` and ``demo`` commands of the ``rarepassport`` command line.
 
 ``rarepassport render FILE`` validates a passport and draws it in any format (PDF,
-wallet card, HTML, Markdown, text); it refuses a passport with validation errors unless
-``--allow-invalid`` is given. ``rarepassport demo [DIR]`` writes the bundled example
-passport with its PDF, wallet card and HTML page, to show what the library does in one
-command. Both are thin shells over :mod:`rarepassport.render`: every decision lives there.
+wallet card, lock-screen image, HTML, Markdown, text); it refuses a passport with
+validation errors unless ``--allow-invalid`` is given. ``rarepassport demo [DIR]`` writes
+the bundled example passport with its PDF, wallet card, lock-screen image and HTML page,
+to show what the library does in one command.
+Both are thin shells over :mod:`rarepassport.render`: every decision lives there.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ _SIZES = ("a4", "a5", "letter")
 _FORMAT_OPTIONS: dict[str, tuple[str, ...]] = {
     "pdf": ("size", "large_print", "high_contrast", "qr", "fonts"),
     "card": ("sheet", "qr", "fonts"),
+    "lockscreen": ("size", "theme", "qr", "fonts"),
+    "lockscreen-pdf": ("size", "theme", "qr", "fonts"),
 }
+# Formats drawn from the emergency view when no --view is given, and their file-name tag.
+_EMERGENCY_FORMATS = {"card": "-card", "lockscreen": "-lockscreen", "lockscreen-pdf": "-lockscreen"}
 _FLAGS = {
     "size": "--size",
     "large_print": "--large-print",
@@ -38,6 +43,7 @@ _FLAGS = {
     "qr": "--qr",
     "fonts": "--font",
     "sheet": "--sheet",
+    "theme": "--theme",
 }
 
 #: Files ``demo`` writes, with the format and view of each rendering (``None``: the
@@ -46,6 +52,7 @@ DEMO_FILES: tuple[tuple[str, str, str | None, dict[str, Any]], ...] = (
     ("passport.pdf", "pdf", "full", {"qr": "emergency"}),
     ("wallet-card.pdf", "card", None, {}),
     ("wallet-card-sheet.pdf", "card", None, {"sheet": True}),
+    ("lock-screen.png", "lockscreen", None, {}),
     ("passport.html", "html", "full", {}),
 )
 DEMO_PASSPORT = "example-passport.json"
@@ -100,18 +107,22 @@ def _options(args: argparse.Namespace, format: str) -> dict[str, Any]:
         given["fonts"] = list(args.fonts)
     if args.sheet:
         given["sheet"] = True
+    if args.theme is not None:
+        given["theme"] = args.theme
     takes = _FORMAT_OPTIONS.get(format, ())
     for name in given:
         if name not in takes:
             allowed = ", ".join(f for f, opts in _FORMAT_OPTIONS.items() if name in opts)
             raise CommandError(f"{_FLAGS[name]} applies only to --format {allowed}, not {format}")
+    if format == "pdf" and given.get("size", "a4") not in _SIZES:
+        raise CommandError(f"--size for --format pdf must be one of {', '.join(_SIZES)}, not {given['size']!r}")
     return given
 
 
 def _default_output(source: str, format: str, suffix: str, view: str) -> str:
     path = Path(source)
-    tag = "-card" if format == "card" else ""
-    tag += f"-{view}" if view != "full" and format != "card" else ""
+    tag = _EMERGENCY_FORMATS.get(format, "")
+    tag += f"-{view}" if view != "full" and format not in _EMERGENCY_FORMATS else ""
     return str(path.with_name(f"{path.stem}{tag}{suffix}"))
 
 
@@ -240,22 +251,28 @@ def register(commands: Any) -> None:
     )
     render.add_argument("file", metavar="FILE", help="the passport (.json or .yaml)")
     render.add_argument("-f", "--format", default="pdf",
-                        help="pdf (default), card, html, markdown, text, or a plugin's format")
+                        help="pdf (default), card, lockscreen (PNG), lockscreen-pdf, html, markdown, text, "
+                             "or a plugin's format")
     render.add_argument("--view", choices=_VIEWS,
-                        help="who it is for (default: the format's own: emergency for card, full for the others)")
+                        help="who it is for (default: the format's own: emergency for card and lockscreen, "
+                             "full for the others)")
     render.add_argument("--language", help="language of the labels (default: the passport's)")
     render.add_argument("--allow-invalid", action="store_true",
                         help="render a passport with validation errors; the errors are printed in its notes")
-    render.add_argument("--size", choices=_SIZES, help="page size of a pdf (default: a4)")
+    render.add_argument("--size", metavar="SIZE",
+                        help="pdf: a4 (default), a5 or letter; lockscreen: iphone-15 (default), "
+                             "iphone-15-pro-max, iphone-13, android-fhd, android-qhd or WIDTHxHEIGHT in pixels")
+    render.add_argument("--theme", metavar="THEME",
+                        help="lockscreen: light (default), dark or high-contrast")
     render.add_argument("--large-print", action="store_true", help="pdf: body text of at least 14 pt")
     render.add_argument("--high-contrast", action="store_true", help="pdf: black on white, heavy borders")
     render.add_argument("--qr", metavar="emergency|link:URL",
-                        help="pdf, card: add a QR code with the emergency details, or a link to "
+                        help="pdf, card, lockscreen: add a QR code with the emergency details, or a link to "
                              "your digital passport (link:https://...)")
     render.add_argument("--sheet", action="store_true",
                         help="card: front and back on one A4 page, with cut marks")
     render.add_argument("--font", dest="fonts", action="append", metavar="PATH",
-                        help="pdf, card: a fallback font for scripts the bundled font lacks (repeatable)")
+                        help="pdf, card, lockscreen: a fallback font for scripts the bundled font lacks (repeatable)")
     render.add_argument("-o", "--output", metavar="OUT",
                         help="file to write, '-' for standard output "
                              "(default: next to FILE, e.g. ada.pdf, ada-card.pdf)")

@@ -137,6 +137,7 @@ SPANISH: Mapping[str, str] = {
     "phrase.view_note.emergency": "Versión para emergencias: se omiten algunos datos.",
     "phrase.view_note.education": "Versión para el centro educativo: se omiten algunos datos.",
     "phrase.view_note.social": "Versión para la familia y los cuidadores: se omiten algunos datos.",
+    "phrase.lockscreen.heading": "Información médica de emergencia",
     "phrase.date.day": "{day} de {month} de {year}",
     "phrase.date.month": "{month} de {year}",
     "phrase.date.year": "{year}",

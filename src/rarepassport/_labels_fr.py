@@ -140,6 +140,7 @@ FRENCH: Mapping[str, str] = {
     "phrase.view_note.emergency": "Version urgence\u00a0: certaines informations sont omises.",
     "phrase.view_note.education": "Version pour l'école\u00a0: certaines informations sont omises.",
     "phrase.view_note.social": "Version pour la famille et les aidants\u00a0: certaines informations sont omises.",
+    "phrase.lockscreen.heading": "Informations médicales d'urgence",
     "phrase.date.day": "{day} {month} {year}",
     "phrase.date.month": "{month} {year}",
     "phrase.date.year": "{year}",

@@ -175,6 +175,7 @@ ENGLISH: Mapping[str, str] = {
     "phrase.view_note.emergency": "Emergency view: some details are left out.",
     "phrase.view_note.education": "For school and college: some details are left out.",
     "phrase.view_note.social": "For family and carers: some details are left out.",
+    "phrase.lockscreen.heading": "Emergency medical information",
     "phrase.date.day": "{day} {month} {year}",
     "phrase.date.month": "{month} {year}",
     "phrase.date.year": "{year}",

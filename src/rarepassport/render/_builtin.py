@@ -74,9 +74,37 @@ def render_card(
     return _render(document, sheet=sheet, qr=qr, fonts=fonts)
 
 
+def render_lockscreen(
+    document: Document,
+    *,
+    size: str = "iphone-15",
+    theme: str = "light",
+    qr: str | None = "emergency",
+    fonts: Sequence[str | os.PathLike[str]] = (),
+) -> Rendered:
+    """Render as a phone's lock-screen PNG (see :func:`rarepassport.render._lockscreen.render_lockscreen`)."""
+    from rarepassport.render._lockscreen import render_lockscreen as _render
+
+    return _render(document, size=size, theme=theme, qr=qr, fonts=fonts, output="png")
+
+
+def render_lockscreen_pdf(
+    document: Document,
+    *,
+    size: str = "iphone-15",
+    theme: str = "light",
+    qr: str | None = "emergency",
+    fonts: Sequence[str | os.PathLike[str]] = (),
+) -> Rendered:
+    """The lock-screen page as a one-page PDF, the page the PNG is rasterised from."""
+    from rarepassport.render._lockscreen import render_lockscreen as _render
+
+    return _render(document, size=size, theme=theme, qr=qr, fonts=fonts, output="pdf")
+
+
 @hookimpl
 def rarepassport_register_backends(backends: BackendRegistry) -> None:
-    """Register the pdf, card, html, markdown and text backends."""
+    """Register the pdf, card, lockscreen, lockscreen-pdf, html, markdown and text backends."""
     backends.add(
         "pdf",
         render_pdf,
@@ -90,6 +118,24 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
         media_type="application/pdf",
         suffix=".pdf",
         description="Wallet card (85.60 x 53.98 mm), front and back, from the emergency view",
+        default_view="emergency",
+    )
+    # A lock screen is seen by anyone who picks the phone up: its default view is the
+    # emergency view.
+    backends.add(
+        "lockscreen",
+        render_lockscreen,
+        media_type="image/png",
+        suffix=".png",
+        description="Phone lock-screen image (PNG) of the emergency essentials, from the emergency view",
+        default_view="emergency",
+    )
+    backends.add(
+        "lockscreen-pdf",
+        render_lockscreen_pdf,
+        media_type="application/pdf",
+        suffix=".pdf",
+        description="The lock-screen image's page as a one-page PDF",
         default_view="emergency",
     )
     backends.add(
