@@ -126,6 +126,7 @@ SPANISH: Mapping[str, str] = {
     "phrase.essentials.call": "Contacto de urgencia",
     "phrase.essentials.also_in_full": "También en el pasaporte completo: {sections}",
     "phrase.essentials.invalid": "No válido: {count} error(es) — compruébelo con el pasaporte completo",
+    "phrase.essentials.summary_continued": "{title} (continuación)",
     "phrase.essentials.review_due": "Revisión prevista el {date}",
     "phrase.essentials.overdue": "Revisión vencida desde el {date}: confirme los datos con el equipo médico",
     "phrase.scan_for_more": "Escanee para ver el pasaporte completo",

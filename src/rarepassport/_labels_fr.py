@@ -127,6 +127,7 @@ FRENCH: Mapping[str, str] = {
     "phrase.essentials.call": "Contact d'urgence",
     "phrase.essentials.also_in_full": "Aussi dans le passeport complet : {sections}",
     "phrase.essentials.invalid": "Non valide : {count} erreur(s) — vérifiez avec le passeport complet",
+    "phrase.essentials.summary_continued": "{title} (suite)",
     "phrase.essentials.review_due": "Révision prévue le {date}",
     "phrase.essentials.overdue": (
         "Révision dépassée depuis le {date} : vérifiez les informations auprès de l'équipe soignante"

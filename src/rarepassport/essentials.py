@@ -15,7 +15,8 @@ class                   what, and the order inside the class
 identity                name and date of birth (always shown, never left off)
 diagnosis               the main condition first, then confirmed, provisional,
                         suspected and undiagnosed ones, each status said plainly
-summary                 the emergency summary, sentence by sentence
+summary                 the emergency summary's first sentences (up to
+                        :data:`SUMMARY_HEAD_CHARACTERS`); the rest comes last
 emergency-treatment     the owner's emergency dose or regimen: condition-plugin fields
                         of this class, the emphasised dose first
 allergy                 life-threatening, severe, unknown severity, moderate, mild;
@@ -31,7 +32,7 @@ red-flag                signs that need urgent help
 further-protocol        the owner's other protocols
 device                  devices and implants
 anaesthesia             notes for anaesthesia
-context                 anything else a plugin asks to show
+context                 anything else a plugin asks to show, then the rest of the summary
 ======================  ==========================================================
 
 When a format cannot hold everything, :func:`fit` keeps whole classes in that order;
@@ -108,6 +109,10 @@ CARD_SIDES: Mapping[ClinicalClass, str] = {
     ClinicalClass.ANAESTHESIA: BACK,
     ClinicalClass.CONTEXT: BACK,
 }
+
+#: Small formats show the emergency summary's first sentences, up to this many
+#: characters (at least one sentence), in its place; the rest comes last (``context``).
+SUMMARY_HEAD_CHARACTERS = 160
 
 #: A child's emergency doses are per kilogram: below this age the weight is shown.
 CHILD_WEIGHT_AGE = 18
@@ -194,9 +199,13 @@ class EssentialGroup:
 
     def text(self, separator: str = "; ") -> str:
         """The group's items as one run-on text, with its "+N more" phrase if any."""
-        joiner = " " if self.sentences else separator
-        parts = [f"{item.lead}: {item.text}" if item.lead else item.text for item in self.items]
-        text = joiner.join(parts)
+        text = ""
+        for item in self.items:
+            part = f"{item.lead}: {item.text}" if item.lead else item.text
+            if text:
+                # Sentences follow each other; short items are kept apart by the separator.
+                text += " " if self.sentences or text[-1] in ".!?:;" else separator
+            text += part
         if self.more:
             text = f"{text} {self.more}" if text else self.more
         return text
@@ -418,8 +427,18 @@ class _Builder:
         if not emergency.summary or not self.shows(Emergency, "summary"):
             return
         items = [EssentialItem(text=sentence, path="$.emergency.summary") for sentence in _sentences(emergency.summary)]
-        self.add("summary", ClinicalClass.SUMMARY, self.context.phrase("read_first"), items, sentences=True,
-                 more=self.context.phrase("essentials.continued"))
+        # A long summary must not push allergies and the emergency dose off a small
+        # format: its first sentences are read first, the rest comes last.
+        head, used = 1, len(items[0].text)
+        while head < len(items) and used + len(items[head].text) <= SUMMARY_HEAD_CHARACTERS:
+            used += len(items[head].text)
+            head += 1
+        title = self.context.phrase("read_first")
+        continued = self.context.phrase("essentials.continued")
+        self.add("summary", ClinicalClass.SUMMARY, title, items[:head], sentences=True, more=continued)
+        self.summary_rest = items[head:]
+
+    summary_rest: Sequence[EssentialItem] = ()
 
     def protocol(self, index: int, protocol: Protocol, klass: ClinicalClass) -> None:
         context = self.context
@@ -478,9 +497,20 @@ class _Builder:
             if klass is None:
                 continue
             if isinstance(value, (tuple, list)) and all(isinstance(item, str) for item in value):
-                text = _run_on(value)
-            else:
-                text = context.format_value(value)
+                # One item per entry (a regimen's steps), so a small format can keep the
+                # first entries and say how many more there are.
+                entries = [entry.strip() for entry in value if entry.strip()]
+                by_class.setdefault(ClinicalClass(klass), []).extend(
+                    EssentialItem(
+                        text=entry,
+                        path=f"{path}.{field.name}[{index}]",
+                        lead=context.field_label(cls, field.name) if index == 0 else "",
+                        strong=bool(field.metadata.get("emphasis", False)),
+                    )
+                    for index, entry in enumerate(entries)
+                )
+                continue
+            text = context.format_value(value)
             if text:
                 by_class.setdefault(ClinicalClass(klass), []).append(EssentialItem(
                     text=text,
@@ -683,6 +713,10 @@ class _Builder:
         self.anaesthesia(emergency)
         for key, title, items in plugin.get(ClinicalClass.CONTEXT, []):
             self.add(key, ClinicalClass.CONTEXT, title, items, run_on=False)
+        if self.summary_rest:
+            title = self.context.phrase("essentials.summary_continued", title=self.context.phrase("read_first"))
+            self.add("summary-continued", ClinicalClass.CONTEXT, title, self.summary_rest, sentences=True,
+                     more=self.context.phrase("essentials.continued"))
         # Every group in its class's place; inside a class, the order built above.
         return sorted(self.groups, key=lambda group: _RANK[group.clinical_class])
 
@@ -690,18 +724,6 @@ class _Builder:
 def _declares_classes(cls: type) -> bool:
     return any(field.metadata.get("clinical_class") is not None or field.metadata.get("emphasis")
                for field in attrs.fields(cls))
-
-
-def _run_on(items: Iterable[str]) -> str:
-    """List items as one line: sentences follow each other, short items take '; '."""
-    text = ""
-    for item in (item.strip() for item in items):
-        if not item:
-            continue
-        if text:
-            text += " " if text[-1] in ".!?:;" else "; "
-        text += item
-    return text
 
 
 def _empty(value: object) -> bool:

@@ -166,6 +166,7 @@ ENGLISH: Mapping[str, str] = {
     "phrase.essentials.call": "Emergency contact",
     "phrase.essentials.also_in_full": "Also in the full passport: {sections}",
     "phrase.essentials.invalid": "Not valid: {count} error(s) found — check against the full passport",
+    "phrase.essentials.summary_continued": "{title} (continued)",
     "phrase.essentials.review_due": "Review due {date}",
     "phrase.essentials.overdue": "Review overdue since {date}: check details with the care team",
     "phrase.scan_for_more": "Scan for the full passport",

@@ -94,10 +94,12 @@ def _paragraphs(groups: Sequence[EssentialGroup], *, ending: str) -> list[_Parag
             segments: list[_Segment] = []
             if group.title:
                 segments.append(_segment(f"{group.title}: ", True, path))
-            joiner = " " if group.sentences else "; "
-            for index, item in enumerate(group.items):
+            previous = ""
+            for item in group.items:
                 text = f"{item.lead}: {item.text}" if item.lead else item.text
-                segments.append(_segment((joiner if index else "") + text, item.strong, item.path))
+                joiner = "" if not previous else " " if group.sentences or previous[-1] in ".!?:;" else "; "
+                segments.append(_segment(joiner + text, item.strong, item.path))
+                previous = text
             if group.more:
                 segments.append(_segment((" " if group.items else "") + group.more, True, path))
             paragraphs.append(_Paragraph(tuple(segments)))
