@@ -46,6 +46,7 @@ def render_pdf(
     qr: str | None = None,
     fonts: Sequence[str | os.PathLike[str]] = (),
     base_dir: str | os.PathLike[str] | None = None,
+    missing_glyphs: str = "error",
 ) -> Rendered:
     """Render as a printable PDF (see :func:`rarepassport.render._pdf.render_pdf`)."""
     from rarepassport.render._pdf import render_pdf as _render
@@ -58,6 +59,7 @@ def render_pdf(
         qr=qr,
         fonts=fonts,
         base_dir=base_dir,
+        missing_glyphs=missing_glyphs,
     )
 
 

@@ -156,9 +156,9 @@ def check_image(data: bytes) -> bool:
 
 
 def _make_pdf_class() -> type[FPDF]:
-    from fpdf import FPDF
+    from rarepassport.render._fonts import pdf_class
 
-    class PassportPDF(FPDF):
+    class PassportPDF(pdf_class()):  # type: ignore[misc,valid-type]
         """An FPDF with the passport's running header and footer."""
 
         document: Document
@@ -610,8 +610,9 @@ def render_pdf(
     qr: str | None = None,
     fonts: Sequence[str | os.PathLike[str]] = (),
     base_dir: str | os.PathLike[str] | None = None,
+    missing_glyphs: str = "error",
 ) -> Rendered:
-    """Draw a document as a printable PDF.
+    """Draw a document as a printable PDF, then check the drawn text against the document.
 
     Args:
         document: The laid-out passport.
@@ -622,23 +623,36 @@ def render_pdf(
             ``"link:https://..."`` (the digital passport's address); ``None`` for none.
         fonts: Extra fallback font files for scripts DejaVu Sans cannot draw.
         base_dir: Folder a relative photo path is read from (the passport file's folder).
+        missing_glyphs: ``"error"`` (default): a character no available font can draw
+            is a :class:`~rarepassport.render.MissingGlyphsError`. ``"mark"``: it is
+            drawn as a visible marker (U+FFFD) and a warning says where.
 
     Returns:
-        The PDF, with warnings (unreadable photo, characters no font has, a shortened
-        QR code).
+        The PDF, with warnings (unreadable photo, characters shown as a marker, a
+        shortened QR code).
 
     Raises:
+        rarepassport.render.MissingGlyphsError: A character no font can draw.
+        rarepassport.render.DrawnTextMismatchError: The text read back from the PDF
+            is not what the document asked for (names where, never the text).
         rarepassport.render.RenderError: For an unknown size, a bad QR option or font.
     """
-    from rarepassport.render import Rendered, RenderError
-    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes
+    from rarepassport.render import DrawnTextMismatchError, Rendered, RenderError
+    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, shaping_available
     from rarepassport.render._qr import PDF_QR_LIMIT, qr_content
+    from rarepassport.render._verify import check_glyphs, expected_texts, isolate_left_to_right, map_document_text
+    from rarepassport.render._verify import verify_pdf_text
 
     key = size.lower() if isinstance(size, str) else ""
     if key not in PAGE_SIZES:
         raise RenderError(f"option size must be one of {', '.join(PAGE_SIZES)}, not {size!r}")
     style = Style.choose(size=key, large_print=large_print, high_contrast=high_contrast)
-    warnings: list[str] = []
+    faces = _extra_faces(fonts)
+    document, warnings = check_glyphs(document, faces, missing_glyphs=missing_glyphs)
+    asked = document
+    if shaping_available():
+        # Phone numbers and doses inside Arabic or Hebrew text stay left to right.
+        document = map_document_text(document, isolate_left_to_right)
     qr_spec = None
     if qr is not None:
         content = qr_content(document, qr, PDF_QR_LIMIT)
@@ -655,7 +669,7 @@ def render_pdf(
 
     pdf: Any = _make_pdf_class()(orientation="P", unit="mm", format=PAGE_SIZES[key])
     pdf.document, pdf.style, pdf.family = document, style, BUNDLED_FAMILY
-    warnings.extend(install_fonts(pdf, document_texts(document), _extra_faces(fonts)))
+    warnings.extend(install_fonts(pdf, document_texts(document), faces))
     pdf.set_margins(style.margin, style.margin + style.small * 0.9, style.margin)
     pdf.set_auto_page_break(True, margin=style.margin)
     pdf.set_title(document.title)
@@ -670,7 +684,12 @@ def render_pdf(
     drawer.title_block(photo, qr_spec)
     for section in document.sections:
         drawer.section(section)
-    return Rendered(data=pdf_bytes(pdf), media_type="application/pdf", suffix=".pdf", warnings=warnings)
+    data = pdf_bytes(pdf)
+    # Running headers and footers lie outside the body's top and bottom margins.
+    problems = verify_pdf_text(data, expected_texts(asked), margins=(pdf.t_margin - 2, style.margin - 1))
+    if problems:
+        raise DrawnTextMismatchError(problems)
+    return Rendered(data=data, media_type="application/pdf", suffix=".pdf", warnings=warnings)
 
 
 def _extra_faces(fonts: Sequence[str | os.PathLike[str]]) -> list[FontFace]:
