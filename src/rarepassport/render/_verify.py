@@ -245,10 +245,21 @@ def _direction(char: str) -> str:
 
 
 def is_right_to_left(text: str) -> bool:
-    """Whether a paragraph reads right to left: its first strong character is R or AL."""
+    """Whether a paragraph reads right to left: its first strong character is R or AL.
+
+    Characters inside directional isolates are skipped, as the bidi algorithm (and
+    fpdf2) does.
+    """
+    depth = 0
     for char in text:
         kind = _direction(char)
-        if kind in _RTL_CLASSES:
+        if kind in ("LRI", "RLI", "FSI"):
+            depth += 1
+        elif kind == "PDI":
+            depth = max(depth - 1, 0)
+        elif depth:
+            continue
+        elif kind in _RTL_CLASSES:
             return True
         if kind == "L":
             return False
@@ -266,6 +277,10 @@ def _segments(text: str) -> list[tuple[bool, str]]:
     L, European or Arabic digits for left-to-right); the neutral characters between
     two runs (spaces, brackets, colons) belong to neither.
     """
+    return [(rtl, text[start:end]) for rtl, start, end in _runs(text)]
+
+
+def _runs(text: str) -> list[tuple[bool, int, int]]:
     runs: list[tuple[bool, int, int]] = []  # (rtl, start, end)
     for index, char in enumerate(text):
         kind = _direction(char)
@@ -279,7 +294,48 @@ def _segments(text: str) -> list[tuple[bool, str]]:
             runs[-1] = (rtl, runs[-1][1], index + 1)
         else:
             runs.append((rtl, index, index + 1))
-    return [(rtl, text[start:end]) for rtl, start, end in runs]
+    widened: list[tuple[bool, int, int]] = []
+    for run in runs:
+        rtl, start, end = _widen(text, *run)
+        if widened:
+            start = max(start, widened[-1][2])
+        widened.append((rtl, start, end))
+    return widened
+
+
+def _widen(text: str, rtl: bool, start: int, end: int) -> tuple[bool, int, int]:
+    """Take into a left-to-right run the signs that belong to its numbers.
+
+    "+" of "+966", "≥ " of "≥ 38 °C", "%" of "50%", the brackets around "(mg/kg)":
+    left outside, the bidi algorithm would put them on the other side of the number
+    (and mirror "≥" into "≤") in right-to-left text.
+    """
+    if rtl:
+        return rtl, start, end
+    run = text[start:end]
+    while start > 0:
+        before = text[start - 1]
+        if not before.isspace() and (_direction(before) in ("ES", "ET", "CS")
+                                     or unicodedata.category(before) in ("Sm", "No")
+                                     or (before in "([" and _BRACKET_PAIRS[before] in run)):
+            start -= 1
+        elif before == " " and start > 1 and unicodedata.category(text[start - 2]) == "Sm":
+            start -= 2
+        else:
+            break
+    run = text[start:end]
+    while end < len(text):
+        after = text[end]
+        if not after.isspace() and (_direction(after) == "ET" or unicodedata.category(after) == "No"
+                                    or (after in ")]" and _OPENERS[after] in run)):
+            end += 1
+        else:
+            break
+    return rtl, start, end
+
+
+_BRACKET_PAIRS = {"(": ")", "[": "]"}
+_OPENERS = {")": "(", "]": "["}
 
 
 def isolate_left_to_right(text: str) -> str:
@@ -296,10 +352,13 @@ def isolate_left_to_right(text: str) -> str:
         return text
     out: list[str] = []
     position = 0
-    for rtl, run in _segments(text):
+    for number, (rtl, run) in enumerate(_segments(text)):
         start = text.index(run, position)
         out.append(text[position:start])
-        if rtl:
+        if rtl or number == 0:
+            # A leading left-to-right run is left as it is: it makes the paragraph
+            # left to right (fpdf2 looks for the first strong character outside
+            # isolates), and before any right-to-left text its digits are in order.
             out.append(run)
         else:
             keep = run if len(run) > _KEEP_TOGETHER else run.replace(" ", "\u00a0")
@@ -353,13 +412,19 @@ def _parts(text: str) -> list[tuple[str, bool]]:
     if not _has_rtl(text):
         return [(text, False)]
     parts: list[tuple[str, bool]] = []
-    for rtl, run in _segments(text):
+    covered = 0
+    for rtl, start, end in _runs(text):
+        # Signs between runs (a colon, a lone "½") are looked for on their own.
+        parts.extend((char, False) for char in text[covered:start] if skeleton(char))
+        covered = end
+        run = text[start:end]
         if rtl:
             parts.extend((word, True) for word in run.split())
         elif len(run) <= _KEEP_TOGETHER:
             parts.append((run, False))
         else:
             parts.extend((word, False) for word in run.split())
+    parts.extend((char, False) for char in text[covered:] if skeleton(char))
     return parts
 
 
