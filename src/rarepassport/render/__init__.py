@@ -66,9 +66,11 @@ class MissingGlyphsError(RenderError):
 
     def __init__(self, places: Iterable[tuple[str, Iterable[str]]]) -> None:
         self.places = tuple((where, tuple(chars)) for where, chars in places)
-        lines = [f"{where}: {', '.join(f'U+{ord(c):04X}' for c in chars)}" for where, chars in self.places[:20]]
-        if len(self.places) > 20:
-            lines.append(f"... and {len(self.places) - 20} more places")
+        from rarepassport.render._fonts import describe_characters
+
+        lines = [f"{where}: {describe_characters(chars, limit=6)}" for where, chars in self.places[:10]]
+        if len(self.places) > 10:
+            lines.append(f"... and {len(self.places) - 10} more places")
         super().__init__(
             "no available font can draw some characters (install a Noto font for the script, pass "
             "fonts=[path] (--font), or accept a visible marker with missing_glyphs='mark' "

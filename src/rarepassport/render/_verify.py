@@ -30,8 +30,10 @@ How the comparison is exact without being flaky:
 * Running headers and footers are left out by position, so a paragraph that flows
   onto the next page is still found whole.
 
-Known limit: each text is looked for anywhere in the document, so a very short text
-(a lone "2") is found even if it was drawn elsewhere.
+Known limits: each text is looked for anywhere in the document, so a very short text
+(a lone "2") is found even if it was drawn elsewhere; a long text (60 characters or
+more) split by a page break is accepted when its words appear in order with gaps of
+at most 2,000 characters (the rest of a table row and the repeated header row).
 """
 
 from __future__ import annotations
@@ -420,6 +422,9 @@ def _parts(text: str) -> list[tuple[str, bool]]:
         run = text[start:end]
         if rtl:
             parts.extend((word, True) for word in run.split())
+        elif not any(_direction(char) in ("L", "EN") for char in run):
+            # Arabic-Indic digits: pypdf gives them reversed with the Arabic around them.
+            parts.extend((word, True) for word in run.split())
         elif len(run) <= _KEEP_TOGETHER:
             parts.append((run, False))
         else:
@@ -431,7 +436,33 @@ def _parts(text: str) -> list[tuple[str, bool]]:
 def _found(haystack: str, part: str, either_order: bool) -> bool:
     if _pattern(part).search(haystack):
         return True
-    return either_order and _pattern(part[::-1]).search(haystack) is not None
+    if either_order and _pattern(part[::-1]).search(haystack) is not None:
+        return True
+    return not either_order and _found_in_pieces(haystack, part)
+
+
+# A long text can be split where a page breaks inside it: a table row taller than a
+# page continues on the next page after the other cells of the row and the repeated
+# header row. Such a text is found when its words appear in order with short gaps.
+_LONG_TEXT = 60
+_MAX_GAP = 2000
+
+
+def _found_in_pieces(haystack: str, text: str) -> bool:
+    words = text.split()
+    if len(skeleton(text)) < _LONG_TEXT or len(words) < 2:
+        return False
+    for first in _pattern(words[0]).finditer(haystack):
+        position, ok = first.end(), True
+        for word in words[1:]:
+            match = _pattern(word).search(haystack, position, position + _MAX_GAP + len(skeleton(word)))
+            if match is None:
+                ok = False
+                break
+            position = match.end()
+        if ok:
+            return True
+    return False
 
 
 # --- extracting ------------------------------------------------------------------------
