@@ -36,10 +36,10 @@ __all__ = [
     "install_fonts",
     "needs_text_shaping",
     "pdf_bytes",
+    "pdf_class",
     "register_font",
     "registered_fonts",
     "shaping_available",
-    "pdf_class",
     "system_fallback_fonts",
     "undrawable_characters",
 ]
@@ -352,8 +352,18 @@ def pdf_class() -> type[FPDF]:
             super().set_font_size(size)
             self._select_font_on_page()
 
+        uses_fallback_fonts = False
+
+        def set_fallback_fonts(self, fallback_fonts: Any, exact_match: bool = True) -> None:
+            super().set_fallback_fonts(fallback_fonts, exact_match=exact_match)
+            self.uses_fallback_fonts = bool(fallback_fonts)
+
         def _select_font_on_page(self) -> None:
-            if self.page > 0 and self.font_family:
+            # Only documents with fallback fonts are affected. fpdf2's (undocumented)
+            # flag saves an empty text object when the font is already selected; if
+            # fpdf2 drops the flag, the font is selected every time, which is safe.
+            if self.uses_fallback_fonts and self.page > 0 and self.font_family \
+                    and not getattr(self, "current_font_is_set_on_page", False):
                 self.text(0, 0, "")
 
     return FallbackSafeFPDF

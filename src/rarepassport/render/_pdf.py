@@ -158,7 +158,7 @@ def check_image(data: bytes) -> bool:
 def _make_pdf_class() -> type[FPDF]:
     from rarepassport.render._fonts import pdf_class
 
-    class PassportPDF(pdf_class()):  # type: ignore[misc,valid-type]
+    class PassportPDF(pdf_class()):  # type: ignore[misc]
         """An FPDF with the passport's running header and footer."""
 
         document: Document
@@ -259,7 +259,8 @@ class _Drawer:
             pdf.image(io.BytesIO(photo), x=pdf.w - pdf.r_margin - side + 3, y=top, w=box * 0.8,
                       h=box, keep_aspect_ratio=True, alt_text=doc.person_name)
         self.font(True, style.title)
-        pdf.multi_cell(self.width - side, self.lh(style.title), doc.title, align=_align(doc.title), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(self.width - side, self.lh(style.title), doc.title, align=_align(doc.title),
+                       new_x="LMARGIN", new_y="NEXT")
         self.gap(0.3)
         self.font(False)
         pdf.set_x(pdf.l_margin)
@@ -651,8 +652,13 @@ def render_pdf(
     from rarepassport.render import DrawnTextMismatchError, Rendered, RenderError
     from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, shaping_available
     from rarepassport.render._qr import PDF_QR_LIMIT, qr_content
-    from rarepassport.render._verify import check_glyphs, expected_texts, isolate_left_to_right, map_document_text
-    from rarepassport.render._verify import verify_pdf_text
+    from rarepassport.render._verify import (
+        check_glyphs,
+        expected_texts,
+        isolate_left_to_right,
+        map_document_text,
+        verify_pdf_text,
+    )
 
     key = size.lower() if isinstance(size, str) else ""
     if key not in PAGE_SIZES:

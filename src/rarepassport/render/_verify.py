@@ -57,8 +57,8 @@ __all__ = [
     "check_glyphs",
     "expected_texts",
     "extract_pdf_text",
-    "isolate_left_to_right",
     "is_right_to_left",
+    "isolate_left_to_right",
     "map_document_text",
     "skeleton",
     "verify_pdf_text",
@@ -231,9 +231,12 @@ def check_glyphs(
     marked = map_document_text(
         document, lambda text: "".join(MISSING_GLYPH_MARKER if char in missing else char for char in text)
     )
-    chars = sorted(missing)
+    # The document itself says what the marker means, in its own language.
+    note = document.phrase("missing_glyphs_note", marker=MISSING_GLYPH_MARKER)
+    marked = attrs.evolve(marked, warnings=(*marked.warnings, note))
+    listed = sorted(missing)
     where = "; ".join(where for where, _chars in places[:6]) + ("; ..." if len(places) > 6 else "")
-    warning = (f"no available font can draw {len(chars)} character(s): {describe_characters(chars)}; "
+    warning = (f"no available font can draw {len(listed)} character(s): {describe_characters(listed)}; "
                f"each is shown as {MISSING_GLYPH_MARKER} (U+FFFD) in: {where}. Install a Noto font for "
                "the script, or pass fonts=[path] (--font on the command line)")
     return marked, [warning]
