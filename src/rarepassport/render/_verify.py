@@ -324,7 +324,7 @@ def _widen(text: str, rtl: bool, start: int, end: int) -> tuple[bool, int, int]:
                                      or unicodedata.category(before) in ("Sm", "No")
                                      or (before in "([" and _BRACKET_PAIRS[before] in run)):
             start -= 1
-        elif before == " " and start > 1 and unicodedata.category(text[start - 2]) == "Sm":
+        elif before == " " and start > 1 and unicodedata.category(text[start - 2]) in ("Sm", "No"):
             start -= 2
         else:
             break
@@ -391,7 +391,10 @@ def skeleton(text: str, *, keep_soft_hyphens: bool = False) -> str:
     """Text reduced to what drawing must preserve, for comparing with extracted text.
 
     NFC; no whitespace; no format characters (direction marks and isolates, joiners;
-    soft hyphens unless ``keep_soft_hyphens``); ligatures and presentation forms
+    soft hyphens unless ``keep_soft_hyphens``) and no control characters (pypdf gives
+    the raw code of a shaped glyph with no Unicode of its own, such as a Devanagari
+    vowel sign drawn as part of a cluster, as a control character); ligatures and
+    presentation forms
     folded to their letters; closing brackets folded to opening ones (extractors
     mirror them in right-to-left text).
     """
@@ -399,7 +402,7 @@ def skeleton(text: str, *, keep_soft_hyphens: bool = False) -> str:
     for char in unicodedata.normalize("NFC", text):
         if char == _SOFT_HYPHEN and keep_soft_hyphens:
             out.append(char)
-        elif char.isspace() or unicodedata.category(char) == "Cf" or char == "\x00":
+        elif char.isspace() or unicodedata.category(char) in ("Cf", "Cc"):
             continue
         else:
             out.append(_fold(char))
