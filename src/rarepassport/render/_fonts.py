@@ -408,7 +408,8 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
             chars = sorted(needed)
             warnings.append(
                 f"no available font can draw {len(chars)} character(s): {describe_characters(chars)}; "
-                "they are left blank. Install a Noto font for the script, or pass fonts=[path] "
+                "they would be left blank (call rarepassport.render._verify.check_glyphs before "
+                "drawing). Install a Noto font for the script, or pass fonts=[path] "
                 "or call rarepassport.render.register_font(path)"
             )
     if needs_text_shaping(texts):
