@@ -448,9 +448,14 @@ def _words(text: str) -> list[tuple[str, bool]]:
     parts: list[tuple[str, bool]] = [(match.group(), False) for match in _NUMBER_GROUPS.finditer(text)]
     rest = _NUMBER_GROUPS.sub(" ", text)
     for word in rest.split():
-        either = any(_direction(char) in (*_RTL_CLASSES, "AN") for char in word) \
-            or not any(_direction(char) in _LTR_CLASSES for char in word)
-        parts.append((word, either))
+        if any(_direction(char) in (*_RTL_CLASSES, "AN") for char in word):
+            # Signs at the edges of a right-to-left word ("حسن,") are moved by the
+            # extractors' reading of the line: looked for on their own.
+            core = word.strip("".join(c for c in word if _direction(c) not in (*_RTL_CLASSES, *_LTR_CLASSES)))
+            parts.extend((sign, True) for sign in word.replace(core, " ").split() if core)
+            parts.append((core or word, True))
+        else:
+            parts.append((word, not any(_direction(char) in _LTR_CLASSES for char in word)))
     return parts
 
 
