@@ -29,8 +29,8 @@ _VIEWS = ("full", "emergency", "education", "social")
 _SIZES = ("a4", "a5", "letter")
 # Which command-line options each built-in format takes; a plugin's format gets none.
 _FORMAT_OPTIONS: dict[str, tuple[str, ...]] = {
-    "pdf": ("size", "large_print", "high_contrast", "qr", "fonts"),
-    "card": ("sheet", "qr", "fonts"),
+    "pdf": ("size", "large_print", "high_contrast", "qr", "fonts", "missing_glyphs"),
+    "card": ("sheet", "qr", "fonts", "missing_glyphs"),
     "lockscreen": ("size", "theme", "qr", "fonts"),
     "lockscreen-pdf": ("size", "theme", "qr", "fonts"),
 }
@@ -44,6 +44,7 @@ _FLAGS = {
     "fonts": "--font",
     "sheet": "--sheet",
     "theme": "--theme",
+    "missing_glyphs": "--allow-missing-glyphs",
 }
 
 #: Files ``demo`` writes, with the format and view of each rendering (``None``: the
@@ -109,6 +110,8 @@ def _options(args: argparse.Namespace, format: str) -> dict[str, Any]:
         given["sheet"] = True
     if args.theme is not None:
         given["theme"] = args.theme
+    if args.allow_missing_glyphs:
+        given["missing_glyphs"] = "mark"
     takes = _FORMAT_OPTIONS.get(format, ())
     for name in given:
         if name not in takes:
@@ -273,6 +276,9 @@ def register(commands: Any) -> None:
                         help="card: front and back on one A4 page, with cut marks")
     render.add_argument("--font", dest="fonts", action="append", metavar="PATH",
                         help="pdf, card, lockscreen: a fallback font for scripts the bundled font lacks (repeatable)")
+    render.add_argument("--allow-missing-glyphs", action="store_true",
+                        help="pdf, card: draw a visible marker (U+FFFD) for a character no font can draw, "
+                             "instead of failing")
     render.add_argument("-o", "--output", metavar="OUT",
                         help="file to write, '-' for standard output "
                              "(default: next to FILE, e.g. ada.pdf, ada-card.pdf)")

@@ -135,6 +135,10 @@ SPANISH: Mapping[str, str] = {
         "Recorte por las marcas, doble por la línea de puntos y plastifíquela o guárdela en una funda."
     ),
     "phrase.made_with": "Hecho con rarepassport",
+    "phrase.missing_glyphs_note": (
+        "{marker} indica un carácter que no se pudo imprimir "
+        "(ninguna fuente lo tiene): consulte el pasaporte digital o pregunte a la persona"
+    ),
     "phrase.view_note.emergency": "Versión para emergencias: se omiten algunos datos.",
     "phrase.view_note.education": "Versión para el centro educativo: se omiten algunos datos.",
     "phrase.view_note.social": "Versión para la familia y los cuidadores: se omiten algunos datos.",

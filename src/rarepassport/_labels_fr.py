@@ -138,6 +138,10 @@ FRENCH: Mapping[str, str] = {
         "Découpez le long des repères, pliez sur les pointillés, puis plastifiez ou glissez dans un porte-carte."
     ),
     "phrase.made_with": "Réalisé avec rarepassport",
+    "phrase.missing_glyphs_note": (
+        "{marker} signale un caractère qui n'a pas pu être imprimé "
+        "(aucune police ne le contient) : voir le passeport numérique ou demander à la personne"
+    ),
     "phrase.view_note.emergency": "Version urgence\u00a0: certaines informations sont omises.",
     "phrase.view_note.education": "Version pour l'école\u00a0: certaines informations sont omises.",
     "phrase.view_note.social": "Version pour la famille et les aidants\u00a0: certaines informations sont omises.",

@@ -173,6 +173,10 @@ ENGLISH: Mapping[str, str] = {
     "phrase.scan_for_emergency": "Scan for emergency details",
     "phrase.card_sheet_help": "Cut along the marks, fold on the dotted line, then laminate or put in a card holder.",
     "phrase.made_with": "Made with rarepassport",
+    "phrase.missing_glyphs_note": (
+        "{marker} marks a character that could not be printed "
+        "(no font has it): see the digital passport or ask the person"
+    ),
     "phrase.view_note.emergency": "Emergency view: some details are left out.",
     "phrase.view_note.education": "For school and college: some details are left out.",
     "phrase.view_note.social": "For family and carers: some details are left out.",

@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from rarepassport.model import Passport, View
 
 __all__ = [
+    "DrawnTextMismatchError",
     "InvalidPassportError",
+    "MissingGlyphsError",
     "RenderError",
     "RenderWarning",
     "Rendered",
@@ -76,6 +78,49 @@ class InvalidPassportError(RenderError):
             f"the passport has {count} validation error{'s' if count != 1 else ''}{first}; "
             "fix them (see rarepassport.validate) or render with strict=False"
         )
+
+
+class MissingGlyphsError(RenderError):
+    """No available font can draw some characters of the passport.
+
+    Raised by the ``pdf`` and ``card`` backends unless they are given
+    ``missing_glyphs="mark"`` (``--allow-missing-glyphs`` on the command line), which
+    draws a visible marker instead. The message names where each character is (a
+    JSON path or a section and label) and its code point, never the text.
+
+    Attributes:
+        places: ``(where, characters)`` pairs.
+    """
+
+    def __init__(self, places: Iterable[tuple[str, Iterable[str]]]) -> None:
+        self.places = tuple((where, tuple(chars)) for where, chars in places)
+        from rarepassport.render._fonts import describe_characters
+
+        lines = [f"{where}: {describe_characters(chars, limit=6)}" for where, chars in self.places[:10]]
+        if len(self.places) > 10:
+            lines.append(f"... and {len(self.places) - 10} more places")
+        super().__init__(
+            "no available font can draw some characters (install a Noto font for the script, pass "
+            "fonts=[path] (--font), or accept a visible marker with missing_glyphs='mark' "
+            "(--allow-missing-glyphs)):\n  " + "\n  ".join(lines)
+        )
+
+
+class DrawnTextMismatchError(RenderError):
+    """The text read back from a drawn PDF is not what layout asked for.
+
+    Each problem names where the text is (never the text itself).
+
+    Attributes:
+        problems: One line per text that was not found as written.
+    """
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = tuple(problems)
+        shown = list(self.problems[:20]) + ([f"... and {len(self.problems) - 20} more"]
+                                            if len(self.problems) > 20 else [])
+        super().__init__("the drawn PDF does not show every text as written (please report this as a bug):\n  "
+                         + "\n  ".join(shown))
 
 
 class RenderWarning(UserWarning):

@@ -46,6 +46,7 @@ def render_pdf(
     qr: str | None = None,
     fonts: Sequence[str | os.PathLike[str]] = (),
     base_dir: str | os.PathLike[str] | None = None,
+    missing_glyphs: str = "error",
 ) -> Rendered:
     """Render as a printable PDF (see :func:`rarepassport.render._pdf.render_pdf`)."""
     from rarepassport.render._pdf import render_pdf as _render
@@ -58,6 +59,7 @@ def render_pdf(
         qr=qr,
         fonts=fonts,
         base_dir=base_dir,
+        missing_glyphs=missing_glyphs,
     )
 
 
@@ -67,11 +69,22 @@ def render_card(
     sheet: bool = False,
     qr: str | None = None,
     fonts: Sequence[str | os.PathLike[str]] = (),
+    missing_glyphs: str = "error",
 ) -> Rendered:
-    """Render as a two-sided wallet card (see :func:`rarepassport.render._card.render_card`)."""
-    from rarepassport.render._card import render_card as _render
+    """Render as a two-sided wallet card (see :func:`rarepassport.render._card.render_card`).
 
-    return _render(document, sheet=sheet, qr=qr, fonts=fonts)
+    ``missing_glyphs`` is the pdf backend's option: ``"error"`` (default) or ``"mark"``.
+    """
+    import attrs
+
+    from rarepassport.render._card import render_card as _render
+    from rarepassport.render._pdf import _extra_faces
+    from rarepassport.render._verify import check_glyphs
+
+    # Until the card checks its own items, the whole emergency document is checked.
+    document, warnings = check_glyphs(document, _extra_faces(fonts), missing_glyphs=missing_glyphs)
+    rendered = _render(document, sheet=sheet, qr=qr, fonts=fonts)
+    return attrs.evolve(rendered, warnings=(*warnings, *rendered.warnings))
 
 
 def render_lockscreen(

@@ -6,9 +6,9 @@ scripts (Arabic, Hebrew, Devanagari, Chinese, Japanese, Korean, Thai...) need a
 ``fonts=[...]``, or found on the system (Noto and a few common families in the usual
 font folders, plus the folders listed in ``RAREPASSPORT_FONT_DIRS``).
 
-Parsing a TrueType font costs tens of milliseconds, so each font file is parsed once
-per process and every PDF gets a cheap copy of the parsed font (see
-:func:`_add_cached_font`). fontTools and fpdf2 are imported only inside functions.
+Fonts are added to each PDF with fpdf2's public ``add_font``; :func:`pdf_class` works
+around an fpdf2 bug that drew text after a fallback-font character with wrong glyphs.
+fontTools and fpdf2 are imported only inside functions.
 """
 
 from __future__ import annotations
@@ -36,10 +36,12 @@ __all__ = [
     "install_fonts",
     "needs_text_shaping",
     "pdf_bytes",
+    "pdf_class",
     "register_font",
     "registered_fonts",
     "shaping_available",
     "system_fallback_fonts",
+    "undrawable_characters",
 ]
 
 #: fpdf2 family name of the bundled font (lower case: fpdf2 keys fonts by it).
@@ -274,6 +276,25 @@ def describe_characters(chars: Sequence[str], limit: int = 12) -> str:
     return shown + (f" and {len(chars) - limit} more" if len(chars) > limit else "")
 
 
+def undrawable_characters(texts: Iterable[str], extra: Sequence[FontFace] = ()) -> frozenset[str]:
+    """The characters of ``texts`` that no available font can draw.
+
+    Available: the bundled font, then ``extra``, the registered fonts and the fonts
+    found on the system, as :func:`install_fonts` would choose them. Whitespace and
+    format characters (joiners, direction marks) need no glyph and are never listed.
+    """
+    main_coverage = _coverage(bundled_font().regular)
+    needed = {c for text in texts for c in text if ord(c) not in main_coverage and not _is_invisible(c)}
+    if not needed:
+        return frozenset()
+    for face in (*extra, *registered_fonts(), *system_fallback_fonts()):
+        coverage = _coverage(face.regular, face.collection_index)
+        needed = {c for c in needed if ord(c) not in coverage}
+        if not needed:
+            break
+    return frozenset(needed)
+
+
 def needs_text_shaping(texts: Iterable[str]) -> bool:
     """Whether any text is in a script that needs a shaping engine (e.g. Arabic)."""
     for text in texts:
@@ -294,56 +315,58 @@ def shaping_available() -> bool:
     return True
 
 
-_prototype_lock = threading.Lock()
+def _add_font(pdf: FPDF, family: str, style: str, path: Path, index: int = 0) -> None:
+    """Add a font face to ``pdf`` with fpdf2's public ``add_font`` (once per family and style).
+
+    An earlier version copied a parsed font between documents through fpdf2's private
+    attributes; when fpdf2 changed them, text in fallback fonts was drawn with wrong
+    glyphs. Parsing is paid per document instead (a few tens of milliseconds).
+    """
+    if f"{family}{style}" in pdf.fonts:
+        return
+    pdf.add_font(family, style, str(path), collection_font_number=index)
 
 
-@functools.lru_cache(maxsize=32)
-def _prototype(path: Path, style: str, index: int) -> Any:
-    """A parsed fpdf2 font, built once per process and copied into each PDF."""
+@functools.lru_cache(maxsize=1)
+def pdf_class() -> type[FPDF]:
+    """The FPDF class every backend that draws glyphs must use (``pdf_class()(...)``).
+
+    fpdf2 2.8.9 loses track of the page's font when a line *starts* with a character
+    from a fallback font right after ``set_font`` or a page break: it selects the
+    font inside a local ``q ... Q`` context, believes it selected it for the page, and
+    the text that follows is drawn with the wrong font's glyph numbers (a phone number
+    after a Chinese name printed as "+44 flflLL"). This subclass selects the font for
+    the page through the public ``text()`` method (an empty string) after every
+    ``set_font`` and ``set_font_size``, so no line ever starts without it.
+    """
     from fpdf import FPDF
 
-    scratch = FPDF()
-    scratch.add_font("proto", style, path, collection_font_number=index)
-    return scratch.fonts["proto" + style]
+    class FallbackSafeFPDF(FPDF):
+        """An FPDF whose page font is always selected before text is drawn."""
 
+        def set_font(self, family: str | None = None, style: Any = "", size: float = 0) -> None:
+            super().set_font(family, style, size)
+            self._select_font_on_page()
 
-def _add_cached_font(pdf: FPDF, family: str, style: str, path: Path, index: int = 0) -> None:
-    """Add a font to ``pdf`` from the process-wide cache of parsed fonts.
+        def set_font_size(self, size: float) -> None:
+            super().set_font_size(size)
+            self._select_font_on_page()
 
-    fpdf2's ``add_font`` parses the whole font each time. The parse result (metrics,
-    character map) never changes, so it is shared; what a PDF changes while drawing
-    (the subset of glyphs used, the fontTools object that gets subset on output) is
-    fresh for each PDF. If fpdf2's internals differ from what this expects, it falls
-    back to a plain ``add_font``.
-    """
-    from fontTools import ttLib  # type: ignore[import-untyped,unused-ignore]
-    from fpdf.fonts import SubsetMap, TTFFont
+        uses_fallback_fonts = False
 
-    fontkey = f"{family}{style}"
-    if fontkey in pdf.fonts:
-        return
-    try:
-        with _prototype_lock:
-            proto = _prototype(path, style, index)
-        font = TTFFont.__new__(TTFFont)
-        for slot in TTFFont.__slots__:
-            if hasattr(proto, slot):
-                setattr(font, slot, getattr(proto, slot))
-        font.i = len(pdf.fonts) + 1
-        font.fontkey = fontkey
-        # Subsetting on output rewrites the fontTools object in place: never share it.
-        font.ttfont = ttLib.TTFont(path, recalcTimestamp=False, fontNumber=index, lazy=True)
-        font.cw = proto.cw.copy()
-        font.glyph_ids = dict(proto.glyph_ids)
-        font.missing_glyphs = []
-        font.biggest_size_pt = 0
-        font._hbfont = None
-        font.color_font = None
-        font.subset = SubsetMap(font)
-    except (AttributeError, TypeError):  # pragma: no cover - only if fpdf2 changes its internals
-        pdf.add_font(family, style, path, collection_font_number=index)
-        return
-    pdf.fonts[fontkey] = font
+        def set_fallback_fonts(self, fallback_fonts: Any, exact_match: bool = True) -> None:
+            super().set_fallback_fonts(fallback_fonts, exact_match=exact_match)
+            self.uses_fallback_fonts = bool(fallback_fonts)
+
+        def _select_font_on_page(self) -> None:
+            # Only documents with fallback fonts are affected. fpdf2's (undocumented)
+            # flag saves an empty text object when the font is already selected; if
+            # fpdf2 drops the flag, the font is selected every time, which is safe.
+            if self.uses_fallback_fonts and self.page > 0 and self.font_family \
+                    and not getattr(self, "current_font_is_set_on_page", False):
+                self.text(0, 0, "")
+
+    return FallbackSafeFPDF
 
 
 def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = ()) -> list[str]:
@@ -360,9 +383,9 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
     """
     texts = list(texts)
     main = bundled_font()
-    _add_cached_font(pdf, main.family, "", main.regular)
+    _add_font(pdf, main.family, "", main.regular)
     if main.bold is not None:
-        _add_cached_font(pdf, main.family, "B", main.bold)
+        _add_font(pdf, main.family, "B", main.bold)
     warnings: list[str] = []
     main_coverage = _coverage(main.regular)
     needed = {c for text in texts for c in text if ord(c) not in main_coverage and not _is_invisible(c)}
@@ -376,16 +399,17 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
             if not needed:
                 break
         for face in fallbacks:
-            _add_cached_font(pdf, face.family, "", face.regular, face.collection_index)
+            _add_font(pdf, face.family, "", face.regular, face.collection_index)
             # Bold text falls back to the regular face when there is no bold one.
-            _add_cached_font(pdf, face.family, "B", face.bold or face.regular, face.collection_index)
+            _add_font(pdf, face.family, "B", face.bold or face.regular, face.collection_index)
         if fallbacks:
             pdf.set_fallback_fonts([face.family for face in fallbacks], exact_match=False)
         if needed:
             chars = sorted(needed)
             warnings.append(
                 f"no available font can draw {len(chars)} character(s): {describe_characters(chars)}; "
-                "they are left blank. Install a Noto font for the script, or pass fonts=[path] "
+                "they would be left blank (call rarepassport.render._verify.check_glyphs before "
+                "drawing). Install a Noto font for the script, or pass fonts=[path] "
                 "or call rarepassport.render.register_font(path)"
             )
     if needs_text_shaping(texts):

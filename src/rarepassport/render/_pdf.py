@@ -156,9 +156,9 @@ def check_image(data: bytes) -> bool:
 
 
 def _make_pdf_class() -> type[FPDF]:
-    from fpdf import FPDF
+    from rarepassport.render._fonts import pdf_class
 
-    class PassportPDF(FPDF):
+    class PassportPDF(pdf_class()):  # type: ignore[misc]
         """An FPDF with the passport's running header and footer."""
 
         document: Document
@@ -185,9 +185,9 @@ def _make_pdf_class() -> type[FPDF]:
         def line_of_text(self, height: float, text: str) -> None:
             """A line that wraps only when it must (line breaking is slow in fpdf2)."""
             if self.get_string_width(text) <= self.epw - 0.5:
-                self.cell(0, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
+                self.cell(0, height, text, align=_align(text), new_x="LMARGIN", new_y="NEXT")
             else:
-                self.multi_cell(0, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
+                self.multi_cell(0, height, text, align=_align(text), new_x="LMARGIN", new_y="NEXT")
 
         def footer(self) -> None:
             doc, style = self.document, self.style
@@ -228,9 +228,9 @@ class _Drawer:
         pdf = self.pdf
         if "\n" not in text and pdf.get_string_width(text) <= width - 0.5:
             # One line: a cell, without fpdf2's line breaking (the slow part).
-            pdf.cell(width, height, text, new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(width, height, text, align=_align(text), new_x="LMARGIN", new_y="NEXT")
         else:
-            pdf.multi_cell(width, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, height, text, align=_align(text), new_x="LMARGIN", new_y="NEXT")
 
     def keep_space(self, height: float) -> None:
         """Start a new page when less than ``height`` mm is left (no orphan headings)."""
@@ -259,14 +259,15 @@ class _Drawer:
             pdf.image(io.BytesIO(photo), x=pdf.w - pdf.r_margin - side + 3, y=top, w=box * 0.8,
                       h=box, keep_aspect_ratio=True, alt_text=doc.person_name)
         self.font(True, style.title)
-        pdf.multi_cell(self.width - side, self.lh(style.title), doc.title, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(self.width - side, self.lh(style.title), doc.title, align=_align(doc.title),
+                       new_x="LMARGIN", new_y="NEXT")
         self.gap(0.3)
         self.font(False)
         pdf.set_x(pdf.l_margin)
         self.write_field(doc.phrase("date_of_birth"), doc.date_of_birth, width=self.width - side)
         for text in (doc.updated_on, doc.reviewed_on):
             if text:
-                pdf.multi_cell(self.width - side, self.lh(), text, align="L", new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(self.width - side, self.lh(), text, align=_align(text), new_x="LMARGIN", new_y="NEXT")
         if qr is not None and qr[1]:
             self.font(False, style.small)
             pdf.set_xy(pdf.w - pdf.r_margin - box, top + box)
@@ -315,7 +316,7 @@ class _Drawer:
         pdf.set_fill_color(*fill)
         pdf.set_text_color(*colour)
         self.font(True, style.section)
-        pdf.multi_cell(0, height, section.title, fill=True, padding=(0.5, 2.5), align="L",
+        pdf.multi_cell(0, height, section.title, fill=True, padding=(0.5, 2.5), align=_align(section.title),
                        new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(*style.text)
         self.gap(0.4)
@@ -361,10 +362,12 @@ class _Drawer:
     def write_field(self, label: str, value: str, *, emphasis: bool = False, width: float | None = None) -> None:
         """A labelled value; the value flows on after the label and wraps freely."""
         pdf = self.pdf
-        if width is not None and width < self.width:
-            # Beside the photo or QR code: keep within the narrower column.
+        if (width is not None and width < self.width) or _align(f"{label}: {value}") == "R":
+            # Beside the photo or QR code: keep within the narrower column. A field
+            # that reads right to left is one right-aligned paragraph.
             self.font(True)
-            pdf.multi_cell(width, self.lh(), f"{label}: {value}", align="L", new_x="LMARGIN", new_y="NEXT")
+            whole = f"{label}: {value}"
+            pdf.multi_cell(width or 0, self.lh(), whole, align=_align(whole), new_x="LMARGIN", new_y="NEXT")
             self.font(False)
             return
         self.font(True)
@@ -459,7 +462,7 @@ class _Drawer:
             for cell, width in zip(cells, widths, strict=True):
                 for offset, line in enumerate(cell[first:first + rows]):
                     pdf.set_xy(x + pad, top + pad + offset * lh)
-                    pdf.cell(width - 2 * pad, lh, line)
+                    pdf.cell(width - 2 * pad, lh, line, align=_align(line))
                 if style.border_width >= 1:
                     pdf.rect(x, top, width, height)
                 x += width
@@ -523,8 +526,9 @@ class _Drawer:
             pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + self.width, pdf.get_y())
             self.font(True)
             pdf.set_fill_color(*style.emphasis_fill)
-            pdf.multi_cell(0, self.lh(), f"{block.columns[0]}: {cells[0]}", fill=emphasis, padding=(0.6, 1.2),
-                           align="L", new_x="LMARGIN", new_y="NEXT")
+            lead = f"{block.columns[0]}: {cells[0]}"
+            pdf.multi_cell(0, self.lh(), lead, fill=emphasis, padding=(0.6, 1.2),
+                           align=_align(lead), new_x="LMARGIN", new_y="NEXT")
             margin = pdf.l_margin
             pdf.set_left_margin(margin + indent)
             for column, value in zip(block.columns[1:], cells[1:], strict=True):
@@ -548,14 +552,22 @@ class _Drawer:
         if block.title:
             self.font(True)
             pdf.multi_cell(0, self.lh(), block.title, fill=True, border="LTR", padding=(pad, pad, 0.5, pad),
-                           align="L", new_x="LMARGIN", new_y="NEXT")
+                           align=_align(block.title), new_x="LMARGIN", new_y="NEXT")
         self.font(block.level is AlertLevel.CRITICAL)
         pdf.multi_cell(0, self.lh(), text, fill=True, border="LBR" if block.title else 1,
-                       padding=(0.5 if block.title else pad, pad, pad, pad), align="L", new_x="LMARGIN", new_y="NEXT")
+                       padding=(0.5 if block.title else pad, pad, pad, pad), align=_align(text), new_x="LMARGIN",
+                       new_y="NEXT")
         pdf.set_line_width(0.2)
         pdf.set_draw_color(*style.rule)
         self.font(False)
         self.gap(0.5)
+
+
+def _align(text: str) -> str:
+    """``"R"`` for a paragraph that reads right to left (Arabic, Hebrew), else ``"L"``."""
+    from rarepassport.render._verify import is_right_to_left
+
+    return "R" if is_right_to_left(text) else "L"
 
 
 def _needs_stacking(pdf: Any, block: Table, available: float, padding: float) -> bool:
@@ -612,8 +624,9 @@ def render_pdf(
     qr: str | None = None,
     fonts: Sequence[str | os.PathLike[str]] = (),
     base_dir: str | os.PathLike[str] | None = None,
+    missing_glyphs: str = "error",
 ) -> Rendered:
-    """Draw a document as a printable PDF.
+    """Draw a document as a printable PDF, then check the drawn text against the document.
 
     Args:
         document: The laid-out passport.
@@ -624,23 +637,41 @@ def render_pdf(
             ``"link:https://..."`` (the digital passport's address); ``None`` for none.
         fonts: Extra fallback font files for scripts DejaVu Sans cannot draw.
         base_dir: Folder a relative photo path is read from (the passport file's folder).
+        missing_glyphs: ``"error"`` (default): a character no available font can draw
+            is a :class:`~rarepassport.render.MissingGlyphsError`. ``"mark"``: it is
+            drawn as a visible marker (U+FFFD) and a warning says where.
 
     Returns:
-        The PDF, with warnings (unreadable photo, characters no font has, a shortened
-        QR code).
+        The PDF, with warnings (unreadable photo, characters shown as a marker, a
+        shortened QR code).
 
     Raises:
+        rarepassport.render.MissingGlyphsError: A character no font can draw.
+        rarepassport.render.DrawnTextMismatchError: The text read back from the PDF
+            is not what the document asked for (names where, never the text).
         rarepassport.render.RenderError: For an unknown size, a bad QR option or font.
     """
-    from rarepassport.render import Rendered, RenderError
-    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes
+    from rarepassport.render import DrawnTextMismatchError, Rendered, RenderError
+    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, shaping_available
     from rarepassport.render._qr import PDF_QR_LIMIT, qr_content
+    from rarepassport.render._verify import (
+        check_glyphs,
+        expected_texts,
+        isolate_left_to_right,
+        map_document_text,
+        verify_pdf_text,
+    )
 
     key = size.lower() if isinstance(size, str) else ""
     if key not in PAGE_SIZES:
         raise RenderError(f"option size must be one of {', '.join(PAGE_SIZES)}, not {size!r}")
     style = Style.choose(size=key, large_print=large_print, high_contrast=high_contrast)
-    warnings: list[str] = []
+    faces = _extra_faces(fonts)
+    document, warnings = check_glyphs(document, faces, missing_glyphs=missing_glyphs)
+    asked = document
+    if shaping_available():
+        # Phone numbers and doses inside Arabic or Hebrew text stay left to right.
+        document = map_document_text(document, isolate_left_to_right)
     qr_spec = None
     if qr is not None:
         content = qr_content(document, qr, PDF_QR_LIMIT)
@@ -657,7 +688,7 @@ def render_pdf(
 
     pdf: Any = _make_pdf_class()(orientation="P", unit="mm", format=PAGE_SIZES[key])
     pdf.document, pdf.style, pdf.family = document, style, BUNDLED_FAMILY
-    warnings.extend(install_fonts(pdf, document_texts(document), _extra_faces(fonts)))
+    warnings.extend(install_fonts(pdf, document_texts(document), faces))
     pdf.set_margins(style.margin, style.margin + style.small * 0.9, style.margin)
     pdf.set_auto_page_break(True, margin=style.margin)
     pdf.set_title(document.title)
@@ -672,7 +703,12 @@ def render_pdf(
     drawer.title_block(photo, qr_spec)
     for section in document.sections:
         drawer.section(section)
-    return Rendered(data=pdf_bytes(pdf), media_type="application/pdf", suffix=".pdf", warnings=warnings)
+    data = pdf_bytes(pdf)
+    # Running headers and footers lie outside the body's top and bottom margins.
+    problems = verify_pdf_text(data, expected_texts(asked), margins=(pdf.t_margin - 2, style.margin - 1))
+    if problems:
+        raise DrawnTextMismatchError(problems)
+    return Rendered(data=data, media_type="application/pdf", suffix=".pdf", warnings=warnings)
 
 
 def _extra_faces(fonts: Sequence[str | os.PathLike[str]]) -> list[FontFace]:

@@ -1,0 +1,583 @@
+"""Every printed character verified: glyph coverage before drawing, the drawn text after.
+
+Two checks for the backends that draw glyphs (``pdf`` and ``card``):
+
+1. Before drawing, :func:`check_glyphs` finds the characters no available font can
+   draw and names *where* they are (never the text). By default that is a
+   :class:`~rarepassport.render.MissingGlyphsError`; with ``missing_glyphs="mark"``
+   each such character is replaced by a visible marker (:data:`MISSING_GLYPH_MARKER`)
+   and a warning says so, so nothing is ever silently blank.
+2. After drawing, :func:`verify_pdf_text` extracts the text back from the PDF bytes
+   (pypdf, imported lazily) and checks that every text the document asked for is
+   there, after :func:`skeleton` normalisation.
+
+Right-to-left text is prepared for drawing by :func:`isolate_left_to_right`: phone
+numbers, doses and other left-to-right runs inside Arabic or Hebrew text are wrapped
+in Unicode directional isolates, so they print left to right ("+966 50 123 4567",
+never "4567 123 50 966+").
+
+How the comparison is exact without being flaky:
+
+* Whitespace is ignored (extractors add spaces from glyph positions and turn line
+  breaks into spaces or newlines); drawing never adds or removes other characters.
+* Unicode is compared in NFC; ligatures and Arabic presentation forms (what a shaped
+  glyph may extract as) are folded to their letters; format characters (direction
+  marks, isolates, joiners, soft hyphens) are dropped; a soft hyphen may print as "-".
+* Text without right-to-left characters must appear whole and in order; failing
+  that (a sign moved by an extractor's bidi reading of a shaped line), every word and
+  every group of numbers ("+44 20 7946 0000") must appear, each whole.
+* Extractors give right-to-left runs in logical or in visual order, mirror brackets,
+  and move neutral signs; so in text with right-to-left letters every group of
+  numbers must appear whole and in order, and every other word on its own, the
+  right-to-left ones (and Arabic-Indic digits) in either order.
+* Running headers and footers are left out by position, so a paragraph that flows
+  onto the next page is still found whole.
+
+Known limits: each text is looked for anywhere in the document, so a very short text
+(a lone "2") is found even if it was drawn elsewhere; a long text (60 characters or
+more) split by a page break is accepted when its words appear in order with gaps of
+at most 2,000 characters (the rest of a table row and the repeated header row); in
+right-to-left text, two numbers separated only by a space ("4567 50 µg") count as one
+group and, drawn far apart by the bidi algorithm, can make a false report.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from rarepassport.document import Alert, Block, Document, Field, Heading, ListBlock, Paragraph, Section, Table
+
+if TYPE_CHECKING:
+    from rarepassport.render._fonts import FontFace
+
+__all__ = [
+    "MISSING_GLYPHS_OPTIONS",
+    "MISSING_GLYPH_MARKER",
+    "check_glyphs",
+    "expected_texts",
+    "extract_pdf_text",
+    "is_right_to_left",
+    "isolate_left_to_right",
+    "map_document_text",
+    "skeleton",
+    "verify_pdf_text",
+]
+
+#: Drawn in place of a character no font can draw, with ``missing_glyphs="mark"``
+#: (U+FFFD REPLACEMENT CHARACTER, which the bundled DejaVu Sans draws).
+MISSING_GLYPH_MARKER = "\ufffd"
+
+#: The values of the ``missing_glyphs`` option of the pdf and card backends.
+MISSING_GLYPHS_OPTIONS = ("error", "mark")
+
+_LRI, _PDI = "\u2066", "\u2069"
+_RTL_CLASSES = frozenset({"R", "AL"})
+_LTR_CLASSES = frozenset({"L", "EN", "AN"})
+# Left-to-right runs up to this length inside right-to-left text are kept on one line
+# (their spaces become no-break spaces): a phone number or dose is never split.
+_KEEP_TOGETHER = 40
+
+
+# --- where each text is ---------------------------------------------------------
+
+
+def _block_texts(section: Section, number: int, block: Block) -> Iterator[tuple[str, str]]:
+    # Named by section id, block number and catalogue label, never by a value: a
+    # heading or a list label can be a protocol's title, written by the person.
+    here = f"section {section.id!r}, block {number}"
+    if isinstance(block, Heading):
+        yield f"{here} (heading)", block.text
+    elif isinstance(block, Paragraph):
+        yield f"{here} (paragraph)", block.text
+    elif isinstance(block, Field):
+        name = block.label_id or block.label
+        yield f"{here} (field {name}), label", block.label
+        yield f"{here} (field {name}), value", block.value
+    elif isinstance(block, ListBlock):
+        if block.label:
+            yield f"{here} (list), label", block.label
+        for index, item in enumerate(block.items, 1):
+            yield f"{here} (list), item {index}", item
+    elif isinstance(block, Table):
+        if block.caption:
+            yield f"{here} (table), caption", block.caption
+        for index, column in enumerate(block.columns, 1):
+            yield f"{here} (table), column {index} heading", column
+        for row_number, row in enumerate(block.rows, 1):
+            for index, cell in enumerate(row[: len(block.columns)], 1):
+                column = block.columns[index - 1]
+                yield f"{here} (table), row {row_number}, column {index} ({column})", cell
+    elif isinstance(block, Alert):
+        if block.title:
+            yield f"{here} (alert), title", block.title
+        yield f"{here} (alert), text", block.text
+
+
+def expected_texts(document: Document, *, phrases: bool = False) -> list[tuple[str, str]]:
+    """Every text of a document with where it is, in reading order.
+
+    Args:
+        document: The laid-out passport.
+        phrases: Include every fixed phrase of the catalogue (for glyph checks: any
+            of them may be drawn); not for checking a drawing, which uses a few.
+
+    Returns:
+        ``(where, text)`` pairs; ``where`` is a JSON path (``$.person.name``) or a
+        section, block and label, never a passport value. Empty texts are left out.
+    """
+    found: list[tuple[str, str]] = [
+        ("document title", document.title),
+        ("$.person.name", document.person_name),
+        ("$.person.date_of_birth", document.date_of_birth),
+    ]
+    if document.updated_on:
+        found.append(("updated on", document.updated_on))
+    if document.reviewed_on:
+        found.append(("$.review", document.reviewed_on))
+    found.extend((f"document note {number}", text) for number, text in enumerate(document.warnings, 1))
+    if phrases:
+        found.extend((f"phrase {key}", text) for key, text in document.phrases.items())
+    for section in document.sections:
+        found.append((f"section {section.id!r}, title", section.title))
+        for number, block in enumerate(section.blocks, 1):
+            found.extend(_block_texts(section, number, block))
+    return [(where, text) for where, text in found if text]
+
+
+# --- changing every text of a document ------------------------------------------
+
+
+def _map_block(block: Block, change: Callable[[str], str]) -> Block:
+    if isinstance(block, Heading | Paragraph):
+        return attrs.evolve(block, text=change(block.text))
+    if isinstance(block, Field):
+        return attrs.evolve(block, label=change(block.label), value=change(block.value))
+    if isinstance(block, ListBlock):
+        return attrs.evolve(block, items=tuple(change(item) for item in block.items),
+                            label=change(block.label) if block.label else block.label)
+    if isinstance(block, Table):
+        return attrs.evolve(block, columns=tuple(change(c) for c in block.columns),
+                            rows=tuple(tuple(change(cell) for cell in row) for row in block.rows),
+                            caption=change(block.caption) if block.caption else block.caption)
+    if isinstance(block, Alert):
+        return attrs.evolve(block, text=change(block.text),
+                            title=change(block.title) if block.title else block.title)
+    return block  # pragma: no cover - every block type is handled above
+
+
+def map_document_text(document: Document, change: Callable[[str], str]) -> Document:
+    """A copy of ``document`` with ``change`` applied to every text a backend draws."""
+    sections = tuple(
+        attrs.evolve(section, title=change(section.title),
+                     blocks=tuple(_map_block(block, change) for block in section.blocks))
+        for section in document.sections
+    )
+    return attrs.evolve(
+        document,
+        title=change(document.title),
+        person_name=change(document.person_name),
+        date_of_birth=change(document.date_of_birth),
+        updated_on=change(document.updated_on) if document.updated_on else document.updated_on,
+        reviewed_on=change(document.reviewed_on) if document.reviewed_on else document.reviewed_on,
+        warnings=tuple(change(text) for text in document.warnings),
+        phrases={key: change(text) for key, text in document.phrases.items()},
+        sections=sections,
+    )
+
+
+# --- glyph coverage ---------------------------------------------------------------
+
+
+def check_glyphs(
+    document: Document, extra: Sequence[FontFace] = (), *, missing_glyphs: str = "error"
+) -> tuple[Document, list[str]]:
+    """Check that some available font can draw every character of ``document``.
+
+    Call it before drawing; draw the document it returns. This is the one call the
+    pdf and card backends need for their ``missing_glyphs`` option.
+
+    Args:
+        document: The laid-out passport.
+        extra: Fallback fonts for this render (the ``fonts=`` option).
+        missing_glyphs: ``"error"`` (default): raise when a character cannot be drawn.
+            ``"mark"``: draw :data:`MISSING_GLYPH_MARKER` in its place and warn.
+
+    Returns:
+        The document to draw (with markers when ``"mark"``) and warnings.
+
+    Raises:
+        rarepassport.render.MissingGlyphsError: With ``"error"``, naming where each
+            character is and its code point (never the text).
+        rarepassport.render.RenderError: For another value of ``missing_glyphs``.
+    """
+    from rarepassport.render import MissingGlyphsError, RenderError
+    from rarepassport.render._fonts import describe_characters, undrawable_characters
+
+    if missing_glyphs not in MISSING_GLYPHS_OPTIONS:
+        raise RenderError(f"option missing_glyphs must be one of {', '.join(MISSING_GLYPHS_OPTIONS)}, "
+                          f"not {missing_glyphs!r}")
+    texts = expected_texts(document, phrases=True)
+    missing = undrawable_characters((text for _where, text in texts), extra)
+    if not missing:
+        return document, []
+    places: list[tuple[str, tuple[str, ...]]] = []
+    for where, text in texts:
+        chars = tuple(sorted({char for char in text if char in missing}))
+        if chars:
+            places.append((where, chars))
+    if missing_glyphs == "error":
+        raise MissingGlyphsError(places)
+    marked = map_document_text(
+        document, lambda text: "".join(MISSING_GLYPH_MARKER if char in missing else char for char in text)
+    )
+    # The document itself says what the marker means, in its own language.
+    note = document.phrase("missing_glyphs_note", marker=MISSING_GLYPH_MARKER)
+    marked = attrs.evolve(marked, warnings=(*marked.warnings, note))
+    listed = sorted(missing)
+    where = "; ".join(where for where, _chars in places[:6]) + ("; ..." if len(places) > 6 else "")
+    warning = (f"no available font can draw {len(listed)} character(s): {describe_characters(listed)}; "
+               f"each is shown as {MISSING_GLYPH_MARKER} (U+FFFD) in: {where}. Install a Noto font for "
+               "the script, or pass fonts=[path] (--font on the command line)")
+    return marked, [warning]
+
+
+# --- right-to-left text -------------------------------------------------------------
+
+
+def _direction(char: str) -> str:
+    return unicodedata.bidirectional(char)
+
+
+def is_right_to_left(text: str) -> bool:
+    """Whether a paragraph reads right to left: its first strong character is R or AL.
+
+    Characters inside directional isolates are skipped, as the bidi algorithm (and
+    fpdf2) does.
+    """
+    depth = 0
+    for char in text:
+        kind = _direction(char)
+        if kind in ("LRI", "RLI", "FSI"):
+            depth += 1
+        elif kind == "PDI":
+            depth = max(depth - 1, 0)
+        elif depth:
+            continue
+        elif kind in _RTL_CLASSES:
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def _has_rtl(text: str) -> bool:
+    return any(_direction(char) in _RTL_CLASSES for char in text)
+
+
+def _segments(text: str) -> list[tuple[bool, str]]:
+    """Split a text into right-to-left and left-to-right runs: ``(is_rtl, run)``.
+
+    A run goes from its first to its last strong character (R/AL for right-to-left;
+    L, European or Arabic digits for left-to-right); the neutral characters between
+    two runs (spaces, brackets, colons) belong to neither.
+    """
+    return [(rtl, text[start:end]) for rtl, start, end in _runs(text)]
+
+
+def _runs(text: str) -> list[tuple[bool, int, int]]:
+    runs: list[tuple[bool, int, int]] = []  # (rtl, start, end)
+    for index, char in enumerate(text):
+        kind = _direction(char)
+        if kind in _RTL_CLASSES:
+            rtl = True
+        elif kind in _LTR_CLASSES:
+            rtl = False
+        else:
+            continue
+        if runs and runs[-1][0] == rtl:
+            runs[-1] = (rtl, runs[-1][1], index + 1)
+        else:
+            runs.append((rtl, index, index + 1))
+    widened: list[tuple[bool, int, int]] = []
+    for run in runs:
+        rtl, start, end = _widen(text, *run)
+        if widened:
+            start = max(start, widened[-1][2])
+        widened.append((rtl, start, end))
+    return widened
+
+
+def _widen(text: str, rtl: bool, start: int, end: int) -> tuple[bool, int, int]:
+    """Take into a left-to-right run the signs that belong to its numbers.
+
+    "+" of "+966", "≥ " of "≥ 38 °C", "%" of "50%", the brackets around "(mg/kg)":
+    left outside, the bidi algorithm would put them on the other side of the number
+    (and mirror "≥" into "≤") in right-to-left text.
+    """
+    if rtl:
+        return rtl, start, end
+    run = text[start:end]
+    while start > 0:
+        before = text[start - 1]
+        if not before.isspace() and (_direction(before) in ("ES", "ET", "CS")
+                                     or unicodedata.category(before) in ("Sm", "No")
+                                     or (before in "([" and _BRACKET_PAIRS[before] in run)):
+            start -= 1
+        elif before == " " and start > 1 and unicodedata.category(text[start - 2]) in ("Sm", "No"):
+            start -= 2
+        else:
+            break
+    run = text[start:end]
+    while end < len(text):
+        after = text[end]
+        if not after.isspace() and (_direction(after) == "ET" or unicodedata.category(after) == "No"
+                                    or (after in ")]" and _OPENERS[after] in run)):
+            end += 1
+        else:
+            break
+    return rtl, start, end
+
+
+_BRACKET_PAIRS = {"(": ")", "[": "]"}
+_OPENERS = {")": "(", "]": "["}
+
+
+def isolate_left_to_right(text: str) -> str:
+    """Keep left-to-right runs inside right-to-left text left to right.
+
+    The Unicode bidi algorithm prints "+966 50 123 4567" inside Arabic text as
+    "4567 123 50 966+" (each group of digits is its own run). Each left-to-right run
+    (from its first to its last strong character) is wrapped in LEFT-TO-RIGHT ISOLATE
+    ... POP DIRECTIONAL ISOLATE, and a short one keeps its spaces unbreakable so a
+    phone number or dose is never split over two lines. Text without right-to-left
+    characters is returned unchanged.
+    """
+    if not _has_rtl(text):
+        return text
+    out: list[str] = []
+    position = 0
+    for number, (rtl, run) in enumerate(_segments(text)):
+        start = text.index(run, position)
+        out.append(text[position:start])
+        if rtl or number == 0:
+            # A leading left-to-right run is left as it is: it makes the paragraph
+            # left to right (fpdf2 looks for the first strong character outside
+            # isolates), and before any right-to-left text its digits are in order.
+            out.append(run)
+        else:
+            keep = run.replace(" ", "\u00a0") if len(run) <= _KEEP_TOGETHER else _NUMBER_GROUPS.sub(
+                lambda match: match.group().replace(" ", "\u00a0"), run)
+            out.append(f"{_LRI}{keep}{_PDI}")
+        position = start + len(run)
+    out.append(text[position:])
+    return "".join(out)
+
+
+# --- normalising and matching -------------------------------------------------------
+
+_BRACKETS = {")": "(", "]": "[", "}": "{", "\u00bb": "\u00ab", "\u203a": "\u2039"}
+_SOFT_HYPHEN = "\u00ad"
+
+
+def _fold(char: str) -> str:
+    code = ord(char)
+    # Ligatures and Arabic/Hebrew presentation forms: what a shaped glyph extracts as.
+    if 0xFB00 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
+        return unicodedata.normalize("NFKC", char)
+    return _BRACKETS.get(char, char)
+
+
+def skeleton(text: str, *, keep_soft_hyphens: bool = False) -> str:
+    """Text reduced to what drawing must preserve, for comparing with extracted text.
+
+    NFC; no whitespace; no format characters (direction marks and isolates, joiners;
+    soft hyphens unless ``keep_soft_hyphens``) and no control characters (pypdf gives
+    the raw code of a shaped glyph with no Unicode of its own, such as a Devanagari
+    vowel sign drawn as part of a cluster, as a control character); ligatures and
+    presentation forms
+    folded to their letters; closing brackets folded to opening ones (extractors
+    mirror them in right-to-left text).
+    """
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        if char == _SOFT_HYPHEN and keep_soft_hyphens:
+            out.append(char)
+        elif char.isspace() or unicodedata.category(char) in ("Cf", "Cc"):
+            continue
+        else:
+            out.append(_fold(char))
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _pattern(part: str) -> re.Pattern[str]:
+    # A soft hyphen prints as "-" where fpdf2 breaks the line there, else as nothing.
+    pieces = skeleton(part, keep_soft_hyphens=True).split(_SOFT_HYPHEN)
+    return re.compile("-?".join(re.escape(piece) for piece in pieces))
+
+
+# Groups of digits separated by spaces, each group a whole word: "+966 50 123 4567".
+_NUMBER_GROUPS = re.compile(r"(?<!\S)\+?[0-9]+(?:[ \u00a0][0-9]+)+(?!\S)")
+
+
+def _parts(text: str) -> list[tuple[str, bool]]:
+    """What must be found for a text: ``(part, either_order)`` pairs.
+
+    Text without right-to-left letters: the whole text, in order. Text with them:
+    each group of numbers separated by spaces (a phone number) whole and in order,
+    and every other word on its own, right-to-left words and Arabic-Indic digits in
+    either order. (How extractors order the runs of a mixed line differs too much
+    for more: pypdf reverses Arabic-Indic digits with the Arabic around them, poppler
+    moves neutral signs by its own reading of the line.)
+    """
+    if not any(_direction(char) in (*_RTL_CLASSES, *_LTR_CLASSES) for char in text):
+        # Only signs (", -"): pypdf reverses them with right-to-left text beside them.
+        return [(text, True)]
+    if not _has_rtl(text):
+        return [(text, False)]
+    return _words(text)
+
+
+def _words(text: str) -> list[tuple[str, bool]]:
+    """Number groups whole and in order, every other word on its own."""
+    parts: list[tuple[str, bool]] = [(match.group(), False) for match in _NUMBER_GROUPS.finditer(text)]
+    rest = _NUMBER_GROUPS.sub(" ", text)
+    for word in rest.split():
+        if any(_direction(char) in (*_RTL_CLASSES, "AN") for char in word):
+            # Signs at the edges of a right-to-left word ("حسن,") are moved by the
+            # extractors' reading of the line: looked for on their own.
+            core = word.strip("".join(c for c in word if _direction(c) not in (*_RTL_CLASSES, *_LTR_CLASSES)))
+            parts.extend((sign, True) for sign in word.replace(core, " ").split() if core)
+            parts.append((core or word, True))
+        else:
+            parts.append((word, not any(_direction(char) in _LTR_CLASSES for char in word)))
+    return parts
+
+
+def _found(haystack: str, part: str, either_order: bool) -> bool:
+    if _pattern(part).search(haystack):
+        return True
+    if either_order and _pattern(part[::-1]).search(haystack) is not None:
+        return True
+    return not either_order and _found_in_pieces(haystack, part)
+
+
+# A long text can be split where a page breaks inside it: a table row taller than a
+# page continues on the next page after the other cells of the row and the repeated
+# header row. Such a text is found when its words appear in order with short gaps.
+_LONG_TEXT = 60
+_MAX_GAP = 2000
+
+
+def _found_in_pieces(haystack: str, text: str) -> bool:
+    words = text.split()
+    if len(skeleton(text)) < _LONG_TEXT or len(words) < 2:
+        return False
+    for first in _pattern(words[0]).finditer(haystack):
+        position, ok = first.end(), True
+        for word in words[1:]:
+            match = _pattern(word).search(haystack, position, position + _MAX_GAP + len(skeleton(word)))
+            if match is None:
+                ok = False
+                break
+            position = match.end()
+        if ok:
+            return True
+    return False
+
+
+# --- extracting ------------------------------------------------------------------------
+
+
+def _readable_fonts(reader: Any) -> None:
+    """Let pypdf read fpdf2's CFF (OpenType) fonts, e.g. Noto Sans CJK.
+
+    fpdf2 gives such a font an embedded CMap stream as its encoding, two bytes per
+    code; pypdf does not read embedded CMaps and decodes one byte at a time
+    ("\\x00王"). Telling this in-memory copy that the codes are two bytes wide
+    (``Identity-H``) is enough: the text comes from the font's ToUnicode map, which
+    is keyed by those codes. The PDF that is written is never changed.
+    """
+    from pypdf.generic import NameObject, StreamObject
+
+    for page in reader.pages:
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources is not None else None
+        if fonts is None:
+            continue
+        for reference in fonts.get_object().values():
+            font = reference.get_object()
+            encoding = font.get("/Encoding")
+            if font.get("/Subtype") == "/Type0" and encoding is not None \
+                    and isinstance(encoding.get_object(), StreamObject):
+                font[NameObject("/Encoding")] = NameObject("/Identity-H")
+
+
+def extract_pdf_text(pdf_bytes: bytes, *, margins: tuple[float, float] | None = None) -> list[str]:
+    """The text of each page of a PDF, in drawing order (pypdf).
+
+    Args:
+        pdf_bytes: The PDF.
+        margins: ``(top, bottom)`` in millimetres: text whose baseline is within
+            this distance of the top or bottom edge (running headers and footers)
+            is left out.
+    """
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf_bytes))
+    _readable_fonts(reader)
+    pages = []
+    for page in reader.pages:
+        if margins is None:
+            pages.append(page.extract_text())
+            continue
+        height = float(page.mediabox.height)
+        top, bottom = (m * 72 / 25.4 for m in margins)
+        parts: list[str] = []
+
+        def keep(text: str, cm: Any, tm: Any, _font: Any, _size: Any, parts: list[str] = parts,
+                 height: float = height, top: float = top, bottom: float = bottom) -> None:
+            if not text.strip():
+                parts.append(text)
+                return
+            baseline = float(tm[5]) * float(cm[3]) + float(cm[5])
+            if bottom <= baseline <= height - top:
+                parts.append(text)
+
+        page.extract_text(visitor_text=keep)
+        pages.append("".join(parts))
+    return pages
+
+
+def verify_pdf_text(
+    pdf_bytes: bytes, expected: Iterable[tuple[str, str]], *, margins: tuple[float, float] | None = None
+) -> list[str]:
+    """Check that a PDF shows every expected text.
+
+    Args:
+        pdf_bytes: The PDF as written.
+        expected: ``(where, text)`` pairs, e.g. from :func:`expected_texts`: the
+            text as layout asked for it (before any bidi isolates were added).
+        margins: ``(top, bottom)`` bands in millimetres holding running headers and
+            footers, left out of the comparison (see :func:`extract_pdf_text`).
+
+    Returns:
+        One problem per text not found, naming where it is (never the text).
+    """
+    haystack = skeleton("".join(extract_pdf_text(pdf_bytes, margins=margins)))
+    problems = []
+    for where, text in expected:
+        if not skeleton(text):
+            continue
+        if not all(_found(haystack, part, either) for part, either in _parts(text)) \
+                and not all(_found(haystack, part, either) for part, either in _words(text)):
+            # A left-to-right text beside right-to-left text in a shaped line may come
+            # back with its signs moved ("'/quoted'"): its words and number groups
+            # must still all be there, each as drawn.
+            problems.append(f"{where}: the PDF does not show this text as written")
+    return problems
