@@ -300,3 +300,19 @@ def test_the_cli_fails_on_an_undrawable_character_unless_allowed(tmp_path: Path,
     assert allowed.returncode == 0, allowed.stderr
     assert "U+10FFFD" in allowed.stderr  # the warning
     assert MISSING_GLYPH_MARKER in poppler_text(out.read_bytes())
+
+
+@pytest.mark.parametrize("script", list(SCRIPTS))
+def test_a_card_in_each_script_prints_its_phone_numbers_allergy_and_name_as_written(script: str) -> None:
+    need_font_for(str(SCRIPTS[script]["sample"]))
+    passport = script_passport(script)
+    rendered = render_rendered(passport, "card", today=TODAY)
+    assert not any("U+" in warning for warning in rendered.warnings)
+    for extractor, text in both_extractions(rendered).items():
+        # The emergency contact's number, each character in order.
+        for exact in (PHONES[0],):
+            assert skeleton(exact) in text, f"{exact!r} on the {script} card by {extractor}"
+        for value in (SCRIPTS[script]["name"], SCRIPTS[script]["substance"]):
+            for word in words_of(str(value)):
+                assert shown(text, word), f"{script} word on the card by {extractor}"
+        assert MISSING_GLYPH_MARKER not in text

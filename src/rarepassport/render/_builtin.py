@@ -75,16 +75,9 @@ def render_card(
 
     ``missing_glyphs`` is the pdf backend's option: ``"error"`` (default) or ``"mark"``.
     """
-    import attrs
-
     from rarepassport.render._card import render_card as _render
-    from rarepassport.render._pdf import _extra_faces
-    from rarepassport.render._verify import check_glyphs
 
-    # Until the card checks its own items, the whole emergency document is checked.
-    document, warnings = check_glyphs(document, _extra_faces(fonts), missing_glyphs=missing_glyphs)
-    rendered = _render(document, sheet=sheet, qr=qr, fonts=fonts)
-    return attrs.evolve(rendered, warnings=(*warnings, *rendered.warnings))
+    return _render(document, sheet=sheet, qr=qr, fonts=fonts, missing_glyphs=missing_glyphs)
 
 
 def render_lockscreen(

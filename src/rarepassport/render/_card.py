@@ -76,7 +76,10 @@ class _Segment(NamedTuple):
 
 
 def _segment(text: str, bold: bool, path: str) -> _Segment:
-    return _Segment(_unbroken(text), bold, path)
+    from rarepassport.render._verify import isolate_left_to_right
+
+    # Phone numbers and doses inside Arabic or Hebrew text stay left to right.
+    return _Segment(isolate_left_to_right(_unbroken(text)), bold, path)
 
 
 class _Paragraph(NamedTuple):
@@ -334,29 +337,37 @@ def render_card(
     sheet: bool = False,
     qr: str | None = None,
     fonts: Sequence[str | os.PathLike[str]] = (),
+    missing_glyphs: str = "error",
 ) -> Rendered:
     """Draw the emergency essentials of a document as a two-sided wallet card.
+
+    Every character is checked before drawing (a character no font can draw is a
+    :class:`~rarepassport.render.MissingGlyphsError` naming its field, unless
+    ``missing_glyphs="mark"``), and the drawn card is read back and compared with what
+    was asked for (:class:`~rarepassport.render.DrawnTextMismatchError`).
 
     Args:
         document: The laid-out passport, normally for the ``emergency`` view.
         sheet: Put front and back on one A4 page with cut marks and a fold line.
         qr: ``"emergency"`` or ``"link:https://..."`` for a QR code on the back.
         fonts: Extra fallback font files for scripts DejaVu Sans cannot draw.
+        missing_glyphs: ``"error"`` (default) or ``"mark"`` (draw U+FFFD and warn).
 
     Returns:
         The PDF. What did not fit is said on the card itself, class by class.
     """
-    from fpdf import FPDF
-
-    from rarepassport.render import Rendered, RenderError
-    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes
-    from rarepassport.render._pdf import _extra_faces, document_texts
+    from rarepassport.render import DrawnTextMismatchError, Rendered, RenderError
+    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, pdf_class
+    from rarepassport.render._pdf import _extra_faces
     from rarepassport.render._qr import CARD_QR_LIMIT, qr_content
+    from rarepassport.render._verify import verify_pdf_text
 
     essentials = document.essentials
     if essentials is None:
         raise RenderError("the card needs a document laid out by rarepassport.layout (it has no essentials)")
-    warnings: list[str] = []
+    extra = _extra_faces(fonts)
+    essentials, warnings = _check_glyphs(document, essentials, extra, missing_glyphs)
+    FPDF = pdf_class()
     qr_text = None
     if qr is not None:
         content = qr_content(document, qr, CARD_QR_LIMIT)
@@ -368,7 +379,8 @@ def render_card(
         pdf = FPDF(orientation="L", unit="mm", format=(CARD_HEIGHT_MM, CARD_WIDTH_MM))
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
-    warnings.extend(install_fonts(pdf, document_texts(document), _extra_faces(fonts)))
+    card_texts = [text for _where, text in _essentials_texts(essentials)]
+    warnings.extend(install_fonts(pdf, [*document.phrases.values(), *card_texts], extra))
     pdf.set_title(document.title)
     pdf.set_author(document.person_name)
     pdf.set_subject(document.phrase("title.emergency", name=document.person_name))
@@ -403,7 +415,57 @@ def render_card(
             plan = plans[side]
             drawer.draw(0, 0, side, plan.paragraphs, plan.size, plan.width, band,
                         qr_text if side == BACK else None)
-    return Rendered(data=pdf_bytes(pdf), media_type="application/pdf", suffix=".pdf", warnings=warnings)
+    data = pdf_bytes(pdf)
+    problems = verify_pdf_text(data, drawer.drawn)
+    if problems:
+        raise DrawnTextMismatchError(problems)
+    return Rendered(data=data, media_type="application/pdf", suffix=".pdf", warnings=warnings)
+
+
+def _essentials_texts(essentials: Essentials) -> list[tuple[str, str]]:
+    """Every text of the essentials a card may draw, with where it comes from."""
+    texts = [("$.person.name", essentials.name), ("$.person.date_of_birth", essentials.date_of_birth),
+             ("$.review", " ".join(essentials.currency_lines)),
+             ("essentials", essentials.more_in_full), ("essentials", essentials.also_in_full)]
+    for group in essentials.groups:
+        texts.append((f"essentials.{group.key}", f"{group.title} {group.more_template}"))
+        texts += [(item.path, f"{item.lead} {item.text}") for item in group.items]
+    return texts
+
+
+def _check_glyphs(document: Document, essentials: Essentials, extra: Sequence[Any],
+                  missing_glyphs: str) -> tuple[Essentials, list[str]]:
+    """The essentials to draw, with a marker for each character no font can draw (or an error)."""
+    import attrs
+
+    from rarepassport.render import MissingGlyphsError, RenderError
+    from rarepassport.render._fonts import describe_characters, undrawable_characters
+    from rarepassport.render._verify import MISSING_GLYPH_MARKER, MISSING_GLYPHS_OPTIONS
+
+    if missing_glyphs not in MISSING_GLYPHS_OPTIONS:
+        raise RenderError(f"option missing_glyphs must be one of {', '.join(MISSING_GLYPHS_OPTIONS)}, "
+                          f"not {missing_glyphs!r}")
+    texts = _essentials_texts(essentials)
+    missing = undrawable_characters((text for _where, text in texts), extra)
+    if not missing:
+        return essentials, []
+    places = [(where, tuple(sorted({c for c in text if c in missing}))) for where, text in texts]
+    places = [(where, chars) for where, chars in places if chars]
+    if missing_glyphs == "error":
+        raise MissingGlyphsError(places)
+
+    def mark(text: str) -> str:
+        return "".join(MISSING_GLYPH_MARKER if char in missing else char for char in text)
+
+    groups = [
+        attrs.evolve(group, title=mark(group.title),
+                     items=[attrs.evolve(item, text=mark(item.text), lead=mark(item.lead)) for item in group.items])
+        for group in essentials.groups
+    ]
+    marked = attrs.evolve(essentials, name=mark(essentials.name), groups=groups)
+    where = "; ".join(where for where, _chars in places[:6]) + ("; ..." if len(places) > 6 else "")
+    return marked, [f"no available font can draw {len(missing)} character(s): {describe_characters(sorted(missing))}; "
+                    f"each is shown as {MISSING_GLYPH_MARKER} (U+FFFD) on the card in: {where}"]
 
 
 def _cut_marks(pdf: Any, x0: float, y0: float) -> None:
