@@ -480,7 +480,7 @@ def check_tree(data: object, root: str = "$", *, long_text: Callable[[str], bool
             break
         if isinstance(value, Mapping):
             if depth >= max_depth:
-                problems.append(Problem(path, f"nested more than {max_depth} levels deep (see rarepassport.limits)"))
+                problems.append(Problem(path, _deep_message()))
                 continue
             children = []
             for key, item in value.items():
@@ -498,7 +498,7 @@ def check_tree(data: object, root: str = "$", *, long_text: Callable[[str], bool
             stack.extend(reversed(children))
         elif isinstance(value, (list, tuple)):
             if depth >= max_depth:
-                problems.append(Problem(path, f"nested more than {max_depth} levels deep (see rarepassport.limits)"))
+                problems.append(Problem(path, _deep_message()))
                 continue
             if len(value) > max_list:
                 problems.append(Problem(path, f"a list of more than {max_list} items (see rarepassport.limits)"))
@@ -765,8 +765,7 @@ def _yaml_check(loader: Any, root: Any) -> None:
             sizes[key] = 1
             continue
         if depth >= limits.MAX_DEPTH:
-            raise _YamlRefused([Problem(path, f"nested more than {limits.MAX_DEPTH} levels deep "
-                                        "(see rarepassport.limits)", *where(node))])
+            raise _YamlRefused([Problem(path, _deep_message(), *where(node))])
         on_path.add(key)
         stack.append((node, path, depth, True))
         if isinstance(node, yaml.SequenceNode):
@@ -938,8 +937,12 @@ class _LoneSurrogate(ValueError):
     """A JSON text escaping half of a UTF-16 surrogate pair (``"\\ud800"``)."""
 
 
+def _deep_message() -> str:
+    return f"nested too deeply: more than {limits.MAX_DEPTH} levels (see rarepassport.limits)"
+
+
 def _too_deep() -> LoadError:
-    return LoadError([Problem("$", f"nested more than {limits.MAX_DEPTH} levels deep (see rarepassport.limits)")])
+    return LoadError([Problem("$", _deep_message())])
 
 
 def _parse(text: str | bytes, format: Format) -> Any:

@@ -245,8 +245,9 @@ class _Exporter:
         patient["birthDate"] = person.date_of_birth.isoformat()
         if person.address:
             patient["address"] = [{"text": person.address}]
-        if person.photo:
-            patient["photo"] = [{"url": person.photo}]
+        attachment = c.photo_attachment(person.photo)
+        if attachment is not None:
+            patient["photo"] = [attachment]
         contacts = [self.contact(contact) for contact in self.p.contacts]
         if contacts:
             patient["contact"] = contacts
