@@ -401,7 +401,7 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
         allowed = [field.name for field in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
         return [
             Problem(
-                path=f"{path}.{key}",
+                path=child_path(path, key),
                 message=f"unknown field {key!r} in {_json_name(path)}{_did_you_mean(key, allowed)}",
             )
             for key in sorted(exc.extra_fields)
@@ -454,6 +454,14 @@ def _text_problem(text: str, limit: int) -> str | None:
     )
 
 
+def _key_problem(key: str) -> str | None:
+    # A newline or tab in a key would break a report's one-issue-per-line.
+    for index, char in enumerate(key):
+        if char in "\n\t":
+            return f"holds the control character U+{ord(char):04X} (at character {index + 1}); a key is one line"
+    return None
+
+
 def check_tree(data: object, root: str = "$", *, long_text: Callable[[str], bool] | None = None) -> list[Problem]:
     """Problems with a parsed document's shape, found without recursion.
 
@@ -490,7 +498,7 @@ def check_tree(data: object, root: str = "$", *, long_text: Callable[[str], bool
                                 "(in YAML, put the key in quotes)")
                     )
                     continue
-                key_problem = _text_problem(key, 200)
+                key_problem = _text_problem(key, 200) or _key_problem(key)
                 if key_problem is not None:
                     problems.append(Problem(path, f"a key of this object {key_problem}"))
                     continue
@@ -689,6 +697,8 @@ def _with_hint(problem: Problem) -> Problem:
 
 def to_dict(passport: Passport, *, plugins: PluginManager | None = None) -> dict[str, Any]:
     """The canonical JSON-ready dict of a passport (defaults left out)."""
+    if not isinstance(passport, Passport):
+        raise TypeError(f"expected a rarepassport.Passport, got {type(passport).__name__}")
     result: dict[str, Any] = _manager(plugins).converter.unstructure(passport, Passport)
     return result
 
@@ -941,6 +951,11 @@ def _deep_message() -> str:
     return f"nested too deeply: more than {limits.MAX_DEPTH} levels (see rarepassport.limits)"
 
 
+def _number_too_long() -> LoadError:
+    message = f"a number of more than {limits.MAX_NUMBER_DIGITS} digits, or too large (see rarepassport.limits)"
+    return LoadError([Problem("$", message)])
+
+
 def _too_deep() -> LoadError:
     return LoadError([Problem("$", _deep_message())])
 
@@ -978,14 +993,15 @@ def _parse(text: str | bytes, format: Format) -> Any:
     except json.JSONDecodeError as exc:  # orjson's error is a subclass, with line and column too
         if "depth" in exc.msg:
             raise _too_deep() from None
+        if "infinity" in exc.msg:  # orjson: a number too large for a float
+            raise _number_too_long() from None
         raise LoadError([Problem("$", f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)]) from None
     except RecursionError:
         raise _too_deep() from None
     except _LoneSurrogate:
         raise LoadError([Problem("$", "not valid JSON: a text holds a lone surrogate (\\ud800-\\udfff)")]) from None
     except _NumberTooLong:
-        raise LoadError([Problem("$", f"a number of more than {limits.MAX_NUMBER_DIGITS} digits "
-                                      "(see rarepassport.limits)")]) from None
+        raise _number_too_long() from None
     except _DuplicateKeyError as exc:
         key = exc.args[0] if isinstance(exc.args[0], str) else "?"
         raise LoadError([Problem("$", f"not valid JSON: {_duplicate_message(key)}")]) from None

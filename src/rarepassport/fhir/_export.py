@@ -870,6 +870,9 @@ def to_ips(
         json.dumps(bundle)
         ```
     """
+    if not isinstance(passport, Passport):
+        raise TypeError(f"to_ips() exports a rarepassport.Passport, not {type(passport).__name__}; "
+                        "load a document with rarepassport.load() or loads() first")
     if plugins is None:
         from rarepassport._plugins import default_plugin_manager
 

@@ -168,7 +168,13 @@ def render_rendered(
     Warnings are returned, not emitted. See :func:`render` for the arguments.
     """
     from rarepassport.layout import layout
+    from rarepassport.model import Passport
 
+    if not isinstance(passport, Passport):
+        raise TypeError(f"render() draws a rarepassport.Passport, not {type(passport).__name__}; read "
+                        "a document with rarepassport.load() or loads() first")
+    if language is not None and not isinstance(language, str):
+        raise RenderError(f"language must be a language tag such as 'en', not {type(language).__name__}")
     manager = _manager(plugins)
     _backend(format, manager)  # fail on an unknown format before laying out
     document = layout(passport, view, language, plugins=manager, today=today)
