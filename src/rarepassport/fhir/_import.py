@@ -1050,6 +1050,9 @@ class _Importer:
                 self.done(timing, "structured timing is not kept; the passport keeps the frequency as text")
             if dose is None and dosage.items("doseAndRate"):
                 dose = _dose_text(dosage.items("doseAndRate")[0])
+                if dose is None:
+                    # Never a made-up dose (true read as 1): say it was left out.
+                    self.note(f"{dosage.path}.doseAndRate[0]", "a dose that is not a number with a unit is not kept")
             else:
                 dosage.get("doseAndRate") if dose is not None and "doseAndRate" in dosage.data else None
             dosage.get("sequence")
