@@ -53,7 +53,8 @@ def main(formats: list[str]) -> None:
             times = []
             for size in SIZES:
                 passport = make(size)
-                times.append(min(timeit.repeat(lambda: rp.render(passport, format), number=1, repeat=3)))
+                times.append(min(timeit.repeat(
+                    lambda passport=passport, format=format: rp.render(passport, format), number=1, repeat=3)))
             row = "  ".join(f"{t:7.3f}" for t in times)
             print(f"  {format:<9} {row}   {exponent(times):5.2f}")
 
