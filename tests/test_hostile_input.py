@@ -311,3 +311,24 @@ def standard_json(monkeypatch: pytest.MonkeyPatch) -> object:
 def test_without_orjson_the_same_documents_are_refused(standard_json: object, text: str, fragment: str) -> None:
     error = _refusal(text.encode(), "x.json")
     assert any(fragment in problem.message for problem in error.problems), error.problems
+
+
+@pytest.mark.parametrize("format", ["pdf", "card", "html", "markdown", "text"])
+@pytest.mark.parametrize(
+    "text", ["Ada\ud800", "Ada\x1b[2J", "Ada\x08\x08\x08Bob"], ids=["surrogate", "escape", "backspace"]
+)
+def test_a_built_passport_with_unreadable_text_is_refused_by_every_backend(format: str, text: str) -> None:
+    import datetime as dt
+
+    passport = rp.Passport(person=rp.Person(name=text, date_of_birth=dt.date(2015, 3, 2)))
+    with pytest.raises(rp.LoadError) as refused:
+        rp.render(passport, format)
+    assert [problem.path for problem in refused.value.problems] == ["$.person.name"]
+
+
+def test_dumps_refuses_what_loads_would_refuse() -> None:
+    import datetime as dt
+
+    passport = rp.Passport(person=rp.Person(name="Ada\x1b[2J", date_of_birth=dt.date(2015, 3, 2)))
+    with pytest.raises(rp.LoadError, match=r"\$\.person\.name"):
+        rp.dumps(passport)

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Format",
+    "check_built_passport",
     "check_tree",
     "dump",
     "dumps",
@@ -695,6 +696,24 @@ def _with_hint(problem: Problem) -> Problem:
     return attrs.evolve(problem, message=f"{problem.message}; {hint}")
 
 
+def check_built_passport(passport: Passport, *, plugins: PluginManager | None = None) -> None:
+    """Refuse a passport built in Python whose text could not have been read.
+
+    A passport read from a document was checked as it was read. One built in Python may
+    hold lone surrogates (which no encoder can write, so every backend would fail) or
+    control characters (which could rewrite a terminal or a report); writing,
+    rendering and exporting refuse those with the same problems reading gives.
+
+    Raises:
+        LoadError: Naming each field, never its value.
+    """
+    if is_well_typed(passport):
+        return
+    problems = check_tree(to_dict(passport, plugins=plugins), long_text=_is_photo)
+    if problems:
+        raise LoadError(problems)
+
+
 def to_dict(passport: Passport, *, plugins: PluginManager | None = None) -> dict[str, Any]:
     """The canonical JSON-ready dict of a passport (defaults left out)."""
     if not isinstance(passport, Passport):
@@ -1072,6 +1091,7 @@ def dumps(passport: Passport, *, format: Format = "json", plugins: PluginManager
         raise TypeError(f"expected a rarepassport.Passport, got {type(passport).__name__}")
     if format not in ("json", "yaml"):
         raise PassportError(f"unknown format {format!r}; use 'json' or 'yaml'")
+    check_built_passport(passport, plugins=plugins)
     data = to_dict(passport, plugins=plugins)
     if format == "yaml":
         yaml = _import_yaml()

@@ -877,19 +877,9 @@ def to_ips(
         from rarepassport._plugins import default_plugin_manager
 
         plugins = default_plugin_manager()
-    _refuse_lone_surrogates(passport, plugins)
+    from rarepassport.convert import check_built_passport
+
+    check_built_passport(passport, plugins=plugins)
     return _Exporter(passport, plugins).build(_timestamp(today))
 
-
-def _refuse_lone_surrogates(passport: Passport, plugins: PluginManager) -> None:
-    # A passport read from a document has none (reading refuses them); one built in
-    # Python may, and no JSON encoder or hash can carry them: say where, not crash.
-    from rarepassport.convert import check_tree, is_well_typed, to_dict
-    from rarepassport.errors import LoadError
-
-    if is_well_typed(passport):
-        return
-    problems = [p for p in check_tree(to_dict(passport, plugins=plugins)) if "surrogate" in p.message]
-    if problems:
-        raise LoadError(problems)
 

@@ -167,6 +167,7 @@ def render_rendered(
 
     Warnings are returned, not emitted. See :func:`render` for the arguments.
     """
+    from rarepassport.convert import check_built_passport
     from rarepassport.layout import layout
     from rarepassport.model import Passport
 
@@ -177,6 +178,7 @@ def render_rendered(
         raise RenderError(f"language must be a language tag such as 'en', not {type(language).__name__}")
     manager = _manager(plugins)
     _backend(format, manager)  # fail on an unknown format before laying out
+    check_built_passport(passport, plugins=manager)  # no lone surrogate or ESC reaches a backend
     document = layout(passport, view, language, plugins=manager, today=today)
     return render_document(document, format, plugins=manager, **options)
 
