@@ -455,6 +455,56 @@ def _text_problem(text: str, limit: int) -> str | None:
     )
 
 
+_BAD_KEY_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _looks_fine(data: object) -> bool:
+    """Whether ``data`` is surely within every check of :func:`check_tree`.
+
+    The fast path of every load: plain types only, no paths built. Recursion is safe
+    here because it stops at :data:`~rarepassport.limits.MAX_DEPTH`. Anything unusual
+    (a long text such as a photo, a tuple, a Mapping that is not a dict) answers False
+    and is looked at again, slowly, with paths.
+    """
+    max_depth, max_values, max_list = limits.MAX_DEPTH, limits.MAX_VALUES, limits.MAX_LIST_LENGTH
+    max_text, max_bits = limits.MAX_STRING_LENGTH, int(limits.MAX_NUMBER_DIGITS * 3.33) + 1
+    bad_text, bad_key = _BAD_CHARACTERS.search, _BAD_KEY_CHARACTERS.search
+    count = 0
+
+    def fine(container: Any, depth: int) -> bool:
+        nonlocal count
+        if depth >= max_depth or count > max_values:
+            return False
+        if type(container) is dict:
+            for key in container:
+                if type(key) is not str or len(key) > 200 or (not key.isprintable() and bad_key(key)):
+                    return False
+            items = container.values()
+        elif len(container) > max_list:
+            return False
+        else:
+            items = container
+        count += len(items)
+        for item in items:
+            kind = type(item)
+            if kind is str:
+                # isprintable() is false for every bad character (and for newline and
+                # some good ones), and fast: the regex runs only when it is false.
+                if len(item) > max_text or (not item.isprintable() and bad_text(item)):
+                    return False
+            elif kind is dict or kind is list:
+                if not fine(item, depth + 1):
+                    return False
+            elif kind is int:
+                if item.bit_length() > max_bits:
+                    return False
+            elif kind is not float and kind is not bool and item is not None:
+                return False
+        return True
+
+    return type(data) in (dict, list) and fine(data, 0) and count <= max_values
+
+
 def _key_problem(key: str) -> str | None:
     # A newline or tab in a key would break a report's one-issue-per-line.
     for index, char in enumerate(key):
@@ -476,6 +526,13 @@ def check_tree(data: object, root: str = "$", *, long_text: Callable[[str], bool
         root: The path of ``data`` itself.
         long_text: Paths whose text may be as long as a ``data:`` photo.
     """
+    if _looks_fine(data):
+        return []
+    return _tree_problems(data, root, long_text)
+
+
+def _tree_problems(data: object, root: str, long_text: Callable[[str], bool] | None) -> list[Problem]:
+    """The slow path of :func:`check_tree`: every problem, each with its path."""
     problems: list[Problem] = []
     max_depth, max_values, max_list = limits.MAX_DEPTH, limits.MAX_VALUES, limits.MAX_LIST_LENGTH
     max_text, max_bits = limits.MAX_STRING_LENGTH, int(limits.MAX_NUMBER_DIGITS * 3.33) + 1
