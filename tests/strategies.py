@@ -51,7 +51,9 @@ MIN_DATE, MAX_DATE = _dt.date(1900, 1, 1), _dt.date(2100, 12, 31)
 # Any Unicode a person might type, with extra weight on scripts that break naive
 # code: Arabic (right-to-left), CJK, emoji (outside the BMP), and combining marks.
 _CHARACTERS = st.one_of(
-    st.characters(codec="utf-8"),
+    # Control characters other than newline and tab are refused on reading (they could
+    # rewrite a terminal or a report), so a passport that round-trips holds none.
+    st.characters(codec="utf-8", exclude_categories=("Cc",), include_characters="\n\t"),
     st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),  # Arabic
     st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),  # CJK ideographs
     st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF),  # emoji
@@ -60,7 +62,11 @@ _CHARACTERS = st.one_of(
 
 
 def texts(*, max_size: int = 12) -> st.SearchStrategy[str]:
-    """Any Unicode text (no lone surrogates, which UTF-8 cannot carry), short for speed."""
+    """Any Unicode text a passport may hold, short for speed.
+
+    No lone surrogates (which UTF-8 cannot carry) and no control characters other than
+    newline and tab (which reading refuses).
+    """
     return st.text(_CHARACTERS, max_size=max_size)
 
 

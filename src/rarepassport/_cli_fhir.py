@@ -9,9 +9,7 @@ element it could not map. A thin shell over :mod:`rarepassport.fhir`.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from rarepassport.cli import EXIT_OK, CommandError, _error, _plugins, _write_output
@@ -59,22 +57,20 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from rarepassport.convert import dumps, format_for
+    from rarepassport.convert import _parse, dumps, format_for, read_input
+    from rarepassport.errors import LoadError
     from rarepassport.fhir import from_ips
 
     plugins = _plugins(args)
+    raw = read_input(args.file)
     try:
-        bundle = json.loads(Path(args.file).read_bytes())
-    except json.JSONDecodeError as exc:
-        if exc.doc.lstrip("\ufeff \t\r\n").startswith("<"):
+        bundle = _parse(raw, "json")
+    except LoadError as exc:
+        if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
             # Several IGs publish their examples only as FHIR XML.
             raise CommandError(f"{args.file}: this looks like FHIR XML; only FHIR JSON can be imported, "
                                "convert the bundle to JSON first") from None
-        raise CommandError(f"{args.file}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
-    except UnicodeDecodeError:
-        raise CommandError(f"{args.file}: not UTF-8 text") from None
-    except RecursionError:
-        raise CommandError(f"{args.file}: the JSON is nested too deeply to be a FHIR bundle") from None
+        raise _one_line(args.file, exc) from None
     try:
         result = from_ips(bundle, plugins=plugins)
     except Exception as exc:

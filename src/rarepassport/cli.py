@@ -35,12 +35,25 @@ def _plugins(args: argparse.Namespace) -> PluginManager:
     return make_plugin_manager(blocked=blocked)
 
 
+def _visible(text: str, *, keep_newlines: bool = True) -> str:
+    """Text safe for a terminal: control characters (ESC, BEL, BS, CR…), and lone
+    surrogates from undecodable file names, shown as escapes instead of acted on."""
+    from rarepassport.convert import _BAD_CHARACTERS
+
+    def escape(match: Any) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    text = _BAD_CHARACTERS.sub(escape, text)
+    return text if keep_newlines else text.replace("\n", "\\n")
+
+
 def _print(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(_visible(text) + "\n")
 
 
 def _error(text: str) -> None:
-    sys.stderr.write(f"rarepassport: {text}\n")
+    sys.stderr.write(f"rarepassport: {_visible(text)}\n")
 
 
 def _write_output(path: str | None, data: bytes, *, inputs: Sequence[str] = ()) -> None:
@@ -65,8 +78,12 @@ def _write_output(path: str | None, data: bytes, *, inputs: Sequence[str] = ()) 
 
 def _cmd_new(args: argparse.Namespace) -> int:
     from rarepassport._starter import starter_document
-    from rarepassport.convert import format_for
+    from rarepassport.convert import _text_problem, format_for
 
+    problem = _text_problem(args.name, 200)
+    if problem is not None:
+        # An undecodable byte arrives as a lone surrogate: say so, never a traceback.
+        raise CommandError(f"--name {problem}; give the name as UTF-8 text")
     document = starter_document(name=args.name)
     if args.output and args.output != "-" and format_for(args.output) == "yaml":
         # A .yaml file must hold YAML: people edit the starter by hand, in the format they chose.
@@ -88,8 +105,8 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from rarepassport.convert import _parse, format_for
-    from rarepassport.errors import LoadError
+    from rarepassport.convert import _parse, format_for, read_input
+    from rarepassport.errors import LoadError, Problem
     from rarepassport.validate import validate
 
     plugins = _plugins(args)
@@ -97,7 +114,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     worst = EXIT_OK
     for name in args.files:
         try:
-            data = _parse(Path(name).read_bytes(), format_for(name))
+            data = _parse(read_input(name), format_for(name))
+            if not isinstance(data, dict):
+                # A document that is only a string must not be taken for a file name.
+                raise LoadError([Problem("$", "a passport must be a JSON object, not a single value or list")])
         except OSError as exc:
             results.append({"file": name, "ok": False, "error": f"cannot read: {exc.strerror or exc}"})
             worst = EXIT_ERROR
@@ -138,8 +158,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _issue_line(issue: dict[str, Any]) -> str:
-    """One issue as ``validate`` prints it: severity, path, message and code."""
-    return f"  {issue['severity']:<7} {issue['path']}: {issue['message']} [{issue['code']}]"
+    """One issue as ``validate`` prints it: severity, path, message and code.
+
+    One issue, one line: a newline or an escape sequence in a quoted key is shown
+    escaped, so it can neither forge another line nor drive the terminal.
+    """
+    line = f"  {issue['severity']:<7} {issue['path']}: {issue['message']} [{issue['code']}]"
+    return _visible(line, keep_newlines=False)
 
 
 def _count(issues: list[dict[str, Any]]) -> str:

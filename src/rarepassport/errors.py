@@ -45,7 +45,16 @@ class LoadError(PassportError, ValueError):
     """
 
     def __init__(self, problems: Iterable[Problem], source: str | None = None) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        from rarepassport import limits
+
+        found = tuple(problems)
+        limit = max(1, limits.MAX_PROBLEMS)
+        if len(found) > limit + 1:
+            # A million wrong list items must not print a million lines: keep the first
+            # ones and count the rest (rarepassport.limits.MAX_PROBLEMS).
+            rest = len(found) - limit
+            found = (*found[:limit], Problem("$", f"and {rest} more problems (not listed)"))
+        self.problems: tuple[Problem, ...] = found
         self.source = source
         super().__init__(self._summary())
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import attrs
 
 from rarepassport.fhir import _common
+from rarepassport.fhir._common import photo_attachment
 from rarepassport.fhir._export import to_ips
 from rarepassport.fhir._import import FhirImportError, ImportResult, Unmapped, from_ips
 from rarepassport.model import (
@@ -45,6 +46,7 @@ NOT_CARRIED: tuple[str, ...] = (
     "emergency.open_access",
     "history.admissions",
     "extensions",
+    "person.photo",
 )
 
 
@@ -61,6 +63,7 @@ def not_carried(passport: Passport) -> list[str]:
         "emergency.open_access": passport.emergency.open_access is not None,
         "history.admissions": bool(passport.history.admissions),
         "extensions": bool(passport.extensions),
+        "person.photo": bool(passport.person.photo) and photo_attachment(passport.person.photo) is None,
     }
     return [name for name in NOT_CARRIED if present.get(name, False)]
 
@@ -121,6 +124,9 @@ def ips_subset(passport: Passport) -> Passport:
         history=history,
         links=(),
         extensions={},
+        person=attrs.evolve(
+            passport.person, photo=passport.person.photo if photo_attachment(passport.person.photo) else None
+        ),
     )
 
 

@@ -6,6 +6,7 @@ reads back.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rarepassport.model import DiagnosisStatus, Sex, Zygosity
@@ -248,3 +249,15 @@ def text_concept(text: str) -> JSON:
 def data_absent(code: str = "unknown") -> JSON:
     """The ``_element`` of a required primitive whose value is not known."""
     return {"extension": [{"url": DAR_URL, "valueCode": code}]}
+
+
+# A photo travels only inside the bundle, as an attachment's data: a file path means
+# nothing to the receiving system, and importing one would let a bundle name a file on
+# the receiver's computer.
+_DATA_PHOTO = re.compile(r"^data:([A-Za-z0-9.+/-]+);base64,([A-Za-z0-9+/=]*)$")
+
+
+def photo_attachment(photo: str | None) -> dict[str, str] | None:
+    """The FHIR ``Attachment`` of a ``data:`` photo; ``None`` for a path or other text."""
+    match = _DATA_PHOTO.match(photo or "")
+    return {"contentType": match.group(1), "data": match.group(2)} if match else None

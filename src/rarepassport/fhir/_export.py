@@ -245,8 +245,9 @@ class _Exporter:
         patient["birthDate"] = person.date_of_birth.isoformat()
         if person.address:
             patient["address"] = [{"text": person.address}]
-        if person.photo:
-            patient["photo"] = [{"url": person.photo}]
+        attachment = c.photo_attachment(person.photo)
+        if attachment is not None:
+            patient["photo"] = [attachment]
         contacts = [self.contact(contact) for contact in self.p.contacts]
         if contacts:
             patient["contact"] = contacts
@@ -869,9 +870,16 @@ def to_ips(
         json.dumps(bundle)
         ```
     """
+    if not isinstance(passport, Passport):
+        raise TypeError(f"to_ips() exports a rarepassport.Passport, not {type(passport).__name__}; "
+                        "load a document with rarepassport.load() or loads() first")
     if plugins is None:
         from rarepassport._plugins import default_plugin_manager
 
         plugins = default_plugin_manager()
+    from rarepassport.convert import check_built_passport
+
+    check_built_passport(passport, plugins=plugins)
     return _Exporter(passport, plugins).build(_timestamp(today))
+
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as _dt
+import math
 import re
 from collections.abc import Iterator, Mapping
 from html.parser import HTMLParser
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rarepassport._dates import PartialDate
+from rarepassport.convert import check_tree
 from rarepassport.errors import LoadError, Problem
 from rarepassport.fhir import _common as c
 from rarepassport.model import (
@@ -564,11 +566,14 @@ class _Importer:
                 languages.append(text)
         photo = None
         for index, item in enumerate(res.items("photo")):
-            if photo is None and isinstance(item, Mapping):
-                if isinstance(item.get("url"), str):
-                    photo = item["url"]
-                elif isinstance(item.get("data"), str):
-                    photo = f"data:{item.get('contentType') or 'application/octet-stream'};base64,{item['data']}"
+            if photo is None and isinstance(item, Mapping) and isinstance(item.get("data"), str):
+                photo = f"data:{item.get('contentType') or 'application/octet-stream'};base64,{item['data']}"
+                continue
+            if isinstance(item, Mapping) and "url" in item and "data" not in item:
+                # A URL in a received bundle could name a file on this computer; rendering
+                # would embed it. Only a photo carried in the bundle itself is kept.
+                self.note(f"{res.path}.photo[{index}].url", "a photo given by URL is not imported "
+                          "(only a photo with inline data is kept)")
                 continue
             self.note(f"{res.path}.photo[{index}]", "only one photo is kept")
         contacts = [self.contact(item) for item in res.subs("contact")]
@@ -1045,6 +1050,9 @@ class _Importer:
                 self.done(timing, "structured timing is not kept; the passport keeps the frequency as text")
             if dose is None and dosage.items("doseAndRate"):
                 dose = _dose_text(dosage.items("doseAndRate")[0])
+                if dose is None:
+                    # Never a made-up dose (true read as 1): say it was left out.
+                    self.note(f"{dosage.path}.doseAndRate[0]", "a dose that is not a number with a unit is not kept")
             else:
                 dosage.get("doseAndRate") if dose is not None and "doseAndRate" in dosage.data else None
             dosage.get("sequence")
@@ -1138,10 +1146,13 @@ class _Importer:
             res.get(key)
         if (c.LOINC, c.BODY_WEIGHT[0]) in codes:
             quantity = res.get("valueQuantity")
-            if isinstance(quantity, Mapping) and isinstance(quantity.get("value"), (int, float)) \
+            kg = _number(quantity.get("value")) if isinstance(quantity, Mapping) else None
+            if isinstance(quantity, Mapping) and kg is None:
+                # A weight of true, "12" or {} would be a made-up dose basis: never coerced.
+                self.note(f"{res.path}.valueQuantity.value", "a weight that is not a number is not kept")
+            elif kg is not None and isinstance(quantity, Mapping) \
                     and quantity.get("code", quantity.get("unit")) in ("kg", None):
-                self.weight = Weight(kg=float(quantity["value"]),
-                                     measured_on=_full_date(res.data.get("effectiveDateTime")))
+                self.weight = Weight(kg=kg, measured_on=_full_date(res.data.get("effectiveDateTime")))
             else:
                 self.note(f"{res.path}.valueQuantity", "a weight not given in kg is not kept")
         elif (c.LOINC, c.BLOOD_GROUP[0]) in codes:
@@ -1370,7 +1381,7 @@ def _repeat_text(repeat: Any) -> str | None:
     if not isinstance(repeat, Mapping) or set(repeat) - {"frequency", "period", "periodUnit"}:
         return None
     frequency, period, unit = repeat.get("frequency", 1), repeat.get("period"), repeat.get("periodUnit")
-    if not isinstance(frequency, int) or not isinstance(period, (int, float)) or not isinstance(unit, str) \
+    if not _is_whole(frequency) or _number(period) is None or not isinstance(unit, str) \
             or unit not in _PERIOD_UNITS:
         return None
     times = "once" if frequency == 1 else "twice" if frequency == 2 else f"{frequency} times"
@@ -1384,8 +1395,26 @@ def _dose_text(dose_and_rate: Any) -> str | None:
     quantity = dose_and_rate.get("doseQuantity")
     if isinstance(quantity, Mapping) and quantity.get("value") is not None:
         unit = quantity.get("unit") or quantity.get("code") or ""
-        return f"{quantity['value']:g} {unit}".strip() if isinstance(quantity["value"], (int, float)) else None
+        value = _number(quantity["value"])
+        # true is not 1 mg: a dose that is not a number is left for the caller to report.
+        return f"{value:g} {unit}".strip() if value is not None and isinstance(unit, str) else None
     return None
+
+
+def _number(value: Any) -> float | None:
+    """A FHIR decimal as a float; ``None`` for anything else (true/false, text, objects)
+    and for numbers too large to be a float. Never coerced: ``true`` is not 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _zygosity(value: Any) -> Zygosity | None:
@@ -1400,6 +1429,10 @@ def _zygosity(value: Any) -> Zygosity | None:
             if zygosity.value == normalised:
                 return zygosity
     return None
+
+
+def _is_attachment_data(path: str) -> bool:
+    return path.endswith(".data")
 
 
 def from_ips(bundle: Mapping[str, Any], *, plugins: PluginManager | None = None) -> ImportResult:
@@ -1426,6 +1459,11 @@ def from_ips(bundle: Mapping[str, Any], *, plugins: PluginManager | None = None)
     del plugins  # plugin sections are not imported (documented)
     if not isinstance(bundle, Mapping) or bundle.get("resourceType") != "Bundle":
         raise _fail("Bundle", "not a FHIR Bundle: expected a JSON object with \"resourceType\": \"Bundle\"")
+    # Depth, size, keys and text first: a self-referencing dict, 10,000 levels or a
+    # million items are refused here, before any element is read.
+    shape = check_tree(bundle, "Bundle", long_text=_is_attachment_data)
+    if shape:
+        raise FhirImportError(shape)
     try:
         importer = _Importer(bundle)
         if bundle.get("type") != "document":

@@ -8,13 +8,24 @@ so that it says what the passport says, in the same words. Every value is escape
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from html import escape
+from html import escape as _html_escape
 from typing import Any
 
 from rarepassport.document import Alert, Block, Field, Heading, ListBlock, Paragraph, Section, Table
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+# Characters XML 1.0 cannot hold at all, even escaped (C0 controls but tab, newline and
+# carriage return; lone surrogates; U+FFFE and U+FFFF), and C1 controls: each is shown
+# as a visible replacement so that every narrative stays well-formed XHTML.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """Text as XHTML character data: markup escaped, characters XML forbids replaced."""
+    return _html_escape(_NOT_XML.sub("\ufffd", text))
 
 
 def _block(block: Block) -> str:

@@ -317,10 +317,17 @@ def render_rendered(
 
     Warnings are returned, not emitted. See :func:`render` for the arguments.
     """
+    from rarepassport.convert import check_built_passport
     from rarepassport.validate import validate
 
+    if not isinstance(passport, Passport):
+        raise TypeError(f"render() draws a rarepassport.Passport, not {type(passport).__name__}; read "
+                        "a document with rarepassport.load() or loads() first")
+    if language is not None and not isinstance(language, str):
+        raise RenderError(f"language must be a language tag such as 'en', not {type(language).__name__}")
     manager = _manager(plugins)
     _backend(format, manager)  # fail on an unknown format before validating
+    check_built_passport(passport, plugins=manager)  # no lone surrogate or ESC reaches a backend
     report = validate(passport, plugins=manager, today=today)
     if strict and not report.ok:
         raise InvalidPassportError(report.issues)

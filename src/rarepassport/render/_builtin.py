@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from rarepassport.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    import os
     from collections.abc import Sequence
 
     from rarepassport._plugins import BackendRegistry, LabelRegistry
@@ -15,11 +15,37 @@ if TYPE_CHECKING:
     from rarepassport.render import Rendered
 
 
+def _check_arguments(document: object, **options: object) -> None:
+    """Refuse arguments of the wrong type with a RenderError naming the option, so that
+    a misused API never fails with an AttributeError from deep inside a backend."""
+    from rarepassport.document import Document
+    from rarepassport.render import RenderError
+
+    if not isinstance(document, Document):
+        raise RenderError(f"expected a laid-out rarepassport.Document, got {type(document).__name__}")
+    for name, value in options.items():
+        if name in ("large_print", "high_contrast", "sheet"):
+            ok = isinstance(value, bool)
+            expected = "true or false"
+        elif name in ("qr", "base_dir"):
+            ok = value is None or isinstance(value, str) or (name == "base_dir" and isinstance(value, os.PathLike))
+            expected = "text" if name == "qr" else "a folder path"
+        elif name == "fonts":
+            items = [value] if isinstance(value, (str, os.PathLike)) else value
+            ok = isinstance(items, (list, tuple)) and all(isinstance(item, (str, os.PathLike)) for item in items)
+            expected = "a list of font file paths"
+        else:
+            continue
+        if not ok:
+            raise RenderError(f"option {name} must be {expected}, not {type(value).__name__}")
+
+
 # Thin wrappers so that the backend modules are imported only when used.
 def render_html(document: Document) -> Rendered:
     """Render as one self-contained HTML file (see :mod:`rarepassport.render._html`)."""
     from rarepassport.render._html import render_html as _render
 
+    _check_arguments(document)
     return _render(document)
 
 
@@ -27,6 +53,7 @@ def render_markdown(document: Document) -> Rendered:
     """Render as Markdown (see :mod:`rarepassport.render._markdown`)."""
     from rarepassport.render._markdown import render_markdown as _render
 
+    _check_arguments(document)
     return _render(document)
 
 
@@ -34,6 +61,7 @@ def render_text(document: Document, *, width: int = 78) -> Rendered:
     """Render as plain text wrapped at ``width`` columns (see :mod:`rarepassport.render._text`)."""
     from rarepassport.render._text import render_text as _render
 
+    _check_arguments(document)
     return _render(document, width=width)
 
 
@@ -51,6 +79,8 @@ def render_pdf(
     """Render as a printable PDF (see :func:`rarepassport.render._pdf.render_pdf`)."""
     from rarepassport.render._pdf import render_pdf as _render
 
+    _check_arguments(document, large_print=large_print, high_contrast=high_contrast, qr=qr, fonts=fonts,
+                     base_dir=base_dir)
     return _render(
         document,
         size=size,
@@ -77,6 +107,7 @@ def render_card(
     """
     from rarepassport.render._card import render_card as _render
 
+    _check_arguments(document, sheet=sheet, qr=qr, fonts=fonts)
     return _render(document, sheet=sheet, qr=qr, fonts=fonts, missing_glyphs=missing_glyphs)
 
 

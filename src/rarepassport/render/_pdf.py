@@ -12,12 +12,9 @@ fpdf2 is imported only when a PDF is drawn.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import io
 import os
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -116,43 +113,6 @@ def document_texts(document: Document) -> Iterator[str]:
             elif isinstance(block, Alert):
                 yield block.title or ""
                 yield block.text
-
-
-def load_photo(photo: str, base_dir: str | os.PathLike[str] | None) -> tuple[bytes | None, str | None]:
-    """Read the photo: a ``data:`` URI or a path relative to ``base_dir``.
-
-    Returns:
-        ``(bytes, None)``, or ``(None, warning)`` when it cannot be read. The warning
-        names the field, never the path or the data (they may identify the person).
-    """
-    if photo.startswith("data:"):
-        header, _, payload = photo.partition(",")
-        if ";base64" not in header or not header[5:].startswith("image/"):
-            return None, "photo (person.photo) is not shown: a data: URI must be a base64 image"
-        try:
-            return base64.b64decode(payload, validate=True), None
-        except (binascii.Error, ValueError):
-            return None, "photo (person.photo) is not shown: its data: URI is not valid base64"
-    path = Path(photo)
-    if not path.is_absolute() and base_dir is not None:
-        path = Path(base_dir) / path
-    try:
-        return path.read_bytes(), None
-    except OSError:
-        return None, ("photo (person.photo) is not shown: the file cannot be read "
-                      "(a relative path is read from the passport file's folder)")
-
-
-def check_image(data: bytes) -> bool:
-    """Whether Pillow can read the bytes as an image."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return False
-    return True
 
 
 def _make_pdf_class() -> type[FPDF]:
@@ -653,6 +613,7 @@ def render_pdf(
     """
     from rarepassport.render import DrawnTextMismatchError, Rendered, RenderError
     from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, shaping_available
+    from rarepassport.render._photo import load_photo
     from rarepassport.render._qr import PDF_QR_LIMIT, qr_content
     from rarepassport.render._verify import (
         check_glyphs,
@@ -681,8 +642,6 @@ def render_pdf(
     photo = None
     if document.photo:
         photo, problem = load_photo(document.photo, base_dir)
-        if photo is not None and not check_image(photo):
-            photo, problem = None, "photo (person.photo) is not shown: it is not an image Pillow can read"
         if problem:
             warnings.append(problem)
 

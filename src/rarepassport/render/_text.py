@@ -72,17 +72,22 @@ def _wrap(text: str, width: int, first: str = "", rest: str | None = None) -> li
             if not empty and used + gap + size > width:
                 lines.append(current.rstrip())
                 current, used, gap, empty = rest, _cells(rest), 0, True
-            while used + size > width and size > 1 and not _ADDRESS.search(token) and empty:
-                # Split an over-long word (not an address) to fit the line.
-                cut, taken = 0, 0
-                while cut < len(token) and used + taken + _cells(token[cut]) <= width:
-                    taken += _cells(token[cut])
-                    cut += 1
-                if cut == 0:
-                    break
-                lines.append(current + token[:cut])
-                token, size = token[cut:], size - taken
-                current, used = rest, _cells(rest)
+            if used + size > width and size > 1 and empty and not _ADDRESS.search(token):
+                # Split an over-long word (not an address) to fit the line. Walk it once
+                # from a moving start: slicing off the rest each time made a long word
+                # quadratic (a 100 KB word took seconds).
+                start = 0
+                while used + size > width and size > 1:
+                    cut, taken = start, 0
+                    while cut < len(token) and used + taken + _cells(token[cut]) <= width:
+                        taken += _cells(token[cut])
+                        cut += 1
+                    if cut == start:
+                        break
+                    lines.append(current + token[start:cut])
+                    start, size = cut, size - taken
+                    current, used = rest, _cells(rest)
+                token = token[start:]
             current += " " * gap + token
             used += gap + size
             empty = False

@@ -1,0 +1,134 @@
+"""Reading the person's photo, confined to what the passport itself may name.
+
+A passport comes from outside, so its ``person.photo`` must not be able to pull any
+other file of this computer into the output (another person's photo, a device that
+never ends, a FIFO that never answers). A photo is either
+
+- a ``data:`` URI of a PNG, JPEG or WebP image in base64, or
+- a path *relative to the passport's own folder* (``base_dir``) that resolves, symbolic
+  links included, to a regular file inside that folder;
+
+and in both cases an image by its content (not by its name), of at most
+:data:`rarepassport.limits.MAX_PHOTO_BYTES` bytes and
+:data:`rarepassport.limits.MAX_PHOTO_PIXELS` pixels. Anything else is not drawn, with a
+warning that names ``$.person.photo`` (never the path or the data, which may identify
+the person). Pillow is imported only when a photo is checked.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import os
+import re
+import warnings
+from pathlib import Path
+
+from rarepassport import limits
+
+__all__ = ["check_image", "image_kind", "load_photo"]
+
+_FIELD = "photo ($.person.photo) is not shown"
+_DATA_URI = re.compile(r"^data:image/(png|jpeg|jpg|webp);base64,", re.IGNORECASE)
+
+
+def image_kind(data: bytes) -> str | None:
+    """``png``, ``jpeg`` or ``webp`` by the file's first bytes, else ``None``."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def check_image(data: bytes) -> str | None:
+    """Why the bytes are not a photo we draw, or ``None`` when they are.
+
+    The pixel limit is checked from the header before any pixel is decoded, and
+    Pillow's own decompression-bomb guard is an error here, not a warning.
+    """
+    if image_kind(data) is None:
+        return f"{_FIELD}: it is not a PNG, JPEG or WebP image"
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > limits.MAX_PHOTO_PIXELS:
+                    return (f"{_FIELD}: it has more than {limits.MAX_PHOTO_PIXELS} pixels "
+                            "(see rarepassport.limits)")
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return f"{_FIELD}: it has more than {limits.MAX_PHOTO_PIXELS} pixels (see rarepassport.limits)"
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+        return f"{_FIELD}: it is not an image Pillow can read"
+    return None
+
+
+def _read_data_uri(photo: str) -> tuple[bytes | None, str | None]:
+    match = _DATA_URI.match(photo)
+    if match is None:
+        return None, f"{_FIELD}: a data: URI must be a base64 PNG, JPEG or WebP image"
+    payload = photo[match.end():]
+    if len(payload) > limits.photo_uri_length():
+        return None, f"{_FIELD}: it is larger than {limits.MAX_PHOTO_BYTES} bytes (see rarepassport.limits)"
+    try:
+        return base64.b64decode(payload, validate=True), None
+    except (binascii.Error, ValueError):
+        return None, f"{_FIELD}: its data: URI is not valid base64"
+
+
+def _read_confined(photo: str, base_dir: str | os.PathLike[str] | None) -> tuple[bytes | None, str | None]:
+    from rarepassport.convert import read_input
+
+    if "\x00" in photo:
+        return None, f"{_FIELD}: the path holds a NUL byte"
+    if base_dir is None:
+        return None, (f"{_FIELD}: a photo file is read only from the passport's own folder, "
+                      "and none was given (base_dir)")
+    if Path(photo).is_absolute() or photo.startswith("~"):
+        return None, (f"{_FIELD}: the path must be relative to the passport's folder; an absolute "
+                      "path is not read")
+    folder = os.path.realpath(base_dir)
+    real = os.path.realpath(os.path.join(folder, photo))
+    if os.path.commonpath([folder, real]) != folder or real == folder:
+        return None, f"{_FIELD}: the path leads outside the passport's folder (through '..' or a link)"
+    try:
+        return read_input(real, limit=limits.MAX_PHOTO_BYTES), None
+    except OSError as exc:
+        if exc.strerror and ("regular file" in exc.strerror or "larger than" in exc.strerror):
+            return None, f"{_FIELD}: the file is {exc.strerror}"
+        return None, (f"{_FIELD}: the file cannot be read "
+                      "(a relative path is read from the passport file's folder)")
+    except ValueError:
+        return None, f"{_FIELD}: the path cannot be used"
+
+
+def load_photo(photo: str, base_dir: str | os.PathLike[str] | None) -> tuple[bytes | None, str | None]:
+    """Read and check the photo: a ``data:`` URI or a path inside ``base_dir``.
+
+    Args:
+        photo: ``person.photo`` as the passport gives it.
+        base_dir: The passport file's folder; without it only ``data:`` photos are read.
+
+    Returns:
+        ``(bytes, None)`` for an image to draw, or ``(None, warning)``. The warning
+        names ``$.person.photo``, never the path or the data.
+    """
+    if not isinstance(photo, str):
+        return None, f"{_FIELD}: it is not text"
+    if photo.startswith("data:"):
+        data, problem = _read_data_uri(photo)
+    else:
+        data, problem = _read_confined(photo, base_dir)
+    if data is None:
+        return None, problem
+    if len(data) > limits.MAX_PHOTO_BYTES:
+        return None, f"{_FIELD}: it is larger than {limits.MAX_PHOTO_BYTES} bytes (see rarepassport.limits)"
+    problem = check_image(data)
+    return (None, problem) if problem else (data, None)
