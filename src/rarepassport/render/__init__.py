@@ -318,6 +318,7 @@ def render_rendered(
     Warnings are returned, not emitted. See :func:`render` for the arguments.
     """
     from rarepassport.convert import check_built_passport
+    from rarepassport.model import Passport
     from rarepassport.validate import validate
 
     if not isinstance(passport, Passport):
