@@ -197,11 +197,21 @@ class EssentialGroup:
         more = self.more_template.format(count=omitted) if omitted else ""
         return attrs.evolve(self, items=self.items[:keep], omitted=omitted, more=more)
 
-    def text(self, separator: str = "; ") -> str:
-        """The group's items as one run-on text, with its "+N more" phrase if any."""
+    def text(self, separator: str = "; ", *, isolate: bool = False) -> str:
+        """The group's items as one run-on text, with its "+N more" phrase if any.
+
+        Args:
+            separator: What keeps short items apart.
+            isolate: Wrap each item in Unicode first-strong isolates when the items
+                mix writing directions (an Arabic diagnosis beside an English one), so
+                the bidi algorithm keeps each item whole and the separators between them.
+        """
+        mixed = isolate and _has_right_to_left(item.text for item in self.items)
         text = ""
         for item in self.items:
             part = f"{item.lead}: {item.text}" if item.lead else item.text
+            if mixed:
+                part = f"\u2068{part}\u2069"
             if text:
                 # Sentences follow each other; short items are kept apart by the separator.
                 text += " " if self.sentences or text[-1] in ".!?:;" else separator
@@ -719,6 +729,12 @@ class _Builder:
                      more=self.context.phrase("essentials.continued"))
         # Every group in its class's place; inside a class, the order built above.
         return sorted(self.groups, key=lambda group: _RANK[group.clinical_class])
+
+
+def _has_right_to_left(texts: Iterable[str]) -> bool:
+    import unicodedata
+
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for text in texts for char in text)
 
 
 def _declares_classes(cls: type) -> bool:

@@ -448,7 +448,7 @@ def _emergency(context: LayoutContext, emergency: Emergency, essentials: Essenti
     # and the QR code, in the same clinical order (never shortened here).
     for group in essentials.groups:
         if group.clinical_class in _AT_A_GLANCE:
-            blocks.append(Field(label=group.title, value=group.text(), label_id=f"essentials.{group.key}",
+            blocks.append(Field(label=group.title, value=group.text(isolate=True), label_id=f"essentials.{group.key}",
                                 emphasis=any(item.strong for item in group.items)))
     if emergency.open_access is not None and context.shows(Emergency, "open_access"):
         # The hospital, ward and phone are in the specialist-team line above.
