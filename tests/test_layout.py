@@ -519,3 +519,8 @@ def test_every_example_lays_out_in_every_view_without_plugin_failures(path: Path
         emergency = [s.emergency for s in document.sections]
         # Emergency sections are one block at the top.
         assert emergency == sorted(emergency, reverse=True)
+
+
+def test_layout_of_a_dict_is_a_clear_type_error(pm: rp.PluginManager) -> None:
+    with pytest.raises(TypeError, match=r"rarepassport\.Passport, not dict"):
+        layout({"person": {"name": "Ada"}}, plugins=pm)  # type: ignore[arg-type]

@@ -137,6 +137,9 @@ def latin_words(document: Document) -> Iterator[str]:
     catalogue is left out: a backend prints only the phrases it needs."""
     for text in document_texts(attrs.evolve(document, phrases={})):
         for word in text.split():
+            # Where a separator or bracket lands beside right-to-left text ("10;" or ";10") is the
+            # bidi algorithm's to decide: the word itself must be there.
+            word = word.strip(";,()") if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text) else word
             # Below U+0590: Latin, Greek, Cyrillic, their digits and punctuation.
             if word and all(ord(char) < 0x0590 or unicodedata.category(char) == "Pd" for char in word):
                 yield word

@@ -69,6 +69,7 @@ from rarepassport.model import (
     Person,
     Protocol,
     Severity,
+    Weight,
 )
 
 if TYPE_CHECKING:
@@ -81,9 +82,13 @@ __all__ = [
     "EssentialGroup",
     "EssentialItem",
     "Essentials",
+    "Line",
+    "Span",
     "build_essentials",
     "contacts_in_call_order",
     "fit",
+    "lines",
+    "weight_text",
 ]
 
 #: The two sides of a wallet card.
@@ -197,21 +202,11 @@ class EssentialGroup:
         more = self.more_template.format(count=omitted) if omitted else ""
         return attrs.evolve(self, items=self.items[:keep], omitted=omitted, more=more)
 
-    def text(self, separator: str = "; ", *, isolate: bool = False) -> str:
-        """The group's items as one run-on text, with its "+N more" phrase if any.
-
-        Args:
-            separator: What keeps short items apart.
-            isolate: Wrap each item in Unicode first-strong isolates when the items
-                mix writing directions (an Arabic diagnosis beside an English one), so
-                the bidi algorithm keeps each item whole and the separators between them.
-        """
-        mixed = isolate and _has_right_to_left(item.text for item in self.items)
+    def text(self, separator: str = "; ") -> str:
+        """The group's items as one run-on text, with its "+N more" phrase if any."""
         text = ""
         for item in self.items:
             part = f"{item.lead}: {item.text}" if item.lead else item.text
-            if mixed:
-                part = f"\u2068{part}\u2069"
             if text:
                 # Sentences follow each other; short items are kept apart by the separator.
                 text += " " if self.sentences or text[-1] in ".!?:;" else separator
@@ -328,6 +323,70 @@ def fit(groups: Sequence[EssentialGroup], fits: Callable[[list[EssentialGroup]],
             kept.append(group.shortened(low))
         break
     return kept
+
+
+@attrs.frozen
+class Span:
+    """A run of text in one weight, with the JSON path it comes from."""
+
+    text: str
+    strong: bool
+    path: str
+
+
+@attrs.frozen
+class Line:
+    """A paragraph of a small format: spans flowing one into the next.
+
+    Attributes:
+        spans: The text, in order.
+        number: A protocol step's number (``"3."``), drawn hanging beside the text.
+        alert: Draw it as a notice (the "+N more" and "Also in the full passport" lines).
+    """
+
+    spans: tuple[Span, ...]
+    number: str = ""
+    alert: bool = False
+
+
+def lines(groups: Sequence[EssentialGroup], ending: str = "") -> list[Line]:
+    """The words of ``groups`` as the paragraphs every small format draws, then ``ending``.
+
+    One place decides them for the card, the lock screen and any other small format: a
+    run-on group is one paragraph (*Allergies: a; b +2 more — see passport*); any other
+    group has its title on a line, then one line per item (a step beside its number, a
+    plugin field after its bold label), then its "+N more" line.
+    """
+    result: list[Line] = []
+    for group in groups:
+        path = group.items[0].path if group.items else f"essentials.{group.key}"
+        if group.run_on:
+            spans = [Span(f"{group.title}: ", True, path)] if group.title else []
+            previous = ""
+            for item in group.items:
+                text = f"{item.lead}: {item.text}" if item.lead else item.text
+                # Sentences follow each other; short items are kept apart by "; ".
+                joiner = "" if not previous else " " if group.sentences or previous[-1] in ".!?:;" else "; "
+                spans.append(Span(joiner + text, item.strong, item.path))
+                previous = text
+            if group.more:
+                spans.append(Span((" " if group.items else "") + group.more, True, path))
+            result.append(Line(tuple(spans)))
+            continue
+        if group.title:
+            result.append(Line((Span(group.title, True, path),)))
+        for item in group.items:
+            if item.number is not None:
+                result.append(Line((Span(item.text, item.strong, item.path),), number=f"{item.number}."))
+            elif item.lead:
+                result.append(Line((Span(f"{item.lead}: ", True, item.path), Span(item.text, item.strong, item.path))))
+            else:
+                result.append(Line((Span(item.text, item.strong, item.path),)))
+        if group.more:
+            result.append(Line((Span(group.more, True, path),), alert=True))
+    if ending:
+        result.append(Line((Span(ending, True, "essentials"),), alert=True))
+    return result
 
 
 def left_off(groups: Sequence[EssentialGroup], shown: Sequence[EssentialGroup]) -> dict[str, int]:
@@ -645,14 +704,8 @@ class _Builder:
         child = _age(person.date_of_birth, context.today) < CHILD_WEIGHT_AGE
         if not child and not any(_PER_KG.search(text) for text in dose_texts):
             return
-        kg = context.format_number(person.weight.kg)
-        measured = person.weight.measured_on
-        if measured is not None and self.shows(type(person.weight), "measured_on"):
-            text = context.phrase("weight_measured", kg=kg, date=context.format_date(measured))
-        else:
-            text = context.phrase("weight", kg=kg)
         self.add("weight", ClinicalClass.WEIGHT, context.field_label(Person, "weight"),
-                 [EssentialItem(text=text, path="$.person.weight")])
+                 [EssentialItem(text=weight_text(context, person.weight), path="$.person.weight")])
 
     def avoid(self, emergency: Emergency, plugin: list[tuple[str, str, list[EssentialItem]]]) -> None:
         context = self.context
@@ -731,15 +784,17 @@ class _Builder:
         return sorted(self.groups, key=lambda group: _RANK[group.clinical_class])
 
 
-def _has_right_to_left(texts: Iterable[str]) -> bool:
-    import unicodedata
-
-    return any(unicodedata.bidirectional(char) in ("R", "AL") for text in texts for char in text)
-
-
 def _declares_classes(cls: type) -> bool:
     return any(field.metadata.get("clinical_class") is not None or field.metadata.get("emphasis")
                for field in attrs.fields(cls))
+
+
+def weight_text(context: LayoutContext, weight: Weight) -> str:
+    """A weight as people write it, with the date it was measured when the view shows it."""
+    kg = context.format_number(weight.kg)
+    if weight.measured_on is not None and context.shows(type(weight), "measured_on"):
+        return context.phrase("weight_measured", kg=kg, date=context.format_date(weight.measured_on))
+    return context.phrase("weight", kg=kg)
 
 
 def _empty(value: object) -> bool:

@@ -55,7 +55,7 @@ from rarepassport.document import (
     Section,
     Table,
 )
-from rarepassport.essentials import Essentials, build_essentials, contacts_in_call_order
+from rarepassport.essentials import Essentials, build_essentials, contacts_in_call_order, weight_text
 from rarepassport.guidance import Guidance, Population, population_on
 from rarepassport.model import (
     AllergiesStatus,
@@ -448,7 +448,7 @@ def _emergency(context: LayoutContext, emergency: Emergency, essentials: Essenti
     # and the QR code, in the same clinical order (never shortened here).
     for group in essentials.groups:
         if group.clinical_class in _AT_A_GLANCE:
-            blocks.append(Field(label=group.title, value=group.text(isolate=True), label_id=f"essentials.{group.key}",
+            blocks.append(Field(label=group.title, value=group.text(), label_id=f"essentials.{group.key}",
                                 emphasis=any(item.strong for item in group.items)))
     if emergency.open_access is not None and context.shows(Emergency, "open_access"):
         # The hospital, ward and phone are in the specialist-team line above.
@@ -705,15 +705,8 @@ def _person(context: LayoutContext, person: Person) -> Section | None:
             known = context.label(label_id) if _has_label(context, label_id) else identifier.system
             blocks.append(Field(label=known, value=identifier.value, label_id="Person.identifiers"))
     if person.weight is not None and context.shows(Person, "weight"):
-        kg = context.format_number(person.weight.kg)
-        measured = person.weight.measured_on
-        if measured is not None and context.shows(type(person.weight), "measured_on"):
-            value = context.phrase("weight_measured", kg=kg, date=context.format_date(measured))
-        else:
-            value = context.phrase("weight", kg=kg)
-        blocks.append(
-            Field(label=context.field_label(Person, "weight"), value=value, label_id="Person.weight")
-        )
+        blocks.append(Field(label=context.field_label(Person, "weight"), value=weight_text(context, person.weight),
+                            label_id="Person.weight"))
     blocks.append(_field(context, person, "blood_group"))
     if person.languages and context.shows(Person, "languages"):
         blocks.append(
@@ -954,7 +947,11 @@ def layout(
 
     Raises:
         RenderError: When ``view`` is not a view.
+        TypeError: When ``passport`` is not a :class:`~rarepassport.model.Passport`.
     """
+    if not isinstance(passport, Passport):
+        raise TypeError(f"layout() lays out a rarepassport.Passport, not {type(passport).__name__}; read "
+                        "a document with rarepassport.load() or loads() first")
     if plugins is None:
         from rarepassport._plugins import default_plugin_manager
 

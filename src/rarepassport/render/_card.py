@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rarepassport.document import Document
-from rarepassport.essentials import BACK, FRONT, EssentialGroup, Essentials, fit, left_off
+from rarepassport.essentials import BACK, FRONT, EssentialGroup, Essentials, fit, left_off, lines
 
 if TYPE_CHECKING:
     from rarepassport.render import Rendered
@@ -89,39 +89,12 @@ class _Paragraph(NamedTuple):
 
 
 def _paragraphs(groups: Sequence[EssentialGroup], *, ending: str) -> list[_Paragraph]:
-    """The paragraphs that draw ``groups``, in order."""
-    paragraphs: list[_Paragraph] = []
-    for group in groups:
-        path = group.items[0].path if group.items else f"essentials.{group.key}"
-        if group.run_on:
-            segments: list[_Segment] = []
-            if group.title:
-                segments.append(_segment(f"{group.title}: ", True, path))
-            previous = ""
-            for item in group.items:
-                text = f"{item.lead}: {item.text}" if item.lead else item.text
-                joiner = "" if not previous else " " if group.sentences or previous[-1] in ".!?:;" else "; "
-                segments.append(_segment(joiner + text, item.strong, item.path))
-                previous = text
-            if group.more:
-                segments.append(_segment((" " if group.items else "") + group.more, True, path))
-            paragraphs.append(_Paragraph(tuple(segments)))
-            continue
-        if group.title:
-            paragraphs.append(_Paragraph((_segment(group.title, True, path),)))
-        for item in group.items:
-            if item.number is not None:
-                paragraphs.append(_Paragraph((_segment(item.text, item.strong, item.path),), number=f"{item.number}."))
-            elif item.lead:
-                paragraphs.append(_Paragraph((_segment(f"{item.lead}: ", True, item.path),
-                                              _segment(item.text, item.strong, item.path))))
-            else:
-                paragraphs.append(_Paragraph((_segment(item.text, item.strong, item.path),)))
-        if group.more:
-            paragraphs.append(_Paragraph((_segment(group.more, True, path),), colour=_RED))
-    if ending:
-        paragraphs.append(_Paragraph((_segment(ending, True, "essentials"),), colour=_RED))
-    return paragraphs
+    """The paragraphs that draw ``groups``, in order: the words are :func:`essentials.lines`'."""
+    return [
+        _Paragraph(tuple(_segment(span.text, span.strong, span.path) for span in line.spans),
+                   number=line.number, colour=_RED if line.alert else _TEXT)
+        for line in lines(groups, ending)
+    ]
 
 
 class _CardDrawer:

@@ -267,37 +267,14 @@ def _run(text: str, bold: bool, path: str) -> _Run:
 
 
 def _paragraphs(groups: Sequence[EssentialGroup], ending: str) -> list[_Paragraph]:
-    """The paragraphs that draw ``groups`` in one column, in order, then the ending."""
-    paragraphs: list[_Paragraph] = []
-    for group in groups:
-        path = group.items[0].path if group.items else f"essentials.{group.key}"
-        if group.run_on:
-            runs: list[_Run] = []
-            if group.title:
-                runs.append(_run(f"{group.title}: ", True, path))
-            joiner = " " if group.sentences else "; "
-            for index, item in enumerate(group.items):
-                text = f"{item.lead}: {item.text}" if item.lead else item.text
-                runs.append(_run((joiner if index else "") + text, item.strong, item.path))
-            if group.more:
-                runs.append(_run((" " if group.items else "") + group.more, True, path))
-            paragraphs.append(_Paragraph(tuple(runs)))
-            continue
-        if group.title:
-            paragraphs.append(_Paragraph((_run(group.title, True, path),)))
-        for item in group.items:
-            if item.number is not None:
-                paragraphs.append(_Paragraph((_run(item.text, item.strong, item.path),), number=f"{item.number}."))
-            elif item.lead:
-                paragraphs.append(_Paragraph((_run(f"{item.lead}: ", True, item.path),
-                                              _run(item.text, item.strong, item.path))))
-            else:
-                paragraphs.append(_Paragraph((_run(item.text, item.strong, item.path),)))
-        if group.more:
-            paragraphs.append(_Paragraph((_run(group.more, True, path),), alert=True))
-    if ending:
-        paragraphs.append(_Paragraph((_run(ending, True, "essentials"),), alert=True))
-    return [_spaces_forward(paragraph) for paragraph in paragraphs]
+    """The paragraphs that draw ``groups`` in one column, then the ending (words from ``essentials.lines``)."""
+    from rarepassport.essentials import lines
+
+    return [
+        _spaces_forward(_Paragraph(tuple(_run(span.text, span.strong, span.path) for span in line.spans),
+                                   number=line.number, alert=line.alert))
+        for line in lines(groups, ending)
+    ]
 
 
 def _spaces_forward(paragraph: _Paragraph) -> _Paragraph:
