@@ -332,3 +332,13 @@ def test_dumps_refuses_what_loads_would_refuse() -> None:
     passport = rp.Passport(person=rp.Person(name="Ada\x1b[2J", date_of_birth=dt.date(2015, 3, 2)))
     with pytest.raises(rp.LoadError, match=r"\$\.person\.name"):
         rp.dumps(passport)
+
+
+def test_validate_of_a_built_passport_with_a_control_character_names_the_field() -> None:
+    import datetime as dt
+
+    passport = rp.Passport(person=rp.Person(name="Ada\x1b[2J", date_of_birth=dt.date(2015, 3, 2)))
+    report = rp.validate(passport)
+    assert not report.ok
+    assert [issue.path for issue in report.errors] == ["$.person.name"]
+    assert "\x1b" not in " ".join(issue.message for issue in report.errors)

@@ -688,7 +688,7 @@ def validate(
         ```
     """
     from rarepassport._plugins import default_plugin_manager
-    from rarepassport.convert import from_dict, is_well_typed, load
+    from rarepassport.convert import check_built_passport, from_dict, is_well_typed, load
 
     manager = plugins if plugins is not None else default_plugin_manager()
     if not isinstance(passport, Passport):
@@ -706,6 +706,15 @@ def validate(
         wrong_types = list(_record_type_issues(passport, "$"))
         if wrong_types:
             return Report(wrong_types)
+        try:
+            # Built in Python: the text checks reading would have made (lone
+            # surrogates, control characters), so "valid" never means "cannot render".
+            check_built_passport(passport, plugins=manager)
+        except LoadError as exc:
+            return Report(
+                Issue(path=problem.path, code="structure", severity=ERROR, message=problem.message)
+                for problem in exc.problems
+            )
     context = RuleContext(today=today or _dt.date.today(), plugins=manager)
     issues: list[Issue] = []
     for spec in manager.rules:
