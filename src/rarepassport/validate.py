@@ -715,6 +715,10 @@ def validate(
                 Issue(path=problem.path, code="structure", severity=ERROR, message=problem.message)
                 for problem in exc.problems
             )
+        except (AttributeError, TypeError, ValueError):
+            # A plugin section given as a plain dict cannot be unstructured by its class:
+            # the rules below report on it; the text check cannot run.
+            pass
     context = RuleContext(today=today or _dt.date.today(), plugins=manager)
     issues: list[Issue] = []
     for spec in manager.rules:
