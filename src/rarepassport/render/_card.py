@@ -90,11 +90,17 @@ class _Paragraph(NamedTuple):
 
 def _paragraphs(groups: Sequence[EssentialGroup], *, ending: str) -> list[_Paragraph]:
     """The paragraphs that draw ``groups``, in order: the words are :func:`essentials.lines`'."""
-    return [
-        _Paragraph(tuple(_segment(span.text, span.strong, span.path) for span in line.spans),
-                   number=line.number, colour=_RED if line.alert else _TEXT)
-        for line in lines(groups, ending)
-    ]
+    paragraphs = []
+    for line in lines(groups, ending):
+        segments = [_segment(span.text, span.strong, span.path) for span in line.spans]
+        # fpdf2 may break a line at the start of a write() call, inside the next word
+        # ("S / tart"): a space that ends a bold label starts the next segment instead.
+        for index in range(len(segments) - 1):
+            if segments[index].text.endswith(" "):
+                segments[index] = segments[index]._replace(text=segments[index].text.rstrip(" "))
+                segments[index + 1] = segments[index + 1]._replace(text=" " + segments[index + 1].text)
+        paragraphs.append(_Paragraph(tuple(segments), number=line.number, colour=_RED if line.alert else _TEXT))
+    return paragraphs
 
 
 class _CardDrawer:
