@@ -22,6 +22,7 @@ from fhir.resources.R4B.bundle import Bundle
 import rarepassport
 from rarepassport import cli, hookimpl, make_plugin_manager, section_field
 from rarepassport.document import Field
+from rarepassport.errors import PluginError
 from rarepassport.fhir import to_ips
 from rarepassport.layout import layout
 from rarepassport.model import (
@@ -500,3 +501,50 @@ def test_cli_export_says_which_fields_the_ips_cannot_carry(tmp_path: Path, capsy
     assert "links" in err and "history.admissions" in err
     assert "emergency.previous" not in err
     assert "example.org" not in err and "Chest infection" not in err
+
+
+class _FabryDivPlugin(_FabryPlugin):
+    """The same section with a narrative ``div`` of the plugin's own."""
+
+    def __init__(self, div: object) -> None:
+        self.div = div
+
+    @hookimpl
+    def rarepassport_fhir_section(self, section: Any, data: Any, passport: Any, patient_reference: str) -> Any:
+        return {"div": self.div}
+
+
+def test_a_plugin_narrative_that_is_well_formed_basic_xhtml_is_kept() -> None:
+    div = f'<div xmlns="{XHTML}"><p><b>Therapy:</b> every <i>two</i> weeks</p></div>'
+    plugins = make_plugin_manager(entry_points=False, plugins=[_FabryDivPlugin(div)])
+    passport = _minimal(extensions={"fabry": _Fabry(enzyme_therapy="Agalsidase beta")})
+    bundle = _export(passport, plugins=plugins)
+    assert _section(bundle, "fabry")["text"]["div"] == div
+    assert ips_problems(bundle) == []
+
+
+@pytest.mark.parametrize(
+    ("div", "reason"),
+    [
+        ("<p>no div</p>", "root element"),
+        ('<div xmlns="http://www.w3.org/1999/xhtml"><p>unclosed</div>', "well-formed"),
+        ("<div><p>no namespace</p></div>", "root element"),
+        ('<div xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></div>', "<script>"),
+        ('<div xmlns="http://www.w3.org/1999/xhtml"><p onclick="x()">a</p></div>', "onclick"),
+        ('<div xmlns="http://www.w3.org/1999/xhtml"><a href=" javascript:x()">a</a></div>', "script link"),
+        ('<div xmlns="http://www.w3.org/1999/xhtml"><img src="file:///etc/passwd" alt="x"/></div>', "data: URI"),
+        ('<div xmlns="http://www.w3.org/1999/xhtml"><p>bell \x07</p></div>', "control characters"),
+        ('<div xmlns="http://www.w3.org/1999/xhtml">  <p> </p></div>', "no text"),
+        ('<!DOCTYPE d [<!ENTITY a "aaaa">]><div xmlns="http://www.w3.org/1999/xhtml">&a;</div>', "entities"),
+        (42, "not text"),
+    ],
+)
+def test_a_plugin_narrative_that_fhir_does_not_allow_is_refused_naming_the_section(div: object, reason: str) -> None:
+    plugins = make_plugin_manager(entry_points=False, plugins=[_FabryDivPlugin(div)])
+    passport = _minimal(extensions={"fabry": _Fabry(enzyme_therapy="Agalsidase beta")})
+    with pytest.raises(PluginError) as caught:
+        _export(passport, plugins=plugins)
+    message = str(caught.value)
+    assert "plugin section 'fabry'" in message
+    assert reason in message
+    assert "Agalsidase" not in message and "alert" not in message

@@ -12,7 +12,7 @@ import attrs
 
 from rarepassport.document import Field, ListBlock, Paragraph, Section, Table
 from rarepassport.fhir import _common as c
-from rarepassport.fhir._narrative import narrative, section_xhtml
+from rarepassport.fhir._narrative import check_div, narrative, section_xhtml
 from rarepassport.model import (
     AllergiesStatus,
     CarePreferences,
@@ -726,7 +726,7 @@ class _Exporter:
                 for resource in custom.get("resources", ()):
                     ips.entries.append(self.bundle.add(dict(resource)))
                 if custom.get("div"):
-                    ips.div = str(custom["div"])
+                    ips.div = check_div(custom["div"], f"plugin section {key!r}")
             if ips.div is None:
                 laid_out = self.layout.get(f"extensions.{key}")
                 ips.narrative = [laid_out] if laid_out is not None else [_plugin_fallback(key, title, data)]
