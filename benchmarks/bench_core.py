@@ -9,7 +9,7 @@ For every example passport in ``examples/`` (and the stress passport of
 ``tests/stress.py``) it measures, in one run, with :mod:`timeit` best-of-N:
 
 * ``load``: ``rarepassport.loads(bytes)``, JSON text to a :class:`Passport`;
-* ``validate``: ``rarepassport.validate.validate(passport)``, every rule on a loaded passport;
+* ``validate``: ``rarepassport.validation.validate(passport)``, every rule on a loaded passport;
 * ``dumps``: ``rarepassport.dumps(passport)``, a passport to canonical JSON text;
 
 and compares them with floors measured on the same document:
@@ -54,7 +54,7 @@ def best_seconds(function: Callable[[], object], repeat: int) -> float:
 
 def _optional_validate() -> Callable[[Passport], Any] | None:
     try:
-        from rarepassport.validate import validate
+        from rarepassport import validate
     except ImportError:
         return None
     return validate
@@ -65,7 +65,7 @@ def _optional_schema_validator() -> tuple[Callable[[Any], Any] | None, str]:
     try:
         import jsonschema  # type: ignore[import-untyped]
 
-        from rarepassport.schema import json_schema
+        from rarepassport import json_schema
     except ImportError as exc:
         return None, f"skipped: {exc}"
     validator = jsonschema.Draft202012Validator(json_schema())
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
 
     notes = []
     if _optional_validate() is None:
-        notes.append("validate: skipped, rarepassport.validate is not available yet")
+        notes.append("validate: skipped, rarepassport.validation is not available yet")
     schema_check, why = _optional_schema_validator()
     if schema_check is None:
         notes.append(f"jsonschema column {why}")

@@ -68,7 +68,7 @@ COLD = """
 import sys, time
 start = time.perf_counter()
 import rarepassport
-from rarepassport.render import render_rendered
+from rarepassport import render_rendered
 passport = rarepassport.load(sys.argv[1])
 render_rendered(passport, "pdf", "full")
 print(time.perf_counter() - start)
@@ -96,8 +96,7 @@ def main() -> int:
     memory_renders = 50 if args.quick else args.memory_renders
 
     import rarepassport
-    from rarepassport.layout import layout
-    from rarepassport.render import render_document
+    from rarepassport import layout, render_document
 
     path = largest_example()
     passport = rarepassport.load(path)

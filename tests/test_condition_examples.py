@@ -9,7 +9,7 @@ import pytest
 
 import rarepassport as rp
 from condition_plugins import EXAMPLES, TODAY, ConditionExample, read_json
-from rarepassport.schema import json_schema
+from rarepassport import json_schema
 from rarepassport.testing import pdf_text, plugin_manager_with, round_trip
 
 by_file = pytest.mark.parametrize("example", EXAMPLES, ids=[e.file.removesuffix(".json") for e in EXAMPLES])

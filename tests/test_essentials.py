@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 import rarepassport as rp
+from rarepassport import render_rendered
 from rarepassport.clinical import CLINICAL_ORDER, ClinicalClass
 from rarepassport.essentials import BACK, FRONT, Essentials, fit
-from rarepassport.render import render_rendered
-from rarepassport.render._qr import emergency_qr_text
+from rarepassport.rendering._qr import emergency_qr_text
 from rarepassport.testing import pdf_text
 
 TODAY = dt.date(2026, 12, 1)

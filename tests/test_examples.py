@@ -19,9 +19,9 @@ import pytest
 import yaml
 
 import rarepassport
+from rarepassport import validate
 from rarepassport.convert import format_for
 from rarepassport.model import Passport
-from rarepassport.validate import validate
 from stress import (
     ARABIC_NAME,
     CHINESE_NAME,
@@ -97,7 +97,7 @@ def test_rich_examples_validate_without_any_issue(example_path: Path) -> None:
 def test_example_matches_the_json_schema(example_path: Path) -> None:
     import jsonschema  # type: ignore[import-untyped]
 
-    from rarepassport.schema import json_schema
+    from rarepassport import json_schema
 
     text = example_path.read_text(encoding="utf-8")
     # Canonical YAML quotes dates, so the safe loader reads the same values as JSON.

@@ -20,11 +20,10 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 import rarepassport
-from rarepassport import cli, hookimpl, make_plugin_manager, section_field
+from rarepassport import cli, hookimpl, layout, make_plugin_manager, section_field
 from rarepassport.document import Field
 from rarepassport.errors import PluginError
 from rarepassport.fhir import to_ips
-from rarepassport.layout import layout
 from rarepassport.model import (
     AllergiesStatus,
     CareTeamMember,

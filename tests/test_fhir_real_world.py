@@ -22,8 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rarepassport
-from rarepassport import cli
-from rarepassport.convert import to_dict
+from rarepassport import cli, to_dict
 from rarepassport.errors import PassportError
 from rarepassport.fhir import FhirImportError, ImportResult, from_ips, ips_subset, to_ips
 from rarepassport.model import AllergiesStatus, MedicationsStatus, Passport

@@ -20,10 +20,10 @@ import pytest
 
 import rarepassport as rp
 from condition_plugins import CONDITIONS, TODAY, read_json, write
-from rarepassport import hookimpl, section_field
+from rarepassport import hookimpl, layout, section_field
 from rarepassport.clinical import ClinicalClass
 from rarepassport.document import Alert, ListBlock, Section
-from rarepassport.layout import layout, layout_fields
+from rarepassport.layouts import layout_fields
 from rarepassport.plugins import adrenal_insufficiency as adrenal
 from rarepassport.plugins import dravet_syndrome, haemophilia, mcad_deficiency
 from rarepassport.testing import pdf_text, plugin_manager_with

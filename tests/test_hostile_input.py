@@ -16,10 +16,9 @@ from pathlib import Path
 import pytest
 
 import rarepassport as rp
-from rarepassport import limits
+from rarepassport import limits, render_document
 from rarepassport.cli import main
 from rarepassport.convert import check_tree, read_input
-from rarepassport.render import render_document
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 EXPECTED: dict[str, dict[str, str]] = json.loads((HOSTILE / "expected.json").read_text())

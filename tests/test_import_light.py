@@ -38,7 +38,7 @@ def modules_after_load_and_validate() -> set[str]:
     """Modules loaded by reading and validating an example passport."""
     return _modules_after(
         "import rarepassport\n"
-        "from rarepassport.validate import validate\n"
+        "from rarepassport.validation import validate\n"
         f"assert validate(rarepassport.load({str(EXAMPLE)!r})).ok\n"
     )
 
@@ -57,11 +57,11 @@ def test_loading_and_validating_a_passport_does_not_import(
 
 def test_top_level_render_layout_and_validate_stay_functions_after_submodule_imports() -> None:
     import rarepassport
-    import rarepassport.layout
-    import rarepassport.render
-    import rarepassport.render._html
-    import rarepassport.validate
+    import rarepassport.layouts
+    import rarepassport.rendering
+    import rarepassport.rendering._html
+    import rarepassport.validation
 
-    assert callable(rarepassport.render)
-    assert callable(rarepassport.layout)
-    assert callable(rarepassport.validate)
+    assert callable(rarepassport.rendering)
+    assert callable(rarepassport.layouts)
+    assert callable(rarepassport.validation)

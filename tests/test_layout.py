@@ -12,12 +12,12 @@ import attrs
 import pytest
 
 import rarepassport as rp
-from rarepassport import hookimpl, section_field
+from rarepassport import hookimpl, layout, section_field
 from rarepassport.document import Alert, AlertLevel, Document, Field, Heading, ListBlock, Paragraph, Section, Table
 from rarepassport.guidance import Guidance
-from rarepassport.layout import LayoutContext, layout, layout_fields
+from rarepassport.layouts import LayoutContext, layout_fields
 from rarepassport.model import View, field_views
-from rarepassport.render import RenderError
+from rarepassport.rendering import RenderError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 TODAY = dt.date(2026, 11, 27)

@@ -21,8 +21,8 @@ from PIL import Image
 
 import rarepassport as rp
 from rarepassport import limits
-from rarepassport.render._pdf import render_pdf as draw_pdf
-from rarepassport.render._photo import load_photo
+from rarepassport.rendering._pdf import render_pdf as draw_pdf
+from rarepassport.rendering._photo import load_photo
 
 
 def png_bytes(size: tuple[int, int] = (30, 40)) -> bytes:
@@ -42,7 +42,7 @@ def png_claiming(width: int, height: int) -> bytes:
 
 def render(photo: str, base_dir: Path | None) -> rp.Rendered:
     passport = rp.Passport(person=rp.Person(name="Ada Example", date_of_birth=dt.date(2015, 3, 2), photo=photo))
-    from rarepassport.layout import layout
+    from rarepassport import layout
 
     return draw_pdf(layout(passport, "full"), base_dir=base_dir)
 

@@ -20,10 +20,9 @@ from pathlib import Path
 import pytest
 
 import rarepassport
-from rarepassport import cli
-from rarepassport._plugins import PluginManager, make_plugin_manager
+from rarepassport import cli, json_schema
 from rarepassport.errors import LoadError
-from rarepassport.schema import json_schema
+from rarepassport.plugin_manager import PluginManager, make_plugin_manager
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "plugins"

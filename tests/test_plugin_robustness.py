@@ -15,9 +15,10 @@ import pytest
 
 import rarepassport
 from rarepassport import Issue, IssueSeverity, hookimpl, section_field
-from rarepassport._plugins import PluginManager, RuleRegistry, SectionRegistry
 from rarepassport.errors import PluginError
 from rarepassport.guidance import Guidance
+from rarepassport.plugin_manager import PluginManager
+from rarepassport.registries import RuleRegistry, SectionRegistry
 from rarepassport.testing import example_passport, plugin_manager_with
 
 

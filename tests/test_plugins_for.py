@@ -11,9 +11,10 @@ import attrs
 import pytest
 
 import rarepassport as rp
+from rarepassport import applicable_plugins
 from rarepassport.cli import main
 from rarepassport.hookspecs import hookimpl
-from rarepassport.plugins_for import applicable_plugins, code_key, diagnosis_codes, matches_codes
+from rarepassport.plugins_for import code_key, diagnosis_codes, matches_codes
 from rarepassport.testing import example_passport, plugin_manager_with
 
 CONDITIONS = Path(__file__).resolve().parents[1] / "examples" / "conditions"

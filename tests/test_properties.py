@@ -26,6 +26,7 @@ from rarepassport import (
     LoadError,
     PartialDate,
     Passport,
+    dumps,
     from_dict,
     hookimpl,
     json_schema,
@@ -34,7 +35,6 @@ from rarepassport import (
     section_field,
     to_dict,
 )
-from rarepassport.convert import dumps
 from strategies import passports
 
 # --- a plugin section that uses every kind of type a plugin may declare ----------------

@@ -19,8 +19,8 @@ import zxingcpp
 from PIL import Image
 
 import rarepassport as rp
-from rarepassport.render import render_rendered
-from rarepassport.render._qr import CARD_QR_LIMIT, PDF_QR_LIMIT
+from rarepassport import render_rendered
+from rarepassport.rendering._qr import CARD_QR_LIMIT, PDF_QR_LIMIT
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -85,7 +85,7 @@ def test_every_line_of_the_emergency_code_is_labelled(tmp_path: Path) -> None:
 def test_the_code_of_the_bundled_example_decodes_to_what_layout_decided() -> None:
     passport = rp.load(Path(rp.__file__).parent / "data" / "example-passport.json")
     document = rp.layout(passport, view="full", today=TODAY)
-    from rarepassport.render._qr import emergency_qr_text
+    from rarepassport.rendering._qr import emergency_qr_text
 
     expected = emergency_qr_text(document, PDF_QR_LIMIT).text
     rendered = render_rendered(passport, "pdf", "full", today=TODAY, qr="emergency")

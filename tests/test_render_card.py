@@ -14,8 +14,9 @@ import pypdf
 import pytest
 
 import rarepassport as rp
-from rarepassport.render import Rendered, _fonts, render_rendered
-from rarepassport.render._card import MAX_FONT_SIZE, MIN_FONT_SIZE
+from rarepassport import render_rendered
+from rarepassport.rendering import Rendered, _fonts
+from rarepassport.rendering._card import MAX_FONT_SIZE, MIN_FONT_SIZE
 from stress import make_stress_passport
 
 TODAY = dt.date(2026, 11, 27)
@@ -182,7 +183,7 @@ def test_a_qr_code_goes_on_the_back() -> None:
 
 
 def test_an_emergency_qr_too_long_for_the_card_is_shortened_and_says_so_in_the_code() -> None:
-    from rarepassport.render._qr import CARD_QR_LIMIT, emergency_qr_text
+    from rarepassport.rendering._qr import CARD_QR_LIMIT, emergency_qr_text
 
     document = rp.layout(make_stress_passport(), "emergency", today=TODAY)
     content = emergency_qr_text(document, CARD_QR_LIMIT)

@@ -21,10 +21,11 @@ import zxingcpp
 from PIL import Image
 
 import rarepassport as rp
+from rarepassport import render_rendered
 from rarepassport.cli import main
-from rarepassport.render import Rendered, RenderError, _fonts, render_rendered
-from rarepassport.render._lockscreen import LOCKSCREEN_QR_LIMIT, MIN_BODY_SIZE, PRESETS, THEMES
-from rarepassport.render._qr import emergency_qr_text
+from rarepassport.rendering import Rendered, RenderError, _fonts
+from rarepassport.rendering._lockscreen import LOCKSCREEN_QR_LIMIT, MIN_BODY_SIZE, PRESETS, THEMES
+from rarepassport.rendering._qr import emergency_qr_text
 
 TODAY = dt.date(2026, 11, 27)
 

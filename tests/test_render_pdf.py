@@ -21,22 +21,14 @@ import pytest
 from PIL import Image
 
 import rarepassport as rp
+from rarepassport import layout, render_document, render_rendered
 from rarepassport.document import Document
 from rarepassport.errors import PassportError
-from rarepassport.layout import layout
 from rarepassport.model import View, field_views
-from rarepassport.render import (
-    MissingGlyphsError,
-    Rendered,
-    RenderError,
-    _fonts,
-    register_font,
-    render_document,
-    render_rendered,
-)
-from rarepassport.render._pdf import document_texts
-from rarepassport.render._qr import emergency_qr_text
-from rarepassport.render._verify import extract_pdf_text, skeleton
+from rarepassport.rendering import MissingGlyphsError, Rendered, RenderError, _fonts, register_font
+from rarepassport.rendering._pdf import document_texts
+from rarepassport.rendering._qr import emergency_qr_text
+from rarepassport.rendering._verify import extract_pdf_text, skeleton
 from stress import CHINESE_NAME, make_stress_passport
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -26,8 +26,9 @@ import pytest
 from fpdf import FPDF
 
 import rarepassport as rp
-from rarepassport.render import MissingGlyphsError, Rendered, RenderError, _fonts, render_rendered
-from rarepassport.render._verify import (
+from rarepassport import render_rendered
+from rarepassport.rendering import MissingGlyphsError, Rendered, RenderError, _fonts
+from rarepassport.rendering._verify import (
     MISSING_GLYPH_MARKER,
     extract_pdf_text,
     isolate_left_to_right,

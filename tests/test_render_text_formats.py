@@ -16,18 +16,10 @@ import attrs
 import pytest
 
 import rarepassport as rp
-from rarepassport import hookimpl, section_field
+from rarepassport import available_formats, hookimpl, layout, render, render_document, section_field
 from rarepassport.document import Document, Section
-from rarepassport.layout import layout
-from rarepassport.render import (
-    Rendered,
-    RenderError,
-    RenderWarning,
-    available_formats,
-    render,
-    render_document,
-)
-from rarepassport.render._markdown import escape_markdown
+from rarepassport.rendering import Rendered, RenderError, RenderWarning
+from rarepassport.rendering._markdown import escape_markdown
 from stress import make_stress_passport
 
 TODAY = dt.date(2026, 11, 27)

@@ -14,12 +14,13 @@ import pypdf
 import pytest
 
 import rarepassport as rp
-from rarepassport._plugins import BackendRegistry
+from rarepassport import render_rendered
 from rarepassport.cli import main
 from rarepassport.document import Document
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import View, section_field
-from rarepassport.render import InvalidPassportError, RenderError, render_rendered
+from rarepassport.registries import BackendRegistry
+from rarepassport.rendering import InvalidPassportError, RenderError
 
 TODAY = dt.date(2026, 12, 1)
 BAD_NHS_NUMBER = "999 765 4320"  # wrong Modulus 11 check digit

@@ -17,7 +17,8 @@ import pypdf
 import pytest
 
 import rarepassport as rp
-from rarepassport.render import Rendered, _fonts, render_rendered
+from rarepassport import render_rendered
+from rarepassport.rendering import Rendered, _fonts
 from stress import make_stress_passport
 
 TODAY = dt.date(2026, 11, 27)

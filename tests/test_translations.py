@@ -17,11 +17,10 @@ import pypdf
 import pytest
 
 import rarepassport as rp
-from rarepassport import hookimpl, labels
+from rarepassport import hookimpl, labels, layout, render_rendered
 from rarepassport.labels import ENGLISH, built_in_catalogue
-from rarepassport.layout import LayoutContext, layout
+from rarepassport.layouts import LayoutContext
 from rarepassport.model import PartialDate, View
-from rarepassport.render import render_rendered
 from rarepassport.testing import pdf_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

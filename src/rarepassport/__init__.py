@@ -2,46 +2,85 @@
 
 The names here are the public API. ``render``, ``layout`` and ``validate`` are both
 functions exported here and modules of the same name: importing them here first keeps
-``rarepassport.render(...)`` the function, while ``rarepassport.render.RenderError``
-style imports (``from rarepassport.render import RenderError``) still reach the module.
+``rarepassport.render(...)`` the function, while ``rarepassport.rendering.RenderError``
+style imports (``from rarepassport.rendering import RenderError``) still reach the module.
 Nothing here imports the PDF library or fonts; that happens on the first render.
 """
 
 from __future__ import annotations
 
+import attrs
+
 from rarepassport._dates import PartialDate
-from rarepassport._plugins import (
+from rarepassport._report import Issue, IssueSeverity, Report
+from rarepassport._version import __version__
+from rarepassport.api import (
+    applicable_plugins,
+    available_formats,
+    dump,
+    dumps,
+    from_dict,
+    json_schema,
+    layout,
+    load,
+    loads,
+    render,
+    render_document,
+    render_rendered,
+    to_dict,
+    to_ips,
+    validate,
+)
+from rarepassport.document import Document
+from rarepassport.errors import (
+    DrawnTextMismatchError,
+    FhirImportError,
+    InvalidPassportError,
+    LoadError,
+    MissingGlyphsError,
+    PassportError,
+    PluginError,
+    Problem,
+    RenderError,
+    RenderWarning,
+)
+from rarepassport.guidance import Guidance
+from rarepassport.hookspecs import hookimpl
+from rarepassport.layouts import LayoutContext
+from rarepassport.model import *  # noqa: F403 - the model's names are the public API
+from rarepassport.model import __all__ as _model_all
+from rarepassport.plugin_manager import PluginManager, default_plugin_manager, make_plugin_manager
+from rarepassport.registries import (
+    BackendRegistry,
+    BackendSpec,
+    ExporterRegistry,
+    ExporterSpec,
+    LabelRegistry,
     PluginFailure,
     PluginInfo,
-    PluginManager,
     RuleRegistry,
     SectionRegistry,
     SectionSpec,
-    default_plugin_manager,
-    make_plugin_manager,
 )
-from rarepassport._report import Issue, IssueSeverity, Report
-from rarepassport._version import __version__
-from rarepassport.convert import dump, dumps, from_dict, load, loads, to_dict
-from rarepassport.document import Document
-from rarepassport.errors import LoadError, PassportError, PluginError, Problem
-from rarepassport.guidance import Guidance
-from rarepassport.hookspecs import hookimpl
-from rarepassport.layout import LayoutContext, layout
-from rarepassport.model import *  # noqa: F403 - the model's names are the public API
-from rarepassport.model import __all__ as _model_all
-from rarepassport.render import InvalidPassportError, Rendered, RenderError, RenderWarning, available_formats, render
-from rarepassport.schema import json_schema
-from rarepassport.validate import RuleContext, validate
+from rarepassport.rendering import Rendered
+from rarepassport.validation import RuleContext
 
 __all__ = [
+    "BackendRegistry",
+    "BackendSpec",
     "Document",
+    "DrawnTextMismatchError",
+    "ExporterRegistry",
+    "ExporterSpec",
+    "FhirImportError",
     "Guidance",
     "InvalidPassportError",
     "Issue",
     "IssueSeverity",
+    "LabelRegistry",
     "LayoutContext",
     "LoadError",
+    "MissingGlyphsError",
     "PartialDate",
     "PassportError",
     "PluginError",
@@ -58,6 +97,7 @@ __all__ = [
     "SectionRegistry",
     "SectionSpec",
     "__version__",
+    "applicable_plugins",
     "available_formats",
     "default_plugin_manager",
     "dump",
@@ -70,7 +110,46 @@ __all__ = [
     "loads",
     "make_plugin_manager",
     "render",
+    "render_document",
+    "render_rendered",
     "to_dict",
+    "to_ips",
     "validate",
     *_model_all,
 ]
+
+
+def _set_public_module(names: list[str]) -> None:
+    """Give every public class and function ``__module__ = "rarepassport"``.
+
+    Documentation, ``repr`` and pickles then show the path a program should import
+    from (``rarepassport.Report``, not ``rarepassport._report.Report``), as httpx does.
+    A class's string annotations are resolved first, in its defining module, and
+    stored resolved, so ``typing.get_type_hints`` (and cattrs) still work on it.
+    """
+    import inspect
+    import sys
+    import typing
+
+    for name in names:
+        value = globals()[name]
+        if isinstance(value, type):
+            own = value.__dict__.get("__annotations__", {})
+            if any(isinstance(hint, str) for hint in own.values()):
+                namespace = {**vars(sys.modules[value.__module__]), **globals()}
+                hints = typing.get_type_hints(value, globalns=namespace, include_extras=True)
+                value.__annotations__ = {key: hints[key] for key in own}
+            if attrs.has(value):
+                attrs.resolve_types(value)
+            value.__module__ = __name__
+        elif inspect.isfunction(value):
+            value.__module__ = __name__
+
+
+_set_public_module([name for name in __all__ if name != "__version__"])
+
+# The old module paths (rarepassport.render, .layout, .validate) keep working, with a
+# DeprecationWarning, until 1.0 (see rarepassport._moved).
+from rarepassport import _moved  # noqa: E402 - after the public names it stands in for
+
+_moved.install()

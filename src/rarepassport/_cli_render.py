@@ -5,7 +5,7 @@ wallet card, lock-screen image, HTML, Markdown, text); it refuses a passport wit
 validation errors unless ``--allow-invalid`` is given. ``rarepassport demo [DIR]`` writes
 the bundled example passport with its PDF, wallet card, lock-screen image and HTML page,
 to show what the library does in one command.
-Both are thin shells over :mod:`rarepassport.render`: every decision lives there.
+Both are thin shells over :mod:`rarepassport.rendering`: every decision lives there.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def _load(path: str, plugins: Any) -> Any:
     """The passport in ``path``, or ``None`` after listing why it cannot be read."""
     from rarepassport.convert import load
     from rarepassport.errors import LoadError
-    from rarepassport.validate import validate
+    from rarepassport.validation import validate
 
     try:
         return load(path, plugins=plugins)
@@ -138,8 +138,8 @@ def _list_issues(source: str, report: Report, outcome: str) -> None:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from rarepassport.render import RenderError, _render_validated
-    from rarepassport.validate import validate
+    from rarepassport.rendering import RenderError, _render_validated
+    from rarepassport.validation import validate
 
     plugins = _plugins(args)
     passport = _load(args.file, plugins)
@@ -205,7 +205,7 @@ def demo_example(today: _dt.date | None = None) -> bytes:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from rarepassport.convert import loads
-    from rarepassport.render import render_rendered
+    from rarepassport.rendering import render_rendered
 
     folder = Path(args.directory)
     if folder.exists() and not folder.is_dir():

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 __all__ = ["SPANISH"]
 
-#: The Spanish catalogue, registered by :mod:`rarepassport.render._builtin`.
+#: The Spanish catalogue, registered by :mod:`rarepassport.builtins.backends`.
 SPANISH: Mapping[str, str] = {
     # --- section titles ---------------------------------------------------------
     "section.emergency": "En caso de emergencia",

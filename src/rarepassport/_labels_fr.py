@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 __all__ = ["FRENCH"]
 
-#: The French catalogue, registered by :mod:`rarepassport.render._builtin`.
+#: The French catalogue, registered by :mod:`rarepassport.builtins.backends`.
 FRENCH: Mapping[str, str] = {
     # --- section titles ---------------------------------------------------------
     "section.emergency": "En cas d'urgence",

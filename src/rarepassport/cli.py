@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from rarepassport._plugins import PluginManager, make_plugin_manager
 from rarepassport._version import __version__
 from rarepassport.errors import PassportError
+from rarepassport.plugin_manager import PluginManager, make_plugin_manager
 
 __all__ = ["main"]
 
@@ -107,7 +107,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from rarepassport.convert import _parse, format_for, read_input
     from rarepassport.errors import LoadError, Problem
-    from rarepassport.validate import validate
+    from rarepassport.validation import validate
 
     plugins = _plugins(args)
     results: list[dict[str, Any]] = []

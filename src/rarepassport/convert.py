@@ -40,7 +40,8 @@ from rarepassport.errors import LoadError, PassportError, Problem
 from rarepassport.model import SCHEMA_VERSION, Passport
 
 if TYPE_CHECKING:
-    from rarepassport._plugins import PluginManager, SectionRegistry
+    from rarepassport.plugin_manager import PluginManager
+    from rarepassport.registries import SectionRegistry
 
 __all__ = [
     "Format",
@@ -647,14 +648,6 @@ def read_input(path: str | os.PathLike[str], *, limit: int | None = None) -> byt
 # --- public API -----------------------------------------------------------------------------
 
 
-def _manager(plugins: PluginManager | None) -> PluginManager:
-    if plugins is not None:
-        return plugins
-    from rarepassport._plugins import default_plugin_manager
-
-    return default_plugin_manager()
-
-
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     if "schema_version" not in data:
         raise LoadError(
@@ -709,26 +702,15 @@ def is_well_typed(passport: Passport) -> bool:
     return _WELL_TYPED.get(id(passport)) is passport
 
 
-def from_dict(data: Mapping[str, Any], *, plugins: PluginManager | None = None) -> Passport:
-    """Build a passport from a JSON-like dict.
-
-    Args:
-        data: The document, as :func:`json.loads` would give it.
-        plugins: The plugin manager whose sections may appear under ``extensions``.
-
-    Returns:
-        The passport.
-
-    Raises:
-        LoadError: Listing every problem found, each with its JSON path.
-    """
+def from_dict(data: Mapping[str, Any], *, plugins: PluginManager) -> Passport:
+    """The step behind :func:`rarepassport.from_dict` (documented there); ``plugins`` is required here."""
     if not isinstance(data, Mapping):
         raise LoadError([Problem("$", f"a passport must be a JSON object, got {_type_name(data)}")])
     shape = check_tree(data, long_text=_is_photo)
     if shape:
         raise LoadError(shape)
     migrated = _migrate(dict(data))
-    converter = _manager(plugins).converter
+    converter = plugins.converter
     try:
         passport: Passport = converter.structure(migrated, Passport)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a LoadError with paths
@@ -753,7 +735,7 @@ def _with_hint(problem: Problem) -> Problem:
     return attrs.evolve(problem, message=f"{problem.message}; {hint}")
 
 
-def check_built_passport(passport: Passport, *, plugins: PluginManager | None = None) -> None:
+def check_built_passport(passport: Passport, *, plugins: PluginManager) -> None:
     """Refuse a passport built in Python whose text could not have been read.
 
     A passport read from a document was checked as it was read. One built in Python may
@@ -771,11 +753,11 @@ def check_built_passport(passport: Passport, *, plugins: PluginManager | None = 
         raise LoadError(problems)
 
 
-def to_dict(passport: Passport, *, plugins: PluginManager | None = None) -> dict[str, Any]:
-    """The canonical JSON-ready dict of a passport (defaults left out)."""
+def to_dict(passport: Passport, *, plugins: PluginManager) -> dict[str, Any]:
+    """The step behind :func:`rarepassport.to_dict` (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
         raise TypeError(f"expected a rarepassport.Passport, got {type(passport).__name__}")
-    result: dict[str, Any] = _manager(plugins).converter.unstructure(passport, Passport)
+    result: dict[str, Any] = plugins.converter.unstructure(passport, Passport)
     return result
 
 
@@ -1085,18 +1067,8 @@ def _parse(text: str | bytes, format: Format) -> Any:
 
 
 
-def loads(text: str | bytes, *, format: Format = "json", plugins: PluginManager | None = None) -> Passport:
-    """Read a passport from JSON or YAML text.
-
-    Args:
-        text: The document.
-        format: ``"json"`` (default) or ``"yaml"`` (needs ``rarepassport[yaml]``).
-        plugins: The plugin manager whose sections may appear under ``extensions``.
-
-    Raises:
-        LoadError: For malformed text (with line and column) or any problem in the
-            document (with its JSON path); every problem is listed.
-    """
+def loads(text: str | bytes, *, format: Format = "json", plugins: PluginManager) -> Passport:
+    """The step behind :func:`rarepassport.loads` (documented there); ``plugins`` is required here."""
     return from_dict(_parse(text, format), plugins=plugins)
 
 
@@ -1105,21 +1077,8 @@ def format_for(path: str | os.PathLike[str]) -> Format:
     return "yaml" if Path(path).suffix.lower() in (".yaml", ".yml") else "json"
 
 
-def load(path: str | os.PathLike[str], *, plugins: PluginManager | None = None) -> Passport:
-    """Read a passport file; ``.yaml``/``.yml`` are YAML, anything else JSON.
-
-    Args:
-        path: The *path* of the file, never the document's text (read text with
-            :func:`loads`). Only a regular file is read: a device, FIFO or socket is
-            refused without reading from it, as is a file larger than
-            :data:`rarepassport.limits.MAX_FILE_BYTES`.
-        plugins: The plugin manager whose sections may appear under ``extensions``.
-
-    Raises:
-        LoadError: For any problem in the file, naming the file.
-        OSError: When the file cannot be read, or is not a regular file.
-        TypeError: When ``path`` is not a path, or is a ``str`` holding a document.
-    """
+def load(path: str | os.PathLike[str], *, plugins: PluginManager) -> Passport:
+    """The step behind :func:`rarepassport.load` (documented there); ``plugins`` is required here."""
     _check_path_argument(path, "load")
     data = read_input(path)
     try:
@@ -1138,12 +1097,8 @@ def _check_path_argument(path: object, function: str) -> None:
                         "text; read text with rarepassport.loads()")
 
 
-def dumps(passport: Passport, *, format: Format = "json", plugins: PluginManager | None = None) -> str:
-    """Write a passport as canonical JSON (or YAML) text.
-
-    The text is minimal and stable: defaults and empty lists are left out and keys
-    follow the model's order, so ``loads(dumps(p)) == p`` and diffs stay readable.
-    """
+def dumps(passport: Passport, *, format: Format = "json", plugins: PluginManager) -> str:
+    """The step behind :func:`rarepassport.dumps` (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
         raise TypeError(f"expected a rarepassport.Passport, got {type(passport).__name__}")
     if format not in ("json", "yaml"):
@@ -1307,20 +1262,9 @@ def dump(
     path: str | os.PathLike[str],
     *,
     format: Format | None = None,
-    plugins: PluginManager | None = None,
+    plugins: PluginManager,
 ) -> None:
-    """Write a passport to a file, atomically (see :func:`write_atomic`).
-
-    Args:
-        passport: The passport.
-        path: Where to write; ``.yaml``/``.yml`` give YAML unless ``format`` says.
-        format: ``"json"`` or ``"yaml"``; default from the suffix.
-        plugins: The plugin manager whose sections the passport uses.
-
-    Raises:
-        PassportError: For an unknown ``format``.
-        TypeError: When ``passport`` is not a Passport or ``path`` not a path.
-    """
+    """The step behind :func:`rarepassport.dump` (documented there); ``plugins`` is required here."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"dump() writes to the path of a file, not {type(path).__name__}")
     text = dumps(passport, format=format if format is not None else format_for(path), plugins=plugins)

@@ -1,12 +1,45 @@
-"""Exceptions raised for bad input, with every problem found and where it is."""
+"""Every exception (and the one warning category) rarepassport raises on purpose.
+
+All of them live here, so that a program can catch them without importing the step
+that raised them. The hierarchy::
+
+    PassportError                 base of every error of ours
+    ├── LoadError (ValueError)    a passport or document could not be read; .problems
+    │   └── FhirImportError       a FHIR document could not be read as a passport
+    ├── PluginError               a plugin could not be registered or used
+    └── RenderError (ValueError)  a passport could not be rendered as asked
+        ├── InvalidPassportError  strict=True and the passport has validation errors
+        ├── MissingGlyphsError    no available font can draw some characters
+        └── DrawnTextMismatchError  the text read back from a PDF is not what was asked
+
+    RenderWarning (UserWarning)   something a reader of the output must know
+
+Messages name where a problem is (a JSON path, a file, a section) and never quote a
+passport's field values.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import attrs
 
-__all__ = ["LoadError", "PassportError", "PluginError", "Problem"]
+from rarepassport import limits
+from rarepassport._report import Issue, IssueSeverity
+
+__all__ = [
+    "DrawnTextMismatchError",
+    "FhirImportError",
+    "InvalidPassportError",
+    "LoadError",
+    "MissingGlyphsError",
+    "PassportError",
+    "PluginError",
+    "Problem",
+    "RenderError",
+    "RenderWarning",
+    "describe_characters",
+]
 
 
 @attrs.frozen
@@ -45,8 +78,6 @@ class LoadError(PassportError, ValueError):
     """
 
     def __init__(self, problems: Iterable[Problem], source: str | None = None) -> None:
-        from rarepassport import limits
-
         found = tuple(problems)
         limit = max(1, limits.MAX_PROBLEMS)
         if len(found) > limit + 1:
@@ -67,9 +98,92 @@ class LoadError(PassportError, ValueError):
         return "\n".join(lines)
 
     def with_source(self, source: str) -> LoadError:
-        """The same error, naming the file it came from."""
-        return LoadError(self.problems, source=source)
+        """The same error (of the same class), naming the file it came from."""
+        return type(self)(self.problems, source=source)
 
 
 class PluginError(PassportError):
     """A plugin could not be registered or used, e.g. a section id clash."""
+
+
+class FhirImportError(LoadError):
+    """A FHIR document could not be read as a passport; each problem has its FHIR path."""
+
+
+def describe_characters(chars: Sequence[str], limit: int = 12) -> str:
+    """Code points as ``U+0627, U+4E2D`` (never the text itself)."""
+    shown = ", ".join(f"U+{ord(c):04X}" for c in chars[:limit])
+    return shown + (f" and {len(chars) - limit} more" if len(chars) > limit else "")
+
+
+class RenderError(PassportError, ValueError):
+    """A passport could not be rendered as asked: unknown format, view or option."""
+
+
+class InvalidPassportError(RenderError):
+    """``strict=True`` was asked for and the passport has validation errors.
+
+    The message says how many errors there are and the path and code of the first;
+    never a field value.
+
+    Attributes:
+        issues: Every issue validation found (errors, warnings and hints).
+    """
+
+    def __init__(self, issues: Iterable[Issue]) -> None:
+        self.issues: tuple[Issue, ...] = tuple(issues)
+        errors = [issue for issue in self.issues if issue.severity is IssueSeverity.ERROR]
+        count = len(errors)
+        first = f"; first: {errors[0].path} [{errors[0].code}]" if errors else ""
+        super().__init__(
+            f"the passport has {count} validation error{'s' if count != 1 else ''}{first}; "
+            "fix them (see rarepassport.validate) or render with strict=False"
+        )
+
+
+class MissingGlyphsError(RenderError):
+    """No available font can draw some characters of the passport.
+
+    Raised by the ``pdf`` and ``card`` backends unless they are given
+    ``missing_glyphs="mark"`` (``--allow-missing-glyphs`` on the command line), which
+    draws a visible marker instead. The message names where each character is (a
+    JSON path or a section and label) and its code point, never the text.
+
+    Attributes:
+        places: ``(where, characters)`` pairs.
+    """
+
+    def __init__(self, places: Iterable[tuple[str, Iterable[str]]]) -> None:
+        self.places = tuple((where, tuple(chars)) for where, chars in places)
+        lines = [f"{where}: {describe_characters(chars, limit=6)}" for where, chars in self.places[:10]]
+        if len(self.places) > 10:
+            lines.append(f"... and {len(self.places) - 10} more places")
+        super().__init__(
+            "no available font can draw some characters (install a Noto font for the script, pass "
+            "fonts=[path] (--font), or accept a visible marker with missing_glyphs='mark' "
+            "(--allow-missing-glyphs)):\n  " + "\n  ".join(lines)
+        )
+
+
+class DrawnTextMismatchError(RenderError):
+    """The text read back from a drawn PDF is not what layout asked for.
+
+    Each problem names where the text is (never the text itself).
+
+    Attributes:
+        problems: One line per text that was not found as written.
+    """
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = tuple(problems)
+        shown = list(self.problems[:20]) + ([f"... and {len(self.problems) - 20} more"]
+                                            if len(self.problems) > 20 else [])
+        super().__init__("the drawn PDF does not show every text as written (please report this as a bug):\n  "
+                         + "\n  ".join(shown))
+
+
+class RenderWarning(UserWarning):
+    """Something a reader of the rendered passport must know (e.g. review overdue).
+
+    Never carries field values, only what kind of problem and where.
+    """

@@ -73,7 +73,7 @@ from rarepassport.model import (
 )
 
 if TYPE_CHECKING:
-    from rarepassport.layout import LayoutContext
+    from rarepassport.layouts import LayoutContext
 
 __all__ = [
     "BACK",

@@ -23,7 +23,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from typing import Any
 
-    from rarepassport._plugins import (
+    from rarepassport.document import Section
+    from rarepassport.guidance import Guidance
+    from rarepassport.layouts import LayoutContext
+    from rarepassport.model import Passport
+    from rarepassport.registries import (
         BackendRegistry,
         ExporterRegistry,
         LabelRegistry,
@@ -31,10 +35,6 @@ if TYPE_CHECKING:
         SectionRegistry,
         SectionSpec,
     )
-    from rarepassport.document import Section
-    from rarepassport.guidance import Guidance
-    from rarepassport.layout import LayoutContext
-    from rarepassport.model import Passport
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
 
@@ -111,7 +111,7 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
     Args:
         backends: Call ``backends.add(name, render, media_type=..., suffix=...)``.
             ``render(document, **options)`` returns a
-            :class:`rarepassport.render.Rendered` (bytes plus warnings).
+            :class:`rarepassport.rendering.Rendered` (bytes plus warnings).
 
     Example:
         ```python
@@ -207,7 +207,7 @@ def rarepassport_layout_section(
     Example:
         ```python
         from rarepassport.document import Alert, AlertLevel, Section
-        from rarepassport.layout import layout_fields
+        from rarepassport.layouts import layout_fields
 
         @hookimpl
         def rarepassport_layout_section(section, data, passport, context):

@@ -13,9 +13,9 @@ English is the reference catalogue (:data:`ENGLISH`, below). Spanish and French
 have one source each, :mod:`rarepassport._labels_es` and :mod:`rarepassport._labels_fr`,
 with exactly the same ids and ``{placeholders}`` (machine-assisted, not yet reviewed by
 a native speaker or a clinician). All three are registered by the built-in plugin
-:mod:`rarepassport.render._builtin` through the ``rarepassport_register_labels`` hook,
+:mod:`rarepassport.builtins.backends` through the ``rarepassport_register_labels`` hook,
 the same way a plugin adds a language or rewords a label; layout looks labels up
-through :class:`rarepassport.layout.LayoutContext` and never holds words of its own.
+through :class:`rarepassport.layouts.LayoutContext` and never holds words of its own.
 A label missing in a language falls back to its base language (``pt`` for ``pt-BR``),
 then English; :func:`missing` lists what a language still lacks.
 
@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rarepassport._plugins import LabelRegistry
+    from rarepassport.registries import LabelRegistry
 
 __all__ = [
     "BUILT_IN_LANGUAGES",

@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rarepassport._plugins import PluginManager
     from rarepassport.model import Coding, Passport
+    from rarepassport.plugin_manager import PluginManager
 
 __all__ = ["applicable_plugins", "code_key", "diagnosis_codes", "matches_codes"]
 
@@ -79,28 +79,10 @@ def matches_codes(codes: Iterable[str], applies_to: Iterable[str]) -> bool:
     return False
 
 
-def applicable_plugins(passport: Passport, *, plugins: PluginManager | None = None) -> list[str]:
-    """Names of the plugins that apply to this passport.
+def applicable_plugins(passport: Passport, *, plugins: PluginManager) -> list[str]:
+    """The step behind :func:`rarepassport.applicable_plugins` (documented there); ``plugins`` is required here."""
 
-    A plugin applies when one of its sections is present under ``extensions`` or when
-    a diagnosis code matches a code its section was registered for.
-
-    Args:
-        passport: The passport.
-        plugins: The plugin manager to consult (default: :func:`default_plugin_manager`).
-
-    Returns:
-        Plugin names in registration order, each once.
-
-    Example:
-        ```python
-        passport = rarepassport.load("ada.json")
-        applicable_plugins(passport)   # ['dravet-syndrome']
-        ```
-    """
-    from rarepassport._plugins import default_plugin_manager
-
-    manager = plugins if plugins is not None else default_plugin_manager()
+    manager = plugins
     codes = diagnosis_codes(passport)
     names: list[str] = []
     for spec in manager.sections:

@@ -37,7 +37,8 @@ from rarepassport.errors import PluginError
 from rarepassport.model import SCHEMA_VERSION, Passport, View, field_views
 
 if TYPE_CHECKING:
-    from rarepassport._plugins import PluginManager, SectionRegistry, SectionSpec
+    from rarepassport.plugin_manager import PluginManager
+    from rarepassport.registries import SectionRegistry, SectionSpec
 
 __all__ = ["SCHEMA_DIALECT", "SCHEMA_ID", "build_schema", "json_schema"]
 
@@ -61,33 +62,8 @@ _SECTION_HEADERS = re.compile(
 )
 
 
-def json_schema(*, plugins: PluginManager | None = None) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of passports, with every registered plugin section.
-
-    The schema is derived from the model classes and their field metadata, and built
-    once per plugin manager; each call returns a fresh copy you may change.
-
-    Args:
-        plugins: The plugin manager whose sections appear under ``extensions``;
-            default :func:`rarepassport.default_plugin_manager`.
-
-    Returns:
-        The schema as a JSON-ready dict.
-
-    Raises:
-        PluginError: When a plugin section's class has a field whose type has no JSON
-            Schema (the plugin should then pass ``schema=`` when registering it).
-
-    Example:
-        ```python
-        import json, rarepassport
-        print(json.dumps(rarepassport.json_schema(), indent=2))
-        ```
-    """
-    if plugins is None:
-        from rarepassport._plugins import default_plugin_manager
-
-        plugins = default_plugin_manager()
+def json_schema(*, plugins: PluginManager) -> dict[str, Any]:
+    """The step behind :func:`rarepassport.json_schema` (documented there); ``plugins`` is required here."""
     return copy.deepcopy(_schema_of(plugins))
 
 

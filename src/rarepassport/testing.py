@@ -26,8 +26,8 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from rarepassport._plugins import PluginManager, make_plugin_manager
 from rarepassport.errors import PluginError
+from rarepassport.plugin_manager import PluginManager, make_plugin_manager
 
 if TYPE_CHECKING:
     from rarepassport.model import Passport
@@ -128,7 +128,7 @@ def render_all_formats(
     Returns:
         ``{(format, view): bytes}`` for every format and view.
     """
-    from rarepassport.render import available_formats, render
+    from rarepassport.api import available_formats, render
 
     outputs: dict[tuple[str, str], bytes] = {}
     for fmt in available_formats(plugins=plugins):

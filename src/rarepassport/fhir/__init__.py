@@ -6,16 +6,19 @@ IPS document (ours or another system's) back, listing everything it could not ma
 ``from_ips(to_ips(p)).passport == ips_subset(p)``.
 
 Nothing here is imported by ``import rarepassport``; the module needs only the
-standard library and the model.
+standard library and the model. ``rarepassport.fhir.to_ips`` is
+:func:`rarepassport.to_ips` (the API function, which turns ``plugins=None`` into the
+default plugin manager), reached lazily so that this package never imports the API.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import attrs
 
 from rarepassport.fhir import _common
 from rarepassport.fhir._common import photo_attachment
-from rarepassport.fhir._export import to_ips
 from rarepassport.fhir._import import FhirImportError, ImportResult, Unmapped, from_ips
 from rarepassport.model import (
     AllergiesStatus,
@@ -25,6 +28,9 @@ from rarepassport.model import (
     MedicationsStatus,
     Passport,
 )
+
+if TYPE_CHECKING:
+    from rarepassport.api import to_ips
 
 __all__ = [
     "NOT_CARRIED",
@@ -130,3 +136,11 @@ def ips_subset(passport: Passport) -> Passport:
     )
 
 
+def __getattr__(name: str) -> object:
+    # The one documented lazy import upwards (see the import-linter contract): the
+    # public ``to_ips`` lives in the API module, where ``plugins=None`` is resolved.
+    if name == "to_ips":
+        from rarepassport import api
+
+        return api.to_ips
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

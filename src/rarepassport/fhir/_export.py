@@ -26,7 +26,7 @@ from rarepassport.model import (
 )
 
 if TYPE_CHECKING:
-    from rarepassport._plugins import PluginManager
+    from rarepassport.plugin_manager import PluginManager
 
 JSON = dict[str, Any]
 
@@ -163,11 +163,11 @@ def _table(columns: list[str], rows: Sequence[Sequence[object]], emphasis: Itera
     return Table(columns=columns, rows=[[_text(v) for v in row] for row in rows], emphasis_rows=frozenset(emphasis))
 
 
-def _layout_sections(passport: Passport, plugins: PluginManager | None) -> dict[str, Section]:
+def _layout_sections(passport: Passport, plugins: PluginManager) -> dict[str, Section]:
     """Layout's sections by id, when the layout step is installed."""
     try:
         # By module path: the package re-exports a function under the same name.
-        from rarepassport.layout import layout
+        from rarepassport.layouts import layout
     except ImportError:
         return {}
     document = layout(passport, view="full", plugins=plugins)
@@ -175,7 +175,7 @@ def _layout_sections(passport: Passport, plugins: PluginManager | None) -> dict[
 
 
 class _Exporter:
-    def __init__(self, passport: Passport, plugins: PluginManager | None) -> None:
+    def __init__(self, passport: Passport, plugins: PluginManager) -> None:
         self.p = passport
         self.plugins = plugins
         self.bundle = _Bundle(passport.id)
@@ -848,35 +848,13 @@ def _plugin_fallback(key: str, title: str, data: object) -> Section:
 def to_ips(
     passport: Passport,
     *,
-    plugins: PluginManager | None = None,
+    plugins: PluginManager,
     today: _dt.date | _dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """Export a passport as an HL7 FHIR R4 International Patient Summary document.
-
-    Args:
-        passport: The passport.
-        plugins: The plugin manager whose sections the passport uses; its
-            ``rarepassport_fhir_section`` hooks may map plugin sections themselves.
-        today: When the summary is made (``Bundle.timestamp``, ``Composition.date``);
-            a date means midnight UTC. Default: now.
-
-    Returns:
-        The ``Bundle`` (type ``document``) as a JSON-ready dict: the IPS
-        ``Composition`` first, then the Patient and every resource its sections cite.
-
-    Example:
-        ```python
-        bundle = rarepassport.fhir.to_ips(rarepassport.load("ada.json"))
-        json.dumps(bundle)
-        ```
-    """
+    """The step behind :func:`rarepassport.to_ips` (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
         raise TypeError(f"to_ips() exports a rarepassport.Passport, not {type(passport).__name__}; "
                         "load a document with rarepassport.load() or loads() first")
-    if plugins is None:
-        from rarepassport._plugins import default_plugin_manager
-
-        plugins = default_plugin_manager()
     from rarepassport.convert import check_built_passport
 
     check_built_passport(passport, plugins=plugins)

@@ -15,7 +15,7 @@ import attrs
 
 from rarepassport._dates import PartialDate
 from rarepassport.convert import check_tree
-from rarepassport.errors import LoadError, Problem
+from rarepassport.errors import FhirImportError, Problem
 from rarepassport.fhir import _common as c
 from rarepassport.model import (
     AdditionalSection,
@@ -54,15 +54,11 @@ from rarepassport.model import (
 )
 
 if TYPE_CHECKING:
-    from rarepassport._plugins import PluginManager
+    from rarepassport.plugin_manager import PluginManager
 
 JSON = dict[str, Any]
 
 __all__ = ["FhirImportError", "ImportResult", "Unmapped", "from_ips"]
-
-
-class FhirImportError(LoadError):
-    """A FHIR document could not be read as a passport; each problem has its FHIR path."""
 
 
 @attrs.frozen

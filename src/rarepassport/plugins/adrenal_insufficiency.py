@@ -43,9 +43,9 @@ from rarepassport.model import View, section_field
 from rarepassport.plugins._condition import applies, has_condition_code, matching_medications, section_of
 
 if TYPE_CHECKING:
-    from rarepassport._plugins import LabelRegistry, RuleRegistry, SectionRegistry
     from rarepassport.model import Passport
-    from rarepassport.validate import RuleContext
+    from rarepassport.registries import LabelRegistry, RuleRegistry, SectionRegistry
+    from rarepassport.validation import RuleContext
 
 __all__ = ["APPLIES_TO", "SECTION_ID", "AdrenalCause", "AdrenalInsufficiency", "EmergencyKit"]
 

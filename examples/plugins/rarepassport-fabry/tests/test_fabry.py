@@ -14,7 +14,7 @@ from rarepassport.testing import (
     render_all_formats,
     round_trip,
 )
-from rarepassport.validate import validate
+from rarepassport import validate
 
 FABRY_DIAGNOSIS = {"name": "Fabry disease", "codes": [{"system": "ORPHA", "code": "ORPHA:324"}]}
 

@@ -21,7 +21,7 @@ from rarepassport.guidance import Guidance
 
 if TYPE_CHECKING:
     from rarepassport import Passport, RuleRegistry, SectionRegistry
-    from rarepassport._plugins import LabelRegistry
+    from rarepassport.registries import LabelRegistry
 
 __all__ = ["SECTION_ID", "FabrySection", "emergency_guidance", "treatment_is_stated"]
 __version__ = "0.1.0"

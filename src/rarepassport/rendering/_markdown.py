@@ -20,7 +20,7 @@ from rarepassport.document import (
     Paragraph,
     Table,
 )
-from rarepassport.render import Rendered
+from rarepassport.rendering._base import Rendered
 
 __all__ = ["escape_markdown", "render_markdown"]
 

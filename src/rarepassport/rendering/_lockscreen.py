@@ -40,9 +40,10 @@ import attrs
 
 from rarepassport.document import Document
 from rarepassport.essentials import EssentialGroup, Essentials, fit
+from rarepassport.rendering._shared import extra_faces, unbroken
 
 if TYPE_CHECKING:
-    from rarepassport.render import Rendered
+    from rarepassport.rendering._base import Rendered
 
 __all__ = [
     "LOCKSCREEN_QR_LIMIT",
@@ -221,10 +222,10 @@ def screen_for(size: str) -> Screen:
     """The screen for a ``size=`` option: a name from :data:`PRESETS` or ``WIDTHxHEIGHT``.
 
     Raises:
-        rarepassport.render.RenderError: For anything else, or a size that is not a
+        rarepassport.rendering.RenderError: For anything else, or a size that is not a
             portrait phone screen.
     """
-    from rarepassport.render import RenderError
+    from rarepassport.errors import RenderError
 
     preset = PRESETS.get(size.strip().lower())
     if preset is not None:
@@ -261,9 +262,8 @@ class _Paragraph(NamedTuple):
 
 def _run(text: str, bold: bool, path: str) -> _Run:
     # A phone number or a dose is never broken across two lines (as on the card).
-    from rarepassport.render._card import _unbroken
 
-    return _Run(_unbroken(text), bold, path)
+    return _Run(unbroken(text), bold, path)
 
 
 def _paragraphs(groups: Sequence[EssentialGroup], ending: str) -> list[_Paragraph]:
@@ -501,7 +501,7 @@ def _largest(fits: Callable[[float], bool]) -> float | None:
 
 def _plan(scratch: _Drawer, screen: Screen) -> _Plan:
     """What the page shows and at which size: shrink first, then leave off by clinical priority."""
-    from rarepassport.render import RenderError
+    from rarepassport.errors import RenderError
 
     essentials = scratch.essentials
     groups = list(essentials.groups)
@@ -542,8 +542,8 @@ def _plan(scratch: _Drawer, screen: Screen) -> _Plan:
 
 def _check_glyphs(texts: Sequence[tuple[str, str]], extra: Sequence[Any]) -> None:
     """Refuse text that no available font can draw: a blank on a lock screen could be a dose."""
-    from rarepassport.render import RenderError
-    from rarepassport.render._fonts import (
+    from rarepassport.errors import RenderError
+    from rarepassport.rendering._fonts import (
         _coverage,
         _is_invisible,
         bundled_font,
@@ -562,7 +562,7 @@ def _check_glyphs(texts: Sequence[tuple[str, str]], extra: Sequence[Any]) -> Non
             raise RenderError(
                 f"{path}: no available font can draw {len(missing)} character(s) ({describe_characters(missing)}), "
                 "so the lock screen would show a blank; install a Noto font for the script, pass fonts=[path] "
-                "(--font on the command line) or call rarepassport.render.register_font(path)"
+                "(--font on the command line) or call rarepassport.rendering.register_font(path)"
             )
 
 
@@ -576,8 +576,8 @@ def _verify(data: bytes, drawn: Sequence[tuple[str, str]], geometry: _Geometry, 
     """Read the page back with PDFium: every text drawn, in order, and none in the kept-clear bands."""
     import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
 
-    from rarepassport.render import RenderError
-    from rarepassport.render._fonts import needs_text_shaping
+    from rarepassport.errors import RenderError
+    from rarepassport.rendering._fonts import needs_text_shaping
 
     pdf = pdfium.PdfDocument(data)
     try:
@@ -615,8 +615,8 @@ def _verify_characters(extracted: str, drawn: Sequence[tuple[str, str]]) -> None
     """
     from collections import Counter
 
-    from rarepassport.render import RenderError
-    from rarepassport.render._fonts import needs_text_shaping
+    from rarepassport.errors import RenderError
+    from rarepassport.rendering._fonts import needs_text_shaping
 
     def countable(char: str) -> bool:
         return char not in "()[]{}<>" and not needs_text_shaping([char])
@@ -633,7 +633,7 @@ def _qr_modules(text: str) -> list[list[bool]]:
     """The modules of the QR code for ``text`` (quiet zone included), from :func:`qr_image`."""
     from PIL import Image
 
-    from rarepassport.render._qr import qr_image
+    from rarepassport.rendering._qr import qr_image
 
     with Image.open(qr_image(text, scale=1)) as image:
         grey = image.convert("L")
@@ -648,7 +648,7 @@ def _rasterise(data: bytes, screen: Screen) -> bytes:
     try:
         import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
     except ImportError:  # pragma: no cover - pypdfium2 is a dependency
-        from rarepassport.render import RenderError
+        from rarepassport.errors import RenderError
 
         raise RenderError("the lockscreen format needs pypdfium2: pip install pypdfium2") from None
 
@@ -701,20 +701,20 @@ def render_lockscreen(
         The PNG (exactly the screen's pixels) or the PDF.
 
     Raises:
-        rarepassport.render.RenderError: For an unknown size, theme or QR option, a
+        rarepassport.rendering.RenderError: For an unknown size, theme or QR option, a
             character no available font can draw (naming the field), or a screen too
             small for the name and dates.
     """
     from fpdf import FPDF
 
-    from rarepassport.render import Rendered, RenderError
-    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes
-    from rarepassport.render._pdf import _extra_faces
-    from rarepassport.render._qr import qr_content
+    from rarepassport.errors import RenderError
+    from rarepassport.rendering._base import Rendered
+    from rarepassport.rendering._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes
+    from rarepassport.rendering._qr import qr_content
 
     essentials = document.essentials
     if essentials is None:
-        raise RenderError("the lock screen needs a document laid out by rarepassport.layout (it has no essentials)")
+        raise RenderError("the lock screen needs a document laid out by rarepassport.layout() (it has no essentials)")
     if output not in ("png", "pdf"):
         raise RenderError(f"option output must be 'png' or 'pdf', not {output!r}")
     chosen = THEMES.get(theme)
@@ -730,7 +730,7 @@ def render_lockscreen(
         modules = _qr_modules(content.text)
         caption = document.phrase("scan_for_more" if content.kind == "link" else "scan_for_emergency")
     geometry = _geometry(screen, len(modules))
-    extra = _extra_faces(fonts)
+    extra = extra_faces(fonts)
 
     def new_pdf() -> Any:
         pdf = FPDF(unit="pt", format=(geometry.width, geometry.height))

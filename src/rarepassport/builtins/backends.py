@@ -1,4 +1,8 @@
-"""The built-in backends and label catalogues (en, es, fr), registered like any plugin's."""
+"""Built-in plugin: the render backends, registered like any plugin's.
+
+Each backend module is imported only when it is first used, so building a plugin
+manager loads no PDF library or fonts.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,16 @@ from rarepassport.hookspecs import hookimpl
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from rarepassport._plugins import BackendRegistry, LabelRegistry
     from rarepassport.document import Document
-    from rarepassport.render import Rendered
+    from rarepassport.registries import BackendRegistry
+    from rarepassport.rendering import Rendered
 
 
 def _check_arguments(document: object, **options: object) -> None:
     """Refuse arguments of the wrong type with a RenderError naming the option, so that
     a misused API never fails with an AttributeError from deep inside a backend."""
     from rarepassport.document import Document
-    from rarepassport.render import RenderError
+    from rarepassport.rendering import RenderError
 
     if not isinstance(document, Document):
         raise RenderError(f"expected a laid-out rarepassport.Document, got {type(document).__name__}")
@@ -42,24 +46,24 @@ def _check_arguments(document: object, **options: object) -> None:
 
 # Thin wrappers so that the backend modules are imported only when used.
 def render_html(document: Document) -> Rendered:
-    """Render as one self-contained HTML file (see :mod:`rarepassport.render._html`)."""
-    from rarepassport.render._html import render_html as _render
+    """Render as one self-contained HTML file (see :mod:`rarepassport.rendering._html`)."""
+    from rarepassport.rendering._html import render_html as _render
 
     _check_arguments(document)
     return _render(document)
 
 
 def render_markdown(document: Document) -> Rendered:
-    """Render as Markdown (see :mod:`rarepassport.render._markdown`)."""
-    from rarepassport.render._markdown import render_markdown as _render
+    """Render as Markdown (see :mod:`rarepassport.rendering._markdown`)."""
+    from rarepassport.rendering._markdown import render_markdown as _render
 
     _check_arguments(document)
     return _render(document)
 
 
 def render_text(document: Document, *, width: int = 78) -> Rendered:
-    """Render as plain text wrapped at ``width`` columns (see :mod:`rarepassport.render._text`)."""
-    from rarepassport.render._text import render_text as _render
+    """Render as plain text wrapped at ``width`` columns (see :mod:`rarepassport.rendering._text`)."""
+    from rarepassport.rendering._text import render_text as _render
 
     _check_arguments(document)
     return _render(document, width=width)
@@ -76,8 +80,8 @@ def render_pdf(
     base_dir: str | os.PathLike[str] | None = None,
     missing_glyphs: str = "error",
 ) -> Rendered:
-    """Render as a printable PDF (see :func:`rarepassport.render._pdf.render_pdf`)."""
-    from rarepassport.render._pdf import render_pdf as _render
+    """Render as a printable PDF (see :func:`rarepassport.rendering._pdf.render_pdf`)."""
+    from rarepassport.rendering._pdf import render_pdf as _render
 
     _check_arguments(document, large_print=large_print, high_contrast=high_contrast, qr=qr, fonts=fonts,
                      base_dir=base_dir)
@@ -101,11 +105,11 @@ def render_card(
     fonts: Sequence[str | os.PathLike[str]] = (),
     missing_glyphs: str = "error",
 ) -> Rendered:
-    """Render as a two-sided wallet card (see :func:`rarepassport.render._card.render_card`).
+    """Render as a two-sided wallet card (see :func:`rarepassport.rendering._card.render_card`).
 
     ``missing_glyphs`` is the pdf backend's option: ``"error"`` (default) or ``"mark"``.
     """
-    from rarepassport.render._card import render_card as _render
+    from rarepassport.rendering._card import render_card as _render
 
     _check_arguments(document, sheet=sheet, qr=qr, fonts=fonts)
     return _render(document, sheet=sheet, qr=qr, fonts=fonts, missing_glyphs=missing_glyphs)
@@ -119,8 +123,8 @@ def render_lockscreen(
     qr: str | None = "emergency",
     fonts: Sequence[str | os.PathLike[str]] = (),
 ) -> Rendered:
-    """Render as a phone's lock-screen PNG (see :func:`rarepassport.render._lockscreen.render_lockscreen`)."""
-    from rarepassport.render._lockscreen import render_lockscreen as _render
+    """Render as a phone's lock-screen PNG (see :func:`rarepassport.rendering._lockscreen.render_lockscreen`)."""
+    from rarepassport.rendering._lockscreen import render_lockscreen as _render
 
     return _render(document, size=size, theme=theme, qr=qr, fonts=fonts, output="png")
 
@@ -134,7 +138,7 @@ def render_lockscreen_pdf(
     fonts: Sequence[str | os.PathLike[str]] = (),
 ) -> Rendered:
     """The lock-screen page as a one-page PDF, the page the PNG is rasterised from."""
-    from rarepassport.render._lockscreen import render_lockscreen as _render
+    from rarepassport.rendering._lockscreen import render_lockscreen as _render
 
     return _render(document, size=size, theme=theme, qr=qr, fonts=fonts, output="pdf")
 
@@ -196,12 +200,3 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
         suffix=".txt",
         description="Plain text for email and messages, wrapped at 78 columns",
     )
-
-
-@hookimpl
-def rarepassport_register_labels(labels: LabelRegistry) -> None:
-    """Register the built-in label catalogues (built-ins register first, so plugins override them)."""
-    from rarepassport.labels import BUILT_IN_LANGUAGES, built_in_catalogue
-
-    for language in BUILT_IN_LANGUAGES:
-        labels.add(language, built_in_catalogue(language))

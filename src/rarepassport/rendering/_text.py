@@ -20,7 +20,8 @@ from rarepassport.document import (
     Paragraph,
     Table,
 )
-from rarepassport.render import Rendered, RenderError
+from rarepassport.errors import RenderError
+from rarepassport.rendering._base import Rendered
 
 __all__ = ["render_text"]
 

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rarepassport.document import Alert, AlertLevel, Block, Document, Field, Heading, ListBlock, Paragraph, Table
+from rarepassport.rendering._shared import extra_faces
 
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-    from rarepassport.render import Rendered
-    from rarepassport.render._fonts import FontFace
+    from rarepassport.rendering._base import Rendered
 
 __all__ = ["PAGE_SIZES", "Style", "document_texts", "render_pdf"]
 
@@ -116,7 +116,7 @@ def document_texts(document: Document) -> Iterator[str]:
 
 
 def _make_pdf_class() -> type[FPDF]:
-    from rarepassport.render._fonts import pdf_class
+    from rarepassport.rendering._fonts import pdf_class
 
     class PassportPDF(pdf_class()):  # type: ignore[misc]
         """An FPDF with the passport's running header and footer."""
@@ -205,7 +205,7 @@ class _Drawer:
     # --- the document ----------------------------------------------------------
 
     def title_block(self, photo: bytes | None, qr: tuple[str, str] | None) -> None:
-        from rarepassport.render._qr import draw_qr
+        from rarepassport.rendering._qr import draw_qr
 
         pdf, style, doc = self.pdf, self.style, self.document
         top = pdf.get_y()
@@ -525,7 +525,7 @@ class _Drawer:
 
 def _align(text: str) -> str:
     """``"R"`` for a paragraph that reads right to left (Arabic, Hebrew), else ``"L"``."""
-    from rarepassport.render._verify import is_right_to_left
+    from rarepassport.rendering._verify import is_right_to_left
 
     return "R" if is_right_to_left(text) else "L"
 
@@ -598,7 +598,7 @@ def render_pdf(
         fonts: Extra fallback font files for scripts DejaVu Sans cannot draw.
         base_dir: Folder a relative photo path is read from (the passport file's folder).
         missing_glyphs: ``"error"`` (default): a character no available font can draw
-            is a :class:`~rarepassport.render.MissingGlyphsError`. ``"mark"``: it is
+            is a :class:`~rarepassport.rendering.MissingGlyphsError`. ``"mark"``: it is
             drawn as a visible marker (U+FFFD) and a warning says where.
 
     Returns:
@@ -606,16 +606,17 @@ def render_pdf(
         shortened QR code).
 
     Raises:
-        rarepassport.render.MissingGlyphsError: A character no font can draw.
-        rarepassport.render.DrawnTextMismatchError: The text read back from the PDF
+        rarepassport.rendering.MissingGlyphsError: A character no font can draw.
+        rarepassport.rendering.DrawnTextMismatchError: The text read back from the PDF
             is not what the document asked for (names where, never the text).
-        rarepassport.render.RenderError: For an unknown size, a bad QR option or font.
+        rarepassport.rendering.RenderError: For an unknown size, a bad QR option or font.
     """
-    from rarepassport.render import DrawnTextMismatchError, Rendered, RenderError
-    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, shaping_available
-    from rarepassport.render._photo import load_photo
-    from rarepassport.render._qr import PDF_QR_LIMIT, qr_content
-    from rarepassport.render._verify import (
+    from rarepassport.errors import DrawnTextMismatchError, RenderError
+    from rarepassport.rendering._base import Rendered
+    from rarepassport.rendering._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, shaping_available
+    from rarepassport.rendering._photo import load_photo
+    from rarepassport.rendering._qr import PDF_QR_LIMIT, qr_content
+    from rarepassport.rendering._verify import (
         check_glyphs,
         expected_texts,
         isolate_left_to_right,
@@ -627,7 +628,7 @@ def render_pdf(
     if key not in PAGE_SIZES:
         raise RenderError(f"option size must be one of {', '.join(PAGE_SIZES)}, not {size!r}")
     style = Style.choose(size=key, large_print=large_print, high_contrast=high_contrast)
-    faces = _extra_faces(fonts)
+    faces = extra_faces(fonts)
     document, warnings = check_glyphs(document, faces, missing_glyphs=missing_glyphs)
     asked = document
     if shaping_available():
@@ -668,19 +669,3 @@ def render_pdf(
     if problems:
         raise DrawnTextMismatchError(problems)
     return Rendered(data=data, media_type="application/pdf", suffix=".pdf", warnings=warnings)
-
-
-def _extra_faces(fonts: Sequence[str | os.PathLike[str]]) -> list[FontFace]:
-    from rarepassport.errors import PassportError
-    from rarepassport.render import RenderError
-    from rarepassport.render._fonts import font_face
-
-    if isinstance(fonts, str | os.PathLike):
-        fonts = [fonts]
-    faces = []
-    for path in fonts:
-        try:
-            faces.append(font_face(path))
-        except PassportError as exc:
-            raise RenderError(f"font file (fonts= option, --font on the command line): {exc}") from exc
-    return faces

@@ -8,24 +8,25 @@ from typing import TYPE_CHECKING, Any
 from rarepassport.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from rarepassport._plugins import ExporterRegistry, PluginManager
     from rarepassport.model import Passport
+    from rarepassport.plugin_manager import PluginManager
+    from rarepassport.registries import ExporterRegistry
 
 
 def _json_bytes(data: dict[str, Any]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def export_fhir_ips(passport: Passport, *, plugins: PluginManager | None = None, **options: Any) -> bytes:
+def export_fhir_ips(passport: Passport, *, plugins: PluginManager, **options: Any) -> bytes:
     """The passport as an IPS document Bundle, JSON bytes (see :func:`rarepassport.fhir.to_ips`)."""
-    from rarepassport.fhir import to_ips
+    from rarepassport.fhir._export import to_ips  # lazy: exporters load when used
 
     return _json_bytes(to_ips(passport, plugins=plugins, **options))
 
 
 def export_phenopacket(passport: Passport, *, plugins: PluginManager | None = None, **options: Any) -> bytes:
     """The passport as a GA4GH Phenopacket v2, JSON bytes (see :func:`rarepassport.phenopacket.to_phenopacket`)."""
-    from rarepassport.phenopacket import to_phenopacket
+    from rarepassport.phenopacket import to_phenopacket  # lazy: exporters load when used
 
     return _json_bytes(to_phenopacket(passport, plugins=plugins, **options))
 

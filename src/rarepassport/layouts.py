@@ -23,7 +23,7 @@ Every decision about *what* is shown is made here, once, for every backend:
 
 Example:
     ```python
-    from rarepassport.layout import layout
+    from rarepassport.layouts import layout
 
     document = layout(passport, view="emergency")
     for section in document.sections:
@@ -55,6 +55,7 @@ from rarepassport.document import (
     Section,
     Table,
 )
+from rarepassport.errors import RenderError
 from rarepassport.essentials import Essentials, build_essentials, contacts_in_call_order, weight_text
 from rarepassport.guidance import Guidance, Population, population_on
 from rarepassport.model import (
@@ -75,7 +76,8 @@ from rarepassport.model import (
 )
 
 if TYPE_CHECKING:
-    from rarepassport._plugins import PluginManager, SectionSpec
+    from rarepassport.plugin_manager import PluginManager
+    from rarepassport.registries import SectionSpec
 
 __all__ = ["LayoutContext", "layout", "layout_fields"]
 
@@ -917,8 +919,6 @@ def _view(view: View | str) -> View:
     try:
         return View(view)
     except ValueError:
-        from rarepassport.render import RenderError
-
         names = ", ".join(v.value for v in View)
         raise RenderError(f"unknown view {str(view)!r}; the views are: {names}") from None
 
@@ -928,34 +928,13 @@ def layout(
     view: View | str = "full",
     language: str | None = None,
     *,
-    plugins: PluginManager | None = None,
+    plugins: PluginManager,
     today: _dt.date | None = None,
 ) -> Document:
-    """Lay out a passport for a view, in a language.
-
-    Args:
-        passport: The passport.
-        view: ``full``, ``emergency``, ``education`` or ``social``.
-        language: BCP 47 tag of the labels; default the passport's ``language``.
-            Missing labels fall back to the base language, then English.
-        plugins: The plugin manager; the default one when ``None``.
-        today: The date an overdue review is measured against; default today.
-
-    Returns:
-        The Document every backend draws: sections in reading order (emergency
-        first), only fields of the view, with warnings such as an overdue review.
-
-    Raises:
-        RenderError: When ``view`` is not a view.
-        TypeError: When ``passport`` is not a :class:`~rarepassport.model.Passport`.
-    """
+    """The step behind :func:`rarepassport.layout` (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
         raise TypeError(f"layout() lays out a rarepassport.Passport, not {type(passport).__name__}; read "
                         "a document with rarepassport.load() or loads() first")
-    if plugins is None:
-        from rarepassport._plugins import default_plugin_manager
-
-        plugins = default_plugin_manager()
     context = LayoutContext(
         view=_view(view),
         language=language or passport.language or "en",

@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rarepassport.document import Document
 from rarepassport.essentials import BACK, FRONT, EssentialGroup, Essentials, fit, left_off, lines
+from rarepassport.rendering._shared import NO_BREAK, extra_faces, unbroken
 
 if TYPE_CHECKING:
-    from rarepassport.render import Rendered
+    from rarepassport.rendering._base import Rendered
 
 __all__ = ["CARD_HEIGHT_MM", "CARD_WIDTH_MM", "MAX_FONT_SIZE", "MIN_FONT_SIZE", "render_card"]
 
@@ -56,17 +57,7 @@ _MAX_CARD_CHARACTERS = 1600
 _CANNOT_FIT = 10_000
 
 
-# A phone number or a dose broken across two lines is easily misread: their spaces
-# are drawn as no-break spaces, so a line breaks before or after them, never inside.
-_PHONE = re.compile(r"\+?\(?\d[\d ()-]{4,}\d")
-_DOSE = re.compile(r"(\d) (?=(mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|%)\b)")
-_NO_BREAK = "\u00a0"
 _BREAKS = re.compile(r"[ \t\n]+")
-
-
-def _unbroken(text: str) -> str:
-    text = _PHONE.sub(lambda match: match.group(0).replace(" ", _NO_BREAK), text)
-    return _DOSE.sub(lambda match: match.group(1) + _NO_BREAK, text)
 
 
 class _Segment(NamedTuple):
@@ -76,10 +67,10 @@ class _Segment(NamedTuple):
 
 
 def _segment(text: str, bold: bool, path: str) -> _Segment:
-    from rarepassport.render._verify import isolate_left_to_right
+    from rarepassport.rendering._verify import isolate_left_to_right
 
     # Phone numbers and doses inside Arabic or Hebrew text stay left to right.
-    return _Segment(isolate_left_to_right(_unbroken(text)), bold, path)
+    return _Segment(isolate_left_to_right(unbroken(text)), bold, path)
 
 
 class _Paragraph(NamedTuple):
@@ -204,7 +195,7 @@ class _CardDrawer:
 
     def draw(self, x0: float, y0: float, side: str, paragraphs: Sequence[_Paragraph], size: float,
              width: float, band: tuple[float, float], qr: str | None) -> None:
-        from rarepassport.render._qr import draw_qr
+        from rarepassport.rendering._qr import draw_qr
 
         pdf, doc = self.pdf, self.document
         band_size, band_height = band
@@ -237,7 +228,7 @@ class _CardDrawer:
                     pdf.write(self.lh(size), segment.text)
                 pdf.ln(self.lh(size))
                 pdf.set_margins(0, 0, 0)
-            self.drawn.extend((segment.path, segment.text.replace(_NO_BREAK, " ").strip())
+            self.drawn.extend((segment.path, segment.text.replace(NO_BREAK, " ").strip())
                               for segment in paragraph.segments)
             pdf.set_text_color(*_TEXT)
             y = pdf.get_y() + 0.4
@@ -321,9 +312,9 @@ def render_card(
     """Draw the emergency essentials of a document as a two-sided wallet card.
 
     Every character is checked before drawing (a character no font can draw is a
-    :class:`~rarepassport.render.MissingGlyphsError` naming its field, unless
+    :class:`~rarepassport.rendering.MissingGlyphsError` naming its field, unless
     ``missing_glyphs="mark"``), and the drawn card is read back and compared with what
-    was asked for (:class:`~rarepassport.render.DrawnTextMismatchError`).
+    was asked for (:class:`~rarepassport.rendering.DrawnTextMismatchError`).
 
     Args:
         document: The laid-out passport, normally for the ``emergency`` view.
@@ -335,16 +326,16 @@ def render_card(
     Returns:
         The PDF. What did not fit is said on the card itself, class by class.
     """
-    from rarepassport.render import DrawnTextMismatchError, Rendered, RenderError
-    from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, pdf_class
-    from rarepassport.render._pdf import _extra_faces
-    from rarepassport.render._qr import CARD_QR_LIMIT, qr_content
-    from rarepassport.render._verify import verify_pdf_text
+    from rarepassport.errors import DrawnTextMismatchError, RenderError
+    from rarepassport.rendering._base import Rendered
+    from rarepassport.rendering._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, pdf_class
+    from rarepassport.rendering._qr import CARD_QR_LIMIT, qr_content
+    from rarepassport.rendering._verify import verify_pdf_text
 
     essentials = document.essentials
     if essentials is None:
-        raise RenderError("the card needs a document laid out by rarepassport.layout (it has no essentials)")
-    extra = _extra_faces(fonts)
+        raise RenderError("the card needs a document laid out by rarepassport.layout() (it has no essentials)")
+    extra = extra_faces(fonts)
     essentials, warnings = _check_glyphs(document, essentials, extra, missing_glyphs)
     FPDF = pdf_class()
     qr_text = None
@@ -417,9 +408,9 @@ def _check_glyphs(document: Document, essentials: Essentials, extra: Sequence[An
     """The essentials to draw, with a marker for each character no font can draw (or an error)."""
     import attrs
 
-    from rarepassport.render import MissingGlyphsError, RenderError
-    from rarepassport.render._fonts import describe_characters, undrawable_characters
-    from rarepassport.render._verify import MISSING_GLYPH_MARKER, MISSING_GLYPHS_OPTIONS
+    from rarepassport.errors import MissingGlyphsError, RenderError
+    from rarepassport.rendering._fonts import describe_characters, undrawable_characters
+    from rarepassport.rendering._verify import MISSING_GLYPH_MARKER, MISSING_GLYPHS_OPTIONS
 
     if missing_glyphs not in MISSING_GLYPHS_OPTIONS:
         raise RenderError(f"option missing_glyphs must be one of {', '.join(MISSING_GLYPHS_OPTIONS)}, "

@@ -187,7 +187,7 @@ def register_font(path: str | os.PathLike[str], *, bold: str | os.PathLike[str] 
 
     Example:
         ```python
-        from rarepassport.render import register_font
+        from rarepassport.rendering import register_font
         register_font("/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf")
         ```
     """
@@ -408,9 +408,9 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
             chars = sorted(needed)
             warnings.append(
                 f"no available font can draw {len(chars)} character(s): {describe_characters(chars)}; "
-                "they would be left blank (call rarepassport.render._verify.check_glyphs before "
+                "they would be left blank (call rarepassport.rendering._verify.check_glyphs before "
                 "drawing). Install a Noto font for the script, or pass fonts=[path] "
-                "or call rarepassport.render.register_font(path)"
+                "or call rarepassport.rendering.register_font(path)"
             )
     if needs_text_shaping(texts):
         if shaping_available():

@@ -93,11 +93,11 @@ def emergency_qr_text(document: Document, limit: int) -> QrContent:
     Returns:
         The text; ``shortened`` is set when lines were left off (the text says so).
     """
-    from rarepassport.render import RenderError
+    from rarepassport.errors import RenderError
 
     essentials = document.essentials
     if essentials is None:
-        raise RenderError("an emergency QR code needs a document laid out by rarepassport.layout")
+        raise RenderError("an emergency QR code needs a document laid out by rarepassport.layout()")
     groups = list(essentials.groups)
 
     def size(shown: Sequence[EssentialGroup]) -> int:
@@ -126,9 +126,9 @@ def qr_content(document: Document, qr: str, limit: int) -> QrContent:
         limit: Largest emergency text in bytes (links are never shortened).
 
     Raises:
-        rarepassport.render.RenderError: For any other value, or a link that is not http(s).
+        rarepassport.rendering.RenderError: For any other value, or a link that is not http(s).
     """
-    from rarepassport.render import RenderError
+    from rarepassport.errors import RenderError
 
     if qr == "emergency":
         return emergency_qr_text(document, limit)

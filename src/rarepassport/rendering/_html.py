@@ -23,7 +23,7 @@ from rarepassport.document import (
     Section,
     Table,
 )
-from rarepassport.render import Rendered
+from rarepassport.rendering._base import Rendered
 
 __all__ = ["STYLESHEET", "render_html"]
 

@@ -4,7 +4,7 @@ Two checks for the backends that draw glyphs (``pdf`` and ``card``):
 
 1. Before drawing, :func:`check_glyphs` finds the characters no available font can
    draw and names *where* they are (never the text). By default that is a
-   :class:`~rarepassport.render.MissingGlyphsError`; with ``missing_glyphs="mark"``
+   :class:`~rarepassport.rendering.MissingGlyphsError`; with ``missing_glyphs="mark"``
    each such character is replaced by a visible marker (:data:`MISSING_GLYPH_MARKER`)
    and a warning says so, so nothing is ever silently blank.
 2. After drawing, :func:`verify_pdf_text` extracts the text back from the PDF bytes
@@ -54,7 +54,7 @@ import attrs
 from rarepassport.document import Alert, Block, Document, Field, Heading, ListBlock, Paragraph, Section, Table
 
 if TYPE_CHECKING:
-    from rarepassport.render._fonts import FontFace
+    from rarepassport.rendering._fonts import FontFace
 
 __all__ = [
     "MISSING_GLYPHS_OPTIONS",
@@ -212,12 +212,12 @@ def check_glyphs(
         The document to draw (with markers when ``"mark"``) and warnings.
 
     Raises:
-        rarepassport.render.MissingGlyphsError: With ``"error"``, naming where each
+        rarepassport.rendering.MissingGlyphsError: With ``"error"``, naming where each
             character is and its code point (never the text).
-        rarepassport.render.RenderError: For another value of ``missing_glyphs``.
+        rarepassport.rendering.RenderError: For another value of ``missing_glyphs``.
     """
-    from rarepassport.render import MissingGlyphsError, RenderError
-    from rarepassport.render._fonts import describe_characters, undrawable_characters
+    from rarepassport.errors import MissingGlyphsError, RenderError
+    from rarepassport.rendering._fonts import describe_characters, undrawable_characters
 
     if missing_glyphs not in MISSING_GLYPHS_OPTIONS:
         raise RenderError(f"option missing_glyphs must be one of {', '.join(MISSING_GLYPHS_OPTIONS)}, "

@@ -1,0 +1,378 @@
+"""The public API: every function a program calls, in one place.
+
+Each function here takes ``plugins=``, the :class:`~rarepassport.PluginManager` whose
+sections, rules, backends and labels apply; with ``None`` (the default) it uses
+:func:`~rarepassport.default_plugin_manager`, built once with every built-in and
+installed plugin. This is the one place where ``plugins=None`` becomes the default
+manager: the steps below (``convert``, ``schema``, ``validation``, ``layouts``,
+``rendering``, ``fhir``) are always handed a manager.
+
+Everything here is re-exported from :mod:`rarepassport`; write ``rarepassport.load(...)``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import warnings as _warnings
+from collections.abc import Mapping
+from typing import Any
+
+from rarepassport import convert, layouts, plugins_for, rendering, schema, validation
+from rarepassport.convert import Format
+from rarepassport.document import Document
+from rarepassport.errors import RenderWarning
+from rarepassport.model import Passport, View
+from rarepassport.plugin_manager import PluginManager, default_plugin_manager
+from rarepassport.rendering import Rendered
+from rarepassport.validation import Report
+
+__all__ = [
+    "applicable_plugins",
+    "available_formats",
+    "dump",
+    "dumps",
+    "from_dict",
+    "json_schema",
+    "layout",
+    "load",
+    "loads",
+    "render",
+    "render_document",
+    "render_rendered",
+    "to_dict",
+    "to_ips",
+    "validate",
+]
+
+
+def _manager(plugins: PluginManager | None) -> PluginManager:
+    """The manager to use: the one given, or the default one (built once)."""
+    if plugins is None:
+        return default_plugin_manager()
+    if not isinstance(plugins, PluginManager):
+        raise TypeError(
+            f"plugins must be a rarepassport.PluginManager (see make_plugin_manager()), not {type(plugins).__name__}"
+        )
+    return plugins
+
+
+def load(path: str | os.PathLike[str], *, plugins: PluginManager | None = None) -> Passport:
+    """Read a passport file; ``.yaml``/``.yml`` are YAML, anything else JSON.
+
+    Args:
+        path: The *path* of the file, never the document's text (read text with
+            :func:`loads`). Only a regular file is read: a device, FIFO or socket is
+            refused without reading from it, as is a file larger than
+            :data:`rarepassport.limits.MAX_FILE_BYTES`.
+        plugins: The plugin manager whose sections may appear under ``extensions``.
+
+    Raises:
+        LoadError: For any problem in the file, naming the file.
+        OSError: When the file cannot be read, or is not a regular file.
+        TypeError: When ``path`` is not a path, or is a ``str`` holding a document.
+    """
+    return convert.load(path, plugins=_manager(plugins))
+
+
+def loads(text: str | bytes, *, format: Format = "json", plugins: PluginManager | None = None) -> Passport:
+    """Read a passport from JSON or YAML text.
+
+    Args:
+        text: The document.
+        format: ``"json"`` (default) or ``"yaml"`` (needs ``rarepassport[yaml]``).
+        plugins: The plugin manager whose sections may appear under ``extensions``.
+
+    Raises:
+        LoadError: For malformed text (with line and column) or any problem in the
+            document (with its JSON path); every problem is listed.
+    """
+    return convert.loads(text, format=format, plugins=_manager(plugins))
+
+
+def dump(
+    passport: Passport,
+    path: str | os.PathLike[str],
+    *,
+    format: Format | None = None,
+    plugins: PluginManager | None = None,
+) -> None:
+    """Write a passport to a file, atomically (see :func:`write_atomic`).
+
+    Args:
+        passport: The passport.
+        path: Where to write; ``.yaml``/``.yml`` give YAML unless ``format`` says.
+        format: ``"json"`` or ``"yaml"``; default from the suffix.
+        plugins: The plugin manager whose sections the passport uses.
+
+    Raises:
+        PassportError: For an unknown ``format``.
+        TypeError: When ``passport`` is not a Passport or ``path`` not a path.
+    """
+    return convert.dump(passport, path, format=format, plugins=_manager(plugins))
+
+
+def dumps(passport: Passport, *, format: Format = "json", plugins: PluginManager | None = None) -> str:
+    """Write a passport as canonical JSON (or YAML) text.
+
+    The text is minimal and stable: defaults and empty lists are left out and keys
+    follow the model's order, so ``loads(dumps(p)) == p`` and diffs stay readable.
+    """
+    return convert.dumps(passport, format=format, plugins=_manager(plugins))
+
+
+def from_dict(data: Mapping[str, Any], *, plugins: PluginManager | None = None) -> Passport:
+    """Build a passport from a JSON-like dict.
+
+    Args:
+        data: The document, as :func:`json.loads` would give it.
+        plugins: The plugin manager whose sections may appear under ``extensions``.
+
+    Returns:
+        The passport.
+
+    Raises:
+        LoadError: Listing every problem found, each with its JSON path.
+    """
+    return convert.from_dict(data, plugins=_manager(plugins))
+
+
+def to_dict(passport: Passport, *, plugins: PluginManager | None = None) -> dict[str, Any]:
+    """The canonical JSON-ready dict of a passport (defaults left out)."""
+    return convert.to_dict(passport, plugins=_manager(plugins))
+
+
+def json_schema(*, plugins: PluginManager | None = None) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of passports, with every registered plugin section.
+
+    The schema is derived from the model classes and their field metadata, and built
+    once per plugin manager; each call returns a fresh copy you may change.
+
+    Args:
+        plugins: The plugin manager whose sections appear under ``extensions``;
+            default :func:`rarepassport.default_plugin_manager`.
+
+    Returns:
+        The schema as a JSON-ready dict.
+
+    Raises:
+        PluginError: When a plugin section's class has a field whose type has no JSON
+            Schema (the plugin should then pass ``schema=`` when registering it).
+
+    Example:
+        ```python
+        import json, rarepassport
+        print(json.dumps(rarepassport.json_schema(), indent=2))
+        ```
+    """
+    return schema.json_schema(plugins=_manager(plugins))
+
+
+def validate(
+    passport: Passport | Mapping[str, Any] | str | os.PathLike[str],
+    *,
+    plugins: PluginManager | None = None,
+    today: _dt.date | None = None,
+) -> Report:
+    """Check a passport and report every issue found.
+
+    Args:
+        passport: A :class:`Passport`, a JSON-like dict, or the path of a passport file.
+        plugins: The plugin manager whose sections and rules apply.
+        today: The date to judge "future" and "overdue" against (default: today).
+
+    Returns:
+        A :class:`Report`; ``report.ok`` is False when there are errors. Structural
+        problems (unknown fields, wrong types) are reported as issues with code
+        ``structure`` rather than raised.
+
+    Example:
+        ```python
+        report = rarepassport.validate("ada.json")
+        for issue in report:
+            print(issue)
+        ```
+    """
+    return validation.validate(passport, plugins=_manager(plugins), today=today)
+
+
+def layout(
+    passport: Passport,
+    view: View | str = "full",
+    language: str | None = None,
+    *,
+    plugins: PluginManager | None = None,
+    today: _dt.date | None = None,
+) -> Document:
+    """Lay out a passport for a view, in a language.
+
+    Args:
+        passport: The passport.
+        view: ``full``, ``emergency``, ``education`` or ``social``.
+        language: BCP 47 tag of the labels; default the passport's ``language``.
+            Missing labels fall back to the base language, then English.
+        plugins: The plugin manager; the default one when ``None``.
+        today: The date an overdue review is measured against; default today.
+
+    Returns:
+        The Document every backend draws: sections in reading order (emergency
+        first), only fields of the view, with warnings such as an overdue review.
+
+    Raises:
+        RenderError: When ``view`` is not a view.
+        TypeError: When ``passport`` is not a :class:`~rarepassport.model.Passport`.
+    """
+    return layouts.layout(passport, view, language, plugins=_manager(plugins), today=today)
+
+
+def render(
+    passport: Passport,
+    format: str = "pdf",
+    view: View | str | None = None,
+    language: str | None = None,
+    *,
+    plugins: PluginManager | None = None,
+    today: _dt.date | None = None,
+    strict: bool = False,
+    **options: Any,
+) -> bytes:
+    """Validate a passport, then render it for a view, in a format.
+
+    Each warning (a validation error or warning, an overdue review, a plugin that
+    failed) is emitted as a :class:`RenderWarning` through :func:`warnings.warn`; the
+    output is still complete. Validation errors and warnings are also written into
+    the document's notes ("Please note"), naming the fields by path and the checks by
+    code, so a reader of the printout sees them.
+
+    Args:
+        passport: The passport.
+        format: A backend name: ``pdf``, ``card``, ``html``, ``markdown``, ``text`` or
+            one a plugin added (see :func:`available_formats`).
+        view: ``full``, ``emergency``, ``education`` or ``social``; ``None`` (the
+            default) is the format's default view: ``emergency`` for ``card``,
+            ``full`` for the others.
+        language: BCP 47 tag of the labels; default the passport's ``language``.
+        plugins: The plugin manager; the default one when ``None``.
+        today: The date to validate against and check the review date against;
+            default today.
+        strict: Raise :class:`InvalidPassportError` instead of rendering when
+            validation finds errors.
+        **options: Options of the backend.
+
+    Returns:
+        The rendered bytes.
+
+    Raises:
+        RenderError: For an unknown format or view, or a bad option.
+        InvalidPassportError: With ``strict=True``, when the passport has
+            validation errors.
+    """
+    rendered = render_rendered(
+        passport, format, view, language, plugins=plugins, today=today, strict=strict, **options
+    )
+    for message in rendered.warnings:
+        _warnings.warn(message, RenderWarning, stacklevel=2)
+    return rendered.data
+
+
+def render_rendered(
+    passport: Passport,
+    format: str = "pdf",
+    view: View | str | None = None,
+    language: str | None = None,
+    *,
+    plugins: PluginManager | None = None,
+    today: _dt.date | None = None,
+    strict: bool = False,
+    **options: Any,
+) -> Rendered:
+    """Like :func:`render`, but return the :class:`Rendered` (bytes, type, warnings, issues).
+
+    Warnings are returned, not emitted. See :func:`render` for the arguments.
+    """
+    return rendering.render_rendered(
+        passport, format, view, language, plugins=_manager(plugins), today=today, strict=strict, **options
+    )
+
+
+def render_document(
+    document: Document, format: str, *, plugins: PluginManager | None = None, **options: Any
+) -> Rendered:
+    """Draw a laid-out document with a backend.
+
+    Args:
+        document: The document from :func:`rarepassport.layouts.layout`.
+        format: A backend name, see :func:`available_formats`.
+        plugins: The plugin manager; the default one when ``None``.
+        **options: Options of the backend (e.g. ``width=`` for ``text``).
+
+    Returns:
+        The bytes with their media type, suffix and every warning (the document's
+        own first, then the backend's).
+
+    Raises:
+        RenderError: For an unknown format, an option the backend does not take, or
+            a backend that does not return a :class:`Rendered`.
+    """
+    return rendering.render_document(document, format, plugins=_manager(plugins), **options)
+
+
+def available_formats(plugins: PluginManager | None = None) -> list[str]:
+    """The names of the formats that can be rendered, in registration order.
+
+    Args:
+        plugins: The plugin manager; the default one when ``None``.
+    """
+    return rendering.available_formats(_manager(plugins))
+
+
+def to_ips(
+    passport: Passport,
+    *,
+    plugins: PluginManager | None = None,
+    today: _dt.date | _dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Export a passport as an HL7 FHIR R4 International Patient Summary document.
+
+    Args:
+        passport: The passport.
+        plugins: The plugin manager whose sections the passport uses; its
+            ``rarepassport_fhir_section`` hooks may map plugin sections themselves.
+        today: When the summary is made (``Bundle.timestamp``, ``Composition.date``);
+            a date means midnight UTC. Default: now.
+
+    Returns:
+        The ``Bundle`` (type ``document``) as a JSON-ready dict: the IPS
+        ``Composition`` first, then the Patient and every resource its sections cite.
+
+    Example:
+        ```python
+        bundle = rarepassport.fhir.to_ips(rarepassport.load("ada.json"))
+        json.dumps(bundle)
+        ```
+    """
+    from rarepassport.fhir import _export  # lazy: FHIR is not loaded by ``import rarepassport``
+
+    return _export.to_ips(passport, plugins=_manager(plugins), today=today)
+
+
+def applicable_plugins(passport: Passport, *, plugins: PluginManager | None = None) -> list[str]:
+    """Names of the plugins that apply to this passport.
+
+    A plugin applies when one of its sections is present under ``extensions`` or when
+    a diagnosis code matches a code its section was registered for.
+
+    Args:
+        passport: The passport.
+        plugins: The plugin manager to consult (default: :func:`default_plugin_manager`).
+
+    Returns:
+        Plugin names in registration order, each once.
+
+    Example:
+        ```python
+        passport = rarepassport.load("ada.json")
+        applicable_plugins(passport)   # ['dravet-syndrome']
+        ```
+    """
+    return plugins_for.applicable_plugins(passport, plugins=_manager(plugins))

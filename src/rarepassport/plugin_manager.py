@@ -1,0 +1,273 @@
+"""Finding, loading and registering plugins: the plugin manager.
+
+Built-in behaviour (the core validation rules, the core sections' layout, the render
+backends, the exporters, the label catalogues and the condition plugins) is registered
+through the same hooks an outside plugin uses; :data:`rarepassport.builtins.BUILTIN_PLUGINS`
+lists it, in one place. Outside plugins come from the ``rarepassport`` entry-point group.
+Like entry points, built-in plugins are imported by name when a manager is built, so this
+module depends on none of them.
+
+Environment variables:
+
+* ``RAREPASSPORT_DISABLE_PLUGINS=1``: load no outside (entry-point) plugins.
+* ``RAREPASSPORT_BLOCK_PLUGINS=name,other``: skip plugins with these names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import importlib
+import importlib.metadata
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import pluggy
+
+from rarepassport import hookspecs
+from rarepassport._version import __version__
+from rarepassport.builtins import BUILTIN_PLUGINS
+from rarepassport.convert import make_converter
+from rarepassport.errors import PluginError
+from rarepassport.model import Passport
+from rarepassport.registries import (
+    BackendRegistry,
+    ExporterRegistry,
+    LabelRegistry,
+    PluginFailure,
+    PluginInfo,
+    RuleRegistry,
+    SectionRegistry,
+)
+from rarepassport.schema import check_section
+
+if TYPE_CHECKING:
+    import cattrs
+
+__all__ = [
+    "BLOCK_ENV",
+    "DISABLE_ENV",
+    "PluginManager",
+    "default_plugin_manager",
+    "make_plugin_manager",
+]
+
+DISABLE_ENV = "RAREPASSPORT_DISABLE_PLUGINS"
+BLOCK_ENV = "RAREPASSPORT_BLOCK_PLUGINS"
+
+
+def _version_of(module_name: str) -> str | None:
+    top = module_name.split(".")[0]
+    for dist in importlib.metadata.packages_distributions().get(top, []):
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover - racy uninstall
+            continue
+    return None
+
+
+def _env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+class PluginManager:
+    """The loaded plugins and what they registered.
+
+    Build one with :func:`make_plugin_manager`; every public function of rarepassport
+    takes it as ``plugins=`` and uses :func:`default_plugin_manager` when none is given.
+
+    Attributes:
+        sections: The extension sections registered by plugins.
+        rules: The validation rules registered by plugins (core rules included).
+        backends: The render backends (built-in ones included).
+        exporters: The exporters (FHIR IPS, ...).
+        labels: The label catalogue, per language.
+        failures: Plugins that failed to load, and hooks that raised.
+    """
+
+    def __init__(
+        self,
+        *,
+        entry_points: bool = True,
+        blocked: Iterable[str] = (),
+        plugins: Iterable[object] = (),
+        builtins: bool = True,
+    ) -> None:
+        self._pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self._pm.add_hookspecs(hookspecs)
+        self.failures: list[PluginFailure] = []
+        self._infos: dict[str, tuple[str | None, str]] = {}
+        self.blocked = frozenset((*blocked, *_env_list(BLOCK_ENV)))
+        if builtins:
+            for name, module_name in BUILTIN_PLUGINS:
+                if name in self.blocked:
+                    continue
+                try:
+                    module = importlib.import_module(module_name)
+                except Exception as exc:  # noqa: BLE001 - reported like any other plugin
+                    self.failures.append(
+                        PluginFailure(
+                            plugin=name, version=__version__, message=f"failed to load: {type(exc).__name__}: {exc}"
+                        )
+                    )
+                    continue
+                self._register(module, name, __version__, "builtin")
+        for plugin in plugins:
+            name = getattr(plugin, "__name__", None) or type(plugin).__name__
+            if name not in self.blocked:
+                self._register(plugin, name, _version_of(getattr(plugin, "__module__", name) or name), "explicit")
+        if entry_points and os.environ.get(DISABLE_ENV, "").lower() not in ("1", "true", "yes"):
+            self._load_entry_points()
+        self.sections = SectionRegistry(reserved=_core_field_names(), check=check_section)
+        self.rules = RuleRegistry()
+        self.backends = BackendRegistry()
+        self.exporters = ExporterRegistry()
+        self.labels = LabelRegistry()
+        self.call_registration("rarepassport_register_sections", "sections", self.sections)
+        self.call_registration("rarepassport_register_rules", "rules", self.rules)
+        self.call_registration("rarepassport_register_backends", "backends", self.backends)
+        self.call_registration("rarepassport_register_exporters", "exporters", self.exporters)
+        self.call_registration("rarepassport_register_labels", "labels", self.labels)
+
+    # --- loading ---------------------------------------------------------------
+
+    def _load_entry_points(self) -> None:
+        for ep in importlib.metadata.entry_points(group=hookspecs.PROJECT_NAME):
+            if ep.name in self.blocked:
+                continue
+            version = ep.dist.version if ep.dist is not None else None
+            try:
+                plugin = ep.load()
+            except Exception as exc:  # noqa: BLE001 - any import failure is reported, not raised
+                self.failures.append(
+                    PluginFailure(
+                        plugin=ep.name, version=version, message=f"failed to load: {type(exc).__name__}: {exc}"
+                    )
+                )
+                continue
+            self._register(plugin, ep.name, version, "entry-point")
+
+    def _register(self, plugin: object, name: str, version: str | None, source: str) -> None:
+        if self._pm.has_plugin(name) or self._pm.is_registered(plugin):
+            return
+        unknown = _unknown_hooks(plugin)
+        for hook_name, suggestion in unknown:
+            hint = f"; did you mean {suggestion!r}?" if suggestion else ""
+            self.failures.append(
+                PluginFailure(plugin=name, version=version, message=f"unknown hook {hook_name!r}{hint}")
+            )
+        try:
+            self._pm.register(plugin, name=name)
+        except pluggy.PluginValidationError as exc:
+            self.failures.append(PluginFailure(plugin=name, version=version, message=str(exc)))
+            # pluggy keeps the plugin, and the hooks it added before the bad one, when
+            # validation fails; a half-registered plugin must not run at all.
+            if self._pm.has_plugin(name):
+                self._pm.unregister(name=name)
+            return
+        self._infos[name] = (version, source)
+
+    def call_registration(self, hook_name: str, argname: str, registry: Any) -> None:
+        """Call a registration hook plugin by plugin, recording each failure.
+
+        Built-in plugins are called first, then outside plugins in the order they
+        were loaded, so a clash is blamed on the later plugin.
+        """
+        hook = getattr(self._pm.hook, hook_name)
+        for impl in hook.get_hookimpls():
+            registry._set_plugin(impl.plugin_name)
+            try:
+                impl.function(**{argname: registry})
+            except Exception as exc:  # noqa: BLE001 - a plugin's failure must not stop the others
+                version = self._infos.get(impl.plugin_name, (None, ""))[0]
+                self.failures.append(
+                    PluginFailure(
+                        plugin=impl.plugin_name,
+                        version=version,
+                        hook=hook_name,
+                        message=f"{type(exc).__name__}: {exc}" if not isinstance(exc, PluginError) else str(exc),
+                    )
+                )
+
+    # --- what is loaded --------------------------------------------------------
+
+    @property
+    def hook(self) -> Any:
+        """The pluggy hook relay, for calling non-registration hooks."""
+        return self._pm.hook
+
+    def plugins(self) -> list[PluginInfo]:
+        """Every loaded plugin with its version, source and hooks."""
+        infos = []
+        for name, plugin in self._pm.list_name_plugin():
+            if plugin is None:
+                continue
+            version, source = self._infos.get(name, (None, "explicit"))
+            hooks = tuple(sorted(caller.name for caller in self._pm.get_hookcallers(plugin) or ()))
+            infos.append(PluginInfo(name=name, version=version, source=source, hooks=hooks))
+        return infos
+
+    def get_plugin(self, name: str) -> object | None:
+        """The plugin object registered under ``name``, or ``None``."""
+        return self._pm.get_plugin(name)
+
+    @functools.cached_property
+    def converter(self) -> cattrs.Converter:
+        """The cattrs converter for passports with this manager's sections."""
+        return make_converter(self.sections)
+
+
+def _core_field_names() -> set[str]:
+    return {field.name for field in attrs.fields(Passport)}
+
+
+def _unknown_hooks(plugin: object) -> list[tuple[str, str | None]]:
+    known = [name for name in dir(hookspecs) if name.startswith("rarepassport_")]
+    unknown = []
+    for attr in dir(plugin):
+        if attr.startswith("rarepassport_") and attr not in known:
+            close = difflib.get_close_matches(attr, known, n=1)
+            unknown.append((attr, close[0] if close else None))
+    return unknown
+
+
+def make_plugin_manager(
+    *,
+    entry_points: bool = True,
+    blocked: Iterable[str] = (),
+    plugins: Iterable[object] = (),
+    builtins: bool = True,
+) -> PluginManager:
+    """Build a plugin manager.
+
+    Args:
+        entry_points: Load outside plugins from the ``rarepassport`` entry-point group
+            (unless ``RAREPASSPORT_DISABLE_PLUGINS`` is set).
+        blocked: Names of plugins not to load (added to ``RAREPASSPORT_BLOCK_PLUGINS``).
+        plugins: Plugin objects (modules, classes, instances) to register directly;
+            handy in a plugin's own tests.
+        builtins: Register rarepassport's built-in plugins (core rules, backends,
+            condition plugins). Leave on unless you know why.
+
+    Returns:
+        A new, independent plugin manager.
+
+    Example:
+        ```python
+        import my_plugin
+        pm = make_plugin_manager(entry_points=False, plugins=[my_plugin])
+        passport = rarepassport.load("ada.json", plugins=pm)
+        ```
+    """
+    return PluginManager(entry_points=entry_points, blocked=blocked, plugins=plugins, builtins=builtins)
+
+
+@functools.lru_cache(maxsize=1)
+def default_plugin_manager() -> PluginManager:
+    """The plugin manager used when a function is given no ``plugins=``.
+
+    Built on first use with every built-in and installed plugin, then reused.
+    """
+    return make_plugin_manager()

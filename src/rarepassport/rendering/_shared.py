@@ -1,0 +1,37 @@
+"""Helpers the backends that draw with fpdf2 (pdf, card, lock screen) share."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+
+from rarepassport.errors import PassportError, RenderError
+from rarepassport.rendering._fonts import FontFace, font_face
+
+__all__ = ["NO_BREAK", "extra_faces", "unbroken"]
+
+# A phone number or a dose broken across two lines is easily misread: their spaces
+# are drawn as no-break spaces, so a line breaks before or after them, never inside.
+_PHONE = re.compile(r"\+?\(?\d[\d ()-]{4,}\d")
+_DOSE = re.compile(r"(\d) (?=(mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|%)\b)")
+NO_BREAK = "\u00a0"
+
+
+def unbroken(text: str) -> str:
+    """``text`` with the spaces inside phone numbers and doses made no-break spaces."""
+    text = _PHONE.sub(lambda match: match.group(0).replace(" ", NO_BREAK), text)
+    return _DOSE.sub(lambda match: match.group(1) + NO_BREAK, text)
+
+
+def extra_faces(fonts: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[FontFace]:
+    """The font files given with ``fonts=`` (``--font``), each checked and parsed."""
+    if isinstance(fonts, str | os.PathLike):
+        fonts = [fonts]
+    faces = []
+    for path in fonts:
+        try:
+            faces.append(font_face(path))
+        except PassportError as exc:
+            raise RenderError(f"font file (fonts= option, --font on the command line): {exc}") from exc
+    return faces

@@ -1,0 +1,375 @@
+"""Validation: the checks a JSON Schema cannot express, plus plugin rules.
+
+:func:`validate` never raises on bad data: a document that cannot even be read gives a
+report of its structural problems. Every rule, the core ones included, is registered
+through the hook an outside plugin uses (``rarepassport_register_rules``); the core rules
+live in :mod:`rarepassport.builtins.rules`.
+
+Messages name fields and paths, never the values in them: reports get pasted into
+tickets and logs, and passports hold health data.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import os
+import re
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from rarepassport._dates import PartialDate
+from rarepassport._report import Issue, IssueSeverity, Report
+from rarepassport.errors import LoadError
+from rarepassport.guidance import Guidance
+from rarepassport.model import (
+    Passport,
+)
+
+if TYPE_CHECKING:
+    from rarepassport.plugin_manager import PluginManager
+
+__all__ = ["Issue", "IssueSeverity", "Report", "RuleContext", "validate", "walk"]
+
+ERROR, WARNING, INFO = IssueSeverity.ERROR, IssueSeverity.WARNING, IssueSeverity.INFO
+
+#: Identifier systems that hold NHS numbers (England, Wales, Isle of Man).
+NHS_NUMBER_SYSTEMS = frozenset({"nhs-number", "https://fhir.nhs.uk/Id/nhs-number"})
+#: How old a child's weight may be before validation warns (emergency doses depend on it).
+CHILD_WEIGHT_MAX_AGE = _dt.timedelta(days=183)
+ADULT_AGE = 18
+#: Below this age guidance written for adults must not stand in for a child's own
+#: protocol: children's emergency doses differ from adults' (e.g. hydrocortisone by age).
+CHILD_GUIDANCE_AGE = 16
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+#: ``(json_path, field_name, value, owner)``, as :func:`walk` gives them.
+Node = tuple[str, str, object, object]
+
+
+@attrs.frozen(kw_only=True)
+class RuleContext:
+    """What a rule may need besides the passport.
+
+    Attributes:
+        today: The date to judge "future" and "overdue" against.
+        plugins: The plugin manager in use.
+    """
+
+    today: _dt.date
+    plugins: PluginManager
+    _nodes: dict[int, list[Node]] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+    _guidance: dict[int, list[Guidance]] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+    _by_type: dict[int, dict[type, list[Node]]] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+
+    def nodes(self, passport: Passport) -> list[Node]:
+        """Records, dates and required text of the passport with their paths.
+
+        Computed once per validation run and shared by the rules; optional text,
+        flags and enums are left out (use :func:`walk` for every value).
+        """
+        key = id(passport)
+        if key not in self._nodes:
+            self._nodes[key] = _rule_nodes(passport)
+        return self._nodes[key]
+
+    def nodes_of(self, passport: Passport, *types: type) -> list[Node]:
+        """The :meth:`nodes` whose value is of one of ``types`` (exact types, not subclasses)."""
+        by_type = self._by_type.get(id(passport))
+        if by_type is None:
+            by_type = {}
+            for node in self.nodes(passport):
+                by_type.setdefault(type(node[2]), []).append(node)
+            self._by_type[id(passport)] = by_type
+        if len(types) == 1:
+            return by_type.get(types[0], [])
+        return [node for kind in types for node in by_type.get(kind, [])]
+
+    def guidance(self, passport: Passport) -> list[Guidance]:
+        """The general guidance the plugins give for this passport.
+
+        The results of every ``rarepassport_emergency_guidance`` hook, computed once
+        per validation run. A plugin whose hook raises, or returns something that is
+        not :class:`~rarepassport.Guidance`, is skipped here: rendering reports it.
+        """
+        key = id(passport)
+        if key not in self._guidance:
+            self._guidance[key] = _plugin_guidance(passport, self.plugins)
+        return self._guidance[key]
+
+    def age_on(self, passport: Passport, day: _dt.date | None = None) -> int:
+        """The person's age in whole years on ``day`` (default: today)."""
+        born = passport.person.date_of_birth
+        day = day or self.today
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _plugin_guidance(passport: Passport, plugins: PluginManager) -> list[Guidance]:
+    arguments = {"passport": passport}
+    found: list[Guidance] = []
+    # In the order layout shows them (pluggy calls the last registered first).
+    for impl in reversed(plugins.hook.rarepassport_emergency_guidance.get_hookimpls()):
+        if impl.hookwrapper or getattr(impl, "wrapper", False):
+            continue
+        try:
+            result = impl.function(*(arguments[name] for name in impl.argnames))
+            given = [result] if isinstance(result, Guidance) else list(result or ())
+        except Exception:  # noqa: BLE001, S112 - layout warns about a failing plugin; a rule must not crash
+            continue
+        found.extend(item for item in given if isinstance(item, Guidance))
+    return found
+
+
+# What the core rules look at: nested records, dates and required text. Optional text,
+# flags and enums are never inspected, so the walk for rules skips them by type.
+_RECORD, _RECORDS, _LEAF, _MAPPING = "record", "records", "leaf", "mapping"
+_PLANS: dict[tuple[type, bool], tuple[tuple[str, str], ...] | None] = {}
+
+
+def _plan(cls: type, everything: bool) -> tuple[tuple[str, str], ...] | None:
+    """How to walk ``cls``: ``(field_name, kind)`` pairs, or ``None`` for a non-attrs type."""
+    key = (cls, everything)
+    try:
+        return _PLANS[key]
+    except KeyError:
+        pass
+    plan: tuple[tuple[str, str], ...] | None = None
+    if attrs.has(cls) and cls is not PartialDate:
+        try:
+            hints = typing.get_type_hints(cls)
+        except Exception:  # noqa: BLE001 - unresolvable plugin annotations: walk everything
+            hints = {}
+            everything = True
+        steps = []
+        for field in attrs.fields(cls):
+            kind = _kind(hints.get(field.name, object), required=field.default is attrs.NOTHING)
+            if everything and kind is None:
+                kind = _LEAF
+            if kind is not None:
+                steps.append((field.name, kind))
+        plan = tuple(steps)
+    _PLANS[key] = plan
+    return plan
+
+
+def _kind(tp: Any, *, required: bool) -> str | None:
+    args = typing.get_args(tp)
+    if args and type(None) in args:
+        tp = next(arg for arg in args if arg is not type(None))
+        args = typing.get_args(tp)
+    origin = typing.get_origin(tp)
+    if origin is tuple:
+        return _RECORDS if attrs.has(args[0]) and args[0] is not PartialDate else None
+    if origin is not None and isinstance(origin, type) and issubclass(origin, Mapping):
+        return _MAPPING
+    if tp in (_dt.date, PartialDate) or (tp is str and required):
+        return _LEAF
+    if attrs.has(tp) or tp is object or tp is Any:
+        return _RECORD
+    return None
+
+
+def _collect(value: object, path: str, out: list[Node], everything: bool) -> None:
+    # An explicit loop appending to one list: nested generators cost more than the
+    # rules themselves.
+    plan = _plan(type(value), everything)
+    if plan is None:
+        return
+    for name, kind in plan:
+        item = getattr(value, name)
+        if item is None:
+            continue
+        if type(item) is tuple:
+            base = f"{path}.{name}"
+            for index, element in enumerate(item):
+                element_path = f"{base}[{index}]"
+                out.append((element_path, name, element, value))
+                _collect(element, element_path, out, everything)
+        elif kind == _MAPPING and isinstance(item, Mapping):
+            for key, element in item.items():
+                element_path = f"{path}.{name}.{key}"
+                out.append((element_path, key, element, value))
+                _collect(element, element_path, out, True)
+        else:
+            item_path = f"{path}.{name}"
+            out.append((item_path, name, item, value))
+            if kind != _LEAF:
+                _collect(item, item_path, out, everything)
+
+
+def walk(value: object, path: str = "$") -> list[Node]:
+    """Every non-null value in a passport (or part of one) with its JSON path.
+
+    Returns ``(path, field_name, value, owner)`` for each attribute of each attrs
+    object that is not ``None``, in document order, recursing into nested objects,
+    lists and ``extensions``; list items come with their index path and the list's
+    field name, extension sections with their id as the name.
+    """
+    out: list[Node] = []
+    _collect(value, path, out, True)
+    return out
+
+
+def _rule_nodes(passport: Passport) -> list[Node]:
+    """The nodes the core rules inspect: records, dates and required text."""
+    out: list[Node] = []
+    _collect(passport, "$", out, False)
+    return out
+
+
+# --- the entry point -------------------------------------------------------------------
+
+_SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+# --- the types of a passport built in Python -----------------------------------------------
+# A passport read from a file has been checked by the converter. One built in Python may
+# hold text where a number belongs, or a dict where a record belongs; the rules would then
+# crash and blame a plugin, so such values are reported first, by path and type name.
+
+
+@functools.cache
+def _field_types(cls: Any) -> tuple[tuple[str, Any], ...]:
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # noqa: BLE001 - a plugin class whose hints do not resolve is not checked
+        return ()
+    return tuple((field.name, hints.get(field.name)) for field in attrs.fields(cls))
+
+
+def _type_name_of(tp: Any) -> str:
+    names = {str: "text", bool: "true or false", int: "a whole number", float: "a number", _dt.date: "a date"}
+    return names.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+def _type_issue(path: str, expected: str, value: object) -> Issue:
+    return Issue(
+        path=path,
+        code="structure",
+        severity=ERROR,
+        message=f"expected {expected}, got {type(value).__name__}; build the passport from the model classes "
+        "with values of their types, or read it with rarepassport.from_dict",
+    )
+
+
+@functools.cache
+def _shape(tp: Any) -> tuple[str, Any]:
+    """How to check a value of this annotation, worked out once per annotation."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [arg for arg in args if arg is not type(None)]
+        return ("optional", inner[0]) if len(inner) == 1 and type(None) in args else ("skip", None)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return "tuple", args[0]
+    if not isinstance(tp, type):
+        return "skip", None  # Mapping[...] and other generics: extensions are checked by the caller
+    if attrs.has(tp):
+        return "record", tp
+    if tp is float:
+        return "number", (int, float)
+    if tp is int:
+        return "number", int
+    return "instance", tp
+
+
+def _value_type_issues(value: object, tp: Any, path: str) -> Iterator[Issue]:
+    kind, arg = _shape(tp)
+    if kind == "optional":
+        if value is not None:
+            yield from _value_type_issues(value, arg, path)
+    elif kind == "tuple":
+        if not isinstance(value, tuple):
+            yield _type_issue(path, "a list", value)
+            return
+        for index, item in enumerate(value):
+            yield from _value_type_issues(item, arg, f"{path}[{index}]")
+    elif kind == "record":
+        if isinstance(value, arg):
+            yield from _record_type_issues(value, path)
+        else:
+            yield _type_issue(path, f"a {arg.__name__}", value)
+    elif kind == "number":
+        if isinstance(value, bool) or not isinstance(value, arg):
+            yield _type_issue(path, _type_name_of(tp), value)
+    elif kind == "instance" and not isinstance(value, arg):
+        yield _type_issue(path, _type_name_of(tp), value)
+
+
+def _record_type_issues(record: Any, path: str) -> Iterator[Issue]:
+    for name, tp in _field_types(typing.cast(Any, type(record))):  # mypy: type[Any] "unhashable"
+        value = getattr(record, name)
+        if name == "extensions" and isinstance(record, Passport):
+            for key, section in value.items():
+                if attrs.has(type(section)):
+                    yield from _record_type_issues(section, f"{path}.extensions.{key}")
+            continue
+        if tp is not None:
+            yield from _value_type_issues(value, tp, f"{path}.{name}")
+
+
+def validate(
+    passport: Passport | Mapping[str, Any] | str | os.PathLike[str],
+    *,
+    plugins: PluginManager,
+    today: _dt.date | None = None,
+) -> Report:
+    """The step behind :func:`rarepassport.validate` (documented there); ``plugins`` is required here."""
+    from rarepassport.convert import check_built_passport, from_dict, is_well_typed, load
+
+    manager = plugins
+    if not isinstance(passport, Passport):
+        try:
+            if isinstance(passport, (str, os.PathLike)):
+                passport = load(passport, plugins=manager)
+            else:
+                passport = from_dict(passport, plugins=manager)
+        except LoadError as exc:
+            return Report(
+                Issue(path=problem.path, code="structure", severity=ERROR, message=problem.message)
+                for problem in exc.problems
+            )
+    elif not is_well_typed(passport):
+        wrong_types = list(_record_type_issues(passport, "$"))
+        if wrong_types:
+            return Report(wrong_types)
+        try:
+            # Built in Python: the text checks reading would have made (lone
+            # surrogates, control characters), so "valid" never means "cannot render".
+            check_built_passport(passport, plugins=manager)
+        except LoadError as exc:
+            return Report(
+                Issue(path=problem.path, code="structure", severity=ERROR, message=problem.message)
+                for problem in exc.problems
+            )
+        except (AttributeError, TypeError, ValueError):
+            # A plugin section given as a plain dict cannot be unstructured by its class:
+            # the rules below report on it; the text check cannot run.
+            pass
+    context = RuleContext(today=today or _dt.date.today(), plugins=manager)
+    issues: list[Issue] = []
+    for spec in manager.rules:
+        try:
+            issues.extend(spec.rule(passport, context))
+        except Exception as exc:  # noqa: BLE001 - a broken rule becomes an issue, not a crash
+            issues.append(
+                Issue(
+                    path="$",
+                    code="rule-failed",
+                    severity=ERROR,
+                    message=f"rule {spec.code!r} of plugin {spec.plugin} failed ({type(exc).__name__}); "
+                    "the passport could not be fully checked: report this to the plugin's authors",
+                )
+            )
+    # A condition plugin's own check of the same flag says it more precisely than the
+    # general one drawn from its guidance: say it once.
+    flagged_by_plugins = {issue.path for issue in issues if issue.code != "time-critical-not-flagged"}
+    issues = [issue for issue in issues
+              if not (issue.code == "time-critical-not-flagged" and issue.path in flagged_by_plugins)]
+    issues.sort(key=lambda issue: _SEVERITY_ORDER[issue.severity])
+    return Report(issues)
