@@ -134,7 +134,7 @@ def _set_public_module(names: list[str]) -> None:
     for name in names:
         value = globals()[name]
         if isinstance(value, type):
-            own = value.__dict__.get("__annotations__", {})
+            own = inspect.get_annotations(value)
             if any(isinstance(hint, str) for hint in own.values()):
                 namespace = {**vars(sys.modules[value.__module__]), **globals()}
                 hints = typing.get_type_hints(value, globalns=namespace, include_extras=True)
