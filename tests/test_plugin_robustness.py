@@ -249,6 +249,42 @@ def test_crashing_layout_hook_still_shows_the_plugin_section_data() -> None:
     assert "Example pump" in text
 
 
+class CrashingFhirSection:
+    @staticmethod
+    @hookimpl
+    def rarepassport_fhir_section(section: Any, data: object, passport: Any, patient_reference: str) -> None:
+        raise RuntimeError("fhir bug Example pump")
+
+
+def test_a_crashing_fhir_hook_is_skipped_and_reported_and_the_section_still_exported() -> None:
+    """The one failure policy (PluginManager.call_each): skip, report, use the default."""
+    from rarepassport.fhir import to_ips
+
+    manager = plugin_manager_with(CrashingFhirSection, PumpPlugin)
+    passport = example_passport({"pump": {"pump": "Example pump"}}, plugins=manager)
+    with pytest.warns(rarepassport.PluginWarning) as caught:
+        bundle = to_ips(passport, plugins=manager)
+    [message] = [str(w.message) for w in caught if issubclass(w.category, rarepassport.PluginWarning)]
+    assert "CrashingFhirSection" in message and "rarepassport_fhir_section" in message
+    assert "RuntimeError" in message and "bug" not in message and "Example pump" not in message
+    composition = bundle["entry"][0]["resource"]
+    [section] = [s for s in composition["section"] if s["code"]["coding"][0]["code"] == "pump"]
+    assert "Example pump" in section["text"]["div"]
+
+
+def test_call_each_yields_every_answer_and_reports_each_failure_without_its_message() -> None:
+    manager = plugin_manager_with(CrashingGuidance, PumpPlugin)
+    failures: list[rarepassport.PluginFailure] = []
+    passport = example_passport(plugins=manager)
+    answers = list(manager.call_each("rarepassport_emergency_guidance", on_failure=failures.append,
+                                     passport=passport))
+    assert [f.plugin for f in failures] == ["CrashingGuidance"]
+    assert failures[0].hook == "rarepassport_emergency_guidance"
+    assert failures[0].message == "raised RuntimeError"
+    # The built-in condition plugins still answered.
+    assert all(isinstance(plugin, str) for plugin, _ in answers)
+
+
 # --- rarepassport.testing for plugin authors ---------------------------------------------------
 
 

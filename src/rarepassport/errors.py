@@ -13,6 +13,7 @@ that raised them. The hierarchy::
         └── DrawnTextMismatchError  the text read back from a PDF is not what was asked
 
     RenderWarning (UserWarning)   something a reader of the output must know
+    PluginWarning (UserWarning)   a plugin's hook failed and was skipped
 
 Messages name where a problem is (a JSON path, a file, a section) and never quote a
 passport's field values.
@@ -35,6 +36,7 @@ __all__ = [
     "MissingGlyphsError",
     "PassportError",
     "PluginError",
+    "PluginWarning",
     "Problem",
     "RenderError",
     "RenderWarning",
@@ -186,4 +188,12 @@ class RenderWarning(UserWarning):
     """Something a reader of the rendered passport must know (e.g. review overdue).
 
     Never carries field values, only what kind of problem and where.
+    """
+
+
+class PluginWarning(UserWarning):
+    """A plugin's hook raised and was skipped (see ``PluginManager.call_each``).
+
+    Names the plugin, its version and the hook, and the exception's type only: its
+    message may quote passport data.
     """

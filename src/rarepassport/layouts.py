@@ -77,7 +77,7 @@ from rarepassport.model import (
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
-    from rarepassport.registries import SectionSpec
+    from rarepassport.registries import PluginFailure, SectionSpec
 
 __all__ = ["LayoutContext", "layout", "layout_fields"]
 
@@ -406,22 +406,11 @@ def _call_each(context: LayoutContext, hook_name: str, /, **kwargs: Any) -> Iter
     A plugin that raises is skipped with a warning naming it and the hook (only the
     exception's type: its message may quote passport data).
     """
-    hook = getattr(context.plugins.hook, hook_name)
-    # pluggy calls the last registered implementation first; keep that order.
-    for impl in reversed(hook.get_hookimpls()):
-        if impl.hookwrapper or getattr(impl, "wrapper", False):
-            continue  # wrappers only make sense inside pluggy's own call loop
-        try:
-            result = impl.function(*(kwargs[name] for name in impl.argnames))
-        except Exception as exc:  # noqa: BLE001 - one plugin's bug must not lose the passport
-            context.warn(
-                context.phrase(
-                    "plugin_failed", plugin=impl.plugin_name, hook=hook_name, error=type(exc).__name__
-                )
-            )
-            continue
-        if result is not None:
-            yield impl.plugin_name, result
+    def warn(failure: PluginFailure) -> None:
+        error = failure.message.removeprefix("raised ")
+        context.warn(context.phrase("plugin_failed", plugin=failure.plugin, hook=hook_name, error=error))
+
+    yield from context.plugins.call_each(hook_name, on_failure=warn, **kwargs)
 
 
 # --- the sections, in reading order -------------------------------------------------------

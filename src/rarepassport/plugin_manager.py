@@ -20,7 +20,7 @@ import functools
 import importlib
 import importlib.metadata
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -190,6 +190,46 @@ class PluginManager:
                         message=f"{type(exc).__name__}: {exc}" if not isinstance(exc, PluginError) else str(exc),
                     )
                 )
+
+    def call_each(
+        self,
+        hook_name: str,
+        /,
+        *,
+        on_failure: Callable[[PluginFailure], None] | None = None,
+        **arguments: Any,
+    ) -> Iterator[tuple[str, Any]]:
+        """Call a hook plugin by plugin, yielding ``(plugin name, result)`` for each answer.
+
+        The one failure policy of every hook rarepassport calls: a plugin whose hook
+        raises is skipped — its contribution left out and the built-in behaviour used in
+        its place — and the failure is handed to ``on_failure`` (to be shown as a
+        warning, an issue or a :class:`~rarepassport.errors.PluginWarning`), naming the
+        plugin, its version, the hook and the exception's type, never its message
+        (which may quote passport data). Registration hooks follow the same policy
+        and land in :attr:`failures`. ``None`` answers are not yielded. Plugins are
+        called in pluggy's order (the last registered first); hook wrappers are not
+        called.
+
+        Args:
+            hook_name: E.g. ``"rarepassport_layout_section"``.
+            on_failure: Called with each failure; ``None`` ignores failures.
+            **arguments: The hook's arguments, by name.
+        """
+        hook = getattr(self._pm.hook, hook_name)
+        for impl in reversed(hook.get_hookimpls()):
+            if impl.hookwrapper or getattr(impl, "wrapper", False):
+                continue  # wrappers only make sense inside pluggy's own call loop
+            try:
+                result = impl.function(*(arguments[name] for name in impl.argnames))
+            except Exception as exc:  # noqa: BLE001 - one plugin's bug must not lose the passport
+                if on_failure is not None:
+                    version = self._infos.get(impl.plugin_name, (None, ""))[0]
+                    on_failure(PluginFailure(plugin=impl.plugin_name, version=version, hook=hook_name,
+                                             message=f"raised {type(exc).__name__}"))
+                continue
+            if result is not None:
+                yield impl.plugin_name, result
 
     # --- what is loaded --------------------------------------------------------
 

@@ -111,17 +111,11 @@ class RuleContext:
 
 
 def _plugin_guidance(passport: Passport, plugins: PluginManager) -> list[Guidance]:
-    arguments = {"passport": passport}
     found: list[Guidance] = []
-    # In the order layout shows them (pluggy calls the last registered first).
-    for impl in reversed(plugins.hook.rarepassport_emergency_guidance.get_hookimpls()):
-        if impl.hookwrapper or getattr(impl, "wrapper", False):
-            continue
-        try:
-            result = impl.function(*(arguments[name] for name in impl.argnames))
-            given = [result] if isinstance(result, Guidance) else list(result or ())
-        except Exception:  # noqa: BLE001, S112 - layout warns about a failing plugin; a rule must not crash
-            continue
+    # In the order layout shows them; a failing plugin is skipped here and reported by
+    # layout (the one failure policy, PluginManager.call_each).
+    for _plugin, result in plugins.call_each("rarepassport_emergency_guidance", passport=passport):
+        given = [result] if isinstance(result, Guidance) else list(result) if isinstance(result, list | tuple) else []
         found.extend(item for item in given if isinstance(item, Guidance))
     return found
 

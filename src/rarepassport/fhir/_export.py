@@ -5,14 +5,18 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import uuid
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rarepassport.convert import check_built_passport
 from rarepassport.document import Field, ListBlock, Paragraph, Section, Table
+from rarepassport.errors import PluginWarning
 from rarepassport.fhir import _common as c
 from rarepassport.fhir._narrative import check_div, narrative, section_xhtml
+from rarepassport.layouts import layout
 from rarepassport.model import (
     AllergiesStatus,
     CarePreferences,
@@ -27,6 +31,7 @@ from rarepassport.model import (
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
+    from rarepassport.registries import PluginFailure
 
 JSON = dict[str, Any]
 
@@ -164,14 +169,13 @@ def _table(columns: list[str], rows: Sequence[Sequence[object]], emphasis: Itera
 
 
 def _layout_sections(passport: Passport, plugins: PluginManager) -> dict[str, Section]:
-    """Layout's sections by id, when the layout step is installed."""
-    try:
-        # By module path: the package re-exports a function under the same name.
-        from rarepassport.layouts import layout
-    except ImportError:
-        return {}
+    """Layout's sections by id: the narratives say what the passport says, in its words."""
     document = layout(passport, view="full", plugins=plugins)
     return {section.id: section for section in document.sections}
+
+
+def _warn_plugin_failed(failure: PluginFailure) -> None:
+    warnings.warn(f"{failure}; its section is exported as narrative only", PluginWarning, stacklevel=4)
 
 
 class _Exporter:
@@ -714,11 +718,15 @@ class _Exporter:
         sections = []
         manager = self.plugins
         for key, data in self.p.extensions.items():
-            spec = manager.sections[key] if manager is not None and key in manager.sections else None
+            spec = manager.sections[key] if key in manager.sections else None  # noqa: SIM401 - a registry
             custom = None
-            if manager is not None and spec is not None:
-                custom = manager.hook.rarepassport_fhir_section(
-                    section=spec, data=data, passport=self.p, patient_reference=self.patient)
+            if spec is not None:
+                # The first answer is used; a failing plugin is skipped (the section is
+                # exported as narrative only) and reported as a PluginWarning.
+                answers = manager.call_each("rarepassport_fhir_section", on_failure=_warn_plugin_failed,
+                                            section=spec, data=data, passport=self.p,
+                                            patient_reference=self.patient)
+                custom = next((answer for _plugin, answer in answers), None)
             title = spec.title if spec is not None else key
             ips = _IpsSection(key, title=title, code_system=c.PLUGIN_SECTION, display=title)
             if custom:
@@ -855,8 +863,6 @@ def to_ips(
     if not isinstance(passport, Passport):
         raise TypeError(f"to_ips() exports a rarepassport.Passport, not {type(passport).__name__}; "
                         "load a document with rarepassport.load() or loads() first")
-    from rarepassport.convert import check_built_passport
-
     check_built_passport(passport, plugins=plugins)
     return _Exporter(passport, plugins).build(_timestamp(today))
 
