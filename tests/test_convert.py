@@ -262,12 +262,12 @@ def test_new_files_are_private_to_their_owner(tmp_path: Path) -> None:
 
 
 def test_standard_library_parser_reports_the_same_positions_as_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
-    from rarepassport import convert
+    from rarepassport import formats
 
     text = '{\n  "schema_version": "1.0",\n  "person": {,}\n}'
     positions = []
-    for parser in (json.loads, convert._json_loads()):
-        monkeypatch.setattr(convert, "_json_loads", lambda parser=parser: parser)
+    for parser in (json.loads, formats._json_loads()):
+        monkeypatch.setattr(formats, "_json_loads", lambda parser=parser: parser)
         with pytest.raises(rp.LoadError) as caught:
             rp.loads(text)
         positions.append((caught.value.problems[0].line, caught.value.problems[0].column))

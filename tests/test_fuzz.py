@@ -138,7 +138,7 @@ def test_a_mutated_fhir_bundle_imports_or_is_an_import_error(mutations: list[tup
 @FUZZ
 @given(json_values)
 def test_the_fast_check_passes_only_what_the_full_check_passes(value: Any) -> None:
-    from rarepassport.convert import _looks_fine, _tree_problems
+    from rarepassport.formats import _looks_fine, _tree_problems
 
     if _looks_fine(value):
         assert _tree_problems(value, "$", None) == []

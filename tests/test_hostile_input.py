@@ -289,12 +289,12 @@ def test_to_ips_of_a_dict_is_a_type_error() -> None:
 @pytest.fixture
 def standard_json(monkeypatch: pytest.MonkeyPatch) -> object:
     """Read JSON with Python's own parser, as without the ``fast`` extra (orjson)."""
-    from rarepassport import convert
+    from rarepassport import formats
 
     monkeypatch.setitem(__import__("sys").modules, "orjson", None)
-    convert._json_loads.cache_clear()
+    formats._json_loads.cache_clear()
     yield
-    convert._json_loads.cache_clear()
+    formats._json_loads.cache_clear()
 
 
 @pytest.mark.parametrize(

@@ -239,11 +239,14 @@ def test_blocking_the_core_rules_leaves_only_plugin_rules() -> None:
 def test_passports_read_from_documents_skip_the_python_type_check_but_edited_ones_do_not() -> None:
     from rarepassport.convert import is_well_typed
 
+    manager = rp.default_plugin_manager()
     loaded = rp.loads(rp.dumps(passport()))
-    assert is_well_typed(loaded)
-    assert not is_well_typed(passport())
+    assert is_well_typed(loaded, manager)
+    assert not is_well_typed(passport(), manager)
+    # Another manager did not read it: it checks the values again (slower, never wrong).
+    assert not is_well_typed(loaded, rp.make_plugin_manager(entry_points=False))
     edited = attrs.evolve(loaded, person=attrs.evolve(loaded.person, weight=rp.Weight(kg="heavy")))  # type: ignore[arg-type]
-    assert not is_well_typed(edited)
+    assert not is_well_typed(edited, manager)
     report = rp.validate(edited, today=TODAY)
     assert [(i.path, i.code) for i in report.errors] == [("$.person.weight.kg", "structure")]
 

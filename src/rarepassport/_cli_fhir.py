@@ -57,14 +57,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from rarepassport.convert import _parse, dumps, format_for, read_input
+    from rarepassport.convert import dumps
     from rarepassport.errors import LoadError
     from rarepassport.fhir import from_ips
+    from rarepassport.files import read_input
+    from rarepassport.formats import format_for, parse_text
 
     plugins = _plugins(args)
     raw = read_input(args.file)
     try:
-        bundle = _parse(raw, "json")
+        bundle = parse_text(raw, "json")
     except LoadError as exc:
         if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
             # Several IGs publish their examples only as FHIR XML.

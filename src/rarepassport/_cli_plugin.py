@@ -100,7 +100,7 @@ def write_plugin_skeleton(name: str, folder: str | Path | None = None, *, title:
     Raises:
         SkeletonError: When the name is malformed or the folder is not empty.
     """
-    from rarepassport.convert import write_atomic
+    from rarepassport.files import write_atomic
 
     values = plugin_names(name, title)
     target = Path(folder) if folder is not None else Path(values["distribution"])

@@ -38,13 +38,13 @@ def _plugins(args: argparse.Namespace) -> PluginManager:
 def _visible(text: str, *, keep_newlines: bool = True) -> str:
     """Text safe for a terminal: control characters (ESC, BEL, BS, CR…), and lone
     surrogates from undecodable file names, shown as escapes instead of acted on."""
-    from rarepassport.convert import _BAD_CHARACTERS
+    from rarepassport.formats import UNSAFE_CHARACTERS
 
     def escape(match: Any) -> str:
         code = ord(match.group())
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
-    text = _BAD_CHARACTERS.sub(escape, text)
+    text = UNSAFE_CHARACTERS.sub(escape, text)
     return text if keep_newlines else text.replace("\n", "\\n")
 
 
@@ -58,7 +58,7 @@ def _error(text: str) -> None:
 
 def _write_output(path: str | None, data: bytes, *, inputs: Sequence[str] = ()) -> None:
     """Write to a file atomically, or to standard output when ``path`` is ``None`` or ``-``."""
-    from rarepassport.convert import write_atomic
+    from rarepassport.files import write_atomic
 
     if path is None or path == "-":
         sys.stdout.buffer.write(data)
@@ -78,19 +78,18 @@ def _write_output(path: str | None, data: bytes, *, inputs: Sequence[str] = ()) 
 
 def _cmd_new(args: argparse.Namespace) -> int:
     from rarepassport._starter import starter_document
-    from rarepassport.convert import _text_problem, format_for
+    from rarepassport.formats import format_for, text_problem
 
-    problem = _text_problem(args.name, 200)
+    problem = text_problem(args.name, 200)
     if problem is not None:
         # An undecodable byte arrives as a lone surrogate: say so, never a traceback.
         raise CommandError(f"--name {problem}; give the name as UTF-8 text")
     document = starter_document(name=args.name)
     if args.output and args.output != "-" and format_for(args.output) == "yaml":
         # A .yaml file must hold YAML: people edit the starter by hand, in the format they chose.
-        from rarepassport.convert import _import_yaml, _TextDumper
+        from rarepassport.formats import dump_text
 
-        yaml = _import_yaml()
-        text = yaml.dump(document, Dumper=_TextDumper.get(), allow_unicode=True, sort_keys=False)
+        text = dump_text(document, "yaml")
     else:
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if args.output and args.output != "-" and Path(args.output).exists() and not args.force:
@@ -105,8 +104,9 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from rarepassport.convert import _parse, format_for, read_input
     from rarepassport.errors import LoadError, Problem
+    from rarepassport.files import read_input
+    from rarepassport.formats import format_for, parse_text
     from rarepassport.validation import validate
 
     plugins = _plugins(args)
@@ -114,7 +114,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     worst = EXIT_OK
     for name in args.files:
         try:
-            data = _parse(read_input(name), format_for(name))
+            data = parse_text(read_input(name), format_for(name))
             if not isinstance(data, dict):
                 # A document that is only a string must not be taken for a file name.
                 raise LoadError([Problem("$", "a passport must be a JSON object, not a single value or list")])

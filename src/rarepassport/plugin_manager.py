@@ -20,6 +20,7 @@ import functools
 import importlib
 import importlib.metadata
 import os
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +99,10 @@ class PluginManager:
         self._pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self._pm.add_hookspecs(hookspecs)
         self.failures: list[PluginFailure] = []
+        #: Passports this manager's converter read from a document, so every value has
+        #: its type and validation need not check them again. Weak (nothing is kept
+        #: alive) and keyed by id (a passport with ``extensions`` cannot be hashed).
+        self.read_passports: weakref.WeakValueDictionary[int, Passport] = weakref.WeakValueDictionary()
         self._infos: dict[str, tuple[str | None, str]] = {}
         self.blocked = frozenset((*blocked, *_env_list(BLOCK_ENV)))
         if builtins:

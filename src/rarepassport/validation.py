@@ -24,6 +24,7 @@ import attrs
 
 from rarepassport._dates import PartialDate
 from rarepassport._report import Issue, IssueSeverity, Report
+from rarepassport.convert import check_built_passport, from_dict, is_well_typed, load
 from rarepassport.errors import LoadError
 from rarepassport.guidance import Guidance
 from rarepassport.model import (
@@ -314,8 +315,6 @@ def validate(
     today: _dt.date | None = None,
 ) -> Report:
     """The step behind :func:`rarepassport.validate` (documented there); ``plugins`` is required here."""
-    from rarepassport.convert import check_built_passport, from_dict, is_well_typed, load
-
     manager = plugins
     if not isinstance(passport, Passport):
         try:
@@ -328,7 +327,7 @@ def validate(
                 Issue(path=problem.path, code="structure", severity=ERROR, message=problem.message)
                 for problem in exc.problems
             )
-    elif not is_well_typed(passport):
+    elif not is_well_typed(passport, manager):
         wrong_types = list(_record_type_issues(passport, "$"))
         if wrong_types:
             return Report(wrong_types)

@@ -84,7 +84,7 @@ def _read_data_uri(photo: str) -> tuple[bytes | None, str | None]:
 
 
 def _read_confined(photo: str, base_dir: str | os.PathLike[str] | None) -> tuple[bytes | None, str | None]:
-    from rarepassport.convert import read_input
+    from rarepassport.files import read_input
 
     if "\x00" in photo:
         return None, f"{_FIELD}: the path holds a NUL byte"

@@ -1,0 +1,598 @@
+"""Reading JSON and YAML text into plain data, strictly, and writing it back.
+
+Untrusted text becomes dicts, lists and scalars here, before any model class sees it:
+UTF-8/16/32 decoding, duplicate keys refused, YAML held to the safe core schema with
+aliases bounded, numbers and nesting bounded (:mod:`rarepassport.limits`), and a tree
+check (:func:`check_tree`) that refuses control characters, lone surrogates and
+oversized values with the path of each. Every problem is a
+:class:`~rarepassport.errors.LoadError` with a JSON path, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from rarepassport import limits
+from rarepassport.errors import LoadError, PassportError, Problem
+
+__all__ = [
+    "UNSAFE_CHARACTERS",
+    "Format",
+    "check_tree",
+    "child_path",
+    "decode",
+    "dump_text",
+    "format_for",
+    "parse_text",
+    "text_problem",
+    "type_name",
+]
+
+#: A text format a passport can be written in.
+Format = Literal["json", "yaml"]
+
+
+def type_name(value: object) -> str:
+    """How a JSON value's type is named in messages: ``text``, ``a number``, ``a list``, ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+# --- bounds and text checks, before any work -------------------------------------------------
+
+# C0 controls other than tab and newline, DEL, C1 controls (ESC, BEL, BS, CR and CSI can
+# rewrite what a terminal shows) and lone surrogates (which UTF-8 cannot carry, so every
+# backend would fail on them later).
+#: Characters no passport text may hold: C0/C1 controls but tab and newline, lone surrogates.
+UNSAFE_CHARACTERS = _BAD_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def child_path(path: str, key: str) -> str:
+    """The JSON path of ``key`` in the object at ``path``, quoted when not a plain name.
+
+    A key may hold anything (a newline, an escape sequence); quoting it with JSON
+    escapes keeps every path one printable line.
+    """
+    if _PLAIN_KEY.match(key):
+        return f"{path}.{key}"
+    return f"{path}[{_quote(key)}]"
+
+
+def _quote(text: str) -> str:
+    quoted = json.dumps(text[:80], ensure_ascii=True)
+    return quoted if len(text) <= 80 else quoted[:-1] + '…"'
+
+
+def _text_problem(text: str, limit: int) -> str | None:
+    if len(text) > limit:
+        return f"text longer than {limit} characters (see rarepassport.limits)"
+    bad = _BAD_CHARACTERS.search(text)
+    if bad is None:
+        return None
+    code = ord(bad.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return f"holds a lone surrogate (U+{code:04X}, at character {bad.start() + 1}), which is not text"
+    return (
+        f"holds the control character U+{code:04X} (at character {bad.start() + 1}); only "
+        "newline and tab are allowed in text"
+    )
+
+
+_BAD_KEY_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _looks_fine(data: object) -> bool:
+    """Whether ``data`` is surely within every check of :func:`check_tree`.
+
+    The fast path of every load: plain types only, no paths built. Recursion is safe
+    here because it stops at :data:`~rarepassport.limits.MAX_DEPTH`. Anything unusual
+    (a long text such as a photo, a tuple, a Mapping that is not a dict) answers False
+    and is looked at again, slowly, with paths.
+    """
+    max_depth, max_values, max_list = limits.MAX_DEPTH, limits.MAX_VALUES, limits.MAX_LIST_LENGTH
+    max_text, max_bits = limits.MAX_STRING_LENGTH, int(limits.MAX_NUMBER_DIGITS * 3.33) + 1
+    bad_text, bad_key = _BAD_CHARACTERS.search, _BAD_KEY_CHARACTERS.search
+    count = 0
+
+    def fine(container: Any, depth: int) -> bool:
+        nonlocal count
+        if depth >= max_depth or count > max_values:
+            return False
+        if type(container) is dict:
+            for key in container:
+                if type(key) is not str or len(key) > 200 or (not key.isprintable() and bad_key(key)):
+                    return False
+            items = container.values()
+        elif len(container) > max_list:
+            return False
+        else:
+            items = container
+        count += len(items)
+        for item in items:
+            kind = type(item)
+            if kind is str:
+                # isprintable() is false for every bad character (and for newline and
+                # some good ones), and fast: the regex runs only when it is false.
+                if len(item) > max_text or (not item.isprintable() and bad_text(item)):
+                    return False
+            elif kind is dict or kind is list:
+                if not fine(item, depth + 1):
+                    return False
+            elif kind is int:
+                if item.bit_length() > max_bits:
+                    return False
+            elif kind is not float and kind is not bool and item is not None:
+                return False
+        return True
+
+    return type(data) in (dict, list) and fine(data, 0) and count <= max_values
+
+
+def _key_problem(key: str) -> str | None:
+    # A newline or tab in a key would break a report's one-issue-per-line.
+    for index, char in enumerate(key):
+        if char in "\n\t":
+            return f"holds the control character U+{ord(char):04X} (at character {index + 1}); a key is one line"
+    return None
+
+
+def check_tree(data: object, root: str = "$", *, long_text: Callable[[str], bool] | None = None) -> list[Problem]:
+    """Problems with a parsed document's shape, found without recursion.
+
+    Checks the limits of :mod:`rarepassport.limits` (depth, values, list length, text
+    length, digits) and that keys are text and texts hold no control characters or lone
+    surrogates. A self-referencing dict is stopped by the depth limit. Stops after
+    :data:`~rarepassport.limits.MAX_PROBLEMS` problems.
+
+    Args:
+        data: The parsed document.
+        root: The path of ``data`` itself.
+        long_text: Paths whose text may be as long as a ``data:`` photo.
+    """
+    if _looks_fine(data):
+        return []
+    return _tree_problems(data, root, long_text)
+
+
+def _tree_problems(data: object, root: str, long_text: Callable[[str], bool] | None) -> list[Problem]:
+    """The slow path of :func:`check_tree`: every problem, each with its path."""
+    problems: list[Problem] = []
+    max_depth, max_values, max_list = limits.MAX_DEPTH, limits.MAX_VALUES, limits.MAX_LIST_LENGTH
+    max_text, max_bits = limits.MAX_STRING_LENGTH, int(limits.MAX_NUMBER_DIGITS * 3.33) + 1
+    values = 0
+    stack: list[tuple[object, str, int]] = [(data, root, 0)]
+    while stack and len(problems) <= limits.MAX_PROBLEMS:
+        value, path, depth = stack.pop()
+        values += 1
+        if values > max_values:
+            problems.append(Problem(root, f"the document has more than {max_values} values (see rarepassport.limits)"))
+            break
+        if isinstance(value, Mapping):
+            if depth >= max_depth:
+                problems.append(Problem(path, _deep_message()))
+                continue
+            children = []
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    problems.append(
+                        Problem(path, f"a key of this object is {type_name(key)}, not text; keys must be text "
+                                "(in YAML, put the key in quotes)")
+                    )
+                    continue
+                key_problem = _text_problem(key, 200) or _key_problem(key)
+                if key_problem is not None:
+                    problems.append(Problem(path, f"a key of this object {key_problem}"))
+                    continue
+                children.append((item, child_path(path, key), depth + 1))
+            stack.extend(reversed(children))
+        elif isinstance(value, (list, tuple)):
+            if depth >= max_depth:
+                problems.append(Problem(path, _deep_message()))
+                continue
+            if len(value) > max_list:
+                problems.append(Problem(path, f"a list of more than {max_list} items (see rarepassport.limits)"))
+                continue
+            stack.extend((item, f"{path}[{index}]", depth + 1) for index, item in reversed(list(enumerate(value))))
+        elif isinstance(value, str):
+            limit = limits.photo_uri_length() if long_text is not None and long_text(path) else max_text
+            problem = _text_problem(value, limit)
+            if problem is not None:
+                problems.append(Problem(path, problem))
+        elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > max_bits:
+            problems.append(
+                Problem(path, f"a number of more than {limits.MAX_NUMBER_DIGITS} digits (see rarepassport.limits)")
+            )
+    return problems
+
+
+
+def _is_photo(path: str) -> bool:
+    return path == "$.person.photo"
+
+
+
+def _decode(raw: bytes) -> str:
+    """Bytes as text: UTF-8 (with or without a byte order mark) or UTF-16/32 with one."""
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if raw.startswith(bom):
+            raw, encoding = raw[len(bom) :], codec
+            break
+    else:
+        encoding = "utf-8"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        name = encoding.split("-")[0].upper() + "-" + encoding.split("-")[1]
+        raise LoadError([Problem("$", f"not {name} text: {exc.reason} at byte {exc.start}")]) from None
+
+
+
+class _YamlRefused(ValueError):
+    """A YAML document outside what a passport may be, with the problems found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("refused")
+        self.problems = problems
+
+
+# The tags of YAML's core schema, which mean what JSON means; anything else (!!binary,
+# !!timestamp, !!set, !!python/…) has no place in a passport.
+_YAML = "tag:yaml.org,2002:"
+_CORE_TAGS = frozenset(_YAML + name for name in ("str", "int", "float", "bool", "null", "seq", "map"))
+_SCALAR_TAGS = frozenset(_YAML + name for name in ("int", "float", "bool", "null"))
+
+
+def _yaml_check(loader: Any, root: Any) -> None:
+    """Refuse a composed YAML document before it is built into Python objects.
+
+    Counts every value as it would be after aliases are expanded (memoised per node, so
+    a 30 KB alias bomb is measured in microseconds, not built), and checks tags, that
+    keys are text, and that a tagged value fits its tag (``!!int abc``).
+    """
+    import yaml
+
+    problems: list[Problem] = []
+
+    def where(node: Any) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    sizes: dict[int, int] = {}
+    # Iterative post-order walk over the node graph: (node, path, depth, children done).
+    stack: list[tuple[Any, str, int, bool]] = [(root, "$", 0, False)]
+    on_path: set[int] = set()
+    while stack:
+        node, path, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            if isinstance(node, yaml.MappingNode):
+                sizes[key] = 1 + sum(sizes.get(id(k), 1) + sizes.get(id(v), 1) for k, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                sizes[key] = 1 + sum(sizes.get(id(item), 1) for item in node.value)
+            else:
+                sizes[key] = 1
+            if sizes[key] > limits.MAX_VALUES:
+                raise _YamlRefused(
+                    [Problem("$", f"the document has more than {limits.MAX_VALUES} values once its aliases "
+                              "are expanded (see rarepassport.limits)")]
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise _YamlRefused([Problem(path, "an alias refers to the object it is in (a recursive document)",
+                                        *where(node))])
+        if node.tag not in _CORE_TAGS and node.tag != _YAML + "merge":
+            problems.append(Problem(path, "this YAML tag is not allowed in a passport; use plain values",
+                                    *where(node)))
+            sizes[key] = 1
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag in _SCALAR_TAGS:
+                implicit = loader.resolve(yaml.ScalarNode, node.value, (True, False))
+                if implicit != node.tag and not (node.tag == _YAML + "float" and implicit == _YAML + "int"):
+                    problems.append(Problem(path, f"the value does not fit its tag !!{node.tag[len(_YAML):]}",
+                                            *where(node)))
+            if node.tag == _YAML + "int" and len(node.value) > limits.MAX_NUMBER_DIGITS + 2:
+                problems.append(Problem(path, f"a number of more than {limits.MAX_NUMBER_DIGITS} digits "
+                                        "(see rarepassport.limits)", *where(node)))
+            sizes[key] = 1
+            continue
+        if depth >= limits.MAX_DEPTH:
+            raise _YamlRefused([Problem(path, _deep_message(), *where(node))])
+        on_path.add(key)
+        stack.append((node, path, depth, True))
+        if isinstance(node, yaml.SequenceNode):
+            if len(node.value) > limits.MAX_LIST_LENGTH:
+                problems.append(Problem(path, f"a list of more than {limits.MAX_LIST_LENGTH} items "
+                                        "(see rarepassport.limits)", *where(node)))
+                continue
+            stack.extend((item, f"{path}[{index}]", depth + 1, False) for index, item in enumerate(node.value))
+        else:
+            for key_node, value_node in node.value:
+                if key_node.tag == _YAML + "merge":
+                    stack.append((value_node, path, depth + 1, False))
+                    continue
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _YAML + "str":
+                    kind = "a list or object" if not isinstance(key_node, yaml.ScalarNode) else (
+                        "null" if key_node.tag == _YAML + "null" else
+                        "true/false" if key_node.tag == _YAML + "bool" else
+                        "a number" if key_node.tag in (_YAML + "int", _YAML + "float") else "not text")
+                    problems.append(Problem(path, f"a key of this object is {kind}, not text; keys must be "
+                                            "text (put the key in quotes)", *where(key_node)))
+                    continue
+                stack.append((value_node, child_path(path, key_node.value), depth + 1, False))
+        if len(problems) > limits.MAX_PROBLEMS:
+            break
+    if problems:
+        raise _YamlRefused(problems)
+
+
+class _TextLoader:
+    """YAML loading without timestamp resolution: dates stay text, as in JSON.
+
+    Only YAML's core schema (the values JSON has) is read; each document is checked
+    (tags, keys, size after alias expansion, depth) before it is built.
+    """
+
+    _loader: Any = None
+
+    @classmethod
+    def get(cls) -> Any:
+        if cls._loader is None:
+            import yaml
+
+            class Loader(yaml.SafeLoader):
+                def construct_document(self, node: Any) -> Any:
+                    _yaml_check(self, node)
+                    return super().construct_document(node)
+
+                def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+                    # PyYAML keeps the last of two equal keys: a list written twice
+                    # would lose the first one's medicines without a word.
+                    seen: set[Any] = set()
+                    for key_node, _ in node.value:
+                        if key_node.tag == "tag:yaml.org,2002:merge":
+                            continue
+                        key = self.construct_object(key_node, deep=deep)
+                        if isinstance(key, str) and key in seen:
+                            raise yaml.constructor.ConstructorError(
+                                None, None, _duplicate_message(key), key_node.start_mark
+                            )
+                        seen.add(key)
+                    return super().construct_mapping(node, deep=deep)
+
+            Loader.yaml_implicit_resolvers = {
+                key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+                for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+            }
+            cls._loader = Loader
+        return cls._loader
+
+
+class _TextDumper:
+    """YAML writing that keeps every character of the text through a round trip."""
+
+    _dumper: Any = None
+
+    @classmethod
+    def get(cls) -> Any:
+        if cls._dumper is None:
+            import yaml
+
+            class Dumper(yaml.SafeDumper):
+                pass
+
+            def represent_str(dumper: Any, data: str) -> Any:
+                # PyYAML writes NEL, LS and PS raw in plain and single-quoted text and
+                # reads them back as line breaks folded to spaces; double quotes escape them.
+                style = '"' if any(char in data for char in "\x85\u2028\u2029") else None
+                return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+            Dumper.add_representer(str, represent_str)
+            cls._dumper = Dumper
+        return cls._dumper
+
+
+def _import_yaml() -> Any:
+    try:
+        import yaml
+    except ImportError:  # pragma: no cover - depends on the extra being installed
+        raise LoadError([Problem("$", "reading YAML needs PyYAML: pip install 'rarepassport[yaml]'")]) from None
+    return yaml
+
+
+def _duplicate_message(key: str) -> str:
+    return f"the key {key!r} appears twice in one object; merge them into one (only the last would be kept)"
+
+
+class _DuplicateKeyError(ValueError):
+    """A JSON object with the same key twice, which JSON parsers resolve silently."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKeyError(key)
+        result[key] = value
+    return result
+
+
+class _NumberTooLong(ValueError):
+    """A JSON number with more digits than any passport value has."""
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > limits.MAX_NUMBER_DIGITS:
+        raise _NumberTooLong(text[:0])
+    return int(text)
+
+
+def _parse_constant(name: str) -> float:
+    # Python's json reads NaN and Infinity, which are not JSON.
+    raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
+
+
+@functools.lru_cache(maxsize=1)
+def _json_loads() -> Callable[[str], Any]:
+    """orjson's parser when it is installed (``rarepassport[fast]``), else the standard one.
+
+    Both refuse an object with a key written twice (raising ``_DuplicateKeyError``):
+    parsers keep the last value, and a list written twice would lose the first one's
+    medicines without a word.
+    """
+    standard = functools.partial(
+        json.loads, object_pairs_hook=_no_duplicates, parse_int=_parse_int, parse_constant=_parse_constant
+    )
+    try:
+        import orjson
+    except ImportError:
+        return standard
+
+    def loads(text: str) -> Any:
+        try:
+            data = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            if "surrogate" in exc.msg:
+                raise _LoneSurrogate from None
+            raise
+        # The text has one ':' per key written plus those inside strings; the parsed
+        # document written back has the same, less those of every key it dropped.
+        # Only when it has fewer, parse again, slowly, to name the repeated key.
+        if text.count(":") > orjson.dumps(data).count(b":"):
+            standard(text)
+        return data
+
+    return loads
+
+
+class _LoneSurrogate(ValueError):
+    """A JSON text escaping half of a UTF-16 surrogate pair (``"\\ud800"``)."""
+
+
+def _deep_message() -> str:
+    return f"nested too deeply: more than {limits.MAX_DEPTH} levels (see rarepassport.limits)"
+
+
+def _number_too_long() -> LoadError:
+    message = f"a number of more than {limits.MAX_NUMBER_DIGITS} digits, or too large (see rarepassport.limits)"
+    return LoadError([Problem("$", message)])
+
+
+def _too_deep() -> LoadError:
+    return LoadError([Problem("$", _deep_message())])
+
+
+def _parse(text: str | bytes, format: Format) -> Any:
+    if format not in ("json", "yaml"):
+        raise PassportError(f"unknown format {format!r}; use 'json' or 'yaml'")
+    if isinstance(text, bytes):
+        text = _decode(text)
+    elif not isinstance(text, str):
+        raise TypeError(f"expected JSON or YAML text (str or bytes), got {type(text).__name__}")
+    if len(text) > limits.MAX_FILE_BYTES:
+        raise LoadError([Problem("$", f"the document is larger than {limits.MAX_FILE_BYTES} bytes "
+                                      "(see rarepassport.limits)")])
+    if format == "yaml":
+        yaml = _import_yaml()
+        try:
+            return yaml.load(text, Loader=_TextLoader.get())
+        except _YamlRefused as exc:
+            raise LoadError(exc.problems) from None
+        except RecursionError:
+            raise _too_deep() from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else None
+            column = mark.column + 1 if mark is not None else None
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise LoadError([Problem("$", f"not valid YAML: {problem}", line, column)]) from None
+        except (ValueError, TypeError, OverflowError):
+            # A value PyYAML's constructors cannot build; the checks above should have
+            # named it, this keeps anything they missed from being a traceback.
+            raise LoadError([Problem("$", "not valid YAML: a value cannot be read")]) from None
+    try:
+        data = _json_loads()(text)
+    except json.JSONDecodeError as exc:  # orjson's error is a subclass, with line and column too
+        if "depth" in exc.msg:
+            raise _too_deep() from None
+        if "infinity" in exc.msg:  # orjson: a number too large for a float
+            raise _number_too_long() from None
+        raise LoadError([Problem("$", f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)]) from None
+    except RecursionError:
+        raise _too_deep() from None
+    except _LoneSurrogate:
+        raise LoadError([Problem("$", "not valid JSON: a text holds a lone surrogate (\\ud800-\\udfff)")]) from None
+    except _NumberTooLong:
+        raise _number_too_long() from None
+    except _DuplicateKeyError as exc:
+        key = exc.args[0] if isinstance(exc.args[0], str) else "?"
+        raise LoadError([Problem("$", f"not valid JSON: {_duplicate_message(key)}")]) from None
+    return data
+
+
+
+
+def parse_text(text: str | bytes, format: Format) -> Any:
+    """JSON or YAML text (or bytes, decoded) as plain data, checked as above.
+
+    Raises:
+        LoadError: For text that is not valid, or breaks a limit; each problem has a path.
+        PassportError: For an unknown ``format``.
+        TypeError: When ``text`` is neither ``str`` nor ``bytes``.
+    """
+    return _parse(text, format)
+
+
+def dump_text(data: Any, format: Format) -> str:
+    """Plain data as canonical JSON (two-space indents, UTF-8 kept) or YAML text."""
+    if format == "yaml":
+        yaml = _import_yaml()
+        text: str = yaml.dump(data, Dumper=_TextDumper.get(), allow_unicode=True, sort_keys=False, width=100)
+        return text
+    try:
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    except ValueError:
+        raise PassportError(
+            "the passport holds a number that is not finite (NaN or infinity), which JSON cannot write"
+        ) from None
+
+
+def format_for(path: str | os.PathLike[str]) -> Format:
+    """The format a file name implies: ``yaml`` for ``.yaml``/``.yml``, else ``json``."""
+    return "yaml" if Path(path).suffix.lower() in (".yaml", ".yml") else "json"
+
+
+def decode(raw: bytes) -> str:
+    """Bytes as text: UTF-8 (with or without a byte order mark) or UTF-16/32 with one."""
+    return _decode(raw)
+
+
+def text_problem(text: str, limit: int) -> str | None:
+    """What is wrong with one text value (control characters, lone surrogates, length), or ``None``."""
+    return _text_problem(text, limit)
