@@ -12,9 +12,12 @@ import argparse
 import re
 from collections.abc import Iterator, Mapping
 from importlib import resources
-from importlib.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # importlib.abc.Traversable is removed in Python 3.14; only the type is needed.
+    from importlib.resources.abc import Traversable
 
 __all__ = ["plugin_names", "register", "write_plugin_skeleton"]
 
