@@ -3,7 +3,10 @@
 * ``example_paths``: every example passport file in ``examples/`` (top level only);
 * ``example_path``: one example file; a test that asks for it runs once per example;
 * ``example_passports``: the examples loaded, keyed by file name;
-* ``stress_passport``: the large multilingual passport of ``tests/stress.py``.
+* ``stress_passport``: the large multilingual passport of ``tests/stress.py``;
+* ``environment_left_as_found`` (automatic, once per run): the installed distributions
+  are the same after the suite as before it (tests install plugins into temporary
+  folders only).
 
 Add a fixture here only when several test modules need it; keep each one small and
 say what it gives in this docstring.
@@ -11,6 +14,10 @@ say what it gives in this docstring.
 
 from __future__ import annotations
 
+import importlib.metadata
+import site
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -54,3 +61,22 @@ def stress_passport() -> Passport:
     """A valid passport with 20 diagnoses, 60 medications, a 5,000-character protocol,
     and Arabic and Chinese text; see ``tests/stress.py``."""
     return make_stress_passport()
+
+
+def _installed() -> set[tuple[str, str]]:
+    """The distributions installed in this interpreter's own site folders."""
+    folders = [*site.getsitepackages(), site.getusersitepackages(), sys.prefix]
+    return {
+        (dist.metadata["Name"], dist.version)
+        for dist in importlib.metadata.distributions(path=[folder for folder in folders if Path(folder).is_dir()])
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def environment_left_as_found() -> Iterator[None]:
+    """Fails the run if a test installed or removed a package for good."""
+    before = _installed()
+    yield
+    after = _installed()
+    assert after == before, f"the test suite changed the environment: added {sorted(after - before)}, " \
+                            f"removed {sorted(before - after)}"

@@ -1,17 +1,18 @@
 """Outside plugins found through real installs: the Fabry example and a broken one.
 
-The session fixture pip-installs ``examples/plugins/rarepassport-fabry`` and
-``examples/plugins/rarepassport-broken`` into the running environment (as a plugin user
-would), unless the installed copies already match the sources; ``.ci/run`` installs
-them beforehand, so in CI the fixture only checks.
+The module fixture pip-installs ``examples/plugins/rarepassport-fabry`` and
+``examples/plugins/rarepassport-broken`` as real packages — built from their
+``pyproject.toml`` with their entry points — into a temporary folder put on
+``sys.path`` (and ``PYTHONPATH`` for subprocesses), and takes them away afterwards: the
+environment is left as it was found.
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.metadata
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -31,40 +32,41 @@ BROKEN_DIR = EXAMPLES / "rarepassport-broken"
 FABRY_PASSPORT = FABRY_DIR / "examples" / "sam-fabry.json"
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _installed_matches(distribution: str, source: Path, version: str) -> bool:
-    """Whether ``distribution`` is installed at ``version`` with the same modules as ``source``."""
+@pytest.fixture(scope="module", autouse=True)
+def installed_example_plugins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Install both example plugins into a temporary site folder, for this module only."""
+    site = tmp_path_factory.mktemp("site-packages")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--disable-pip-version-check", "--target", str(site), str(FABRY_DIR), str(BROKEN_DIR)],
+        check=True,
+        capture_output=True,
+    )
+    old_pythonpath = os.environ.get("PYTHONPATH")
+    sys.path.insert(0, str(site))
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), old_pythonpath]))
+    importlib.invalidate_caches()
+    rarepassport.default_plugin_manager.cache_clear()
     try:
-        dist = importlib.metadata.distribution(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    if dist.version != version:
-        return False
-    package_root = source / "src"
-    for module in package_root.rglob("*.py"):
-        installed = Path(str(dist.locate_file(module.relative_to(package_root))))
-        if not installed.is_file() or _digest(installed) != _digest(module):
-            return False
-    return True
-
-
-@pytest.fixture(scope="session", autouse=True)
-def installed_example_plugins() -> Iterator[None]:
-    """Make sure both example plugins are installed, reinstalling only when stale."""
-    wanted = [("rarepassport-fabry", FABRY_DIR, "0.1.0"), ("rarepassport-broken", BROKEN_DIR, "0.0.1")]
-    stale = [str(folder) for name, folder, version in wanted if not _installed_matches(name, folder, version)]
-    if stale:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-             "--force-reinstall", "--disable-pip-version-check", *stale],
-            check=True,
-            capture_output=True,
-        )
+        yield site
+    finally:
+        sys.path.remove(str(site))
+        if old_pythonpath is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old_pythonpath
+        for name in [name for name in sys.modules if name.startswith(("rarepassport_fabry", "rarepassport_broken"))]:
+            del sys.modules[name]
         importlib.invalidate_caches()
-    yield
+        rarepassport.default_plugin_manager.cache_clear()
+
+
+def test_the_example_plugins_are_not_installed_outside_the_temporary_folder(
+    installed_example_plugins: Path,
+) -> None:
+    for dist in ("rarepassport-fabry", "rarepassport-broken"):
+        location = Path(str(importlib.metadata.distribution(dist).locate_file("")))
+        assert location == installed_example_plugins
 
 
 @pytest.fixture
