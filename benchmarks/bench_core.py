@@ -6,7 +6,7 @@ Run from the repository root::
     python benchmarks/bench_core.py --repeat 3 # quicker, noisier
 
 For every example passport in ``examples/`` (and the stress passport of
-``tests/stress.py``) it measures, in one run, with :mod:`timeit` best-of-N:
+``tests/helpers/stress.py``) it measures, in one run, with :mod:`timeit` best-of-N:
 
 * ``load``: ``rarepassport.loads(bytes)``, JSON text to a :class:`Passport`;
 * ``validate``: ``rarepassport.validation.validate(passport)``, every rule on a loaded passport;
@@ -87,11 +87,11 @@ def documents() -> list[tuple[str, bytes]]:
             result.append((path.name, rarepassport.dumps(passport).encode("utf-8")))
     sys.path.insert(0, str(ROOT / "tests"))
     try:
-        from stress import make_stress_passport  # type: ignore[import-not-found]
+        from helpers.stress import make_stress_passport  # type: ignore[import-not-found]
     except ImportError:
         pass
     else:
-        result.append(("stress (tests/stress.py)", rarepassport.dumps(make_stress_passport()).encode("utf-8")))
+        result.append(("stress (tests/helpers/stress.py)", rarepassport.dumps(make_stress_passport()).encode("utf-8")))
     return result
 
 

@@ -63,7 +63,7 @@ def bench(name: str, passport: object, *, rounds: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("files", nargs="*", type=Path, help="passport files (default: the largest example)")
-    parser.add_argument("--stress", action="store_true", help="also the stress passport of tests/stress.py")
+    parser.add_argument("--stress", action="store_true", help="also the stress passport of tests/helpers/stress.py")
     parser.add_argument("--rounds", type=int, default=50, help="timed rounds per measurement (default 50)")
     args = parser.parse_args(argv)
 

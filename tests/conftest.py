@@ -3,7 +3,7 @@
 * ``example_paths``: every example passport file in ``examples/`` (top level only);
 * ``example_path``: one example file; a test that asks for it runs once per example;
 * ``example_passports``: the examples loaded, keyed by file name;
-* ``stress_passport``: the large multilingual passport of ``tests/stress.py``;
+* ``stress_passport``: the large multilingual passport of ``tests/helpers/stress.py``;
 * ``environment_left_as_found`` (automatic, once per run): the installed distributions
   are the same after the suite as before it (tests install plugins into temporary
   folders only).
@@ -23,18 +23,9 @@ from pathlib import Path
 import pytest
 
 import rarepassport
+from helpers.examples import example_files
+from helpers.stress import make_stress_passport
 from rarepassport.model import Passport
-from stress import make_stress_passport
-
-#: The folder of example passports shipped with the repository.
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
-
-_PASSPORT_SUFFIXES = (".json", ".yaml", ".yml")
-
-
-def example_files() -> list[Path]:
-    """The example passport files, sorted by name (sub-folders such as plugins/ excluded)."""
-    return sorted(path for path in EXAMPLES_DIR.iterdir() if path.suffix in _PASSPORT_SUFFIXES)
 
 
 @pytest.fixture
@@ -59,7 +50,7 @@ def example_passports() -> dict[str, Passport]:
 @pytest.fixture
 def stress_passport() -> Passport:
     """A valid passport with 20 diagnoses, 60 medications, a 5,000-character protocol,
-    and Arabic and Chinese text; see ``tests/stress.py``."""
+    and Arabic and Chinese text; see ``tests/helpers/stress.py``."""
     return make_stress_passport()
 
 

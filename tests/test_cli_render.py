@@ -10,8 +10,8 @@ import pypdf
 import pytest
 
 import rarepassport as rp
+from helpers.stress import make_stress_passport
 from rarepassport.cli import main
-from stress import make_stress_passport
 
 PASSPORT = {
     "schema_version": "1.0",

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 import rarepassport as rp
-from condition_plugins import EXAMPLES, TODAY, ConditionExample, read_json
+from helpers.conditions import EXAMPLES, TODAY, ConditionExample, read_json
 from rarepassport import json_schema
 from rarepassport.testing import pdf_text, plugin_manager_with, round_trip
 

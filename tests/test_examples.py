@@ -19,16 +19,16 @@ import pytest
 import yaml
 
 import rarepassport
-from rarepassport import validate
-from rarepassport.convert import format_for
-from rarepassport.model import Passport
-from stress import (
+from helpers.stress import (
     ARABIC_NAME,
     CHINESE_NAME,
     STRESS_DIAGNOSES,
     STRESS_MEDICATIONS,
     STRESS_PROTOCOL_CHARS,
 )
+from rarepassport import validate
+from rarepassport.convert import format_for
+from rarepassport.model import Passport
 
 #: The day the examples were last checked; review dates and "how recent" rules are
 #: judged against it so that the examples do not start failing as time passes.

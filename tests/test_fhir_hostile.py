@@ -21,7 +21,7 @@ import pytest
 from PIL import Image
 
 import rarepassport as rp
-from conftest import example_files
+from helpers.examples import example_files
 from rarepassport.fhir import FhirImportError, from_ips, to_ips
 
 DATA = Path(__file__).parent / "data" / "fhir"

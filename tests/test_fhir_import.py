@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rarepassport
+from helpers.strategies import passports
 from rarepassport import cli
 from rarepassport.fhir import NOT_CARRIED, FhirImportError, from_ips, ips_subset, to_ips
 from rarepassport.model import AllergiesStatus, DiagnosisStatus, MedicationsStatus, Passport, Severity
-from strategies import passports
 
 DATA = Path(__file__).parent / "data" / "fhir"
 RICH = DATA / "rich_passport.json"

@@ -19,7 +19,7 @@ import attrs
 import pytest
 
 import rarepassport as rp
-from condition_plugins import CONDITIONS, TODAY, read_json, write
+from helpers.conditions import CONDITIONS, TODAY, read_json, write
 from rarepassport import hookimpl, layout, section_field
 from rarepassport.clinical import ClinicalClass
 from rarepassport.document import Alert, ListBlock, Section

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from phenopackets import Phenopacket
 
 import rarepassport
+from helpers.strategies import passports
 from rarepassport import cli
 from rarepassport.model import (
     Coding,
@@ -30,7 +31,6 @@ from rarepassport.model import (
     Zygosity,
 )
 from rarepassport.phenopacket import to_phenopacket
-from strategies import passports
 
 RICH = Path(__file__).parent / "data" / "fhir" / "rich_passport.json"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import rarepassport as rp
-from condition_plugins import guidance, read_json, validate_file, write
+from helpers.conditions import guidance, read_json, validate_file, write
 from rarepassport.clinical import Population
 from rarepassport.plugins import adrenal_insufficiency as adrenal
 from rarepassport.testing import plugin_manager_with

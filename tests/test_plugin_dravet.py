@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import rarepassport as rp
-from condition_plugins import guidance, read_json, validate_file, write
+from helpers.conditions import guidance, read_json, validate_file, write
 from rarepassport.plugins import dravet_syndrome as dravet
 from rarepassport.testing import plugin_manager_with
 

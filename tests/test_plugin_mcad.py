@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import rarepassport as rp
-from condition_plugins import TODAY, guidance, read_json, validate_file, write
+from helpers.conditions import TODAY, guidance, read_json, validate_file, write
 from rarepassport.plugins import mcad_deficiency as mcad
 from rarepassport.testing import plugin_manager_with
 

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers.strategies import passports
 from rarepassport import (
     LoadError,
     PartialDate,
@@ -35,7 +36,6 @@ from rarepassport import (
     section_field,
     to_dict,
 )
-from strategies import passports
 
 # --- a plugin section that uses every kind of type a plugin may declare ----------------
 

@@ -14,10 +14,10 @@ import pypdf
 import pytest
 
 import rarepassport as rp
+from helpers.stress import make_stress_passport
 from rarepassport import render_rendered
 from rarepassport.rendering import Rendered, _fonts
 from rarepassport.rendering._card import MAX_FONT_SIZE, MIN_FONT_SIZE
-from stress import make_stress_passport
 
 TODAY = dt.date(2026, 11, 27)
 # ISO/IEC 7810 ID-1 in points: 85.60 mm × 53.98 mm.

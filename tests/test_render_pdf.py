@@ -21,6 +21,7 @@ import pytest
 from PIL import Image
 
 import rarepassport as rp
+from helpers.stress import CHINESE_NAME, make_stress_passport
 from rarepassport import layout, render_document, render_rendered
 from rarepassport.document import Document
 from rarepassport.errors import PassportError
@@ -29,7 +30,6 @@ from rarepassport.rendering import MissingGlyphsError, Rendered, RenderError, _f
 from rarepassport.rendering._pdf import document_texts
 from rarepassport.rendering._qr import emergency_qr_text
 from rarepassport.rendering._verify import extract_pdf_text, skeleton
-from stress import CHINESE_NAME, make_stress_passport
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 TODAY = dt.date(2026, 11, 27)

@@ -16,11 +16,11 @@ import attrs
 import pytest
 
 import rarepassport as rp
+from helpers.stress import make_stress_passport
 from rarepassport import available_formats, hookimpl, layout, render, render_document, section_field
 from rarepassport.document import Document, Section
 from rarepassport.rendering import Rendered, RenderError, RenderWarning
 from rarepassport.rendering._markdown import escape_markdown
-from stress import make_stress_passport
 
 TODAY = dt.date(2026, 11, 27)
 FORMATS = ["html", "markdown", "text"]

@@ -17,9 +17,9 @@ import pypdf
 import pytest
 
 import rarepassport as rp
+from helpers.stress import make_stress_passport
 from rarepassport import render_rendered
 from rarepassport.rendering import Rendered, _fonts
-from stress import make_stress_passport
 
 TODAY = dt.date(2026, 11, 27)
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

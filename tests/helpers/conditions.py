@@ -18,7 +18,7 @@ import attrs
 import rarepassport as rp
 from rarepassport.guidance import Guidance
 
-CONDITIONS = Path(__file__).resolve().parents[1] / "examples" / "conditions"
+CONDITIONS = Path(__file__).resolve().parents[2] / "examples" / "conditions"
 #: The day the example passports were checked on (their review dates lie after it).
 TODAY = dt.date(2026, 11, 27)
 

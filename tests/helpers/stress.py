@@ -11,7 +11,7 @@ silently cut when a passport is much longer than usual, and that right-to-left
 (pytest puts ``tests/`` on ``sys.path`` because ``tests/conftest.py`` lives there; the
 ``stress_passport`` fixture in ``conftest.py`` returns the same passport.)
 
-The passport is valid: it loads, round-trips and passes :func:`rarepassport.validation.validate`
+The passport is valid: it loads, round-trips and passes :func:`rarepassport.validate`
 without errors, so a failure in a test that uses it points at the code under test.
 Everything in it is invented; codes are well formed but chosen not to match any
 built-in condition plugin, so no plugin section is required.
