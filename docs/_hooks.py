@@ -85,6 +85,28 @@ def model_tables() -> str:
     return "\n".join(out)
 
 
+def on_post_build(config: Any, **kwargs: Any) -> None:
+    """Publish the core JSON Schema at the address its ``$id`` names, on the built site.
+
+    ``$id`` is ``https://rarepassport.readthedocs.io/schema/<version>/passport.schema.json``:
+    the file goes to ``<site>/schema/<version>/passport.schema.json``, so the URL a
+    validator or an editor follows resolves once the site is published. It is the schema
+    of the core model and the built-in condition plugins' sections (no outside plugins,
+    whose sections their own packages document).
+    """
+    import json
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    import rarepassport
+
+    schema = rarepassport.json_schema(plugins=rarepassport.make_plugin_manager(entry_points=False))
+    path = urlsplit(schema["$id"]).path.lstrip("/")
+    target = Path(config["site_dir"]) / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def on_page_markdown(markdown: str, **kwargs: Any) -> str:
     """Replace the marker with the generated tables."""
     if MARKER in markdown:

@@ -417,3 +417,22 @@ def test_building_the_schema_imports_no_validator() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_docs_build_publishes_the_schema_at_the_address_its_id_names(tmp_path: Path) -> None:
+    """The mkdocs hook writes the schema where ``$id`` points, on the built site."""
+    import importlib.util
+    from urllib.parse import urlsplit
+
+    import jsonschema
+
+    spec = importlib.util.spec_from_file_location("docs_hooks", Path(__file__).parents[1] / "docs" / "_hooks.py")
+    assert spec is not None and spec.loader is not None
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    hooks.on_post_build({"site_dir": str(tmp_path)})
+    expected = rarepassport.json_schema(plugins=rarepassport.make_plugin_manager(entry_points=False))
+    published = tmp_path / urlsplit(expected["$id"]).path.lstrip("/")
+    assert published.relative_to(tmp_path).parts[:2] == ("schema", expected["$id"].split("/")[-2])
+    assert json.loads(published.read_text(encoding="utf-8")) == expected
+    jsonschema.Draft202012Validator.check_schema(expected)
