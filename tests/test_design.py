@@ -33,7 +33,8 @@ SRC = ROOT / "src" / "rarepassport"
 
 def _contract() -> dict[str, typing.Any]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    [contract] = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    contracts = config["tool"]["importlinter"]["contracts"]
+    [contract] = [c for c in contracts if c["type"] == "layers" and "containers" not in c]
     return contract
 
 
