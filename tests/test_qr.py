@@ -105,3 +105,34 @@ def test_a_link_code_decodes_to_the_link() -> None:
     url = "https://passport.example.org/p/8d1c"
     rendered = render_rendered(units_passport(), "card", today=TODAY, qr=f"link:{url}")
     assert zxing(qr_images(rendered.data)[0]) == url
+
+
+def _alt_texts(data: bytes) -> list[str]:
+    """The alternative texts of the PDF's tagged figures (what a screen reader says)."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, pypdf.generic.DictionaryObject):
+            if "/Alt" in node:
+                found.append(str(node["/Alt"]))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids] if kids is not None else []:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+@pytest.mark.parametrize("format", ["card", "pdf"])
+@pytest.mark.parametrize(
+    ("qr", "caption"),
+    [("link:https://passport.example.org/p/8d1c", "Scan for the full passport"),
+     ("emergency", "Scan for emergency details")],
+)
+def test_the_code_is_described_by_what_it_holds_in_every_backend(format: str, qr: str, caption: str) -> None:
+    """A card whose code is a link must not say it holds the emergency details."""
+    passport = rp.load(Path(rp.__file__).parent / "data" / "example-passport.json")
+    rendered = render_rendered(passport, format, today=TODAY, qr=qr)
+    assert caption in _alt_texts(rendered.data)

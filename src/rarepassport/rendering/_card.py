@@ -102,6 +102,7 @@ class _CardDrawer:
         self.document = document
         self.essentials = essentials
         self.family = family
+        self.qr_caption = ""  # what the words beside the QR code say (rarepassport.rendering._qr)
         self._measured: dict[tuple[_Paragraph, float, float], int] = {}
         #: Every text drawn, with the JSON path it came from, for verification.
         self.drawn: list[tuple[str, str]] = []
@@ -197,7 +198,7 @@ class _CardDrawer:
              width: float, band: tuple[float, float], qr: str | None) -> None:
         from rarepassport.rendering._qr import draw_qr
 
-        pdf, doc = self.pdf, self.document
+        pdf = self.pdf
         band_size, band_height = band
         pdf.set_fill_color(*_RED)
         pdf.rect(x0, y0, CARD_WIDTH_MM, band_height, style="F")
@@ -234,7 +235,7 @@ class _CardDrawer:
             y = pdf.get_y() + 0.4
         if qr is not None:
             draw_qr(pdf, qr, x0 + CARD_WIDTH_MM - _MARGIN - _QR_SIZE + 1, y0 + CARD_HEIGHT_MM - _QR_SIZE - 1,
-                    _QR_SIZE, title=doc.phrase("scan_for_emergency"))
+                    _QR_SIZE, title=self.qr_caption)
 
 
 def _sizes() -> list[float]:
@@ -338,11 +339,11 @@ def render_card(
     extra = extra_faces(fonts)
     essentials, warnings = _check_glyphs(document, essentials, extra, missing_glyphs)
     FPDF = pdf_class()
-    qr_text = None
+    qr_text, qr_caption = None, ""
     if qr is not None:
         content = qr_content(document, qr, CARD_QR_LIMIT)
         warnings.extend(content.warnings)
-        qr_text = content.text
+        qr_text, qr_caption = content.text, content.caption
     if sheet:
         pdf = FPDF(orientation="P", unit="mm", format="A4")
     else:
@@ -357,6 +358,7 @@ def render_card(
     pdf.set_lang(document.language)
     pdf.set_creator("rarepassport")
     drawer = _CardDrawer(pdf, document, essentials, BUNDLED_FAMILY)
+    drawer.qr_caption = qr_caption
     pdf.add_page()  # fpdf2 measures text on a page: the front (or the sheet) is it
 
     band = drawer.band()

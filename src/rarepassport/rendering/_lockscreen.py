@@ -728,7 +728,7 @@ def render_lockscreen(
         content = qr_content(document, qr, LOCKSCREEN_QR_LIMIT)
         warnings.extend(content.warnings)
         modules = _qr_modules(content.text)
-        caption = document.phrase("scan_for_more" if content.kind == "link" else "scan_for_emergency")
+        caption = content.caption
     geometry = _geometry(screen, len(modules))
     extra = extra_faces(fonts)
 

@@ -638,7 +638,7 @@ def render_pdf(
     if qr is not None:
         content = qr_content(document, qr, PDF_QR_LIMIT)
         warnings.extend(content.warnings)
-        caption = document.phrase("scan_for_more" if content.kind == "link" else "scan_for_emergency")
+        caption = content.caption
         qr_spec = (content.text, caption)
     photo = None
     if document.photo:

@@ -50,12 +50,16 @@ class QrContent:
         kind: ``link`` or ``emergency``.
         shortened: Whether lines were left off to fit the size limit.
         warnings: Messages for the reader (never containing passport values).
+        caption: What the words beside the code say it holds ("Scan for the full
+            passport" for a link, "Scan for emergency details" otherwise), chosen here
+            once for every backend.
     """
 
     text: str
     kind: str
     shortened: bool = False
     warnings: tuple[str, ...] = ()
+    caption: str = ""
 
 
 def _group_lines(group: EssentialGroup) -> list[str]:
@@ -131,14 +135,14 @@ def qr_content(document: Document, qr: str, limit: int) -> QrContent:
     from rarepassport.errors import RenderError
 
     if qr == "emergency":
-        return emergency_qr_text(document, limit)
+        return attrs.evolve(emergency_qr_text(document, limit), caption=document.phrase("scan_for_emergency"))
     if qr.startswith("link:"):
         url = qr[len("link:"):].strip()
         if not url.lower().startswith(("https://", "http://")) or len(url) < 10:
             raise RenderError("option qr: a link must start with https:// or http://, e.g. qr='link:https://...'")
         if len(url.encode("utf-8")) > 2000:
             raise RenderError("option qr: the link is longer than 2,000 bytes; use a shorter address")
-        return QrContent(text=url, kind="link")
+        return QrContent(text=url, kind="link", caption=document.phrase("scan_for_more"))
     raise RenderError("option qr must be 'emergency' or 'link:https://...'")
 
 
