@@ -38,7 +38,7 @@ def modules_after_load_and_validate() -> set[str]:
     """Modules loaded by reading and validating an example passport."""
     return _modules_after(
         "import rarepassport\n"
-        "from rarepassport.validation import validate\n"
+        "from rarepassport import validate\n"
         f"assert validate(rarepassport.load({str(EXAMPLE)!r})).ok\n"
     )
 
@@ -62,6 +62,6 @@ def test_top_level_render_layout_and_validate_stay_functions_after_submodule_imp
     import rarepassport.rendering._html
     import rarepassport.validation
 
-    assert callable(rarepassport.rendering)
-    assert callable(rarepassport.layouts)
-    assert callable(rarepassport.validation)
+    assert callable(rarepassport.render)
+    assert callable(rarepassport.layout)
+    assert callable(rarepassport.validate)

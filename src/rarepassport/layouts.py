@@ -23,9 +23,9 @@ Every decision about *what* is shown is made here, once, for every backend:
 
 Example:
     ```python
-    from rarepassport.layouts import layout
+    import rarepassport
 
-    document = layout(passport, view="emergency")
+    document = rarepassport.layout(passport, view="emergency")
     for section in document.sections:
         print(section.title)
     ```
