@@ -16,7 +16,7 @@ import datetime as _dt
 import os
 import warnings as _warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, NewType
 
 from rarepassport import convert, layouts, plugins_for, rendering, schema, validation
 from rarepassport.convert import Format
@@ -28,6 +28,9 @@ from rarepassport.rendering import Rendered
 from rarepassport.validation import Report
 
 __all__ = [
+    "BackendName",
+    "BuiltinFormat",
+    "RenderFormat",
     "applicable_plugins",
     "available_formats",
     "dump",
@@ -44,6 +47,20 @@ __all__ = [
     "to_ips",
     "validate",
 ]
+
+
+#: The names of the built-in backends, as a type: ``format="htm"`` is a type error.
+BuiltinFormat = Literal["pdf", "card", "lockscreen", "lockscreen-pdf", "html", "markdown", "text"]
+
+#: The name of a backend a plugin registered (or any name only known at run time, such
+#: as one read from a command line): ``BackendName("asciidoc")``. It is a ``str`` at run
+#: time; the type says "checked when rendering", so a misspelt literal is still caught.
+BackendName = NewType("BackendName", str)
+
+#: What ``format=`` of [`render`][rarepassport.render] accepts: a built-in name, or a
+#: [`BackendName`][rarepassport.BackendName]. A ``Literal[...] | str`` would accept
+#: any text, ``"htm"`` included, so a plugin backend's name is wrapped instead.
+RenderFormat = BuiltinFormat | BackendName
 
 
 def _manager(plugins: PluginManager | None) -> PluginManager:
@@ -227,7 +244,7 @@ def layout(
 
 def render(
     passport: Passport,
-    format: str = "pdf",
+    format: RenderFormat = "pdf",
     view: View | str | None = None,
     language: str | None = None,
     *,
@@ -246,8 +263,10 @@ def render(
 
     Args:
         passport: The passport.
-        format: A backend name: ``pdf``, ``card``, ``html``, ``markdown``, ``text`` or
-            one a plugin added (see :func:`available_formats`).
+        format: A backend name: ``pdf``, ``card``, ``lockscreen``, ``lockscreen-pdf``,
+            ``html``, ``markdown``, ``text`` or, wrapped in
+            [`BackendName`][rarepassport.BackendName], one a plugin added (see
+            :func:`available_formats`).
         view: ``full``, ``emergency``, ``education`` or ``social``; ``None`` (the
             default) is the format's default view: ``emergency`` for ``card``,
             ``full`` for the others.
@@ -277,7 +296,7 @@ def render(
 
 def render_rendered(
     passport: Passport,
-    format: str = "pdf",
+    format: RenderFormat = "pdf",
     view: View | str | None = None,
     language: str | None = None,
     *,
@@ -296,7 +315,7 @@ def render_rendered(
 
 
 def render_document(
-    document: Document, format: str, *, plugins: PluginManager | None = None, **options: Any
+    document: Document, format: RenderFormat, *, plugins: PluginManager | None = None, **options: Any
 ) -> Rendered:
     """Draw a laid-out document with a backend.
 
@@ -317,13 +336,16 @@ def render_document(
     return rendering.render_document(document, format, plugins=_manager(plugins), **options)
 
 
-def available_formats(plugins: PluginManager | None = None) -> list[str]:
+def available_formats(plugins: PluginManager | None = None) -> list[BackendName]:
     """The names of the formats that can be rendered, in registration order.
+
+    Each is a [`BackendName`][rarepassport.BackendName], so it may be passed
+    straight to ``render(format=...)``.
 
     Args:
         plugins: The plugin manager; the default one when ``None``.
     """
-    return rendering.available_formats(_manager(plugins))
+    return [BackendName(name) for name in rendering.available_formats(_manager(plugins))]
 
 
 def to_ips(

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar, overload
 
 import attrs
 
@@ -96,6 +96,63 @@ class View(str, enum.Enum):
 E, ED, S = View.EMERGENCY, View.EDUCATION, View.SOCIAL
 _ALL = (E, ED, S)
 _NONE: tuple[View, ...] = ()
+
+
+_T = TypeVar("_T")
+
+
+# The overloads give the field the type of its converter's result, of its default or of
+# its factory's result, as attrs.field does, so ``x: int = section_field("...", default="a")``
+# is a type error; a field with none of them (a required field) is ``Any``.
+@overload
+def section_field(
+    description: str,
+    *,
+    views: Iterable[View | str] = ...,
+    label: str | None = ...,
+    emphasis: bool = ...,
+    clinical_class: ClinicalClass | str | None = ...,
+    converter: Callable[[Any], _T],
+    **kwargs: Any,
+) -> _T: ...
+
+
+@overload
+def section_field(
+    description: str,
+    *,
+    views: Iterable[View | str] = ...,
+    label: str | None = ...,
+    emphasis: bool = ...,
+    clinical_class: ClinicalClass | str | None = ...,
+    default: _T,
+    **kwargs: Any,
+) -> _T: ...
+
+
+@overload
+def section_field(
+    description: str,
+    *,
+    views: Iterable[View | str] = ...,
+    label: str | None = ...,
+    emphasis: bool = ...,
+    clinical_class: ClinicalClass | str | None = ...,
+    factory: Callable[[], _T],
+    **kwargs: Any,
+) -> _T: ...
+
+
+@overload
+def section_field(
+    description: str,
+    *,
+    views: Iterable[View | str] = ...,
+    label: str | None = ...,
+    emphasis: bool = ...,
+    clinical_class: ClinicalClass | str | None = ...,
+    **kwargs: Any,
+) -> Any: ...
 
 
 def section_field(
