@@ -10,7 +10,14 @@ docs/plugins/testing.md, "The documentation's examples"):
 - a block made only of snippet lines (``--8<-- "path"`` or ``"path:section"``) is the
   file it includes: that whole file is checked, once;
 - ```python fragment``` marks a block that is deliberately not a program (a few lines
-  shown inside a longer explanation); it is skipped, and only a handful may exist.
+  shown inside a longer explanation); it is skipped, and only a handful may exist;
+- ```python no-run``` marks a program that is type-checked but not run, because it needs
+  something a test machine does not have (a plugin installed through its entry point).
+
+Every other block is also run, each in a fresh directory of its own holding the files
+the examples read (``ada.json``, ``passport.json``, ``big.json``, ``examples/minimal.json``,
+copies of examples/minimal.json), with the example plugin and the other blocks' modules
+importable.
 
 The example plugin (examples/plugins/rarepassport-fabry) is on mypy's path, so blocks may
 import ``rarepassport_fabry``; ``rarepassport`` is this checkout's ``src``. A user's script
@@ -34,8 +41,11 @@ PAGES = [*sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md"]
 USER_SCRIPT = ROOT / "tests" / "data" / "typing" / "user_script.py"
 EXAMPLE_PLUGIN_SOURCES = sorted(str(path) for path in (ROOT / "examples" / "plugins").glob("*/src"))
 
-# At most this many blocks may be marked ```python fragment.
+# At most this many blocks may be marked ```python fragment, and this many no-run.
 MAX_FRAGMENTS = 3
+MAX_NO_RUN = 3
+# The files the examples read, made in each block's directory from examples/minimal.json.
+FIXTURES = ("ada.json", "passport.json", "big.json", "examples/minimal.json")
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)```python(?P<info>.*)$")
 _TITLE = re.compile(r'title="(?P<name>[A-Za-z_][A-Za-z0-9_]*)\.py"')
@@ -67,6 +77,10 @@ class Block:
     @property
     def fragment(self) -> bool:
         return "fragment" in self.info.split()
+
+    @property
+    def runs(self) -> bool:
+        return not self.fragment and "no-run" not in self.info.split() and self.snippets is None
 
     @property
     def module(self) -> str:
@@ -112,6 +126,8 @@ def test_the_pages_have_python_examples_and_few_fragments() -> None:
     assert len(BLOCKS) >= 40, "the extraction found fewer blocks than the docs have"
     fragments = [block.where for block in BLOCKS if block.fragment]
     assert len(fragments) <= MAX_FRAGMENTS, fragments
+    not_run = [block.where for block in BLOCKS if "no-run" in block.info.split()]
+    assert len(not_run) <= MAX_NO_RUN, not_run
 
 
 def test_snippet_blocks_include_files_that_exist() -> None:
@@ -167,3 +183,27 @@ def test_every_example_passes_mypy_strict(tmp_path: Path) -> None:
 
     report = re.sub(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+):", on_the_page, result.stdout, flags=re.M)
     assert result.returncode == 0, report + result.stderr
+
+
+@pytest.fixture(scope="module")
+def example_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every block written as a module, so a block may import an earlier one."""
+    modules = tmp_path_factory.mktemp("modules")
+    for block in BLOCKS:
+        if not block.fragment and block.snippets is None:
+            (modules / f"{block.module}.py").write_text(block.code, encoding="utf-8")
+    return modules
+
+
+@pytest.mark.parametrize("block", [block for block in BLOCKS if block.runs], ids=lambda block: block.where)
+def test_every_example_runs(block: Block, example_modules: Path, tmp_path: Path) -> None:
+    minimal = (ROOT / "examples" / "minimal.json").read_bytes()
+    for name in FIXTURES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(minimal)
+    path = os.pathsep.join([str(ROOT / "src"), *EXAMPLE_PLUGIN_SOURCES, str(example_modules)])
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore::rarepassport.RenderWarning", str(example_modules / f"{block.module}.py")],
+        capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": path}, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, f"{block.where}:\n{result.stderr[-3000:]}"
