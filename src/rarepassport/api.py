@@ -1,13 +1,13 @@
 """The public API: every function a program calls, in one place.
 
-Each function here takes ``plugins=``, the :class:`~rarepassport.PluginManager` whose
+Each function here takes ``plugins=``, the [`PluginManager`][rarepassport.PluginManager] whose
 sections, rules, backends and labels apply; with ``None`` (the default) it uses
-:func:`~rarepassport.default_plugin_manager`, built once with every built-in and
+[`default_plugin_manager`][rarepassport.default_plugin_manager], built once with every built-in and
 installed plugin. This is the one place where ``plugins=None`` becomes the default
 manager: the steps below (``convert``, ``schema``, ``validation``, ``layouts``,
 ``rendering``, ``fhir``) are always handed a manager.
 
-Everything here is re-exported from :mod:`rarepassport`; write ``rarepassport.load(...)``.
+Everything here is re-exported from [`rarepassport`][]; write ``rarepassport.load(...)``.
 """
 
 from __future__ import annotations
@@ -79,9 +79,9 @@ def load(path: str | os.PathLike[str], *, plugins: PluginManager | None = None) 
 
     Args:
         path: The *path* of the file, never the document's text (read text with
-            :func:`loads`). Only a regular file is read: a device, FIFO or socket is
+            [`loads`][rarepassport.loads]). Only a regular file is read: a device, FIFO or socket is
             refused without reading from it, as is a file larger than
-            :data:`rarepassport.limits.MAX_FILE_BYTES`.
+            [`rarepassport.limits.MAX_FILE_BYTES`][rarepassport.limits].
         plugins: The plugin manager whose sections may appear under ``extensions``.
 
     Raises:
@@ -114,7 +114,7 @@ def dump(
     format: Format | None = None,
     plugins: PluginManager | None = None,
 ) -> None:
-    """Write a passport to a file, atomically (see :func:`write_atomic`).
+    """Write a passport to a file, atomically (see `write_atomic`).
 
     Args:
         passport: The passport.
@@ -142,7 +142,7 @@ def from_dict(data: Mapping[str, Any], *, plugins: PluginManager | None = None) 
     """Build a passport from a JSON-like dict.
 
     Args:
-        data: The document, as :func:`json.loads` would give it.
+        data: The document, as `json.loads` would give it.
         plugins: The plugin manager whose sections may appear under ``extensions``.
 
     Returns:
@@ -167,7 +167,7 @@ def json_schema(*, plugins: PluginManager | None = None) -> dict[str, Any]:
 
     Args:
         plugins: The plugin manager whose sections appear under ``extensions``;
-            default :func:`rarepassport.default_plugin_manager`.
+            default [`rarepassport.default_plugin_manager`][].
 
     Returns:
         The schema as a JSON-ready dict.
@@ -194,12 +194,12 @@ def validate(
     """Check a passport and report every issue found.
 
     Args:
-        passport: A :class:`Passport`, a JSON-like dict, or the path of a passport file.
+        passport: A [`Passport`][rarepassport.Passport], a JSON-like dict, or the path of a passport file.
         plugins: The plugin manager whose sections and rules apply.
         today: The date to judge "future" and "overdue" against (default: today).
 
     Returns:
-        A :class:`Report`; ``report.ok`` is False when there are errors. Structural
+        A [`Report`][rarepassport.Report]; ``report.ok`` is False when there are errors. Structural
         problems (unknown fields, wrong types) are reported as issues with code
         ``structure`` rather than raised.
 
@@ -237,7 +237,7 @@ def layout(
 
     Raises:
         RenderError: When ``view`` is not a view.
-        TypeError: When ``passport`` is not a :class:`~rarepassport.model.Passport`.
+        TypeError: When ``passport`` is not a [`Passport`][rarepassport.Passport].
     """
     return layouts.layout(passport, view, language, plugins=_manager(plugins), today=today)
 
@@ -256,7 +256,7 @@ def render(
     """Validate a passport, then render it for a view, in a format.
 
     Each warning (a validation error or warning, an overdue review, a plugin that
-    failed) is emitted as a :class:`RenderWarning` through :func:`warnings.warn`; the
+    failed) is emitted as a [`RenderWarning`][rarepassport.errors.RenderWarning] through `warnings.warn`; the
     output is still complete. Validation errors and warnings are also written into
     the document's notes ("Please note"), naming the fields by path and the checks by
     code, so a reader of the printout sees them.
@@ -266,7 +266,7 @@ def render(
         format: A backend name: ``pdf``, ``card``, ``lockscreen``, ``lockscreen-pdf``,
             ``html``, ``markdown``, ``text`` or, wrapped in
             [`BackendName`][rarepassport.BackendName], one a plugin added (see
-            :func:`available_formats`).
+            [`available_formats`][rarepassport.available_formats]).
         view: ``full``, ``emergency``, ``education`` or ``social``; ``None`` (the
             default) is the format's default view: ``emergency`` for ``card``,
             ``full`` for the others.
@@ -274,7 +274,7 @@ def render(
         plugins: The plugin manager; the default one when ``None``.
         today: The date to validate against and check the review date against;
             default today.
-        strict: Raise :class:`InvalidPassportError` instead of rendering when
+        strict: Raise [`InvalidPassportError`][rarepassport.errors.InvalidPassportError] instead of rendering when
             validation finds errors.
         **options: Options of the backend.
 
@@ -305,9 +305,10 @@ def render_rendered(
     strict: bool = False,
     **options: Any,
 ) -> Rendered:
-    """Like :func:`render`, but return the :class:`Rendered` (bytes, type, warnings, issues).
+    """Like [`render`][rarepassport.render], but return the [`Rendered`][rarepassport.Rendered] (bytes, type, warnings,
+    issues).
 
-    Warnings are returned, not emitted. See :func:`render` for the arguments.
+    Warnings are returned, not emitted. See [`render`][rarepassport.render] for the arguments.
     """
     return rendering.render_rendered(
         passport, format, view, language, plugins=_manager(plugins), today=today, strict=strict, **options
@@ -320,8 +321,8 @@ def render_document(
     """Draw a laid-out document with a backend.
 
     Args:
-        document: The document from :func:`rarepassport.layouts.layout`.
-        format: A backend name, see :func:`available_formats`.
+        document: The document from `rarepassport.layouts.layout`.
+        format: A backend name, see [`available_formats`][rarepassport.available_formats].
         plugins: The plugin manager; the default one when ``None``.
         **options: Options of the backend (e.g. ``width=`` for ``text``).
 
@@ -331,7 +332,7 @@ def render_document(
 
     Raises:
         RenderError: For an unknown format, an option the backend does not take, or
-            a backend that does not return a :class:`Rendered`.
+            a backend that does not return a [`Rendered`][rarepassport.Rendered].
     """
     return rendering.render_document(document, format, plugins=_manager(plugins), **options)
 
@@ -386,7 +387,8 @@ def applicable_plugins(passport: Passport, *, plugins: PluginManager | None = No
 
     Args:
         passport: The passport.
-        plugins: The plugin manager to consult (default: :func:`default_plugin_manager`).
+        plugins: The plugin manager to consult (default:
+            [`default_plugin_manager`][rarepassport.default_plugin_manager]).
 
     Returns:
         Plugin names in registration order, each once.

@@ -219,7 +219,7 @@ def _is_attrs_class(cls: Any) -> bool:
 def make_converter(sections: SectionRegistry) -> cattrs.Converter:
     """Build the converter for passports with these plugin sections.
 
-    Usually you want :attr:`PluginManager.converter`, which builds it once.
+    Usually you want [`PluginManager.converter`][rarepassport.PluginManager.converter], which builds it once.
     """
     converter = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True, detailed_validation=True)
     # cattrs dispatches on the MRO first, so these hooks also receive str- and
@@ -460,10 +460,10 @@ _BAD_KEY_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _looks_fine(data: object) -> bool:
-    """Whether ``data`` is surely within every check of :func:`check_tree`.
+    """Whether ``data`` is surely within every check of [`check_tree`][rarepassport.convert.check_tree].
 
     The fast path of every load: plain types only, no paths built. Recursion is safe
-    here because it stops at :data:`~rarepassport.limits.MAX_DEPTH`. Anything unusual
+    here because it stops at [`MAX_DEPTH`][rarepassport.limits]. Anything unusual
     (a long text such as a photo, a tuple, a Mapping that is not a dict) answers False
     and is looked at again, slowly, with paths.
     """
@@ -517,10 +517,10 @@ def _key_problem(key: str) -> str | None:
 def check_tree(data: object, root: str = "$", *, long_text: Callable[[str], bool] | None = None) -> list[Problem]:
     """Problems with a parsed document's shape, found without recursion.
 
-    Checks the limits of :mod:`rarepassport.limits` (depth, values, list length, text
+    Checks the limits of [`rarepassport.limits`][] (depth, values, list length, text
     length, digits) and that keys are text and texts hold no control characters or lone
     surrogates. A self-referencing dict is stopped by the depth limit. Stops after
-    :data:`~rarepassport.limits.MAX_PROBLEMS` problems.
+    [`MAX_PROBLEMS`][rarepassport.limits] problems.
 
     Args:
         data: The parsed document.
@@ -533,7 +533,7 @@ def check_tree(data: object, root: str = "$", *, long_text: Callable[[str], bool
 
 
 def _tree_problems(data: object, root: str, long_text: Callable[[str], bool] | None) -> list[Problem]:
-    """The slow path of :func:`check_tree`: every problem, each with its path."""
+    """The slow path of [`check_tree`][rarepassport.convert.check_tree]: every problem, each with its path."""
     problems: list[Problem] = []
     max_depth, max_values, max_list = limits.MAX_DEPTH, limits.MAX_VALUES, limits.MAX_LIST_LENGTH
     max_text, max_bits = limits.MAX_STRING_LENGTH, int(limits.MAX_NUMBER_DIGITS * 3.33) + 1
@@ -613,7 +613,7 @@ def read_input(path: str | os.PathLike[str], *, limit: int | None = None) -> byt
 
     A device (``/dev/zero``), a FIFO or a socket is refused without reading from it
     (a FIFO is opened without waiting for a writer); a file larger than
-    :data:`rarepassport.limits.MAX_FILE_BYTES` is refused before it is read.
+    [`rarepassport.limits.MAX_FILE_BYTES`][rarepassport.limits] is refused before it is read.
 
     Raises:
         OSError: When the file cannot be read, is not a regular file or is too large;
@@ -696,14 +696,14 @@ _WELL_TYPED: weakref.WeakValueDictionary[int, Passport] = weakref.WeakValueDicti
 def is_well_typed(passport: Passport) -> bool:
     """True when ``passport`` was built by reading a document, so every value has its type.
 
-    Passports built in Python may hold anything; :func:`rarepassport.validate` checks
+    Passports built in Python may hold anything; [`rarepassport.validate`][] checks
     those value by value.
     """
     return _WELL_TYPED.get(id(passport)) is passport
 
 
 def from_dict(data: Mapping[str, Any], *, plugins: PluginManager) -> Passport:
-    """The step behind :func:`rarepassport.from_dict` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.from_dict`][] (documented there); ``plugins`` is required here."""
     if not isinstance(data, Mapping):
         raise LoadError([Problem("$", f"a passport must be a JSON object, got {_type_name(data)}")])
     shape = check_tree(data, long_text=_is_photo)
@@ -754,7 +754,7 @@ def check_built_passport(passport: Passport, *, plugins: PluginManager) -> None:
 
 
 def to_dict(passport: Passport, *, plugins: PluginManager) -> dict[str, Any]:
-    """The step behind :func:`rarepassport.to_dict` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.to_dict`][] (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
         raise TypeError(f"expected a rarepassport.Passport, got {type(passport).__name__}")
     result: dict[str, Any] = plugins.converter.unstructure(passport, Passport)
@@ -1068,7 +1068,7 @@ def _parse(text: str | bytes, format: Format) -> Any:
 
 
 def loads(text: str | bytes, *, format: Format = "json", plugins: PluginManager) -> Passport:
-    """The step behind :func:`rarepassport.loads` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.loads`][] (documented there); ``plugins`` is required here."""
     return from_dict(_parse(text, format), plugins=plugins)
 
 
@@ -1078,7 +1078,7 @@ def format_for(path: str | os.PathLike[str]) -> Format:
 
 
 def load(path: str | os.PathLike[str], *, plugins: PluginManager) -> Passport:
-    """The step behind :func:`rarepassport.load` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.load`][] (documented there); ``plugins`` is required here."""
     _check_path_argument(path, "load")
     data = read_input(path)
     try:
@@ -1098,7 +1098,7 @@ def _check_path_argument(path: object, function: str) -> None:
 
 
 def dumps(passport: Passport, *, format: Format = "json", plugins: PluginManager) -> str:
-    """The step behind :func:`rarepassport.dumps` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.dumps`][] (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
         raise TypeError(f"expected a rarepassport.Passport, got {type(passport).__name__}")
     if format not in ("json", "yaml"):
@@ -1264,7 +1264,7 @@ def dump(
     format: Format | None = None,
     plugins: PluginManager,
 ) -> None:
-    """The step behind :func:`rarepassport.dump` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.dump`][] (documented there); ``plugins`` is required here."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"dump() writes to the path of a file, not {type(path).__name__}")
     text = dumps(passport, format=format if format is not None else format_for(path), plugins=plugins)

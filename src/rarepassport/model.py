@@ -7,7 +7,7 @@ are tuples for the same reason. The JSON spelling of every field is its Python n
 Each field carries metadata that the other steps read:
 
 * ``description``: one sentence for people (used in the JSON Schema and the docs);
-* ``views``: the views the field belongs to besides ``full`` (see :class:`View`);
+* ``views``: the views the field belongs to besides ``full`` (see [`View`][rarepassport.View]);
 * ``label``: the id of its label in the label catalogue (default ``Class.field``).
 
 Build a passport from Python with only what you know; everything else has a default::
@@ -178,10 +178,10 @@ def section_field(
         clinical_class: Where the field goes in the emergency essentials (wallet card,
             QR code, first page), e.g. ``"emergency-treatment"`` for an emergency dose
             or ``"specialist-contact"`` for a treatment centre's phone; see
-            :class:`rarepassport.clinical.ClinicalClass`. A field with no class never
+            `rarepassport.clinical.ClinicalClass`. A field with no class never
             reaches the card. ``emphasis=True`` with no class means
             ``emergency-treatment``.
-        **kwargs: Passed to :func:`attrs.field` (``default``, ``factory``, ...).
+        **kwargs: Passed to `attrs.field` (``default``, ``factory``, ...).
 
     Example:
         ```python

@@ -2,7 +2,7 @@
 
 Built-in behaviour (the core validation rules, the core sections' layout, the render
 backends, the exporters, the label catalogues and the condition plugins) is registered
-through the same hooks an outside plugin uses; :data:`rarepassport.builtins.BUILTIN_PLUGINS`
+through the same hooks an outside plugin uses; `rarepassport.builtins.BUILTIN_PLUGINS`
 lists it, in one place. Outside plugins come from the ``rarepassport`` entry-point group.
 Like entry points, built-in plugins are imported by name when a manager is built, so this
 module depends on none of them.
@@ -75,8 +75,9 @@ def _env_list(name: str) -> list[str]:
 class PluginManager:
     """The loaded plugins and what they registered.
 
-    Build one with :func:`make_plugin_manager`; every public function of rarepassport
-    takes it as ``plugins=`` and uses :func:`default_plugin_manager` when none is given.
+    Build one with [`make_plugin_manager`][rarepassport.make_plugin_manager]; every public function of rarepassport
+    takes it as ``plugins=`` and uses [`default_plugin_manager`][rarepassport.default_plugin_manager] when none is
+    given.
 
     Attributes:
         sections: The extension sections registered by plugins.

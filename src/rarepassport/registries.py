@@ -1,6 +1,6 @@
 """The registries plugins fill, and what each entry in them is.
 
-A plugin manager (:func:`rarepassport.make_plugin_manager`) hands one of each to the
+A plugin manager ([`rarepassport.make_plugin_manager`][]) hands one of each to the
 registration hooks (``rarepassport_register_sections`` and the like); plugins add to them,
 and every step of rarepassport reads them through the manager it is given. The
 registries know nothing of how plugins are found or loaded.
@@ -148,7 +148,7 @@ class SectionRegistry(_Registry):
 
         Args:
             id: Lower-case id, letters, digits, ``-`` or ``_``, e.g. ``adrenal_insufficiency``.
-            cls: A frozen attrs class; declare fields with :func:`rarepassport.section_field`.
+            cls: A frozen attrs class; declare fields with [`rarepassport.section_field`][].
             title: Heading of the section in renderings.
             views: Views the section belongs to besides ``full``.
             description: One sentence for the schema and docs.
@@ -228,7 +228,7 @@ class RuleRegistry(_Registry):
         """Register a rule.
 
         Args:
-            rule: ``rule(passport, context)`` yielding :class:`rarepassport.Issue`.
+            rule: ``rule(passport, context)`` yielding [`rarepassport.Issue`][].
             code: An id for the rule, e.g. ``adrenal-emergency-dose``.
             description: What the rule checks, for ``rarepassport plugins``.
 
