@@ -373,7 +373,7 @@ def test_backend_output_depends_only_on_the_document(format: str, pm: rp.PluginM
 def docs_example_backend() -> types.ModuleType:
     page = (Path(__file__).resolve().parent.parent / "docs" / "backends.md").read_text(encoding="utf-8")
     example = page.split("## A complete example", 1)[1]
-    code = example.split("```python\n", 1)[1].split("```", 1)[0]
+    code = example.split("```python", 1)[1].split("\n", 1)[1].split("```", 1)[0]  # after the info string
     module = types.ModuleType("rarepassport_asciidoc")
     exec(compile(code, "docs/backends.md", "exec"), module.__dict__)
     return module

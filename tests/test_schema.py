@@ -55,7 +55,7 @@ def model_enums() -> list[type[enum.Enum]]:
     return [
         value
         for value in vars(model_module).values()
-        if isinstance(value, type) and issubclass(value, enum.Enum) and value.__module__ == model_module.__name__
+        if isinstance(value, type) and issubclass(value, enum.Enum) and value.__name__ in model_module.__all__
         and value is not model_module.View
     ]
 

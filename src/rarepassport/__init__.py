@@ -15,6 +15,9 @@ from rarepassport._dates import PartialDate
 from rarepassport._report import Issue, IssueSeverity, Report
 from rarepassport._version import __version__
 from rarepassport.api import (
+    BackendName,
+    BuiltinFormat,
+    RenderFormat,
     applicable_plugins,
     available_formats,
     dump,
@@ -67,8 +70,10 @@ from rarepassport.rendering import Rendered
 from rarepassport.validation import RuleContext
 
 __all__ = [
+    "BackendName",
     "BackendRegistry",
     "BackendSpec",
+    "BuiltinFormat",
     "Document",
     "DrawnTextMismatchError",
     "ExporterRegistry",
@@ -92,6 +97,7 @@ __all__ = [
     "Problem",
     "RenderError",
     "RenderWarning",
+    "RenderFormat",
     "Rendered",
     "Report",
     "RuleContext",

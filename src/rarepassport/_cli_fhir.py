@@ -3,7 +3,7 @@
 ``rarepassport export fhir FILE -o bundle.json`` and ``rarepassport export phenopacket
 FILE -o packet.json`` call the registered exporters; ``rarepassport import fhir
 bundle.json -o passport.json`` reads an IPS document and lists on standard error every
-element it could not map. A thin shell over :mod:`rarepassport.fhir`.
+element it could not map. A thin shell over `rarepassport.fhir`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The skeleton comes from the template files in ``rarepassport/templates/plugin/``: a
 ``pyproject.toml`` with the entry point, a section class, a rule and passing tests
-written with :mod:`rarepassport.testing`. Placeholders are written ``{{name}}``, not
+written with [`rarepassport.testing`][]. Placeholders are written ``{{name}}``, not
 ``$name``, because the templates hold JSON paths such as ``$.extensions``.
 """
 

@@ -5,7 +5,7 @@ wallet card, lock-screen image, HTML, Markdown, text); it refuses a passport wit
 validation errors unless ``--allow-invalid`` is given. ``rarepassport demo [DIR]`` writes
 the bundled example passport with its PDF, wallet card, lock-screen image and HTML page,
 to show what the library does in one command.
-Both are thin shells over :mod:`rarepassport.rendering`: every decision lives there.
+Both are thin shells over `rarepassport.rendering`: every decision lives there.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ DEMO_PASSPORT = "example-passport.json"
 #: The day the bundled example was written as of.
 DEMO_WRITTEN_ON = _dt.date(2026, 12, 1)
 #: The example's dates that say how current it is, as paths of keys. ``demo`` moves
-#: them forward by the days since :data:`DEMO_WRITTEN_ON`, so the demo never shows an
+#: them forward by the days since `DEMO_WRITTEN_ON`, so the demo never shows an
 #: overdue review, an old weight or an old emergency letter; the dates of its history
 #: (diagnoses, past emergencies, the date of birth) stay as written.
 DEMO_CURRENCY_DATES: tuple[tuple[str | int, ...], ...] = (
@@ -188,8 +188,8 @@ def bundled_example() -> bytes:
 def demo_example(today: _dt.date | None = None) -> bytes:
     """The bundled example with its currency dates moved to be as current on ``today``.
 
-    Every date in :data:`DEMO_CURRENCY_DATES` moves by the days from
-    :data:`DEMO_WRITTEN_ON` to ``today`` (default: today), so the example validates
+    Every date in `DEMO_CURRENCY_DATES` moves by the days from
+    `DEMO_WRITTEN_ON` to ``today`` (default: today), so the example validates
     without a warning whenever the demo is run, as it did the day it was written.
     """
     document = json.loads(bundled_example())

@@ -20,7 +20,7 @@ __all__ = ["PartialDate", "parse_date"]
 _FULL_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
-#: JSON Schema pattern of a partial date (the same grammar as :data:`_PARTIAL_DATE`).
+#: JSON Schema pattern of a partial date (the same grammar as `_PARTIAL_DATE`).
 PARTIAL_DATE_PATTERN = _PARTIAL_DATE.pattern
 #: JSON Schema pattern of a full date.
 FULL_DATE_PATTERN = _FULL_DATE.pattern
@@ -99,7 +99,7 @@ class PartialDate:
 
     @classmethod
     def from_date(cls, value: _dt.date) -> PartialDate:
-        """Make a complete partial date from a :class:`datetime.date`."""
+        """Make a complete partial date from a `datetime.date`."""
         return cls(year=value.year, month=value.month, day=value.day)
 
     def isoformat(self) -> str:

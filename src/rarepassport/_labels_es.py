@@ -2,7 +2,7 @@
 
 Machine-assisted and not yet reviewed by a native speaker or a clinician: see
 docs/translations.md before relying on it. Keys and ``{placeholders}`` match
-:data:`rarepassport.labels.ENGLISH` exactly (tests/test_translations.py checks it).
+[`rarepassport.labels.ENGLISH`][rarepassport.labels] exactly (tests/test_translations.py checks it).
 Register of address: *usted* / impersonal, as for a reader who is a clinician.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 __all__ = ["SPANISH"]
 
-#: The Spanish catalogue, registered by :mod:`rarepassport.builtins.backends`.
+#: The Spanish catalogue, registered by `rarepassport.builtins.backends`.
 SPANISH: Mapping[str, str] = {
     # --- section titles ---------------------------------------------------------
     "section.emergency": "En caso de emergencia",

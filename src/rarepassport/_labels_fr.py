@@ -2,7 +2,7 @@
 
 Machine-assisted and not yet reviewed by a native speaker or a clinician: see
 docs/translations.md before relying on it. Keys and ``{placeholders}`` match
-:data:`rarepassport.labels.ENGLISH` exactly (tests/test_translations.py checks it).
+[`rarepassport.labels.ENGLISH`][rarepassport.labels] exactly (tests/test_translations.py checks it).
 A no-break space (``\\u00a0``) goes before ``:`` as French typography wants, so a
 line never starts with the colon.
 """
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 __all__ = ["FRENCH"]
 
-#: The French catalogue, registered by :mod:`rarepassport.builtins.backends`.
+#: The French catalogue, registered by `rarepassport.builtins.backends`.
 FRENCH: Mapping[str, str] = {
     # --- section titles ---------------------------------------------------------
     "section.emergency": "En cas d'urgence",

@@ -3,9 +3,9 @@
 Before 0.x the steps were the modules ``rarepassport.render``, ``rarepassport.layout``
 and ``rarepassport.validate`` — the same names as the public functions, so that
 ``import rarepassport.render as m`` gave the function. They are now
-:mod:`rarepassport.rendering`, :mod:`rarepassport.layouts` and
-:mod:`rarepassport.validation`. Importing an old path still works, with a
-:class:`DeprecationWarning` naming the new one:
+`rarepassport.rendering`, `rarepassport.layouts` and
+`rarepassport.validation`. Importing an old path still works, with a
+`DeprecationWarning` naming the new one:
 
 * ``from rarepassport.render import RenderError`` gets the name from the new module;
 * ``rarepassport.render.X`` (and the old submodules, e.g. ``rarepassport.render._fonts``)
@@ -80,7 +80,7 @@ class _Loader(importlib.abc.Loader):
 
 
 class MovedFinder(importlib.abc.MetaPathFinder):
-    """Finds the old module paths in :data:`MOVED` and their submodules."""
+    """Finds the old module paths in `MOVED` and their submodules."""
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None = None, target: types.ModuleType | None = None

@@ -58,7 +58,7 @@ def _issue_tuple(issues: Iterable[Issue]) -> tuple[Issue, ...]:
 
 @attrs.frozen
 class Report:
-    """The outcome of :func:`rarepassport.validate`.
+    """The outcome of [`rarepassport.validate`][].
 
     Attributes:
         issues: Every issue found, errors first, then in path order.

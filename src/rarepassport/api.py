@@ -1,13 +1,13 @@
 """The public API: every function a program calls, in one place.
 
-Each function here takes ``plugins=``, the :class:`~rarepassport.PluginManager` whose
+Each function here takes ``plugins=``, the [`PluginManager`][rarepassport.PluginManager] whose
 sections, rules, backends and labels apply; with ``None`` (the default) it uses
-:func:`~rarepassport.default_plugin_manager`, built once with every built-in and
+[`default_plugin_manager`][rarepassport.default_plugin_manager], built once with every built-in and
 installed plugin. This is the one place where ``plugins=None`` becomes the default
 manager: the steps below (``convert``, ``schema``, ``validation``, ``layouts``,
 ``rendering``, ``fhir``) are always handed a manager.
 
-Everything here is re-exported from :mod:`rarepassport`; write ``rarepassport.load(...)``.
+Everything here is re-exported from [`rarepassport`][]; write ``rarepassport.load(...)``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import datetime as _dt
 import os
 import warnings as _warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, NewType
 
 from rarepassport import convert, layouts, plugins_for, rendering, schema, validation
 from rarepassport.convert import Format
@@ -28,6 +28,9 @@ from rarepassport.rendering import Rendered
 from rarepassport.validation import Report
 
 __all__ = [
+    "BackendName",
+    "BuiltinFormat",
+    "RenderFormat",
     "applicable_plugins",
     "available_formats",
     "dump",
@@ -46,6 +49,20 @@ __all__ = [
 ]
 
 
+#: The names of the built-in backends, as a type: ``format="htm"`` is a type error.
+BuiltinFormat = Literal["pdf", "card", "lockscreen", "lockscreen-pdf", "html", "markdown", "text"]
+
+#: The name of a backend a plugin registered (or any name only known at run time, such
+#: as one read from a command line): ``BackendName("asciidoc")``. It is a ``str`` at run
+#: time; the type says "checked when rendering", so a misspelt literal is still caught.
+BackendName = NewType("BackendName", str)
+
+#: What ``format=`` of [`render`][rarepassport.render] accepts: a built-in name, or a
+#: [`BackendName`][rarepassport.BackendName]. A ``Literal[...] | str`` would accept
+#: any text, ``"htm"`` included, so a plugin backend's name is wrapped instead.
+RenderFormat = BuiltinFormat | BackendName
+
+
 def _manager(plugins: PluginManager | None) -> PluginManager:
     """The manager to use: the one given, or the default one (built once)."""
     if plugins is None:
@@ -62,9 +79,9 @@ def load(path: str | os.PathLike[str], *, plugins: PluginManager | None = None) 
 
     Args:
         path: The *path* of the file, never the document's text (read text with
-            :func:`loads`). Only a regular file is read: a device, FIFO or socket is
+            [`loads`][rarepassport.loads]). Only a regular file is read: a device, FIFO or socket is
             refused without reading from it, as is a file larger than
-            :data:`rarepassport.limits.MAX_FILE_BYTES`.
+            [`rarepassport.limits.MAX_FILE_BYTES`][rarepassport.limits].
         plugins: The plugin manager whose sections may appear under ``extensions``.
 
     Raises:
@@ -97,7 +114,7 @@ def dump(
     format: Format | None = None,
     plugins: PluginManager | None = None,
 ) -> None:
-    """Write a passport to a file, atomically (see :func:`write_atomic`).
+    """Write a passport to a file, atomically (see `write_atomic`).
 
     Args:
         passport: The passport.
@@ -125,7 +142,7 @@ def from_dict(data: Mapping[str, Any], *, plugins: PluginManager | None = None) 
     """Build a passport from a JSON-like dict.
 
     Args:
-        data: The document, as :func:`json.loads` would give it.
+        data: The document, as `json.loads` would give it.
         plugins: The plugin manager whose sections may appear under ``extensions``.
 
     Returns:
@@ -150,7 +167,7 @@ def json_schema(*, plugins: PluginManager | None = None) -> dict[str, Any]:
 
     Args:
         plugins: The plugin manager whose sections appear under ``extensions``;
-            default :func:`rarepassport.default_plugin_manager`.
+            default [`rarepassport.default_plugin_manager`][].
 
     Returns:
         The schema as a JSON-ready dict.
@@ -177,12 +194,12 @@ def validate(
     """Check a passport and report every issue found.
 
     Args:
-        passport: A :class:`Passport`, a JSON-like dict, or the path of a passport file.
+        passport: A [`Passport`][rarepassport.Passport], a JSON-like dict, or the path of a passport file.
         plugins: The plugin manager whose sections and rules apply.
         today: The date to judge "future" and "overdue" against (default: today).
 
     Returns:
-        A :class:`Report`; ``report.ok`` is False when there are errors. Structural
+        A [`Report`][rarepassport.Report]; ``report.ok`` is False when there are errors. Structural
         problems (unknown fields, wrong types) are reported as issues with code
         ``structure`` rather than raised.
 
@@ -220,14 +237,14 @@ def layout(
 
     Raises:
         RenderError: When ``view`` is not a view.
-        TypeError: When ``passport`` is not a :class:`~rarepassport.model.Passport`.
+        TypeError: When ``passport`` is not a [`Passport`][rarepassport.Passport].
     """
     return layouts.layout(passport, view, language, plugins=_manager(plugins), today=today)
 
 
 def render(
     passport: Passport,
-    format: str = "pdf",
+    format: RenderFormat = "pdf",
     view: View | str | None = None,
     language: str | None = None,
     *,
@@ -239,15 +256,17 @@ def render(
     """Validate a passport, then render it for a view, in a format.
 
     Each warning (a validation error or warning, an overdue review, a plugin that
-    failed) is emitted as a :class:`RenderWarning` through :func:`warnings.warn`; the
+    failed) is emitted as a [`RenderWarning`][rarepassport.errors.RenderWarning] through `warnings.warn`; the
     output is still complete. Validation errors and warnings are also written into
     the document's notes ("Please note"), naming the fields by path and the checks by
     code, so a reader of the printout sees them.
 
     Args:
         passport: The passport.
-        format: A backend name: ``pdf``, ``card``, ``html``, ``markdown``, ``text`` or
-            one a plugin added (see :func:`available_formats`).
+        format: A backend name: ``pdf``, ``card``, ``lockscreen``, ``lockscreen-pdf``,
+            ``html``, ``markdown``, ``text`` or, wrapped in
+            [`BackendName`][rarepassport.BackendName], one a plugin added (see
+            [`available_formats`][rarepassport.available_formats]).
         view: ``full``, ``emergency``, ``education`` or ``social``; ``None`` (the
             default) is the format's default view: ``emergency`` for ``card``,
             ``full`` for the others.
@@ -255,7 +274,7 @@ def render(
         plugins: The plugin manager; the default one when ``None``.
         today: The date to validate against and check the review date against;
             default today.
-        strict: Raise :class:`InvalidPassportError` instead of rendering when
+        strict: Raise [`InvalidPassportError`][rarepassport.errors.InvalidPassportError] instead of rendering when
             validation finds errors.
         **options: Options of the backend.
 
@@ -277,7 +296,7 @@ def render(
 
 def render_rendered(
     passport: Passport,
-    format: str = "pdf",
+    format: RenderFormat = "pdf",
     view: View | str | None = None,
     language: str | None = None,
     *,
@@ -286,9 +305,10 @@ def render_rendered(
     strict: bool = False,
     **options: Any,
 ) -> Rendered:
-    """Like :func:`render`, but return the :class:`Rendered` (bytes, type, warnings, issues).
+    """Like [`render`][rarepassport.render], but return the [`Rendered`][rarepassport.Rendered] (bytes, type, warnings,
+    issues).
 
-    Warnings are returned, not emitted. See :func:`render` for the arguments.
+    Warnings are returned, not emitted. See [`render`][rarepassport.render] for the arguments.
     """
     return rendering.render_rendered(
         passport, format, view, language, plugins=_manager(plugins), today=today, strict=strict, **options
@@ -296,13 +316,13 @@ def render_rendered(
 
 
 def render_document(
-    document: Document, format: str, *, plugins: PluginManager | None = None, **options: Any
+    document: Document, format: RenderFormat, *, plugins: PluginManager | None = None, **options: Any
 ) -> Rendered:
     """Draw a laid-out document with a backend.
 
     Args:
-        document: The document from :func:`rarepassport.layouts.layout`.
-        format: A backend name, see :func:`available_formats`.
+        document: The document from `rarepassport.layouts.layout`.
+        format: A backend name, see [`available_formats`][rarepassport.available_formats].
         plugins: The plugin manager; the default one when ``None``.
         **options: Options of the backend (e.g. ``width=`` for ``text``).
 
@@ -312,18 +332,21 @@ def render_document(
 
     Raises:
         RenderError: For an unknown format, an option the backend does not take, or
-            a backend that does not return a :class:`Rendered`.
+            a backend that does not return a [`Rendered`][rarepassport.Rendered].
     """
     return rendering.render_document(document, format, plugins=_manager(plugins), **options)
 
 
-def available_formats(plugins: PluginManager | None = None) -> list[str]:
+def available_formats(plugins: PluginManager | None = None) -> list[BackendName]:
     """The names of the formats that can be rendered, in registration order.
+
+    Each is a [`BackendName`][rarepassport.BackendName], so it may be passed
+    straight to ``render(format=...)``.
 
     Args:
         plugins: The plugin manager; the default one when ``None``.
     """
-    return rendering.available_formats(_manager(plugins))
+    return [BackendName(name) for name in rendering.available_formats(_manager(plugins))]
 
 
 def to_ips(
@@ -364,7 +387,8 @@ def applicable_plugins(passport: Passport, *, plugins: PluginManager | None = No
 
     Args:
         passport: The passport.
-        plugins: The plugin manager to consult (default: :func:`default_plugin_manager`).
+        plugins: The plugin manager to consult (default:
+            [`default_plugin_manager`][rarepassport.default_plugin_manager]).
 
     Returns:
         Plugin names in registration order, each once.

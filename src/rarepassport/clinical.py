@@ -1,7 +1,7 @@
 """Clinical classes: the one priority order of what matters first in an emergency.
 
 Every line that can reach a wallet card, an emergency QR code, a lock-screen image or
-the emergency part of a document belongs to one :class:`ClinicalClass`. The classes
+the emergency part of a document belongs to one `ClinicalClass`. The classes
 are listed here in the order an emergency team needs them; that order is the only
 thing that decides what is kept when room runs out (never the order items were typed
 in). Condition plugins declare the class of their own fields with
@@ -54,7 +54,7 @@ class ClinicalClass(str, enum.Enum):
     """Anything else a plugin wants on the card: kept only when there is room."""
 
 
-#: The clinical priority order, most urgent first (the order of :class:`ClinicalClass`).
+#: The clinical priority order, most urgent first (the order of `ClinicalClass`).
 CLINICAL_ORDER: tuple[ClinicalClass, ...] = tuple(ClinicalClass)
 
 

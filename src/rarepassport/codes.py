@@ -183,7 +183,7 @@ def check_code(system: str, code: str) -> str | None:
     """Check a code against its system's format.
 
     Args:
-        system: A short system name from :data:`KNOWN_SYSTEMS` or an absolute URI.
+        system: A short system name from [`KNOWN_SYSTEMS`][rarepassport.codes] or an absolute URI.
         code: The code.
 
     Returns:

@@ -3,8 +3,8 @@
 One cattrs converter per plugin manager, built once, turns documents into model objects
 and back. Reading gathers *every* problem before it fails, each with its JSON path;
 writing is canonical (defaults and empty lists left out, keys in model order).
-Text is parsed by :mod:`rarepassport.formats` and files are read and written
-(atomically) by :mod:`rarepassport.files`; this module turns the plain data into model
+Text is parsed by [`rarepassport.formats`][] and files are read and written
+(atomically) by [`rarepassport.files`][]; this module turns the plain data into model
 objects (cattrs), translates cattrs' errors into problems with paths, and migrates older
 documents.
 """
@@ -197,7 +197,7 @@ def _is_attrs_class(cls: Any) -> bool:
 def make_converter(sections: SectionRegistry) -> cattrs.Converter:
     """Build the converter for passports with these plugin sections.
 
-    Usually you want :attr:`PluginManager.converter`, which builds it once.
+    Usually you want [`PluginManager.converter`][rarepassport.PluginManager.converter], which builds it once.
     """
     converter = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True, detailed_validation=True)
     # cattrs dispatches on the MRO first, so these hooks also receive str- and
@@ -439,15 +439,15 @@ def _version_key(version: str) -> tuple[int, ...]:
 def is_well_typed(passport: Passport, plugins: PluginManager) -> bool:
     """True when ``plugins`` read ``passport`` from a document, so every value has its type.
 
-    The manager remembers (weakly, in :attr:`PluginManager.read_passports`) the passports
+    The manager remembers (weakly, in `PluginManager.read_passports`) the passports
     its converter built; there is no module-level state. Passports built in Python may
-    hold anything; :func:`rarepassport.validate` checks those value by value.
+    hold anything; [`rarepassport.validate`][] checks those value by value.
     """
     return plugins.read_passports.get(id(passport)) is passport
 
 
 def from_dict(data: Mapping[str, Any], *, plugins: PluginManager) -> Passport:
-    """The step behind :func:`rarepassport.from_dict` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.from_dict`][] (documented there); ``plugins`` is required here."""
     if not isinstance(data, Mapping):
         raise LoadError([Problem("$", f"a passport must be a JSON object, got {type_name(data)}")])
     shape = check_tree(data, long_text=_is_photo)
@@ -498,7 +498,7 @@ def check_built_passport(passport: Passport, *, plugins: PluginManager) -> None:
 
 
 def to_dict(passport: Passport, *, plugins: PluginManager) -> dict[str, Any]:
-    """The step behind :func:`rarepassport.to_dict` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.to_dict`][] (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
         raise TypeError(f"expected a rarepassport.Passport, got {type(passport).__name__}")
     result: dict[str, Any] = plugins.converter.unstructure(passport, Passport)
@@ -506,12 +506,12 @@ def to_dict(passport: Passport, *, plugins: PluginManager) -> dict[str, Any]:
 
 
 def loads(text: str | bytes, *, format: Format = "json", plugins: PluginManager) -> Passport:
-    """The step behind :func:`rarepassport.loads` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.loads`][] (documented there); ``plugins`` is required here."""
     return from_dict(_parse(text, format), plugins=plugins)
 
 
 def load(path: str | os.PathLike[str], *, plugins: PluginManager) -> Passport:
-    """The step behind :func:`rarepassport.load` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.load`][] (documented there); ``plugins`` is required here."""
     _check_path_argument(path, "load")
     data = read_input(path)
     try:
@@ -531,7 +531,7 @@ def _check_path_argument(path: object, function: str) -> None:
 
 
 def dumps(passport: Passport, *, format: Format = "json", plugins: PluginManager) -> str:
-    """The step behind :func:`rarepassport.dumps` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.dumps`][] (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
         raise TypeError(f"expected a rarepassport.Passport, got {type(passport).__name__}")
     if format not in ("json", "yaml"):
@@ -547,7 +547,7 @@ def dump(
     format: Format | None = None,
     plugins: PluginManager,
 ) -> None:
-    """The step behind :func:`rarepassport.dump` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.dump`][] (documented there); ``plugins`` is required here."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"dump() writes to the path of a file, not {type(path).__name__}")
     text = dumps(passport, format=format if format is not None else format_for(path), plugins=plugins)

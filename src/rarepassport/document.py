@@ -179,9 +179,9 @@ class Document:
             review date that has passed.
         phrases: Every fixed phrase (``phrase.*`` label) in the document's language,
             keyed by label id, so backends print words from the label catalogue and
-            never hard-code them; read them with :meth:`phrase`.
+            never hard-code them; read them with [`phrase`][rarepassport.Document.phrase].
         essentials: The emergency essentials in clinical priority order (see
-            :mod:`rarepassport.essentials`): what a wallet card, an emergency QR code
+            [`rarepassport.essentials`][]): what a wallet card, an emergency QR code
             or the emergency part of a document shows first.
     """
 

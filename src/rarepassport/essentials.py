@@ -2,12 +2,12 @@
 
 The wallet card, the emergency QR code and any other small format (a lock-screen
 image, an SMS) carry the same thing: the *essentials*, built here, once, directly from
-the :class:`~rarepassport.model.Passport` and the registered plugins, never by reading a
+the [`Passport`][rarepassport.Passport] and the registered plugins, never by reading a
 laid-out table back. Layout builds them for every document
-(:attr:`rarepassport.document.Document.essentials`), so a backend only fits and draws.
+([`rarepassport.document.Document.essentials`][rarepassport.Document]), so a backend only fits and draws.
 
-Each line belongs to one :class:`~rarepassport.clinical.ClinicalClass`, and the classes
-are kept in one clinical priority order (:data:`~rarepassport.clinical.CLINICAL_ORDER`):
+Each line belongs to one `ClinicalClass`, and the classes
+are kept in one clinical priority order (`CLINICAL_ORDER`):
 
 ======================  ==========================================================
 class                   what, and the order inside the class
@@ -16,7 +16,7 @@ identity                name and date of birth (always shown, never left off)
 diagnosis               the main condition first, then confirmed, provisional,
                         suspected and undiagnosed ones, each status said plainly
 summary                 the emergency summary's first sentences (up to
-                        :data:`SUMMARY_HEAD_CHARACTERS`); the rest comes last
+                        [`SUMMARY_HEAD_CHARACTERS`][rarepassport.essentials]); the rest comes last
 emergency-treatment     the owner's emergency dose or regimen: condition-plugin fields
                         of this class, the emphasised dose first
 allergy                 life-threatening, severe, unknown severity, moderate, mild;
@@ -35,7 +35,7 @@ anaesthesia             notes for anaesthesia
 context                 anything else a plugin asks to show, then the rest of the summary
 ======================  ==========================================================
 
-When a format cannot hold everything, :func:`fit` keeps whole classes in that order;
+When a format cannot hold everything, [`fit`][rarepassport.essentials.fit] keeps whole classes in that order;
 the first class that does not fit whole is shortened from its least urgent end and
 says so ("Allergies: Penicillin (anaphylaxis) +2 more — see passport"), and nothing of
 a less urgent class is shown after it. A list that is shown is never one that reads as
@@ -169,7 +169,7 @@ class EssentialGroup:
         run_on: Items are written one after another in one paragraph
             (*Allergies: a; b*); otherwise one a line under the title.
         sentences: Items are sentences of one text, joined with spaces.
-        omitted: How many of the class's items were left off by :func:`fit`.
+        omitted: How many of the class's items were left off by [`fit`][rarepassport.essentials.fit].
         more: The phrase that says so, ``{count}`` filled in, e.g.
             *+2 more — see passport*; ``""`` when nothing was left off.
     """

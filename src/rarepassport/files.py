@@ -1,7 +1,7 @@
 """Files: bounded reads of regular files only, and atomic writes.
 
 Reading refuses devices, FIFOs and sockets without blocking on them, and files larger
-than :data:`rarepassport.limits.MAX_FILE_BYTES`. Writing goes to a private temporary
+than [`rarepassport.limits.MAX_FILE_BYTES`][rarepassport.limits]. Writing goes to a private temporary
 file renamed into place, so a failed or killed write never leaves a half-written
 passport; a symbolic link's target is written, a special file (a device, a FIFO) is
 written through and never replaced.
@@ -28,7 +28,7 @@ def read_input(path: str | os.PathLike[str], *, limit: int | None = None) -> byt
 
     A device (``/dev/zero``), a FIFO or a socket is refused without reading from it
     (a FIFO is opened without waiting for a writer); a file larger than
-    :data:`rarepassport.limits.MAX_FILE_BYTES` is refused before it is read.
+    [`rarepassport.limits.MAX_FILE_BYTES`][rarepassport.limits] is refused before it is read.
 
     Raises:
         OSError: When the file cannot be read, is not a regular file or is too large;

@@ -2,10 +2,10 @@
 
 Untrusted text becomes dicts, lists and scalars here, before any model class sees it:
 UTF-8/16/32 decoding, duplicate keys refused, YAML held to the safe core schema with
-aliases bounded, numbers and nesting bounded (:mod:`rarepassport.limits`), and a tree
-check (:func:`check_tree`) that refuses control characters, lone surrogates and
+aliases bounded, numbers and nesting bounded ([`rarepassport.limits`][]), and a tree
+check ([`check_tree`][rarepassport.formats.check_tree]) that refuses control characters, lone surrogates and
 oversized values with the path of each. Every problem is a
-:class:`~rarepassport.errors.LoadError` with a JSON path, never a traceback.
+[`LoadError`][rarepassport.errors.LoadError] with a JSON path, never a traceback.
 """
 
 from __future__ import annotations
@@ -100,10 +100,10 @@ _BAD_KEY_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _looks_fine(data: object) -> bool:
-    """Whether ``data`` is surely within every check of :func:`check_tree`.
+    """Whether ``data`` is surely within every check of [`check_tree`][rarepassport.formats.check_tree].
 
     The fast path of every load: plain types only, no paths built. Recursion is safe
-    here because it stops at :data:`~rarepassport.limits.MAX_DEPTH`. Anything unusual
+    here because it stops at [`MAX_DEPTH`][rarepassport.limits]. Anything unusual
     (a long text such as a photo, a tuple, a Mapping that is not a dict) answers False
     and is looked at again, slowly, with paths.
     """
@@ -157,10 +157,10 @@ def _key_problem(key: str) -> str | None:
 def check_tree(data: object, root: str = "$", *, long_text: Callable[[str], bool] | None = None) -> list[Problem]:
     """Problems with a parsed document's shape, found without recursion.
 
-    Checks the limits of :mod:`rarepassport.limits` (depth, values, list length, text
+    Checks the limits of [`rarepassport.limits`][] (depth, values, list length, text
     length, digits) and that keys are text and texts hold no control characters or lone
     surrogates. A self-referencing dict is stopped by the depth limit. Stops after
-    :data:`~rarepassport.limits.MAX_PROBLEMS` problems.
+    [`MAX_PROBLEMS`][rarepassport.limits] problems.
 
     Args:
         data: The parsed document.
@@ -173,7 +173,7 @@ def check_tree(data: object, root: str = "$", *, long_text: Callable[[str], bool
 
 
 def _tree_problems(data: object, root: str, long_text: Callable[[str], bool] | None) -> list[Problem]:
-    """The slow path of :func:`check_tree`: every problem, each with its path."""
+    """The slow path of [`check_tree`][rarepassport.formats.check_tree]: every problem, each with its path."""
     problems: list[Problem] = []
     max_depth, max_values, max_list = limits.MAX_DEPTH, limits.MAX_VALUES, limits.MAX_LIST_LENGTH
     max_text, max_bits = limits.MAX_STRING_LENGTH, int(limits.MAX_NUMBER_DIGITS * 3.33) + 1

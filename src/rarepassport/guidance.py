@@ -90,7 +90,7 @@ def population_on(date_of_birth: _dt.date | None, day: _dt.date) -> Population |
         day: The day to judge on (a layout's ``today``).
 
     Returns:
-        ``Population.CHILD`` under :data:`ADULT_AGE`, ``Population.ADULT`` from it, or
+        ``Population.CHILD`` under `ADULT_AGE`, ``Population.ADULT`` from it, or
         ``None`` when the age cannot be known (no date of birth, or one after ``day``).
     """
     if date_of_birth is None or date_of_birth > day:

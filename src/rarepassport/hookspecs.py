@@ -1,7 +1,7 @@
 """The hooks a rarepassport plugin can implement.
 
 A plugin is a module (or any object) with functions named after these hooks and
-decorated with :data:`rarepassport.hookimpl`. Registration hooks receive a *registry*
+decorated with [`rarepassport.hookimpl`][]. Registration hooks receive a *registry*
 object and call its ``add`` method: the registry checks what it is given, so clashes
 and mistakes are reported in one place, with the plugin's name.
 
@@ -79,7 +79,7 @@ def rarepassport_register_rules(rules: RuleRegistry) -> None:
     """Add validation rules that a JSON Schema cannot express.
 
     A rule is a function ``rule(passport, context) -> Iterable[Issue]``; ``context``
-    is a :class:`rarepassport.RuleContext` (today's date, helpers). Rules must not
+    is a [`rarepassport.RuleContext`][] (today's date, helpers). Rules must not
     raise on odd data; if one does, the error becomes an issue naming the plugin.
 
     Args:
@@ -111,7 +111,7 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
     Args:
         backends: Call ``backends.add(name, render, media_type=..., suffix=...)``.
             ``render(document, **options)`` returns a
-            :class:`rarepassport.rendering.Rendered` (bytes plus warnings).
+            [`rarepassport.rendering.Rendered`][rarepassport.Rendered] (bytes plus warnings).
 
     Example:
         ```python

@@ -9,18 +9,18 @@ There is one catalogue, keyed by *label id*:
   (``phrase.page_of`` is ``"Page {page} of {pages}"``);
 * ``month.<1-12>``: month names, used to write dates unambiguously.
 
-English is the reference catalogue (:data:`ENGLISH`, below). Spanish and French
-have one source each, :mod:`rarepassport._labels_es` and :mod:`rarepassport._labels_fr`,
+English is the reference catalogue ([`ENGLISH`][rarepassport.labels], below). Spanish and French
+have one source each, `rarepassport._labels_es` and `rarepassport._labels_fr`,
 with exactly the same ids and ``{placeholders}`` (machine-assisted, not yet reviewed by
 a native speaker or a clinician). All three are registered by the built-in plugin
-:mod:`rarepassport.builtins.backends` through the ``rarepassport_register_labels`` hook,
+`rarepassport.builtins.backends` through the ``rarepassport_register_labels`` hook,
 the same way a plugin adds a language or rewords a label; layout looks labels up
-through :class:`rarepassport.layouts.LayoutContext` and never holds words of its own.
+through [`rarepassport.layouts.LayoutContext`][rarepassport.LayoutContext] and never holds words of its own.
 A label missing in a language falls back to its base language (``pt`` for ``pt-BR``),
-then English; :func:`missing` lists what a language still lacks.
+then English; [`missing`][rarepassport.labels.missing] lists what a language still lacks.
 
 Backends get the fixed phrases they print (page numbers, "More in the full
-passport", ...) from :attr:`rarepassport.document.Document.phrases`, which layout fills
+passport", ...) from [`rarepassport.document.Document.phrases`][rarepassport.Document], which layout fills
 with every ``phrase.*`` label in the document's language. A backend therefore never
 imports this module and never hard-codes a word.
 """
@@ -427,7 +427,7 @@ def lookup(label_id: str, language: str, registry: LabelRegistry | None = None) 
 
     Looks in the plugin manager's label registry (which has the built-in English
     labels plus every plugin's additions and translations), falling back to the
-    base language, then English, then :func:`humanise`.
+    base language, then English, then [`humanise`][rarepassport.labels.humanise].
 
     Args:
         label_id: The label's id, e.g. ``Medication.dose``.
@@ -446,7 +446,7 @@ def lookup(label_id: str, language: str, registry: LabelRegistry | None = None) 
 
 
 def phrases(language: str, registry: LabelRegistry | None = None) -> dict[str, str]:
-    """Every fixed phrase (``phrase.*``) in a language, for :class:`Document.phrases`.
+    """Every fixed phrase (``phrase.*``) in a language, for [`Document.phrases`][rarepassport.Document].
 
     Args:
         language: A BCP 47 tag.
@@ -464,7 +464,7 @@ def phrases(language: str, registry: LabelRegistry | None = None) -> dict[str, s
 
 
 def built_in_catalogue(language: str) -> Mapping[str, str]:
-    """The catalogue rarepassport ships for one of :data:`BUILT_IN_LANGUAGES`.
+    """The catalogue rarepassport ships for one of [`BUILT_IN_LANGUAGES`][rarepassport.labels].
 
     The Spanish and French catalogues are imported only when asked for, so
     ``import rarepassport`` stays light.

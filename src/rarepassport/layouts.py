@@ -1,4 +1,4 @@
-"""Layout: turn a passport, a view and a language into a :class:`Document`.
+"""Layout: turn a passport, a view and a language into a [`Document`][rarepassport.Document].
 
 Every decision about *what* is shown is made here, once, for every backend:
 
@@ -97,7 +97,7 @@ class LayoutContext:
         language: BCP 47 tag of the labels.
         plugins: The plugin manager (labels, sections, hooks).
         today: The date overdue reviews are measured against.
-        warnings: Warnings for the Document; add with :meth:`warn`. Never put field
+        warnings: Warnings for the Document; add with [`warn`][rarepassport.LayoutContext.warn]. Never put field
             values in them.
     """
 
@@ -920,7 +920,7 @@ def layout(
     plugins: PluginManager,
     today: _dt.date | None = None,
 ) -> Document:
-    """The step behind :func:`rarepassport.layout` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.layout`][] (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
         raise TypeError(f"layout() lays out a rarepassport.Passport, not {type(passport).__name__}; read "
                         "a document with rarepassport.load() or loads() first")

@@ -42,7 +42,7 @@ MAX_DEPTH = 64
 MAX_VALUES = 200_000
 
 #: Longest text value, in characters. A ``data:`` photo (``$.person.photo``, FHIR
-#: ``Attachment.data``) may instead be as long as :data:`MAX_PHOTO_BYTES` in base64.
+#: ``Attachment.data``) may instead be as long as [`MAX_PHOTO_BYTES`][rarepassport.limits] in base64.
 MAX_STRING_LENGTH = 100_000
 
 #: Longest list.
@@ -62,5 +62,5 @@ MAX_PHOTO_PIXELS = 4096 * 4096
 
 
 def photo_uri_length() -> int:
-    """Longest ``data:`` URI accepted for a photo: :data:`MAX_PHOTO_BYTES` in base64."""
+    """Longest ``data:`` URI accepted for a photo: [`MAX_PHOTO_BYTES`][rarepassport.limits] in base64."""
     return (MAX_PHOTO_BYTES + 2) // 3 * 4 + 100

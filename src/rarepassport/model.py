@@ -7,7 +7,7 @@ are tuples for the same reason. The JSON spelling of every field is its Python n
 Each field carries metadata that the other steps read:
 
 * ``description``: one sentence for people (used in the JSON Schema and the docs);
-* ``views``: the views the field belongs to besides ``full`` (see :class:`View`);
+* ``views``: the views the field belongs to besides ``full`` (see [`View`][rarepassport.View]);
 * ``label``: the id of its label in the label catalogue (default ``Class.field``).
 
 Build a passport from Python with only what you know; everything else has a default::
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar, overload
 
 import attrs
 
@@ -98,6 +98,63 @@ _ALL = (E, ED, S)
 _NONE: tuple[View, ...] = ()
 
 
+_T = TypeVar("_T")
+
+
+# The overloads give the field the type of its converter's result, of its default or of
+# its factory's result, as attrs.field does, so ``x: int = section_field("...", default="a")``
+# is a type error; a field with none of them (a required field) is ``Any``.
+@overload
+def section_field(
+    description: str,
+    *,
+    views: Iterable[View | str] = ...,
+    label: str | None = ...,
+    emphasis: bool = ...,
+    clinical_class: ClinicalClass | str | None = ...,
+    converter: Callable[[Any], _T],
+    **kwargs: Any,
+) -> _T: ...
+
+
+@overload
+def section_field(
+    description: str,
+    *,
+    views: Iterable[View | str] = ...,
+    label: str | None = ...,
+    emphasis: bool = ...,
+    clinical_class: ClinicalClass | str | None = ...,
+    default: _T,
+    **kwargs: Any,
+) -> _T: ...
+
+
+@overload
+def section_field(
+    description: str,
+    *,
+    views: Iterable[View | str] = ...,
+    label: str | None = ...,
+    emphasis: bool = ...,
+    clinical_class: ClinicalClass | str | None = ...,
+    factory: Callable[[], _T],
+    **kwargs: Any,
+) -> _T: ...
+
+
+@overload
+def section_field(
+    description: str,
+    *,
+    views: Iterable[View | str] = ...,
+    label: str | None = ...,
+    emphasis: bool = ...,
+    clinical_class: ClinicalClass | str | None = ...,
+    **kwargs: Any,
+) -> Any: ...
+
+
 def section_field(
     description: str,
     *,
@@ -121,10 +178,10 @@ def section_field(
         clinical_class: Where the field goes in the emergency essentials (wallet card,
             QR code, first page), e.g. ``"emergency-treatment"`` for an emergency dose
             or ``"specialist-contact"`` for a treatment centre's phone; see
-            :class:`rarepassport.clinical.ClinicalClass`. A field with no class never
+            `rarepassport.clinical.ClinicalClass`. A field with no class never
             reaches the card. ``emphasis=True`` with no class means
             ``emergency-treatment``.
-        **kwargs: Passed to :func:`attrs.field` (``default``, ``factory``, ...).
+        **kwargs: Passed to `attrs.field` (``default``, ``factory``, ...).
 
     Example:
         ```python

@@ -4,7 +4,8 @@ A phenopacket is what a rare-disease research or diagnostic pipeline reads: the
 person's sex and date of birth, their clinical features as HPO terms, their diseases as
 Orphanet or OMIM terms, and the genetic findings that explain them. Only what has an
 ontology term can travel: features without an HPO id and diagnoses without an ORPHA or
-OMIM code are left out (see :data:`NOT_CARRIED`). Nothing identifying (name, NHS number,
+OMIM code are left out (see [`NOT_CARRIED`][rarepassport.phenopacket.NOT_CARRIED]). Nothing identifying (name, NHS
+number,
 address) is written.
 """
 

@@ -2,7 +2,7 @@
 
 Built-in behaviour (the core validation rules, the core sections' layout, the render
 backends, the exporters, the label catalogues and the condition plugins) is registered
-through the same hooks an outside plugin uses; :data:`rarepassport.builtins.BUILTIN_PLUGINS`
+through the same hooks an outside plugin uses; `rarepassport.builtins.BUILTIN_PLUGINS`
 lists it, in one place. Outside plugins come from the ``rarepassport`` entry-point group.
 Like entry points, built-in plugins are imported by name when a manager is built, so this
 module depends on none of them.
@@ -76,8 +76,9 @@ def _env_list(name: str) -> list[str]:
 class PluginManager:
     """The loaded plugins and what they registered.
 
-    Build one with :func:`make_plugin_manager`; every public function of rarepassport
-    takes it as ``plugins=`` and uses :func:`default_plugin_manager` when none is given.
+    Build one with [`make_plugin_manager`][rarepassport.make_plugin_manager]; every public function of rarepassport
+    takes it as ``plugins=`` and uses [`default_plugin_manager`][rarepassport.default_plugin_manager] when none is
+    given.
 
     Attributes:
         sections: The extension sections registered by plugins.
@@ -209,10 +210,10 @@ class PluginManager:
         The one failure policy of every hook rarepassport calls: a plugin whose hook
         raises is skipped — its contribution left out and the built-in behaviour used in
         its place — and the failure is handed to ``on_failure`` (to be shown as a
-        warning, an issue or a :class:`~rarepassport.errors.PluginWarning`), naming the
+        warning, an issue or a [`PluginWarning`][rarepassport.errors.PluginWarning]), naming the
         plugin, its version, the hook and the exception's type, never its message
         (which may quote passport data). Registration hooks follow the same policy
-        and land in :attr:`failures`. ``None`` answers are not yielded. Plugins are
+        and land in `failures`. ``None`` answers are not yielded. Plugins are
         called in pluggy's order (the last registered first); hook wrappers are not
         called.
 

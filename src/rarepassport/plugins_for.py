@@ -54,7 +54,7 @@ def code_key(coding: Coding) -> str:
 
 
 def diagnosis_codes(passport: Passport) -> frozenset[str]:
-    """Every code of every diagnosis in the passport, as :func:`code_key` writes it."""
+    """Every code of every diagnosis in the passport, as `code_key` writes it."""
     return frozenset(code_key(coding) for diagnosis in passport.diagnoses for coding in diagnosis.codes)
 
 
@@ -62,7 +62,7 @@ def matches_codes(codes: Iterable[str], applies_to: Iterable[str]) -> bool:
     """Whether any of ``codes`` is one of ``applies_to`` or, for ICD, lies inside one.
 
     Args:
-        codes: Codes written ``SYSTEM:code`` (see :func:`diagnosis_codes`).
+        codes: Codes written ``SYSTEM:code`` (see `diagnosis_codes`).
         applies_to: Codes a plugin section was registered for.
     """
     wanted = {code.strip().upper() for code in applies_to}
@@ -80,7 +80,7 @@ def matches_codes(codes: Iterable[str], applies_to: Iterable[str]) -> bool:
 
 
 def applicable_plugins(passport: Passport, *, plugins: PluginManager) -> list[str]:
-    """The step behind :func:`rarepassport.applicable_plugins` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.applicable_plugins`][] (documented there); ``plugins`` is required here."""
 
     manager = plugins
     codes = diagnosis_codes(passport)

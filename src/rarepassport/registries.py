@@ -1,6 +1,6 @@
 """The registries plugins fill, and what each entry in them is.
 
-A plugin manager (:func:`rarepassport.make_plugin_manager`) hands one of each to the
+A plugin manager ([`rarepassport.make_plugin_manager`][]) hands one of each to the
 registration hooks (``rarepassport_register_sections`` and the like); plugins add to them,
 and every step of rarepassport reads them through the manager it is given. The
 registries know nothing of how plugins are found or loaded.
@@ -9,8 +9,8 @@ registries know nothing of how plugins are found or loaded.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
@@ -20,6 +20,7 @@ from rarepassport.model import View
 if TYPE_CHECKING:
     from rarepassport._report import Issue
     from rarepassport.model import Passport
+    from rarepassport.rendering._base import Rendered
     from rarepassport.validation import RuleContext
 
 __all__ = [
@@ -147,7 +148,7 @@ class SectionRegistry(_Registry):
 
         Args:
             id: Lower-case id, letters, digits, ``-`` or ``_``, e.g. ``adrenal_insufficiency``.
-            cls: A frozen attrs class; declare fields with :func:`rarepassport.section_field`.
+            cls: A frozen attrs class; declare fields with [`rarepassport.section_field`][].
             title: Heading of the section in renderings.
             views: Views the section belongs to besides ``full``.
             description: One sentence for the schema and docs.
@@ -195,7 +196,7 @@ class SectionRegistry(_Registry):
     def __contains__(self, id: object) -> bool:
         return id in self._specs
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[SectionSpec]:
         return iter(self._specs.values())
 
     def __len__(self) -> int:
@@ -227,7 +228,7 @@ class RuleRegistry(_Registry):
         """Register a rule.
 
         Args:
-            rule: ``rule(passport, context)`` yielding :class:`rarepassport.Issue`.
+            rule: ``rule(passport, context)`` yielding [`rarepassport.Issue`][].
             code: An id for the rule, e.g. ``adrenal-emergency-dose``.
             description: What the rule checks, for ``rarepassport plugins``.
 
@@ -238,7 +239,7 @@ class RuleRegistry(_Registry):
             raise PluginError(f"rule {code!r} from plugin {self._plugin} is not callable")
         self._rules.append(RuleSpec(code=code, rule=rule, plugin=self._plugin, description=description))
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[RuleSpec]:
         return iter(self._rules)
 
     def __len__(self) -> int:
@@ -255,7 +256,7 @@ class BackendSpec:
     """
 
     name: str
-    render: Callable[..., Any]
+    render: Callable[..., Rendered]
     media_type: str
     suffix: str
     plugin: str
@@ -268,23 +269,26 @@ class ExporterSpec:
     """An exporter and who registered it."""
 
     name: str
-    export: Callable[..., Any]
+    export: Callable[..., bytes]
     media_type: str
     suffix: str
     plugin: str
     description: str | None = None
 
 
-class _NamedRegistry(_Registry):
+_Spec = TypeVar("_Spec", "BackendSpec", "ExporterSpec")
+
+
+class _NamedRegistry(_Registry, Generic[_Spec]):
     """A registry of things with unique names."""
 
     kind = "entry"
 
     def __init__(self) -> None:
         super().__init__()
-        self._specs: dict[str, Any] = {}
+        self._specs: dict[str, _Spec] = {}
 
-    def _put(self, name: str, spec: Any) -> None:
+    def _put(self, name: str, spec: _Spec) -> None:
         if name in self._specs:
             raise PluginError(
                 f"{self.kind} {name!r} from plugin {self._plugin} is already registered "
@@ -292,13 +296,13 @@ class _NamedRegistry(_Registry):
             )
         self._specs[name] = spec
 
-    def __getitem__(self, name: str) -> Any:
+    def __getitem__(self, name: str) -> _Spec:
         return self._specs[name]
 
     def __contains__(self, name: object) -> bool:
         return name in self._specs
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[_Spec]:
         return iter(self._specs.values())
 
     def __len__(self) -> int:
@@ -309,7 +313,7 @@ class _NamedRegistry(_Registry):
         return list(self._specs)
 
 
-class BackendRegistry(_NamedRegistry):
+class BackendRegistry(_NamedRegistry["BackendSpec"]):
     """Registry of render backends, passed to ``rarepassport_register_backends``."""
 
     kind = "backend"
@@ -317,7 +321,7 @@ class BackendRegistry(_NamedRegistry):
     def add(
         self,
         name: str,
-        render: Callable[..., Any],
+        render: Callable[..., Rendered],
         *,
         media_type: str,
         suffix: str,
@@ -360,7 +364,7 @@ class BackendRegistry(_NamedRegistry):
         )
 
 
-class ExporterRegistry(_NamedRegistry):
+class ExporterRegistry(_NamedRegistry["ExporterSpec"]):
     """Registry of exporters, passed to ``rarepassport_register_exporters``."""
 
     kind = "exporter"
@@ -368,7 +372,7 @@ class ExporterRegistry(_NamedRegistry):
     def add(
         self,
         name: str,
-        export: Callable[..., Any],
+        export: Callable[..., bytes],
         *,
         media_type: str,
         suffix: str,

@@ -63,7 +63,7 @@ _SECTION_HEADERS = re.compile(
 
 
 def json_schema(*, plugins: PluginManager) -> dict[str, Any]:
-    """The step behind :func:`rarepassport.json_schema` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.json_schema`][] (documented there); ``plugins`` is required here."""
     return copy.deepcopy(_schema_of(plugins))
 
 
@@ -83,7 +83,7 @@ def _schema_of(plugins: PluginManager) -> dict[str, Any]:
 def build_schema(sections: SectionRegistry) -> dict[str, Any]:
     """Build the passport schema for these plugin sections.
 
-    Usually you want :func:`json_schema`, which builds it once per plugin manager.
+    Usually you want [`json_schema`][rarepassport.json_schema], which builds it once per plugin manager.
 
     Args:
         sections: The plugin sections to put under ``extensions``.
@@ -110,7 +110,7 @@ def _extensions_schema(builder: _Builder, sections: SectionRegistry) -> dict[str
 
 
 def check_section(spec: SectionSpec) -> None:
-    """Raise :class:`PluginError` when a section's class has no JSON Schema.
+    """Raise [`PluginError`][rarepassport.errors.PluginError] when a section's class has no JSON Schema.
 
     Called when a plugin registers the section, so that the plugin is refused then,
     with a message naming the field, rather than when a schema is first asked for.

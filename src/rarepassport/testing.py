@@ -1,7 +1,8 @@
 """Helpers for testing rarepassport plugins.
 
 A plugin's tests should see the plugin exactly as rarepassport will, but nothing else
-that happens to be installed on the machine. :func:`plugin_manager_with` builds such a
+that happens to be installed on the machine. [`plugin_manager_with`][rarepassport.testing.plugin_manager_with] builds
+such a
 manager (built-in plugins plus the ones you pass, no entry points) and fails loudly when
 your plugin has a misspelled hook, a wrong hook signature or a registration that
 raises, so such mistakes break your tests instead of being reported quietly at run time.

@@ -1,9 +1,9 @@
 """Validation: the checks a JSON Schema cannot express, plus plugin rules.
 
-:func:`validate` never raises on bad data: a document that cannot even be read gives a
+[`validate`][rarepassport.validate] never raises on bad data: a document that cannot even be read gives a
 report of its structural problems. Every rule, the core ones included, is registered
 through the hook an outside plugin uses (``rarepassport_register_rules``); the core rules
-live in :mod:`rarepassport.builtins.rules`.
+live in `rarepassport.builtins.rules`.
 
 Messages name fields and paths, never the values in them: reports get pasted into
 tickets and logs, and passports hold health data.
@@ -50,7 +50,7 @@ CHILD_GUIDANCE_AGE = 16
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
-#: ``(json_path, field_name, value, owner)``, as :func:`walk` gives them.
+#: ``(json_path, field_name, value, owner)``, as [`walk`][rarepassport.validation.walk] gives them.
 Node = tuple[str, str, object, object]
 
 
@@ -73,7 +73,7 @@ class RuleContext:
         """Records, dates and required text of the passport with their paths.
 
         Computed once per validation run and shared by the rules; optional text,
-        flags and enums are left out (use :func:`walk` for every value).
+        flags and enums are left out (use [`walk`][rarepassport.validation.walk] for every value).
         """
         key = id(passport)
         if key not in self._nodes:
@@ -81,7 +81,8 @@ class RuleContext:
         return self._nodes[key]
 
     def nodes_of(self, passport: Passport, *types: type) -> list[Node]:
-        """The :meth:`nodes` whose value is of one of ``types`` (exact types, not subclasses)."""
+        """The [`nodes`][rarepassport.RuleContext.nodes] whose value is of one of ``types`` (exact types, not
+        subclasses)."""
         by_type = self._by_type.get(id(passport))
         if by_type is None:
             by_type = {}
@@ -97,7 +98,7 @@ class RuleContext:
 
         The results of every ``rarepassport_emergency_guidance`` hook, computed once
         per validation run. A plugin whose hook raises, or returns something that is
-        not :class:`~rarepassport.Guidance`, is skipped here: rendering reports it.
+        not [`Guidance`][rarepassport.Guidance], is skipped here: rendering reports it.
         """
         key = id(passport)
         if key not in self._guidance:
@@ -314,7 +315,7 @@ def validate(
     plugins: PluginManager,
     today: _dt.date | None = None,
 ) -> Report:
-    """The step behind :func:`rarepassport.validate` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.validate`][] (documented there); ``plugins`` is required here."""
     manager = plugins
     if not isinstance(passport, Passport):
         try:

@@ -4,13 +4,13 @@ Everything built in is registered through the same hooks an outside plugin uses,
 modules this list names, in this order and before any outside plugin (so a clash is
 blamed on the outside plugin):
 
-* ``core-layout`` — the core sections' layout (:mod:`rarepassport.builtins.layout`);
-* ``core-rules`` — the validation rules of the core model (:mod:`rarepassport.builtins.rules`);
+* ``core-layout`` — the core sections' layout (`rarepassport.builtins.layout`);
+* ``core-rules`` — the validation rules of the core model (`rarepassport.builtins.rules`);
 * ``builtin-backends`` — ``pdf``, ``card``, ``lockscreen``, ``html``, ``markdown``, ``text``
-  (:mod:`rarepassport.builtins.backends`);
-* ``builtin-labels`` — the label catalogues (:mod:`rarepassport.builtins.labels`);
-* ``builtin-exporters`` — ``fhir-ips`` and ``phenopacket`` (:mod:`rarepassport.builtins.exporters`);
-* the condition plugins in :mod:`rarepassport.plugins`, each a self-contained example
+  (`rarepassport.builtins.backends`);
+* ``builtin-labels`` — the label catalogues (`rarepassport.builtins.labels`);
+* ``builtin-exporters`` — ``fhir-ips`` and ``phenopacket`` (`rarepassport.builtins.exporters`);
+* the condition plugins in `rarepassport.plugins`, each a self-contained example
   for patient groups writing their own.
 
 The plugin manager imports them by name, as it loads entry points, so nothing here is

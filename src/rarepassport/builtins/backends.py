@@ -46,7 +46,7 @@ def _check_arguments(document: object, **options: object) -> None:
 
 # Thin wrappers so that the backend modules are imported only when used.
 def render_html(document: Document) -> Rendered:
-    """Render as one self-contained HTML file (see :mod:`rarepassport.rendering._html`)."""
+    """Render as one self-contained HTML file (see `rarepassport.rendering._html`)."""
     from rarepassport.rendering._html import render_html as _render
 
     _check_arguments(document)
@@ -54,7 +54,7 @@ def render_html(document: Document) -> Rendered:
 
 
 def render_markdown(document: Document) -> Rendered:
-    """Render as Markdown (see :mod:`rarepassport.rendering._markdown`)."""
+    """Render as Markdown (see `rarepassport.rendering._markdown`)."""
     from rarepassport.rendering._markdown import render_markdown as _render
 
     _check_arguments(document)
@@ -62,7 +62,7 @@ def render_markdown(document: Document) -> Rendered:
 
 
 def render_text(document: Document, *, width: int = 78) -> Rendered:
-    """Render as plain text wrapped at ``width`` columns (see :mod:`rarepassport.rendering._text`)."""
+    """Render as plain text wrapped at ``width`` columns (see `rarepassport.rendering._text`)."""
     from rarepassport.rendering._text import render_text as _render
 
     _check_arguments(document)
@@ -80,7 +80,7 @@ def render_pdf(
     base_dir: str | os.PathLike[str] | None = None,
     missing_glyphs: str = "error",
 ) -> Rendered:
-    """Render as a printable PDF (see :func:`rarepassport.rendering._pdf.render_pdf`)."""
+    """Render as a printable PDF (see `rarepassport.rendering._pdf.render_pdf`)."""
     from rarepassport.rendering._pdf import render_pdf as _render
 
     _check_arguments(document, large_print=large_print, high_contrast=high_contrast, qr=qr, fonts=fonts,
@@ -105,7 +105,7 @@ def render_card(
     fonts: Sequence[str | os.PathLike[str]] = (),
     missing_glyphs: str = "error",
 ) -> Rendered:
-    """Render as a two-sided wallet card (see :func:`rarepassport.rendering._card.render_card`).
+    """Render as a two-sided wallet card (see `rarepassport.rendering._card.render_card`).
 
     ``missing_glyphs`` is the pdf backend's option: ``"error"`` (default) or ``"mark"``.
     """
@@ -123,7 +123,7 @@ def render_lockscreen(
     qr: str | None = "emergency",
     fonts: Sequence[str | os.PathLike[str]] = (),
 ) -> Rendered:
-    """Render as a phone's lock-screen PNG (see :func:`rarepassport.rendering._lockscreen.render_lockscreen`)."""
+    """Render as a phone's lock-screen PNG (see `rarepassport.rendering._lockscreen.render_lockscreen`)."""
     from rarepassport.rendering._lockscreen import render_lockscreen as _render
 
     return _render(document, size=size, theme=theme, qr=qr, fonts=fonts, output="png")

@@ -18,14 +18,15 @@ def _json_bytes(data: dict[str, Any]) -> bytes:
 
 
 def export_fhir_ips(passport: Passport, *, plugins: PluginManager, **options: Any) -> bytes:
-    """The passport as an IPS document Bundle, JSON bytes (see :func:`rarepassport.fhir.to_ips`)."""
+    """The passport as an IPS document Bundle, JSON bytes (see [`rarepassport.fhir.to_ips`][rarepassport.to_ips])."""
     from rarepassport.fhir._export import to_ips  # lazy: exporters load when used
 
     return _json_bytes(to_ips(passport, plugins=plugins, **options))
 
 
 def export_phenopacket(passport: Passport, *, plugins: PluginManager | None = None, **options: Any) -> bytes:
-    """The passport as a GA4GH Phenopacket v2, JSON bytes (see :func:`rarepassport.phenopacket.to_phenopacket`)."""
+    """The passport as a GA4GH Phenopacket v2, JSON bytes (see
+    [`rarepassport.phenopacket.to_phenopacket`][rarepassport.phenopacket])."""
     from rarepassport.phenopacket import to_phenopacket  # lazy: exporters load when used
 
     return _json_bytes(to_phenopacket(passport, plugins=plugins, **options))

@@ -1,13 +1,13 @@
 """HL7 FHIR R4 International Patient Summary (IPS): export and import.
 
-:func:`to_ips` writes a passport as an IPS document Bundle; :func:`from_ips` reads an
+[`to_ips`][rarepassport.to_ips] writes a passport as an IPS document Bundle; `from_ips` reads an
 IPS document (ours or another system's) back, listing everything it could not map.
-:func:`ips_subset` says exactly what survives the trip:
+`ips_subset` says exactly what survives the trip:
 ``from_ips(to_ips(p)).passport == ips_subset(p)``.
 
 Nothing here is imported by ``import rarepassport``; the module needs only the
 standard library and the model. ``rarepassport.fhir.to_ips`` is
-:func:`rarepassport.to_ips` (the API function, which turns ``plugins=None`` into the
+[`rarepassport.to_ips`][] (the API function, which turns ``plugins=None`` into the
 default plugin manager), reached lazily so that this package never imports the API.
 """
 
@@ -57,7 +57,7 @@ NOT_CARRIED: tuple[str, ...] = (
 
 
 def not_carried(passport: Passport) -> list[str]:
-    """The fields of :data:`NOT_CARRIED` that hold data in this passport.
+    """The fields of [`NOT_CARRIED`][rarepassport.fhir.NOT_CARRIED] that hold data in this passport.
 
     An export of this passport leaves them out (plugin sections travel only as
     narrative); tell the user rather than let them vanish unnoticed.
@@ -90,7 +90,7 @@ def _normal_codes(codes: tuple[Coding, ...]) -> tuple[Coding, ...]:
 def ips_subset(passport: Passport) -> Passport:
     """The part of a passport an IPS round trip keeps, written as import writes it.
 
-    Fields in :data:`NOT_CARRIED` are emptied; code systems given as a URI that
+    Fields in [`NOT_CARRIED`][rarepassport.fhir.NOT_CARRIED] are emptied; code systems given as a URI that
     rarepassport knows get their short name (``http://snomed.info/sct`` →
     ``SNOMED-CT``), Orphanet and OMIM codes their prefix (``558`` → ``ORPHA:558``),
     and ``listed``/``none`` statuses that contradict their list are read as FHIR

@@ -154,7 +154,7 @@ ABSENT_PROBLEM_CODES = {(SNOMED, NO_CURRENT_PROBLEMS[0]), (IPS_ABSENT_SYSTEM, "n
 #: Statuses that say a resource is not (or no longer) true of the person: a passport
 #: lists current medicines and devices and what was actually done, so these are not
 #: imported (and are reported). Statuses not listed here and not in
-#: :data:`KNOWN_STATUSES` are imported, conservatively, and reported.
+#: `KNOWN_STATUSES` are imported, conservatively, and reported.
 NOT_CURRENT_STATUSES: dict[str, frozenset[str]] = {
     "MedicationStatement": frozenset({"stopped", "completed", "not-taken", "entered-in-error"}),
     "MedicationRequest": frozenset({"stopped", "completed", "cancelled", "entered-in-error"}),

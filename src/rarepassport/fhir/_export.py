@@ -859,7 +859,7 @@ def to_ips(
     plugins: PluginManager,
     today: _dt.date | _dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """The step behind :func:`rarepassport.to_ips` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.to_ips`][] (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
         raise TypeError(f"to_ips() exports a rarepassport.Passport, not {type(passport).__name__}; "
                         "load a document with rarepassport.load() or loads() first")

@@ -79,7 +79,7 @@ class Unmapped:
 
 @attrs.frozen
 class ImportResult:
-    """What :func:`from_ips` made of a FHIR document.
+    """What `from_ips` made of a FHIR document.
 
     Attributes:
         passport: The passport.
@@ -1437,11 +1437,11 @@ def from_ips(bundle: Mapping[str, Any], *, plugins: PluginManager | None = None)
     Resources may come in any order and be referenced by ``urn:uuid:`` full URLs or
     ``Type/id``; codings in systems rarepassport does not know are kept with their
     absolute URI. Whatever has no place in a passport is listed in
-    :attr:`ImportResult.unmapped` with its FHIR path, never dropped silently.
+    `ImportResult.unmapped` with its FHIR path, never dropped silently.
 
     Args:
         bundle: The Bundle as a JSON-ready dict.
-        plugins: Accepted for symmetry with :func:`to_ips`; plugin sections are
+        plugins: Accepted for symmetry with [`to_ips`][rarepassport.to_ips]; plugin sections are
             exported as narrative only and are not read back.
 
     Returns:

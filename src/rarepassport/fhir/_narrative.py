@@ -2,7 +2,7 @@
 
 Every IPS section must carry a narrative a person can read when the receiving system
 understands none of the coded entries. The narrative is drawn from the same
-layout-neutral :class:`~rarepassport.document.Section` the PDF and HTML backends draw,
+layout-neutral [`Section`][rarepassport.document.Section] the PDF and HTML backends draw,
 so that it says what the passport says, in the same words. Every value is escaped.
 """
 

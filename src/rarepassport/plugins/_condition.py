@@ -1,6 +1,6 @@
 """What the built-in condition plugins share: when they apply, and medicine matching.
 
-Private to :mod:`rarepassport.plugins`; outside plugins should copy what they need
+Private to `rarepassport.plugins`; outside plugins should copy what they need
 rather than import it.
 """
 

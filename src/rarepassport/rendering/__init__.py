@@ -1,13 +1,13 @@
 """Rendering: turn a passport into bytes in a chosen format.
 
-``rarepassport.render()`` lays a passport out for a view (see :func:`rarepassport.layout`)
-and hands the :class:`~rarepassport.document.Document` to a *backend*, found by name
+``rarepassport.render()`` lays a passport out for a view (see [`rarepassport.layout`][])
+and hands the [`Document`][rarepassport.Document] to a *backend*, found by name
 among the backends plugins registered (``pdf``, ``card``, ``html``, ``markdown``,
 ``text`` are built in). Backends only draw; every decision about what is shown was
 made by layout, so a field outside the view can never reach the output.
 
-``rarepassport.render()`` validates the passport first (:func:`rarepassport.validate`): errors and
-warnings are returned on :attr:`Rendered.issues` and written into the document's notes
+``rarepassport.render()`` validates the passport first ([`rarepassport.validate`][]): errors and
+warnings are returned on [`Rendered.issues`][rarepassport.Rendered] and written into the document's notes
 ("Please note" on the first page), so a reader of the printout knows what is wrong;
 ``strict=True`` refuses a passport with errors instead.
 
@@ -65,7 +65,7 @@ __all__ = [
 
 
 def available_formats(plugins: PluginManager) -> list[str]:
-    """The step behind :func:`rarepassport.available_formats` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.available_formats`][] (documented there); ``plugins`` is required here."""
     return plugins.backends.names()
 
 
@@ -95,7 +95,7 @@ def _check_options(spec: BackendSpec, options: dict[str, Any]) -> None:
 def render_document(
     document: Document, format: str, *, plugins: PluginManager, **options: Any
 ) -> Rendered:
-    """The step behind :func:`rarepassport.render_document` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.render_document`][] (documented there); ``plugins`` is required here."""
     manager = plugins
     spec = _backend(format, manager)
     _check_options(spec, options)
@@ -188,7 +188,7 @@ def render_rendered(
     strict: bool = False,
     **options: Any,
 ) -> Rendered:
-    """The step behind :func:`rarepassport.render_rendered` (documented there); ``plugins`` is required here."""
+    """The step behind [`rarepassport.render_rendered`][] (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
         raise TypeError(f"render() draws a rarepassport.Passport, not {type(passport).__name__}; read "
                         "a document with rarepassport.load() or loads() first")

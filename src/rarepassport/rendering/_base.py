@@ -30,8 +30,8 @@ class Rendered:
         warnings: Warnings about the document and how it was drawn, validation
             problems first (as written in the document's notes).
         issues: What validation found when the passport was rendered with
-            :func:`render` or :func:`render_rendered` (empty from
-            :func:`render_document`, which draws a document without validating).
+            [`render`][rarepassport.render] or [`render_rendered`][rarepassport.render_rendered] (empty from
+            [`render_document`][rarepassport.render_document], which draws a document without validating).
     """
 
     data: bytes

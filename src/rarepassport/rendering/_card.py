@@ -1,14 +1,14 @@
 """The ``card`` backend: a wallet card (ISO/IEC 7810 ID-1, 85.60 × 53.98 mm), front and back.
 
 The card carries the document's emergency essentials
-(:attr:`~rarepassport.document.Document.essentials`, built by layout in the clinical
-priority order of :mod:`rarepassport.essentials`); this module only fits them onto the
+([`essentials`][rarepassport.Document], built by layout in the clinical
+priority order of [`rarepassport.essentials`][]); this module only fits them onto the
 two sides and draws them. Both sides carry the person's name and date of birth, so a
 back is never mistaken for a sibling's; the front says when the passport was updated
 and when it is due for review, and says plainly when the review is overdue.
 
-A card is small. Text is first shrunk, down to :data:`MIN_FONT_SIZE`; what still does
-not fit is left off by clinical priority (see :func:`rarepassport.essentials.fit`): the
+A card is small. Text is first shrunk, down to `MIN_FONT_SIZE`; what still does
+not fit is left off by clinical priority (see [`rarepassport.essentials.fit`][]): the
 first class that cannot be shown whole says how many of its items are missing
 ("Allergies: Penicillin (anaphylaxis) +2 more — see passport"), nothing less urgent is
 drawn after it, and the side ends with "More in the full passport". A long name wraps
@@ -80,7 +80,8 @@ class _Paragraph(NamedTuple):
 
 
 def _paragraphs(groups: Sequence[EssentialGroup], *, ending: str) -> list[_Paragraph]:
-    """The paragraphs that draw ``groups``, in order: the words are :func:`essentials.lines`'."""
+    """The paragraphs that draw ``groups``, in order: the words are
+    [`essentials.lines`][rarepassport.essentials.lines]'."""
     paragraphs = []
     for line in lines(groups, ending):
         segments = [_segment(span.text, span.strong, span.path) for span in line.spans]
@@ -155,7 +156,7 @@ class _CardDrawer:
 
     def height(self, paragraphs: Sequence[_Paragraph], size: float, width: float,
                limit: float = float("inf")) -> float:
-        """Height the paragraphs need at ``size``, measured the way :meth:`draw` draws them."""
+        """Height the paragraphs need at ``size``, measured the way `draw` draws them."""
         total = 0.0
         for paragraph in paragraphs:
             total += self._lines(paragraph, size, width) * self.lh(size) + 0.4
@@ -245,7 +246,7 @@ def _sizes() -> list[float]:
 
 
 def _largest_size(fits: Callable[[float], bool]) -> float | None:
-    """The largest of :func:`_sizes` at which ``fits``, or ``None``.
+    """The largest of `_sizes` at which ``fits``, or ``None``.
 
     Text only gets taller as it gets larger, so a binary search finds it with a few
     measurements instead of one per size (measuring is what makes cards slow).
@@ -313,9 +314,9 @@ def render_card(
     """Draw the emergency essentials of a document as a two-sided wallet card.
 
     Every character is checked before drawing (a character no font can draw is a
-    :class:`~rarepassport.rendering.MissingGlyphsError` naming its field, unless
+    [`MissingGlyphsError`][rarepassport.errors.MissingGlyphsError] naming its field, unless
     ``missing_glyphs="mark"``), and the drawn card is read back and compared with what
-    was asked for (:class:`~rarepassport.rendering.DrawnTextMismatchError`).
+    was asked for ([`DrawnTextMismatchError`][rarepassport.errors.DrawnTextMismatchError]).
 
     Args:
         document: The laid-out passport, normally for the ``emergency`` view.

@@ -2,11 +2,11 @@
 
 The bundled DejaVu Sans draws Latin, Greek and Cyrillic in regular and bold. Other
 scripts (Arabic, Hebrew, Devanagari, Chinese, Japanese, Korean, Thai...) need a
-*fallback* font: one registered with :func:`register_font`, passed per render as
+*fallback* font: one registered with [`register_font`][rarepassport.rendering.register_font], passed per render as
 ``fonts=[...]``, or found on the system (Noto and a few common families in the usual
 font folders, plus the folders listed in ``RAREPASSPORT_FONT_DIRS``).
 
-Fonts are added to each PDF with fpdf2's public ``add_font``; :func:`pdf_class` works
+Fonts are added to each PDF with fpdf2's public ``add_font``; `pdf_class` works
 around an fpdf2 bug that drew text after a fallback-font character with wrong glyphs.
 fontTools and fpdf2 are imported only inside functions.
 """
@@ -199,7 +199,7 @@ def register_font(path: str | os.PathLike[str], *, bold: str | os.PathLike[str] 
 
 
 def registered_fonts() -> tuple[FontFace, ...]:
-    """The fallback fonts added with :func:`register_font`, in order."""
+    """The fallback fonts added with [`register_font`][rarepassport.rendering.register_font], in order."""
     with _registered_lock:
         return tuple(_registered)
 
@@ -280,7 +280,7 @@ def undrawable_characters(texts: Iterable[str], extra: Sequence[FontFace] = ()) 
     """The characters of ``texts`` that no available font can draw.
 
     Available: the bundled font, then ``extra``, the registered fonts and the fonts
-    found on the system, as :func:`install_fonts` would choose them. Whitespace and
+    found on the system, as `install_fonts` would choose them. Whitespace and
     format characters (joiners, direction marks) need no glyph and are never listed.
     """
     main_coverage = _coverage(bundled_font().regular)
@@ -447,7 +447,7 @@ def pdf_bytes(pdf: FPDF) -> bytes:
 
     fpdf2 logs the very characters a font lacks, which are passport text (health data
     must not reach logs), and fontTools logs subsetting details nobody can act on.
-    :func:`install_fonts` already returns a warning naming the missing code points.
+    `install_fonts` already returns a warning naming the missing code points.
     """
     with _quiet_loggers("fpdf.output", "fpdf.fonts", "fontTools.subset", "fontTools.ttLib"):
         return bytes(pdf.output())

@@ -2,7 +2,7 @@
 
 No scripts, no external requests (no fonts, images or stylesheets from elsewhere),
 semantic headings and tables, the language on ``<html>``, and a print stylesheet.
-Every value goes through :func:`html.escape`, so passport text can never become markup.
+Every value goes through `html.escape`, so passport text can never become markup.
 Alerts stand out by border and weight as well as colour, so they survive black-and-white
 printing and high-contrast modes.
 """

@@ -3,8 +3,8 @@
 Many people already set a picture of their emergency card as their phone's wallpaper,
 so that a paramedic sees it without unlocking the phone. This module draws that
 picture from the document's emergency essentials
-(:attr:`~rarepassport.document.Document.essentials`, in the clinical priority order of
-:mod:`rarepassport.essentials`): a heading with the person's name, the date of birth
+([`essentials`][rarepassport.Document], in the clinical priority order of
+[`rarepassport.essentials`][]): a heading with the person's name, the date of birth
 (and plainly when the review is overdue), the essentials in one column, and at the
 bottom the QR code with, beside it, what it is for and when the passport was updated
 and is due for review.
@@ -15,15 +15,15 @@ same page is rasterised with PDFium (``pypdfium2``) to exactly the screen's pixe
 size and saved as PNG with Pillow. There is no second layout for the image: the
 ``lockscreen-pdf`` format returns the very page that ``lockscreen`` rasterises.
 
-Each screen (:data:`PRESETS`, or any ``size="WIDTHxHEIGHT"`` in pixels) keeps two
+Each screen (`PRESETS`, or any ``size="WIDTHxHEIGHT"`` in pixels) keeps two
 bands clear: the top, where the lock screen draws the clock, date, widgets, status bar
 and camera, and the bottom, where it draws the flashlight and camera buttons, the
 home indicator or "swipe up" hint and the fingerprint icon. Nothing is drawn there
 but the plain background.
 
-Text is never smaller than :data:`MIN_BODY_SIZE` CSS pixels at 1× (16, the size web
+Text is never smaller than `MIN_BODY_SIZE` CSS pixels at 1× (16, the size web
 browsers use for body text), i.e. ``16 × density`` device pixels. What does not fit
-is left off by clinical priority with :func:`rarepassport.essentials.fit`, saying
+is left off by clinical priority with [`rarepassport.essentials.fit`][], saying
 so on the screen ("Allergies: Penicillin +2 more — see passport", then "Also in the
 full passport: ..."), exactly as on the wallet card.
 """
@@ -88,7 +88,7 @@ class Screen:
 
     @property
     def min_body_pixels(self) -> float:
-        """The smallest body text in device pixels: :data:`MIN_BODY_SIZE` × density."""
+        """The smallest body text in device pixels: `MIN_BODY_SIZE` × density."""
         return MIN_BODY_SIZE * self.density
 
 
@@ -219,7 +219,7 @@ def contrast_ratio(foreground: Colour, background: Colour) -> float:
 
 
 def screen_for(size: str) -> Screen:
-    """The screen for a ``size=`` option: a name from :data:`PRESETS` or ``WIDTHxHEIGHT``.
+    """The screen for a ``size=`` option: a name from `PRESETS` or ``WIDTHxHEIGHT``.
 
     Raises:
         rarepassport.rendering.RenderError: For anything else, or a size that is not a
@@ -485,7 +485,7 @@ def _sizes() -> list[float]:
 
 
 def _largest(fits: Callable[[float], bool]) -> float | None:
-    """The largest of :func:`_sizes` at which ``fits`` (text only grows with size)."""
+    """The largest of `_sizes` at which ``fits`` (text only grows with size)."""
     sizes = _sizes()
     if not fits(sizes[-1]):
         return None
@@ -630,7 +630,7 @@ def _verify_characters(extracted: str, drawn: Sequence[tuple[str, str]]) -> None
 
 
 def _qr_modules(text: str) -> list[list[bool]]:
-    """The modules of the QR code for ``text`` (quiet zone included), from :func:`qr_image`."""
+    """The modules of the QR code for ``text`` (quiet zone included), from `qr_image`."""
     from PIL import Image
 
     from rarepassport.rendering._qr import qr_image
@@ -688,9 +688,9 @@ def render_lockscreen(
 
     Args:
         document: The laid-out passport, normally for the ``emergency`` view.
-        size: A name from :data:`PRESETS` (``iphone-15``, ``iphone-15-pro-max``,
+        size: A name from `PRESETS` (``iphone-15``, ``iphone-15-pro-max``,
             ``iphone-13``, ``android-fhd``, ``android-qhd``) or ``WIDTHxHEIGHT`` in pixels.
-        theme: ``light``, ``dark`` or ``high-contrast`` (see :data:`THEMES`).
+        theme: ``light``, ``dark`` or ``high-contrast`` (see `THEMES`).
         qr: ``"emergency"`` (the essentials as text, read without a network),
             ``"link:https://..."`` (the address of a digital passport), or ``None``
             (or ``"none"``) for no code.

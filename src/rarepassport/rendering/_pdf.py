@@ -1,6 +1,6 @@
 """The ``pdf`` backend: a printable passport on A4, A5 or US Letter (fpdf2).
 
-It draws the blocks of a :class:`~rarepassport.document.Document` in order and decides
+It draws the blocks of a [`Document`][rarepassport.Document] in order and decides
 nothing about content. Every page carries the person's name, date of birth, when the
 passport was updated and reviewed, and "Page X of Y", because pages get separated
 and photocopied. Each section is a bookmark in the PDF outline. Emergency sections
@@ -305,7 +305,7 @@ class _Drawer:
             self.alert(block)
 
     def heading_height(self, block: Heading) -> float:
-        """Height of a one-line heading with the gaps :meth:`heading` leaves around it."""
+        """Height of a one-line heading with the gaps `heading` leaves around it."""
         size = self.style.heading if block.level <= 3 else self.style.body
         return self.lh() * 0.45 + self.lh(size)
 
@@ -598,7 +598,7 @@ def render_pdf(
         fonts: Extra fallback font files for scripts DejaVu Sans cannot draw.
         base_dir: Folder a relative photo path is read from (the passport file's folder).
         missing_glyphs: ``"error"`` (default): a character no available font can draw
-            is a :class:`~rarepassport.rendering.MissingGlyphsError`. ``"mark"``: it is
+            is a [`MissingGlyphsError`][rarepassport.errors.MissingGlyphsError]. ``"mark"``: it is
             drawn as a visible marker (U+FFFD) and a warning says where.
 
     Returns:

@@ -9,8 +9,8 @@ never ends, a FIFO that never answers). A photo is either
   links included, to a regular file inside that folder;
 
 and in both cases an image by its content (not by its name), of at most
-:data:`rarepassport.limits.MAX_PHOTO_BYTES` bytes and
-:data:`rarepassport.limits.MAX_PHOTO_PIXELS` pixels. Anything else is not drawn, with a
+[`rarepassport.limits.MAX_PHOTO_BYTES`][rarepassport.limits] bytes and
+[`rarepassport.limits.MAX_PHOTO_PIXELS`][rarepassport.limits] pixels. Anything else is not drawn, with a
 warning that names ``$.person.photo`` (never the path or the data, which may identify
 the person). Pillow is imported only when a photo is checked.
 """

@@ -1,7 +1,7 @@
 """QR codes for the PDF and card backends: what they say, and the picture.
 
 The text of the QR code comes from the document's emergency essentials
-(:attr:`~rarepassport.document.Document.essentials`, built by layout from the passport
+([`essentials`][rarepassport.Document], built by layout from the passport
 for the document's view), so every backend prints the same code, in the same clinical
 priority order as the wallet card, and nothing outside the view can reach it:
 
@@ -9,7 +9,7 @@ priority order as the wallet card, and nothing outside the view can reach it:
 * ``qr="emergency"``: the emergency essentials as plain text that any phone camera
   shows without a network. Every line is labelled (``Allergies: ...``,
   ``Emergency contact: ...``). Too long for the size limit, it is shortened by
-  :func:`rarepassport.essentials.fit` — the first class that does not fit whole says
+  [`rarepassport.essentials.fit`][] — the first class that does not fit whole says
   how many of its items are missing, nothing less urgent follows, and the text ends
   with "More in the full passport".
 

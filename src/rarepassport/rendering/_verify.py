@@ -2,16 +2,16 @@
 
 Two checks for the backends that draw glyphs (``pdf`` and ``card``):
 
-1. Before drawing, :func:`check_glyphs` finds the characters no available font can
+1. Before drawing, `check_glyphs` finds the characters no available font can
    draw and names *where* they are (never the text). By default that is a
-   :class:`~rarepassport.rendering.MissingGlyphsError`; with ``missing_glyphs="mark"``
-   each such character is replaced by a visible marker (:data:`MISSING_GLYPH_MARKER`)
+   [`MissingGlyphsError`][rarepassport.errors.MissingGlyphsError]; with ``missing_glyphs="mark"``
+   each such character is replaced by a visible marker (`MISSING_GLYPH_MARKER`)
    and a warning says so, so nothing is ever silently blank.
-2. After drawing, :func:`verify_pdf_text` extracts the text back from the PDF bytes
+2. After drawing, `verify_pdf_text` extracts the text back from the PDF bytes
    (pypdf, imported lazily) and checks that every text the document asked for is
-   there, after :func:`skeleton` normalisation.
+   there, after `skeleton` normalisation.
 
-Right-to-left text is prepared for drawing by :func:`isolate_left_to_right`: phone
+Right-to-left text is prepared for drawing by `isolate_left_to_right`: phone
 numbers, doses and other left-to-right runs inside Arabic or Hebrew text are wrapped
 in Unicode directional isolates, so they print left to right ("+966 50 123 4567",
 never "4567 123 50 966+").
@@ -206,7 +206,7 @@ def check_glyphs(
         document: The laid-out passport.
         extra: Fallback fonts for this render (the ``fonts=`` option).
         missing_glyphs: ``"error"`` (default): raise when a character cannot be drawn.
-            ``"mark"``: draw :data:`MISSING_GLYPH_MARKER` in its place and warn.
+            ``"mark"``: draw `MISSING_GLYPH_MARKER` in its place and warn.
 
     Returns:
         The document to draw (with markers when ``"mark"``) and warnings.
@@ -561,10 +561,10 @@ def verify_pdf_text(
 
     Args:
         pdf_bytes: The PDF as written.
-        expected: ``(where, text)`` pairs, e.g. from :func:`expected_texts`: the
+        expected: ``(where, text)`` pairs, e.g. from `expected_texts`: the
             text as layout asked for it (before any bidi isolates were added).
         margins: ``(top, bottom)`` bands in millimetres holding running headers and
-            footers, left out of the comparison (see :func:`extract_pdf_text`).
+            footers, left out of the comparison (see `extract_pdf_text`).
 
     Returns:
         One problem per text not found, naming where it is (never the text).

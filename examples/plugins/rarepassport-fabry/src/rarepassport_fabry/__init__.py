@@ -16,12 +16,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from rarepassport import Issue, IssueSeverity, hookimpl, section_field
-from rarepassport.guidance import Guidance
+from rarepassport import Guidance, Issue, IssueSeverity, hookimpl, section_field
 
 if TYPE_CHECKING:
-    from rarepassport import Passport, RuleRegistry, SectionRegistry
-    from rarepassport.registries import LabelRegistry
+    from rarepassport import LabelRegistry, Passport, RuleContext, RuleRegistry, SectionRegistry
 
 __all__ = ["SECTION_ID", "FabrySection", "emergency_guidance", "treatment_is_stated"]
 __version__ = "0.1.0"
@@ -95,7 +93,7 @@ def rarepassport_register_sections(sections: SectionRegistry) -> None:
 
 
 # --8<-- [start:rule]
-def treatment_is_stated(passport: Passport, context: object) -> Iterator[Issue]:
+def treatment_is_stated(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Warn when a Fabry section does not say which treatment is given.
 
     Emergency teams need to know whether the person has infusions (and may react to
