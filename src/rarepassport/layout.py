@@ -61,6 +61,7 @@ from rarepassport.model import (
     AllergiesStatus,
     CareTeamMember,
     Coding,
+    Criticality,
     Diagnosis,
     Emergency,
     Link,
@@ -625,7 +626,8 @@ def _allergies(context: LayoutContext, passport: Passport) -> Section | None:
                 type(passport.allergies[0]),
                 passport.allergies,
                 emphasis=lambda allergy: (
-                    allergy.severity in _SERIOUS and context.shows(type(allergy), "severity")
+                    (allergy.severity in _SERIOUS and context.shows(type(allergy), "severity"))
+                    or (allergy.criticality is Criticality.HIGH and context.shows(type(allergy), "criticality"))
                 ),
             )
         )

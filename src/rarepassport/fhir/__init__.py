@@ -20,10 +20,12 @@ from rarepassport.fhir._import import FhirImportError, ImportResult, Unmapped, f
 from rarepassport.model import (
     AllergiesStatus,
     Coding,
+    Criticality,
     Emergency,
     History,
     MedicationsStatus,
     Passport,
+    Severity,
 )
 
 __all__ = [
@@ -100,7 +102,17 @@ def ips_subset(passport: Passport) -> Passport:
         attrs.evolve(diagnosis, links=(), codes=_normal_codes(diagnosis.codes)) for diagnosis in passport.diagnoses
     )
     medications = tuple(attrs.evolve(m, codes=_normal_codes(m.codes)) for m in passport.medications)
-    allergies = tuple(attrs.evolve(a, codes=_normal_codes(a.codes)) for a in passport.allergies)
+    allergies = tuple(
+        attrs.evolve(
+            a,
+            codes=_normal_codes(a.codes),
+            # Export gives a life-threatening allergy a high criticality for receivers.
+            criticality=Criticality.HIGH
+            if a.criticality is None and a.severity is Severity.LIFE_THREATENING
+            else a.criticality,
+        )
+        for a in passport.allergies
+    )
     medications_status = passport.medications_status
     if medications:
         medications_status = MedicationsStatus.LISTED

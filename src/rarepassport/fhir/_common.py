@@ -156,20 +156,29 @@ ABSENT_PROBLEM_CODES = {(SNOMED, NO_CURRENT_PROBLEMS[0]), (IPS_ABSENT_SYSTEM, "n
 #: imported (and are reported). Statuses not listed here and not in
 #: :data:`KNOWN_STATUSES` are imported, conservatively, and reported.
 NOT_CURRENT_STATUSES: dict[str, frozenset[str]] = {
-    "MedicationStatement": frozenset({"stopped", "completed", "not-taken", "entered-in-error"}),
-    "MedicationRequest": frozenset({"stopped", "completed", "cancelled", "entered-in-error"}),
+    # A medicine on hold, only intended, or of unknown status is not one the person
+    # is taking now: listing it as current could have it given in an emergency.
+    "MedicationStatement": frozenset({"stopped", "completed", "not-taken", "entered-in-error", "on-hold",
+                                      "intended", "unknown"}),
+    "MedicationRequest": frozenset({"stopped", "completed", "cancelled", "entered-in-error", "on-hold", "draft",
+                                    "unknown"}),
     "Immunization": frozenset({"not-done", "entered-in-error"}),
     "Procedure": frozenset({"not-done", "entered-in-error", "preparation", "stopped"}),
-    "DeviceUseStatement": frozenset({"completed", "stopped", "entered-in-error"}),
+    # A device on hold may still be implanted (and matter for an MRI): kept.
+    "DeviceUseStatement": frozenset({"completed", "stopped", "entered-in-error", "intended"}),
+    "Flag": frozenset({"inactive", "entered-in-error"}),
 }
 #: The other status codes FHIR R4 defines for these resources (imported without a note).
 KNOWN_STATUSES: dict[str, frozenset[str]] = {
-    "MedicationStatement": frozenset({"active", "intended", "on-hold", "unknown"}),
-    "MedicationRequest": frozenset({"active", "on-hold", "draft", "unknown"}),
+    "MedicationStatement": frozenset({"active"}),
+    "MedicationRequest": frozenset({"active"}),
     "Immunization": frozenset({"completed"}),
     "Procedure": frozenset({"completed", "in-progress", "on-hold", "unknown"}),
-    "DeviceUseStatement": frozenset({"active", "intended", "on-hold"}),
+    "DeviceUseStatement": frozenset({"active", "on-hold"}),
+    "Flag": frozenset({"active"}),
 }
+#: Condition clinical statuses that say it is no longer true of the person.
+CONDITION_NOT_CURRENT = frozenset({"inactive", "remission", "resolved"})
 #: AllergyIntolerance clinical statuses that no longer apply; the allergy is kept (safer
 #: to avoid a substance needlessly than to give it) and the status reported.
 ALLERGY_NOT_ACTIVE = frozenset({"inactive", "resolved"})

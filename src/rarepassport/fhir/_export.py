@@ -373,7 +373,12 @@ class _Exporter:
             }
             if allergy.kind is not None:
                 resource["type"] = allergy.kind.value
-            if allergy.severity is Severity.LIFE_THREATENING:
+            if allergy.categories:
+                resource["category"] = [category.value for category in allergy.categories]
+            if allergy.criticality is not None:
+                resource["criticality"] = allergy.criticality.value
+            elif allergy.severity is Severity.LIFE_THREATENING:
+                # A receiver that alerts on criticality must alert on a life-threatening allergy.
                 resource["criticality"] = "high"
             resource["code"] = codeable(allergy.substance, allergy.codes)
             resource["patient"] = {"reference": self.patient}
@@ -381,6 +386,9 @@ class _Exporter:
                 manifestation = (c.text_concept(allergy.reaction) if allergy.reaction
                                  else c.data_absent())
                 reaction: JSON = {"manifestation": [manifestation]}
+                if allergy.severity is Severity.LIFE_THREATENING:
+                    # FHIR's worst reaction severity is "severe"; our extension says more.
+                    reaction["extension"] = [{"url": c.EXT + "life-threatening", "valueBoolean": True}]
                 if allergy.severity is not None:
                     reaction["severity"] = ("severe" if allergy.severity is Severity.LIFE_THREATENING
                                             else allergy.severity.value)

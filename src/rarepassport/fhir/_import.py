@@ -209,6 +209,8 @@ class _Importer(_EmergencyReader):
             if res.path in seen:
                 continue
             seen.add(res.path)
+            if self.entered_in_error(res):
+                continue
             handler = handlers.get(kind)
             if handler is None:
                 self.note(res.path, f"{kind} resources are not mapped to the passport")

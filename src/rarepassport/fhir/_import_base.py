@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     pass
 from rarepassport.fhir._read import (
     Unmapped,
+    _codes,
     _ext_map,
     _fail,
     _Res,
@@ -86,12 +87,27 @@ class _ImporterBase:
         if status is None:
             return True
         if status in c.NOT_CURRENT_STATUSES.get(kind, frozenset()):
-            self.note(f"{res.path}.status", f"not imported: the {kind}'s status says it is not current, "
-                                              "did not happen or was entered in error")
+            # The code is one of FHIR's own (a closed list), never the person's data.
+            self.note(f"{res.path}.status", f"not imported: the {kind}'s status is '{status}', so it is not "
+                                              "current, did not happen or was entered in error")
             return False
         if status not in c.KNOWN_STATUSES.get(kind, frozenset()):
             self.note(f"{res.path}.status", "a status code FHIR does not define; imported as current")
         return True
+
+    def entered_in_error(self, res: _Res) -> bool:
+        """Whether a resource of any type is marked entered in error; reports it when so.
+
+        Such a record was never true of the person: not even a "no known allergy"
+        entered in error may set a status.
+        """
+        verification = res.data.get("verificationStatus")
+        marked = res.data.get("status") == "entered-in-error" or any(
+            code == "entered-in-error" for _, code in _codes(verification))
+        if marked:
+            where = "status" if res.data.get("status") == "entered-in-error" else "verificationStatus"
+            self.note(f"{res.path}.{where}", f"not imported: the {res.data.get('resourceType')} was entered in error")
+        return marked
 
     def extensions(self, res: _Res, known: set[str]) -> dict[str, list[Mapping[str, Any]]]:
         found = _ext_map(res)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -9,7 +10,9 @@ from rarepassport.fhir import _common as c
 from rarepassport.model import (
     AdditionalSection,
     Allergy,
+    AllergyCategory,
     AllergyKind,
+    Criticality,
     Device,
     Diagnosis,
     DiagnosisStatus,
@@ -57,16 +60,25 @@ class _ClinicalReader(_PatientReader):
                 res.get(key)
             self.done(res)
             return
+        if _says_none_known(res.data.get("code")):
+            # "No known problems" written as text is a statement about the list, not a diagnosis.
+            self.note(res.path, "a statement that no problems are known is not a diagnosis; not imported")
+            return
         verification = _codes(res.get("verificationStatus"))
         ver_code = next((code for system, code in verification if system == c.CONDITION_VERIFICATION), None)
-        if ver_code in ("refuted", "entered-in-error"):
-            self.note(res.path, "a refuted or entered-in-error condition is not imported")
+        if ver_code == "refuted":
+            self.note(res.path, "a refuted condition is not imported")
             return
         clinical = next((code for system, code in _codes(res.get("clinicalStatus"))
                          if system == c.CONDITION_CLINICAL), None)
-        if clinical not in (None, "active", "recurrence", "relapse"):
-            self.note(f"{res.path}.clinicalStatus", "the passport lists current conditions; "
-                      "the clinical status (not active) is not kept")
+        if clinical in c.CONDITION_NOT_CURRENT:
+            # The passport's diagnoses are what is true now, and no output could show
+            # "resolved" beside one: left out, and listed for the person to decide.
+            self.note(f"{res.path}.clinicalStatus", f"not imported: the condition's clinical status is "
+                      f"'{clinical}'; the passport lists current conditions only")
+            return
+        if clinical is None and res.data.get("clinicalStatus") is not None:
+            self.note(f"{res.path}.clinicalStatus", "a clinical status FHIR does not define; imported as current")
         ext = self.extensions(res, {c.ASSERTED_DATE_URL, c.EXT + "primary", c.EXT + "undiagnosed"})
         status = c.VERIFICATION_TO_STATUS.get(ver_code or "confirmed", DiagnosisStatus.CONFIRMED)
         if c.EXT + "undiagnosed" in ext:
@@ -143,9 +155,9 @@ class _ClinicalReader(_PatientReader):
 
     def allergy(self, res: _Res, section_code: str) -> None:
         codes = _codes(res.get("code"))
-        for key in ("clinicalStatus", "verificationStatus", "patient", "category", "recordedDate"):
+        for key in ("clinicalStatus", "verificationStatus", "patient", "recordedDate"):
             res.get(key)
-        if codes & c.ABSENT_ALLERGY_CODES:
+        if codes & c.ABSENT_ALLERGY_CODES or _says_no_known_allergies(res.data.get("code")):
             self.allergy_flags.add("none")
             self.done(res)
             return
@@ -157,9 +169,8 @@ class _ClinicalReader(_PatientReader):
                                 "'no known allergies'; not imported")
             return
         verification = _codes(res.data.get("verificationStatus"))
-        if (c.ALLERGY_VERIFICATION, "refuted") in verification \
-                or (c.ALLERGY_VERIFICATION, "entered-in-error") in verification:
-            self.note(res.path, "a refuted or entered-in-error allergy is not imported")
+        if (c.ALLERGY_VERIFICATION, "refuted") in verification:
+            self.note(res.path, "a refuted allergy is not imported")
             return
         if {code for system, code in _codes(res.data.get("clinicalStatus"))
                 if system == c.ALLERGY_CLINICAL} & c.ALLERGY_NOT_ACTIVE:
@@ -171,27 +182,49 @@ class _ClinicalReader(_PatientReader):
             # FHIR R5 writes the type as a CodeableConcept.
             type_code = next((code for _, code in sorted(_codes(res.data["type"]))), None)
         kind = {"allergy": AllergyKind.ALLERGY, "intolerance": AllergyKind.INTOLERANCE}.get(type_code or "")
-        reaction_text: str | None = None
-        severity: Severity | None = None
-        for index, reaction in enumerate(res.subs("reaction")):
-            if index > 0:
-                self.note(reaction.path, "only the first reaction is kept")
-                continue
-            manifestations = [_concept_text(m) for m in reaction.items("manifestation")]
-            texts = [m for m in manifestations if m]
-            reaction_text = "; ".join(texts) if texts else None
+        categories: list[AllergyCategory] = []
+        for index, item in enumerate(res.items("category")):
+            category = _CATEGORIES.get(item) if isinstance(item, str) else None
+            if category is None:
+                self.note(f"{res.path}.category[{index}]", "not an AllergyIntolerance category FHIR defines; not kept")
+            elif category not in categories:
+                categories.append(category)
+        criticality: Criticality | None = None
+        if res.get("criticality") is not None:
+            criticality = _CRITICALITIES.get(res.data["criticality"]) if isinstance(
+                res.data["criticality"], str) else None
+            if criticality is None:
+                self.note(f"{res.path}.criticality", "not a criticality FHIR defines; not kept")
+        # Every reaction is kept: an anaphylaxis recorded second must not disappear
+        # behind a mild rash recorded first. The passport holds one severity: the worst.
+        reactions: list[str] = []
+        severities: list[Severity] = []
+        for reaction in res.subs("reaction"):
+            for manifestation in reaction.items("manifestation"):
+                text = _concept_text(manifestation)
+                if text and text not in reactions:
+                    reactions.append(text)
+            reaction_ext = self.extensions(reaction, {c.EXT + "life-threatening"})
             severity = {"mild": Severity.MILD, "moderate": Severity.MODERATE,
                         "severe": Severity.SEVERE}.get(reaction.text("severity") or "")
+            if severity is Severity.SEVERE and any(
+                    _extension_value(item) is True for item in reaction_ext.get(c.EXT + "life-threatening", [])):
+                severity = Severity.LIFE_THREATENING
+            if severity is None and reaction.data.get("severity") is not None:
+                self.note(f"{reaction.path}.severity", "not a reaction severity FHIR defines; not kept")
+            if severity is not None:
+                severities.append(severity)
             reaction.get("substance")
             self.done(reaction)
-        if res.text("criticality") == "high" and severity in (None, Severity.SEVERE):
-            severity = Severity.LIFE_THREATENING if severity is Severity.SEVERE else severity
-        if res.text("criticality") == "high" and severity is None:
-            self.note(f"{res.path}.criticality", "a high criticality without a reaction severity is not kept")
+        severity_kept = max(severities, key=_SEVERITY_ORDER.index) if severities else None
+        if len(set(severities)) > 1:
+            self.note(f"{res.path}.reaction", "the reactions have different severities; every reaction is kept "
+                      "and the most severe is the allergy's severity")
         self.done(res)
         self.allergies.append(Allergy(
-            substance=_concept_text(res.data.get("code")) or "(substance not given)", reaction=reaction_text,
-            severity=severity, kind=kind, codes=_our_codings(res.data.get("code")),
+            substance=_concept_text(res.data.get("code")) or "(substance not given)",
+            reaction="; ".join(reactions) or None, severity=severity_kept, kind=kind,
+            codes=_our_codings(res.data.get("code")), criticality=criticality, categories=tuple(categories),
         ))
 
     def medication(self, res: _Res, section_code: str) -> None:
@@ -238,6 +271,16 @@ class _ClinicalReader(_PatientReader):
         if codes & c.UNKNOWN_MEDICATION_CODES:
             self.done(res)
             return
+        if _NO_KNOWN_MEDICATIONS.match(_concept_text(concept) or "") and not _our_codings(concept):
+            # "No known current medications" written as text: the list's status, not a medicine.
+            self.medication_flags.add("none")
+            self.note(res.path, "a statement in words that no medicines are known is read as "
+                                "'no medicines', not as a medicine")
+            return
+        if _says_none_known(concept):
+            self.note(res.path, "a statement that no medicine of some kind is known is not a medicine; "
+                                "not imported")
+            return
         if not self.is_current(res):
             return
         ext = self.extensions(res, {c.EXT + "time-critical"})
@@ -271,13 +314,24 @@ class _ClinicalReader(_PatientReader):
                     if frequency is None:
                         timing.used.discard("repeat")
                 self.done(timing, "structured timing is not kept; the passport keeps the frequency as text")
-            if dose is None and dosage.items("doseAndRate"):
-                dose = _dose_text(dosage.items("doseAndRate")[0])
-                if dose is None:
+            # The dose as the sender structured it travels beside its text, never instead
+            # of it: "1 tablet" next to "Take as directed" is part of the instruction.
+            structured = []
+            for dose_and_rate in dosage.subs("doseAndRate"):
+                quantity = _dose_text(dose_and_rate.data)
+                if quantity is not None:
+                    structured.append(quantity)
+                elif "doseQuantity" in dose_and_rate.data or "doseRange" in dose_and_rate.data:
                     # Never a made-up dose (true read as 1): say it was left out.
-                    self.note(f"{dosage.path}.doseAndRate[0]", "a dose that is not a number with a unit is not kept")
-            else:
-                dosage.get("doseAndRate") if dose is not None and "doseAndRate" in dosage.data else None
+                    self.note(dose_and_rate.path, "a dose that is not a number with a unit is not kept")
+                for key in ("doseQuantity", "doseRange", "type"):
+                    dose_and_rate.get(key)
+                self.done(dose_and_rate, "a rate is not kept; the passport keeps the dose")
+            structured_text = "; ".join(structured) or None
+            if dose is None:
+                dose = structured_text
+            elif structured_text and _squashed(structured_text) not in _squashed(dose):
+                dose = f"{dose} ({structured_text})"
             dosage.get("sequence")
             self.done(dosage)
         self.done(res)
@@ -399,3 +453,22 @@ class _ClinicalReader(_PatientReader):
             self.note(res.path, "this observation has no place in the passport")
             return
         self.done(res)
+
+
+_CATEGORIES = {category.value: category for category in AllergyCategory}
+_CRITICALITIES = {criticality.value: criticality for criticality in Criticality}
+_NO_KNOWN_MEDICATIONS = re.compile(
+    r"^\s*(?:no|nil)\s+known\s+(?:current\s+)?(?:medications?|medicines?|drugs)\s*\.?\s*$", re.IGNORECASE)
+_SEVERITY_ORDER = [Severity.MILD, Severity.MODERATE, Severity.SEVERE, Severity.LIFE_THREATENING]
+# "No known drug allergy" rules out one kind only (see PARTIAL_NO_ALLERGY_CODES).
+_NO_KNOWN_ALLERGIES = re.compile(r"^\s*(?:no|nil)\s+known\s+allerg(?:y|ies)\s*\.?\s*$", re.IGNORECASE)
+
+
+def _says_no_known_allergies(concept: Any) -> bool:
+    """Whether an allergy's words say "No known allergies" (of any kind), as text only."""
+    text = _concept_text(concept)
+    return text is not None and _NO_KNOWN_ALLERGIES.match(text) is not None
+
+
+def _squashed(text: str) -> str:
+    return " ".join(text.lower().split())

@@ -32,6 +32,9 @@ JSON = dict[str, Any]
 
 class _EmergencyReader(_ClinicalReader):
     def flag(self, res: _Res, section_code: str) -> None:
+        if not self.is_current(res):
+            # An inactive alert read as current would head the emergency summary.
+            return
         ext = self.extensions(res, {c.EXT + "reason"})
         kinds = {code for concept in res.items("category") for system, code in _codes(concept)
                  if system == c.FLAG_KIND}

@@ -6,6 +6,7 @@ import datetime as _dt
 import math
 import re
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
@@ -343,15 +344,73 @@ def _repeat_text(repeat: Any) -> str | None:
 
 
 def _dose_text(dose_and_rate: Any) -> str | None:
+    """A ``doseAndRate``'s dose as a person writes it: ``1200000 units``, ``0.00005 g``,
+    ``1–2 tablet``; ``None`` when it has no dose that is a number."""
     if not isinstance(dose_and_rate, Mapping):
         return None
     quantity = dose_and_rate.get("doseQuantity")
     if isinstance(quantity, Mapping) and quantity.get("value") is not None:
-        unit = quantity.get("unit") or quantity.get("code") or ""
-        value = _number(quantity["value"])
-        # true is not 1 mg: a dose that is not a number is left for the caller to report.
-        return f"{value:g} {unit}".strip() if value is not None and isinstance(unit, str) else None
+        return _quantity_text(quantity)
+    dose_range = dose_and_rate.get("doseRange")
+    if isinstance(dose_range, Mapping):
+        low, high = dose_range.get("low"), dose_range.get("high")
+        if not isinstance(low, Mapping) or not isinstance(high, Mapping):
+            return None
+        low_text, high_text = _quantity_text(low), _quantity_text(high)
+        if low_text is None or high_text is None:
+            return None
+        if _unit_text(low) == _unit_text(high) and "comparator" not in low:
+            return f"{_decimal_text(low.get('value'))}–{high_text}"
+        return f"{low_text} – {high_text}"
     return None
+
+
+def _quantity_text(quantity: Mapping[str, Any]) -> str | None:
+    """A Quantity as a person writes it; ``None`` when its value is not a number."""
+    value = _decimal_text(quantity.get("value"))
+    unit = _unit_text(quantity)
+    if value is None or unit is None:
+        return None
+    comparator = quantity.get("comparator") if isinstance(quantity.get("comparator"), str) else ""
+    return f"{comparator}{value} {unit}".strip()
+
+
+def _decimal_text(value: Any) -> str | None:
+    """A FHIR decimal in plain digits: never e-notation, no trailing zeros, a leading zero.
+
+    No digit grouping either: "1,200" means 1.2 in French and Spanish.
+    """
+    number = _number(value)
+    if number is None:
+        return None
+    exact = Decimal(value) if isinstance(value, int) else Decimal(repr(number))
+    text = format(exact, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+#: UCUM codes written as a person reads them. "IU" and "ug" are on the lists of
+#: error-prone abbreviations (ISMP, NHS): they are written out.
+_UCUM_WORDS = {
+    "ug": "micrograms", "mcg": "micrograms", "ng": "nanograms", "[iU]": "international units",
+    "[IU]": "international units", "U": "units", "mL": "mL", "ml": "mL", "L": "L", "l": "L",
+    "[drp]": "drops", "1": "",
+}
+
+
+def _unit_text(quantity: Mapping[str, Any]) -> str | None:
+    """A Quantity's unit in words: its ``unit`` text, else its UCUM code made readable."""
+    unit = quantity.get("unit")
+    code = quantity.get("code")
+    text = unit if isinstance(unit, str) and unit.strip() else code if isinstance(code, str) else ""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    if text in _UCUM_WORDS:
+        return _UCUM_WORDS[text]
+    # UCUM annotations are words in braces: "{tablet}" is "tablet", "mg/{dose}" "mg/dose".
+    return re.sub(r"\{([^{}]*)\}", r"\1", text)
 
 
 def _number(value: Any) -> float | None:
