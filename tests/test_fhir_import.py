@@ -206,11 +206,18 @@ def test_bundle_without_a_composition_is_refused() -> None:
     assert "no Composition" in str(error)
 
 
-def test_broken_reference_is_refused_with_its_fhir_path() -> None:
+def test_broken_section_entry_is_reported_and_skipped() -> None:
     bundle = _read(ABSENT)
     bundle["entry"][0]["resource"]["section"][1]["entry"][0]["reference"] = "urn:uuid:missing"
+    result = from_ips(bundle)
+    assert "Bundle.entry[0].resource.section[1].entry[0].reference" in {item.path for item in result.unmapped}
+
+
+def test_broken_subject_reference_is_refused_with_its_fhir_path() -> None:
+    bundle = _read(ABSENT)
+    bundle["entry"][0]["resource"]["subject"]["reference"] = "urn:uuid:missing"
     error = _error(bundle)
-    assert error.problems[0].path == "Bundle.entry[0].resource.section[1].entry[0].reference"
+    assert error.problems[0].path == "Bundle.entry[0].resource.subject.reference"
 
 
 def test_patient_without_birth_date_is_refused_naming_the_element() -> None:

@@ -64,7 +64,7 @@ class _Importer(_EmergencyReader):
             raise _fail("Bundle.entry", "no Composition: an IPS document starts with a Composition")
         self.consumed.add(composition_index)
         comp = _Res(self.entries[composition_index], f"Bundle.entry[{composition_index}].resource")
-        patient = self.resolve(comp.get("subject"), f"{comp.path}.subject")
+        patient = self.resolve(comp.get("subject"), f"{comp.path}.subject", identity=True)
         assert patient is not None
         if patient.data.get("resourceType") != "Patient":
             raise _fail(f"{comp.path}.subject", "the Composition's subject must be a Patient")
@@ -171,14 +171,16 @@ class _Importer(_EmergencyReader):
                 if _display_only(entry) is not None:
                     self.note(path, "an entry given only by name, without a resource, is not imported")
                     continue
-                res = self.resolve(entry, path)
-                assert res is not None
+                res = self.resolve(entry, path, instead="the entry is skipped")
+                if res is None:
+                    continue
                 if res.data.get("resourceType") == "List":
                     # Some systems cite a List of the section's resources instead of each one.
                     for item_index, item in enumerate(res.items("entry")):
                         target = self.resolve(item.get("item") if isinstance(item, Mapping) else None,
-                                              f"{res.path}.entry[{item_index}].item")
-                        assert target is not None
+                                              f"{res.path}.entry[{item_index}].item", instead="the item is skipped")
+                        if target is None:
+                            continue
                         pending.append((str(target.data.get("resourceType")), target, section_code or ""))
                     for key in ("status", "mode", "title", "code", "subject", "date", "emptyReason"):
                         res.get(key)
@@ -289,8 +291,18 @@ def from_ips(bundle: Mapping[str, Any], *, plugins: PluginManager | None = None)
         raise FhirImportError(shape)
     try:
         importer = _Importer(bundle)
-        if bundle.get("type") != "document":
-            importer.note("Bundle.type", "the bundle is not of type document; read as one anyway")
+        kind = bundle.get("type")
+        if kind != "document":
+            # A searchset or collection may carry a patient summary (servers answer
+            # $summary that way); anything else is not one.
+            holds_ips = any(r.get("resourceType") == "Composition"
+                            and (c.LOINC, c.IPS_DOCUMENT) in _codes(r.get("type")) for r in importer.entries)
+            if kind not in ("searchset", "collection") or not holds_ips:
+                raise _fail("Bundle.type", "not a patient summary: a bundle that is not of type document is read "
+                                           "only when it is a searchset or collection holding a Composition of "
+                                           "type 60591-5 (Patient summary Document)")
+            importer.note("Bundle.type", f"the bundle is a {kind}, not a document; read as a document because it "
+                                         "holds a Patient summary Composition (60591-5)")
         if isinstance(bundle.get("language"), str):
             importer.bundle_language = bundle["language"]
         passport = importer.run()

@@ -166,16 +166,28 @@ class _ImporterBase:
                 stack.extend(value)
         return found
 
-    def resolve(self, reference: Any, path: str, *, required: bool = True) -> _Res | None:
-        """The resource a Reference points to, read from this bundle."""
+    def resolve(self, reference: Any, path: str, *, required: bool = True, identity: bool = False,
+                instead: str = "what it names is not imported") -> _Res | None:
+        """The resource a Reference points to, read from this bundle.
+
+        Only a reference the document's identity hangs on (``identity``: the
+        Composition's subject) ends the import when it does not resolve. Any other is
+        reported, with what happens ``instead``, and gives ``None``: one dangling
+        reference must not cost the person the rest of their summary.
+        """
         ref = reference.get("reference") if isinstance(reference, Mapping) else None
         if not isinstance(ref, str):
-            if required:
+            if identity:
                 raise _fail(path, "the reference has no 'reference' to a resource in the bundle")
+            if required:
+                self.note(path, f"the reference has no 'reference' to a resource in the bundle; {instead}")
             return None
         found = self.lookup(ref)
         if found is None:
-            raise _fail(f"{path}.reference", "the reference does not resolve to any entry of the bundle")
+            if identity:
+                raise _fail(f"{path}.reference", "the reference does not resolve to any entry of the bundle")
+            self.note(f"{path}.reference", f"the reference does not resolve to any entry of the bundle; {instead}")
+            return None
         index, resource = found
         self.consumed.add(index)
         return _Res(resource, f"Bundle.entry[{index}].resource")

@@ -36,9 +36,9 @@ from rarepassport.fhir._read import (
     _display_only,
     _dose_text,
     _extension_value,
-    _fail,
     _full_date,
     _marked_absent,
+    _named,
     _notes,
     _number,
     _our_codings,
@@ -93,7 +93,8 @@ class _ClinicalReader(_PatientReader):
         if isinstance(asserter, Mapping):
             diagnosed_by = asserter.get("display") if isinstance(asserter.get("display"), str) else None
             if diagnosed_by is None and asserter.get("reference"):
-                diagnosed_by = self.practitioner(asserter, f"{res.path}.asserter").name
+                member = self.practitioner(asserter, f"{res.path}.asserter")
+                diagnosed_by = member.name if member is not None else None
         features, genetics = [], []
         for item in res.subs("evidence"):
             item_ext = self.extensions(item, {c.EXT + "notes"})
@@ -105,7 +106,8 @@ class _ClinicalReader(_PatientReader):
                     features.append(Feature(name=text, hpo=hpo, notes=notes if isinstance(notes, str) else None))
             for d_index, detail in enumerate(item.items("detail")):
                 target = self.resolve(detail, f"{item.path}.detail[{d_index}]")
-                assert target is not None
+                if target is None:
+                    continue
                 if _codes(target.get("code")) & {(c.LOINC, c.GENETIC_VARIANT[0])}:
                     genetics.append(self.genetic(target))
                 else:
@@ -244,18 +246,30 @@ class _ClinicalReader(_PatientReader):
                     for key in ("form", "ingredient", "status"):
                         med.get(key)
                     self.done(med)
-            if concept is None:
-                raise _fail(f"{res.path}.medicationReference.reference",
-                            "the reference does not resolve to a contained resource")
+            if concept is None and _named(reference) is not None:
+                concept = {"text": _named(reference)}
+                self.note(f"{res.path}.medicationReference.reference", "the reference does not resolve to a "
+                          "contained resource; the medicine is imported by its display name")
+            elif concept is None:
+                self.note(f"{res.path}.medicationReference.reference", "the reference does not resolve to a "
+                          "contained resource; a medicine without a name is not imported")
+                return
         elif concept is None and _display_only(reference) is not None:
             concept = {"text": _display_only(reference)}
         elif concept is None and reference is not None:
-            referenced = self.resolve(reference, f"{res.path}.medicationReference")
-            assert referenced is not None
-            concept = referenced.get("code")
-            for key in ("form", "ingredient", "status"):
-                referenced.get(key)
-            self.done(referenced)
+            named = _named(reference)
+            referenced = self.resolve(reference, f"{res.path}.medicationReference", instead=(
+                "the medicine is imported by its display name" if named else
+                "a medicine without a name is not imported"))
+            if referenced is None and named is None:
+                return
+            if referenced is None:
+                concept = {"text": named}
+            else:
+                concept = referenced.get("code")
+                for key in ("form", "ingredient", "status"):
+                    referenced.get(key)
+                self.done(referenced)
         codes = _codes(concept)
         for key in ("status", "subject", "intent", "authoredOn", "requester", "_effectiveDateTime",
                     "informationSource", "dateAsserted"):
@@ -348,19 +362,26 @@ class _ClinicalReader(_PatientReader):
         if _display_only(res.data.get("device")) is not None:
             name = _display_only(res.get("device"))
         elif res.get("device") is not None:
-            device = self.resolve(res.get("device"), f"{res.path}.device")
-            assert device is not None
-            for item in device.items("deviceName"):
-                if isinstance(item, Mapping) and isinstance(item.get("name"), str):
-                    name = name or item["name"]
-            name = name or _concept_text(device.get("type"))
-            if _codes(device.data.get("type")) & c.NO_KNOWN_DEVICES or _says_none_known(device.data.get("type")):
-                self.note(res.path, "a statement that no devices are known is not a device; not imported")
+            named = _named(res.data.get("device"))
+            device = self.resolve(res.get("device"), f"{res.path}.device", instead=(
+                "the device is imported by its display name" if named else "a device without a name is not imported"))
+            if device is None and named is None:
                 return
-            _, details = _notes(device)
-            for key in ("patient", "status", "type"):
-                device.get(key)
-            self.done(device)
+            if device is None:
+                name = named
+            else:
+                for item in device.items("deviceName"):
+                    if isinstance(item, Mapping) and isinstance(item.get("name"), str):
+                        name = name or item["name"]
+                name = name or _concept_text(device.get("type"))
+                if _codes(device.data.get("type")) & c.NO_KNOWN_DEVICES \
+                        or _says_none_known(device.data.get("type")):
+                    self.note(res.path, "a statement that no devices are known is not a device; not imported")
+                    return
+                _, details = _notes(device)
+                for key in ("patient", "status", "type"):
+                    device.get(key)
+                self.done(device)
         purpose = "; ".join(filter(None, (_concept_text(r) for r in res.items("reasonCode")))) or None
         since = _partial(res.get("timingDateTime"))
         _, notes = _notes(res)

@@ -72,7 +72,8 @@ class _EmergencyReader(_ClinicalReader):
         author = res.get("author")
         approved_by = author.get("display") if isinstance(author, Mapping) else None
         if isinstance(author, Mapping) and approved_by is None and author.get("reference"):
-            approved_by = self.practitioner(author, f"{res.path}.author").name
+            member = self.practitioner(author, f"{res.path}.author")
+            approved_by = member.name if member is not None else None
         for key in ("status", "intent", "category", "subject"):
             res.get(key)
         protocol = Protocol(
@@ -140,6 +141,9 @@ class _EmergencyReader(_ClinicalReader):
         for item in res.subs("participant"):
             ext = self.extensions(item, {c.EXT + "lead", c.EXT + "expert-in", c.EXT + "notes"})
             member = self.practitioner(item.get("member"), f"{item.path}.member")
+            if member is None:
+                self.done(item)
+                continue
             notes = _extension_value(ext[c.EXT + "notes"][0]) if c.EXT + "notes" in ext else None
             role_text = _concept_text(next(iter(item.items("role")), None))
             self.care_team_members.append(attrs.evolve(

@@ -36,6 +36,7 @@ from rarepassport.fhir._read import (
     _full_date,
     _human_name,
     _name_text,
+    _named,
     _Res,
 )
 
@@ -181,13 +182,21 @@ class _PatientReader(_ImporterBase):
         return Contact(name=name or "(name not given)", relationship=relationship, role=role, phone=phone,
                        email=email, address=address, notes=notes if isinstance(notes, str) else None)
 
-    def practitioner(self, reference: Any, path: str) -> CareTeamMember:
+    def practitioner(self, reference: Any, path: str) -> CareTeamMember | None:
+        """The professional a Reference names; ``None`` (reported) when it names no one.
+
+        A reference that does not resolve keeps its display name: the professional is
+        not clinical content, and their name is still worth having.
+        """
         display = _display_only(reference)
         if display is not None:
             # Other systems often name a professional without a resource for them.
             return CareTeamMember(name=display)
-        res = self.resolve(reference, path)
-        assert res is not None
+        named = _named(reference)
+        res = self.resolve(reference, path, instead="its display name is kept" if named else
+                           "the professional is not imported")
+        if res is None:
+            return CareTeamMember(name=named) if named else None
         kind = res.data.get("resourceType")
         role = speciality = organisation = phone = email = address = None
         name = None
@@ -198,21 +207,27 @@ class _PatientReader(_ImporterBase):
             if _display_only(res.data.get("organization")) is not None:
                 organisation = _display_only(res.get("organization"))
             elif res.get("organization") is not None:
-                org = self.resolve(res.get("organization"), f"{res.path}.organization")
-                assert org is not None
-                organisation = org.text("name")
-                org.get("name")
-                self.done(org)
+                org = self.resolve(res.get("organization"), f"{res.path}.organization",
+                                   instead="the organisation's display name is kept")
+                if org is None:
+                    organisation = _named(res.data.get("organization"))
+                else:
+                    organisation = org.text("name")
+                    org.get("name")
+                    self.done(org)
             if _display_only(res.data.get("practitioner")) is not None:
                 name = _display_only(res.get("practitioner"))
             elif res.get("practitioner") is not None:
-                person = self.resolve(res.get("practitioner"), f"{res.path}.practitioner")
-                assert person is not None
-                name = _human_name(person.items("name"))
-                address = _address_text(next(iter(person.items("address")), None))
-                if phone is None and email is None:
-                    phone, email = self.telecom(person)
-                self.done(person)
+                person = self.resolve(res.get("practitioner"), f"{res.path}.practitioner",
+                                      instead="the practitioner's display name is kept")
+                if person is None:
+                    name = _named(res.data.get("practitioner"))
+                else:
+                    name = _human_name(person.items("name"))
+                    address = _address_text(next(iter(person.items("address")), None))
+                    if phone is None and email is None:
+                        phone, email = self.telecom(person)
+                    self.done(person)
             self.done(res)
         elif kind == "Practitioner":
             name = _human_name(res.items("name"))
@@ -233,6 +248,8 @@ class _PatientReader(_ImporterBase):
         members = []
         for index, ref in enumerate(refs):
             member = self.practitioner(ref, f"{path}.generalPractitioner[{index}]")
+            if member is None:
+                continue
             members.append(attrs.evolve(member, role=member.role or "GP"))
         return members
 
@@ -246,9 +263,11 @@ class _PatientReader(_ImporterBase):
         completed_by = None
         for index, author in enumerate(comp.items("author")):
             path = f"{comp.path}.author[{index}]"
-            res = self.resolve(author, path, required=False)
-            if res is None:
+            if not isinstance(author, Mapping) or not isinstance(author.get("reference"), str):
                 self.note(path, "an author given only by name is not kept")
+                continue
+            res = self.resolve(author, path, instead="the author is not kept")
+            if res is None:
                 continue
             kind = res.data.get("resourceType")
             if kind == "RelatedPerson" and completed_by is None:
@@ -272,6 +291,8 @@ class _PatientReader(_ImporterBase):
                 self.note(path, "only one professional attester with a time and a party is kept")
                 continue
             member = self.practitioner(attester.get("party"), f"{path}.party")
+            if member is None:
+                continue
             reviewed_by = ReviewedBy(name=member.name, role=member.role, organisation=member.organisation,
                                      date=date)
         return Review(completed_by=completed_by, created_on=date_ext("created-on"),

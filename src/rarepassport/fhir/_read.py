@@ -130,6 +130,15 @@ def _display_only(reference: Any) -> str | None:
     return None
 
 
+def _named(reference: Any) -> str | None:
+    """The ``display`` of a Reference, whether or not it also points to a resource."""
+    if isinstance(reference, Mapping):
+        display = reference.get("display")
+        if isinstance(display, str) and display.strip():
+            return display.strip()
+    return None
+
+
 def _as_list(value: Any) -> list[Any]:
     """A JSON array as a list; anything else (a malformed element) as an empty list."""
     return value if isinstance(value, list) else []
