@@ -71,11 +71,7 @@ def not_carried(passport: Passport) -> list[str]:
 
 
 def _normal_coding(code: Coding) -> Coding:
-    system = _common.SYSTEM_ALIASES.get(code.system, code.system)
-    value = code.code
-    prefix = _common.PREFIXED_SYSTEMS.get(system)
-    if prefix and not value.startswith(prefix):
-        value = prefix + value
+    system, value = _common.our_coding(code.system, code.code)
     return Coding(system=system, code=value, display=code.display)
 
 

@@ -61,13 +61,59 @@ SYSTEM_ALIASES: dict[str, str] = {
     "http://purl.obolibrary.org/obo/hp.owl": "HPO",
     "http://purl.obolibrary.org/obo/hp": "HPO",
     "https://hpo.jax.org": "HPO",
-    "http://hl7.org/fhir/sid/icd-10-cm": "ICD-10",
+    "https://snomed.info/sct": "SNOMED-CT",
+    "http://www.snomed.org/": "SNOMED-CT",
+    "https://loinc.org": "LOINC",
+    "http://www.whocc.no/atc/": "ATC",
+    "https://www.whocc.no/atc": "ATC",
     "http://id.who.int/icd/release/11": "ICD-11",
     "http://id.who.int/icd11/mms": "ICD-11",
 }
 
 #: Systems whose FHIR codes are written without our ``PREFIX:`` (``ORPHA:558`` → ``558``).
 PREFIXED_SYSTEMS = {"ORPHA": "ORPHA:", "OMIM": "OMIM:"}
+#: The spellings of those prefixes found in other systems' codes (``orphanet:558``,
+#: ``Orphanet_558``, ``MIM:154700``): read as the bare code, never doubled.
+_PREFIX_SPELLINGS = {
+    "ORPHA": re.compile(r"^\s*(?:orpha(?:net)?|orpha\.net)\s*[:_ ]\s*(?=\S)", re.IGNORECASE),
+    "OMIM": re.compile(r"^\s*(?:omim|mim)\s*[:#_ ]\s*(?=\S)", re.IGNORECASE),
+}
+
+#: OIDs of code systems that have a canonical FHIR URI (HL7 Terminology, THO "URIs and
+#: OIDs"): read as that URI, so SNOMED CT by its OID is SNOMED CT. Other OIDs are kept
+#: as ``urn:oid:`` URIs. ICD-10-CM is not ICD-10: it keeps its own URI.
+OID_URIS: dict[str, str] = {
+    "urn:oid:2.16.840.1.113883.6.96": SNOMED,
+    "urn:oid:2.16.840.1.113883.6.1": LOINC,
+    "urn:oid:2.16.840.1.113883.6.8": UCUM,
+    "urn:oid:2.16.840.1.113883.6.88": "http://www.nlm.nih.gov/research/umls/rxnorm",
+    "urn:oid:2.16.840.1.113883.6.3": "http://hl7.org/fhir/sid/icd-10",
+    "urn:oid:2.16.840.1.113883.6.90": "http://hl7.org/fhir/sid/icd-10-cm",
+    "urn:oid:2.16.840.1.113883.6.103": "http://hl7.org/fhir/sid/icd-9-cm",
+    "urn:oid:2.16.840.1.113883.6.73": "http://www.whocc.no/atc",
+    "urn:oid:2.16.840.1.113883.12.292": "http://hl7.org/fhir/sid/cvx",
+    "urn:oid:2.16.840.1.113883.6.69": "http://hl7.org/fhir/sid/ndc",
+    "urn:oid:2.16.840.1.113883.6.174": "https://omim.org",
+}
+
+
+def our_coding(system: str, code: str) -> tuple[str, str]:
+    """A code system and code as the passport writes them; both directions use it.
+
+    A known system gets its short name (``http://snomed.info/sct`` or its OID →
+    ``SNOMED-CT``) and Orphanet and OMIM codes exactly one prefix (``558``,
+    ``orphanet:558`` → ``ORPHA:558``). Any other system is kept as it came.
+    """
+    uri = OID_URIS.get(system, system)
+    short = SYSTEM_ALIASES.get(uri) or SYSTEM_ALIASES.get(uri.rstrip("/"))
+    if short is None:
+        short = uri if uri in SYSTEM_URIS else None
+    if short is None:
+        return uri, code
+    prefix = PREFIXED_SYSTEMS.get(short)
+    if prefix is not None and not code.startswith(prefix):
+        code = prefix + _PREFIX_SPELLINGS[short].sub("", code)
+    return short, code
 
 #: Identifier systems: our short names and their FHIR NamingSystem URIs.
 IDENTIFIER_URIS: dict[str, str] = {

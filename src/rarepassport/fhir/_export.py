@@ -32,10 +32,11 @@ JSON = dict[str, Any]
 
 
 def fhir_coding(code: Coding) -> JSON:
-    """Our Coding as a FHIR Coding: short system names become their URIs."""
-    system = c.SYSTEM_URIS.get(code.system, code.system)
-    value = code.code
-    prefix = c.PREFIXED_SYSTEMS.get(code.system)
+    """Our Coding as a FHIR Coding: short system names (and OIDs FHIR lists) become their
+    canonical URIs, so a re-export never carries a non-canonical system on."""
+    short, value = c.our_coding(code.system, code.code)
+    system = c.SYSTEM_URIS.get(short, short)
+    prefix = c.PREFIXED_SYSTEMS.get(short)
     if prefix and value.startswith(prefix):
         value = value[len(prefix):]
     return c.coding(system, value, code.display)

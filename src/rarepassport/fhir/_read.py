@@ -186,13 +186,8 @@ def _our_coding(item: Mapping[str, Any]) -> Coding | None:
     display = item.get("display") if isinstance(item.get("display"), str) else None
     if not isinstance(system_uri, str) or not system_uri:
         return None
-    system = c.SYSTEM_ALIASES.get(system_uri) or c.SYSTEM_ALIASES.get(system_uri.rstrip("/"))
-    if system is None:
-        # A code system we do not know travels as it came: an absolute URI.
-        return Coding(system=system_uri, code=code, display=display)
-    prefix = c.PREFIXED_SYSTEMS.get(system)
-    if prefix and not code.startswith(prefix):
-        code = prefix + code
+    # A code system we do not know travels as it came: an absolute URI.
+    system, code = c.our_coding(system_uri, code)
     return Coding(system=system, code=code, display=display)
 
 
