@@ -2,7 +2,9 @@
 
 :func:`to_ips` writes a passport as an IPS document Bundle; :func:`from_ips` reads an
 IPS document (ours or another system's) back, listing everything it could not map.
-:func:`ips_subset` says exactly what survives the trip:
+:func:`definitions` gives the StructureDefinitions, CodeSystems and NamingSystem of
+every extension and system the export uses. :func:`ips_subset` says exactly what
+survives the trip:
 ``from_ips(to_ips(p)).passport == ips_subset(p)``.
 
 Nothing here is imported by ``import rarepassport``; the module needs only the
@@ -15,6 +17,7 @@ import attrs
 
 from rarepassport.fhir import _common
 from rarepassport.fhir._common import photo_attachment
+from rarepassport.fhir._definitions import definitions
 from rarepassport.fhir._export import to_ips
 from rarepassport.fhir._import import FhirImportError, ImportResult, Unmapped, from_ips
 from rarepassport.model import (
@@ -33,6 +36,7 @@ __all__ = [
     "FhirImportError",
     "ImportResult",
     "Unmapped",
+    "definitions",
     "from_ips",
     "ips_subset",
     "not_carried",

@@ -138,6 +138,18 @@ SECTION_PATIENT_STORY = "81338-6"
 SECTION_CARE_TEAM = "85847-2"
 IPS_DOCUMENT = "60591-5"
 
+#: IPS 2.0 profiles the export claims in ``meta.profile``: only those whose rules
+#: (cardinalities, required codes, invariants) every exported resource of the type meets.
+_IPS = "http://hl7.org/fhir/uv/ips/StructureDefinition/"
+IPS_PROFILES: dict[str, str] = {
+    "Bundle": f"{_IPS}Bundle-uv-ips",
+    "Composition": f"{_IPS}Composition-uv-ips",
+    "Patient": f"{_IPS}Patient-uv-ips",
+    "AllergyIntolerance": f"{_IPS}AllergyIntolerance-uv-ips",
+    "Condition": f"{_IPS}Condition-uv-ips",
+    "MedicationStatement": f"{_IPS}MedicationStatement-uv-ips",
+}
+
 
 SECTION_TITLES: dict[str, str] = {
     SECTION_ALERTS: "Alerts",

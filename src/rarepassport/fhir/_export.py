@@ -94,6 +94,12 @@ def _dated(key: str, value: object | None) -> JSON:
     return {f"{key}DateTime": str(value)}
 
 
+def _profile(kind: str) -> JSON:
+    """``meta.profile`` for the resources that meet an IPS 2.0 profile; nothing for others."""
+    profile = c.IPS_PROFILES.get(kind)
+    return {"meta": {"profile": [profile]}} if profile else {}
+
+
 class _Bundle:
     """Collects the resources of one document, each with a ``urn:uuid`` full URL."""
 
@@ -112,7 +118,8 @@ class _Bundle:
     def add(self, resource: JSON) -> str:
         """Add a resource; returns the reference to it."""
         resource_id = self.new_id()
-        ordered = {"resourceType": resource.pop("resourceType"), "id": resource_id, **resource}
+        kind = resource.pop("resourceType")
+        ordered = {"resourceType": kind, "id": resource_id, **_profile(kind), **resource}
         # Same dict object, so the caller can still add to it (the Patient's GPs).
         resource.clear()
         resource.update(ordered)
@@ -801,14 +808,14 @@ class _Exporter:
             self.advance_directives(), self.patient_story(), care_team, *self.plugin_sections(),
         ]
         sections = [section for section in candidates if section is not None]
-        composition = {"resourceType": "Composition", "id": composition_id}
+        composition = {"resourceType": "Composition", "id": composition_id, **_profile("Composition")}
         if self.p.language:
             composition["language"] = self.p.language
         built = self.composition(sections, timestamp)
         composition.update({k: v for k, v in built.items() if k != "resourceType"})
         entries = [{"fullUrl": f"urn:uuid:{composition_id}", "resource": composition}, *self.bundle.entries]
         bundle_id = self.bundle.new_id()
-        bundle: JSON = {"resourceType": "Bundle", "id": bundle_id}
+        bundle: JSON = {"resourceType": "Bundle", "id": bundle_id, **_profile("Bundle")}
         if self.p.language:
             bundle["language"] = self.p.language
         bundle.update({
