@@ -19,8 +19,8 @@ from fhir.resources.R4B.namingsystem import NamingSystem
 from fhir.resources.R4B.structuredefinition import StructureDefinition
 
 import rarepassport
-from rarepassport.fhir import definitions, to_ips
 from rarepassport.fhir import _common as c
+from rarepassport.fhir import definitions, to_ips
 from rarepassport.fhir._definitions import artefacts
 
 DATA = Path(__file__).parent / "data" / "fhir"
