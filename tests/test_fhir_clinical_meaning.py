@@ -257,6 +257,14 @@ def test_a_dose_range_and_its_text_are_kept_together() -> None:
                    text="Take with food") == "Take with food (5–10 mg)"
 
 
+@pytest.mark.parametrize("quantity", [{"value": 1}, {"value": 1, "system": "http://unitsofmeasure.org", "code": "1"}])
+def test_a_dose_without_a_unit_is_reported_not_shown(quantity: dict[str, Any]) -> None:
+    dosage = {"text": "once daily", "doseAndRate": [{"doseQuantity": quantity}]}
+    result = from_ips(document(medication(dosage=[dosage])))
+    assert result.passport.medications[0].dose == "once daily"
+    assert reasons(result, "Bundle.entry[2].resource.dosage[0].doseAndRate[0]")
+
+
 def test_a_rate_is_reported() -> None:
     dosage = {"doseAndRate": [{"doseQuantity": {"value": 10, "unit": "mg"},
                                "rateQuantity": {"value": 1, "unit": "mL/h"}}]}

@@ -370,10 +370,13 @@ def _dose_text(dose_and_rate: Any) -> str | None:
 
 
 def _quantity_text(quantity: Mapping[str, Any]) -> str | None:
-    """A Quantity as a person writes it; ``None`` when its value is not a number."""
+    """A Quantity as a person writes it; ``None`` when its value is not a number or it
+    has no unit."""
     value = _decimal_text(quantity.get("value"))
     unit = _unit_text(quantity)
-    if value is None or unit is None:
+    # A bare "1" beside "Zyloprim 300 mg" could be read as 1 mg or 1 g: a dose without
+    # a unit is reported, never shown.
+    if value is None or not unit:
         return None
     comparator = quantity.get("comparator") if isinstance(quantity.get("comparator"), str) else ""
     return f"{comparator}{value} {unit}".strip()
