@@ -22,6 +22,7 @@ from fhir.resources.R4B.bundle import Bundle
 import rarepassport
 from rarepassport import cli, hookimpl, make_plugin_manager, section_field
 from rarepassport.document import Field
+from rarepassport._labels_fr import FRENCH
 from rarepassport.fhir import to_ips
 from rarepassport.layout import layout
 from rarepassport.model import (
@@ -289,7 +290,7 @@ def test_no_known_allergies_use_the_ips_no_known_allergy_code() -> None:
 def test_unknown_allergies_give_an_empty_reason_not_an_empty_section() -> None:
     section = _section(_export(_minimal()), "48765-2")
     assert section["emptyReason"]["coding"][0]["code"] == "unavailable"
-    assert "No information about allergies" in section["text"]["div"]
+    assert "Allergies not recorded" in section["text"]["div"]  # the layout's words, as every output says it
 
 
 def test_no_medicines_use_the_ips_no_known_medications_code() -> None:
@@ -500,3 +501,19 @@ def test_cli_export_says_which_fields_the_ips_cannot_carry(tmp_path: Path, capsy
     assert "links" in err and "history.admissions" in err
     assert "emergency.previous" not in err
     assert "example.org" not in err and "Chest infection" not in err
+
+
+@pytest.mark.parametrize(
+    ("status", "field", "phrase"),
+    [({"allergies_status": AllergiesStatus.NONE_KNOWN}, "48765-2", "phrase.no_known_allergies"),
+     ({"allergies_status": AllergiesStatus.UNKNOWN}, "48765-2", "phrase.allergies_not_recorded"),
+     ({"medications_status": MedicationsStatus.NONE}, "10160-0", "phrase.no_medicines"),
+     ({"medications_status": MedicationsStatus.UNKNOWN}, "10160-0", "phrase.medicines_not_recorded")],
+)
+def test_an_empty_required_section_is_narrated_in_the_passports_language(
+        status: dict[str, Any], field: str, phrase: str) -> None:
+    passport = Passport(language="fr", person=Person(name="Ada Example", date_of_birth=datetime.date(2015, 3, 2)),
+                        **status)
+    composition = _export(passport)["entry"][0]["resource"]
+    [section] = [s for s in composition["section"] if s["code"]["coding"][0]["code"] == field]
+    assert FRENCH[phrase] in section["text"]["div"]

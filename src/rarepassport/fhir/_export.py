@@ -411,12 +411,13 @@ class _Exporter:
                 "code": c.concept(c.SNOMED, *c.NO_KNOWN_ALLERGY),
                 "patient": {"reference": self.patient},
             }))
-            section.narrative = [_own_section("allergies", "Allergies", [Paragraph(text="No known allergies.")])]
+            section.narrative = self.narrative_for("allergies", _own_section("allergies", "Allergies", [
+                Paragraph(text="No known allergies.")]))
             return section
         if not self.p.allergies:
             section.empty_reason = "unavailable"
-            section.narrative = [_own_section("allergies", "Allergies", [
-                Paragraph(text="No information about allergies.")])]
+            section.narrative = self.narrative_for("allergies", _own_section("allergies", "Allergies", [
+                Paragraph(text="No information about allergies.")]))
             return section
         severe = [i for i, a in enumerate(self.p.allergies)
                   if a.severity in (Severity.SEVERE, Severity.LIFE_THREATENING)]
@@ -465,12 +466,13 @@ class _Exporter:
                 "subject": {"reference": self.patient},
                 **_dated("effective", None),
             }))
-            section.narrative = [_own_section("medications", "Medications", [Paragraph(text="No medicines.")])]
+            section.narrative = self.narrative_for("medications", _own_section("medications", "Medications", [
+                Paragraph(text="No medicines.")]))
             return section
         if not self.p.medications:
             section.empty_reason = "unavailable"
-            section.narrative = [_own_section("medications", "Medications", [
-                Paragraph(text="No information about medicines.")])]
+            section.narrative = self.narrative_for("medications", _own_section("medications", "Medications", [
+                Paragraph(text="No information about medicines.")]))
             return section
         critical = [i for i, m in enumerate(self.p.medications) if m.time_critical]
         own = _own_section("medications", "Medications", [
