@@ -21,8 +21,8 @@ from fhir.resources.R4B.bundle import Bundle
 
 import rarepassport
 from rarepassport import cli, hookimpl, make_plugin_manager, section_field
-from rarepassport.document import Field
 from rarepassport._labels_fr import FRENCH
+from rarepassport.document import Field
 from rarepassport.fhir import to_ips
 from rarepassport.layout import layout
 from rarepassport.model import (
