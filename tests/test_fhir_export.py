@@ -517,3 +517,22 @@ def test_an_empty_required_section_is_narrated_in_the_passports_language(
     composition = _export(passport)["entry"][0]["resource"]
     [section] = [s for s in composition["section"] if s["code"]["coding"][0]["code"] == field]
     assert FRENCH[phrase] in section["text"]["div"]
+
+
+#: The section displays of the IPS 2.0 package's example Bundles (npm hl7.fhir.uv.ips 2.0.0).
+IPS_SECTION_DISPLAYS = {
+    "11450-4": "Problem list - Reported", "10160-0": "History of Medication use Narrative",
+    "48765-2": "Allergies and adverse reactions Document", "18776-5": "Plan of care note",
+    "30954-2": "Relevant diagnostic tests/laboratory data note", "11369-6": "History of Immunization note",
+    "47519-4": "History of Procedures Document", "46264-8": "History of medical device use",
+    "8716-3": "Vital signs note", "104605-1": "Alert", "42348-3": "Advance healthcare directives",
+    "81338-6": "Patient Goals, preferences, and priorities for care experience",
+}
+
+
+def test_section_codes_carry_the_loinc_displays_the_ips_package_gives(rich_bundle: dict[str, Any]) -> None:
+    codings = [coding for section in rich_bundle["entry"][0]["resource"]["section"]
+               for coding in section["code"]["coding"] if coding["code"] in IPS_SECTION_DISPLAYS]
+    assert len(codings) >= 8
+    assert {coding["code"]: coding["display"] for coding in codings} == {
+        coding["code"]: IPS_SECTION_DISPLAYS[coding["code"]] for coding in codings}

@@ -167,19 +167,21 @@ SECTION_TITLES: dict[str, str] = {
     SECTION_CARE_TEAM: "Care team",
 }
 
+#: LOINC displays of the section codes, as the IPS 2.0 package (hl7.fhir.uv.ips 2.0.0,
+#: its example Bundles) gives them. The care team code is not an IPS section.
 SECTION_DISPLAYS: dict[str, str] = {
-    SECTION_ALERTS: "Patient alerts",
+    SECTION_ALERTS: "Alert",
     SECTION_PROBLEMS: "Problem list - Reported",
     SECTION_ALLERGIES: "Allergies and adverse reactions Document",
     SECTION_MEDICATIONS: "History of Medication use Narrative",
     SECTION_DEVICES: "History of medical device use",
     SECTION_PROCEDURES: "History of Procedures Document",
-    SECTION_IMMUNIZATIONS: "History of Immunization Narrative",
-    SECTION_RESULTS: "Relevant diagnostic tests/laboratory data Narrative",
-    SECTION_VITAL_SIGNS: "Vital signs",
+    SECTION_IMMUNIZATIONS: "History of Immunization note",
+    SECTION_RESULTS: "Relevant diagnostic tests/laboratory data note",
+    SECTION_VITAL_SIGNS: "Vital signs note",
     SECTION_PLAN_OF_CARE: "Plan of care note",
-    SECTION_ADVANCE_DIRECTIVES: "Advance directives",
-    SECTION_PATIENT_STORY: "Patient story",
+    SECTION_ADVANCE_DIRECTIVES: "Advance healthcare directives",
+    SECTION_PATIENT_STORY: "Patient Goals, preferences, and priorities for care experience",
     SECTION_CARE_TEAM: "Patient Care team information",
 }
 

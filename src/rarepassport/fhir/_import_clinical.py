@@ -189,7 +189,7 @@ class _ClinicalReader(_PatientReader):
             category = _CATEGORIES.get(item) if isinstance(item, str) else None
             if category is None:
                 self.note(f"{res.path}.category[{index}]", "not an AllergyIntolerance category FHIR defines; not kept")
-            elif category not in categories:
+            else:
                 categories.append(category)
         criticality: Criticality | None = None
         if res.get("criticality") is not None:
