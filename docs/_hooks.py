@@ -112,3 +112,57 @@ def on_page_markdown(markdown: str, **kwargs: Any) -> str:
     if MARKER in markdown:
         return markdown.replace(MARKER, model_tables())
     return markdown
+
+
+# --- FHIR artefacts: one page (and its JSON) per extension, code system and identifier system
+
+
+def _artefact_page(resource: dict[str, Any], url: str, json_name: str) -> str:
+    kind = resource["resourceType"]
+    title = resource.get("title") or resource["name"]
+    lines = [f"# {title}", "", f"**{kind}** `{url}`", "", resource["description"], "",
+             f"Status: {resource['status']}; version {resource.get('version', resource.get('date'))}. "
+             f"FHIR JSON: [{json_name}]({json_name}).", ""]
+    if kind == "StructureDefinition":
+        value = resource["differential"]["element"][-1]["type"][0]["code"]
+        maximum = resource["differential"]["element"][0]["max"]
+        contexts = ", ".join(f"`{context['expression']}`" for context in resource["context"])
+        lines += ["| used on | value | repeats |", "|---|---|---|",
+                  f"| {contexts} | `value{value[0].upper()}{value[1:]}` | {'yes' if maximum == '*' else 'no'} |", ""]
+    elif kind == "CodeSystem" and resource.get("concept"):
+        lines += ["| code | display | definition |", "|---|---|---|"]
+        lines += [f"| `{concept['code']}` | {concept['display']} | {concept['definition']} |"
+                  for concept in resource["concept"]]
+        lines.append("")
+    elif kind == "CodeSystem":
+        lines += ["The codes are not listed here: see the description.", ""]
+    lines += ["[All FHIR artefacts](" + "../" * (url.count("/") - 4) + "index.md)", ""]
+    return "\n".join(lines)
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """Add the FHIR artefact pages, generated from ``rarepassport.fhir._definitions``."""
+    import json
+
+    from mkdocs.structure.files import File
+
+    from rarepassport.fhir._definitions import artefacts
+
+    rows = ["# FHIR artefacts", "",
+            "The extensions, code systems and identifier system rarepassport's IPS bundles use, "
+            "each at the URL the bundles cite, with its FHIR definition "
+            "(`rarepassport.fhir.definitions()` gives them all in Python). See "
+            "[Interoperability](../interoperability.md).", "",
+            "| artefact | kind | URL |", "|---|---|---|"]
+    for artefact in artefacts():
+        resource = artefact.resource
+        json_uri = artefact.page.removesuffix(".md") + ".json"
+        json_name = json_uri.rsplit("/", 1)[-1]
+        files.append(File.generated(config, artefact.page,
+                                    content=_artefact_page(resource, artefact.url, json_name)))
+        files.append(File.generated(config, json_uri, content=json.dumps(resource, indent=2) + "\n"))
+        link = artefact.page.removeprefix("fhir/")
+        rows.append(f"| [{resource.get('title') or resource['name']}]({link}) | {resource['resourceType']} "
+                    f"| `{artefact.url}` |")
+    files.append(File.generated(config, "fhir/index.md", content="\n".join(rows) + "\n"))
+    return files

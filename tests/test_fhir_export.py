@@ -21,6 +21,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 import rarepassport
 from rarepassport import cli, hookimpl, layout, make_plugin_manager, section_field
+from rarepassport._labels_fr import FRENCH
 from rarepassport.document import Field
 from rarepassport.errors import PluginError
 from rarepassport.fhir import to_ips
@@ -289,7 +290,7 @@ def test_no_known_allergies_use_the_ips_no_known_allergy_code() -> None:
 def test_unknown_allergies_give_an_empty_reason_not_an_empty_section() -> None:
     section = _section(_export(_minimal()), "48765-2")
     assert section["emptyReason"]["coding"][0]["code"] == "unavailable"
-    assert "No information about allergies" in section["text"]["div"]
+    assert "Allergies not recorded" in section["text"]["div"]  # the layout's words, as every output says it
 
 
 def test_no_medicines_use_the_ips_no_known_medications_code() -> None:
@@ -547,3 +548,36 @@ def test_a_plugin_narrative_that_fhir_does_not_allow_is_refused_naming_the_secti
     assert "plugin section 'fabry'" in message
     assert reason in message
     assert "Agalsidase" not in message and "alert" not in message
+@pytest.mark.parametrize(
+    ("status", "field", "phrase"),
+    [({"allergies_status": AllergiesStatus.NONE_KNOWN}, "48765-2", "phrase.no_known_allergies"),
+     ({"allergies_status": AllergiesStatus.UNKNOWN}, "48765-2", "phrase.allergies_not_recorded"),
+     ({"medications_status": MedicationsStatus.NONE}, "10160-0", "phrase.no_medicines"),
+     ({"medications_status": MedicationsStatus.UNKNOWN}, "10160-0", "phrase.medicines_not_recorded")],
+)
+def test_an_empty_required_section_is_narrated_in_the_passports_language(
+        status: dict[str, Any], field: str, phrase: str) -> None:
+    passport = Passport(language="fr", person=Person(name="Ada Example", date_of_birth=datetime.date(2015, 3, 2)),
+                        **status)
+    composition = _export(passport)["entry"][0]["resource"]
+    [section] = [s for s in composition["section"] if s["code"]["coding"][0]["code"] == field]
+    assert FRENCH[phrase] in section["text"]["div"]
+
+
+#: The section displays of the IPS 2.0 package's example Bundles (npm hl7.fhir.uv.ips 2.0.0).
+IPS_SECTION_DISPLAYS = {
+    "11450-4": "Problem list - Reported", "10160-0": "History of Medication use Narrative",
+    "48765-2": "Allergies and adverse reactions Document", "18776-5": "Plan of care note",
+    "30954-2": "Relevant diagnostic tests/laboratory data note", "11369-6": "History of Immunization note",
+    "47519-4": "History of Procedures Document", "46264-8": "History of medical device use",
+    "8716-3": "Vital signs note", "104605-1": "Alert", "42348-3": "Advance healthcare directives",
+    "81338-6": "Patient Goals, preferences, and priorities for care experience",
+}
+
+
+def test_section_codes_carry_the_loinc_displays_the_ips_package_gives(rich_bundle: dict[str, Any]) -> None:
+    codings = [coding for section in rich_bundle["entry"][0]["resource"]["section"]
+               for coding in section["code"]["coding"] if coding["code"] in IPS_SECTION_DISPLAYS]
+    assert len(codings) >= 8
+    assert {coding["code"]: coding["display"] for coding in codings} == {
+        coding["code"]: IPS_SECTION_DISPLAYS[coding["code"]] for coding in codings}

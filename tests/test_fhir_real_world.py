@@ -51,8 +51,13 @@ def _reasons_for(result: ImportResult, path: str) -> list[str]:
 
 def test_the_examples_are_small_and_few() -> None:
     files = list(REAL.glob("*.json"))
-    assert 1 <= len(files) <= 10
+    assert 1 <= len(files) <= 30
     assert sum(path.stat().st_size for path in files) < 2_000_000
+
+
+#: Codes the publishers wrote malformed; import keeps them as they came (never a changed
+#: code) and validation names them.
+MALFORMED_CODES = {("Bundle-gravitate-Alicia.json", "$.medications[5].codes[2].code")}  # ATC "A03ku92"
 
 
 @pytest.mark.parametrize("name", IMPORTABLE)
@@ -60,18 +65,22 @@ def test_example_imports_into_a_structurally_valid_passport(name: str) -> None:
     passport = _import(name).passport
     report = rarepassport.validate(to_dict(passport), today=TODAY)
     assert [issue for issue in report if issue.code == "structure"] == []
-    assert report.ok
+    errors = [issue for issue in report if issue.severity.value == "error"]
+    assert {(name, issue.path) for issue in errors} <= MALFORMED_CODES
+    assert all(issue.code == "code-format" for issue in errors)
 
 
 @pytest.mark.parametrize(
     ("name", "person", "diagnoses", "allergies", "medications", "allergies_status", "medications_status"),
     [
-        ("Bundle-IPS-examples-Bundle-01.json", "Martha DeLarosa", 2, 1, 2,
+        # One of Martha's two conditions is in remission and one of Patricia's four is
+        # resolved: left out of the current diagnoses and reported.
+        ("Bundle-IPS-examples-Bundle-01.json", "Martha DeLarosa", 1, 1, 2,
          AllergiesStatus.LISTED, MedicationsStatus.LISTED),
         ("Bundle-bundle-minimal.json", "Martha DeLarosa", 1, 1, 1, AllergiesStatus.LISTED, MedicationsStatus.LISTED),
         ("Bundle-bundle-no-info-required-sections.json", "James Judge", 0, 0, 0,
          AllergiesStatus.UNKNOWN, MedicationsStatus.UNKNOWN),
-        ("Bundle-bundle-ips-all-sections.json", "Patricia JORDANA", 4, 1, 2,
+        ("Bundle-bundle-ips-all-sections.json", "Patricia JORDANA", 3, 1, 2,
          AllergiesStatus.LISTED, MedicationsStatus.LISTED),
         ("Bundle-aups-basicsummary.json", "Mia Leanne Banks", 0, 3, 1,
          AllergiesStatus.LISTED, MedicationsStatus.LISTED),

@@ -119,6 +119,24 @@ def test_suspected_diagnosis_with_a_gene_only_is_in_progress_with_a_candidate_ge
     _parse(packet)
 
 
+@pytest.mark.parametrize("status", [DiagnosisStatus.SUSPECTED, DiagnosisStatus.PROVISIONAL])
+def test_a_diagnosis_not_confirmed_is_not_a_disease_but_an_interpretation_in_progress(
+        status: DiagnosisStatus) -> None:
+    diagnosis = Diagnosis(name="Marfan syndrome", status=status, codes=(Coding(system="ORPHA", code="ORPHA:558"),))
+    packet = to_phenopacket(Passport(person=_person(), diagnoses=(diagnosis,)), today=TODAY)
+    assert "diseases" not in packet
+    [interpretation] = packet["interpretations"]
+    assert interpretation["progressStatus"] == "IN_PROGRESS"
+    assert interpretation["diagnosis"]["disease"]["id"] == "ORPHA:558"
+    _parse(packet)
+
+
+def test_a_confirmed_diagnosis_is_a_disease() -> None:
+    diagnosis = Diagnosis(name="Marfan syndrome", codes=(Coding(system="ORPHA", code="ORPHA:558"),))
+    packet = to_phenopacket(Passport(person=_person(), diagnoses=(diagnosis,)), today=TODAY)
+    assert [disease["term"]["id"] for disease in packet["diseases"]] == ["ORPHA:558"]
+
+
 def test_undiagnosed_condition_gives_an_unsolved_interpretation() -> None:
     diagnosis = Diagnosis(name="Syndrome without a name", status=DiagnosisStatus.UNDIAGNOSED,
                           features=(Feature(name="Seizures", hpo="HP:0001250"),))

@@ -1,10 +1,11 @@
 """rarepassport: rare-disease patient passports you can validate, render and exchange.
 
-The names here are the public API. ``render``, ``layout`` and ``validate`` are both
-functions exported here and modules of the same name: importing them here first keeps
-``rarepassport.render(...)`` the function, while ``rarepassport.rendering.RenderError``
-style imports (``from rarepassport.rendering import RenderError``) still reach the module.
-Nothing here imports the PDF library or fonts; that happens on the first render.
+The names here are the public API, each with ``__module__`` set to ``rarepassport`` so
+that documentation and tracebacks show the path to use. The functions come from
+`rarepassport.api`; the steps behind them are the modules ``convert``, ``schema``,
+``validation``, ``layouts``, ``essentials``, ``rendering`` and ``fhir`` (see the *Design*
+page of the documentation). Nothing here imports the PDF library or fonts; that happens
+on the first render.
 """
 
 from __future__ import annotations

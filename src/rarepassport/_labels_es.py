@@ -361,4 +361,14 @@ SPANISH: Mapping[str, str] = {
     "ReviewedBy.date": "Revisado el",
     "Weight.kg": "Peso (kg)",
     "Weight.measured_on": "Medido el",
+    # --- issue 11: FHIR import keeps criticality and category --------------------------
+    "Allergy.criticality": "Riesgo de reacción grave",
+    "Allergy.categories": "Tipo de sustancia",
+    "enum.Criticality.low": "Bajo",
+    "enum.Criticality.high": "Alto",
+    "enum.Criticality.unable-to-assess": "No evaluado",
+    "enum.AllergyCategory.food": "Alimento",
+    "enum.AllergyCategory.medication": "Medicamento",
+    "enum.AllergyCategory.environment": "Ambiental",
+    "enum.AllergyCategory.biologic": "Producto biológico",
 }

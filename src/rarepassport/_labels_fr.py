@@ -366,4 +366,14 @@ FRENCH: Mapping[str, str] = {
     "ReviewedBy.date": "Vérifié le",
     "Weight.kg": "Poids (kg)",
     "Weight.measured_on": "Mesuré le",
+    # --- issue 11: FHIR import keeps criticality and category --------------------------
+    "Allergy.criticality": "Risque de réaction grave",
+    "Allergy.categories": "Type de substance",
+    "enum.Criticality.low": "Faible",
+    "enum.Criticality.high": "Élevé",
+    "enum.Criticality.unable-to-assess": "Non évalué",
+    "enum.AllergyCategory.food": "Aliment",
+    "enum.AllergyCategory.medication": "Médicament",
+    "enum.AllergyCategory.environment": "Environnement",
+    "enum.AllergyCategory.biologic": "Produit biologique",
 }

@@ -59,6 +59,7 @@ from rarepassport.model import (
     Coding,
     Contact,
     ContactRole,
+    Criticality,
     Diagnosis,
     DiagnosisStatus,
     Emergency,
@@ -605,10 +606,18 @@ class _Builder:
         show_severity = self.shows(cls, "severity")
         show_kind = self.shows(cls, "kind")
         show_reaction = self.shows(cls, "reaction")
+        show_criticality = self.shows(cls, "criticality")
+
+        def high_risk(allergy: Any) -> bool:
+            # A high criticality (another system's "likely to be serious next time") is as
+            # serious as a severe reaction, whatever the first reaction was like.
+            return show_criticality and getattr(allergy, "criticality", None) is Criticality.HIGH
 
         def rank(pair: tuple[int, Any]) -> tuple[int, int, int]:
             allergy = pair[1]
             severity = _SEVERITY_RANK.get(allergy.severity, 2) if show_severity else 2
+            if high_risk(allergy):
+                severity = min(severity, 1)
             return severity, allergy.kind is AllergyKind.INTOLERANCE, pair[0]
 
         items = []
@@ -618,10 +627,13 @@ class _Builder:
                 context.format_enum(allergy.severity).lower() if show_severity and allergy.severity else None,
                 context.format_enum(allergy.kind).lower()
                 if show_kind and allergy.kind is AllergyKind.INTOLERANCE else None,
+                f"{context.label('Allergy.criticality').lower()}: {context.format_enum(Criticality.HIGH).lower()}"
+                if high_risk(allergy) else None,
             ]
             detail = _join(details)
             text = f"{allergy.substance} ({detail})" if detail else allergy.substance
-            serious = show_severity and allergy.severity in (Severity.SEVERE, Severity.LIFE_THREATENING)
+            serious = (show_severity and allergy.severity in (Severity.SEVERE, Severity.LIFE_THREATENING)) \
+                or high_risk(allergy)
             items.append(EssentialItem(text=text, path=f"$.allergies[{index}]", strong=serious))
         self.add("allergy", ClinicalClass.ALLERGY, title, items)
 

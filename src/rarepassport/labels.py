@@ -399,6 +399,16 @@ ENGLISH: Mapping[str, str] = {
     "ReviewedBy.date": "Reviewed on",
     "Weight.kg": "Weight (kg)",
     "Weight.measured_on": "Measured on",
+    # --- issue 11: FHIR import keeps criticality and category --------------------------
+    "Allergy.criticality": "Risk of a serious reaction",
+    "Allergy.categories": "Type of substance",
+    "enum.Criticality.low": "Low",
+    "enum.Criticality.high": "High",
+    "enum.Criticality.unable-to-assess": "Not assessed",
+    "enum.AllergyCategory.food": "Food",
+    "enum.AllergyCategory.medication": "Medicine",
+    "enum.AllergyCategory.environment": "Environment",
+    "enum.AllergyCategory.biologic": "Biological product",
 }
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")

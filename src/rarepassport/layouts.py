@@ -62,6 +62,7 @@ from rarepassport.model import (
     AllergiesStatus,
     CareTeamMember,
     Coding,
+    Criticality,
     Diagnosis,
     Emergency,
     Link,
@@ -616,7 +617,8 @@ def _allergies(context: LayoutContext, passport: Passport) -> Section | None:
                 type(passport.allergies[0]),
                 passport.allergies,
                 emphasis=lambda allergy: (
-                    allergy.severity in _SERIOUS and context.shows(type(allergy), "severity")
+                    (allergy.severity in _SERIOUS and context.shows(type(allergy), "severity"))
+                    or (allergy.criticality is Criticality.HIGH and context.shows(type(allergy), "criticality"))
                 ),
             )
         )

@@ -37,6 +37,7 @@ __all__ = [
     "AdvanceDecision",
     "AllergiesStatus",
     "Allergy",
+    "AllergyCategory",
     "AllergyKind",
     "Avoid",
     "CarePreferences",
@@ -45,6 +46,7 @@ __all__ = [
     "CompletedBy",
     "Contact",
     "ContactRole",
+    "Criticality",
     "Device",
     "Diagnosis",
     "DiagnosisStatus",
@@ -304,6 +306,26 @@ class AllergyKind(str, enum.Enum):
     INTOLERANCE = "intolerance"
 
 
+class Criticality(str, enum.Enum):
+    """How likely a future reaction is to be serious (FHIR ``AllergyIntolerance.criticality``).
+
+    Not the severity of a past reaction: a mild rash can come with a high criticality.
+    """
+
+    LOW = "low"
+    HIGH = "high"
+    UNABLE_TO_ASSESS = "unable-to-assess"
+
+
+class AllergyCategory(str, enum.Enum):
+    """What kind of substance an allergy is to (FHIR ``AllergyIntolerance.category``)."""
+
+    FOOD = "food"
+    MEDICATION = "medication"
+    ENVIRONMENT = "environment"
+    BIOLOGIC = "biologic"
+
+
 class ContactRole(str, enum.Enum):
     """What a contact is for."""
 
@@ -556,6 +578,18 @@ class Allergy:
     )
     kind: AllergyKind | None = _field("allergy or intolerance.", default=None, converter=_optional(AllergyKind))
     codes: tuple[Coding, ...] = _tuple("Codes for the substance.", views=(E,))
+    criticality: Criticality | None = _field(
+        "How likely a future reaction is to be serious: low, high or unable-to-assess. "
+        "Not the severity of past reactions.",
+        default=None,
+        converter=_optional(Criticality),
+    )
+    categories: tuple[AllergyCategory, ...] = _field(
+        "What kind of substance: food, medication, environment or biologic.",
+        default=(),
+        converter=lambda values: tuple(AllergyCategory(value) for value in values),
+        views=(E,),
+    )
 
 
 @attrs.frozen(kw_only=True)

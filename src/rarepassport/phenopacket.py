@@ -25,6 +25,7 @@ JSON = dict[str, Any]
 NOT_CARRIED: tuple[str, ...] = (
     "diagnoses[].features without an HPO id",
     "diagnoses without an ORPHA or OMIM code (except as an unsolved interpretation)",
+    "suspected and provisional diagnoses as diseases (they are interpretations in progress)",
     "medications, allergies, devices, emergency, contacts, care team, care preferences, history",
 )
 
@@ -123,11 +124,15 @@ def to_phenopacket(
         term = _disease_term(diagnosis)
         if term is not None and diagnosis.status is not DiagnosisStatus.UNDIAGNOSED:
             prefixes.add(term["id"].split(":", 1)[0])
+        if term is not None and diagnosis.status is DiagnosisStatus.CONFIRMED:
+            # `diseases` says the person has the disease: only a confirmed diagnosis goes
+            # there. A suspected or provisional one is an interpretation in progress.
             # Phenopackets record the age of onset, which a diagnosis date is not: left out.
             disease: JSON = {"term": term}
             diseases.append(disease)
         solved = diagnosis.status is DiagnosisStatus.CONFIRMED
-        if not diagnosis.genetics and diagnosis.status is not DiagnosisStatus.UNDIAGNOSED:
+        uncertain = diagnosis.status in (DiagnosisStatus.SUSPECTED, DiagnosisStatus.PROVISIONAL)
+        if not diagnosis.genetics and diagnosis.status is not DiagnosisStatus.UNDIAGNOSED and not uncertain:
             continue
         interpretation: JSON = {
             "id": f"{packet_id}-interpretation-{index + 1}",

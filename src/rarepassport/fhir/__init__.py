@@ -2,7 +2,8 @@
 
 [`to_ips`][rarepassport.to_ips] writes a passport as an IPS document Bundle; `from_ips` reads an
 IPS document (ours or another system's) back, listing everything it could not map.
-`ips_subset` says exactly what survives the trip:
+`definitions` gives the StructureDefinitions, CodeSystems and NamingSystem of every
+extension and system the export uses. `ips_subset` says exactly what survives the trip:
 ``from_ips(to_ips(p)).passport == ips_subset(p)``.
 
 Nothing here is imported by ``import rarepassport``; the module needs only the
@@ -19,14 +20,17 @@ import attrs
 
 from rarepassport.fhir import _common
 from rarepassport.fhir._common import photo_attachment
+from rarepassport.fhir._definitions import definitions
 from rarepassport.fhir._import import FhirImportError, ImportResult, Unmapped, from_ips
 from rarepassport.model import (
     AllergiesStatus,
     Coding,
+    Criticality,
     Emergency,
     History,
     MedicationsStatus,
     Passport,
+    Severity,
 )
 
 if TYPE_CHECKING:
@@ -37,6 +41,7 @@ __all__ = [
     "FhirImportError",
     "ImportResult",
     "Unmapped",
+    "definitions",
     "from_ips",
     "ips_subset",
     "not_carried",
@@ -75,11 +80,7 @@ def not_carried(passport: Passport) -> list[str]:
 
 
 def _normal_coding(code: Coding) -> Coding:
-    system = _common.SYSTEM_ALIASES.get(code.system, code.system)
-    value = code.code
-    prefix = _common.PREFIXED_SYSTEMS.get(system)
-    if prefix and not value.startswith(prefix):
-        value = prefix + value
+    system, value = _common.our_coding(code.system, code.code)
     return Coding(system=system, code=value, display=code.display)
 
 
@@ -106,7 +107,17 @@ def ips_subset(passport: Passport) -> Passport:
         attrs.evolve(diagnosis, links=(), codes=_normal_codes(diagnosis.codes)) for diagnosis in passport.diagnoses
     )
     medications = tuple(attrs.evolve(m, codes=_normal_codes(m.codes)) for m in passport.medications)
-    allergies = tuple(attrs.evolve(a, codes=_normal_codes(a.codes)) for a in passport.allergies)
+    allergies = tuple(
+        attrs.evolve(
+            a,
+            codes=_normal_codes(a.codes),
+            # Export gives a life-threatening allergy a high criticality for receivers.
+            criticality=Criticality.HIGH
+            if a.criticality is None and a.severity is Severity.LIFE_THREATENING
+            else a.criticality,
+        )
+        for a in passport.allergies
+    )
     medications_status = passport.medications_status
     if medications:
         medications_status = MedicationsStatus.LISTED

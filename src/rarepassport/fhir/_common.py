@@ -61,13 +61,59 @@ SYSTEM_ALIASES: dict[str, str] = {
     "http://purl.obolibrary.org/obo/hp.owl": "HPO",
     "http://purl.obolibrary.org/obo/hp": "HPO",
     "https://hpo.jax.org": "HPO",
-    "http://hl7.org/fhir/sid/icd-10-cm": "ICD-10",
+    "https://snomed.info/sct": "SNOMED-CT",
+    "http://www.snomed.org/": "SNOMED-CT",
+    "https://loinc.org": "LOINC",
+    "http://www.whocc.no/atc/": "ATC",
+    "https://www.whocc.no/atc": "ATC",
     "http://id.who.int/icd/release/11": "ICD-11",
     "http://id.who.int/icd11/mms": "ICD-11",
 }
 
 #: Systems whose FHIR codes are written without our ``PREFIX:`` (``ORPHA:558`` → ``558``).
 PREFIXED_SYSTEMS = {"ORPHA": "ORPHA:", "OMIM": "OMIM:"}
+#: The spellings of those prefixes found in other systems' codes (``orphanet:558``,
+#: ``Orphanet_558``, ``MIM:154700``): read as the bare code, never doubled.
+_PREFIX_SPELLINGS = {
+    "ORPHA": re.compile(r"^\s*(?:orpha(?:net)?|orpha\.net)\s*[:_ ]\s*(?=\S)", re.IGNORECASE),
+    "OMIM": re.compile(r"^\s*(?:omim|mim)\s*[:#_ ]\s*(?=\S)", re.IGNORECASE),
+}
+
+#: OIDs of code systems that have a canonical FHIR URI (HL7 Terminology, THO "URIs and
+#: OIDs"): read as that URI, so SNOMED CT by its OID is SNOMED CT. Other OIDs are kept
+#: as ``urn:oid:`` URIs. ICD-10-CM is not ICD-10: it keeps its own URI.
+OID_URIS: dict[str, str] = {
+    "urn:oid:2.16.840.1.113883.6.96": SNOMED,
+    "urn:oid:2.16.840.1.113883.6.1": LOINC,
+    "urn:oid:2.16.840.1.113883.6.8": UCUM,
+    "urn:oid:2.16.840.1.113883.6.88": "http://www.nlm.nih.gov/research/umls/rxnorm",
+    "urn:oid:2.16.840.1.113883.6.3": "http://hl7.org/fhir/sid/icd-10",
+    "urn:oid:2.16.840.1.113883.6.90": "http://hl7.org/fhir/sid/icd-10-cm",
+    "urn:oid:2.16.840.1.113883.6.103": "http://hl7.org/fhir/sid/icd-9-cm",
+    "urn:oid:2.16.840.1.113883.6.73": "http://www.whocc.no/atc",
+    "urn:oid:2.16.840.1.113883.12.292": "http://hl7.org/fhir/sid/cvx",
+    "urn:oid:2.16.840.1.113883.6.69": "http://hl7.org/fhir/sid/ndc",
+    "urn:oid:2.16.840.1.113883.6.174": "https://omim.org",
+}
+
+
+def our_coding(system: str, code: str) -> tuple[str, str]:
+    """A code system and code as the passport writes them; both directions use it.
+
+    A known system gets its short name (``http://snomed.info/sct`` or its OID →
+    ``SNOMED-CT``) and Orphanet and OMIM codes exactly one prefix (``558``,
+    ``orphanet:558`` → ``ORPHA:558``). Any other system is kept as it came.
+    """
+    uri = OID_URIS.get(system, system)
+    short = SYSTEM_ALIASES.get(uri) or SYSTEM_ALIASES.get(uri.rstrip("/"))
+    if short is None:
+        short = uri if uri in SYSTEM_URIS else None
+    if short is None:
+        return uri, code
+    prefix = PREFIXED_SYSTEMS.get(short)
+    if prefix is not None and not code.startswith(prefix):
+        code = prefix + _PREFIX_SPELLINGS[short].sub("", code)
+    return short, code
 
 #: Identifier systems: our short names and their FHIR NamingSystem URIs.
 IDENTIFIER_URIS: dict[str, str] = {
@@ -92,6 +138,18 @@ SECTION_PATIENT_STORY = "81338-6"
 SECTION_CARE_TEAM = "85847-2"
 IPS_DOCUMENT = "60591-5"
 
+#: IPS 2.0 profiles the export claims in ``meta.profile``: only those whose rules
+#: (cardinalities, required codes, invariants) every exported resource of the type meets.
+_IPS = "http://hl7.org/fhir/uv/ips/StructureDefinition/"
+IPS_PROFILES: dict[str, str] = {
+    "Bundle": f"{_IPS}Bundle-uv-ips",
+    "Composition": f"{_IPS}Composition-uv-ips",
+    "Patient": f"{_IPS}Patient-uv-ips",
+    "AllergyIntolerance": f"{_IPS}AllergyIntolerance-uv-ips",
+    "Condition": f"{_IPS}Condition-uv-ips",
+    "MedicationStatement": f"{_IPS}MedicationStatement-uv-ips",
+}
+
 
 SECTION_TITLES: dict[str, str] = {
     SECTION_ALERTS: "Alerts",
@@ -109,19 +167,21 @@ SECTION_TITLES: dict[str, str] = {
     SECTION_CARE_TEAM: "Care team",
 }
 
+#: LOINC displays of the section codes, as the IPS 2.0 package (hl7.fhir.uv.ips 2.0.0,
+#: its example Bundles) gives them. The care team code is not an IPS section.
 SECTION_DISPLAYS: dict[str, str] = {
-    SECTION_ALERTS: "Patient alerts",
+    SECTION_ALERTS: "Alert",
     SECTION_PROBLEMS: "Problem list - Reported",
     SECTION_ALLERGIES: "Allergies and adverse reactions Document",
     SECTION_MEDICATIONS: "History of Medication use Narrative",
     SECTION_DEVICES: "History of medical device use",
     SECTION_PROCEDURES: "History of Procedures Document",
-    SECTION_IMMUNIZATIONS: "History of Immunization Narrative",
-    SECTION_RESULTS: "Relevant diagnostic tests/laboratory data Narrative",
-    SECTION_VITAL_SIGNS: "Vital signs",
+    SECTION_IMMUNIZATIONS: "History of Immunization note",
+    SECTION_RESULTS: "Relevant diagnostic tests/laboratory data note",
+    SECTION_VITAL_SIGNS: "Vital signs note",
     SECTION_PLAN_OF_CARE: "Plan of care note",
-    SECTION_ADVANCE_DIRECTIVES: "Advance directives",
-    SECTION_PATIENT_STORY: "Patient story",
+    SECTION_ADVANCE_DIRECTIVES: "Advance healthcare directives",
+    SECTION_PATIENT_STORY: "Patient Goals, preferences, and priorities for care experience",
     SECTION_CARE_TEAM: "Patient Care team information",
 }
 
@@ -156,20 +216,29 @@ ABSENT_PROBLEM_CODES = {(SNOMED, NO_CURRENT_PROBLEMS[0]), (IPS_ABSENT_SYSTEM, "n
 #: imported (and are reported). Statuses not listed here and not in
 #: `KNOWN_STATUSES` are imported, conservatively, and reported.
 NOT_CURRENT_STATUSES: dict[str, frozenset[str]] = {
-    "MedicationStatement": frozenset({"stopped", "completed", "not-taken", "entered-in-error"}),
-    "MedicationRequest": frozenset({"stopped", "completed", "cancelled", "entered-in-error"}),
+    # A medicine on hold, only intended, or of unknown status is not one the person
+    # is taking now: listing it as current could have it given in an emergency.
+    "MedicationStatement": frozenset({"stopped", "completed", "not-taken", "entered-in-error", "on-hold",
+                                      "intended", "unknown"}),
+    "MedicationRequest": frozenset({"stopped", "completed", "cancelled", "entered-in-error", "on-hold", "draft",
+                                    "unknown"}),
     "Immunization": frozenset({"not-done", "entered-in-error"}),
     "Procedure": frozenset({"not-done", "entered-in-error", "preparation", "stopped"}),
-    "DeviceUseStatement": frozenset({"completed", "stopped", "entered-in-error"}),
+    # A device on hold may still be implanted (and matter for an MRI): kept.
+    "DeviceUseStatement": frozenset({"completed", "stopped", "entered-in-error", "intended"}),
+    "Flag": frozenset({"inactive", "entered-in-error"}),
 }
 #: The other status codes FHIR R4 defines for these resources (imported without a note).
 KNOWN_STATUSES: dict[str, frozenset[str]] = {
-    "MedicationStatement": frozenset({"active", "intended", "on-hold", "unknown"}),
-    "MedicationRequest": frozenset({"active", "on-hold", "draft", "unknown"}),
+    "MedicationStatement": frozenset({"active"}),
+    "MedicationRequest": frozenset({"active"}),
     "Immunization": frozenset({"completed"}),
     "Procedure": frozenset({"completed", "in-progress", "on-hold", "unknown"}),
-    "DeviceUseStatement": frozenset({"active", "intended", "on-hold"}),
+    "DeviceUseStatement": frozenset({"active", "on-hold"}),
+    "Flag": frozenset({"active"}),
 }
+#: Condition clinical statuses that say it is no longer true of the person.
+CONDITION_NOT_CURRENT = frozenset({"inactive", "remission", "resolved"})
 #: AllergyIntolerance clinical statuses that no longer apply; the allergy is kept (safer
 #: to avoid a substance needlessly than to give it) and the status reported.
 ALLERGY_NOT_ACTIVE = frozenset({"inactive", "resolved"})

@@ -37,10 +37,11 @@ JSON = dict[str, Any]
 
 
 def fhir_coding(code: Coding) -> JSON:
-    """Our Coding as a FHIR Coding: short system names become their URIs."""
-    system = c.SYSTEM_URIS.get(code.system, code.system)
-    value = code.code
-    prefix = c.PREFIXED_SYSTEMS.get(code.system)
+    """Our Coding as a FHIR Coding: short system names (and OIDs FHIR lists) become their
+    canonical URIs, so a re-export never carries a non-canonical system on."""
+    short, value = c.our_coding(code.system, code.code)
+    system = c.SYSTEM_URIS.get(short, short)
+    prefix = c.PREFIXED_SYSTEMS.get(short)
     if prefix and value.startswith(prefix):
         value = value[len(prefix):]
     return c.coding(system, value, code.display)
@@ -98,6 +99,12 @@ def _dated(key: str, value: object | None) -> JSON:
     return {f"{key}DateTime": str(value)}
 
 
+def _profile(kind: str) -> JSON:
+    """``meta.profile`` for the resources that meet an IPS 2.0 profile; nothing for others."""
+    profile = c.IPS_PROFILES.get(kind)
+    return {"meta": {"profile": [profile]}} if profile else {}
+
+
 class _Bundle:
     """Collects the resources of one document, each with a ``urn:uuid`` full URL."""
 
@@ -116,7 +123,8 @@ class _Bundle:
     def add(self, resource: JSON) -> str:
         """Add a resource; returns the reference to it."""
         resource_id = self.new_id()
-        ordered = {"resourceType": resource.pop("resourceType"), "id": resource_id, **resource}
+        kind = resource.pop("resourceType")
+        ordered = {"resourceType": kind, "id": resource_id, **_profile(kind), **resource}
         # Same dict object, so the caller can still add to it (the Patient's GPs).
         resource.clear()
         resource.update(ordered)
@@ -377,7 +385,12 @@ class _Exporter:
             }
             if allergy.kind is not None:
                 resource["type"] = allergy.kind.value
-            if allergy.severity is Severity.LIFE_THREATENING:
+            if allergy.categories:
+                resource["category"] = [category.value for category in allergy.categories]
+            if allergy.criticality is not None:
+                resource["criticality"] = allergy.criticality.value
+            elif allergy.severity is Severity.LIFE_THREATENING:
+                # A receiver that alerts on criticality must alert on a life-threatening allergy.
                 resource["criticality"] = "high"
             resource["code"] = codeable(allergy.substance, allergy.codes)
             resource["patient"] = {"reference": self.patient}
@@ -385,6 +398,9 @@ class _Exporter:
                 manifestation = (c.text_concept(allergy.reaction) if allergy.reaction
                                  else c.data_absent())
                 reaction: JSON = {"manifestation": [manifestation]}
+                if allergy.severity is Severity.LIFE_THREATENING:
+                    # FHIR's worst reaction severity is "severe"; our extension says more.
+                    reaction["extension"] = [{"url": c.EXT + "life-threatening", "valueBoolean": True}]
                 if allergy.severity is not None:
                     reaction["severity"] = ("severe" if allergy.severity is Severity.LIFE_THREATENING
                                             else allergy.severity.value)
@@ -399,12 +415,13 @@ class _Exporter:
                 "code": c.concept(c.SNOMED, *c.NO_KNOWN_ALLERGY),
                 "patient": {"reference": self.patient},
             }))
-            section.narrative = [_own_section("allergies", "Allergies", [Paragraph(text="No known allergies.")])]
+            section.narrative = self.narrative_for("allergies", _own_section("allergies", "Allergies", [
+                Paragraph(text="No known allergies.")]))
             return section
         if not self.p.allergies:
             section.empty_reason = "unavailable"
-            section.narrative = [_own_section("allergies", "Allergies", [
-                Paragraph(text="No information about allergies.")])]
+            section.narrative = self.narrative_for("allergies", _own_section("allergies", "Allergies", [
+                Paragraph(text="No information about allergies.")]))
             return section
         severe = [i for i, a in enumerate(self.p.allergies)
                   if a.severity in (Severity.SEVERE, Severity.LIFE_THREATENING)]
@@ -453,12 +470,13 @@ class _Exporter:
                 "subject": {"reference": self.patient},
                 **_dated("effective", None),
             }))
-            section.narrative = [_own_section("medications", "Medications", [Paragraph(text="No medicines.")])]
+            section.narrative = self.narrative_for("medications", _own_section("medications", "Medications", [
+                Paragraph(text="No medicines.")]))
             return section
         if not self.p.medications:
             section.empty_reason = "unavailable"
-            section.narrative = [_own_section("medications", "Medications", [
-                Paragraph(text="No information about medicines.")])]
+            section.narrative = self.narrative_for("medications", _own_section("medications", "Medications", [
+                Paragraph(text="No information about medicines.")]))
             return section
         critical = [i for i, m in enumerate(self.p.medications) if m.time_critical]
         own = _own_section("medications", "Medications", [
@@ -800,14 +818,14 @@ class _Exporter:
             self.advance_directives(), self.patient_story(), care_team, *self.plugin_sections(),
         ]
         sections = [section for section in candidates if section is not None]
-        composition = {"resourceType": "Composition", "id": composition_id}
+        composition = {"resourceType": "Composition", "id": composition_id, **_profile("Composition")}
         if self.p.language:
             composition["language"] = self.p.language
         built = self.composition(sections, timestamp)
         composition.update({k: v for k, v in built.items() if k != "resourceType"})
         entries = [{"fullUrl": f"urn:uuid:{composition_id}", "resource": composition}, *self.bundle.entries]
         bundle_id = self.bundle.new_id()
-        bundle: JSON = {"resourceType": "Bundle", "id": bundle_id}
+        bundle: JSON = {"resourceType": "Bundle", "id": bundle_id, **_profile("Bundle")}
         if self.p.language:
             bundle["language"] = self.p.language
         bundle.update({
