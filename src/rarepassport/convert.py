@@ -48,10 +48,12 @@ __all__ = [
     "check_tree",
     "dump",
     "dumps",
+    "dumps_document",
     "from_dict",
     "load",
     "loads",
     "make_converter",
+    "parse_document",
     "read_input",
     "to_dict",
     "write_atomic",
@@ -1098,6 +1100,27 @@ def loads(text: str | bytes, *, format: Format = "json", plugins: PluginManager 
             document (with its JSON path); every problem is listed.
     """
     return from_dict(_parse(text, format), plugins=plugins)
+
+
+def parse_document(text: str | bytes, *, format: Format = "json") -> Any:
+    """The document tree (dicts, lists, text, numbers) of JSON or YAML text.
+
+    Read as :func:`loads` reads a passport (same encodings, limits and messages), but
+    not turned into a passport: for a FHIR Bundle or any other document.
+
+    Raises:
+        LoadError: For malformed text, with line and column.
+    """
+    return _parse(text, format)
+
+
+def dumps_document(data: Any, *, format: Format = "json") -> str:
+    """A document tree as JSON (two-space indent) or YAML text, every character kept."""
+    if format == "yaml":
+        yaml = _import_yaml()
+        text: str = yaml.dump(data, Dumper=_TextDumper.get(), allow_unicode=True, sort_keys=False)
+        return text
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def format_for(path: str | os.PathLike[str]) -> Format:

@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from importlib import resources
-from importlib.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from rarepassport.cli._common import CommandError
+
+if TYPE_CHECKING:
+    # importlib.abc.Traversable is gone in Python 3.14; importlib.resources.abc is 3.11+.
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:
+        from importlib.abc import Traversable
 
 __all__ = ["plugin_names", "register", "write_plugin_skeleton"]
 
@@ -118,8 +127,6 @@ def write_plugin_skeleton(name: str, folder: str | Path | None = None, *, title:
 
 
 def _cmd_plugin_new(args: argparse.Namespace) -> int:
-    from rarepassport.cli import CommandError
-
     try:
         written = write_plugin_skeleton(args.name, args.folder, title=args.title)
     except SkeletonError as exc:

@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import Any
 
-from rarepassport.cli import EXIT_OK, CommandError, _error, _plugins, _write_output
+from rarepassport.cli._common import EXIT_OK, CommandError, error, plugins_for, write_output
 
 __all__ = ["register"]
 
@@ -32,7 +32,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from rarepassport.convert import load
     from rarepassport.errors import LoadError
 
-    plugins = _plugins(args)
+    plugins = plugins_for(args)
     name = _ALIASES.get(args.format, args.format)
     if name not in plugins.exporters:
         known = ", ".join(sorted({*plugins.exporters.names(), *_ALIASES}))
@@ -42,7 +42,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except LoadError as exc:
         raise _one_line(args.file, exc) from None
     data = plugins.exporters[name].export(passport, plugins=plugins)
-    _write_output(args.output, data, inputs=[args.file])
+    write_output(args.output, data, inputs=[args.file])
     if name == "fhir-ips":
         from rarepassport.fhir import not_carried
 
@@ -57,14 +57,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from rarepassport.convert import _parse, dumps, format_for, read_input
+    from rarepassport.convert import dumps, format_for, parse_document, read_input
     from rarepassport.errors import LoadError
     from rarepassport.fhir import from_ips
 
-    plugins = _plugins(args)
+    plugins = plugins_for(args)
     raw = read_input(args.file)
     try:
-        bundle = _parse(raw, "json")
+        bundle = parse_document(raw, format="json")
     except LoadError as exc:
         if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
             # Several IGs publish their examples only as FHIR XML.
@@ -81,12 +81,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
         raise
     output_format = format_for(args.output) if args.output and args.output != "-" else "json"
     text = dumps(result.passport, format=output_format, plugins=plugins)
-    _write_output(args.output, text.encode("utf-8"), inputs=[args.file])
+    write_output(args.output, text.encode("utf-8"), inputs=[args.file])
     if result.unmapped:
         count = len(result.unmapped)
-        _error(f"{args.file}: {count} element{'s' if count != 1 else ''} not imported:")
+        error(f"{args.file}: {count} element{'s' if count != 1 else ''} not imported:")
         for item in result.unmapped:
-            _error(f"  {item}")
+            error(f"  {item}")
     return EXIT_OK
 
 

@@ -18,7 +18,16 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rarepassport.cli import EXIT_INVALID, EXIT_OK, CommandError, _count, _error, _issue_line, _plugins, _write_output
+from rarepassport.cli._common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    CommandError,
+    count,
+    error,
+    issue_line,
+    plugins_for,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from rarepassport._report import Report
@@ -76,7 +85,7 @@ DEMO_CURRENCY_DATES: tuple[tuple[str | int, ...], ...] = (
 
 def _warn(messages: tuple[str, ...] | list[str], source: str) -> None:
     for message in messages:
-        _error(f"warning: {source}: {message}")
+        error(f"warning: {source}: {message}")
 
 
 def _load(path: str, plugins: Any) -> Any:
@@ -132,16 +141,16 @@ def _default_output(source: str, format: str, suffix: str, view: str) -> str:
 def _list_issues(source: str, report: Report, outcome: str) -> None:
     """Every error and warning on standard error, as ``rarepassport validate`` prints them."""
     issues = [issue.to_dict() for issue in (*report.errors, *report.warnings)]
-    _error(f"{source}: INVALID{_count(issues)}: {outcome}")
+    error(f"{source}: INVALID{count(issues)}: {outcome}")
     for issue in issues:
-        sys.stderr.write(_issue_line(issue) + "\n")
+        sys.stderr.write(issue_line(issue) + "\n")
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
     from rarepassport.render import RenderError, _render_validated
     from rarepassport.validate import validate
 
-    plugins = _plugins(args)
+    plugins = plugins_for(args)
     passport = _load(args.file, plugins)
     if passport is None:
         return EXIT_INVALID
@@ -164,7 +173,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         _list_issues(args.file, report, "rendering anyway (--allow-invalid): the errors are in its notes")
     else:
         for issue in report.warnings:
-            _error(f"warning: {args.file}: {issue.path}: {issue.message} [{issue.code}]")
+            error(f"warning: {args.file}: {issue.path}: {issue.message} [{issue.code}]")
     try:
         rendered, notes = _render_validated(
             passport, format, view, args.language, plugins=plugins, today=None, report=report, options=options
@@ -172,11 +181,11 @@ def _cmd_render(args: argparse.Namespace) -> int:
     except RenderError as exc:
         raise CommandError(str(exc)) from None
     output = args.output or _default_output(args.file, format, rendered.suffix, view)
-    _write_output(output, rendered.data, inputs=[args.file])
+    write_output(output, rendered.data, inputs=[args.file])
     # The validation notes were listed above, with their messages.
     _warn([message for message in rendered.warnings if message not in notes], args.file)
     if output != "-":
-        _error(f"wrote {output}")
+        error(f"wrote {output}")
     return EXIT_OK
 
 
@@ -218,16 +227,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         source = demo_example()
     except OSError as exc:
         raise CommandError(f"the bundled example passport is missing from this installation ({exc})") from None
-    plugins = _plugins(args)
+    plugins = plugins_for(args)
     passport = loads(source, format="json", plugins=plugins)
     folder.mkdir(parents=True, exist_ok=True)
-    _write_output(str(folder / DEMO_PASSPORT), source)
+    write_output(str(folder / DEMO_PASSPORT), source)
     written = [DEMO_PASSPORT]
     for name, format, view, options in DEMO_FILES:
         if format == "pdf":
             options = {**options, "base_dir": str(folder.resolve())}
         rendered = render_rendered(passport, format, view, plugins=plugins, **options)
-        _write_output(str(folder / name), rendered.data)
+        write_output(str(folder / name), rendered.data)
         _warn(rendered.warnings, name)
         written.append(name)
     sys.stdout.write(f"Wrote a demo passport to {folder}/:\n")
