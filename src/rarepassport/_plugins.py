@@ -16,6 +16,7 @@ import difflib
 import functools
 import importlib
 import importlib.metadata
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -502,7 +503,8 @@ class PluginManager:
                     continue
                 try:
                     module = importlib.import_module(module_name)
-                except Exception as exc:  # noqa: BLE001 - reported like any other plugin
+                except Exception as exc:  # reported like any other plugin
+                    logging.getLogger("rarepassport").debug("plugin %s failed to load", name, exc_info=True)
                     self.failures.append(
                         PluginFailure(
                             plugin=name, version=__version__, message=f"failed to load: {type(exc).__name__}: {exc}"
@@ -536,7 +538,8 @@ class PluginManager:
             version = ep.dist.version if ep.dist is not None else None
             try:
                 plugin = ep.load()
-            except Exception as exc:  # noqa: BLE001 - any import failure is reported, not raised
+            except Exception as exc:  # any import failure is reported, not raised
+                logging.getLogger("rarepassport").debug("plugin %s failed to load", ep.name, exc_info=True)
                 self.failures.append(
                     PluginFailure(
                         plugin=ep.name, version=version, message=f"failed to load: {type(exc).__name__}: {exc}"
@@ -576,7 +579,10 @@ class PluginManager:
             registry._set_plugin(impl.plugin_name)
             try:
                 impl.function(**{argname: registry})
-            except Exception as exc:  # noqa: BLE001 - a plugin's failure must not stop the others
+            except Exception as exc:  # a plugin's failure must not stop the others
+                logging.getLogger("rarepassport").debug(
+                    "hook %s of plugin %s failed", hook_name, impl.plugin_name, exc_info=True
+                )
                 version = self._infos.get(impl.plugin_name, (None, ""))[0]
                 self.failures.append(
                     PluginFailure(

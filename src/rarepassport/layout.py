@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -411,7 +412,10 @@ def _call_each(context: LayoutContext, hook_name: str, /, **kwargs: Any) -> Iter
             continue  # wrappers only make sense inside pluggy's own call loop
         try:
             result = impl.function(*(kwargs[name] for name in impl.argnames))
-        except Exception as exc:  # noqa: BLE001 - one plugin's bug must not lose the passport
+        except Exception as exc:  # one plugin's bug must not lose the passport
+            logging.getLogger("rarepassport").debug(
+                "hook %s of plugin %s failed", hook_name, impl.plugin_name, exc_info=True
+            )
             context.warn(
                 context.phrase(
                     "plugin_failed", plugin=impl.plugin_name, hook=hook_name, error=type(exc).__name__

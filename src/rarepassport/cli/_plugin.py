@@ -94,7 +94,9 @@ def _fill(text: str, values: Mapping[str, str], template: str) -> str:
     return _PLACEHOLDER.sub(replace, text)
 
 
-def write_plugin_skeleton(name: str, folder: str | Path | None = None, *, title: str | None = None) -> list[Path]:
+def write_plugin_skeleton(
+    name: str, folder: str | Path | None = None, *, title: str | None = None, force: bool = False
+) -> list[Path]:
     """Write a new plugin package.
 
     Args:
@@ -102,6 +104,7 @@ def write_plugin_skeleton(name: str, folder: str | Path | None = None, *, title:
         folder: Where to write it; default ``./rarepassport-<name>``. It must not
             exist, or be empty.
         title: The section title; default derived from ``name``.
+        force: Write into a folder that is not empty, replacing the skeleton's files.
 
     Returns:
         The files written, in order.
@@ -113,8 +116,11 @@ def write_plugin_skeleton(name: str, folder: str | Path | None = None, *, title:
 
     values = plugin_names(name, title)
     target = Path(folder) if folder is not None else Path(values["distribution"])
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise SkeletonError(f"{target} already exists and is not empty; choose another folder")
+    if target.exists() and not target.is_dir():
+        raise SkeletonError(f"{target} already exists and is not a folder; choose another folder")
+    if target.exists() and any(target.iterdir()) and not force:
+        raise SkeletonError(f"{target} already exists and is not empty; choose another folder, or use --force "
+                            "to replace the skeleton's files in it")
     written = []
     for parts, template in _walk(_templates()):
         relative = Path(*(values["module"] if part == "__module__" else part for part in parts))
@@ -128,9 +134,14 @@ def write_plugin_skeleton(name: str, folder: str | Path | None = None, *, title:
 
 def _cmd_plugin_new(args: argparse.Namespace) -> int:
     try:
-        written = write_plugin_skeleton(args.name, args.folder, title=args.title)
+        written = write_plugin_skeleton(args.name, args.folder, title=args.title, force=args.force)
     except SkeletonError as exc:
         raise CommandError(str(exc)) from None
+    reporter = args.reporter
+    for path in written:
+        reporter.add(None, "ok", output=str(path))
+    if reporter.json or reporter.level < 0:
+        return 0
     root = written[0].parent
     for path in written:
         print(path)
