@@ -506,3 +506,23 @@ def test_writing_yaml_without_pyyaml_names_the_extra(tmp_path: Path) -> None:
     result = _without_yaml("new", str(tmp_path / "mine.yaml"))
     assert result.returncode == 2
     assert b"pip install 'rarepassport[yaml]'" in result.stderr
+
+
+def test_zsh_completion_finds_the_words_bash_does(tmp_path: Path) -> None:
+    # zsh runs the same function through bashcompinit, with a 1-based COMP_WORDS; its own
+    # matcher then keeps the candidates that fit what was typed.
+    if shutil.which("zsh") is None:
+        pytest.skip("zsh is not installed (the CI installs it)")
+    script = tmp_path / "_rarepassport"
+    script.write_bytes(run("completion", "zsh").stdout)
+
+    def candidates(*words: str) -> set[str]:
+        line = " ".join(f"'{w}'" for w in ("rarepassport", *words))
+        code = (f"autoload -U compinit; compinit -u -D; source {script}; COMP_WORDS=({line}); "
+                f"COMP_CWORD={len(words)}; _rarepassport; print -l -- $COMPREPLY")
+        result = subprocess.run(["zsh", "-f", "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
+        return set(result.stdout.split())
+
+    assert "validate" in candidates("val")
+    assert {"--allow-invalid", "--allow-missing-glyphs"} <= candidates("render", "x.json", "--all")
+    assert candidates("validate", "--format", "") == {"text", "json"}
