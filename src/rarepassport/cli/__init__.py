@@ -99,8 +99,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.reporter = reporter
     args.parser = parser
     debug = debug_enabled(args)
-    if debug:
-        enable_debug_logging()
+    restore = enable_debug_logging() if debug else None
+    try:
+        return _run(handler, args, reporter, debug)
+    finally:
+        if restore is not None:
+            restore()
+
+
+def _run(handler: Handler, args: argparse.Namespace, reporter: Reporter, debug: bool) -> int:
+    """Run one command: every failure becomes one line (or one JSON result) and exit status 2."""
     file = getattr(args, "file", None)
     try:
         return reporter.finish(handler(args))

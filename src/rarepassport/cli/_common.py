@@ -427,12 +427,18 @@ def write_output(
 # --- debugging ------------------------------------------------------------------------------
 
 
-def enable_debug_logging() -> None:
-    """Send the library's debug log (a failing plugin's traceback) to standard error."""
+def enable_debug_logging() -> Callable[[], None]:
+    """Send the library's debug log (a failing plugin's traceback) to standard error;
+    returns the function that puts the logger back as it was."""
     logger = logging.getLogger("rarepassport")
-    if not any(getattr(h, "_rarepassport_cli", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("rarepassport: debug: %(message)s"))
-        handler._rarepassport_cli = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("rarepassport: debug: %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
+
+    def restore() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+    return restore
