@@ -70,8 +70,8 @@ def test_validate_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_validate_json_format_is_machine_readable(invalid_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--format", "json", str(invalid_file)]) == 1
-    result = json.loads(capsys.readouterr().out)
-    assert result["ok"] is False
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    assert result["status"] == "invalid"
     assert result["issues"][0]["path"] == "$.person.nickname"
 
 
@@ -79,8 +79,8 @@ def test_validate_several_files_reports_each(
     valid_file: Path, invalid_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["validate", "--format", "json", str(valid_file), str(invalid_file)]) == 1
-    results = json.loads(capsys.readouterr().out)
-    assert [r["ok"] for r in results] == [True, False]
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert [r["status"] for r in results] == ["ok", "invalid"]
 
 
 def test_new_writes_a_starter_with_every_section(tmp_path: Path) -> None:
@@ -135,7 +135,7 @@ def test_plugins_lists_the_builtin_plugins(capsys: pytest.CaptureFixture[str]) -
 
 def test_plugins_json_lists_names_versions_and_failures(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plugins", "--format", "json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    (data,) = json.loads(capsys.readouterr().out)["results"]
     core = next(p for p in data["plugins"] if p["name"] == "core-rules")
     assert core["version"] == rp.__version__
     assert isinstance(data["failures"], list)

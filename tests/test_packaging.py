@@ -43,6 +43,12 @@ def test_the_sdist_carries_sources_and_no_generated_outputs(dist: Path) -> None:
     assert not [name for name in names if name.endswith(".pdf")]
 
 
+def archive_text(wheel: Path, suffix: str) -> str:
+    """The text of the one file in the wheel whose name ends with ``suffix``."""
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.read(next(n for n in archive.namelist() if n.endswith(suffix))).decode("utf-8")
+
+
 def test_the_wheel_carries_the_fonts_and_their_licence(dist: Path) -> None:
     [wheel] = dist.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
@@ -51,6 +57,10 @@ def test_the_wheel_carries_the_fonts_and_their_licence(dist: Path) -> None:
             archive.read(next(n for n in names if n.endswith(".dist-info/METADATA")))
         )
     assert "rarepassport/fonts/DejaVuSans.ttf" in names
+    # The command line's JSON report schema, and its entry point.
+    assert "rarepassport/cli/report.schema.json" in names
+    entry_points = archive_text(wheel, ".dist-info/entry_points.txt")
+    assert "rarepassport = rarepassport.cli:main" in entry_points
     assert any(name.endswith("licenses/src/rarepassport/fonts/LICENSE") for name in names)
     assert "src/rarepassport/fonts/LICENSE" in metadata.get_all("License-File", [])
     urls = {url.split(",")[0] for url in metadata.get_all("Project-URL", [])}

@@ -234,7 +234,7 @@ def test_cli_plugins_lists_the_broken_plugin_under_failures(capsys: pytest.Captu
 
 def test_cli_plugins_json_reports_plugins_and_failures(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = _run_cli(capsys, "plugins", "--format", "json")
-    payload = json.loads(out)
+    (payload,) = json.loads(out)["results"]
     assert {"name": "fabry", "version": "0.1.0"}.items() <= next(
         p for p in payload["plugins"] if p["name"] == "fabry"
     ).items()

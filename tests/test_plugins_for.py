@@ -142,7 +142,7 @@ def test_plugins_for_json_lists_only_the_applicable_plugins(
         "diagnoses": [{"name": "Haemophilia B", "codes": [{"system": "ORPHA", "code": "ORPHA:98879"}]}],
     }), encoding="utf-8")
     assert main(["plugins", "--for", str(path), "--format", "json"]) == 0
-    assert [p["name"] for p in json.loads(capsys.readouterr().out)["plugins"]] == ["haemophilia"]
+    assert [p["name"] for p in json.loads(capsys.readouterr().out)["results"][0]["plugins"]] == ["haemophilia"]
 
 
 def test_plugins_for_an_unrelated_passport_says_none_applies(

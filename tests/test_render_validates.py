@@ -292,14 +292,14 @@ def test_render_command_card_without_view_is_named_and_laid_out_for_the_emergenc
 
 @pytest.mark.parametrize("today", [TODAY, dt.date(2027, 7, 1), dt.date(2029, 2, 28), dt.date(2036, 12, 31)])
 def test_the_demo_passport_validates_without_errors_or_warnings_for_years_to_come(today: dt.date) -> None:
-    from rarepassport._cli_render import demo_example
+    from rarepassport.cli._render import demo_example
 
     report = rp.validate(json.loads(demo_example(today)), today=today)
     assert [issue for issue in report if issue.severity is not rp.IssueSeverity.INFO] == []
 
 
 def test_the_demo_passport_is_the_bundled_example_on_the_day_it_was_written() -> None:
-    from rarepassport._cli_render import DEMO_WRITTEN_ON, bundled_example, demo_example
+    from rarepassport.cli._render import DEMO_WRITTEN_ON, bundled_example, demo_example
 
     assert demo_example(DEMO_WRITTEN_ON) == bundled_example()
 

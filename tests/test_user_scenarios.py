@@ -32,7 +32,7 @@ def _validate_json(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int,
     code = main(["validate", "--format", "json", str(path)])
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
-    report = json.loads(captured.out)
+    (report,) = json.loads(captured.out)["results"]
     return code, {issue["path"]: issue["message"] for issue in report["issues"]}
 
 

@@ -30,7 +30,17 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from rarepassport._dates import PartialDate, parse_date
 from rarepassport.errors import LoadError, PassportError, Problem
 from rarepassport.files import read_input, write_atomic
-from rarepassport.formats import Format, _is_photo, _parse, check_tree, child_path, dump_text, format_for, type_name
+from rarepassport.formats import (
+    Format,
+    _is_photo,
+    _parse,
+    check_tree,
+    child_path,
+    dump_text,
+    format_for,
+    parse_text,
+    type_name,
+)
 from rarepassport.model import SCHEMA_VERSION, Passport
 
 if TYPE_CHECKING:
@@ -43,11 +53,13 @@ __all__ = [
     "check_tree",
     "dump",
     "dumps",
+    "dumps_document",
     "format_for",
     "from_dict",
     "load",
     "loads",
     "make_converter",
+    "parse_document",
     "read_input",
     "to_dict",
     "write_atomic",
@@ -508,6 +520,24 @@ def to_dict(passport: Passport, *, plugins: PluginManager) -> dict[str, Any]:
 def loads(text: str | bytes, *, format: Format = "json", plugins: PluginManager) -> Passport:
     """The step behind [`rarepassport.loads`][] (documented there); ``plugins`` is required here."""
     return from_dict(_parse(text, format), plugins=plugins)
+
+
+def parse_document(text: str | bytes, *, format: Format = "json") -> Any:
+    """The document tree (dicts, lists, text, numbers) of JSON or YAML text.
+
+    Read as [`rarepassport.loads`][] reads a passport (same encodings, limits and
+    messages, see [`rarepassport.formats.parse_text`][]), but not turned into a
+    passport: for a FHIR Bundle or any other document.
+
+    Raises:
+        LoadError: For malformed text, with line and column.
+    """
+    return parse_text(text, format)
+
+
+def dumps_document(data: Any, *, format: Format = "json") -> str:
+    """A document tree as JSON (two-space indent) or YAML text, every character kept."""
+    return dump_text(data, format)
 
 
 def load(path: str | os.PathLike[str], *, plugins: PluginManager) -> Passport:

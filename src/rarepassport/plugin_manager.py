@@ -19,6 +19,7 @@ import difflib
 import functools
 import importlib
 import importlib.metadata
+import logging
 import os
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -54,6 +55,10 @@ __all__ = [
     "default_plugin_manager",
     "make_plugin_manager",
 ]
+
+#: Tracebacks of failing plugins go here at DEBUG level only (``--debug``,
+#: ``RAREPASSPORT_DEBUG=1``): an exception's text may quote passport data.
+_LOG = logging.getLogger("rarepassport")
 
 DISABLE_ENV = "RAREPASSPORT_DISABLE_PLUGINS"
 BLOCK_ENV = "RAREPASSPORT_BLOCK_PLUGINS"
@@ -113,6 +118,7 @@ class PluginManager:
                 try:
                     module = importlib.import_module(module_name)
                 except Exception as exc:  # noqa: BLE001 - reported like any other plugin
+                    _LOG.debug("plugin %s failed to load", name, exc_info=True)
                     self.failures.append(
                         PluginFailure(
                             plugin=name, version=__version__, message=f"failed to load: {type(exc).__name__}: {exc}"
@@ -147,6 +153,7 @@ class PluginManager:
             try:
                 plugin = ep.load()
             except Exception as exc:  # noqa: BLE001 - any import failure is reported, not raised
+                _LOG.debug("plugin %s failed to load", ep.name, exc_info=True)
                 self.failures.append(
                     PluginFailure(
                         plugin=ep.name, version=version, message=f"failed to load: {type(exc).__name__}: {exc}"
@@ -187,6 +194,7 @@ class PluginManager:
             try:
                 impl.function(**{argname: registry})
             except Exception as exc:  # noqa: BLE001 - a plugin's failure must not stop the others
+                _LOG.debug("hook %s of plugin %s failed", hook_name, impl.plugin_name, exc_info=True)
                 version = self._infos.get(impl.plugin_name, (None, ""))[0]
                 self.failures.append(
                     PluginFailure(
@@ -229,6 +237,8 @@ class PluginManager:
             try:
                 result = impl.function(*(arguments[name] for name in impl.argnames))
             except Exception as exc:  # noqa: BLE001 - one plugin's bug must not lose the passport
+                # The traceback only with --debug (RAREPASSPORT_DEBUG): it may quote passport data.
+                _LOG.debug("hook %s of plugin %s failed", hook_name, impl.plugin_name, exc_info=True)
                 if on_failure is not None:
                     version = self._infos.get(impl.plugin_name, (None, ""))[0]
                     on_failure(PluginFailure(plugin=impl.plugin_name, version=version, hook=hook_name,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import logging
 import os
 import re
 import types
@@ -350,7 +351,11 @@ def validate(
     for spec in manager.rules:
         try:
             issues.extend(spec.rule(passport, context))
-        except Exception as exc:  # noqa: BLE001 - a broken rule becomes an issue, not a crash
+        except Exception as exc:
+            # The traceback for `rarepassport --debug` (the library's log, off by default).
+            logging.getLogger("rarepassport").debug(
+                "rule %r of plugin %s failed", spec.code, spec.plugin, exc_info=True
+            )
             issues.append(
                 Issue(
                     path="$",

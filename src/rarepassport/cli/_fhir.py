@@ -3,16 +3,27 @@
 ``rarepassport export fhir FILE -o bundle.json`` and ``rarepassport export phenopacket
 FILE -o packet.json`` call the registered exporters; ``rarepassport import fhir
 bundle.json -o passport.json`` reads an IPS document and lists on standard error every
-element it could not map. A thin shell over `rarepassport.fhir`.
+element it could not map. A thin shell over :mod:`rarepassport.fhir`.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from rarepassport.cli import EXIT_OK, CommandError, _error, _plugins, _write_output
+from rarepassport.cli._common import (
+    EXIT_OK,
+    STDIN,
+    CommandError,
+    Reporter,
+    display_name,
+    error,
+    load_source,
+    need_yaml,
+    plugins_for,
+    read_source,
+    write_output,
+)
 
 __all__ = ["register"]
 
@@ -23,72 +34,77 @@ _ALIASES = {"fhir": "fhir-ips", "ips": "fhir-ips"}
 def _one_line(source: str, exc: Any) -> CommandError:
     problems = getattr(exc, "problems", ())
     if not problems:
-        return CommandError(f"{source}: {exc}")
+        return CommandError(f"{display_name(source)}: {exc}")
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return CommandError(f"{source}: {problems[0]}{more}")
+    return CommandError(f"{display_name(source)}: {problems[0]}{more}")
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from rarepassport.convert import load
     from rarepassport.errors import LoadError
 
-    plugins = _plugins(args)
+    reporter: Reporter = args.reporter
+    plugins = plugins_for(args)
     name = _ALIASES.get(args.format, args.format)
     if name not in plugins.exporters:
         known = ", ".join(sorted({*plugins.exporters.names(), *_ALIASES}))
         raise CommandError(f"unknown export format {args.format!r}; choose one of: {known}")
     try:
-        passport = load(args.file, plugins=plugins)
+        passport = load_source(args.file, plugins)
     except LoadError as exc:
         raise _one_line(args.file, exc) from None
     data = plugins.exporters[name].export(passport, plugins=plugins)
-    _write_output(args.output, data, inputs=[args.file])
+    written = write_output(args, args.output, data, inputs=[args.file])
+    warnings: list[str] = []
     if name == "fhir-ips":
         from rarepassport.fhir import not_carried
 
         left_out = not_carried(passport)
         if left_out:
-            sys.stderr.write(
-                "rarepassport: note: the IPS has no place for "
-                + ", ".join(left_out)
-                + "; they stay in the passport only (plugin sections travel as narrative text)\n"
+            warnings.append(
+                "the IPS has no place for " + ", ".join(left_out)
+                + "; they stay in the passport only (plugin sections travel as narrative text)"
             )
+            reporter.info("note: " + warnings[-1])
+    reporter.add(args.file, "ok", warnings=warnings, output=written)
+    if written != STDIN:
+        reporter.info(f"wrote {written}")
     return EXIT_OK
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from rarepassport.convert import dumps
-    from rarepassport.errors import LoadError
+    from rarepassport.convert import dumps, format_for, parse_document
+    from rarepassport.errors import LoadError, PassportError
     from rarepassport.fhir import from_ips
-    from rarepassport.files import read_input
-    from rarepassport.formats import format_for, parse_text
 
-    plugins = _plugins(args)
-    raw = read_input(args.file)
+    reporter: Reporter = args.reporter
+    plugins = plugins_for(args)
+    raw = read_source(args.file)
     try:
-        bundle = parse_text(raw, "json")
+        bundle = parse_document(raw, format="json")
     except LoadError as exc:
         if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
             # Several IGs publish their examples only as FHIR XML.
-            raise CommandError(f"{args.file}: this looks like FHIR XML; only FHIR JSON can be imported, "
-                               "convert the bundle to JSON first") from None
+            raise CommandError(f"{display_name(args.file)}: this looks like FHIR XML; only FHIR JSON can be "
+                               "imported, convert the bundle to JSON first") from None
         raise _one_line(args.file, exc) from None
     try:
         result = from_ips(bundle, plugins=plugins)
-    except Exception as exc:
-        from rarepassport.errors import PassportError
-
-        if isinstance(exc, PassportError):
-            raise _one_line(args.file, exc) from None
-        raise
-    output_format = format_for(args.output) if args.output and args.output != "-" else "json"
+    except PassportError as exc:
+        raise _one_line(args.file, exc) from None
+    output_format = format_for(args.output) if args.output and args.output != STDIN else "json"
+    if output_format == "yaml":
+        need_yaml(args.output, "writing")
     text = dumps(result.passport, format=output_format, plugins=plugins)
-    _write_output(args.output, text.encode("utf-8"), inputs=[args.file])
-    if result.unmapped:
+    written = write_output(args, args.output, text.encode("utf-8"), inputs=[args.file])
+    warnings = [f"not imported: {item}" for item in result.unmapped]
+    if result.unmapped and not reporter.json and reporter.level >= 0:
         count = len(result.unmapped)
-        _error(f"{args.file}: {count} element{'s' if count != 1 else ''} not imported:")
+        error(f"{display_name(args.file)}: {count} element{'s' if count != 1 else ''} not imported:")
         for item in result.unmapped:
-            _error(f"  {item}")
+            error(f"  {item}")
+    reporter.add(args.file, "ok", warnings=warnings, output=written)
+    if written != STDIN:
+        reporter.info(f"wrote {written}")
     return EXIT_OK
 
 
@@ -101,8 +117,8 @@ def register(commands: Any) -> None:
                     "Summary), phenopacket (GA4GH Phenopacket v2) or a plugin's exporter.",
     )
     export.add_argument("format", metavar="FORMAT", help="fhir, phenopacket, or a plugin's exporter name")
-    export.add_argument("file", metavar="FILE", help="the passport (.json or .yaml)")
-    export.add_argument("-o", "--output", default="-", metavar="OUT",
+    export.add_argument("file", metavar="FILE", help="the passport (.json or .yaml), '-' for standard input")
+    export.add_argument("-o", "--output", metavar="OUT",
                         help="file to write (default: standard output)")
     export.set_defaults(handler=_cmd_export)
 
@@ -113,7 +129,7 @@ def register(commands: Any) -> None:
                     "that has no place in a passport is listed on standard error with its FHIR path.",
     )
     importer.add_argument("format", choices=("fhir",), metavar="FORMAT", help="fhir")
-    importer.add_argument("file", metavar="FILE", help="the Bundle (.json)")
-    importer.add_argument("-o", "--output", default="-", metavar="OUT",
+    importer.add_argument("file", metavar="FILE", help="the Bundle (.json), '-' for standard input")
+    importer.add_argument("-o", "--output", metavar="OUT",
                           help="passport file to write, .json or .yaml (default: standard output)")
     importer.set_defaults(handler=_cmd_import)

@@ -2,7 +2,7 @@
 
 The skeleton comes from the template files in ``rarepassport/templates/plugin/``: a
 ``pyproject.toml`` with the entry point, a section class, a rule and passing tests
-written with [`rarepassport.testing`][]. Placeholders are written ``{{name}}``, not
+written with :mod:`rarepassport.testing`. Placeholders are written ``{{name}}``, not
 ``$name``, because the templates hold JSON paths such as ``$.extensions``.
 """
 
@@ -16,8 +16,10 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rarepassport.cli._common import CommandError
+
 if TYPE_CHECKING:
-    # importlib.abc.Traversable is removed in Python 3.14; only the type is needed.
+    # importlib.abc.Traversable is gone in Python 3.14; importlib.resources.abc is 3.11+.
     if sys.version_info >= (3, 11):
         from importlib.resources.abc import Traversable
     else:
@@ -92,7 +94,9 @@ def _fill(text: str, values: Mapping[str, str], template: str) -> str:
     return _PLACEHOLDER.sub(replace, text)
 
 
-def write_plugin_skeleton(name: str, folder: str | Path | None = None, *, title: str | None = None) -> list[Path]:
+def write_plugin_skeleton(
+    name: str, folder: str | Path | None = None, *, title: str | None = None, force: bool = False
+) -> list[Path]:
     """Write a new plugin package.
 
     Args:
@@ -100,6 +104,7 @@ def write_plugin_skeleton(name: str, folder: str | Path | None = None, *, title:
         folder: Where to write it; default ``./rarepassport-<name>``. It must not
             exist, or be empty.
         title: The section title; default derived from ``name``.
+        force: Write into a folder that is not empty, replacing the skeleton's files.
 
     Returns:
         The files written, in order.
@@ -107,12 +112,15 @@ def write_plugin_skeleton(name: str, folder: str | Path | None = None, *, title:
     Raises:
         SkeletonError: When the name is malformed or the folder is not empty.
     """
-    from rarepassport.files import write_atomic
+    from rarepassport.convert import write_atomic
 
     values = plugin_names(name, title)
     target = Path(folder) if folder is not None else Path(values["distribution"])
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise SkeletonError(f"{target} already exists and is not empty; choose another folder")
+    if target.exists() and not target.is_dir():
+        raise SkeletonError(f"{target} already exists and is not a folder; choose another folder")
+    if target.exists() and any(target.iterdir()) and not force:
+        raise SkeletonError(f"{target} already exists and is not empty; choose another folder, or use --force "
+                            "to replace the skeleton's files in it")
     written = []
     for parts, template in _walk(_templates()):
         relative = Path(*(values["module"] if part == "__module__" else part for part in parts))
@@ -125,12 +133,15 @@ def write_plugin_skeleton(name: str, folder: str | Path | None = None, *, title:
 
 
 def _cmd_plugin_new(args: argparse.Namespace) -> int:
-    from rarepassport.cli import CommandError
-
     try:
-        written = write_plugin_skeleton(args.name, args.folder, title=args.title)
+        written = write_plugin_skeleton(args.name, args.folder, title=args.title, force=args.force)
     except SkeletonError as exc:
         raise CommandError(str(exc)) from None
+    reporter = args.reporter
+    for path in written:
+        reporter.add(None, "ok", output=str(path))
+    if reporter.json or reporter.level < 0:
+        return 0
     root = written[0].parent
     for path in written:
         print(path)

@@ -13,15 +13,28 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
+import re
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rarepassport.cli import EXIT_INVALID, EXIT_OK, CommandError, _count, _error, _issue_line, _plugins, _write_output
-
-if TYPE_CHECKING:
-    from rarepassport._report import Report
+from rarepassport.cli._common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    STDIN,
+    CommandError,
+    Reporter,
+    count,
+    display_name,
+    issue_line,
+    need_yaml,
+    paint,
+    plugins_for,
+    read_source,
+    source_format,
+    write_output,
+)
 
 __all__ = ["register"]
 
@@ -74,22 +87,29 @@ DEMO_CURRENCY_DATES: tuple[tuple[str | int, ...], ...] = (
 )
 
 
-def _warn(messages: tuple[str, ...] | list[str], source: str) -> None:
-    for message in messages:
-        _error(f"warning: {source}: {message}")
-
-
-def _load(path: str, plugins: Any) -> Any:
-    """The passport in ``path``, or ``None`` after listing why it cannot be read."""
-    from rarepassport.convert import load
+def _load(path: str, plugins: Any, reporter: Reporter) -> Any:
+    """The passport in ``path`` (``-``: standard input), or ``None`` after listing why it
+    cannot be read."""
+    from rarepassport.convert import loads, parse_document
     from rarepassport.errors import LoadError
     from rarepassport.validation import validate
 
+    raw = read_source(path)
+    fmt = source_format(path, raw)
+    if fmt == "yaml":
+        need_yaml(path)
     try:
-        return load(path, plugins=plugins)
-    except LoadError:
+        return loads(raw, format=fmt, plugins=plugins)
+    except LoadError as exc:
         # Reported as `validate` reports it: every problem with its path.
-        _list_issues(path, validate(path, plugins=plugins), "not rendered; it cannot be read as a passport")
+        try:
+            issues = validate(parse_document(raw, format=fmt), plugins=plugins).to_dict()["issues"]
+        except LoadError:
+            issues = [{"path": p.path, "code": "syntax", "severity": "error",
+                       "message": p.message + (f" (line {p.line}, column {p.column})" if p.line else "")}
+                      for p in exc.problems]
+        _list_issues(reporter, path, issues, "not rendered; it cannot be read as a passport")
+        reporter.add(path, "invalid", issues=issues)
         return None
 
 
@@ -122,27 +142,64 @@ def _options(args: argparse.Namespace, format: str) -> dict[str, Any]:
     return given
 
 
-def _default_output(source: str, format: str, suffix: str, view: str) -> str:
+#: The default view of each format as the file name leaves it out.
+_DEFAULT_VIEW = {"card": "emergency", "lockscreen": "emergency", "lockscreen-pdf": "emergency"}
+
+
+def default_output(source: str, format: str, suffix: str, view: str, options: dict[str, Any],
+                   language: str | None) -> str:
+    """The file ``render`` writes when no ``-o`` is given: beside the passport, with a tag
+    for each choice that changes the drawing, so two different renderings never share
+    a name (``ada.pdf``, ``ada-card.pdf``, ``ada-card-full-sheet.pdf``, ``ada-fr-a5.pdf``)."""
     path = Path(source)
-    tag = _EMERGENCY_FORMATS.get(format, "")
-    tag += f"-{view}" if view != "full" and format not in _EMERGENCY_FORMATS else ""
+    tags = [_EMERGENCY_FORMATS.get(format, "").lstrip("-")]
+    if view != _DEFAULT_VIEW.get(format, "full"):
+        tags.append(view)
+    if language:
+        tags.append(language)
+    if options.get("sheet"):
+        tags.append("sheet")
+    if (options.get("size") not in (None, "a4") and format == "pdf") or (
+        options.get("size") not in (None, "iphone-15") and format.startswith("lockscreen")
+    ):
+        tags.append(str(options["size"]))
+    if options.get("theme") not in (None, "light"):
+        tags.append(str(options["theme"]))
+    if options.get("large_print"):
+        tags.append("large-print")
+    if options.get("high_contrast"):
+        tags.append("high-contrast")
+    if options.get("qr"):
+        tags.append("qr" if options["qr"] == "emergency" else "qr-link")
+    if options.get("missing_glyphs"):
+        tags.append("marked")
+    if format not in _EMERGENCY_FORMATS and format not in ("pdf", "html", "markdown", "text"):
+        tags.append(format)  # a plugin's format
+    tag = "".join(f"-{_safe_tag(t)}" for t in tags if t)
     return str(path.with_name(f"{path.stem}{tag}{suffix}"))
 
 
-def _list_issues(source: str, report: Report, outcome: str) -> None:
+def _safe_tag(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)
+
+
+def _list_issues(reporter: Reporter, source: str, issues: list[dict[str, Any]], outcome: str) -> None:
     """Every error and warning on standard error, as ``rarepassport validate`` prints them."""
-    issues = [issue.to_dict() for issue in (*report.errors, *report.warnings)]
-    _error(f"{source}: INVALID{_count(issues)}: {outcome}")
+    if reporter.json:
+        return
+    reporter.failure(f"{display_name(source)}: {paint('INVALID', 'red', sys.stderr)}{count(issues)}: {outcome}")
     for issue in issues:
-        sys.stderr.write(_issue_line(issue) + "\n")
+        if reporter.level >= 0 or issue["severity"] == "error":
+            sys.stderr.write(issue_line(issue, sys.stderr) + "\n")
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
     from rarepassport.rendering import RenderError, _render_validated
     from rarepassport.validation import validate
 
-    plugins = _plugins(args)
-    passport = _load(args.file, plugins)
+    reporter: Reporter = args.reporter
+    plugins = plugins_for(args)
+    passport = _load(args.file, plugins, reporter)
     if passport is None:
         return EXIT_INVALID
     format = args.format
@@ -154,29 +211,38 @@ def _cmd_render(args: argparse.Namespace) -> int:
     options = _options(args, format)
     if format == "pdf":
         # A relative photo path is relative to the passport file, not to the shell.
-        options["base_dir"] = str(Path(args.file).resolve().parent)
+        where = Path.cwd() if args.file == STDIN else Path(args.file).resolve().parent
+        options["base_dir"] = str(where)
     report = validate(passport, plugins=plugins)
+    issues = [issue.to_dict() for issue in (*report.errors, *report.warnings)]
     if not report.ok:
         if not args.allow_invalid:
-            _list_issues(args.file, report, "not rendered; fix the errors, or use --allow-invalid to render "
-                         "it anyway with the errors in its notes")
+            _list_issues(reporter, args.file, issues, "not rendered; fix the errors, or use --allow-invalid to "
+                         "render it anyway with the errors in its notes")
+            reporter.add(args.file, "invalid", issues=issues)
             return EXIT_INVALID
-        _list_issues(args.file, report, "rendering anyway (--allow-invalid): the errors are in its notes")
+        _list_issues(reporter, args.file, issues, "rendering anyway (--allow-invalid): the errors are in its notes")
     else:
         for issue in report.warnings:
-            _error(f"warning: {args.file}: {issue.path}: {issue.message} [{issue.code}]")
+            reporter.warn(f"{display_name(args.file)}: {issue.path}: {issue.message} [{issue.code}]")
+    reporter.detail(f"drawing {display_name(args.file)} as {format}, view {view}")
     try:
         rendered, notes = _render_validated(
             passport, format, view, args.language, plugins=plugins, today=None, report=report, options=options
         )
     except RenderError as exc:
-        raise CommandError(str(exc)) from None
-    output = args.output or _default_output(args.file, format, rendered.suffix, view)
-    _write_output(output, rendered.data, inputs=[args.file])
+        raise CommandError(f"{display_name(args.file)}: {exc}") from None
+    output = args.output
+    if output is None and args.file != STDIN:
+        output = default_output(args.file, format, rendered.suffix, view, options, args.language)
+    written = write_output(args, output, rendered.data, inputs=[args.file])
     # The validation notes were listed above, with their messages.
-    _warn([message for message in rendered.warnings if message not in notes], args.file)
-    if output != "-":
-        _error(f"wrote {output}")
+    warnings = [message for message in rendered.warnings if message not in notes]
+    for message in warnings:
+        reporter.warn(f"{display_name(args.file)}: {message}")
+    reporter.add(args.file, "ok", issues=issues, warnings=warnings, output=written)
+    if written != STDIN:
+        reporter.info(f"wrote {written}")
     return EXIT_OK
 
 
@@ -210,6 +276,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     folder = Path(args.directory)
     if folder.exists() and not folder.is_dir():
         raise CommandError(f"{folder} exists and is not a folder")
+    reporter: Reporter = args.reporter
     targets = [folder / DEMO_PASSPORT, *(folder / name for name, *_ in DEMO_FILES)]
     existing = [str(path) for path in targets if path.exists()]
     if existing and not args.force:
@@ -218,18 +285,23 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         source = demo_example()
     except OSError as exc:
         raise CommandError(f"the bundled example passport is missing from this installation ({exc})") from None
-    plugins = _plugins(args)
+    plugins = plugins_for(args)
     passport = loads(source, format="json", plugins=plugins)
     folder.mkdir(parents=True, exist_ok=True)
-    _write_output(str(folder / DEMO_PASSPORT), source)
+    write_output(args, str(folder / DEMO_PASSPORT), source)
+    reporter.add(None, "ok", output=str(folder / DEMO_PASSPORT))
     written = [DEMO_PASSPORT]
     for name, format, view, options in DEMO_FILES:
         if format == "pdf":
             options = {**options, "base_dir": str(folder.resolve())}
         rendered = render_rendered(passport, format, view, plugins=plugins, **options)
-        _write_output(str(folder / name), rendered.data)
-        _warn(rendered.warnings, name)
+        write_output(args, str(folder / name), rendered.data)
+        for message in rendered.warnings:
+            reporter.warn(f"{folder / name}: {message}")
+        reporter.add(str(folder / DEMO_PASSPORT), "ok", warnings=rendered.warnings, output=str(folder / name))
         written.append(name)
+    if reporter.json or reporter.level < 0:
+        return EXIT_OK
     sys.stdout.write(f"Wrote a demo passport to {folder}/:\n")
     for name in written:
         sys.stdout.write(f"  {folder / name}\n")
@@ -252,7 +324,7 @@ def register(commands: Any) -> None:
             "draw) go to standard error and into the document's notes; the output is still written."
         ),
     )
-    render.add_argument("file", metavar="FILE", help="the passport (.json or .yaml)")
+    render.add_argument("file", metavar="FILE", help="the passport (.json or .yaml), '-' for standard input")
     render.add_argument("-f", "--format", default="pdf",
                         help="pdf (default), card, lockscreen (PNG), lockscreen-pdf, html, markdown, text, "
                              "or a plugin's format")
@@ -280,8 +352,9 @@ def register(commands: Any) -> None:
                         help="pdf, card: draw a visible marker (U+FFFD) for a character no font can draw, "
                              "instead of failing")
     render.add_argument("-o", "--output", metavar="OUT",
-                        help="file to write, '-' for standard output "
-                             "(default: next to FILE, e.g. ada.pdf, ada-card.pdf)")
+                        help="file to write, '-' for standard output (default: next to FILE, named for the "
+                             "format, view and options, e.g. ada.pdf, ada-card.pdf, ada-card-sheet.pdf; "
+                             "standard output when FILE is '-')")
     render.set_defaults(handler=_cmd_render)
 
     demo = commands.add_parser(
@@ -291,5 +364,4 @@ def register(commands: Any) -> None:
     )
     demo.add_argument("directory", nargs="?", default="passport-demo", metavar="DIR",
                       help="folder to write into (default: passport-demo)")
-    demo.add_argument("--force", action="store_true", help="replace demo files that already exist")
     demo.set_defaults(handler=_cmd_demo)

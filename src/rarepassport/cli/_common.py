@@ -1,0 +1,444 @@
+"""What every command of the ``rarepassport`` command line shares.
+
+Exit codes, the options every command takes, reading a file or standard input,
+writing an output under the one overwrite policy, the report (text or JSON), colour
+and the one-line error. This module is the leaf of the ``cli`` package: the command
+modules import it, and it imports none of them.
+
+The overwrite policy, the same for every command: an existing file is never replaced
+unless ``--force`` is given, and an input file is never replaced, even with ``--force``.
+Standard output and devices (``/dev/null``) are written, not replaced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import logging
+import os
+import re
+import stat
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from rarepassport._version import __version__
+from rarepassport.plugin_manager import PluginManager, make_plugin_manager
+
+if TYPE_CHECKING:
+    from rarepassport.convert import Format
+    from rarepassport.model import Passport
+
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "ISSUES_URL",
+    "REPORT_VERSION",
+    "STDIN",
+    "CommandError",
+    "Handler",
+    "Reporter",
+    "add_global_options",
+    "count",
+    "debug_enabled",
+    "display_name",
+    "error",
+    "is_global_option",
+    "issue_line",
+    "load_source",
+    "merge_global_options",
+    "need_yaml",
+    "plugins_for",
+    "read_source",
+    "say",
+    "source_format",
+    "visible",
+    "write_output",
+]
+
+EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+#: The version of the ``--output-format json`` report (``report_version``); it changes
+#: only when a field is removed or changes meaning.
+REPORT_VERSION = 1
+#: Where to report a bug; printed with an internal error.
+ISSUES_URL = "https://github.com/rarepassport/rarepassport/issues"
+#: The file name that means standard input (and, after ``-o``, standard output).
+STDIN = "-"
+_STDIN_NAME = "<stdin>"
+
+Handler = Callable[[argparse.Namespace], int]
+
+# Control characters (but newline and tab) and lone surrogates: shown escaped, never sent
+# to the terminal.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+_COLOURS = {"red": "31", "green": "32", "yellow": "33", "bold": "1"}
+
+
+class CommandError(Exception):
+    """A failure to report on one line and exit with status 2."""
+
+
+# --- options every command takes ---------------------------------------------------------
+
+#: (dest, flags, keyword arguments) of the options accepted before or after the command.
+_GLOBAL_OPTIONS: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = (
+    ("block_plugin", ("--block-plugin",),
+     {"action": "append", "metavar": "NAME",
+      "help": "do not load this plugin (repeat, or separate names with commas)"}),
+    ("quiet", ("-q", "--quiet"), {"action": "store_true", "help": "print errors only: no warnings, no 'wrote' lines"}),
+    ("verbose", ("-v", "--verbose"), {"action": "count", "help": "say more: each step and the plugins loaded"}),
+    ("debug", ("--debug",),
+     {"action": "store_true",
+      "help": "show the traceback of a failing plugin or internal error (also RAREPASSPORT_DEBUG=1)"}),
+    ("force", ("--force",), {"action": "store_true", "help": "replace output files that already exist"}),
+    ("output_format", ("--output-format",),
+     {"choices": ("text", "json"), "help": "report as text (default) or as one JSON object on standard output"}),
+)
+
+
+def is_global_option(action: argparse.Action) -> bool:
+    """Whether ``action`` is one of the options every command takes (for the docs)."""
+    return any(tuple(action.option_strings) == flags for _, flags, _ in _GLOBAL_OPTIONS)
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, prefix: str) -> None:
+    """Add the options every command takes; ``prefix`` keeps a command's own copy apart."""
+    group = parser.add_argument_group("options of every command")
+    for dest, flags, kwargs in _GLOBAL_OPTIONS:
+        group.add_argument(*flags, dest=prefix + dest, default=argparse.SUPPRESS, **kwargs)
+
+
+def merge_global_options(args: argparse.Namespace) -> None:
+    """One value per global option, whether given before the command, after it, or both."""
+    before = {dest: getattr(args, "g_" + dest, None) for dest, *_ in _GLOBAL_OPTIONS}
+    after = {dest: getattr(args, "s_" + dest, None) for dest, *_ in _GLOBAL_OPTIONS}
+    args.block_plugin = [*(before["block_plugin"] or []), *(after["block_plugin"] or [])]
+    args.quiet = bool(before["quiet"] or after["quiet"])
+    args.verbose = (before["verbose"] or 0) + (after["verbose"] or 0)
+    args.debug = bool(before["debug"] or after["debug"])
+    args.force = bool(before["force"] or after["force"])
+    args.output_format = after["output_format"] or before["output_format"] or "text"
+
+
+def debug_enabled(args: argparse.Namespace | None) -> bool:
+    """``--debug`` or ``RAREPASSPORT_DEBUG`` set to anything but empty or ``0``."""
+    if args is not None and getattr(args, "debug", False):
+        return True
+    return os.environ.get("RAREPASSPORT_DEBUG", "") not in ("", "0")
+
+
+def plugins_for(args: argparse.Namespace) -> PluginManager:
+    """The plugin manager of this run, without the plugins given to ``--block-plugin``."""
+    blocked = [name for value in (getattr(args, "block_plugin", None) or []) for name in value.split(",")]
+    manager = make_plugin_manager(blocked=blocked)
+    reporter: Reporter | None = getattr(args, "reporter", None)
+    if reporter is not None:
+        names = ", ".join(info.name for info in manager.plugins()) or "none"
+        reporter.detail(f"plugins loaded: {names}")
+        for failure in manager.failures:
+            reporter.detail(f"plugin failure: {failure}")
+    return manager
+
+
+# --- terminal text and colour -------------------------------------------------------------
+
+
+def visible(text: str, *, keep_newlines: bool = True) -> str:
+    """Text safe for a terminal: control characters (ESC, BEL, BS, CR…), and lone
+    surrogates from undecodable file names, shown as escapes instead of acted on."""
+
+    def escape(match: Any) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    text = _UNSAFE.sub(escape, text)
+    return text if keep_newlines else text.replace("\n", "\\n")
+
+
+def colour_enabled(stream: IO[str]) -> bool:
+    """Colour on a terminal only. ``NO_COLOR`` (any value but empty) turns it off and wins;
+    ``FORCE_COLOR`` (any value but empty or ``0``) turns it on even when piped."""
+    if os.environ.get("NO_COLOR", ""):
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def paint(text: str, colour: str, stream: IO[str]) -> str:
+    """``text`` in ``colour`` (red, green, yellow, bold) when the stream takes colour."""
+    if not colour_enabled(stream):
+        return text
+    return f"\x1b[{_COLOURS[colour]}m{text}\x1b[0m"
+
+
+def say(text: str = "") -> None:
+    """One line on standard output."""
+    sys.stdout.write(visible(text) + "\n")
+
+
+def error(text: str) -> None:
+    """One line on standard error, after the program's name."""
+    sys.stderr.write(f"rarepassport: {visible(text)}\n")
+
+
+_SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
+
+
+def issue_line(issue: dict[str, Any], stream: IO[str] | None = None) -> str:
+    """One issue as ``validate`` prints it: severity, path, message and code.
+
+    One issue, one line: a newline or an escape sequence in a quoted key is shown
+    escaped, so it can neither forge another line nor drive the terminal. The severity
+    is coloured when ``stream`` takes colour.
+    """
+    severity = f"{issue['severity']:<7}"
+    rest = visible(f" {issue['path']}: {issue['message']} [{issue['code']}]", keep_newlines=False)
+    colour = _SEVERITY_COLOUR.get(issue["severity"])
+    if stream is not None and colour is not None:
+        severity = paint(severity, colour, stream)
+    return f"  {visible(severity, keep_newlines=False) if stream is None else severity}{rest}"
+
+
+def count(issues: list[dict[str, Any]]) -> str:
+    """`` (2 errors, 1 warning)``, or nothing for no issue."""
+    errors = sum(1 for i in issues if i["severity"] == "error")
+    warnings = sum(1 for i in issues if i["severity"] == "warning")
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+class Reporter:
+    """What a command says: text lines on standard error by verbosity, or one JSON object.
+
+    In JSON mode (``--output-format json``) nothing but the report goes to standard
+    output, and the lines meant for people are not printed: their content is in the
+    results (see ``report.schema.json`` in this package).
+    """
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.command = " ".join(part for part in (getattr(args, "command", None),
+                                                  getattr(args, "plugin_command", None)) if part)
+        self.json = getattr(args, "output_format", "text") == "json"
+        self.level = -1 if getattr(args, "quiet", False) else int(getattr(args, "verbose", 0) or 0)
+        self.results: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        file: str | None,
+        status: str,
+        *,
+        issues: Sequence[dict[str, Any]] = (),
+        warnings: Sequence[str] = (),
+        output: str | None = None,
+        error: str | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """Record the result for one input (``status``: ok, invalid or error)."""
+        result = {
+            "file": display_name(file) if file is not None else None,
+            "status": status,
+            "output": output,
+            "error": error,
+            "issues": list(issues),
+            "warnings": list(warnings),
+            **extra,
+        }
+        self.results.append(result)
+        return result
+
+    def info(self, text: str) -> None:
+        """A line for people (``wrote X``), hidden by ``-q`` and in JSON mode."""
+        if self.level >= 0 and not self.json:
+            error(text)
+
+    def warn(self, text: str) -> None:
+        """A warning line, hidden by ``-q`` and in JSON mode (the report has it)."""
+        if self.level >= 0 and not self.json:
+            sys.stderr.write(f"rarepassport: {paint('warning', 'yellow', sys.stderr)}: {visible(text)}\n")
+
+    def detail(self, text: str) -> None:
+        """A line shown only with ``-v``."""
+        if self.level >= 1 and not self.json:
+            error(text)
+
+    def failure(self, text: str, file: str | None = None) -> None:
+        """An error: one line on standard error, or a result with status ``error``."""
+        if self.json:
+            if not any(r["status"] == "error" and r["error"] == text for r in self.results):
+                self.add(file, "error", error=text)
+        else:
+            error(text)
+
+    def finish(self, status: int) -> int:
+        """Print the JSON report (in JSON mode) and return the exit status."""
+        if self.json:
+            report = {
+                "report_version": REPORT_VERSION,
+                "rarepassport": __version__,
+                "command": self.command,
+                "exit_status": status,
+                "results": self.results,
+            }
+            sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.flush()
+        return status
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+def display_name(name: str) -> str:
+    """The name of an input as messages give it: ``<stdin>`` for ``-``."""
+    return _STDIN_NAME if name == STDIN else name
+
+
+def read_source(name: str) -> bytes:
+    """The bytes of a file, or of standard input for ``-`` (read once, at most
+    :data:`rarepassport.limits.MAX_FILE_BYTES`)."""
+    from rarepassport import limits
+    from rarepassport.convert import read_input
+
+    if name != STDIN:
+        return read_input(name)
+    most = limits.MAX_FILE_BYTES
+    data = sys.stdin.buffer.read(most + 1)
+    if len(data) > most:
+        raise OSError(errno.EFBIG, f"larger than {most} bytes (see rarepassport.limits)", _STDIN_NAME)
+    return data
+
+
+def source_format(name: str, data: bytes) -> Format:
+    """``json`` or ``yaml``: by the file's suffix, or for standard input by its first
+    character (``{`` or ``[`` is JSON, anything else YAML)."""
+    from rarepassport.convert import format_for
+
+    if name != STDIN:
+        return format_for(name)
+    first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return "json" if first in (b"{", b"[", b"") else "yaml"
+
+
+def need_yaml(name: str, doing: str = "reading") -> None:
+    """Stop with exit status 2, naming the extra to install, when PyYAML is missing."""
+    try:
+        import yaml  # noqa: F401
+    except ImportError:
+        raise CommandError(
+            f"{doing} {display_name(name)} needs PyYAML, which is not installed: pip install 'rarepassport[yaml]'"
+        ) from None
+
+
+def load_source(name: str, plugins: PluginManager) -> Passport:
+    """The passport in a file or on standard input; errors name the file as given."""
+    from rarepassport.convert import loads
+    from rarepassport.errors import LoadError
+
+    data = read_source(name)
+    fmt = source_format(name, data)
+    if fmt == "yaml":
+        need_yaml(name)
+    try:
+        return loads(data, format=fmt, plugins=plugins)
+    except LoadError as exc:
+        raise exc.with_source(display_name(name)) from None
+
+
+# --- output -------------------------------------------------------------------------------
+
+
+def _is_binary(data: bytes) -> bool:
+    if b"\x00" in data[:8192]:
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _same_file(target: Path, source: str) -> bool:
+    if source == STDIN:
+        return False
+    try:
+        return target.exists() and Path(source).exists() and target.resolve() == Path(source).resolve()
+    except OSError:
+        return False
+
+
+def write_output(
+    args: argparse.Namespace | None,
+    path: str | None,
+    data: bytes,
+    *,
+    inputs: Sequence[str] = (),
+) -> str:
+    """Write ``data`` under the overwrite policy; return the name written (``-`` for stdout).
+
+    ``path`` ``None`` means standard output by default, ``-`` standard output asked
+    for: binary data (a PDF, a PNG) is written to a terminal only when asked for.
+    """
+    from rarepassport.convert import write_atomic
+
+    force = bool(getattr(args, "force", False))
+    json_report = getattr(args, "output_format", "text") == "json"
+    if path is None or path == STDIN:
+        if json_report:
+            raise CommandError("with --output-format json, standard output carries the report; "
+                               "write the output to a file with -o FILE")
+        if path is None and _is_binary(data) and sys.stdout.isatty():
+            raise CommandError("refusing to write binary data (PDF or PNG) to the terminal; "
+                               "give -o FILE, or -o - to write it to standard output anyway")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return STDIN
+    target = Path(path)
+    for source in inputs:
+        if _same_file(target, source):
+            raise CommandError(f"refusing to overwrite the input file {path}; choose another -o")
+    if target.parent and not target.parent.exists():
+        raise CommandError(f"cannot write {path}: folder {target.parent} does not exist")
+    try:
+        info: os.stat_result | None = os.stat(target)
+    except OSError:
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode) and not force:
+        raise CommandError(f"{path} already exists; use --force to replace it")
+    write_atomic(target, data)
+    return path
+
+
+# --- debugging ------------------------------------------------------------------------------
+
+
+def enable_debug_logging() -> Callable[[], None]:
+    """Send the library's debug log (a failing plugin's traceback) to standard error;
+    returns the function that puts the logger back as it was."""
+    logger = logging.getLogger("rarepassport")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("rarepassport: debug: %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+    def restore() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+    return restore
