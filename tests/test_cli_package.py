@@ -40,9 +40,8 @@ def test_common_is_a_leaf_of_the_package() -> None:
     assert not [m for m, _ in _imports("_common") if m.startswith("rarepassport.cli")]
 
 
-#: Private names the CLI still uses, each with the reason. render's goes with issue 9's
-#: move of the rendering API (the CLI validates once and must tell the notes apart).
-KNOWN_PRIVATE = {("rarepassport.rendering", "_render_validated")}
+#: Private names the CLI may use, each with the reason (none: it uses public names only).
+KNOWN_PRIVATE: set[tuple[str, str]] = set()
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -194,7 +194,7 @@ def _list_issues(reporter: Reporter, source: str, issues: list[dict[str, Any]], 
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from rarepassport.rendering import RenderError, _render_validated
+    from rarepassport.rendering import RenderError, render_validated
     from rarepassport.validation import validate
 
     reporter: Reporter = args.reporter
@@ -227,7 +227,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
             reporter.warn(f"{display_name(args.file)}: {issue.path}: {issue.message} [{issue.code}]")
     reporter.detail(f"drawing {display_name(args.file)} as {format}, view {view}")
     try:
-        rendered, notes = _render_validated(
+        rendered, notes = render_validated(
             passport, format, view, args.language, plugins=plugins, today=None, report=report, options=options
         )
     except RenderError as exc:

@@ -60,6 +60,7 @@ __all__ = [
     "available_formats",
     "register_font",
     "render_document",
+    "render_validated",
     "render_rendered",
 ]
 
@@ -149,7 +150,7 @@ def _view_for(spec: BackendSpec, view: View | str | None) -> View | str:
     return spec.default_view if view is None else view
 
 
-def _render_validated(
+def render_validated(
     passport: Passport,
     format: str,
     view: View | str | None,
@@ -160,7 +161,12 @@ def _render_validated(
     report: Report,
     options: dict[str, Any],
 ) -> tuple[Rendered, tuple[str, ...]]:
-    """Lay out, add the validation notes and draw; return the result and the notes."""
+    """Lay out, add the notes of an already made validation ``report`` and draw.
+
+    For a program that validates once and renders several times (the command line):
+    returns the result and the notes written into the document, so that it can tell
+    them apart from the drawing's own warnings.
+    """
     spec = _backend(format, plugins)
     document = layout(passport, _view_for(spec, view), language, plugins=plugins, today=today)
     notes = _validation_notes(document, report.issues)
@@ -200,7 +206,7 @@ def render_rendered(
     report = validate(passport, plugins=manager, today=today)
     if strict and not report.ok:
         raise InvalidPassportError(report.issues)
-    rendered, _notes = _render_validated(
+    rendered, _notes = render_validated(
         passport, format, view, language, plugins=manager, today=today, report=report, options=options
     )
     return rendered
