@@ -60,8 +60,8 @@ __all__ = [
     "available_formats",
     "register_font",
     "render_document",
-    "render_validated",
     "render_rendered",
+    "render_validated",
 ]
 
 
