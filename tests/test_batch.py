@@ -151,3 +151,18 @@ def test_dask_distributed_local_cluster_renders_with_two_workers(ndjson: Path) -
         results = client.gather(futures)
     assert [r.ok for r in results] == [True, True, False, True, True]
     assert NAMES[3] in _pdf_text(results[4].data)
+
+
+def test_the_batch_command_renders_reports_the_failure_and_exits_1(ndjson: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "rarepassport", "batch", str(ndjson), "-o", str(out), "-f", "card"],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "5 passport(s): 4 done, 0 already complete, 1 failed" in done.stdout
+    assert f"failed: {ndjson}:3" in done.stdout and "not a date" not in done.stdout + done.stderr
+    again = subprocess.run([sys.executable, "-m", "rarepassport", "batch", str(ndjson), "-o", str(out), "-f", "card"],
+                           capture_output=True, text=True)
+    assert "4 already complete" in again.stdout
