@@ -13,11 +13,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rarepassport._plugins import PluginManager, make_plugin_manager
 from rarepassport._version import __version__
-from rarepassport.errors import PassportError
+
+if TYPE_CHECKING:
+    from rarepassport._plugins import PluginManager
 
 __all__ = ["main"]
 
@@ -31,6 +32,9 @@ class CommandError(Exception):
 
 
 def _plugins(args: argparse.Namespace) -> PluginManager:
+    # Imported here: `rarepassport --version` and `--help` need no plugins (issue 13).
+    from rarepassport._plugins import make_plugin_manager
+
     blocked = [name for value in (getattr(args, "block_plugin", None) or []) for name in value.split(",")]
     return make_plugin_manager(blocked=blocked)
 
@@ -276,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     plugins.add_argument("--format", choices=("text", "json"), default="text")
     plugins.set_defaults(handler=_cmd_plugins)
 
-    for register in _EXTRA_COMMANDS:
+    for register in _register_extra_commands():
         register(commands)
     return parser
 
@@ -291,11 +295,15 @@ def _register_extra_commands() -> list[Callable[[Any], None]]:
     return [_cli_render.register, _cli_fhir.register, _cli_plugin.register, _cli_batch.register]
 
 
-_EXTRA_COMMANDS = _register_extra_commands()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
+        # Answered before any command module is imported, so it costs no more than starting Python.
+        # SystemExit, as argparse's version action does.
+        sys.stdout.write(f"rarepassport {__version__}\n")
+        raise SystemExit(EXIT_OK)
+    from rarepassport.errors import PassportError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
