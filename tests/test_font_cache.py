@@ -107,3 +107,46 @@ def test_a_fallback_font_is_reduced_to_the_few_characters_a_passport_uses() -> N
     reduced, index = _fonts.reduced_face(cjk.regular, map(ord, "王小明"), cjk.collection_index)
     assert index == 0 and reduced.stat().st_size < cjk.regular.stat().st_size / 50
     assert {ord(c) for c in "王小明"} <= set(ttLib.TTFont(reduced).getBestCmap())
+
+
+def _arabic_face() -> _fonts.FontFace | None:
+    return next((face for face in _fonts.system_fallback_fonts() if ord("ل") in _fonts._coverage(face.regular)), None)
+
+
+needs_arabic_shaping = pytest.mark.skipif(
+    not _fonts.shaping_available() or _arabic_face() is None, reason="needs uharfbuzz and an Arabic font")
+
+
+@needs_arabic_shaping
+def test_only_text_in_a_script_that_needs_it_goes_through_the_shaping_engine() -> None:
+    # fpdf2 shapes every text once shaping is on; a passport with one Arabic name was
+    # several times slower than the same passport in Latin.
+    pdf = _fonts.pdf_class()()
+    _fonts.install_fonts(pdf, ["Maisie Thornbury", "ليلى"])
+    pdf.add_page()
+    pdf.set_font(_fonts.BUNDLED_FAMILY, "", 12)
+    pdf.cell(text="Maisie Thornbury")
+    assert pdf.text_shaping is None
+    pdf.cell(text="ليلى")
+    assert pdf.text_shaping is not None
+    pdf.get_string_width("+44 7700 900123")
+    assert pdf.text_shaping is None
+
+
+@needs_arabic_shaping
+def test_a_header_drawn_by_a_page_break_inside_arabic_text_keeps_it_shaped() -> None:
+    seen: list[bool] = []
+
+    class WithHeader(_fonts.pdf_class()):  # type: ignore[misc]
+        def header(self) -> None:
+            self.cell(text="Emergency passport")  # Latin, drawn in the middle of the Arabic paragraph
+            seen.append(self.text_shaping is not None)
+            self.ln()
+
+    pdf = WithHeader()
+    paragraph = " ".join(["ليلى تحتاج إلى الهيدروكورتيزون"] * 400)
+    _fonts.install_fonts(pdf, ["Emergency passport", paragraph])
+    pdf.set_font(_fonts.BUNDLED_FAMILY, "", 12)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, paragraph)
+    assert pdf.page > 1 and seen[1:] and all(seen[1:])

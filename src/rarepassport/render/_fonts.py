@@ -495,6 +495,53 @@ def pdf_class() -> type[FPDF]:
             super().set_fallback_fonts(fallback_fonts, exact_match=exact_match)
             self.uses_fallback_fonts = bool(fallback_fonts)
 
+        # Text shaping (HarfBuzz) is needed only for the texts in scripts that need it
+        # (Arabic, Hebrew, Indic...), but fpdf2 applies it to every text once it is on,
+        # which made a passport with one Devanagari name several times slower. With
+        # shape_only_where_needed(), each drawing or measuring call turns shaping on for
+        # its own text only when that text needs it; measuring and drawing the same text
+        # therefore always agree.
+        shaping_where_needed = False
+
+        def shape_only_where_needed(self) -> None:
+            self.shaping_where_needed = True
+
+        _text_calls = 0  # nesting: a page break inside multi_cell draws header and footer
+
+        @contextlib.contextmanager
+        def _shaped_for(self, text: Any) -> Iterator[None]:
+            # Only the outermost call decides, so a header drawn by a page break in the
+            # middle of an Arabic paragraph does not turn shaping off for its other lines.
+            if self.shaping_where_needed and self._text_calls == 0:
+                wanted = isinstance(text, str) and needs_text_shaping((text,))
+                if wanted != (self.text_shaping is not None):
+                    self.set_text_shaping(wanted)
+            self._text_calls += 1
+            try:
+                yield
+            finally:
+                self._text_calls -= 1
+
+        def cell(self, w: Any = None, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
+            with self._shaped_for(text):
+                return super().cell(w, h, text, *args, **kwargs)
+
+        def multi_cell(self, w: Any, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
+            with self._shaped_for(text):
+                return super().multi_cell(w, h, text, *args, **kwargs)
+
+        def write(self, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
+            with self._shaped_for(text):
+                return super().write(h, text, *args, **kwargs)
+
+        def text(self, x: Any, y: Any, text: Any = "") -> None:
+            with self._shaped_for(text):
+                super().text(x, y, text)
+
+        def get_string_width(self, s: Any, *args: Any, **kwargs: Any) -> Any:
+            with self._shaped_for(s):
+                return super().get_string_width(s, *args, **kwargs)
+
         def _select_font_on_page(self) -> None:
             # Only documents with fallback fonts are affected. fpdf2's (undocumented)
             # flag saves an empty text object when the font is already selected; if
@@ -548,7 +595,11 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
             )
     if needs_text_shaping(texts):
         if shaping_available():
-            pdf.set_text_shaping(True)
+            only_where_needed = getattr(pdf, "shape_only_where_needed", None)
+            if only_where_needed is not None:
+                only_where_needed()
+            else:
+                pdf.set_text_shaping(True)
         else:
             warnings.append(
                 "the passport has text in a script that needs shaping (e.g. Arabic, Hebrew, "
