@@ -166,3 +166,14 @@ def test_the_batch_command_renders_reports_the_failure_and_exits_1(ndjson: Path,
     again = subprocess.run([sys.executable, "-m", "rarepassport", "batch", str(ndjson), "-o", str(out), "-f", "card"],
                            capture_output=True, text=True)
     assert "4 already complete" in again.stdout
+
+
+def test_a_second_run_with_other_settings_redoes_every_output(ndjson: Path, tmp_path: Path) -> None:
+    # Outputs depend on more than the input: the format, the options, the rarepassport
+    # and plugin versions (new guidance). None of them may be skipped as "complete".
+    out = tmp_path / "out"
+    batch.run_batch([ndjson], out, format="card", progress=False)
+    again = batch.run_batch([ndjson], out, format="card", options={"qr": "emergency"}, progress=False)
+    assert [r.status for r in again.results] == ["ok", "ok", "failed", "ok", "ok"]
+    manifest = json.loads(again.manifest.read_text())
+    assert manifest["settings"]["rarepassport"] and manifest["settings"]["plugins"]

@@ -15,7 +15,8 @@ Two layers:
   (``manifest.json``: per input its status, warnings, output path and checksum). One
   bad passport never stops the batch. A folder output is resumable: an input whose
   output is already complete (same input checksum, output present with the checksum the
-  manifest recorded) is skipped.
+  manifest recorded, and the same rarepassport version, plugin versions and options)
+  is skipped.
 
 Nothing here logs or prints passport content: errors and warnings name JSON paths,
 code points and files, never values.
@@ -316,16 +317,30 @@ def iter_inputs(sources: Iterable[str | os.PathLike[str]]) -> Iterator[BatchInpu
 # --- the local runner ----------------------------------------------------------------------
 
 
+def _settings(action: Action, settings: dict[str, Any]) -> dict[str, Any]:
+    """What the outputs depend on besides their input: a resumed run redoes every output
+    when any of it changed (a new plugin version may bring new emergency guidance)."""
+    from rarepassport._version import __version__
+
+    plugins = sorted(f"{info.name}=={info.version or ''}" for info in _worker_plugins().plugins())
+    return {"action": action, "rarepassport": __version__, "plugins": plugins,
+            **{key: value for key, value in settings.items() if key != "options"},
+            "options": json.loads(json.dumps(settings.get("options") or {}, default=str))}
+
+
 class _FolderOutput:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    def previous(self) -> dict[str, dict[str, Any]]:
+    def previous(self, settings: dict[str, Any]) -> dict[str, dict[str, Any]]:
         manifest = self.folder / MANIFEST_NAME
         try:
-            entries = json.loads(manifest.read_text(encoding="utf-8"))["items"]
-        except (OSError, ValueError, KeyError, TypeError):
+            recorded = json.loads(manifest.read_text(encoding="utf-8"))
+            entries = recorded["items"]
+            if recorded.get("settings") != settings:
+                return {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
         return {entry["source"]: entry for entry in entries if isinstance(entry, dict) and "source" in entry}
 
@@ -357,7 +372,7 @@ class _ZipOutput:
         self.partial = path.with_name(f".{path.name}.{os.getpid()}.part")
         self.archive = zipfile.ZipFile(self.partial, "w", compression=zipfile.ZIP_DEFLATED)
 
-    def previous(self) -> dict[str, dict[str, Any]]:
+    def previous(self, settings: dict[str, Any]) -> dict[str, dict[str, Any]]:
         return {}
 
     def complete(self, entry: dict[str, Any] | None, item: BatchInput) -> bool:
@@ -456,8 +471,9 @@ def run_batch(
     items = list(iter_inputs(sources))
     target = Path(output)
     sink: _FolderOutput | _ZipOutput = _ZipOutput(target) if target.suffix.lower() == ".zip" else _FolderOutput(target)
-    previous = sink.previous() if resume else {}
     settings = {"format": format, "view": view, "language": language, "strict": strict, "options": options}
+    fingerprint = _settings(action, settings)
+    previous = sink.previous(fingerprint) if resume else {}
     results: list[ItemResult | None] = [None] * len(items)
     todo: list[int] = []
     for index, item in enumerate(items):
@@ -509,6 +525,7 @@ def run_batch(
         manifest = {
             "format": format if action == "render" else None,
             "action": action,
+            "settings": fingerprint,
             "total": len(final),
             "ok": sum(r.status == "ok" for r in final),
             "skipped": sum(r.status == "skipped" for r in final),
