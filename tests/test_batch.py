@@ -177,3 +177,19 @@ def test_a_second_run_with_other_settings_redoes_every_output(ndjson: Path, tmp_
     assert [r.status for r in again.results] == ["ok", "ok", "failed", "ok", "ok"]
     manifest = json.loads(again.manifest.read_text())
     assert manifest["settings"]["rarepassport"] and manifest["settings"]["plugins"]
+
+
+def test_worker_processes_leave_no_font_files_behind(ndjson: Path, tmp_path: Path) -> None:
+    # Pool workers exit through os._exit (no atexit): their reduced fonts must still go.
+    import os
+    import subprocess
+    import sys
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    code = ("import sys\nfrom rarepassport import batch\n"
+            "s = batch.run_batch([sys.argv[1]], sys.argv[2], format='card', jobs=2, progress=False)\n"
+            "assert s.ok == 4\n")
+    subprocess.run([sys.executable, "-c", code, str(ndjson), str(tmp_path / "out")], check=True,
+                   env={**os.environ, "TMPDIR": str(scratch)})
+    assert not list(scratch.glob("rarepassport-fonts-*"))

@@ -388,6 +388,11 @@ def _reduced_dir() -> Path:
                 shutil.rmtree(path, ignore_errors=True)
 
         atexit.register(remove)
+        # Worker processes of a multiprocessing pool leave through os._exit, which skips
+        # atexit; multiprocessing runs its own finalizers first.
+        from multiprocessing import util as multiprocessing_util
+
+        multiprocessing_util.Finalize(None, remove, exitpriority=0)
     return Path(folder)
 
 
