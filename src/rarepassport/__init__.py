@@ -1,116 +1,318 @@
 """rarepassport: rare-disease patient passports you can validate, render and exchange.
 
-The names here are the public API, each with ``__module__`` set to ``rarepassport`` so
-that documentation and tracebacks show the path to use. The functions come from
-`rarepassport.api`; the steps behind them are the modules ``convert``, ``schema``,
-``validation``, ``layouts``, ``essentials``, ``rendering`` and ``fhir`` (see the *Design*
-page of the documentation). Nothing here imports the PDF library or fonts; that happens
-on the first render.
+The names here are the public API. Each is imported on first use (PEP 562), so
+``import rarepassport`` and ``rarepassport --version`` cost little more than starting
+Python, and each has ``__module__`` set to ``rarepassport`` so that documentation,
+``repr`` and pickles show the path to use. The functions come from `rarepassport.api`;
+the steps behind them are the modules ``convert``, ``schema``, ``validation``,
+``layouts``, ``essentials``, ``rendering`` and ``fhir`` (see the *Design* page of the
+documentation). Nothing here imports the PDF library or fonts; that happens on the first
+render.
 """
 
 from __future__ import annotations
 
-import attrs
+import importlib
+import inspect
+import sys
+import typing
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
-from rarepassport._dates import PartialDate
-from rarepassport._report import Issue, IssueSeverity, Report
 from rarepassport._version import __version__
-from rarepassport.api import (
-    BackendName,
-    BuiltinFormat,
-    RenderFormat,
-    applicable_plugins,
-    available_formats,
-    dump,
-    dumps,
-    from_dict,
-    json_schema,
-    layout,
-    load,
-    loads,
-    render,
-    render_document,
-    render_rendered,
-    to_dict,
-    to_ips,
-    validate,
-)
-from rarepassport.document import Document
-from rarepassport.errors import (
-    DrawnTextMismatchError,
-    FhirImportError,
-    InvalidPassportError,
-    LoadError,
-    MissingGlyphsError,
-    PassportError,
-    PluginError,
-    PluginWarning,
-    Problem,
-    RenderError,
-    RenderWarning,
-)
-from rarepassport.guidance import Guidance
-from rarepassport.hookspecs import hookimpl
-from rarepassport.layouts import LayoutContext
-from rarepassport.model import *  # noqa: F403 - the model's names are the public API
-from rarepassport.model import __all__ as _model_all
-from rarepassport.plugin_manager import PluginManager, default_plugin_manager, make_plugin_manager
-from rarepassport.registries import (
-    BackendRegistry,
-    BackendSpec,
-    ExporterRegistry,
-    ExporterSpec,
-    LabelRegistry,
-    PluginFailure,
-    PluginInfo,
-    RuleRegistry,
-    SectionRegistry,
-    SectionSpec,
-)
-from rarepassport.rendering import Rendered
-from rarepassport.validation import RuleContext
+
+if TYPE_CHECKING:
+    from rarepassport._dates import PartialDate
+    from rarepassport._report import Issue, IssueSeverity, Report
+    from rarepassport.api import (
+        BackendName,
+        BuiltinFormat,
+        RenderFormat,
+        applicable_plugins,
+        available_formats,
+        dump,
+        dumps,
+        from_dict,
+        json_schema,
+        layout,
+        load,
+        loads,
+        render,
+        render_document,
+        render_rendered,
+        to_dict,
+        to_ips,
+        validate,
+    )
+    from rarepassport.document import Document
+    from rarepassport.errors import (
+        DrawnTextMismatchError,
+        FhirImportError,
+        InvalidPassportError,
+        LoadError,
+        MissingGlyphsError,
+        PassportError,
+        PluginError,
+        PluginWarning,
+        Problem,
+        RenderError,
+        RenderWarning,
+    )
+    from rarepassport.guidance import Guidance
+    from rarepassport.hookspecs import hookimpl
+    from rarepassport.layouts import LayoutContext
+    from rarepassport.model import (
+        SCHEMA_VERSION,
+        AdditionalSection,
+        Admission,
+        AdvanceDecision,
+        AllergiesStatus,
+        Allergy,
+        AllergyCategory,
+        AllergyKind,
+        Avoid,
+        CarePreferences,
+        CareTeamMember,
+        Coding,
+        CompletedBy,
+        Contact,
+        ContactRole,
+        Criticality,
+        Device,
+        Diagnosis,
+        DiagnosisStatus,
+        Emergency,
+        Feature,
+        GeneticFinding,
+        History,
+        Identifier,
+        Immunisation,
+        Link,
+        LinkKind,
+        Medication,
+        MedicationsStatus,
+        OpenAccess,
+        Passport,
+        Person,
+        PreviousEmergency,
+        Procedure,
+        Protocol,
+        Review,
+        ReviewedBy,
+        Severity,
+        Sex,
+        View,
+        Weight,
+        Zygosity,
+        field_views,
+        section_field,
+    )
+    from rarepassport.plugin_manager import PluginManager, default_plugin_manager, make_plugin_manager
+    from rarepassport.registries import (
+        BackendRegistry,
+        BackendSpec,
+        ExporterRegistry,
+        ExporterSpec,
+        LabelRegistry,
+        PluginFailure,
+        PluginInfo,
+        RuleRegistry,
+        SectionRegistry,
+        SectionSpec,
+    )
+    from rarepassport.rendering import Rendered
+    from rarepassport.validation import RuleContext
+
+#: Where each public name lives; tests/test_import_light.py checks it against the modules.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "rarepassport._dates": (
+        "PartialDate",
+    ),
+    "rarepassport._report": (
+        "Issue", "IssueSeverity", "Report",
+    ),
+    "rarepassport.api": (
+        "BackendName", "BuiltinFormat", "RenderFormat", "applicable_plugins", "available_formats", "dump", "dumps",
+        "from_dict", "json_schema", "layout", "load", "loads", "render", "render_document", "render_rendered",
+        "to_dict", "to_ips", "validate",
+    ),
+    "rarepassport.document": (
+        "Document",
+    ),
+    "rarepassport.errors": (
+        "DrawnTextMismatchError", "FhirImportError", "InvalidPassportError", "LoadError", "MissingGlyphsError",
+        "PassportError", "PluginError", "PluginWarning", "Problem", "RenderError", "RenderWarning",
+    ),
+    "rarepassport.guidance": (
+        "Guidance",
+    ),
+    "rarepassport.hookspecs": (
+        "hookimpl",
+    ),
+    "rarepassport.layouts": (
+        "LayoutContext",
+    ),
+    "rarepassport.model": (
+        "SCHEMA_VERSION", "AdditionalSection", "Admission", "AdvanceDecision", "AllergiesStatus", "Allergy",
+        "AllergyCategory", "AllergyKind", "Avoid", "CarePreferences", "CareTeamMember", "Coding", "CompletedBy",
+        "Contact", "ContactRole", "Criticality", "Device", "Diagnosis", "DiagnosisStatus", "Emergency", "Feature",
+        "GeneticFinding", "History", "Identifier", "Immunisation", "Link", "LinkKind", "Medication",
+        "MedicationsStatus", "OpenAccess", "Passport", "Person", "PreviousEmergency", "Procedure", "Protocol",
+        "Review", "ReviewedBy", "Severity", "Sex", "View", "Weight", "Zygosity", "field_views", "section_field",
+    ),
+    "rarepassport.plugin_manager": (
+        "PluginManager", "default_plugin_manager", "make_plugin_manager",
+    ),
+    "rarepassport.registries": (
+        "BackendRegistry", "BackendSpec", "ExporterRegistry", "ExporterSpec", "LabelRegistry", "PluginFailure",
+        "PluginInfo", "RuleRegistry", "SectionRegistry", "SectionSpec",
+    ),
+    "rarepassport.rendering": (
+        "Rendered",
+    ),
+    "rarepassport.validation": (
+        "RuleContext",
+    ),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+
+class _Public(Mapping[str, Any]):
+    """The public names as a namespace, each imported when first looked up."""
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in _WHERE:
+            raise KeyError(name)
+        return __getattr__(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_WHERE)
+
+    def __len__(self) -> int:
+        return len(_WHERE)
+
+
+def _make_public(value: Any) -> None:
+    """Give a public class or function ``__module__ = "rarepassport"``.
+
+    A class's string annotations are resolved first, in its defining module (names it
+    imports only for type checking are found among the public names), and stored
+    resolved, so ``typing.get_type_hints`` (and cattrs) still work on it.
+    """
+    if isinstance(value, type) and value.__module__ != __name__:
+        own = inspect.get_annotations(value)
+        if any(isinstance(hint, str) for hint in own.values()):
+            hints = typing.get_type_hints(
+                value, globalns=vars(sys.modules[value.__module__]), localns=_Public(), include_extras=True
+            )
+            value.__annotations__ = {key: hints[key] for key in own}
+        import attrs
+
+        if attrs.has(value):
+            attrs.resolve_types(value)
+        value.__module__ = __name__
+    elif inspect.isfunction(value):
+        value.__module__ = __name__
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rarepassport' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    _make_public(value)
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
+    "SCHEMA_VERSION",
+    "AdditionalSection",
+    "Admission",
+    "AdvanceDecision",
+    "AllergiesStatus",
+    "Allergy",
+    "AllergyCategory",
+    "AllergyKind",
+    "Avoid",
     "BackendName",
     "BackendRegistry",
     "BackendSpec",
     "BuiltinFormat",
+    "CarePreferences",
+    "CareTeamMember",
+    "Coding",
+    "CompletedBy",
+    "Contact",
+    "ContactRole",
+    "Criticality",
+    "Device",
+    "Diagnosis",
+    "DiagnosisStatus",
     "Document",
     "DrawnTextMismatchError",
+    "Emergency",
     "ExporterRegistry",
     "ExporterSpec",
+    "Feature",
     "FhirImportError",
+    "GeneticFinding",
     "Guidance",
+    "History",
+    "Identifier",
+    "Immunisation",
     "InvalidPassportError",
     "Issue",
     "IssueSeverity",
     "LabelRegistry",
     "LayoutContext",
+    "Link",
+    "LinkKind",
     "LoadError",
+    "Medication",
+    "MedicationsStatus",
     "MissingGlyphsError",
+    "OpenAccess",
     "PartialDate",
+    "Passport",
     "PassportError",
+    "Person",
     "PluginError",
     "PluginFailure",
     "PluginInfo",
-    "PluginWarning",
     "PluginManager",
+    "PluginWarning",
+    "PreviousEmergency",
     "Problem",
+    "Procedure",
+    "Protocol",
     "RenderError",
-    "RenderWarning",
     "RenderFormat",
+    "RenderWarning",
     "Rendered",
     "Report",
+    "Review",
+    "ReviewedBy",
     "RuleContext",
     "RuleRegistry",
     "SectionRegistry",
     "SectionSpec",
+    "Severity",
+    "Sex",
+    "View",
+    "Weight",
+    "Zygosity",
     "__version__",
     "applicable_plugins",
     "available_formats",
     "default_plugin_manager",
     "dump",
     "dumps",
+    "field_views",
     "from_dict",
     "hookimpl",
     "json_schema",
@@ -121,41 +323,11 @@ __all__ = [
     "render",
     "render_document",
     "render_rendered",
+    "section_field",
     "to_dict",
     "to_ips",
     "validate",
-    *_model_all,
 ]
-
-
-def _set_public_module(names: list[str]) -> None:
-    """Give every public class and function ``__module__ = "rarepassport"``.
-
-    Documentation, ``repr`` and pickles then show the path a program should import
-    from (``rarepassport.Report``, not ``rarepassport._report.Report``), as httpx does.
-    A class's string annotations are resolved first, in its defining module, and
-    stored resolved, so ``typing.get_type_hints`` (and cattrs) still work on it.
-    """
-    import inspect
-    import sys
-    import typing
-
-    for name in names:
-        value = globals()[name]
-        if isinstance(value, type):
-            own = inspect.get_annotations(value)
-            if any(isinstance(hint, str) for hint in own.values()):
-                namespace = {**vars(sys.modules[value.__module__]), **globals()}
-                hints = typing.get_type_hints(value, globalns=namespace, include_extras=True)
-                value.__annotations__ = {key: hints[key] for key in own}
-            if attrs.has(value):
-                attrs.resolve_types(value)
-            value.__module__ = __name__
-        elif inspect.isfunction(value):
-            value.__module__ = __name__
-
-
-_set_public_module([name for name in __all__ if name != "__version__"])
 
 # The old module paths (rarepassport.render, .layout, .validate) keep working, with a
 # DeprecationWarning, until 1.0 (see rarepassport._moved).

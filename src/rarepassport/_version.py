@@ -1,10 +1,9 @@
-"""The installed version of rarepassport."""
+"""The version of rarepassport: the one place it is written (hatchling reads it from here).
+
+A literal rather than ``importlib.metadata.version()``: looking the installed
+distribution up costs more than starting Python, and ``--version`` must not (issue 13).
+"""
 
 from __future__ import annotations
 
-import importlib.metadata
-
-try:
-    __version__ = importlib.metadata.version("rarepassport")
-except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"

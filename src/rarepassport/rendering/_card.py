@@ -20,6 +20,7 @@ marks and a fold line, for printing at home.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -66,6 +67,7 @@ class _Segment(NamedTuple):
     path: str
 
 
+@functools.lru_cache(maxsize=4096)  # the plan builds the same paragraphs at every size it tries
 def _segment(text: str, bold: bool, path: str) -> _Segment:
     from rarepassport.rendering._verify import isolate_left_to_right
 
@@ -95,6 +97,10 @@ def _paragraphs(groups: Sequence[EssentialGroup], *, ending: str) -> list[_Parag
     return paragraphs
 
 
+#: Font size at which words are measured once (then scaled to the size tried).
+_MEASURE_SIZE = 10.0
+
+
 class _CardDrawer:
     """Lays out and draws card sides on one FPDF."""
 
@@ -105,6 +111,9 @@ class _CardDrawer:
         self.family = family
         self.qr_caption = ""  # what the words beside the QR code say (rarepassport.rendering._qr)
         self._measured: dict[tuple[_Paragraph, float, float], int] = {}
+        # Width of each distinct word at 1 pt, per weight: a width is proportional to the
+        # font size, so each word is measured once however many sizes the plan tries.
+        self._unit_widths: dict[tuple[bool, str], float] = {}
         #: Every text drawn, with the JSON path it came from, for verification.
         self.drawn: list[tuple[str, str]] = []
 
@@ -115,16 +124,14 @@ class _CardDrawer:
 
     def _wrapped_lines(self, segments: Sequence[_Segment], width: float, size: float) -> int:
         """Lines that ``write()`` needs for the segments, each in its own weight."""
-        pdf = self.pdf
         words: list[tuple[float, bool]] = []  # width, and whether a space comes before it
         for segment in segments:
-            pdf.set_font(self.family, "B" if segment.bold else "", size)
             text = segment.text
             for index, word in enumerate(w for w in _BREAKS.split(text) if w):
                 spaced = index > 0 or text[:1] in " \t\n"
-                words.append((pdf.get_string_width(word), spaced))
-        pdf.set_font(self.family, "", size)
-        space = pdf.get_string_width(" ")
+                words.append((self._unit_width(word, segment.bold) * size, spaced))
+        space = self._unit_width(" ", False) * size
+        self.pdf.set_font(self.family, "", size)
         width *= 0.98  # fpdf2 keeps a hair of room at the margin
         lines, used = 1, 0.0
         for word, spaced in words:
@@ -138,6 +145,16 @@ class _CardDrawer:
             while used > width:  # a word longer than the line is broken
                 lines, used = lines + 1, used - width
         return lines
+
+    def _unit_width(self, word: str, bold: bool) -> float:
+        key = (bold, word)
+        width = self._unit_widths.get(key)
+        if width is None:
+            pdf, style = self.pdf, "B" if bold else ""
+            if (pdf.font_family, pdf.font_style, pdf.font_size_pt) != (self.family, style, _MEASURE_SIZE):
+                pdf.set_font(self.family, style, _MEASURE_SIZE)
+            width = self._unit_widths[key] = pdf.get_string_width(word) / _MEASURE_SIZE
+        return width
 
     def _lines(self, paragraph: _Paragraph, size: float, width: float) -> int:
         key = (paragraph, size, width)

@@ -2,13 +2,17 @@
 
 The bundled DejaVu Sans draws Latin, Greek and Cyrillic in regular and bold. Other
 scripts (Arabic, Hebrew, Devanagari, Chinese, Japanese, Korean, Thai...) need a
-*fallback* font: one registered with [`register_font`][rarepassport.rendering.register_font], passed per render as
+*fallback* font: one registered with :func:`register_font`, passed per render as
 ``fonts=[...]``, or found on the system (Noto and a few common families in the usual
 font folders, plus the folders listed in ``RAREPASSPORT_FONT_DIRS``).
 
-Fonts are added to each PDF with fpdf2's public ``add_font``; `pdf_class` works
-around an fpdf2 bug that drew text after a fallback-font character with wrong glyphs.
-fontTools and fpdf2 are imported only inside functions.
+Fonts are added to each PDF with fpdf2's public ``add_font``, as *reduced faces*
+(:func:`reduced_face`): small font files made once per process with fontTools' subsetter,
+holding only the characters drawn so far, so that neither parsing nor subsetting a large
+font is paid per render. :func:`pdf_class` works around an fpdf2 bug that drew text after
+a fallback-font character with wrong glyphs; it relies on fpdf2 behaviour tested only in
+:data:`TESTED_FPDF2` (a test fails on another fpdf2 version). fontTools and fpdf2 are
+imported only inside functions.
 """
 
 from __future__ import annotations
@@ -31,18 +35,26 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUNDLED_FAMILY",
+    "REDUCED_FACE_LIMIT",
+    "TESTED_FPDF2",
     "FontFace",
     "bundled_font",
+    "clear_font_cache",
     "install_fonts",
     "needs_text_shaping",
     "pdf_bytes",
     "pdf_class",
+    "reduced_face",
     "register_font",
     "registered_fonts",
     "shaping_available",
     "system_fallback_fonts",
     "undrawable_characters",
 ]
+
+#: The fpdf2 versions this module is tested with (``pyproject.toml`` pins the same range;
+#: tests/test_font_cache.py fails when the installed fpdf2 is outside it).
+TESTED_FPDF2 = ">=2.8.9,<2.9"
 
 #: fpdf2 family name of the bundled font (lower case: fpdf2 keys fonts by it).
 BUNDLED_FAMILY = "rpsans"
@@ -187,7 +199,7 @@ def register_font(path: str | os.PathLike[str], *, bold: str | os.PathLike[str] 
 
     Example:
         ```python
-        from rarepassport.rendering import register_font
+        from rarepassport.render import register_font
         register_font("/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf")
         ```
     """
@@ -199,7 +211,7 @@ def register_font(path: str | os.PathLike[str], *, bold: str | os.PathLike[str] 
 
 
 def registered_fonts() -> tuple[FontFace, ...]:
-    """The fallback fonts added with [`register_font`][rarepassport.rendering.register_font], in order."""
+    """The fallback fonts added with :func:`register_font`, in order."""
     with _registered_lock:
         return tuple(_registered)
 
@@ -280,7 +292,7 @@ def undrawable_characters(texts: Iterable[str], extra: Sequence[FontFace] = ()) 
     """The characters of ``texts`` that no available font can draw.
 
     Available: the bundled font, then ``extra``, the registered fonts and the fonts
-    found on the system, as `install_fonts` would choose them. Whitespace and
+    found on the system, as :func:`install_fonts` would choose them. Whitespace and
     format characters (joiners, direction marks) need no glyph and are never listed.
     """
     main_coverage = _coverage(bundled_font().regular)
@@ -318,13 +330,143 @@ def shaping_available() -> bool:
 def _add_font(pdf: FPDF, family: str, style: str, path: Path, index: int = 0) -> None:
     """Add a font face to ``pdf`` with fpdf2's public ``add_font`` (once per family and style).
 
-    An earlier version copied a parsed font between documents through fpdf2's private
-    attributes; when fpdf2 changed them, text in fallback fonts was drawn with wrong
-    glyphs. Parsing is paid per document instead (a few tens of milliseconds).
+    ``path`` is normally a reduced face from :func:`reduced_face` (a few hundred glyphs,
+    parsed and subset in milliseconds); the original file is used only when no
+    reduced face could be written.
     """
     if f"{family}{style}" in pdf.fonts:
         return
     pdf.add_font(family, style, str(path), collection_font_number=index)
+
+
+# --- reduced faces: fonts done once per process ---------------------------------------
+#
+# fpdf2 parses every face added to a document (its whole glyph table) and subsets it
+# again when the document is written, so a 20 MB Noto CJK collection cost about a second
+# per render and the two DejaVu faces about a fifth of a Latin render. Instead, each
+# process keeps, per font file, one *reduced face*: a small font file made with
+# fontTools' subsetter holding only the characters this process has drawn from that
+# font so far (for the bundled font, plus a base set of Latin, punctuation and symbols).
+# Documents are given the reduced face through fpdf2's public ``add_font``; a document
+# that needs a character the reduced face lacks rebuilds it once with the union, so a
+# run of passports quickly stops paying anything for fonts. The union is capped so a
+# rebuild never grows without bound. Reduced faces keep every layout feature (shaping
+# of Arabic and Indic text) and drop only TrueType hinting, which PDF viewers ignore.
+
+# Characters every reduced bundled face holds, so that what a backend draws beside the
+# passport text (punctuation, bullets, arrows, the missing-glyph marker) is always there.
+_BASE_RANGES = (
+    (0x20, 0x7E), (0xA0, 0x17F), (0x2010, 0x205E), (0x20AC, 0x20AC), (0x2122, 0x2122),
+    (0x2190, 0x2199), (0x2212, 0x2212), (0x2260, 0x2265), (0x25A0, 0x25CF), (0x2713, 0x2718),
+    (0xFFFD, 0xFFFD),
+)
+#: A reduced face holding more characters than this is rebuilt from only what the
+#: current document needs (a rebuild costs about 2 ms per character for CJK fonts).
+REDUCED_FACE_LIMIT = 1500
+
+_reduced_lock = threading.Lock()
+_reduced: dict[tuple[str, int], tuple[frozenset[int], Path]] = {}
+_reduced_state: dict[str, Any] = {"dir": None, "pid": None, "serial": 0}
+
+
+def _reduced_dir() -> Path:
+    """This process's folder of reduced faces, removed when the process exits."""
+    import atexit
+    import shutil
+    import tempfile
+
+    pid = os.getpid()
+    folder = _reduced_state["dir"]
+    if folder is None or _reduced_state["pid"] != pid:
+        # A forked worker keeps using the faces its parent made (the files live as long
+        # as the parent) but writes new ones into a folder of its own.
+        folder = Path(tempfile.mkdtemp(prefix="rarepassport-fonts-"))
+        _reduced_state.update(dir=folder, pid=pid)
+
+        def remove(path: Path = folder, owner: int = pid) -> None:
+            if os.getpid() == owner:
+                shutil.rmtree(path, ignore_errors=True)
+
+        atexit.register(remove)
+        # Worker processes of a multiprocessing pool leave through os._exit, which skips
+        # atexit; multiprocessing runs its own finalizers first.
+        from multiprocessing import util as multiprocessing_util
+
+        multiprocessing_util.Finalize(None, remove, exitpriority=0)
+    return Path(folder)
+
+
+def _base_characters(path: Path, index: int) -> frozenset[int]:
+    if path != bundled_font().regular and path != bundled_font().bold:
+        return frozenset()
+    coverage = _coverage(path, index)
+    return frozenset(code for low, high in _BASE_RANGES for code in range(low, high + 1) if code in coverage)
+
+
+def _write_reduced(path: Path, index: int, codes: frozenset[int], target: Path) -> None:
+    from fontTools import subset, ttLib  # type: ignore[import-untyped,unused-ignore]
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.recommended_glyphs = True
+    options.legacy_kern = True
+    options.hinting = False
+    with _quiet_loggers("fontTools.subset", "fontTools.ttLib"):
+        font = ttLib.TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False)
+        try:
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=codes)
+            subsetter.subset(font)
+            partial = target.with_name(target.name + ".part")
+            font.save(partial)
+        finally:
+            font.close()
+    os.replace(partial, target)
+
+
+def reduced_face(path: Path, codes: Iterable[int], index: int = 0) -> tuple[Path, int]:
+    """A font file holding (at least) the characters ``codes`` of ``path``, cached per process.
+
+    Args:
+        path: The font file (``.ttf``, ``.otf``, ``.ttc``, ``.otc``).
+        codes: Code points the document will draw with this font.
+        index: Face number inside a collection.
+
+    Returns:
+        The file and face number to give fpdf2's ``add_font``: a reduced face (face 0)
+        when one could be made, else ``path`` and ``index`` themselves.
+    """
+    coverage = _coverage(path, index)
+    wanted = frozenset(code for code in codes if code in coverage)
+    key = (str(path), index)
+    with _reduced_lock:
+        held = _reduced.get(key)
+        if held is not None and wanted <= held[0]:
+            return held[1], 0
+        union = wanted | (held[0] if held is not None else frozenset()) | _base_characters(path, index)
+        if len(union) > REDUCED_FACE_LIMIT:
+            union = wanted | _base_characters(path, index)
+        try:
+            folder = _reduced_dir()
+            _reduced_state["serial"] += 1
+            suffix = ".otf" if path.suffix.lower() in (".otf", ".otc") else ".ttf"
+            target = folder / f"{_reduced_state['serial']}-{_family_for(path, index)}{suffix}"
+            _write_reduced(path, index, union, target)
+        except Exception:  # noqa: BLE001 - any failure: draw with the whole font, as before
+            return path, index
+        # Earlier reduced files stay until the process exits: another thread's document
+        # may still be reading one.
+        _reduced[key] = (union, target)
+        return target, 0
+
+
+def clear_font_cache() -> None:
+    """Forget this process's reduced faces (the next render rebuilds them)."""
+    with _reduced_lock:
+        _reduced.clear()
 
 
 @functools.lru_cache(maxsize=1)
@@ -358,6 +500,53 @@ def pdf_class() -> type[FPDF]:
             super().set_fallback_fonts(fallback_fonts, exact_match=exact_match)
             self.uses_fallback_fonts = bool(fallback_fonts)
 
+        # Text shaping (HarfBuzz) is needed only for the texts in scripts that need it
+        # (Arabic, Hebrew, Indic...), but fpdf2 applies it to every text once it is on,
+        # which made a passport with one Devanagari name several times slower. With
+        # shape_only_where_needed(), each drawing or measuring call turns shaping on for
+        # its own text only when that text needs it; measuring and drawing the same text
+        # therefore always agree.
+        shaping_where_needed = False
+
+        def shape_only_where_needed(self) -> None:
+            self.shaping_where_needed = True
+
+        _text_calls = 0  # nesting: a page break inside multi_cell draws header and footer
+
+        @contextlib.contextmanager
+        def _shaped_for(self, text: Any) -> Iterator[None]:
+            # Only the outermost call decides, so a header drawn by a page break in the
+            # middle of an Arabic paragraph does not turn shaping off for its other lines.
+            if self.shaping_where_needed and self._text_calls == 0:
+                wanted = isinstance(text, str) and needs_text_shaping((text,))
+                if wanted != (self.text_shaping is not None):
+                    self.set_text_shaping(wanted)
+            self._text_calls += 1
+            try:
+                yield
+            finally:
+                self._text_calls -= 1
+
+        def cell(self, w: Any = None, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
+            with self._shaped_for(text):
+                return super().cell(w, h, text, *args, **kwargs)
+
+        def multi_cell(self, w: Any, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
+            with self._shaped_for(text):
+                return super().multi_cell(w, h, text, *args, **kwargs)
+
+        def write(self, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
+            with self._shaped_for(text):
+                return super().write(h, text, *args, **kwargs)
+
+        def text(self, x: Any, y: Any, text: Any = "") -> None:
+            with self._shaped_for(text):
+                super().text(x, y, text)
+
+        def get_string_width(self, s: Any, *args: Any, **kwargs: Any) -> Any:
+            with self._shaped_for(s):
+                return super().get_string_width(s, *args, **kwargs)
+
         def _select_font_on_page(self) -> None:
             # Only documents with fallback fonts are affected. fpdf2's (undocumented)
             # flag saves an empty text object when the font is already selected; if
@@ -383,9 +572,8 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
     """
     texts = list(texts)
     main = bundled_font()
-    _add_font(pdf, main.family, "", main.regular)
-    if main.bold is not None:
-        _add_font(pdf, main.family, "B", main.bold)
+    used = {ord(c) for text in texts for c in text}
+    _add_face(pdf, main, used)
     warnings: list[str] = []
     main_coverage = _coverage(main.regular)
     needed = {c for text in texts for c in text if ord(c) not in main_coverage and not _is_invisible(c)}
@@ -399,22 +587,24 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
             if not needed:
                 break
         for face in fallbacks:
-            _add_font(pdf, face.family, "", face.regular, face.collection_index)
-            # Bold text falls back to the regular face when there is no bold one.
-            _add_font(pdf, face.family, "B", face.bold or face.regular, face.collection_index)
+            _add_face(pdf, face, used)
         if fallbacks:
             pdf.set_fallback_fonts([face.family for face in fallbacks], exact_match=False)
         if needed:
             chars = sorted(needed)
             warnings.append(
                 f"no available font can draw {len(chars)} character(s): {describe_characters(chars)}; "
-                "they would be left blank (call rarepassport.rendering._verify.check_glyphs before "
+                "they would be left blank (call rarepassport.render._verify.check_glyphs before "
                 "drawing). Install a Noto font for the script, or pass fonts=[path] "
-                "or call rarepassport.rendering.register_font(path)"
+                "or call rarepassport.render.register_font(path)"
             )
     if needs_text_shaping(texts):
         if shaping_available():
-            pdf.set_text_shaping(True)
+            only_where_needed = getattr(pdf, "shape_only_where_needed", None)
+            if only_where_needed is not None:
+                only_where_needed()
+            else:
+                pdf.set_text_shaping(True)
         else:
             warnings.append(
                 "the passport has text in a script that needs shaping (e.g. Arabic, Hebrew, "
@@ -422,6 +612,16 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
                 "in the right direction"
             )
     return warnings
+
+
+def _add_face(pdf: FPDF, face: FontFace, used: set[int]) -> None:
+    """Add the regular and bold faces of ``face``, reduced to the characters ``used``."""
+    # Bold text falls back to the regular face when there is no bold one.
+    for style, path in (("", face.regular), ("B", face.bold or face.regular)):
+        if f"{face.family}{style}" in pdf.fonts:
+            continue
+        reduced, index = reduced_face(path, used, face.collection_index)
+        _add_font(pdf, face.family, style, reduced, index)
 
 
 class _DropAll(logging.Filter):
@@ -447,7 +647,7 @@ def pdf_bytes(pdf: FPDF) -> bytes:
 
     fpdf2 logs the very characters a font lacks, which are passport text (health data
     must not reach logs), and fontTools logs subsetting details nobody can act on.
-    `install_fonts` already returns a warning naming the missing code points.
+    :func:`install_fonts` already returns a warning naming the missing code points.
     """
     with _quiet_loggers("fpdf.output", "fpdf.fonts", "fontTools.subset", "fontTools.ttLib"):
         return bytes(pdf.output())

@@ -1,0 +1,543 @@
+"""Many passports in one run: on one core, a process pool, or a distributed engine.
+
+Two layers:
+
+- **Stateless, picklable functions** for any engine: :func:`render_item` and
+  :func:`validate_item` take the bytes of one passport and return an
+  :class:`ItemResult` (status, warnings, the output bytes and their SHA-256), and
+  :func:`render_json_line` does the same for one NDJSON line. They never raise for a bad
+  passport, hold no state between calls, and each process builds its own plugin manager
+  the first time it needs one (it is never pickled). Use them with ``dask.bag``,
+  ``dask.distributed`` or Spark's ``mapPartitions`` (see ``docs/batch.md``).
+- **A local runner**, :func:`run_batch`, behind ``rarepassport batch``: reads a folder, a
+  glob, a ZIP or NDJSON, renders or validates each passport (``jobs`` worker processes),
+  writes each output atomically into a folder or a ZIP, and writes a manifest
+  (``manifest.json``: per input its status, warnings, output path and checksum). One
+  bad passport never stops the batch. A folder output is resumable: an input whose
+  output is already complete (same input checksum, output present with the checksum the
+  manifest recorded, and the same rarepassport version, plugin versions and options)
+  is skipped.
+
+Nothing here logs or prints passport content: errors and warnings name JSON paths,
+code points and files, never values.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import fnmatch
+import functools
+import glob
+import hashlib
+import json
+import os
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+if TYPE_CHECKING:
+    from rarepassport.plugin_manager import PluginManager
+
+__all__ = [
+    "MANIFEST_NAME",
+    "BatchInput",
+    "BatchSummary",
+    "ItemResult",
+    "iter_inputs",
+    "render_item",
+    "render_json_line",
+    "run_batch",
+    "validate_item",
+]
+
+#: File name of the manifest inside the output folder or ZIP.
+MANIFEST_NAME = "manifest.json"
+_PASSPORT_SUFFIXES = (".json", ".yaml", ".yml")
+_NDJSON_SUFFIXES = (".ndjson", ".jsonl")
+Action = Literal["render", "validate"]
+Status = Literal["ok", "failed", "skipped"]
+
+
+@attrs.frozen
+class BatchInput:
+    """One passport to process.
+
+    Attributes:
+        name: Where it came from: a file path, ``archive.zip:member`` or ``file.ndjson:LINE``.
+        data: Its bytes.
+        format: ``"json"`` or ``"yaml"``.
+        stem: A safe file-name stem for its output, unique within the batch.
+    """
+
+    name: str
+    data: bytes = attrs.field(repr=False)
+    format: Literal["json", "yaml"] = "json"
+    stem: str = ""
+
+
+@attrs.frozen
+class ItemResult:
+    """What happened to one passport.
+
+    Attributes:
+        source: The input's name (:attr:`BatchInput.name`).
+        status: ``"ok"``, ``"failed"`` or ``"skipped"`` (already complete on resume).
+        warnings: Warnings about the passport and its rendering (no passport values).
+        error: Why it failed (names a JSON path or the file, never a value).
+        output: The output's path relative to the output folder or ZIP, if one was written.
+        sha256: Hex SHA-256 of the output bytes.
+        input_sha256: Hex SHA-256 of the input bytes (how a resumed run knows it is unchanged).
+        data: The output bytes (``None`` once written, and in the manifest).
+    """
+
+    source: str
+    status: Status
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+    output: str | None = None
+    sha256: str | None = None
+    input_sha256: str | None = None
+    data: bytes | None = attrs.field(default=None, repr=False, eq=False)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the passport was processed (or had been, on resume) without error."""
+        return self.status != "failed"
+
+    def manifest_entry(self) -> dict[str, Any]:
+        """The manifest's record of this result (no output bytes)."""
+        return {key: value for key, value in (
+            ("source", self.source), ("status", self.status), ("output", self.output),
+            ("sha256", self.sha256), ("input_sha256", self.input_sha256),
+            ("warnings", list(self.warnings)), ("error", self.error)) if value is not None}
+
+
+@attrs.frozen
+class BatchSummary:
+    """The outcome of :func:`run_batch`.
+
+    Attributes:
+        results: One result per input, in input order.
+        manifest: Where the manifest was written.
+    """
+
+    results: tuple[ItemResult, ...]
+    manifest: Path
+
+    @property
+    def ok(self) -> int:
+        """How many passports were processed now."""
+        return sum(result.status == "ok" for result in self.results)
+
+    @property
+    def skipped(self) -> int:
+        """How many were already complete (resumed run)."""
+        return sum(result.status == "skipped" for result in self.results)
+
+    @property
+    def failed(self) -> int:
+        """How many failed."""
+        return sum(result.status == "failed" for result in self.results)
+
+
+# --- the stateless, picklable functions ------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _worker_plugins() -> PluginManager:
+    # Built once per process (each worker builds its own; a manager is never pickled).
+    from rarepassport.plugin_manager import make_plugin_manager
+
+    return make_plugin_manager()
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _failure(error: BaseException) -> str:
+    from rarepassport.errors import PassportError
+
+    if isinstance(error, PassportError | OSError | ValueError):
+        text = str(error).strip().splitlines()
+        # Our errors name paths and fields, never values; the first lines say enough.
+        return f"{type(error).__name__}: " + " | ".join(text[:20]) if text else type(error).__name__
+    # An unexpected error's message might quote input: give only its type.
+    return f"{type(error).__name__} (unexpected; please report it)"
+
+
+def _load(data: bytes, format: Literal["json", "yaml"]) -> Any:
+    from rarepassport.convert import loads
+
+    return loads(data, format=format, plugins=_worker_plugins())
+
+
+def render_item(
+    item: BatchInput,
+    *,
+    format: str = "pdf",
+    view: str | None = None,
+    language: str | None = None,
+    strict: bool = False,
+    options: dict[str, Any] | None = None,
+) -> ItemResult:
+    """Render one passport; never raises for a bad passport.
+
+    Args:
+        item: The passport's bytes and name.
+        format: A backend name (``pdf``, ``card``, ``html``…).
+        view: The view (the backend's default when ``None``).
+        language: The language (the passport's when ``None``).
+        strict: Fail a passport that has validation errors instead of rendering it with notes.
+        options: Backend options (e.g. ``{"qr": "essentials"}``).
+
+    Returns:
+        The result, with the output bytes in ``data`` when it succeeded.
+    """
+    from rarepassport.rendering import render_rendered
+
+    digest = _sha256(item.data)
+    try:
+        passport = _load(item.data, item.format)
+        rendered = render_rendered(passport, format, view, language, plugins=_worker_plugins(), strict=strict,
+                                   **(options or {}))
+    except Exception as error:  # noqa: BLE001 - one bad passport never stops the batch
+        return ItemResult(source=item.name, status="failed", error=_failure(error), input_sha256=digest)
+    return ItemResult(source=item.name, status="ok", warnings=rendered.warnings,
+                      output=f"{item.stem}{rendered.suffix}" if item.stem else None,
+                      sha256=_sha256(rendered.data), input_sha256=digest, data=rendered.data)
+
+
+def validate_item(item: BatchInput) -> ItemResult:
+    """Validate one passport; errors make it ``failed``, warnings are listed. Never raises."""
+    from rarepassport.validation import validate
+
+    digest = _sha256(item.data)
+    try:
+        report = validate(_load(item.data, item.format), plugins=_worker_plugins())
+    except Exception as error:  # noqa: BLE001 - one bad passport never stops the batch
+        return ItemResult(source=item.name, status="failed", error=_failure(error), input_sha256=digest)
+    lines = tuple(f"{issue.severity.value} {issue.path} {issue.code}: {issue.message}" for issue in report.issues)
+    if not report.ok:
+        return ItemResult(source=item.name, status="failed", warnings=lines, input_sha256=digest,
+                          error=f"{sum(1 for i in report.issues if i.severity.value == 'error')} validation error(s)")
+    return ItemResult(source=item.name, status="ok", warnings=lines, input_sha256=digest)
+
+
+def render_json_line(line: str | bytes, *, format: str = "pdf", view: str | None = None,
+                     name: str = "<line>", strict: bool = False) -> ItemResult:
+    """Render one NDJSON line (one passport as JSON): the function to map over a Dask bag.
+
+    Example:
+        ```python
+        import dask.bag as db
+        from rarepassport.batch import render_json_line
+
+        bag = db.read_text("passports-*.ndjson").map(render_json_line, format="card")
+        failed = bag.filter(lambda r: not r.ok).map(lambda r: r.manifest_entry()).compute()
+        ```
+    """
+    data = line.encode() if isinstance(line, str) else line
+    return render_item(BatchInput(name=name, data=data), format=format, view=view, strict=strict)
+
+
+# --- inputs ------------------------------------------------------------------------------
+
+
+def _format_of(name: str) -> Literal["json", "yaml"]:
+    return "yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
+
+
+def _stem(name: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "passport"
+    return cleaned[:120]
+
+
+def _file_inputs(path: Path) -> Iterator[tuple[str, bytes, str, Literal["json", "yaml"]]]:
+    from rarepassport.convert import read_input
+
+    lower = path.name.lower()
+    if lower.endswith(".zip"):
+        with zipfile.ZipFile(path) as archive:
+            for member in sorted(archive.namelist()):
+                if member.lower().endswith(_PASSPORT_SUFFIXES + _NDJSON_SUFFIXES) and not member.endswith("/"):
+                    data = archive.read(member)
+                    if member.lower().endswith(_NDJSON_SUFFIXES):
+                        yield from _ndjson_lines(f"{path}:{member}", data, Path(member).stem)
+                    else:
+                        yield f"{path}:{member}", data, Path(member).with_suffix("").as_posix(), _format_of(member)
+    elif lower.endswith(_NDJSON_SUFFIXES):
+        yield from _ndjson_lines(str(path), read_input(path), path.stem)
+    else:
+        yield str(path), read_input(path), path.stem, _format_of(path.name)
+
+
+def _ndjson_lines(name: str, data: bytes, stem: str) -> Iterator[tuple[str, bytes, str, Literal["json", "yaml"]]]:
+    for number, line in enumerate(data.splitlines(), start=1):
+        if line.strip():
+            yield f"{name}:{number}", line, f"{stem}-{number:06d}", "json"
+
+
+def iter_inputs(sources: Iterable[str | os.PathLike[str]]) -> Iterator[BatchInput]:
+    """The passports of ``sources``, in a stable order.
+
+    Each source is a folder (its ``.json``, ``.yaml``, ``.yml``, ``.ndjson`` and ``.jsonl``
+    files, sorted), a glob pattern (``'in/*.json'``), a ZIP of such files, an NDJSON
+    file (one passport per line) or one passport file.
+
+    Raises:
+        OSError: When a source does not exist or cannot be read (named in the message).
+    """
+    seen: dict[str, int] = {}
+    for source in sources:
+        text = os.fspath(source)
+        if any(ch in text for ch in "*?[") and not Path(text).exists():
+            paths = [Path(p) for p in sorted(glob.glob(text, recursive=True)) if Path(p).is_file()]
+        elif Path(text).is_dir():
+            paths = sorted(p for p in Path(text).rglob("*")
+                           if p.is_file() and p.name.lower().endswith(_PASSPORT_SUFFIXES + _NDJSON_SUFFIXES)
+                           and not fnmatch.fnmatch(p.name, MANIFEST_NAME))
+        elif Path(text).is_file():
+            paths = [Path(text)]
+        else:
+            raise FileNotFoundError(2, "no such file, folder or matching files", text)
+        for path in paths:
+            for name, data, stem, format in _file_inputs(path):
+                safe = _stem(stem)
+                count = seen.get(safe, 0)
+                seen[safe] = count + 1
+                yield BatchInput(name=name, data=data, format=format,
+                                 stem=safe if count == 0 else f"{safe}-{count + 1}")
+
+
+# --- the local runner ----------------------------------------------------------------------
+
+
+def _settings(action: Action, settings: dict[str, Any]) -> dict[str, Any]:
+    """What the outputs depend on besides their input: a resumed run redoes every output
+    when any of it changed (a new plugin version may bring new emergency guidance)."""
+    from rarepassport._version import __version__
+
+    plugins = sorted(f"{info.name}=={info.version or ''}" for info in _worker_plugins().plugins())
+    return {"action": action, "rarepassport": __version__, "plugins": plugins,
+            **{key: value for key, value in settings.items() if key != "options"},
+            "options": json.loads(json.dumps(settings.get("options") or {}, default=str))}
+
+
+class _FolderOutput:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def previous(self, settings: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        manifest = self.folder / MANIFEST_NAME
+        try:
+            recorded = json.loads(manifest.read_text(encoding="utf-8"))
+            entries = recorded["items"]
+            if recorded.get("settings") != settings:
+                return {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
+        return {entry["source"]: entry for entry in entries if isinstance(entry, dict) and "source" in entry}
+
+    def complete(self, entry: dict[str, Any] | None, item: BatchInput) -> bool:
+        if not entry or entry.get("status") not in ("ok", "skipped") or not entry.get("output"):
+            return False
+        if entry.get("input_sha256") != _sha256(item.data):
+            return False
+        try:
+            return _sha256((self.folder / entry["output"]).read_bytes()) == entry.get("sha256")
+        except OSError:
+            return False
+
+    def write(self, name: str, data: bytes) -> None:
+        from rarepassport.convert import write_atomic
+
+        write_atomic(self.folder / name, data)
+
+    def close(self, manifest: bytes) -> Path:
+        self.write(MANIFEST_NAME, manifest)
+        return self.folder / MANIFEST_NAME
+
+
+class _ZipOutput:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written beside the target and renamed over it at the end: never half a ZIP.
+        self.partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+        self.archive = zipfile.ZipFile(self.partial, "w", compression=zipfile.ZIP_DEFLATED)
+
+    def previous(self, settings: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        return {}
+
+    def complete(self, entry: dict[str, Any] | None, item: BatchInput) -> bool:
+        return False
+
+    def write(self, name: str, data: bytes) -> None:
+        self.archive.writestr(name, data)
+
+    def close(self, manifest: bytes) -> Path:
+        self.archive.writestr(MANIFEST_NAME, manifest)
+        self.archive.close()
+        os.replace(self.partial, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        self.archive.close()
+        self.partial.unlink(missing_ok=True)
+
+
+def _progress(total: int | None, enabled: bool | None) -> Callable[[ItemResult], None] | None:
+    import sys
+
+    if enabled is False or (enabled is None and not sys.stderr.isatty()):
+        return None
+    try:
+        from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        tqdm = None
+    if tqdm is not None:
+        bar = tqdm(total=total, unit="passport", file=sys.stderr)
+
+        def advance(result: ItemResult) -> None:
+            bar.update(1)
+            if result.status == "failed":
+                bar.set_postfix_str("some failed")
+
+        advance.close = bar.close  # type: ignore[attr-defined]
+        return advance
+    try:
+        from rich.progress import Progress  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    progress = Progress(transient=False)
+    progress.start()
+    task = progress.add_task("passports", total=total)
+
+    def advance_rich(result: ItemResult) -> None:
+        progress.advance(task)
+
+    advance_rich.close = progress.stop  # type: ignore[attr-defined]
+    return advance_rich
+
+
+def _process(item: BatchInput, action: Action, settings: dict[str, Any]) -> ItemResult:
+    if action == "validate":
+        return validate_item(item)
+    return render_item(item, **settings)
+
+
+def run_batch(
+    sources: Sequence[str | os.PathLike[str]],
+    output: str | os.PathLike[str],
+    *,
+    action: Action = "render",
+    format: str = "pdf",
+    view: str | None = None,
+    language: str | None = None,
+    strict: bool = False,
+    options: dict[str, Any] | None = None,
+    jobs: int = 1,
+    resume: bool = True,
+    progress: bool | None = None,
+) -> BatchSummary:
+    """Render or validate every passport of ``sources`` into ``output``.
+
+    Args:
+        sources: Folders, globs, ZIPs, NDJSON files or passport files (see :func:`iter_inputs`).
+        output: A folder, or a path ending in ``.zip`` for one ZIP of every output.
+        action: ``"render"`` (default) or ``"validate"`` (writes only the manifest).
+        format: A backend name, as for :func:`render_item`.
+        view: The view, as for :func:`render_item`.
+        language: The language, as for :func:`render_item`.
+        strict: As for :func:`render_item`.
+        options: Backend options, as for :func:`render_item`.
+        jobs: Worker processes (1: this process; 0: one per core).
+        resume: Skip inputs whose output in the folder is already complete (folder output only).
+        progress: A progress bar on standard error (tqdm or rich when installed); by default
+            only when standard error is a terminal.
+
+    Returns:
+        The summary; ``summary.failed`` says how many failed (each with its error in the manifest).
+
+    Raises:
+        OSError: When a source cannot be read or the output cannot be written.
+    """
+    items = list(iter_inputs(sources))
+    target = Path(output)
+    sink: _FolderOutput | _ZipOutput = _ZipOutput(target) if target.suffix.lower() == ".zip" else _FolderOutput(target)
+    settings = {"format": format, "view": view, "language": language, "strict": strict, "options": options}
+    fingerprint = _settings(action, settings)
+    previous = sink.previous(fingerprint) if resume else {}
+    results: list[ItemResult | None] = [None] * len(items)
+    todo: list[int] = []
+    for index, item in enumerate(items):
+        entry = previous.get(item.name)
+        if action == "render" and sink.complete(entry, item):
+            assert entry is not None
+            results[index] = ItemResult(source=item.name, status="skipped", output=entry.get("output"),
+                                        sha256=entry.get("sha256"), input_sha256=entry.get("input_sha256"),
+                                        warnings=tuple(entry.get("warnings", ())))
+        else:
+            todo.append(index)
+    advance = _progress(len(items), progress)
+    if advance is not None:
+        for result in results:
+            if result is not None:
+                advance(result)
+
+    def finish(index: int, result: ItemResult) -> None:
+        if result.data is not None and result.output is not None:
+            sink.write(result.output, result.data)
+            result = attrs.evolve(result, data=None)
+        results[index] = result
+        if advance is not None:
+            advance(result)
+
+    try:
+        workers = (os.cpu_count() or 1) if jobs == 0 else max(1, jobs)
+        if workers == 1 or len(todo) <= 1:
+            for index in todo:
+                finish(index, _process(items[index], action, settings))
+        else:
+            with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+                # A bounded window of submitted work keeps memory flat on large batches.
+                window = workers * 4
+                pending: dict[concurrent.futures.Future[ItemResult], int] = {}
+                queue = iter(todo)
+                for index in queue:
+                    pending[pool.submit(_process, items[index], action, settings)] = index
+                    if len(pending) >= window:
+                        break
+                while pending:
+                    done, _ = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                    for future in done:
+                        finish(pending.pop(future), future.result())
+                        following = next(queue, None)
+                        if following is not None:
+                            pending[pool.submit(_process, items[following], action, settings)] = following
+        final = tuple(result for result in results if result is not None)
+        manifest = {
+            "format": format if action == "render" else None,
+            "action": action,
+            "settings": fingerprint,
+            "total": len(final),
+            "ok": sum(r.status == "ok" for r in final),
+            "skipped": sum(r.status == "skipped" for r in final),
+            "failed": sum(r.status == "failed" for r in final),
+            "items": [result.manifest_entry() for result in final],
+        }
+        path = sink.close(json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n")
+    except BaseException:
+        if isinstance(sink, _ZipOutput):
+            sink.abort()
+        raise
+    finally:
+        if advance is not None:
+            advance.close()  # type: ignore[attr-defined]
+    return BatchSummary(results=final, manifest=path)

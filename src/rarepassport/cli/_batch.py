@@ -1,0 +1,59 @@
+"""The ``rarepassport batch`` command: a thin shell over [`rarepassport.batch.run_batch`][]."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rarepassport.cli._common import EXIT_INVALID, EXIT_OK, Reporter
+
+__all__ = ["register"]
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from rarepassport.batch import run_batch
+
+    summary = run_batch(
+        args.sources, args.output,
+        action="validate" if args.validate_only else "render",
+        format=args.format, view=args.view, language=args.language, strict=not args.allow_invalid,
+        jobs=args.jobs, resume=not args.no_resume, progress=False if args.no_progress else None,
+    )
+    reporter: Reporter = args.reporter
+    for result in summary.results:
+        status = "error" if result.status == "failed" else "ok"
+        reporter.add(result.source, status, warnings=result.warnings, output=result.output, error=result.error,
+                     skipped=result.status == "skipped")
+        if result.status == "failed":
+            reporter.warn(f"failed: {result.source}: {result.error}")
+    total = len(summary.results)
+    reporter.info(f"{total} passport(s): {summary.ok} done, {summary.skipped} already complete, "
+                  f"{summary.failed} failed; manifest: {summary.manifest}")
+    return EXIT_INVALID if summary.failed else EXIT_OK
+
+
+def register(commands: Any) -> None:
+    """Add the ``batch`` command to the ``rarepassport`` sub-parsers."""
+    batch = commands.add_parser(
+        "batch",
+        help="render or validate many passports: folders, globs, ZIPs, NDJSON",
+        description=(
+            "Render (or validate) every passport of the sources into a folder or a ZIP, with a "
+            "manifest.json of each input's status, warnings, output and SHA-256. A bad passport is "
+            "reported and the others go on; the exit status is 1 when any failed. Running the same "
+            "command again skips outputs already complete."
+        ),
+    )
+    batch.add_argument("sources", nargs="+", metavar="SOURCE",
+                       help="folders, glob patterns (quoted), ZIPs, .ndjson files or passport files")
+    batch.add_argument("-o", "--output", required=True, help="output folder, or a path ending in .zip")
+    batch.add_argument("-f", "--format", default="pdf", help="pdf (default), card, html, markdown, text, ...")
+    batch.add_argument("--view", help="who it is for (default: the format's own)")
+    batch.add_argument("--language", help="language of the labels (default: each passport's)")
+    batch.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (0: one per core; default 1)")
+    batch.add_argument("--validate-only", action="store_true", help="only validate; write just the manifest")
+    batch.add_argument("--allow-invalid", action="store_true",
+                       help="render passports with validation errors (the errors go into their notes)")
+    batch.add_argument("--no-resume", action="store_true", help="redo every output, even complete ones")
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+    batch.set_defaults(handler=_cmd_batch)

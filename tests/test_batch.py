@@ -1,0 +1,196 @@
+"""`rarepassport.batch`: many passports in one run, one bad one reported, resumable, atomic.
+
+Issue 13, points 4 and 5. Outputs are read back (pypdf) and checked against the manifest;
+no timing here (the speed-up is measured in benchmarks/run.py).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import json
+import pickle
+import zipfile
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from rarepassport import batch
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "child-several-diagnoses.json"
+NAMES = ("Oliver Brennan", "Amara Okafor", "Jonas Lindqvist", "Priya Haddad")
+
+
+def _passports() -> list[dict]:
+    base = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    out = []
+    for name in NAMES:
+        data = copy.deepcopy(base)
+        data["person"]["name"] = name
+        out.append(data)
+    return out
+
+
+@pytest.fixture
+def ndjson(tmp_path: Path) -> Path:
+    """Four good passports and, on line 3, a broken one."""
+    lines = [json.dumps(p) for p in _passports()]
+    lines.insert(2, '{"schema_version": "1.0", "person": {"name": "Broken", "date_of_birth": "not a date"}}')
+    path = tmp_path / "in.ndjson"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _pdf_text(data: bytes) -> str:
+    return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_each_ndjson_line_becomes_a_card_listed_in_the_manifest(ndjson: Path, tmp_path: Path) -> None:
+    summary = batch.run_batch([ndjson], tmp_path / "out", format="card", progress=False)
+    manifest = json.loads(summary.manifest.read_text())
+    assert [entry["source"].rsplit(":", 1)[1] for entry in manifest["items"]] == ["1", "2", "3", "4", "5"]
+    good = [entry for entry in manifest["items"] if entry["status"] == "ok"]
+    assert len(good) == 4
+    for entry, name in zip(good, NAMES, strict=True):
+        data = (tmp_path / "out" / entry["output"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+        assert name in _pdf_text(data)
+
+
+def test_a_bad_passport_is_reported_with_its_field_and_the_others_still_render(ndjson: Path, tmp_path: Path) -> None:
+    summary = batch.run_batch([ndjson], tmp_path / "out", format="card", progress=False)
+    assert (summary.ok, summary.failed) == (4, 1)
+    failed = next(result for result in summary.results if result.status == "failed")
+    assert failed.source.endswith(":3")
+    assert "$.person.date_of_birth" in failed.error
+    assert "not a date" not in failed.error  # the value itself is never echoed
+    assert failed.output is None
+
+
+def test_a_second_run_skips_outputs_already_complete_and_redoes_a_damaged_one(ndjson: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = batch.run_batch([ndjson], out, format="card", progress=False)
+    damaged = out / first.results[0].output
+    damaged.write_bytes(b"half a PDF")
+    second = batch.run_batch([ndjson], out, format="card", progress=False)
+    statuses = [result.status for result in second.results]
+    assert statuses == ["ok", "skipped", "failed", "skipped", "skipped"]
+    assert hashlib.sha256(damaged.read_bytes()).hexdigest() == second.results[0].sha256
+
+
+def test_outputs_go_into_one_zip_with_its_manifest(ndjson: Path, tmp_path: Path) -> None:
+    target = tmp_path / "cards.zip"
+    summary = batch.run_batch([ndjson], target, format="card", progress=False)
+    with zipfile.ZipFile(target) as archive:
+        manifest = json.loads(archive.read(batch.MANIFEST_NAME))
+        for entry in manifest["items"]:
+            if entry["status"] == "ok":
+                assert hashlib.sha256(archive.read(entry["output"])).hexdigest() == entry["sha256"]
+    assert summary.manifest == target
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_a_folder_a_glob_and_a_zip_of_passports_are_all_read(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for index, data in enumerate(_passports()[:2]):
+        (folder / f"p{index}.json").write_text(json.dumps(data))
+    archive = tmp_path / "more.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("nested/p9.json", json.dumps(_passports()[3]))
+    names = [item.name for item in batch.iter_inputs([folder, str(tmp_path / "in" / "p1.*"), archive])]
+    assert names == [str(folder / "p0.json"), str(folder / "p1.json"), str(folder / "p1.json"),
+                     f"{archive}:nested/p9.json"]
+    stems = [item.stem for item in batch.iter_inputs([folder, str(tmp_path / "in" / "p1.*")])]
+    assert len(set(stems)) == len(stems)  # the same file twice gets two outputs, never one overwritten
+
+
+def test_two_worker_processes_give_the_same_outputs_as_one(ndjson: Path, tmp_path: Path) -> None:
+    one = batch.run_batch([ndjson], tmp_path / "one", format="card", jobs=1, progress=False)
+    two = batch.run_batch([ndjson], tmp_path / "two", format="card", jobs=2, progress=False)
+    def outline(summary: batch.BatchSummary) -> list[tuple[str, str, str | None]]:
+        return [(r.source, r.status, r.output) for r in summary.results]
+
+    assert outline(one) == outline(two)
+    for result in two.results:
+        if result.output:
+            assert _pdf_text((tmp_path / "two" / result.output).read_bytes()) == \
+                _pdf_text((tmp_path / "one" / result.output).read_bytes())
+
+
+def test_validate_action_fails_only_the_invalid_passport_and_writes_only_the_manifest(
+        ndjson: Path, tmp_path: Path) -> None:
+    summary = batch.run_batch([ndjson], tmp_path / "out", action="validate", progress=False)
+    assert [r.status for r in summary.results] == ["ok", "ok", "failed", "ok", "ok"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [batch.MANIFEST_NAME]
+
+
+def test_the_item_functions_and_their_results_pickle(ndjson: Path) -> None:
+    # What a distributed engine ships to its workers: the function and, back, the result.
+    assert pickle.loads(pickle.dumps(batch.render_json_line)) is batch.render_json_line
+    result = batch.render_json_line(ndjson.read_text().splitlines()[0], format="card")
+    again = pickle.loads(pickle.dumps(result))
+    assert again.ok and again.data == result.data
+
+
+def test_dask_bag_renders_ndjson_lines_with_two_processes(ndjson: Path) -> None:
+    bag_module = pytest.importorskip("dask.bag")
+    bag = bag_module.from_sequence(ndjson.read_text().splitlines(), npartitions=2)
+    results = bag.map(batch.render_json_line, format="card").compute(scheduler="processes", num_workers=2)
+    assert [r.ok for r in results] == [True, True, False, True, True]
+    assert NAMES[0] in _pdf_text(results[0].data)
+
+
+def test_dask_distributed_local_cluster_renders_with_two_workers(ndjson: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        futures = client.map(batch.render_json_line, ndjson.read_text().splitlines(), format="card", pure=False)
+        results = client.gather(futures)
+    assert [r.ok for r in results] == [True, True, False, True, True]
+    assert NAMES[3] in _pdf_text(results[4].data)
+
+
+def test_the_batch_command_renders_reports_the_failure_and_exits_1(ndjson: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "rarepassport", "batch", str(ndjson), "-o", str(out), "-f", "card"],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    # Messages for people go to standard error (standard output is kept for data, -o -).
+    assert "5 passport(s): 4 done, 0 already complete, 1 failed" in done.stderr
+    assert f"failed: {ndjson}:3" in done.stderr and "not a date" not in done.stdout + done.stderr
+    again = subprocess.run([sys.executable, "-m", "rarepassport", "batch", str(ndjson), "-o", str(out), "-f", "card"],
+                           capture_output=True, text=True)
+    assert "4 already complete" in again.stderr
+
+
+def test_a_second_run_with_other_settings_redoes_every_output(ndjson: Path, tmp_path: Path) -> None:
+    # Outputs depend on more than the input: the format, the options, the rarepassport
+    # and plugin versions (new guidance). None of them may be skipped as "complete".
+    out = tmp_path / "out"
+    batch.run_batch([ndjson], out, format="card", progress=False)
+    again = batch.run_batch([ndjson], out, format="card", options={"qr": "emergency"}, progress=False)
+    assert [r.status for r in again.results] == ["ok", "ok", "failed", "ok", "ok"]
+    manifest = json.loads(again.manifest.read_text())
+    assert manifest["settings"]["rarepassport"] and manifest["settings"]["plugins"]
+
+
+def test_worker_processes_leave_no_font_files_behind(ndjson: Path, tmp_path: Path) -> None:
+    # Pool workers exit through os._exit (no atexit): their reduced fonts must still go.
+    import os
+    import subprocess
+    import sys
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    code = ("import sys\nfrom rarepassport import batch\n"
+            "s = batch.run_batch([sys.argv[1]], sys.argv[2], format='card', jobs=2, progress=False)\n"
+            "assert s.ok == 4\n")
+    subprocess.run([sys.executable, "-c", code, str(ndjson), str(tmp_path / "out")], check=True,
+                   env={**os.environ, "TMPDIR": str(scratch)})
+    assert not list(scratch.glob("rarepassport-fonts-*"))
