@@ -60,10 +60,72 @@ def words(text: str) -> str:
 
 # --- the catalogues -------------------------------------------------------------------------
 
+SRC = Path(__file__).resolve().parent.parent / "src" / "rarepassport"
+#: Every folder of gettext catalogues rarepassport ships: its own and each built-in plugin's.
+CATALOGUE_FOLDERS = (SRC / "locale", *sorted(p for p in (SRC / "plugins" / "locale").iterdir() if p.is_dir()))
+
+
+def read_po(path: Path) -> Any:
+    """A catalogue as Babel (what translators' tools also read) parses it."""
+    from babel.messages.pofile import read_po as babel_read_po
+
+    with path.open("rb") as file:
+        return babel_read_po(file, abort_invalid=True)
+
+
+def label_entries(path: Path) -> dict[str, Any]:
+    return {message.context: message for message in read_po(path) if message.id}
+
+
+def translation_files() -> list[Path]:
+    return [path for folder in CATALOGUE_FOLDERS for path in sorted(folder.glob("*.po"))]
+
+
+def test_the_built_in_languages_are_the_shipped_catalogues() -> None:
+    shipped = {path.stem for path in (SRC / "locale").glob("*.po")}
+    assert sorted(shipped | {"en"}) == sorted(labels.BUILT_IN_LANGUAGES)
+
+
+def test_english_is_read_from_the_template() -> None:
+    entries = label_entries(SRC / "locale" / "messages.pot")
+    assert {key: message.id for key, message in entries.items()} == dict(ENGLISH)
+    assert ENGLISH["phrase.page_of"] == "Page {page} of {pages}"
+
+
+@pytest.mark.parametrize("folder", CATALOGUE_FOLDERS, ids=lambda p: p.name)
+def test_every_catalogue_folder_has_an_english_template(folder: Path) -> None:
+    assert (folder / "messages.pot").is_file()
+
+
+@pytest.mark.parametrize("path", translation_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_catalogue_translates_exactly_the_english_of_its_template(path: Path) -> None:
+    # Same ids, same English msgids: an English label changed after translation shows here.
+    template = {key: message.id for key, message in label_entries(path.parent / "messages.pot").items()}
+    assert {key: message.id for key, message in label_entries(path).items()} == template
+
+
+@pytest.mark.parametrize("path", translation_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_entry_of_a_shipped_catalogue_is_translated_and_not_fuzzy(path: Path) -> None:
+    untranslated = [key for key, message in label_entries(path).items() if not message.string or message.fuzzy]
+    assert untranslated == []
+
+
+@pytest.mark.parametrize("path", translation_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_translations_keep_the_english_placeholders(path: Path) -> None:
+    wrong = [
+        key for key, message in label_entries(path).items() if placeholders(message.string) != placeholders(message.id)
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("path", translation_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_catalogue_says_its_language(path: Path) -> None:
+    assert str(read_po(path).locale).replace("_", "-") == path.stem
+
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_english_label_has_a_translation(language: str) -> None:
-    # Fails as soon as an English label is added without its Spanish and French.
+    # Fails as soon as an English label is added without its translations.
     assert sorted(set(ENGLISH) - set(built_in_catalogue(language))) == []
 
 
@@ -73,20 +135,74 @@ def test_a_translation_has_no_label_english_lacks(language: str) -> None:
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_translations_keep_the_english_placeholders(language: str) -> None:
-    catalogue = built_in_catalogue(language)
-    wrong = [key for key, text in ENGLISH.items() if placeholders(catalogue[key]) != placeholders(text)]
-    assert wrong == []
-
-
-@pytest.mark.parametrize("language", TRANSLATED)
-def test_no_translation_is_empty(language: str) -> None:
-    assert [key for key, text in built_in_catalogue(language).items() if not text.strip()] == []
-
-
-@pytest.mark.parametrize("language", TRANSLATED)
 def test_built_in_condition_plugins_are_translated(language: str) -> None:
     assert labels.missing(language, builtin_manager().labels) == []
+
+
+def write_catalogue(folder: Path, language: str | None, entries: dict[str, tuple[str, str]]) -> None:
+    """A plugin's catalogue, written as a translator's tool would (Babel's writer)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalogue = Catalog(locale=language)
+    for key, (english, text) in entries.items():
+        catalogue.add(english, text if language else "", context=key)
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / (f"{language}.po" if language else "messages.pot")).open("wb") as file:
+        write_po(file, catalogue)
+
+
+def catalogue_plugin(folder: Path) -> object:
+    class CataloguePlugin:
+        @hookimpl
+        def rarepassport_register_labels(self, labels: Any) -> None:
+            labels.add_catalogues(folder)
+
+    return CataloguePlugin()
+
+
+def test_a_plugin_ships_its_labels_as_a_folder_of_catalogues(tmp_path: Path) -> None:
+    folder = tmp_path / "locale"
+    english = {"section.emergency": ("In an emergency", "")}
+    write_catalogue(folder, None, english)
+    write_catalogue(folder, "de", {"section.emergency": ("In an emergency", "Im Notfall")})
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[catalogue_plugin(folder)])
+    markdown = render_rendered(rp.load(ENGLISH_EXAMPLE), "markdown", language="de", plugins=pm, today=TODAY)
+    assert "## Im Notfall" in markdown.data.decode("utf-8")
+
+
+def test_a_translation_of_an_older_english_text_is_not_used(tmp_path: Path) -> None:
+    # The English changed after the translator's work: the stale translation is missing.
+    folder = tmp_path / "locale"
+    write_catalogue(folder, None, {"phrase.fictional": ("Give the new dose", "")})
+    write_catalogue(folder, "de", {"phrase.fictional": ("Give the old dose", "Die alte Dosis geben")})
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[catalogue_plugin(folder)])
+    assert labels.lookup("phrase.fictional", "de", pm.labels) == "Give the new dose"
+    assert "phrase.fictional" in labels.missing("de", pm.labels)
+
+
+def test_a_fuzzy_translation_is_not_used(tmp_path: Path) -> None:
+    folder = tmp_path / "locale"
+    write_catalogue(folder, None, {"phrase.fictional": ("Fictional phrase", "")})
+    (folder / "de.po").write_text(
+        'msgid ""\nmsgstr ""\n"Language: de\\n"\n\n'
+        '#, fuzzy\nmsgctxt "phrase.fictional"\nmsgid "Fictional phrase"\nmsgstr "Erfundener Satz"\n',
+        encoding="utf-8",
+    )
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[catalogue_plugin(folder)])
+    assert labels.lookup("phrase.fictional", "de", pm.labels) == "Fictional phrase"
+
+
+def test_a_broken_plugin_catalogue_falls_back_to_english_and_names_the_file(tmp_path: Path) -> None:
+    folder = tmp_path / "locale"
+    write_catalogue(folder, None, {"section.emergency": ("In an emergency", "")})
+    (folder / "de.po").write_bytes(b'msgctxt "section.emergency"\nmsgid "In an emergency\nmsgstr \xff\n')
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[catalogue_plugin(folder)])
+    markdown = render_rendered(rp.load(ENGLISH_EXAMPLE), "markdown", language="de", plugins=pm, today=TODAY)
+    assert "## In an emergency" in markdown.data.decode("utf-8")
+    errors = [layer.error for layer in pm.labels.catalogues() if layer.error]
+    assert len(errors) == 1
+    assert "de.po" in errors[0]
 
 
 def test_missing_lists_an_english_label_a_plugin_did_not_translate() -> None:

@@ -201,7 +201,6 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
 @hookimpl
 def rarepassport_register_labels(labels: LabelRegistry) -> None:
     """Register the built-in label catalogues (built-ins register first, so plugins override them)."""
-    from rarepassport.labels import BUILT_IN_LANGUAGES, built_in_catalogue
+    from rarepassport.labels import LOCALE_DIR
 
-    for language in BUILT_IN_LANGUAGES:
-        labels.add(language, built_in_catalogue(language))
+    labels.add_catalogues(LOCALE_DIR)
