@@ -13,6 +13,7 @@ import string
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pypdf
 import pytest
 
@@ -343,12 +344,73 @@ def test_a_plugin_can_add_a_language() -> None:
     assert "## Allergies" in text  # not in the plugin's catalogue: English
 
 
-def test_an_unknown_language_renders_english_labels_without_warnings() -> None:
+def test_a_language_without_labels_renders_english_marked_english_with_a_warning() -> None:
+    # Swahili: CLDR knows it, rarepassport has no labels for it.
     rendered = render_rendered(rp.load(ENGLISH_EXAMPLE), "html", language="sw", plugins=builtin_manager(), today=TODAY)
     html = rendered.data.decode("utf-8")
-    assert '<html lang="sw">' in html
+    assert '<html lang="en"' in html
+    assert 'lang="sw"' not in html
     assert "In an emergency" in html
-    assert rendered.warnings == ()
+    assert [w for w in rendered.warnings if "Swahili (sw)" in w and "English" in w]
+
+
+def test_a_language_without_labels_gives_a_pdf_marked_english() -> None:
+    data = render_rendered(rp.load(ENGLISH_EXAMPLE), "pdf", language="sw", plugins=builtin_manager(), today=TODAY).data
+    assert pdf_lang(data) == "en"
+
+
+def test_an_unknown_language_tag_is_not_repeated_in_the_warning() -> None:
+    rendered = render_rendered(rp.load(ENGLISH_EXAMPLE), "markdown", language="qq-ZZ", plugins=builtin_manager(),
+                               today=TODAY)
+    [warning] = [w for w in rendered.warnings if "language" in w]
+    assert "qq" not in warning.lower()
+    assert "English" in warning
+
+
+def test_a_passport_language_without_labels_names_the_field() -> None:
+    passport = rp.load(ENGLISH_EXAMPLE)
+    document = layout(attrs.evolve(passport, language="sw"), plugins=builtin_manager(), today=TODAY)
+    assert document.language == "en"
+    assert any("$.language" in warning for warning in document.warnings)
+
+
+@pytest.mark.parametrize(
+    ("tag", "normal", "allergies"),
+    [
+        ("FR", "fr", "Allergies"),
+        ("fr-ca", "fr-CA", "Allergies"),
+        ("ES_mx", "es-MX", "Alergias"),
+        (" es ", "es", "Alergias"),
+    ],
+)
+def test_a_tag_is_normalised_before_choosing_labels(tag: str, normal: str, allergies: str) -> None:
+    passport = attrs.evolve(rp.load(ENGLISH_EXAMPLE), language=tag)
+    document = layout(passport, plugins=builtin_manager(), today=TODAY)
+    assert document.language == normal
+    assert document.section("allergies").title == allergies  # type: ignore[union-attr]
+    assert [warning for warning in document.warnings if "language" in warning] == []
+
+
+def test_a_passport_written_FR_renders_french_marked_fr() -> None:
+    passport = attrs.evolve(rp.load(ENGLISH_EXAMPLE), language="FR")
+    html = rendered_text(passport, "html")
+    assert '<html lang="fr"' in html
+    assert "Médicaments" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "full", "month"),
+    [
+        ("en", "2 March 2015", "May 2016"),
+        ("en-US", "March 2, 2015", "May 2016"),
+        ("fr", "2 mars 2015", "mai 2016"),
+        ("es", "2 de marzo de 2015", "mayo de 2016"),
+    ],
+)
+def test_dates_are_written_in_the_cldr_long_form(language: str, full: str, month: str) -> None:
+    assert context(language).format_date(dt.date(2015, 3, 2)) == full
+    assert context(language).format_date(PartialDate(2016, 5)) == month
+    assert context(language).format_date(PartialDate(2016)) == "2016"
 
 
 def test_weights_use_the_decimal_mark_of_the_language() -> None:

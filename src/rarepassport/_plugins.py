@@ -489,9 +489,18 @@ class LabelRegistry(_Registry):
                 return text
         return None
 
+    def has_language(self, language: str) -> bool:
+        """Whether labels (or a catalogue file, not yet read) are registered for exactly this tag."""
+        return bool(self._layers.get(language))
+
     def get(self, label_id: str, language: str = "en") -> str | None:
-        """The label in ``language``, falling back to its base language then English."""
-        for candidate in dict.fromkeys((language, language.split("-")[0], "en")):
+        """The label in ``language``, falling back to shorter tags, then English.
+
+        ``zh-Hans-CN`` tries ``zh-Hans-CN``, ``zh-Hans``, ``zh``, then ``en``.
+        """
+        from rarepassport.languages import candidates
+
+        for candidate in dict.fromkeys((*candidates(language), "en")):
             text = self.get_exact(label_id, candidate)
             if text is not None:
                 return text

@@ -183,6 +183,11 @@ class Document:
         essentials: The emergency essentials in clinical priority order (see
             :mod:`rarepassport.essentials`): what a wallet card, an emergency QR code
             or the emergency part of a document shows first.
+        content_language: BCP 47 tag of the person's own text (the passport's
+            ``language``), which may differ from the labels' ``language``; backends mark
+            the person's text with it (see :func:`rarepassport.languages.text_language`).
+            ``None`` when it is the document's language.
+        direction: ``ltr`` or ``rtl``: how the labels' language is written.
     """
 
     title: str
@@ -197,6 +202,8 @@ class Document:
     warnings: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     phrases: Mapping[str, str] = attrs.field(factory=dict, converter=_phrases, hash=False)
     essentials: Essentials | None = None
+    content_language: str | None = None
+    direction: str = "ltr"
 
     def phrase(self, id: str, /, **values: object) -> str:
         """A fixed phrase, with ``{placeholders}`` filled in.

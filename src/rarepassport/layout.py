@@ -57,6 +57,7 @@ from rarepassport.document import (
 )
 from rarepassport.essentials import Essentials, build_essentials, contacts_in_call_order, weight_text
 from rarepassport.guidance import Guidance, Population, population_on
+from rarepassport.languages import LanguageChoice, choose, direction, display_name, normalise
 from rarepassport.model import (
     AllergiesStatus,
     CareTeamMember,
@@ -144,7 +145,10 @@ class LayoutContext:
             self.warnings.append(message)
 
     def format_date(self, value: _dt.date | PartialDate | None) -> str:
-        """Write a date unambiguously: ``2 March 2015``, ``May 2016`` or ``2016``.
+        """Write a date unambiguously, with the month as a word, through Babel's CLDR data.
+
+        ``2 March 2015``, ``2 mars 2015``, ``2. März 2015``, ``2015年3月2日`` (CLDR's long
+        form); ``May 2016`` or ``2016`` for a partial date.
 
         Args:
             value: A full or partial date; ``None`` gives ``""``.
@@ -155,20 +159,29 @@ class LayoutContext:
             value = value.date()
         if isinstance(value, _dt.date):
             value = PartialDate.from_date(value)
+        from babel.dates import format_date, format_skeleton
+
+        from rarepassport.languages import babel_locale
+
+        locale = babel_locale(self.language)
+        day = _dt.date(value.year, value.month or 1, value.day or 1)
         if value.month is None:
-            return self.phrase("date.year", year=value.year)
-        month = self.label(f"month.{value.month}")
+            return format_skeleton("y", day, locale=locale)
         if value.day is None:
-            return self.phrase("date.month", month=month, year=value.year)
-        return self.phrase("date.day", day=value.day, month=month, year=value.year)
+            return format_skeleton("yMMMM", day, locale=locale)
+        return format_date(day, "long", locale=locale)
 
     def format_enum(self, value: enum.Enum) -> str:
         """The word for an enum value, e.g. ``Severity.LIFE_THREATENING`` → "Life-threatening"."""
         return self.label(f"enum.{type(value).__name__}.{value.value}")
 
     def format_number(self, value: float) -> str:
-        """A number as the language writes it: ``21.6`` in English, ``21,6`` in Spanish."""
-        return f"{value:g}".replace(".", self.phrase("decimal_mark"))
+        """A number as the language writes it (CLDR): ``21.6`` in English, ``21,6`` in Spanish."""
+        from babel.numbers import format_decimal
+
+        from rarepassport.languages import babel_locale
+
+        return format_decimal(value, format="#,##0.###", locale=babel_locale(self.language), group_separator=False)
 
     def format_value(self, value: object) -> str:
         """Write any field value for people, showing only what is in the view.
@@ -956,12 +969,15 @@ def layout(
         from rarepassport._plugins import default_plugin_manager
 
         plugins = default_plugin_manager()
+    choice = _choose_language(language, passport, plugins)
     context = LayoutContext(
         view=_view(view),
-        language=language or passport.language or "en",
+        language=choice.tag,
         plugins=plugins,
         today=today or _dt.date.today(),
     )
+    if choice.fallback:
+        _warn_language_fallback(context, choice, from_passport=not language)
     emergency = passport.emergency if context.shows(Passport, "emergency") else Emergency()
     essentials = build_essentials(context, passport)
     person = passport.person
@@ -1025,4 +1041,32 @@ def layout(
         warnings=context.warnings,
         phrases=_labels.phrases(context.language, plugins.labels),
         essentials=essentials,
+        content_language=_content_language(passport, context.language),
+        direction=direction(context.language),
     )
+
+
+def _choose_language(language: str | None, passport: Passport, plugins: PluginManager) -> LanguageChoice:
+    """The labels' language: the argument, else the passport's, normalised by CLDR (``FR`` is ``fr``)."""
+    return choose(language or passport.language or "en", plugins.labels.has_language)
+
+
+def _warn_language_fallback(context: LayoutContext, choice: LanguageChoice, *, from_passport: bool) -> None:
+    """Say that the labels are in English because the language asked for has none.
+
+    The document is then marked ``en``, never with a language its labels are not in.
+    The warning names the language by its CLDR name and canonical tag, never the text
+    as given (a tag CLDR does not know is not repeated).
+    """
+    where = "$.language" if from_passport else "--language"
+    if choice.known:
+        tag = normalise(choice.requested) or choice.requested
+        context.warn(context.phrase("language_fallback", language=display_name(tag, "en"), tag=tag, where=where))
+    else:
+        context.warn(context.phrase("language_unknown", where=where))
+
+
+def _content_language(passport: Passport, document_language: str) -> str | None:
+    """The passport's own language (normalised), or ``None`` when the labels are in it."""
+    tag = normalise(passport.language or "en") or "und"
+    return None if tag.split("-")[0] == document_language.split("-")[0] else tag
