@@ -57,7 +57,7 @@ from rarepassport.document import (
 )
 from rarepassport.essentials import Essentials, build_essentials, contacts_in_call_order, weight_text
 from rarepassport.guidance import Guidance, Population, population_on
-from rarepassport.languages import LanguageChoice, choose, direction, display_name, normalise
+from rarepassport.languages import LanguageChoice, candidates, choose, direction, display_name, normalise
 from rarepassport.model import (
     AllergiesStatus,
     CareTeamMember,
@@ -539,6 +539,35 @@ def _guidance_source(context: LayoutContext, item: Guidance) -> str:
     return "; ".join((", ".join(parts), checked, review))
 
 
+def _guidance_in_language(
+    context: LayoutContext, item: Guidance
+) -> tuple[str, str, tuple[str, ...], str | None]:
+    """The guidance's title, text and steps in the output language, and the tag they are in.
+
+    A translation is used only when every part of it is in the catalogue of the output
+    language (never a mix of translated and untranslated steps). Otherwise the guidance
+    is as the plugin wrote it, and the last value is its language (``None`` when that is
+    the output language), so backends mark it and layout says it is untranslated.
+    """
+    if item.language.split("-")[0].lower() == context.language.split("-")[0]:
+        return item.title, item.text, item.steps, None
+    registry = context.plugins.labels
+    ids = item.label_ids()
+    found: list[str] = []
+    for label_id in ids:
+        text = next(
+            (t for tag in candidates(context.language) if (t := registry.get_exact(label_id, tag)) is not None), None
+        )
+        if text is None:
+            break
+        found.append(text)
+    if ids and len(found) == len(ids):
+        title, rest = found[0], found[1:]
+        text = rest.pop(0) if item.text else ""
+        return title, text, tuple(rest), None
+    return item.title, item.text, item.steps, normalise(item.language) or item.language
+
+
 def _guidance(
     context: LayoutContext, items: Sequence[Guidance], population: Population | None, *, own_protocol: bool
 ) -> Section | None:
@@ -566,11 +595,15 @@ def _guidance(
             )
         )
     for item in shown:
-        blocks.append(Heading(text=context.phrase("guidance_title", title=item.title)))
-        if item.text:
-            blocks.append(Paragraph(text=item.text))
-        if item.steps:
-            blocks.append(ListBlock(items=item.steps, ordered=True))
+        title, text, steps, language = _guidance_in_language(context, item)
+        blocks.append(Heading(text=context.phrase("guidance_title", title=title), language=language))
+        if language is not None:
+            name = display_name(item.language, context.language)
+            blocks.append(Paragraph(text=context.phrase("guidance_untranslated", language=name)))
+        if text:
+            blocks.append(Paragraph(text=text, language=language))
+        if steps:
+            blocks.append(ListBlock(items=steps, ordered=True, language=language))
         blocks.append(Paragraph(text=_guidance_source(context, item)))
         if item.url:
             blocks.append(Field(label=context.field_label(Link, "url"), value=item.url, label_id="Link.url"))

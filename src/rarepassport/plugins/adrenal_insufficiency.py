@@ -300,6 +300,7 @@ _CRISIS = (
 )
 
 ADULT_GUIDANCE = Guidance(
+    id="adrenal_insufficiency.adult_crisis",
     title="Adrenal crisis in adults: emergency treatment",
     text=(
         "This person depends on steroids and cannot make the extra cortisol the body needs when ill "
@@ -330,6 +331,7 @@ ADULT_GUIDANCE = Guidance(
 )
 
 CHILD_GUIDANCE = Guidance(
+    id="adrenal_insufficiency.child_crisis",
     title="Adrenal crisis in children: emergency hydrocortisone",
     text=(
         "This child depends on steroids (hydrocortisone) and cannot make the extra cortisol the body "

@@ -249,6 +249,7 @@ SOURCE_URL = "https://www.dravet.org.uk/emergency-medication-treatment/"
 CHECKED_ON = _dt.date(2026, 12, 1)
 
 GUIDANCE = Guidance(
+    id="dravet_syndrome.seizure",
     title="Dravet syndrome: prolonged seizures",
     text=(
         "Dravet syndrome is a severe genetic epilepsy. Seizures are often long or come in clusters "

@@ -304,6 +304,7 @@ EMICIZUMAB_SOURCE_URL = "https://pmc.ncbi.nlm.nih.gov/articles/PMC9301022/"
 EMICIZUMAB_CHECKED_ON = _dt.date(2026, 12, 1)
 
 GUIDANCE = Guidance(
+    id="haemophilia.bleed",
     title="Haemophilia: bleeding and injury",
     text=(
         "This person has haemophilia: their blood does not clot normally, so bleeding, including "
@@ -334,6 +335,7 @@ GUIDANCE = Guidance(
 )
 
 EMICIZUMAB_GUIDANCE = Guidance(
+    id="haemophilia.emicizumab",
     title="Haemophilia A and emicizumab: laboratory tests and bypassing agents",
     text=(
         "Some people with haemophilia A take emicizumab (Hemlibra) to prevent bleeds; check the "

@@ -220,6 +220,7 @@ TRIGGERS: tuple[str, ...] = (
 )
 
 GUIDANCE = Guidance(
+    id="mcad_deficiency.illness",
     title="MCAD deficiency: illness, vomiting or not eating",
     text=(
         "People with MCAD deficiency cannot use fat for energy properly. A metabolic crisis, with "
