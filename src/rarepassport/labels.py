@@ -45,6 +45,7 @@ __all__ = [
     "ENGLISH",
     "LOCALE_DIR",
     "PHRASE_PREFIX",
+    "REVIEW_STATUS",
     "built_in_catalogue",
     "humanise",
     "lookup",
@@ -54,6 +55,15 @@ __all__ = [
 
 #: Languages whose catalogue ships with rarepassport (plugins can add more).
 BUILT_IN_LANGUAGES: tuple[str, ...] = ("en", "es", "fr")
+
+#: Who has checked each built-in catalogue. A catalogue drafted with machine assistance
+#: must say so here, in docs/translations.md and in ``rarepassport labels``, until a
+#: fluent speaker and a clinician have reviewed a rendered passport.
+REVIEW_STATUS: Mapping[str, str] = {
+    "en": "reference",
+    "es": "machine-assisted draft: not reviewed by a fluent speaker or a clinician",
+    "fr": "machine-assisted draft: not reviewed by a fluent speaker or a clinician",
+}
 
 #: Prefix of the fixed phrases that layout copies into every Document.
 PHRASE_PREFIX = "phrase."
