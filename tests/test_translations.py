@@ -29,7 +29,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SPANISH_EXAMPLE = EXAMPLES / "non-english.json"
 ENGLISH_EXAMPLE = EXAMPLES / "adult-several-conditions.yaml"
 TODAY = dt.date(2026, 11, 27)
-TRANSLATED = ("es", "fr")
+TRANSLATED = tuple(tag for tag in labels.BUILT_IN_LANGUAGES if tag != "en")
 
 
 def placeholders(text: str) -> set[str]:
@@ -166,10 +166,10 @@ def test_a_plugin_ships_its_labels_as_a_folder_of_catalogues(tmp_path: Path) -> 
     folder = tmp_path / "locale"
     english = {"section.emergency": ("In an emergency", "")}
     write_catalogue(folder, None, english)
-    write_catalogue(folder, "de", {"section.emergency": ("In an emergency", "Im Notfall")})
+    write_catalogue(folder, "nl", {"section.emergency": ("In an emergency", "In geval van nood")})
     pm = rp.make_plugin_manager(entry_points=False, plugins=[catalogue_plugin(folder)])
-    markdown = render_rendered(rp.load(ENGLISH_EXAMPLE), "markdown", language="de", plugins=pm, today=TODAY)
-    assert "## Im Notfall" in markdown.data.decode("utf-8")
+    markdown = render_rendered(rp.load(ENGLISH_EXAMPLE), "markdown", language="nl", plugins=pm, today=TODAY)
+    assert "## In geval van nood" in markdown.data.decode("utf-8")
 
 
 def test_a_translation_of_an_older_english_text_is_not_used(tmp_path: Path) -> None:
@@ -197,13 +197,13 @@ def test_a_fuzzy_translation_is_not_used(tmp_path: Path) -> None:
 def test_a_broken_plugin_catalogue_falls_back_to_english_and_names_the_file(tmp_path: Path) -> None:
     folder = tmp_path / "locale"
     write_catalogue(folder, None, {"section.emergency": ("In an emergency", "")})
-    (folder / "de.po").write_bytes(b'msgctxt "section.emergency"\nmsgid "In an emergency\nmsgstr \xff\n')
+    (folder / "nl.po").write_bytes(b'msgctxt "section.emergency"\nmsgid "In an emergency\nmsgstr \xff\n')
     pm = rp.make_plugin_manager(entry_points=False, plugins=[catalogue_plugin(folder)])
-    markdown = render_rendered(rp.load(ENGLISH_EXAMPLE), "markdown", language="de", plugins=pm, today=TODAY)
+    markdown = render_rendered(rp.load(ENGLISH_EXAMPLE), "markdown", language="nl", plugins=pm, today=TODAY)
     assert "## In an emergency" in markdown.data.decode("utf-8")
     errors = [layer.error for layer in pm.labels.catalogues() if layer.error]
     assert len(errors) == 1
-    assert "de.po" in errors[0]
+    assert "nl.po" in errors[0]
 
 
 def test_missing_lists_an_english_label_a_plugin_did_not_translate() -> None:
@@ -284,7 +284,7 @@ def test_spanish_example_pdf_has_spanish_headings_page_numbers_and_lang() -> Non
 
 def test_spanish_example_html_is_marked_spanish_and_has_spanish_headings() -> None:
     html = rendered_text(rp.load(SPANISH_EXAMPLE), "html")
-    assert '<html lang="es">' in html
+    assert '<html lang="es" dir="ltr">' in html
     assert "Medicamentos que no deben retrasarse" in html
     assert "Time-critical medicines" not in html
 
@@ -324,23 +324,23 @@ def test_an_english_passport_rendered_in_french_is_marked_french() -> None:
     data = render_rendered(passport, "pdf", language="fr", plugins=builtin_manager(), today=TODAY).data
     assert pdf_lang(data) == "fr"
     assert "Page 1 sur" in words(pdf_text(data))
-    assert '<html lang="fr">' in rendered_text(passport, "html", language="fr")
+    assert '<html lang="fr" dir="ltr">' in rendered_text(passport, "html", language="fr")
 
 
 # --- other languages ------------------------------------------------------------------------
 
 
-class GermanPlugin:
+class DutchPlugin:
     @hookimpl
     def rarepassport_register_labels(self, labels: Any) -> None:
-        labels.add("de", {"section.emergency": "Im Notfall"})
+        labels.add("nl", {"section.emergency": "In geval van nood"})
 
 
 def test_a_plugin_can_add_a_language() -> None:
-    pm = rp.make_plugin_manager(entry_points=False, plugins=[GermanPlugin()])
-    markdown = render_rendered(rp.load(ENGLISH_EXAMPLE), "markdown", language="de", plugins=pm, today=TODAY)
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[DutchPlugin()])
+    markdown = render_rendered(rp.load(ENGLISH_EXAMPLE), "markdown", language="nl", plugins=pm, today=TODAY)
     text = markdown.data.decode("utf-8")
-    assert "## Im Notfall" in text
+    assert "## In geval van nood" in text
     assert "## Allergies" in text  # not in the plugin's catalogue: English
 
 

@@ -54,15 +54,15 @@ __all__ = [
 ]
 
 #: Languages whose catalogue ships with rarepassport (plugins can add more).
-BUILT_IN_LANGUAGES: tuple[str, ...] = ("en", "es", "fr")
+BUILT_IN_LANGUAGES: tuple[str, ...] = ("en", "ar", "cy", "de", "es", "fr", "hi", "it", "pl", "pt", "zh-Hans")
 
 #: Who has checked each built-in catalogue. A catalogue drafted with machine assistance
 #: must say so here, in docs/translations.md and in ``rarepassport labels``, until a
 #: fluent speaker and a clinician have reviewed a rendered passport.
+_UNREVIEWED = "machine-assisted draft: not reviewed by a fluent speaker or a clinician"
 REVIEW_STATUS: Mapping[str, str] = {
     "en": "reference",
-    "es": "machine-assisted draft: not reviewed by a fluent speaker or a clinician",
-    "fr": "machine-assisted draft: not reviewed by a fluent speaker or a clinician",
+    **{tag: _UNREVIEWED for tag in BUILT_IN_LANGUAGES if tag != "en"},
 }
 
 #: Prefix of the fixed phrases that layout copies into every Document.

@@ -152,7 +152,7 @@ def display_name(tag: str, in_language: str) -> str:
     where = babel_locale(in_language)
     if locale is None:
         return tag
-    name = locale.get_language_name(where)
+    name = locale.get_display_name(where)
     return str(name) if name else tag
 
 

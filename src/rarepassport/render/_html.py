@@ -196,7 +196,7 @@ def render_html(document: Document) -> Rendered:
     """
     head = [
         "<!DOCTYPE html>",
-        f'<html lang="{_e(document.language)}">',
+        f'<html lang="{_e(document.language)}" dir="{_e(document.direction)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',

@@ -327,6 +327,10 @@ class _Drawer:
             # that reads right to left is one right-aligned paragraph.
             self.font(True)
             whole = f"{label}: {value}"
+            if _align(label) == "R" and _align(value) == "L":
+                # A left-to-right value after a right-to-left label keeps its own order as
+                # one unit (a phone number "07700 900123" is never printed "900123 07700").
+                whole = f"{label}: \u2068{value}\u2069"
             pdf.multi_cell(width or 0, self.lh(), whole, align=_align(whole), new_x="LMARGIN", new_y="NEXT")
             self.font(False)
             return
