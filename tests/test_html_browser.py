@@ -140,3 +140,22 @@ def test_other_languages_have_no_wcag_violations(language: str, chromium: str, a
 def test_large_print_and_high_contrast_have_no_wcag_violations(chromium: str, axe_js: str, tmp_path: Path) -> None:
     pages = pages_of(EXAMPLES / "child-several-diagnoses.json", large_print=True, high_contrast=True)
     assert_accessible(check_pages(chromium, axe_js, pages, tmp_path))
+
+
+def test_every_printed_page_carries_the_name_and_date_of_birth(chromium: str, tmp_path: Path) -> None:
+    # Chromium ignores string-set and page margin boxes; the frame's header row repeats.
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler's pdftotext is not installed")
+    pm = rp.make_plugin_manager(entry_points=False)
+    page = tmp_path / "passport.html"
+    page.write_bytes(render_rendered(rp.load(EXAMPLES / "adult-several-conditions.yaml"), "html", plugins=pm,
+                                     today=TODAY).data)
+    pdf = tmp_path / "printed.pdf"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", page.as_uri()],
+                   capture_output=True, timeout=300, check=True)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages) > 2
+    assert [n for n, p in enumerate(pages, 1)
+            if p.strip().splitlines()[0].strip() != "Jessica Morgan-Hale · Date of birth: 3 November 1994"] == []
