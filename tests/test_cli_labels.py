@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from rarepassport import labels
@@ -48,3 +50,39 @@ def test_labels_missing_with_an_unknown_tag_is_a_one_line_error(capsys: pytest.C
     assert main(["labels", "missing", "qq-ZZ"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("rarepassport: ") and len(err.splitlines()) == 1
+
+
+# --- rarepassport fonts ------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_font_search() -> Iterator[None]:
+    from rarepassport.render import _fonts
+
+    _fonts.system_fallback_fonts.cache_clear()
+    yield
+    _fonts.system_fallback_fonts.cache_clear()
+
+
+def test_fonts_names_the_font_of_each_script_the_labels_need(
+    capsys: pytest.CaptureFixture[str], fresh_font_search: None
+) -> None:
+    # CI installs fonts-noto-core and fonts-noto-cjk, and uharfbuzz comes with rarepassport.
+    assert main(["fonts"]) == 0
+    out = capsys.readouterr().out
+    lines = {line.split("  ")[1].strip(): line for line in out.splitlines() if line.startswith("  ")}
+    assert "DejaVuSans.ttf" in lines["Latin"]
+    assert "NotoSansDevanagari" in lines["Devanagari"] and "(labels: hi)" in lines["Devanagari"]
+    assert "NotoSansCJK" in lines["Han (Chinese)"]
+    assert "Text shaping (HarfBuzz, uharfbuzz): installed" in out
+
+
+def test_fonts_says_which_needed_script_is_not_covered(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, fresh_font_search: None
+) -> None:
+    monkeypatch.setenv("RAREPASSPORT_SYSTEM_FONTS", "0")
+    monkeypatch.delenv("RAREPASSPORT_FONT_DIRS", raising=False)
+    assert main(["fonts"]) == 1
+    out = capsys.readouterr().out
+    assert "Devanagari       NOT COVERED" in out
+    assert "Not covered but needed by shipped labels: Devanagari, Han (Chinese)." in out

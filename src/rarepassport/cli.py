@@ -286,9 +286,9 @@ def _register_extra_commands() -> list[Callable[[Any], None]]:
 
     Imported here, after this module's helpers exist, because those modules use them.
     """
-    from rarepassport import _cli_fhir, _cli_labels, _cli_plugin, _cli_render
+    from rarepassport import _cli_fhir, _cli_fonts, _cli_labels, _cli_plugin, _cli_render
 
-    return [_cli_render.register, _cli_fhir.register, _cli_plugin.register, _cli_labels.register]
+    return [_cli_render.register, _cli_fhir.register, _cli_plugin.register, _cli_labels.register, _cli_fonts.register]
 
 
 _EXTRA_COMMANDS = _register_extra_commands()
