@@ -447,3 +447,11 @@ def test_html_print_frame_repeats_the_name_and_date_of_birth(pm: rp.PluginManage
     passport = rp.Passport(person=rp.Person(name="Ana Example", date_of_birth=dt.date(1990, 3, 2)))
     page = render_quietly(passport, "html", plugins=pm).decode("utf-8")
     assert '<div class="running" aria-hidden="true">Ana Example · Date of birth: 2 March 1990</div>' in page
+
+
+def test_html_does_not_mark_text_in_the_pages_own_script_with_another_language(pm: rp.PluginManager) -> None:
+    # A value may mix catalogue words with the person's: "lang=en" on it would be false.
+    passport = rp.Passport(person=rp.Person(name="Ana Example", date_of_birth=dt.date(1990, 3, 2)), language="en")
+    page = render_quietly(passport, "html", plugins=pm, language="fr").decode("utf-8")
+    assert '<html lang="fr" dir="ltr">' in page
+    assert 'lang="en"' not in page

@@ -225,17 +225,16 @@ def script_of_language(tag: str) -> str:
 
 
 def text_language(text: str, content_language: str, document_language: str) -> str | None:
-    """The ``lang`` to mark a piece of the person's text with, or ``None`` when it is the document's.
+    """The ``lang`` to mark a piece of text with, or ``None`` when it is in the document's script.
 
-    The person's text is in the passport's (content) language; where its script is not
-    that language's (an Arabic name in an English passport), it is marked as
-    undetermined language in its script (``und-Arab``), which is never a false claim.
+    Text in the document's script is left to the document's language: a value in a
+    French page may mix French words from the catalogue ("Modérée", "3 mars 2015") with
+    the person's English, so marking it English would be a false claim. Text in another
+    script is the person's own: it is marked with the passport's (content) language when
+    that is written in this script (an English name in an Arabic page is ``en``), else
+    as undetermined language in its script (``und-Arab``), which is never a false claim.
     """
     script = script_of(text)
-    if script is None:
+    if script is None or script == script_of_language(document_language):
         return None
-    language = content_language if script == script_of_language(content_language) else f"und-{script}"
-    same = language.split("-")[0] == document_language.split("-")[0] and script == script_of_language(
-        document_language
-    )
-    return None if same else language
+    return content_language if script == script_of_language(content_language) else f"und-{script}"
