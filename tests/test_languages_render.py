@@ -96,3 +96,24 @@ def test_html_markdown_and_text_use_the_language(language: str, passport: rp.Pas
 def test_the_date_of_birth_is_written_in_the_language(language: str, date: str, passport: rp.Passport,
                                                       pm: rp.PluginManager) -> None:
     assert rp.layout(passport, language=language, plugins=pm, today=TODAY).date_of_birth == date
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("fmt", ["pdf", "card"])
+def test_pdf_viewers_show_the_title(language: str, fmt: str, pm: rp.PluginManager) -> None:
+    passport = rp.Passport(person=rp.Person(name="Ana Example", date_of_birth=dt.date(1990, 3, 2)))
+    data = render_rendered(passport, fmt, language=language, plugins=pm, today=TODAY).data
+    root = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"].get_object()
+    preferences = root["/ViewerPreferences"].get_object()
+    assert preferences["/DisplayDocTitle"] is True or str(preferences["/DisplayDocTitle"]) == "True"
+
+
+@pytest.mark.parametrize("language", labels.BUILT_IN_LANGUAGES)
+@pytest.mark.parametrize("fmt", ["pdf", "card"])
+def test_a_sparse_passport_with_validation_notes_draws_in_every_language(language: str, fmt: str,
+                                                                         pm: rp.PluginManager) -> None:
+    # No diagnosis, no contact: the notes, the "no protocol" alert and "not recorded" phrases
+    # are all catalogue text, drawn and read back (the backend raises on any mismatch).
+    passport = rp.Passport(person=rp.Person(name="Ana Example", date_of_birth=dt.date(1990, 3, 2)))
+    data = render_rendered(passport, fmt, language=language, plugins=pm, today=TODAY).data
+    assert data.startswith(b"%PDF")

@@ -337,7 +337,7 @@ def render_card(
     """
     from rarepassport.render import DrawnTextMismatchError, Rendered, RenderError
     from rarepassport.render._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, pdf_class
-    from rarepassport.render._pdf import _extra_faces
+    from rarepassport.render._pdf import _extra_faces, _viewer_preferences
     from rarepassport.render._qr import CARD_QR_LIMIT, qr_content
     from rarepassport.render._verify import verify_pdf_text
 
@@ -364,6 +364,8 @@ def render_card(
     pdf.set_author(document.person_name)
     pdf.set_subject(document.phrase("title.emergency", name=document.person_name))
     pdf.set_lang(document.language)
+    # Viewers show the title, not the file name.
+    pdf.viewer_preferences = _viewer_preferences(document)
     pdf.set_creator("rarepassport")
     drawer = _CardDrawer(pdf, document, essentials, BUNDLED_FAMILY)
     pdf.add_page()  # fpdf2 measures text on a page: the front (or the sheet) is it

@@ -661,6 +661,8 @@ def render_pdf(
     pdf.set_author(document.person_name)
     pdf.set_subject(document.phrase(f"title.{document.view.value}", name=document.person_name))
     pdf.set_lang(document.language)
+    # Viewers show the title, not the file name.
+    pdf.viewer_preferences = _viewer_preferences(document)
     pdf.set_creator("rarepassport")
     pdf.set_display_mode("fullwidth")
     pdf.set_text_color(*style.text)
@@ -675,6 +677,17 @@ def render_pdf(
     if problems:
         raise DrawnTextMismatchError(problems)
     return Rendered(data=data, media_type="application/pdf", suffix=".pdf", warnings=warnings)
+
+
+def _viewer_preferences(document: Document) -> Any:
+    """``/ViewerPreferences``: viewers show the document title, not the file name.
+
+    (fpdf2 2.8 writes ``/Direction`` without its leading slash, an invalid PDF, so the
+    right-to-left reading order of Arabic documents is not declared there.)
+    """
+    from fpdf import ViewerPreferences
+
+    return ViewerPreferences(display_doc_title=True)
 
 
 def _extra_faces(fonts: Sequence[str | os.PathLike[str]]) -> list[FontFace]:

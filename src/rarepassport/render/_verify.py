@@ -33,7 +33,7 @@ How the comparison is exact without being flaky:
 * Running headers and footers are left out by position, so a paragraph that flows
   onto the next page is still found whole.
 
-Known limits: after each Indic character one extra ASCII character is allowed (fpdf2's
+Known limits: after each Indic character two extra ASCII characters are allowed (fpdf2's
 stand-in code for a shaped glyph with no character of its own); an Arabic word with a
 lam-alef ligature (لا) is found when the ligature and the rest of the word are each
 found whole (pypdf extracts the ligature glyph at one end of the word); each text is
@@ -421,10 +421,10 @@ def skeleton(text: str, *, keep_soft_hyphens: bool = False) -> str:
 
 # fpdf2 gives a shaped Indic glyph that has no character of its own (the vowel sign
 # "ि" drawn before its consonant, a reph, some conjuncts) a stand-in code in the PDF's
-# text layer, which pypdf extracts as one ASCII character after an Indic letter
-# ("नि#दान" for "निदान"). The picture is right; one such extra character is allowed
-# after each Indic character (never in place of one).
-_STAND_IN = "[!-~\x00-\x1f]?"
+# text layer, which pypdf extracts as one or two ASCII characters after an Indic letter
+# ("नि#दान" for "निदान"). The picture is right; up to two such extra characters are
+# allowed after each Indic character (never in place of one).
+_STAND_IN = "[!-~\x00-\x1f]{0,2}"
 
 
 def _escaped(piece: str) -> str:
@@ -473,7 +473,7 @@ def _words(text: str) -> list[tuple[str, bool]]:
             # Signs at the edges of a right-to-left word ("حسن,") are moved by the
             # extractors' reading of the line: looked for on their own.
             core = word.strip("".join(c for c in word if _direction(c) not in (*_RTL_CLASSES, *_LTR_CLASSES)))
-            parts.extend((sign, True) for sign in word.replace(core, " ").split() if core)
+            parts.extend(_edge_signs(word, core) if core else [])
             parts.append((core or word, True))
         else:
             # A sign at the edge of a number in right-to-left text ("2025)") is moved and
@@ -481,7 +481,7 @@ def _words(text: str) -> list[tuple[str, bool]]:
             signs = "".join(c for c in word if _direction(c) not in (*_RTL_CLASSES, *_LTR_CLASSES))
             core = word.strip(signs) if _has_rtl(text) else word
             if core and core != word:
-                parts.extend((sign, True) for sign in word.replace(core, " ").split())
+                parts.extend(_edge_signs(word, core))
             parts.append((core or word, not any(_direction(char) in _LTR_CLASSES for char in core or word)))
     return parts
 
@@ -490,6 +490,15 @@ def _words(text: str) -> list[tuple[str, bool]]:
 # extracts at one end of the word's run rather than in its place ("أولا" comes back as
 # "لا" + "أو"). Such a word is found when the ligature and the rest, each whole, are.
 _LAM_ALEF = re.compile("\u0644[\u064b-\u065f\u0670]*[\u0627\u0623\u0625\u0622]")
+
+
+def _edge_signs(word: str, core: str) -> list[tuple[str, bool]]:
+    """The signs at the edges of a word in right-to-left text, each looked for on its own.
+
+    Extractors move them and mirror brackets ("(no-diagnosis);" comes back as
+    "(no-diagnosis(;"), so each sign is a part by itself and brackets count as any bracket.
+    """
+    return [(_BRACKETS.get(sign, sign), True) for sign in word.replace(core, " ") if not sign.isspace()]
 
 
 def _found(haystack: str, part: str, either_order: bool) -> bool:
