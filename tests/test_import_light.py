@@ -16,8 +16,9 @@ import pytest
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "child-several-diagnoses.json"
 
 #: Top-level modules that only rendering (fpdf2 and its fontTools and Pillow), QR codes
-#: (segno) or checking against the JSON Schema (jsonschema) may import.
-HEAVY_MODULES = ("fpdf", "fontTools", "PIL", "segno", "jsonschema")
+#: (segno), checking against the JSON Schema (jsonschema) or reading label catalogues and
+#: CLDR data (babel) may import.
+HEAVY_MODULES = ("fpdf", "fontTools", "PIL", "segno", "jsonschema", "babel")
 
 
 def _modules_after(code: str) -> set[str]:

@@ -74,3 +74,16 @@ def test_twine_accepts_both(dist: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *map(str, dist.iterdir())],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_wheel_carries_every_label_catalogue(dist: Path) -> None:
+    from rarepassport import labels
+
+    [wheel] = dist.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert "rarepassport/locale/messages.pot" in names
+    for language in labels.BUILT_IN_LANGUAGES:
+        if language != "en":
+            assert f"rarepassport/locale/{language}.po" in names
+            assert f"rarepassport/plugins/locale/haemophilia/{language}.po" in names

@@ -136,8 +136,9 @@ def test_html_is_one_page_without_scripts_or_outside_resources(pm: rp.PluginMana
     page = parse_html(data)
     tags = [tag for tag, _ in page.tags]
     assert tags.count("html") == 1 and "script" not in tags and "link" not in tags and "iframe" not in tags
-    for _, attributes in page.tags:
-        for name in ("src", "href", "srcset", "action"):
+    for tag, attributes in page.tags:
+        # A link the reader follows (<a href>) fetches nothing; every other address would.
+        for name in ("src", "srcset", "action") if tag == "a" else ("src", "href", "srcset", "action"):
             assert not (attributes.get(name) or "").startswith(("http", "//")), attributes
     assert "url(" not in data.decode("utf-8")
     assert "@import" not in data.decode("utf-8")
@@ -145,7 +146,7 @@ def test_html_is_one_page_without_scripts_or_outside_resources(pm: rp.PluginMana
 
 def test_html_declares_its_language_and_charset(pm: rp.PluginManager) -> None:
     page = parse_html(render_quietly(hostile_passport(), "html", plugins=pm, language="en-GB"))
-    assert page.tags[0] == ("html", {"lang": "en-GB"})
+    assert page.tags[0] == ("html", {"lang": "en-GB", "dir": "ltr"})
     assert ("meta", {"charset": "utf-8"}) in page.tags
 
 
@@ -397,3 +398,52 @@ def test_html_draws_a_life_threatening_allergy_as_a_critical_alert(pm: rp.Plugin
     page = render_quietly(passport, "html", plugins=pm).decode("utf-8")
     alert = re.search(r'<div class="alert alert-critical" role="note">(.*?)</div>', page.split("Allergies", 1)[1])
     assert alert is not None and "Life-threatening allergy: 花生" in alert.group(1)
+
+
+# --- issue 12: languages and accessibility in HTML -----------------------------------
+
+
+def test_html_web_addresses_are_links(pm: rp.PluginManager) -> None:
+    passport = rp.Passport(
+        person=rp.Person(name="Ana Example", date_of_birth=dt.date(1990, 3, 2)),
+        links=[rp.Link(url="https://example.org/guide?a=1&b=2", title="Guide")],
+    )
+    page = render_quietly(passport, "html", plugins=pm).decode("utf-8")
+    assert '<a href="https://example.org/guide?a=1&amp;b=2">https://example.org/guide?a=1&amp;b=2</a>' in page
+
+
+def test_html_marks_text_in_another_script_with_its_language(pm: rp.PluginManager) -> None:
+    passport = rp.Passport(
+        person=rp.Person(name="ليلى حسن", date_of_birth=dt.date(1990, 3, 2), preferred_name="Layla"),
+    )
+    page = render_quietly(passport, "html", plugins=pm).decode("utf-8")
+    assert '<html lang="en" dir="ltr">' in page
+    assert '<h1>Rare disease passport: <span lang="und-Arab">ليلى حسن</span></h1>' in page
+    assert "<dd>Layla</dd>" in page
+
+
+def test_html_in_arabic_is_right_to_left_with_english_content_marked_english(pm: rp.PluginManager) -> None:
+    passport = rp.Passport(person=rp.Person(name="Ana Example", date_of_birth=dt.date(1990, 3, 2)))
+    page = render_quietly(passport, "html", plugins=pm, language="ar").decode("utf-8")
+    assert '<html lang="ar" dir="rtl">' in page
+    assert '<h1>جواز الأمراض النادرة: <span lang="en">Ana Example</span></h1>' in page
+
+
+def test_html_large_print_and_high_contrast_are_options(pm: rp.PluginManager) -> None:
+    passport = rp.Passport(person=rp.Person(name="Ana Example", date_of_birth=dt.date(1990, 3, 2)))
+    page = rp.render(passport, format="html", plugins=pm, large_print=True, high_contrast=True).decode("utf-8")
+    assert '<html lang="en" dir="ltr" class="large-print high-contrast">' in page
+
+
+def test_html_print_frame_repeats_the_name_and_date_of_birth(pm: rp.PluginManager) -> None:
+    passport = rp.Passport(person=rp.Person(name="Ana Example", date_of_birth=dt.date(1990, 3, 2)))
+    page = render_quietly(passport, "html", plugins=pm).decode("utf-8")
+    assert '<div class="running" aria-hidden="true">Ana Example · Date of birth: 2 March 1990</div>' in page
+
+
+def test_html_does_not_mark_text_in_the_pages_own_script_with_another_language(pm: rp.PluginManager) -> None:
+    # A value may mix catalogue words with the person's: "lang=en" on it would be false.
+    passport = rp.Passport(person=rp.Person(name="Ana Example", date_of_birth=dt.date(1990, 3, 2)), language="en")
+    page = render_quietly(passport, "html", plugins=pm, language="fr").decode("utf-8")
+    assert '<html lang="fr" dir="ltr">' in page
+    assert 'lang="en"' not in page

@@ -13,6 +13,7 @@ import string
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pypdf
 import pytest
 
@@ -27,7 +28,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SPANISH_EXAMPLE = EXAMPLES / "non-english.json"
 ENGLISH_EXAMPLE = EXAMPLES / "adult-several-conditions.yaml"
 TODAY = dt.date(2026, 11, 27)
-TRANSLATED = ("es", "fr")
+TRANSLATED = tuple(tag for tag in labels.BUILT_IN_LANGUAGES if tag != "en")
 
 
 def placeholders(text: str) -> set[str]:
@@ -59,10 +60,72 @@ def words(text: str) -> str:
 
 # --- the catalogues -------------------------------------------------------------------------
 
+SRC = Path(__file__).resolve().parent.parent / "src" / "rarepassport"
+#: Every folder of gettext catalogues rarepassport ships: its own and each built-in plugin's.
+CATALOGUE_FOLDERS = (SRC / "locale", *sorted(p for p in (SRC / "plugins" / "locale").iterdir() if p.is_dir()))
+
+
+def read_po(path: Path) -> Any:
+    """A catalogue as Babel (what translators' tools also read) parses it."""
+    from babel.messages.pofile import read_po as babel_read_po
+
+    with path.open("rb") as file:
+        return babel_read_po(file, abort_invalid=True)
+
+
+def label_entries(path: Path) -> dict[str, Any]:
+    return {message.context: message for message in read_po(path) if message.id}
+
+
+def translation_files() -> list[Path]:
+    return [path for folder in CATALOGUE_FOLDERS for path in sorted(folder.glob("*.po"))]
+
+
+def test_the_built_in_languages_are_the_shipped_catalogues() -> None:
+    shipped = {path.stem for path in (SRC / "locale").glob("*.po")}
+    assert sorted(shipped | {"en"}) == sorted(labels.BUILT_IN_LANGUAGES)
+
+
+def test_english_is_read_from_the_template() -> None:
+    entries = label_entries(SRC / "locale" / "messages.pot")
+    assert {key: message.id for key, message in entries.items()} == dict(ENGLISH)
+    assert ENGLISH["phrase.page_of"] == "Page {page} of {pages}"
+
+
+@pytest.mark.parametrize("folder", CATALOGUE_FOLDERS, ids=lambda p: p.name)
+def test_every_catalogue_folder_has_an_english_template(folder: Path) -> None:
+    assert (folder / "messages.pot").is_file()
+
+
+@pytest.mark.parametrize("path", translation_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_catalogue_translates_exactly_the_english_of_its_template(path: Path) -> None:
+    # Same ids, same English msgids: an English label changed after translation shows here.
+    template = {key: message.id for key, message in label_entries(path.parent / "messages.pot").items()}
+    assert {key: message.id for key, message in label_entries(path).items()} == template
+
+
+@pytest.mark.parametrize("path", translation_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_entry_of_a_shipped_catalogue_is_translated_and_not_fuzzy(path: Path) -> None:
+    untranslated = [key for key, message in label_entries(path).items() if not message.string or message.fuzzy]
+    assert untranslated == []
+
+
+@pytest.mark.parametrize("path", translation_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_translations_keep_the_english_placeholders(path: Path) -> None:
+    wrong = [
+        key for key, message in label_entries(path).items() if placeholders(message.string) != placeholders(message.id)
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("path", translation_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_catalogue_says_its_language(path: Path) -> None:
+    assert str(read_po(path).locale).replace("_", "-") == path.stem
+
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_english_label_has_a_translation(language: str) -> None:
-    # Fails as soon as an English label is added without its Spanish and French.
+    # Fails as soon as an English label is added without its translations.
     assert sorted(set(ENGLISH) - set(built_in_catalogue(language))) == []
 
 
@@ -72,20 +135,74 @@ def test_a_translation_has_no_label_english_lacks(language: str) -> None:
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_translations_keep_the_english_placeholders(language: str) -> None:
-    catalogue = built_in_catalogue(language)
-    wrong = [key for key, text in ENGLISH.items() if placeholders(catalogue[key]) != placeholders(text)]
-    assert wrong == []
-
-
-@pytest.mark.parametrize("language", TRANSLATED)
-def test_no_translation_is_empty(language: str) -> None:
-    assert [key for key, text in built_in_catalogue(language).items() if not text.strip()] == []
-
-
-@pytest.mark.parametrize("language", TRANSLATED)
 def test_built_in_condition_plugins_are_translated(language: str) -> None:
     assert labels.missing(language, builtin_manager().labels) == []
+
+
+def write_catalogue(folder: Path, language: str | None, entries: dict[str, tuple[str, str]]) -> None:
+    """A plugin's catalogue, written as a translator's tool would (Babel's writer)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalogue = Catalog(locale=language)
+    for key, (english, text) in entries.items():
+        catalogue.add(english, text if language else "", context=key)
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / (f"{language}.po" if language else "messages.pot")).open("wb") as file:
+        write_po(file, catalogue)
+
+
+def catalogue_plugin(folder: Path) -> object:
+    class CataloguePlugin:
+        @hookimpl
+        def rarepassport_register_labels(self, labels: Any) -> None:
+            labels.add_catalogues(folder)
+
+    return CataloguePlugin()
+
+
+def test_a_plugin_ships_its_labels_as_a_folder_of_catalogues(tmp_path: Path) -> None:
+    folder = tmp_path / "locale"
+    english = {"section.emergency": ("In an emergency", "")}
+    write_catalogue(folder, None, english)
+    write_catalogue(folder, "nl", {"section.emergency": ("In an emergency", "In geval van nood")})
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[catalogue_plugin(folder)])
+    markdown = render_rendered(rp.load(ENGLISH_EXAMPLE), "markdown", language="nl", plugins=pm, today=TODAY)
+    assert "## In geval van nood" in markdown.data.decode("utf-8")
+
+
+def test_a_translation_of_an_older_english_text_is_not_used(tmp_path: Path) -> None:
+    # The English changed after the translator's work: the stale translation is missing.
+    folder = tmp_path / "locale"
+    write_catalogue(folder, None, {"phrase.fictional": ("Give the new dose", "")})
+    write_catalogue(folder, "de", {"phrase.fictional": ("Give the old dose", "Die alte Dosis geben")})
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[catalogue_plugin(folder)])
+    assert labels.lookup("phrase.fictional", "de", pm.labels) == "Give the new dose"
+    assert "phrase.fictional" in labels.missing("de", pm.labels)
+
+
+def test_a_fuzzy_translation_is_not_used(tmp_path: Path) -> None:
+    folder = tmp_path / "locale"
+    write_catalogue(folder, None, {"phrase.fictional": ("Fictional phrase", "")})
+    (folder / "de.po").write_text(
+        'msgid ""\nmsgstr ""\n"Language: de\\n"\n\n'
+        '#, fuzzy\nmsgctxt "phrase.fictional"\nmsgid "Fictional phrase"\nmsgstr "Erfundener Satz"\n',
+        encoding="utf-8",
+    )
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[catalogue_plugin(folder)])
+    assert labels.lookup("phrase.fictional", "de", pm.labels) == "Fictional phrase"
+
+
+def test_a_broken_plugin_catalogue_falls_back_to_english_and_names_the_file(tmp_path: Path) -> None:
+    folder = tmp_path / "locale"
+    write_catalogue(folder, None, {"section.emergency": ("In an emergency", "")})
+    (folder / "nl.po").write_bytes(b'msgctxt "section.emergency"\nmsgid "In an emergency\nmsgstr \xff\n')
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[catalogue_plugin(folder)])
+    markdown = render_rendered(rp.load(ENGLISH_EXAMPLE), "markdown", language="nl", plugins=pm, today=TODAY)
+    assert "## In an emergency" in markdown.data.decode("utf-8")
+    errors = [layer.error for layer in pm.labels.catalogues() if layer.error]
+    assert len(errors) == 1
+    assert "nl.po" in errors[0]
 
 
 def test_missing_lists_an_english_label_a_plugin_did_not_translate() -> None:
@@ -166,7 +283,7 @@ def test_spanish_example_pdf_has_spanish_headings_page_numbers_and_lang() -> Non
 
 def test_spanish_example_html_is_marked_spanish_and_has_spanish_headings() -> None:
     html = rendered_text(rp.load(SPANISH_EXAMPLE), "html")
-    assert '<html lang="es">' in html
+    assert '<html lang="es" dir="ltr">' in html
     assert "Medicamentos que no deben retrasarse" in html
     assert "Time-critical medicines" not in html
 
@@ -206,32 +323,93 @@ def test_an_english_passport_rendered_in_french_is_marked_french() -> None:
     data = render_rendered(passport, "pdf", language="fr", plugins=builtin_manager(), today=TODAY).data
     assert pdf_lang(data) == "fr"
     assert "Page 1 sur" in words(pdf_text(data))
-    assert '<html lang="fr">' in rendered_text(passport, "html", language="fr")
+    assert '<html lang="fr" dir="ltr">' in rendered_text(passport, "html", language="fr")
 
 
 # --- other languages ------------------------------------------------------------------------
 
 
-class GermanPlugin:
+class DutchPlugin:
     @hookimpl
     def rarepassport_register_labels(self, labels: Any) -> None:
-        labels.add("de", {"section.emergency": "Im Notfall"})
+        labels.add("nl", {"section.emergency": "In geval van nood"})
 
 
 def test_a_plugin_can_add_a_language() -> None:
-    pm = rp.make_plugin_manager(entry_points=False, plugins=[GermanPlugin()])
-    markdown = render_rendered(rp.load(ENGLISH_EXAMPLE), "markdown", language="de", plugins=pm, today=TODAY)
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[DutchPlugin()])
+    markdown = render_rendered(rp.load(ENGLISH_EXAMPLE), "markdown", language="nl", plugins=pm, today=TODAY)
     text = markdown.data.decode("utf-8")
-    assert "## Im Notfall" in text
+    assert "## In geval van nood" in text
     assert "## Allergies" in text  # not in the plugin's catalogue: English
 
 
-def test_an_unknown_language_renders_english_labels_without_warnings() -> None:
+def test_a_language_without_labels_renders_english_marked_english_with_a_warning() -> None:
+    # Swahili: CLDR knows it, rarepassport has no labels for it.
     rendered = render_rendered(rp.load(ENGLISH_EXAMPLE), "html", language="sw", plugins=builtin_manager(), today=TODAY)
     html = rendered.data.decode("utf-8")
-    assert '<html lang="sw">' in html
+    assert '<html lang="en"' in html
+    assert 'lang="sw"' not in html
     assert "In an emergency" in html
-    assert rendered.warnings == ()
+    assert [w for w in rendered.warnings if "Swahili (sw)" in w and "English" in w]
+
+
+def test_a_language_without_labels_gives_a_pdf_marked_english() -> None:
+    data = render_rendered(rp.load(ENGLISH_EXAMPLE), "pdf", language="sw", plugins=builtin_manager(), today=TODAY).data
+    assert pdf_lang(data) == "en"
+
+
+def test_an_unknown_language_tag_is_not_repeated_in_the_warning() -> None:
+    rendered = render_rendered(rp.load(ENGLISH_EXAMPLE), "markdown", language="qq-ZZ", plugins=builtin_manager(),
+                               today=TODAY)
+    [warning] = [w for w in rendered.warnings if "language" in w]
+    assert "qq" not in warning.lower()
+    assert "English" in warning
+
+
+def test_a_passport_language_without_labels_names_the_field() -> None:
+    passport = rp.load(ENGLISH_EXAMPLE)
+    document = layout(attrs.evolve(passport, language="sw"), plugins=builtin_manager(), today=TODAY)
+    assert document.language == "en"
+    assert any("$.language" in warning for warning in document.warnings)
+
+
+@pytest.mark.parametrize(
+    ("tag", "normal", "allergies"),
+    [
+        ("FR", "fr", "Allergies"),
+        ("fr-ca", "fr-CA", "Allergies"),
+        ("ES_mx", "es-MX", "Alergias"),
+        (" es ", "es", "Alergias"),
+    ],
+)
+def test_a_tag_is_normalised_before_choosing_labels(tag: str, normal: str, allergies: str) -> None:
+    passport = attrs.evolve(rp.load(ENGLISH_EXAMPLE), language=tag)
+    document = layout(passport, plugins=builtin_manager(), today=TODAY)
+    assert document.language == normal
+    assert document.section("allergies").title == allergies  # type: ignore[union-attr]
+    assert [warning for warning in document.warnings if "language" in warning] == []
+
+
+def test_a_passport_written_FR_renders_french_marked_fr() -> None:
+    passport = attrs.evolve(rp.load(ENGLISH_EXAMPLE), language="FR")
+    html = rendered_text(passport, "html")
+    assert '<html lang="fr"' in html
+    assert "Médicaments" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "full", "month"),
+    [
+        ("en", "2 March 2015", "May 2016"),
+        ("en-US", "March 2, 2015", "May 2016"),
+        ("fr", "2 mars 2015", "mai 2016"),
+        ("es", "2 de marzo de 2015", "mayo de 2016"),
+    ],
+)
+def test_dates_are_written_in_the_cldr_long_form(language: str, full: str, month: str) -> None:
+    assert context(language).format_date(dt.date(2015, 3, 2)) == full
+    assert context(language).format_date(PartialDate(2016, 5)) == month
+    assert context(language).format_date(PartialDate(2016)) == "2016"
 
 
 def test_weights_use_the_decimal_mark_of_the_language() -> None:

@@ -67,17 +67,32 @@ class AlertLevel(str, enum.Enum):
 
 @attrs.frozen(kw_only=True)
 class Heading:
-    """A heading inside a section (the section's own title is not a block)."""
+    """A heading inside a section (the section's own title is not a block).
+
+    Attributes:
+        text: The heading.
+        level: 3 for a heading inside a section.
+        language: BCP 47 tag of the text when it is not the document's language
+            (guidance shown untranslated), else ``None``.
+    """
 
     text: str
     level: int = 3
+    language: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class Paragraph:
-    """Running text."""
+    """Running text.
+
+    Attributes:
+        text: The text.
+        language: BCP 47 tag of the text when it is not the document's language
+            (guidance shown untranslated), else ``None``.
+    """
 
     text: str
+    language: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -106,12 +121,14 @@ class ListBlock:
         ordered: Numbered steps rather than bullets.
         label: The list's translated label, if any.
         emphasis: Draw the items strongly (a plugin's emergency regimen, step by step).
+        language: BCP 47 tag of the items when not the document's language, else ``None``.
     """
 
     items: tuple[str, ...] = attrs.field(converter=_strings)
     ordered: bool = False
     label: str | None = None
     emphasis: bool = False
+    language: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -183,6 +200,11 @@ class Document:
         essentials: The emergency essentials in clinical priority order (see
             [`rarepassport.essentials`][]): what a wallet card, an emergency QR code
             or the emergency part of a document shows first.
+        content_language: BCP 47 tag of the person's own text (the passport's
+            ``language``), which may differ from the labels' ``language``; backends mark
+            the person's text with it (see :func:`rarepassport.languages.text_language`).
+            ``None`` when it is the document's language.
+        direction: ``ltr`` or ``rtl``: how the labels' language is written.
     """
 
     title: str
@@ -197,6 +219,8 @@ class Document:
     warnings: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     phrases: Mapping[str, str] = attrs.field(factory=dict, converter=_phrases, hash=False)
     essentials: Essentials | None = None
+    content_language: str | None = None
+    direction: str = "ltr"
 
     def phrase(self, id: str, /, **values: object) -> str:
         """A fixed phrase, with ``{placeholders}`` filled in.

@@ -52,6 +52,13 @@ class Guidance:
         time_critical: Names of medicines the source says must not be missed or
             delayed (matched case-insensitively against a passport's medicine names),
             so that validation can flag one that is not marked ``time_critical``.
+        id: A stable id that makes the guidance translatable: layout looks up the
+            labels ``guidance.<id>.title``, ``guidance.<id>.text`` and
+            ``guidance.<id>.step.<n>`` (from 1) in the output language, and uses them
+            only when every one is translated. Otherwise the guidance is shown as
+            written, marked with its ``language`` and with a note saying it is not
+            translated, in the output language.
+        language: BCP 47 tag of the language ``title``, ``text`` and ``steps`` are in.
     """
 
     title: str
@@ -70,6 +77,18 @@ class Guidance:
     reviewed_by: str | None = None
     reviewed_on: _dt.date | None = None
     time_critical: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    id: str | None = None
+    language: str = "en"
+
+    def label_ids(self) -> tuple[str, ...]:
+        """The label ids a translation of this guidance needs (none without an ``id``)."""
+        if self.id is None:
+            return ()
+        ids = [f"guidance.{self.id}.title"]
+        if self.text:
+            ids.append(f"guidance.{self.id}.text")
+        ids.extend(f"guidance.{self.id}.step.{n}" for n in range(1, len(self.steps) + 1))
+        return tuple(ids)
 
     def is_for(self, population: Population | None) -> bool:
         """Whether this guidance may be shown as applying to a person of ``population``.

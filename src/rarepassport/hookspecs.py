@@ -156,7 +156,9 @@ def rarepassport_register_labels(labels: LabelRegistry) -> None:
     """Add or translate labels: the words layout puts on the page.
 
     Args:
-        labels: Call ``labels.add(language, {label_id: text, ...})``. Label ids are
+        labels: Call ``labels.add_catalogues(folder)`` for a folder of gettext
+            catalogues (``messages.pot`` and ``<tag>.po``, the label id as ``msgctxt``),
+            or ``labels.add(language, {label_id: text, ...})``. Label ids are
             ``Class.field`` for fields (``Medication.time_critical``) and
             ``section.<id>`` for section titles.
 
@@ -164,6 +166,7 @@ def rarepassport_register_labels(labels: LabelRegistry) -> None:
         ```python
         @hookimpl
         def rarepassport_register_labels(labels):
+            labels.add_catalogues(Path(__file__).parent / "locale")
             labels.add("fr", {"section.emergency": "En cas d'urgence"})
         ```
     """

@@ -58,6 +58,7 @@ from rarepassport.document import (
 from rarepassport.errors import RenderError
 from rarepassport.essentials import Essentials, build_essentials, contacts_in_call_order, weight_text
 from rarepassport.guidance import Guidance, Population, population_on
+from rarepassport.languages import LanguageChoice, candidates, choose, direction, display_name, normalise
 from rarepassport.model import (
     AllergiesStatus,
     CareTeamMember,
@@ -147,7 +148,10 @@ class LayoutContext:
             self.warnings.append(message)
 
     def format_date(self, value: _dt.date | PartialDate | None) -> str:
-        """Write a date unambiguously: ``2 March 2015``, ``May 2016`` or ``2016``.
+        """Write a date unambiguously, with the month as a word, through Babel's CLDR data.
+
+        ``2 March 2015``, ``2 mars 2015``, ``2. März 2015``, ``2015年3月2日`` (CLDR's long
+        form); ``May 2016`` or ``2016`` for a partial date.
 
         Args:
             value: A full or partial date; ``None`` gives ``""``.
@@ -158,20 +162,29 @@ class LayoutContext:
             value = value.date()
         if isinstance(value, _dt.date):
             value = PartialDate.from_date(value)
+        from babel.dates import format_date, format_skeleton
+
+        from rarepassport.languages import babel_locale
+
+        locale = babel_locale(self.language)
+        day = _dt.date(value.year, value.month or 1, value.day or 1)
         if value.month is None:
-            return self.phrase("date.year", year=value.year)
-        month = self.label(f"month.{value.month}")
+            return format_skeleton("y", day, locale=locale)
         if value.day is None:
-            return self.phrase("date.month", month=month, year=value.year)
-        return self.phrase("date.day", day=value.day, month=month, year=value.year)
+            return format_skeleton("yMMMM", day, locale=locale)
+        return format_date(day, "long", locale=locale)
 
     def format_enum(self, value: enum.Enum) -> str:
         """The word for an enum value, e.g. ``Severity.LIFE_THREATENING`` → "Life-threatening"."""
         return self.label(f"enum.{type(value).__name__}.{value.value}")
 
     def format_number(self, value: float) -> str:
-        """A number as the language writes it: ``21.6`` in English, ``21,6`` in Spanish."""
-        return f"{value:g}".replace(".", self.phrase("decimal_mark"))
+        """A number as the language writes it (CLDR): ``21.6`` in English, ``21,6`` in Spanish."""
+        from babel.numbers import format_decimal
+
+        from rarepassport.languages import babel_locale
+
+        return format_decimal(value, format="#,##0.###", locale=babel_locale(self.language), group_separator=False)
 
     def format_value(self, value: object) -> str:
         """Write any field value for people, showing only what is in the view.
@@ -518,6 +531,35 @@ def _guidance_source(context: LayoutContext, item: Guidance) -> str:
     return "; ".join((", ".join(parts), checked, review))
 
 
+def _guidance_in_language(
+    context: LayoutContext, item: Guidance
+) -> tuple[str, str, tuple[str, ...], str | None]:
+    """The guidance's title, text and steps in the output language, and the tag they are in.
+
+    A translation is used only when every part of it is in the catalogue of the output
+    language (never a mix of translated and untranslated steps). Otherwise the guidance
+    is as the plugin wrote it, and the last value is its language (``None`` when that is
+    the output language), so backends mark it and layout says it is untranslated.
+    """
+    if item.language.split("-")[0].lower() == context.language.split("-")[0]:
+        return item.title, item.text, item.steps, None
+    registry = context.plugins.labels
+    ids = item.label_ids()
+    found: list[str] = []
+    for label_id in ids:
+        text = next(
+            (t for tag in candidates(context.language) if (t := registry.get_exact(label_id, tag)) is not None), None
+        )
+        if text is None:
+            break
+        found.append(text)
+    if ids and len(found) == len(ids):
+        title, rest = found[0], found[1:]
+        text = rest.pop(0) if item.text else ""
+        return title, text, tuple(rest), None
+    return item.title, item.text, item.steps, normalise(item.language) or item.language
+
+
 def _guidance(
     context: LayoutContext, items: Sequence[Guidance], population: Population | None, *, own_protocol: bool
 ) -> Section | None:
@@ -545,11 +587,15 @@ def _guidance(
             )
         )
     for item in shown:
-        blocks.append(Heading(text=context.phrase("guidance_title", title=item.title)))
-        if item.text:
-            blocks.append(Paragraph(text=item.text))
-        if item.steps:
-            blocks.append(ListBlock(items=item.steps, ordered=True))
+        title, text, steps, language = _guidance_in_language(context, item)
+        blocks.append(Heading(text=context.phrase("guidance_title", title=title), language=language))
+        if language is not None:
+            name = display_name(item.language, context.language)
+            blocks.append(Paragraph(text=context.phrase("guidance_untranslated", language=name)))
+        if text:
+            blocks.append(Paragraph(text=text, language=language))
+        if steps:
+            blocks.append(ListBlock(items=steps, ordered=True, language=language))
         blocks.append(Paragraph(text=_guidance_source(context, item)))
         if item.url:
             blocks.append(Field(label=context.field_label(Link, "url"), value=item.url, label_id="Link.url"))
@@ -926,12 +972,15 @@ def layout(
     if not isinstance(passport, Passport):
         raise TypeError(f"layout() lays out a rarepassport.Passport, not {type(passport).__name__}; read "
                         "a document with rarepassport.load() or loads() first")
+    choice = _choose_language(language, passport, plugins)
     context = LayoutContext(
         view=_view(view),
-        language=language or passport.language or "en",
+        language=choice.tag,
         plugins=plugins,
         today=today or _dt.date.today(),
     )
+    if choice.fallback:
+        _warn_language_fallback(context, choice, from_passport=not language)
     emergency = passport.emergency if context.shows(Passport, "emergency") else Emergency()
     essentials = build_essentials(context, passport)
     person = passport.person
@@ -995,4 +1044,32 @@ def layout(
         warnings=context.warnings,
         phrases=_labels.phrases(context.language, plugins.labels),
         essentials=essentials,
+        content_language=_content_language(passport, context.language),
+        direction=direction(context.language),
     )
+
+
+def _choose_language(language: str | None, passport: Passport, plugins: PluginManager) -> LanguageChoice:
+    """The labels' language: the argument, else the passport's, normalised by CLDR (``FR`` is ``fr``)."""
+    return choose(language or passport.language or "en", plugins.labels.has_language)
+
+
+def _warn_language_fallback(context: LayoutContext, choice: LanguageChoice, *, from_passport: bool) -> None:
+    """Say that the labels are in English because the language asked for has none.
+
+    The document is then marked ``en``, never with a language its labels are not in.
+    The warning names the language by its CLDR name and canonical tag, never the text
+    as given (a tag CLDR does not know is not repeated).
+    """
+    where = "$.language" if from_passport else "--language"
+    if choice.known:
+        tag = normalise(choice.requested) or choice.requested
+        context.warn(context.phrase("language_fallback", language=display_name(tag, "en"), tag=tag, where=where))
+    else:
+        context.warn(context.phrase("language_unknown", where=where))
+
+
+def _content_language(passport: Passport, document_language: str) -> str | None:
+    """The passport's own language (normalised), or ``None`` when the labels are in it."""
+    tag = normalise(passport.language or "en") or "und"
+    return None if tag.split("-")[0] == document_language.split("-")[0] else tag

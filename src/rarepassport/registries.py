@@ -8,12 +8,14 @@ registries know nothing of how plugins are found or loaded.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
+from rarepassport._catalogues import Catalogue, catalogues_in
 from rarepassport.errors import PluginError
 from rarepassport.model import View
 
@@ -400,29 +402,83 @@ class LabelRegistry(_Registry):
     """Label catalogue per language, passed to ``rarepassport_register_labels``.
 
     Later registrations override earlier ones for the same id, so a plugin can
-    translate or reword core labels.
+    translate or reword core labels. Labels come either as a mapping (:meth:`add`) or
+    as a folder of gettext catalogues (:meth:`add_catalogues`), which is read only when
+    a label of its language is first needed.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._labels: dict[str, dict[str, str]] = {}
+        self._layers: dict[str, list[Mapping[str, str]]] = {}
 
     def add(self, language: str, labels: Mapping[str, str]) -> None:
         """Add labels for a language (a BCP 47 tag such as ``en`` or ``pt-BR``)."""
-        self._labels.setdefault(language, {}).update(labels)
+        self._layers.setdefault(language, []).append(dict(labels))
+
+    def add_catalogues(self, folder: str | os.PathLike[str]) -> list[str]:
+        """Add a folder of gettext catalogues: ``messages.pot`` (English) and ``<tag>.po`` files.
+
+        In each entry the ``msgctxt`` is the label id, the ``msgid`` the English text and
+        the ``msgstr`` the translation (see :doc:`/translations`). Files are parsed when a
+        label of their language is first looked up.
+
+        Args:
+            folder: The folder, usually next to the plugin's module.
+
+        Returns:
+            The language tags added (``en`` for the template).
+        """
+        from pathlib import Path
+
+        template, translations = catalogues_in(Path(folder))
+        added: list[str] = []
+        if template is not None:
+            self._layers.setdefault("en", []).append(template)
+            added.append("en")
+        for language, catalogue in translations.items():
+            self._layers.setdefault(language, []).append(catalogue)
+            added.append(language)
+        return added
 
     def languages(self) -> list[str]:
         """Languages with at least one label."""
-        return list(self._labels)
+        return list(self._layers)
+
+    def catalogues(self) -> list[Catalogue]:
+        """The gettext catalogues added with :meth:`add_catalogues`, in the order added.
+
+        Each has its ``path`` and, once read, ``error`` (why it could not be read, or ``None``).
+        """
+        return [layer for layers in self._layers.values() for layer in layers if isinstance(layer, Catalogue)]
 
     def ids(self, language: str) -> set[str]:
         """Label ids registered for exactly this language."""
-        return set(self._labels.get(language, {}))
+        ids: set[str] = set()
+        for layer in self._layers.get(language, ()):
+            ids.update(layer)
+        return ids
+
+    def get_exact(self, label_id: str, language: str) -> str | None:
+        """The label registered for exactly ``language``, without falling back."""
+        for layer in reversed(self._layers.get(language, ())):
+            text = layer.get(label_id)
+            if text is not None:
+                return text
+        return None
+
+    def has_language(self, language: str) -> bool:
+        """Whether labels (or a catalogue file, not yet read) are registered for exactly this tag."""
+        return bool(self._layers.get(language))
 
     def get(self, label_id: str, language: str = "en") -> str | None:
-        """The label in ``language``, falling back to its base language then English."""
-        for candidate in (language, language.split("-")[0], "en"):
-            text = self._labels.get(candidate, {}).get(label_id)
+        """The label in ``language``, falling back to shorter tags, then English.
+
+        ``zh-Hans-CN`` tries ``zh-Hans-CN``, ``zh-Hans``, ``zh``, then ``en``.
+        """
+        from rarepassport.languages import candidates
+
+        for candidate in dict.fromkeys((*candidates(language), "en")):
+            text = self.get_exact(label_id, candidate)
             if text is not None:
                 return text
         return None

@@ -45,12 +45,12 @@ def _check_arguments(document: object, **options: object) -> None:
 
 
 # Thin wrappers so that the backend modules are imported only when used.
-def render_html(document: Document) -> Rendered:
+def render_html(document: Document, *, large_print: bool = False, high_contrast: bool = False) -> Rendered:
     """Render as one self-contained HTML file (see `rarepassport.rendering._html`)."""
     from rarepassport.rendering._html import render_html as _render
 
-    _check_arguments(document)
-    return _render(document)
+    _check_arguments(document, large_print=large_print, high_contrast=high_contrast)
+    return _render(document, large_print=large_print, high_contrast=high_contrast)
 
 
 def render_markdown(document: Document) -> Rendered:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rarepassport.hookspecs import hookimpl
-from rarepassport.labels import BUILT_IN_LANGUAGES, built_in_catalogue
+from rarepassport.labels import LOCALE_DIR
 
 if TYPE_CHECKING:
     from rarepassport.registries import LabelRegistry
@@ -17,6 +17,5 @@ if TYPE_CHECKING:
 
 @hookimpl
 def rarepassport_register_labels(labels: LabelRegistry) -> None:
-    """Register the built-in label catalogues, one per built-in language."""
-    for language in BUILT_IN_LANGUAGES:
-        labels.add(language, built_in_catalogue(language))
+    """Register the built-in gettext catalogues (``locale/<tag>.po``), read when first needed."""
+    labels.add_catalogues(LOCALE_DIR)

@@ -46,6 +46,7 @@ _FORMAT_OPTIONS: dict[str, tuple[str, ...]] = {
     "card": ("sheet", "qr", "fonts", "missing_glyphs"),
     "lockscreen": ("size", "theme", "qr", "fonts"),
     "lockscreen-pdf": ("size", "theme", "qr", "fonts"),
+    "html": ("large_print", "high_contrast"),
 }
 # Formats drawn from the emergency view when no --view is given, and their file-name tag.
 _EMERGENCY_FORMATS = {"card": "-card", "lockscreen": "-lockscreen", "lockscreen-pdf": "-lockscreen"}

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TypeVar
 
 from rarepassport.model import Medication, Passport
 from rarepassport.plugins_for import diagnosis_codes, matches_codes
 
-__all__ = ["applies", "has_condition_code", "matching_medications", "section_of"]
+__all__ = ["LOCALE_DIR", "applies", "has_condition_code", "matching_medications", "section_of"]
+
+#: Where the built-in condition plugins' gettext catalogues are: one folder per plugin
+#: module, each with ``messages.pot`` (English) and ``<tag>.po`` files.
+LOCALE_DIR = Path(__file__).parent / "locale"
 
 T = TypeVar("T")
 

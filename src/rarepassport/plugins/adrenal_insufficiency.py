@@ -40,7 +40,7 @@ from rarepassport.clinical import ClinicalClass, Population
 from rarepassport.guidance import Guidance
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import View, section_field
-from rarepassport.plugins._condition import applies, has_condition_code, matching_medications, section_of
+from rarepassport.plugins._condition import LOCALE_DIR, applies, has_condition_code, matching_medications, section_of
 
 if TYPE_CHECKING:
     from rarepassport.model import Passport
@@ -177,69 +177,8 @@ def rarepassport_register_sections(sections: SectionRegistry) -> None:
 
 @hookimpl
 def rarepassport_register_labels(labels: LabelRegistry) -> None:
-    """Labels for the section's fields, in English, Spanish and French."""
-    labels.add("en", {
-        f"section.{SECTION_ID}": "Adrenal insufficiency (steroid dependent)",
-        "AdrenalInsufficiency.cause": "Cause",
-        "AdrenalInsufficiency.emergency_hydrocortisone_dose": "Emergency hydrocortisone dose (as prescribed)",
-        "AdrenalInsufficiency.emergency_dose_prescribed_by": "Emergency dose prescribed by",
-        "AdrenalInsufficiency.daily_steroid": "Daily steroid",
-        "AdrenalInsufficiency.daily_dose": "Daily dose (as prescribed)",
-        "AdrenalInsufficiency.mineralocorticoid": "Mineralocorticoid",
-        "AdrenalInsufficiency.sick_day_rules": "Sick-day rules",
-        "AdrenalInsufficiency.emergency_kit": "Emergency injection kit",
-        "AdrenalInsufficiency.steroid_emergency_card": "Carries a Steroid Emergency Card",
-        "EmergencyKit.carried": "Carried",
-        "EmergencyKit.contents": "Contents",
-        "EmergencyKit.where": "Kept",
-    })
-    # Spanish and French: machine-assisted, unreviewed (see docs/translations.md).
-    labels.add("es", {
-        f"section.{SECTION_ID}": "Insuficiencia suprarrenal (dependiente de corticoides)",
-        "AdrenalInsufficiency.cause": "Causa",
-        "AdrenalInsufficiency.emergency_hydrocortisone_dose": (
-            "Dosis de hidrocortisona de emergencia (según prescripción)"
-        ),
-        "AdrenalInsufficiency.emergency_dose_prescribed_by": "Dosis de emergencia prescrita por",
-        "AdrenalInsufficiency.daily_steroid": "Corticoide diario",
-        "AdrenalInsufficiency.daily_dose": "Dosis diaria (según prescripción)",
-        "AdrenalInsufficiency.mineralocorticoid": "Mineralocorticoide",
-        "AdrenalInsufficiency.sick_day_rules": "Pautas en caso de enfermedad",
-        "AdrenalInsufficiency.emergency_kit": "Kit de inyección de emergencia",
-        "AdrenalInsufficiency.steroid_emergency_card": "Lleva una tarjeta de emergencia por corticoides",
-        "EmergencyKit.carried": "Lo lleva consigo",
-        "EmergencyKit.contents": "Contenido",
-        "EmergencyKit.where": "Dónde se guarda",
-        "enum.AdrenalCause.primary": "Primaria (suprarrenal)",
-        "enum.AdrenalCause.secondary": "Secundaria (hipofisaria)",
-        "enum.AdrenalCause.tertiary": "Terciaria (hipotalámica)",
-        "enum.AdrenalCause.congenital-adrenal-hyperplasia": "Hiperplasia suprarrenal congénita",
-        "enum.AdrenalCause.steroid-induced": "Inducida por corticoides",
-        "enum.AdrenalCause.other": "Otra",
-        "enum.AdrenalCause.unknown": "Desconocida",
-    })
-    labels.add("fr", {
-        f"section.{SECTION_ID}": "Insuffisance surrénale (dépendance aux corticoïdes)",
-        "AdrenalInsufficiency.cause": "Cause",
-        "AdrenalInsufficiency.emergency_hydrocortisone_dose": "Dose d'hydrocortisone d'urgence (selon la prescription)",
-        "AdrenalInsufficiency.emergency_dose_prescribed_by": "Dose d'urgence prescrite par",
-        "AdrenalInsufficiency.daily_steroid": "Corticoïde quotidien",
-        "AdrenalInsufficiency.daily_dose": "Dose quotidienne (selon la prescription)",
-        "AdrenalInsufficiency.mineralocorticoid": "Minéralocorticoïde",
-        "AdrenalInsufficiency.sick_day_rules": "Conduite à tenir en cas de maladie",
-        "AdrenalInsufficiency.emergency_kit": "Kit d'injection d'urgence",
-        "AdrenalInsufficiency.steroid_emergency_card": "Porte une carte d'urgence corticoïdes",
-        "EmergencyKit.carried": "Le porte sur lui/elle",
-        "EmergencyKit.contents": "Contenu",
-        "EmergencyKit.where": "Où il est conservé",
-        "enum.AdrenalCause.primary": "Primaire (surrénalienne)",
-        "enum.AdrenalCause.secondary": "Secondaire (hypophysaire)",
-        "enum.AdrenalCause.tertiary": "Tertiaire (hypothalamique)",
-        "enum.AdrenalCause.congenital-adrenal-hyperplasia": "Hyperplasie congénitale des surrénales",
-        "enum.AdrenalCause.steroid-induced": "Induite par les corticoïdes",
-        "enum.AdrenalCause.other": "Autre",
-        "enum.AdrenalCause.unknown": "Inconnue",
-    })
+    """Labels for the section's fields: gettext catalogues in ``plugins/locale/adrenal_insufficiency/``."""
+    labels.add_catalogues(LOCALE_DIR / "adrenal_insufficiency")
 
 
 # --- rules -----------------------------------------------------------------------------
@@ -361,6 +300,7 @@ _CRISIS = (
 )
 
 ADULT_GUIDANCE = Guidance(
+    id="adrenal_insufficiency.adult_crisis",
     title="Adrenal crisis in adults: emergency treatment",
     text=(
         "This person depends on steroids and cannot make the extra cortisol the body needs when ill "
@@ -391,6 +331,7 @@ ADULT_GUIDANCE = Guidance(
 )
 
 CHILD_GUIDANCE = Guidance(
+    id="adrenal_insufficiency.child_crisis",
     title="Adrenal crisis in children: emergency hydrocortisone",
     text=(
         "This child depends on steroids (hydrocortisone) and cannot make the extra cortisol the body "

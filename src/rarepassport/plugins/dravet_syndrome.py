@@ -30,7 +30,7 @@ from rarepassport.clinical import ClinicalClass, Population
 from rarepassport.guidance import Guidance
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import View, section_field
-from rarepassport.plugins._condition import applies, has_condition_code, matching_medications, section_of
+from rarepassport.plugins._condition import LOCALE_DIR, applies, has_condition_code, matching_medications, section_of
 
 if TYPE_CHECKING:
     from rarepassport.model import Passport
@@ -178,97 +178,8 @@ def rarepassport_register_sections(sections: SectionRegistry) -> None:
 
 @hookimpl
 def rarepassport_register_labels(labels: LabelRegistry) -> None:
-    """Labels for the section's fields, in English, Spanish and French."""
-    labels.add("en", {
-        f"section.{SECTION_ID}": "Dravet syndrome",
-        "DravetSyndrome.rescue_plan": "Rescue medicine (as prescribed)",
-        "DravetSyndrome.seizures": "Seizure types",
-        "DravetSyndrome.triggers": "Triggers",
-        "DravetSyndrome.trigger_notes": "About triggers",
-        "DravetSyndrome.medicines_to_avoid": "Medicines to avoid",
-        "DravetSyndrome.emergency_protocol_held": "Emergency protocol kept",
-        "RescuePlan.medicine": "Medicine",
-        "RescuePlan.dose": "Dose",
-        "RescuePlan.when": "When to give it",
-        "RescuePlan.second_dose": "Second dose",
-        "RescuePlan.call_ambulance": "Call an ambulance",
-        "SeizureDescription.kind": "Type",
-        "SeizureDescription.looks_like": "What it looks like",
-        "SeizureDescription.usual_length": "Usually lasts",
-    })
-    # Spanish and French: machine-assisted, unreviewed (see docs/translations.md).
-    labels.add("es", {
-        f"section.{SECTION_ID}": "Síndrome de Dravet",
-        "DravetSyndrome.rescue_plan": "Medicación de rescate (según prescripción)",
-        "DravetSyndrome.seizures": "Tipos de crisis",
-        "DravetSyndrome.triggers": "Desencadenantes",
-        "DravetSyndrome.trigger_notes": "Sobre los desencadenantes",
-        "DravetSyndrome.medicines_to_avoid": "Medicamentos que deben evitarse",
-        "DravetSyndrome.emergency_protocol_held": "Dónde se guarda el protocolo de emergencia",
-        "RescuePlan.medicine": "Medicamento",
-        "RescuePlan.dose": "Dosis",
-        "RescuePlan.when": "Cuándo administrarla",
-        "RescuePlan.second_dose": "Segunda dosis",
-        "RescuePlan.call_ambulance": "Cuándo llamar a una ambulancia",
-        "SeizureDescription.kind": "Tipo",
-        "SeizureDescription.looks_like": "Cómo se manifiesta",
-        "SeizureDescription.usual_length": "Duración habitual",
-        "enum.SeizureKind.tonic-clonic": "Tónico-clónica",
-        "enum.SeizureKind.hemiclonic": "Hemiclónica",
-        "enum.SeizureKind.focal-clonic": "Clónica focal",
-        "enum.SeizureKind.myoclonic": "Mioclónica",
-        "enum.SeizureKind.focal-impaired-awareness": "Focal con alteración de la conciencia",
-        "enum.SeizureKind.atypical-absence": "Ausencia atípica",
-        "enum.SeizureKind.atonic": "Atónica",
-        "enum.SeizureKind.tonic": "Tónica",
-        "enum.SeizureKind.status-epilepticus": "Estado epiléptico",
-        "enum.SeizureKind.other": "Otra",
-        "enum.Trigger.fever": "Fiebre",
-        "enum.Trigger.heat": "Calor",
-        "enum.Trigger.illness": "Enfermedad",
-        "enum.Trigger.vaccination": "Vacunación",
-        "enum.Trigger.flashing-lights": "Luces intermitentes",
-        "enum.Trigger.patterns": "Patrones visuales",
-        "enum.Trigger.excitement": "Excitación",
-        "enum.Trigger.tiredness": "Cansancio",
-        "enum.Trigger.other": "Otro",
-    })
-    labels.add("fr", {
-        f"section.{SECTION_ID}": "Syndrome de Dravet",
-        "DravetSyndrome.rescue_plan": "Traitement de secours (selon la prescription)",
-        "DravetSyndrome.seizures": "Types de crises",
-        "DravetSyndrome.triggers": "Facteurs déclenchants",
-        "DravetSyndrome.trigger_notes": "À propos des facteurs déclenchants",
-        "DravetSyndrome.medicines_to_avoid": "Médicaments à éviter",
-        "DravetSyndrome.emergency_protocol_held": "Où est conservé le protocole d'urgence",
-        "RescuePlan.medicine": "Médicament",
-        "RescuePlan.dose": "Dose",
-        "RescuePlan.when": "Quand le donner",
-        "RescuePlan.second_dose": "Deuxième dose",
-        "RescuePlan.call_ambulance": "Quand appeler le SAMU",
-        "SeizureDescription.kind": "Type",
-        "SeizureDescription.looks_like": "À quoi elle ressemble",
-        "SeizureDescription.usual_length": "Durée habituelle",
-        "enum.SeizureKind.tonic-clonic": "Tonico-clonique",
-        "enum.SeizureKind.hemiclonic": "Hémiclonique",
-        "enum.SeizureKind.focal-clonic": "Clonique focale",
-        "enum.SeizureKind.myoclonic": "Myoclonique",
-        "enum.SeizureKind.focal-impaired-awareness": "Focale avec altération de la conscience",
-        "enum.SeizureKind.atypical-absence": "Absence atypique",
-        "enum.SeizureKind.atonic": "Atonique",
-        "enum.SeizureKind.tonic": "Tonique",
-        "enum.SeizureKind.status-epilepticus": "État de mal épileptique",
-        "enum.SeizureKind.other": "Autre",
-        "enum.Trigger.fever": "Fièvre",
-        "enum.Trigger.heat": "Chaleur",
-        "enum.Trigger.illness": "Maladie",
-        "enum.Trigger.vaccination": "Vaccination",
-        "enum.Trigger.flashing-lights": "Lumières clignotantes",
-        "enum.Trigger.patterns": "Motifs visuels",
-        "enum.Trigger.excitement": "Excitation",
-        "enum.Trigger.tiredness": "Fatigue",
-        "enum.Trigger.other": "Autre",
-    })
+    """Labels for the section's fields: gettext catalogues in ``plugins/locale/dravet_syndrome/``."""
+    labels.add_catalogues(LOCALE_DIR / "dravet_syndrome")
 
 
 # --- rules -----------------------------------------------------------------------------
@@ -338,6 +249,7 @@ SOURCE_URL = "https://www.dravet.org.uk/emergency-medication-treatment/"
 CHECKED_ON = _dt.date(2026, 12, 1)
 
 GUIDANCE = Guidance(
+    id="dravet_syndrome.seizure",
     title="Dravet syndrome: prolonged seizures",
     text=(
         "Dravet syndrome is a severe genetic epilepsy. Seizures are often long or come in clusters "

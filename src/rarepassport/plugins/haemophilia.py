@@ -40,7 +40,7 @@ from rarepassport.clinical import ClinicalClass, Population
 from rarepassport.guidance import Guidance
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import View, section_field
-from rarepassport.plugins._condition import applies, has_condition_code, matching_medications, section_of
+from rarepassport.plugins._condition import LOCALE_DIR, applies, has_condition_code, matching_medications, section_of
 
 if TYPE_CHECKING:
     from rarepassport.model import Passport
@@ -188,73 +188,8 @@ def rarepassport_register_sections(sections: SectionRegistry) -> None:
 
 @hookimpl
 def rarepassport_register_labels(labels: LabelRegistry) -> None:
-    """Labels for the section's fields, in English, Spanish and French."""
-    labels.add("en", {
-        f"section.{SECTION_ID}": "Haemophilia",
-        "Haemophilia.type": "Type",
-        "Haemophilia.severity": "Severity",
-        "Haemophilia.baseline_factor_level": "Baseline factor level (IU/dL)",
-        "Haemophilia.factor_product": "Factor product (as prescribed)",
-        "Haemophilia.factor_dose": "Dose for a bleed (as prescribed)",
-        "Haemophilia.product_kept": "Own supply kept",
-        "Haemophilia.prophylaxis": "Prophylaxis",
-        "Haemophilia.inhibitor": "Inhibitor",
-        "Haemophilia.inhibitor_treatment": "Treatment with an inhibitor",
-        "Haemophilia.treatment_centre": "Haemophilia centre",
-        "TreatmentCentre.name": "Centre",
-        "TreatmentCentre.phone": "Phone",
-        "TreatmentCentre.out_of_hours_phone": "Out of hours",
-        "TreatmentCentre.hospital": "Hospital",
-    })
-    # Spanish and French: machine-assisted, unreviewed (see docs/translations.md).
-    labels.add("es", {
-        f"section.{SECTION_ID}": "Hemofilia",
-        "Haemophilia.type": "Tipo",
-        "Haemophilia.severity": "Gravedad",
-        "Haemophilia.baseline_factor_level": "Nivel basal de factor (UI/dL)",
-        "Haemophilia.factor_product": "Concentrado de factor (según prescripción)",
-        "Haemophilia.factor_dose": "Dosis ante una hemorragia (según prescripción)",
-        "Haemophilia.product_kept": "Dónde guarda su propio tratamiento",
-        "Haemophilia.prophylaxis": "Profilaxis",
-        "Haemophilia.inhibitor": "Inhibidor",
-        "Haemophilia.inhibitor_treatment": "Tratamiento si hay inhibidor",
-        "Haemophilia.treatment_centre": "Unidad de hemofilia",
-        "TreatmentCentre.name": "Unidad",
-        "TreatmentCentre.phone": "Teléfono",
-        "TreatmentCentre.out_of_hours_phone": "Fuera de horario",
-        "TreatmentCentre.hospital": "Hospital",
-        "enum.HaemophiliaSeverity.mild": "Leve",
-        "enum.HaemophiliaSeverity.moderate": "Moderada",
-        "enum.HaemophiliaSeverity.severe": "Grave",
-        "enum.InhibitorStatus.none": "No",
-        "enum.InhibitorStatus.present": "Presente",
-        "enum.InhibitorStatus.past": "En el pasado",
-        "enum.InhibitorStatus.unknown": "Desconocido",
-    })
-    labels.add("fr", {
-        f"section.{SECTION_ID}": "Hémophilie",
-        "Haemophilia.type": "Type",
-        "Haemophilia.severity": "Sévérité",
-        "Haemophilia.baseline_factor_level": "Taux de facteur de base (UI/dL)",
-        "Haemophilia.factor_product": "Facteur de coagulation (selon la prescription)",
-        "Haemophilia.factor_dose": "Dose en cas de saignement (selon la prescription)",
-        "Haemophilia.product_kept": "Où est conservé son propre traitement",
-        "Haemophilia.prophylaxis": "Prophylaxie",
-        "Haemophilia.inhibitor": "Inhibiteur",
-        "Haemophilia.inhibitor_treatment": "Traitement en présence d'un inhibiteur",
-        "Haemophilia.treatment_centre": "Centre de traitement de l'hémophilie",
-        "TreatmentCentre.name": "Centre",
-        "TreatmentCentre.phone": "Téléphone",
-        "TreatmentCentre.out_of_hours_phone": "En dehors des heures ouvrables",
-        "TreatmentCentre.hospital": "Hôpital",
-        "enum.HaemophiliaSeverity.mild": "Mineure",
-        "enum.HaemophiliaSeverity.moderate": "Modérée",
-        "enum.HaemophiliaSeverity.severe": "Sévère",
-        "enum.InhibitorStatus.none": "Aucun",
-        "enum.InhibitorStatus.present": "Présent",
-        "enum.InhibitorStatus.past": "Dans le passé",
-        "enum.InhibitorStatus.unknown": "Inconnu",
-    })
+    """Labels for the section's fields: gettext catalogues in ``plugins/locale/haemophilia/``."""
+    labels.add_catalogues(LOCALE_DIR / "haemophilia")
 
 
 # --- rules -----------------------------------------------------------------------------
@@ -369,6 +304,7 @@ EMICIZUMAB_SOURCE_URL = "https://pmc.ncbi.nlm.nih.gov/articles/PMC9301022/"
 EMICIZUMAB_CHECKED_ON = _dt.date(2026, 12, 1)
 
 GUIDANCE = Guidance(
+    id="haemophilia.bleed",
     title="Haemophilia: bleeding and injury",
     text=(
         "This person has haemophilia: their blood does not clot normally, so bleeding, including "
@@ -399,6 +335,7 @@ GUIDANCE = Guidance(
 )
 
 EMICIZUMAB_GUIDANCE = Guidance(
+    id="haemophilia.emicizumab",
     title="Haemophilia A and emicizumab: laboratory tests and bypassing agents",
     text=(
         "Some people with haemophilia A take emicizumab (Hemlibra) to prevent bleeds; check the "

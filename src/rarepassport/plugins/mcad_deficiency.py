@@ -30,7 +30,7 @@ from rarepassport.clinical import ClinicalClass, Population
 from rarepassport.guidance import Guidance
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import View, section_field
-from rarepassport.plugins._condition import applies, has_condition_code, section_of
+from rarepassport.plugins._condition import LOCALE_DIR, applies, has_condition_code, section_of
 
 if TYPE_CHECKING:
     from rarepassport.model import Passport
@@ -120,53 +120,8 @@ def rarepassport_register_sections(sections: SectionRegistry) -> None:
 
 @hookimpl
 def rarepassport_register_labels(labels: LabelRegistry) -> None:
-    """Labels for the section's fields, in English, Spanish and French."""
-    labels.add("en", {
-        f"section.{SECTION_ID}": "MCAD deficiency",
-        "McadDeficiency.emergency_regimen": "Emergency regimen (from the metabolic team's letter)",
-        "McadDeficiency.emergency_regimen_dated": "Letter dated",
-        "McadDeficiency.fasting_limits": "Fasting limits",
-        "McadDeficiency.metabolic_centre": "Metabolic centre",
-        "McadDeficiency.hospital_letter_held": "Hospital letter kept",
-        "FastingLimit.age": "Age",
-        "FastingLimit.max_hours": "Longest without food (hours)",
-        "FastingLimit.notes": "Notes",
-        "MetabolicCentre.name": "Centre",
-        "MetabolicCentre.phone": "Phone",
-        "MetabolicCentre.out_of_hours_phone": "Out of hours",
-        "MetabolicCentre.hospital": "Hospital",
-    })
-    # Spanish and French: machine-assisted, unreviewed (see docs/translations.md).
-    labels.add("es", {
-        f"section.{SECTION_ID}": "Deficiencia de MCAD",
-        "McadDeficiency.emergency_regimen": "Pauta de emergencia (según el informe del equipo de metabolismo)",
-        "McadDeficiency.emergency_regimen_dated": "Fecha del informe",
-        "McadDeficiency.fasting_limits": "Límites de ayuno",
-        "McadDeficiency.metabolic_centre": "Unidad de enfermedades metabólicas",
-        "McadDeficiency.hospital_letter_held": "Dónde se guarda el informe del hospital",
-        "FastingLimit.age": "Edad",
-        "FastingLimit.max_hours": "Máximo tiempo sin comer (horas)",
-        "FastingLimit.notes": "Notas",
-        "MetabolicCentre.name": "Unidad",
-        "MetabolicCentre.phone": "Teléfono",
-        "MetabolicCentre.out_of_hours_phone": "Fuera de horario",
-        "MetabolicCentre.hospital": "Hospital",
-    })
-    labels.add("fr", {
-        f"section.{SECTION_ID}": "Déficit en MCAD",
-        "McadDeficiency.emergency_regimen": "Protocole d'urgence (selon le courrier de l'équipe de métabolisme)",
-        "McadDeficiency.emergency_regimen_dated": "Courrier daté du",
-        "McadDeficiency.fasting_limits": "Durées de jeûne maximales",
-        "McadDeficiency.metabolic_centre": "Centre des maladies métaboliques",
-        "McadDeficiency.hospital_letter_held": "Où est conservé le courrier de l'hôpital",
-        "FastingLimit.age": "Âge",
-        "FastingLimit.max_hours": "Durée maximale sans manger (heures)",
-        "FastingLimit.notes": "Remarques",
-        "MetabolicCentre.name": "Centre",
-        "MetabolicCentre.phone": "Téléphone",
-        "MetabolicCentre.out_of_hours_phone": "En dehors des heures ouvrables",
-        "MetabolicCentre.hospital": "Hôpital",
-    })
+    """Labels for the section's fields: gettext catalogues in ``plugins/locale/mcad_deficiency/``."""
+    labels.add_catalogues(LOCALE_DIR / "mcad_deficiency")
 
 
 # --- rules -----------------------------------------------------------------------------
@@ -265,6 +220,7 @@ TRIGGERS: tuple[str, ...] = (
 )
 
 GUIDANCE = Guidance(
+    id="mcad_deficiency.illness",
     title="MCAD deficiency: illness, vomiting or not eating",
     text=(
         "People with MCAD deficiency cannot use fat for energy properly. A metabolic crisis, with "

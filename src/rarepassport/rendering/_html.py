@@ -42,7 +42,10 @@ h3 { font-size: 1.1rem; margin: 1rem 0 .35rem; }
 h4, h5, h6 { font-size: 1rem; margin: .8rem 0 .3rem; }
 p { margin: .35rem 0; }
 .meta p { margin: .1rem 0; }
-.photo { float: right; max-width: 7rem; max-height: 9rem; margin: 0 0 .5rem 1rem; border: 1px solid var(--rule); }
+.photo { float: inline-end; max-width: 7rem; max-height: 9rem; margin-block: 0 .5rem; margin-inline: 1rem 0;
+         border: 1px solid var(--rule); }
+body, dd, td, th, li, p { overflow-wrap: anywhere; }
+a { color: #0b3d91; text-decoration: underline; }
 dl.fields { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .2rem 1rem; margin: .4rem 0; }
 dl.fields dt { font-weight: 700; }
 dl.fields dd { margin: 0; white-space: pre-wrap; }
@@ -51,22 +54,50 @@ dl.fields dd.emphasis::before, tr.emphasis th::before { content: "\\25B6\\00A0";
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 .8rem; }
 /* Many columns (medicines): smaller text so whole words fit across an A4 page. */
 table.wide { font-size: .82em; }
-caption { text-align: left; font-style: italic; padding-bottom: .2rem; }
+caption { text-align: start; font-style: italic; padding-bottom: .2rem; }
 th, td { border: 1px solid var(--rule); padding: .25rem .4rem; text-align: start; vertical-align: top;
          white-space: pre-wrap; overflow-wrap: break-word; }
 thead th { background: #e8e8e8; }
 tr.emphasis td, tr.emphasis th { font-weight: 700; background: #fff1f1; }
-.alert { border: 3px solid var(--warning); border-left-width: 10px; padding: .5rem .75rem; margin: .6rem 0; }
+.alert { border: 3px solid var(--warning); border-inline-start-width: 10px; padding: .5rem .75rem; margin: .6rem 0; }
 .alert .alert-title { font-weight: 700; margin-top: 0; }
 .alert-critical { border-color: var(--critical); font-size: 1.08rem; font-weight: 600; background: #fff1f1; }
 .alert-warning { border-color: var(--warning); background: #fff8e6; }
-.alert-info { border-color: var(--info); border-width: 2px; border-left-width: 6px; }
+.alert-info { border-color: var(--info); border-width: 2px; border-inline-start-width: 6px; }
 section.emergency > h2 { color: var(--critical); border-bottom-color: var(--critical); }
 .list-label { font-weight: 700; margin-bottom: .1rem; }
 ul, ol { margin: .2rem 0 .5rem; padding-inline-start: 1.6rem; }
 li { margin: .1rem 0; }
 .warnings { border: 3px solid var(--warning); padding: .5rem .75rem; margin: .75rem 0; }
 footer { margin-top: 2rem; font-size: .85rem; border-top: 1px solid var(--rule); padding-top: .3rem; }
+/* The running header (name and date of birth) is only for printed pages: it sits in the
+   header row of a frame table that Chromium and Firefox repeat on every printed page. */
+.print-frame, .print-frame > tbody, .print-frame > tbody > tr, .print-frame > tbody > tr > td {
+  display: block; border: 0; padding: 0; margin: 0; width: auto; }
+.print-frame > thead { display: none; }
+/* Narrow screens (a phone held upright, 320 CSS px): no sideways scrolling. Label and
+   value lists and tables become stacked records, each cell under its column name. */
+@media (max-width: 40rem) {
+  body { padding: .5rem; }
+  dl.fields { grid-template-columns: minmax(0, 1fr); gap: 0; }
+  dl.fields dd { margin-block-end: .35rem; }
+  table.records, table.records > tbody, table.records tr, table.records th, table.records td { display: block; }
+  table.records > thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  table.records tr { border: 1px solid var(--rule); margin-block-end: .5rem; }
+  table.records th, table.records td { border: 0; border-block-end: 1px solid #ccc; }
+  table.records td[data-label]::before { content: attr(data-label) ": "; font-weight: 700; }
+  .photo { float: none; display: block; margin-inline: 0; }
+}
+/* Large print (render option large_print): at least 14 pt everywhere, bold headings. */
+html.large-print { font-size: 137.5%; }
+html.large-print table.wide, html.large-print footer { font-size: 1rem; }
+html.large-print h1, html.large-print h2, html.large-print h3 { font-weight: 800; }
+/* High contrast (render option high_contrast): black on white, heavy rules. */
+html.high-contrast { --ink: #000; --critical: #000; --warning: #000; --info: #000; --rule: #000; }
+html.high-contrast .alert, html.high-contrast tr.emphasis td, html.high-contrast tr.emphasis th,
+html.high-contrast thead th { background: #fff; }
+html.high-contrast .alert { border-width: 4px; border-inline-start-width: 12px; }
+html.high-contrast a { color: #000; }
 @media (prefers-contrast: more) {
   :root { --critical: #000; --warning: #000; --info: #000; --rule: #000; }
   .alert, tr.emphasis td, tr.emphasis th, thead th { background: #fff; }
@@ -86,10 +117,35 @@ footer { margin-top: 2rem; font-size: .85rem; border-top: 1px solid var(--rule);
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   tr, .alert, li, dl.fields > * { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
+  .print-frame { display: table; width: 100%; border-collapse: collapse; }
+  .print-frame > thead { display: table-header-group; }
+  .print-frame > tbody { display: table-row-group; }
+  .print-frame > tbody > tr, .print-frame > thead > tr { display: table-row; }
+  .print-frame > tbody > tr > td, .print-frame > thead > tr > td { display: table-cell; border: 0; padding: 0; }
+  .print-frame .running { font-size: 9pt; color: #333; border-block-end: 1px solid #767676; margin-block-end: 3mm;
+                          padding-block-end: 1mm; }
+  html.large-print .print-frame .running { font-size: 14pt; }
   section.emergency-end { break-after: page; page-break-after: always; }
   .alert, thead th, tr.emphasis td, tr.emphasis th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
+
+def _named(text: str, name: str, langs: _Languages) -> str:
+    """Escaped ``text`` with the person's name in it marked with the name's language."""
+    attr = langs.attr(name)
+    if not attr or not name or name not in text:
+        return _e(text)
+    before, _, after = text.partition(name)
+    return f"{_e(before)}<span{attr}>{_e(name)}</span>{_e(after)}"
+
+
+def _running(document: Document, langs: _Languages) -> str:
+    """The printed pages' running header: the person's name and date of birth."""
+    name = _named(document.person_name, document.person_name, langs)
+    if not document.date_of_birth:
+        return name
+    return f"{name} · {_e(document.phrase('date_of_birth'))}: {_e(document.date_of_birth)}"
+
 
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
 
@@ -98,50 +154,87 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+# A web address in a value becomes a link (escaped text only: the address cannot break
+# out of the attribute, and only http and https are linked).
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+
+
+def _linked(escaped: str) -> str:
+    return _URL.sub(lambda match: f'<a href="{match.group()}">{match.group()}</a>', escaped)
+
+
 def _text(text: str) -> str:
-    """Escaped text; the owner's line breaks kept."""
-    return "<br>".join(_e(line) for line in text.split("\n"))
+    """Escaped text; the owner's line breaks kept; web addresses as links."""
+    return "<br>".join(_linked(_e(line)) for line in text.split("\n"))
 
 
-def _paragraphs(text: str, cls: str = "") -> list[str]:
+class _Languages:
+    """Which ``lang`` to put on a piece of text, so screen readers switch voice."""
+
+    def __init__(self, document: Document) -> None:
+        self.document_language = document.language
+        self.content_language = document.content_language or document.language
+
+    def attr(self, text: str, language: str | None = None) -> str:
+        """`` lang="..."`` for text not in the document's language, else ``""``.
+
+        ``language`` is the block's own (guidance shown untranslated); otherwise the
+        script of the text decides (an Arabic name in an English page is ``und-Arab``,
+        or the passport's language when it is written in that script).
+        """
+        from rarepassport.languages import text_language
+
+        if language is not None and language.split("-")[0] != self.document_language.split("-")[0]:
+            return f' lang="{_e(language)}"'
+        found = text_language(text, self.content_language, self.document_language)
+        return f' lang="{_e(found)}"' if found else ""
+
+
+def _paragraphs(text: str, langs: _Languages, cls: str = "", language: str | None = None) -> list[str]:
     attr = f' class="{cls}"' if cls else ""
-    return [f"<p{attr}>{_text(part.strip(chr(10)))}</p>" for part in text.split("\n\n") if part.strip()]
+    return [
+        f"<p{attr}{langs.attr(part, language)}>{_text(part.strip(chr(10)))}</p>"
+        for part in text.split("\n\n")
+        if part.strip()
+    ]
 
 
-def _block(block: Block) -> list[str]:
+def _block(block: Block, langs: _Languages) -> list[str]:
     if isinstance(block, Heading):
         level = min(max(block.level, 3), 6)
-        return [f"<h{level}>{_e(block.text)}</h{level}>"]
+        return [f"<h{level}{langs.attr(block.text, block.language)}>{_e(block.text)}</h{level}>"]
     if isinstance(block, Paragraph):
-        return _paragraphs(block.text)
+        return _paragraphs(block.text, langs, language=block.language)
     if isinstance(block, ListBlock):
         tag = "ol" if block.ordered else "ul"
         out = [f'<p class="list-label">{_e(block.label)}</p>'] if block.label else []
         cls = ' class="emphasis"' if block.emphasis else ""
         wrap = (lambda item: f"<strong>{_text(item)}</strong>") if block.emphasis else _text
-        out.append(f"<{tag}{cls}>" + "".join(f"<li>{wrap(item)}</li>" for item in block.items) + f"</{tag}>")
+        items = "".join(f"<li{langs.attr(item, block.language)}>{wrap(item)}</li>" for item in block.items)
+        out.append(f"<{tag}{cls}>{items}</{tag}>")
         return out
     if isinstance(block, Table):
-        return [_table(block)]
+        return [_table(block, langs)]
     if isinstance(block, Alert):
         title = f'<p class="alert-title">{_e(block.title)}</p>' if block.title else ""
-        body = "".join(_paragraphs(block.text))
+        body = "".join(_paragraphs(block.text, langs))
         return [f'<div class="alert alert-{_e(block.level.value)}" role="note">{title}{body}</div>']
     return [f"<p>{_e(str(getattr(block, 'text', block)))}</p>"]  # pragma: no cover
 
 
-def _fields(fields: list[Field]) -> str:
+def _fields(fields: list[Field], langs: _Languages) -> str:
     rows = []
     for field in fields:
         cls = ' class="emphasis"' if field.emphasis else ""
         value = f"<strong>{_text(field.value)}</strong>" if field.emphasis else _text(field.value)
-        rows.append(f"<dt{cls}>{_e(field.label)}</dt><dd{cls}>{value}</dd>")
+        rows.append(f"<dt{cls}>{_e(field.label)}</dt><dd{cls}{langs.attr(field.value)}>{value}</dd>")
     return '<dl class="fields">' + "".join(rows) + "</dl>"
 
 
-def _table(table: Table) -> str:
-    # Six or more columns do not fit A4 at full size without splitting words.
-    out = ['<table class="wide">' if len(table.columns) >= 6 else "<table>"]
+def _table(table: Table, langs: _Languages) -> str:
+    # Six or more columns do not fit A4 at full size without splitting words. On a
+    # narrow screen every table is a list of stacked records (class "records").
+    out = ['<table class="records wide">' if len(table.columns) >= 6 else '<table class="records">']
     if table.caption:
         out.append(f"<caption>{_e(table.caption)}</caption>")
     out.append(
@@ -150,14 +243,18 @@ def _table(table: Table) -> str:
     out.append("<tbody>")
     for index, row in enumerate(table.rows):
         cls = ' class="emphasis"' if index in table.emphasis_rows else ""
-        cells = [f'<th scope="row">{_text(row[0])}</th>' if row else '<th scope="row"></th>']
-        cells += [f"<td>{_text(value)}</td>" for value in row[1:]]
+        cells = [f'<th scope="row"{langs.attr(row[0])}>{_text(row[0])}</th>' if row else '<th scope="row"></th>']
+        cells += [
+            f'<td data-label="{_e(column)}"{langs.attr(value)}>{_text(value)}</td>'
+            for column, value in zip(table.columns[1:], row[1:], strict=False)
+        ]
+        cells += [f"<td{langs.attr(value)}>{_text(value)}</td>" for value in row[len(table.columns):]]
         out.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
 
-def _section(section: Section, index: int, last_emergency: bool) -> str:
+def _section(section: Section, index: int, last_emergency: bool, langs: _Languages) -> str:
     classes = ["section"]
     if section.emergency:
         classes.append("emergency")
@@ -176,27 +273,33 @@ def _section(section: Section, index: int, last_emergency: bool) -> str:
             pending.append(block)
             continue
         if pending:
-            out.append(_fields(pending))
+            out.append(_fields(pending, langs))
             pending = []
-        out += _block(block)
+        out += _block(block, langs)
     if pending:
-        out.append(_fields(pending))
+        out.append(_fields(pending, langs))
     out.append("</section>")
     return "\n".join(out)
 
 
-def render_html(document: Document) -> Rendered:
+def render_html(document: Document, *, large_print: bool = False, high_contrast: bool = False) -> Rendered:
     """Render a Document as one self-contained HTML page (UTF-8).
 
     Args:
         document: The laid-out passport.
+        large_print: Text of at least 14 pt (137.5 % of the browser's size) everywhere,
+            tables and the printed running header included.
+        high_contrast: Black on white, heavy rules and borders, no tinted backgrounds.
 
     Returns:
         The page: no scripts, no external resources, a print stylesheet for A4.
     """
+    langs = _Languages(document)
+    names = [name for name, on in (("large-print", large_print), ("high-contrast", high_contrast)) if on]
+    html_class = f' class="{" ".join(names)}"' if names else ""
     head = [
         "<!DOCTYPE html>",
-        f'<html lang="{_e(document.language)}">',
+        f'<html lang="{_e(document.language)}" dir="{_e(document.direction)}"{html_class}>',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -206,12 +309,16 @@ def render_html(document: Document) -> Rendered:
         f"<style>{STYLESHEET}</style>",
         "</head>",
         "<body>",
+        # Printed pages repeat this frame's header row: the name and date of birth on each.
+        '<table class="print-frame" role="presentation"><thead><tr><td>'
+        f'<div class="running" aria-hidden="true">{_running(document, langs)}</div>'
+        "</td></tr></thead><tbody><tr><td>",
         '<header class="meta">',
     ]
     if document.photo and _DATA_IMAGE.match(document.photo):
         # Only embedded images: a file path or web address would make the page fetch something.
         head.append(f'<img class="photo" src="{_e(document.photo)}" alt="{_e(document.person_name)}">')
-    head.append(f"<h1>{_e(document.title)}</h1>")
+    head.append(f"<h1>{_named(document.title, document.person_name, langs)}</h1>")
     if document.date_of_birth:
         head.append(
             f"<p><strong>{_e(document.phrase('date_of_birth'))}:</strong> {_e(document.date_of_birth)}</p>"
@@ -230,10 +337,11 @@ def render_html(document: Document) -> Rendered:
     last_emergency = (
         emergency_indexes[-1] if emergency_indexes and len(sections) > len(emergency_indexes) else -1
     )
-    body = [_section(section, i, i == last_emergency) for i, section in enumerate(sections)]
+    body = [_section(section, i, i == last_emergency, langs) for i, section in enumerate(sections)]
     tail = [
         "</main>",
         f"<footer><p>{_e(document.phrase('made_with'))}</p></footer>",
+        "</td></tr></tbody></table>",
         "</body>",
         "</html>",
         "",

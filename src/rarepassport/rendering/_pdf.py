@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rarepassport.document import Alert, AlertLevel, Block, Document, Field, Heading, ListBlock, Paragraph, Table
-from rarepassport.rendering._shared import extra_faces
+from rarepassport.rendering._shared import extra_faces, viewer_preferences
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -49,7 +49,7 @@ class Style:
     margin: float  # mm
     text: Colour = (20, 20, 20)
     muted: Colour = (80, 80, 80)
-    rule: Colour = (150, 150, 150)
+    rule: Colour = (118, 118, 118)  # 4.5 : 1 on white (graphics need 3 : 1)
     section_fill: Colour = (230, 236, 245)
     section_text: Colour = (15, 40, 90)
     emergency_fill: Colour = (178, 24, 24)
@@ -67,6 +67,9 @@ class Style:
         AlertLevel.INFO: (40, 90, 170),
     })
     border_width: float = 0.6  # mm
+    #: No text is drawn smaller than this (points): 14 in large print, tables and
+    #: running headers included.
+    floor: float = 0.0
 
     @classmethod
     def choose(cls, *, size: str, large_print: bool, high_contrast: bool) -> Style:
@@ -74,8 +77,8 @@ class Style:
         small_page = size == "a5"
         if large_print:
             # 14 pt body text is the usual floor for "large print" documents.
-            style = cls(body=14.5 if not small_page else 14, small=11, title=22, section=18, heading=16,
-                        line=1.35, margin=15 if not small_page else 11)
+            style = cls(body=14.5 if not small_page else 14, small=14, title=22, section=18, heading=16,
+                        line=1.35, margin=15 if not small_page else 11, floor=14)
         else:
             style = cls(body=10.5 if not small_page else 9.5, small=7.5, title=17, section=13.5, heading=11.5,
                         line=1.3, margin=16 if not small_page else 11)
@@ -252,7 +255,7 @@ class _Drawer:
         """
         block = blocks[index] if index < len(blocks) else None
         if isinstance(block, Table):
-            size = self.style.body * (0.95 if len(block.columns) <= 5 else 0.85)
+            size = max(self.style.body * (0.95 if len(block.columns) <= 5 else 0.85), self.style.floor)
             # A caption, a header row of up to two lines and two lines of a row.
             return (self.lh() if block.caption else 0.0) + self.lh(size) * 4 + 2 * 1.2 * 2
         if isinstance(block, Alert):
@@ -327,6 +330,10 @@ class _Drawer:
             # that reads right to left is one right-aligned paragraph.
             self.font(True)
             whole = f"{label}: {value}"
+            if _align(label) == "R" and _align(value) == "L":
+                # A left-to-right value after a right-to-left label keeps its own order as
+                # one unit (a phone number "07700 900123" is never printed "900123 07700").
+                whole = f"{label}: \u2068{value}\u2069"
             pdf.multi_cell(width or 0, self.lh(), whole, align=_align(whole), new_x="LMARGIN", new_y="NEXT")
             self.font(False)
             return
@@ -380,7 +387,7 @@ class _Drawer:
         pdf, style = self.pdf, self.style
         # Wide tables (medicines with codes and notes) get smaller type so that words
         # are not broken inside narrow columns.
-        size = style.body * (0.95 if len(block.columns) <= 5 else 0.85)
+        size = max(style.body * (0.95 if len(block.columns) <= 5 else 0.85), style.floor)
         lh, pad = self.lh(size), 1.2
         if block.caption:
             self.keep_space(self.lh() * 4)
@@ -655,6 +662,8 @@ def render_pdf(
     pdf.set_author(document.person_name)
     pdf.set_subject(document.phrase(f"title.{document.view.value}", name=document.person_name))
     pdf.set_lang(document.language)
+    # Viewers show the title, not the file name.
+    pdf.viewer_preferences = viewer_preferences(document)
     pdf.set_creator("rarepassport")
     pdf.set_display_mode("fullwidth")
     pdf.set_text_color(*style.text)

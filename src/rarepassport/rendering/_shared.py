@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from rarepassport.errors import PassportError, RenderError
 from rarepassport.rendering._fonts import FontFace, font_face
 
-__all__ = ["NO_BREAK", "extra_faces", "unbroken"]
+__all__ = ["NO_BREAK", "extra_faces", "unbroken", "viewer_preferences"]
 
 # A phone number or a dose broken across two lines is easily misread: their spaces
 # are drawn as no-break spaces, so a line breaks before or after them, never inside.
@@ -35,3 +36,14 @@ def extra_faces(fonts: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
         except PassportError as exc:
             raise RenderError(f"font file (fonts= option, --font on the command line): {exc}") from exc
     return faces
+
+
+def viewer_preferences(document: object) -> Any:
+    """``/ViewerPreferences``: viewers show the document title, not the file name.
+
+    (fpdf2 2.8 writes ``/Direction`` without its leading slash, an invalid PDF, so the
+    right-to-left reading order of Arabic documents is not declared there.)
+    """
+    from fpdf import ViewerPreferences
+
+    return ViewerPreferences(display_doc_title=True)

@@ -33,7 +33,11 @@ How the comparison is exact without being flaky:
 * Running headers and footers are left out by position, so a paragraph that flows
   onto the next page is still found whole.
 
-Known limits: each text is looked for anywhere in the document, so a very short text
+Known limits: after each Indic character two extra ASCII characters are allowed (fpdf2's
+stand-in code for a shaped glyph with no character of its own); an Arabic word with a
+lam-alef ligature (لا) is found when the ligature and the rest of the word are each
+found whole (pypdf extracts the ligature glyph at one end of the word); each text is
+looked for anywhere in the document, so a very short text
 (a lone "2") is found even if it was drawn elsewhere; a long text (60 characters or
 more) split by a page break is accepted when its words appear in order with gaps of
 at most 2,000 characters (the rest of a table row and the repeated header row); in
@@ -415,10 +419,27 @@ def skeleton(text: str, *, keep_soft_hyphens: bool = False) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+# fpdf2 gives a shaped Indic glyph that has no character of its own (the vowel sign
+# "ि" drawn before its consonant, a reph, some conjuncts) a stand-in code in the PDF's
+# text layer, which pypdf extracts as one or two ASCII characters after an Indic letter
+# ("नि#दान" for "निदान"). The picture is right; up to two such extra characters are
+# allowed after each Indic character (never in place of one).
+_STAND_IN = "[!-~\x00-\x1f]{0,2}"
+
+
+def _escaped(piece: str) -> str:
+    out = []
+    for char in piece:
+        out.append(re.escape(char))
+        if "\u0900" <= char <= "\u0dff":
+            out.append(_STAND_IN)
+    return "".join(out)
+
+
 def _pattern(part: str) -> re.Pattern[str]:
     # A soft hyphen prints as "-" where fpdf2 breaks the line there, else as nothing.
     pieces = skeleton(part, keep_soft_hyphens=True).split(_SOFT_HYPHEN)
-    return re.compile("-?".join(re.escape(piece) for piece in pieces))
+    return re.compile("-?".join(_escaped(piece) for piece in pieces))
 
 
 # Groups of digits separated by spaces, each group a whole word: "+966 50 123 4567".
@@ -452,11 +473,32 @@ def _words(text: str) -> list[tuple[str, bool]]:
             # Signs at the edges of a right-to-left word ("حسن,") are moved by the
             # extractors' reading of the line: looked for on their own.
             core = word.strip("".join(c for c in word if _direction(c) not in (*_RTL_CLASSES, *_LTR_CLASSES)))
-            parts.extend((sign, True) for sign in word.replace(core, " ").split() if core)
+            parts.extend(_edge_signs(word, core) if core else [])
             parts.append((core or word, True))
         else:
-            parts.append((word, not any(_direction(char) in _LTR_CLASSES for char in word)))
+            # A sign at the edge of a number in right-to-left text ("2025)") is moved and
+            # mirrored by the extractors' reading of the line: looked for on its own.
+            signs = "".join(c for c in word if _direction(c) not in (*_RTL_CLASSES, *_LTR_CLASSES))
+            core = word.strip(signs) if _has_rtl(text) else word
+            if core and core != word:
+                parts.extend(_edge_signs(word, core))
+            parts.append((core or word, not any(_direction(char) in _LTR_CLASSES for char in core or word)))
     return parts
+
+
+# Lam followed by an alef is drawn as one ligature glyph (لا, لأ, لإ, لآ), which pypdf
+# extracts at one end of the word's run rather than in its place ("أولا" comes back as
+# "لا" + "أو"). Such a word is found when the ligature and the rest, each whole, are.
+_LAM_ALEF = re.compile("\u0644[\u064b-\u065f\u0670]*[\u0627\u0623\u0625\u0622]")
+
+
+def _edge_signs(word: str, core: str) -> list[tuple[str, bool]]:
+    """The signs at the edges of a word in right-to-left text, each looked for on its own.
+
+    Extractors move them and mirror brackets ("(no-diagnosis);" comes back as
+    "(no-diagnosis(;"), so each sign is a part by itself and brackets count as any bracket.
+    """
+    return [(_BRACKETS.get(sign, sign), True) for sign in word.replace(core, " ") if not sign.isspace()]
 
 
 def _found(haystack: str, part: str, either_order: bool) -> bool:
@@ -464,6 +506,10 @@ def _found(haystack: str, part: str, either_order: bool) -> bool:
         return True
     if either_order and _pattern(part[::-1]).search(haystack) is not None:
         return True
+    if either_order and _LAM_ALEF.search(part):
+        ligatures = _LAM_ALEF.findall(part)
+        rest = [piece for piece in _LAM_ALEF.split(part) if piece]
+        return all(_found(haystack, piece, True) for piece in (*ligatures, *rest))
     return not either_order and _found_in_pieces(haystack, part)
 
 

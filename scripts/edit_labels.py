@@ -1,0 +1,103 @@
+"""Add, change or remove a label in a folder of gettext catalogues, keeping every file in step.
+
+Run from the repository root::
+
+    # a new label: English in messages.pot, translations in the .po files
+    python scripts/edit_labels.py add phrase.example "An example" --tr fr="Un exemple" --tr es="Un ejemplo"
+    # a label of a built-in condition plugin
+    python scripts/edit_labels.py --folder src/rarepassport/plugins/locale/haemophilia add ...
+    # remove a label everywhere
+    python scripts/edit_labels.py remove phrase.example
+    # port a Python dict of labels (``{id: text}``) into one language: python scripts/edit_labels.py
+    #   import fr path/to/labels.json
+
+A new label added without a translation for a language is left untranslated there,
+which the tests report (every shipped language must be complete). Changing the English
+of an existing label clears nothing, but a .po whose msgid is the old English is then
+stale, which the tests also report: retranslate it (``--tr``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+DEFAULT = Path("src/rarepassport/locale")
+
+
+def load(path: Path) -> Catalog:
+    with path.open("rb") as file:
+        return read_po(file)
+
+
+def save(path: Path, catalogue: Catalog) -> None:
+    with path.open("wb") as file:
+        write_po(file, catalogue, width=0, sort_output=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--folder", type=Path, default=DEFAULT)
+    commands = parser.add_subparsers(dest="command", required=True)
+    add = commands.add_parser("add", help="add or change a label")
+    add.add_argument("id")
+    add.add_argument("english")
+    add.add_argument("--tr", action="append", default=[], metavar="LANG=TEXT")
+    remove = commands.add_parser("remove", help="remove a label from every file")
+    remove.add_argument("id")
+    port = commands.add_parser("import", help="set translations of one language from a JSON {id: text} file")
+    port.add_argument("language")
+    port.add_argument("file", type=Path)
+    args = parser.parse_args()
+
+    template_path = args.folder / "messages.pot"
+    template = load(template_path)
+    paths = sorted(args.folder.glob("*.po"))
+    if args.command == "remove":
+        for path, catalogue in [(template_path, template), *((p, load(p)) for p in paths)]:
+            if _has(catalogue, args.id):
+                catalogue.delete(_english(catalogue, args.id), context=args.id)
+                save(path, catalogue)
+        return
+    if args.command == "import":
+        texts = json.loads(args.file.read_text(encoding="utf-8"))
+        path = args.folder / f"{args.language}.po"
+        catalogue = load(path)
+        for key, text in texts.items():
+            catalogue.add(_english(template, key), text, context=key)
+        save(path, catalogue)
+        return
+    translations = dict(item.split("=", 1) for item in args.tr)
+    old = template.get(_english(template, args.id), context=args.id) if _has(template, args.id) else None
+    if old is not None:
+        template.delete(old.id, context=args.id)
+    template.add(args.english, "", context=args.id)
+    save(template_path, template)
+    for path in paths:
+        catalogue = load(path)
+        previous = ""
+        if _has(catalogue, args.id):
+            entry = catalogue.get(_english(catalogue, args.id), context=args.id)
+            previous = str(entry.string) if entry.id == args.english else ""
+            catalogue.delete(entry.id, context=args.id)
+        catalogue.add(args.english, translations.get(path.stem, previous), context=args.id)
+        save(path, catalogue)
+
+
+def _has(catalogue: Catalog, label_id: str) -> bool:
+    return any(message.context == label_id for message in catalogue)
+
+
+def _english(catalogue: Catalog, label_id: str) -> str:
+    for message in catalogue:
+        if message.context == label_id:
+            return str(message.id)
+    raise SystemExit(f"no label {label_id} in {catalogue.locale or 'the template'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Reading gettext label catalogues (``.pot`` and ``.po`` files).
+
+rarepassport's words live in gettext catalogues that translators edit with their usual
+tools (Poedit, Weblate, Lokalize, a text editor). In each entry the ``msgctxt`` is the
+label id, the ``msgid`` is the English text and the ``msgstr`` the translation:
+
+.. code-block:: po
+
+    msgctxt "section.allergies"
+    msgid "Allergies"
+    msgstr "Alergias"
+
+A folder of catalogues holds ``messages.pot`` (the English template: its msgids are the
+English labels) and one ``<tag>.po`` per language (``fr.po``, ``pt-BR.po``). An entry
+with an empty or *fuzzy* translation counts as missing, and so does one whose msgid is no
+longer the English text (the English changed after it was translated).
+
+Catalogues are parsed with Babel's :mod:`babel.messages.pofile` the first time a label
+of their language is needed, so neither Babel nor the files are read by
+``import rarepassport`` or by a render in another language.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+__all__ = ["TEMPLATE_NAME", "Catalogue", "catalogues_in", "read_catalogue"]
+
+#: File name of the English template in a catalogue folder.
+TEMPLATE_NAME = "messages.pot"
+
+
+def read_catalogue(path: Path) -> dict[str, tuple[str, str]]:
+    """The entries of a ``.po`` or ``.pot`` file, as ``{label id: (English, translation)}``.
+
+    Entries without a ``msgctxt`` (not label entries) and plural entries are skipped. The
+    translation is ``""`` when the entry is untranslated or marked fuzzy.
+
+    Raises:
+        ValueError: When the file is not a readable catalogue (the message names the file).
+    """
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        with path.open("rb") as file:
+            catalogue = read_po(file, abort_invalid=True)
+    except (OSError, PoFileError, UnicodeDecodeError) as error:
+        raise ValueError(f"label catalogue {path.name} could not be read: {error}") from None
+    entries: dict[str, tuple[str, str]] = {}
+    for message in catalogue:
+        if not message.context or not isinstance(message.id, str) or not isinstance(message.string, str):
+            continue
+        entries[message.context] = (message.id, "" if message.fuzzy else message.string)
+    return entries
+
+
+class Catalogue(Mapping[str, str]):
+    """The labels of one catalogue file, read on first use.
+
+    For the English template (``messages.pot``) the labels are the msgids; for a
+    translation (``<tag>.po``) they are the msgstrs that are translated, not fuzzy and
+    translate the current English (when ``english`` is given).
+
+    Args:
+        path: The ``.po`` or ``.pot`` file.
+        english: The current English labels, to leave out stale translations.
+    """
+
+    def __init__(self, path: Path, english: Mapping[str, str] | None = None) -> None:
+        self.path = path
+        self._english = english
+        self._labels: dict[str, str] | None = None
+        self._lock = threading.Lock()
+        #: Why the file could not be read (it then counts as empty), or ``None``.
+        self.error: str | None = None
+
+    @property
+    def is_template(self) -> bool:
+        """Whether this is the English template rather than a translation."""
+        return self.path.suffix == ".pot"
+
+    def _load(self) -> dict[str, str]:
+        labels = self._labels
+        if labels is not None:
+            return labels
+        with self._lock:
+            if self._labels is None:
+                try:
+                    entries = read_catalogue(self.path)
+                except ValueError as error:
+                    # A plugin's broken file must not stop a passport rendering: its labels
+                    # fall back to English, and `rarepassport labels` reports the file.
+                    self.error = str(error)
+                    entries = {}
+                if self.is_template:
+                    self._labels = {key: english for key, (english, _) in entries.items()}
+                else:
+                    current = self._english
+                    self._labels = {
+                        key: text
+                        for key, (english, text) in entries.items()
+                        if text and (current is None or current.get(key, english) == english)
+                    }
+            return self._labels
+
+    def __getitem__(self, key: str) -> str:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._load()
+
+    def __repr__(self) -> str:
+        return f"Catalogue({self.path.name!r})"
+
+
+@functools.cache
+def catalogues_in(folder: Path) -> tuple[Catalogue | None, dict[str, Catalogue]]:
+    """The English template and the translations in a catalogue folder.
+
+    One set of (lazily read) catalogues per folder, shared by every plugin manager.
+
+    Returns:
+        ``(template, {tag: catalogue})``; the template is ``None`` when the folder has
+        no ``messages.pot``. Translations leave out entries whose English changed.
+    """
+    template_path = folder / TEMPLATE_NAME
+    template = Catalogue(template_path) if template_path.is_file() else None
+    translations = {
+        path.stem: Catalogue(path, template) for path in sorted(folder.glob("*.po")) if path.is_file()
+    }
+    return template, translations

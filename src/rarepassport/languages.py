@@ -1,0 +1,240 @@
+"""Language tags, writing direction and scripts, through Babel's CLDR data.
+
+A passport's output language comes from a BCP 47 tag that people type: ``FR``,
+``pt-br``, ``zh-CN``, ``iw``. :func:`normalise` gives the canonical tag (``fr``,
+``pt-BR``, ``zh-Hans-CN``, ``he-IL``) or ``None`` for a tag CLDR does not know;
+:func:`choose` then picks the label catalogue to use, and says when there is none, so a
+document is never marked with a language its labels are not in.
+
+Babel is imported only when a function here is called, so ``import rarepassport``
+stays light.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+__all__ = [
+    "LanguageChoice",
+    "babel_locale",
+    "candidates",
+    "choose",
+    "direction",
+    "display_name",
+    "normalise",
+    "script_of",
+    "script_of_language",
+    "text_language",
+]
+
+#: Languages written in more than one script, whose catalogue is chosen by script: a
+#: bare ``zh`` (or ``zh-CN``, ``zh-SG``) is Simplified Chinese, ``zh-TW`` Traditional.
+_SCRIPT_MATTERS = frozenset(("zh", "sr", "pa", "uz", "az", "bs", "mn"))
+
+
+@functools.cache
+def _parse(tag: str) -> Locale | None:
+    from babel import Locale, UnknownLocaleError
+
+    text = tag.strip().replace("_", "-")
+    if not text or not all(part.isascii() and part.isalnum() for part in text.split("-")):
+        return None
+    try:
+        locale = Locale.parse(text, sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        # CLDR has no data for the region or variant (``fr-XK``): try the language alone.
+        try:
+            locale = Locale.parse(text.split("-")[0], sep="-")
+        except (UnknownLocaleError, ValueError, TypeError):
+            return None
+    if locale.script is None and locale.language in _SCRIPT_MATTERS:
+        from babel.core import get_global
+
+        likely = str(get_global("likely_subtags").get(locale.language, ""))
+        parts = likely.split("_")
+        if len(parts) >= 2 and len(parts[1]) == 4:
+            locale = Locale(locale.language, territory=locale.territory, script=parts[1], variant=locale.variant)
+    return locale
+
+
+def normalise(tag: str) -> str | None:
+    """The canonical BCP 47 form of a tag, or ``None`` when CLDR does not know the language.
+
+    Case is normalised and aliases resolved: ``FR`` → ``fr``, ``pt-br`` → ``pt-BR``,
+    ``zh-CN`` → ``zh-Hans-CN``, ``iw`` → ``he-IL``, ``en_gb`` → ``en-GB``.
+    """
+    locale = _parse(tag)
+    if locale is None:
+        return None
+    parts = (locale.language, locale.script, locale.territory, locale.variant)
+    return "-".join(str(part) for part in parts if part)
+
+
+def candidates(tag: str) -> tuple[str, ...]:
+    """The catalogue tags to try for a tag, most specific first: ``zh-Hans-CN``, ``zh-Hans``, ``zh``."""
+    parts = tag.split("-")
+    return tuple("-".join(parts[:n]) for n in range(len(parts), 0, -1))
+
+
+@attrs.frozen
+class LanguageChoice:
+    """Which language a document's labels are in.
+
+    Attributes:
+        requested: The tag asked for, as given.
+        tag: The document's language: the normalised tag when there is a catalogue for it
+            (or for its base language), else ``en``. HTML ``lang`` and PDF ``/Lang`` use it.
+        catalogue: The catalogue tag the labels come from (``fr`` for ``fr-CA``).
+        known: Whether CLDR knows the requested language at all.
+    """
+
+    requested: str
+    tag: str
+    catalogue: str
+    known: bool
+    #: Whether English is used because the requested language has no catalogue.
+    fallback: bool = False
+
+
+def choose(tag: str, has_catalogue: Callable[[str], bool]) -> LanguageChoice:
+    """Choose the labels' language for a requested tag.
+
+    Args:
+        tag: The requested tag (``--language``, or the passport's ``language``).
+        has_catalogue: Whether labels exist for exactly a (normalised) tag.
+
+    Returns:
+        The choice; English (``tag="en"``) when neither the tag nor a shorter form of it
+        has a catalogue, so a document never claims a language its labels are not in.
+    """
+    normal = normalise(tag)
+    if normal is None:
+        return LanguageChoice(requested=tag, tag="en", catalogue="en", known=False, fallback=True)
+    if normal.split("-")[0] == "en":
+        return LanguageChoice(requested=tag, tag=normal, catalogue="en", known=True)
+    for candidate in candidates(normal):
+        if has_catalogue(candidate):
+            return LanguageChoice(requested=tag, tag=normal, catalogue=candidate, known=True)
+    return LanguageChoice(requested=tag, tag="en", catalogue="en", known=True, fallback=True)
+
+
+def babel_locale(tag: str) -> Locale:
+    """The Babel ``Locale`` for dates and numbers in a language (English is ``en-GB``'s).
+
+    Bare ``en`` writes dates the British way (``2 March 2015``), which cannot be misread;
+    an unknown tag gets English.
+    """
+    normal = normalise(tag)
+    if normal is None or normal == "en":
+        normal = "en-GB"
+    locale = _parse(normal) or _parse("en-GB")
+    assert locale is not None
+    return locale
+
+
+def direction(tag: str) -> str:
+    """``rtl`` for a language written right to left (Arabic, Hebrew, Urdu...), else ``ltr``."""
+    locale = _parse(tag)
+    return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"
+
+
+def display_name(tag: str, in_language: str) -> str:
+    """The name of the language ``tag`` written in ``in_language``: ``anglais`` for ``en`` in ``fr``."""
+    locale = _parse(tag)
+    where = babel_locale(in_language)
+    if locale is None:
+        return tag
+    name = locale.get_display_name(where)
+    return str(name) if name else tag
+
+
+#: Unicode script names (the first word of a character's name) to ISO 15924 codes.
+_SCRIPTS = {
+    "LATIN": "Latn",
+    "ARABIC": "Arab",
+    "HEBREW": "Hebr",
+    "CYRILLIC": "Cyrl",
+    "GREEK": "Grek",
+    "DEVANAGARI": "Deva",
+    "BENGALI": "Beng",
+    "GURMUKHI": "Guru",
+    "GUJARATI": "Gujr",
+    "TAMIL": "Taml",
+    "TELUGU": "Telu",
+    "KANNADA": "Knda",
+    "MALAYALAM": "Mlym",
+    "THAI": "Thai",
+    "HANGUL": "Hang",
+    "HIRAGANA": "Jpan",
+    "KATAKANA": "Jpan",
+    "CJK": "Hani",
+    "ETHIOPIC": "Ethi",
+    "GEORGIAN": "Geor",
+    "ARMENIAN": "Armn",
+    "SINHALA": "Sinh",
+}
+
+#: The script each built-in and common language is written in.
+_LANGUAGE_SCRIPTS = {
+    "ar": "Arab", "fa": "Arab", "ur": "Arab", "ps": "Arab", "ku": "Arab", "he": "Hebr", "yi": "Hebr",
+    "ru": "Cyrl", "uk": "Cyrl", "bg": "Cyrl", "sr": "Cyrl", "mk": "Cyrl", "be": "Cyrl", "kk": "Cyrl",
+    "el": "Grek", "hi": "Deva", "mr": "Deva", "ne": "Deva", "bn": "Beng", "pa": "Guru", "gu": "Gujr",
+    "ta": "Taml", "te": "Telu", "kn": "Knda", "ml": "Mlym", "th": "Thai", "ko": "Hang", "ja": "Jpan",
+    "zh": "Hani", "am": "Ethi", "ka": "Geor", "hy": "Armn", "si": "Sinh",
+}
+
+
+def _char_script(char: str) -> str | None:
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    return _SCRIPTS.get(name.split(" ")[0])
+
+
+def script_of(text: str) -> str | None:
+    """The ISO 15924 code of the script most letters of ``text`` are in, or ``None`` (no letters).
+
+    ``"Amira Haddad"`` is ``Latn``, ``"أميرة حداد"`` is ``Arab``, ``"王芳"`` is ``Hani``.
+    """
+    counts: dict[str, int] = {}
+    for char in text:
+        script = _char_script(char)
+        if script is not None:
+            counts[script] = counts.get(script, 0) + 1
+    return max(counts, key=lambda s: counts[s]) if counts else None
+
+
+def script_of_language(tag: str) -> str:
+    """The script a language is usually written in (``Latn`` unless known otherwise)."""
+    normal = normalise(tag) or tag
+    parts = normal.split("-")
+    explicit = next((part for part in parts[1:] if len(part) == 4 and part.isalpha()), None)
+    if explicit in ("Hans", "Hant"):
+        return "Hani"
+    if explicit:
+        return explicit
+    return _LANGUAGE_SCRIPTS.get(parts[0].lower(), "Latn")
+
+
+def text_language(text: str, content_language: str, document_language: str) -> str | None:
+    """The ``lang`` to mark a piece of text with, or ``None`` when it is in the document's script.
+
+    Text in the document's script is left to the document's language: a value in a
+    French page may mix French words from the catalogue ("Modérée", "3 mars 2015") with
+    the person's English, so marking it English would be a false claim. Text in another
+    script is the person's own: it is marked with the passport's (content) language when
+    that is written in this script (an English name in an Arabic page is ``en``), else
+    as undetermined language in its script (``und-Arab``), which is never a false claim.
+    """
+    script = script_of(text)
+    if script is None or script == script_of_language(document_language):
+        return None
+    return content_language if script == script_of_language(content_language) else f"und-{script}"
