@@ -21,10 +21,10 @@ from fhir.resources.R4B.bundle import Bundle
 
 import rarepassport
 from rarepassport import cli, hookimpl, layout, make_plugin_manager, section_field
-from rarepassport._labels_fr import FRENCH
 from rarepassport.document import Field
 from rarepassport.errors import PluginError
 from rarepassport.fhir import to_ips
+from rarepassport.labels import built_in_catalogue
 from rarepassport.model import (
     AllergiesStatus,
     CareTeamMember,
@@ -548,6 +548,8 @@ def test_a_plugin_narrative_that_fhir_does_not_allow_is_refused_naming_the_secti
     assert "plugin section 'fabry'" in message
     assert reason in message
     assert "Agalsidase" not in message and "alert" not in message
+
+
 @pytest.mark.parametrize(
     ("status", "field", "phrase"),
     [({"allergies_status": AllergiesStatus.NONE_KNOWN}, "48765-2", "phrase.no_known_allergies"),
@@ -561,7 +563,7 @@ def test_an_empty_required_section_is_narrated_in_the_passports_language(
                         **status)
     composition = _export(passport)["entry"][0]["resource"]
     [section] = [s for s in composition["section"] if s["code"]["coding"][0]["code"] == field]
-    assert FRENCH[phrase] in section["text"]["div"]
+    assert built_in_catalogue("fr")[phrase] in section["text"]["div"]
 
 
 #: The section displays of the IPS 2.0 package's example Bundles (npm hl7.fhir.uv.ips 2.0.0).
