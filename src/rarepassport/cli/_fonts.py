@@ -26,14 +26,14 @@ SCRIPT_SAMPLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 def script_coverage() -> list[tuple[str, str | None, tuple[str, ...]]]:
     """Each script with the file name of the first font that draws its sample (or ``None``)."""
-    from rarepassport.rendering._fonts import _coverage, bundled_font, registered_fonts, system_fallback_fonts
+    from rarepassport.rendering._fonts import bundled_font, coverage, registered_fonts, system_fallback_fonts
 
     faces = [bundled_font(), *registered_fonts(), *system_fallback_fonts()]
-    coverage = [(face.regular.name, _coverage(face.regular, face.collection_index)) for face in faces]
+    covered = [(face.regular.name, coverage(face.regular, face.collection_index)) for face in faces]
     result = []
     for name, sample, languages in SCRIPT_SAMPLES:
         letters = {ord(char) for char in sample}
-        font = next((file for file, chars in coverage if letters <= chars), None)
+        font = next((file for file, chars in covered if letters <= chars), None)
         result.append((name, font, languages))
     return result
 

@@ -277,6 +277,11 @@ def _coverage(path: Path, index: int = 0) -> frozenset[int]:
     return frozenset(cmap)
 
 
+def coverage(path: Path, index: int = 0) -> frozenset[int]:
+    """The code points the font file (face ``index`` of a collection) can draw; empty if unreadable."""
+    return _coverage(path, index)
+
+
 def _is_invisible(char: str) -> bool:
     # Whitespace and format characters (joiners, direction marks) need no glyph.
     return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
