@@ -526,3 +526,20 @@ def test_zsh_completion_finds_the_words_bash_does(tmp_path: Path) -> None:
     assert "validate" in candidates("val")
     assert {"--allow-invalid", "--allow-missing-glyphs"} <= candidates("render", "x.json", "--all")
     assert candidates("validate", "--format", "") == {"text", "json"}
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_no_error() -> None:
+    """``rarepassport fonts | head -1``: a closed pipe is the reader's choice, not a failure."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parents[1] / "src"),
+                                                                      os.environ.get("PYTHONPATH")]))}
+    process = subprocess.Popen([sys.executable, "-m", "rarepassport", "fonts"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before the first line is written
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0
+    assert error == ""

@@ -106,14 +106,14 @@ def _run(handler: Handler, args: argparse.Namespace, reporter: Reporter, debug: 
         return reporter.finish(handler(args))
     except (CommandError, PassportError) as exc:
         reporter.failure(str(exc), file)
+    except BrokenPipeError:  # e.g. piped into head: before OSError, of which it is a kind
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         reporter.failure(f"cannot access{where}: {exc.strerror or exc}", file)
     except KeyboardInterrupt:  # pragma: no cover - interactive
         return 130
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - an internal error is one line, not a traceback
         if debug:
             traceback.print_exc(file=sys.stderr)
