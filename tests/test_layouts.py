@@ -365,8 +365,8 @@ class LabelPlugin:
     @hookimpl
     def rarepassport_register_labels(self, labels: Any) -> None:
         labels.add("en", {"section.allergies": "Allergies and reactions"})
-        # Portuguese: a language rarepassport has no catalogue of, so the fallback shows.
-        labels.add("pt", {"section.red_flags": "Sinais de alerta", "phrase.date_of_birth": "Data de nascimento"})
+        # Dutch: a language rarepassport ships no catalogue of, so the fallback shows.
+        labels.add("nl", {"section.red_flags": "Alarmsignalen", "phrase.date_of_birth": "Geboortedatum"})
 
 
 def test_a_plugin_can_reword_a_label() -> None:
@@ -377,11 +377,11 @@ def test_a_plugin_can_reword_a_label() -> None:
 
 def test_another_language_uses_its_labels_and_falls_back_to_english() -> None:
     pm = rp.make_plugin_manager(entry_points=False, plugins=[LabelPlugin()])
-    document = layout(marked_passport(), language="pt-BR", plugins=pm, today=TODAY)
-    assert document.language == "pt-BR"
-    assert document.section("red_flags").title == "Sinais de alerta"  # type: ignore[union-attr]
+    document = layout(marked_passport(), language="nl-BE", plugins=pm, today=TODAY)
+    assert document.language == "nl-BE"
+    assert document.section("red_flags").title == "Alarmsignalen"  # type: ignore[union-attr]
     assert document.section("protocols").title == "Emergency protocols"  # type: ignore[union-attr]
-    assert document.phrase("date_of_birth") == "Data de nascimento"
+    assert document.phrase("date_of_birth") == "Geboortedatum"
 
 
 class BadTranslationPlugin:
