@@ -85,7 +85,7 @@ def generated(count: int) -> list[rp.Passport]:
 
 
 def bench_pdf(repeat: int) -> None:
-    from rarepassport.rendering import render_rendered
+    from rarepassport import render_rendered
     from rarepassport.rendering._card import _essentials_texts
 
     print("\nPDF and wallet card against ReportLab platypus and WeasyPrint (same content)")
@@ -117,7 +117,7 @@ def bench_pdf(repeat: int) -> None:
 
 
 def bench_cjk(repeat: int) -> None:
-    from rarepassport.rendering import render_rendered
+    from rarepassport import render_rendered
 
     print("\nA few characters of another script against the same passport in Latin (fonts found on this system)")
     latin = passport_dict()

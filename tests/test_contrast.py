@@ -12,7 +12,7 @@ import pypdf
 import pytest
 
 import rarepassport as rp
-from rarepassport.rendering import render_rendered
+from rarepassport import render_rendered
 
 TODAY = dt.date(2026, 11, 27)
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "adult-several-conditions.yaml"

@@ -17,7 +17,8 @@ import pytest
 from fontTools import ttLib
 
 import rarepassport as rp
-from rarepassport.rendering import _fonts, render_rendered
+from rarepassport import render_rendered
+from rarepassport.rendering import _fonts
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "child-several-diagnoses.json"

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import rarepassport as rp
-from rarepassport import hookimpl
+from rarepassport import hookimpl, render_rendered
 from rarepassport.document import Heading, ListBlock, Paragraph
 from rarepassport.guidance import Guidance
-from rarepassport.rendering import render_rendered
 
 TODAY = dt.date(2026, 11, 27)
 ADRENAL = Path(__file__).resolve().parent.parent / "examples" / "conditions" / "adrenal-insufficiency.json"

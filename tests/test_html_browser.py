@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 import rarepassport as rp
-from rarepassport.rendering import render_rendered
+from rarepassport import render_rendered
 
 TODAY = dt.date(2026, 11, 27)
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
