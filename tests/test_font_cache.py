@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.metadata
 import io
 import re
+import sys
 from pathlib import Path
 
 import pypdf
@@ -46,7 +47,10 @@ def test_installed_fpdf2_is_in_the_tested_range() -> None:
 
 
 def test_pyproject_pins_fpdf2_to_the_tested_range() -> None:
-    tomllib = pytest.importorskip("tomllib")  # in the standard library from Python 3.11 on
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # Python 3.10: the same parser, as the tomli package (a test dependency there)
+        import tomli as tomllib
     dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     assert f"fpdf2{_fonts.TESTED_FPDF2}" in dependencies
 
