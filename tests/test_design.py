@@ -95,6 +95,13 @@ def test_public_classes_keep_their_type_hints_under_the_public_module() -> None:
             assert set(hints) >= {field.name for field in attrs.fields(value)}, name
 
 
+def test_the_lazy_export_table_and_all_name_the_same_public_names() -> None:
+    """``__all__`` is written out (for linters and star imports); it must not drift from the table."""
+    table = {name for names in rarepassport._EXPORTS.values() for name in names}
+    assert set(rarepassport.__all__) == {"__version__", *table}
+    assert len(rarepassport.__all__) == len(set(rarepassport.__all__))
+
+
 def test_the_registries_are_public() -> None:
     for name in ("SectionRegistry", "RuleRegistry", "BackendRegistry", "ExporterRegistry", "LabelRegistry",
                  "SectionSpec", "BackendSpec", "ExporterSpec", "PluginManager"):

@@ -45,22 +45,22 @@ def register(commands: Any) -> None:
 
 
 def _cmd_fonts(args: argparse.Namespace) -> int:
-    from rarepassport.cli._common import say as _print
+    from rarepassport.cli._common import say
     from rarepassport.rendering._fonts import shaping_available
 
-    _print("Scripts the PDF, card and lock-screen fonts can draw:")
+    say("Scripts the PDF, card and lock-screen fonts can draw:")
     missing_needed = []
     for name, font, languages in script_coverage():
         used_by = f"  (labels: {', '.join(languages)})" if languages else ""
-        _print(f"  {name:16} {font or 'NOT COVERED: install a font for it (see the README)'}{used_by}")
+        say(f"  {name:16} {font or 'NOT COVERED: install a font for it (see the README)'}{used_by}")
         if font is None and languages:
             missing_needed.append(name)
     if shaping_available():
-        _print("Text shaping (HarfBuzz, uharfbuzz): installed: Arabic letters join, Indic text is shaped.")
+        say("Text shaping (HarfBuzz, uharfbuzz): installed: Arabic letters join, Indic text is shaped.")
     else:
-        _print("Text shaping (HarfBuzz, uharfbuzz): NOT installed: Arabic would print unjoined and Indic text")
-        _print("unshaped; install it with: pip install uharfbuzz")
+        say("Text shaping (HarfBuzz, uharfbuzz): NOT installed: Arabic would print unjoined and Indic text")
+        say("unshaped; install it with: pip install uharfbuzz")
     if missing_needed:
-        _print(f"Not covered but needed by shipped labels: {', '.join(missing_needed)}.")
+        say(f"Not covered but needed by shipped labels: {', '.join(missing_needed)}.")
         return 1
     return 0 if shaping_available() else 1

@@ -20,22 +20,21 @@ def register(commands: Any) -> None:
 
 def _cmd_labels(args: argparse.Namespace) -> int:
     from rarepassport import labels
-    from rarepassport.cli._common import plugins_for as _plugins
-    from rarepassport.cli._common import say as _print
+    from rarepassport.cli._common import plugins_for, say
     from rarepassport.languages import display_name
 
-    registry = _plugins(args).labels
-    _print("Label languages (tag, name, status, labels missing):")
+    registry = plugins_for(args).labels
+    say("Label languages (tag, name, status, labels missing):")
     for language in sorted(registry.languages()):
         status = labels.REVIEW_STATUS.get(language, "added by a plugin: review status not known")
         count = len(labels.missing(language, registry))
-        _print(f"  {language:8} {display_name(language, 'en'):24} {status}; {count} missing")
-    _print()
-    _print("Machine-assisted drafts have not been reviewed by a fluent speaker or a clinician:")
-    _print("have both read a rendered passport before relying on it (see docs/translations.md).")
+        say(f"  {language:8} {display_name(language, 'en'):24} {status}; {count} missing")
+    say()
+    say("Machine-assisted drafts have not been reviewed by a fluent speaker or a clinician:")
+    say("have both read a rendered passport before relying on it (see docs/translations.md).")
     broken = [catalogue for catalogue in registry.catalogues() if _read(catalogue) and catalogue.error]
     for catalogue in broken:
-        _print(f"Could not read {catalogue.path}: its labels fall back to English.")
+        say(f"Could not read {catalogue.path}: its labels fall back to English.")
     return 0 if not broken else 1
 
 
@@ -46,20 +45,18 @@ def _read(catalogue: Any) -> bool:
 
 def _cmd_missing(args: argparse.Namespace) -> int:
     from rarepassport import labels
-    from rarepassport.cli._common import CommandError
-    from rarepassport.cli._common import plugins_for as _plugins
-    from rarepassport.cli._common import say as _print
+    from rarepassport.cli._common import CommandError, plugins_for, say
     from rarepassport.languages import normalise
 
     tag = normalise(args.language)
     if tag is None:
         raise CommandError("not a known language tag (try e.g. de, fr or pt-BR)")
-    registry = _plugins(args).labels
+    registry = plugins_for(args).labels
     absent = labels.missing(tag, registry)
     for label_id in absent:
-        _print(f"{label_id}\t{labels.lookup(label_id, 'en', registry)}")
+        say(f"{label_id}\t{labels.lookup(label_id, 'en', registry)}")
     if absent:
-        _print(f"{len(absent)} label(s) missing in {tag}: they are shown in English.")
+        say(f"{len(absent)} label(s) missing in {tag}: they are shown in English.")
         return 1
-    _print(f"No label is missing in {tag}.")
+    say(f"No label is missing in {tag}.")
     return 0
