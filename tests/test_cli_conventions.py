@@ -316,6 +316,11 @@ def test_export_import_and_plugins_json_reports(passport: Path) -> None:
     assert imported["results"][0]["status"] == "ok"
     plugins = report(run("plugins", "--output-format", "json"))
     assert any(p["name"] == "core-rules" for p in plugins["results"][0]["plugins"])
+    # The layout steps in document order, the core sections' from the built-in core-layout.
+    steps = plugins["results"][0]["layouts"]
+    assert steps[0] == {"id": "emergency", "plugin": "core-layout",
+                        "description": "Emergency summary, essentials and whom to call"}
+    assert [s["id"] for s in steps][-1] == "review"
 
 
 def test_an_error_is_a_json_result_too(tmp_path: Path) -> None:

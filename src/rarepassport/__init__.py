@@ -44,7 +44,7 @@ if TYPE_CHECKING:
         to_ips,
         validate,
     )
-    from rarepassport.document import Document
+    from rarepassport.document import Document, Section
     from rarepassport.errors import (
         DrawnTextMismatchError,
         FhirImportError,
@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     )
     from rarepassport.guidance import Guidance
     from rarepassport.hookspecs import hookimpl
-    from rarepassport.layouts import LayoutContext
+    from rarepassport.layouts import LayoutContext, LayoutInputs
     from rarepassport.model import (
         SCHEMA_VERSION,
         AdditionalSection,
@@ -114,6 +114,8 @@ if TYPE_CHECKING:
         ExporterRegistry,
         ExporterSpec,
         LabelRegistry,
+        LayoutRegistry,
+        LayoutSpec,
         PluginFailure,
         PluginInfo,
         RuleRegistry,
@@ -137,7 +139,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "to_dict", "to_ips", "validate",
     ),
     "rarepassport.document": (
-        "Document",
+        "Document", "Section",
     ),
     "rarepassport.errors": (
         "DrawnTextMismatchError", "FhirImportError", "InvalidPassportError", "LoadError", "MissingGlyphsError",
@@ -150,7 +152,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "hookimpl",
     ),
     "rarepassport.layouts": (
-        "LayoutContext",
+        "LayoutContext", "LayoutInputs",
     ),
     "rarepassport.model": (
         "SCHEMA_VERSION", "AdditionalSection", "Admission", "AdvanceDecision", "AllergiesStatus", "Allergy",
@@ -164,8 +166,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "PluginManager", "default_plugin_manager", "make_plugin_manager",
     ),
     "rarepassport.registries": (
-        "BackendRegistry", "BackendSpec", "ExporterRegistry", "ExporterSpec", "LabelRegistry", "PluginFailure",
-        "PluginInfo", "RuleRegistry", "SectionRegistry", "SectionSpec",
+        "BackendRegistry", "BackendSpec", "ExporterRegistry", "ExporterSpec", "LabelRegistry", "LayoutRegistry",
+        "LayoutSpec", "PluginFailure", "PluginInfo", "RuleRegistry", "SectionRegistry", "SectionSpec",
     ),
     "rarepassport.rendering": (
         "Rendered",
@@ -270,6 +272,9 @@ __all__ = [
     "IssueSeverity",
     "LabelRegistry",
     "LayoutContext",
+    "LayoutInputs",
+    "LayoutRegistry",
+    "LayoutSpec",
     "Link",
     "LinkKind",
     "LoadError",
@@ -299,6 +304,7 @@ __all__ = [
     "ReviewedBy",
     "RuleContext",
     "RuleRegistry",
+    "Section",
     "SectionRegistry",
     "SectionSpec",
     "Severity",

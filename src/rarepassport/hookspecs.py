@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         BackendRegistry,
         ExporterRegistry,
         LabelRegistry,
+        LayoutRegistry,
         RuleRegistry,
         SectionRegistry,
         SectionSpec,
@@ -168,6 +169,42 @@ def rarepassport_register_labels(labels: LabelRegistry) -> None:
         def rarepassport_register_labels(labels):
             labels.add_catalogues(Path(__file__).parent / "locale")
             labels.add("fr", {"section.emergency": "En cas d'urgence"})
+        ```
+    """
+
+
+@hookspec
+def rarepassport_register_layouts(layouts: LayoutRegistry) -> None:
+    """Add a layout step: a section of the document built from the passport.
+
+    The core sections (the emergency summary, protocols, allergies, ... "About this
+    passport") are laid out by the built-in plugin ``core-layout`` through this same
+    hook, so its steps are the places a new one can go. Most plugins need
+    ``rarepassport_layout_section`` instead, which lays out their own ``extensions``
+    section; this hook is for a section built from core data.
+
+    Args:
+        layouts: Call ``layouts.add(id, step, after=..., before=...)``; ``step(context,
+            inputs)`` returns a ``Section``, several or ``None``
+            ([`LayoutInputs`][rarepassport.LayoutInputs] holds the passport and what
+            layout worked out from it). ``make_plugin_manager().layouts.ids()`` lists
+            the steps' ids in document order.
+
+    Example:
+        ```python
+        from rarepassport.document import Paragraph, Section
+
+        def school_contacts(context, inputs):
+            teachers = [c.name for c in inputs.passport.contacts if c.relationship == "teacher"]
+            if not teachers or not context.shows(type(inputs.passport), "contacts"):
+                return None
+            # section.school is a label the plugin registers (rarepassport_register_labels)
+            title = context.label("section.school")
+            return Section(id="school", title=title, blocks=[Paragraph(text=", ".join(teachers))])
+
+        @hookimpl
+        def rarepassport_register_layouts(layouts):
+            layouts.add("school", school_contacts, after="contacts")
         ```
     """
 

@@ -38,6 +38,7 @@ from rarepassport.registries import (
     BackendRegistry,
     ExporterRegistry,
     LabelRegistry,
+    LayoutRegistry,
     PluginFailure,
     PluginInfo,
     RuleRegistry,
@@ -91,6 +92,7 @@ class PluginManager:
         backends: The render backends (built-in ones included).
         exporters: The exporters (FHIR IPS, ...).
         labels: The label catalogue, per language.
+        layouts: The layout steps, in document order (the core sections' included).
         failures: Plugins that failed to load, and hooks that raised.
     """
 
@@ -137,11 +139,13 @@ class PluginManager:
         self.backends = BackendRegistry()
         self.exporters = ExporterRegistry()
         self.labels = LabelRegistry()
+        self.layouts = LayoutRegistry()
         self.call_registration("rarepassport_register_sections", "sections", self.sections)
         self.call_registration("rarepassport_register_rules", "rules", self.rules)
         self.call_registration("rarepassport_register_backends", "backends", self.backends)
         self.call_registration("rarepassport_register_exporters", "exporters", self.exporters)
         self.call_registration("rarepassport_register_labels", "labels", self.labels)
+        self.call_registration("rarepassport_register_layouts", "layouts", self.layouts)
 
     # --- loading ---------------------------------------------------------------
 
@@ -181,6 +185,10 @@ class PluginManager:
                 self._pm.unregister(name=name)
             return
         self._infos[name] = (version, source)
+
+    def is_builtin(self, name: str) -> bool:
+        """Whether the plugin called ``name`` is one of rarepassport's own (`BUILTIN_PLUGINS`)."""
+        return self._infos.get(name, (None, ""))[1] == "builtin"
 
     def call_registration(self, hook_name: str, argname: str, registry: Any) -> None:
         """Call a registration hook plugin by plugin, recording each failure.

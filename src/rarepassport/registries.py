@@ -21,6 +21,8 @@ from rarepassport.model import View
 
 if TYPE_CHECKING:
     from rarepassport._report import Issue
+    from rarepassport.document import Section
+    from rarepassport.layouts import LayoutContext, LayoutInputs
     from rarepassport.model import Passport
     from rarepassport.rendering._base import Rendered
     from rarepassport.validation import RuleContext
@@ -31,6 +33,9 @@ __all__ = [
     "ExporterRegistry",
     "ExporterSpec",
     "LabelRegistry",
+    "LayoutRegistry",
+    "LayoutSpec",
+    "LayoutStep",
     "PluginFailure",
     "PluginInfo",
     "Rule",
@@ -44,6 +49,10 @@ _SECTION_ID = re.compile(r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$")
 
 #: A validation rule: ``rule(passport, context)`` yields issues.
 Rule = Callable[["Passport", "RuleContext"], Iterable["Issue"]]
+
+#: A layout step: ``step(context, inputs)`` returns the sections it lays out — one, several
+#: or ``None`` (nothing to show).
+LayoutStep = Callable[["LayoutContext", "LayoutInputs"], "Section | Iterable[Section] | None"]
 
 
 @attrs.frozen
@@ -482,3 +491,110 @@ class LabelRegistry(_Registry):
             if text is not None:
                 return text
         return None
+
+
+#: The first step: the emergency summary opens every document, and nothing goes before it.
+FIRST_STEP = "emergency"
+
+#: Where a step goes when its plugin names no place: just before "About this passport".
+LAST_STEP = "review"
+
+
+@attrs.frozen
+class LayoutSpec:
+    """One registered layout step.
+
+    Attributes:
+        id: The step's id, e.g. ``allergies``; unique.
+        step: ``step(context, inputs)`` returning the sections it lays out.
+        plugin: The plugin that registered it.
+        description: One line for ``rarepassport plugins``.
+    """
+
+    id: str
+    step: LayoutStep
+    plugin: str
+    description: str | None = None
+
+
+class LayoutRegistry(_Registry):
+    """The layout steps, in document order; passed to ``rarepassport_register_layouts``.
+
+    The core sections are laid out by the built-in plugin ``core-layout``, registered
+    first, through this same registry. An outside plugin adds a step of its own — a
+    section built from core data, say — and places it ``after`` or ``before`` a step
+    already registered; with neither, it goes just before ``review`` ("About this
+    passport"), the last section. Nothing can be placed before ``emergency``, the
+    emergency summary that opens every document, and a step id can be registered once
+    only (a plugin cannot replace a core section's layout).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._steps: list[LayoutSpec] = []
+
+    def add(
+        self,
+        id: str,
+        step: LayoutStep,
+        *,
+        after: str | None = None,
+        before: str | None = None,
+        description: str | None = None,
+    ) -> None:
+        """Register a layout step.
+
+        Args:
+            id: The step's id, e.g. ``school-plan`` (lower case, ``-`` or ``_`` between words).
+            step: ``step(context, inputs)`` returning a
+                [`Section`][rarepassport.Section], several, or ``None``. Only the fields in
+                ``context.view`` may appear in what it returns
+                ([`LayoutContext.shows`][rarepassport.LayoutContext.shows]).
+            after: The id of the step this one follows.
+            before: The id of the step this one precedes (not ``emergency``).
+            description: One line for ``rarepassport plugins``.
+
+        Raises:
+            PluginError: When the id is taken or malformed, ``step`` is not callable,
+                both or an unknown place is named, or the place is before ``emergency``.
+        """
+        where = f"layout step {id!r} from plugin {self._plugin}"
+        if not isinstance(id, str) or not _SECTION_ID.match(id):
+            raise PluginError(f"{where}: the id must be lower case letters and digits, words joined by - or _")
+        if not callable(step):
+            raise PluginError(f"{where} is not callable")
+        taken = next((spec for spec in self._steps if spec.id == id), None)
+        if taken is not None:
+            raise PluginError(f"{where} is already registered by plugin {taken.plugin}")
+        if after is not None and before is not None:
+            raise PluginError(f"{where}: name one place, after= or before=, not both")
+        if before == FIRST_STEP:
+            raise PluginError(f"{where}: nothing goes before {FIRST_STEP!r}, the emergency summary")
+        ids = [spec.id for spec in self._steps]
+        for place in (after, before):
+            if place is not None and place not in ids:
+                raise PluginError(f"{where}: there is no step {place!r} to place it by")
+        if after is not None:
+            index = ids.index(after) + 1
+        elif before is not None:
+            index = ids.index(before)
+        elif LAST_STEP in ids:
+            index = ids.index(LAST_STEP)
+        else:
+            index = len(ids)
+        if index == 0 and ids:
+            raise PluginError(f"{where}: nothing goes before {FIRST_STEP!r}, the emergency summary")
+        self._steps.insert(index, LayoutSpec(id=id, step=step, plugin=self._plugin, description=description))
+
+    def __iter__(self) -> Iterator[LayoutSpec]:
+        return iter(self._steps)
+
+    def __len__(self) -> int:
+        return len(self._steps)
+
+    def __contains__(self, id: object) -> bool:
+        return any(spec.id == id for spec in self._steps)
+
+    def ids(self) -> list[str]:
+        """The step ids, in document order."""
+        return [spec.id for spec in self._steps]

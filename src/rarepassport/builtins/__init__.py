@@ -23,6 +23,7 @@ __all__ = ["BUILTIN_PLUGINS"]
 
 #: Modules registered as plugins before any outside plugin, as ``(name, module)``.
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
+    ("core-layout", "rarepassport.builtins.layout"),
     ("core-rules", "rarepassport.builtins.rules"),
     ("builtin-backends", "rarepassport.builtins.backends"),
     ("builtin-labels", "rarepassport.builtins.labels"),

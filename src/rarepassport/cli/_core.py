@@ -171,6 +171,7 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
                 {"id": s.id, "plugin": s.plugin, "title": s.title, "applies_to": list(s.applies_to)}
                 for s in plugins.sections
             ],
+            layouts=[{"id": s.id, "plugin": s.plugin, "description": s.description} for s in plugins.layouts],
             failures=[
                 {"plugin": f.plugin, "version": f.version, "hook": f.hook, "message": f.message}
                 for f in plugins.failures
@@ -185,6 +186,10 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
             if section.plugin == info.name:
                 applies = f" (for {', '.join(section.applies_to)})" if section.applies_to else ""
                 say(f"  section extensions.{section.id}: {section.title}{applies}")
+        if info.source != "builtin":  # the core steps are listed in the docs, in order
+            for step in plugins.layouts:
+                if step.plugin == info.name:
+                    say(f"  layout step {step.id}: {step.description or '(no description)'}")
     if args.for_file and not infos:
         say("  none of the installed plugins applies to this passport")
     if plugins.failures:

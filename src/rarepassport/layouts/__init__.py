@@ -36,45 +36,26 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING
 
+import attrs
+
 from rarepassport import labels as _labels
 from rarepassport.document import Document, Section
 from rarepassport.errors import RenderError
-from rarepassport.essentials import build_essentials, contacts_in_call_order
+from rarepassport.essentials import build_essentials
 from rarepassport.guidance import population_on
 from rarepassport.languages import LanguageChoice, choose, direction, display_name, normalise
 from rarepassport.model import Emergency, Passport, Person, Review, View
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
-from rarepassport.layouts._context import LayoutContext, layout_fields
-from rarepassport.layouts._emergency import (
-    _advance_decisions,
-    _allergies,
-    _avoid,
-    _collect_guidance,
-    _emergency,
-    _guidance,
-    _medications,
-    _protocols,
-    _red_flags,
-    _time_critical,
-    _without_own_protocol,
-)
-from rarepassport.layouts._sections import (
-    _additional,
-    _anaesthesia,
-    _care_team,
-    _diagnoses,
-    _extensions,
-    _links,
-    _person,
-    _plain_section,
-    _review,
-    _reviewer_text,
-    _simple_table_section,
-)
+from rarepassport.layouts._context import LayoutContext, LayoutInputs, layout_fields
+from rarepassport.layouts._emergency import _collect_guidance, _without_own_protocol
+from rarepassport.layouts._sections import _extensions, _reviewer_text
 
-__all__ = ["LayoutContext", "layout", "layout_fields"]
+__all__ = ["CORE_LAYOUT_PLUGIN", "LayoutContext", "LayoutInputs", "layout", "layout_fields"]
+
+#: The built-in plugin that lays out the core sections (`rarepassport.builtins.layout`).
+CORE_LAYOUT_PLUGIN = "core-layout"
 
 
 def _view(view: View | str) -> View:
@@ -107,50 +88,28 @@ def layout(
     if choice.fallback:
         _warn_language_fallback(context, choice, from_passport=not language)
     emergency = passport.emergency if context.shows(Passport, "emergency") else Emergency()
-    essentials = build_essentials(context, passport)
     person = passport.person
-    history_shown = context.shows(Passport, "history")
+    essentials = build_essentials(context, passport)
     guidance = _collect_guidance(context, passport)
-    population = population_on(person.date_of_birth, context.today)
     emergency_extensions = _extensions(context, passport, emergency=True)
     other_extensions = _extensions(context, passport, emergency=False)
-    contributors = [
-        *(section.plugin for section in (*emergency_extensions, *other_extensions) if section.plugin),
-        *(item.plugin for item in guidance if item.plugin),
-    ]
-    candidates: list[Section | None] = [
-        _emergency(context, emergency, essentials),
-        _protocols(context, emergency),
-        *emergency_extensions,
-        _guidance(context, guidance, population, own_protocol=bool(emergency.protocols)),
-        _avoid(context, emergency),
-        _red_flags(context, emergency),
-        _allergies(context, passport),
-        _time_critical(context, passport),
-        _advance_decisions(context, emergency),
-        _person(context, person),
-        _diagnoses(context, passport),
-        _medications(context, passport),
-        _simple_table_section(context, "devices", Passport, "devices", passport.devices),
-        _anaesthesia(context, emergency),
-        _simple_table_section(
-            context,
-            "previous_emergencies",
-            Emergency,
-            "previous",
-            emergency.previous,
-            names=("date", "reason", "treatment", "outcome"),
+    inputs = LayoutInputs(
+        passport=passport,
+        emergency=emergency,
+        essentials=essentials,
+        guidance=tuple(guidance),
+        population=population_on(person.date_of_birth, context.today),
+        emergency_extensions=tuple(emergency_extensions),
+        other_extensions=tuple(other_extensions),
+        contributors=tuple(
+            [
+                *(section.plugin for section in (*emergency_extensions, *other_extensions) if section.plugin),
+                *(item.plugin for item in guidance if item.plugin),
+            ]
         ),
-        _simple_table_section(context, "contacts", Passport, "contacts", contacts_in_call_order(passport.contacts)),
-        _care_team(context, passport),
-        _plain_section(context, "care_preferences", Passport, "care_preferences", passport.care_preferences),
-        _plain_section(context, "history", Passport, "history", passport.history) if history_shown else None,
-        _links(context, passport),
-        *_additional(context, passport),
-        *other_extensions,
-        _review(context, passport, contributors),
-    ]
-    sections = _without_own_protocol(context, emergency, [section for section in candidates if section is not None])
+    )
+    candidates = _run_steps(context, inputs)
+    sections = _without_own_protocol(context, emergency, candidates)
     review = passport.review
     updated = review.updated_on if context.shows(Review, "updated_on") else None
     reviewed = review.reviewed_by is not None and context.shows(Review, "reviewed_by")
@@ -172,6 +131,53 @@ def layout(
         content_language=_content_language(passport, context.language),
         direction=direction(context.language),
     )
+
+
+def _run_steps(context: LayoutContext, inputs: LayoutInputs) -> list[Section]:
+    """Every registered layout step, in order, each answer checked.
+
+    The core steps are the built-in plugin ``core-layout``'s; without them (blocked, or
+    failed to load) there is no passport to show, and layout refuses rather than
+    produce a document that reads as complete. A built-in step that raises is a bug
+    in rarepassport and is raised. An outside plugin's step that raises or returns
+    something other than sections costs only its own contribution, with a warning on
+    the Document naming the plugin and the step (never the data), the policy of
+    [`PluginManager.call_each`][rarepassport.PluginManager.call_each].
+    """
+    registry = context.plugins.layouts
+    if not any(spec.plugin == CORE_LAYOUT_PLUGIN for spec in registry):
+        raise RenderError(
+            f"the core sections' layout (built-in plugin {CORE_LAYOUT_PLUGIN!r}) is blocked or failed to "
+            "load, so nothing of the passport could be shown; do not block it"
+        )
+    sections: list[Section] = []
+    for spec in registry:
+        builtin = context.plugins.is_builtin(spec.plugin)
+        hook = f"rarepassport_register_layouts ({spec.id})"
+        try:
+            result = spec.step(context, inputs)
+            answer = [] if result is None else [result] if isinstance(result, Section) else list(result)
+        except Exception as exc:
+            if builtin:
+                raise
+            context.warn(context.phrase("plugin_failed", plugin=spec.plugin, hook=hook, error=type(exc).__name__))
+            continue
+        wrong = next((item for item in answer if not isinstance(item, Section)), None)
+        if wrong is not None:
+            if builtin:
+                raise TypeError(f"layout step {spec.id!r} returned {type(wrong).__name__}, not Section")
+            error = f"returned {type(wrong).__name__}, not Section"
+            context.warn(context.phrase("plugin_failed", plugin=spec.plugin, hook=hook, error=error))
+            continue
+        if not builtin:
+            taken = {section.id for section in sections}
+            if any(section.id in taken for section in answer):
+                error = "returned a section whose id another section has"
+                context.warn(context.phrase("plugin_failed", plugin=spec.plugin, hook=hook, error=error))
+                continue
+            answer = [section if section.plugin else attrs.evolve(section, plugin=spec.plugin) for section in answer]
+        sections.extend(answer)
+    return sections
 
 
 def _choose_language(language: str | None, passport: Passport, plugins: PluginManager) -> LanguageChoice:

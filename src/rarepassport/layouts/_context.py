@@ -11,6 +11,7 @@ import attrs
 
 from rarepassport import labels as _labels
 from rarepassport._dates import PartialDate
+from rarepassport.clinical import Population
 from rarepassport.document import (
     Block,
     Field,
@@ -20,9 +21,13 @@ from rarepassport.document import (
     Section,
     Table,
 )
+from rarepassport.essentials import Essentials
+from rarepassport.guidance import Guidance
 from rarepassport.model import (
     Coding,
+    Emergency,
     Link,
+    Passport,
     View,
     field_views,
 )
@@ -31,7 +36,35 @@ if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
     from rarepassport.registries import PluginFailure
 
-__all__ = ["LayoutContext", "layout_fields"]
+__all__ = ["LayoutContext", "LayoutInputs", "layout_fields"]
+
+
+@attrs.frozen(kw_only=True)
+class LayoutInputs:
+    """What every layout step is given besides the context: the passport and what layout worked out.
+
+    Worked out once, before any step runs, so every step sees the same decisions (the
+    essentials, the guidance that applies, the plugins' sections).
+
+    Attributes:
+        passport: The whole passport. A step shows only what ``context.shows`` allows.
+        emergency: ``passport.emergency`` when the view shows it, else an empty one.
+        essentials: What matters most in the first minutes, in clinical priority order.
+        guidance: Every plugin's general guidance for this passport.
+        population: Child or adult on the context's day, when the date of birth tells.
+        emergency_extensions: Plugin sections registered as emergency, laid out.
+        other_extensions: The other plugin sections, laid out.
+        contributors: The plugins whose sections or guidance the document carries.
+    """
+
+    passport: Passport
+    emergency: Emergency
+    essentials: Essentials
+    guidance: tuple[Guidance, ...]
+    population: Population | None
+    emergency_extensions: tuple[Section, ...]
+    other_extensions: tuple[Section, ...]
+    contributors: tuple[str, ...]
 
 
 def _label_id(cls: type, name: str) -> str:
