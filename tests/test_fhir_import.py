@@ -220,19 +220,24 @@ def test_broken_subject_reference_is_refused_with_its_fhir_path() -> None:
     assert error.problems[0].path == "Bundle.entry[0].resource.subject.reference"
 
 
-def test_patient_without_birth_date_is_refused_naming_the_element() -> None:
+def test_patient_without_birth_date_imports_saying_it_is_not_known_and_reports_it() -> None:
     bundle = _read(ABSENT)
     del bundle["entry"][1]["resource"]["birthDate"]
-    error = _error(bundle)
-    assert error.problems[0].path == "Bundle.entry[1].resource.birthDate"
+    result = from_ips(bundle)
+    assert result.passport.person.date_of_birth is None
+    assert [u.path for u in result.unmapped if "birthDate" in u.path] == ["Bundle.entry[1].resource.birthDate"]
+    issues = rarepassport.validate(result.passport).issues
+    assert [(i.path, i.code) for i in issues if i.code == "date-of-birth-unknown"] == [
+        ("$.person.date_of_birth", "date-of-birth-unknown")]
 
 
-def test_partial_birth_date_is_refused_without_showing_it() -> None:
+def test_partial_birth_date_is_reported_without_showing_it_and_never_guessed() -> None:
     bundle = _read(ABSENT)
     bundle["entry"][1]["resource"]["birthDate"] = "1990"
-    error = _error(bundle)
-    assert "full date" in str(error)
-    assert "1990" not in str(error)
+    result = from_ips(bundle)
+    assert result.passport.person.date_of_birth is None  # not 1 January 1990
+    [note] = [u for u in result.unmapped if u.path.endswith("birthDate")]
+    assert "full date" in note.reason and "1990" not in note.reason
 
 
 def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

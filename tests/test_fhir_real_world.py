@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rarepassport
+from helpers.pdftext import poppler_text, pypdf_text
 from rarepassport import cli, to_dict
 from rarepassport.errors import PassportError
 from rarepassport.fhir import FhirImportError, ImportResult, from_ips, ips_subset, to_ips
@@ -29,8 +30,8 @@ from rarepassport.model import AllergiesStatus, MedicationsStatus, Passport
 
 REAL = Path(__file__).parent / "data" / "fhir" / "real-world"
 TODAY = datetime.date(2026, 11, 27)
-REFUSED = "Bundle-aups-section-emptyreason.json"
-IMPORTABLE = sorted(path.name for path in REAL.glob("*.json") if path.name != REFUSED)
+NO_BIRTH_DATE = "Bundle-aups-section-emptyreason.json"
+IMPORTABLE = sorted(path.name for path in REAL.glob("*.json"))
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -284,22 +285,33 @@ def test_resource_cited_only_by_unmapped_elements_is_reported_as_such() -> None:
         "Observation was not imported: only elements that are not imported refer to it"]
 
 
-def test_birth_date_marked_absent_is_refused_naming_the_element() -> None:
-    with pytest.raises(FhirImportError) as caught:
-        _import(REFUSED)
-    problem = caught.value.problems[0]
-    assert problem.path == "Bundle.entry[1].resource.birthDate"
-    assert "data-absent-reason" in problem.message
+def test_birth_date_marked_absent_imports_as_not_known_and_is_reported() -> None:
+    result = _import(NO_BIRTH_DATE)
+    assert result.passport.person.date_of_birth is None
+    assert result.passport.person.name  # identity otherwise kept
+    [note] = [u for u in result.unmapped if u.path == "Bundle.entry[1].resource.birthDate"]
+    assert "data-absent-reason" in note.reason
 
 
-def test_cli_import_of_a_document_without_birth_date_exits_2_with_the_path(
+def test_a_document_without_birth_date_imports_renders_not_known_and_exports_it_as_absent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli.main(["import", "fhir", str(REAL / REFUSED), "-o", str(tmp_path / "p.json")]) == 2
-    err = capsys.readouterr().err
-    assert "Bundle.entry[1].resource.birthDate" in err
-    assert "Traceback" not in err
-    assert not (tmp_path / "p.json").exists()
+    out = tmp_path / "p.json"
+    assert cli.main(["import", "fhir", str(REAL / NO_BIRTH_DATE), "-o", str(out)]) == 0
+    assert "Bundle.entry[1].resource.birthDate" in capsys.readouterr().err  # the report names it
+    assert json.loads(out.read_text())["person"]["date_of_birth"] is None
+    passport = rarepassport.load(out)
+    pdf = rarepassport.render(passport, format="pdf")
+    for text in (pypdf_text(pdf), poppler_text(pdf)):
+        assert re.search(r"Date of birth:?\s*Not known", text), "the PDF must say the date of birth is not known"
+    assert re.search(r"Date of birth:?\s*Not known", poppler_text(rarepassport.render(passport, format="card")))
+    # Exported again, the Patient says the birth date is absent, as IPS allows, and imports back.
+    bundle = rarepassport.to_ips(passport)
+    Bundle.model_validate(bundle)
+    [patient] = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"]
+    assert "birthDate" not in patient
+    assert patient["_birthDate"]["extension"][0]["valueCode"] == "unknown"
+    assert from_ips(bundle).passport.person.date_of_birth is None
 
 
 # --- variations other systems write ---------------------------------------------------------------

@@ -186,7 +186,10 @@ def test_lists_are_arrays_of_their_item_schema() -> None:
 
 
 def test_full_dates_are_strings_in_date_format() -> None:
-    assert SCHEMA["$defs"]["Person"]["properties"]["date_of_birth"]["$ref"] == "#/$defs/Date"
+    # The date of birth is required, and null when it is not known.
+    born = SCHEMA["$defs"]["Person"]["properties"]["date_of_birth"]
+    assert born["anyOf"] == [{"$ref": "#/$defs/Date"}, {"type": "null"}]
+    assert "date_of_birth" in SCHEMA["$defs"]["Person"]["required"]
     date = SCHEMA["$defs"]["Date"]
     assert date["type"] == "string" and date["format"] == "date"
 

@@ -713,7 +713,9 @@ class _Builder:
         context, person = self.context, self.passport.person
         if person.weight is None or not self.shows(Person, "weight"):
             return
-        child = _age(person.date_of_birth, context.today) < CHILD_WEIGHT_AGE
+        # With the date of birth unknown, the weight is shown as for a child: it may be one.
+        born = person.date_of_birth
+        child = born is None or _age(born, context.today) < CHILD_WEIGHT_AGE
         if not child and not any(_PER_KG.search(text) for text in dose_texts):
             return
         self.add("weight", ClinicalClass.WEIGHT, context.field_label(Person, "weight"),
@@ -813,6 +815,13 @@ def _empty(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, (tuple, list, Mapping, set, frozenset)) and not value)
 
 
+def _date_of_birth(context: LayoutContext, person: Person) -> str:
+    """The date of birth written for people, or that it is not known (never left blank)."""
+    if person.date_of_birth is None:
+        return context.phrase("date_of_birth_unknown")
+    return context.format_date(person.date_of_birth)
+
+
 def _age(born: _dt.date, today: _dt.date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
@@ -837,7 +846,7 @@ def build_essentials(context: LayoutContext, passport: Passport) -> Essentials:
         overdue = context.phrase("essentials.overdue", date=context.format_date(review.next_review_due))
     return Essentials(
         name=person.name,
-        date_of_birth=context.format_date(person.date_of_birth) if context.shows(Person, "date_of_birth") else "",
+        date_of_birth=_date_of_birth(context, person) if context.shows(Person, "date_of_birth") else "",
         date_of_birth_label=context.phrase("date_of_birth"),
         groups=_Builder(context, passport).build(),
         updated_on=context.phrase("updated_on", date=context.format_date(updated)) if updated else None,

@@ -231,6 +231,10 @@ def _to_date(value: Any) -> _dt.date:
     return value  # type: ignore[no-any-return]
 
 
+def _to_date_or_none(value: Any) -> _dt.date | None:
+    return None if value is None else _to_date(value)
+
+
 def _to_partial_date(value: Any) -> PartialDate:
     if isinstance(value, PartialDate):
         return value
@@ -411,7 +415,11 @@ class Person:
 
     name: str = _field("Full name.")
     preferred_name: str | None = _field("The name they like to be called.", default=None)
-    date_of_birth: _dt.date = _field("Date of birth.", converter=_to_date)
+    date_of_birth: _dt.date | None = _field(
+        "Date of birth. Required; null says it is not known (e.g. a health record that marks it absent), "
+        "which validation reports: ages, child doses and guidance for children or adults depend on it.",
+        converter=_to_date_or_none,
+    )
     sex: Sex | None = _field(
         "female, male, intersex, other or unknown.", default=None, views=(E,), converter=_optional(Sex)
     )

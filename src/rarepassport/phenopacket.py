@@ -103,7 +103,9 @@ def to_phenopacket(
     packet_id = passport.id or str(uuid.uuid4())
     subject_id = f"{packet_id}-subject"
     prefixes = {"HP"}
-    subject: JSON = {"id": subject_id, "dateOfBirth": _timestamp(passport.person.date_of_birth)}
+    subject: JSON = {"id": subject_id}
+    if passport.person.date_of_birth is not None:
+        subject["dateOfBirth"] = _timestamp(passport.person.date_of_birth)
     subject["sex"] = _SEX.get(passport.person.sex, "UNKNOWN_SEX") if passport.person.sex else "UNKNOWN_SEX"
 
     features: list[JSON] = []

@@ -106,9 +106,11 @@ class RuleContext:
             self._guidance[key] = _plugin_guidance(passport, self.plugins)
         return self._guidance[key]
 
-    def age_on(self, passport: Passport, day: _dt.date | None = None) -> int:
-        """The person's age in whole years on ``day`` (default: today)."""
+    def age_on(self, passport: Passport, day: _dt.date | None = None) -> int | None:
+        """The person's age in whole years on ``day`` (default: today); ``None`` when the date of birth is not known."""
         born = passport.person.date_of_birth
+        if born is None:
+            return None
         day = day or self.today
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 

@@ -91,7 +91,15 @@ _PRENATAL_DATES = frozenset({"diagnosed_on"})
 def check_dates(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Dates are not in the future, nor before the person was born."""
     born = passport.person.date_of_birth
-    if born > context.today:
+    if born is None:
+        yield Issue(
+            path="$.person.date_of_birth",
+            code="date-of-birth-unknown",
+            severity=WARNING,
+            message="the date of birth is not known; whether guidance for children or adults applies, "
+            "and a child's weight-based doses, cannot be checked: add it when known",
+        )
+    elif born > context.today:
         yield Issue(
             path="$.person.date_of_birth",
             code="date-in-future",
@@ -114,7 +122,7 @@ def check_dates(passport: Passport, context: RuleContext) -> Iterator[Issue]:
                 severity=ERROR,
                 message="this date is in the future; check the year, or leave the date out",
             )
-        elif latest < born:
+        elif born is not None and latest < born:
             if name in _PRENATAL_DATES:
                 yield Issue(
                     path=path,
@@ -250,7 +258,8 @@ def check_weight(passport: Passport, context: RuleContext) -> Iterator[Issue]:
             severity=ERROR,
             message="weight must be more than 0 and less than 700 kg",
         )
-    if context.age_on(passport) >= ADULT_AGE:
+    age = context.age_on(passport)
+    if age is not None and age >= ADULT_AGE:
         return
     if weight is None:
         yield Issue(
@@ -292,8 +301,9 @@ def check_contacts(passport: Passport, context: RuleContext) -> Iterator[Issue]:
 
 def check_child_guidance(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """A child with only adult guidance from a plugin has an own emergency protocol."""
-    if context.age_on(passport) >= CHILD_GUIDANCE_AGE or passport.emergency.protocols:
-        return
+    age = context.age_on(passport)
+    if age is None or age >= CHILD_GUIDANCE_AGE or passport.emergency.protocols:
+        return  # an unknown age is reported once, by check_dates
     # A plugin's emergency section (e.g. the person's own hydrocortisone dose) is the
     # person's own protocol too: it is laid out before any general guidance.
     emergency_sections = {spec.id for spec in context.plugins.sections if spec.emergency}

@@ -254,7 +254,10 @@ class _Exporter:
             patient["telecom"] = telecom
         if person.sex is not None:
             patient["gender"] = c.SEX_TO_GENDER[person.sex]
-        patient["birthDate"] = person.date_of_birth.isoformat()
+        if person.date_of_birth is not None:
+            patient["birthDate"] = person.date_of_birth.isoformat()
+        else:  # IPS: birthDate is required, or marked absent with a reason
+            patient["_birthDate"] = {"extension": [{"url": c.DAR_URL, "valueCode": "unknown"}]}
         if person.address:
             patient["address"] = [{"text": person.address}]
         attachment = c.photo_attachment(person.photo)

@@ -48,16 +48,20 @@ class _PatientReader(_ImporterBase):
 
     def person(self, res: _Res) -> tuple[Person, list[Contact], list[Any]]:
         ext = self.extensions(res, {c.EXT + "sex", c.INTERPRETER_URL, c.PRONOUNS_URL})
+        # Degrade, never refuse: without a usable birth date the passport says the date
+        # of birth is not known (null), which validation reports, and so does this import.
         birth = res.get("birthDate")
-        if birth is None and isinstance(res.data.get("_birthDate"), Mapping):
-            raise _fail(f"{res.path}.birthDate", "the Patient's birthDate is recorded as absent (data-absent-reason); "
-                                                 "a passport needs the date of birth")
-        if birth is None:
-            raise _fail(f"{res.path}.birthDate", "the Patient has no birthDate; a passport needs the date of birth")
-        date_of_birth = _full_date(birth)
-        if date_of_birth is None:
-            raise _fail(f"{res.path}.birthDate",
-                        "the birthDate is not a full date (YYYY-MM-DD); a passport needs day, month and year")
+        absent = res.get("_birthDate")
+        date_of_birth = _full_date(birth) if birth is not None else None
+        if birth is None and isinstance(absent, Mapping):
+            self.note(f"{res.path}.birthDate", "marked absent (data-absent-reason): the passport says the date "
+                                               "of birth is not known")
+        elif birth is None:
+            self.note(f"{res.path}.birthDate", "the Patient has no birthDate: the passport says the date of birth "
+                                               "is not known")
+        elif date_of_birth is None:
+            self.note(f"{res.path}.birthDate", "not a full date (YYYY-MM-DD): the passport says the date of birth "
+                                               "is not known; add it by hand")
         name, preferred = None, None
         for index, item in enumerate(res.items("name")):
             if not isinstance(item, Mapping):

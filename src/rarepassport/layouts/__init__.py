@@ -118,9 +118,7 @@ def layout(
         language=context.language,
         view=context.view,
         person_name=person.name,
-        date_of_birth=context.format_date(person.date_of_birth)
-        if context.shows(Person, "date_of_birth")
-        else "",
+        date_of_birth=essentials.date_of_birth,
         sections=sections,
         updated_on=context.phrase("updated_on", date=context.format_date(updated)) if updated else None,
         reviewed_on=_reviewer_text(context, review) if reviewed else None,
