@@ -21,6 +21,7 @@ import attrs
 import pytest
 
 import rarepassport
+from helpers import mirror
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -168,3 +169,81 @@ def test_an_old_module_path_still_works_with_a_deprecation_warning(old: str, new
     result = _run([sys.executable, "-W", "ignore::UserWarning", "-c", code])
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() in {"bytes", "Document", "Report"}
+
+
+# --- the tests mirror the modules (docs/design.md, "Tests") --------------------------------------------
+
+
+def _exports() -> dict[str, tuple[str, ...]]:
+    # ``__version__`` is the one public name outside the lazy table (``import rarepassport`` sets it).
+    return {**rarepassport._EXPORTS, "rarepassport._version": ("__version__",)}
+
+
+def test_every_source_module_has_a_test_module_that_exercises_it() -> None:
+    assert mirror.problems(ROOT / "src", ROOT / "tests", exports=_exports()) == []
+
+
+def test_a_new_source_module_without_tests_is_found(tmp_path: Path) -> None:
+    """The real package with one more private backend module that nothing tests."""
+    shutil.copytree(SRC, tmp_path / "src" / "rarepassport", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "src" / "rarepassport" / "rendering" / "_braille.py").write_text('"""A new backend."""\n')
+    found = mirror.problems(tmp_path / "src", ROOT / "tests", exports=_exports())
+    assert found == ["rarepassport.rendering._braille has no test module: add tests/test_rendering_braille.py "
+                     "or map it in tests/helpers/mirror.py"]
+
+
+def _tree(tmp_path: Path, sources: dict[str, str], tests: dict[str, str]) -> tuple[Path, Path]:
+    for relative, text in {"rarepassport/__init__.py": "", **sources}.items():
+        path = tmp_path / "src" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    (tmp_path / "tests").mkdir()
+    for name, text in tests.items():
+        (tmp_path / "tests" / f"{name}.py").write_text(text)
+    return tmp_path / "src", tmp_path / "tests"
+
+
+def test_a_test_module_must_exercise_the_module_it_is_mapped_to(tmp_path: Path) -> None:
+    src, tests = _tree(
+        tmp_path,
+        {"rarepassport/dates.py": "", "rarepassport/api.py": "def load(): ...\n", "rarepassport/_x.py": ""},
+        {
+            "test_dates": "import json\n",  # the default name, but it never touches the module
+            "test_api": "import rarepassport\nrarepassport.load()\n",  # a public name of api
+            "test_x": "from rarepassport import _x\n",
+            "test_package": "import rarepassport\n",
+        },
+    )
+    found = mirror.problems(src, tests, exports={"rarepassport.api": ("load",)},
+                            tested_by={"rarepassport": ("test_package",)}, through={})
+    assert found == ["rarepassport.dates: tests/test_dates.py neither imports it nor uses its public names"]
+    stale = mirror.problems(src, tests, exports={}, tested_by={"rarepassport.gone": ("test_x",)}, through={})
+    assert "rarepassport.gone is mapped but is not a module" in stale
+    assert "rarepassport: tests/test_package.py does not exist" not in stale
+    assert "rarepassport has no test module: add tests/test_<name>.py or map it in tests/helpers/mirror.py" in stale
+
+
+def test_a_module_tested_through_another_must_be_reached_by_it(tmp_path: Path) -> None:
+    src, tests = _tree(
+        tmp_path,
+        {
+            "rarepassport/api.py": "def render():\n    from rarepassport import _pdf\n",
+            "rarepassport/_pdf.py": "",
+            "rarepassport/_lonely.py": "",
+            "rarepassport/__main__.py": "import rarepassport.api\n",
+        },
+        {"test_api": "import rarepassport\nrarepassport.render()\n",
+         "test_main": "import subprocess, sys\nsubprocess.run([sys.executable, '-m', 'rarepassport'])\n"},
+    )
+    common = {"exports": {"rarepassport.api": ("render",)}, "tested_by": {
+        "rarepassport": ("test_api",), "rarepassport._pdf": ("test_main",), "rarepassport._lonely": ("test_api",)}}
+    found = mirror.problems(src, tests, **common, through={"rarepassport._pdf": "rarepassport.api",
+                                                          "rarepassport._lonely": "rarepassport.api"})
+    # _pdf: the test runs the program, which imports api, which imports _pdf (in a function).
+    assert found == ["rarepassport._lonely: rarepassport.api does not reach it, so tests/test_api.py cannot "
+                     "test it through rarepassport.api"]
+    found = mirror.problems(src, tests, **common, through={})
+    assert found == [
+        "rarepassport._lonely: tests/test_api.py neither imports it nor uses its public names",
+        "rarepassport._pdf: tests/test_main.py neither imports it nor uses its public names",
+    ]
