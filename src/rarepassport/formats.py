@@ -474,7 +474,13 @@ def _json_loads() -> Callable[[str], Any]:
     except ImportError:
         return standard
 
+    long_number = re.compile(r"\d{19}")
+
     def loads(text: str) -> Any:
+        # orjson reads a whole number beyond 64 bits as a rounded float; the standard
+        # parser keeps it exact or refuses it (MAX_NUMBER_DIGITS). Only such texts pay.
+        if long_number.search(text):
+            return standard(text)
         try:
             data = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
