@@ -8,7 +8,6 @@ tests/test_hostile_input.py; whole passports in tests/test_convert.py.
 
 from __future__ import annotations
 
-
 import pytest
 
 from rarepassport import LoadError, PassportError
@@ -23,7 +22,6 @@ from rarepassport.formats import (
     text_problem,
     type_name,
 )
-
 
 
 @pytest.mark.parametrize(("name", "expected"), [
