@@ -50,7 +50,7 @@ __all__ = [
 
 
 #: The names of the built-in backends, as a type: ``format="htm"`` is a type error.
-BuiltinFormat = Literal["pdf", "card", "lockscreen", "lockscreen-pdf", "html", "markdown", "text"]
+BuiltinFormat = Literal["pdf", "card", "lockscreen", "lockscreen-pdf", "html", "accessible-pdf", "markdown", "text"]
 
 #: The name of a backend a plugin registered (or any name only known at run time, such
 #: as one read from a command line): ``BackendName("asciidoc")``. It is a ``str`` at run

@@ -87,6 +87,7 @@ TESTED_BY: dict[str, tuple[str, ...]] = {
     "rarepassport.plugins.mcad_deficiency": ("test_plugin_mcad",),
     "rarepassport.rendering": ("test_render_validates", "test_render_text_formats"),
     "rarepassport.rendering._base": ("test_render_validates",),
+    "rarepassport.rendering._accessible": ("test_render_accessible",),
     "rarepassport.rendering._card": ("test_render_card",),
     "rarepassport.rendering._fonts": ("test_font_cache",),
     "rarepassport.rendering._html": ("test_html_browser",),

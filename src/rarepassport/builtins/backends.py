@@ -53,6 +53,16 @@ def render_html(document: Document, *, large_print: bool = False, high_contrast:
     return _render(document, large_print=large_print, high_contrast=high_contrast)
 
 
+def render_accessible_pdf(document: Document, *, large_print: bool = False, high_contrast: bool = False) -> Rendered:
+    """Render as a tagged PDF/UA-1, the HTML page laid out by WeasyPrint (see `rarepassport.rendering._accessible`)."""
+    from rarepassport.rendering._accessible import render_accessible_pdf as _render
+    from rarepassport.rendering._html import render_html as _html
+
+    _check_arguments(document, large_print=large_print, high_contrast=high_contrast)
+    page = _html(document, large_print=large_print, high_contrast=high_contrast)
+    return _render(document, html=page.data)
+
+
 def render_markdown(document: Document) -> Rendered:
     """Render as Markdown (see `rarepassport.rendering._markdown`)."""
     from rarepassport.rendering._markdown import render_markdown as _render
@@ -145,7 +155,7 @@ def render_lockscreen_pdf(
 
 @hookimpl
 def rarepassport_register_backends(backends: BackendRegistry) -> None:
-    """Register the pdf, card, lockscreen, lockscreen-pdf, html, markdown and text backends."""
+    """Register the pdf, card, lockscreen, lockscreen-pdf, html, accessible-pdf, markdown and text backends."""
     backends.add(
         "pdf",
         render_pdf,
@@ -185,6 +195,13 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
         media_type="text/html; charset=utf-8",
         suffix=".html",
         description="One self-contained HTML page, printable on A4",
+    )
+    backends.add(
+        "accessible-pdf",
+        render_accessible_pdf,
+        media_type="application/pdf",
+        suffix=".pdf",
+        description="Tagged PDF (PDF/UA-1) for screen readers, from the HTML page; needs rarepassport[accessible]",
     )
     backends.add(
         "markdown",
