@@ -118,6 +118,41 @@ def test_the_composition_and_resources_claim_the_ips_profiles(bundles: dict[str,
     assert bundle["meta"]["profile"] == [c.IPS_PROFILES["Bundle"]]
     claimed = {e["resource"]["resourceType"]: e["resource"].get("meta", {}).get("profile")
                for e in bundle["entry"]}
-    for kind in ("Composition", "Patient", "AllergyIntolerance", "Condition", "MedicationStatement"):
-        assert claimed[kind] == [c.IPS_PROFILES[kind]]
-    assert "meta" not in next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Flag")
+    for kind in ("Composition", "Patient", "AllergyIntolerance", "Condition", "MedicationStatement", "Flag",
+                 "DeviceUseStatement", "Procedure", "Immunization", "Practitioner", "PractitionerRole",
+                 "Organization"):
+        assert claimed[kind] == [c.IPS_PROFILES[kind]], kind
+
+
+def _by_code(bundle: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if resource["resourceType"] == "Observation":
+            found.setdefault(resource["code"]["coding"][0]["code"], []).append(resource)
+    return found
+
+
+def test_laboratory_results_claim_the_ips_results_profile_with_a_performer(
+        bundles: dict[str, dict[str, Any]]) -> None:
+    observations = _by_code(bundles["rich_passport.json"])
+    results = [*observations["882-1"], *observations["69548-6"]]  # blood group, genetic variant
+    assert len(results) == 2
+    for result in results:
+        assert result["meta"]["profile"] == [c.RESULTS_PROFILE]
+        # The Results profile requires a performer; the passport does not say which
+        # laboratory, so it is said to be unknown the way IPS allows for missing data.
+        assert result["performer"] == [{"extension": [{"url": c.DAR_URL, "valueCode": "unknown"}]}]
+
+
+def test_observations_claim_a_profile_only_for_what_they_are(bundles: dict[str, dict[str, Any]]) -> None:
+    observations = _by_code(bundles["rich_passport.json"])
+    [weight] = observations["29463-7"]
+    assert weight["meta"]["profile"] == [c.BODY_WEIGHT_PROFILE]
+    preferences = [o for group in observations.values() for o in group
+                   if o["code"]["coding"][0]["system"] == c.CARE_PREFERENCE]
+    assert preferences and all("meta" not in o for o in preferences)
+    authors = [e["resource"] for e in bundles["minimal.json"]["entry"]
+               if e["resource"]["resourceType"] == "Device"]
+    software = [d for d in authors if d["deviceName"][0]["name"] == "rarepassport"]
+    assert all("meta" not in d for d in software)

@@ -387,7 +387,7 @@ def test_problem_narrative_is_drawn_from_the_laid_out_diagnoses(
     fields = [block for block in laid_out.blocks if isinstance(block, Field)]
     assert fields
     for field in fields:
-        assert f"<b>{escape(field.label)}:</b>" in div
+        assert f"<b>{escape(field.label)}</b>" in div
         assert escape(field.value) in div
 
 
