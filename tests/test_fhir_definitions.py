@@ -156,3 +156,29 @@ def test_observations_claim_a_profile_only_for_what_they_are(bundles: dict[str, 
                if e["resource"]["resourceType"] == "Device"]
     software = [d for d in authors if d["deviceName"][0]["name"] == "rarepassport"]
     assert all("meta" not in d for d in software)
+
+
+def test_the_docs_site_serves_every_artefact_at_the_path_of_the_url_bundles_cite() -> None:
+    """What mkdocs writes for each artefact: its page at the URL's path, its JSON beside it.
+
+    With directory URLs a page is written as ``<path>/index.html``, so the canonical URL
+    (``…/fhir/StructureDefinition/time-critical``, no slash) resolves to it, and
+    ``<path>.json`` is the definition itself for a machine to fetch.
+    """
+    import json
+    from urllib.parse import urlsplit
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    config = load_config(str(Path(__file__).parents[1] / "mkdocs.yml"))
+    assert config.use_directory_urls
+    files = {file.src_uri: file for file in config.plugins.on_files(Files([]), config=config)}
+    for artefact in artefacts():
+        path = urlsplit(artefact.url).path.lstrip("/")
+        page = files[artefact.page]
+        assert page.dest_uri == f"{path}/index.html"
+        assert page.content_string is not None and f"`{artefact.url}`" in page.content_string
+        definition = files[f"{path}.json"]
+        assert definition.dest_uri == f"{path}.json"
+        assert json.loads(definition.content_string) == artefact.resource

@@ -95,7 +95,7 @@ def ips_problems(bundle: dict[str, Any]) -> list[str]:
             problems.append(f"section[{index}] has no LOINC code")
         codes.add(coding["code"])
         text = section.get("text", {})
-        if text.get("status") != "generated" or not text.get("div", "").startswith(f'<div xmlns="{XHTML}">'):
+        if text.get("status") != "generated" or not text.get("div", "").startswith(f'<div xmlns="{XHTML}"'):
             problems.append(f"section[{index}] has no generated XHTML narrative")
         else:
             ET.fromstring(text["div"])  # well-formed, or this raises

@@ -82,11 +82,15 @@ def _block(block: Block, join: str = _JOIN) -> str:
     return f"<p>{escape(str(getattr(block, 'text', '')))}</p>"
 
 
-def _div(parts: Iterable[str]) -> str:
-    return f'<div xmlns="{XHTML_NS}">{"".join(parts)}</div>'
+def _div(parts: Iterable[str], direction: str = "ltr") -> str:
+    # Right-to-left labels (Arabic) are laid out right to left by any viewer: FHIR's
+    # XHTML allows ``dir``.
+    attributes = ' dir="rtl"' if direction == "rtl" else ""
+    return f'<div xmlns="{XHTML_NS}"{attributes}>{"".join(parts)}</div>'
 
 
-def section_xhtml(sections: Iterable[Section], *, fallback: Sequence[Block] = (), join: str = _JOIN) -> str:
+def section_xhtml(sections: Iterable[Section], *, fallback: Sequence[Block] = (), join: str = _JOIN,
+                  direction: str = "ltr") -> str:
     """The XHTML ``div`` of a Composition section's narrative.
 
     Args:
@@ -95,6 +99,7 @@ def section_xhtml(sections: Iterable[Section], *, fallback: Sequence[Block] = ()
         fallback: What to say when the sections have nothing to show, in the
             document's language, e.g. layout's "No diagnosis recorded".
         join: How the language joins a label and its value (``phrase.label_value``).
+        direction: ``rtl`` for labels written right to left.
 
     Returns:
         A ``<div xmlns="http://www.w3.org/1999/xhtml">`` element as text.
@@ -108,7 +113,7 @@ def section_xhtml(sections: Iterable[Section], *, fallback: Sequence[Block] = ()
         parts.extend(_block(block, join) for block in section.blocks)
     if not parts:
         parts = [_block(block, join) for block in fallback]
-    return _div(parts)
+    return _div(parts, direction)
 
 
 def narrative(div: str, status: str = "generated") -> dict[str, Any]:
@@ -219,11 +224,11 @@ class Narrator:
         parts = [_block(block, self.join) for block in blocks if block is not None]
         if title:
             parts.insert(0, f"<p><b>{escape(title)}</b></p>")
-        return _div(parts) if parts else None
+        return _div(parts, self.document.direction) if parts else None
 
     def section_div(self, sections: Iterable[Section], *, fallback: Sequence[Block] = ()) -> str:
         """A Composition section's ``div`` (see [`section_xhtml`][])."""
-        return section_xhtml(sections, fallback=fallback, join=self.join)
+        return section_xhtml(sections, fallback=fallback, join=self.join, direction=self.document.direction)
 
 
 # FHIR's txt-1 rule: a narrative holds only basic HTML formatting, no scripts, forms,
