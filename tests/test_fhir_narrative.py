@@ -142,6 +142,17 @@ def test_no_narrative_has_an_english_label_or_the_old_english_fallbacks(
         assert shown & english_labels == set(), where
 
 
+def test_every_section_is_titled_in_the_passports_language(translated: tuple[str, Passport, dict[str, Any]]) -> None:
+    language, _passport, bundle = translated
+    catalogue = built_in_catalogue(language)
+    titles = {s["code"]["coding"][0]["code"]: s["title"] for s in bundle["entry"][0]["resource"]["section"]}
+    assert len(titles) == 13
+    assert titles["48765-2"] == catalogue["section.allergies"]
+    assert titles["11369-6"] == catalogue["History.immunisations"]
+    assert titles["30954-2"] == catalogue["phrase.fhir.results"]
+    assert set(titles.values()) <= set(catalogue.values())
+
+
 def test_the_bundle_is_in_the_passports_language(translated: tuple[str, Passport, dict[str, Any]]) -> None:
     language, passport, bundle = translated
     composition = bundle["entry"][0]["resource"]

@@ -893,6 +893,10 @@ class _Exporter:
             self.advance_directives(), self.patient_story(), care_team, *self.plugin_sections(),
         ]
         sections = [section for section in candidates if section is not None]
+        for section in sections:
+            # Each section is titled as the passport titles what it carries, in its language.
+            if section.title is None and section.code in _SECTION_TITLE_LABELS:
+                section.title = self.laid.context.label(_SECTION_TITLE_LABELS[section.code])
         composition = {"resourceType": "Composition", "id": composition_id, **_profile("Composition")}
         if self.language:
             composition["language"] = self.language
@@ -919,6 +923,23 @@ _ROLE_CODINGS: dict[str, JSON] = {
     "parent": c.coding(c.V3_ROLE, "PRN", "parent"),
     "carer": c.coding(c.CONTACT_ROLE, "carer", "Carer"),
     "other": c.coding(c.V2_0131, "O", "Other"),
+}
+
+#: The label that titles each IPS section: the laid-out section (or part) it carries.
+_SECTION_TITLE_LABELS = {
+    c.SECTION_ALERTS: "section.emergency",
+    c.SECTION_PROBLEMS: "section.diagnoses",
+    c.SECTION_ALLERGIES: "section.allergies",
+    c.SECTION_MEDICATIONS: "section.medications",
+    c.SECTION_DEVICES: "section.devices",
+    c.SECTION_PROCEDURES: "History.procedures",
+    c.SECTION_IMMUNIZATIONS: "History.immunisations",
+    c.SECTION_VITAL_SIGNS: "phrase.fhir.vital_signs",
+    c.SECTION_RESULTS: "phrase.fhir.results",
+    c.SECTION_PLAN_OF_CARE: "section.protocols",
+    c.SECTION_ADVANCE_DIRECTIVES: "section.advance_decisions",
+    c.SECTION_PATIENT_STORY: "section.care_preferences",
+    c.SECTION_CARE_TEAM: "section.care_team",
 }
 
 _FLAG_DISPLAYS = {
