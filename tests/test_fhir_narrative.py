@@ -12,6 +12,7 @@ bundle by ``fhir.resources`` (an independent implementation of FHIR R4B).
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import xml.etree.ElementTree as ET
 from html import escape, unescape
@@ -272,3 +273,24 @@ def test_a_plugin_resource_without_a_narrative_is_narrated_by_its_section_as_add
     assert "meta" not in observation  # a plugin's resource: no IPS profile claimed for it
     assert ips_problems(bundle) == []
     Bundle.model_validate(bundle)
+
+
+def test_two_diagnoses_of_the_same_name_are_each_narrated_by_their_own_part() -> None:
+    passport = rarepassport.loads(json.dumps({
+        "schema_version": "1.0", "language": "fr",
+        "person": {"name": "Ada Example", "date_of_birth": "2015-03-02"},
+        "diagnoses": [
+            {"name": "Epilepsy", "status": "suspected",
+             "genetics": [{"gene": "SCN1A"}, {"gene": "SCN2A"}]},
+            {"name": "Epilepsy", "status": "confirmed", "primary": True},
+        ],
+    }))
+    bundle = to_ips(passport, today=TODAY)
+    french = built_in_catalogue("fr")
+    suspected, confirmed = _resources(bundle, "Condition")
+    assert escape(french["enum.DiagnosisStatus.suspected"]) in suspected["text"]["div"]
+    assert escape(french["enum.DiagnosisStatus.confirmed"]) not in suspected["text"]["div"]
+    assert escape(french["enum.DiagnosisStatus.confirmed"]) in confirmed["text"]["div"]
+    assert escape(french["phrase.primary"]) in confirmed["text"]["div"]
+    genes = [_cells(o["text"]["div"], "td")[0] for o in _resources(bundle, "Observation")]
+    assert genes == ["SCN1A", "SCN2A"]

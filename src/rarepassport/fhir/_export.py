@@ -345,8 +345,11 @@ class _Exporter:
             condition["subject"] = {"reference": self.patient}
             if diagnosis.diagnosed_by:
                 condition["asserter"] = {"display": diagnosis.diagnosed_by}
-            # The diagnosis as laid out: its heading and everything under it.
-            part = self.laid.under_heading(laid_out, diagnosis.name)
+            # The diagnosis as laid out: its heading (the main one says so) and everything under it.
+            heading = (f"{diagnosis.name} ({self.laid.document.phrase('primary')})" if diagnosis.primary
+                       else diagnosis.name)
+            part = self.laid.under_heading(laid_out, heading) or self.laid.under_heading(laid_out, diagnosis.name)
+            genetics = self.laid.under_heading(part, self.label(Diagnosis, "genetics"), level=4)
             evidence = []
             for feature in diagnosis.features:
                 item: JSON = {}
@@ -356,7 +359,7 @@ class _Exporter:
                 item["code"] = [{**({"coding": hpo} if hpo else {}), "text": feature.name}]
                 evidence.append(item)
             for finding in diagnosis.genetics:
-                evidence.append({"detail": [{"reference": self.genetic_observation(finding, part)}]})
+                evidence.append({"detail": [{"reference": self.genetic_observation(finding, part, genetics)}]})
             if evidence:
                 condition["evidence"] = evidence
             notes = []
@@ -377,7 +380,7 @@ class _Exporter:
         section.fallback = [said or Paragraph(text=self.laid.document.phrase("essentials.no_diagnosis"))]
         return section
 
-    def genetic_observation(self, finding: Any, part: Section | None) -> str:
+    def genetic_observation(self, finding: Any, part: Section | None, genetics: Section | None) -> str:
         components: list[JSON] = [{"code": c.concept(c.LOINC, *c.GENE_STUDIED),
                                    "valueCodeableConcept": c.text_concept(finding.gene)}]
         if finding.variant:
@@ -404,7 +407,6 @@ class _Exporter:
         if finding.notes:
             observation["note"] = [_note(finding.notes)]
         observation["component"] = components
-        genetics = self.laid.under_heading(part, self.label(Diagnosis, "genetics"), level=4)
         found = self.laid.row([genetics], finding.gene)
         heading = Heading(text=part.title) if part is not None else None
         div = (self.laid.div([heading, found[1]]) if found is not None

@@ -147,7 +147,8 @@ class Narrator:
 
     document: Document
     context: LayoutContext
-    # Rows already narrated, by table object (a part under a heading shares its tables).
+    # Rows (and headings, row -1) already narrated, by block object: a part under a
+    # heading shares its blocks with the section.
     _taken: set[tuple[int, int]] = attrs.field(factory=set, init=False)
 
     @property
@@ -179,8 +180,12 @@ class Narrator:
         headings = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level <= level]
         for exact in (True, False):
             for position, (start, heading) in enumerate(headings):
-                if heading.level != level or not (heading.text == key if exact else _matches(heading.text, key)):
+                if heading.level != level or (id(heading), -1) in self._taken:
                     continue
+                if not (heading.text == key if exact else _matches(heading.text, key)):
+                    continue
+                # Taken once, like a row: two diagnoses of the same name are the two parts, in order.
+                self._taken.add((id(heading), -1))
                 end = headings[position + 1][0] if position + 1 < len(headings) else len(blocks)
                 return Section(id=section.id, title=heading.text, blocks=blocks[start:end])
         return None
