@@ -118,6 +118,67 @@ def test_the_composition_and_resources_claim_the_ips_profiles(bundles: dict[str,
     assert bundle["meta"]["profile"] == [c.IPS_PROFILES["Bundle"]]
     claimed = {e["resource"]["resourceType"]: e["resource"].get("meta", {}).get("profile")
                for e in bundle["entry"]}
-    for kind in ("Composition", "Patient", "AllergyIntolerance", "Condition", "MedicationStatement"):
-        assert claimed[kind] == [c.IPS_PROFILES[kind]]
-    assert "meta" not in next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Flag")
+    for kind in ("Composition", "Patient", "AllergyIntolerance", "Condition", "MedicationStatement", "Flag",
+                 "DeviceUseStatement", "Procedure", "Immunization", "Practitioner", "PractitionerRole",
+                 "Organization"):
+        assert claimed[kind] == [c.IPS_PROFILES[kind]], kind
+
+
+def _by_code(bundle: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if resource["resourceType"] == "Observation":
+            found.setdefault(resource["code"]["coding"][0]["code"], []).append(resource)
+    return found
+
+
+def test_laboratory_results_claim_the_ips_results_profile_with_a_performer(
+        bundles: dict[str, dict[str, Any]]) -> None:
+    observations = _by_code(bundles["rich_passport.json"])
+    results = [*observations["882-1"], *observations["69548-6"]]  # blood group, genetic variant
+    assert len(results) == 2
+    for result in results:
+        assert result["meta"]["profile"] == [c.RESULTS_PROFILE]
+        # The Results profile requires a performer; the passport does not say which
+        # laboratory, so it is said to be unknown the way IPS allows for missing data.
+        assert result["performer"] == [{"extension": [{"url": c.DAR_URL, "valueCode": "unknown"}]}]
+
+
+def test_observations_claim_a_profile_only_for_what_they_are(bundles: dict[str, dict[str, Any]]) -> None:
+    observations = _by_code(bundles["rich_passport.json"])
+    [weight] = observations["29463-7"]
+    assert weight["meta"]["profile"] == [c.BODY_WEIGHT_PROFILE]
+    preferences = [o for group in observations.values() for o in group
+                   if o["code"]["coding"][0]["system"] == c.CARE_PREFERENCE]
+    assert preferences and all("meta" not in o for o in preferences)
+    authors = [e["resource"] for e in bundles["minimal.json"]["entry"]
+               if e["resource"]["resourceType"] == "Device"]
+    software = [d for d in authors if d["deviceName"][0]["name"] == "rarepassport"]
+    assert all("meta" not in d for d in software)
+
+
+def test_the_docs_site_serves_every_artefact_at_the_path_of_the_url_bundles_cite() -> None:
+    """What mkdocs writes for each artefact: its page at the URL's path, its JSON beside it.
+
+    With directory URLs a page is written as ``<path>/index.html``, so the canonical URL
+    (``…/fhir/StructureDefinition/time-critical``, no slash) resolves to it, and
+    ``<path>.json`` is the definition itself for a machine to fetch.
+    """
+    import json
+    from urllib.parse import urlsplit
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    config = load_config(str(Path(__file__).parents[1] / "mkdocs.yml"))
+    assert config.use_directory_urls
+    files = {file.src_uri: file for file in config.plugins.on_files(Files([]), config=config)}
+    for artefact in artefacts():
+        path = urlsplit(artefact.url).path.lstrip("/")
+        page = files[artefact.page]
+        assert page.dest_uri == f"{path}/index.html"
+        assert page.content_string is not None and f"`{artefact.url}`" in page.content_string
+        definition = files[f"{path}.json"]
+        assert definition.dest_uri == f"{path}.json"
+        assert json.loads(definition.content_string) == artefact.resource

@@ -354,8 +354,13 @@ def to_ips(
     *,
     plugins: PluginManager | None = None,
     today: _dt.date | _dt.datetime | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
     """Export a passport as an HL7 FHIR R4 International Patient Summary document.
+
+    Every narrative (each section's and each resource's ``text``) is read from the
+    passport laid out in the full view, so it says what the PDF says, in the same
+    words, labels and dates.
 
     Args:
         passport: The passport.
@@ -363,6 +368,8 @@ def to_ips(
             ``rarepassport_fhir_section`` hooks may map plugin sections themselves.
         today: When the summary is made (``Bundle.timestamp``, ``Composition.date``);
             a date means midnight UTC. Default: now.
+        language: BCP 47 tag of the narratives' labels, e.g. ``"fr"``; the bundle's
+            ``language`` is then this one. Default: the passport's ``language``.
 
     Returns:
         The ``Bundle`` (type ``document``) as a JSON-ready dict: the IPS
@@ -376,7 +383,7 @@ def to_ips(
     """
     from rarepassport.fhir import _export  # lazy: FHIR is not loaded by ``import rarepassport``
 
-    return _export.to_ips(passport, plugins=_manager(plugins), today=today)
+    return _export.to_ips(passport, plugins=_manager(plugins), today=today, language=language)
 
 
 def applicable_plugins(passport: Passport, *, plugins: PluginManager | None = None) -> list[str]:

@@ -148,7 +148,20 @@ IPS_PROFILES: dict[str, str] = {
     "AllergyIntolerance": f"{_IPS}AllergyIntolerance-uv-ips",
     "Condition": f"{_IPS}Condition-uv-ips",
     "MedicationStatement": f"{_IPS}MedicationStatement-uv-ips",
+    "Flag": f"{_IPS}Flag-alert-uv-ips",
+    "Device": f"{_IPS}Device-uv-ips",
+    "DeviceUseStatement": f"{_IPS}DeviceUseStatement-uv-ips",
+    "Procedure": f"{_IPS}Procedure-uv-ips",
+    "Immunization": f"{_IPS}Immunization-uv-ips",
+    "Practitioner": f"{_IPS}Practitioner-uv-ips",
+    "PractitionerRole": f"{_IPS}PractitionerRole-uv-ips",
+    "Organization": f"{_IPS}Organization-uv-ips",
 }
+#: Observations claim a profile by what they are, not by their type: a laboratory
+#: result (blood group, genetic finding) the IPS Results profile, a body weight FHIR's
+#: vital-signs profile, which IPS uses; care preferences none.
+RESULTS_PROFILE = f"{_IPS}Observation-results-laboratory-pathology-uv-ips"
+BODY_WEIGHT_PROFILE = "http://hl7.org/fhir/StructureDefinition/bodyweight"
 
 
 SECTION_TITLES: dict[str, str] = {

@@ -6,25 +6,28 @@ import base64
 import datetime as _dt
 import uuid
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from rarepassport.convert import check_built_passport
-from rarepassport.document import Field, ListBlock, Paragraph, Section, Table
+from rarepassport.document import Block, Field, Heading, ListBlock, Paragraph, Section, Table
 from rarepassport.errors import PluginWarning
 from rarepassport.fhir import _common as c
-from rarepassport.fhir._narrative import check_div, narrative, section_xhtml
-from rarepassport.layouts import layout
+from rarepassport.fhir._narrative import Narrator, check_div, narrative
+from rarepassport.layouts import LayoutContext, layout
 from rarepassport.model import (
     AllergiesStatus,
     CarePreferences,
     CareTeamMember,
     Coding,
+    Diagnosis,
     DiagnosisStatus,
+    History,
     MedicationsStatus,
     Passport,
+    Person,
     Severity,
     Sex,
 )
@@ -99,6 +102,12 @@ def _dated(key: str, value: object | None) -> JSON:
     return {f"{key}DateTime": str(value)}
 
 
+#: IPS asks who is responsible for a result (Results profile, ``performer`` 1..*); a
+#: passport does not say which laboratory found a blood group or a variant, so it is
+#: given as unknown the way IPS allows for required data that is missing.
+_UNKNOWN_PERFORMER: JSON = {"performer": [c.data_absent()]}
+
+
 def _profile(kind: str) -> JSON:
     """``meta.profile`` for the resources that meet an IPS 2.0 profile; nothing for others."""
     profile = c.IPS_PROFILES.get(kind)
@@ -120,11 +129,17 @@ class _Bundle:
         # A stable passport id gives stable resource ids, so re-exports diff cleanly.
         return str(uuid.uuid5(self._namespace, str(self._count)))
 
-    def add(self, resource: JSON) -> str:
-        """Add a resource; returns the reference to it."""
+    def add(self, resource: JSON, div: str | None = None, *, status: str = "generated",
+            profile: str | None = None) -> str:
+        """Add a resource with its narrative ``div``; returns the reference to it.
+
+        ``profile`` overrides the IPS profile of the resource type (``""``: none).
+        """
         resource_id = self.new_id()
         kind = resource.pop("resourceType")
-        ordered = {"resourceType": kind, "id": resource_id, **_profile(kind), **resource}
+        claimed = _profile(kind) if profile is None else ({"meta": {"profile": [profile]}} if profile else {})
+        text = {"text": narrative(div, status)} if div is not None and "text" not in resource else {}
+        ordered = {"resourceType": kind, "id": resource_id, **claimed, **text, **resource}
         # Same dict object, so the caller can still add to it (the Patient's GPs).
         resource.clear()
         resource.update(ordered)
@@ -137,18 +152,21 @@ class _IpsSection:
     code: str
     entries: list[str] = attrs.field(factory=list)
     narrative: list[Section] = attrs.field(factory=list)
+    #: What the narrative says when its sections show nothing: layout's own words
+    #: ("No diagnosis recorded"), in the document's language.
+    fallback: list[Block] = attrs.field(factory=list)
     empty_reason: str | None = None
     title: str | None = None
     code_system: str = c.LOINC
     display: str | None = None
     div: str | None = None
 
-    def to_fhir(self) -> JSON:
+    def to_fhir(self, narrator: Narrator) -> JSON:
         title = self.title or c.SECTION_TITLES[self.code]
         section: JSON = {
             "title": title,
             "code": c.concept(self.code_system, self.code, self.display or c.SECTION_DISPLAYS.get(self.code)),
-            "text": narrative(self.div or section_xhtml(self.narrative, fallback=title + ": no information")),
+            "text": narrative(self.div or narrator.section_div(self.narrative, fallback=self.fallback)),
         }
         if self.entries:
             section["entry"] = [{"reference": ref} for ref in self.entries]
@@ -159,27 +177,14 @@ class _IpsSection:
         return section
 
 
-def _own_section(id: str, title: str, blocks: list[Any]) -> Section:
-    """A narrative section drawn from data, until layout gives one for this part."""
-    return Section(id=id, title=title, blocks=tuple(b for b in blocks if b is not None))
-
-
-def _text(value: object | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(getattr(value, "value", value))
-
-
-def _table(columns: list[str], rows: Sequence[Sequence[object]], emphasis: Iterable[int] = ()) -> Table:
-    return Table(columns=columns, rows=[[_text(v) for v in row] for row in rows], emphasis_rows=frozenset(emphasis))
-
-
-def _layout_sections(passport: Passport, plugins: PluginManager) -> dict[str, Section]:
-    """Layout's sections by id: the narratives say what the passport says, in its words."""
-    document = layout(passport, view="full", plugins=plugins)
-    return {section.id: section for section in document.sections}
+def _narrator(passport: Passport, plugins: PluginManager, language: str | None,
+              today: _dt.date | _dt.datetime | None) -> Narrator:
+    """The passport laid out in the full view: every narrative is read from it."""
+    day = today.date() if isinstance(today, _dt.datetime) else today
+    document = layout(passport, view="full", language=language, plugins=plugins, today=day)
+    context = LayoutContext(view=document.view, language=document.language, plugins=plugins,
+                            today=day or _dt.date.today())
+    return Narrator(document, context)
 
 
 def _warn_plugin_failed(failure: PluginFailure) -> None:
@@ -187,31 +192,47 @@ def _warn_plugin_failed(failure: PluginFailure) -> None:
 
 
 class _Exporter:
-    def __init__(self, passport: Passport, plugins: PluginManager) -> None:
+    def __init__(self, passport: Passport, plugins: PluginManager, narrator: Narrator, language: str | None) -> None:
         self.p = passport
         self.plugins = plugins
         self.bundle = _Bundle(passport.id)
-        self.layout = _layout_sections(passport, plugins)
+        self.laid = narrator
         self.patient = ""
+        # The bundle's language: the one asked for (its narratives are in it), else the passport's.
+        self.language = narrator.document.language if language else passport.language
 
-    def narrative_for(self, ids: str | Sequence[str], fallback: Section) -> list[Section]:
-        """Layout's sections with these ids, or ``fallback`` when layout has none of them."""
-        wanted = [ids] if isinstance(ids, str) else list(ids)
-        found = [self.layout[id] for id in wanted if id in self.layout]
-        return found or [fallback]
+    def label(self, cls: type, name: str) -> str:
+        """A field's label in the narratives' language."""
+        return self.laid.context.field_label(cls, name)
+
+    def row_div(self, section_ids: Sequence[str], key: str, obj: object, *, with_notes: bool = False) -> str | None:
+        """The narrative of one item: its row in the laid-out tables of these sections.
+
+        With ``with_notes``, the section's paragraphs come first (a time-critical
+        medicine's row with the note that says so). ``obj`` is laid out from its fields
+        when the Document shows no row for it.
+        """
+        found = self.laid.row(self.laid.sections(section_ids), key)
+        if found is None:
+            return self.laid.div(self.laid.fields_of(obj))
+        section, table = found
+        notes = [block for block in section.blocks if isinstance(block, Paragraph)] if with_notes else []
+        return self.laid.div([*notes, table])
 
     # --- people ------------------------------------------------------------------
 
-    def practitioner_role(self, name: str, *, role: str | None = None, speciality: str | None = None,
-                          organisation: str | None = None, phone: str | None = None,
+    def practitioner_role(self, name: str, div: str | None, *, role: str | None = None,
+                          speciality: str | None = None, organisation: str | None = None,
+                          organisation_label: str = "", phone: str | None = None,
                           email: str | None = None, address: str | None = None) -> str:
         practitioner: JSON = {"resourceType": "Practitioner", "name": [{"text": name}]}
         if address:
             practitioner["address"] = [{"text": address}]
-        practitioner_ref = self.bundle.add(practitioner)
+        practitioner_ref = self.bundle.add(practitioner, div)
         resource: JSON = {"resourceType": "PractitionerRole", "practitioner": {"reference": practitioner_ref}}
         if organisation:
-            org_ref = self.bundle.add({"resourceType": "Organization", "name": organisation})
+            org_div = self.laid.div([Table(columns=[organisation_label], rows=[[organisation]])])
+            org_ref = self.bundle.add({"resourceType": "Organization", "name": organisation}, org_div)
             resource["organization"] = {"reference": org_ref}
         if role:
             resource["code"] = [c.text_concept(role)]
@@ -220,7 +241,18 @@ class _Exporter:
         telecom = _telecom(phone, email)
         if telecom:
             resource["telecom"] = telecom
-        return self.bundle.add(resource)
+        return self.bundle.add(resource, div)
+
+    def patient_div(self) -> str | None:
+        document = self.laid.document
+        birth = Field(label=self.label(Person, "date_of_birth"), value=document.date_of_birth,
+                      label_id="Person.date_of_birth") if document.date_of_birth else None
+        person = self.laid.section("person")
+        contacts = self.laid.section("contacts")
+        blocks: list[Block | None] = [birth, *(person.blocks if person else ())]
+        if contacts is not None:
+            blocks += [Heading(text=contacts.title), *contacts.blocks]
+        return self.laid.div(blocks, title=document.person_name)
 
     def patient_resource(self) -> JSON:
         person = self.p.person
@@ -296,7 +328,7 @@ class _Exporter:
 
     def problems(self) -> _IpsSection:
         section = _IpsSection(c.SECTION_PROBLEMS)
-        rows = []
+        laid_out = self.laid.section("diagnoses")
         for diagnosis in self.p.diagnoses:
             extensions: list[JSON] = []
             if diagnosis.diagnosed_on is not None:
@@ -316,6 +348,11 @@ class _Exporter:
             condition["subject"] = {"reference": self.patient}
             if diagnosis.diagnosed_by:
                 condition["asserter"] = {"display": diagnosis.diagnosed_by}
+            # The diagnosis as laid out: its heading (the main one says so) and everything under it.
+            heading = (f"{diagnosis.name} ({self.laid.document.phrase('primary')})" if diagnosis.primary
+                       else diagnosis.name)
+            part = self.laid.under_heading(laid_out, heading) or self.laid.under_heading(laid_out, diagnosis.name)
+            genetics = self.laid.under_heading(part, self.label(Diagnosis, "genetics"), level=4)
             evidence = []
             for feature in diagnosis.features:
                 item: JSON = {}
@@ -325,7 +362,7 @@ class _Exporter:
                 item["code"] = [{**({"coding": hpo} if hpo else {}), "text": feature.name}]
                 evidence.append(item)
             for finding in diagnosis.genetics:
-                evidence.append({"detail": [{"reference": self.genetic_observation(finding)}]})
+                evidence.append({"detail": [{"reference": self.genetic_observation(finding, part, genetics)}]})
             if evidence:
                 condition["evidence"] = evidence
             notes = []
@@ -335,17 +372,18 @@ class _Exporter:
                 notes.append(_note(diagnosis.notes))
             if notes:
                 condition["note"] = notes
-            section.entries.append(self.bundle.add(condition))
-            codes = ", ".join(f"{code.system} {code.code}" for code in diagnosis.codes)
-            rows.append([diagnosis.name, diagnosis.status, codes, diagnosis.diagnosed_on])
+            div = self.laid.div(part.blocks) if part is not None else self.laid.div(
+                [Heading(text=diagnosis.name), *self.laid.fields_of(diagnosis)])
+            section.entries.append(self.bundle.add(condition, div))
         if not self.p.diagnoses:
             section.empty_reason = "unavailable"
-            return section
-        section.narrative = self.narrative_for("diagnoses", _own_section(
-            "diagnoses", "Problem list", [_table(["Condition", "Status", "Codes", "Diagnosed"], rows)]))
+        section.narrative = self.laid.sections(["diagnoses"])
+        # Nothing recorded: the words the emergency part of every output says it in.
+        said = self.laid.field("emergency", "essentials.diagnosis")
+        section.fallback = [said or Paragraph(text=self.laid.document.phrase("essentials.no_diagnosis"))]
         return section
 
-    def genetic_observation(self, finding: Any) -> str:
+    def genetic_observation(self, finding: Any, part: Section | None, genetics: Section | None) -> str:
         components: list[JSON] = [{"code": c.concept(c.LOINC, *c.GENE_STUDIED),
                                    "valueCodeableConcept": c.text_concept(finding.gene)}]
         if finding.variant:
@@ -366,20 +404,26 @@ class _Exporter:
             "code": c.concept(c.LOINC, *c.GENETIC_VARIANT),
             "subject": {"reference": self.patient},
             **_dated("effective", None),
+            **_UNKNOWN_PERFORMER,
             "valueCodeableConcept": c.concept(c.LOINC, "LA9633-4", "Present"),
         }
         if finding.notes:
             observation["note"] = [_note(finding.notes)]
         observation["component"] = components
-        reference = self.bundle.add(observation)
+        found = self.laid.row([genetics], finding.gene)
+        heading = Heading(text=part.title) if part is not None else None
+        div = (self.laid.div([heading, found[1]]) if found is not None
+               else self.laid.div([heading, *self.laid.fields_of(finding)]))
+        reference = self.bundle.add(observation, div, profile=c.RESULTS_PROFILE)
         self.result_refs.append(reference)
-        self.result_rows.append(["Genetic finding", " ".join(filter(None, [finding.gene, finding.variant]))])
+        if found is not None:
+            self.result_blocks += [block for block in (heading, found[1]) if block is not None]
         return reference
 
     def allergies(self) -> _IpsSection:
         section = _IpsSection(c.SECTION_ALLERGIES)
         status = self.p.allergies_status
-        rows = []
+        laid_out = self.laid.sections(["allergies"])
         for allergy in self.p.allergies:
             resource: JSON = {
                 "resourceType": "AllergyIntolerance",
@@ -408,8 +452,8 @@ class _Exporter:
                     reaction["severity"] = ("severe" if allergy.severity is Severity.LIFE_THREATENING
                                             else allergy.severity.value)
                 resource["reaction"] = [reaction]
-            section.entries.append(self.bundle.add(resource))
-            rows.append([allergy.substance, allergy.reaction, allergy.severity, allergy.kind])
+            section.entries.append(self.bundle.add(resource, self.row_div(["allergies"], allergy.substance, allergy)))
+        section.narrative = laid_out
         if status is AllergiesStatus.NONE_KNOWN and not self.p.allergies:
             section.entries.append(self.bundle.add({
                 "resourceType": "AllergyIntolerance",
@@ -417,24 +461,17 @@ class _Exporter:
                 "verificationStatus": c.concept(c.ALLERGY_VERIFICATION, "confirmed", "Confirmed"),
                 "code": c.concept(c.SNOMED, *c.NO_KNOWN_ALLERGY),
                 "patient": {"reference": self.patient},
-            }))
-            section.narrative = self.narrative_for("allergies", _own_section("allergies", "Allergies", [
-                Paragraph(text="No known allergies.")]))
-            return section
-        if not self.p.allergies:
+            }, self.laid.div([block for s in laid_out for block in s.blocks]
+                             or [Paragraph(text=self.laid.document.phrase("no_known_allergies"))])))
+            section.fallback = [Paragraph(text=self.laid.document.phrase("no_known_allergies"))]
+        elif not self.p.allergies:
             section.empty_reason = "unavailable"
-            section.narrative = self.narrative_for("allergies", _own_section("allergies", "Allergies", [
-                Paragraph(text="No information about allergies.")]))
-            return section
-        severe = [i for i, a in enumerate(self.p.allergies)
-                  if a.severity in (Severity.SEVERE, Severity.LIFE_THREATENING)]
-        section.narrative = self.narrative_for("allergies", _own_section("allergies", "Allergies", [
-            _table(["Substance", "Reaction", "Severity", "Kind"], rows, severe)]))
+            section.fallback = [Paragraph(text=self.laid.document.phrase("allergies_not_recorded"))]
         return section
 
     def medications(self) -> _IpsSection:
         section = _IpsSection(c.SECTION_MEDICATIONS)
-        rows = []
+        laid_out = ["time_critical_medicines", "medications"]
         for medication in self.p.medications:
             resource: JSON = {"resourceType": "MedicationStatement"}
             if medication.time_critical:
@@ -461,44 +498,38 @@ class _Exporter:
                 dosage["route"] = c.text_concept(medication.route)
             if dosage:
                 resource["dosage"] = [dosage]
-            section.entries.append(self.bundle.add(resource))
-            rows.append([medication.name, medication.dose, medication.route, medication.frequency,
-                         medication.reason, medication.time_critical])
+            div = self.row_div(laid_out if medication.time_critical else ["medications", *laid_out],
+                               medication.name, medication, with_notes=medication.time_critical)
+            section.entries.append(self.bundle.add(resource, div))
+        section.narrative = self.laid.sections(laid_out)
         status = self.p.medications_status
         if status is MedicationsStatus.NONE and not self.p.medications:
+            said = Paragraph(text=self.laid.document.phrase("no_medicines"))
             section.entries.append(self.bundle.add({
                 "resourceType": "MedicationStatement",
                 "status": "active",
                 "medicationCodeableConcept": c.concept(c.SNOMED, *c.NO_KNOWN_MEDICATIONS),
                 "subject": {"reference": self.patient},
                 **_dated("effective", None),
-            }))
-            section.narrative = self.narrative_for("medications", _own_section("medications", "Medications", [
-                Paragraph(text="No medicines.")]))
-            return section
-        if not self.p.medications:
+            }, self.laid.div([block for s in section.narrative for block in s.blocks] or [said])))
+            section.fallback = [said]
+        elif not self.p.medications:
             section.empty_reason = "unavailable"
-            section.narrative = self.narrative_for("medications", _own_section("medications", "Medications", [
-                Paragraph(text="No information about medicines.")]))
-            return section
-        critical = [i for i, m in enumerate(self.p.medications) if m.time_critical]
-        own = _own_section("medications", "Medications", [
-            _table(["Medicine", "Dose", "Route", "Frequency", "Reason", "Time-critical"], rows, critical)])
-        section.narrative = self.narrative_for(["time_critical_medicines", "medications"], own)
+            section.fallback = [Paragraph(text=self.laid.document.phrase("medicines_not_recorded"))]
         return section
 
     def devices(self) -> _IpsSection | None:
         if not self.p.devices:
             return None
         section = _IpsSection(c.SECTION_DEVICES)
-        rows = []
         for device in self.p.devices:
+            div = self.row_div(["devices"], device.name, device)
             resource: JSON = {"resourceType": "Device", "deviceName": [{"name": device.name,
                                                                          "type": "user-friendly-name"}]}
             if device.details:
                 resource["note"] = [_note(device.details)]
             resource["patient"] = {"reference": self.patient}
-            device_ref = self.bundle.add(resource)
+            device_ref = self.bundle.add(resource, div)
             statement: JSON = {"resourceType": "DeviceUseStatement", "status": "active",
                                "subject": {"reference": self.patient}}
             # IPS asks when the device was in use; "not known" is said explicitly.
@@ -508,26 +539,31 @@ class _Exporter:
                 statement["reasonCode"] = [c.text_concept(device.purpose)]
             if device.notes:
                 statement["note"] = [_note(device.notes)]
-            section.entries.append(self.bundle.add(statement))
-            rows.append([device.name, device.purpose, device.details, device.since])
-        section.narrative = self.narrative_for("devices", _own_section("devices", "Devices", [
-            _table(["Device", "Purpose", "Details", "Since"], rows)]))
+            section.entries.append(self.bundle.add(statement, div))
+        section.narrative = self.laid.sections(["devices"])
         return section
+
+    def history_part(self, name: str) -> Section | None:
+        """The part of the laid-out history under one field's heading (procedures...)."""
+        return self.laid.under_heading(self.laid.section("history"), self.label(History, name))
 
     def procedures(self) -> _IpsSection | None:
         procedures = self.p.history.procedures
         if not procedures:
             return None
         section = _IpsSection(c.SECTION_PROCEDURES)
+        part = self.history_part("procedures")
         for procedure in procedures:
             resource: JSON = {"resourceType": "Procedure", "status": "completed",
                               "code": c.text_concept(procedure.name), "subject": {"reference": self.patient},
                               **_dated("performed", procedure.date)}
             if procedure.notes:
                 resource["note"] = [_note(procedure.notes)]
-            section.entries.append(self.bundle.add(resource))
-        section.narrative = [_own_section("history.procedures", "Procedures", [
-            _table(["Procedure", "Date", "Notes"], [[p.name, p.date, p.notes] for p in procedures])])]
+            found = self.laid.row([part], procedure.name)
+            div = self.laid.div([found[1]] if found else self.laid.fields_of(procedure))
+            section.entries.append(self.bundle.add(resource, div))
+        section.narrative = [part] if part is not None else []
+        section.fallback = [block for p in procedures for block in self.laid.fields_of(p)]
         return section
 
     def immunizations(self) -> _IpsSection | None:
@@ -535,23 +571,35 @@ class _Exporter:
         if not immunisations:
             return None
         section = _IpsSection(c.SECTION_IMMUNIZATIONS)
+        part = self.history_part("immunisations")
         for immunisation in immunisations:
+            found = self.laid.row([part], immunisation.name)
+            div = self.laid.div([found[1]] if found else self.laid.fields_of(immunisation))
             section.entries.append(self.bundle.add({
                 "resourceType": "Immunization", "status": "completed",
                 "vaccineCode": c.text_concept(immunisation.name), "patient": {"reference": self.patient},
                 **({"occurrenceDateTime": str(immunisation.date)} if immunisation.date is not None
                    # FHIR needs an occurrence; "unknown", flagged as absent data, says it honestly.
                    else {"occurrenceString": "unknown", "_occurrenceString": c.data_absent()}),
-            }))
-        section.narrative = [_own_section("history.immunisations", "Immunisations", [
-            _table(["Vaccine", "Date"], [[i.name, i.date] for i in immunisations])])]
+            }, div))
+        section.narrative = [part] if part is not None else []
+        section.fallback = [block for i in immunisations for block in self.laid.fields_of(i)]
         return section
+
+    def person_field(self, name: str) -> list[Block]:
+        """The laid-out field of the person (weight, blood group), or the field laid out alone."""
+        said = self.laid.field("person", f"Person.{name}")
+        if said is not None:
+            return [said]
+        return [block for block in self.laid.fields_of(self.p.person)
+                if isinstance(block, Field) and block.label_id == f"Person.{name}"]
 
     def vital_signs(self) -> _IpsSection | None:
         weight = self.p.person.weight
         if weight is None:
             return None
         section = _IpsSection(c.SECTION_VITAL_SIGNS)
+        said = self.person_field("weight")
         section.entries.append(self.bundle.add({
             "resourceType": "Observation", "status": "final",
             "category": [c.concept(c.OBSERVATION_CATEGORY, "vital-signs", "Vital Signs")],
@@ -559,43 +607,55 @@ class _Exporter:
             "subject": {"reference": self.patient},
             **_dated("effective", weight.measured_on),
             "valueQuantity": {"value": weight.kg, "unit": "kg", "system": c.UCUM, "code": "kg"},
-        }))
-        section.narrative = [_own_section("person.weight", "Weight", [
-            Field(label="Weight", value=f"{weight.kg:g} kg"
-                  + (f" (measured {weight.measured_on.isoformat()})" if weight.measured_on else ""))])]
+        }, self.laid.div(said), profile=c.BODY_WEIGHT_PROFILE))
+        section.fallback = said
         return section
 
     def results(self) -> _IpsSection | None:
         blood_group = self.p.person.blood_group
         if blood_group:
+            said = self.person_field("blood_group")
             self.result_refs.insert(0, self.bundle.add({
                 "resourceType": "Observation", "status": "final",
                 "category": [c.concept(c.OBSERVATION_CATEGORY, "laboratory", "Laboratory")],
                 "code": c.concept(c.LOINC, *c.BLOOD_GROUP),
                 "subject": {"reference": self.patient},
                 **_dated("effective", None),
+                **_UNKNOWN_PERFORMER,
                 "valueString": blood_group,
-            }))
-            self.result_rows.insert(0, ["Blood group", blood_group])
+            }, self.laid.div(said), profile=c.RESULTS_PROFILE))
+            self.result_blocks[:0] = said
         if not self.result_refs:
             return None
         section = _IpsSection(c.SECTION_RESULTS, entries=self.result_refs)
-        section.narrative = [_own_section("results", "Results", [_table(["Result", "Value"], self.result_rows)])]
+        # The blood group as "About me" shows it, each genetic finding as its diagnosis does.
+        section.narrative = [Section(id="results", title="", blocks=self.result_blocks)]
         return section
 
     def alerts(self) -> _IpsSection | None:
         emergency = self.p.emergency
         section = _IpsSection(c.SECTION_ALERTS)
-        items: list[tuple[str, str, str | None]] = []
+        laid = self.laid
+        opening = laid.section("emergency")
+        items: list[tuple[str, str, str | None, str | None]] = []
         if emergency.summary:
-            items.append(("emergency-summary", emergency.summary, None))
-        items.extend(("avoid", avoid.what, avoid.reason) for avoid in emergency.avoid)
-        items.extend(("red-flag", flag, None) for flag in emergency.red_flags)
+            said = next((b for b in (opening.blocks if opening else ()) if getattr(b, "text", None)
+                         == emergency.summary), None)
+            items.append(("emergency-summary", emergency.summary, None,
+                          laid.div([said or Paragraph(text=emergency.summary)])))
+        for avoid in emergency.avoid:
+            items.append(("avoid", avoid.what, avoid.reason, self.row_div(["avoid"], avoid.what, avoid)))
+        red_flags = laid.section("red_flags")
+        for flag_text in emergency.red_flags:
+            items.append(("red-flag", flag_text, None, laid.div(
+                [ListBlock(items=[flag_text])], title=red_flags.title if red_flags else None)))
         if emergency.anaesthesia:
-            items.append(("anaesthesia", emergency.anaesthesia, None))
+            anaesthesia = laid.section("anaesthesia")
+            items.append(("anaesthesia", emergency.anaesthesia, None, laid.div(
+                [Paragraph(text=emergency.anaesthesia)], title=anaesthesia.title if anaesthesia else None)))
         if not items:
             return None
-        for kind, text, reason in items:
+        for kind, text, reason, div in items:
             flag: JSON = {"resourceType": "Flag"}
             if reason:
                 flag["extension"] = [_ext("reason", valueString=reason)]
@@ -606,19 +666,8 @@ class _Exporter:
                 "code": c.text_concept(text),
                 "subject": {"reference": self.patient},
             })
-            section.entries.append(self.bundle.add(flag))
-        blocks: list[Any] = []
-        if emergency.summary:
-            blocks.append(Paragraph(text=emergency.summary))
-        if emergency.avoid:
-            blocks.append(ListBlock(label="Avoid", items=[
-                a.what + (f" ({a.reason})" if a.reason else "") for a in emergency.avoid]))
-        if emergency.red_flags:
-            blocks.append(ListBlock(label="Red flags", items=emergency.red_flags))
-        if emergency.anaesthesia:
-            blocks.append(Field(label="Anaesthesia", value=emergency.anaesthesia))
-        section.narrative = self.narrative_for(
-            ["emergency", "avoid", "red_flags", "anaesthesia"], _own_section("emergency", "Alerts", blocks))
+            section.entries.append(self.bundle.add(flag, div))
+        section.narrative = laid.sections(["emergency", "avoid", "red_flags", "anaesthesia"])
         return section
 
     def plan_of_care(self) -> _IpsSection | None:
@@ -626,7 +675,7 @@ class _Exporter:
         if not protocols:
             return None
         section = _IpsSection(c.SECTION_PLAN_OF_CARE)
-        blocks: list[Any] = []
+        laid_out = self.laid.section("protocols")
         for protocol in protocols:
             plan: JSON = {"resourceType": "CarePlan", "status": "active", "intent": "plan",
                           "category": [c.concept(c.FLAG_KIND, "emergency-protocol", "Emergency protocol")],
@@ -643,12 +692,11 @@ class _Exporter:
                                     for step in protocol.steps]
             if protocol.source:
                 plan["note"] = [_note(protocol.source, "source")]
-            section.entries.append(self.bundle.add(plan))
-            blocks.append(Paragraph(text=protocol.title + (f": {protocol.when}" if protocol.when else "")))
-            if protocol.steps:
-                blocks.append(ListBlock(items=protocol.steps, ordered=True))
-        section.narrative = self.narrative_for(
-            "protocols", _own_section("emergency.protocols", "Emergency protocols", blocks))
+            part = self.laid.under_heading(laid_out, protocol.title)
+            div = self.laid.div(part.blocks if part is not None
+                                else [Heading(text=protocol.title), *self.laid.fields_of(protocol)])
+            section.entries.append(self.bundle.add(plan, div))
+        section.narrative = self.laid.sections(["protocols"])
         return section
 
     def advance_directives(self) -> _IpsSection | None:
@@ -668,41 +716,47 @@ class _Exporter:
             }
             if decision.where_held:
                 document["custodian"] = {"display": decision.where_held}
-            section.entries.append(self.bundle.add(document))
-        section.narrative = self.narrative_for("advance_decisions", _own_section(
-            "emergency.advance_decisions", "Advance decisions",
-            [_table(["Kind", "Summary", "Where held"], [[d.kind, d.summary, d.where_held] for d in decisions])]))
+            section.entries.append(self.bundle.add(
+                document, self.row_div(["advance_decisions"], decision.kind, decision)))
+        section.narrative = self.laid.sections(["advance_decisions"])
         return section
+
+    def preference_div(self, name: str, item: str) -> str | None:
+        """One care preference as laid out: its field, or its list's label and this item."""
+        laid_out = self.laid.section("care_preferences")
+        label = self.label(CarePreferences, name)
+        for block in laid_out.blocks if laid_out else ():
+            if isinstance(block, Field) and block.label_id == f"CarePreferences.{name}":
+                return self.laid.div([block])
+            if isinstance(block, ListBlock) and block.label == label:
+                return self.laid.div([ListBlock(items=[item])], title=label)
+        return self.laid.div([Field(label=label, value=item)])
 
     def patient_story(self) -> _IpsSection | None:
         preferences = self.p.care_preferences
         section = _IpsSection(c.SECTION_PATIENT_STORY)
-        blocks: list[Any] = []
         for field in attrs.fields(CarePreferences):
             value = getattr(preferences, field.name)
             values = list(value) if isinstance(value, tuple) else ([value] if value else [])
-            label = field.name.replace("_", " ").capitalize()
+            display = field.name.replace("_", " ").capitalize()
             for item in values:
                 section.entries.append(self.bundle.add({
                     "resourceType": "Observation", "status": "final",
-                    "code": c.concept(c.CARE_PREFERENCE, field.name, label),
+                    "code": c.concept(c.CARE_PREFERENCE, field.name, display),
                     "subject": {"reference": self.patient}, "valueString": item,
-                }))
-            if values:
-                blocks.append(ListBlock(label=label, items=values) if isinstance(value, tuple)
-                              else Field(label=label, value=values[0]))
-        for extra in self.p.additional_sections:
+                }, self.preference_div(field.name, item)))
+        for index, extra in enumerate(self.p.additional_sections):
+            laid_out = self.laid.section(f"additional_sections.{index}")
             section.entries.append(self.bundle.add({
                 "resourceType": "Observation", "status": "final",
                 "code": c.concept(c.ADDITIONAL_SECTION, "additional-section", "Additional section",
                                   extra.title),
                 "subject": {"reference": self.patient}, "valueString": extra.text,
-            }))
-            blocks.append(Field(label=extra.title, value=extra.text))
+            }, self.laid.div(laid_out.blocks if laid_out else [Paragraph(text=extra.text)], title=extra.title)))
         if not section.entries:
             return None
-        ids = ["care_preferences", *(f"additional_sections.{i}" for i in range(len(self.p.additional_sections)))]
-        section.narrative = self.narrative_for(ids, _own_section("care_preferences", "Patient story", blocks))
+        section.narrative = self.laid.sections(
+            ["care_preferences", *(f"additional_sections.{i}" for i in range(len(self.p.additional_sections)))])
         return section
 
     def care_team(self) -> tuple[_IpsSection | None, list[str]]:
@@ -711,10 +765,13 @@ class _Exporter:
             return None, []
         participants = []
         general_practitioners = []
+        organisation_label = self.label(CareTeamMember, "organisation")
         for member in members:
             role_ref = self.practitioner_role(
-                member.name, role=member.role, speciality=member.speciality, organisation=member.organisation,
-                phone=member.phone, email=member.email, address=member.address)
+                member.name, self.row_div(["care_team"], member.name, member), role=member.role,
+                speciality=member.speciality, organisation=member.organisation,
+                organisation_label=organisation_label, phone=member.phone, email=member.email,
+                address=member.address)
             if _is_gp_or_lead(member):
                 general_practitioners.append(role_ref)
             extensions: list[JSON] = []
@@ -726,13 +783,13 @@ class _Exporter:
             participant: JSON = {"extension": extensions} if extensions else {}
             participant["member"] = {"reference": role_ref}
             participants.append(participant)
+        laid_out = self.laid.sections(["care_team"])
         team_ref = self.bundle.add({"resourceType": "CareTeam", "status": "active",
-                                    "subject": {"reference": self.patient}, "participant": participants})
+                                    "subject": {"reference": self.patient}, "participant": participants},
+                                   self.laid.div([block for s in laid_out for block in s.blocks]
+                                                 or [block for m in members for block in self.laid.fields_of(m)]))
         section = _IpsSection(c.SECTION_CARE_TEAM, entries=[team_ref])
-        section.narrative = self.narrative_for("care_team", _own_section("care_team", "Care team", [
-            _table(["Name", "Role", "Speciality", "Organisation", "Phone"],
-                   [[m.name, m.role, m.speciality, m.organisation, m.phone] for m in members],
-                   [i for i, m in enumerate(members) if m.lead])]))
+        section.narrative = laid_out
         return section, general_practitioners
 
     def plugin_sections(self) -> list[_IpsSection]:
@@ -750,15 +807,20 @@ class _Exporter:
                 custom = next((answer for _plugin, answer in answers), None)
             title = spec.title if spec is not None else key
             ips = _IpsSection(key, title=title, code_system=c.PLUGIN_SECTION, display=title)
+            laid_out = self.laid.section(f"extensions.{key}")
+            # Outside the view (or unregistered): laid out from its fields by layout all the same.
+            ips.narrative = [laid_out] if laid_out is not None else []
+            ips.fallback = self.laid.fields_of(data)
             if custom:
                 ips.title = custom.get("title", title)
-                for resource in custom.get("resources", ()):
-                    ips.entries.append(self.bundle.add(dict(resource)))
                 if custom.get("div"):
                     ips.div = check_div(custom["div"], f"plugin section {key!r}")
-            if ips.div is None:
-                laid_out = self.layout.get(f"extensions.{key}")
-                ips.narrative = [laid_out] if laid_out is not None else [_plugin_fallback(key, title, data)]
+                # A resource the plugin gives without a narrative is narrated by its whole
+                # section: "additional", since that says more than the resource holds.
+                div = ips.div or self.laid.section_div(ips.narrative, fallback=ips.fallback)
+                for resource in custom.get("resources", ()):
+                    # Not ours to vouch for: no IPS profile is claimed for it.
+                    ips.entries.append(self.bundle.add(dict(resource), div, status="additional", profile=""))
             sections.append(ips)
         return sections
 
@@ -778,11 +840,16 @@ class _Exporter:
                              "name": [{"text": review.completed_by.name}]}
             if review.completed_by.relationship:
                 related["relationship"] = [c.text_concept(review.completed_by.relationship)]
-            author = self.bundle.add(related)
+            completed_by = self.laid.field("review", "Review.completed_by")
+            author = self.bundle.add(related, self.laid.div(
+                [completed_by] if completed_by else self.laid.fields_of(review.completed_by)))
         else:
+            # The software as its author: not a medical device, so no IPS device profile.
             author = self.bundle.add({"resourceType": "Device",
                                       "deviceName": [{"name": "rarepassport", "type": "manufacturer-name"}],
-                                      "type": c.text_concept("Software that wrote this summary")})
+                                      "type": c.text_concept("Software that wrote this summary")},
+                                     self.laid.div([Paragraph(text=self.laid.document.phrase("made_with"))]),
+                                     profile="")
         composition: JSON = {"resourceType": "Composition"}
         if extensions:
             composition["extension"] = extensions
@@ -794,24 +861,34 @@ class _Exporter:
             "subject": {"reference": self.patient},
             "date": timestamp,
             "author": [{"reference": author}],
-            "title": f"Rare disease passport: {self.p.person.name}",
+            "title": self.laid.document.title,
         })
         if review.reviewed_by is not None:
             reviewer = review.reviewed_by
-            party = self.practitioner_role(reviewer.name, role=reviewer.role, organisation=reviewer.organisation)
+            said = self.laid.document.reviewed_on
+            div = self.laid.div([Paragraph(text=said)] if said else self.laid.fields_of(reviewer))
+            party = self.practitioner_role(reviewer.name, div, role=reviewer.role,
+                                           organisation=reviewer.organisation,
+                                           organisation_label=self.label(type(reviewer), "organisation"))
             composition["attester"] = [{"mode": "professional", "time": reviewer.date.isoformat(),
                                         "party": {"reference": party}}]
-        composition["section"] = [section.to_fhir() for section in sections]
+        composition["section"] = [section.to_fhir(self.laid) for section in sections]
         return composition
+
+    def composition_div(self) -> str | None:
+        """The document's title, when it was updated and reviewed, and its warnings."""
+        document = self.laid.document
+        said = [document.updated_on, document.reviewed_on, *document.warnings]
+        return self.laid.div([Paragraph(text=text) for text in said if text], title=document.title)
 
     def build(self, timestamp: str) -> JSON:
         self.result_refs: list[str] = []
-        self.result_rows: list[list[object]] = []
+        self.result_blocks: list[Block] = []
         # The Composition comes first in the bundle but refers to everything: reserve
         # its place and fill it in last.
         composition_id = self.bundle.new_id()
         patient = self.patient_resource()
-        self.patient = self.bundle.add(patient)
+        self.patient = self.bundle.add(patient, self.patient_div())
         care_team, general_practitioners = self.care_team()
         if general_practitioners:
             patient["generalPractitioner"] = [{"reference": ref} for ref in general_practitioners]
@@ -821,16 +898,21 @@ class _Exporter:
             self.advance_directives(), self.patient_story(), care_team, *self.plugin_sections(),
         ]
         sections = [section for section in candidates if section is not None]
+        for section in sections:
+            # Each section is titled as the passport titles what it carries, in its language.
+            if section.title is None and section.code in _SECTION_TITLE_LABELS:
+                section.title = self.laid.context.label(_SECTION_TITLE_LABELS[section.code])
         composition = {"resourceType": "Composition", "id": composition_id, **_profile("Composition")}
-        if self.p.language:
-            composition["language"] = self.p.language
+        if self.language:
+            composition["language"] = self.language
+        composition["text"] = narrative(self.composition_div() or "")
         built = self.composition(sections, timestamp)
         composition.update({k: v for k, v in built.items() if k != "resourceType"})
         entries = [{"fullUrl": f"urn:uuid:{composition_id}", "resource": composition}, *self.bundle.entries]
         bundle_id = self.bundle.new_id()
         bundle: JSON = {"resourceType": "Bundle", "id": bundle_id, **_profile("Bundle")}
-        if self.p.language:
-            bundle["language"] = self.p.language
+        if self.language:
+            bundle["language"] = self.language
         bundle.update({
             "identifier": {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{bundle_id}"},
             "type": "document",
@@ -848,6 +930,23 @@ _ROLE_CODINGS: dict[str, JSON] = {
     "other": c.coding(c.V2_0131, "O", "Other"),
 }
 
+#: The label that titles each IPS section: the laid-out section (or part) it carries.
+_SECTION_TITLE_LABELS = {
+    c.SECTION_ALERTS: "section.emergency",
+    c.SECTION_PROBLEMS: "section.diagnoses",
+    c.SECTION_ALLERGIES: "section.allergies",
+    c.SECTION_MEDICATIONS: "section.medications",
+    c.SECTION_DEVICES: "section.devices",
+    c.SECTION_PROCEDURES: "History.procedures",
+    c.SECTION_IMMUNIZATIONS: "History.immunisations",
+    c.SECTION_VITAL_SIGNS: "phrase.fhir.vital_signs",
+    c.SECTION_RESULTS: "phrase.fhir.results",
+    c.SECTION_PLAN_OF_CARE: "section.protocols",
+    c.SECTION_ADVANCE_DIRECTIVES: "section.advance_decisions",
+    c.SECTION_PATIENT_STORY: "section.care_preferences",
+    c.SECTION_CARE_TEAM: "section.care_team",
+}
+
 _FLAG_DISPLAYS = {
     "emergency-summary": "Emergency summary",
     "avoid": "Avoid",
@@ -856,35 +955,19 @@ _FLAG_DISPLAYS = {
 }
 
 
-def _plugin_fallback(key: str, title: str, data: object) -> Section:
-    """A plain narrative of a plugin section: each field with a value, in order."""
-    blocks: list[Any] = []
-    if attrs.has(type(data)):
-        for field in attrs.fields(type(data)):  # type: ignore[arg-type]
-            value = getattr(data, field.name)
-            if value in (None, (), [], "", False):
-                continue
-            label = field.name.replace("_", " ").capitalize()
-            if isinstance(value, (tuple, list)):
-                blocks.append(ListBlock(label=label, items=[_text(item) for item in value]))
-            else:
-                blocks.append(Field(label=label, value=_text(value)))
-    elif isinstance(data, Mapping):
-        blocks.extend(Field(label=str(k), value=_text(v)) for k, v in data.items())
-    return Section(id=f"extensions.{key}", title=title, blocks=tuple(blocks), plugin=key)
-
-
 def to_ips(
     passport: Passport,
     *,
     plugins: PluginManager,
     today: _dt.date | _dt.datetime | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
     """The step behind [`rarepassport.to_ips`][] (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
         raise TypeError(f"to_ips() exports a rarepassport.Passport, not {type(passport).__name__}; "
                         "load a document with rarepassport.load() or loads() first")
     check_built_passport(passport, plugins=plugins)
-    return _Exporter(passport, plugins).build(_timestamp(today))
+    narrator = _narrator(passport, plugins, language, today)
+    return _Exporter(passport, plugins, narrator, language).build(_timestamp(today))
 
 

@@ -151,6 +151,7 @@ class _ClinicalReader(_PatientReader):
         _, notes = _notes(res)
         for key in ("status", "category", "code", "subject", "valueCodeableConcept", "effectiveDateTime"):
             res.get(key)
+        _unknown_performer(res)
         self.done(res)
         return GeneticFinding(gene=gene or "(gene not given)", variant=variant, zygosity=zygosity,
                               inheritance=inheritance, notes=notes)
@@ -442,6 +443,7 @@ class _ClinicalReader(_PatientReader):
         codes = _codes(res.get("code"))
         for key in ("status", "subject", "category", "effectiveDateTime"):
             res.get(key)
+        _unknown_performer(res)
         if (c.LOINC, c.BODY_WEIGHT[0]) in codes:
             quantity = res.get("valueQuantity")
             kg = _number(quantity.get("value")) if isinstance(quantity, Mapping) else None
@@ -493,3 +495,15 @@ def _says_no_known_allergies(concept: Any) -> bool:
 
 def _squashed(text: str) -> str:
     return " ".join(text.lower().split())
+
+
+def _unknown_performer(res: _Res) -> None:
+    """Read a ``performer`` that only says it is unknown (as the IPS Results profile asks
+    our exports to): it carries nothing, so nothing is lost. Any other performer is
+    left to be reported: the passport has no place for who did a test."""
+    performers = res.data.get("performer")
+    if isinstance(performers, list) and performers and all(
+            isinstance(item, Mapping) and set(item) == {"extension"}
+            and all(isinstance(e, Mapping) and e.get("url") == c.DAR_URL for e in item["extension"])
+            for item in performers):
+        res.get("performer")

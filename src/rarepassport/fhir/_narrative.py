@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape as _html_escape
 from typing import Any
 
-from rarepassport.document import Alert, Block, Field, Heading, ListBlock, Paragraph, Section, Table
+import attrs
+
+from rarepassport.document import Alert, Block, Document, Field, Heading, ListBlock, Paragraph, Section, Table
 from rarepassport.errors import PluginError
+from rarepassport.layouts import LayoutContext, layout_fields
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+#: The English join of a label and its value, used until the catalogue has one.
+_JOIN = "{label}: {value}"
 
 # Characters XML 1.0 cannot hold at all, even escaped (C0 controls but tab, newline and
 # carriage return; lone surrogates; U+FFFE and U+FFFF), and C1 controls: each is shown
@@ -30,33 +35,46 @@ def escape(text: str) -> str:
     return _html_escape(_NOT_XML.sub("\ufffd", text))
 
 
-def _block(block: Block) -> str:
+def _label_value(template: str, label: str, value: str) -> str:
+    """``Label: value`` as the language joins them, the label in bold, both escaped."""
+    try:
+        return escape(template).format(label=f"<b>{escape(label)}</b>", value=value)
+    except (KeyError, IndexError, ValueError):
+        # A translation with a misspelt placeholder must not stop an export.
+        return f"<b>{escape(label)}</b>: {value}"
+
+
+def _table_xhtml(table: Table) -> str:
+    caption = f"<caption>{escape(table.caption)}</caption>" if table.caption else ""
+    head = "".join(f"<th>{escape(column)}</th>" for column in table.columns)
+    rows = []
+    for index, row in enumerate(table.rows):
+        cells = "".join(
+            f"<td><b>{escape(cell)}</b></td>" if index in table.emphasis_rows and cell else f"<td>{escape(cell)}</td>"
+            for cell in row
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _block(block: Block, join: str = _JOIN) -> str:
     if isinstance(block, Heading):
-        return f"<h3>{escape(block.text)}</h3>"
+        level = min(max(block.level, 3), 6)
+        return f"<h{level}>{escape(block.text)}</h{level}>"
     if isinstance(block, Paragraph):
         return f"<p>{escape(block.text)}</p>"
     if isinstance(block, Field):
         value = escape(block.value)
         if block.emphasis:
             value = f"<b>{value}</b>"
-        return f"<p><b>{escape(block.label)}:</b> {value}</p>"
+        return f"<p>{_label_value(join, block.label, value)}</p>"
     if isinstance(block, ListBlock):
         tag = "ol" if block.ordered else "ul"
         items = "".join(f"<li>{escape(item)}</li>" for item in block.items)
         label = f"<p><b>{escape(block.label)}</b></p>" if block.label else ""
         return f"{label}<{tag}>{items}</{tag}>"
     if isinstance(block, Table):
-        caption = f"<caption>{escape(block.caption)}</caption>" if block.caption else ""
-        head = "".join(f"<th>{escape(column)}</th>" for column in block.columns)
-        rows = []
-        for index, row in enumerate(block.rows):
-            cells = "".join(
-                f"<td><b>{escape(cell)}</b></td>" if index in block.emphasis_rows and cell
-                else f"<td>{escape(cell)}</td>"
-                for cell in row
-            )
-            rows.append(f"<tr>{cells}</tr>")
-        return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        return _table_xhtml(block)
     if isinstance(block, Alert):
         title = f"<b>{escape(block.title)}</b> " if block.title else ""
         return f"<p>{title}{escape(block.text)}</p>"
@@ -64,13 +82,24 @@ def _block(block: Block) -> str:
     return f"<p>{escape(str(getattr(block, 'text', '')))}</p>"
 
 
-def section_xhtml(sections: Iterable[Section], *, fallback: str) -> str:
+def _div(parts: Iterable[str], direction: str = "ltr") -> str:
+    # Right-to-left labels (Arabic) are laid out right to left by any viewer: FHIR's
+    # XHTML allows ``dir``.
+    attributes = ' dir="rtl"' if direction == "rtl" else ""
+    return f'<div xmlns="{XHTML_NS}"{attributes}>{"".join(parts)}</div>'
+
+
+def section_xhtml(sections: Iterable[Section], *, fallback: Sequence[Block] = (), join: str = _JOIN,
+                  direction: str = "ltr") -> str:
     """The XHTML ``div`` of a Composition section's narrative.
 
     Args:
         sections: Laid-out sections whose blocks make up the narrative (several when
             one IPS section gathers parts of several passport sections).
-        fallback: Text for a section with nothing to show, e.g. "No known allergies".
+        fallback: What to say when the sections have nothing to show, in the
+            document's language, e.g. layout's "No diagnosis recorded".
+        join: How the language joins a label and its value (``phrase.label_value``).
+        direction: ``rtl`` for labels written right to left.
 
     Returns:
         A ``<div xmlns="http://www.w3.org/1999/xhtml">`` element as text.
@@ -81,15 +110,130 @@ def section_xhtml(sections: Iterable[Section], *, fallback: str) -> str:
         # One IPS section may gather several laid-out sections: keep their headings.
         if len(sections) > 1 and section.title and section.blocks:
             parts.append(f"<h3>{escape(section.title)}</h3>")
-        parts.extend(_block(block) for block in section.blocks)
+        parts.extend(_block(block, join) for block in section.blocks)
     if not parts:
-        parts = [f"<p>{escape(fallback)}</p>"]
-    return f'<div xmlns="{XHTML_NS}">{"".join(parts)}</div>'
+        parts = [_block(block, join) for block in fallback]
+    return _div(parts, direction)
 
 
-def narrative(div: str) -> dict[str, Any]:
-    """A FHIR ``Narrative`` generated from the passport."""
-    return {"status": "generated", "div": div}
+def narrative(div: str, status: str = "generated") -> dict[str, Any]:
+    """A FHIR ``Narrative`` generated from the passport.
+
+    ``additional`` says the narrative holds more than the resource's own elements (a
+    plugin's resource narrated by its whole section).
+    """
+    return {"status": status, "div": div}
+
+
+def _matches(text: str, key: str) -> bool:
+    """Whether a laid-out cell or heading names ``key``: itself, or with a note, "Ada (lead)"."""
+    return text == key or text.startswith(key + " (")
+
+
+@attrs.define
+class Narrator:
+    """The laid-out document of one passport, read back for FHIR narratives.
+
+    Each resource's narrative is the part of the Document that shows it (its table
+    row, its heading and what follows, its field), so a receiving system shows the
+    words, labels and dates the PDF shows. A part is taken once: two allergies to the
+    same substance are the table's two rows, in order.
+
+    Attributes:
+        document: The passport laid out (view and language of the export).
+        context: A layout context in the same view and language, for labels and for
+            laying out an object layout's Document does not show.
+    """
+
+    document: Document
+    context: LayoutContext
+    # Rows (and headings, row -1) already narrated, by block object: a part under a
+    # heading shares its blocks with the section.
+    _taken: set[tuple[int, int]] = attrs.field(factory=set, init=False)
+
+    @property
+    def join(self) -> str:
+        """How the language joins a label and its value."""
+        return self.document.phrases.get("phrase.label_value", _JOIN)
+
+    def section(self, id: str) -> Section | None:
+        """The laid-out section with this id."""
+        return self.document.section(id)
+
+    def sections(self, ids: Iterable[str]) -> list[Section]:
+        """The laid-out sections with these ids, in the order given, those present."""
+        found = (self.document.section(id) for id in ids)
+        return [section for section in found if section is not None]
+
+    def under_heading(self, section: Section | None, key: str, *, level: int = 3) -> Section | None:
+        """A heading naming ``key`` and the blocks under it, as a section of their own.
+
+        Args:
+            section: Where to look.
+            key: The heading's text, or its start before a note in brackets.
+            level: The heading's level; the part ends at the next heading of this
+                level or above.
+        """
+        if section is None:
+            return None
+        blocks = section.blocks
+        headings = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level <= level]
+        for exact in (True, False):
+            for position, (start, heading) in enumerate(headings):
+                if heading.level != level or (id(heading), -1) in self._taken:
+                    continue
+                if not (heading.text == key if exact else _matches(heading.text, key)):
+                    continue
+                # Taken once, like a row: two diagnoses of the same name are the two parts, in order.
+                self._taken.add((id(heading), -1))
+                end = headings[position + 1][0] if position + 1 < len(headings) else len(blocks)
+                return Section(id=section.id, title=heading.text, blocks=blocks[start:end])
+        return None
+
+    def field(self, section_id: str, label_id: str) -> Field | None:
+        """The laid-out field with this label id in a section."""
+        section = self.document.section(section_id)
+        blocks = section.blocks if section is not None else ()
+        return next((b for b in blocks if isinstance(b, Field) and b.label_id == label_id), None)
+
+    def row(self, sections: Iterable[Section | None], key: str) -> tuple[Section, Table] | None:
+        """The first row not yet taken whose first cell names ``key``, as a one-row table.
+
+        Columns empty in that row are left out, so the narrative stays short. Returns
+        the section the row is in and the table, or ``None``.
+        """
+        candidates = [s for s in sections if s is not None]
+        for exact in (True, False):
+            for section in candidates:
+                for block in section.blocks:
+                    if not isinstance(block, Table):
+                        continue
+                    for row_index, row in enumerate(block.rows):
+                        where = (id(block), row_index)
+                        if not row or where in self._taken:
+                            continue
+                        if (row[0] == key) if exact else _matches(row[0], key):
+                            self._taken.add(where)
+                            keep = [i for i, cell in enumerate(row) if i == 0 or cell]
+                            return section, Table(
+                                columns=[block.columns[i] for i in keep], rows=[[row[i] for i in keep]],
+                                emphasis_rows={0} if row_index in block.emphasis_rows else ())
+        return None
+
+    def fields_of(self, obj: object) -> list[Block]:
+        """An object layout's Document does not show, laid out from its fields by layout."""
+        return layout_fields(self.context, obj)
+
+    def div(self, blocks: Iterable[Block | None], *, title: str | None = None) -> str | None:
+        """A resource's ``div`` from laid-out blocks; ``None`` when there is nothing to say."""
+        parts = [_block(block, self.join) for block in blocks if block is not None]
+        if title:
+            parts.insert(0, f"<p><b>{escape(title)}</b></p>")
+        return _div(parts, self.document.direction) if parts else None
+
+    def section_div(self, sections: Iterable[Section], *, fallback: Sequence[Block] = ()) -> str:
+        """A Composition section's ``div`` (see [`section_xhtml`][])."""
+        return section_xhtml(sections, fallback=fallback, join=self.join, direction=self.document.direction)
 
 
 # FHIR's txt-1 rule: a narrative holds only basic HTML formatting, no scripts, forms,
