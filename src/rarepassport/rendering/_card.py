@@ -28,7 +28,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rarepassport.document import Document
 from rarepassport.essentials import BACK, FRONT, EssentialGroup, Essentials, fit, left_off, lines
-from rarepassport.rendering._shared import NO_BREAK, extra_faces, unbroken
+from rarepassport.rendering._shared import (
+    EMERGENCY_RED,
+    GRAPHIC_GREY,
+    NO_BREAK,
+    ON_EMERGENCY_RED,
+    extra_faces,
+    unbroken,
+)
 
 if TYPE_CHECKING:
     from rarepassport.rendering._base import Rendered
@@ -49,7 +56,7 @@ BAND_FONT_SIZE = 9.0
 _MARGIN = 2.8
 _BAND_PADDING = 1.6  # above and below the name in the band
 _QR_SIZE = 17.0
-_RED = (178, 24, 24)
+_RED = EMERGENCY_RED
 _TEXT = (15, 15, 15)
 
 # A card side holds about 1,300 characters at 6 pt: longer text cannot fit, so it is
@@ -220,7 +227,7 @@ class _CardDrawer:
         band_size, band_height = band
         pdf.set_fill_color(*_RED)
         pdf.rect(x0, y0, CARD_WIDTH_MM, band_height, style="F")
-        pdf.set_text_color(255, 255, 255)
+        pdf.set_text_color(*ON_EMERGENCY_RED)
         pdf.set_font(self.family, "B", band_size)
         pdf.set_xy(x0 + _MARGIN, y0 + _BAND_PADDING)
         pdf.multi_cell(CARD_WIDTH_MM - 2 * _MARGIN, self.lh(band_size), self.essentials.name, align="L")
@@ -476,7 +483,7 @@ def _cut_marks(pdf: Any, x0: float, y0: float) -> None:
     pdf.line(fold, y0 - gap - mark, fold, y0 - gap)
     pdf.line(fold, y0 + height + gap, fold, y0 + height + gap + mark)
     # Mid grey, 4.5 : 1 on white: faint beside the black marks, still visible (WCAG 1.4.11).
-    pdf.set_draw_color(118, 118, 118)
+    pdf.set_draw_color(*GRAPHIC_GREY)
     pdf.set_dash_pattern(dash=1.5, gap=1.5)
     pdf.line(fold, y0, fold, y0 + height)
     pdf.set_dash_pattern()
