@@ -16,6 +16,7 @@ import pypdf
 import pytest
 
 import rarepassport as rp
+from helpers.stress import make_stress_passport
 from rarepassport import render_rendered
 
 TODAY = dt.date(2026, 11, 27)
@@ -49,22 +50,38 @@ def test_a_french_and_english_card_has_each_label_in_both_languages(tmp_path: Pa
     data = card("fr", "en")
     for text in (pdftotext(data, tmp_path), pypdf_text(data)):
         flat = squashed(text)
-        assert "Datedenaissance/Dateofbirth:9février1984" in flat
+        assert "Datedenaissance/Dateofbirth:9février1984/9February1984" in flat
         assert "Diagnostics/Diagnoses:" in flat
         assert "Contactd'urgence/Emergencycontact:" in flat
         assert "Plusd'informationsdanslepasseportcomplet/Moreinthefullpassport" in flat
 
 
 def test_a_bilingual_card_says_what_was_left_off_in_both_languages(tmp_path: Path) -> None:
-    flat = squashed(pdftotext(card("fr", "en"), tmp_path))
+    pm = rp.make_plugin_manager(entry_points=False)
+    data = render_rendered(make_stress_passport(), "card", language="fr", plugins=pm, today=TODAY,
+                           second_language="en", missing_glyphs="mark").data
+    flat = squashed(pdftotext(data, tmp_path))
     assert re.search(r"\+(\d+)étapesdeplus—voirlepasseport/\+\1moresteps—seepassport", flat)
+    assert "Plusd'informationsdanslepasseportcomplet/Moreinthefullpassport" in flat
 
 
 def test_values_are_written_once(tmp_path: Path) -> None:
     flat = squashed(pdftotext(card("fr", "en"), tmp_path))
     assert flat.count("+442079460000") == 1  # the specialist team's number
     assert flat.count("MorganExample") == 2  # the name, once on each side
-    assert flat.count("9février1984") == 2 and "9February1984" not in flat  # the date, in the first language
+    assert "(maladieprincipale)" in flat and "(maincondition)" not in flat  # words inside a value: once
+
+
+def test_a_value_that_is_wholly_a_fixed_phrase_is_in_both_languages(tmp_path: Path) -> None:
+    flat = squashed(pdftotext(card("fr", "en"), tmp_path))
+    assert "Allergies:Aucuneallergieconnue/Noknownallergies" in flat
+
+
+def test_the_date_of_birth_is_written_in_both_languages(tmp_path: Path) -> None:
+    """Who the card is for must be checked by a reader of either language."""
+    assert "Dateofbirth:9février1984/9February1984" in squashed(pdftotext(card("fr", "en"), tmp_path))
+    flat = squashed(pdftotext(card("ar", "en"), tmp_path))
+    assert "9February1984" in flat
 
 
 def test_an_arabic_and_english_card_has_arabic_and_english_labels(tmp_path: Path) -> None:
