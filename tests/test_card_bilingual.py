@@ -160,3 +160,20 @@ def test_second_language_must_be_a_tag() -> None:
     pm = rp.make_plugin_manager(entry_points=False)
     with pytest.raises(rp.RenderError, match="second_language"):
         rp.layout(rp.load(ADRENAL), "emergency", "en", plugins=pm, second_language=3)  # type: ignore[arg-type]
+
+
+def test_a_label_without_its_counterpart_is_never_paired_with_another_items_label() -> None:
+    from rarepassport.clinical import ClinicalClass
+    from rarepassport.essentials import EssentialGroup, EssentialItem, Essentials, bilingual
+
+    def essentials(title: str, lead: str, path: str) -> Essentials:
+        item = EssentialItem(text="Sam: 07700 900123", lead=lead, path=path)
+        group = EssentialGroup(key="emergency-contact", clinical_class=ClinicalClass.EMERGENCY_CONTACT,
+                               title=title, items=(item,))
+        return Essentials(name="Ada", date_of_birth="", date_of_birth_label="", groups=(group,))
+
+    first = essentials("Contact d'urgence", "Appeler", "$.contacts[0]")
+    second = essentials("Emergency contact", "Call", "$.contacts[1]")  # another item
+    merged = bilingual(first, second).groups[0]
+    assert merged.title == "Contact d'urgence / Emergency contact"
+    assert merged.items[0].lead == "Appeler"
