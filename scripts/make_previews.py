@@ -53,6 +53,10 @@ LOCKSCREEN_WIDTH = 300
 #: Pictures of other example passports: (picture name, passport, format, view, options, page, dpi).
 OTHER_PREVIEWS: tuple[tuple[str, Path, str, str, dict[str, Any], int, int], ...] = (
     ("card-adrenal-back.png", ADRENAL, "card", "emergency", {}, 2, 150),
+    ("card-large-print-sheet.png", ADRENAL, "card", "emergency",
+     {"large_print": True, "sheet": True, "qr": "emergency"}, 1, 40),
+    ("card-bilingual-front.png", ADRENAL, "card", "emergency", {"language": "fr", "second_language": "en"}, 1, 150),
+    ("card-bilingual-ar-back.png", ADRENAL, "card", "emergency", {"language": "ar", "second_language": "en"}, 2, 150),
 )
 
 
@@ -66,7 +70,7 @@ def main() -> int:
         return 2
     os.environ["RAREPASSPORT_SYSTEM_FONTS"] = "0"
     import rarepassport
-    from rarepassport.render import render_rendered
+    from rarepassport import render_rendered
 
     args.out.mkdir(parents=True, exist_ok=True)
     jobs = [(name, EXAMPLE, format, view, options, page, dpi)
@@ -96,7 +100,7 @@ def _lockscreens(out: Path) -> None:
     from PIL import Image
 
     import rarepassport
-    from rarepassport.render import render_rendered
+    from rarepassport import render_rendered
 
     passport = rarepassport.load(ADRENAL)
     for name, size, theme in LOCKSCREEN_PREVIEWS:

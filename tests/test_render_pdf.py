@@ -355,7 +355,7 @@ def test_high_contrast_uses_only_black_white_and_yellow() -> None:
 
 def test_emergency_sections_are_drawn_on_red_and_critical_alerts_boxed_in_pink() -> None:
     colours = fill_colours(pdf_of(render_pdf(rich_passport())))
-    assert (0.7, 0.09, 0.09) in colours  # emergency section bar
+    assert (0.59, 0.0, 0.0) in colours  # emergency section bar: the shared emergency red
     assert (0.99, 0.89, 0.89) in colours  # critical alert box
 
 

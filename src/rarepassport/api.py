@@ -220,6 +220,7 @@ def layout(
     *,
     plugins: PluginManager | None = None,
     today: _dt.date | None = None,
+    second_language: str | None = None,
 ) -> Document:
     """Lay out a passport for a view, in a language.
 
@@ -230,6 +231,10 @@ def layout(
             Missing labels fall back to the base language, then English.
         plugins: The plugin manager; the default one when ``None``.
         today: The date an overdue review is measured against; default today.
+        second_language: BCP 47 tag of a second language for the labels of the
+            emergency essentials (what the wallet card, the lock screen and the
+            emergency QR code show): *Allergies / Alergias*, values once (see
+            [`rarepassport.essentials.bilingual`][]). The sections stay in ``language``.
 
     Returns:
         The Document every backend draws: sections in reading order (emergency
@@ -239,7 +244,8 @@ def layout(
         RenderError: When ``view`` is not a view.
         TypeError: When ``passport`` is not a [`Passport`][rarepassport.Passport].
     """
-    return layouts.layout(passport, view, language, plugins=_manager(plugins), today=today)
+    return layouts.layout(passport, view, language, plugins=_manager(plugins), today=today,
+                          second_language=second_language)
 
 
 def render(
@@ -251,6 +257,7 @@ def render(
     plugins: PluginManager | None = None,
     today: _dt.date | None = None,
     strict: bool = False,
+    second_language: str | None = None,
     **options: Any,
 ) -> bytes:
     """Validate a passport, then render it for a view, in a format.
@@ -276,6 +283,9 @@ def render(
             default today.
         strict: Raise [`InvalidPassportError`][rarepassport.errors.InvalidPassportError] instead of rendering when
             validation finds errors.
+        second_language: A second language for the labels of the emergency
+            essentials, for a bilingual wallet card or lock screen (``card``,
+            ``lockscreen``; see [`layout`][rarepassport.layout]).
         **options: Options of the backend.
 
     Returns:
@@ -287,7 +297,8 @@ def render(
             validation errors.
     """
     rendered = render_rendered(
-        passport, format, view, language, plugins=plugins, today=today, strict=strict, **options
+        passport, format, view, language, plugins=plugins, today=today, strict=strict,
+        second_language=second_language, **options
     )
     for message in rendered.warnings:
         _warnings.warn(message, RenderWarning, stacklevel=2)
@@ -303,6 +314,7 @@ def render_rendered(
     plugins: PluginManager | None = None,
     today: _dt.date | None = None,
     strict: bool = False,
+    second_language: str | None = None,
     **options: Any,
 ) -> Rendered:
     """Like [`render`][rarepassport.render], but return the [`Rendered`][rarepassport.Rendered] (bytes, type, warnings,
@@ -311,7 +323,8 @@ def render_rendered(
     Warnings are returned, not emitted. See [`render`][rarepassport.render] for the arguments.
     """
     return rendering.render_rendered(
-        passport, format, view, language, plugins=_manager(plugins), today=today, strict=strict, **options
+        passport, format, view, language, plugins=_manager(plugins), today=today, strict=strict,
+        second_language=second_language, **options
     )
 
 

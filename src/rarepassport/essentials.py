@@ -85,6 +85,7 @@ __all__ = [
     "Essentials",
     "Line",
     "Span",
+    "bilingual",
     "build_essentials",
     "contacts_in_call_order",
     "fit",
@@ -396,6 +397,80 @@ def left_off(groups: Sequence[EssentialGroup], shown: Sequence[EssentialGroup]) 
     for group in shown:
         counts[group.key] -= len(group.items)
     return {key: count for key, count in counts.items() if count}
+
+
+def _both(first: str, second: str, separator: str) -> str:
+    """``first / second``; one of them alone when the other is empty or the same."""
+    if not first or not second or first == second:
+        return first or second
+    return f"{first}{separator}{second}"
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _all_catalogue_words(first: str, second: str) -> bool:
+    """Whether two layouts of one item share no word: then the whole text is the
+    catalogue's (*Aucune allergie connue* / *No known allergies*), not the person's,
+    whose words are the same in every language."""
+    words = {word.casefold() for word in _WORD.findall(first)}
+    return first != second and not words & {word.casefold() for word in _WORD.findall(second)}
+
+
+def bilingual(first: Essentials, second: Essentials, separator: str = " / ") -> Essentials:
+    """``first`` with its labels also in the language of ``second``: values once.
+
+    For a card read abroad (``second_language=``): group titles, the labels before a
+    value (*Allergies / Alergias*), the date-of-birth label, the "+N more — see
+    passport" and "More in the full passport" phrases and the overdue notice are given
+    in both languages, the first first; so is the date of birth, the check of who the
+    card is for, when the two languages write it differently (a reader of the second
+    language may not read the first's month names or script), and an item that is
+    wholly a fixed phrase (*Aucune allergie connue / No known allergies*: the two
+    languages' texts share no word). The other values (the person's text, the words
+    inside them such as a diagnosis's status) come once, from ``first``. Both
+    must be built from the same passport and view, so their groups and items match; a
+    group or item that has no counterpart keeps its first-language label alone.
+
+    Args:
+        first: The essentials in the output language.
+        second: The same essentials in the second language.
+        separator: What goes between the two languages' words.
+
+    Returns:
+        Essentials with bilingual labels, to draw like any other.
+    """
+    counterparts = {group.key: group for group in second.groups}
+
+    def group_in_both(group: EssentialGroup) -> EssentialGroup:
+        other = counterparts.get(group.key)
+        if other is None:
+            return group
+        items = tuple(
+            attrs.evolve(item, lead=_both(item.lead, other_item.lead, separator),
+                         text=_both(item.text, other_item.text, separator)
+                         if _all_catalogue_words(item.text, other_item.text) else item.text)
+            if other_item.path == item.path else item
+            for item, other_item in zip(group.items, other.items, strict=False)
+        ) + group.items[len(other.items):]
+        return attrs.evolve(
+            group, title=_both(group.title, other.title, separator), items=items,
+            more_template=_both(group.more_template, other.more_template, separator),
+            more=_both(group.more, other.more, separator),
+        )
+
+    return attrs.evolve(
+        first,
+        date_of_birth_label=_both(first.date_of_birth_label, second.date_of_birth_label, separator),
+        # Each date kept whole on its line: the line breaks between the two.
+        date_of_birth=_both(first.date_of_birth.replace(" ", "\u00a0"),
+                            second.date_of_birth.replace(" ", "\u00a0"), separator)
+        if first.date_of_birth != second.date_of_birth else first.date_of_birth,
+        groups=tuple(group_in_both(group) for group in first.groups),
+        overdue=_both(first.overdue or "", second.overdue or "", separator) or None,
+        more_in_full=_both(first.more_in_full, second.more_in_full, separator),
+        also_in_full=_both(first.also_in_full, second.more_in_full, separator),
+    )
 
 
 # --- building ------------------------------------------------------------------------

@@ -111,18 +111,21 @@ def render_card(
     document: Document,
     *,
     sheet: bool = False,
+    large_print: bool = False,
     qr: str | None = None,
     fonts: Sequence[str | os.PathLike[str]] = (),
     missing_glyphs: str = "error",
 ) -> Rendered:
     """Render as a two-sided wallet card (see `rarepassport.rendering._card.render_card`).
 
+    ``large_print=True`` draws a folded A6 card with no text under 14 pt instead.
     ``missing_glyphs`` is the pdf backend's option: ``"error"`` (default) or ``"mark"``.
     """
     from rarepassport.rendering._card import render_card as _render
 
-    _check_arguments(document, sheet=sheet, qr=qr, fonts=fonts)
-    return _render(document, sheet=sheet, qr=qr, fonts=fonts, missing_glyphs=missing_glyphs)
+    _check_arguments(document, sheet=sheet, large_print=large_print, qr=qr, fonts=fonts)
+    return _render(document, sheet=sheet, large_print=large_print, qr=qr, fonts=fonts,
+                   missing_glyphs=missing_glyphs)
 
 
 def render_lockscreen(

@@ -43,7 +43,7 @@ _SIZES = ("a4", "a5", "letter")
 # Which command-line options each built-in format takes; a plugin's format gets none.
 _FORMAT_OPTIONS: dict[str, tuple[str, ...]] = {
     "pdf": ("size", "large_print", "high_contrast", "qr", "fonts", "missing_glyphs"),
-    "card": ("sheet", "qr", "fonts", "missing_glyphs"),
+    "card": ("sheet", "large_print", "qr", "fonts", "missing_glyphs"),
     "lockscreen": ("size", "theme", "qr", "fonts"),
     "lockscreen-pdf": ("size", "theme", "qr", "fonts"),
     "html": ("large_print", "high_contrast"),
@@ -158,6 +158,8 @@ def default_output(source: str, format: str, suffix: str, view: str, options: di
         tags.append(view)
     if language:
         tags.append(language)
+    if options.get("second_language"):
+        tags.append(f"and-{options['second_language']}")
     if options.get("sheet"):
         tags.append("sheet")
     if (options.get("size") not in (None, "a4") and format == "pdf") or (
@@ -210,6 +212,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
     # No --view: the format's default view (the wallet card's is the emergency view).
     view = args.view or plugins.backends[format].default_view.value
     options = _options(args, format)
+    if args.second_language is not None and format not in _EMERGENCY_FORMATS:
+        raise CommandError(f"--second-language applies only to --format {', '.join(_EMERGENCY_FORMATS)}, "
+                           f"not {format}")
     if format == "pdf":
         # A relative photo path is relative to the passport file, not to the shell.
         where = Path.cwd() if args.file == STDIN else Path(args.file).resolve().parent
@@ -229,13 +234,15 @@ def _cmd_render(args: argparse.Namespace) -> int:
     reporter.detail(f"drawing {display_name(args.file)} as {format}, view {view}")
     try:
         rendered, notes = render_validated(
-            passport, format, view, args.language, plugins=plugins, today=None, report=report, options=options
+            passport, format, view, args.language, plugins=plugins, today=None, report=report, options=options,
+            second_language=args.second_language,
         )
     except RenderError as exc:
         raise CommandError(f"{display_name(args.file)}: {exc}") from None
     output = args.output
     if output is None and args.file != STDIN:
-        output = default_output(args.file, format, rendered.suffix, view, options, args.language)
+        output = default_output(args.file, format, rendered.suffix, view,
+                                {**options, "second_language": args.second_language}, args.language)
     written = write_output(args, output, rendered.data, inputs=[args.file])
     # The validation notes were listed above, with their messages.
     warnings = [message for message in rendered.warnings if message not in notes]
@@ -333,6 +340,9 @@ def register(commands: Any) -> None:
                         help="who it is for (default: the format's own: emergency for card and lockscreen, "
                              "full for the others)")
     render.add_argument("--language", help="language of the labels (default: the passport's)")
+    render.add_argument("--second-language", metavar="LANG",
+                        help="card, lockscreen: the labels in a second language too (Allergies / Alergias), "
+                             "values once, for travel")
     render.add_argument("--allow-invalid", action="store_true",
                         help="render a passport with validation errors; the errors are printed in its notes")
     render.add_argument("--size", metavar="SIZE",
@@ -340,7 +350,8 @@ def register(commands: Any) -> None:
                              "iphone-15-pro-max, iphone-13, android-fhd, android-qhd or WIDTHxHEIGHT in pixels")
     render.add_argument("--theme", metavar="THEME",
                         help="lockscreen: light (default), dark or high-contrast")
-    render.add_argument("--large-print", action="store_true", help="pdf: body text of at least 14 pt")
+    render.add_argument("--large-print", action="store_true", help="pdf, html: no text under 14 pt; "
+                        "card: a folded A6 card with no text under 14 pt")
     render.add_argument("--high-contrast", action="store_true", help="pdf: black on white, heavy borders")
     render.add_argument("--qr", metavar="emergency|link:URL",
                         help="pdf, card, lockscreen: add a QR code with the emergency details, or a link to "

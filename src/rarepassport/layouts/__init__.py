@@ -41,7 +41,7 @@ import attrs
 from rarepassport import labels as _labels
 from rarepassport.document import Document, Section
 from rarepassport.errors import RenderError
-from rarepassport.essentials import build_essentials
+from rarepassport.essentials import Essentials, bilingual, build_essentials
 from rarepassport.guidance import population_on
 from rarepassport.languages import LanguageChoice, choose, direction, display_name, normalise
 from rarepassport.model import Emergency, Passport, Person, Review, View
@@ -73,6 +73,7 @@ def layout(
     *,
     plugins: PluginManager,
     today: _dt.date | None = None,
+    second_language: str | None = None,
 ) -> Document:
     """The step behind [`rarepassport.layout`][] (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
@@ -86,7 +87,7 @@ def layout(
         today=today or _dt.date.today(),
     )
     if choice.fallback:
-        _warn_language_fallback(context, choice, from_passport=not language)
+        _warn_language_fallback(context, choice, where="--language" if language else "$.language")
     emergency = passport.emergency if context.shows(Passport, "emergency") else Emergency()
     person = passport.person
     essentials = build_essentials(context, passport)
@@ -125,7 +126,7 @@ def layout(
         photo=person.photo if context.shows(Person, "photo") else None,
         warnings=context.warnings,
         phrases=_labels.phrases(context.language, plugins.labels),
-        essentials=essentials,
+        essentials=_in_second_language(context, passport, essentials, second_language),
         content_language=_content_language(passport, context.language),
         direction=direction(context.language),
     )
@@ -183,14 +184,31 @@ def _choose_language(language: str | None, passport: Passport, plugins: PluginMa
     return choose(language or passport.language or "en", plugins.labels.has_language)
 
 
-def _warn_language_fallback(context: LayoutContext, choice: LanguageChoice, *, from_passport: bool) -> None:
+def _in_second_language(context: LayoutContext, passport: Passport, essentials: Essentials,
+                        second_language: str | None) -> Essentials:
+    """The essentials with their labels also in ``second_language`` (see
+    [`rarepassport.essentials.bilingual`][]); unchanged without one, or when it is the
+    labels' language already."""
+    if second_language is None:
+        return essentials
+    if not isinstance(second_language, str):
+        raise RenderError(f"second_language must be a language tag such as 'en', not {type(second_language).__name__}")
+    choice = choose(second_language, context.plugins.labels.has_language)
+    if choice.fallback:
+        _warn_language_fallback(context, choice, where="--second-language")
+    if choice.tag == context.language:
+        return essentials
+    second = LayoutContext(view=context.view, language=choice.tag, plugins=context.plugins, today=context.today)
+    return bilingual(essentials, build_essentials(second, passport))
+
+
+def _warn_language_fallback(context: LayoutContext, choice: LanguageChoice, *, where: str) -> None:
     """Say that the labels are in English because the language asked for has none.
 
     The document is then marked ``en``, never with a language its labels are not in.
     The warning names the language by its CLDR name and canonical tag, never the text
     as given (a tag CLDR does not know is not repeated).
     """
-    where = "$.language" if from_passport else "--language"
     if choice.known:
         tag = normalise(choice.requested) or choice.requested
         context.warn(context.phrase("language_fallback", language=display_name(tag, "en"), tag=tag, where=where))

@@ -160,6 +160,7 @@ def render_validated(
     today: _dt.date | None,
     report: Report,
     options: dict[str, Any],
+    second_language: str | None = None,
 ) -> tuple[Rendered, tuple[str, ...]]:
     """Lay out, add the notes of an already made validation ``report`` and draw.
 
@@ -168,7 +169,8 @@ def render_validated(
     them apart from the drawing's own warnings.
     """
     spec = _backend(format, plugins)
-    document = layout(passport, _view_for(spec, view), language, plugins=plugins, today=today)
+    document = layout(passport, _view_for(spec, view), language, plugins=plugins, today=today,
+                      second_language=second_language)
     notes = _validation_notes(document, report.issues)
     if notes:
         document = attrs.evolve(document, warnings=(*notes, *document.warnings))
@@ -192,6 +194,7 @@ def render_rendered(
     plugins: PluginManager,
     today: _dt.date | None = None,
     strict: bool = False,
+    second_language: str | None = None,
     **options: Any,
 ) -> Rendered:
     """The step behind [`rarepassport.render_rendered`][] (documented there); ``plugins`` is required here."""
@@ -207,6 +210,7 @@ def render_rendered(
     if strict and not report.ok:
         raise InvalidPassportError(report.issues)
     rendered, _notes = render_validated(
-        passport, format, view, language, plugins=manager, today=today, report=report, options=options
+        passport, format, view, language, plugins=manager, today=today, report=report, options=options,
+        second_language=second_language,
     )
     return rendered

@@ -16,6 +16,12 @@ in the band, never cut off.
 
 With ``sheet=True`` front and back are placed side by side on an A4 page with cut
 marks and a fold line, for printing at home.
+
+With ``large_print=True`` the card is a folded A6 card (`LARGE_PRINT`: two panels of
+105 × 148 mm, the size of a postcard, folded to one) on which no text is smaller than
+`LARGE_PRINT_MIN_FONT_SIZE` (14 pt, the large-print PDF's minimum): a bank-card-sized
+card holds only a few lines at 14 pt. What does not fit is left off by clinical priority,
+saying so, exactly as on the wallet card.
 """
 
 from __future__ import annotations
@@ -26,14 +32,33 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import attrs
+
 from rarepassport.document import Document
 from rarepassport.essentials import BACK, FRONT, EssentialGroup, Essentials, fit, left_off, lines
-from rarepassport.rendering._shared import NO_BREAK, extra_faces, unbroken
+from rarepassport.rendering._shared import (
+    EMERGENCY_RED,
+    GRAPHIC_GREY,
+    NO_BREAK,
+    ON_EMERGENCY_RED,
+    extra_faces,
+    unbroken,
+)
 
 if TYPE_CHECKING:
     from rarepassport.rendering._base import Rendered
 
-__all__ = ["CARD_HEIGHT_MM", "CARD_WIDTH_MM", "MAX_FONT_SIZE", "MIN_FONT_SIZE", "render_card"]
+__all__ = [
+    "CARD_HEIGHT_MM",
+    "CARD_WIDTH_MM",
+    "LARGE_PRINT",
+    "LARGE_PRINT_MIN_FONT_SIZE",
+    "MAX_FONT_SIZE",
+    "MIN_FONT_SIZE",
+    "WALLET",
+    "CardFormat",
+    "render_card",
+]
 
 #: ISO/IEC 7810 ID-1, the size of a bank card.
 CARD_WIDTH_MM = 85.60
@@ -46,10 +71,66 @@ MIN_FONT_SIZE = 6.0
 #: Largest size of the name in the coloured band, in points.
 BAND_FONT_SIZE = 9.0
 
-_MARGIN = 2.8
-_BAND_PADDING = 1.6  # above and below the name in the band
-_QR_SIZE = 17.0
-_RED = (178, 24, 24)
+#: Smallest text on a large-print card, in points: the large-print PDF's minimum.
+LARGE_PRINT_MIN_FONT_SIZE = 14.0
+
+
+@attrs.frozen(kw_only=True)
+class CardFormat:
+    """The size of a card and of its text.
+
+    Attributes:
+        name: ``wallet`` or ``large-print``.
+        width: Width of one side, mm.
+        height: Height of one side, mm.
+        max_size: Largest body text, points.
+        min_size: Smallest text of any kind, points: nothing is drawn smaller.
+        band_size: Largest size of the name in the band, points.
+        margin: Margin around each side, mm.
+        band_padding: Above and below the name in the band, mm.
+        qr_size: Side of the QR code, mm.
+        number_width: Room for a protocol step's number, mm per point of text (at
+            least 3 mm).
+        qr_below: The QR code sits under the text, across the foot of the back (else
+            beside the text, in a narrower column).
+        sheet_landscape: The A4 sheet with both sides is landscape (else portrait).
+        sheet_help_size: Size of the printing help under the sheet, points.
+    """
+
+    name: str
+    width: float
+    height: float
+    max_size: float
+    min_size: float
+    band_size: float
+    margin: float
+    band_padding: float
+    qr_size: float
+    number_width: float
+    qr_below: bool
+    sheet_landscape: bool
+    sheet_help_size: float
+
+    def sizes(self) -> list[float]:
+        """Font sizes to try, largest first, in quarter points."""
+        count = round((self.max_size - self.min_size) / 0.25)
+        return [self.max_size - 0.25 * step for step in range(count + 1)]
+
+
+#: The wallet card: ISO/IEC 7810 ID-1, text from `MAX_FONT_SIZE` down to `MIN_FONT_SIZE`.
+WALLET = CardFormat(name="wallet", width=CARD_WIDTH_MM, height=CARD_HEIGHT_MM, max_size=MAX_FONT_SIZE,
+                    min_size=MIN_FONT_SIZE, band_size=BAND_FONT_SIZE, margin=2.8, band_padding=1.6,
+                    qr_size=17.0, number_width=0.0, qr_below=False, sheet_landscape=False,
+                    sheet_help_size=9.0)
+#: The large-print card: a folded A6 card, two panels of 105 × 148 mm (portrait) that
+#: fold to one, body text from 18 pt down to 14 pt and never smaller; the name in the
+#: band up to 20 pt. It fits a handbag or a coat pocket, not a wallet.
+LARGE_PRINT = CardFormat(name="large-print", width=105.0, height=148.0, max_size=18.0,
+                         min_size=LARGE_PRINT_MIN_FONT_SIZE, band_size=20.0, margin=6.0, band_padding=3.0,
+                         qr_size=32.0, number_width=0.5, qr_below=True, sheet_landscape=True,
+                         sheet_help_size=LARGE_PRINT_MIN_FONT_SIZE)
+
+_RED = EMERGENCY_RED
 _TEXT = (15, 15, 15)
 
 # A card side holds about 1,300 characters at 6 pt: longer text cannot fit, so it is
@@ -104,8 +185,10 @@ _MEASURE_SIZE = 10.0
 class _CardDrawer:
     """Lays out and draws card sides on one FPDF."""
 
-    def __init__(self, pdf: Any, document: Document, essentials: Essentials, family: str) -> None:
+    def __init__(self, pdf: Any, document: Document, essentials: Essentials, family: str,
+                 card: CardFormat = WALLET) -> None:
         self.pdf = pdf
+        self.card = card
         self.document = document
         self.essentials = essentials
         self.family = family
@@ -119,6 +202,10 @@ class _CardDrawer:
 
     def lh(self, size: float) -> float:
         return size * 1.18 * 25.4 / 72
+
+    def number_width(self, size: float) -> float:
+        """Room for a protocol step's number beside its text, mm."""
+        return max(3.0, round(self.card.number_width * size, 2))
 
     # -- measuring --
 
@@ -164,7 +251,8 @@ class _CardDrawer:
                 count = _CANNOT_FIT
             elif paragraph.number:
                 self.pdf.set_font(self.family, "B" if paragraph.segments[0].bold else "", size)
-                count = len(self.pdf.multi_cell(width - 3.0, self.lh(size), paragraph.segments[0].text,
+                count = len(self.pdf.multi_cell(width - self.number_width(size), self.lh(size),
+                                                paragraph.segments[0].text,
                                                 dry_run=True, output="LINES"))
             else:
                 count = self._wrapped_lines(paragraph.segments, width, size)
@@ -183,14 +271,15 @@ class _CardDrawer:
 
     def band_lines(self, size: float) -> int:
         return self._wrapped_lines((_Segment(self.essentials.name, True, "$.person.name"),),
-                                   CARD_WIDTH_MM - 2 * _MARGIN, size)
+                                   self.card.width - 2 * self.card.margin, size)
 
     def band(self) -> tuple[float, float]:
         """The name's size in the band, and the band's height: shrink, then wrap, never cut."""
-        size = BAND_FONT_SIZE
-        while size > MIN_FONT_SIZE and self.band_lines(size) > 1:
+        card = self.card
+        size = card.band_size
+        while size > card.min_size and self.band_lines(size) > 1:
             size -= 0.5
-        return size, self.band_lines(size) * self.lh(size) + 2 * _BAND_PADDING
+        return size, self.band_lines(size) * self.lh(size) + 2 * card.band_padding
 
     def head(self, side: str) -> list[_Paragraph]:
         """What starts each side under the band: date of birth; on the front, the dates."""
@@ -216,28 +305,29 @@ class _CardDrawer:
              width: float, band: tuple[float, float], qr: str | None) -> None:
         from rarepassport.rendering._qr import draw_qr
 
-        pdf = self.pdf
+        pdf, card = self.pdf, self.card
         band_size, band_height = band
         pdf.set_fill_color(*_RED)
-        pdf.rect(x0, y0, CARD_WIDTH_MM, band_height, style="F")
-        pdf.set_text_color(255, 255, 255)
+        pdf.rect(x0, y0, card.width, band_height, style="F")
+        pdf.set_text_color(*ON_EMERGENCY_RED)
         pdf.set_font(self.family, "B", band_size)
-        pdf.set_xy(x0 + _MARGIN, y0 + _BAND_PADDING)
-        pdf.multi_cell(CARD_WIDTH_MM - 2 * _MARGIN, self.lh(band_size), self.essentials.name, align="L")
+        pdf.set_xy(x0 + card.margin, y0 + card.band_padding)
+        pdf.multi_cell(card.width - 2 * card.margin, self.lh(band_size), self.essentials.name, align="L")
         self.drawn.append(("$.person.name", self.essentials.name))
         pdf.set_text_color(*_TEXT)
         y = y0 + band_height + 1.0
-        left = x0 + _MARGIN
+        left = x0 + card.margin
+        number_width = self.number_width(size)
         for paragraph in paragraphs:
             pdf.set_xy(left, y)
             pdf.set_text_color(*paragraph.colour)
             if paragraph.number:
                 segment = paragraph.segments[0]
                 pdf.set_font(self.family, "B", size)
-                pdf.cell(3.0, self.lh(size), paragraph.number)
+                pdf.cell(number_width, self.lh(size), paragraph.number)
                 pdf.set_font(self.family, "B" if segment.bold else "", size)
-                pdf.set_xy(left + 3.0, y)
-                pdf.multi_cell(width - 3.0, self.lh(size), segment.text, align="L")
+                pdf.set_xy(left + number_width, y)
+                pdf.multi_cell(width - number_width, self.lh(size), segment.text, align="L")
             else:
                 # Segments flowing one into the next, each in its weight, wrapped in the column.
                 pdf.set_left_margin(left)
@@ -252,23 +342,17 @@ class _CardDrawer:
             pdf.set_text_color(*_TEXT)
             y = pdf.get_y() + 0.4
         if qr is not None:
-            draw_qr(pdf, qr, x0 + CARD_WIDTH_MM - _MARGIN - _QR_SIZE + 1, y0 + CARD_HEIGHT_MM - _QR_SIZE - 1,
-                    _QR_SIZE, title=self.qr_caption)
+            draw_qr(pdf, qr, x0 + card.width - card.margin - card.qr_size + 1, y0 + card.height - card.qr_size - 1,
+                    card.qr_size, title=self.qr_caption)
 
 
-def _sizes() -> list[float]:
-    """Font sizes to try, largest first, in quarter points."""
-    count = round((MAX_FONT_SIZE - MIN_FONT_SIZE) / 0.25)
-    return [MAX_FONT_SIZE - 0.25 * step for step in range(count + 1)]
-
-
-def _largest_size(fits: Callable[[float], bool]) -> float | None:
-    """The largest of `_sizes` at which ``fits``, or ``None``.
+def _largest_size(card: CardFormat, fits: Callable[[float], bool]) -> float | None:
+    """The largest of the card's sizes at which ``fits``, or ``None``.
 
     Text only gets taller as it gets larger, so a binary search finds it with a few
     measurements instead of one per size (measuring is what makes cards slow).
     """
-    sizes = _sizes()  # largest first
+    sizes = card.sizes()  # largest first
     if not fits(sizes[-1]):
         return None
     low, high = 0, len(sizes) - 1  # sizes[high] fits
@@ -309,12 +393,13 @@ def _plan_side(drawer: _CardDrawer, side: str, room: float, width: float) -> _Pl
                 return ending
         return None
 
-    size = _largest_size(lambda size: fits_at(groups, size) is not None)
+    card = drawer.card
+    size = _largest_size(card, lambda size: fits_at(groups, size) is not None)
     if size is not None:
         return _Plan(paragraphs(groups, ""), size, width, {})
-    shown = fit(groups, lambda trial: fits_at(trial, MIN_FONT_SIZE) is not None)
+    shown = fit(groups, lambda trial: fits_at(trial, card.min_size) is not None)
     # What was kept may leave room: use it for larger type rather than empty card.
-    size = _largest_size(lambda size: fits_at(shown, size) is not None) or MIN_FONT_SIZE
+    size = _largest_size(card, lambda size: fits_at(shown, size) is not None) or card.min_size
     ending = fits_at(shown, size)
     return _Plan(paragraphs(shown, essentials.more_in_full if ending is None else ending), size, width,
                  left_off(groups, shown))
@@ -324,6 +409,7 @@ def render_card(
     document: Document,
     *,
     sheet: bool = False,
+    large_print: bool = False,
     qr: str | None = None,
     fonts: Sequence[str | os.PathLike[str]] = (),
     missing_glyphs: str = "error",
@@ -338,6 +424,8 @@ def render_card(
     Args:
         document: The laid-out passport, normally for the ``emergency`` view.
         sheet: Put front and back on one A4 page with cut marks and a fold line.
+        large_print: A folded A6 card (`LARGE_PRINT`) with no text under 14 pt,
+            instead of the wallet card.
         qr: ``"emergency"`` or ``"link:https://..."`` for a QR code on the back.
         fonts: Extra fallback font files for scripts DejaVu Sans cannot draw.
         missing_glyphs: ``"error"`` (default) or ``"mark"`` (draw U+FFFD and warn).
@@ -363,10 +451,12 @@ def render_card(
         content = qr_content(document, qr, CARD_QR_LIMIT)
         warnings.extend(content.warnings)
         qr_text, qr_caption = content.text, content.caption
+    card = LARGE_PRINT if large_print else WALLET
     if sheet:
-        pdf = FPDF(orientation="P", unit="mm", format="A4")
+        pdf = FPDF(orientation="L" if card.sheet_landscape else "P", unit="mm", format="A4")
     else:
-        pdf = FPDF(orientation="L", unit="mm", format=(CARD_HEIGHT_MM, CARD_WIDTH_MM))
+        pdf = FPDF(orientation="L" if card.width > card.height else "P", unit="mm",
+                   format=(min(card.width, card.height), max(card.width, card.height)))
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     card_texts = [text for _where, text in _essentials_texts(essentials)]
@@ -378,29 +468,34 @@ def render_card(
     # Viewers show the title, not the file name.
     pdf.viewer_preferences = viewer_preferences(document)
     pdf.set_creator("rarepassport")
-    drawer = _CardDrawer(pdf, document, essentials, BUNDLED_FAMILY)
+    drawer = _CardDrawer(pdf, document, essentials, BUNDLED_FAMILY, card)
     drawer.qr_caption = qr_caption
     pdf.add_page()  # fpdf2 measures text on a page: the front (or the sheet) is it
 
     band = drawer.band()
-    full_width = CARD_WIDTH_MM - 2 * _MARGIN
-    room = CARD_HEIGHT_MM - band[1] - 1.0 - _MARGIN
+    full_width = card.width - 2 * card.margin
+    room = card.height - band[1] - 1.0 - card.margin
     plans = {}
     for side in (FRONT, BACK):
-        width = full_width - (_QR_SIZE + 0.5 if side == BACK and qr_text is not None else 0)
-        plans[side] = _plan_side(drawer, side, room, width)
+        with_qr = side == BACK and qr_text is not None
+        width = full_width - (card.qr_size + 0.5 if with_qr and not card.qr_below else 0)
+        plans[side] = _plan_side(drawer, side, room - (card.qr_size + 1.0 if with_qr and card.qr_below else 0),
+                                 width)
 
     if sheet:
-        x0, y0 = (pdf.w - 2 * CARD_WIDTH_MM) / 2, 25.0
-        for side, x in ((FRONT, x0), (BACK, x0 + CARD_WIDTH_MM)):
+        x0 = (pdf.w - 2 * card.width) / 2
+        y0 = 25.0 if not card.sheet_landscape else (pdf.h - card.height) / 2 - 12
+        for side, x in ((FRONT, x0), (BACK, x0 + card.width)):
             plan = plans[side]
             drawer.draw(x, y0, side, plan.paragraphs, plan.size, plan.width, band,
                         qr_text if side == BACK else None)
-        _cut_marks(pdf, x0, y0)
-        pdf.set_font(BUNDLED_FAMILY, "", 9)
+        _cut_marks(pdf, x0, y0, card)
+        pdf.set_font(BUNDLED_FAMILY, "", card.sheet_help_size)
         pdf.set_text_color(*_TEXT)
-        pdf.set_xy(x0, y0 + CARD_HEIGHT_MM + 12)
-        pdf.multi_cell(2 * CARD_WIDTH_MM, 4.5, document.phrase("card_sheet_help"), align="L")
+        pdf.set_xy(x0, y0 + card.height + 12)
+        help_text = document.phrase("card_sheet_help")
+        pdf.multi_cell(2 * card.width, card.sheet_help_size * 0.5, help_text, align="L")
+        drawer.drawn.append(("card_sheet_help", help_text))
     else:
         for side in (FRONT, BACK):
             if side == BACK:
@@ -461,9 +556,9 @@ def _check_glyphs(document: Document, essentials: Essentials, extra: Sequence[An
                     f"each is shown as {MISSING_GLYPH_MARKER} (U+FFFD) on the card in: {where}"]
 
 
-def _cut_marks(pdf: Any, x0: float, y0: float) -> None:
+def _cut_marks(pdf: Any, x0: float, y0: float, card: CardFormat) -> None:
     """Cut marks at the outer corners, a dashed fold line between front and back."""
-    width, height, mark, gap = 2 * CARD_WIDTH_MM, CARD_HEIGHT_MM, 6.0, 2.0
+    width, height, mark, gap = 2 * card.width, card.height, 6.0, 2.0
     pdf.set_draw_color(0, 0, 0)
     pdf.set_line_width(0.2)
     for x in (x0, x0 + width):
@@ -472,11 +567,11 @@ def _cut_marks(pdf: Any, x0: float, y0: float) -> None:
             dy = -1 if y == y0 else 1
             pdf.line(x + dx * gap, y, x + dx * (gap + mark), y)
             pdf.line(x, y + dy * gap, x, y + dy * (gap + mark))
-    fold = x0 + CARD_WIDTH_MM
+    fold = x0 + card.width
     pdf.line(fold, y0 - gap - mark, fold, y0 - gap)
     pdf.line(fold, y0 + height + gap, fold, y0 + height + gap + mark)
     # Mid grey, 4.5 : 1 on white: faint beside the black marks, still visible (WCAG 1.4.11).
-    pdf.set_draw_color(118, 118, 118)
+    pdf.set_draw_color(*GRAPHIC_GREY)
     pdf.set_dash_pattern(dash=1.5, gap=1.5)
     pdf.line(fold, y0, fold, y0 + height)
     pdf.set_dash_pattern()

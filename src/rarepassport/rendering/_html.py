@@ -24,14 +24,15 @@ from rarepassport.document import (
     Table,
 )
 from rarepassport.rendering._base import Rendered
+from rarepassport.rendering._shared import EMERGENCY_RED, css_colour
 
 __all__ = ["STYLESHEET", "render_html"]
 
 #: The page's stylesheet; no url() references, so the page never fetches anything.
-STYLESHEET = """
-:root { color-scheme: light; --ink: #111; --paper: #fff; --critical: #a00000; --warning: #7a4a00;
-        --info: #00457a; --rule: #444; }
-* { box-sizing: border-box; }
+STYLESHEET = f"""
+:root {{ color-scheme: light; --ink: #111; --paper: #fff; --critical: {css_colour(EMERGENCY_RED)}; --warning: #7a4a00;
+        --info: #00457a; --rule: #444; }}
+""" + """* { box-sizing: border-box; }
 html { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Arabic",
        "Noto Sans CJK SC", Arial, sans-serif; font-size: 100%; line-height: 1.45;
        color: var(--ink); background: var(--paper); }

@@ -40,7 +40,7 @@ import attrs
 
 from rarepassport.document import Document
 from rarepassport.essentials import EssentialGroup, Essentials, fit
-from rarepassport.rendering._shared import extra_faces, unbroken
+from rarepassport.rendering._shared import EMERGENCY_RED, ON_EMERGENCY_RED, extra_faces, unbroken
 
 if TYPE_CHECKING:
     from rarepassport.rendering._base import Rendered
@@ -184,8 +184,8 @@ class Theme:
 THEMES: Mapping[str, Theme] = {
     theme.name: theme
     for theme in (
-        Theme(name="light", background=(255, 255, 255), text=(17, 17, 17), alert=(150, 0, 0),
-              band=(150, 0, 0), band_text=(255, 255, 255)),
+        Theme(name="light", background=(255, 255, 255), text=(17, 17, 17), alert=EMERGENCY_RED,
+              band=EMERGENCY_RED, band_text=ON_EMERGENCY_RED),
         Theme(name="dark", background=(12, 12, 12), text=(240, 240, 240), alert=(255, 150, 150),
               band=(130, 0, 0), band_text=(255, 255, 255)),
         Theme(name="high-contrast", background=(0, 0, 0), text=(255, 255, 255), alert=(255, 255, 0),

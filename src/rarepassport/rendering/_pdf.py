@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rarepassport.document import Alert, AlertLevel, Block, Document, Field, Heading, ListBlock, Paragraph, Table
-from rarepassport.rendering._shared import extra_faces, viewer_preferences
+from rarepassport.rendering._shared import (
+    EMERGENCY_RED,
+    GRAPHIC_GREY,
+    ON_EMERGENCY_RED,
+    extra_faces,
+    viewer_preferences,
+)
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -49,11 +55,11 @@ class Style:
     margin: float  # mm
     text: Colour = (20, 20, 20)
     muted: Colour = (80, 80, 80)
-    rule: Colour = (118, 118, 118)  # 4.5 : 1 on white (graphics need 3 : 1)
+    rule: Colour = GRAPHIC_GREY
     section_fill: Colour = (230, 236, 245)
     section_text: Colour = (15, 40, 90)
-    emergency_fill: Colour = (178, 24, 24)
-    emergency_text: Colour = (255, 255, 255)
+    emergency_fill: Colour = EMERGENCY_RED
+    emergency_text: Colour = ON_EMERGENCY_RED
     table_head_fill: Colour = (222, 226, 232)
     emphasis_fill: Colour = (255, 236, 200)
     alert_fill: dict[AlertLevel, Colour] = attrs.field(factory=lambda: {
@@ -62,7 +68,7 @@ class Style:
         AlertLevel.INFO: (226, 238, 252),
     })
     alert_border: dict[AlertLevel, Colour] = attrs.field(factory=lambda: {
-        AlertLevel.CRITICAL: (178, 24, 24),
+        AlertLevel.CRITICAL: EMERGENCY_RED,
         AlertLevel.WARNING: (196, 120, 0),
         AlertLevel.INFO: (40, 90, 170),
     })

@@ -10,7 +10,34 @@ from typing import Any
 from rarepassport.errors import PassportError, RenderError
 from rarepassport.rendering._fonts import FontFace, font_face
 
-__all__ = ["NO_BREAK", "extra_faces", "unbroken", "viewer_preferences"]
+__all__ = [
+    "EMERGENCY_RED",
+    "GRAPHIC_GREY",
+    "NO_BREAK",
+    "ON_EMERGENCY_RED",
+    "Colour",
+    "css_colour",
+    "extra_faces",
+    "unbroken",
+    "viewer_preferences",
+]
+
+Colour = tuple[int, int, int]
+
+# The palette every backend shares, so the card, the PDF, the lock screen and the HTML
+# page show the same emergency red. Contrasts (WCAG 2.2) are checked in tests/test_contrast.py.
+#: The emergency red: bands, emergency section titles, notices. White text on it is
+#: 9.1 : 1 (AAA asks for 7 : 1), and it is 9.1 : 1 as text on white.
+EMERGENCY_RED: Colour = (150, 0, 0)
+#: Text drawn on the emergency red.
+ON_EMERGENCY_RED: Colour = (255, 255, 255)
+#: Rules, borders, fold lines: 4.5 : 1 on white (graphics need 3 : 1).
+GRAPHIC_GREY: Colour = (118, 118, 118)
+
+
+def css_colour(colour: Colour) -> str:
+    """``colour`` as a CSS hex colour, e.g. ``#960000``."""
+    return "#{:02x}{:02x}{:02x}".format(*colour)
 
 # A phone number or a dose broken across two lines is easily misread: their spaces
 # are drawn as no-break spaces, so a line breaks before or after them, never inside.
