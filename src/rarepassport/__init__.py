@@ -44,7 +44,7 @@ if TYPE_CHECKING:
         to_ips,
         validate,
     )
-    from rarepassport.document import Document
+    from rarepassport.document import Document, RenderNotice
     from rarepassport.errors import (
         DrawnTextMismatchError,
         FhirImportError,
@@ -137,7 +137,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "to_dict", "to_ips", "validate",
     ),
     "rarepassport.document": (
-        "Document",
+        "Document", "RenderNotice",
     ),
     "rarepassport.errors": (
         "DrawnTextMismatchError", "FhirImportError", "InvalidPassportError", "LoadError", "MissingGlyphsError",
@@ -292,6 +292,7 @@ __all__ = [
     "Protocol",
     "RenderError",
     "RenderFormat",
+    "RenderNotice",
     "RenderWarning",
     "Rendered",
     "Report",
