@@ -44,7 +44,7 @@ if TYPE_CHECKING:
         to_ips,
         validate,
     )
-    from rarepassport.document import Document, Section
+    from rarepassport.document import Document, RenderNotice, Section
     from rarepassport.errors import (
         DrawnTextMismatchError,
         FhirImportError,
@@ -139,7 +139,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "to_dict", "to_ips", "validate",
     ),
     "rarepassport.document": (
-        "Document", "Section",
+        "Document", "RenderNotice", "Section",
     ),
     "rarepassport.errors": (
         "DrawnTextMismatchError", "FhirImportError", "InvalidPassportError", "LoadError", "MissingGlyphsError",
@@ -297,6 +297,7 @@ __all__ = [
     "Protocol",
     "RenderError",
     "RenderFormat",
+    "RenderNotice",
     "RenderWarning",
     "Rendered",
     "Report",

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from rarepassport.essentials import Essentials
+from rarepassport import labels as _labels
+from rarepassport.essentials import LABEL_VALUE, Essentials, join_label, label_parts
 from rarepassport.model import View
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Heading",
     "ListBlock",
     "Paragraph",
+    "RenderNotice",
     "Section",
     "Table",
 ]
@@ -52,6 +54,31 @@ def _sections(values: Iterable[Section]) -> tuple[Section, ...]:
 
 def _phrases(values: Mapping[str, str]) -> dict[str, str]:
     return dict(values)
+
+
+def _params(values: Mapping[str, str | int]) -> dict[str, str | int]:
+    return dict(values)
+
+
+@attrs.frozen(kw_only=True)
+class RenderNotice:
+    """A drawing problem a backend reports, with a code a program can act on.
+
+    Made with [`Document.notice`][rarepassport.Document.notice], so its text is in the
+    document's language; [`Rendered.warnings`][rarepassport.Rendered] holds the texts and
+    [`Rendered.notices`][rarepassport.Rendered] these.
+
+    Attributes:
+        code: What happened, e.g. ``missing_glyphs_marked``; its text is the catalogue's
+            ``phrase.notice.<code>``.
+        params: The values of the text's placeholders: counts, code points, JSON paths
+            and option names, never a passport value.
+        text: The notice in the document's language.
+    """
+
+    code: str
+    params: Mapping[str, str | int] = attrs.field(factory=dict, converter=_params, hash=False)
+    text: str = ""
 
 
 class AlertLevel(str, enum.Enum):
@@ -242,6 +269,58 @@ class Document:
         except (KeyError, IndexError, ValueError):
             # A translation with a misspelt {placeholder} must not stop a rendering.
             return f"{text} ({', '.join(str(value) for value in values.values())})"
+
+    @property
+    def _label_value(self) -> str:
+        return self.phrases.get(f"{_labels.PHRASE_PREFIX}label_value") or LABEL_VALUE
+
+    def label_value(self, label: str, value: str) -> str:
+        """A value after its label, joined as the document's language writes it.
+
+        The join is the catalogue's ``phrase.label_value``: ``Date of birth: 2 March 2015``,
+        in French ``Date de naissance : 2 mars 2015``, in Chinese ``出生日期：2015年3月2日``.
+        Every backend joins a label and a value with this (or with
+        [`label_parts`][rarepassport.Document.label_parts] to draw the label in bold).
+        """
+        return join_label(self._label_value, label, value)
+
+    def label_parts(self, label: str) -> tuple[str, str]:
+        """What comes before and after a value labelled ``label`` (see `label_value`).
+
+        Returns:
+            ``(before, after)``, e.g. ``("Date de naissance : ", "")`` in French.
+        """
+        return label_parts(self._label_value, label)
+
+    def label_lead(self, label: str) -> str:
+        """The text written before a value labelled ``label``, e.g. ``"Date de naissance : "``."""
+        return self.label_parts(label)[0]
+
+    def label_alone(self, label: str) -> str:
+        """A label that introduces what follows on the next lines, e.g. ``"Allergies:"``."""
+        return self.label_value(label, "").strip()
+
+    def notice(self, code: str, /, **params: str | int) -> RenderNotice:
+        """A backend's notice, its text the catalogue's ``phrase.notice.<code>`` in the document's language.
+
+        Args:
+            code: The notice's code, e.g. ``missing_glyphs_marked``.
+            **params: Values for the text's placeholders (counts, code points, JSON
+                paths; never passport values).
+
+        Returns:
+            The notice; in English when layout did not provide the phrase.
+        """
+        key = f"{_labels.PHRASE_PREFIX}notice.{code}"
+        if key not in self.phrases:
+            text = _labels.lookup(key, "en")
+            try:
+                text = text.format(**params)
+            except (KeyError, IndexError, ValueError):
+                text = f"{text} ({', '.join(str(value) for value in params.values())})"
+        else:
+            text = self.phrase(key, **params)
+        return RenderNotice(code=code, params=params, text=text)
 
     def section(self, id: str) -> Section | None:
         """The section with this id, or ``None``."""

@@ -89,9 +89,39 @@ __all__ = [
     "build_essentials",
     "contacts_in_call_order",
     "fit",
+    "join_label",
+    "label_parts",
     "lines",
     "weight_text",
 ]
+
+#: How a label and its value are joined when no catalogue says otherwise (English).
+LABEL_VALUE = "{label}: {value}"
+
+
+def label_parts(template: str, label: str) -> tuple[str, str]:
+    """What is written before and after a value labelled ``label``.
+
+    Args:
+        template: The language's ``phrase.label_value``, e.g. ``"{label} : {value}"``
+            in French or ``"{label}：{value}"`` in Chinese; with each placeholder once.
+        label: The label.
+
+    Returns:
+        ``(before, after)``: for French ``("Date de naissance : ", "")``. A template
+        without exactly one ``{label}`` and one ``{value}`` gives the English join.
+    """
+    if template.count("{label}") != 1 or template.count("{value}") != 1:
+        template = LABEL_VALUE
+    before, _, after = template.partition("{value}")
+    return before.replace("{label}", label), after.replace("{label}", label)
+
+
+def join_label(template: str, label: str, value: str) -> str:
+    """``value`` labelled ``label`` as the language writes it (see `label_parts`)."""
+    before, after = label_parts(template, label)
+    return f"{before}{value}{after}"
+
 
 #: The two sides of a wallet card.
 FRONT, BACK = "front", "back"
@@ -185,6 +215,8 @@ class EssentialGroup:
     omitted: int = 0
     more: str = ""
     more_template: str = attrs.field(default="", repr=False)
+    label_value: str = attrs.field(default=LABEL_VALUE, repr=False)
+    """How the language joins an item's lead and text, and the title and the items (``phrase.label_value``)."""
 
     @property
     def side(self) -> str:
@@ -208,7 +240,7 @@ class EssentialGroup:
         """The group's items as one run-on text, with its "+N more" phrase if any."""
         text = ""
         for item in self.items:
-            part = f"{item.lead}: {item.text}" if item.lead else item.text
+            part = join_label(self.label_value, item.lead, item.text) if item.lead else item.text
             if text:
                 # Sentences follow each other; short items are kept apart by the separator.
                 text += " " if self.sentences or text[-1] in ".!?:;" else separator
@@ -234,6 +266,8 @@ class Essentials:
         also_in_full: The same, naming what was left off (``{sections}``).
         notices: Notices about the passport itself that every small format shows in
             red before anything else, e.g. that it has validation errors.
+        label_value: How the language joins a label and its value
+            (``phrase.label_value``, e.g. ``"{label} : {value}"`` in French).
     """
 
     name: str
@@ -246,6 +280,7 @@ class Essentials:
     more_in_full: str = ""
     notices: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     also_in_full: str = attrs.field(default="{sections}", repr=False)
+    label_value: str = attrs.field(default=LABEL_VALUE, repr=False)
 
     def endings(self, groups: Sequence[EssentialGroup], shown: Sequence[EssentialGroup]) -> tuple[str, ...]:
         """The lines that may end a format showing ``shown`` of ``groups``, best first.
@@ -280,10 +315,14 @@ class Essentials:
     @property
     def identity_lines(self) -> tuple[str, ...]:
         """Name and date of birth, labelled, as text lines."""
-        lines = [self.name]
-        if self.date_of_birth:
-            lines.append(f"{self.date_of_birth_label}: {self.date_of_birth}")
-        return tuple(lines)
+        return (self.name, self.date_of_birth_line) if self.date_of_birth else (self.name,)
+
+    @property
+    def date_of_birth_line(self) -> str:
+        """The date of birth after its label, as the language joins them; ``""`` outside the view."""
+        if not self.date_of_birth:
+            return ""
+        return join_label(self.label_value, self.date_of_birth_label, self.date_of_birth)
 
     @property
     def currency_lines(self) -> tuple[str, ...]:
@@ -362,17 +401,21 @@ def lines(groups: Sequence[EssentialGroup], ending: str = "") -> list[Line]:
     result: list[Line] = []
     for group in groups:
         path = group.items[0].path if group.items else f"essentials.{group.key}"
+        join = group.label_value
         if group.run_on:
-            spans = [Span(f"{group.title}: ", True, path)] if group.title else []
+            before, after = label_parts(join, group.title) if group.title else ("", "")
+            spans = [Span(before, True, path)] if before else []
             previous = ""
             for item in group.items:
-                text = f"{item.lead}: {item.text}" if item.lead else item.text
+                text = join_label(join, item.lead, item.text) if item.lead else item.text
                 # Sentences follow each other; short items are kept apart by "; ".
                 joiner = "" if not previous else " " if group.sentences or previous[-1] in ".!?:;" else "; "
                 spans.append(Span(joiner + text, item.strong, item.path))
                 previous = text
             if group.more:
                 spans.append(Span((" " if group.items else "") + group.more, True, path))
+            if after:
+                spans.append(Span(after, True, path))
             result.append(Line(tuple(spans)))
             continue
         if group.title:
@@ -381,7 +424,9 @@ def lines(groups: Sequence[EssentialGroup], ending: str = "") -> list[Line]:
             if item.number is not None:
                 result.append(Line((Span(item.text, item.strong, item.path),), number=f"{item.number}."))
             elif item.lead:
-                result.append(Line((Span(f"{item.lead}: ", True, item.path), Span(item.text, item.strong, item.path))))
+                before, after = label_parts(join, item.lead)
+                spans = [Span(before, True, item.path), Span(item.text, item.strong, item.path)]
+                result.append(Line(tuple([*spans, Span(after, True, item.path)] if after else spans)))
             else:
                 result.append(Line((Span(item.text, item.strong, item.path),)))
         if group.more:
@@ -520,6 +565,11 @@ class _Builder:
         self.passport = passport
         self.groups: list[EssentialGroup] = []
         self.more = context.phrase("essentials.more")
+        self.label_value = context.phrase("label_value")
+
+    def join(self, label: str, value: str) -> str:
+        """``value`` after ``label``, as the language joins them."""
+        return join_label(self.label_value, label, value)
 
     def shows(self, cls: type, name: str) -> bool:
         return self.context.shows(cls, name)
@@ -530,6 +580,7 @@ class _Builder:
             self.groups.append(EssentialGroup(
                 key=key, clinical_class=klass, title=title, items=items, run_on=run_on,
                 sentences=sentences, more_template=self.more if more is None else more,
+                label_value=self.label_value,
             ))
 
     # -- classes --
@@ -702,7 +753,7 @@ class _Builder:
                 context.format_enum(allergy.severity).lower() if show_severity and allergy.severity else None,
                 context.format_enum(allergy.kind).lower()
                 if show_kind and allergy.kind is AllergyKind.INTOLERANCE else None,
-                f"{context.label('Allergy.criticality').lower()}: {context.format_enum(Criticality.HIGH).lower()}"
+                self.join(context.label("Allergy.criticality").lower(), context.format_enum(Criticality.HIGH).lower())
                 if high_risk(allergy) else None,
             ]
             detail = _join(details)
@@ -722,7 +773,7 @@ class _Builder:
         ]
         # Doses often hold commas ("10 mg, 5 mg, 5 mg"): a middle dot keeps the parts apart.
         detail = _join(parts, " · ")
-        return f"{medication.name}: {detail}" if detail else medication.name
+        return self.join(medication.name, detail) if detail else medication.name
 
     def time_critical(self, plugin: list[tuple[str, str, list[EssentialItem]]]) -> None:
         context, passport = self.context, self.passport
@@ -746,7 +797,7 @@ class _Builder:
             place = _join([access.hospital, access.ward if self.shows(cls, "ward") else None])
             phone = access.phone if self.shows(cls, "phone") else None
             text = context.phrase("essentials.open_access", place=place)
-            items.append(EssentialItem(text=f"{text}: {phone}" if phone else text, path="$.emergency.open_access"))
+            items.append(EssentialItem(text=self.join(text, phone) if phone else text, path="$.emergency.open_access"))
         if self.shows(Passport, "care_team"):
             team = list(enumerate(passport.care_team))
 
@@ -763,7 +814,7 @@ class _Builder:
                 ])
                 name = f"{member.name} ({who})" if who else member.name
                 phone = member.phone if self.shows(CareTeamMember, "phone") else None
-                items.append(EssentialItem(text=f"{name}: {phone}" if phone else name,
+                items.append(EssentialItem(text=self.join(name, phone) if phone else name,
                                            path=f"$.care_team[{index}]"))
         for key, title, plugin_items in plugin:
             self.add(key, ClinicalClass.SPECIALIST_CONTACT, title, plugin_items, run_on=False)
@@ -782,7 +833,7 @@ class _Builder:
         name = f"{contact.name} ({relation})" if relation else contact.name
         phone = contact.phone if self.shows(Contact, "phone") else None
         self.add("emergency-contact", ClinicalClass.EMERGENCY_CONTACT, context.phrase("essentials.call"),
-                 [EssentialItem(text=f"{name}: {phone}" if phone else name, path=f"$.contacts[{index}]")])
+                 [EssentialItem(text=self.join(name, phone) if phone else name, path=f"$.contacts[{index}]")])
 
     def weight(self, dose_texts: Iterable[str]) -> None:
         context, person = self.context, self.passport.person
@@ -929,5 +980,6 @@ def build_essentials(context: LayoutContext, passport: Passport) -> Essentials:
         overdue=overdue,
         more_in_full=context.phrase("more_in_full"),
         also_in_full=context.phrase("essentials.also_in_full", sections="{sections}"),
+        label_value=context.phrase("label_value"),
     )
 

@@ -21,7 +21,7 @@ from rarepassport.document import (
     Section,
     Table,
 )
-from rarepassport.essentials import Essentials
+from rarepassport.essentials import Essentials, join_label
 from rarepassport.guidance import Guidance
 from rarepassport.model import (
     Coding,
@@ -113,6 +113,10 @@ class LayoutContext:
         """A fixed phrase: ``phrase("yes")`` is ``label("phrase.yes")``."""
         return self.label(f"{_labels.PHRASE_PREFIX}{phrase_id}", **values)
 
+    def label_value(self, label: str, value: str) -> str:
+        """A value after its label, joined as this context's language writes it (``phrase.label_value``)."""
+        return join_label(self.phrase("label_value"), label, value)
+
     def has_label(self, label_id: str) -> bool:
         """Whether a label exists in this context's language, a plugin's or the built-in catalogue."""
         return _has_label(self, label_id)
@@ -194,7 +198,7 @@ class LayoutContext:
             return _link_text(value, self)
         if isinstance(value, Mapping):
             return "; ".join(
-                f"{_labels.humanise(str(key))}: {self.format_value(item)}"
+                self.label_value(_labels.humanise(str(key)), self.format_value(item))
                 for key, item in value.items()
                 if not _is_empty(item)
             )
@@ -207,7 +211,7 @@ class LayoutContext:
                 item = getattr(value, field.name)
                 if not self.shows(cls, field.name) or _skip(field, item):
                     continue
-                parts.append(f"{self.field_label(cls, field.name)}: {self.format_value(item)}")
+                parts.append(self.label_value(self.field_label(cls, field.name), self.format_value(item)))
             return ", ".join(parts)
         return str(value)
 
@@ -220,7 +224,7 @@ def _coding_text(coding: Coding) -> str:
 
 def _link_text(link: Link, context: LayoutContext) -> str:
     title = link.title if link.title and context.shows(Link, "title") else None
-    return f"{title}: {link.url}" if title else link.url
+    return context.label_value(title, link.url) if title else link.url
 
 
 def _is_empty(value: object) -> bool:

@@ -246,7 +246,7 @@ def _review(context: LayoutContext, passport: Passport, contributors: Iterable[s
             Field(
                 label=context.field_label(Review, "completed_by"),
                 value=context.format_value(review.completed_by).removeprefix(
-                    f"{context.field_label(type(review.completed_by), 'name')}: "
+                    context.label_value(context.field_label(type(review.completed_by), "name"), "")
                 ),
                 label_id="Review.completed_by",
             )

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
-from rarepassport.document import Document
+from rarepassport.document import Document, RenderNotice
 from rarepassport.essentials import BACK, FRONT, EssentialGroup, Essentials, fit, left_off, lines
 from rarepassport.rendering._shared import (
     EMERGENCY_RED,
@@ -286,8 +286,7 @@ class _CardDrawer:
         essentials = self.essentials
         paragraphs = []
         if essentials.date_of_birth:
-            paragraphs.append(_Paragraph((_segment(f"{essentials.date_of_birth_label}: {essentials.date_of_birth}",
-                                                    True, "$.person.date_of_birth"),)))
+            paragraphs.append(_Paragraph((_segment(essentials.date_of_birth_line, True, "$.person.date_of_birth"),)))
         for notice in essentials.notices:
             paragraphs.append(_Paragraph((_segment(notice, True, "$"),), colour=_RED))
         if side == FRONT:
@@ -444,12 +443,12 @@ def render_card(
     if essentials is None:
         raise RenderError("the card needs a document laid out by rarepassport.layout() (it has no essentials)")
     extra = extra_faces(fonts)
-    essentials, warnings = _check_glyphs(document, essentials, extra, missing_glyphs)
+    essentials, notices = _check_glyphs(document, essentials, extra, missing_glyphs)
     FPDF = pdf_class()
     qr_text, qr_caption = None, ""
     if qr is not None:
         content = qr_content(document, qr, CARD_QR_LIMIT)
-        warnings.extend(content.warnings)
+        notices.extend(content.notices)
         qr_text, qr_caption = content.text, content.caption
     card = LARGE_PRINT if large_print else WALLET
     if sheet:
@@ -460,7 +459,7 @@ def render_card(
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     card_texts = [text for _where, text in _essentials_texts(essentials)]
-    warnings.extend(install_fonts(pdf, [*document.phrases.values(), *card_texts], extra))
+    notices.extend(install_fonts(pdf, [*document.phrases.values(), *card_texts], extra, document=document))
     pdf.set_title(document.title)
     pdf.set_author(document.person_name)
     pdf.set_subject(document.phrase("title.emergency", name=document.person_name))
@@ -507,12 +506,12 @@ def render_card(
     problems = verify_pdf_text(data, drawer.drawn)
     if problems:
         raise DrawnTextMismatchError(problems)
-    return Rendered(data=data, media_type="application/pdf", suffix=".pdf", warnings=warnings)
+    return Rendered.drawn(data, "application/pdf", ".pdf", notices)
 
 
 def _essentials_texts(essentials: Essentials) -> list[tuple[str, str]]:
     """Every text of the essentials a card may draw, with where it comes from."""
-    texts = [("$.person.name", essentials.name), ("$.person.date_of_birth", essentials.date_of_birth),
+    texts = [("$.person.name", essentials.name), ("$.person.date_of_birth", essentials.date_of_birth_line),
              ("$.review", " ".join(essentials.currency_lines)),
              ("essentials", essentials.more_in_full), ("essentials", essentials.also_in_full)]
     for group in essentials.groups:
@@ -522,13 +521,13 @@ def _essentials_texts(essentials: Essentials) -> list[tuple[str, str]]:
 
 
 def _check_glyphs(document: Document, essentials: Essentials, extra: Sequence[Any],
-                  missing_glyphs: str) -> tuple[Essentials, list[str]]:
+                  missing_glyphs: str) -> tuple[Essentials, list[RenderNotice]]:
     """The essentials to draw, with a marker for each character no font can draw (or an error)."""
     import attrs
 
     from rarepassport.errors import MissingGlyphsError, RenderError
-    from rarepassport.rendering._fonts import describe_characters, undrawable_characters
-    from rarepassport.rendering._verify import MISSING_GLYPH_MARKER, MISSING_GLYPHS_OPTIONS
+    from rarepassport.rendering._fonts import undrawable_characters
+    from rarepassport.rendering._verify import MISSING_GLYPH_MARKER, MISSING_GLYPHS_OPTIONS, missing_glyphs_notice
 
     if missing_glyphs not in MISSING_GLYPHS_OPTIONS:
         raise RenderError(f"option missing_glyphs must be one of {', '.join(MISSING_GLYPHS_OPTIONS)}, "
@@ -551,9 +550,7 @@ def _check_glyphs(document: Document, essentials: Essentials, extra: Sequence[An
         for group in essentials.groups
     ]
     marked = attrs.evolve(essentials, name=mark(essentials.name), groups=groups)
-    where = "; ".join(where for where, _chars in places[:6]) + ("; ..." if len(places) > 6 else "")
-    return marked, [f"no available font can draw {len(missing)} character(s): {describe_characters(sorted(missing))}; "
-                    f"each is shown as {MISSING_GLYPH_MARKER} (U+FFFD) on the card in: {where}"]
+    return marked, [missing_glyphs_notice(document, sorted(missing), places)]
 
 
 def _cut_marks(pdf: Any, x0: float, y0: float, card: CardFormat) -> None:

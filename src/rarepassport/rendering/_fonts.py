@@ -33,6 +33,8 @@ import attrs
 if TYPE_CHECKING:
     from fpdf import FPDF
 
+    from rarepassport.document import Document, RenderNotice
+
 __all__ = [
     "BUNDLED_FAMILY",
     "REDUCED_FACE_LIMIT",
@@ -563,23 +565,31 @@ def pdf_class() -> type[FPDF]:
     return FallbackSafeFPDF
 
 
-def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = ()) -> list[str]:
+def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (), *,
+                  document: Document | None = None) -> list[RenderNotice]:
     """Give ``pdf`` the bundled font and the fallbacks the text needs.
 
     Args:
         pdf: The document being drawn.
         texts: Every text that will be drawn (used to choose fallbacks and to warn).
         extra: Fallback fonts for this render only, tried before the registered ones.
+        document: The document drawn, whose language the notices are in (English without it).
 
     Returns:
-        Warnings for the reader: characters no font can draw (as code points), and
-        scripts that need the optional shaping engine.
+        Notices for the reader: characters no font can draw (``missing_glyphs_blank``,
+        as code points), and scripts that need the optional shaping engine
+        (``shaping_unavailable``).
     """
+    if document is None:
+        from rarepassport.document import Document
+        from rarepassport.model import View
+
+        document = Document(title="", language="en", view=View.FULL, person_name="", date_of_birth="", sections=())
     texts = list(texts)
     main = bundled_font()
     used = {ord(c) for text in texts for c in text}
     _add_face(pdf, main, used)
-    warnings: list[str] = []
+    notices: list[RenderNotice] = []
     main_coverage = _coverage(main.regular)
     needed = {c for text in texts for c in text if ord(c) not in main_coverage and not _is_invisible(c)}
     fallbacks: list[FontFace] = []
@@ -597,12 +607,8 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
             pdf.set_fallback_fonts([face.family for face in fallbacks], exact_match=False)
         if needed:
             chars = sorted(needed)
-            warnings.append(
-                f"no available font can draw {len(chars)} character(s): {describe_characters(chars)}; "
-                "they would be left blank (call rarepassport.render._verify.check_glyphs before "
-                "drawing). Install a Noto font for the script, or pass fonts=[path] "
-                "or call rarepassport.render.register_font(path)"
-            )
+            notices.append(document.notice("missing_glyphs_blank", count=len(chars),
+                                           characters=describe_characters(chars)))
     if needs_text_shaping(texts):
         if shaping_available():
             only_where_needed = getattr(pdf, "shape_only_where_needed", None)
@@ -611,12 +617,8 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
             else:
                 pdf.set_text_shaping(True)
         else:
-            warnings.append(
-                "the passport has text in a script that needs shaping (e.g. Arabic, Hebrew, "
-                "Devanagari); install uharfbuzz (pip install uharfbuzz) to draw it joined and "
-                "in the right direction"
-            )
-    return warnings
+            notices.append(document.notice("shaping_unavailable"))
+    return notices
 
 
 def _add_face(pdf: FPDF, face: FontFace, used: set[int]) -> None:
@@ -652,7 +654,7 @@ def pdf_bytes(pdf: FPDF) -> bytes:
 
     fpdf2 logs the very characters a font lacks, which are passport text (health data
     must not reach logs), and fontTools logs subsetting details nobody can act on.
-    :func:`install_fonts` already returns a warning naming the missing code points.
+    :func:`install_fonts` already returns a notice naming the missing code points.
     """
     with _quiet_loggers("fpdf.output", "fpdf.fonts", "fontTools.subset", "fontTools.ttLib"):
         return bytes(pdf.output())

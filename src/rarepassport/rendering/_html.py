@@ -86,7 +86,7 @@ footer { margin-top: 2rem; font-size: .85rem; border-top: 1px solid var(--rule);
   table.records > thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
   table.records tr { border: 1px solid var(--rule); margin-block-end: .5rem; }
   table.records th, table.records td { border: 0; border-block-end: 1px solid #ccc; }
-  table.records td[data-label]::before { content: attr(data-label) ": "; font-weight: 700; }
+  table.records td[data-label]::before { content: attr(data-label); font-weight: 700; }
   .photo { float: none; display: block; margin-inline: 0; }
 }
 /* Large print (render option large_print): at least 14 pt everywhere, bold headings. */
@@ -145,7 +145,15 @@ def _running(document: Document, langs: _Languages) -> str:
     name = _named(document.person_name, document.person_name, langs)
     if not document.date_of_birth:
         return name
-    return f"{name} · {_e(document.phrase('date_of_birth'))}: {_e(document.date_of_birth)}"
+    before, after = document.label_parts(document.phrase("date_of_birth"))
+    return f"{name} · {_e(before)}{_e(document.date_of_birth)}{_e(after)}"
+
+
+def _labelled(document: Document, label: str, value: str) -> str:
+    """``value`` after its label in bold, joined as the document's language writes it (escaped)."""
+    before, after = document.label_parts(label)
+    lead = before.rstrip()
+    return f"<strong>{_e(lead)}</strong>{_e(before[len(lead):])}{_e(value)}{_e(after)}"
 
 
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
@@ -200,7 +208,7 @@ def _paragraphs(text: str, langs: _Languages, cls: str = "", language: str | Non
     ]
 
 
-def _block(block: Block, langs: _Languages) -> list[str]:
+def _block(block: Block, langs: _Languages, document: Document) -> list[str]:
     if isinstance(block, Heading):
         level = min(max(block.level, 3), 6)
         return [f"<h{level}{langs.attr(block.text, block.language)}>{_e(block.text)}</h{level}>"]
@@ -215,7 +223,7 @@ def _block(block: Block, langs: _Languages) -> list[str]:
         out.append(f"<{tag}{cls}>{items}</{tag}>")
         return out
     if isinstance(block, Table):
-        return [_table(block, langs)]
+        return [_table(block, langs, document)]
     if isinstance(block, Alert):
         title = f'<p class="alert-title">{_e(block.title)}</p>' if block.title else ""
         body = "".join(_paragraphs(block.text, langs))
@@ -232,7 +240,7 @@ def _fields(fields: list[Field], langs: _Languages) -> str:
     return '<dl class="fields">' + "".join(rows) + "</dl>"
 
 
-def _table(table: Table, langs: _Languages) -> str:
+def _table(table: Table, langs: _Languages, document: Document) -> str:
     # Six or more columns do not fit A4 at full size without splitting words. On a
     # narrow screen every table is a list of stacked records (class "records").
     out = ['<table class="records wide">' if len(table.columns) >= 6 else '<table class="records">']
@@ -245,8 +253,10 @@ def _table(table: Table, langs: _Languages) -> str:
     for index, row in enumerate(table.rows):
         cls = ' class="emphasis"' if index in table.emphasis_rows else ""
         cells = [f'<th scope="row"{langs.attr(row[0])}>{_text(row[0])}</th>' if row else '<th scope="row"></th>']
+        # On a narrow screen each cell is shown after its column's label, joined as the
+        # language writes it ("Dose : " in French): the whole lead is in data-label.
         cells += [
-            f'<td data-label="{_e(column)}"{langs.attr(value)}>{_text(value)}</td>'
+            f'<td data-label="{_e(document.label_lead(column))}"{langs.attr(value)}>{_text(value)}</td>'
             for column, value in zip(table.columns[1:], row[1:], strict=False)
         ]
         cells += [f"<td{langs.attr(value)}>{_text(value)}</td>" for value in row[len(table.columns):]]
@@ -255,7 +265,7 @@ def _table(table: Table, langs: _Languages) -> str:
     return "".join(out)
 
 
-def _section(section: Section, index: int, last_emergency: bool, langs: _Languages) -> str:
+def _section(section: Section, index: int, last_emergency: bool, langs: _Languages, document: Document) -> str:
     classes = ["section"]
     if section.emergency:
         classes.append("emergency")
@@ -276,7 +286,7 @@ def _section(section: Section, index: int, last_emergency: bool, langs: _Languag
         if pending:
             out.append(_fields(pending, langs))
             pending = []
-        out += _block(block, langs)
+        out += _block(block, langs, document)
     if pending:
         out.append(_fields(pending, langs))
     out.append("</section>")
@@ -321,9 +331,7 @@ def render_html(document: Document, *, large_print: bool = False, high_contrast:
         head.append(f'<img class="photo" src="{_e(document.photo)}" alt="{_e(document.person_name)}">')
     head.append(f"<h1>{_named(document.title, document.person_name, langs)}</h1>")
     if document.date_of_birth:
-        head.append(
-            f"<p><strong>{_e(document.phrase('date_of_birth'))}:</strong> {_e(document.date_of_birth)}</p>"
-        )
+        head.append(f"<p>{_labelled(document, document.phrase('date_of_birth'), document.date_of_birth)}</p>")
     head += [f"<p>{_e(text)}</p>" for text in (document.updated_on, document.reviewed_on) if text]
     head.append("</header>")
     if document.warnings:
@@ -338,7 +346,7 @@ def render_html(document: Document, *, large_print: bool = False, high_contrast:
     last_emergency = (
         emergency_indexes[-1] if emergency_indexes and len(sections) > len(emergency_indexes) else -1
     )
-    body = [_section(section, i, i == last_emergency, langs) for i, section in enumerate(sections)]
+    body = [_section(section, i, i == last_emergency, langs, document) for i, section in enumerate(sections)]
     tail = [
         "</main>",
         f"<footer><p>{_e(document.phrase('made_with'))}</p></footer>",

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
-from rarepassport.document import Document
+from rarepassport.document import Document, RenderNotice
 from rarepassport.essentials import EssentialGroup, Essentials, fit
 from rarepassport.rendering._shared import EMERGENCY_RED, ON_EMERGENCY_RED, extra_faces, unbroken
 
@@ -297,8 +297,7 @@ def _head(essentials: Essentials) -> list[_Paragraph]:
     """Under the name: the date of birth and, before anything else is read, an overdue review."""
     paragraphs = []
     if essentials.date_of_birth:
-        paragraphs.append(_Paragraph((_run(f"{essentials.date_of_birth_label}: {essentials.date_of_birth}",
-                                           True, "$.person.date_of_birth"),)))
+        paragraphs.append(_Paragraph((_run(essentials.date_of_birth_line, True, "$.person.date_of_birth"),)))
     if essentials.overdue:
         paragraphs.append(_Paragraph((_run(essentials.overdue, True, "$.review.next_review_due"),), alert=True))
     return paragraphs
@@ -721,12 +720,12 @@ def render_lockscreen(
     if chosen is None:
         raise RenderError(f"option theme must be one of {', '.join(THEMES)}, not {theme!r}")
     screen = screen_for(size)
-    warnings: list[str] = []
+    notices: list[RenderNotice] = []
     modules: list[list[bool]] = []
     caption = ""
     if qr is not None and qr.strip().lower() != "none":
         content = qr_content(document, qr, LOCKSCREEN_QR_LIMIT)
-        warnings.extend(content.warnings)
+        notices.extend(content.notices)
         modules = _qr_modules(content.text)
         caption = content.caption
     geometry = _geometry(screen, len(modules))
@@ -755,7 +754,7 @@ def render_lockscreen(
     drawn += [(path, text) for text, _bold, path in foot]
     _check_glyphs(drawn, extra)
     pdf = new_pdf()
-    warnings.extend(install_fonts(pdf, [text for _path, text in drawn], extra))
+    notices.extend(install_fonts(pdf, [text for _path, text in drawn], extra, document=document))
     pdf.set_title(document.phrase("title.emergency", name=document.person_name))
     pdf.set_author(document.person_name)
     pdf.set_lang(document.language)
@@ -773,5 +772,5 @@ def render_lockscreen(
     data = pdf_bytes(pdf)
     _verify(data, drawer.drawn, geometry, screen.top / screen.density, screen.bottom / screen.density)
     if output == "pdf":
-        return Rendered(data=data, media_type="application/pdf", suffix=".pdf", warnings=warnings)
-    return Rendered(data=_rasterise(data, screen), media_type="image/png", suffix=".png", warnings=warnings)
+        return Rendered.drawn(data, "application/pdf", ".pdf", notices)
+    return Rendered.drawn(_rasterise(data, screen), "image/png", ".png", notices)

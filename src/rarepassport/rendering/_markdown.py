@@ -82,18 +82,35 @@ def _paragraphs(text: str) -> list[str]:
     return out
 
 
-def _field(field: Field) -> str:
-    label, value = _inline(field.label), _inline(field.value)
-    return f"**{label}: {value}**" if field.emphasis and value else f"**{label}:** {value}"
+def _labelled(document: Document, label: str, value: str) -> str:
+    """``value`` after its bold label, joined as the document's language writes it (escaped)."""
+    before, after = document.label_parts(label)
+    lead = before.rstrip()
+    if lead != before or not lead:
+        # "**Date of birth:** 2 March 2015", "**Date de naissance :** 2 mars 2015".
+        bold = f"**{_inline(lead)}**" if lead else ""
+        return f"{bold}{before[len(lead):]}{_inline(value)}{_inline(after)}"
+    # No space after the lead ("出生日期：2015年3月2日"): CommonMark would not close a bold
+    # run ending in punctuation before a letter, so only the label itself is bold.
+    start, found, end = before.partition(label)
+    if not found or not label:
+        return f"{_inline(before)}{_inline(value)}{_inline(after)}"
+    return f"{_inline(start)}**{_inline(label)}**{_inline(end)}{_inline(value)}{_inline(after)}"
 
 
-def _block(block: Block) -> list[str]:
+def _field(field: Field, document: Document) -> str:
+    if field.emphasis and field.value:
+        return f"**{_inline(document.label_value(field.label, field.value))}**"
+    return _labelled(document, field.label, field.value)
+
+
+def _block(block: Block, document: Document) -> list[str]:
     if isinstance(block, Heading):
         return ["#" * min(max(block.level, 3), 6) + " " + _inline(block.text)]
     if isinstance(block, Paragraph):
         return _paragraphs(block.text)
     if isinstance(block, Field):
-        return [_field(block)]
+        return [_field(block, document)]
     if isinstance(block, ListBlock):
         items = [
             (f"{n}. " if block.ordered else "- ") + (f"**{text}**" if block.emphasis else text)
@@ -132,18 +149,18 @@ def _table(table: Table) -> str:
     return "\n".join(lines)
 
 
-def _section(blocks: tuple[Block, ...]) -> list[str]:
+def _section(blocks: tuple[Block, ...], document: Document) -> list[str]:
     parts: list[str] = []
     fields: list[str] = []
     for block in blocks:
         # Consecutive fields share one paragraph, one per line, like a form.
         if isinstance(block, Field):
-            fields.append(_field(block))
+            fields.append(_field(block, document))
             continue
         if fields:
             parts.append("\\\n".join(fields))
             fields = []
-        parts += _block(block)
+        parts += _block(block, document)
     if fields:
         parts.append("\\\n".join(fields))
     return parts
@@ -161,7 +178,7 @@ def render_markdown(document: Document) -> Rendered:
     parts = [f"# {_inline(document.title)}"]
     header = []
     if document.date_of_birth:
-        header.append(f"**{_inline(document.phrase('date_of_birth'))}:** {_inline(document.date_of_birth)}")
+        header.append(_labelled(document, document.phrase("date_of_birth"), document.date_of_birth))
     header += [
         escape_markdown(text, inline=True) for text in (document.updated_on, document.reviewed_on) if text
     ]
@@ -173,6 +190,6 @@ def render_markdown(document: Document) -> Rendered:
         parts.append("\n".join(lines))
     for section in document.sections:
         parts.append(f"## {_inline(section.title)}")
-        parts += _section(section.blocks)
+        parts += _section(section.blocks, document)
     text = "\n\n".join(parts) + "\n"
     return Rendered(data=text.encode("utf-8"), media_type="text/markdown; charset=utf-8", suffix=".md")

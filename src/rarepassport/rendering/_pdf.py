@@ -140,7 +140,7 @@ def _make_pdf_class() -> type[FPDF]:
             self.set_draw_color(*style.rule)
             self.set_y(style.margin * 0.5)
             self.set_font(self.family, "B", style.small)
-            dob = f"{doc.phrase('date_of_birth')}: {doc.date_of_birth}"
+            dob = doc.label_value(doc.phrase("date_of_birth"), doc.date_of_birth)
             height = style.small * 0.45
             self.line_of_text(height, f"{doc.person_name}  ·  {dob}")
             self.set_font(self.family, "", style.small)
@@ -330,36 +330,46 @@ class _Drawer:
 
     def write_field(self, label: str, value: str, *, emphasis: bool = False, width: float | None = None) -> None:
         """A labelled value; the value flows on after the label and wraps freely."""
-        pdf = self.pdf
-        if (width is not None and width < self.width) or _align(f"{label}: {value}") == "R":
+        pdf, doc = self.pdf, self.document
+        # The join is the language's (phrase.label_value): the label part in bold, the value after it.
+        lead, tail = doc.label_parts(label)
+        if (width is not None and width < self.width) or _align(doc.label_value(label, value)) == "R":
             # Beside the photo or QR code: keep within the narrower column. A field
             # that reads right to left is one right-aligned paragraph.
             self.font(True)
-            whole = f"{label}: {value}"
+            whole = doc.label_value(label, value)
             if _align(label) == "R" and _align(value) == "L":
                 # A left-to-right value after a right-to-left label keeps its own order as
                 # one unit (a phone number "07700 900123" is never printed "900123 07700").
-                whole = f"{label}: \u2068{value}\u2069"
+                whole = doc.label_value(label, f"\u2068{value}\u2069")
             pdf.multi_cell(width or 0, self.lh(), whole, align=_align(whole), new_x="LMARGIN", new_y="NEXT")
             self.font(False)
             return
         self.font(True)
-        lead = f"{label}: "
         lead_width = pdf.get_string_width(lead)
+        tail_width = pdf.get_string_width(tail) if tail else 0.0
         self.font(emphasis)
-        if "\n" not in value and lead_width + pdf.get_string_width(value) <= self.width - 0.5:
+        if "\n" not in value and lead_width + pdf.get_string_width(value) + tail_width <= self.width - 0.5:
             # One line (most fields): two cells, without fpdf2's line breaking.
             self.font(True)
             pdf.set_x(pdf.l_margin)
             pdf.cell(lead_width, self.lh(), lead)
             self.font(emphasis)
-            pdf.cell(0, self.lh(), value, new_x="LMARGIN", new_y="NEXT")
+            if tail:
+                pdf.cell(pdf.get_string_width(value), self.lh(), value)
+                self.font(True)
+                pdf.cell(0, self.lh(), tail, new_x="LMARGIN", new_y="NEXT")
+            else:
+                pdf.cell(0, self.lh(), value, new_x="LMARGIN", new_y="NEXT")
             self.font(False)
             return
         self.font(True)
         pdf.write(self.lh(), lead)
         self.font(emphasis)
         pdf.write(self.lh(), value)
+        if tail:
+            self.font(True)
+            pdf.write(self.lh(), tail)
         pdf.ln(self.lh())
         self.font(False)
 
@@ -499,7 +509,7 @@ class _Drawer:
             pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + self.width, pdf.get_y())
             self.font(True)
             pdf.set_fill_color(*style.emphasis_fill)
-            lead = f"{block.columns[0]}: {cells[0]}"
+            lead = self.document.label_value(block.columns[0], cells[0])
             pdf.multi_cell(0, self.lh(), lead, fill=emphasis, padding=(0.6, 1.2),
                            align=_align(lead), new_x="LMARGIN", new_y="NEXT")
             margin = pdf.l_margin
@@ -615,8 +625,8 @@ def render_pdf(
             drawn as a visible marker (U+FFFD) and a warning says where.
 
     Returns:
-        The PDF, with warnings (unreadable photo, characters shown as a marker, a
-        shortened QR code).
+        The PDF, with notices (unreadable photo, characters shown as a marker or
+        missing from every font, text shaping unavailable), in the document's language.
 
     Raises:
         rarepassport.rendering.MissingGlyphsError: A character no font can draw.
@@ -627,7 +637,7 @@ def render_pdf(
     from rarepassport.errors import DrawnTextMismatchError, RenderError
     from rarepassport.rendering._base import Rendered
     from rarepassport.rendering._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, shaping_available
-    from rarepassport.rendering._photo import load_photo
+    from rarepassport.rendering._photo import load_photo, photo_notice
     from rarepassport.rendering._qr import PDF_QR_LIMIT, qr_content
     from rarepassport.rendering._verify import (
         check_glyphs,
@@ -642,7 +652,7 @@ def render_pdf(
         raise RenderError(f"option size must be one of {', '.join(PAGE_SIZES)}, not {size!r}")
     style = Style.choose(size=key, large_print=large_print, high_contrast=high_contrast)
     faces = extra_faces(fonts)
-    document, warnings = check_glyphs(document, faces, missing_glyphs=missing_glyphs)
+    document, notices = check_glyphs(document, faces, missing_glyphs=missing_glyphs)
     asked = document
     if shaping_available():
         # Phone numbers and doses inside Arabic or Hebrew text stay left to right.
@@ -650,18 +660,18 @@ def render_pdf(
     qr_spec = None
     if qr is not None:
         content = qr_content(document, qr, PDF_QR_LIMIT)
-        warnings.extend(content.warnings)
+        notices.extend(content.notices)
         caption = content.caption
         qr_spec = (content.text, caption)
     photo = None
     if document.photo:
         photo, problem = load_photo(document.photo, base_dir)
         if problem:
-            warnings.append(problem)
+            notices.append(photo_notice(document, problem))
 
     pdf: Any = _make_pdf_class()(orientation="P", unit="mm", format=PAGE_SIZES[key])
     pdf.document, pdf.style, pdf.family = document, style, BUNDLED_FAMILY
-    warnings.extend(install_fonts(pdf, document_texts(document), faces))
+    notices.extend(install_fonts(pdf, document_texts(document), faces, document=document))
     pdf.set_margins(style.margin, style.margin + style.small * 0.9, style.margin)
     pdf.set_auto_page_break(True, margin=style.margin)
     pdf.set_title(document.title)
@@ -683,4 +693,4 @@ def render_pdf(
     problems = verify_pdf_text(data, expected_texts(asked), margins=(pdf.t_margin - 2, style.margin - 1))
     if problems:
         raise DrawnTextMismatchError(problems)
-    return Rendered(data=data, media_type="application/pdf", suffix=".pdf", warnings=warnings)
+    return Rendered.drawn(data, "application/pdf", ".pdf", notices)

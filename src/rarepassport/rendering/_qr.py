@@ -8,7 +8,8 @@ priority order as the wallet card, and nothing outside the view can reach it:
 * ``qr="link:https://..."``: the address of the person's digital passport;
 * ``qr="emergency"``: the emergency essentials as plain text that any phone camera
   shows without a network. Every line is labelled (``Allergies: ...``,
-  ``Emergency contact: ...``). Too long for the size limit, it is shortened by
+  ``Emergency contact: ...``), label and value joined as the document's language writes
+  it (``phrase.label_value``: ``Allergies : ...`` in French). Too long for the size limit, it is shortened by
   [`rarepassport.essentials.fit`][] — the first class that does not fit whole says
   how many of its items are missing, nothing less urgent follows, and the text ends
   with "More in the full passport".
@@ -26,8 +27,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from rarepassport.document import Document
-from rarepassport.essentials import EssentialGroup, Essentials, fit
+from rarepassport.document import Document, RenderNotice
+from rarepassport.essentials import EssentialGroup, Essentials, fit, join_label
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -49,7 +50,7 @@ class QrContent:
         text: What the code says.
         kind: ``link`` or ``emergency``.
         shortened: Whether lines were left off to fit the size limit.
-        warnings: Messages for the reader (never containing passport values).
+        notices: Notices for the reader (never containing passport values).
         caption: What the words beside the code say it holds ("Scan for the full
             passport" for a link, "Scan for emergency details" otherwise), chosen here
             once for every backend.
@@ -58,20 +59,22 @@ class QrContent:
     text: str
     kind: str
     shortened: bool = False
-    warnings: tuple[str, ...] = ()
+    notices: tuple[RenderNotice, ...] = ()
     caption: str = ""
 
 
 def _group_lines(group: EssentialGroup) -> list[str]:
+    # Labels and values are joined as the language writes it (phrase.label_value).
+    join = group.label_value
     if group.run_on:
         text = group.text()
-        return [f"{group.title}: {text}" if group.title else text]
-    lines = [f"{group.title}:"] if group.title else []
+        return [join_label(join, group.title, text) if group.title else text]
+    lines = [join_label(join, group.title, "").strip()] if group.title else []
     for item in group.items:
         if item.number is not None:
             lines.append(f"{item.number}. {item.text}")
         else:
-            lines.append(f"{item.lead}: {item.text}" if item.lead else item.text)
+            lines.append(join_label(join, item.lead, item.text) if item.lead else item.text)
     if group.more:
         lines.append(group.more)
     return lines

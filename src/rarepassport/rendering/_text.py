@@ -102,7 +102,7 @@ def _underline(text: str, char: str, width: int) -> list[str]:
     return [*lines, char * max(3, min(max(_cells(line) for line in lines), width))]
 
 
-def _block(block: Block, width: int) -> list[str]:
+def _block(block: Block, width: int, document: Document) -> list[str]:
     if isinstance(block, Heading):
         return _underline(block.text, "~", width) if block.level <= 3 else _wrap(block.text, width)
     if isinstance(block, Paragraph):
@@ -114,9 +114,9 @@ def _block(block: Block, width: int) -> list[str]:
         return out
     if isinstance(block, Field):
         mark = "! " if block.emphasis else ""
-        return _wrap(f"{mark}{block.label}: {block.value}", width, "", "    ")
+        return _wrap(mark + document.label_value(block.label, block.value), width, "", "    ")
     if isinstance(block, ListBlock):
-        out = [f"{block.label}:"] if block.label else []
+        out = [document.label_alone(block.label)] if block.label else []
         for number, item in enumerate(block.items, start=1):
             bullet = f"{number}. " if block.ordered else "- "
             # Plain text has no bold: an emphasised list is marked like an emphasised field.
@@ -124,7 +124,7 @@ def _block(block: Block, width: int) -> list[str]:
             out += _wrap(item, width, bullet, " " * len(bullet))
         return out
     if isinstance(block, Table):
-        return _table(block, width)
+        return _table(block, width, document)
     if isinstance(block, Alert):
         mark = "!!! " if block.level is AlertLevel.CRITICAL else "! "
         out = _wrap(block.title, width, mark) if block.title else []
@@ -134,7 +134,7 @@ def _block(block: Block, width: int) -> list[str]:
     return _wrap(str(getattr(block, "text", block)), width)  # pragma: no cover
 
 
-def _table(table: Table, width: int) -> list[str]:
+def _table(table: Table, width: int, document: Document) -> list[str]:
     out = _wrap(table.caption, width) if table.caption else []
     for index, row in enumerate(table.rows):
         mark = "! " if index in table.emphasis_rows else "- "
@@ -142,7 +142,7 @@ def _table(table: Table, width: int) -> list[str]:
         out += _wrap(first, width, mark, "    ")
         for column, value in zip(table.columns[1:], others, strict=False):
             if value:
-                out += _wrap(f"{column}: {value}", width, "    ", "      ")
+                out += _wrap(document.label_value(column, value), width, "    ", "      ")
     return out
 
 
@@ -163,12 +163,12 @@ def render_text(document: Document, *, width: int = 78) -> Rendered:
         raise RenderError(f"option width for format 'text' must be a whole number of at least {_MIN_WIDTH}")
     lines = _underline(document.title, "=", width)
     if document.date_of_birth:
-        lines += _wrap(f"{document.phrase('date_of_birth')}: {document.date_of_birth}", width)
+        lines += _wrap(document.label_value(document.phrase("date_of_birth"), document.date_of_birth), width)
     for extra in (document.updated_on, document.reviewed_on):
         if extra:
             lines += _wrap(extra, width)
     if document.warnings:
-        lines += ["", f"! {document.phrase('please_note')}:"]
+        lines += ["", f"! {document.label_alone(document.phrase('please_note'))}"]
         for warning in document.warnings:
             lines += _wrap(warning, width, "! - ", "!   ")
     for section in document.sections:
@@ -178,7 +178,7 @@ def render_text(document: Document, *, width: int = 78) -> Rendered:
         for block in section.blocks:
             # Consecutive fields read as a form: one per line, no blank line between.
             gap = [] if isinstance(block, Field) and isinstance(previous, Field) else [""]
-            lines += [*gap, *_block(block, width)]
+            lines += [*gap, *_block(block, width, document)]
             previous = block
     text = "\n".join(line.rstrip() for line in lines) + "\n"
     return Rendered(data=text.encode("utf-8"), media_type="text/plain; charset=utf-8", suffix=".txt")

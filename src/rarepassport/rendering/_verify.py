@@ -55,7 +55,18 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from rarepassport.document import Alert, Block, Document, Field, Heading, ListBlock, Paragraph, Section, Table
+from rarepassport.document import (
+    Alert,
+    Block,
+    Document,
+    Field,
+    Heading,
+    ListBlock,
+    Paragraph,
+    RenderNotice,
+    Section,
+    Table,
+)
 
 if TYPE_CHECKING:
     from rarepassport.rendering._fonts import FontFace
@@ -69,6 +80,7 @@ __all__ = [
     "is_right_to_left",
     "isolate_left_to_right",
     "map_document_text",
+    "missing_glyphs_notice",
     "skeleton",
     "verify_pdf_text",
 ]
@@ -200,7 +212,7 @@ def map_document_text(document: Document, change: Callable[[str], str]) -> Docum
 
 def check_glyphs(
     document: Document, extra: Sequence[FontFace] = (), *, missing_glyphs: str = "error"
-) -> tuple[Document, list[str]]:
+) -> tuple[Document, list[RenderNotice]]:
     """Check that some available font can draw every character of ``document``.
 
     Call it before drawing; draw the document it returns. This is the one call the
@@ -213,7 +225,8 @@ def check_glyphs(
             ``"mark"``: draw `MISSING_GLYPH_MARKER` in its place and warn.
 
     Returns:
-        The document to draw (with markers when ``"mark"``) and warnings.
+        The document to draw (with markers when ``"mark"``) and notices (code
+        ``missing_glyphs_marked``), in the document's language.
 
     Raises:
         rarepassport.rendering.MissingGlyphsError: With ``"error"``, naming where each
@@ -221,7 +234,7 @@ def check_glyphs(
         rarepassport.rendering.RenderError: For another value of ``missing_glyphs``.
     """
     from rarepassport.errors import MissingGlyphsError, RenderError
-    from rarepassport.rendering._fonts import describe_characters, undrawable_characters
+    from rarepassport.rendering._fonts import undrawable_characters
 
     if missing_glyphs not in MISSING_GLYPHS_OPTIONS:
         raise RenderError(f"option missing_glyphs must be one of {', '.join(MISSING_GLYPHS_OPTIONS)}, "
@@ -243,12 +256,17 @@ def check_glyphs(
     # The document itself says what the marker means, in its own language.
     note = document.phrase("missing_glyphs_note", marker=MISSING_GLYPH_MARKER)
     marked = attrs.evolve(marked, warnings=(*marked.warnings, note))
-    listed = sorted(missing)
+    return marked, [missing_glyphs_notice(document, sorted(missing), places)]
+
+
+def missing_glyphs_notice(document: Document, missing: Sequence[str],
+                          places: Sequence[tuple[str, tuple[str, ...]]]) -> RenderNotice:
+    """The notice that ``missing`` characters are drawn as `MISSING_GLYPH_MARKER`, naming up to six places."""
+    from rarepassport.rendering._fonts import describe_characters
+
     where = "; ".join(where for where, _chars in places[:6]) + ("; ..." if len(places) > 6 else "")
-    warning = (f"no available font can draw {len(listed)} character(s): {describe_characters(listed)}; "
-               f"each is shown as {MISSING_GLYPH_MARKER} (U+FFFD) in: {where}. Install a Noto font for "
-               "the script, or pass fonts=[path] (--font on the command line)")
-    return marked, [warning]
+    return document.notice("missing_glyphs_marked", count=len(missing), characters=describe_characters(missing),
+                           marker=MISSING_GLYPH_MARKER, places=where)
 
 
 # --- right-to-left text -------------------------------------------------------------
