@@ -175,6 +175,39 @@ def _codes(concept: Any) -> set[tuple[str, str]]:
             for item in _as_list(concept.get("coding")) if isinstance(item, Mapping)}
 
 
+#: The codes of the status code systems FHIR R4 binds (required) to Condition and
+#: AllergyIntolerance, by the code system's canonical URI.
+_STATUS_CODES = {
+    "http://terminology.hl7.org/CodeSystem/condition-clinical": frozenset(
+        {"active", "recurrence", "relapse", "inactive", "remission", "resolved"}),
+    "http://terminology.hl7.org/CodeSystem/condition-ver-status": frozenset(
+        {"unconfirmed", "provisional", "differential", "confirmed", "refuted", "entered-in-error"}),
+    "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical": frozenset({"active", "inactive", "resolved"}),
+    "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification": frozenset(
+        {"unconfirmed", "confirmed", "refuted", "entered-in-error"}),
+}
+
+
+def _status_code(concept: Any, system: str) -> tuple[str | None, bool]:
+    """The code of a Condition or AllergyIntolerance status, and whether its system was canonical.
+
+    The element is bound (required) to one code system, so a code of that system written
+    with the value set's URL, the FHIR STU3 URI or no system at all (as several
+    publishers do) still says the same thing: it is read, never taken as "current" for
+    want of the right URI. ``(None, True)`` when there is no such code.
+    """
+    codes = _codes(concept)
+    for found_system, code in sorted(codes):
+        if found_system == system:
+            return code, True
+    name = system.rsplit("/", 1)[1]
+    aliases = {"None", f"http://hl7.org/fhir/ValueSet/{name}", f"http://hl7.org/fhir/{name}"}
+    for found_system, code in sorted(codes):
+        if found_system in aliases and code in _STATUS_CODES[system]:
+            return code, False
+    return None, True
+
+
 def _our_coding(item: Mapping[str, Any]) -> Coding | None:
     system_uri, code = item.get("system"), item.get("code")
     if not isinstance(code, str) or not code:
