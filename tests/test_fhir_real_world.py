@@ -100,6 +100,20 @@ def test_example_imports_into_a_structurally_valid_passport(name: str) -> None:
          AllergiesStatus.UNKNOWN, MedicationsStatus.UNKNOWN),
         ("Bundle-aups-gpvisit-retrieval.json", "Jeramy EZRA BANKS", 5, 0, 7,
          AllergiesStatus.NONE_KNOWN, MedicationsStatus.LISTED),
+        # Connectathon documents: both Epic ones and MEDITECH's were refused whole for the
+        # CR LF line ends in their notes.
+        ("US_Epic_Connectathon_Sept.json", "Sept JWJ Connectathon", 3, 3, 2,
+         AllergiesStatus.LISTED, MedicationsStatus.LISTED),
+        ("hl7_connectathon_may_2025_epic_example2.json", "Automation FHIR", 4, 2, 3,
+         AllergiesStatus.LISTED, MedicationsStatus.LISTED),
+        ("US_MEDITECH_ips_3.json", "Jane Annie NO EDITS Clarkson", 6, 2, 2,
+         AllergiesStatus.LISTED, MedicationsStatus.LISTED),
+        ("UK_NHSx_IPS_Example_01-modified.json", "Horace SKELLY", 4, 1, 2,
+         AllergiesStatus.LISTED, MedicationsStatus.LISTED),
+        ("Bundle-NZPSNoClinicalInfoBundle.json", "Ariana Ngata", 0, 0, 0,
+         AllergiesStatus.NONE_KNOWN, MedicationsStatus.NONE),
+        # Its one medicine request is 'completed': left out, so no medicines are known to be current.
+        ("CA-IPS-Bundle1Example.json", "Duck Donald", 1, 1, 0, AllergiesStatus.LISTED, MedicationsStatus.UNKNOWN),
     ],
 )
 def test_example_keeps_its_key_facts(
