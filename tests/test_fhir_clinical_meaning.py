@@ -330,3 +330,18 @@ def test_a_refuted_condition_or_allergy_whose_status_system_is_miswritten_is_not
     assert reasons(result, "Bundle.entry[2].resource") == ["a refuted condition is not imported"]
     assert reasons(result, "Bundle.entry[3].resource") == ["a refuted allergy is not imported"]
 
+
+
+def test_an_allergen_is_named_by_any_codings_display_before_a_bare_code() -> None:
+    code = {"coding": [{"system": "http://snomed.info/sct", "code": "91935009"},
+                       {"system": "http://example.org/local-allergens", "code": "PNT", "display": "Peanut"}]}
+    [imported] = from_ips(document(allergy(code=code))).passport.allergies
+    assert imported.substance == "Peanut"
+
+
+def test_an_allergen_given_only_by_a_code_is_named_with_its_system_not_a_bare_number() -> None:
+    # Verto Health's connectathon document (tests/data/fhir/real-world/CA_DAVE_DEBRONKART_VERTO.json).
+    code = {"coding": [{"system": "http://snomed.info/sct", "code": "418770003"}]}
+    [imported] = from_ips(document(allergy(code=code))).passport.allergies
+    assert imported.substance == "SNOMED-CT 418770003"
+    assert [(item.system, item.code) for item in imported.codes] == [("SNOMED-CT", "418770003")]

@@ -154,17 +154,26 @@ def _name_text(name: Any, *, with_prefix: bool = False) -> str | None:
 
 
 def _concept_text(concept: Any) -> str | None:
-    """The words of a CodeableConcept: its text, else the first display or code."""
+    """The words of a CodeableConcept: its text, else the first coding's display, else a code.
+
+    A display of any coding comes before a code of an earlier one (a bare code first and
+    the same concept with its display second is a common way to write it). A code alone
+    from a known system is named with the system (``SNOMED-CT 418770003``), so that no one
+    reads a bare number as the name of an allergen or a medicine.
+    """
     if not isinstance(concept, Mapping):
         return None
     text = concept.get("text")
     if isinstance(text, str) and text:
         return text
-    for item in _as_list(concept.get("coding")):
-        if isinstance(item, Mapping):
-            for key in ("display", "code"):
-                if isinstance(item.get(key), str) and item[key]:
-                    return str(item[key])
+    codings = [item for item in _as_list(concept.get("coding")) if isinstance(item, Mapping)]
+    for item in codings:
+        if isinstance(item.get("display"), str) and item["display"]:
+            return str(item["display"])
+    for item in codings:
+        if isinstance(item.get("code"), str) and item["code"]:
+            system = c.SYSTEM_ALIASES.get(str(item.get("system")))
+            return f"{system} {item['code']}" if system else str(item["code"])
     return None
 
 
