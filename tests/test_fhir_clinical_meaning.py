@@ -302,3 +302,46 @@ def test_no_known_drug_allergy_in_words_is_neither_an_allergy_nor_none_known() -
     assert result.passport.allergies == ()
     assert result.passport.allergies_status is AllergiesStatus.UNKNOWN
     assert reasons(result, "Bundle.entry[2].resource")
+
+
+#: How publishers miswrite the system of a required status binding: the value set's URL
+#: (US_Interoperability_Institute_Louis_Daniel_Saunders-IPS.json), FHIR STU3's URI, none.
+WRONG_STATUS_SYSTEMS = ["http://hl7.org/fhir/ValueSet/{name}", "http://hl7.org/fhir/{name}", None]
+
+
+def _status(system: str | None, name: str, code: str) -> dict[str, Any]:
+    coding = {"code": code} if system is None else {"system": system.format(name=name), "code": code}
+    return {"coding": [coding]}
+
+
+@pytest.mark.parametrize("system", WRONG_STATUS_SYSTEMS)
+def test_a_resolved_condition_whose_status_system_is_miswritten_is_not_made_current(system: str | None) -> None:
+    result = from_ips(document(condition(clinicalStatus=_status(system, "condition-clinical", "resolved"))))
+    assert result.passport.diagnoses == ()
+    assert reasons(result, "Bundle.entry[2].resource.clinicalStatus")
+
+
+@pytest.mark.parametrize("system", WRONG_STATUS_SYSTEMS)
+def test_a_refuted_condition_or_allergy_whose_status_system_is_miswritten_is_not_imported(system: str | None) -> None:
+    result = from_ips(document(
+        condition(verificationStatus=_status(system, "condition-ver-status", "refuted")),
+        allergy(verificationStatus=_status(system, "allergyintolerance-verification", "refuted"))))
+    assert (result.passport.diagnoses, result.passport.allergies) == ((), ())
+    assert reasons(result, "Bundle.entry[2].resource") == ["a refuted condition is not imported"]
+    assert reasons(result, "Bundle.entry[3].resource") == ["a refuted allergy is not imported"]
+
+
+
+def test_an_allergen_is_named_by_any_codings_display_before_a_bare_code() -> None:
+    code = {"coding": [{"system": "http://snomed.info/sct", "code": "91935009"},
+                       {"system": "http://example.org/local-allergens", "code": "PNT", "display": "Peanut"}]}
+    [imported] = from_ips(document(allergy(code=code))).passport.allergies
+    assert imported.substance == "Peanut"
+
+
+def test_an_allergen_given_only_by_a_code_is_named_with_its_system_not_a_bare_number() -> None:
+    # Verto Health's connectathon document (tests/data/fhir/real-world/CA_DAVE_DEBRONKART_VERTO.json).
+    code = {"coding": [{"system": "http://snomed.info/sct", "code": "418770003"}]}
+    [imported] = from_ips(document(allergy(code=code))).passport.allergies
+    assert imported.substance == "SNOMED-CT 418770003"
+    assert [(item.system, item.code) for item in imported.codes] == [("SNOMED-CT", "418770003")]

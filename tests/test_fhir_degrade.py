@@ -93,3 +93,15 @@ def test_a_dangling_subject_is_refused() -> None:
     with pytest.raises(FhirImportError) as caught:
         from_ips(bundle)
     assert caught.value.problems[0].path == "Bundle.entry[0].resource.subject.reference"
+
+
+@pytest.mark.parametrize("line_end", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_windows_line_ends_in_notes_are_read_as_line_breaks_not_refused(line_end: str) -> None:
+    # Epic's and MEDITECH's connectathon documents write CR LF in notes, narratives and
+    # addresses (tests/data/fhir/real-world/): the same line breaks, so read as LF.
+    statement = medication(note=[{"text": f"Take with food.{line_end}Double on sick days."}])
+    result = from_ips(document(statement))
+    [imported] = result.passport.medications
+    assert imported.notes == "Take with food.\nDouble on sick days."
+    assert "\\r" not in repr(result.passport)
+

@@ -260,6 +260,25 @@ class _Importer(_EmergencyReader):
 
 
 
+#: How ``check_tree`` names a carriage return in a text.
+_CARRIAGE_RETURN = "holds the control character U+000D "
+
+
+def _unix_line_ends(value: Any) -> Any:
+    """A copy of a parsed JSON tree with CR LF and lone CR line ends made LF.
+
+    Only called on a tree ``check_tree`` found within its depth limit, so the
+    recursion is bounded.
+    """
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    if isinstance(value, Mapping):
+        return {key: _unix_line_ends(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unix_line_ends(item) for item in value]
+    return value
+
+
 def from_ips(bundle: Mapping[str, Any], *, plugins: PluginManager | None = None) -> ImportResult:
     """Read an IPS document Bundle (ours or another system's) into a passport.
 
@@ -287,6 +306,12 @@ def from_ips(bundle: Mapping[str, Any], *, plugins: PluginManager | None = None)
     # Depth, size, keys and text first: a self-referencing dict, 10,000 levels or a
     # million items are refused here, before any element is read.
     shape = check_tree(bundle, "Bundle", long_text=_is_attachment_data)
+    if shape and all(problem.message.startswith(_CARRIAGE_RETURN) for problem in shape):
+        # Windows line ends (CR LF, or a lone CR) in notes and narratives, as several EHRs
+        # write them: the same line breaks as LF, so they are read as LF, not refused.
+        # The tree is already known to be within every limit (depth, size) here.
+        bundle = _unix_line_ends(bundle)
+        shape = check_tree(bundle, "Bundle", long_text=_is_attachment_data)
     if shape:
         raise FhirImportError(shape)
     try:

@@ -46,6 +46,7 @@ from rarepassport.fhir._read import (
     _repeat_text,
     _Res,
     _says_none_known,
+    _status_code,
     _zygosity,
 )
 
@@ -53,6 +54,16 @@ JSON = dict[str, Any]
 
 
 class _ClinicalReader(_PatientReader):
+    def status(self, res: _Res, key: str, system: str) -> str | None:
+        """The code of a Condition's or an AllergyIntolerance's status element; a code read
+        from a wrong system URI is reported."""
+        res.get(key)
+        code, canonical = _status_code(res.data.get(key), system)
+        if code is not None and not canonical:
+            self.note(f"{res.path}.{key}", f"the status '{code}' is written with a system other than {system}; "
+                                           "read as that code system's code")
+        return code
+
     def condition(self, res: _Res, section_code: str) -> None:
         codes = _codes(res.get("code"))
         if codes & c.ABSENT_PROBLEM_CODES:
@@ -64,13 +75,11 @@ class _ClinicalReader(_PatientReader):
             # "No known problems" written as text is a statement about the list, not a diagnosis.
             self.note(res.path, "a statement that no problems are known is not a diagnosis; not imported")
             return
-        verification = _codes(res.get("verificationStatus"))
-        ver_code = next((code for system, code in verification if system == c.CONDITION_VERIFICATION), None)
+        ver_code = self.status(res, "verificationStatus", c.CONDITION_VERIFICATION)
         if ver_code == "refuted":
             self.note(res.path, "a refuted condition is not imported")
             return
-        clinical = next((code for system, code in _codes(res.get("clinicalStatus"))
-                         if system == c.CONDITION_CLINICAL), None)
+        clinical = self.status(res, "clinicalStatus", c.CONDITION_CLINICAL)
         if clinical in c.CONDITION_NOT_CURRENT:
             # The passport's diagnoses are what is true now, and no output could show
             # "resolved" beside one: left out, and listed for the person to decide.
@@ -171,12 +180,10 @@ class _ClinicalReader(_PatientReader):
             self.note(res.path, "a statement that no allergy of one kind is known is neither an allergy nor "
                                 "'no known allergies'; not imported")
             return
-        verification = _codes(res.data.get("verificationStatus"))
-        if (c.ALLERGY_VERIFICATION, "refuted") in verification:
+        if self.status(res, "verificationStatus", c.ALLERGY_VERIFICATION) == "refuted":
             self.note(res.path, "a refuted allergy is not imported")
             return
-        if {code for system, code in _codes(res.data.get("clinicalStatus"))
-                if system == c.ALLERGY_CLINICAL} & c.ALLERGY_NOT_ACTIVE:
+        if self.status(res, "clinicalStatus", c.ALLERGY_CLINICAL) in c.ALLERGY_NOT_ACTIVE:
             # Kept: avoiding a substance needlessly is safer than giving it.
             self.note(f"{res.path}.clinicalStatus", "the allergy is recorded as inactive or resolved; "
                       "it is imported as an allergy, check it")

@@ -154,17 +154,26 @@ def _name_text(name: Any, *, with_prefix: bool = False) -> str | None:
 
 
 def _concept_text(concept: Any) -> str | None:
-    """The words of a CodeableConcept: its text, else the first display or code."""
+    """The words of a CodeableConcept: its text, else the first coding's display, else a code.
+
+    A display of any coding comes before a code of an earlier one (a bare code first and
+    the same concept with its display second is a common way to write it). A code alone
+    from a known system is named with the system (``SNOMED-CT 418770003``), so that no one
+    reads a bare number as the name of an allergen or a medicine.
+    """
     if not isinstance(concept, Mapping):
         return None
     text = concept.get("text")
     if isinstance(text, str) and text:
         return text
-    for item in _as_list(concept.get("coding")):
-        if isinstance(item, Mapping):
-            for key in ("display", "code"):
-                if isinstance(item.get(key), str) and item[key]:
-                    return str(item[key])
+    codings = [item for item in _as_list(concept.get("coding")) if isinstance(item, Mapping)]
+    for item in codings:
+        if isinstance(item.get("display"), str) and item["display"]:
+            return str(item["display"])
+    for item in codings:
+        if isinstance(item.get("code"), str) and item["code"]:
+            system = c.SYSTEM_ALIASES.get(str(item.get("system")))
+            return f"{system} {item['code']}" if system else str(item["code"])
     return None
 
 
@@ -173,6 +182,39 @@ def _codes(concept: Any) -> set[tuple[str, str]]:
         return set()
     return {(str(item.get("system")), str(item.get("code")))
             for item in _as_list(concept.get("coding")) if isinstance(item, Mapping)}
+
+
+#: The codes of the status code systems FHIR R4 binds (required) to Condition and
+#: AllergyIntolerance, by the code system's canonical URI.
+_STATUS_CODES = {
+    "http://terminology.hl7.org/CodeSystem/condition-clinical": frozenset(
+        {"active", "recurrence", "relapse", "inactive", "remission", "resolved"}),
+    "http://terminology.hl7.org/CodeSystem/condition-ver-status": frozenset(
+        {"unconfirmed", "provisional", "differential", "confirmed", "refuted", "entered-in-error"}),
+    "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical": frozenset({"active", "inactive", "resolved"}),
+    "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification": frozenset(
+        {"unconfirmed", "confirmed", "refuted", "entered-in-error"}),
+}
+
+
+def _status_code(concept: Any, system: str) -> tuple[str | None, bool]:
+    """The code of a Condition or AllergyIntolerance status, and whether its system was canonical.
+
+    The element is bound (required) to one code system, so a code of that system written
+    with the value set's URL, the FHIR STU3 URI or no system at all (as several
+    publishers do) still says the same thing: it is read, never taken as "current" for
+    want of the right URI. ``(None, True)`` when there is no such code.
+    """
+    codes = _codes(concept)
+    for found_system, code in sorted(codes):
+        if found_system == system:
+            return code, True
+    name = system.rsplit("/", 1)[1]
+    aliases = {"None", f"http://hl7.org/fhir/ValueSet/{name}", f"http://hl7.org/fhir/{name}"}
+    for found_system, code in sorted(codes):
+        if found_system in aliases and code in _STATUS_CODES[system]:
+            return code, False
+    return None, True
 
 
 def _our_coding(item: Mapping[str, Any]) -> Coding | None:
