@@ -32,7 +32,9 @@ from rarepassport.model import AllergiesStatus, MedicationsStatus, Passport
 REAL = Path(__file__).parent / "data" / "fhir" / "real-world"
 TODAY = datetime.date(2026, 11, 27)
 NO_BIRTH_DATE = "Bundle-aups-section-emptyreason.json"
-IMPORTABLE = sorted(path.name for path in REAL.glob("*.json"))
+#: A Patient with every identifying element marked absent (no name): refused, naming it.
+NO_NAME = "BR_may2024_connectathon.json"
+IMPORTABLE = sorted(path.name for path in REAL.glob("*.json") if path.name != NO_NAME)
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -314,6 +316,12 @@ def test_birth_date_marked_absent_imports_as_not_known_and_is_reported() -> None
     assert result.passport.person.name  # identity otherwise kept
     [note] = [u for u in result.unmapped if u.path == "Bundle.entry[1].resource.birthDate"]
     assert "data-absent-reason" in note.reason
+
+
+def test_a_patient_whose_name_is_marked_absent_is_refused_naming_it() -> None:
+    with pytest.raises(FhirImportError) as caught:
+        _import(NO_NAME)
+    assert [problem.path for problem in caught.value.problems] == ["Bundle.entry[2].resource.name"]
 
 
 def test_a_document_without_birth_date_imports_renders_not_known_and_exports_it_as_absent(
