@@ -45,18 +45,22 @@ if TYPE_CHECKING:
         validate,
     )
     from rarepassport.document import Document
+    from rarepassport.encryption import decrypt_bytes, encrypt_bytes, is_encrypted
     from rarepassport.errors import (
         DrawnTextMismatchError,
+        EncryptionError,
         FhirImportError,
         InvalidPassportError,
         LoadError,
         MissingGlyphsError,
+        PassphraseRequiredError,
         PassportError,
         PluginError,
         PluginWarning,
         Problem,
         RenderError,
         RenderWarning,
+        WrongPassphraseError,
     )
     from rarepassport.guidance import Guidance
     from rarepassport.hookspecs import hookimpl
@@ -139,9 +143,13 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "rarepassport.document": (
         "Document",
     ),
+    "rarepassport.encryption": (
+        "decrypt_bytes", "encrypt_bytes", "is_encrypted",
+    ),
     "rarepassport.errors": (
-        "DrawnTextMismatchError", "FhirImportError", "InvalidPassportError", "LoadError", "MissingGlyphsError",
-        "PassportError", "PluginError", "PluginWarning", "Problem", "RenderError", "RenderWarning",
+        "DrawnTextMismatchError", "EncryptionError", "FhirImportError", "InvalidPassportError", "LoadError",
+        "MissingGlyphsError", "PassphraseRequiredError", "PassportError", "PluginError", "PluginWarning", "Problem",
+        "RenderError", "RenderWarning", "WrongPassphraseError",
     ),
     "rarepassport.guidance": (
         "Guidance",
@@ -256,6 +264,7 @@ __all__ = [
     "Document",
     "DrawnTextMismatchError",
     "Emergency",
+    "EncryptionError",
     "ExporterRegistry",
     "ExporterSpec",
     "Feature",
@@ -278,6 +287,7 @@ __all__ = [
     "MissingGlyphsError",
     "OpenAccess",
     "PartialDate",
+    "PassphraseRequiredError",
     "Passport",
     "PassportError",
     "Person",
@@ -305,16 +315,20 @@ __all__ = [
     "Sex",
     "View",
     "Weight",
+    "WrongPassphraseError",
     "Zygosity",
     "__version__",
     "applicable_plugins",
     "available_formats",
+    "decrypt_bytes",
     "default_plugin_manager",
     "dump",
     "dumps",
+    "encrypt_bytes",
     "field_views",
     "from_dict",
     "hookimpl",
+    "is_encrypted",
     "json_schema",
     "layout",
     "load",

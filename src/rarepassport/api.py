@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import warnings as _warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, NewType
 
 from rarepassport import convert, layouts, plugins_for, rendering, schema, validation
@@ -74,8 +74,16 @@ def _manager(plugins: PluginManager | None) -> PluginManager:
     return plugins
 
 
-def load(path: str | os.PathLike[str], *, plugins: PluginManager | None = None) -> Passport:
+def load(
+    path: str | os.PathLike[str],
+    *,
+    plugins: PluginManager | None = None,
+    passphrase: str | bytes | Callable[[], str | bytes] | None = None,
+) -> Passport:
     """Read a passport file; ``.yaml``/``.yml`` are YAML, anything else JSON.
+
+    A file encrypted with [`encrypt_bytes`][rarepassport.encrypt_bytes] (``rarepassport
+    encrypt``) is recognised by its first bytes and opened with ``passphrase``.
 
     Args:
         path: The *path* of the file, never the document's text (read text with
@@ -83,13 +91,25 @@ def load(path: str | os.PathLike[str], *, plugins: PluginManager | None = None) 
             refused without reading from it, as is a file larger than
             [`rarepassport.limits.MAX_FILE_BYTES`][rarepassport.limits].
         plugins: The plugin manager whose sections may appear under ``extensions``.
+        passphrase: The passphrase of an encrypted file, or a function that returns it
+            (called only when the file is encrypted, e.g. one that prompts with
+            `getpass.getpass`). Ignored for a file that is not encrypted.
 
     Raises:
         LoadError: For any problem in the file, naming the file.
+        PassphraseRequiredError: When the file is encrypted and no passphrase is given.
+        WrongPassphraseError: When the passphrase is wrong or the encrypted file was changed.
+        EncryptionError: When the encrypted file is truncated or otherwise damaged.
         OSError: When the file cannot be read, or is not a regular file.
         TypeError: When ``path`` is not a path, or is a ``str`` holding a document.
+
+    Example:
+        ```python
+        import getpass
+        passport = rarepassport.load("ada.json.rpenc", passphrase=getpass.getpass)
+        ```
     """
-    return convert.load(path, plugins=_manager(plugins))
+    return convert.load(path, plugins=_manager(plugins), passphrase=passphrase)
 
 
 def loads(text: str | bytes, *, format: Format = "json", plugins: PluginManager | None = None) -> Passport:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import enum
+import errno
 import functools
 import math
 import os
@@ -27,6 +28,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from rarepassport import limits
 from rarepassport._dates import PartialDate, parse_date
 from rarepassport.errors import LoadError, PassportError, Problem
 from rarepassport.files import read_input, write_atomic
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Format",
+    "Passphrase",
     "check_built_passport",
     "check_tree",
     "dump",
@@ -59,6 +62,7 @@ __all__ = [
     "load",
     "loads",
     "make_converter",
+    "open_encrypted",
     "parse_document",
     "read_input",
     "to_dict",
@@ -540,12 +544,44 @@ def dumps_document(data: Any, *, format: Format = "json") -> str:
     return dump_text(data, format)
 
 
-def load(path: str | os.PathLike[str], *, plugins: PluginManager) -> Passport:
+#: A passphrase, or a function that asks for one only when the file is encrypted.
+Passphrase = str | bytes | Callable[[], str | bytes]
+
+
+def open_encrypted(data: bytes, passphrase: Passphrase | None, source: str) -> tuple[bytes, Format | None]:
+    """The plaintext of ``data`` when it is an encrypted passport file, and the format
+    of that plaintext (JSON when it starts with ``{``, else YAML); ``data`` and ``None``
+    when it is not encrypted.
+
+    Raises:
+        PassphraseRequiredError: The file is encrypted and ``passphrase`` is ``None``.
+        EncryptionError: See [`rarepassport.decrypt_bytes`][].
+    """
+    from rarepassport import encryption
+    from rarepassport.errors import PassphraseRequiredError
+
+    if not encryption.is_encrypted(data):
+        return data, None
+    if passphrase is None:
+        raise PassphraseRequiredError("the file is encrypted; give the passphrase (passphrase=...)", source=source)
+    secret = passphrase() if callable(passphrase) else passphrase
+    plain = encryption.decrypt_bytes(data, secret, source=source)
+    first = plain.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return plain, "json" if first in (b"{", b"[", b"") else "yaml"
+
+
+def load(path: str | os.PathLike[str], *, plugins: PluginManager, passphrase: Passphrase | None = None) -> Passport:
     """The step behind [`rarepassport.load`][] (documented there); ``plugins`` is required here."""
+    from rarepassport.encryption import OVERHEAD_BYTES
+
     _check_path_argument(path, "load")
-    data = read_input(path)
+    data = read_input(path, limit=limits.MAX_FILE_BYTES + OVERHEAD_BYTES)
+    data, fmt = open_encrypted(data, passphrase, os.fspath(path))
+    if fmt is None and len(data) > limits.MAX_FILE_BYTES:
+        raise OSError(errno.EFBIG, f"larger than {limits.MAX_FILE_BYTES} bytes (see rarepassport.limits)",
+                      os.fspath(path))
     try:
-        return loads(data, format=format_for(path), plugins=plugins)
+        return loads(data, format=fmt or format_for(path), plugins=plugins)
     except LoadError as exc:
         raise exc.with_source(os.fspath(path)) from None
 

@@ -16,6 +16,7 @@ from rarepassport.cli._common import (
     STDIN,
     CommandError,
     Reporter,
+    add_passphrase_option,
     display_name,
     error,
     load_source,
@@ -49,7 +50,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         known = ", ".join(sorted({*plugins.exporters.names(), *_ALIASES}))
         raise CommandError(f"unknown export format {args.format!r}; choose one of: {known}")
     try:
-        passport = load_source(args.file, plugins)
+        passport = load_source(args.file, plugins, args)
     except LoadError as exc:
         raise _one_line(args.file, exc) from None
     data = plugins.exporters[name].export(passport, plugins=plugins)
@@ -120,6 +121,7 @@ def register(commands: Any) -> None:
     export.add_argument("file", metavar="FILE", help="the passport (.json or .yaml), '-' for standard input")
     export.add_argument("-o", "--output", metavar="OUT",
                         help="file to write (default: standard output)")
+    add_passphrase_option(export)
     export.set_defaults(handler=_cmd_export)
 
     importer = commands.add_parser(
