@@ -86,7 +86,7 @@ def test_a_changed_byte_of_salt_nonce_ciphertext_or_tag_is_refused(offset: int) 
 def test_a_changed_length_field_is_refused() -> None:
     data = bytearray(sealed())
     data[49] ^= 0x01
-    with pytest.raises(rp.EncryptionError, match="truncated|unexpected bytes"):
+    with pytest.raises(rp.EncryptionError, match=r"truncated|unexpected bytes"):
         rp.decrypt_bytes(bytes(data), PASSPHRASE)
 
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         layout,
         load,
         loads,
+        redact,
         render,
         render_document,
         render_rendered,
@@ -137,7 +138,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "rarepassport.api": (
         "BackendName", "BuiltinFormat", "RenderFormat", "applicable_plugins", "available_formats", "dump", "dumps",
-        "from_dict", "json_schema", "layout", "load", "loads", "render", "render_document", "render_rendered",
+        "from_dict", "json_schema", "layout", "load", "loads", "redact", "render", "render_document", "render_rendered",
         "to_dict", "to_ips", "validate",
     ),
     "rarepassport.document": (
@@ -334,6 +335,7 @@ __all__ = [
     "load",
     "loads",
     "make_plugin_manager",
+    "redact",
     "render",
     "render_document",
     "render_rendered",

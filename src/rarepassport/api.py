@@ -18,7 +18,7 @@ import warnings as _warnings
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, NewType
 
-from rarepassport import convert, layouts, plugins_for, rendering, schema, validation
+from rarepassport import convert, layouts, plugins_for, redaction, rendering, schema, validation
 from rarepassport.convert import Format
 from rarepassport.document import Document
 from rarepassport.errors import RenderWarning
@@ -40,6 +40,7 @@ __all__ = [
     "layout",
     "load",
     "loads",
+    "redact",
     "render",
     "render_document",
     "render_rendered",
@@ -262,6 +263,37 @@ def layout(
     return layouts.layout(passport, view, language, plugins=_manager(plugins), today=today)
 
 
+def redact(passport: Passport, view: View | str, *, plugins: PluginManager | None = None) -> Passport:
+    """The passport holding only what a view allows: every other field emptied.
+
+    Every field whose ``views`` metadata ([`field_views`][rarepassport.field_views]) leaves
+    out ``view`` is set to its default (empty), at every depth, in core sections and in
+    plugin sections; a plugin section registered without the view is left out whole.
+    ``schema_version`` and ``language`` are kept. [`layout`][rarepassport.layout] (and so
+    [`render`][rarepassport.render]) redacts first, and
+    [`to_ips`][rarepassport.to_ips] does when given ``view=``.
+
+    Args:
+        passport: The passport.
+        view: ``full`` (returns ``passport`` itself), ``emergency``, ``education`` or
+            ``social``.
+        plugins: The plugin manager whose sections the passport uses.
+
+    Returns:
+        A new passport; the one given is not changed.
+
+    Raises:
+        RenderError: When ``view`` is not a view.
+
+    Example:
+        ```python
+        school = rarepassport.redact(passport, "education")
+        assert not school.person.identifiers   # NHS number: emergency and full only
+        ```
+    """
+    return redaction.redact(passport, view, plugins=_manager(plugins))
+
+
 def render(
     passport: Passport,
     format: RenderFormat = "pdf",
@@ -374,6 +406,7 @@ def to_ips(
     *,
     plugins: PluginManager | None = None,
     today: _dt.date | _dt.datetime | None = None,
+    view: View | str | None = None,
 ) -> dict[str, Any]:
     """Export a passport as an HL7 FHIR R4 International Patient Summary document.
 
@@ -383,6 +416,8 @@ def to_ips(
             ``rarepassport_fhir_section`` hooks may map plugin sections themselves.
         today: When the summary is made (``Bundle.timestamp``, ``Composition.date``);
             a date means midnight UTC. Default: now.
+        view: Export only what this view allows (see [`redact`][rarepassport.redact]);
+            ``None`` (the default) exports everything, as ``full`` does.
 
     Returns:
         The ``Bundle`` (type ``document``) as a JSON-ready dict: the IPS
@@ -396,7 +431,10 @@ def to_ips(
     """
     from rarepassport.fhir import _export  # lazy: FHIR is not loaded by ``import rarepassport``
 
-    return _export.to_ips(passport, plugins=_manager(plugins), today=today)
+    manager = _manager(plugins)
+    if view is not None:
+        passport = redaction.redact(passport, view, plugins=manager)
+    return _export.to_ips(passport, plugins=manager, today=today)
 
 
 def applicable_plugins(passport: Passport, *, plugins: PluginManager | None = None) -> list[str]:

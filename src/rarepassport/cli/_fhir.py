@@ -53,6 +53,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
         passport = load_source(args.file, plugins, args)
     except LoadError as exc:
         raise _one_line(args.file, exc) from None
+    if args.view is not None:
+        from rarepassport.redaction import redact
+
+        passport = redact(passport, args.view, plugins=plugins)
     data = plugins.exporters[name].export(passport, plugins=plugins)
     written = write_output(args, args.output, data, inputs=[args.file])
     warnings: list[str] = []
@@ -121,6 +125,9 @@ def register(commands: Any) -> None:
     export.add_argument("file", metavar="FILE", help="the passport (.json or .yaml), '-' for standard input")
     export.add_argument("-o", "--output", metavar="OUT",
                         help="file to write (default: standard output)")
+    export.add_argument("--view", choices=("full", "emergency", "education", "social"),
+                        help="export only what this view allows (every other field left out first); "
+                             "default: everything")
     add_passphrase_option(export)
     export.set_defaults(handler=_cmd_export)
 

@@ -43,6 +43,7 @@ from rarepassport.essentials import build_essentials, contacts_in_call_order
 from rarepassport.guidance import population_on
 from rarepassport.languages import LanguageChoice, choose, direction, display_name, normalise
 from rarepassport.model import Emergency, Passport, Person, Review, View
+from rarepassport.redaction import redact
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
@@ -106,6 +107,9 @@ def layout(
     )
     if choice.fallback:
         _warn_language_fallback(context, choice, from_passport=not language)
+    # Redact first: nothing below (sections, essentials, QR, metadata) can see a value
+    # outside the view, whatever it reads.
+    passport = redact(passport, context.view, plugins=plugins)
     emergency = passport.emergency if context.shows(Passport, "emergency") else Emergency()
     essentials = build_essentials(context, passport)
     person = passport.person
