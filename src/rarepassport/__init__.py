@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         layout,
         load,
         loads,
+        make_health_link,
         redact,
         render,
         render_document,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
         DrawnTextMismatchError,
         EncryptionError,
         FhirImportError,
+        HealthLinkError,
         InvalidPassportError,
         LoadError,
         MissingGlyphsError,
@@ -64,6 +66,7 @@ if TYPE_CHECKING:
         WrongPassphraseError,
     )
     from rarepassport.guidance import Guidance
+    from rarepassport.health_links import HealthLink, create_health_link, decode_health_link, decrypt_health_link_file
     from rarepassport.hookspecs import hookimpl
     from rarepassport.layouts import LayoutContext
     from rarepassport.model import (
@@ -138,8 +141,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "rarepassport.api": (
         "BackendName", "BuiltinFormat", "RenderFormat", "applicable_plugins", "available_formats", "dump", "dumps",
-        "from_dict", "json_schema", "layout", "load", "loads", "redact", "render", "render_document", "render_rendered",
-        "to_dict", "to_ips", "validate",
+        "from_dict", "json_schema", "layout", "load", "loads", "make_health_link", "redact", "render",
+        "render_document", "render_rendered", "to_dict", "to_ips", "validate",
     ),
     "rarepassport.document": (
         "Document",
@@ -148,12 +151,15 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "decrypt_bytes", "encrypt_bytes", "is_encrypted",
     ),
     "rarepassport.errors": (
-        "DrawnTextMismatchError", "EncryptionError", "FhirImportError", "InvalidPassportError", "LoadError",
-        "MissingGlyphsError", "PassphraseRequiredError", "PassportError", "PluginError", "PluginWarning", "Problem",
-        "RenderError", "RenderWarning", "WrongPassphraseError",
+        "DrawnTextMismatchError", "EncryptionError", "FhirImportError", "HealthLinkError", "InvalidPassportError",
+        "LoadError", "MissingGlyphsError", "PassphraseRequiredError", "PassportError", "PluginError", "PluginWarning",
+        "Problem", "RenderError", "RenderWarning", "WrongPassphraseError",
     ),
     "rarepassport.guidance": (
         "Guidance",
+    ),
+    "rarepassport.health_links": (
+        "HealthLink", "create_health_link", "decode_health_link", "decrypt_health_link_file",
     ),
     "rarepassport.hookspecs": (
         "hookimpl",
@@ -272,6 +278,8 @@ __all__ = [
     "FhirImportError",
     "GeneticFinding",
     "Guidance",
+    "HealthLink",
+    "HealthLinkError",
     "History",
     "Identifier",
     "Immunisation",
@@ -321,7 +329,10 @@ __all__ = [
     "__version__",
     "applicable_plugins",
     "available_formats",
+    "create_health_link",
+    "decode_health_link",
     "decrypt_bytes",
+    "decrypt_health_link_file",
     "default_plugin_manager",
     "dump",
     "dumps",
@@ -334,6 +345,7 @@ __all__ = [
     "layout",
     "load",
     "loads",
+    "make_health_link",
     "make_plugin_manager",
     "redact",
     "render",

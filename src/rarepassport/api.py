@@ -22,6 +22,7 @@ from rarepassport import convert, layouts, plugins_for, redaction, rendering, sc
 from rarepassport.convert import Format
 from rarepassport.document import Document
 from rarepassport.errors import RenderWarning
+from rarepassport.health_links import HealthLink
 from rarepassport.model import Passport, View
 from rarepassport.plugin_manager import PluginManager, default_plugin_manager
 from rarepassport.rendering import Rendered
@@ -40,6 +41,7 @@ __all__ = [
     "layout",
     "load",
     "loads",
+    "make_health_link",
     "redact",
     "render",
     "render_document",
@@ -435,6 +437,62 @@ def to_ips(
     if view is not None:
         passport = redaction.redact(passport, view, plugins=manager)
     return _export.to_ips(passport, plugins=manager, today=today)
+
+
+def make_health_link(
+    passport: Passport,
+    *,
+    url_base: str,
+    view: View | str | None = None,
+    label: str | None = None,
+    expires: _dt.datetime | None = None,
+    passcode: bool = False,
+    long_term: bool = False,
+    direct: bool = False,
+    plugins: PluginManager | None = None,
+    today: _dt.date | _dt.datetime | None = None,
+) -> HealthLink:
+    """A SMART Health Link to a passport's FHIR IPS document.
+
+    The IPS Bundle ([`to_ips`][rarepassport.to_ips], of ``view`` when given) is
+    encrypted as a compact JWE (``dir``, ``A256GCM``) with a fresh 256-bit key; the key
+    is in the link only. Put [`HealthLink.files`][rarepassport.HealthLink] on the host
+    at ``url_base``; share [`HealthLink.uri`][rarepassport.HealthLink] (or its
+    ``viewer_url``), e.g. as a QR code (``render(..., qr="link:" + link.viewer_url(...))``).
+
+    Args:
+        passport: The passport.
+        url_base: The ``https://`` address the files are served under.
+        view: Share only what this view allows (see [`redact`][rarepassport.redact]);
+            default everything.
+        label: Up to 80 characters shown before the link is opened; not encrypted.
+        expires: When the link stops working.
+        passcode: Flag ``P``: the server asks for a passcode.
+        long_term: Flag ``L``: the data behind the link may be updated.
+        direct: Flag ``U``: the url is the file itself, fetched with GET (a static host).
+        plugins: The plugin manager whose sections the passport uses.
+        today: When the summary is made (``Bundle.timestamp``); default now.
+
+    Returns:
+        The [`HealthLink`][rarepassport.HealthLink].
+
+    Raises:
+        HealthLinkError: See [`create_health_link`][rarepassport.create_health_link].
+
+    Example:
+        ```python
+        link = rarepassport.make_health_link(passport, url_base="https://files.example.org/shl",
+                                             label="Ada's passport", view="emergency")
+        for path, data in link.files.items():
+            ...  # upload data to https://files.example.org/shl/<path>
+        print(link.viewer_url("https://viewer.example.org/"))
+        ```
+    """
+    from rarepassport.health_links import create_health_link
+
+    bundle = to_ips(passport, plugins=plugins, today=today, view=view)
+    return create_health_link(bundle, url_base=url_base, label=label, expires=expires, passcode=passcode,
+                              long_term=long_term, direct=direct)
 
 
 def applicable_plugins(passport: Passport, *, plugins: PluginManager | None = None) -> list[str]:

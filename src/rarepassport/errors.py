@@ -10,6 +10,7 @@ that raised them. The hierarchy::
     ├── EncryptionError (ValueError)  an encrypted file could not be read or written
     │   ├── PassphraseRequiredError   the file is encrypted and no passphrase was given
     │   └── WrongPassphraseError      wrong passphrase, or the file was changed
+    ├── HealthLinkError (ValueError)  a SMART Health Link could not be made or read
     └── RenderError (ValueError)  a passport could not be rendered as asked
         ├── InvalidPassportError  strict=True and the passport has validation errors
         ├── MissingGlyphsError    no available font can draw some characters
@@ -35,6 +36,7 @@ __all__ = [
     "DrawnTextMismatchError",
     "EncryptionError",
     "FhirImportError",
+    "HealthLinkError",
     "InvalidPassportError",
     "LoadError",
     "MissingGlyphsError",
@@ -145,6 +147,14 @@ class WrongPassphraseError(EncryptionError):
 
     Authenticated encryption cannot tell the two apart: either way nothing of the
     content is returned.
+    """
+
+
+class HealthLinkError(PassportError, ValueError):
+    """A SMART Health Link could not be made, or a link or its file could not be read.
+
+    The message says what is wrong (the url, the key, the label, the JWE), never the
+    key or the content.
     """
 
 

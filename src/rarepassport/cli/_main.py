@@ -10,7 +10,18 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from rarepassport._version import __version__
-from rarepassport.cli import _batch, _completion, _core, _encryption, _fhir, _fonts, _labels, _plugin, _render
+from rarepassport.cli import (
+    _batch,
+    _completion,
+    _core,
+    _encryption,
+    _fhir,
+    _fonts,
+    _health_link,
+    _labels,
+    _plugin,
+    _render,
+)
 from rarepassport.cli._common import (
     EXIT_ERROR,
     EXIT_OK,
@@ -34,6 +45,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     _render.register,
     _fhir.register,
     _encryption.register,
+    _health_link.register,
     _plugin.register,
     _batch.register,
     _labels.register,
