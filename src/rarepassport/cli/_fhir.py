@@ -57,7 +57,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
         from rarepassport.redaction import redact
 
         passport = redact(passport, args.view, plugins=plugins)
-    data = plugins.exporters[name].export(passport, plugins=plugins)
+    options = {}
+    if args.identifiable:
+        if name != "phenopacket":
+            raise CommandError("--identifiable is an option of the phenopacket export only")
+        options["identifiable"] = True
+    data = plugins.exporters[name].export(passport, plugins=plugins, **options)
     written = write_output(args, args.output, data, inputs=[args.file])
     warnings: list[str] = []
     if name == "fhir-ips":
@@ -128,6 +133,9 @@ def register(commands: Any) -> None:
     export.add_argument("--view", choices=("full", "emergency", "education", "social"),
                         help="export only what this view allows (every other field left out first); "
                              "default: everything")
+    export.add_argument("--identifiable", action="store_true",
+                        help="phenopacket: add the date of birth and notes and take the ids from the passport's id "
+                             "(default: age only, random ids, for research)")
     add_passphrase_option(export)
     export.set_defaults(handler=_cmd_export)
 
