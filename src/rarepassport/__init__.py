@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from rarepassport.health_links import HealthLink, create_health_link, decode_health_link, decrypt_health_link_file
     from rarepassport.hookspecs import hookimpl
     from rarepassport.layouts import LayoutContext
+    from rarepassport.migrations import Migrated, MigrationRegistry, MigrationStep, migrate_document
     from rarepassport.model import (
         SCHEMA_VERSION,
         AdditionalSection,
@@ -166,6 +167,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "rarepassport.layouts": (
         "LayoutContext",
+    ),
+    "rarepassport.migrations": (
+        "Migrated", "MigrationRegistry", "MigrationStep", "migrate_document",
     ),
     "rarepassport.model": (
         "SCHEMA_VERSION", "AdditionalSection", "Admission", "AdvanceDecision", "AllergiesStatus", "Allergy",
@@ -293,6 +297,9 @@ __all__ = [
     "LoadError",
     "Medication",
     "MedicationsStatus",
+    "Migrated",
+    "MigrationRegistry",
+    "MigrationStep",
     "MissingGlyphsError",
     "OpenAccess",
     "PartialDate",
@@ -347,6 +354,7 @@ __all__ = [
     "loads",
     "make_health_link",
     "make_plugin_manager",
+    "migrate_document",
     "redact",
     "render",
     "render_document",

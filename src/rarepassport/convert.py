@@ -28,7 +28,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from rarepassport import limits
+from rarepassport import limits, migrations
 from rarepassport._dates import PartialDate, parse_date
 from rarepassport.errors import LoadError, PassportError, Problem
 from rarepassport.files import read_input, write_atomic
@@ -43,7 +43,7 @@ from rarepassport.formats import (
     parse_text,
     type_name,
 )
-from rarepassport.model import SCHEMA_VERSION, Passport
+from rarepassport.model import Passport
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
@@ -92,10 +92,6 @@ _SYNONYMS: dict[str, str] = {
     "dose_instructions": "dose",
     "description": "summary",
 }
-
-#: Older document versions and the function that brings each one up to date.
-#: Each takes and returns a dict; they are applied in order until SCHEMA_VERSION.
-MIGRATIONS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
 
 
 # --- strict scalar hooks ------------------------------------------------------------
@@ -414,42 +410,8 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
 
 
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:
-    if "schema_version" not in data:
-        raise LoadError(
-            [
-                Problem(
-                    "$.schema_version",
-                    f'required field \'schema_version\' is missing; add "schema_version": "{SCHEMA_VERSION}"',
-                )
-            ]
-        )
-    version = data["schema_version"]
-    while version != SCHEMA_VERSION:
-        if not isinstance(version, str):  # a list or object would not even hash
-            message = f'expected text such as "{SCHEMA_VERSION}", got {type_name(version)}; write it in quotes'
-            raise LoadError([Problem("$.schema_version", message)])
-        if version in MIGRATIONS:
-            version, migrate = MIGRATIONS[version]
-            data = migrate(dict(data))
-            data["schema_version"] = version
-            continue
-        if len(version) <= 20 and _version_key(version) > _version_key(SCHEMA_VERSION):
-            message = (
-                f"this passport is written in format version {version}, newer than this "
-                f"rarepassport understands ({SCHEMA_VERSION}); upgrade rarepassport"
-            )
-        else:
-            # Never echo the value: it may hold anything, up to the whole document.
-            message = f"unknown format version; this rarepassport reads version {SCHEMA_VERSION}"
-        raise LoadError([Problem("$.schema_version", message)])
-    return data
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in version.split("."))
-    except ValueError:
-        return (-1,)
+    # Looked up at each call, so a program (or a test) may install its own registry.
+    return migrations.CORE_MIGRATIONS.migrate(data).document
 
 
 def is_well_typed(passport: Passport, plugins: PluginManager) -> bool:

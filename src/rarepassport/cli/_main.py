@@ -21,6 +21,7 @@ from rarepassport.cli import (
     _labels,
     _plugin,
     _render,
+    _upgrade,
 )
 from rarepassport.cli._common import (
     EXIT_ERROR,
@@ -46,6 +47,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     _fhir.register,
     _encryption.register,
     _health_link.register,
+    _upgrade.register,
     _plugin.register,
     _batch.register,
     _labels.register,
