@@ -537,11 +537,18 @@ def load(path: str | os.PathLike[str], *, plugins: PluginManager, passphrase: Pa
     from rarepassport.encryption import OVERHEAD_BYTES
 
     _check_path_argument(path, "load")
-    data = read_input(path, limit=limits.MAX_FILE_BYTES + OVERHEAD_BYTES)
+    too_large = OSError(errno.EFBIG, f"larger than {limits.MAX_FILE_BYTES} bytes (see rarepassport.limits)",
+                        os.fspath(path))
+    try:
+        # An encrypted file may be longer than its plaintext by the container's overhead.
+        data = read_input(path, limit=limits.MAX_FILE_BYTES + OVERHEAD_BYTES)
+    except OSError as exc:
+        if exc.errno == errno.EFBIG:
+            raise too_large from None
+        raise
     data, fmt = open_encrypted(data, passphrase, os.fspath(path))
     if fmt is None and len(data) > limits.MAX_FILE_BYTES:
-        raise OSError(errno.EFBIG, f"larger than {limits.MAX_FILE_BYTES} bytes (see rarepassport.limits)",
-                      os.fspath(path))
+        raise too_large
     try:
         return loads(data, format=fmt or format_for(path), plugins=plugins)
     except LoadError as exc:
