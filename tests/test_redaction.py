@@ -2,7 +2,8 @@
 and no value outside a view reaches any output of that view.
 
 Specification: issue 14, point 4. Every field of a fully filled passport, and of every
-built-in condition plugin's section, holds a marker of its own; each view is rendered in
+built-in condition plugin's section and the example plugin's (rarepassport-fabry), holds
+a marker of its own; each view is rendered in
 every backend and read back (PDF text through pypdf and poppler's ``pdftotext``, PDF
 metadata and outline, the HTML source with its attributes, Markdown, text, the QR codes
 decoded with zxing-cpp, the wallet card, the FHIR IPS export), and no marker of a field
@@ -120,9 +121,23 @@ def allowed_markers(obj: Any, view: View, plugins: rp.PluginManager, shown: bool
                 yield from allowed_markers(item, view, plugins, visible)
 
 
+EXAMPLE_PLUGIN = Path(__file__).resolve().parents[1] / "examples" / "plugins" / "rarepassport-fabry" / "src"
+
+
 @pytest.fixture(scope="module")
-def plugins() -> rp.PluginManager:
-    return rp.make_plugin_manager()
+def plugins() -> Iterator[rp.PluginManager]:
+    """Every built-in plugin and the example plugin (imported from its source folder)."""
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(EXAMPLE_PLUGIN))
+    try:
+        fabry = importlib.import_module("rarepassport_fabry")
+        manager = rp.make_plugin_manager(plugins=[fabry])
+        assert "fabry" in manager.sections
+        yield manager
+    finally:
+        sys.path.remove(str(EXAMPLE_PLUGIN))
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +162,8 @@ def test_the_filled_passport_sets_every_field_and_every_plugin_section(
 ) -> None:
     passport, markers = full
     assert sorted(passport.extensions) == sorted(spec.id for spec in plugins.sections)
+    assert {"adrenal_insufficiency", "mcad_deficiency", "haemophilia", "dravet_syndrome", "fabry"} <= set(
+        passport.extensions)
     assert len(markers.where) > 140
     dumped = rp.dumps(passport, plugins=plugins)
     assert found(set(markers.where), dumped) == sorted(markers.where)
@@ -300,7 +317,9 @@ def test_the_export_command_with_a_view_exports_only_the_view(
     import os
     import sys
 
-    passport, _ = full
+    # The command runs with the installed plugins only: leave the example plugin's section out.
+    passport = attrs.evolve(full[0], extensions={key: value for key, value in full[0].extensions.items()
+                                                 if key != "fabry"})
     source = tmp_path / "passport.json"
     rp.dump(passport, source, plugins=plugins)
     src = Path(__file__).resolve().parents[1] / "src"
