@@ -342,3 +342,13 @@ def test_a_reading_command_with_a_wrong_passphrase_fails_cleanly(tmp_path: Path,
     assert done.returncode == 2
     assert "wrong passphrase" in done.stderr and "Traceback" not in done.stderr
     assert "Maisie" not in done.stdout
+
+
+def test_render_names_the_output_of_an_encrypted_passport_for_the_passport(
+    tmp_path: Path, passphrase_file: Path
+) -> None:
+    path = tmp_path / "ada.json.rpenc"
+    path.write_bytes(sealed())
+    done = run_cli("render", str(path), "--format", "text", "--passphrase-file", str(passphrase_file))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "ada.txt").is_file()

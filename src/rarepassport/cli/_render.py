@@ -173,6 +173,8 @@ def default_output(source: str, format: str, suffix: str, view: str, options: di
     if format not in _EMERGENCY_FORMATS and format not in ("pdf", "html", "markdown", "text"):
         tags.append(format)  # a plugin's format
     tag = "".join(f"-{_safe_tag(t)}" for t in tags if t)
+    if path.suffix == ".rpenc":  # ada.json.rpenc (rarepassport encrypt) draws as ada.pdf
+        path = path.with_suffix("")
     return str(path.with_name(f"{path.stem}{tag}{suffix}"))
 
 
