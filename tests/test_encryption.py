@@ -352,3 +352,17 @@ def test_render_names_the_output_of_an_encrypted_passport_for_the_passport(
     done = run_cli("render", str(path), "--format", "text", "--passphrase-file", str(passphrase_file))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "ada.txt").is_file()
+
+
+@pytest.mark.parametrize(("content", "message"), [("\nsecond line\n", "the first line is empty"),
+                                                  (None, "cannot be standard input")])
+def test_a_passphrase_file_must_hold_the_passphrase_on_its_first_line(
+    plain: Path, tmp_path: Path, content: str | None, message: str
+) -> None:
+    given = "-"
+    if content is not None:
+        (tmp_path / "pw.txt").write_text(content)
+        given = str(tmp_path / "pw.txt")
+    done = run_cli("encrypt", str(plain), "--passphrase-file", given)
+    assert done.returncode == 2 and message in done.stderr
+    assert not (tmp_path / "ada.json.rpenc").exists()

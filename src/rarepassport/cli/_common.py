@@ -385,10 +385,9 @@ def passphrase_for(args: argparse.Namespace | None, name: str, *, confirm: bool 
 
     path = getattr(args, "passphrase_file", None)
     if path is not None:
-        text = read_source(path).decode("utf-8", "replace") if path != STDIN else ""
-        if path == STDIN:
+        if path == STDIN:  # standard input may be the passport itself
             raise CommandError("--passphrase-file cannot be standard input; give a file")
-        secret = text.split("\n", 1)[0].rstrip("\r")
+        secret = read_source(path).decode("utf-8", "replace").split("\n", 1)[0].rstrip("\r")
         if not secret:
             raise CommandError(f"--passphrase-file {path}: the first line is empty")
         return secret
