@@ -185,14 +185,16 @@ def test_newer_schema_version_asks_to_upgrade() -> None:
 
 
 def test_older_schema_version_is_migrated(monkeypatch: pytest.MonkeyPatch) -> None:
-    from rarepassport import convert
+    from rarepassport import migrations
 
     def rename_nickname(data: dict[str, object]) -> dict[str, object]:
         person = dict(data["person"])  # type: ignore[call-overload]
         person["preferred_name"] = person.pop("nickname")
         return {**data, "person": person}
 
-    monkeypatch.setitem(convert.MIGRATIONS, "0.9", ("1.0", rename_nickname))
+    registry = migrations.MigrationRegistry(versions={"0.9": "0.0.1", "1.0": "0.1.0"})
+    registry.add("0.9", "1.0", rename_nickname, summary="person.nickname is now preferred_name")
+    monkeypatch.setattr(migrations, "CORE_MIGRATIONS", registry)
     passport = rp.from_dict(
         {"schema_version": "0.9", "person": {"name": "A", "nickname": "Ady", "date_of_birth": "2015-03-02"}}
     )

@@ -16,9 +16,10 @@ import pytest
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "child-several-diagnoses.json"
 
 #: Top-level modules that only rendering (fpdf2 and its fontTools and Pillow), QR codes
-#: (segno), checking against the JSON Schema (jsonschema) or reading label catalogues and
-#: CLDR data (babel) may import.
-HEAVY_MODULES = ("fpdf", "fontTools", "PIL", "segno", "jsonschema", "babel")
+#: (segno), checking against the JSON Schema (jsonschema), reading label catalogues and
+#: CLDR data (babel) or opening an encrypted file or a SMART Health Link (cryptography)
+#: may import.
+HEAVY_MODULES = ("fpdf", "fontTools", "PIL", "segno", "jsonschema", "babel", "cryptography")
 
 
 def _modules_after(code: str) -> set[str]:

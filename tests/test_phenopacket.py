@@ -65,9 +65,52 @@ def test_any_passport_gives_a_phenopacket_the_schema_accepts(passport: Passport)
     _parse(to_phenopacket(passport, today=TODAY))
 
 
-def test_subject_has_date_of_birth_and_sex(rich_packet: dict[str, Any]) -> None:
-    assert rich_packet["subject"]["dateOfBirth"] == "2015-03-02T00:00:00Z"
+def test_subject_has_an_age_and_sex_but_no_date_of_birth(rich_packet: dict[str, Any]) -> None:
+    # TODAY is 27 November 2026; born 2 March 2015.
+    assert rich_packet["subject"]["timeAtLastEncounter"] == {"age": {"iso8601duration": "P11Y8M"}}
     assert rich_packet["subject"]["sex"] == "FEMALE"
+    assert "dateOfBirth" not in rich_packet["subject"]
+    assert "2015-03-02" not in json.dumps(rich_packet)
+    assert _parse(rich_packet).subject.time_at_last_encounter.age.iso8601duration == "P11Y8M"
+
+
+def test_ids_are_random_and_not_derived_from_the_passport_id() -> None:
+    passport = rarepassport.load(RICH)
+    assert passport.id
+    first, second = to_phenopacket(passport, today=TODAY), to_phenopacket(passport, today=TODAY)
+    for packet in (first, second):
+        assert passport.id not in json.dumps(packet)
+    assert first["id"] != second["id"] and first["subject"]["id"] != second["subject"]["id"]
+
+
+def test_feature_notes_are_left_out_without_identity() -> None:
+    passport = Passport(person=_person(), diagnoses=(Diagnosis(
+        name="Dravet syndrome", features=(Feature(name="Seizures", hpo="HP:0001250", notes="At St Anne's school"),)),))
+    assert "St Anne" not in json.dumps(to_phenopacket(passport, today=TODAY))
+    assert "St Anne" in json.dumps(to_phenopacket(passport, today=TODAY, identifiable=True))
+
+
+def test_an_identifiable_export_has_the_date_of_birth_and_the_passport_id(rich_packet: dict[str, Any]) -> None:
+    passport = rarepassport.load(RICH)
+    packet = to_phenopacket(passport, today=TODAY, identifiable=True)
+    assert packet["subject"]["dateOfBirth"] == "2015-03-02T00:00:00Z"
+    assert "timeAtLastEncounter" not in packet["subject"]
+    assert packet["id"] == passport.id and packet["subject"]["id"] == f"{passport.id}-subject"
+    _parse(packet)
+
+
+@pytest.mark.parametrize(("born", "on", "age"), [
+    (datetime.date(2015, 3, 2), datetime.date(2026, 3, 2), "P11Y0M"),
+    (datetime.date(2015, 3, 2), datetime.date(2026, 3, 1), "P10Y11M"),
+    (datetime.date(2026, 1, 31), datetime.date(2026, 2, 28), "P0Y1M"),
+    (datetime.date(2026, 1, 31), datetime.date(2026, 2, 27), "P0Y0M"),
+    (datetime.date(2024, 2, 29), datetime.date(2025, 2, 28), "P1Y0M"),
+    (datetime.date(2026, 11, 27), datetime.date(2026, 11, 27), "P0Y0M"),
+])
+def test_age_is_whole_years_and_months(born: datetime.date, on: datetime.date, age: str) -> None:
+    from rarepassport.phenopacket import age_duration
+
+    assert age_duration(born, on) == age
 
 
 @pytest.mark.parametrize(("sex", "expected"), [
@@ -81,9 +124,11 @@ def test_sex_maps_to_the_phenopacket_sex(sex: Sex | None, expected: str) -> None
 
 def test_features_with_hpo_ids_become_phenotypic_features(rich_packet: dict[str, Any]) -> None:
     assert rich_packet["phenotypicFeatures"] == [
-        {"type": {"id": "HP:0001943", "label": "Hypoglycaemia when unwell"}, "description": "Worse with vomiting"},
+        {"type": {"id": "HP:0001943", "label": "Hypoglycaemia when unwell"}},
         {"type": {"id": "HP:0001263", "label": "Global developmental delay"}},
     ]
+    identifiable = to_phenopacket(rarepassport.load(RICH), today=TODAY, identifiable=True)
+    assert identifiable["phenotypicFeatures"][0]["description"] == "Worse with vomiting"
 
 
 def test_features_without_hpo_ids_are_left_out(rich_packet: dict[str, Any]) -> None:
@@ -177,4 +222,17 @@ def test_phenopacket_exporter_is_registered() -> None:
 def test_cli_export_phenopacket_writes_a_phenopacket(tmp_path: Path) -> None:
     out = tmp_path / "packet.json"
     assert cli.main(["export", "phenopacket", str(RICH), "-o", str(out)]) == 0
-    _parse(json.loads(out.read_text(encoding="utf-8")))
+    packet = json.loads(out.read_text(encoding="utf-8"))
+    _parse(packet)
+    assert "dateOfBirth" not in packet["subject"]
+
+
+def test_cli_export_phenopacket_identifiable_has_the_date_of_birth(tmp_path: Path) -> None:
+    out = tmp_path / "packet.json"
+    assert cli.main(["export", "phenopacket", str(RICH), "--identifiable", "-o", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["subject"]["dateOfBirth"] == "2015-03-02T00:00:00Z"
+
+
+def test_cli_identifiable_is_refused_for_other_exports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["export", "fhir", str(RICH), "--identifiable", "-o", str(tmp_path / "b.json")]) == 2
+    assert "phenopacket export only" in capsys.readouterr().err

@@ -15,13 +15,14 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import warnings as _warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, NewType
 
-from rarepassport import convert, layouts, plugins_for, rendering, schema, validation
+from rarepassport import convert, layouts, plugins_for, redaction, rendering, schema, validation
 from rarepassport.convert import Format
 from rarepassport.document import Document
 from rarepassport.errors import RenderWarning
+from rarepassport.health_links import HealthLink
 from rarepassport.model import Passport, View
 from rarepassport.plugin_manager import PluginManager, default_plugin_manager
 from rarepassport.rendering import Rendered
@@ -40,6 +41,8 @@ __all__ = [
     "layout",
     "load",
     "loads",
+    "make_health_link",
+    "redact",
     "render",
     "render_document",
     "render_rendered",
@@ -74,8 +77,16 @@ def _manager(plugins: PluginManager | None) -> PluginManager:
     return plugins
 
 
-def load(path: str | os.PathLike[str], *, plugins: PluginManager | None = None) -> Passport:
+def load(
+    path: str | os.PathLike[str],
+    *,
+    plugins: PluginManager | None = None,
+    passphrase: str | bytes | Callable[[], str | bytes] | None = None,
+) -> Passport:
     """Read a passport file; ``.yaml``/``.yml`` are YAML, anything else JSON.
+
+    A file encrypted with [`encrypt_bytes`][rarepassport.encrypt_bytes] (``rarepassport
+    encrypt``) is recognised by its first bytes and opened with ``passphrase``.
 
     Args:
         path: The *path* of the file, never the document's text (read text with
@@ -83,13 +94,25 @@ def load(path: str | os.PathLike[str], *, plugins: PluginManager | None = None) 
             refused without reading from it, as is a file larger than
             [`rarepassport.limits.MAX_FILE_BYTES`][rarepassport.limits].
         plugins: The plugin manager whose sections may appear under ``extensions``.
+        passphrase: The passphrase of an encrypted file, or a function that returns it
+            (called only when the file is encrypted, e.g. one that prompts with
+            `getpass.getpass`). Ignored for a file that is not encrypted.
 
     Raises:
         LoadError: For any problem in the file, naming the file.
+        PassphraseRequiredError: When the file is encrypted and no passphrase is given.
+        WrongPassphraseError: When the passphrase is wrong or the encrypted file was changed.
+        EncryptionError: When the encrypted file is truncated or otherwise damaged.
         OSError: When the file cannot be read, or is not a regular file.
         TypeError: When ``path`` is not a path, or is a ``str`` holding a document.
+
+    Example:
+        ```python
+        import getpass
+        passport = rarepassport.load("ada.json.rpenc", passphrase=getpass.getpass)
+        ```
     """
-    return convert.load(path, plugins=_manager(plugins))
+    return convert.load(path, plugins=_manager(plugins), passphrase=passphrase)
 
 
 def loads(text: str | bytes, *, format: Format = "json", plugins: PluginManager | None = None) -> Passport:
@@ -248,6 +271,37 @@ def layout(
                           second_language=second_language)
 
 
+def redact(passport: Passport, view: View | str, *, plugins: PluginManager | None = None) -> Passport:
+    """The passport holding only what a view allows: every other field emptied.
+
+    Every field whose ``views`` metadata ([`field_views`][rarepassport.field_views]) leaves
+    out ``view`` is set to its default (empty), at every depth, in core sections and in
+    plugin sections; a plugin section registered without the view is left out whole.
+    ``schema_version`` and ``language`` are kept. [`layout`][rarepassport.layout] (and so
+    [`render`][rarepassport.render]) redacts first, and
+    [`to_ips`][rarepassport.to_ips] does when given ``view=``.
+
+    Args:
+        passport: The passport.
+        view: ``full`` (returns ``passport`` itself), ``emergency``, ``education`` or
+            ``social``.
+        plugins: The plugin manager whose sections the passport uses.
+
+    Returns:
+        A new passport; the one given is not changed.
+
+    Raises:
+        RenderError: When ``view`` is not a view.
+
+    Example:
+        ```python
+        school = rarepassport.redact(passport, "education")
+        assert not school.person.identifiers   # NHS number: emergency and full only
+        ```
+    """
+    return redaction.redact(passport, view, plugins=_manager(plugins))
+
+
 def render(
     passport: Passport,
     format: RenderFormat = "pdf",
@@ -368,6 +422,7 @@ def to_ips(
     plugins: PluginManager | None = None,
     today: _dt.date | _dt.datetime | None = None,
     language: str | None = None,
+    view: View | str | None = None,
 ) -> dict[str, Any]:
     """Export a passport as an HL7 FHIR R4 International Patient Summary document.
 
@@ -383,6 +438,8 @@ def to_ips(
             a date means midnight UTC. Default: now.
         language: BCP 47 tag of the narratives' labels, e.g. ``"fr"``; the bundle's
             ``language`` is then this one. Default: the passport's ``language``.
+        view: Export only what this view allows (see [`redact`][rarepassport.redact]);
+            ``None`` (the default) exports everything, as ``full`` does.
 
     Returns:
         The ``Bundle`` (type ``document``) as a JSON-ready dict: the IPS
@@ -396,7 +453,66 @@ def to_ips(
     """
     from rarepassport.fhir import _export  # lazy: FHIR is not loaded by ``import rarepassport``
 
-    return _export.to_ips(passport, plugins=_manager(plugins), today=today, language=language)
+    manager = _manager(plugins)
+    if view is not None:
+        passport = redaction.redact(passport, view, plugins=manager)
+    return _export.to_ips(passport, plugins=manager, today=today, language=language)
+
+
+def make_health_link(
+    passport: Passport,
+    *,
+    url_base: str,
+    view: View | str | None = None,
+    label: str | None = None,
+    expires: _dt.datetime | None = None,
+    passcode: bool = False,
+    long_term: bool = False,
+    direct: bool = False,
+    plugins: PluginManager | None = None,
+    today: _dt.date | _dt.datetime | None = None,
+) -> HealthLink:
+    """A SMART Health Link to a passport's FHIR IPS document.
+
+    The IPS Bundle ([`to_ips`][rarepassport.to_ips], of ``view`` when given) is
+    encrypted as a compact JWE (``dir``, ``A256GCM``) with a fresh 256-bit key; the key
+    is in the link only. Put [`HealthLink.files`][rarepassport.HealthLink] on the host
+    at ``url_base``; share [`HealthLink.uri`][rarepassport.HealthLink] (or its
+    ``viewer_url``), e.g. as a QR code (``render(..., qr="link:" + link.viewer_url(...))``).
+
+    Args:
+        passport: The passport.
+        url_base: The ``https://`` address the files are served under.
+        view: Share only what this view allows (see [`redact`][rarepassport.redact]);
+            default everything.
+        label: Up to 80 characters shown before the link is opened; not encrypted.
+        expires: When the link stops working.
+        passcode: Flag ``P``: the server asks for a passcode.
+        long_term: Flag ``L``: the data behind the link may be updated.
+        direct: Flag ``U``: the url is the file itself, fetched with GET (a static host).
+        plugins: The plugin manager whose sections the passport uses.
+        today: When the summary is made (``Bundle.timestamp``); default now.
+
+    Returns:
+        The [`HealthLink`][rarepassport.HealthLink].
+
+    Raises:
+        HealthLinkError: See [`create_health_link`][rarepassport.create_health_link].
+
+    Example:
+        ```python
+        link = rarepassport.make_health_link(passport, url_base="https://files.example.org/shl",
+                                             label="Ada's passport", view="emergency")
+        for path, data in link.files.items():
+            ...  # upload data to https://files.example.org/shl/<path>
+        print(link.viewer_url("https://viewer.example.org/"))
+        ```
+    """
+    from rarepassport.health_links import create_health_link
+
+    bundle = to_ips(passport, plugins=plugins, today=today, view=view)
+    return create_health_link(bundle, url_base=url_base, label=label, expires=expires, passcode=passcode,
+                              long_term=long_term, direct=direct)
 
 
 def applicable_plugins(passport: Passport, *, plugins: PluginManager | None = None) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import enum
+import errno
 import functools
 import math
 import os
@@ -27,6 +28,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from rarepassport import limits, migrations
 from rarepassport._dates import PartialDate, parse_date
 from rarepassport.errors import LoadError, PassportError, Problem
 from rarepassport.files import read_input, write_atomic
@@ -41,7 +43,7 @@ from rarepassport.formats import (
     parse_text,
     type_name,
 )
-from rarepassport.model import SCHEMA_VERSION, Passport
+from rarepassport.model import Passport
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Format",
+    "Passphrase",
     "check_built_passport",
     "check_tree",
     "dump",
@@ -59,6 +62,7 @@ __all__ = [
     "load",
     "loads",
     "make_converter",
+    "open_encrypted",
     "parse_document",
     "read_input",
     "to_dict",
@@ -88,10 +92,6 @@ _SYNONYMS: dict[str, str] = {
     "dose_instructions": "dose",
     "description": "summary",
 }
-
-#: Older document versions and the function that brings each one up to date.
-#: Each takes and returns a dict; they are applied in order until SCHEMA_VERSION.
-MIGRATIONS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
 
 
 # --- strict scalar hooks ------------------------------------------------------------
@@ -410,42 +410,8 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
 
 
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:
-    if "schema_version" not in data:
-        raise LoadError(
-            [
-                Problem(
-                    "$.schema_version",
-                    f'required field \'schema_version\' is missing; add "schema_version": "{SCHEMA_VERSION}"',
-                )
-            ]
-        )
-    version = data["schema_version"]
-    while version != SCHEMA_VERSION:
-        if not isinstance(version, str):  # a list or object would not even hash
-            message = f'expected text such as "{SCHEMA_VERSION}", got {type_name(version)}; write it in quotes'
-            raise LoadError([Problem("$.schema_version", message)])
-        if version in MIGRATIONS:
-            version, migrate = MIGRATIONS[version]
-            data = migrate(dict(data))
-            data["schema_version"] = version
-            continue
-        if len(version) <= 20 and _version_key(version) > _version_key(SCHEMA_VERSION):
-            message = (
-                f"this passport is written in format version {version}, newer than this "
-                f"rarepassport understands ({SCHEMA_VERSION}); upgrade rarepassport"
-            )
-        else:
-            # Never echo the value: it may hold anything, up to the whole document.
-            message = f"unknown format version; this rarepassport reads version {SCHEMA_VERSION}"
-        raise LoadError([Problem("$.schema_version", message)])
-    return data
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in version.split("."))
-    except ValueError:
-        return (-1,)
+    # Looked up at each call, so a program (or a test) may install its own registry.
+    return migrations.CORE_MIGRATIONS.migrate(data).document
 
 
 def is_well_typed(passport: Passport, plugins: PluginManager) -> bool:
@@ -540,12 +506,51 @@ def dumps_document(data: Any, *, format: Format = "json") -> str:
     return dump_text(data, format)
 
 
-def load(path: str | os.PathLike[str], *, plugins: PluginManager) -> Passport:
+#: A passphrase, or a function that asks for one only when the file is encrypted.
+Passphrase = str | bytes | Callable[[], str | bytes]
+
+
+def open_encrypted(data: bytes, passphrase: Passphrase | None, source: str) -> tuple[bytes, Format | None]:
+    """The plaintext of ``data`` when it is an encrypted passport file, and the format
+    of that plaintext (JSON when it starts with ``{``, else YAML); ``data`` and ``None``
+    when it is not encrypted.
+
+    Raises:
+        PassphraseRequiredError: The file is encrypted and ``passphrase`` is ``None``.
+        EncryptionError: See [`rarepassport.decrypt_bytes`][].
+    """
+    from rarepassport import encryption
+    from rarepassport.errors import PassphraseRequiredError
+
+    if not encryption.is_encrypted(data):
+        return data, None
+    if passphrase is None:
+        raise PassphraseRequiredError("the file is encrypted; give the passphrase (passphrase=...)", source=source)
+    secret = passphrase() if callable(passphrase) else passphrase
+    plain = encryption.decrypt_bytes(data, secret, source=source)
+    first = plain.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return plain, "json" if first in (b"{", b"[", b"") else "yaml"
+
+
+def load(path: str | os.PathLike[str], *, plugins: PluginManager, passphrase: Passphrase | None = None) -> Passport:
     """The step behind [`rarepassport.load`][] (documented there); ``plugins`` is required here."""
+    from rarepassport.encryption import OVERHEAD_BYTES
+
     _check_path_argument(path, "load")
-    data = read_input(path)
+    too_large = OSError(errno.EFBIG, f"larger than {limits.MAX_FILE_BYTES} bytes (see rarepassport.limits)",
+                        os.fspath(path))
     try:
-        return loads(data, format=format_for(path), plugins=plugins)
+        # An encrypted file may be longer than its plaintext by the container's overhead.
+        data = read_input(path, limit=limits.MAX_FILE_BYTES + OVERHEAD_BYTES)
+    except OSError as exc:
+        if exc.errno == errno.EFBIG:
+            raise too_large from None
+        raise
+    data, fmt = open_encrypted(data, passphrase, os.fspath(path))
+    if fmt is None and len(data) > limits.MAX_FILE_BYTES:
+        raise too_large
+    try:
+        return loads(data, format=fmt or format_for(path), plugins=plugins)
     except LoadError as exc:
         raise exc.with_source(os.fspath(path)) from None
 

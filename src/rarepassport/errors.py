@@ -7,6 +7,10 @@ that raised them. The hierarchy::
     ├── LoadError (ValueError)    a passport or document could not be read; .problems
     │   └── FhirImportError       a FHIR document could not be read as a passport
     ├── PluginError               a plugin could not be registered or used
+    ├── EncryptionError (ValueError)  an encrypted file could not be read or written
+    │   ├── PassphraseRequiredError   the file is encrypted and no passphrase was given
+    │   └── WrongPassphraseError      wrong passphrase, or the file was changed
+    ├── HealthLinkError (ValueError)  a SMART Health Link could not be made or read
     └── RenderError (ValueError)  a passport could not be rendered as asked
         ├── InvalidPassportError  strict=True and the passport has validation errors
         ├── MissingGlyphsError    no available font can draw some characters
@@ -30,16 +34,20 @@ from rarepassport._report import Issue, IssueSeverity
 
 __all__ = [
     "DrawnTextMismatchError",
+    "EncryptionError",
     "FhirImportError",
+    "HealthLinkError",
     "InvalidPassportError",
     "LoadError",
     "MissingGlyphsError",
+    "PassphraseRequiredError",
     "PassportError",
     "PluginError",
     "PluginWarning",
     "Problem",
     "RenderError",
     "RenderWarning",
+    "WrongPassphraseError",
     "describe_characters",
 ]
 
@@ -106,6 +114,48 @@ class LoadError(PassportError, ValueError):
 
 class PluginError(PassportError):
     """A plugin could not be registered or used, e.g. a section id clash."""
+
+
+class EncryptionError(PassportError, ValueError):
+    """An encrypted passport file could not be read (or a file could not be encrypted).
+
+    Raised for a file that is not an encrypted passport, is truncated, has trailing
+    bytes, was written by a newer container version, or asks for more key-derivation
+    work than [`rarepassport.encryption`][] allows. The message names the file and the
+    reason, never a passphrase.
+
+    Attributes:
+        source: The file read, when known.
+    """
+
+    def __init__(self, message: str, source: str | None = None) -> None:
+        self.reason = message
+        self.source = source
+        super().__init__(f"{source}: {message}" if source else message)
+
+    def with_source(self, source: str) -> EncryptionError:
+        """The same error (of the same class), naming the file it came from."""
+        return type(self)(self.reason, source=source)
+
+
+class PassphraseRequiredError(EncryptionError):
+    """The file is encrypted and no passphrase was given to read it."""
+
+
+class WrongPassphraseError(EncryptionError):
+    """The passphrase is wrong, or the encrypted file was changed after it was written.
+
+    Authenticated encryption cannot tell the two apart: either way nothing of the
+    content is returned.
+    """
+
+
+class HealthLinkError(PassportError, ValueError):
+    """A SMART Health Link could not be made, or a link or its file could not be read.
+
+    The message says what is wrong (the url, the key, the label, the JWE), never the
+    key or the content.
+    """
 
 
 class FhirImportError(LoadError):

@@ -1,12 +1,18 @@
 """GA4GH Phenopacket (schema v2) export: the passport's phenotype and genetics.
 
 A phenopacket is what a rare-disease research or diagnostic pipeline reads: the
-person's sex and date of birth, their clinical features as HPO terms, their diseases as
-Orphanet or OMIM terms, and the genetic findings that explain them. Only what has an
-ontology term can travel: features without an HPO id and diagnoses without an ORPHA or
-OMIM code are left out (see [`NOT_CARRIED`][rarepassport.phenopacket.NOT_CARRIED]). Nothing identifying (name, NHS
-number,
-address) is written.
+person's sex and age, their clinical features as HPO terms, their diseases as Orphanet
+or OMIM terms, and the genetic findings that explain them. Only what has an ontology
+term can travel: features without an HPO id and diagnoses without an ORPHA or OMIM code
+are left out (see [`NOT_CARRIED`][rarepassport.phenopacket.NOT_CARRIED]).
+
+By default the export is for research, without identity: no name, identifier, address
+or contact, no date of birth (the age when the phenopacket is made is given instead, as
+an ISO 8601 duration such as ``P11Y8M``), no free-text notes, and identifiers that are
+random for each export (never derived from the passport's ``id``, so two exports cannot
+be linked through it). ``identifiable=True`` (``rarepassport export phenopacket
+--identifiable``) is for a clinical pipeline that must match the person: it adds the date
+of birth and the feature notes and takes the phenopacket's id from the passport's.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from typing import Any
 
 from rarepassport.model import Diagnosis, DiagnosisStatus, Passport, Sex, Zygosity
 
-__all__ = ["NOT_CARRIED", "to_phenopacket"]
+__all__ = ["NOT_CARRIED", "age_duration", "to_phenopacket"]
 
 JSON = dict[str, Any]
 
@@ -27,6 +33,8 @@ NOT_CARRIED: tuple[str, ...] = (
     "diagnoses without an ORPHA or OMIM code (except as an unsolved interpretation)",
     "suspected and provisional diagnoses as diseases (they are interpretations in progress)",
     "medications, allergies, devices, emergency, contacts, care team, care preferences, history",
+    "name, identifiers, address, phone and email; the date of birth and the features' notes "
+    "unless identifiable=True",
 )
 
 _SEX = {
@@ -69,6 +77,22 @@ def _disease_term(diagnosis: Diagnosis) -> JSON | None:
     return None
 
 
+def age_duration(born: _dt.date, on: _dt.date) -> str:
+    """The age on a day as an ISO 8601 duration of whole years and months (``P11Y8M``).
+
+    A person born on the 31st is a month older on the last day of a shorter month.
+    """
+    months = (on.year - born.year) * 12 + (on.month - born.month)
+    if on.day < born.day and not _is_last_day(on):
+        months -= 1
+    months = max(months, 0)
+    return f"P{months // 12}Y{months % 12}M"
+
+
+def _is_last_day(day: _dt.date) -> bool:
+    return (day + _dt.timedelta(days=1)).month != day.month
+
+
 def _timestamp(value: _dt.date | _dt.datetime) -> str:
     if isinstance(value, _dt.datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
@@ -81,13 +105,19 @@ def to_phenopacket(
     *,
     today: _dt.date | _dt.datetime | None = None,
     plugins: object | None = None,
+    identifiable: bool = False,
 ) -> dict[str, Any]:
     """Export a passport's phenotype and genetics as a GA4GH Phenopacket v2.
 
     Args:
         passport: The passport.
-        today: When the phenopacket is made (``metaData.created``); default now.
+        today: When the phenopacket is made (``metaData.created``, and the day the age
+            is measured on); default now.
         plugins: Accepted so the function can serve as a registered exporter.
+        identifiable: Add the date of birth and the features' free-text notes, and take
+            the ids from the passport's ``id``. By default (``False``) the subject has
+            its age (``timeAtLastEncounter``) instead of a date of birth, notes are left
+            out and every id is random.
 
     Returns:
         The phenopacket as a JSON-ready dict (protobuf JSON field names).
@@ -99,13 +129,27 @@ def to_phenopacket(
         ```
     """
     del plugins
-    created = _timestamp(today if today is not None else _dt.datetime.now(_dt.timezone.utc))
-    packet_id = passport.id or str(uuid.uuid4())
-    subject_id = f"{packet_id}-subject"
+    moment = today if today is not None else _dt.datetime.now(_dt.timezone.utc)
+    created = _timestamp(moment)
+    if isinstance(moment, _dt.datetime):
+        day = (moment.astimezone(_dt.timezone.utc) if moment.tzinfo else moment).date()
+    else:
+        day = moment
+    born = passport.person.date_of_birth
+    if identifiable:
+        packet_id = passport.id or str(uuid.uuid4())
+        subject_id = f"{packet_id}-subject"
+        subject: JSON = {"id": subject_id}
+        if born is not None:  # not known: left out
+            subject["dateOfBirth"] = _timestamp(born)
+    else:
+        # Random: a research export must not be linkable to the passport or to another export.
+        packet_id = str(uuid.uuid4())
+        subject_id = str(uuid.uuid4())
+        subject = {"id": subject_id}
+        if born is not None and born <= day:
+            subject["timeAtLastEncounter"] = {"age": {"iso8601duration": age_duration(born, day)}}
     prefixes = {"HP"}
-    subject: JSON = {"id": subject_id}
-    if passport.person.date_of_birth is not None:
-        subject["dateOfBirth"] = _timestamp(passport.person.date_of_birth)
     subject["sex"] = _SEX.get(passport.person.sex, "UNKNOWN_SEX") if passport.person.sex else "UNKNOWN_SEX"
 
     features: list[JSON] = []
@@ -116,7 +160,7 @@ def to_phenopacket(
                 continue
             seen.add(feature.hpo)
             item: JSON = {"type": {"id": feature.hpo, "label": feature.name}}
-            if feature.notes:
+            if feature.notes and identifiable:  # free text may name people and places
                 item["description"] = feature.notes
             features.append(item)
 

@@ -36,12 +36,14 @@ __all__ = [
     "EXIT_INVALID",
     "EXIT_OK",
     "ISSUES_URL",
+    "PASSPHRASE_ENV",
     "REPORT_VERSION",
     "STDIN",
     "CommandError",
     "Handler",
     "Reporter",
     "add_global_options",
+    "add_passphrase_option",
     "count",
     "debug_enabled",
     "display_name",
@@ -51,7 +53,10 @@ __all__ = [
     "load_source",
     "merge_global_options",
     "need_yaml",
+    "open_passport",
+    "passphrase_for",
     "plugins_for",
+    "read_passport",
     "read_source",
     "say",
     "source_format",
@@ -345,15 +350,89 @@ def need_yaml(name: str, doing: str = "reading") -> None:
         ) from None
 
 
-def load_source(name: str, plugins: PluginManager) -> Passport:
-    """The passport in a file or on standard input; errors name the file as given."""
+#: The environment variable that may hold the passphrase of encrypted passports (for
+#: scripts; a file given to --passphrase-file is safer: other programs of the same user
+#: can read a process's environment).
+PASSPHRASE_ENV = "RAREPASSPORT_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
+
+
+def add_passphrase_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--passphrase-file`` to a command that reads (or writes) encrypted passports."""
+    parser.add_argument(
+        "--passphrase-file", metavar="FILE",
+        help="read the passphrase of encrypted passports from the first line of FILE (or set "
+             f"{PASSPHRASE_ENV}); without either it is asked for on the terminal, never given on the command line",
+    )
+
+
+def _terminal_available() -> bool:
+    try:
+        with open("/dev/tty", "rb"):
+            return True
+    except OSError:
+        return False
+
+
+def passphrase_for(args: argparse.Namespace | None, name: str, *, confirm: bool = False) -> str:
+    """The passphrase for ``name``: from ``--passphrase-file``, else the environment
+    variable [`PASSPHRASE_ENV`][], else asked for on the terminal (twice with ``confirm``).
+
+    Raises:
+        CommandError: When there is no passphrase to be had (no file, no variable, no
+            terminal), or the two answers differ.
+    """
+    import getpass
+
+    path = getattr(args, "passphrase_file", None)
+    if path is not None:
+        if path == STDIN:  # standard input may be the passport itself
+            raise CommandError("--passphrase-file cannot be standard input; give a file")
+        secret = read_source(path).decode("utf-8", "replace").split("\n", 1)[0].rstrip("\r")
+        if not secret:
+            raise CommandError(f"--passphrase-file {path}: the first line is empty")
+        return secret
+    secret = os.environ.get(PASSPHRASE_ENV, "")
+    if secret:
+        return secret
+    if not _terminal_available():
+        raise CommandError(f"{display_name(name)}: the file is encrypted; give --passphrase-file FILE or set "
+                           f"{PASSPHRASE_ENV} (there is no terminal to ask on)")
+    secret = getpass.getpass(f"Passphrase for {display_name(name)}: ")
+    if confirm and getpass.getpass("The same passphrase again: ") != secret:
+        raise CommandError("the two passphrases differ; nothing was written")
+    return secret
+
+
+def read_passport(name: str, args: argparse.Namespace | None) -> tuple[bytes, Format]:
+    """The bytes of a passport file (decrypted, when it is an encrypted passport) and
+    their format; see [`read_source`][] and [`source_format`][]."""
+    return open_passport(name, read_source(name), args)
+
+
+def open_passport(name: str, data: bytes, args: argparse.Namespace | None) -> tuple[bytes, Format]:
+    """The bytes read from ``name``, decrypted when they are an encrypted passport, and
+    their format."""
+    from rarepassport.convert import open_encrypted
+    from rarepassport.errors import EncryptionError
+
+    try:
+        plain, fmt = open_encrypted(data, lambda: passphrase_for(args, name), display_name(name))
+    except EncryptionError as exc:
+        raise CommandError(str(exc)) from None
+    if fmt is None:
+        fmt = source_format(name, data)
+    if fmt == "yaml":
+        need_yaml(name)
+    return plain, fmt
+
+
+def load_source(name: str, plugins: PluginManager, args: argparse.Namespace | None = None) -> Passport:
+    """The passport in a file or on standard input (decrypted with the passphrase of
+    ``args`` when encrypted); errors name the file as given."""
     from rarepassport.convert import loads
     from rarepassport.errors import LoadError
 
-    data = read_source(name)
-    fmt = source_format(name, data)
-    if fmt == "yaml":
-        need_yaml(name)
+    data, fmt = read_passport(name, args)
     try:
         return loads(data, format=fmt, plugins=plugins)
     except LoadError as exc:

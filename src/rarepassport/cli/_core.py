@@ -13,16 +13,18 @@ from rarepassport.cli._common import (
     STDIN,
     CommandError,
     Reporter,
+    add_passphrase_option,
     count,
     display_name,
     issue_line,
     load_source,
     need_yaml,
+    open_passport,
     paint,
     plugins_for,
+    read_passport,
     read_source,
     say,
-    source_format,
     visible,
     write_output,
 )
@@ -89,18 +91,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             if name == STDIN:
                 # Read once: `validate - -` checks the same text twice, never waits twice.
                 stdin_data = read_source(name) if stdin_data is None else stdin_data
-                raw = stdin_data
+                raw, fmt = open_passport(name, stdin_data, args)
             else:
-                raw = read_source(name)
-            fmt = source_format(name, raw)
-            if fmt == "yaml":
-                need_yaml(name)
+                raw, fmt = read_passport(name, args)
             data = parse_document(raw, format="yaml" if fmt == "yaml" else "json")
             if not isinstance(data, dict):
                 # A document that is only a string must not be taken for a file name.
                 raise LoadError([Problem("$", "a passport must be a JSON object, not a single value or list")])
         except CommandError as exc:
-            reporter.add(name, "error", error=str(exc))
+            message, prefix = str(exc), f"{display_name(name)}: "
+            reporter.add(name, "error", error=message[len(prefix):] if message.startswith(prefix) else message)
             worst = EXIT_ERROR
             continue
         except OSError as exc:
@@ -156,7 +156,7 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
     if args.for_file:
         from rarepassport.plugins_for import applicable_plugins
 
-        passport = load_source(args.for_file, plugins)
+        passport = load_source(args.for_file, plugins, args)
         applicable = set(applicable_plugins(passport, plugins=plugins))
         infos = [info for info in infos if info.name in applicable]
     if reporter.json:
@@ -219,6 +219,7 @@ def register(commands: Any) -> None:
     check.add_argument("files", nargs="+", metavar="FILE",
                        help="passport files (.json, .yaml), '-' for standard input")
     _report_format(check)
+    add_passphrase_option(check)
     check.set_defaults(handler=_cmd_validate)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of passports (with plugin sections)")
@@ -229,4 +230,5 @@ def register(commands: Any) -> None:
     plugins.add_argument("--for", dest="for_file", metavar="FILE",
                          help="only plugins that apply to this passport ('-' for standard input)")
     _report_format(plugins)
+    add_passphrase_option(plugins)
     plugins.set_defaults(handler=_cmd_plugins)

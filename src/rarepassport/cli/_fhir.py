@@ -16,6 +16,7 @@ from rarepassport.cli._common import (
     STDIN,
     CommandError,
     Reporter,
+    add_passphrase_option,
     display_name,
     error,
     load_source,
@@ -49,10 +50,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
         known = ", ".join(sorted({*plugins.exporters.names(), *_ALIASES}))
         raise CommandError(f"unknown export format {args.format!r}; choose one of: {known}")
     try:
-        passport = load_source(args.file, plugins)
+        passport = load_source(args.file, plugins, args)
     except LoadError as exc:
         raise _one_line(args.file, exc) from None
-    data = plugins.exporters[name].export(passport, plugins=plugins)
+    if args.view is not None:
+        from rarepassport.redaction import redact
+
+        passport = redact(passport, args.view, plugins=plugins)
+    options = {}
+    if args.identifiable:
+        if name != "phenopacket":
+            raise CommandError("--identifiable is an option of the phenopacket export only")
+        options["identifiable"] = True
+    data = plugins.exporters[name].export(passport, plugins=plugins, **options)
     written = write_output(args, args.output, data, inputs=[args.file])
     warnings: list[str] = []
     if name == "fhir-ips":
@@ -120,6 +130,13 @@ def register(commands: Any) -> None:
     export.add_argument("file", metavar="FILE", help="the passport (.json or .yaml), '-' for standard input")
     export.add_argument("-o", "--output", metavar="OUT",
                         help="file to write (default: standard output)")
+    export.add_argument("--view", choices=("full", "emergency", "education", "social"),
+                        help="export only what this view allows (every other field left out first); "
+                             "default: everything")
+    export.add_argument("--identifiable", action="store_true",
+                        help="phenopacket: add the date of birth and notes and take the ids from the passport's id "
+                             "(default: age only, random ids, for research)")
+    add_passphrase_option(export)
     export.set_defaults(handler=_cmd_export)
 
     importer = commands.add_parser(

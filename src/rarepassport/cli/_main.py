@@ -10,7 +10,19 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from rarepassport._version import __version__
-from rarepassport.cli import _batch, _completion, _core, _fhir, _fonts, _labels, _plugin, _render
+from rarepassport.cli import (
+    _batch,
+    _completion,
+    _core,
+    _encryption,
+    _fhir,
+    _fonts,
+    _health_link,
+    _labels,
+    _plugin,
+    _render,
+    _upgrade,
+)
 from rarepassport.cli._common import (
     EXIT_ERROR,
     EXIT_OK,
@@ -33,6 +45,9 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     _core.register,
     _render.register,
     _fhir.register,
+    _encryption.register,
+    _health_link.register,
+    _upgrade.register,
     _plugin.register,
     _batch.register,
     _labels.register,

@@ -25,14 +25,13 @@ from rarepassport.cli._common import (
     STDIN,
     CommandError,
     Reporter,
+    add_passphrase_option,
     count,
     display_name,
     issue_line,
-    need_yaml,
     paint,
     plugins_for,
-    read_source,
-    source_format,
+    read_passport,
     write_output,
 )
 
@@ -88,17 +87,14 @@ DEMO_CURRENCY_DATES: tuple[tuple[str | int, ...], ...] = (
 )
 
 
-def _load(path: str, plugins: Any, reporter: Reporter) -> Any:
+def _load(path: str, plugins: Any, reporter: Reporter, args: argparse.Namespace | None = None) -> Any:
     """The passport in ``path`` (``-``: standard input), or ``None`` after listing why it
     cannot be read."""
     from rarepassport.convert import loads, parse_document
     from rarepassport.errors import LoadError
     from rarepassport.validation import validate
 
-    raw = read_source(path)
-    fmt = source_format(path, raw)
-    if fmt == "yaml":
-        need_yaml(path)
+    raw, fmt = read_passport(path, args)
     try:
         return loads(raw, format=fmt, plugins=plugins)
     except LoadError as exc:
@@ -179,6 +175,8 @@ def default_output(source: str, format: str, suffix: str, view: str, options: di
     if format not in _EMERGENCY_FORMATS and format not in ("pdf", "html", "markdown", "text"):
         tags.append(format)  # a plugin's format
     tag = "".join(f"-{_safe_tag(t)}" for t in tags if t)
+    if path.suffix == ".rpenc":  # ada.json.rpenc (rarepassport encrypt) draws as ada.pdf
+        path = path.with_suffix("")
     return str(path.with_name(f"{path.stem}{tag}{suffix}"))
 
 
@@ -202,7 +200,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
     reporter: Reporter = args.reporter
     plugins = plugins_for(args)
-    passport = _load(args.file, plugins, reporter)
+    passport = _load(args.file, plugins, reporter, args)
     if passport is None:
         return EXIT_INVALID
     format = args.format
@@ -367,6 +365,7 @@ def register(commands: Any) -> None:
                         help="file to write, '-' for standard output (default: next to FILE, named for the "
                              "format, view and options, e.g. ada.pdf, ada-card.pdf, ada-card-sheet.pdf; "
                              "standard output when FILE is '-')")
+    add_passphrase_option(render)
     render.set_defaults(handler=_cmd_render)
 
     demo = commands.add_parser(

@@ -45,6 +45,7 @@ from rarepassport.essentials import Essentials, bilingual, build_essentials
 from rarepassport.guidance import population_on
 from rarepassport.languages import LanguageChoice, choose, direction, display_name, normalise
 from rarepassport.model import Emergency, Passport, Person, Review, View
+from rarepassport.redaction import redact
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
@@ -88,6 +89,9 @@ def layout(
     )
     if choice.fallback:
         _warn_language_fallback(context, choice, where="--language" if language else "$.language")
+    # Redact first: nothing below (sections, essentials, QR, metadata) can see a value
+    # outside the view, whatever it reads.
+    passport = redact(passport, context.view, plugins=plugins)
     emergency = passport.emergency if context.shows(Passport, "emergency") else Emergency()
     person = passport.person
     essentials = build_essentials(context, passport)

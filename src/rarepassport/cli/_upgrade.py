@@ -1,0 +1,68 @@
+"""The ``upgrade`` command: bring a passport written in an older format version up to date."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rarepassport.cli._common import (
+    EXIT_OK,
+    STDIN,
+    CommandError,
+    Reporter,
+    add_passphrase_option,
+    display_name,
+    read_passport,
+    write_output,
+)
+
+__all__ = ["register"]
+
+
+def _cmd_upgrade(args: argparse.Namespace) -> int:
+    from rarepassport.convert import dumps_document, format_for, parse_document
+    from rarepassport.errors import LoadError
+    from rarepassport.migrations import migrate_document
+
+    reporter: Reporter = args.reporter
+    raw, fmt = read_passport(args.file, args)
+    try:
+        data = parse_document(raw, format=fmt)
+        if not isinstance(data, dict):
+            raise CommandError(f"{display_name(args.file)}: a passport must be a JSON object")
+        migrated = migrate_document(data)
+    except LoadError as exc:
+        raise CommandError(str(exc.with_source(display_name(args.file)))) from None
+    steps = [str(step) for step in migrated.steps]
+    if args.output is not None or migrated.steps:
+        out_format = format_for(args.output) if args.output not in (None, STDIN) else fmt
+        text = dumps_document(migrated.document, format=out_format)
+        written = write_output(args, args.output, text.encode("utf-8"), inputs=[args.file])
+    else:
+        written = None
+    reporter.add(args.file, "ok", output=written, steps=steps, schema_version=migrated.document["schema_version"])
+    if not migrated.steps:
+        reporter.info(f"{display_name(args.file)} is already format version {migrated.document['schema_version']}; "
+                      "nothing to upgrade")
+    for line in steps:
+        reporter.info(f"{display_name(args.file)}: {line}")
+    if written not in (None, STDIN):
+        reporter.info(f"wrote {written}")
+    return EXIT_OK
+
+
+def register(commands: Any) -> None:
+    """Add the ``upgrade`` command to the ``rarepassport`` sub-parsers."""
+    upgrade = commands.add_parser(
+        "upgrade",
+        help="bring a passport written in an older format version up to date, listing what changed",
+        description="Upgrade a passport document to the current format version (schema_version), one "
+                    "registered migration at a time, and list each step with the fields it changed. A "
+                    "document of a newer version than this rarepassport reads is refused.",
+    )
+    upgrade.add_argument("file", metavar="FILE",
+                         help="the passport (.json, .yaml or encrypted), '-' for standard input")
+    upgrade.add_argument("-o", "--output", metavar="OUT",
+                         help="file to write the upgraded passport to (default: standard output); never FILE itself")
+    add_passphrase_option(upgrade)
+    upgrade.set_defaults(handler=_cmd_upgrade)

@@ -1,0 +1,172 @@
+"""Schema evolution: older format versions upgraded step by step with a report of what
+changed, newer ones refused naming the version this library reads; the ``upgrade``
+command. Specification: issue 14, point 7.
+
+Format 1.0 is the only version so far, so the steps are tested with a registry of two
+made-up older versions (0.8 and 0.9), installed for the test only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rarepassport as rp
+from rarepassport import migrations
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+EXAMPLE = SRC / "rarepassport" / "data" / "example-passport.json"
+
+
+def rename_nickname(data: dict[str, Any]) -> dict[str, Any]:
+    data["person"]["preferred_name"] = data["person"].pop("nickname")
+    return data
+
+
+def drugs_to_medications(data: dict[str, Any]) -> dict[str, Any]:
+    data["medications"] = [{"name": name} for name in data.pop("drugs", [])]
+    return data
+
+
+def old_registry() -> rp.MigrationRegistry:
+    registry = rp.MigrationRegistry(versions={"0.8": "0.0.1", "0.9": "0.0.2", "1.0": "0.1.0"})
+    registry.add("0.8", "0.9", drugs_to_medications, summary="drugs (names) became medications (objects)")
+    registry.add("0.9", "1.0", rename_nickname, summary="person.nickname is now person.preferred_name")
+    return registry
+
+
+OLD = {"schema_version": "0.8", "person": {"name": "Ada Example", "nickname": "Ady", "date_of_birth": "2015-03-02"},
+       "drugs": ["Hydrocortisone"]}
+
+
+@pytest.fixture
+def registry(monkeypatch: pytest.MonkeyPatch) -> rp.MigrationRegistry:
+    installed = old_registry()
+    monkeypatch.setattr(migrations, "CORE_MIGRATIONS", installed)
+    return installed
+
+
+def test_an_old_document_is_upgraded_step_by_step_with_a_report(registry: rp.MigrationRegistry) -> None:
+    migrated = rp.migrate_document(OLD)
+    assert [(step.source, step.target) for step in migrated.steps] == [("0.8", "0.9"), ("0.9", "1.0")]
+    assert migrated.steps[0].changed == ("$.drugs", "$.medications")
+    assert migrated.steps[1].changed == ("$.person.nickname", "$.person.preferred_name")
+    assert str(migrated.steps[1]) == ("format 0.9 -> 1.0: person.nickname is now person.preferred_name "
+                                      "(changed: $.person.nickname, $.person.preferred_name)")
+    assert migrated.document["schema_version"] == "1.0"
+
+
+def test_the_report_names_paths_never_values(registry: rp.MigrationRegistry) -> None:
+    text = " ".join(str(step) for step in rp.migrate_document(OLD).steps)
+    assert "Ady" not in text and "Hydrocortisone" not in text
+
+
+def test_migration_does_not_change_the_document_given(registry: rp.MigrationRegistry) -> None:
+    before = json.dumps(OLD)
+    rp.migrate_document(OLD)
+    assert json.dumps(OLD) == before
+
+
+def test_load_upgrades_an_old_document(registry: rp.MigrationRegistry, tmp_path: Path) -> None:
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(OLD))
+    passport = rp.load(path)
+    assert passport.person.preferred_name == "Ady"
+    assert [m.name for m in passport.medications] == ["Hydrocortisone"]
+    assert passport.schema_version == rp.SCHEMA_VERSION
+
+
+def test_a_current_document_needs_no_step() -> None:
+    data = json.loads(EXAMPLE.read_text())
+    migrated = rp.migrate_document(data)
+    assert migrated.steps == () and migrated.document == data
+
+
+def test_every_example_is_at_the_current_version_and_every_version_is_known() -> None:
+    assert list(migrations.SCHEMA_VERSIONS)[-1] == rp.SCHEMA_VERSION
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    for path in sorted(examples.rglob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "person" in data:
+            assert rp.migrate_document(data).steps == (), path
+
+
+def test_a_newer_document_is_refused_naming_the_versions() -> None:
+    with pytest.raises(rp.LoadError) as caught:
+        rp.migrate_document({"schema_version": "1.1", "person": {}})
+    [problem] = caught.value.problems
+    assert problem.path == "$.schema_version"
+    assert f"newer than this rarepassport ({rp.__version__}) reads (up to 1.0)" in problem.message
+    assert "a release that reads format 1.1" in problem.message
+
+
+def test_an_unknown_version_is_refused_without_echoing_it() -> None:
+    with pytest.raises(rp.LoadError) as caught:
+        rp.migrate_document({"schema_version": "version-of-Ada-Example", "person": {}})
+    assert "Ada" not in str(caught.value) and "known versions: 1.0" in str(caught.value)
+
+
+def test_an_old_version_with_no_migration_is_refused(registry: rp.MigrationRegistry) -> None:
+    with pytest.raises(rp.LoadError, match="unknown format version"):
+        rp.migrate_document({**OLD, "schema_version": "0.5"})
+
+
+def test_a_migration_loop_is_refused() -> None:
+    registry = rp.MigrationRegistry(versions={"0.9": "0", "1.0": "0"})
+    with pytest.raises(ValueError, match="newer version"):
+        registry.add("0.9", "0.8", rename_nickname, summary="back")
+
+
+def test_a_second_migration_from_one_version_is_refused() -> None:
+    registry = old_registry()
+    with pytest.raises(ValueError, match="already registered"):
+        registry.add("0.9", "1.0", rename_nickname, summary="again")
+
+
+# --- the upgrade command ---------------------------------------------------------------------------
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([sys.executable, "-m", "rarepassport", *args], capture_output=True, text=True,
+                          check=False, env=env, stdin=subprocess.DEVNULL)
+
+
+def test_upgrade_of_a_current_passport_says_there_is_nothing_to_do(tmp_path: Path) -> None:
+    done = run_cli("upgrade", str(EXAMPLE))
+    assert done.returncode == 0, done.stderr
+    assert "already format version 1.0; nothing to upgrade" in done.stderr
+    assert done.stdout == ""
+
+
+def test_upgrade_refuses_a_newer_passport_with_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "new.json"
+    path.write_text(json.dumps({**json.loads(EXAMPLE.read_text()), "schema_version": "2.0"}))
+    done = run_cli("upgrade", str(path), "-o", str(tmp_path / "out.json"))
+    assert done.returncode == 2
+    assert "$.schema_version" in done.stderr and "newer than this rarepassport" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out.json").exists()
+
+
+def test_upgrade_lists_each_step_and_writes_the_upgraded_passport(
+    registry: rp.MigrationRegistry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # In-process, so that the test's registry is the one installed.
+    from rarepassport.cli import main
+
+    source = tmp_path / "old.json"
+    source.write_text(json.dumps(OLD))
+    out = tmp_path / "new.json"
+    assert main(["upgrade", str(source), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "format 0.8 -> 0.9: drugs (names) became medications (objects)" in err
+    assert "format 0.9 -> 1.0" in err
+    upgraded = json.loads(out.read_text())
+    assert upgraded["schema_version"] == "1.0" and upgraded["person"]["preferred_name"] == "Ady"
+    assert json.loads(source.read_text()) == OLD  # the input is never replaced
