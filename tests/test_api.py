@@ -52,6 +52,9 @@ def _calls() -> dict[str, Callable[..., Any]]:
         "available_formats": lambda **kw: rarepassport.available_formats(**kw),
         "to_ips": lambda **kw: rarepassport.to_ips(passport, **kw),
         "applicable_plugins": lambda **kw: rarepassport.applicable_plugins(passport, **kw),
+        "redact": lambda **kw: rarepassport.redact(passport, "emergency", **kw),
+        "make_health_link": lambda **kw: rarepassport.make_health_link(
+            passport, url_base="https://files.example.org/shl", **kw),
     }
 
 
