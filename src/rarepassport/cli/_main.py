@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from rarepassport._version import __version__
-from rarepassport.cli import _batch, _completion, _core, _fhir, _fonts, _labels, _plugin, _render
+from rarepassport.cli import _batch, _completion, _core, _edit, _fhir, _fonts, _labels, _plugin, _render
 from rarepassport.cli._common import (
     EXIT_ERROR,
     EXIT_OK,
@@ -35,6 +35,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     _fhir.register,
     _plugin.register,
     _batch.register,
+    _edit.register,
     _labels.register,
     _fonts.register,
     _completion.register,
