@@ -25,6 +25,7 @@ def register(commands: Any) -> None:
 
 def _cmd_edit(args: argparse.Namespace) -> int:
     import socket
+    import sys
     import webbrowser
     from pathlib import Path
 
@@ -65,6 +66,7 @@ def _cmd_edit(args: argparse.Namespace) -> int:
         say(f"{args.file} does not exist yet: it is created when you first save.")
     say(f"Editing {args.file} at {url}")
     say("Keep this address to yourself. Press Ctrl-C here to stop the editor.")
+    sys.stdout.flush()
     if not args.no_browser:
         webbrowser.open(url)
     # No access log: the address holds the secret token. Field values are never logged.
@@ -72,6 +74,8 @@ def _cmd_edit(args: argparse.Namespace) -> int:
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn finishes the request in hand, then passes Ctrl-C on
+        pass
     finally:
         sock.close()
     say("Editor stopped.")
