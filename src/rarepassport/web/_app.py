@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from rarepassport import api, formats, limits
 from rarepassport._report import Issue, IssueSeverity
 from rarepassport.errors import LoadError, PassportError
+from rarepassport.formats import Format
 from rarepassport.plugin_manager import PluginManager
 from rarepassport.web import _form
 from rarepassport.web._store import FileStore, Store
@@ -88,6 +89,7 @@ class _Editor:
     def __init__(self, store: Store, plugins: PluginManager, language: str, token: str,
                  today: _dt.date | None) -> None:
         self.store = store
+        self.format: Format = "yaml" if store.format == "yaml" else "json"
         self.plugins = plugins
         self.language = language
         self.token = token
@@ -127,7 +129,7 @@ class _Editor:
         if text is None:
             return {}, []
         try:
-            data = formats.parse_text(text, self.store.format)
+            data = formats.parse_text(text, self.format)
         except LoadError as exc:
             return {}, [Issue(path="$", code="syntax", severity=IssueSeverity.ERROR,
                               message=str(exc).splitlines()[0])]
@@ -175,7 +177,7 @@ class _Editor:
             return self.page(request, document, issues=issues, status_code=422)
         try:
             passport = api.from_dict(document, plugins=self.plugins)
-            text = api.dumps(passport, format=self.store.format, plugins=self.plugins)
+            text = api.dumps(passport, format=self.format, plugins=self.plugins)
         except PassportError as exc:  # validation let it through: say so without a traceback
             issue = Issue(path="$", code="structure", severity=IssueSeverity.ERROR, message=str(exc).splitlines()[0])
             return self.page(request, document, issues=[issue], status_code=422)
@@ -192,7 +194,7 @@ class _Editor:
             return PlainTextResponse("Not found.", status_code=404)
         backend, media_type, name, _ = what
         try:
-            passport = api.loads(text, format=self.store.format, plugins=self.plugins)
+            passport = api.loads(text, format=self.format, plugins=self.plugins)
             rendered = api.render_rendered(passport, backend, language=self.language, plugins=self.plugins,
                                            today=self.today)
         except PassportError:

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from rarepassport import files, formats
-from rarepassport.formats import Format
 
 __all__ = ["FileStore", "Store"]
 
@@ -23,7 +22,7 @@ class Store(Protocol):
         format: ``"json"`` or ``"yaml"``: how the document's text is written.
     """
 
-    format: Format
+    format: str
 
     def read(self) -> str | None:
         """The document's text, or ``None`` when there is none yet."""
@@ -43,7 +42,7 @@ class FileStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self.format: Format = formats.format_for(self.path)
+        self.format: str = formats.format_for(self.path)
 
     def read(self) -> str | None:
         """The file's text, or ``None`` when it does not exist."""
