@@ -62,38 +62,10 @@ _CORE_ORDER = (
     "care_preferences", "history", "links", "additional_sections", "review",
 )
 
-#: The editor's own words, in English; a catalogue label ``phrase.editor_<key>`` overrides.
-_UI_EN: dict[str, str] = {
-    "title": "Passport editor",
-    "save": "Save",
-    "add": "Add",
-    "remove": "Remove",
-    "move_up": "Move up",
-    "problems": "Please correct these before saving",
-    "notes": "Saved. Please check these notes",
-    "saved": "Saved.",
-    "error": "Error",
-    "warning": "Check",
-    "not_said": "Not said",
-    "yes": "Yes",
-    "no": "No",
-    "one_per_line": "One per line.",
-    "date_help": "A date: YYYY-MM-DD.",
-    "partial_date_help": "A year, a month or a day: 2016, 2016-05 or 2016-05-14.",
-    "number_help": "A number, e.g. 18.5.",
-    "download": "Download the saved passport",
-    "download_pdf": "Passport (PDF)",
-    "download_card": "Wallet card (PDF)",
-    "download_html": "Passport (web page)",
-    "general": "The whole passport",
-    "plugin_note": "Fill in only if this applies.",
-}
-
-
-def ui(key: str, language: str, plugins: PluginManager) -> str:
-    """One of the editor's own words in ``language`` (English when not translated)."""
-    text = plugins.labels.get(f"{_labels.PHRASE_PREFIX}editor_{key}", language)
-    return text if text is not None else _UI_EN[key]
+def ui(key: str, language: str, plugins: PluginManager, /, **values: object) -> str:
+    """One of the editor's own words (catalogue label ``phrase.editor_<key>``) in ``language``."""
+    label_id = {"yes": "phrase.yes", "no": "phrase.no"}.get(key, f"{_labels.PHRASE_PREFIX}editor_{key}")
+    return _labels.lookup(label_id, language, plugins.labels).format(**values)
 
 
 # --- field kinds ------------------------------------------------------------------------
@@ -448,8 +420,8 @@ class _Writer:
     def label(self, label_id: str) -> str:
         return _labels.lookup(label_id, self.language, self.plugins.labels)
 
-    def ui(self, key: str) -> str:
-        return ui(key, self.language, self.plugins)
+    def ui(self, key: str, **values: object) -> str:
+        return ui(key, self.language, self.plugins, **values)
 
     def issue_html(self, name: str) -> tuple[str, list[str]]:
         """The issue paragraphs for ``name`` and their ids."""
@@ -578,7 +550,7 @@ class _Writer:
                                f'{_e(self.ui("move_up"))}<span class="vh"> {_e(row_legend)}</span></button>')
             self.out.append(f'<div class="buttons">{"".join(buttons)}</div></fieldset>')
         self.out.append(f'<button type="submit" class="secondary" name="_action" value="add:{_e(path)}">'
-                        f'{_e(self.ui("add"))}: {_e(legend)}</button></fieldset>')
+                        f'{_e(self.ui("add", list=legend))}</button></fieldset>')
 
 
 def _value_at(document: Mapping[str, Any], path: str) -> Mapping[str, Any]:
