@@ -121,6 +121,23 @@ def test_the_form_shows_what_is_saved_and_keeps_it(tmp_path: Path, pm: rp.Plugin
     assert rp.load(path, plugins=pm) == rp.load(source, plugins=pm)
 
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.parametrize("example", sorted([*EXAMPLES.glob("*.json"), *EXAMPLES.glob("*.yaml"),
+                                            *(EXAMPLES / "conditions").glob("*.json")]), ids=lambda p: p.name)
+def test_every_example_comes_back_unchanged_through_the_form(
+    example: Path, tmp_path: Path, pm: rp.PluginManager
+) -> None:
+    """The form shows every field of a passport: saved untouched, nothing is lost or changed."""
+    path = tmp_path / example.name
+    path.write_bytes(example.read_bytes())
+    client = client_for(path, pm)
+    response = press(client, form_of(client.get(f"/{TOKEN}/")))
+    assert response.status_code == 303, re.findall(r'<p class="error"[^>]*>.*?</p>', response.text)[:5]
+    assert rp.load(path, plugins=pm) == rp.load(example, plugins=pm)
+
+
 def test_a_mistake_is_shown_beside_its_field_and_what_was_typed_is_kept(tmp_path: Path, pm: rp.PluginManager) -> None:
     path = tmp_path / "p.yaml"
     client = client_for(path, pm)

@@ -271,7 +271,7 @@ def _parse_value(form: _Form, cls: type, field: attrs.Attribute[Any], name: str,
             return raw.strip()  # kept as typed: validation names the field
         return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
     if kind.kind == "bool":
-        return form.has(name) or None
+        return form.has(name)  # unchecked is False: left out when that is the default
     if kind.kind == "choice_bool":
         return {"true": True, "false": False}.get(raw)
     if kind.kind == "text_list":
@@ -467,12 +467,16 @@ class _Writer:
                             f'{checked}><label for="{fid}">{_e(label)}</label>{help_html}{issues}</div>')
             return
         if kind.kind == "enum_list":
-            chosen = {str(v) for v in value} if isinstance(value, list) else set()
+            chosen = [str(v) for v in value] if isinstance(value, list) else []
+            # The chosen ones first, in their saved order (the order is kept), then the others.
+            by_value = {str(member.value): member for member in kind.target}
+            members = [by_value[v] for v in chosen if v in by_value]
+            members += [member for member in kind.target if member not in members]
             boxes = "".join(
                 f'<div class="check"><input type="checkbox" id="{fid}-{i}" name="{_e(name)}" '
                 f'value="{_e(member.value)}"{" checked" if member.value in chosen else ""}>'
                 f'<label for="{fid}-{i}">{_e(self.enum_label(member))}</label></div>'
-                for i, member in enumerate(kind.target))
+                for i, member in enumerate(members))
             self.out.append(f'<fieldset class="field" id="{fid}" aria-describedby="{described}">'
                             f'<legend>{_e(label)}</legend>{help_html}{issues}{boxes}</fieldset>')
             return
