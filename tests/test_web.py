@@ -315,3 +315,35 @@ def test_the_edit_command_serves_the_editor_on_localhost(tmp_path: Path) -> None
     assert "Editor stopped." in out
     assert not path.exists()
     assert "Traceback" not in err
+
+
+def test_a_plugin_section_appears_on_the_form_with_no_editor_change(tmp_path: Path) -> None:
+    """A plugin's section, even with a field type the form has no input for, is on the form and kept."""
+    import attrs
+
+    from rarepassport import hookimpl, section_field
+
+    @attrs.frozen(kw_only=True)
+    class Pump:
+        basal_rate: str = section_field("The basal rate as prescribed.")
+        settings: dict[str, int] | None = section_field("Pump settings.", default=None)
+
+    class PumpPlugin:
+        @hookimpl
+        def rarepassport_register_sections(self, sections: Any) -> None:
+            sections.add("insulin_pump", Pump, title="Insulin pump", views=("emergency",))
+
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[PumpPlugin()])
+    path = tmp_path / "p.json"
+    client = client_for(path, pm)
+    form = form_of(client.get(f"/{TOKEN}/"))
+    assert "Insulin pump" in client.get(f"/{TOKEN}/").text
+    saved = press(client, form, {"person.name": "Ada Example", "person.date_of_birth": "2015-03-02",
+                                 "extensions.insulin_pump.basal_rate": "0.5 units an hour",
+                                 "extensions.insulin_pump.settings": '{"max_bolus": 5}'})
+    assert saved.status_code == 303, saved.text[:1000]
+    section = rp.load(path, plugins=pm).extensions["insulin_pump"]
+    assert section == Pump(basal_rate="0.5 units an hour", settings={"max_bolus": 5})
+    # Saved again untouched, it stays the same.
+    assert press(client, form_of(client.get(f"/{TOKEN}/"))).status_code == 303
+    assert rp.load(path, plugins=pm).extensions["insulin_pump"] == section

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import html
+import json
 import re
 import types
 import typing
@@ -289,7 +290,14 @@ def _parse_value(form: _Form, cls: type, field: attrs.Attribute[Any], name: str,
         rows = [_parse_object(form, kind.target, f"{name}[{i}]", keep_empty) for i in range(count)]
         rows = [row for row in rows if keep_empty or row]
         return rows or None
-    return raw.strip() or None
+    # A type the form has no input for (a plugin's own): its JSON, as written in the box.
+    text = raw.strip()
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text  # kept as typed: validation names the field
 
 
 def _parse_object(form: _Form, cls: type, path: str, keep_empty: bool) -> dict[str, Any]:
@@ -450,7 +458,7 @@ class _Writer:
         fid = field_id(name)
         label = self.label(_label_id(cls, field))
         help_parts = [str(field.metadata.get("description") or "")]
-        help_parts.append({"text_list": self.ui("one_per_line"), "date": self.ui("date_help"),
+        help_parts.append({"text_list": self.ui("one_per_line"), "other": "JSON", "date": self.ui("date_help"),
                            "partial_date": self.ui("partial_date_help"),
                            "number": self.ui("number_help")}.get(kind.kind, ""))
         help_text = " ".join(part for part in help_parts if part)
@@ -507,6 +515,9 @@ class _Writer:
             options += [f'<option value="{_e(key)}"{" selected" if key == current else ""}>{_e(text)}</option>'
                         for key, text in choices]
             control = f'<select {common}>{"".join(options)}</select>'
+        elif kind.kind == "other":
+            text = "" if value is None else json.dumps(value, ensure_ascii=False, indent=1)
+            control = f'<textarea {common} rows="4" spellcheck="false">{_e(text)}</textarea>'
         elif kind.kind in ("long", "text_list"):
             text = "\n".join(str(v) for v in value) if isinstance(value, list) else ("" if value is None else value)
             rows = 4 if kind.kind == "text_list" else 3
