@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 
 import rarepassport as rp
 from helpers.webform import Form, read_form
-from rarepassport.web import CSP, FileStore, Store, create_app
+from rarepassport.web import CSP, PREVIEW_CSP, FileStore, Store, create_app
 
 TODAY = dt.date(2026, 11, 27)
 TOKEN = "test-token-not-secret"
@@ -102,6 +102,14 @@ def test_a_childs_passport_is_filled_in_from_nothing_saved_and_rendered(tmp_path
         download = client.get(f"/{TOKEN}/download/{what}")
         assert download.status_code == 200
         assert download.headers["content-disposition"].startswith("attachment")
+    # The preview is the saved passport as it prints, with no script either.
+    for view in ("emergency", "full"):
+        assert f"preview/{view}" in page.text
+        preview = client.get(f"/{TOKEN}/preview/{view}")
+        assert preview.status_code == 200
+        assert preview.headers["content-security-policy"] == PREVIEW_CSP
+        assert "50 mg hydrocortisone IM" in preview.text and "<script" not in preview.text
+    assert client.get(f"/{TOKEN}/preview/nothing").status_code == 404
     pdf = client.get(f"/{TOKEN}/download/pdf").content
     assert pdf.startswith(b"%PDF")
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()

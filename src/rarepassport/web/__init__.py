@@ -18,7 +18,7 @@ Example:
 
 from __future__ import annotations
 
-from rarepassport.web._app import CSP, create_app
+from rarepassport.web._app import CSP, PREVIEW_CSP, create_app
 from rarepassport.web._store import FileStore, Store
 
-__all__ = ["CSP", "FileStore", "Store", "create_app"]
+__all__ = ["CSP", "PREVIEW_CSP", "FileStore", "Store", "create_app"]

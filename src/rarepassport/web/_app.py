@@ -23,12 +23,19 @@ from rarepassport.plugin_manager import PluginManager
 from rarepassport.web import _form
 from rarepassport.web._store import FileStore, Store
 
-__all__ = ["CSP", "LOCAL_HOSTS", "create_app"]
+__all__ = ["CSP", "LOCAL_HOSTS", "PREVIEW_CSP", "create_app"]
 
 #: The Content-Security-Policy of every response: nothing but this app's own stylesheet;
 #: no script, no frame, no request to anywhere else, forms post only back here.
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
+
+#: The policy of a preview page (the library's HTML rendering, which carries its own
+#: ``<style>``): still no script and nothing from elsewhere.
+PREVIEW_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
+               "frame-ancestors 'none'; base-uri 'none'")
+
+_PREVIEWS = ("emergency", "full")
 
 #: Host names accepted when ``allowed_hosts`` is not given (any port).
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
@@ -73,7 +80,9 @@ class _Guard:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *_HEADERS]
+                own = message.get("headers", [])
+                has_csp = any(name.lower() == b"content-security-policy" for name, _ in own)
+                message["headers"] = [*own, *(h for h in _HEADERS if not (has_csp and h[0] == _HEADERS[0][0]))]
             await send(message)
 
         if not self._host_ok(host):
@@ -109,6 +118,9 @@ class _Editor:
             links = "".join(f'<li><a href="{base}download/{key}" download="{name}">'
                             f'{_form.ui(word, self.language, self.plugins)}</a></li>'
                             for key, (_, _, name, word) in _DOWNLOADS.items())
+            links += "".join(f'<li><a href="{base}preview/{view}">'
+                             f'{_form.ui(f"preview_{view}", self.language, self.plugins)}</a></li>'
+                             for view in _PREVIEWS)
             downloads = (f'<nav class="downloads" aria-labelledby="downloads-h"><h2 id="downloads-h">'
                          f'{_form.ui("download", self.language, self.plugins)}</h2><ul>{links}</ul></nav>')
         body = _form.render_form(document, self.plugins, self.language, issues=issues or [],
@@ -202,6 +214,23 @@ class _Editor:
         return Response(rendered.data, media_type=media_type,
                         headers={"content-disposition": f'attachment; filename="{name}"'})
 
+    async def preview(self, request: Request) -> Response:
+        """The saved passport as it prints, in a view, drawn by the library's HTML backend."""
+        if not self.check_token(request):
+            return PlainTextResponse("Not found.", status_code=404)
+        view = request.path_params.get("view", "")
+        text = self._stored()
+        if view not in _PREVIEWS or text is None:
+            return PlainTextResponse("Not found.", status_code=404)
+        try:
+            passport = api.loads(text, format=self.format, plugins=self.plugins)
+            rendered = api.render_rendered(passport, "html", view=view, language=self.language,
+                                           plugins=self.plugins, today=self.today)
+        except PassportError:
+            return PlainTextResponse("The saved passport cannot be drawn: save it again.", status_code=409)
+        return Response(rendered.data, media_type="text/html; charset=utf-8",
+                        headers={"content-security-policy": PREVIEW_CSP})
+
     async def stylesheet(self, request: Request) -> Response:
         if not self.check_token(request):
             return PlainTextResponse("Not found.", status_code=404)
@@ -246,6 +275,7 @@ def create_app(
         Route(f"{prefix}/", editor.post, methods=["POST"]),
         Route(f"{prefix}/editor.css", editor.stylesheet, methods=["GET"]),
         Route(f"{prefix}/download/{{what}}", editor.download, methods=["GET"]),
+        Route(f"{prefix}/preview/{{view}}", editor.preview, methods=["GET"]),
     ]
     app = Starlette(routes=routes)
     app.add_middleware(_Guard, hosts=allowed_hosts)
