@@ -424,6 +424,7 @@ class _Writer:
     issues: Mapping[str, list[Issue]]
     names: set[str] = attrs.field(factory=set)
     out: list[str] = attrs.field(factory=list)
+    section_title: str = ""
 
     def label(self, label_id: str) -> str:
         return _labels.lookup(label_id, self.language, self.plugins.labels)
@@ -548,7 +549,9 @@ class _Writer:
         self.names.add(path)
         fid = field_id(path)
         issues, _ = self.issue_html(path)
-        self.out.append(f'<fieldset class="rows" id="{fid}"><legend>{_e(legend)}</legend>{issues}'
+        # A list that is the whole section has the section's heading: its legend is for screen readers only.
+        hidden = ' class="vh"' if legend == self.section_title else ""
+        self.out.append(f'<fieldset class="rows" id="{fid}"><legend{hidden}>{_e(legend)}</legend>{issues}'
                         f'<input type="hidden" name="{_e(path)}#n" value="{len(rows)}">')
         for index, row in enumerate(rows):
             row_path = f"{path}[{index}]"
@@ -623,6 +626,7 @@ def render_form(
             writer.fields(section.cls, section.path, value)
             body.append("</details>")
             continue
+        writer.section_title = section.title
         body.append(f'<section class="section" id="{section.id}" aria-labelledby="{section.id}-h">'
                     f'<h2 id="{section.id}-h">{_e(section.title)}</h2>')
         writer.fields(section.cls, section.path, value, section.fields)
