@@ -355,3 +355,29 @@ def test_a_plugin_section_appears_on_the_form_with_no_editor_change(tmp_path: Pa
     # Saved again untouched, it stays the same.
     assert press(client, form_of(client.get(f"/{TOKEN}/"))).status_code == 303
     assert rp.load(path, plugins=pm).extensions["insulin_pump"] == section
+
+
+def test_a_photo_is_read_from_the_passports_folder_only(tmp_path: Path, pm: rp.PluginManager) -> None:
+    """The PDF download draws a photo beside the passport, and never one outside its folder."""
+    import io
+
+    import pypdf
+    from PIL import Image
+
+    folder = tmp_path / "robin"
+    folder.mkdir()
+    for where in (folder / "me.png", tmp_path / "outside.png"):
+        Image.new("RGB", (30, 40), (200, 120, 40)).save(where, format="PNG")
+    path = folder / "p.json"
+    client = client_for(path, pm)
+
+    def images_with(photo: str) -> int:
+        form = form_of(client.get(f"/{TOKEN}/"))
+        saved = press(client, form, {"person.name": "Ada Example", "person.date_of_birth": "2015-03-02",
+                                     "person.photo": photo})
+        assert saved.status_code == 303, saved.text[:1000]
+        pdf = client.get(f"/{TOKEN}/download/pdf").content
+        return len(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].images)
+
+    assert images_with("me.png") == 1
+    assert images_with("../outside.png") == 0

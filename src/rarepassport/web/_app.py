@@ -207,8 +207,12 @@ class _Editor:
         backend, media_type, name, _ = what
         try:
             passport = api.loads(text, format=self.format, plugins=self.plugins)
+            # A relative photo path is relative to the passport's folder, read there only (the PDF only,
+            # as `rarepassport render` does); a store with no folder shows only data: photos.
+            base_dir = getattr(self.store, "base_dir", None)
+            options: dict[str, Any] = {"base_dir": base_dir} if backend == "pdf" and isinstance(base_dir, str) else {}
             rendered = api.render_rendered(passport, backend, language=self.language, plugins=self.plugins,
-                                           today=self.today)
+                                           today=self.today, **options)
         except PassportError:
             return PlainTextResponse("The saved passport cannot be drawn: save it again.", status_code=409)
         return Response(rendered.data, media_type=media_type,

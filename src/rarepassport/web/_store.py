@@ -37,12 +37,15 @@ class FileStore:
     The file is read as ``rarepassport.load`` reads it (a regular file, size-limited) and
     written atomically (a temporary file renamed into place), so a stopped editor never
     leaves it half-written. A missing file is created by the first save. Nothing else in
-    its folder is read or written.
+    its folder is written; a photo the passport names by a relative path is read from
+    the folder (``base_dir``) only when drawing the PDF, with the same confinement as
+    ``rarepassport render``.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.format: str = formats.format_for(self.path)
+        self.base_dir = str(self.path.resolve().parent)
 
     def read(self) -> str | None:
         """The file's text, or ``None`` when it does not exist."""
