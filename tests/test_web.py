@@ -381,3 +381,22 @@ def test_a_photo_is_read_from_the_passports_folder_only(tmp_path: Path, pm: rp.P
 
     assert images_with("me.png") == 1
     assert images_with("../outside.png") == 0
+
+
+@pytest.mark.parametrize(("typed", "kg"), [("18.5", 18.5), ("18,5", 18.5), ("20", 20.0), ("1,500", None)])
+def test_a_weight_is_read_as_typed_or_refused_when_ambiguous(
+    typed: str, kg: float | None, tmp_path: Path, pm: rp.PluginManager
+) -> None:
+    """Emergency doses depend on the weight: a decimal comma is read, a possible thousands separator is not."""
+    path = tmp_path / "p.json"
+    client = client_for(path, pm)
+    response = press(client, form_of(client.get(f"/{TOKEN}/")), {
+        "person.name": "Ada Example", "person.date_of_birth": "2015-03-02", "person.weight.kg": typed})
+    if kg is None:
+        assert response.status_code == 422 and not path.exists()
+        assert 'id="f-person-weight-kg-issue0"' in response.text
+        assert ("person.weight.kg", typed) in read_form(response.text).fields
+    else:
+        assert response.status_code == 303
+        weight = rp.load(path, plugins=pm).person.weight
+        assert weight is not None and weight.kg == kg

@@ -263,7 +263,11 @@ def _parse_value(form: _Form, cls: type, field: attrs.Attribute[Any], name: str,
         text = raw.replace("\r\n", "\n").strip()
         return text or None
     if kind.kind == "number":
-        text = raw.strip().replace(",", ".") if raw.strip().count(",") == 1 and "." not in raw else raw.strip()
+        text = raw.strip()
+        # A decimal comma ("18,5") is read as a point; "1,500" is ambiguous (a thousands
+        # separator?) and is kept as typed, so validation asks rather than guessing a weight.
+        if re.fullmatch(r"-?\d+,\d{1,2}", text):
+            text = text.replace(",", ".")
         if not text:
             return None
         try:
