@@ -103,6 +103,10 @@ TESTED_BY: dict[str, tuple[str, ...]] = {
     "rarepassport.rendering._text": ("test_render_text_formats",),
     "rarepassport.rendering._verify": ("test_render_pdf", "test_render_scripts"),
     "rarepassport.testing": ("test_plugin_template", "test_plugin_robustness"),
+    "rarepassport.cli._edit": ("test_web",),
+    "rarepassport.web._app": ("test_web", "test_web_browser"),
+    "rarepassport.web._form": ("test_web", "test_web_browser"),
+    "rarepassport.web._store": ("test_web",),
 }
 
 #: Private module -> the module whose public names its tests go through.
@@ -118,6 +122,7 @@ THROUGH: dict[str, str] = {
     "rarepassport.cli._common": "rarepassport.cli",
     "rarepassport.cli._completion": "rarepassport.cli",
     "rarepassport.cli._core": "rarepassport.cli",
+    "rarepassport.cli._edit": "rarepassport.cli",
     "rarepassport.cli._fhir": "rarepassport.cli",
     "rarepassport.cli._fonts": "rarepassport.cli",
     "rarepassport.cli._labels": "rarepassport.cli",
@@ -156,6 +161,9 @@ THROUGH: dict[str, str] = {
     "rarepassport.rendering._text": "rarepassport.api",
     "rarepassport.rendering._verify": "rarepassport.api",
     "rarepassport.schema": "rarepassport.api",
+    "rarepassport.web._app": "rarepassport.web",
+    "rarepassport.web._form": "rarepassport.web",
+    "rarepassport.web._store": "rarepassport.web",
 }
 
 

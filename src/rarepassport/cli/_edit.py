@@ -1,0 +1,82 @@
+"""``rarepassport edit FILE``: the form editor in the browser, served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(commands: Any) -> None:
+    """Add the ``edit`` command to the CLI's sub-parsers."""
+    edit = commands.add_parser(
+        "edit", help="fill in a passport in a form in your web browser (a local editor; Ctrl-C stops it)",
+        description="Open a form for FILE in the web browser, served only to this computer (127.0.0.1) at a "
+                    "secret address. FILE is created by the first save when it does not exist; every save "
+                    "is validated first and written atomically. Needs rarepassport[web].",
+    )
+    edit.add_argument("file", metavar="FILE", help="the passport file (.json, or .yaml/.yml)")
+    edit.add_argument("--no-browser", action="store_true", help="print the address without opening a browser")
+    edit.add_argument("--port", type=int, default=0, help="the port to listen on (default: a free one)")
+    edit.add_argument("--language", default="en", help="the language of the form's labels, e.g. fr (default en)")
+    edit.set_defaults(handler=_cmd_edit)
+
+
+def _cmd_edit(args: argparse.Namespace) -> int:
+    import socket
+    import sys
+    import webbrowser
+    from pathlib import Path
+
+    from rarepassport.cli._common import CommandError, need_yaml, plugins_for, say
+    from rarepassport.languages import normalise
+
+    try:
+        import uvicorn
+
+        from rarepassport.web import FileStore, create_app
+    except ImportError:
+        raise CommandError("the editor needs the web extra: pip install 'rarepassport[web]'") from None
+    path = Path(args.file)
+    if args.file == "-":
+        raise CommandError("the editor edits a file: give its name, not '-'")
+    if path.is_dir() or not path.parent.is_dir():
+        raise CommandError(f"{args.file}: not a file in an existing folder")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        need_yaml(args.file, "writing")
+    language = normalise(args.language)
+    if language is None:
+        raise CommandError("--language: not a known language tag (try e.g. de, fr or pt-BR)")
+    if not 0 <= args.port <= 65535:
+        raise CommandError("--port: give a number from 0 (a free port) to 65535")
+    store = FileStore(path)
+    store.read()  # a file that cannot be read is said now, not in the browser
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", args.port))
+    except OSError as exc:
+        sock.close()
+        raise CommandError(f"--port {args.port}: cannot listen there ({exc.strerror})") from None
+    port = sock.getsockname()[1]
+    app = create_app(store, plugins=plugins_for(args), language=language,
+                     allowed_hosts=[f"127.0.0.1:{port}", f"localhost:{port}"])
+    url = f"http://127.0.0.1:{port}{app.state.path}"
+    if not path.exists():
+        say(f"{args.file} does not exist yet: it is created when you first save.")
+    say(f"Editing {args.file} at {url}")
+    say("Keep this address to yourself. Press Ctrl-C here to stop the editor.")
+    sys.stdout.flush()
+    if not args.no_browser:
+        webbrowser.open(url)
+    # No access log: the address holds the secret token. Field values are never logged.
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False)
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn finishes the request in hand, then passes Ctrl-C on
+        pass
+    finally:
+        sock.close()
+    say("Editor stopped.")
+    return 0

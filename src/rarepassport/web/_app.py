@@ -1,0 +1,288 @@
+"""The editor's ASGI application (Starlette): the form page, saving, and downloads."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rarepassport import api, formats, limits
+from rarepassport._report import Issue, IssueSeverity
+from rarepassport.errors import LoadError, PassportError
+from rarepassport.formats import Format
+from rarepassport.plugin_manager import PluginManager
+from rarepassport.web import _form
+from rarepassport.web._store import FileStore, Store
+
+__all__ = ["CSP", "LOCAL_HOSTS", "PREVIEW_CSP", "create_app"]
+
+#: The Content-Security-Policy of every response: nothing but this app's own stylesheet;
+#: no script, no frame, no request to anywhere else, forms post only back here.
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'")
+
+#: The policy of a preview page (the library's HTML rendering, which carries its own
+#: ``<style>``): still no script and nothing from elsewhere.
+PREVIEW_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
+               "frame-ancestors 'none'; base-uri 'none'")
+
+_PREVIEWS = ("emergency", "full")
+
+#: Host names accepted when ``allowed_hosts`` is not given (any port).
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cache-control", b"no-store"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+
+_DOWNLOADS: dict[str, tuple[api.BuiltinFormat, str, str, str]] = {
+    "pdf": ("pdf", "application/pdf", "passport.pdf", "download_pdf"),
+    "card": ("card", "application/pdf", "card.pdf", "download_card"),
+    "html": ("html", "text/html; charset=utf-8", "passport.html", "download_html"),
+}
+
+
+class _Guard:
+    """Refuses a request whose ``Host`` is not one of the bound addresses, and adds the safety headers."""
+
+    def __init__(self, app: ASGIApp, hosts: Iterable[str] | None) -> None:
+        self.app = app
+        self.hosts = {host.lower() for host in hosts} if hosts is not None else None
+
+    def _host_ok(self, host: str) -> bool:
+        host = host.lower()
+        if self.hosts is not None:
+            return host in self.hosts
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return name in LOCAL_HOSTS
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        host = headers.get(b"host", b"").decode("latin-1")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                own = message.get("headers", [])
+                has_csp = any(name.lower() == b"content-security-policy" for name, _ in own)
+                message["headers"] = [*own, *(h for h in _HEADERS if not (has_csp and h[0] == _HEADERS[0][0]))]
+            await send(message)
+
+        if not self._host_ok(host):
+            # DNS rebinding: a page of another site whose name now points here.
+            await PlainTextResponse("Host not allowed.", status_code=400)(scope, receive, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+
+class _Editor:
+    """The state of one editor: its store, plugins, language and secrets."""
+
+    def __init__(self, store: Store, plugins: PluginManager, language: str, token: str,
+                 today: _dt.date | None) -> None:
+        self.store = store
+        self.format: Format = "yaml" if store.format == "yaml" else "json"
+        self.plugins = plugins
+        self.language = language
+        self.token = token
+        self.csrf = secrets.token_urlsafe(32)
+        self.today = today
+
+    # --- pages ---------------------------------------------------------------------------
+
+    def base(self) -> str:
+        return f"/{self.token}/" if self.token else "/"
+
+    def page(self, request: Request, document: Mapping[str, Any], *, issues: list[Issue] | None = None,
+             notice: str = "", status_code: int = 200) -> Response:
+        base = str(request.scope.get("root_path", "")) + self.base()
+        downloads = ""
+        if self._stored() is not None:
+            links = "".join(f'<li><a href="{base}download/{key}" download="{name}">'
+                            f'{_form.ui(word, self.language, self.plugins)}</a></li>'
+                            for key, (_, _, name, word) in _DOWNLOADS.items())
+            links += "".join(f'<li><a href="{base}preview/{view}">'
+                             f'{_form.ui(f"preview_{view}", self.language, self.plugins)}</a></li>'
+                             for view in _PREVIEWS)
+            downloads = (f'<nav class="downloads" aria-labelledby="downloads-h"><h2 id="downloads-h">'
+                         f'{_form.ui("download", self.language, self.plugins)}</h2><ul>{links}</ul></nav>')
+        body = _form.render_form(document, self.plugins, self.language, issues=issues or [],
+                                 hidden={"_csrf": self.csrf}, action=base, notice=notice, aside=downloads)
+        title = _form.ui("title", self.language, self.plugins)
+        text = (f'<!DOCTYPE html><html lang="{self.language}"><head><meta charset="utf-8">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+                f'<title>{title}</title><link rel="stylesheet" href="{base}editor.css"></head>'
+                f'<body><header><h1>{title}</h1></header><main>{body}</main></body></html>')
+        return Response(text, status_code=status_code, media_type="text/html; charset=utf-8")
+
+    def _stored(self) -> str | None:
+        return self.store.read()
+
+    def stored_document(self) -> tuple[dict[str, Any], list[Issue]]:
+        """The stored document as plain data, and a problem reading it (as an issue)."""
+        text = self._stored()
+        if text is None:
+            return {}, []
+        try:
+            data = formats.parse_text(text, self.format)
+        except LoadError as exc:
+            return {}, [Issue(path="$", code="syntax", severity=IssueSeverity.ERROR,
+                              message=str(exc).splitlines()[0])]
+        return (data if isinstance(data, dict) else {}), []
+
+    def validate(self, document: Mapping[str, Any]) -> list[Issue]:
+        report = api.validate(document, plugins=self.plugins, today=self.today)
+        return [issue for issue in report if issue.severity is not IssueSeverity.INFO]
+
+    # --- handlers --------------------------------------------------------------------------
+
+    def check_token(self, request: Request) -> bool:
+        given = request.path_params.get("token", "")
+        return hmac.compare_digest(given.encode(), self.token.encode())
+
+    async def show(self, request: Request) -> Response:
+        if not self.check_token(request):
+            return PlainTextResponse("Not found.", status_code=404)
+        document, problems = self.stored_document()
+        if request.query_params.get("saved") and not problems:
+            issues = self.validate(document)
+            return self.page(request, document, issues=issues,
+                             notice=_form.ui("saved", self.language, self.plugins))
+        return self.page(request, document, issues=problems)
+
+    async def post(self, request: Request) -> Response:
+        if not self.check_token(request):
+            return PlainTextResponse("Not found.", status_code=404)
+        if int(request.headers.get("content-length") or 0) > limits.MAX_FILE_BYTES:
+            return PlainTextResponse("Too large.", status_code=413)
+        form = await request.form(max_files=0, max_fields=limits.MAX_LIST_LENGTH * 10)
+        given = form.get("_csrf")
+        if not isinstance(given, str) or not hmac.compare_digest(given.encode(), self.csrf.encode()):
+            return PlainTextResponse("The form has expired: reload the page.", status_code=403)
+        original, _ = self.stored_document()
+        action = form.get("_action")
+        action = action if isinstance(action, str) else "save"
+        if action != "save":
+            document = _form.parse_form(form, self.plugins, original=original, keep_empty=True)
+            _form.apply_action(document, action)
+            return self.page(request, document)
+        document = _form.parse_form(form, self.plugins, original=original)
+        issues = self.validate(document)
+        if any(issue.severity is IssueSeverity.ERROR for issue in issues):
+            return self.page(request, document, issues=issues, status_code=422)
+        try:
+            passport = api.from_dict(document, plugins=self.plugins)
+            text = api.dumps(passport, format=self.format, plugins=self.plugins)
+        except PassportError as exc:  # validation let it through: say so without a traceback
+            issue = Issue(path="$", code="structure", severity=IssueSeverity.ERROR, message=str(exc).splitlines()[0])
+            return self.page(request, document, issues=[issue], status_code=422)
+        self.store.write(text)
+        return RedirectResponse(str(request.scope.get("root_path", "")) + self.base() + "?saved=1",
+                                status_code=303)
+
+    async def download(self, request: Request) -> Response:
+        if not self.check_token(request):
+            return PlainTextResponse("Not found.", status_code=404)
+        what = _DOWNLOADS.get(request.path_params.get("what", ""))
+        text = self._stored()
+        if what is None or text is None:
+            return PlainTextResponse("Not found.", status_code=404)
+        backend, media_type, name, _ = what
+        try:
+            passport = api.loads(text, format=self.format, plugins=self.plugins)
+            # A relative photo path is relative to the passport's folder, read there only (the PDF only,
+            # as `rarepassport render` does); a store with no folder shows only data: photos.
+            base_dir = getattr(self.store, "base_dir", None)
+            options: dict[str, Any] = {"base_dir": base_dir} if backend == "pdf" and isinstance(base_dir, str) else {}
+            rendered = api.render_rendered(passport, backend, language=self.language, plugins=self.plugins,
+                                           today=self.today, **options)
+        except PassportError:
+            return PlainTextResponse("The saved passport cannot be drawn: save it again.", status_code=409)
+        return Response(rendered.data, media_type=media_type,
+                        headers={"content-disposition": f'attachment; filename="{name}"'})
+
+    async def preview(self, request: Request) -> Response:
+        """The saved passport as it prints, in a view, drawn by the library's HTML backend."""
+        if not self.check_token(request):
+            return PlainTextResponse("Not found.", status_code=404)
+        view = request.path_params.get("view", "")
+        text = self._stored()
+        if view not in _PREVIEWS or text is None:
+            return PlainTextResponse("Not found.", status_code=404)
+        try:
+            passport = api.loads(text, format=self.format, plugins=self.plugins)
+            rendered = api.render_rendered(passport, "html", view=view, language=self.language,
+                                           plugins=self.plugins, today=self.today)
+        except PassportError:
+            return PlainTextResponse("The saved passport cannot be drawn: save it again.", status_code=409)
+        return Response(rendered.data, media_type="text/html; charset=utf-8",
+                        headers={"content-security-policy": PREVIEW_CSP})
+
+    async def stylesheet(self, request: Request) -> Response:
+        if not self.check_token(request):
+            return PlainTextResponse("Not found.", status_code=404)
+        css = resources.files("rarepassport.web").joinpath("editor.css").read_text(encoding="utf-8")
+        return Response(css, media_type="text/css; charset=utf-8")
+
+
+def create_app(
+    store: Store | str | Any,
+    *,
+    plugins: PluginManager | None = None,
+    language: str = "en",
+    token: str | None = None,
+    allowed_hosts: Iterable[str] | None = None,
+    today: _dt.date | None = None,
+) -> Starlette:
+    """The passport editor as an ASGI application.
+
+    Args:
+        store: Where the passport is kept: a [`Store`][rarepassport.web.Store], or a path
+            (a [`FileStore`][rarepassport.web.FileStore] of that file).
+        plugins: The plugin manager whose sections are on the form and whose rules
+            apply; default the default manager.
+        language: The language of the form's labels.
+        token: The secret first part of every URL; default a new random one (read it
+            back from ``app.state.token``). ``""`` for none, when the host app has its
+            own authentication.
+        allowed_hosts: The ``Host`` header values accepted (``"127.0.0.1:8765"``);
+            default ``127.0.0.1``, ``localhost`` and ``[::1]`` on any port.
+        today: The date validation judges against; default today.
+
+    Returns:
+        A Starlette application; its pages are under ``/<token>/``.
+    """
+    if not isinstance(store, Store):
+        store = FileStore(store)
+    editor = _Editor(store, api._manager(plugins), language,
+                     secrets.token_urlsafe(24) if token is None else token, today)
+    prefix = "/{token}" if editor.token else ""
+    routes = [
+        Route(f"{prefix}/", editor.show, methods=["GET"]),
+        Route(f"{prefix}/", editor.post, methods=["POST"]),
+        Route(f"{prefix}/editor.css", editor.stylesheet, methods=["GET"]),
+        Route(f"{prefix}/download/{{what}}", editor.download, methods=["GET"]),
+        Route(f"{prefix}/preview/{{view}}", editor.preview, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes)
+    app.add_middleware(_Guard, hosts=allowed_hosts)
+    app.state.token = editor.token
+    app.state.path = editor.base()
+    return app

@@ -1,0 +1,402 @@
+"""The form editor (rarepassport.web), driven as a browser without script would drive it.
+
+Each test reads the form off the page (tests/helpers/webform.py), types what a person
+would into fields named on the page, presses a button on the page, and reads the saved
+file back with the library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+import rarepassport as rp
+from helpers.webform import Form, read_form
+from rarepassport.web import CSP, PREVIEW_CSP, FileStore, Store, create_app
+
+TODAY = dt.date(2026, 11, 27)
+TOKEN = "test-token-not-secret"
+
+
+@pytest.fixture
+def pm() -> rp.PluginManager:
+    return rp.make_plugin_manager(entry_points=False)
+
+
+def client_for(path: Path, pm: rp.PluginManager, **options: Any) -> TestClient:
+    app = create_app(path, plugins=pm, token=TOKEN, allowed_hosts=["testserver"], today=TODAY, **options)
+    return TestClient(app)
+
+
+def press(client: TestClient, form: Form, changes: dict[str, Any] | None = None, action: str = "save") -> Any:
+    return client.post(form.action, data=form.data(changes, action), follow_redirects=False)
+
+
+def form_of(response: Any) -> Form:
+    assert response.status_code in (200, 422), response.text[:500]
+    return read_form(response.text)
+
+
+def test_a_childs_passport_is_filled_in_from_nothing_saved_and_rendered(tmp_path: Path, pm: rp.PluginManager) -> None:
+    path = tmp_path / "child.json"
+    client = client_for(path, pm)
+    form = form_of(client.get(f"/{TOKEN}/"))
+    assert not path.exists()
+    # Every list gets its rows by pressing "Add", with no script: two diagnoses, a protocol, a medicine,
+    # an allergy, a code on the first diagnosis, a contact.
+    for action in ("add:diagnoses", "add:diagnoses", "add:emergency.protocols", "add:medications",
+                   "add:allergies", "add:diagnoses[0].codes", "add:contacts"):
+        form = form_of(press(client, form, action=action))
+    assert "the adrenal_insufficiency section is a plugin's, on the form without editor changes" and \
+        "extensions.adrenal_insufficiency.emergency_hydrocortisone_dose" in form.names
+    saved = press(client, form, {
+        "person.name": "Robin Example",
+        "person.date_of_birth": "2022-05-14",
+        "diagnoses[0].name": "Congenital adrenal hyperplasia",
+        "diagnoses[0].primary": "true",
+        "diagnoses[0].diagnosed_on": "2022",
+        "diagnoses[0].codes[0].system": "ICD-10",
+        "diagnoses[0].codes[0].code": "E25.0",
+        "diagnoses[1].name": "Asthma",
+        "diagnoses[1].status": "suspected",
+        "emergency.protocols[0].title": "My adrenal crisis protocol",
+        "emergency.protocols[0].steps": "Give my emergency hydrocortisone injection.\r\nCall 999.",
+        "medications[0].name": "Hydrocortisone",
+        "medications[0].dose": "2.5 mg",
+        "medications[0].time_critical": "true",
+        "allergies[0].substance": "Peanut",
+        "allergies[0].severity": "severe",
+        "allergies_status": "listed",
+        "contacts[0].name": "Sam Example",
+        "contacts[0].role": "parent",
+        "contacts[0].phone": "+44 7700 900123",
+        "extensions.adrenal_insufficiency.cause": "congenital-adrenal-hyperplasia",
+        "extensions.adrenal_insufficiency.emergency_hydrocortisone_dose": "50 mg hydrocortisone IM (as in my letter)",
+    })
+    assert saved.status_code == 303, saved.text[:2000]
+    passport = rp.load(path, plugins=pm)
+    assert [d.name for d in passport.diagnoses] == ["Congenital adrenal hyperplasia", "Asthma"]
+    assert passport.diagnoses[0].codes[0].code == "E25.0"
+    assert str(passport.diagnoses[0].diagnosed_on) == "2022"
+    assert passport.emergency.protocols[0].steps == ("Give my emergency hydrocortisone injection.", "Call 999.")
+    assert passport.medications[0].time_critical
+    assert passport.allergies[0].severity is rp.Severity.SEVERE
+    assert passport.extensions["adrenal_insufficiency"].emergency_hydrocortisone_dose.startswith("50 mg")
+    report = rp.validate(path, plugins=pm, today=TODAY)
+    assert report.ok, [str(issue) for issue in report]
+    # Canonical: the file is what rarepassport itself writes.
+    assert path.read_text(encoding="utf-8") == rp.dumps(passport, plugins=pm)
+    # The page after saving offers the downloads; each is the library's own rendering.
+    page = client.get(saved.headers["location"])
+    assert page.status_code == 200 and "Saved." in page.text
+    for what in ("pdf", "card", "html"):
+        assert f"download/{what}" in page.text
+        download = client.get(f"/{TOKEN}/download/{what}")
+        assert download.status_code == 200
+        assert download.headers["content-disposition"].startswith("attachment")
+    # The preview is the saved passport as it prints, with no script either.
+    for view in ("emergency", "full"):
+        assert f"preview/{view}" in page.text
+        preview = client.get(f"/{TOKEN}/preview/{view}")
+        assert preview.status_code == 200
+        assert preview.headers["content-security-policy"] == PREVIEW_CSP
+        assert "50 mg hydrocortisone IM" in preview.text and "<script" not in preview.text
+    assert client.get(f"/{TOKEN}/preview/nothing").status_code == 404
+    pdf = client.get(f"/{TOKEN}/download/pdf").content
+    assert pdf.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "50 mg hydrocortisone IM" in text and "Robin Example" in text
+
+
+def test_the_form_shows_what_is_saved_and_keeps_it(tmp_path: Path, pm: rp.PluginManager) -> None:
+    source = Path(__file__).resolve().parent.parent / "examples" / "conditions" / "adrenal-insufficiency.json"
+    path = tmp_path / "p.json"
+    path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    client = client_for(path, pm)
+    form = form_of(client.get(f"/{TOKEN}/"))
+    assert ("person.name", "Morgan Example") in form.fields
+    assert ("allergies_status", "none-known") in form.fields
+    assert press(client, form).status_code == 303
+    # Saved untouched, the passport is the same passport.
+    assert rp.load(path, plugins=pm) == rp.load(source, plugins=pm)
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.parametrize("example", sorted([*EXAMPLES.glob("*.json"), *EXAMPLES.glob("*.yaml"),
+                                            *(EXAMPLES / "conditions").glob("*.json")]), ids=lambda p: p.name)
+def test_every_example_comes_back_unchanged_through_the_form(
+    example: Path, tmp_path: Path, pm: rp.PluginManager
+) -> None:
+    """The form shows every field of a passport: saved untouched, nothing is lost or changed."""
+    path = tmp_path / example.name
+    path.write_bytes(example.read_bytes())
+    client = client_for(path, pm)
+    response = press(client, form_of(client.get(f"/{TOKEN}/")))
+    assert response.status_code == 303, re.findall(r'<p class="error"[^>]*>.*?</p>', response.text)[:5]
+    assert rp.load(path, plugins=pm) == rp.load(example, plugins=pm)
+
+
+def test_a_mistake_is_shown_beside_its_field_and_what_was_typed_is_kept(tmp_path: Path, pm: rp.PluginManager) -> None:
+    path = tmp_path / "p.yaml"
+    client = client_for(path, pm)
+    form = form_of(press(client, form_of(client.get(f"/{TOKEN}/")), action="add:allergies"))
+    response = press(client, form, {"person.name": "Robin Example", "person.date_of_birth": "2022-02-30",
+                                    "allergies[0].reaction": "hives", "emergency.summary": "Call my mum."})
+    assert response.status_code == 422
+    assert not path.exists()
+    page = response.text
+    # The error is beside the field: in the field's own block, described by it, and linked from the summary.
+    date_field = re.search(r'<div class="field[^"]*"><label for="f-person-date_of_birth">.*?</div>', page, re.S)
+    assert date_field is not None and 'class="error"' in date_field.group(0)
+    assert 'aria-invalid="true"' in date_field.group(0)
+    substance = re.search(r'<div class="field[^"]*"><label for="f-allergies-0-substance">.*?</div>', page, re.S)
+    assert substance is not None and 'class="error"' in substance.group(0)
+    summary = re.search(r'<div class="summary has-errors".*?</div>', page, re.S)
+    assert summary is not None
+    assert 'href="#f-person-date_of_birth-issue0"' in summary.group(0)
+    assert 'href="#f-allergies-0-substance-issue0"' in summary.group(0)
+    # Nothing typed is lost.
+    kept = read_form(page)
+    assert ("person.date_of_birth", "2022-02-30") in kept.fields
+    assert ("allergies[0].reaction", "hives") in kept.fields
+    assert ("emergency.summary", "Call my mum.") in kept.fields
+    # Fixed, it saves as YAML (by the suffix) and validates.
+    fixed = press(client, kept, {"person.date_of_birth": "2022-02-28", "allergies[0].substance": "Latex"})
+    assert fixed.status_code == 303
+    assert path.read_text(encoding="utf-8").startswith("schema_version:")
+    assert rp.load(path, plugins=pm).allergies[0].substance == "Latex"
+
+
+def test_rows_are_removed_and_reordered_without_script(tmp_path: Path, pm: rp.PluginManager) -> None:
+    client = client_for(tmp_path / "p.json", pm)
+    form = form_of(client.get(f"/{TOKEN}/"))
+    for _ in range(3):
+        form = form_of(press(client, form, action="add:medications"))
+    changes = {f"medications[{i}].name": name for i, name in enumerate(["A", "B", "C"])}
+    form = form_of(press(client, form, changes, action="remove:medications[0]"))
+    form = form_of(press(client, form, action="up:medications[1]"))
+    assert [value for name, value in form.fields if re.fullmatch(r"medications\[\d\]\.name", name)] == ["C", "B"]
+    # A row added but left empty is no error: it is dropped on saving.
+    form = form_of(press(client, form, action="add:medications"))
+    saved = press(client, form, {"person.name": "Ada Example", "person.date_of_birth": "2015-03-02"})
+    assert saved.status_code == 303
+    assert [m.name for m in rp.load(tmp_path / "p.json", plugins=pm).medications] == ["C", "B"]
+
+
+def test_emergency_comes_first_and_status_fields_are_explicit_choices(tmp_path: Path, pm: rp.PluginManager) -> None:
+    page = client_for(tmp_path / "p.json", pm).get(f"/{TOKEN}/").text
+    order = [match.group(1) for match in re.finditer(r'class="section[^"]*" id="(s-[\w-]+)"', page)]
+    assert order[0] == "s-emergency"
+    emergency_plugins = [spec.id for spec in pm.sections if spec.emergency]
+    assert order[1:1 + len(emergency_plugins)] == [f"s-x-{sid}" for sid in emergency_plugins]
+    assert order.index("s-allergies") < order.index("s-person")
+    for value in ("listed", "none-known", "unknown"):
+        assert 'type="radio" id="f-allergies_status-' in page and f'name="allergies_status" value="{value}"' in page
+    # Enums are choices with their catalogue labels; descriptions are help text.
+    assert '<select id="f-person-sex"' in page
+    assert "Full name." in page
+
+
+def test_the_labels_follow_the_language(tmp_path: Path, pm: rp.PluginManager) -> None:
+    page = client_for(tmp_path / "p.json", pm, language="de").get(f"/{TOKEN}/").text
+    assert '<html lang="de">' in page
+    assert rp.labels.lookup("section.medications", "de", pm.labels) in page
+    assert rp.labels.lookup("section.medications", "de", pm.labels) != rp.labels.lookup("section.medications", "en")
+
+
+def test_wrong_token_csrf_and_host_are_refused(tmp_path: Path, pm: rp.PluginManager) -> None:
+    path = tmp_path / "p.json"
+    client = client_for(path, pm)
+    assert client.get("/wrong-token/").status_code == 404
+    assert client.get("/").status_code == 404
+    assert client.get("/wrong-token/download/pdf").status_code == 404
+    form = form_of(client.get(f"/{TOKEN}/"))
+    data = form.data({"person.name": "Ada Example", "person.date_of_birth": "2015-03-02"})
+    forged = {**data, "_csrf": "guess"}
+    assert client.post(f"/{TOKEN}/", data=forged).status_code == 403
+    missing = {key: value for key, value in data.items() if key != "_csrf"}
+    assert client.post(f"/{TOKEN}/", data=missing).status_code == 403
+    assert not path.exists()
+    # DNS rebinding: a request for another host name is refused, even with the token.
+    rebound = client.get(f"/{TOKEN}/", headers={"host": "evil.example:8000"})
+    assert rebound.status_code == 400
+    assert client.post(f"/{TOKEN}/", data=data, headers={"host": "evil.example"}).status_code == 400
+    assert not path.exists()
+    # By default only the local names are accepted.
+    local = TestClient(create_app(path, plugins=pm, token=TOKEN), base_url="http://127.0.0.1:8123")
+    assert local.get(f"/{TOKEN}/").status_code == 200
+    assert TestClient(create_app(path, plugins=pm, token=TOKEN)).get(f"/{TOKEN}/").status_code == 400
+
+
+def test_every_response_has_a_strict_content_security_policy(tmp_path: Path, pm: rp.PluginManager) -> None:
+    client = client_for(tmp_path / "p.json", pm)
+    for response in (client.get(f"/{TOKEN}/"), client.get(f"/{TOKEN}/editor.css"), client.get("/nothing")):
+        assert response.headers["content-security-policy"] == CSP
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert response.headers["x-frame-options"] == "DENY"
+    assert "script-src" not in CSP and "default-src 'none'" in CSP
+    page = client.get(f"/{TOKEN}/").text
+    assert "<script" not in page and "style=" not in page
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', page), "no request leaves the app"
+
+
+def test_a_store_of_the_apps_own(pm: rp.PluginManager) -> None:
+    class Memory:
+        format = "json"
+
+        def __init__(self) -> None:
+            self.text: str | None = None
+
+        def read(self) -> str | None:
+            return self.text
+
+        def write(self, text: str) -> None:
+            self.text = text
+
+    store = Memory()
+    assert isinstance(store, Store)
+    client = TestClient(create_app(store, plugins=pm, token="", allowed_hosts=["testserver"]))
+    form = form_of(client.get("/"))
+    assert press(client, form, {"person.name": "Ada Example", "person.date_of_birth": "2015-03-02"}).status_code == 303
+    assert store.text is not None and json.loads(store.text)["person"]["name"] == "Ada Example"
+
+
+def test_field_values_are_never_logged(tmp_path: Path, pm: rp.PluginManager, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    client = client_for(tmp_path / "p.json", pm)
+    form = form_of(client.get(f"/{TOKEN}/"))
+    press(client, form, {"person.name": "Secret Name", "person.date_of_birth": "not a date"})
+    assert "Secret Name" not in caplog.text and "not a date" not in caplog.text
+
+
+def test_a_file_store_writes_atomically_and_reads_none_when_missing(tmp_path: Path) -> None:
+    store = FileStore(tmp_path / "p.yml")
+    assert store.format == "yaml" and store.read() is None
+    store.write("a: 1\n")
+    assert store.read() == "a: 1\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.yml"]
+
+
+def test_the_edit_command_serves_the_editor_on_localhost(tmp_path: Path) -> None:
+    """``rarepassport edit`` prints its address, serves the form there, and stops cleanly on Ctrl-C."""
+    import os
+    import signal
+    import time
+    import urllib.error
+    import urllib.request
+
+    path = tmp_path / "new.json"
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    process = subprocess.Popen([sys.executable, "-m", "rarepassport", "edit", str(path), "--no-browser"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(3)]
+        url = re.search(r"http://127\.0\.0\.1:\d+/[\w-]+/", "".join(lines))
+        assert url is not None, lines
+        assert "created when you first save" in lines[0]
+        for _attempt in range(600):  # until uvicorn listens on the bound socket
+            try:
+                with urllib.request.urlopen(url.group(0), timeout=60) as response:
+                    assert response.status == 200
+                    assert b"<form" in response.read()
+                break
+            except (ConnectionError, urllib.error.URLError):
+                time.sleep(0.1)
+        else:
+            pytest.fail("the editor never answered")
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "Editor stopped." in out
+    assert not path.exists()
+    assert "Traceback" not in err
+
+
+def test_a_plugin_section_appears_on_the_form_with_no_editor_change(tmp_path: Path) -> None:
+    """A plugin's section, even with a field type the form has no input for, is on the form and kept."""
+    import attrs
+
+    from rarepassport import hookimpl, section_field
+
+    @attrs.frozen(kw_only=True)
+    class Pump:
+        basal_rate: str = section_field("The basal rate as prescribed.")
+        settings: dict[str, int] | None = section_field("Pump settings.", default=None)
+
+    class PumpPlugin:
+        @hookimpl
+        def rarepassport_register_sections(self, sections: Any) -> None:
+            sections.add("insulin_pump", Pump, title="Insulin pump", views=("emergency",))
+
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[PumpPlugin()])
+    path = tmp_path / "p.json"
+    client = client_for(path, pm)
+    form = form_of(client.get(f"/{TOKEN}/"))
+    assert "Insulin pump" in client.get(f"/{TOKEN}/").text
+    saved = press(client, form, {"person.name": "Ada Example", "person.date_of_birth": "2015-03-02",
+                                 "extensions.insulin_pump.basal_rate": "0.5 units an hour",
+                                 "extensions.insulin_pump.settings": '{"max_bolus": 5}'})
+    assert saved.status_code == 303, saved.text[:1000]
+    section = rp.load(path, plugins=pm).extensions["insulin_pump"]
+    assert section == Pump(basal_rate="0.5 units an hour", settings={"max_bolus": 5})
+    # Saved again untouched, it stays the same.
+    assert press(client, form_of(client.get(f"/{TOKEN}/"))).status_code == 303
+    assert rp.load(path, plugins=pm).extensions["insulin_pump"] == section
+
+
+def test_a_photo_is_read_from_the_passports_folder_only(tmp_path: Path, pm: rp.PluginManager) -> None:
+    """The PDF download draws a photo beside the passport, and never one outside its folder."""
+    import io
+
+    import pypdf
+    from PIL import Image
+
+    folder = tmp_path / "robin"
+    folder.mkdir()
+    for where in (folder / "me.png", tmp_path / "outside.png"):
+        Image.new("RGB", (30, 40), (200, 120, 40)).save(where, format="PNG")
+    path = folder / "p.json"
+    client = client_for(path, pm)
+
+    def images_with(photo: str) -> int:
+        form = form_of(client.get(f"/{TOKEN}/"))
+        saved = press(client, form, {"person.name": "Ada Example", "person.date_of_birth": "2015-03-02",
+                                     "person.photo": photo})
+        assert saved.status_code == 303, saved.text[:1000]
+        pdf = client.get(f"/{TOKEN}/download/pdf").content
+        return len(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].images)
+
+    assert images_with("me.png") == 1
+    assert images_with("../outside.png") == 0
+
+
+@pytest.mark.parametrize(("typed", "kg"), [("18.5", 18.5), ("18,5", 18.5), ("20", 20.0), ("1,500", None)])
+def test_a_weight_is_read_as_typed_or_refused_when_ambiguous(
+    typed: str, kg: float | None, tmp_path: Path, pm: rp.PluginManager
+) -> None:
+    """Emergency doses depend on the weight: a decimal comma is read, a possible thousands separator is not."""
+    path = tmp_path / "p.json"
+    client = client_for(path, pm)
+    response = press(client, form_of(client.get(f"/{TOKEN}/")), {
+        "person.name": "Ada Example", "person.date_of_birth": "2015-03-02", "person.weight.kg": typed})
+    if kg is None:
+        assert response.status_code == 422 and not path.exists()
+        assert 'id="f-person-weight-kg-issue0"' in response.text
+        assert ("person.weight.kg", typed) in read_form(response.text).fields
+    else:
+        assert response.status_code == 303
+        weight = rp.load(path, plugins=pm).person.weight
+        assert weight is not None and weight.kg == kg
