@@ -40,9 +40,11 @@ if TYPE_CHECKING:
         render,
         render_document,
         render_rendered,
+        sign,
         to_dict,
         to_ips,
         validate,
+        verify,
     )
     from rarepassport.document import Document
     from rarepassport.errors import (
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
         Problem,
         RenderError,
         RenderWarning,
+        SigningError,
     )
     from rarepassport.guidance import Guidance
     from rarepassport.hookspecs import hookimpl
@@ -70,6 +73,8 @@ if TYPE_CHECKING:
         Allergy,
         AllergyCategory,
         AllergyKind,
+        Attestation,
+        AttestationSigner,
         Avoid,
         CarePreferences,
         CareTeamMember,
@@ -97,6 +102,7 @@ if TYPE_CHECKING:
         PreviousEmergency,
         Procedure,
         Protocol,
+        PublicKey,
         Review,
         ReviewedBy,
         Severity,
@@ -121,6 +127,14 @@ if TYPE_CHECKING:
         SectionSpec,
     )
     from rarepassport.rendering import Rendered
+    from rarepassport.signing import (
+        AttestationCheck,
+        Keyring,
+        TrustStatus,
+        Verification,
+        generate_key,
+        load_keyring,
+    )
     from rarepassport.validation import RuleContext
 
 #: Where each public name lives; tests/test_import_light.py checks it against the modules.
@@ -134,7 +148,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "rarepassport.api": (
         "BackendName", "BuiltinFormat", "RenderFormat", "applicable_plugins", "available_formats", "dump", "dumps",
         "from_dict", "json_schema", "layout", "load", "loads", "render", "render_document", "render_rendered",
-        "to_dict", "to_ips", "validate",
+        "sign", "to_dict", "to_ips", "validate", "verify",
     ),
     "rarepassport.document": (
         "Document",
@@ -142,6 +156,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "rarepassport.errors": (
         "DrawnTextMismatchError", "FhirImportError", "InvalidPassportError", "LoadError", "MissingGlyphsError",
         "PassportError", "PluginError", "PluginWarning", "Problem", "RenderError", "RenderWarning",
+        "SigningError",
     ),
     "rarepassport.guidance": (
         "Guidance",
@@ -159,6 +174,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "GeneticFinding", "History", "Identifier", "Immunisation", "Link", "LinkKind", "Medication",
         "MedicationsStatus", "OpenAccess", "Passport", "Person", "PreviousEmergency", "Procedure", "Protocol",
         "Review", "ReviewedBy", "Severity", "Sex", "View", "Weight", "Zygosity", "field_views", "section_field",
+        "Attestation", "AttestationSigner", "PublicKey",
     ),
     "rarepassport.plugin_manager": (
         "PluginManager", "default_plugin_manager", "make_plugin_manager",
@@ -169,6 +185,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "rarepassport.rendering": (
         "Rendered",
+    ),
+    "rarepassport.signing": (
+        "AttestationCheck", "Keyring", "TrustStatus", "Verification", "generate_key", "load_keyring",
     ),
     "rarepassport.validation": (
         "RuleContext",
@@ -238,6 +257,9 @@ __all__ = [
     "Allergy",
     "AllergyCategory",
     "AllergyKind",
+    "Attestation",
+    "AttestationCheck",
+    "AttestationSigner",
     "Avoid",
     "BackendName",
     "BackendRegistry",
@@ -268,6 +290,7 @@ __all__ = [
     "InvalidPassportError",
     "Issue",
     "IssueSeverity",
+    "Keyring",
     "LabelRegistry",
     "LayoutContext",
     "Link",
@@ -290,6 +313,7 @@ __all__ = [
     "Problem",
     "Procedure",
     "Protocol",
+    "PublicKey",
     "RenderError",
     "RenderFormat",
     "RenderWarning",
@@ -303,6 +327,9 @@ __all__ = [
     "SectionSpec",
     "Severity",
     "Sex",
+    "SigningError",
+    "TrustStatus",
+    "Verification",
     "View",
     "Weight",
     "Zygosity",
@@ -314,19 +341,23 @@ __all__ = [
     "dumps",
     "field_views",
     "from_dict",
+    "generate_key",
     "hookimpl",
     "json_schema",
     "layout",
     "load",
+    "load_keyring",
     "loads",
     "make_plugin_manager",
     "render",
     "render_document",
     "render_rendered",
     "section_field",
+    "sign",
     "to_dict",
     "to_ips",
     "validate",
+    "verify",
 ]
 
 # The old module paths (rarepassport.render, .layout, .validate) keep working, with a

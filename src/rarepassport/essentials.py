@@ -233,6 +233,9 @@ class Essentials:
         also_in_full: The same, naming what was left off (``{sections}``).
         notices: Notices about the passport itself that every small format shows in
             red before anything else, e.g. that it has validation errors.
+        trust: The short form of who checked it, verified when it was laid out ("Checked by
+            Dr … , 2 March 2026: signature verified", "Not checked by a professional"), or ``None``.
+        trust_alarming: ``trust`` warns: a signed check no longer applies or cannot be checked.
     """
 
     name: str
@@ -245,6 +248,8 @@ class Essentials:
     more_in_full: str = ""
     notices: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     also_in_full: str = attrs.field(default="{sections}", repr=False)
+    trust: str | None = None
+    trust_alarming: bool = False
 
     def endings(self, groups: Sequence[EssentialGroup], shown: Sequence[EssentialGroup]) -> tuple[str, ...]:
         """The lines that may end a format showing ``shown`` of ``groups``, best first.

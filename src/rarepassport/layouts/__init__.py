@@ -36,6 +36,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING
 
+import attrs
+
 from rarepassport import labels as _labels
 from rarepassport.document import Document, Section
 from rarepassport.errors import RenderError
@@ -46,6 +48,7 @@ from rarepassport.model import Emergency, Passport, Person, Review, View
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
+    from rarepassport.signing import Keyring
 from rarepassport.layouts._context import LayoutContext, layout_fields
 from rarepassport.layouts._emergency import (
     _advance_decisions,
@@ -70,9 +73,9 @@ from rarepassport.layouts._sections import (
     _person,
     _plain_section,
     _review,
-    _reviewer_text,
     _simple_table_section,
 )
+from rarepassport.layouts._trust import trust_statement
 
 __all__ = ["LayoutContext", "layout", "layout_fields"]
 
@@ -92,6 +95,7 @@ def layout(
     *,
     plugins: PluginManager,
     today: _dt.date | None = None,
+    trust: Keyring | None = None,
 ) -> Document:
     """The step behind [`rarepassport.layout`][] (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
@@ -107,7 +111,11 @@ def layout(
     if choice.fallback:
         _warn_language_fallback(context, choice, from_passport=not language)
     emergency = passport.emergency if context.shows(Passport, "emergency") else Emergency()
-    essentials = build_essentials(context, passport)
+    # Verified here, in the same call that words it: the page never says "verified" from an earlier check.
+    statement = trust_statement(context, passport, trust)
+    essentials = attrs.evolve(
+        build_essentials(context, passport), trust=statement.short, trust_alarming=statement.alarming
+    )
     person = passport.person
     history_shown = context.shows(Passport, "history")
     guidance = _collect_guidance(context, passport)
@@ -148,12 +156,11 @@ def layout(
         _links(context, passport),
         *_additional(context, passport),
         *other_extensions,
-        _review(context, passport, contributors),
+        _review(context, passport, contributors, statement),
     ]
     sections = _without_own_protocol(context, emergency, [section for section in candidates if section is not None])
     review = passport.review
     updated = review.updated_on if context.shows(Review, "updated_on") else None
-    reviewed = review.reviewed_by is not None and context.shows(Review, "reviewed_by")
     return Document(
         title=context.phrase(f"title.{context.view.value}", name=person.name),
         language=context.language,
@@ -164,7 +171,7 @@ def layout(
         else "",
         sections=sections,
         updated_on=context.phrase("updated_on", date=context.format_date(updated)) if updated else None,
-        reviewed_on=_reviewer_text(context, review) if reviewed else None,
+        reviewed_on=statement.long,
         photo=person.photo if context.shows(Person, "photo") else None,
         warnings=context.warnings,
         phrases=_labels.phrases(context.language, plugins.labels),

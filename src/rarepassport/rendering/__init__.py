@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from rarepassport.model import View
     from rarepassport.plugin_manager import PluginManager
     from rarepassport.registries import BackendSpec
+    from rarepassport.signing import Keyring
 
 __all__ = [
     "DrawnTextMismatchError",
@@ -160,6 +161,7 @@ def render_validated(
     today: _dt.date | None,
     report: Report,
     options: dict[str, Any],
+    trust: Keyring | None = None,
 ) -> tuple[Rendered, tuple[str, ...]]:
     """Lay out, add the notes of an already made validation ``report`` and draw.
 
@@ -168,7 +170,7 @@ def render_validated(
     them apart from the drawing's own warnings.
     """
     spec = _backend(format, plugins)
-    document = layout(passport, _view_for(spec, view), language, plugins=plugins, today=today)
+    document = layout(passport, _view_for(spec, view), language, plugins=plugins, today=today, trust=trust)
     notes = _validation_notes(document, report.issues)
     if notes:
         document = attrs.evolve(document, warnings=(*notes, *document.warnings))
@@ -192,6 +194,7 @@ def render_rendered(
     plugins: PluginManager,
     today: _dt.date | None = None,
     strict: bool = False,
+    trust: Keyring | None = None,
     **options: Any,
 ) -> Rendered:
     """The step behind [`rarepassport.render_rendered`][] (documented there); ``plugins`` is required here."""
@@ -207,6 +210,6 @@ def render_rendered(
     if strict and not report.ok:
         raise InvalidPassportError(report.issues)
     rendered, _notes = render_validated(
-        passport, format, view, language, plugins=manager, today=today, report=report, options=options
+        passport, format, view, language, plugins=manager, today=today, report=report, options=options, trust=trust
     )
     return rendered
