@@ -12,7 +12,7 @@ import attrs
 
 from rarepassport.document import Alert, AlertLevel, Block, Paragraph
 from rarepassport.layouts._context import LayoutContext, _has_label
-from rarepassport.model import Attestation, Passport
+from rarepassport.model import Attestation, Passport, Review
 from rarepassport.signing import WHOLE_PASSPORT, AttestationCheck, Keyring, TrustStatus, verify
 
 __all__ = ["TrustStatement", "trust_statement"]
@@ -96,14 +96,23 @@ def trust_statement(context: LayoutContext, passport: Passport, trust: Keyring |
             context.warn(context.phrase("trust.warning_malformed", path=check.path))
     trusted = [check for check in checks if check.status is TrustStatus.TRUSTED]
     reviewer = passport.review.reviewed_by
-    if reviewer is not None and not any(check.attestation.signer.name == reviewer.name for check in trusted):
-        who = ", ".join(part for part in (reviewer.name, reviewer.role, reviewer.organisation) if part)
+    shown = context.shows(Passport, "review") and context.shows(Review, "reviewed_by")
+    if reviewer is not None and shown and not any(check.attestation.signer.name == reviewer.name for check in trusted):
+        who = ", ".join(
+            part
+            for part in (
+                reviewer.name,
+                reviewer.role if context.shows(type(reviewer), "role") else None,
+                reviewer.organisation if context.shows(type(reviewer), "organisation") else None,
+            )
+            if part
+        )
         typed = context.phrase("trust.typed", who=who, date=context.format_date(reviewer.date))
         lines.append(typed)
         blocks.append(Paragraph(text=typed))
     if not lines:
+        # On every page (header and footer); the review section keeps to what it has.
         lines.append(context.phrase("trust.unsigned"))
-        blocks.append(Paragraph(text=lines[-1]))
     short, alarming = _short(context, checks)
     return TrustStatement(long="; ".join(lines), short=short, alarming=alarming, blocks=tuple(blocks))
 
