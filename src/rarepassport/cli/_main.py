@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from rarepassport._version import __version__
-from rarepassport.cli import _batch, _completion, _core, _fhir, _fonts, _labels, _plugin, _render
+from rarepassport.cli import _batch, _completion, _core, _fhir, _fonts, _labels, _plugin, _render, _sign
 from rarepassport.cli._common import (
     EXIT_ERROR,
     EXIT_OK,
@@ -32,6 +32,7 @@ __all__ = ["COMMANDS", "build_parser", "main", "subcommands"]
 COMMANDS: tuple[Callable[[Any], None], ...] = (
     _core.register,
     _render.register,
+    _sign.register,
     _fhir.register,
     _plugin.register,
     _batch.register,
