@@ -153,7 +153,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     keyring = load_keyring(args.trust, args.revoked)
     passport = load_source(args.file, plugins)
     result = verify(passport, keyring, plugins=plugins)
-    checks = [
+    checks: list[dict[str, Any]] = [
         {
             "path": check.path,
             "status": check.status.value,
