@@ -186,7 +186,7 @@ def canonical_json(value: Any) -> bytes:
 
     try:
         return rfc8785.dumps(value)
-    except rfc8785.CanonicalizationError as exc:
+    except (rfc8785.CanonicalizationError, UnicodeError, ValueError, TypeError) as exc:
         raise SigningError(f"cannot write canonical JSON (RFC 8785): {type(exc).__name__}") from None
 
 
@@ -560,9 +560,11 @@ def _check_one(index: int, attestation: Attestation, record: Mapping[str, Any], 
         return result(TrustStatus.MALFORMED, "the digests do not match the scope")
     try:
         _check_signature(record, attestation)
+        now = _digests(data, scope)
     except _Malformed as exc:
         return result(TrustStatus.MALFORMED, str(exc))
-    now = _digests(data, scope)
+    except SigningError:
+        return result(TrustStatus.MALFORMED, "the attestation cannot be written as canonical JSON (RFC 8785)")
     signed = dict(attestation.digests)
     changed = tuple(path for path in dict.fromkeys((*signed, *now)) if signed.get(path) != now.get(path))
     if changed:
