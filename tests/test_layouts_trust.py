@@ -31,7 +31,7 @@ TODAY = datetime.date(2026, 12, 1)
 CHECKED = datetime.date(2026, 11, 20)
 VERIFIED = ("Emergency protocols checked by Dr Amina Rahman (consultant, Anytown Hospital) on 20 November 2026 "
             "— signature verified")
-CARD_VERIFIED = "Checked by Dr Amina Rahman, 20 November 2026: signature verified"
+CARD_VERIFIED = "Emergency protocols checked by Dr Amina Rahman, 20 November 2026: signature verified"
 
 
 @pytest.fixture(scope="module")

@@ -128,7 +128,9 @@ def _short(context: LayoutContext, checks: tuple[AttestationCheck, ...]) -> tupl
     if trusted:
         attestation = trusted[0].attestation
         date = context.format_date(attestation.reviewed_on)
-        return context.phrase("trust.short_verified", who=attestation.signer.name, date=date), False
+        # The card names what was checked: a check of the protocols is not a check of the whole card.
+        what = _what(context, attestation.scope)
+        return context.phrase("trust.short_verified", what=what, who=attestation.signer.name, date=date), False
     if checks:
         return context.phrase("trust.short_unverified"), False
     return context.phrase("trust.short_unsigned"), False
