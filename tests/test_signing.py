@@ -218,7 +218,7 @@ def test_a_forger_re_signing_with_their_own_key_is_not_trusted(passport: rp.Pass
     [
         {"signer": {"name": "Dr Someone Else", "role": "consultant", "organisation": "Anytown Hospital"}},
         {"reviewed_on": "2026-12-31"},
-        {"scope": ["$.medications"], "digests": {}},
+        {"scope": ["$.medications"], "digests": []},
         {"reviewed": "Everything"},
     ],
     ids=["signer", "reviewed_on", "scope", "reviewed"],
@@ -230,7 +230,7 @@ def test_editing_the_attestation_itself_is_malformed(passport: rp.Passport, keys
     def edit(data: dict[str, Any]) -> None:
         record = data["attestations"][0]
         if "digests" in change:
-            record["digests"] = {"$.medications": record["digests"]["$.emergency.protocols"]}
+            record["digests"] = [{"path": "$.medications", "digest": record["digests"][0]["digest"]}]
         record.update({k: v for k, v in change.items() if k != "digests"})
 
     assert rp.verify(_edit(signed, edit), _trusting(keys["ed"])).status is rp.TrustStatus.MALFORMED
@@ -316,7 +316,7 @@ def test_jwcrypto_verifies_the_detached_jws_and_the_section_digest(passport: rp.
     assert public.thumbprint() == record["key_id"] == keys[key]["jwk"]["kid"]
     protocols = rp.to_dict(signed)["emergency"]["protocols"]
     digest = "sha-256:" + hashlib.sha256(_jcs_without_numbers(protocols)).hexdigest()
-    assert record["digests"] == {"$.emergency.protocols": digest}
+    assert record["digests"] == [{"path": "$.emergency.protocols", "digest": digest}]
 
 
 def test_a_jws_made_by_jwcrypto_over_our_payload_is_trusted(passport: rp.Passport, keys: dict[str, Any],

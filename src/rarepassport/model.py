@@ -72,6 +72,7 @@ __all__ = [
     "PublicKey",
     "Review",
     "ReviewedBy",
+    "SectionDigest",
     "Severity",
     "Sex",
     "View",
@@ -775,6 +776,14 @@ class PublicKey:
 
 
 @attrs.frozen(kw_only=True)
+class SectionDigest:
+    """The SHA-256 of the canonical JSON (RFC 8785) of one signed section, as it was at signing."""
+
+    path: str = _field("The section's path, e.g. $.emergency.protocols.")
+    digest: str = _field("sha-256: and the digest in hexadecimal.")
+
+
+@attrs.frozen(kw_only=True)
 class Attestation:
     """A professional's signed statement that they checked the passport, or named sections of it.
 
@@ -794,8 +803,8 @@ class Attestation:
     reviewed: str | None = _field("What was checked, in the signer's words.", default=None)
     key_id: str = _field("The RFC 7638 thumbprint of the public key (base64url SHA-256).")
     public_key: PublicKey = _field("The signer's public key.")
-    digests: dict[str, str] = _field(
-        "SHA-256 of the canonical JSON of each covered section at signing, by path (sha-256:<hex>)."
+    digests: tuple[SectionDigest, ...] = _field(
+        "SHA-256 of the canonical JSON of each covered section at signing.", converter=tuple
     )
     signature: str = _field("The compact JWS with detached payload (header..signature).")
 

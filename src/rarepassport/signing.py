@@ -36,7 +36,7 @@ import attrs
 
 from rarepassport import convert
 from rarepassport.errors import SigningError
-from rarepassport.model import Attestation, AttestationSigner, Passport, PublicKey
+from rarepassport.model import Attestation, AttestationSigner, Passport, PublicKey, SectionDigest
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey, EllipticCurvePublicKey
@@ -482,7 +482,7 @@ def sign(
         reviewed=reviewed or None,
         key_id=kid,
         public_key=PublicKey(**jwk),
-        digests=_digests(data, scope),
+        digests=tuple(SectionDigest(path=path, digest=digest) for path, digest in _digests(data, scope).items()),
         signature="",
     )
     record = plugins.converter.unstructure(unsigned, Attestation)
@@ -554,9 +554,12 @@ def _check_one(index: int, attestation: Attestation, record: Mapping[str, Any], 
         path == WHOLE_PASSPORT or _PATH.match(path) for path in scope
     ):
         return result(TrustStatus.MALFORMED, "the scope is not $ or a list of section paths")
-    if not all(isinstance(value, str) and value.startswith(_DIGEST_PREFIX) for value in attestation.digests.values()):
-        return result(TrustStatus.MALFORMED, "the digests are not SHA-256 digests")
-    if scope != (WHOLE_PASSPORT,) and set(attestation.digests) != set(scope):
+    signed = {item.path: item.digest for item in attestation.digests}
+    if len(signed) != len(attestation.digests) or not all(
+        value.startswith(_DIGEST_PREFIX) for value in signed.values()
+    ):
+        return result(TrustStatus.MALFORMED, "the digests are not one SHA-256 digest per section")
+    if scope != (WHOLE_PASSPORT,) and set(signed) != set(scope):
         return result(TrustStatus.MALFORMED, "the digests do not match the scope")
     try:
         _check_signature(record, attestation)
@@ -565,7 +568,6 @@ def _check_one(index: int, attestation: Attestation, record: Mapping[str, Any], 
         return result(TrustStatus.MALFORMED, str(exc))
     except SigningError:
         return result(TrustStatus.MALFORMED, "the attestation cannot be written as canonical JSON (RFC 8785)")
-    signed = dict(attestation.digests)
     changed = tuple(path for path in dict.fromkeys((*signed, *now)) if signed.get(path) != now.get(path))
     if changed:
         return result(TrustStatus.MODIFIED, "changed since it was signed: " + ", ".join(changed), changed=changed)
