@@ -355,6 +355,7 @@ def test_updated_and_reviewed_dates_are_on_the_document(pm: rp.PluginManager) ->
     assert document.updated_on == "Updated on 5 January 2026"
     assert document.reviewed_on == (
         "Reviewed by <<ReviewedBy.name>>, <<ReviewedBy.role>>, <<ReviewedBy.organisation>> on 5 January 2026"
+        " (typed in; no verified signature)"
     )
 
 

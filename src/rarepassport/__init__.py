@@ -42,9 +42,11 @@ if TYPE_CHECKING:
         render,
         render_document,
         render_rendered,
+        sign,
         to_dict,
         to_ips,
         validate,
+        verify,
     )
     from rarepassport.document import Document, RenderNotice, Section
     from rarepassport.encryption import decrypt_bytes, encrypt_bytes, is_encrypted
@@ -63,6 +65,7 @@ if TYPE_CHECKING:
         Problem,
         RenderError,
         RenderWarning,
+        SigningError,
         WrongPassphraseError,
     )
     from rarepassport.guidance import Guidance
@@ -79,6 +82,8 @@ if TYPE_CHECKING:
         Allergy,
         AllergyCategory,
         AllergyKind,
+        Attestation,
+        AttestationSigner,
         Avoid,
         CarePreferences,
         CareTeamMember,
@@ -106,8 +111,10 @@ if TYPE_CHECKING:
         PreviousEmergency,
         Procedure,
         Protocol,
+        PublicKey,
         Review,
         ReviewedBy,
+        SectionDigest,
         Severity,
         Sex,
         View,
@@ -132,6 +139,14 @@ if TYPE_CHECKING:
         SectionSpec,
     )
     from rarepassport.rendering import Rendered
+    from rarepassport.signing import (
+        AttestationCheck,
+        Keyring,
+        TrustStatus,
+        Verification,
+        generate_key,
+        load_keyring,
+    )
     from rarepassport.validation import RuleContext
 
 #: Where each public name lives; tests/test_import_light.py checks it against the modules.
@@ -145,7 +160,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "rarepassport.api": (
         "BackendName", "BuiltinFormat", "RenderFormat", "applicable_plugins", "available_formats", "dump", "dumps",
         "from_dict", "json_schema", "layout", "load", "loads", "make_health_link", "redact", "render",
-        "render_document", "render_rendered", "to_dict", "to_ips", "validate",
+        "render_document", "render_rendered", "sign", "to_dict", "to_ips", "validate", "verify",
     ),
     "rarepassport.document": (
         "Document", "RenderNotice", "Section",
@@ -154,9 +169,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "decrypt_bytes", "encrypt_bytes", "is_encrypted",
     ),
     "rarepassport.errors": (
-        "DrawnTextMismatchError", "EncryptionError", "FhirImportError", "HealthLinkError", "InvalidPassportError",
-        "LoadError", "MissingGlyphsError", "PassphraseRequiredError", "PassportError", "PluginError", "PluginWarning",
-        "Problem", "RenderError", "RenderWarning", "WrongPassphraseError",
+        "DrawnTextMismatchError", "EncryptionError", "FhirImportError", "HealthLinkError",
+        "InvalidPassportError", "LoadError", "MissingGlyphsError", "PassphraseRequiredError", "PassportError",
+        "PluginError", "PluginWarning", "Problem", "RenderError", "RenderWarning", "SigningError",
+        "WrongPassphraseError",
     ),
     "rarepassport.guidance": (
         "Guidance",
@@ -180,6 +196,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "GeneticFinding", "History", "Identifier", "Immunisation", "Link", "LinkKind", "Medication",
         "MedicationsStatus", "OpenAccess", "Passport", "Person", "PreviousEmergency", "Procedure", "Protocol",
         "Review", "ReviewedBy", "Severity", "Sex", "View", "Weight", "Zygosity", "field_views", "section_field",
+        "Attestation", "AttestationSigner", "PublicKey", "SectionDigest",
     ),
     "rarepassport.plugin_manager": (
         "PluginManager", "default_plugin_manager", "make_plugin_manager",
@@ -190,6 +207,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "rarepassport.rendering": (
         "Rendered",
+    ),
+    "rarepassport.signing": (
+        "AttestationCheck", "Keyring", "TrustStatus", "Verification", "generate_key", "load_keyring",
     ),
     "rarepassport.validation": (
         "RuleContext",
@@ -259,6 +279,9 @@ __all__ = [
     "Allergy",
     "AllergyCategory",
     "AllergyKind",
+    "Attestation",
+    "AttestationCheck",
+    "AttestationSigner",
     "Avoid",
     "BackendName",
     "BackendRegistry",
@@ -292,6 +315,7 @@ __all__ = [
     "InvalidPassportError",
     "Issue",
     "IssueSeverity",
+    "Keyring",
     "LabelRegistry",
     "LayoutContext",
     "LayoutInputs",
@@ -321,6 +345,7 @@ __all__ = [
     "Problem",
     "Procedure",
     "Protocol",
+    "PublicKey",
     "RenderError",
     "RenderFormat",
     "RenderNotice",
@@ -332,10 +357,14 @@ __all__ = [
     "RuleContext",
     "RuleRegistry",
     "Section",
+    "SectionDigest",
     "SectionRegistry",
     "SectionSpec",
     "Severity",
     "Sex",
+    "SigningError",
+    "TrustStatus",
+    "Verification",
     "View",
     "Weight",
     "WrongPassphraseError",
@@ -353,11 +382,13 @@ __all__ = [
     "encrypt_bytes",
     "field_views",
     "from_dict",
+    "generate_key",
     "hookimpl",
     "is_encrypted",
     "json_schema",
     "layout",
     "load",
+    "load_keyring",
     "loads",
     "make_health_link",
     "make_plugin_manager",
@@ -367,9 +398,11 @@ __all__ = [
     "render_document",
     "render_rendered",
     "section_field",
+    "sign",
     "to_dict",
     "to_ips",
     "validate",
+    "verify",
 ]
 
 # The old module paths (rarepassport.render, .layout, .validate) keep working, with a

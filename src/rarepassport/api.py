@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import warnings as _warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, NewType
 
-from rarepassport import convert, layouts, plugins_for, redaction, rendering, schema, validation
+from rarepassport import convert, layouts, plugins_for, redaction, rendering, schema, signing, validation
 from rarepassport.convert import Format
 from rarepassport.document import Document
 from rarepassport.errors import RenderWarning
@@ -26,6 +26,7 @@ from rarepassport.health_links import HealthLink
 from rarepassport.model import Passport, View
 from rarepassport.plugin_manager import PluginManager, default_plugin_manager
 from rarepassport.rendering import Rendered
+from rarepassport.signing import Keyring, Verification
 from rarepassport.validation import Report
 
 __all__ = [
@@ -46,9 +47,11 @@ __all__ = [
     "render",
     "render_document",
     "render_rendered",
+    "sign",
     "to_dict",
     "to_ips",
     "validate",
+    "verify",
 ]
 
 
@@ -236,6 +239,85 @@ def validate(
     return validation.validate(passport, plugins=_manager(plugins), today=today)
 
 
+def sign(
+    passport: Passport,
+    key: bytes | str | os.PathLike[str],
+    *,
+    name: str,
+    role: str | None = None,
+    organisation: str | None = None,
+    sections: Iterable[str] = (),
+    reviewed: str | None = None,
+    reviewed_on: _dt.date | None = None,
+    password: bytes | None = None,
+    plugins: PluginManager | None = None,
+) -> Passport:
+    """Sign a passport, or named sections of it, as checked by a professional.
+
+    The passport returned carries one more [`Attestation`][rarepassport.Attestation]
+    in ``attestations``: who checked it, when, what it covers, a SHA-256 digest of the
+    RFC 8785 canonical JSON of each covered section, the signer's public key and a
+    detached-payload JWS (EdDSA or ES256) over all of that. Nothing else changes;
+    write it with [`dump`][rarepassport.dump].
+
+    Args:
+        passport: The passport.
+        key: The private key: a PEM file's path or its bytes (``rarepassport keygen``
+            writes one; see [`generate_key`][rarepassport.generate_key]).
+        name: The signer's name, e.g. ``Dr Amina Rahman``.
+        role: Their role, e.g. ``consultant paediatric endocrinologist``.
+        organisation: Their organisation.
+        sections: Section paths to cover, e.g. ``emergency.protocols`` or
+            ``$.medications``; none (the default) covers the whole passport.
+        reviewed: What was checked, in the signer's words.
+        reviewed_on: When it was checked; default today.
+        password: The passphrase of an encrypted PEM key.
+        plugins: The plugin manager; the default one when ``None``.
+
+    Raises:
+        SigningError: For a key that cannot be read or is not Ed25519 or P-256, a
+            section path that names nothing in the passport, or a missing name.
+
+    Example:
+        ```python
+        signed = rarepassport.sign(passport, "clinic.key", name="Dr Amina Rahman",
+                                   role="consultant", sections=["emergency.protocols"])
+        ```
+    """
+    return signing.sign(
+        passport, key, name=name, role=role, organisation=organisation, sections=sections, reviewed=reviewed,
+        reviewed_on=reviewed_on, password=password, plugins=_manager(plugins),
+    )
+
+
+def verify(
+    passport: Passport, trust: Keyring | None = None, *, plugins: PluginManager | None = None
+) -> Verification:
+    """Check every attestation of a passport.
+
+    Each [`AttestationCheck`][rarepassport.AttestationCheck] of the result has exactly one
+    [`TrustStatus`][rarepassport.TrustStatus]: ``trusted`` (valid, unchanged, key trusted),
+    ``untrusted`` (valid and unchanged, but the key is not in ``trust`` or is revoked),
+    ``modified`` (valid, but the sections named in ``changed`` were edited since signing)
+    or ``malformed`` (unreadable, or the signature does not match).
+
+    Args:
+        passport: The passport.
+        trust: The keys you trust and the revoked key ids (see
+            [`load_keyring`][rarepassport.load_keyring]); ``None`` trusts nobody, so a
+            valid signature is ``untrusted``.
+        plugins: The plugin manager; the default one when ``None``.
+
+    Example:
+        ```python
+        result = rarepassport.verify(passport, rarepassport.load_keyring(["clinic.pub.jwk"]))
+        if result.ok:
+            print("every attestation is valid and trusted")
+        ```
+    """
+    return signing.verify(passport, trust, plugins=_manager(plugins))
+
+
 def layout(
     passport: Passport,
     view: View | str = "full",
@@ -244,6 +326,7 @@ def layout(
     plugins: PluginManager | None = None,
     today: _dt.date | None = None,
     second_language: str | None = None,
+    trust: Keyring | None = None,
 ) -> Document:
     """Lay out a passport for a view, in a language.
 
@@ -258,6 +341,10 @@ def layout(
             emergency essentials (what the wallet card, the lock screen and the
             emergency QR code show): *Allergies / Alergias*, values once (see
             [`rarepassport.essentials.bilingual`][]). The sections stay in ``language``.
+        trust: The keys you trust (see [`load_keyring`][rarepassport.load_keyring]). The
+            passport's attestations are verified in this call and the page says what was
+            found: "checked by … — signature verified" only for a valid signature by a
+            trusted key that covers unchanged content; with ``None`` no key is trusted.
 
     Returns:
         The Document every backend draws: sections in reading order (emergency
@@ -268,7 +355,7 @@ def layout(
         TypeError: When ``passport`` is not a [`Passport`][rarepassport.Passport].
     """
     return layouts.layout(passport, view, language, plugins=_manager(plugins), today=today,
-                          second_language=second_language)
+                          second_language=second_language, trust=trust)
 
 
 def redact(passport: Passport, view: View | str, *, plugins: PluginManager | None = None) -> Passport:
@@ -312,6 +399,7 @@ def render(
     today: _dt.date | None = None,
     strict: bool = False,
     second_language: str | None = None,
+    trust: Keyring | None = None,
     **options: Any,
 ) -> bytes:
     """Validate a passport, then render it for a view, in a format.
@@ -340,6 +428,8 @@ def render(
         second_language: A second language for the labels of the emergency
             essentials, for a bilingual wallet card or lock screen (``card``,
             ``lockscreen``; see [`layout`][rarepassport.layout]).
+        trust: The keys you trust, against which the passport's attestations are verified
+            while rendering (see [`layout`][rarepassport.layout]); ``None`` trusts no key.
         **options: Options of the backend.
 
     Returns:
@@ -352,7 +442,7 @@ def render(
     """
     rendered = render_rendered(
         passport, format, view, language, plugins=plugins, today=today, strict=strict,
-        second_language=second_language, **options
+        second_language=second_language, trust=trust, **options
     )
     for message in rendered.warnings:
         _warnings.warn(message, RenderWarning, stacklevel=2)
@@ -369,6 +459,7 @@ def render_rendered(
     today: _dt.date | None = None,
     strict: bool = False,
     second_language: str | None = None,
+    trust: Keyring | None = None,
     **options: Any,
 ) -> Rendered:
     """Like [`render`][rarepassport.render], but return the [`Rendered`][rarepassport.Rendered] (bytes, type, warnings,
@@ -378,7 +469,7 @@ def render_rendered(
     """
     return rendering.render_rendered(
         passport, format, view, language, plugins=_manager(plugins), today=today, strict=strict,
-        second_language=second_language, **options
+        second_language=second_language, trust=trust, **options
     )
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "Problem",
     "RenderError",
     "RenderWarning",
+    "SigningError",
     "WrongPassphraseError",
     "describe_characters",
 ]
@@ -232,6 +233,15 @@ class DrawnTextMismatchError(RenderError):
                                             if len(self.problems) > 20 else [])
         super().__init__("the drawn PDF does not show every text as written (please report this as a bug):\n  "
                          + "\n  ".join(shown))
+
+
+class SigningError(PassportError, ValueError):
+    """A passport could not be signed, or a key or revocation list could not be read.
+
+    The message names the file, the option or the JSON path, never a key's secret or a
+    field's value. A signature that does not check out is not an error: it is a result
+    of [`rarepassport.verify`][] (status ``malformed``, ``modified`` …).
+    """
 
 
 class RenderWarning(UserWarning):

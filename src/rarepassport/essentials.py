@@ -268,6 +268,9 @@ class Essentials:
             red before anything else, e.g. that it has validation errors.
         label_value: How the language joins a label and its value
             (``phrase.label_value``, e.g. ``"{label} : {value}"`` in French).
+        trust: The short form of who checked it, verified when it was laid out ("Checked by
+            Dr … , 2 March 2026: signature verified", "Not checked by a professional"), or ``None``.
+        trust_alarming: ``trust`` warns: a signed check no longer applies or cannot be checked.
     """
 
     name: str
@@ -281,6 +284,8 @@ class Essentials:
     notices: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     also_in_full: str = attrs.field(default="{sections}", repr=False)
     label_value: str = attrs.field(default=LABEL_VALUE, repr=False)
+    trust: str | None = None
+    trust_alarming: bool = False
 
     def endings(self, groups: Sequence[EssentialGroup], shown: Sequence[EssentialGroup]) -> tuple[str, ...]:
         """The lines that may end a format showing ``shown`` of ``groups``, best first.

@@ -39,6 +39,8 @@ __all__ = [
     "Allergy",
     "AllergyCategory",
     "AllergyKind",
+    "Attestation",
+    "AttestationSigner",
     "Avoid",
     "CarePreferences",
     "CareTeamMember",
@@ -67,8 +69,10 @@ __all__ = [
     "PreviousEmergency",
     "Procedure",
     "Protocol",
+    "PublicKey",
     "Review",
     "ReviewedBy",
+    "SectionDigest",
     "Severity",
     "Sex",
     "View",
@@ -756,6 +760,63 @@ class Review:
     )
 
 
+@attrs.frozen(kw_only=True)
+class AttestationSigner:
+    """The professional or organisation who checked the passport and signed that check."""
+
+    name: str = _field("Name, e.g. Dr Amina Rahman.")
+    role: str | None = _field("Role, e.g. consultant paediatric endocrinologist.", default=None)
+    organisation: str | None = _field("Organisation, e.g. the hospital or clinic.", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class PublicKey:
+    """The signer's public key as a JSON Web Key (RFC 7517): Ed25519 (``OKP``) or P-256 (``EC``).
+
+    It is carried so that a signature can be checked anywhere; whether the key is
+    trusted is decided by the reader's own list of trusted keys, never by the file.
+    """
+
+    kty: str = _field("Key type: OKP (Ed25519) or EC (P-256).")
+    crv: str = _field("Curve: Ed25519 or P-256.")
+    x: str = _field("The public key (base64url).")
+    y: str | None = _field("The second coordinate of a P-256 key (base64url).", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class SectionDigest:
+    """The SHA-256 of the canonical JSON (RFC 8785) of one signed section, as it was at signing."""
+
+    path: str = _field("The section's path, e.g. $.emergency.protocols.")
+    digest: str = _field("sha-256: and the digest in hexadecimal.")
+
+
+@attrs.frozen(kw_only=True)
+class Attestation:
+    """A professional's signed statement that they checked the passport, or named sections of it.
+
+    The ``signature`` is a JSON Web Signature (RFC 7515, EdDSA or ES256) with a detached
+    payload: the RFC 8785 canonical JSON of this attestation without its signature, which
+    holds a SHA-256 digest of the canonical JSON of every section it covers. Editing a
+    covered section after signing is therefore detected, and named. See the signing page
+    of the documentation and [`rarepassport.verify`][].
+    """
+
+    signer: AttestationSigner = _field("Who checked it.")
+    reviewed_on: _dt.date = _field("When they checked it.", converter=_to_date)
+    scope: tuple[str, ...] = _field(
+        "What it covers: $ for the whole passport, or section paths such as $.emergency.protocols.",
+        converter=tuple,
+    )
+    reviewed: str | None = _field("What was checked, in the signer's words.", default=None)
+    key_id: str = _field("The RFC 7638 thumbprint of the public key (base64url SHA-256).")
+    public_key: PublicKey = _field("The signer's public key.")
+    digests: tuple[SectionDigest, ...] = _field(
+        "SHA-256 of the canonical JSON of each covered section at signing.", converter=tuple
+    )
+    signature: str = _field("The compact JWS with detached payload (header..signature).")
+
+
 def _default_medications_status(passport: Passport) -> MedicationsStatus:
     return MedicationsStatus.LISTED if passport.medications else MedicationsStatus.UNKNOWN
 
@@ -803,4 +864,7 @@ class Passport:
     review: Review = _field("Who completed and reviewed the passport, and when.", factory=Review)
     extensions: Mapping[str, Any] = _field(
         "Sections added by condition plugins, keyed by plugin section id.", factory=dict
+    )
+    attestations: tuple[Attestation, ...] = _tuple(
+        "Professionals' signed checks of the passport or of named sections (see rarepassport.sign)."
     )

@@ -151,7 +151,7 @@ def _extensions_step(context: LayoutContext, inputs: LayoutInputs) -> Iterable[S
 
 
 def _review_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
-    return _review(context, inputs.passport, list(inputs.contributors))
+    return _review(context, inputs.passport, list(inputs.contributors), inputs.trust)
 
 
 #: The core steps as ``(id, step, description)``, in document order. The emergency part

@@ -22,6 +22,7 @@ from rarepassport.cli import (
     _labels,
     _plugin,
     _render,
+    _sign,
     _upgrade,
 )
 from rarepassport.cli._common import (
@@ -45,6 +46,7 @@ __all__ = ["COMMANDS", "build_parser", "main", "subcommands"]
 COMMANDS: tuple[Callable[[Any], None], ...] = (
     _core.register,
     _render.register,
+    _sign.register,
     _fhir.register,
     _encryption.register,
     _health_link.register,

@@ -17,7 +17,7 @@ import re
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rarepassport.cli._common import (
     EXIT_INVALID,
@@ -34,6 +34,9 @@ from rarepassport.cli._common import (
     read_passport,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from rarepassport.signing import Keyring
 
 __all__ = ["register"]
 
@@ -194,6 +197,15 @@ def _list_issues(reporter: Reporter, source: str, issues: list[dict[str, Any]], 
             sys.stderr.write(issue_line(issue, sys.stderr) + "\n")
 
 
+def _keyring(args: argparse.Namespace) -> Keyring | None:
+    """The keys of --trust and lists of --revoked: the page says "verified" only for those keys."""
+    if not args.trust and not args.revoked:
+        return None
+    from rarepassport.signing import load_keyring
+
+    return load_keyring(args.trust, args.revoked)
+
+
 def _cmd_render(args: argparse.Namespace) -> int:
     from rarepassport.rendering import RenderError, render_validated
     from rarepassport.validation import validate
@@ -230,10 +242,12 @@ def _cmd_render(args: argparse.Namespace) -> int:
         for issue in report.warnings:
             reporter.warn(f"{display_name(args.file)}: {issue.path}: {issue.message} [{issue.code}]")
     reporter.detail(f"drawing {display_name(args.file)} as {format}, view {view}")
+    keyring = _keyring(args)
     try:
         rendered, notes = render_validated(
             passport, format, view, args.language, plugins=plugins, today=None, report=report, options=options,
             second_language=args.second_language,
+            trust=keyring,
         )
     except RenderError as exc:
         raise CommandError(f"{display_name(args.file)}: {exc}") from None
@@ -361,6 +375,10 @@ def register(commands: Any) -> None:
     render.add_argument("--allow-missing-glyphs", action="store_true",
                         help="pdf, card: draw a visible marker (U+FFFD) for a character no font can draw, "
                              "instead of failing")
+    render.add_argument("--trust", action="append", default=[], metavar="KEYS",
+                        help="a public key whose signatures the page may call verified: JWK, JWK Set or PEM (repeat)")
+    render.add_argument("--revoked", action="append", default=[], metavar="LIST",
+                        help="a revocation list of key ids not to trust (JSON; repeat)")
     render.add_argument("-o", "--output", metavar="OUT",
                         help="file to write, '-' for standard output (default: next to FILE, named for the "
                              "format, view and options, e.g. ada.pdf, ada-card.pdf, ada-card-sheet.pdf; "

@@ -49,9 +49,11 @@ from rarepassport.redaction import redact
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
+    from rarepassport.signing import Keyring
 from rarepassport.layouts._context import LayoutContext, LayoutInputs, layout_fields
 from rarepassport.layouts._emergency import _collect_guidance, _without_own_protocol
-from rarepassport.layouts._sections import _extensions, _reviewer_text
+from rarepassport.layouts._sections import _extensions
+from rarepassport.layouts._trust import trust_statement
 
 __all__ = ["CORE_LAYOUT_PLUGIN", "LayoutContext", "LayoutInputs", "layout", "layout_fields"]
 
@@ -75,6 +77,7 @@ def layout(
     plugins: PluginManager,
     today: _dt.date | None = None,
     second_language: str | None = None,
+    trust: Keyring | None = None,
 ) -> Document:
     """The step behind [`rarepassport.layout`][] (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
@@ -89,12 +92,18 @@ def layout(
     )
     if choice.fallback:
         _warn_language_fallback(context, choice, where="--language" if language else "$.language")
+    # Verified here, in the same call that words it: the page never says "verified" from an
+    # earlier check. On the passport as signed: before redaction, which empties what the
+    # view leaves out and would read as a change since signing.
+    statement = trust_statement(context, passport, trust)
     # Redact first: nothing below (sections, essentials, QR, metadata) can see a value
     # outside the view, whatever it reads.
     passport = redact(passport, context.view, plugins=plugins)
     emergency = passport.emergency if context.shows(Passport, "emergency") else Emergency()
     person = passport.person
-    essentials = build_essentials(context, passport)
+    essentials = attrs.evolve(
+        build_essentials(context, passport), trust=statement.short, trust_alarming=statement.alarming
+    )
     guidance = _collect_guidance(context, passport)
     emergency_extensions = _extensions(context, passport, emergency=True)
     other_extensions = _extensions(context, passport, emergency=False)
@@ -112,12 +121,12 @@ def layout(
                 *(item.plugin for item in guidance if item.plugin),
             ]
         ),
+        trust=statement,
     )
     candidates = _run_steps(context, inputs)
     sections = _without_own_protocol(context, emergency, candidates)
     review = passport.review
     updated = review.updated_on if context.shows(Review, "updated_on") else None
-    reviewed = review.reviewed_by is not None and context.shows(Review, "reviewed_by")
     return Document(
         title=context.phrase(f"title.{context.view.value}", name=person.name),
         language=context.language,
@@ -126,7 +135,7 @@ def layout(
         date_of_birth=essentials.date_of_birth,
         sections=sections,
         updated_on=context.phrase("updated_on", date=context.format_date(updated)) if updated else None,
-        reviewed_on=_reviewer_text(context, review) if reviewed else None,
+        reviewed_on=statement.long,
         photo=person.photo if context.shows(Person, "photo") else None,
         warnings=context.warnings,
         phrases=_labels.phrases(context.language, plugins.labels),

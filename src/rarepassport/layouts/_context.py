@@ -36,7 +36,24 @@ if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
     from rarepassport.registries import PluginFailure
 
-__all__ = ["LayoutContext", "LayoutInputs", "layout_fields"]
+__all__ = ["LayoutContext", "LayoutInputs", "TrustStatement", "layout_fields"]
+
+
+@attrs.frozen(kw_only=True)
+class TrustStatement:
+    """What the page says about who checked the passport.
+
+    Attributes:
+        long: The full statement, every check in one line (pages' header and footer).
+        short: The card's short form.
+        alarming: The short form warns (a check that no longer applies or cannot be checked).
+        blocks: The blocks of the review section, one per check.
+    """
+
+    long: str
+    short: str
+    alarming: bool = False
+    blocks: tuple[Block, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -55,6 +72,8 @@ class LayoutInputs:
         emergency_extensions: Plugin sections registered as emergency, laid out.
         other_extensions: The other plugin sections, laid out.
         contributors: The plugins whose sections or guidance the document carries.
+        trust: What the page says about who checked the passport, verified when layout
+            began (`rarepassport.layouts._trust`); ``None`` when not worked out.
     """
 
     passport: Passport
@@ -65,6 +84,7 @@ class LayoutInputs:
     emergency_extensions: tuple[Section, ...]
     other_extensions: tuple[Section, ...]
     contributors: tuple[str, ...]
+    trust: TrustStatement | None = None
 
 
 def _label_id(cls: type, name: str) -> str:

@@ -39,6 +39,7 @@ from rarepassport.layouts._context import (
     _table,
     layout_fields,
 )
+from rarepassport.layouts._trust import TrustStatement
 
 
 def _person(context: LayoutContext, person: Person) -> Section | None:
@@ -221,7 +222,9 @@ def _contributors(context: LayoutContext, names: Iterable[str]) -> ListBlock | N
     return ListBlock(items=items, label=context.phrase("plugins_used")) if items else None
 
 
-def _review(context: LayoutContext, passport: Passport, contributors: Iterable[str] = ()) -> Section | None:
+def _review(
+    context: LayoutContext, passport: Passport, contributors: Iterable[str] = (), trust: TrustStatement | None = None
+) -> Section | None:
     review = passport.review
     if not context.shows(Passport, "review"):
         return None
@@ -238,7 +241,11 @@ def _review(context: LayoutContext, passport: Passport, contributors: Iterable[s
             Alert(text=message, level=AlertLevel.WARNING, title=context.phrase("review_overdue_title"))
         )
     blocks.append(_field(context, review, "updated_on"))
-    if review.reviewed_by is not None and context.shows(Review, "reviewed_by"):
+    if trust is not None:
+        # Who checked it, said only as verified in this call (layouts/_trust.py); a typed
+        # reviewer without a valid signature is said to be unverified there.
+        blocks += trust.blocks
+    elif review.reviewed_by is not None and context.shows(Review, "reviewed_by"):
         blocks.append(Paragraph(text=_reviewer_text(context, review)))
     blocks += [_field(context, review, name) for name in ("next_review_due", "created_on")]
     if review.completed_by is not None and context.shows(Review, "completed_by"):

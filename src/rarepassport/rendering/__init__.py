@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from rarepassport.model import View
     from rarepassport.plugin_manager import PluginManager
     from rarepassport.registries import BackendSpec
+    from rarepassport.signing import Keyring
 
 __all__ = [
     "DrawnTextMismatchError",
@@ -161,6 +162,7 @@ def render_validated(
     report: Report,
     options: dict[str, Any],
     second_language: str | None = None,
+    trust: Keyring | None = None,
 ) -> tuple[Rendered, tuple[str, ...]]:
     """Lay out, add the notes of an already made validation ``report`` and draw.
 
@@ -170,7 +172,7 @@ def render_validated(
     """
     spec = _backend(format, plugins)
     document = layout(passport, _view_for(spec, view), language, plugins=plugins, today=today,
-                      second_language=second_language)
+                      second_language=second_language, trust=trust)
     notes = _validation_notes(document, report.issues)
     if notes:
         document = attrs.evolve(document, warnings=(*notes, *document.warnings))
@@ -195,6 +197,7 @@ def render_rendered(
     today: _dt.date | None = None,
     strict: bool = False,
     second_language: str | None = None,
+    trust: Keyring | None = None,
     **options: Any,
 ) -> Rendered:
     """The step behind [`rarepassport.render_rendered`][] (documented there); ``plugins`` is required here."""
@@ -211,6 +214,6 @@ def render_rendered(
         raise InvalidPassportError(report.issues)
     rendered, _notes = render_validated(
         passport, format, view, language, plugins=manager, today=today, report=report, options=options,
-        second_language=second_language,
+        second_language=second_language, trust=trust,
     )
     return rendered

@@ -296,6 +296,10 @@ class _CardDrawer:
             dates = " · ".join(line for line in (essentials.updated_on, essentials.review_due) if line)
             if dates:
                 paragraphs.append(_Paragraph((_segment(dates, False, "$.review"),)))
+            if essentials.trust:
+                # Who checked it, as verified when laid out; in red when a signed check no longer applies.
+                paragraphs.append(_Paragraph((_segment(essentials.trust, essentials.trust_alarming, "$.attestations"),),
+                                             colour=_RED if essentials.trust_alarming else _TEXT))
         return paragraphs
 
     # -- drawing --
