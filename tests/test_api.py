@@ -55,6 +55,8 @@ def _calls() -> dict[str, Callable[..., Any]]:
         "redact": lambda **kw: rarepassport.redact(passport, "emergency", **kw),
         "make_health_link": lambda **kw: rarepassport.make_health_link(
             passport, url_base="https://files.example.org/shl", **kw),
+        "sign": lambda **kw: rarepassport.sign(passport, rarepassport.generate_key()[0], name="Dr Fictional", **kw),
+        "verify": lambda **kw: rarepassport.verify(passport, **kw),
     }
 
 

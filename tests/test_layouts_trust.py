@@ -177,3 +177,19 @@ def test_the_statement_is_translated(signed: rp.Passport, key: dict[str, Any]) -
     assert "vérifié par Dr Amina Rahman (consultant, Anytown Hospital) le 20 novembre 2026 — signature vérifiée" in (
         document.reviewed_on
     )
+
+
+@pytest.mark.parametrize(("format", "view"), [("card", "emergency"), ("text", "education"), ("text", "social")])
+def test_a_whole_passport_check_stays_verified_in_a_view_that_hides_some_of_it(
+    unsigned: rp.Passport, key: dict[str, Any], format: str, view: str
+) -> None:
+    """A view empties what it leaves out before layout; the check is of the passport as
+    signed, so a narrower view must not read as "changed since it was checked"."""
+    whole = rp.sign(unsigned, key["pem"], name="Dr Amina Rahman", role="consultant",
+                    organisation="Anytown Hospital", reviewed_on=CHECKED)
+    document = rp.layout(whole, view, today=TODAY, trust=key["keyring"])
+    statement = " ".join((document.reviewed_on or "").split())
+    assert "signature verified" in statement and "changed" not in statement
+    out = _render(whole, format, view=view, trust=key["keyring"])
+    if format == "text":
+        assert "signature verified" in " ".join(out.decode().split())
