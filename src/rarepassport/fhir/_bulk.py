@@ -7,7 +7,7 @@ turns one IPS document Bundle into such resources (the Composition too, so that 
 export of ours reads back section by section), and
 [`bulk_patient_bundles`][rarepassport.fhir.bulk_patient_bundles] groups the resources
 of a bulk export — ours or another system's — by the Patient each refers to, into one
-document Bundle per patient that [`from_ips`][rarepassport.fhir.from_ips] reads.
+document Bundle per patient that `rarepassport.fhir.from_ips` reads.
 
 A resource that names a different patient is never pulled into a patient's bundle,
 even when one of that patient's resources refers to it: one person's record must not
@@ -117,7 +117,7 @@ class BulkGroup:
 
     Attributes:
         patient: ``Patient/id``.
-        bundle: A document Bundle for [`from_ips`][rarepassport.fhir.from_ips] (``None``
+        bundle: A document Bundle for `rarepassport.fhir.from_ips` (``None``
             when ``error`` says why there is none).
         error: Why this patient cannot be imported (names types and ids, never values).
         made_composition: Whether the input had no Composition for this patient and one
