@@ -208,3 +208,28 @@ def test_the_batch_command_exports_and_imports_with_the_json_report(sources: Pat
     assert not [p for p in (tmp_path / "back").iterdir() if p.name.startswith(".")]  # atomic: no partial files
     result = _cli("batch", str(sources), "-o", str(tmp_path / "x"), "--export", "fhir", "--import", "fhir")
     assert result.returncode == 2 and "not both" in result.stderr
+
+
+def test_a_resource_given_twice_with_different_content_fails_its_patient_alone() -> None:
+    first = bulk_resources(rarepassport.to_ips(rarepassport.load(EXAMPLES[0])))
+    second = bulk_resources(rarepassport.to_ips(rarepassport.load(EXAMPLES[1])))
+    allergy = next(r for r in first if r["resourceType"] == "AllergyIntolerance")
+    changed = copy.deepcopy(allergy)
+    changed["criticality"] = "low" if allergy.get("criticality") != "low" else "high"
+    groups, _ = bulk_patient_bundles([*first, changed, *second])
+    by_patient = {group.patient: group for group in groups}
+    owner = allergy["patient"]["reference"]
+    assert by_patient[owner].bundle is None
+    assert f"AllergyIntolerance/{allergy['id']}" in (by_patient[owner].error or "")
+    assert [g.error for g in groups if g.patient != owner] == [None]  # the other patient is imported
+    # The same resource twice, identical, is one resource.
+    groups, _ = bulk_patient_bundles([*first, copy.deepcopy(allergy), *second])
+    assert all(group.error is None for group in groups)
+
+
+def test_two_documents_of_one_patient_are_not_mixed_into_one_passport() -> None:
+    resources = bulk_resources(rarepassport.to_ips(rarepassport.load(EXAMPLES[0])))
+    again = copy.deepcopy(next(r for r in resources if r["resourceType"] == "Composition"))
+    again["id"] = "another-document"
+    groups, _ = bulk_patient_bundles([*resources, again])
+    assert groups[0].bundle is None and "2 Compositions" in (groups[0].error or "")
