@@ -60,6 +60,7 @@ def test_every_ndjson_line_is_one_valid_resource_of_its_file_type(sources: Path,
     assert summary.failed == 0 and summary.ok == 7
     files = _lines(tmp_path / "bulk")
     assert len(files["Patient"]) == 7 and len(files["Composition"]) == 7
+    assert not [p for p in (tmp_path / "bulk").iterdir() if p.name.startswith(".")]  # no partial file left
     ids: set[str] = set()
     for kind, resources in files.items():
         model = get_fhir_model_class(kind)

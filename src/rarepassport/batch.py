@@ -515,6 +515,22 @@ class _FolderOutput:
 
         write_atomic(self.folder / name, data)
 
+    def write_together(self, files: dict[str, bytes]) -> None:
+        """Write files that belong together: every one in full under a temporary name
+        first, then all renamed into place, so that a run killed while writing never
+        leaves new ``Patient.ndjson`` beside an older export's ``Condition.ndjson``."""
+        from rarepassport.convert import write_atomic
+
+        partial = {name: self.folder / f".{name}.{os.getpid()}.part" for name in files}
+        try:
+            for name, data in files.items():
+                write_atomic(partial[name], data)
+            for name, path in partial.items():
+                os.replace(path, self.folder / name)
+        finally:
+            for path in partial.values():
+                path.unlink(missing_ok=True)
+
     def remove_stale_ndjson(self, keep: set[str]) -> None:
         """Remove the NDJSON files an earlier export wrote here that this one did not:
         a stale ``Consent.ndjson`` read with new files would mix old records in."""
@@ -768,10 +784,12 @@ def run_batch(
             manifest["notes"] = list(notes)
         if bulk is not None:
             files = bulk.files()
-            for name, data in files.items():
-                sink.write(name, data)
             if isinstance(sink, _FolderOutput):
+                sink.write_together(files)
                 sink.remove_stale_ndjson(set(files))
+            else:
+                for name, data in files.items():
+                    sink.write(name, data)
             manifest["ndjson"] = bulk.outputs()
         path = sink.close(json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n")
     except BaseException:
