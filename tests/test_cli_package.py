@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,80 @@ def test_the_console_script_and_python_m_run_the_same_main() -> None:
         capture_output=True, text=True,
     )
     assert result.returncode == 0 and result.stdout.startswith("rarepassport ")
+
+
+# --- start-up: a command imports only its own module (issue 13) ------------------------------
+
+EXAMPLE = CLI.parents[2] / "examples" / "child-several-diagnoses.json"
+
+
+def _modules_after_cli(*argv: str) -> set[str]:
+    """Every module loaded in a fresh interpreter after ``rarepassport ARGV`` ran."""
+    script = (
+        "import json, sys\n"
+        "from rarepassport.cli import main\n"
+        "try:\n"
+        f"    main({list(argv)!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "sys.stdout.flush()\n"
+        "sys.stderr.write('\\n' + json.dumps(sorted(sys.modules)) + '\\n')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+def test_validate_imports_neither_the_other_commands_nor_rendering_nor_fhir() -> None:
+    modules = _modules_after_cli("validate", str(EXAMPLE))
+    assert "rarepassport.validation" in modules  # it did validate
+    others = sorted(m for m in modules if m.startswith("rarepassport.cli.")
+                    and m not in {"rarepassport.cli._main", "rarepassport.cli._common", "rarepassport.cli._core"})
+    assert others == []
+    heavy = sorted(m for m in modules if m.split(".")[0] in {"fpdf", "fontTools", "PIL", "segno", "jsonschema"}
+                   or m.startswith(("rarepassport.rendering", "rarepassport.fhir", "rarepassport.layouts",
+                                    "rarepassport.document", "rarepassport.phenopacket", "rarepassport.batch")))
+    assert heavy == []
+
+
+def test_help_and_version_load_no_plugin_machinery() -> None:
+    assert not {"rarepassport.plugin_manager", "rarepassport.model"} & _modules_after_cli("--help")
+
+
+@pytest.mark.parametrize(("argv", "word"), [
+    (["validate", "x.json"], "validate"),
+    (["-q", "--block-plugin", "validate", "render", "x.json"], "render"),
+    (["--block-plugin=a", "-v", "export", "fhir", "x.json"], "export"),
+    (["--output-format", "json", "batch", "in/", "-o", "out/"], "batch"),
+    (["--out", "json", "schema"], "schema"),  # argparse's prefix of --output-format
+    (["--force", "validte", "x.json"], None),  # a typo: the full parser names every choice
+    (["-h", "validate"], None),
+    ([], None),
+])
+def test_the_command_word_is_found_after_the_options_of_every_command(argv: list[str], word: str | None) -> None:
+    from rarepassport.cli._main import command_word
+
+    assert command_word(argv) == word
+
+
+def test_the_commands_table_names_exactly_what_each_module_registers() -> None:
+    from rarepassport.cli import COMMANDS, build_parser
+    from rarepassport.cli._main import subcommands
+
+    for module, words in COMMANDS:
+        for word in words:
+            built = [names[0] for names, _ in subcommands(build_parser(word)) if len(names) == 1]
+            assert built == list(words), (module, word)
+    full = [names[0] for names, _ in subcommands(build_parser()) if len(names) == 1]
+    assert full == [word for _, words in COMMANDS for word in words]
+
+
+def test_a_command_parsed_alone_parses_as_with_every_command() -> None:
+    from rarepassport.cli import build_parser
+    from rarepassport.cli._main import command_word
+
+    argv = ["-q", "render", str(EXAMPLE), "--view", "emergency", "-o", "x.pdf", "--force"]
+    alone = vars(build_parser(command_word(argv)).parse_args(argv))
+    full = vars(build_parser().parse_args(argv))
+    assert alone.keys() == full.keys()
+    assert {k: v for k, v in alone.items() if k != "handler"} == {k: v for k, v in full.items() if k != "handler"}
+    assert alone["handler"].__qualname__ == full["handler"].__qualname__

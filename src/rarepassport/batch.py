@@ -10,7 +10,10 @@ Two layers:
   the first time it needs one (it is never pickled). Use them with ``dask.bag``,
   ``dask.distributed`` or Spark's ``mapPartitions`` (see ``docs/batch.md``).
 - **A local runner**, :func:`run_batch`, behind ``rarepassport batch``: reads a folder, a
-  glob, a ZIP or NDJSON, renders or validates each passport (``jobs`` worker processes),
+  glob, a ZIP or NDJSON, renders, validates or exports each passport (``jobs`` worker
+  processes) — to FHIR IPS Bundles, or to FHIR Bulk Data NDJSON (one file per resource
+  type, one resource per line) — or imports FHIR (IPS Bundles, or Bulk Data NDJSON
+  grouped by patient: one passport per patient),
   writes each output atomically into a folder or a ZIP, and writes a manifest
   (``manifest.json``: per input its status, warnings, output path and checksum). One
   bad passport never stops the batch. A folder output is resumable: an input whose
@@ -43,10 +46,14 @@ if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
 
 __all__ = [
+    "FHIR_NDJSON",
     "MANIFEST_NAME",
     "BatchInput",
     "BatchSummary",
     "ItemResult",
+    "export_item",
+    "import_item",
+    "iter_bulk_inputs",
     "iter_inputs",
     "render_item",
     "render_json_line",
@@ -58,7 +65,11 @@ __all__ = [
 MANIFEST_NAME = "manifest.json"
 _PASSPORT_SUFFIXES = (".json", ".yaml", ".yml")
 _NDJSON_SUFFIXES = (".ndjson", ".jsonl")
-Action = Literal["render", "validate"]
+#: The ``format`` of an export to, or an import from, FHIR Bulk Data NDJSON.
+FHIR_NDJSON = "fhir-ndjson"
+#: Short names of exporters (as ``rarepassport export`` takes them).
+_EXPORTER_ALIASES = {"fhir": "fhir-ips", "ips": "fhir-ips"}
+Action = Literal["render", "validate", "export", "import"]
 Status = Literal["ok", "failed", "skipped"]
 
 
@@ -123,10 +134,13 @@ class BatchSummary:
     Attributes:
         results: One result per input, in input order.
         manifest: Where the manifest was written.
+        notes: What the batch as a whole must tell (e.g. resources of a bulk import
+            that belong to no patient); never passport values.
     """
 
     results: tuple[ItemResult, ...]
     manifest: Path
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> int:
@@ -245,6 +259,66 @@ def render_json_line(line: str | bytes, *, format: str = "pdf", view: str | None
     return render_item(BatchInput(name=name, data=data), format=format, view=view, strict=strict)
 
 
+def export_item(item: BatchInput, *, format: str = "fhir-ips") -> ItemResult:
+    """Export one passport with a registered exporter (``fhir-ips``, ``phenopacket``, a
+    plugin's); never raises for a bad passport.
+
+    Args:
+        item: The passport's bytes and name.
+        format: An exporter name (``fhir`` and ``ips`` stand for ``fhir-ips``).
+
+    Returns:
+        The result, with the exported bytes in ``data`` when it succeeded.
+    """
+    digest = _sha256(item.data)
+    name = _EXPORTER_ALIASES.get(format, format)
+    try:
+        plugins = _worker_plugins()
+        if name not in plugins.exporters:
+            from rarepassport.errors import PluginError
+
+            raise PluginError(f"unknown exporter {format!r}; known: {', '.join(plugins.exporters.names())}")
+        spec = plugins.exporters[name]
+        passport = _load(item.data, item.format)
+        data = spec.export(passport, plugins=plugins)
+        warnings: tuple[str, ...] = ()
+        if name == "fhir-ips":
+            from rarepassport.fhir import not_carried
+
+            left_out = not_carried(passport)
+            if left_out:
+                warnings = ("the IPS has no place for " + ", ".join(left_out) + "; they stay in the passport only",)
+    except Exception as error:  # noqa: BLE001 - one bad passport never stops the batch
+        return ItemResult(source=item.name, status="failed", error=_failure(error), input_sha256=digest)
+    return ItemResult(source=item.name, status="ok", warnings=warnings,
+                      output=f"{item.stem}{spec.suffix}" if item.stem else None,
+                      sha256=_sha256(data), input_sha256=digest, data=data)
+
+
+def import_item(item: BatchInput) -> ItemResult:
+    """Read one FHIR document Bundle (an IPS, or one patient of a bulk export from
+    :func:`iter_bulk_inputs`) into passport JSON; never raises for a bad bundle.
+
+    Every element the import could not map is listed in ``warnings`` by its FHIR path
+    (for a bulk input, as ``Type/id.element``).
+    """
+    from rarepassport.convert import dumps
+    from rarepassport.fhir import bulk_input_path, from_ips
+    from rarepassport.formats import parse_text
+
+    digest = _sha256(item.data)
+    try:
+        bundle = parse_text(item.data, "json")
+        result = from_ips(bundle, plugins=_worker_plugins())
+        data = dumps(result.passport, plugins=_worker_plugins()).encode("utf-8")
+    except Exception as error:  # noqa: BLE001 - one bad bundle never stops the batch
+        return ItemResult(source=item.name, status="failed", error=_failure(error), input_sha256=digest)
+    warnings = tuple(f"not imported: {bulk_input_path(bundle, u.path)}: {u.reason}" for u in result.unmapped)
+    return ItemResult(source=item.name, status="ok", warnings=warnings,
+                      output=f"{item.stem}.json" if item.stem else None,
+                      sha256=_sha256(data), input_sha256=digest, data=data)
+
+
 # --- inputs ------------------------------------------------------------------------------
 
 
@@ -264,7 +338,8 @@ def _file_inputs(path: Path) -> Iterator[tuple[str, bytes, str, Literal["json", 
     if lower.endswith(".zip"):
         with zipfile.ZipFile(path) as archive:
             for member in sorted(archive.namelist()):
-                if member.lower().endswith(_PASSPORT_SUFFIXES + _NDJSON_SUFFIXES) and not member.endswith("/"):
+                if member.lower().endswith(_PASSPORT_SUFFIXES + _NDJSON_SUFFIXES) and not member.endswith("/") \
+                        and Path(member).name != MANIFEST_NAME:  # a batch's own ZIP, given back as input
                     data = archive.read(member)
                     if member.lower().endswith(_NDJSON_SUFFIXES):
                         yield from _ndjson_lines(f"{path}:{member}", data, Path(member).stem)
@@ -314,6 +389,87 @@ def iter_inputs(sources: Iterable[str | os.PathLike[str]]) -> Iterator[BatchInpu
                                  stem=safe if count == 0 else f"{safe}-{count + 1}")
 
 
+def _bulk_files(sources: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, bytes]]:
+    from rarepassport.convert import read_input
+
+    for source in sources:
+        text = os.fspath(source)
+        if any(ch in text for ch in "*?[") and not Path(text).exists():
+            paths = [Path(p) for p in sorted(glob.glob(text, recursive=True)) if Path(p).is_file()]
+        elif Path(text).is_dir():
+            paths = sorted(p for p in Path(text).rglob("*") if p.is_file() and p.name.lower().endswith(
+                (*_NDJSON_SUFFIXES, ".zip")))
+        elif Path(text).is_file():
+            paths = [Path(text)]
+        else:
+            raise FileNotFoundError(2, "no such file, folder or matching files", text)
+        for path in paths:
+            if path.name.lower().endswith(".zip"):
+                with zipfile.ZipFile(path) as archive:
+                    for member in sorted(archive.namelist()):
+                        if member.lower().endswith(_NDJSON_SUFFIXES):
+                            yield f"{path}:{member}", archive.read(member)
+            else:
+                yield str(path), read_input(path)
+
+
+def iter_bulk_inputs(
+    sources: Iterable[str | os.PathLike[str]],
+) -> tuple[list[BatchInput], list[ItemResult], tuple[str, ...]]:
+    """The patients of a FHIR Bulk Data export, each as a document Bundle to import.
+
+    ``sources`` are NDJSON files (``Patient.ndjson``, ``AllergyIntolerance.ndjson``…,
+    one resource per line), folders or ZIPs of them, or glob patterns. The resources of
+    all of them are grouped by the Patient each names
+    ([`bulk_patient_bundles`][rarepassport.fhir.bulk_patient_bundles]).
+
+    Returns:
+        The inputs (one per Patient, named ``Patient/id``, the bundle as JSON bytes), a
+        failed result for each line that is not a resource and each patient that cannot
+        be grouped, and notes on resources that belong to no patient.
+
+    Raises:
+        OSError: When a source does not exist or cannot be read (named in the message).
+    """
+    from rarepassport.errors import LoadError
+    from rarepassport.fhir import bulk_patient_bundles
+    from rarepassport.formats import parse_text
+
+    resources: list[dict[str, Any]] = []
+    failures: list[ItemResult] = []
+    for name, data in _bulk_files(sources):
+        for number, line in enumerate(data.splitlines(), start=1):
+            if not line.strip():
+                continue
+            where = f"{name}:{number}"
+            try:
+                resource = parse_text(line, "json")
+            except LoadError as error:
+                failures.append(ItemResult(source=where, status="failed", error=_failure(error)))
+                continue
+            if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str) \
+                    or not isinstance(resource.get("id"), str):
+                failures.append(ItemResult(source=where, status="failed",
+                                           error="not a FHIR resource: each line needs a resourceType and an id"))
+                continue
+            resources.append(resource)
+    groups, left = bulk_patient_bundles(resources)
+    items: list[BatchInput] = []
+    seen: dict[str, int] = {}
+    for group in groups:
+        if group.error is not None or group.bundle is None:
+            failures.append(ItemResult(source=group.patient, status="failed", error=group.error))
+            continue
+        safe = _stem(group.patient.replace("/", "-"))
+        count = seen.get(safe, 0)
+        seen[safe] = count + 1
+        items.append(BatchInput(name=group.patient, data=json.dumps(group.bundle, ensure_ascii=False).encode(),
+                                stem=safe if count == 0 else f"{safe}-{count + 1}"))
+    notes = tuple(f"{count} {kind} resource(s) name no Patient of the input and were not imported"
+                  for kind, count in sorted(left.items()))
+    return items, failures, notes
+
+
 # --- the local runner ----------------------------------------------------------------------
 
 
@@ -358,6 +514,34 @@ class _FolderOutput:
         from rarepassport.convert import write_atomic
 
         write_atomic(self.folder / name, data)
+
+    def write_together(self, files: dict[str, bytes]) -> None:
+        """Write files that belong together: every one in full under a temporary name
+        first, then all renamed into place, so that a run killed while writing never
+        leaves new ``Patient.ndjson`` beside an older export's ``Condition.ndjson``."""
+        from rarepassport.convert import write_atomic
+
+        partial = {name: self.folder / f".{name}.{os.getpid()}.part" for name in files}
+        try:
+            for name, data in files.items():
+                write_atomic(partial[name], data)
+            for name, path in partial.items():
+                os.replace(path, self.folder / name)
+        finally:
+            for path in partial.values():
+                path.unlink(missing_ok=True)
+
+    def remove_stale_ndjson(self, keep: set[str]) -> None:
+        """Remove the NDJSON files an earlier export wrote here that this one did not:
+        a stale ``Consent.ndjson`` read with new files would mix old records in."""
+        try:
+            recorded = json.loads((self.folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+            names = [entry["url"] for entry in recorded.get("ndjson", ())]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return
+        for name in names:
+            if isinstance(name, str) and name not in keep and "/" not in name and name.endswith(".ndjson"):
+                (self.folder / name).unlink(missing_ok=True)
 
     def close(self, manifest: bytes) -> Path:
         self.write(MANIFEST_NAME, manifest)
@@ -429,7 +613,46 @@ def _progress(total: int | None, enabled: bool | None) -> Callable[[ItemResult],
 def _process(item: BatchInput, action: Action, settings: dict[str, Any]) -> ItemResult:
     if action == "validate":
         return validate_item(item)
+    if action == "export":
+        return export_item(item, format="fhir-ips" if settings["format"] == FHIR_NDJSON else settings["format"])
+    if action == "import":
+        return import_item(item)
     return render_item(item, **settings)
+
+
+class _BulkWriter:
+    """The NDJSON files of a Bulk Data export: one per resource type, one resource a line."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, list[bytes]] = {}
+        self.owner: dict[str, str] = {}
+
+    def add(self, result: ItemResult) -> ItemResult:
+        from rarepassport.fhir import bulk_resources
+
+        assert result.data is not None
+        resources = bulk_resources(json.loads(result.data))
+        keys = [f"{r['resourceType']}/{r['id']}" for r in resources]
+        taken = [key for key in keys if key in self.owner]
+        if taken:
+            # Two passports with the same id give the same resource ids: one person's
+            # resources would be read back as another's. Refuse the later one.
+            return attrs.evolve(result, status="failed", data=None, output=None, sha256=None, error=(
+                f"its resources have the ids of those of {self.owner[taken[0]]} ({taken[0]}"
+                f"{' and more' if len(taken) > 1 else ''}): two passports with the same id"))
+        for key, resource in zip(keys, resources, strict=True):
+            self.owner[key] = result.source
+            line = json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+            self.lines.setdefault(str(resource["resourceType"]), []).append(line)
+        return attrs.evolve(result, data=None, output=None, sha256=None)
+
+    def files(self) -> dict[str, bytes]:
+        return {f"{kind}.ndjson": b"".join(lines) for kind, lines in sorted(self.lines.items())}
+
+    def outputs(self) -> list[dict[str, Any]]:
+        """The ``output`` list of a Bulk Data status response: type, file, count."""
+        return [{"type": kind, "url": f"{kind}.ndjson", "count": len(lines)}
+                for kind, lines in sorted(self.lines.items())]
 
 
 def run_batch(
@@ -437,7 +660,7 @@ def run_batch(
     output: str | os.PathLike[str],
     *,
     action: Action = "render",
-    format: str = "pdf",
+    format: str | None = None,
     view: str | None = None,
     language: str | None = None,
     strict: bool = False,
@@ -446,13 +669,21 @@ def run_batch(
     resume: bool = True,
     progress: bool | None = None,
 ) -> BatchSummary:
-    """Render or validate every passport of ``sources`` into ``output``.
+    """Render, validate, export or import every passport of ``sources`` into ``output``.
 
     Args:
-        sources: Folders, globs, ZIPs, NDJSON files or passport files (see :func:`iter_inputs`).
+        sources: Folders, globs, ZIPs, NDJSON files or passport files (see :func:`iter_inputs`);
+            for ``import`` with ``format="fhir-ndjson"``, the NDJSON files of a FHIR Bulk
+            Data export (see :func:`iter_bulk_inputs`); for ``import`` with ``"fhir"``,
+            IPS document Bundles (``.json``).
         output: A folder, or a path ending in ``.zip`` for one ZIP of every output.
-        action: ``"render"`` (default) or ``"validate"`` (writes only the manifest).
-        format: A backend name, as for :func:`render_item`.
+        action: ``"render"`` (default), ``"validate"`` (writes only the manifest),
+            ``"export"`` or ``"import"``.
+        format: For ``render``, a backend name, as for :func:`render_item` (default
+            ``pdf``). For ``export``, an exporter (default ``fhir``: one IPS Bundle per
+            passport) or ``fhir-ndjson``: FHIR Bulk Data NDJSON, one file per resource
+            type (``Patient.ndjson``…), listed in the manifest's ``ndjson``. For
+            ``import``, ``fhir`` (default) or ``fhir-ndjson``: one passport per patient.
         view: The view, as for :func:`render_item`.
         language: The language, as for :func:`render_item`.
         strict: As for :func:`render_item`.
@@ -468,7 +699,17 @@ def run_batch(
     Raises:
         OSError: When a source cannot be read or the output cannot be written.
     """
-    items = list(iter_inputs(sources))
+    if format is None:
+        format = "pdf" if action in ("render", "validate") else "fhir"
+    notes: tuple[str, ...] = ()
+    early: list[ItemResult] = []
+    if action == "import" and format == FHIR_NDJSON:
+        items, early, notes = iter_bulk_inputs(sources)
+    elif action == "import":
+        items = [attrs.evolve(item, format="json") for item in iter_inputs(sources)]
+    else:
+        items = list(iter_inputs(sources))
+    bulk = _BulkWriter() if action == "export" and format == FHIR_NDJSON else None
     target = Path(output)
     sink: _FolderOutput | _ZipOutput = _ZipOutput(target) if target.suffix.lower() == ".zip" else _FolderOutput(target)
     settings = {"format": format, "view": view, "language": language, "strict": strict, "options": options}
@@ -478,7 +719,7 @@ def run_batch(
     todo: list[int] = []
     for index, item in enumerate(items):
         entry = previous.get(item.name)
-        if action == "render" and sink.complete(entry, item):
+        if action in ("render", "export", "import") and bulk is None and sink.complete(entry, item):
             assert entry is not None
             results[index] = ItemResult(source=item.name, status="skipped", output=entry.get("output"),
                                         sha256=entry.get("sha256"), input_sha256=entry.get("input_sha256"),
@@ -492,7 +733,7 @@ def run_batch(
                 advance(result)
 
     def finish(index: int, result: ItemResult) -> None:
-        if result.data is not None and result.output is not None:
+        if result.data is not None and bulk is None and result.output is not None:
             sink.write(result.output, result.data)
             result = attrs.evolve(result, data=None)
         results[index] = result
@@ -521,9 +762,16 @@ def run_batch(
                         following = next(queue, None)
                         if following is not None:
                             pending[pool.submit(_process, items[following], action, settings)] = following
-        final = tuple(result for result in results if result is not None)
-        manifest = {
-            "format": format if action == "render" else None,
+        if bulk is not None:
+            # In input order, whatever order the workers finished in: the files are the
+            # same for the same inputs, and of two passports with one id the later fails.
+            results = [bulk.add(r) if r is not None and r.status == "ok" else r for r in results]
+        final = (*early, *(result for result in results if result is not None))
+        if advance is not None:
+            for result in early:
+                advance(result)
+        manifest: dict[str, Any] = {
+            "format": format if action != "validate" else None,
             "action": action,
             "settings": fingerprint,
             "total": len(final),
@@ -532,6 +780,17 @@ def run_batch(
             "failed": sum(r.status == "failed" for r in final),
             "items": [result.manifest_entry() for result in final],
         }
+        if notes:
+            manifest["notes"] = list(notes)
+        if bulk is not None:
+            files = bulk.files()
+            if isinstance(sink, _FolderOutput):
+                sink.write_together(files)
+                sink.remove_stale_ndjson(set(files))
+            else:
+                for name, data in files.items():
+                    sink.write(name, data)
+            manifest["ndjson"] = bulk.outputs()
         path = sink.close(json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n")
     except BaseException:
         if isinstance(sink, _ZipOutput):
@@ -540,4 +799,4 @@ def run_batch(
     finally:
         if advance is not None:
             advance.close()  # type: ignore[attr-defined]
-    return BatchSummary(results=final, manifest=path)
+    return BatchSummary(results=final, manifest=path, notes=notes)

@@ -458,6 +458,21 @@ def _parse_constant(name: str) -> float:
     raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
 
 
+def _has_huge_float(data: Any) -> bool:
+    """Whether parsed JSON holds a float beyond a 64-bit integer's range (2**63)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        elif kind is float and not -9.2e18 < value < 9.2e18:
+            return True
+    return False
+
+
 @functools.lru_cache(maxsize=1)
 def _json_loads() -> Callable[[str], Any]:
     """orjson's parser when it is installed (``rarepassport[fast]``), else the standard one.
@@ -474,13 +489,7 @@ def _json_loads() -> Callable[[str], Any]:
     except ImportError:
         return standard
 
-    long_number = re.compile(r"\d{19}")
-
     def loads(text: str) -> Any:
-        # orjson reads a whole number beyond 64 bits as a rounded float; the standard
-        # parser keeps it exact or refuses it (MAX_NUMBER_DIGITS). Only such texts pay.
-        if long_number.search(text):
-            return standard(text)
         try:
             data = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
@@ -492,6 +501,11 @@ def _json_loads() -> Callable[[str], Any]:
         # Only when it has fewer, parse again, slowly, to name the repeated key.
         if text.count(":") > orjson.dumps(data).count(b":"):
             standard(text)
+        # orjson reads a whole number beyond 64 bits as a rounded float; the standard
+        # parser keeps it exact or refuses it (MAX_NUMBER_DIGITS). Only texts holding a
+        # number that large (or a float written as one) are read again.
+        if _has_huge_float(data):
+            return standard(text)
         return data
 
     return loads

@@ -209,7 +209,16 @@ def section_field(
             else (ClinicalClass.EMERGENCY_TREATMENT if emphasis else None)
         ),
     }
+    if kwargs.get("converter") is tuple:
+        kwargs["converter"] = _as_tuple
     return attrs.field(metadata=metadata, **kwargs)
+
+
+def _as_tuple(values: Any) -> tuple[Any, ...]:
+    # ``tuple`` as a Python function: attrs reads each converter's signature when it
+    # builds the class, and the builtin's costs a parse of its text signature (tokenize
+    # and its regular expressions) for every list field, at every start.
+    return tuple(values)
 
 
 _field = section_field

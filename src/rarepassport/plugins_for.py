@@ -20,6 +20,7 @@ exactly.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,24 @@ def code_key(coding: Coding) -> str:
 
 def diagnosis_codes(passport: Passport) -> frozenset[str]:
     """Every code of every diagnosis in the passport, as `code_key` writes it."""
-    return frozenset(code_key(coding) for diagnosis in passport.diagnoses for coding in diagnosis.codes)
+    # Every plugin's rules and guidance ask this of the same passport in one validation
+    # or render: answer the last passport asked about from memory. A passport is frozen
+    # (its diagnoses a tuple of frozen records), so its codes cannot change; holding the
+    # object itself, not its id, means a new passport is never taken for the old one.
+    last_passport, last_codes = _LAST_CODES[0]
+    if last_passport is passport:
+        return last_codes
+    codes = frozenset(code_key(coding) for diagnosis in passport.diagnoses for coding in diagnosis.codes)
+    _LAST_CODES[0] = (passport, codes)  # one tuple, replaced whole: safe across threads
+    return codes
+
+
+_LAST_CODES: list[tuple[object, frozenset[str]]] = [(None, frozenset())]
+
+
+@functools.lru_cache(maxsize=256)
+def _wanted(applies_to: tuple[str, ...] | frozenset[str]) -> frozenset[str]:
+    return frozenset(code.strip().upper() for code in applies_to)
 
 
 def matches_codes(codes: Iterable[str], applies_to: Iterable[str]) -> bool:
@@ -65,7 +83,7 @@ def matches_codes(codes: Iterable[str], applies_to: Iterable[str]) -> bool:
         codes: Codes written ``SYSTEM:code`` (see `diagnosis_codes`).
         applies_to: Codes a plugin section was registered for.
     """
-    wanted = {code.strip().upper() for code in applies_to}
+    wanted = _wanted(applies_to if isinstance(applies_to, tuple | frozenset) else tuple(applies_to))
     for code in codes:
         key = code.upper()
         if key in wanted:

@@ -176,28 +176,31 @@ def _kind(tp: Any, *, required: bool) -> str | None:
 
 def _collect(value: object, path: str, out: list[Node], everything: bool) -> None:
     # An explicit loop appending to one list: nested generators cost more than the
-    # rules themselves.
-    plan = _plan(type(value), everything)
-    if plan is None:
+    # rules themselves. Names and methods are looked up once per call.
+    plan = _PLANS.get((type(value), everything)) or _plan(type(value), everything)
+    if not plan:
         return
+    append = out.append
     for name, kind in plan:
         item = getattr(value, name)
         if item is None:
             continue
         if type(item) is tuple:
+            if not item:
+                continue
             base = f"{path}.{name}"
             for index, element in enumerate(item):
                 element_path = f"{base}[{index}]"
-                out.append((element_path, name, element, value))
+                append((element_path, name, element, value))
                 _collect(element, element_path, out, everything)
         elif kind == _MAPPING and isinstance(item, Mapping):
             for key, element in item.items():
                 element_path = f"{path}.{name}.{key}"
-                out.append((element_path, key, element, value))
+                append((element_path, key, element, value))
                 _collect(element, element_path, out, True)
         else:
             item_path = f"{path}.{name}"
-            out.append((item_path, name, item, value))
+            append((item_path, name, item, value))
             if kind != _LEAF:
                 _collect(item, item_path, out, everything)
 

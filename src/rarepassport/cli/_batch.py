@@ -5,21 +5,30 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rarepassport.cli._common import EXIT_INVALID, EXIT_OK, Reporter
+from rarepassport.cli._common import EXIT_INVALID, EXIT_OK, CommandError, Reporter
 
 __all__ = ["register"]
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from rarepassport.batch import run_batch
+    from rarepassport.batch import Action, run_batch
 
+    chosen = [flag for flag, given in (("--validate-only", args.validate_only), ("--export", args.export),
+                                       ("--import", args.import_format)) if given]
+    if len(chosen) > 1:
+        raise CommandError(f"give one of {' and '.join(chosen)}, not both")
+    action: Action = ("validate" if args.validate_only else "export" if args.export
+                      else "import" if args.import_format else "render")
+    fmt = args.export or args.import_format or args.format
     summary = run_batch(
         args.sources, args.output,
-        action="validate" if args.validate_only else "render",
-        format=args.format, view=args.view, language=args.language, strict=not args.allow_invalid,
+        action=action,
+        format=fmt, view=args.view, language=args.language, strict=not args.allow_invalid,
         jobs=args.jobs, resume=not args.no_resume, progress=False if args.no_progress else None,
     )
     reporter: Reporter = args.reporter
+    for note in summary.notes:
+        reporter.warn(note)
     for result in summary.results:
         status = "error" if result.status == "failed" else "ok"
         reporter.add(result.source, status, warnings=result.warnings, output=result.output, error=result.error,
@@ -27,7 +36,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         if result.status == "failed":
             reporter.warn(f"failed: {result.source}: {result.error}")
     total = len(summary.results)
-    reporter.info(f"{total} passport(s): {summary.ok} done, {summary.skipped} already complete, "
+    what = "patient(s) and line(s)" if action == "import" else "passport(s)"
+    reporter.info(f"{total} {what}: {summary.ok} done, {summary.skipped} already complete, "
                   f"{summary.failed} failed; manifest: {summary.manifest}")
     return EXIT_INVALID if summary.failed else EXIT_OK
 
@@ -36,12 +46,13 @@ def register(commands: Any) -> None:
     """Add the ``batch`` command to the ``rarepassport`` sub-parsers."""
     batch = commands.add_parser(
         "batch",
-        help="render or validate many passports: folders, globs, ZIPs, NDJSON",
+        help="render, validate, export or import many passports: folders, globs, ZIPs, NDJSON",
         description=(
-            "Render (or validate) every passport of the sources into a folder or a ZIP, with a "
-            "manifest.json of each input's status, warnings, output and SHA-256. A bad passport is "
-            "reported and the others go on; the exit status is 1 when any failed. Running the same "
-            "command again skips outputs already complete."
+            "Render (or validate, or export) every passport of the sources into a folder or a ZIP, "
+            "with a manifest.json of each input's status, warnings, output and SHA-256; or import "
+            "FHIR (IPS Bundles, or a FHIR Bulk Data NDJSON export: one passport per patient). A bad "
+            "passport is reported and the others go on; the exit status is 1 when any failed. "
+            "Running the same command again skips outputs already complete."
         ),
     )
     batch.add_argument("sources", nargs="+", metavar="SOURCE",
@@ -52,6 +63,12 @@ def register(commands: Any) -> None:
     batch.add_argument("--language", help="language of the labels (default: each passport's)")
     batch.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (0: one per core; default 1)")
     batch.add_argument("--validate-only", action="store_true", help="only validate; write just the manifest")
+    batch.add_argument("--export", metavar="FORMAT",
+                       help="export instead of rendering: fhir (an IPS Bundle per passport), fhir-ndjson "
+                            "(FHIR Bulk Data: one NDJSON file per resource type), phenopacket or a plugin's exporter")
+    batch.add_argument("--import", dest="import_format", choices=("fhir", "fhir-ndjson"),
+                       help="import instead: the sources are IPS Bundles (fhir) or the NDJSON files of a "
+                            "FHIR Bulk Data export (fhir-ndjson); one passport per patient")
     batch.add_argument("--allow-invalid", action="store_true",
                        help="render passports with validation errors (the errors go into their notes)")
     batch.add_argument("--no-resume", action="store_true", help="redo every output, even complete ones")

@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from rarepassport._version import __version__
-from rarepassport.plugin_manager import PluginManager, make_plugin_manager
 
 if TYPE_CHECKING:
     from rarepassport.convert import Format
     from rarepassport.model import Passport
+    from rarepassport.plugin_manager import PluginManager
 
 __all__ = [
     "EXIT_ERROR",
@@ -138,6 +138,8 @@ def debug_enabled(args: argparse.Namespace | None) -> bool:
 
 def plugins_for(args: argparse.Namespace) -> PluginManager:
     """The plugin manager of this run, without the plugins given to ``--block-plugin``."""
+    from rarepassport.plugin_manager import make_plugin_manager
+
     blocked = [name for value in (getattr(args, "block_plugin", None) or []) for name in value.split(",")]
     manager = make_plugin_manager(blocked=blocked)
     reporter: Reporter | None = getattr(args, "reporter", None)

@@ -161,7 +161,8 @@ def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
 
 
 def _cmd_completion(args: argparse.Namespace) -> int:
-    text = completion_script(args.parser, args.shell)
+    # The parser that read this command line holds only this command: build them all.
+    text = completion_script(args.full_parser(), args.shell)
     write_output(args, args.output, text.encode("utf-8"))
     args.reporter.add(None, "ok", output=args.output or "-")
     return EXIT_OK

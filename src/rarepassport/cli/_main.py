@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
 
 from rarepassport._version import __version__
-from rarepassport.cli import (
-    _batch,
-    _completion,
-    _core,
-    _edit,
-    _encryption,
-    _fhir,
-    _fonts,
-    _health_link,
-    _labels,
-    _plugin,
-    _render,
-    _sign,
-    _upgrade,
-)
 from rarepassport.cli._common import (
     EXIT_ERROR,
     EXIT_OK,
@@ -40,24 +25,30 @@ from rarepassport.cli._common import (
 )
 from rarepassport.errors import PassportError
 
-__all__ = ["COMMANDS", "build_parser", "main", "subcommands"]
+__all__ = ["COMMANDS", "build_parser", "command_word", "main", "subcommands"]
 
-#: The groups of commands, in the order ``--help`` lists them: each adds its sub-parsers.
-COMMANDS: tuple[Callable[[Any], None], ...] = (
-    _core.register,
-    _render.register,
-    _sign.register,
-    _fhir.register,
-    _encryption.register,
-    _health_link.register,
-    _upgrade.register,
-    _plugin.register,
-    _batch.register,
-    _edit.register,
-    _labels.register,
-    _fonts.register,
-    _completion.register,
+#: The groups of commands, in the order ``--help`` lists them: the module of this package
+#: whose ``register(commands)`` adds the sub-parsers, and the command words it adds. A
+#: command imports only its own module (``rarepassport validate`` never loads the
+#: rendering or FHIR commands); ``--help``, the docs and the completion scripts build them all.
+COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("_core", ("new", "validate", "schema", "plugins")),
+    ("_render", ("render", "demo")),
+    ("_sign", ("keygen", "sign", "verify")),
+    ("_fhir", ("export", "import")),
+    ("_encryption", ("encrypt", "decrypt")),
+    ("_health_link", ("shl",)),
+    ("_upgrade", ("upgrade",)),
+    ("_plugin", ("plugin",)),
+    ("_batch", ("batch",)),
+    ("_edit", ("edit",)),
+    ("_labels", ("labels",)),
+    ("_fonts", ("fonts",)),
+    ("_completion", ("completion",)),
 )
+
+#: Options of the root parser that take a value: the word after them is not the command.
+_VALUE_OPTIONS = ("--block-plugin", "--output-format")
 
 
 def subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[list[str], argparse.ArgumentParser]]:
@@ -74,8 +65,32 @@ def subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[list[str], ar
                     yield [name, *words], deeper
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command of ``argv`` (``validate`` in ``-q validate x.json``) when it is one of
+    :data:`COMMANDS` and no ``-h``/``--help`` comes before it; otherwise ``None``."""
+    known = {word for _module, words in COMMANDS for word in words}
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in ("-h", "--help") or arg == "--":
+            return None
+        if arg.startswith("--"):
+            # argparse takes any unambiguous prefix of a long option: --output for --output-format.
+            skip = "=" not in arg and len(arg) > 2 and any(opt.startswith(arg) for opt in _VALUE_OPTIONS)
+            continue
+        if arg.startswith("-") and arg != "-":
+            continue
+        return arg if arg in known else None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; each command is a sub-parser with a handler.
+
+    With ``command`` (a word of :data:`COMMANDS`), only the sub-parsers of that command's
+    module are built, and only that module is imported; without it, every command.
 
     The options of every command (``--block-plugin``, ``-q``, ``-v``, ``--debug``,
     ``--force``, ``--output-format``) are accepted before the command and after it.
@@ -90,8 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"rarepassport {__version__}")
     add_global_options(parser, prefix="g_")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for register in COMMANDS:
-        register(commands)
+    for module, words in COMMANDS:
+        if command is None or command in words:
+            importlib.import_module(f"{__package__}.{module}").register(commands)
     for _words, sub in subcommands(parser):
         add_global_options(sub, prefix="s_")
     return parser
@@ -99,16 +115,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(command_word(arguments))
+    args = parser.parse_args(arguments)
     merge_global_options(args)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help(sys.stderr)
+        build_parser().print_help(sys.stderr)
         return EXIT_ERROR
     reporter = Reporter(args)
     args.reporter = reporter
     args.parser = parser
+    # Every command and option, for what must know them all (the completion scripts).
+    args.full_parser = build_parser
     debug = debug_enabled(args)
     restore = enable_debug_logging() if debug else None
     try:

@@ -2,8 +2,10 @@
 
 [`to_ips`][rarepassport.to_ips] writes a passport as an IPS document Bundle; `from_ips` reads an
 IPS document (ours or another system's) back, listing everything it could not map.
-`definitions` gives the StructureDefinitions, CodeSystems and NamingSystem of every
-extension and system the export uses. `ips_subset` says exactly what survives the trip:
+`bulk_resources` and `bulk_patient_bundles` write and read FHIR Bulk Data NDJSON
+(one resource per line, grouped back by patient). `definitions` gives the
+StructureDefinitions, CodeSystems and NamingSystem of every extension and system the
+export uses. `ips_subset` says exactly what survives the trip:
 ``from_ips(to_ips(p)).passport == ips_subset(p)``.
 
 Nothing here is imported by ``import rarepassport``; the module needs only the
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from rarepassport.fhir import _common
+from rarepassport.fhir._bulk import BulkGroup, bulk_input_path, bulk_patient_bundles, bulk_resources
 from rarepassport.fhir._common import photo_attachment
 from rarepassport.fhir._definitions import definitions
 from rarepassport.fhir._import import FhirImportError, ImportResult, Unmapped, from_ips
@@ -38,9 +41,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NOT_CARRIED",
+    "BulkGroup",
     "FhirImportError",
     "ImportResult",
     "Unmapped",
+    "bulk_input_path",
+    "bulk_patient_bundles",
+    "bulk_resources",
     "definitions",
     "from_ips",
     "ips_subset",
