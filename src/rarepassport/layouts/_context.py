@@ -434,5 +434,15 @@ def _call_each(context: LayoutContext, hook_name: str, /, **kwargs: Any) -> Iter
     yield from context.plugins.call_each(hook_name, on_failure=warn, **kwargs)
 
 
+def _reviewer_who(context: LayoutContext, reviewer: Any) -> str:
+    """A reviewer's name, with the role and organisation the view shows: "Dr A, consultant, X"."""
+    parts = (
+        reviewer.name,
+        reviewer.role if context.shows(type(reviewer), "role") else None,
+        reviewer.organisation if context.shows(type(reviewer), "organisation") else None,
+    )
+    return ", ".join(part for part in parts if part)
+
+
 def _has_label(context: LayoutContext, label_id: str) -> bool:
     return context.plugins.labels.get(label_id, context.language) is not None or label_id in _labels.ENGLISH

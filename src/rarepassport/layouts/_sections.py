@@ -32,14 +32,15 @@ if TYPE_CHECKING:
     from rarepassport.registries import SectionSpec
 from rarepassport.layouts._context import (
     LayoutContext,
+    TrustStatement,
     _call_each,
     _field,
     _has_label,
+    _reviewer_who,
     _section,
     _table,
     layout_fields,
 )
-from rarepassport.layouts._trust import TrustStatement
 
 
 def _person(context: LayoutContext, person: Person) -> Section | None:
@@ -197,16 +198,7 @@ def _extension_section(
 def _reviewer_text(context: LayoutContext, review: Review) -> str:
     reviewer = review.reviewed_by
     assert reviewer is not None
-    who = ", ".join(
-        part
-        for part in (
-            reviewer.name,
-            reviewer.role if context.shows(type(reviewer), "role") else None,
-            reviewer.organisation if context.shows(type(reviewer), "organisation") else None,
-        )
-        if part
-    )
-    return context.phrase("reviewed_by", name=who, date=context.format_date(reviewer.date))
+    return context.phrase("reviewed_by", name=_reviewer_who(context, reviewer), date=context.format_date(reviewer.date))
 
 
 def _contributors(context: LayoutContext, names: Iterable[str]) -> ListBlock | None:

@@ -9,7 +9,7 @@ typed-in reviewer with no signature are each said as such, never as "verified".
 from __future__ import annotations
 
 from rarepassport.document import Alert, AlertLevel, Block, Paragraph
-from rarepassport.layouts._context import LayoutContext, TrustStatement, _has_label
+from rarepassport.layouts._context import LayoutContext, TrustStatement, _has_label, _reviewer_who
 from rarepassport.model import Attestation, Passport, Review
 from rarepassport.signing import WHOLE_PASSPORT, AttestationCheck, Keyring, TrustStatus, verify
 
@@ -79,16 +79,8 @@ def trust_statement(context: LayoutContext, passport: Passport, trust: Keyring |
     reviewer = passport.review.reviewed_by
     shown = context.shows(Passport, "review") and context.shows(Review, "reviewed_by")
     if reviewer is not None and shown and not any(check.attestation.signer.name == reviewer.name for check in trusted):
-        who = ", ".join(
-            part
-            for part in (
-                reviewer.name,
-                reviewer.role if context.shows(type(reviewer), "role") else None,
-                reviewer.organisation if context.shows(type(reviewer), "organisation") else None,
-            )
-            if part
-        )
-        typed = context.phrase("trust.typed", who=who, date=context.format_date(reviewer.date))
+        who, date = _reviewer_who(context, reviewer), context.format_date(reviewer.date)
+        typed = context.phrase("trust.typed", who=who, date=date)
         lines.append(typed)
         blocks.append(Paragraph(text=typed))
     if not lines:
