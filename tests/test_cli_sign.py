@@ -83,6 +83,23 @@ def test_sign_then_verify_trusted_untrusted_and_revoked(signed: Path, tmp_path: 
     assert result.returncode == 3 and "revoked" in result.stdout
 
 
+def test_keygen_valid_until_makes_later_checks_untrusted(tmp_path: Path) -> None:
+    assert run("keygen", "--out", tmp_path / "old", "--valid-until", "2026-11-19").returncode == 0
+    public = tmp_path / "old.pub.jwk"
+    assert json.loads(public.read_text())["valid_until"] == "2026-11-19"
+    passport = tmp_path / "passport.json"
+    shutil.copy(EXAMPLE, passport)
+    for day, status in (("2026-11-19", 0), ("2026-11-20", 3)):
+        assert run("sign", passport, "--key", tmp_path / "old", "--name", "Dr Amina Rahman", "--reviewed-on", day,
+                   "-o", tmp_path / f"{day}.json").returncode == 0
+        result = run("verify", tmp_path / f"{day}.json", "--trust", public, "--output-format", "json")
+        assert result.returncode == status, result.stdout + result.stderr
+        check = json.loads(result.stdout)["results"][0]["attestations"][0]
+        assert check["expired"] is (status == 3)
+    bad = run("keygen", "--out", tmp_path / "bad", "--valid-until", "next year")
+    assert bad.returncode == 2 and "--valid-until" in bad.stderr and not (tmp_path / "bad").exists()
+
+
 def test_verify_names_the_section_changed_since_signing(signed: Path, tmp_path: Path) -> None:
     data = json.loads(signed.read_text())
     data["emergency"]["protocols"][0]["steps"].append("Then wait an hour")

@@ -193,3 +193,14 @@ def test_a_whole_passport_check_stays_verified_in_a_view_that_hides_some_of_it(
     out = _render(whole, format, view=view, trust=key["keyring"])
     if format == "text":
         assert "signature verified" in " ".join(out.decode().split())
+
+
+def test_a_check_signed_after_the_key_expired_is_said_so_and_not_verified(
+    signed: rp.Passport, key: dict[str, Any], tmp_path: Path
+) -> None:
+    [jwk] = key["keyring"].keys.values()
+    public = tmp_path / "expired.pub.jwk"
+    public.write_text(json.dumps({**jwk, "valid_until": "2026-11-01"}))  # the check was signed on 20 November
+    for text in _texts(_render(signed, "pdf", trust=rp.load_keyring([public])), tmp_path):
+        assert "the signing key was not valid on that date: not verified" in text
+        assert "signature verified" not in text

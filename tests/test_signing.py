@@ -160,6 +160,35 @@ def test_a_revoked_key_is_untrusted_even_when_listed_as_trusted(passport: rp.Pas
     assert check.revoked
 
 
+@pytest.mark.parametrize(
+    ("window", "trusted"),
+    [
+        ({"valid_until": "2026-11-19"}, False),  # signed on the 20th, the day after the key expired
+        ({"valid_until": "2026-11-20"}, True),  # the last day is included
+        ({"valid_from": "2026-11-21"}, False),  # signed before the key was valid
+        ({"valid_from": "2026-01-01", "valid_until": "2027-12-31"}, True),
+    ],
+)
+def test_a_check_signed_outside_the_keys_validity_is_untrusted(
+    passport: rp.Passport, keys: dict[str, Any], tmp_path: Path, window: dict[str, str], trusted: bool
+) -> None:
+    public = tmp_path / "dated.pub.jwk"
+    public.write_text(json.dumps({**keys["ed"]["jwk"], **window}))
+    check = rp.verify(_sign(passport, keys["ed"]), rp.load_keyring([public])).checks[0]
+    assert check.status is (rp.TrustStatus.TRUSTED if trusted else rp.TrustStatus.UNTRUSTED)
+    assert check.expired is not trusted and not check.revoked
+
+
+@pytest.mark.parametrize("window", [{"valid_until": "soon"}, {"valid_from": "2027-01-01", "valid_until": "2026-01-01"}])
+def test_a_key_validity_that_is_not_a_date_range_is_refused_naming_it(
+    keys: dict[str, Any], tmp_path: Path, window: dict[str, str]
+) -> None:
+    public = tmp_path / "bad.pub.jwk"
+    public.write_text(json.dumps({**keys["ed"]["jwk"], **window}))
+    with pytest.raises(rp.SigningError, match=r"bad\.pub\.jwk: \$"):
+        rp.load_keyring([public])
+
+
 def _sections(passport: rp.Passport) -> list[str]:
     return [name for name in rp.to_dict(passport) if name not in ("schema_version", "attestations")]
 

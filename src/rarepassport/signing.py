@@ -104,6 +104,8 @@ class AttestationCheck:
         status: What the check found.
         changed: With ``modified``, the covered section paths that changed since signing.
         revoked: The signer's key is on the revocation list (status ``untrusted``).
+        expired: The attestation was signed outside the trusted key's validity
+            (``valid_from`` / ``valid_until`` in the trusted key file; status ``untrusted``).
         reason: One sentence for people saying why (never a field's value).
     """
 
@@ -112,6 +114,7 @@ class AttestationCheck:
     status: TrustStatus
     changed: tuple[str, ...] = ()
     revoked: bool = False
+    expired: bool = False
     reason: str = ""
 
     @property
@@ -157,14 +160,22 @@ class Keyring:
     Attributes:
         keys: Trusted public keys (JWK members), by key id (RFC 7638 thumbprint).
         revoked: Key ids that must not be trusted whatever ``keys`` says.
+        validity: For trusted keys given a validity, the first and last day they may
+            have signed on (either ``None`` for no bound), by key id.
     """
 
     keys: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
     revoked: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen_ids)
+    validity: Mapping[str, tuple[_dt.date | None, _dt.date | None]] = attrs.field(factory=dict)
 
     def trusts(self, kid: str) -> bool:
         """Whether a key id is trusted and not revoked."""
         return kid in self.keys and kid not in self.revoked
+
+    def valid_on(self, kid: str, day: _dt.date) -> bool:
+        """Whether a trusted key was within its validity on ``day`` (always, with none given)."""
+        start, end = self.validity.get(kid, (None, None))
+        return (start is None or start <= day) and (end is None or day <= end)
 
 
 # -- encoding helpers --
@@ -303,8 +314,25 @@ def _private_key(key: bytes | str | os.PathLike[str], password: bytes | None) ->
     raise SigningError(f"{where}: only Ed25519 and P-256 keys can sign a passport")
 
 
-def _public_key_from_file(path: str) -> list[dict[str, str]]:
-    """The public keys in a file: a JWK, a JWK Set (``{"keys": [...]}``) or a PEM public key."""
+def _validity_date(where: str, item: Mapping[str, Any], name: str) -> _dt.date | None:
+    value = item.get(name)
+    if value is None:
+        return None
+    try:
+        return _dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        pass
+    raise SigningError(f"{where}.{name} must be a date, YYYY-MM-DD")
+
+
+def _public_key_from_file(
+    path: str, validity: dict[str, tuple[_dt.date | None, _dt.date | None]] | None = None
+) -> list[dict[str, str]]:
+    """The public keys in a file: a JWK, a JWK Set (``{"keys": [...]}``) or a PEM public key.
+
+    A JWK may carry ``valid_from`` and ``valid_until`` (dates, members RFC 7517 lets a key
+    hold): they go into ``validity`` by key id.
+    """
     from cryptography.hazmat.primitives import serialization
 
     try:
@@ -337,6 +365,11 @@ def _public_key_from_file(path: str) -> list[dict[str, str]]:
             _verifying_key(members)
         except ValueError as exc:
             raise SigningError(f"{where}: {exc}") from None
+        start, end = _validity_date(where, item, "valid_from"), _validity_date(where, item, "valid_until")
+        if start is not None and end is not None and end < start:
+            raise SigningError(f"{where}: valid_until is before valid_from")
+        if validity is not None and (start is not None or end is not None):
+            validity[key_id(members)] = (start, end)
         keys.append(members)
     return keys
 
@@ -370,7 +403,10 @@ def load_keyring(
 
     Args:
         trusted: Files each holding a public JWK, a JWK Set (``{"keys": [...]}``) or a PEM
-            public key (as written by ``rarepassport keygen``).
+            public key (as written by ``rarepassport keygen``). A JWK's ``valid_from``
+            and ``valid_until`` (``YYYY-MM-DD``) bound the days its signatures are trusted
+            for (``keygen --valid-until``): a check signed after the key expired is
+            ``untrusted``.
         revoked: Revocation list files: ``{"revoked": [{"key_id": "...", "revoked_on":
             "2026-11-30", "reason": "..."}]}``.
 
@@ -378,13 +414,14 @@ def load_keyring(
         SigningError: Naming the file (and the entry) that cannot be read.
     """
     keys: dict[str, Mapping[str, str]] = {}
+    validity: dict[str, tuple[_dt.date | None, _dt.date | None]] = {}
     for path in trusted:
-        for jwk in _public_key_from_file(os.fspath(path)):
+        for jwk in _public_key_from_file(os.fspath(path), validity):
             keys[key_id(jwk)] = jwk
     ids: set[str] = set()
     for path in revoked:
         ids |= _revoked_from_file(os.fspath(path))
-    return Keyring(keys=keys, revoked=frozenset(ids))
+    return Keyring(keys=keys, revoked=frozenset(ids), validity=validity)
 
 
 # -- what a signature covers --
@@ -575,6 +612,9 @@ def _check_one(index: int, attestation: Attestation, record: Mapping[str, Any], 
         return result(TrustStatus.UNTRUSTED, "the signer's key has been revoked", revoked=True)
     if not keyring.trusts(attestation.key_id):
         return result(TrustStatus.UNTRUSTED, "the signature is valid, but the signer's key is not a trusted key")
+    if not keyring.valid_on(attestation.key_id, attestation.reviewed_on):
+        return result(TrustStatus.UNTRUSTED, "the signature is dated outside the trusted key's validity",
+                      expired=True)
     return result(TrustStatus.TRUSTED, "the signature is valid and the signer's key is trusted")
 
 

@@ -13,6 +13,7 @@ Exit status of ``verify`` (the worst attestation decides):
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import json
 import os
 from pathlib import Path
@@ -51,6 +52,9 @@ def register(commands: Any) -> None:
                         help="the private key file (PEM); the public key goes to KEY.pub.jwk and KEY.pub.pem")
     keygen.add_argument("--algorithm", choices=("EdDSA", "ES256"), default="EdDSA",
                         help="EdDSA (Ed25519, the default) or ES256 (P-256)")
+    keygen.add_argument("--valid-until", metavar="DATE",
+                        help="the last day (YYYY-MM-DD) checks signed with this key are trusted; written into "
+                             "KEY.pub.jwk as valid_until, which verify honours"),
     keygen.set_defaults(handler=_cmd_keygen)
 
     sign = commands.add_parser("sign", help="sign a passport, or named sections, as checked by a professional")
@@ -91,7 +95,15 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
                 raise CommandError(f"{path} already exists; use --force to replace it")
     if not private.parent.exists():
         raise CommandError(f"cannot write {private}: folder {private.parent} does not exist")
+    valid_until = None
+    if args.valid_until is not None:
+        try:
+            valid_until = _dt.date.fromisoformat(args.valid_until)
+        except ValueError:
+            raise CommandError(f"--valid-until {args.valid_until!r} is not a date (YYYY-MM-DD)") from None
     pem, jwk = generate_key(args.algorithm)
+    if valid_until is not None:
+        jwk = {**jwk, "valid_until": valid_until.isoformat()}
     # A new file from write_atomic is owner-only; one replaced with --force is made so too.
     write_atomic(private, pem)
     os.chmod(private, 0o600)
@@ -163,6 +175,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             "key_id": check.attestation.key_id,
             "changed": list(check.changed),
             "revoked": check.revoked,
+            "expired": check.expired,
             "reason": check.reason,
         }
         for check in result.checks

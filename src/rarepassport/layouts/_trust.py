@@ -49,7 +49,8 @@ def _line(context: LayoutContext, check: AttestationCheck) -> str:
         sections = ", ".join(_section_name(context, path) for path in check.changed)
         return context.phrase("trust.modified", sections=sections, **values)
     if check.status is TrustStatus.UNTRUSTED:
-        return context.phrase("trust.revoked" if check.revoked else "trust.untrusted", **values)
+        name = "trust.revoked" if check.revoked else "trust.expired" if check.expired else "trust.untrusted"
+        return context.phrase(name, **values)
     return context.phrase("trust.verified", **values)
 
 
