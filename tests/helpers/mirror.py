@@ -131,6 +131,7 @@ THROUGH: dict[str, str] = {
     "rarepassport.cli._plugin": "rarepassport.cli",
     "rarepassport.cli._render": "rarepassport.cli",
     "rarepassport.cli._starter": "rarepassport.cli",
+    "rarepassport.fhir._bulk": "rarepassport.fhir",
     "rarepassport.fhir._common": "rarepassport.fhir",
     "rarepassport.fhir._export": "rarepassport.fhir",
     "rarepassport.fhir._import": "rarepassport.fhir",

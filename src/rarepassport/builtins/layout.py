@@ -9,7 +9,8 @@ plugin places its own steps among these by id (``after="contacts"``), and cannot
 replace them or go before the emergency summary.
 
 The section builders live in `rarepassport.layouts` (``_emergency``, ``_sections``);
-this module only names and orders them.
+this module only names and orders them. Each step imports its builder when it first
+runs, so building a plugin manager (``rarepassport validate``) loads no layout code.
 """
 
 from __future__ import annotations
@@ -17,30 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from rarepassport.essentials import contacts_in_call_order
 from rarepassport.hookspecs import hookimpl
-from rarepassport.layouts._emergency import (
-    _advance_decisions,
-    _allergies,
-    _avoid,
-    _emergency,
-    _guidance,
-    _medications,
-    _protocols,
-    _red_flags,
-    _time_critical,
-)
-from rarepassport.layouts._sections import (
-    _additional,
-    _anaesthesia,
-    _care_team,
-    _diagnoses,
-    _links,
-    _person,
-    _plain_section,
-    _review,
-    _simple_table_section,
-)
 from rarepassport.model import Emergency, Passport
 
 if TYPE_CHECKING:
@@ -52,10 +30,12 @@ __all__ = ["CORE_STEPS"]
 
 
 def _emergency_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._emergency import _emergency
     return _emergency(context, inputs.emergency, inputs.essentials)
 
 
 def _protocols_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._emergency import _protocols
     return _protocols(context, inputs.emergency)
 
 
@@ -64,50 +44,62 @@ def _emergency_extensions_step(context: LayoutContext, inputs: LayoutInputs) -> 
 
 
 def _guidance_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._emergency import _guidance
     return _guidance(context, inputs.guidance, inputs.population, own_protocol=bool(inputs.emergency.protocols))
 
 
 def _avoid_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._emergency import _avoid
     return _avoid(context, inputs.emergency)
 
 
 def _red_flags_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._emergency import _red_flags
     return _red_flags(context, inputs.emergency)
 
 
 def _allergies_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._emergency import _allergies
     return _allergies(context, inputs.passport)
 
 
 def _time_critical_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._emergency import _time_critical
     return _time_critical(context, inputs.passport)
 
 
 def _advance_decisions_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._emergency import _advance_decisions
     return _advance_decisions(context, inputs.emergency)
 
 
 def _person_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._sections import _person
     return _person(context, inputs.passport.person)
 
 
 def _diagnoses_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._sections import _diagnoses
     return _diagnoses(context, inputs.passport)
 
 
 def _medications_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._emergency import _medications
     return _medications(context, inputs.passport)
 
 
 def _devices_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._sections import _simple_table_section
     return _simple_table_section(context, "devices", Passport, "devices", inputs.passport.devices)
 
 
 def _anaesthesia_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._sections import _anaesthesia
     return _anaesthesia(context, inputs.emergency)
 
 
 def _previous_emergencies_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._sections import _simple_table_section
     return _simple_table_section(
         context,
         "previous_emergencies",
@@ -119,30 +111,37 @@ def _previous_emergencies_step(context: LayoutContext, inputs: LayoutInputs) -> 
 
 
 def _contacts_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.essentials import contacts_in_call_order
+    from rarepassport.layouts._sections import _simple_table_section
     contacts = contacts_in_call_order(inputs.passport.contacts)
     return _simple_table_section(context, "contacts", Passport, "contacts", contacts)
 
 
 def _care_team_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._sections import _care_team
     return _care_team(context, inputs.passport)
 
 
 def _care_preferences_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._sections import _plain_section
     preferences = inputs.passport.care_preferences
     return _plain_section(context, "care_preferences", Passport, "care_preferences", preferences)
 
 
 def _history_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._sections import _plain_section
     if not context.shows(Passport, "history"):
         return None
     return _plain_section(context, "history", Passport, "history", inputs.passport.history)
 
 
 def _links_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._sections import _links
     return _links(context, inputs.passport)
 
 
 def _additional_step(context: LayoutContext, inputs: LayoutInputs) -> Iterable[Section]:
+    from rarepassport.layouts._sections import _additional
     return _additional(context, inputs.passport)
 
 
@@ -151,6 +150,7 @@ def _extensions_step(context: LayoutContext, inputs: LayoutInputs) -> Iterable[S
 
 
 def _review_step(context: LayoutContext, inputs: LayoutInputs) -> Section | None:
+    from rarepassport.layouts._sections import _review
     return _review(context, inputs.passport, list(inputs.contributors), inputs.trust)
 
 

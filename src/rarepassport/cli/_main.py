@@ -27,24 +27,24 @@ from rarepassport.errors import PassportError
 
 __all__ = ["COMMANDS", "build_parser", "command_word", "main", "subcommands"]
 
-#: The groups of commands, in the order ``--help`` lists them: the module of this package
+#: The groups of commands, in the order ``--help`` lists them: the module (by its full name)
 #: whose ``register(commands)`` adds the sub-parsers, and the command words it adds. A
 #: command imports only its own module (``rarepassport validate`` never loads the
 #: rendering or FHIR commands); ``--help``, the docs and the completion scripts build them all.
 COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("_core", ("new", "validate", "schema", "plugins")),
-    ("_render", ("render", "demo")),
-    ("_sign", ("keygen", "sign", "verify")),
-    ("_fhir", ("export", "import")),
-    ("_encryption", ("encrypt", "decrypt")),
-    ("_health_link", ("shl",)),
-    ("_upgrade", ("upgrade",)),
-    ("_plugin", ("plugin",)),
-    ("_batch", ("batch",)),
-    ("_edit", ("edit",)),
-    ("_labels", ("labels",)),
-    ("_fonts", ("fonts",)),
-    ("_completion", ("completion",)),
+    ("rarepassport.cli._core", ("new", "validate", "schema", "plugins")),
+    ("rarepassport.cli._render", ("render", "demo")),
+    ("rarepassport.cli._sign", ("keygen", "sign", "verify")),
+    ("rarepassport.cli._fhir", ("export", "import")),
+    ("rarepassport.cli._encryption", ("encrypt", "decrypt")),
+    ("rarepassport.cli._health_link", ("shl",)),
+    ("rarepassport.cli._upgrade", ("upgrade",)),
+    ("rarepassport.cli._plugin", ("plugin",)),
+    ("rarepassport.cli._batch", ("batch",)),
+    ("rarepassport.cli._edit", ("edit",)),
+    ("rarepassport.cli._labels", ("labels",)),
+    ("rarepassport.cli._fonts", ("fonts",)),
+    ("rarepassport.cli._completion", ("completion",)),
 )
 
 #: Options of the root parser that take a value: the word after them is not the command.
@@ -107,7 +107,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module, words in COMMANDS:
         if command is None or command in words:
-            importlib.import_module(f"{__package__}.{module}").register(commands)
+            importlib.import_module(module).register(commands)
     for _words, sub in subcommands(parser):
         add_global_options(sub, prefix="s_")
     return parser
