@@ -11,6 +11,7 @@ that raised them. The hierarchy::
     │   ├── PassphraseRequiredError   the file is encrypted and no passphrase was given
     │   └── WrongPassphraseError      wrong passphrase, or the file was changed
     ├── HealthLinkError (ValueError)  a SMART Health Link could not be made or read
+    ├── SigningError (ValueError)     a passport could not be signed, or a key read
     └── RenderError (ValueError)  a passport could not be rendered as asked
         ├── InvalidPassportError  strict=True and the passport has validation errors
         ├── MissingGlyphsError    no available font can draw some characters

@@ -65,6 +65,7 @@ NOT_CARRIED: tuple[str, ...] = (
     "history.admissions",
     "extensions",
     "person.photo",
+    "attestations",
 )
 
 
@@ -82,6 +83,8 @@ def not_carried(passport: Passport) -> list[str]:
         "history.admissions": bool(passport.history.admissions),
         "extensions": bool(passport.extensions),
         "person.photo": bool(passport.person.photo) and photo_attachment(passport.person.photo) is None,
+        # Signed checks are not mapped to FHIR (a Provenance with a signature would be the way).
+        "attestations": bool(passport.attestations),
     }
     return [name for name in NOT_CARRIED if present.get(name, False)]
 
@@ -148,6 +151,7 @@ def ips_subset(passport: Passport) -> Passport:
         history=history,
         links=(),
         extensions={},
+        attestations=(),
         person=attrs.evolve(
             passport.person, photo=passport.person.photo if photo_attachment(passport.person.photo) else None
         ),
