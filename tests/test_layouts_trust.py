@@ -126,6 +126,10 @@ def test_a_typed_reviewer_without_a_signature_is_shown_as_unverified(unsigned: r
     for text in _texts(_render(typed, "pdf"), tmp_path):
         assert "Reviewed by Dr Typed Name, consultant on 20 November 2026 (typed in; no verified signature)" in text
         assert "signature verified" not in text
+    # The card neither says "not checked" beside a named reviewer nor claims the check.
+    for text in _texts(_render(typed, "card"), tmp_path):
+        assert "Professional check not verified" in text
+        assert "Not checked by a professional" not in text and "signature verified" not in text
 
 
 def test_a_typed_reviewer_matching_a_verified_signature_is_not_repeated(signed: rp.Passport,

@@ -79,7 +79,11 @@ def trust_statement(context: LayoutContext, passport: Passport, trust: Keyring |
     trusted = [check for check in checks if check.status is TrustStatus.TRUSTED]
     reviewer = passport.review.reviewed_by
     shown = context.shows(Passport, "review") and context.shows(Review, "reviewed_by")
-    if reviewer is not None and shown and not any(check.attestation.signer.name == reviewer.name for check in trusted):
+    typed_in = reviewer is not None and shown and not any(
+        check.attestation.signer.name == reviewer.name for check in trusted
+    )
+    if typed_in:
+        assert reviewer is not None
         who, date = _reviewer_who(context, reviewer), context.format_date(reviewer.date)
         typed = context.phrase("trust.typed", who=who, date=date)
         lines.append(typed)
@@ -87,11 +91,11 @@ def trust_statement(context: LayoutContext, passport: Passport, trust: Keyring |
     if not lines:
         # On every page (header and footer); the review section keeps to what it has.
         lines.append(context.phrase("trust.unsigned"))
-    short, alarming = _short(context, checks)
+    short, alarming = _short(context, checks, typed_in=typed_in)
     return TrustStatement(long="; ".join(lines), short=short, alarming=alarming, blocks=tuple(blocks))
 
 
-def _short(context: LayoutContext, checks: tuple[AttestationCheck, ...]) -> tuple[str, bool]:
+def _short(context: LayoutContext, checks: tuple[AttestationCheck, ...], *, typed_in: bool) -> tuple[str, bool]:
     modified = [check for check in checks if check.status is TrustStatus.MODIFIED]
     if modified:
         date = context.format_date(modified[0].attestation.reviewed_on)
@@ -105,6 +109,8 @@ def _short(context: LayoutContext, checks: tuple[AttestationCheck, ...]) -> tupl
         # The card names what was checked: a check of the protocols is not a check of the whole card.
         what = _what(context, attestation.scope)
         return context.phrase("trust.short_verified", what=what, who=attestation.signer.name, date=date), False
-    if checks:
+    if checks or typed_in:
+        # A typed-in reviewer: the card must not say "not checked" where the page names a
+        # reviewer, nor "checked": the check is there, unverified.
         return context.phrase("trust.short_unverified"), False
     return context.phrase("trust.short_unsigned"), False
