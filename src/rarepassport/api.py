@@ -413,7 +413,7 @@ def render(
     Args:
         passport: The passport.
         format: A backend name: ``pdf``, ``card``, ``lockscreen``, ``lockscreen-pdf``,
-            ``html``, ``markdown``, ``text`` or, wrapped in
+            ``html``, ``accessible-pdf``, ``markdown``, ``text`` or, wrapped in
             [`BackendName`][rarepassport.BackendName], one a plugin added (see
             [`available_formats`][rarepassport.available_formats]).
         view: ``full``, ``emergency``, ``education`` or ``social``; ``None`` (the

@@ -18,11 +18,10 @@ import attrs
 
 from rarepassport.document import Alert, Block, Document, Field, Heading, ListBlock, Paragraph, Section, Table
 from rarepassport.errors import PluginError
+from rarepassport.essentials import LABEL_VALUE, label_parts
 from rarepassport.layouts import LayoutContext, layout_fields
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
-#: The English join of a label and its value, used until the catalogue has one.
-_JOIN = "{label}: {value}"
 
 # Characters XML 1.0 cannot hold at all, even escaped (C0 controls but tab, newline and
 # carriage return; lone surrogates; U+FFFE and U+FFFF), and C1 controls: each is shown
@@ -36,12 +35,10 @@ def escape(text: str) -> str:
 
 
 def _label_value(template: str, label: str, value: str) -> str:
-    """``Label: value`` as the language joins them, the label in bold, both escaped."""
-    try:
-        return escape(template).format(label=f"<b>{escape(label)}</b>", value=value)
-    except (KeyError, IndexError, ValueError):
-        # A translation with a misspelt placeholder must not stop an export.
-        return f"<b>{escape(label)}</b>: {value}"
+    """``Label: value`` as the language joins them (the one join every output uses,
+    `rarepassport.essentials.label_parts`), the label in bold; ``value`` is escaped XHTML."""
+    before, after = label_parts(escape(template), f"<b>{escape(label)}</b>")
+    return f"{before}{value}{after}"
 
 
 def _table_xhtml(table: Table) -> str:
@@ -57,7 +54,7 @@ def _table_xhtml(table: Table) -> str:
     return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _block(block: Block, join: str = _JOIN) -> str:
+def _block(block: Block, join: str = LABEL_VALUE) -> str:
     if isinstance(block, Heading):
         level = min(max(block.level, 3), 6)
         return f"<h{level}>{escape(block.text)}</h{level}>"
@@ -89,7 +86,7 @@ def _div(parts: Iterable[str], direction: str = "ltr") -> str:
     return f'<div xmlns="{XHTML_NS}"{attributes}>{"".join(parts)}</div>'
 
 
-def section_xhtml(sections: Iterable[Section], *, fallback: Sequence[Block] = (), join: str = _JOIN,
+def section_xhtml(sections: Iterable[Section], *, fallback: Sequence[Block] = (), join: str = LABEL_VALUE,
                   direction: str = "ltr") -> str:
     """The XHTML ``div`` of a Composition section's narrative.
 
@@ -154,7 +151,7 @@ class Narrator:
     @property
     def join(self) -> str:
         """How the language joins a label and its value."""
-        return self.document.phrases.get("phrase.label_value", _JOIN)
+        return self.document.phrases.get("phrase.label_value", LABEL_VALUE)
 
     def section(self, id: str) -> Section | None:
         """The laid-out section with this id."""
