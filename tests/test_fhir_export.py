@@ -268,6 +268,30 @@ def test_genetic_finding_is_a_variant_observation_cited_by_its_condition(rich_bu
     assert components["53034-5"]["coding"][0]["code"] == "LA6705-3"
 
 
+def test_a_genes_hgnc_id_travels_as_an_hgnc_coding_and_comes_back() -> None:
+    from rarepassport.fhir import from_ips
+    from rarepassport.model import Diagnosis, GeneticFinding
+
+    finding = GeneticFinding(gene="SCN1A", hgnc="HGNC:10585", variant="c.2589+3A>T")
+    passport = attrs.evolve(_minimal(), diagnoses=(Diagnosis(name="Dravet syndrome", genetics=(finding,)),))
+    bundle = _export(passport)
+    Bundle.model_validate(bundle)
+    [observation] = [e["resource"] for e in bundle["entry"]
+                     if e["resource"]["resourceType"] == "Observation"
+                     and e["resource"]["code"]["coding"][0]["code"] == "69548-6"]
+    [gene] = [c["valueCodeableConcept"] for c in observation["component"]
+              if c["code"]["coding"][0]["code"] == "48018-6"]
+    assert gene == {"coding": [{"system": "http://www.genenames.org/geneId", "code": "HGNC:10585",
+                                "display": "SCN1A"}], "text": "SCN1A"}
+    [back] = from_ips(bundle).passport.diagnoses[0].genetics
+    assert (back.gene, back.hgnc, back.variant) == ("SCN1A", "HGNC:10585", "c.2589+3A>T")
+    # Other systems write the number alone; it is read as the same id.
+    gene["coding"][0]["code"] = "10585"
+    assert from_ips(bundle).passport.diagnoses[0].genetics[0].hgnc == "HGNC:10585"
+    gene["coding"][0]["code"] = "not-a-number"
+    assert from_ips(bundle).passport.diagnoses[0].genetics[0].hgnc is None
+
+
 def test_diagnosis_status_maps_to_verification_status(rich_bundle: dict[str, Any]) -> None:
     confirmed, undiagnosed = _entries(rich_bundle, _section(rich_bundle, "11450-4"))
     assert confirmed["verificationStatus"]["coding"][0]["code"] == "confirmed"

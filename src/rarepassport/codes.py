@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 __all__ = [
     "KNOWN_SYSTEMS",
     "check_code",
+    "check_hgnc",
     "is_absolute_uri",
     "luhn_mod10_ok",
     "nhs_number_ok",
@@ -155,6 +156,16 @@ _CHECKS: dict[str, Callable[[str], str | None]] = {
     "dm+d": _dmd,
     "RxNorm": _pattern(r"[0-9]{1,8}", "5640"),
 }
+
+_HGNC = re.compile(r"HGNC:[1-9][0-9]{0,5}")
+
+
+def check_hgnc(value: str) -> str | None:
+    """Why a gene's HGNC id is malformed (``HGNC:`` and a number, e.g. ``HGNC:10585``), or None."""
+    if _HGNC.fullmatch(value):
+        return None
+    return "not an HGNC id (expected HGNC: and a number, e.g. HGNC:10585)"
+
 
 #: The code systems passports name by short name.
 KNOWN_SYSTEMS: tuple[str, ...] = tuple(_CHECKS)

@@ -12,6 +12,7 @@ that raised them. The hierarchy::
     │   └── WrongPassphraseError      wrong passphrase, or the file was changed
     ├── HealthLinkError (ValueError)  a SMART Health Link could not be made or read
     ├── SigningError (ValueError)     a passport could not be signed, or a key read
+    ├── MissingDependencyError (ImportError)  an optional extra is not installed; .extra
     └── RenderError (ValueError)  a passport could not be rendered as asked
         ├── InvalidPassportError  strict=True and the passport has validation errors
         ├── MissingGlyphsError    no available font can draw some characters
@@ -40,6 +41,7 @@ __all__ = [
     "HealthLinkError",
     "InvalidPassportError",
     "LoadError",
+    "MissingDependencyError",
     "MissingGlyphsError",
     "PassphraseRequiredError",
     "PassportError",
@@ -168,6 +170,18 @@ def describe_characters(chars: Sequence[str], limit: int = 12) -> str:
     """Code points as ``U+0627, U+4E2D`` (never the text itself)."""
     shown = ", ".join(f"U+{ord(c):04X}" for c in chars[:limit])
     return shown + (f" and {len(chars) - limit} more" if len(chars) > limit else "")
+
+
+class MissingDependencyError(PassportError, ImportError):
+    """An optional extra that this needs is not installed; the message names the ``pip install``.
+
+    Attributes:
+        extra: The extra to install, e.g. ``hpo`` for ``pip install 'rarepassport[hpo]'``.
+    """
+
+    def __init__(self, message: str, *, extra: str) -> None:
+        super().__init__(message)
+        self.extra = extra
 
 
 class RenderError(PassportError, ValueError):

@@ -465,6 +465,10 @@ class GeneticFinding:
     """A genetic finding behind a diagnosis."""
 
     gene: str = _field("Gene symbol, e.g. SCN1A.")
+    hgnc: str | None = _field(
+        "The gene's HGNC id, e.g. HGNC:10585 (from genenames.org), so genetics tools need not guess from the symbol.",
+        default=None,
+    )
     variant: str | None = _field("Variant, e.g. HGVS c.1234C>T.", default=None)
     zygosity: Zygosity | None = _field(
         "heterozygous, homozygous, hemizygous, compound-heterozygous, mosaic or unknown.",

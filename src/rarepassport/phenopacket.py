@@ -6,6 +6,13 @@ or OMIM terms, and the genetic findings that explain them. Only what has an onto
 term can travel: features without an HPO id and diagnoses without an ORPHA or OMIM code
 are left out (see [`NOT_CARRIED`][rarepassport.phenopacket.NOT_CARRIED]).
 
+Features are labelled with the term labels of an HPO release when ``rarepassport[hpo]``
+is installed (the person's own words go into the feature's ``description``); obsolete
+terms are replaced and ids the release does not have are left out. Genes are identified
+by the HGNC id the passport gives (``genetics[].hgnc``), else by the NCBI Gene id HPO
+annotates them with, else by their symbol alone. [`explain`][rarepassport.phenopacket.explain]
+says which of these happened, field by field.
+
 By default the export is for research, without identity: no name, identifier, address
 or contact, no date of birth (the age when the phenopacket is made is given instead, as
 an ISO 8601 duration such as ``P11Y8M``), no free-text notes, and identifiers that are
@@ -21,9 +28,11 @@ import datetime as _dt
 import uuid
 from typing import Any
 
-from rarepassport.model import Diagnosis, DiagnosisStatus, Passport, Sex, Zygosity
+from rarepassport.errors import MissingDependencyError
+from rarepassport.model import Diagnosis, DiagnosisStatus, GeneticFinding, Passport, Sex, Zygosity
+from rarepassport.ontology import HpoOntology, hpo_ontology
 
-__all__ = ["NOT_CARRIED", "age_duration", "to_phenopacket"]
+__all__ = ["NOT_CARRIED", "age_duration", "explain", "to_phenopacket"]
 
 JSON = dict[str, Any]
 
@@ -62,9 +71,48 @@ _RESOURCES: dict[str, JSON] = {
               "iriPrefix": "http://www.orpha.net/ORDO/Orphanet_"},
     "OMIM": {"id": "omim", "name": "Online Mendelian Inheritance in Man", "url": "https://www.omim.org",
              "namespacePrefix": "OMIM", "iriPrefix": "https://www.omim.org/entry/"},
+    "HGNC": {"id": "hgnc", "name": "HUGO Gene Nomenclature Committee", "url": "https://www.genenames.org",
+             "namespacePrefix": "HGNC", "iriPrefix": "https://identifiers.org/hgnc:"},
+    "NCBIGene": {"id": "ncbigene", "name": "NCBI Gene", "url": "https://www.ncbi.nlm.nih.gov/gene",
+                 "namespacePrefix": "NCBIGene", "iriPrefix": "https://identifiers.org/ncbigene:"},
     "GENO": {"id": "geno", "name": "Genotype Ontology", "url": "http://purl.obolibrary.org/obo/geno.owl",
              "namespacePrefix": "GENO", "iriPrefix": "http://purl.obolibrary.org/obo/GENO_"},
 }
+
+
+def _feature_term(
+    hpo_id: str, words: str, ontology: HpoOntology | None, where: str, notes: list[str]
+) -> tuple[str | None, str]:
+    """The term a feature is exported as, and its label; ``(None, "")`` to leave it out."""
+    if ontology is None:
+        return hpo_id, words
+    term = ontology.term(hpo_id)
+    if term is None:
+        notes.append(f"{where}: not a term of HPO {ontology.release}; the feature is left out")
+        return None, ""
+    if term.obsolete:
+        replacement = ontology.term(term.replaced_by) if term.replaced_by else None
+        if replacement is None or replacement.obsolete:
+            notes.append(f"{where}: obsolete in HPO {ontology.release}, with no replacement; the feature is left out")
+            return None, ""
+        notes.append(f"{where}: obsolete in HPO {ontology.release}, exported as its replacement {replacement.id}")
+        term = replacement
+    return term.id, term.label
+
+
+def _gene(finding: GeneticFinding, ontology: HpoOntology | None, where: str, notes: list[str],
+          prefixes: set[str]) -> JSON:
+    """A GeneDescriptor: the HGNC id when the passport has it, else the NCBI Gene id HPO knows."""
+    if finding.hgnc:
+        prefixes.add("HGNC")
+        return {"valueId": finding.hgnc, "symbol": finding.gene}
+    ncbi = ontology.ncbi_gene(finding.gene) if ontology is not None else None
+    if ncbi is not None:
+        prefixes.add("NCBIGene")
+        notes.append(f"{where}.hgnc: not given; the gene is identified by its NCBI Gene id from HPO's annotations")
+        return {"valueId": ncbi, "symbol": finding.gene}
+    notes.append(f"{where}.hgnc: not given and not found; the gene is identified by its symbol only")
+    return {"valueId": finding.gene, "symbol": finding.gene}
 
 
 def _disease_term(diagnosis: Diagnosis) -> JSON | None:
@@ -106,6 +154,7 @@ def to_phenopacket(
     today: _dt.date | _dt.datetime | None = None,
     plugins: object | None = None,
     identifiable: bool = False,
+    hpo: bool | None = None,
 ) -> dict[str, Any]:
     """Export a passport's phenotype and genetics as a GA4GH Phenopacket v2.
 
@@ -118,6 +167,14 @@ def to_phenopacket(
             the ids from the passport's ``id``. By default (``False``) the subject has
             its age (``timeAtLastEncounter``) instead of a date of birth, notes are left
             out and every id is random.
+        hpo: Label features with the HPO release's term labels (the person's words
+            become the feature's ``description``), replace obsolete terms, leave out ids
+            the release does not have, and give genes without an HGNC id their NCBI Gene
+            id: ``True`` needs ``rarepassport[hpo]``
+            ([`MissingDependencyError`][rarepassport.errors.MissingDependencyError] otherwise),
+            ``False`` uses the passport's words as labels, and ``None`` (default) uses the
+            release when it is installed. [`explain`][rarepassport.phenopacket.explain]
+            lists what was changed or left out.
 
     Returns:
         The phenopacket as a JSON-ready dict (protobuf JSON field names).
@@ -129,6 +186,44 @@ def to_phenopacket(
         ```
     """
     del plugins
+    return _export(passport, today=today, identifiable=identifiable, hpo=hpo, notes=[])
+
+
+def explain(passport: Passport, *, hpo: bool | None = None) -> tuple[str, ...]:
+    """What [`to_phenopacket`][rarepassport.phenopacket.to_phenopacket] changes or leaves out of
+    this passport, each naming its field's JSON path (never its value).
+
+    For example ``$.diagnoses[0].features[1].hpo: obsolete in HPO 2025-11-24, exported as its
+    replacement HP:0008665``. The list is empty when everything travels as written.
+    """
+    notes: list[str] = []
+    _export(passport, today=None, identifiable=False, hpo=hpo, notes=notes)
+    return tuple(notes)
+
+
+def _ontology(hpo: bool | None) -> HpoOntology | None:
+    if hpo is False:
+        return None
+    try:
+        return hpo_ontology()
+    except MissingDependencyError:
+        if hpo:
+            raise
+        return None
+
+
+def _export(
+    passport: Passport,
+    *,
+    today: _dt.date | _dt.datetime | None,
+    identifiable: bool,
+    hpo: bool | None,
+    notes: list[str],
+) -> dict[str, Any]:
+    ontology = _ontology(hpo)
+    if ontology is None and any(f.hpo for d in passport.diagnoses for f in d.features):
+        notes.append("HPO labels were not checked against an HPO release (pip install 'rarepassport[hpo]'): "
+                     "features are labelled with the passport's words")
     moment = today if today is not None else _dt.datetime.now(_dt.timezone.utc)
     created = _timestamp(moment)
     if isinstance(moment, _dt.datetime):
@@ -154,14 +249,23 @@ def to_phenopacket(
 
     features: list[JSON] = []
     seen: set[str] = set()
-    for diagnosis in passport.diagnoses:
-        for feature in diagnosis.features:
-            if not feature.hpo or feature.hpo in seen:
+    for d_index, diagnosis in enumerate(passport.diagnoses):
+        for f_index, feature in enumerate(diagnosis.features):
+            if not feature.hpo:
                 continue
-            seen.add(feature.hpo)
-            item: JSON = {"type": {"id": feature.hpo, "label": feature.name}}
-            if feature.notes and identifiable:  # free text may name people and places
-                item["description"] = feature.notes
+            where = f"$.diagnoses[{d_index}].features[{f_index}].hpo"
+            term_id, label = _feature_term(feature.hpo, feature.name, ontology, where, notes)
+            if term_id is None or term_id in seen:
+                continue
+            seen.add(term_id)
+            item: JSON = {"type": {"id": term_id, "label": label}}
+            # The person's words stay beside the term's label; free-text notes may name
+            # people and places, so they travel only in an identifiable export.
+            described = [feature.name] if label.casefold() != feature.name.strip().casefold() else []
+            if feature.notes and identifiable:
+                described.append(feature.notes)
+            if described:
+                item["description"] = "; ".join(described)
             features.append(item)
 
     diseases: list[JSON] = []
@@ -193,7 +297,8 @@ def to_phenopacket(
                 if finding.variant:
                     descriptor: JSON = {
                         "id": f"{packet_id}-variant-{index + 1}-{g_index + 1}",
-                        "geneContext": {"valueId": finding.gene, "symbol": finding.gene},
+                        "geneContext": _gene(finding, ontology, f"$.diagnoses[{index}].genetics[{g_index}]",
+                                             notes, prefixes),
                         "expressions": [{"syntax": "hgvs.c" if finding.variant.startswith("c.") else "hgvs",
                                          "value": finding.variant}],
                     }
@@ -208,7 +313,8 @@ def to_phenopacket(
                 else:
                     genomic.append({"subjectOrBiosampleId": subject_id,
                                     "interpretationStatus": interpretation_status,
-                                    "gene": {"valueId": finding.gene, "symbol": finding.gene}})
+                                    "gene": _gene(finding, ontology, f"$.diagnoses[{index}].genetics[{g_index}]",
+                                                  notes, prefixes)})
             interpretation["diagnosis"] = {"disease": term, **({"genomicInterpretations": genomic} if genomic else {})}
         interpretations.append(interpretation)
 
@@ -229,7 +335,9 @@ def to_phenopacket(
     packet["metaData"] = {
         "created": created,
         "createdBy": f"rarepassport {__version__}",
-        "resources": [{**_RESOURCES[prefix], "version": "unspecified"} for prefix in sorted(prefixes)],
+        "resources": [{**_RESOURCES[prefix],
+                       "version": ontology.release if prefix == "HP" and ontology is not None else "unspecified"}
+                      for prefix in sorted(prefixes)],
         "phenopacketSchemaVersion": "2.0",
     }
     return packet

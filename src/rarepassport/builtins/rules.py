@@ -17,7 +17,7 @@ import attrs
 from rarepassport._dates import PartialDate
 from rarepassport._report import Issue
 from rarepassport.clinical import Population
-from rarepassport.codes import check_code, nhs_number_ok
+from rarepassport.codes import check_code, check_hgnc, nhs_number_ok
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import (
     AllergiesStatus,
@@ -25,6 +25,7 @@ from rarepassport.model import (
     ContactRole,
     DiagnosisStatus,
     Feature,
+    GeneticFinding,
     Link,
     MedicationsStatus,
     Passport,
@@ -51,8 +52,8 @@ __all__ = ["CORE_RULES"]
 
 
 def check_codes(passport: Passport, context: RuleContext) -> Iterator[Issue]:
-    """Codes match their system's format; HPO ids on features are well formed."""
-    for path, _name, value, _owner in context.nodes_of(passport, Coding, Feature):
+    """Codes match their system's format; HPO ids on features and HGNC ids on genes are well formed."""
+    for path, _name, value, _owner in context.nodes_of(passport, Coding, Feature, GeneticFinding):
         if isinstance(value, Coding):
             if not value.system.strip() or not value.code.strip():
                 continue  # reported by check_required_text
@@ -69,6 +70,10 @@ def check_codes(passport: Passport, context: RuleContext) -> Iterator[Issue]:
             message = check_code("HPO", value.hpo)
             if message is not None:
                 yield Issue(path=f"{path}.hpo", code="code-format", severity=ERROR, message=f"HPO: {message}")
+        elif isinstance(value, GeneticFinding) and value.hgnc is not None:
+            message = check_hgnc(value.hgnc)
+            if message is not None:
+                yield Issue(path=f"{path}.hgnc", code="code-format", severity=ERROR, message=f"HGNC: {message}")
 
 
 def check_identifiers(passport: Passport, context: RuleContext) -> Iterator[Issue]:

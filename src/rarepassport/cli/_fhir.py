@@ -41,7 +41,7 @@ def _one_line(source: str, exc: Any) -> CommandError:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from rarepassport.errors import LoadError
+    from rarepassport.errors import LoadError, MissingDependencyError
 
     reporter: Reporter = args.reporter
     plugins = plugins_for(args)
@@ -62,7 +62,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if name != "phenopacket":
             raise CommandError("--identifiable is an option of the phenopacket export only")
         options["identifiable"] = True
-    data = plugins.exporters[name].export(passport, plugins=plugins, **options)
+    if args.no_hpo:
+        if name != "phenopacket":
+            raise CommandError("--no-hpo is an option of the phenopacket export only")
+        options["hpo"] = False
+    try:
+        data = plugins.exporters[name].export(passport, plugins=plugins, **options)
+    except MissingDependencyError as exc:
+        raise CommandError(f"{display_name(args.file)}: {exc}") from None
     written = write_output(args, args.output, data, inputs=[args.file])
     warnings: list[str] = []
     if name == "fhir-ips":
@@ -75,6 +82,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 + "; they stay in the passport only (plugin sections travel as narrative text)"
             )
             reporter.info("note: " + warnings[-1])
+    elif name == "phenopacket":
+        from rarepassport.phenopacket import explain
+
+        for note in explain(passport, hpo=options.get("hpo")):
+            warnings.append(note)
+            reporter.info("note: " + note)
     reporter.add(args.file, "ok", warnings=warnings, output=written)
     if written != STDIN:
         reporter.info(f"wrote {written}")
@@ -136,6 +149,10 @@ def register(commands: Any) -> None:
     export.add_argument("--identifiable", action="store_true",
                         help="phenopacket: add the date of birth and notes and take the ids from the passport's id "
                              "(default: age only, random ids, for research)")
+    export.add_argument("--no-hpo", action="store_true",
+                        help="phenopacket: label features with the passport's words, not the installed HPO "
+                             "release's term labels (default: the release's labels when rarepassport[hpo] is "
+                             "installed)")
     add_passphrase_option(export)
     export.set_defaults(handler=_cmd_export)
 

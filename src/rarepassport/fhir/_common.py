@@ -292,6 +292,8 @@ BODY_WEIGHT = ("29463-7", "Body weight")
 BLOOD_GROUP = ("882-1", "ABO and Rh group [Type] in Blood")
 GENETIC_VARIANT = ("69548-6", "Genetic variant assessment")
 GENE_STUDIED = ("48018-6", "Gene studied [ID]")
+#: The HGNC code system, as the Genomics Reporting IG binds gene-studied values to it.
+HGNC = "http://www.genenames.org/geneId"
 DNA_CHANGE = ("48004-6", "DNA change (c.HGVS)")
 ALLELIC_STATE = ("53034-5", "Allelic state")
 INHERITANCE = ("79742-3", "Inheritance pattern based on family history")

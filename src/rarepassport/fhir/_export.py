@@ -385,7 +385,8 @@ class _Exporter:
 
     def genetic_observation(self, finding: Any, part: Section | None, genetics: Section | None) -> str:
         components: list[JSON] = [{"code": c.concept(c.LOINC, *c.GENE_STUDIED),
-                                   "valueCodeableConcept": c.text_concept(finding.gene)}]
+                                   "valueCodeableConcept": (c.concept(c.HGNC, finding.hgnc, finding.gene, finding.gene)
+                                                            if finding.hgnc else c.text_concept(finding.gene))}]
         if finding.variant:
             components.append({"code": c.concept(c.LOINC, *c.DNA_CHANGE),
                                "valueCodeableConcept": c.text_concept(finding.variant)})

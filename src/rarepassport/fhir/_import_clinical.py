@@ -140,7 +140,7 @@ class _ClinicalReader(_PatientReader):
 
     def genetic(self, res: _Res) -> GeneticFinding:
         self.genetic_refs.add(id(res.data))
-        gene = variant = inheritance = None
+        gene = variant = inheritance = hgnc = None
         zygosity: Zygosity | None = None
         for item in res.subs("component"):
             code = {code for system, code in _codes(item.get("code")) if system == c.LOINC}
@@ -148,6 +148,7 @@ class _ClinicalReader(_PatientReader):
             text = _concept_text(value)
             if c.GENE_STUDIED[0] in code:
                 gene = text
+                hgnc = _hgnc_id(value)
             elif c.DNA_CHANGE[0] in code:
                 variant = text
             elif c.ALLELIC_STATE[0] in code:
@@ -162,7 +163,7 @@ class _ClinicalReader(_PatientReader):
             res.get(key)
         _unknown_performer(res)
         self.done(res)
-        return GeneticFinding(gene=gene or "(gene not given)", variant=variant, zygosity=zygosity,
+        return GeneticFinding(gene=gene or "(gene not given)", hgnc=hgnc, variant=variant, zygosity=zygosity,
                               inheritance=inheritance, notes=notes)
 
     def allergy(self, res: _Res, section_code: str) -> None:
@@ -514,3 +515,17 @@ def _unknown_performer(res: _Res) -> None:
             and all(isinstance(e, Mapping) and e.get("url") == c.DAR_URL for e in item["extension"])
             for item in performers):
         res.get("performer")
+
+
+def _hgnc_id(concept: Any) -> str | None:
+    """The HGNC id of a gene-studied value (``HGNC:10585``; a bare number is given its prefix), or None."""
+    from rarepassport.codes import check_hgnc
+
+    for system, code in _codes(concept):
+        if system.rstrip("/") != c.HGNC:
+            continue
+        value = code.strip()
+        value = f"HGNC:{value}" if value.isdigit() else value.upper()
+        if check_hgnc(value) is None:
+            return value
+    return None
