@@ -32,6 +32,8 @@ PASSPORTS = sorted([DATA / "rich_passport.json", *EXAMPLES.glob("*.json"), *(EXA
 PUBLISHED_ELSEWHERE = (
     "http://hl7.org/fhir/", "http://terminology.hl7.org/", "urn:ietf:rfc:3986", "urn:ietf:bcp:47",
     *c.SYSTEM_URIS.values(), *c.IDENTIFIER_URIS.values(), c.UCUM,
+    # HGNC gene ids, as HL7 Terminology's HGNC code system page and the Genomics Reporting IG name it.
+    c.HGNC,
 )
 
 
