@@ -400,3 +400,120 @@ def test_a_weight_is_read_as_typed_or_refused_when_ambiguous(
         assert response.status_code == 303
         weight = rp.load(path, plugins=pm).person.weight
         assert weight is not None and weight.kg == kg
+
+
+def _photo_bytes(kind: str = "JPEG", size: tuple[int, int] = (60, 80), gps: bool = False) -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 120, 40))
+    buffer = io.BytesIO()
+    if gps:
+        exif = Image.Exif()
+        exif[0x010E] = "Robin at home"  # ImageDescription
+        exif.get_ifd(0x8825)[2] = (51.0, 30.0, 0.0)  # GPSLatitude
+        image.save(buffer, format=kind, exif=exif)
+    else:
+        image.save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+def upload(client: TestClient, form: Form, data: bytes, changes: dict[str, Any] | None = None,
+           action: str = "save", filename: str = "holiday.jpg", content_type: str = "image/jpeg") -> Any:
+    """Post the form as a browser posts it with a file chosen: multipart, the photo in its file field."""
+    fields = form.data(changes, action)
+    return client.post(form.action, data=fields, files={"_photo_upload": (filename, data, content_type)},
+                       follow_redirects=False)
+
+
+def test_an_uploaded_photo_is_kept_beside_the_passport_and_drawn(tmp_path: Path, pm: rp.PluginManager) -> None:
+    """A real multipart upload: checked, written anew without its EXIF, named relatively, drawn in the PDF."""
+    import io
+
+    import pypdf
+    from PIL import Image
+
+    folder = tmp_path / "robin"
+    folder.mkdir()
+    path = folder / "robin.json"
+    client = client_for(path, pm)
+    page = client.get(f"/{TOKEN}/").text
+    assert 'enctype="multipart/form-data"' in page and 'type="file"' in page
+    sent = _photo_bytes(gps=True)
+    assert b"Robin at home" in sent
+    saved = upload(client, form_of(client.get(f"/{TOKEN}/")), sent,
+                   {"person.name": "Ada Example", "person.date_of_birth": "2015-03-02"},
+                   filename="../../etc/evil.jpg")
+    assert saved.status_code == 303, saved.text[:1000]
+    photo = rp.load(path, plugins=pm).person.photo
+    # The name is the editor's own (never the upload's), relative, inside the passport's folder.
+    assert photo is not None and re.fullmatch(r"robin-photo-[0-9a-f]{12}\.jpeg", photo)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["robin.json", photo])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["robin"]
+    stored = (folder / photo).read_bytes()
+    assert b"Robin at home" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.size == (60, 80) and not image.getexif()
+    pdf = client.get(f"/{TOKEN}/download/pdf").content
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].images) == 1
+    # The form shows the kept path; saving it again untouched keeps the photo.
+    form = form_of(client.get(f"/{TOKEN}/"))
+    assert ("person.photo", photo) in form.fields
+    assert press(client, form).status_code == 303
+    assert rp.load(path, plugins=pm).person.photo == photo
+
+
+@pytest.mark.parametrize(("data", "why"), [
+    (b"GIF89a not a photo", "not a PNG, JPEG or WebP"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "not an image Pillow can read"),
+    (b"\xff\xd8\xff" + b"\x00" * (5 * 1024 * 1024), "larger than"),
+], ids=["not-an-image", "broken-png", "too-large"])
+def test_an_upload_that_is_not_a_photo_is_refused_beside_the_field(
+    data: bytes, why: str, tmp_path: Path, pm: rp.PluginManager
+) -> None:
+    path = tmp_path / "p.json"
+    client = client_for(path, pm)
+    response = upload(client, form_of(client.get(f"/{TOKEN}/")), data,
+                      {"person.name": "Ada Example", "person.date_of_birth": "2015-03-02"})
+    assert response.status_code == 422
+    assert not path.exists() and sorted(p.name for p in tmp_path.iterdir()) == []
+    photo_field = re.search(r'<div class="field[^"]*"><label for="f-person-photo">.*?</div>', response.text, re.S)
+    assert photo_field is not None and 'class="error"' in photo_field.group(0) and why in photo_field.group(0)
+    # What was typed is kept.
+    assert ("person.name", "Ada Example") in read_form(response.text).fields
+
+
+def test_an_upload_needs_the_csrf_token(tmp_path: Path, pm: rp.PluginManager) -> None:
+    client = client_for(tmp_path / "p.json", pm)
+    form = form_of(client.get(f"/{TOKEN}/"))
+    fields = {**form.data({"person.name": "Ada Example", "person.date_of_birth": "2015-03-02"}), "_csrf": "guess"}
+    response = client.post(form.action, data=fields, files={"_photo_upload": ("me.jpg", _photo_bytes(), "image/jpeg")})
+    assert response.status_code == 403
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_store_without_a_folder_keeps_an_upload_inside_the_document(pm: rp.PluginManager) -> None:
+    class Memory:
+        format = "json"
+        text: str | None = None
+
+        def read(self) -> str | None:
+            return self.text
+
+        def write(self, text: str) -> None:
+            self.text = text
+
+    store = Memory()
+    client = TestClient(create_app(store, plugins=pm, token="", allowed_hosts=["testserver"]))
+    saved = upload(client, form_of(client.get("/")), _photo_bytes("PNG"),
+                   {"person.name": "Ada Example", "person.date_of_birth": "2015-03-02"},
+                   filename="me.png", content_type="image/png")
+    assert saved.status_code == 303, saved.text[:500]
+    assert store.text is not None
+    assert json.loads(store.text)["person"]["photo"].startswith("data:image/png;base64,")
+    card = client.get("/download/pdf").content
+    import io
+
+    import pypdf
+    assert len(pypdf.PdfReader(io.BytesIO(card)).pages[0].images) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
 import hmac
 import secrets
@@ -10,17 +11,19 @@ from importlib import resources
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rarepassport import api, formats, limits
+from rarepassport import api, formats, labels, limits
 from rarepassport._report import Issue, IssueSeverity
 from rarepassport.errors import LoadError, PassportError
 from rarepassport.formats import Format
 from rarepassport.plugin_manager import PluginManager
-from rarepassport.web import _form
+from rarepassport.rendering._photo import PhotoProblem
+from rarepassport.web import _form, _photos
 from rarepassport.web._store import FileStore, Store
 
 __all__ = ["CSP", "LOCAL_HOSTS", "PREVIEW_CSP", "create_app"]
@@ -55,6 +58,22 @@ _DOWNLOADS: dict[str, tuple[api.BuiltinFormat, str, str, str]] = {
     "card": ("card", "application/pdf", "card.pdf", "download_card"),
     "html": ("html", "text/html; charset=utf-8", "passport.html", "download_html"),
 }
+
+
+#: The name of the form's file field for a photo.
+_UPLOAD = "_photo_upload"
+
+_PHOTO_PATH = "$.person.photo"
+
+#: The largest form posted: a passport, a photo file beside it and the form's own fields.
+_MAX_POST_BYTES = limits.MAX_FILE_BYTES + limits.MAX_PHOTO_BYTES + 1024 * 1024
+
+
+def _set_photo(document: dict[str, Any], photo: str | Issue | None) -> None:
+    """Put a kept upload's path (or ``data:`` URI) in ``person.photo``."""
+    if isinstance(photo, str):
+        person = document.get("person")
+        document["person"] = {**(person if isinstance(person, dict) else {}), "photo": photo}
 
 
 class _Guard:
@@ -124,7 +143,8 @@ class _Editor:
             downloads = (f'<nav class="downloads" aria-labelledby="downloads-h"><h2 id="downloads-h">'
                          f'{_form.ui("download", self.language, self.plugins)}</h2><ul>{links}</ul></nav>')
         body = _form.render_form(document, self.plugins, self.language, issues=issues or [],
-                                 hidden={"_csrf": self.csrf}, action=base, notice=notice, aside=downloads)
+                                 hidden={"_csrf": self.csrf}, action=base, notice=notice, aside=downloads,
+                                 photo_upload=_UPLOAD)
         title = _form.ui("title", self.language, self.plugins)
         text = (f'<!DOCTYPE html><html lang="{self.language}"><head><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -170,20 +190,27 @@ class _Editor:
     async def post(self, request: Request) -> Response:
         if not self.check_token(request):
             return PlainTextResponse("Not found.", status_code=404)
-        if int(request.headers.get("content-length") or 0) > limits.MAX_FILE_BYTES:
+        if int(request.headers.get("content-length") or 0) > _MAX_POST_BYTES:
             return PlainTextResponse("Too large.", status_code=413)
-        form = await request.form(max_files=0, max_fields=limits.MAX_LIST_LENGTH * 10)
+        # One file at most (the photo); a field may hold a data: photo, so a part may be that long.
+        form = await request.form(max_files=1, max_fields=limits.MAX_LIST_LENGTH * 10,
+                                  max_part_size=limits.photo_uri_length() + 1024)
         given = form.get("_csrf")
         if not isinstance(given, str) or not hmac.compare_digest(given.encode(), self.csrf.encode()):
             return PlainTextResponse("The form has expired: reload the page.", status_code=403)
         original, _ = self.stored_document()
         action = form.get("_action")
         action = action if isinstance(action, str) else "save"
-        if action != "save":
+        uploaded = await self.take_photo(form.get(_UPLOAD))
+        if action != "save" or isinstance(uploaded, Issue):
             document = _form.parse_form(form, self.plugins, original=original, keep_empty=True)
-            _form.apply_action(document, action)
-            return self.page(request, document)
+            _set_photo(document, uploaded)
+            if action != "save":
+                _form.apply_action(document, action)
+            problems = [uploaded] if isinstance(uploaded, Issue) else []
+            return self.page(request, document, issues=problems, status_code=422 if problems else 200)
         document = _form.parse_form(form, self.plugins, original=original)
+        _set_photo(document, uploaded)
         issues = self.validate(document)
         if any(issue.severity is IssueSeverity.ERROR for issue in issues):
             return self.page(request, document, issues=issues, status_code=422)
@@ -196,6 +223,43 @@ class _Editor:
         self.store.write(text)
         return RedirectResponse(str(request.scope.get("root_path", "")) + self.base() + "?saved=1",
                                 status_code=303)
+
+    async def take_photo(self, upload: object) -> str | Issue | None:
+        """An uploaded photo kept through the store: what ``person.photo`` becomes, or why not, or ``None``.
+
+        The upload gets the checks of ``person.photo`` and is written anew
+        (`rarepassport.web._photos.clean_photo`); its own file name is never used.
+        """
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return None  # no file chosen (a browser still sends the empty part)
+        data = await upload.read(limits.MAX_PHOTO_BYTES + 1)
+        await upload.close()
+        if not data:
+            return None
+        cleaned = _photos.clean_photo(data)
+        if isinstance(cleaned, PhotoProblem):
+            return self.photo_issue(cleaned)
+        image, suffix = cleaned
+        save_photo = getattr(self.store, "save_photo", None)
+        if save_photo is None:
+            mime = "png" if suffix == "png" else "jpeg"
+            return f"data:image/{mime};base64," + base64.b64encode(image).decode("ascii")
+        try:
+            name = save_photo(image, suffix)
+        except (OSError, ValueError):
+            return self.photo_issue(PhotoProblem("photo_unreadable_file"), code="photo_not_saved")
+        return str(name)
+
+    def photo_issue(self, problem: PhotoProblem, *, code: str = "photo") -> Issue:
+        values: dict[str, object] = {"path": _PHOTO_PATH}
+        if problem.limit is not None:
+            values["limit"] = problem.limit
+        if code == "photo_not_saved":
+            message = _form.ui("photo_not_saved", self.language, self.plugins)
+        else:
+            message = labels.lookup(f"phrase.notice.{problem.code}", self.language,
+                                    self.plugins.labels).format(**values)
+        return Issue(path=_PHOTO_PATH, code=code, severity=IssueSeverity.ERROR, message=message)
 
     async def download(self, request: Request) -> Response:
         if not self.check_token(request):

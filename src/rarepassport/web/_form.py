@@ -429,6 +429,7 @@ class _Writer:
     names: set[str] = attrs.field(factory=set)
     out: list[str] = attrs.field(factory=list)
     section_title: str = ""
+    upload: str | None = None
 
     def label(self, label_id: str) -> str:
         return _labels.lookup(label_id, self.language, self.plugins.labels)
@@ -532,6 +533,12 @@ class _Writer:
             extra = ' inputmode="decimal"' if kind.kind == "number" else ""
             extra += ' autocomplete="off"'
             control = f'<input type="text" {common} value="{_e(text)}"{extra}>'
+        if name == "person.photo" and self.upload:
+            # A file chosen here is checked and kept on the next press of any button (photo upload).
+            control += (f'<label for="{fid}-upload" class="upload">{_e(self.ui("photo_upload"))}</label>'
+                        f'<p class="help" id="{fid}-upload-help">{_e(self.ui("photo_upload_help"))}</p>'
+                        f'<input type="file" id="{fid}-upload" name="{_e(self.upload)}" '
+                        f'accept="image/png,image/jpeg,image/webp" aria-describedby="{fid}-upload-help">')
         self.out.append(f'<div class="field{required}"><label for="{fid}">{_e(label)}</label>{help_html}{issues}'
                         f'{control}</div>')
 
@@ -593,6 +600,7 @@ def render_form(
     notice: str = "",
     aside: str = "",
     on_name: Callable[[set[str]], None] | None = None,
+    photo_upload: str | None = None,
 ) -> str:
     """The form's HTML (inside ``<main>``), with the error summary at the top.
 
@@ -606,6 +614,8 @@ def render_form(
         notice: A status line (e.g. "Saved.").
         aside: HTML put after the summary (the download links).
         on_name: Called with the names of every field and group on the form.
+        photo_upload: The name of a file field for a photo beside ``person.photo``
+            (the form is then posted as ``multipart/form-data``); none when ``None``.
     """
     sections = form_sections(plugins, language)
     names = _all_names(document, plugins, sections)
@@ -617,7 +627,7 @@ def render_form(
             loose.append(issue)
         else:
             placed.setdefault(target, []).append(issue)
-    writer = _Writer(plugins, language, {**placed, "": loose})
+    writer = _Writer(plugins, language, {**placed, "": loose}, upload=photo_upload)
     body = writer.out
     for section in sections:
         value = document if not section.path else _value_at(document, section.path)
@@ -640,7 +650,8 @@ def render_form(
     summary = _summary(writer, issues, placed, loose)
     hidden_html = "".join(f'<input type="hidden" name="{_e(k)}" value="{_e(v)}">' for k, v in (hidden or {}).items())
     status = f'<p class="notice" role="status">{_e(notice)}</p>' if notice else ""
-    return (f'{status}{summary}{aside}<form method="post" action="{_e(action)}" novalidate>{hidden_html}'
+    enctype = ' enctype="multipart/form-data"' if photo_upload else ""
+    return (f'{status}{summary}{aside}<form method="post" action="{_e(action)}"{enctype} novalidate>{hidden_html}'
             f'<div class="buttons top"><button type="submit" name="_action" value="save">{_e(writer.ui("save"))}'
             f'</button></div>{"".join(body)}'
             f'<div class="buttons"><button type="submit" name="_action" value="save">{_e(writer.ui("save"))}'
