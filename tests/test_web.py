@@ -240,14 +240,24 @@ def test_wrong_token_csrf_and_host_are_refused(tmp_path: Path, pm: rp.PluginMana
 
 def test_every_response_has_a_strict_content_security_policy(tmp_path: Path, pm: rp.PluginManager) -> None:
     client = client_for(tmp_path / "p.json", pm)
-    for response in (client.get(f"/{TOKEN}/"), client.get(f"/{TOKEN}/editor.css"), client.get("/nothing")):
+    for response in (client.get(f"/{TOKEN}/"), client.get(f"/{TOKEN}/editor.css"), client.get(f"/{TOKEN}/editor.js"),
+                     client.get("/nothing")):
         assert response.headers["content-security-policy"] == CSP
         assert response.headers["referrer-policy"] == "no-referrer"
         assert response.headers["x-frame-options"] == "DENY"
-    assert "script-src" not in CSP and "default-src 'none'" in CSP
+    directives = dict(part.strip().split(" ", 1) for part in CSP.split(";"))
+    assert directives["default-src"] == "'none'"
+    assert directives["script-src"] == "'self'", "the app's own script file only: nothing inline, no eval"
+    assert directives["connect-src"] == "'self'"
     page = client.get(f"/{TOKEN}/").text
-    assert "<script" not in page and "style=" not in page
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
+    assert scripts == [(f' src="/{TOKEN}/editor.js" defer', "")], "one script, a same-origin file, none inline"
+    assert "style=" not in page and not re.search(r"\son[a-z]+=", page), "no inline style or event handler"
     assert not re.search(r'(?:src|href)="(?:https?:)?//', page), "no request leaves the app"
+    script = client.get(f"/{TOKEN}/editor.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "fetch(" in script.text and "http" not in script.text
+    assert client.get("/wrong-token/editor.js").status_code == 404
 
 
 def test_a_store_of_the_apps_own(pm: rp.PluginManager) -> None:
@@ -517,3 +527,89 @@ def test_a_store_without_a_folder_keeps_an_upload_inside_the_document(pm: rp.Plu
 
     import pypdf
     assert len(pypdf.PdfReader(io.BytesIO(card)).pages[0].images) == 1
+
+
+def test_the_card_preview_beside_the_form_is_the_saved_card_drawn_again_after_each_save(
+    tmp_path: Path, pm: rp.PluginManager
+) -> None:
+    """Two pictures (front, back) of the very card that downloads, named for a screen reader, new after a save."""
+    import io
+
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageChops
+
+    path = tmp_path / "p.json"
+    client = client_for(path, pm)
+    assert "preview/card/" not in client.get(f"/{TOKEN}/").text  # nothing saved, nothing to show
+    assert client.get(f"/{TOKEN}/preview/card/1.png").status_code == 404
+
+    def save(name: str) -> list[str]:
+        saved = press(client, form_of(client.get(f"/{TOKEN}/")),
+                      {"person.name": name, "person.date_of_birth": "2015-03-02"})
+        assert saved.status_code == 303
+        page = client.get(saved.headers["location"]).text
+        figure = re.search(r'<figure class="card".*?</figure>', page, re.S)
+        assert figure is not None
+        images = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', figure.group(0))
+        assert [alt for _, alt in images] == ["Front of the wallet card, from the last save",
+                                              "Back of the wallet card, from the last save"]
+        return [src for src, _ in images]
+
+    first = save("Ada Example")
+    pdf = pdfium.PdfDocument(client.get(f"/{TOKEN}/download/card").content)
+    for src, page in zip(first, pdf, strict=True):
+        response = client.get(src)
+        assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+        shown = Image.open(io.BytesIO(response.content)).convert("RGB")
+        drawn = page.render(scale=shown.width / page.get_width()).to_pil().convert("RGB")
+        assert shown.size == drawn.size and shown.width == 648
+        assert ImageChops.difference(shown, drawn).getbbox() is None, "the preview is the downloaded card"
+    front = client.get(first[0]).content
+    second = save("Bea Example")
+    assert second != first, "a new address after each save, so no browser shows the old card"
+    assert client.get(second[0]).content != front
+    assert client.get(f"/{TOKEN}/preview/card/3.png").status_code == 404
+
+
+def test_each_list_carries_an_empty_entry_for_the_script_that_no_browser_posts(
+    tmp_path: Path, pm: rp.PluginManager
+) -> None:
+    """The <template> beside a list is the server's own empty entry, with placeholders the script fills in."""
+    page = client_for(tmp_path / "p.json", pm).get(f"/{TOKEN}/").text
+    template = re.search(r'<template data-rows="diagnoses" data-index="__row0__" data-number="__number0__">'
+                         r'(.*?)</template><button[^>]*value="add:diagnoses"', page, re.S)
+    assert template is not None
+    assert 'name="diagnoses[__row0__].name"' in template.group(1)
+    assert "Diagnoses __number0__" in template.group(1)
+    # A nested list in a new entry has its own placeholder, filled in when that entry is added.
+    assert 'data-rows="diagnoses[__row0__].codes" data-index="__row1__"' in template.group(1)
+    assert not any("__row" in name for name in read_form(page).names)
+
+
+def test_the_card_of_what_is_typed_is_drawn_without_saving(tmp_path: Path, pm: rp.PluginManager) -> None:
+    """The script's preview button: the same CSRF and validation as saving, the card as pictures, nothing written."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    path = tmp_path / "p.json"
+    client = client_for(path, pm)
+    form = form_of(client.get(f"/{TOKEN}/"))
+    assert 'id="card-refresh" hidden' in client.get(f"/{TOKEN}/").text  # shown by the script only
+    draft = f"/{TOKEN}/preview/draft"
+    typed = form.data({"person.name": "Ada Example", "person.date_of_birth": "2015-03-02"}, "save")
+    answer = client.post(draft, data=typed)
+    assert answer.status_code == 200, answer.text[:300]
+    body = answer.json()
+    assert body["ok"] and [page["alt"] for page in body["pages"]] == [
+        "Front of the wallet card, with what is typed (not saved)",
+        "Back of the wallet card, with what is typed (not saved)"]
+    front = body["pages"][0]["src"]
+    assert front.startswith("data:image/png;base64,")
+    assert Image.open(io.BytesIO(base64.b64decode(front.split(",", 1)[1]))).width == 648
+    assert not path.exists() and list(tmp_path.iterdir()) == []
+    wrong = client.post(draft, data={**typed, "person.date_of_birth": "2015-02-30"})
+    assert wrong.status_code == 422 and not wrong.json()["ok"] and "press Save" in wrong.json()["message"]
+    assert client.post(draft, data={**typed, "_csrf": "guess"}).status_code == 403
+    assert not path.exists()

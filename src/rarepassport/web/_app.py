@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import hashlib
 import hmac
+import html
 import secrets
 from collections.abc import Iterable, Mapping
 from importlib import resources
@@ -13,7 +15,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -28,10 +30,11 @@ from rarepassport.web._store import FileStore, Store
 
 __all__ = ["CSP", "LOCAL_HOSTS", "PREVIEW_CSP", "create_app"]
 
-#: The Content-Security-Policy of every response: nothing but this app's own stylesheet;
-#: no script, no frame, no request to anywhere else, forms post only back here.
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-       "frame-ancestors 'none'; base-uri 'none'")
+#: The Content-Security-Policy of every response: nothing but this app's own stylesheet and
+#: script file (no inline script, no ``eval``), no frame, no request to anywhere else; forms
+#: and the script's requests go only back here.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
 #: The policy of a preview page (the library's HTML rendering, which carries its own
 #: ``<style>``): still no script and nothing from elsewhere.
@@ -67,6 +70,30 @@ _PHOTO_PATH = "$.person.photo"
 
 #: The largest form posted: a passport, a photo file beside it and the form's own fields.
 _MAX_POST_BYTES = limits.MAX_FILE_BYTES + limits.MAX_PHOTO_BYTES + 1024 * 1024
+
+
+#: The card preview's width on the page, in CSS pixels (the picture has twice as many).
+_CARD_WIDTH_PX = 324
+
+
+def _card_pictures(pdf: bytes) -> list[bytes]:
+    """Each page of the card's PDF as a PNG, twice the width it is shown at (sharp on a fine screen)."""
+    import io
+
+    import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
+
+    document = pdfium.PdfDocument(pdf)
+    pictures = []
+    try:
+        for page in document:
+            scale = 2 * _CARD_WIDTH_PX / page.get_width()
+            image = page.render(scale=scale).to_pil()
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, format="PNG", optimize=True)
+            pictures.append(buffer.getvalue())
+    finally:
+        document.close()
+    return pictures
 
 
 def _set_photo(document: dict[str, Any], photo: str | Issue | None) -> None:
@@ -123,6 +150,7 @@ class _Editor:
         self.token = token
         self.csrf = secrets.token_urlsafe(32)
         self.today = today
+        self._card_cache: tuple[str, list[bytes] | None] | None = None
 
     # --- pages ---------------------------------------------------------------------------
 
@@ -133,7 +161,8 @@ class _Editor:
              notice: str = "", status_code: int = 200) -> Response:
         base = str(request.scope.get("root_path", "")) + self.base()
         downloads = ""
-        if self._stored() is not None:
+        stored = self._stored()
+        if stored is not None:
             links = "".join(f'<li><a href="{base}download/{key}" download="{name}">'
                             f'{_form.ui(word, self.language, self.plugins)}</a></li>'
                             for key, (_, _, name, word) in _DOWNLOADS.items())
@@ -142,18 +171,101 @@ class _Editor:
                              for view in _PREVIEWS)
             downloads = (f'<nav class="downloads" aria-labelledby="downloads-h"><h2 id="downloads-h">'
                          f'{_form.ui("download", self.language, self.plugins)}</h2><ul>{links}</ul></nav>')
+        pane = f'<aside class="pane" aria-label="{html.escape(self.ui("card_preview"))}">' \
+               f'{self.card_figure(base, stored)}{downloads}</aside>'
         body = _form.render_form(document, self.plugins, self.language, issues=issues or [],
-                                 hidden={"_csrf": self.csrf}, action=base, notice=notice, aside=downloads,
+                                 hidden={"_csrf": self.csrf}, action=base, notice=notice, aside=pane,
                                  photo_upload=_UPLOAD)
         title = _form.ui("title", self.language, self.plugins)
         text = (f'<!DOCTYPE html><html lang="{self.language}"><head><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-                f'<title>{title}</title><link rel="stylesheet" href="{base}editor.css"></head>'
+                f'<title>{title}</title><link rel="stylesheet" href="{base}editor.css">'
+                f'<script src="{base}editor.js" defer></script></head>'
                 f'<body><header><h1>{title}</h1></header><main>{body}</main></body></html>')
         return Response(text, status_code=status_code, media_type="text/html; charset=utf-8")
 
     def _stored(self) -> str | None:
         return self.store.read()
+
+    def card_pages(self, text: str) -> list[bytes] | None:
+        """The saved passport's wallet card as PNG pictures (front, back), or ``None`` when it cannot be drawn.
+
+        Drawn by the library's card backend (the very PDF of "download card") and
+        rasterised with PDFium, once for each saved text.
+        """
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if self._card_cache is not None and self._card_cache[0] == key:
+            return self._card_cache[1]
+        try:
+            passport = api.loads(text, format=self.format, plugins=self.plugins)
+            pdf = api.render_rendered(passport, "card", language=self.language, plugins=self.plugins,
+                                      today=self.today).data
+        except PassportError:
+            pages = None
+        else:
+            pages = _card_pictures(pdf)
+        self._card_cache = (key, pages)
+        return pages
+
+    def ui(self, key: str) -> str:
+        return _form.ui(key, self.language, self.plugins)
+
+    def side_names(self, count: int, *, draft: bool = False) -> list[str]:
+        """What each picture of the card is, for a screen reader: front, back (of the saved or typed card)."""
+        keys = ("card_draft_front", "card_draft_back") if draft else ("card_front", "card_back")
+        return [self.ui(keys[min(number, 1)]) for number in range(count)]
+
+    def card_figure(self, base: str, text: str | None) -> str:
+        """The card preview beside the form: each side as a picture, named for a screen reader.
+
+        With the editor's script, a button draws it from the form as typed (``preview/draft``).
+        """
+        pages = self.card_pages(text) if text is not None else None
+        images = ""
+        if pages:
+            version = hashlib.sha256((text or "").encode("utf-8")).hexdigest()[:12]
+            images = "".join(
+                f'<img src="{base}preview/card/{number}.png?v={version}" alt="{html.escape(alt)}" '
+                f'width="{_CARD_WIDTH_PX}">'
+                for number, alt in enumerate(self.side_names(len(pages)), start=1))
+        note = self.ui("card_preview_note" if pages else "card_none")
+        button = (f'<button type="button" class="secondary" id="card-refresh" hidden '
+                  f'data-draft="{base}preview/draft" data-failed="{html.escape(self.ui("card_draft_failed"))}">'
+                  f'{html.escape(self.ui("card_refresh"))}</button><p id="card-status" role="status"></p>')
+        return (f'<figure class="card" id="card-preview" aria-labelledby="card-h"><h2 id="card-h">'
+                f'{html.escape(self.ui("card_preview"))}</h2>{images}<figcaption id="card-note">'
+                f'{html.escape(note)}</figcaption></figure>{button}')
+
+    async def draft_card(self, request: Request) -> Response:
+        """The wallet card of the form as typed, not saved (for the script's preview button), as JSON.
+
+        The same checks as saving (CSRF, validation) and nothing is written: ``{"ok": true,
+        "pages": [{"src": data URI, "alt": ...}], "width": px, "note": ...}``, or ``{"ok":
+        false, "message": ...}`` when the form does not validate yet.
+        """
+        if not self.check_token(request):
+            return PlainTextResponse("Not found.", status_code=404)
+        if int(request.headers.get("content-length") or 0) > _MAX_POST_BYTES:
+            return PlainTextResponse("Too large.", status_code=413)
+        form = await request.form(max_files=1, max_fields=limits.MAX_LIST_LENGTH * 10,
+                                  max_part_size=limits.photo_uri_length() + 1024)
+        given = form.get("_csrf")
+        if not isinstance(given, str) or not hmac.compare_digest(given.encode(), self.csrf.encode()):
+            return PlainTextResponse("The form has expired: reload the page.", status_code=403)
+        original, _ = self.stored_document()
+        document = _form.parse_form(form, self.plugins, original=original)
+        if any(issue.severity is IssueSeverity.ERROR for issue in self.validate(document)):
+            return JSONResponse({"ok": False, "message": self.ui("card_draft_problems")}, status_code=422)
+        try:
+            passport = api.from_dict(document, plugins=self.plugins)
+            pdf = api.render_rendered(passport, "card", language=self.language, plugins=self.plugins,
+                                      today=self.today).data
+        except PassportError:
+            return JSONResponse({"ok": False, "message": self.ui("card_draft_problems")}, status_code=422)
+        pictures = _card_pictures(pdf)
+        pages = [{"src": "data:image/png;base64," + base64.b64encode(picture).decode("ascii"), "alt": alt}
+                 for picture, alt in zip(pictures, self.side_names(len(pictures), draft=True), strict=True)]
+        return JSONResponse({"ok": True, "pages": pages, "width": _CARD_WIDTH_PX, "note": self.ui("card_draft")})
 
     def stored_document(self) -> tuple[dict[str, Any], list[Issue]]:
         """The stored document as plain data, and a problem reading it (as an issue)."""
@@ -299,11 +411,28 @@ class _Editor:
         return Response(rendered.data, media_type="text/html; charset=utf-8",
                         headers={"content-security-policy": PREVIEW_CSP})
 
+    async def card_picture(self, request: Request) -> Response:
+        """One side of the saved passport's wallet card as a PNG picture (1 front, 2 back)."""
+        if not self.check_token(request):
+            return PlainTextResponse("Not found.", status_code=404)
+        text = self._stored()
+        pages = self.card_pages(text) if text is not None else None
+        number = request.path_params.get("page", 0)
+        if not pages or not 1 <= number <= len(pages):
+            return PlainTextResponse("Not found.", status_code=404)
+        return Response(pages[number - 1], media_type="image/png")
+
     async def stylesheet(self, request: Request) -> Response:
         if not self.check_token(request):
             return PlainTextResponse("Not found.", status_code=404)
         css = resources.files("rarepassport.web").joinpath("editor.css").read_text(encoding="utf-8")
         return Response(css, media_type="text/css; charset=utf-8")
+
+    async def script(self, request: Request) -> Response:
+        if not self.check_token(request):
+            return PlainTextResponse("Not found.", status_code=404)
+        js = resources.files("rarepassport.web").joinpath("editor.js").read_text(encoding="utf-8")
+        return Response(js, media_type="text/javascript; charset=utf-8")
 
 
 def create_app(
@@ -342,7 +471,10 @@ def create_app(
         Route(f"{prefix}/", editor.show, methods=["GET"]),
         Route(f"{prefix}/", editor.post, methods=["POST"]),
         Route(f"{prefix}/editor.css", editor.stylesheet, methods=["GET"]),
+        Route(f"{prefix}/editor.js", editor.script, methods=["GET"]),
+        Route(f"{prefix}/preview/draft", editor.draft_card, methods=["POST"]),
         Route(f"{prefix}/download/{{what}}", editor.download, methods=["GET"]),
+        Route(f"{prefix}/preview/card/{{page:int}}.png", editor.card_picture, methods=["GET"]),
         Route(f"{prefix}/preview/{{view}}", editor.preview, methods=["GET"]),
     ]
     app = Starlette(routes=routes)

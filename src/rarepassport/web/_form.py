@@ -142,6 +142,12 @@ def _label_id(cls: type, field: attrs.Attribute[Any]) -> str:
     return str(custom) if custom else f"{cls.__name__}.{field.name}"
 
 
+#: What stands for a new entry's index (and its number, counted from 1) in a list at a
+#: nesting depth, in the ``<template>`` of an empty entry; editor.js puts the real ones in.
+ROW_PLACEHOLDER = "__row{}__"
+NUMBER_PLACEHOLDER = "__number{}__"
+
+
 # --- sections ------------------------------------------------------------------------------
 
 
@@ -565,21 +571,33 @@ class _Writer:
         self.out.append(f'<fieldset class="rows" id="{fid}"><legend{hidden}>{_e(legend)}</legend>{issues}'
                         f'<input type="hidden" name="{_e(path)}#n" value="{len(rows)}">')
         for index, row in enumerate(rows):
-            row_path = f"{path}[{index}]"
-            self.names.add(row_path)
-            row_legend = f"{legend} {index + 1}"
-            row_issues, _ = self.issue_html(row_path)
-            self.out.append(f'<fieldset class="row" id="{field_id(row_path)}"><legend>{_e(row_legend)}</legend>'
-                            f'{row_issues}')
-            self.fields(cls, row_path, row if isinstance(row, Mapping) else {})
-            buttons = [f'<button type="submit" class="secondary" name="_action" value="remove:{_e(row_path)}">'
-                       f'{_e(self.ui("remove"))}<span class="vh"> {_e(row_legend)}</span></button>']
-            if index:
-                buttons.append(f'<button type="submit" class="secondary" name="_action" value="up:{_e(row_path)}">'
-                               f'{_e(self.ui("move_up"))}<span class="vh"> {_e(row_legend)}</span></button>')
-            self.out.append(f'<div class="buttons">{"".join(buttons)}</div></fieldset>')
+            self.row(cls, path, str(index), str(index + 1), row, legend, first=index == 0)
+        # An empty entry for the editor's script to add without a round trip (editor.js); a browser
+        # never posts what is inside a <template>, so without script nothing changes.
+        depth = path.count("[")
+        names, self.names = self.names, set()
+        self.out.append(f'<template data-rows="{_e(path)}" data-index="{ROW_PLACEHOLDER.format(depth)}" '
+                        f'data-number="{NUMBER_PLACEHOLDER.format(depth)}">')
+        self.row(cls, path, ROW_PLACEHOLDER.format(depth), NUMBER_PLACEHOLDER.format(depth), {}, legend, first=False)
+        self.out.append("</template>")
+        self.names = names
         self.out.append(f'<button type="submit" class="secondary" name="_action" value="add:{_e(path)}">'
                         f'{_e(self.ui("add", list=legend))}</button></fieldset>')
+
+    def row(self, cls: type, path: str, index: str, number: str, row: Any, legend: str, *, first: bool) -> None:
+        row_path = f"{path}[{index}]"
+        self.names.add(row_path)
+        row_legend = f"{legend} {number}"
+        row_issues, _ = self.issue_html(row_path)
+        self.out.append(f'<fieldset class="row" id="{field_id(row_path)}"><legend>{_e(row_legend)}</legend>'
+                        f'{row_issues}')
+        self.fields(cls, row_path, row if isinstance(row, Mapping) else {})
+        buttons = [f'<button type="submit" class="secondary" name="_action" value="remove:{_e(row_path)}">'
+                   f'{_e(self.ui("remove"))}<span class="vh"> {_e(row_legend)}</span></button>']
+        if not first:
+            buttons.append(f'<button type="submit" class="secondary" name="_action" value="up:{_e(row_path)}">'
+                           f'{_e(self.ui("move_up"))}<span class="vh"> {_e(row_legend)}</span></button>')
+        self.out.append(f'<div class="buttons">{"".join(buttons)}</div></fieldset>')
 
 
 def _value_at(document: Mapping[str, Any], path: str) -> Mapping[str, Any]:
@@ -651,11 +669,12 @@ def render_form(
     hidden_html = "".join(f'<input type="hidden" name="{_e(k)}" value="{_e(v)}">' for k, v in (hidden or {}).items())
     status = f'<p class="notice" role="status">{_e(notice)}</p>' if notice else ""
     enctype = ' enctype="multipart/form-data"' if photo_upload else ""
-    return (f'{status}{summary}{aside}<form method="post" action="{_e(action)}"{enctype} novalidate>{hidden_html}'
+    return (f'{status}{summary}<div class="layout">{aside}<form method="post" action="{_e(action)}"{enctype} '
+            f'novalidate>{hidden_html}'
             f'<div class="buttons top"><button type="submit" name="_action" value="save">{_e(writer.ui("save"))}'
             f'</button></div>{"".join(body)}'
             f'<div class="buttons"><button type="submit" name="_action" value="save">{_e(writer.ui("save"))}'
-            f'</button></div></form>')
+            f'</button></div></form></div>')
 
 
 def _all_names(document: Mapping[str, Any], plugins: PluginManager, sections: list[FormSection]) -> set[str]:
