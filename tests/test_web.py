@@ -297,15 +297,16 @@ def test_a_file_store_writes_atomically_and_reads_none_when_missing(tmp_path: Pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.yml"]
 
 
-def test_the_edit_command_serves_the_editor_on_localhost(tmp_path: Path) -> None:
-    """``rarepassport edit`` prints its address, serves the form there, and stops cleanly on Ctrl-C."""
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_the_edit_command_serves_the_editor_on_localhost(what: str, tmp_path: Path) -> None:
+    """``rarepassport edit FILE|FOLDER`` prints its address, serves the form there, and stops cleanly on Ctrl-C."""
     import os
     import signal
     import time
     import urllib.error
     import urllib.request
 
-    path = tmp_path / "new.json"
+    path = tmp_path / "new.json" if what == "file" else tmp_path
     src = str(Path(__file__).resolve().parent.parent / "src")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen([sys.executable, "-m", "rarepassport", "edit", str(path), "--no-browser"],
@@ -315,12 +316,14 @@ def test_the_edit_command_serves_the_editor_on_localhost(tmp_path: Path) -> None
         lines = [process.stdout.readline() for _ in range(3)]
         url = re.search(r"http://127\.0\.0\.1:\d+/[\w-]+/", "".join(lines))
         assert url is not None, lines
-        assert "created when you first save" in lines[0]
+        assert ("created when you first save" if what == "file" else "is a folder") in lines[0]
         for _attempt in range(600):  # until uvicorn listens on the bound socket
             try:
                 with urllib.request.urlopen(url.group(0), timeout=60) as response:
                     assert response.status == 200
-                    assert b"<form" in response.read()
+                    page = response.read()
+                    assert b"<form" in page
+                    assert (b"Passports in this folder" in page) is (what == "folder")
                 break
             except (ConnectionError, urllib.error.URLError):
                 time.sleep(0.1)
@@ -331,7 +334,7 @@ def test_the_edit_command_serves_the_editor_on_localhost(tmp_path: Path) -> None
         out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert "Editor stopped." in out
-    assert not path.exists()
+    assert not (tmp_path / "new.json").exists() and list(tmp_path.iterdir()) == []
     assert "Traceback" not in err
 
 
@@ -613,3 +616,67 @@ def test_the_card_of_what_is_typed_is_drawn_without_saving(tmp_path: Path, pm: r
     assert wrong.status_code == 422 and not wrong.json()["ok"] and "press Save" in wrong.json()["message"]
     assert client.post(draft, data={**typed, "_csrf": "guess"}).status_code == 403
     assert not path.exists()
+
+
+def test_a_folder_of_passports_is_listed_opened_and_added_to(tmp_path: Path, pm: rp.PluginManager) -> None:
+    """``create_app(FOLDER)``: the list, a passport's editor from it, and a new one started by its file name."""
+    folder = tmp_path / "family"
+    folder.mkdir()
+    source = Path(__file__).resolve().parent.parent / "examples" / "conditions" / "adrenal-insufficiency.json"
+    (folder / "morgan.json").write_bytes(source.read_bytes())
+    (folder / "notes.txt").write_text("not a passport", encoding="utf-8")
+    (folder / ".hidden.json").write_text("{}", encoding="utf-8")
+    client = TestClient(create_app(folder, plugins=pm, token=TOKEN, allowed_hosts=["testserver"], today=TODAY))
+    listing = client.get(f"/{TOKEN}/")
+    assert listing.status_code == 200
+    assert re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', listing.text) == [
+        (f"/{TOKEN}/p/morgan.json/", "morgan.json")]
+    # A passport opens from the list, with the way back to it, and saves where it is.
+    page = client.get(f"/{TOKEN}/p/morgan.json/")
+    assert page.status_code == 200 and f'href="/{TOKEN}/"' in page.text
+    form = form_of(page)
+    assert ("person.name", "Morgan Example") in form.fields and form.action == f"/{TOKEN}/p/morgan.json/"
+    saved = press(client, form, {"person.name": "Morgan Q Example"})
+    assert saved.status_code == 303 and saved.headers["location"] == f"/{TOKEN}/p/morgan.json/?saved=1"
+    assert rp.load(folder / "morgan.json", plugins=pm).person.name == "Morgan Q Example"
+    assert client.get(f"/{TOKEN}/p/morgan.json/download/card").content.startswith(b"%PDF")
+    # A new passport by its file name (.json added), created at its first save.
+    create = read_form(listing.text)
+    started = client.post(create.action, data=create.data({"name": "robin"}), follow_redirects=False)
+    assert started.status_code == 303 and started.headers["location"] == f"/{TOKEN}/p/robin.json/"
+    assert not (folder / "robin.json").exists()
+    robin = form_of(client.get(started.headers["location"]))
+    typed = {"person.name": "Robin Example", "person.date_of_birth": "2022-05-14"}
+    assert press(client, robin, typed).status_code == 303
+    assert rp.load(folder / "robin.json", plugins=pm).person.name == "Robin Example"
+    assert [name for _, name in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', client.get(f"/{TOKEN}/").text)
+            ] == ["morgan.json", "robin.json"]
+    # An existing name is not started again.
+    taken = client.post(create.action, data=create.data({"name": "robin.json"}))
+    assert taken.status_code == 422 and "exists already" in taken.text
+    assert sorted(p.name for p in folder.iterdir()) == [".hidden.json", "morgan.json", "notes.txt", "robin.json"]
+
+
+@pytest.mark.parametrize("name", ["../outside.json", "..%2Foutside.json", "sub/p.json", ".hidden.json", "notes.txt",
+                                  "link.json", "%2Fetc%2Fpasswd.json", "a b.json"])
+def test_a_folder_of_passports_opens_nothing_outside_it(name: str, tmp_path: Path, pm: rp.PluginManager) -> None:
+    folder = tmp_path / "family"
+    (folder / "sub").mkdir(parents=True)
+    outside = tmp_path / "outside.json"
+    outside.write_bytes((Path(__file__).resolve().parent.parent / "examples" / "minimal.json").read_bytes())
+    (folder / "sub" / "p.json").write_bytes(outside.read_bytes())
+    (folder / "link.json").symlink_to(outside)
+    (folder / ".hidden.json").write_bytes(outside.read_bytes())
+    (folder / "notes.txt").write_text("{}", encoding="utf-8")
+    client = TestClient(create_app(folder, plugins=pm, token=TOKEN, allowed_hosts=["testserver"]))
+    assert "link.json" not in client.get(f"/{TOKEN}/").text
+    for path in (f"/{TOKEN}/p/{name}/", f"/{TOKEN}/p/{name}/download/pdf"):
+        assert client.get(path).status_code == 404, path
+    listing = read_form(client.get(f"/{TOKEN}/").text)
+    if name != "notes.txt":  # that one is a new name: notes.txt.json
+        refused = client.post(listing.action, data=listing.data({"name": name.replace("%2F", "/")}))
+        assert refused.status_code == 422
+    before = outside.read_bytes()
+    client.post(f"/{TOKEN}/p/{name}/", data={"_csrf": "x", "person.name": "Changed"})
+    assert outside.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == [".hidden.json", "link.json", "notes.txt", "sub"]

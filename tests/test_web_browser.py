@@ -254,3 +254,31 @@ def test_a_childs_passport_is_made_in_the_browser_from_nothing(
     assert passport.diagnoses[1].codes[0].code == "J45"
     assert passport.extensions["adrenal_insufficiency"].emergency_hydrocortisone_dose.startswith("50 mg")
     assert rp.render(passport, "card", plugins=pm, today=TODAY).startswith(b"%PDF")
+
+
+def test_a_folder_of_passports_in_the_browser(browser: Any, axe_js: str, tmp_path: Path) -> None:  # noqa: F811
+    """The folder's list and a new passport started from it: axe-core finds nothing, the keyboard reaches all."""
+    pm = rp.make_plugin_manager(entry_points=False)
+    folder = tmp_path / "family"
+    folder.mkdir()
+    (folder / "morgan.json").write_bytes(
+        (Path(__file__).resolve().parent.parent / "examples" / "minimal.json").read_bytes())
+    editor = Editor(folder, pm)
+    try:
+        browser.get(editor.url)
+        check_page(browser, axe_js, "folder list")
+        check_keyboard(browser, "folder list")
+        old = browser.find_element(By.TAG_NAME, "html")
+        browser.find_element(By.ID, "new-name").send_keys("robin", Keys.ENTER)
+        WebDriverWait(browser, 60).until(expected_conditions.staleness_of(old))
+        assert browser.current_url == editor.url + "p/robin.json/"
+        check_page(browser, axe_js, "new passport in a folder")
+        fill(browser, {"person.name": "Robin Example", "person.date_of_birth": "2022-05-14"})
+        press(browser, "save")
+        assert "Saved." in browser.find_element(By.CSS_SELECTOR, ".notice").text
+        browser.find_element(By.CSS_SELECTOR, "header .home a").click()
+        names = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "main li a")]
+        assert names == ["morgan.json", "robin.json"]
+    finally:
+        editor.stop()
+    assert rp.load(folder / "robin.json", plugins=pm).person.name == "Robin Example"

@@ -7,9 +7,11 @@ import datetime as _dt
 import hashlib
 import hmac
 import html
+import os
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -26,7 +28,7 @@ from rarepassport.formats import Format
 from rarepassport.plugin_manager import PluginManager
 from rarepassport.rendering._photo import PhotoProblem
 from rarepassport.web import _form, _photos
-from rarepassport.web._store import FileStore, Store
+from rarepassport.web._store import FileStore, FolderStore, Store
 
 __all__ = ["CSP", "LOCAL_HOSTS", "PREVIEW_CSP", "create_app"]
 
@@ -142,8 +144,10 @@ class _Editor:
     """The state of one editor: its store, plugins, language and secrets."""
 
     def __init__(self, store: Store, plugins: PluginManager, language: str, token: str,
-                 today: _dt.date | None) -> None:
+                 today: _dt.date | None, *, base_path: str | None = None, home: str | None = None) -> None:
         self.store = store
+        self.base_path = base_path if base_path is not None else (f"/{token}/" if token else "/")
+        self.home = home
         self.format: Format = "yaml" if store.format == "yaml" else "json"
         self.plugins = plugins
         self.language = language
@@ -155,7 +159,7 @@ class _Editor:
     # --- pages ---------------------------------------------------------------------------
 
     def base(self) -> str:
-        return f"/{self.token}/" if self.token else "/"
+        return self.base_path
 
     def page(self, request: Request, document: Mapping[str, Any], *, issues: list[Issue] | None = None,
              notice: str = "", status_code: int = 200) -> Response:
@@ -181,8 +185,17 @@ class _Editor:
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">'
                 f'<title>{title}</title><link rel="stylesheet" href="{base}editor.css">'
                 f'<script src="{base}editor.js" defer></script></head>'
-                f'<body><header><h1>{title}</h1></header><main>{body}</main></body></html>')
+                f'<body><header><h1>{title}</h1>{self.home_link(request)}</header><main>{body}</main></body></html>')
         return Response(text, status_code=status_code, media_type="text/html; charset=utf-8")
+
+    def home_link(self, request: Request) -> str:
+        """In a folder of passports, the way back to its list."""
+        if self.home is None:
+            return ""
+        where = str(request.scope.get("root_path", "")) + self.home
+        name = getattr(self.store, "path", None)
+        current = f' <span class="current">({html.escape(name.name)})</span>' if isinstance(name, Path) else ""
+        return f'<p class="home"><a href="{where}">{html.escape(self.ui("all_passports"))}</a>{current}</p>'
 
     def _stored(self) -> str | None:
         return self.store.read()
@@ -435,8 +448,137 @@ class _Editor:
         return Response(js, media_type="text/javascript; charset=utf-8")
 
 
+#: The editor's pages for one passport: (path under the passport's prefix, handler, method).
+_EDITOR_ROUTES = (
+    ("/", "show", "GET"),
+    ("/", "post", "POST"),
+    ("/editor.css", "stylesheet", "GET"),
+    ("/editor.js", "script", "GET"),
+    ("/preview/draft", "draft_card", "POST"),
+    ("/download/{what}", "download", "GET"),
+    ("/preview/card/{page:int}.png", "card_picture", "GET"),
+    ("/preview/{view}", "preview", "GET"),
+)
+
+
+def _editor_routes(prefix: str, resolve: Callable[[Request], _Editor | None]) -> list[Route]:
+    """The routes of one passport's editor under ``prefix``, each handled by the editor ``resolve`` finds."""
+    def endpoint(handler: str) -> Callable[[Request], Awaitable[Response]]:
+        async def call(request: Request) -> Response:
+            editor = resolve(request)
+            if editor is None:
+                return PlainTextResponse("Not found.", status_code=404)
+            method: Callable[[Request], Awaitable[Response]] = getattr(editor, handler)
+            return await method(request)
+        return call
+
+    return [Route(prefix + path, endpoint(handler), methods=[verb]) for path, handler, verb in _EDITOR_ROUTES]
+
+
+class _Folder:
+    """A folder of passports: the list, a new passport's name, and one editor for each passport opened."""
+
+    def __init__(self, folder: FolderStore, plugins: PluginManager, language: str, token: str,
+                 today: _dt.date | None) -> None:
+        self.folder = folder
+        self.plugins = plugins
+        self.language = language
+        self.token = token
+        self.today = today
+        self.csrf = secrets.token_urlsafe(32)
+        self.editors: dict[str, _Editor] = {}
+
+    def base(self) -> str:
+        return f"/{self.token}/" if self.token else "/"
+
+    def check_token(self, request: Request) -> bool:
+        given = request.path_params.get("token", "")
+        return hmac.compare_digest(given.encode(), self.token.encode())
+
+    def ui(self, key: str) -> str:
+        return _form.ui(key, self.language, self.plugins)
+
+    def editor(self, request: Request) -> _Editor | None:
+        """The editor of the passport named in the address, or ``None`` for a name the folder refuses."""
+        name = str(request.path_params.get("name", ""))
+        if not self.check_token(request):
+            return None
+        if name in self.editors:
+            return self.editors[name]
+        store = self.folder.open(name)
+        if store is None:
+            return None
+        try:
+            store.read()
+        except (OSError, PassportError):  # too large, unreadable: not a passport this editor opens
+            return None
+        editor = _Editor(store, self.plugins, self.language, self.token, self.today,
+                         base_path=f"{self.base()}p/{name}/", home=self.base())
+        self.editors[name] = editor
+        return editor
+
+    def listing(self, request: Request, *, typed: str = "", problem: str = "", status_code: int = 200) -> Response:
+        base = str(request.scope.get("root_path", "")) + self.base()
+        names = self.folder.names()
+        items = "".join(f'<li><a href="{base}p/{name}/">{html.escape(name)}</a></li>' for name in names)
+        listed = f"<ul>{items}</ul>" if names else f'<p>{html.escape(self.ui("folder_empty"))}</p>'
+        error = (f'<p class="error" id="new-name-error"><strong>{html.escape(self.ui("error"))}:</strong> '
+                 f'{html.escape(problem)}</p>') if problem else ""
+        described = "new-name-help" + (" new-name-error" if problem else "")
+        invalid = ' aria-invalid="true"' if problem else ""
+        title = self.ui("title")
+        body = (f'<section class="section" aria-labelledby="list-h"><h2 id="list-h">'
+                f'{html.escape(self.ui("folder_title"))}</h2>{listed}</section>'
+                f'<section class="section" aria-labelledby="new-h"><h2 id="new-h">{html.escape(self.ui("create"))}'
+                f'</h2><form method="post" action="{base}" novalidate>'
+                f'<input type="hidden" name="_csrf" value="{self.csrf}"><div class="field">'
+                f'<label for="new-name">{html.escape(self.ui("new_name"))}</label>'
+                f'<p class="help" id="new-name-help">{html.escape(self.ui("new_name_help"))}</p>{error}'
+                f'<input type="text" id="new-name" name="name" value="{html.escape(typed)}" autocomplete="off" '
+                f'aria-describedby="{described}"{invalid}></div>'
+                f'<div class="buttons"><button type="submit">{html.escape(self.ui("create"))}</button></div>'
+                f'</form></section>')
+        text = (f'<!DOCTYPE html><html lang="{self.language}"><head><meta charset="utf-8">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+                f'<title>{html.escape(self.ui("folder_title"))} – {html.escape(title)}</title>'
+                f'<link rel="stylesheet" href="{base}editor.css"></head>'
+                f'<body><header><h1>{html.escape(title)}</h1></header><main>{body}</main></body></html>')
+        return Response(text, status_code=status_code, media_type="text/html; charset=utf-8")
+
+    async def index(self, request: Request) -> Response:
+        if not self.check_token(request):
+            return PlainTextResponse("Not found.", status_code=404)
+        return self.listing(request)
+
+    async def create(self, request: Request) -> Response:
+        """Start a new passport by its file name: the editor of a file created at its first save."""
+        if not self.check_token(request):
+            return PlainTextResponse("Not found.", status_code=404)
+        if int(request.headers.get("content-length") or 0) > 64 * 1024:
+            return PlainTextResponse("Too large.", status_code=413)
+        form = await request.form(max_files=0, max_fields=10)
+        given = form.get("_csrf")
+        if not isinstance(given, str) or not hmac.compare_digest(given.encode(), self.csrf.encode()):
+            return PlainTextResponse("The form has expired: reload the page.", status_code=403)
+        typed = form.get("name")
+        typed = typed.strip() if isinstance(typed, str) else ""
+        store = self.folder.create(typed)
+        if store is None:
+            taken = self.folder.open(typed) is not None or self.folder.open(f"{typed}.json") is not None
+            problem = self.ui("name_taken" if taken and typed else "name_refused")
+            return self.listing(request, typed=typed, problem=problem, status_code=422)
+        return RedirectResponse(str(request.scope.get("root_path", "")) + f"{self.base()}p/{store.path.name}/",
+                                status_code=303)
+
+    async def stylesheet(self, request: Request) -> Response:
+        if not self.check_token(request):
+            return PlainTextResponse("Not found.", status_code=404)
+        css = resources.files("rarepassport.web").joinpath("editor.css").read_text(encoding="utf-8")
+        return Response(css, media_type="text/css; charset=utf-8")
+
+
 def create_app(
-    store: Store | str | Any,
+    store: Store | FolderStore | str | os.PathLike[str],
     *,
     plugins: PluginManager | None = None,
     language: str = "en",
@@ -447,8 +589,10 @@ def create_app(
     """The passport editor as an ASGI application.
 
     Args:
-        store: Where the passport is kept: a [`Store`][rarepassport.web.Store], or a path
-            (a [`FileStore`][rarepassport.web.FileStore] of that file).
+        store: Where the passports are kept: a [`Store`][rarepassport.web.Store] (one
+            passport), a [`FolderStore`][rarepassport.web.FolderStore] (a folder of them:
+            a list page, then one editor for each), or a path: a folder for a
+            ``FolderStore``, anything else a [`FileStore`][rarepassport.web.FileStore].
         plugins: The plugin manager whose sections are on the form and whose rules
             apply; default the default manager.
         language: The language of the form's labels.
@@ -460,25 +604,29 @@ def create_app(
         today: The date validation judges against; default today.
 
     Returns:
-        A Starlette application; its pages are under ``/<token>/``.
+        A Starlette application; its pages are under ``/<token>/`` (for a folder, each
+        passport's under ``/<token>/p/<file name>/``).
     """
-    if not isinstance(store, Store):
-        store = FileStore(store)
-    editor = _Editor(store, api._manager(plugins), language,
-                     secrets.token_urlsafe(24) if token is None else token, today)
-    prefix = "/{token}" if editor.token else ""
-    routes = [
-        Route(f"{prefix}/", editor.show, methods=["GET"]),
-        Route(f"{prefix}/", editor.post, methods=["POST"]),
-        Route(f"{prefix}/editor.css", editor.stylesheet, methods=["GET"]),
-        Route(f"{prefix}/editor.js", editor.script, methods=["GET"]),
-        Route(f"{prefix}/preview/draft", editor.draft_card, methods=["POST"]),
-        Route(f"{prefix}/download/{{what}}", editor.download, methods=["GET"]),
-        Route(f"{prefix}/preview/card/{{page:int}}.png", editor.card_picture, methods=["GET"]),
-        Route(f"{prefix}/preview/{{view}}", editor.preview, methods=["GET"]),
-    ]
+    manager = api._manager(plugins)
+    secret = secrets.token_urlsafe(24) if token is None else token
+    prefix = "/{token}" if secret else ""
+    if isinstance(store, (str, os.PathLike)):
+        store = FolderStore(store) if Path(store).is_dir() else FileStore(store)
+    if isinstance(store, FolderStore):
+        folder = _Folder(store, manager, language, secret, today)
+        routes = [
+            Route(f"{prefix}/", folder.index, methods=["GET"]),
+            Route(f"{prefix}/", folder.create, methods=["POST"]),
+            Route(f"{prefix}/editor.css", folder.stylesheet, methods=["GET"]),
+            *_editor_routes(f"{prefix}/p/{{name}}", folder.editor),
+        ]
+        path = folder.base()
+    else:
+        editor = _Editor(store, manager, language, secret, today)
+        routes = _editor_routes(prefix, lambda request: editor)
+        path = editor.base()
     app = Starlette(routes=routes)
     app.add_middleware(_Guard, hosts=allowed_hosts)
-    app.state.token = editor.token
-    app.state.path = editor.base()
+    app.state.token = secret
+    app.state.path = path
     return app

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from rarepassport import files, formats
 
-__all__ = ["FileStore", "Store"]
+__all__ = ["PASSPORT_NAME", "FileStore", "FolderStore", "Store"]
 
 
 @runtime_checkable
@@ -93,3 +94,69 @@ class FileStore:
 
     def __repr__(self) -> str:
         return f"FileStore({str(self.path)!r})"
+
+
+#: A passport's file name in a folder the editor serves: letters, digits, ``.``, ``_`` and
+#: ``-`` (not first), and a passport suffix. Nothing else is listed, opened or created,
+#: so a name is never a path (no ``/``, no ``..``) and needs no escaping in an address.
+PASSPORT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.(?:json|yaml|yml)")
+
+
+class FolderStore:
+    """A folder of passport files: listed, opened and created by name, nothing outside it.
+
+    Each passport is a [`FileStore`][rarepassport.web.FileStore] of a file *directly* in
+    the folder whose name is a `PASSPORT_NAME` (``robin.json``, ``sam-2026.yaml``). A name
+    that is a path, a hidden file, a link that leads out of the folder, or anything but a
+    regular file is never listed nor opened. Photos uploaded for a passport are kept beside
+    it, in the same folder.
+    """
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+        if not self.folder.is_dir():
+            raise NotADirectoryError(f"{self.folder}: not a folder")
+
+    def _inside(self, name: str) -> Path | None:
+        if not PASSPORT_NAME.fullmatch(name):
+            return None
+        root = os.path.realpath(self.folder)
+        real = os.path.realpath(os.path.join(root, name))
+        if os.path.dirname(real) != root:
+            return None  # a link to somewhere else
+        return self.folder / name
+
+    def names(self) -> list[str]:
+        """The passports in the folder, by name, sorted."""
+        found = []
+        for entry in os.scandir(self.folder):
+            path = self._inside(entry.name)
+            if path is not None and path.is_file():
+                found.append(entry.name)
+        return sorted(found, key=str.casefold)
+
+    def open(self, name: str) -> FileStore | None:
+        """The store of the passport ``name`` (a new one when it does not exist yet), or ``None`` for a name refused.
+
+        A passport that does not exist is created by its first save.
+        """
+        path = self._inside(name)
+        if path is None or (path.exists() and not path.is_file()):
+            return None
+        return FileStore(path)
+
+    def create(self, name: str) -> FileStore | None:
+        """The store of a new passport ``name`` (``.json`` added to a name without one), or ``None``.
+
+        ``None`` when the name is refused or a file of that name exists already.
+        """
+        name = name.strip()
+        if name and not name.lower().endswith((".json", ".yaml", ".yml")):
+            name += ".json"
+        path = self._inside(name)
+        if path is None or os.path.lexists(path):
+            return None
+        return FileStore(path)
+
+    def __repr__(self) -> str:
+        return f"FolderStore({str(self.folder)!r})"
