@@ -680,3 +680,68 @@ def test_a_folder_of_passports_opens_nothing_outside_it(name: str, tmp_path: Pat
     client.post(f"/{TOKEN}/p/{name}/", data={"_csrf": "x", "person.name": "Changed"})
     assert outside.read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == [".hidden.json", "link.json", "notes.txt", "sub"]
+
+
+def _help_of(page: str, name: str) -> str:
+    found = re.search(rf'<p class="help" id="f-{name}-help">(.*?)</p>', page, re.S)
+    assert found is not None, name
+    return found.group(1)
+
+
+def test_help_texts_come_from_the_catalogue_in_the_forms_language(tmp_path: Path, pm: rp.PluginManager) -> None:
+    """A field's description is its help text in the chosen language; one not translated yet says so, in English."""
+    french = client_for(tmp_path / "p.json", pm, language="fr").get(f"/{TOKEN}/").text
+    assert _help_of(french, "person-name") == "Nom complet."
+    assert _help_of(french, "emergency-summary") == "Les quelques phrases à lire en premier."
+    assert _help_of(french, "medications-__row0__-time_critical") == "Ne doit être ni oublié ni retardé."
+    # Not translated yet: the English description, marked as English, and said to be untranslated.
+    untranslated = _help_of(french, "emergency-open_access-hospital")
+    assert re.fullmatch(r'<span lang="en">[^<]+</span> <span class="untranslated">\(en anglais : pas encore traduit\)'
+                        r"</span>.*", untranslated), untranslated
+    english = client_for(tmp_path / "p.json", pm).get(f"/{TOKEN}/").text
+    assert _help_of(english, "person-name") == "Full name."
+    assert "untranslated" not in english
+
+
+def test_a_translated_help_text_is_not_used_once_its_english_has_changed(tmp_path: Path) -> None:
+    """A translation of an older description is stale: the current English is shown, marked untranslated."""
+    import attrs
+
+    from rarepassport import hookimpl, section_field
+
+    @attrs.frozen(kw_only=True)
+    class Pump:
+        basal_rate: str = section_field("The basal rate as prescribed.")
+        bolus: str | None = section_field("The largest bolus.", default=None)
+
+    class PumpPlugin:
+        @hookimpl
+        def rarepassport_register_sections(self, sections: Any) -> None:
+            sections.add("insulin_pump", Pump, title="Insulin pump", views=("emergency",))
+
+        @hookimpl
+        def rarepassport_register_labels(self, labels: Any) -> None:
+            labels.add("en", {"help.Pump.basal_rate": "The basal rate as prescribed.",
+                              "help.Pump.bolus": "An older description of the bolus."})
+            labels.add("de", {"help.Pump.basal_rate": "Die Basalrate wie verordnet.",
+                              "help.Pump.bolus": "Eine ältere Beschreibung."})
+
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[PumpPlugin()])
+    page = client_for(tmp_path / "p.json", pm, language="de").get(f"/{TOKEN}/").text
+    assert _help_of(page, "extensions-insulin_pump-basal_rate") == "Die Basalrate wie verordnet."
+    assert _help_of(page, "extensions-insulin_pump-bolus").startswith(
+        '<span lang="en">The largest bolus.</span> <span class="untranslated">')
+
+
+def test_every_help_label_in_the_catalogue_is_the_description_of_a_field_as_it_is_now() -> None:
+    """A help.* label names a real field and its English is that field's description (else translations go stale)."""
+    import attrs
+
+    from rarepassport import model
+
+    help_ids = [label_id for label_id in rp.labels.ENGLISH if label_id.startswith("help.")]
+    assert len(help_ids) >= 50
+    for label_id in help_ids:
+        _, class_name, field_name = label_id.split(".")
+        field = attrs.fields_dict(getattr(model, class_name))[field_name]
+        assert rp.labels.ENGLISH[label_id] == field.metadata["description"], label_id

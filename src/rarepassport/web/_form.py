@@ -29,6 +29,7 @@ import attrs
 from rarepassport import labels as _labels
 from rarepassport._dates import PartialDate
 from rarepassport._report import Issue, IssueSeverity
+from rarepassport.languages import candidates
 from rarepassport.model import SCHEMA_VERSION, Emergency, Passport
 from rarepassport.plugin_manager import PluginManager
 
@@ -141,6 +142,10 @@ def _label_id(cls: type, field: attrs.Attribute[Any]) -> str:
     custom = field.metadata.get("label")
     return str(custom) if custom else f"{cls.__name__}.{field.name}"
 
+
+#: The catalogue labels of the fields' help texts: ``help.<Class>.<field>`` (or
+#: ``help.<label id>`` for a field with its own label id).
+HELP_PREFIX = "help."
 
 #: What stands for a new entry's index (and its number, counted from 1) in a list at a
 #: nesting depth, in the ``<template>`` of an empty entry; editor.js puts the real ones in.
@@ -454,6 +459,30 @@ class _Writer:
             parts.append(f'<p class="{css}" id="{issue_id}"><strong>{_e(word)}:</strong> {_e(issue.message)}</p>')
         return "".join(parts), ids
 
+    def help_html(self, cls: type, field: attrs.Attribute[Any]) -> str:
+        """A field's description as help text (HTML), in the form's language when the catalogue has it.
+
+        The translation is catalogue label ``help.<label id>`` (``help.Person.name``), used only
+        while its English is the field's description as it is now; otherwise the English
+        description is shown marked as English and as not yet translated.
+        """
+        description = str(field.metadata.get("description") or "")
+        if not description:
+            return ""
+        label_id = f"{HELP_PREFIX}{_label_id(cls, field)}"
+        registry = self.plugins.labels
+        if registry.get_exact(label_id, "en") == description:
+            for candidate in candidates(self.language):
+                if candidate == "en":
+                    break
+                text = registry.get_exact(label_id, candidate)
+                if text:
+                    return _e(text)
+        if candidates(self.language)[-1] == "en":
+            return _e(description)
+        return (f'<span lang="en">{_e(description)}</span> '
+                f'<span class="untranslated">{_e(self.ui("untranslated"))}</span>')
+
     def enum_label(self, member: enum.Enum) -> str:
         return self.label(f"enum.{type(member).__name__}.{member.value}")
 
@@ -469,18 +498,16 @@ class _Writer:
         self.names.add(name)
         fid = field_id(name)
         label = self.label(_label_id(cls, field))
-        help_parts = [str(field.metadata.get("description") or "")]
-        help_parts.append({"text_list": self.ui("one_per_line"), "other": "JSON", "date": self.ui("date_help"),
-                           "partial_date": self.ui("partial_date_help"),
-                           "number": self.ui("number_help")}.get(kind.kind, ""))
-        help_text = " ".join(part for part in help_parts if part)
+        hint = {"text_list": self.ui("one_per_line"), "other": "JSON", "date": self.ui("date_help"),
+                "partial_date": self.ui("partial_date_help"), "number": self.ui("number_help")}.get(kind.kind, "")
+        help_text = " ".join(part for part in (self.help_html(cls, field), _e(hint)) if part)
         issues, issue_ids = self.issue_html(name)
         described = " ".join([f"{fid}-help", *issue_ids])
         invalid = ' aria-invalid="true"' if any(
             issue.severity is IssueSeverity.ERROR for issue in self.issues.get(name, [])) else ""
         required = "" if kind.optional or field.default is not attrs.NOTHING else " required-field"
         common = f'id="{fid}" name="{_e(name)}" aria-describedby="{described}"{invalid}'
-        help_html = f'<p class="help" id="{fid}-help">{_e(help_text)}</p>'
+        help_html = f'<p class="help" id="{fid}-help">{help_text}</p>'
         if kind.kind == "bool":
             checked = " checked" if value is True else ""
             self.out.append(f'<div class="field check{required}"><input type="checkbox" value="true" {common}'
