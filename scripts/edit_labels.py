@@ -6,6 +6,9 @@ Run from the repository root::
     python scripts/edit_labels.py add phrase.example "An example" --tr fr="Un exemple" --tr es="Un ejemplo"
     # a label of a built-in condition plugin
     python scripts/edit_labels.py --folder src/rarepassport/plugins/locale/haemophilia add ...
+    # many labels at once, each with its English and translations:
+    #   {"phrase.example": {"en": "An example", "fr": "Un exemple", ...}, ...}
+    python scripts/edit_labels.py add-many labels.json
     # remove a label everywhere
     python scripts/edit_labels.py remove phrase.example
     # port a Python dict of labels (``{id: text}``) into one language: python scripts/edit_labels.py
@@ -49,6 +52,9 @@ def main() -> None:
     add.add_argument("--tr", action="append", default=[], metavar="LANG=TEXT")
     remove = commands.add_parser("remove", help="remove a label from every file")
     remove.add_argument("id")
+    many = commands.add_parser("add-many", help="add or change many labels from a JSON file "
+                               '{id: {"en": English, LANG: TEXT, ...}}, each catalogue read and written once')
+    many.add_argument("file", type=Path)
     port = commands.add_parser("import", help="set translations of one language from a JSON {id: text} file")
     port.add_argument("language")
     port.add_argument("file", type=Path)
@@ -71,20 +77,29 @@ def main() -> None:
             catalogue.add(_english(template, key), text, context=key)
         save(path, catalogue)
         return
-    translations = dict(item.split("=", 1) for item in args.tr)
-    old = template.get(_english(template, args.id), context=args.id) if _has(template, args.id) else None
-    if old is not None:
-        template.delete(old.id, context=args.id)
-    template.add(args.english, "", context=args.id)
+    if args.command == "add-many":
+        batch = json.loads(args.file.read_text(encoding="utf-8"))
+        if not isinstance(batch, dict) or not all(isinstance(v, dict) and isinstance(v.get("en"), str)
+                                                  for v in batch.values()):
+            raise SystemExit(f'{args.file}: give {{id: {{"en": English, LANG: TEXT, ...}}}}')
+        entries = [(key, texts["en"], {k: v for k, v in texts.items() if k != "en"}) for key, texts in batch.items()]
+    else:
+        entries = [(args.id, args.english, dict(item.split("=", 1) for item in args.tr))]
+    for label_id, english, _ in entries:
+        old = template.get(_english(template, label_id), context=label_id) if _has(template, label_id) else None
+        if old is not None:
+            template.delete(old.id, context=label_id)
+        template.add(english, "", context=label_id)
     save(template_path, template)
     for path in paths:
         catalogue = load(path)
-        previous = ""
-        if _has(catalogue, args.id):
-            entry = catalogue.get(_english(catalogue, args.id), context=args.id)
-            previous = str(entry.string) if entry.id == args.english else ""
-            catalogue.delete(entry.id, context=args.id)
-        catalogue.add(args.english, translations.get(path.stem, previous), context=args.id)
+        for label_id, english, translations in entries:
+            previous = ""
+            if _has(catalogue, label_id):
+                entry = catalogue.get(_english(catalogue, label_id), context=label_id)
+                previous = str(entry.string) if entry.id == english else ""
+                catalogue.delete(entry.id, context=label_id)
+            catalogue.add(english, translations.get(path.stem, previous), context=label_id)
         save(path, catalogue)
 
 

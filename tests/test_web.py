@@ -240,14 +240,24 @@ def test_wrong_token_csrf_and_host_are_refused(tmp_path: Path, pm: rp.PluginMana
 
 def test_every_response_has_a_strict_content_security_policy(tmp_path: Path, pm: rp.PluginManager) -> None:
     client = client_for(tmp_path / "p.json", pm)
-    for response in (client.get(f"/{TOKEN}/"), client.get(f"/{TOKEN}/editor.css"), client.get("/nothing")):
+    for response in (client.get(f"/{TOKEN}/"), client.get(f"/{TOKEN}/editor.css"), client.get(f"/{TOKEN}/editor.js"),
+                     client.get("/nothing")):
         assert response.headers["content-security-policy"] == CSP
         assert response.headers["referrer-policy"] == "no-referrer"
         assert response.headers["x-frame-options"] == "DENY"
-    assert "script-src" not in CSP and "default-src 'none'" in CSP
+    directives = dict(part.strip().split(" ", 1) for part in CSP.split(";"))
+    assert directives["default-src"] == "'none'"
+    assert directives["script-src"] == "'self'", "the app's own script file only: nothing inline, no eval"
+    assert directives["connect-src"] == "'self'"
     page = client.get(f"/{TOKEN}/").text
-    assert "<script" not in page and "style=" not in page
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
+    assert scripts == [(f' src="/{TOKEN}/editor.js" defer', "")], "one script, a same-origin file, none inline"
+    assert "style=" not in page and not re.search(r"\son[a-z]+=", page), "no inline style or event handler"
     assert not re.search(r'(?:src|href)="(?:https?:)?//', page), "no request leaves the app"
+    script = client.get(f"/{TOKEN}/editor.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "fetch(" in script.text and "http" not in script.text
+    assert client.get("/wrong-token/editor.js").status_code == 404
 
 
 def test_a_store_of_the_apps_own(pm: rp.PluginManager) -> None:
@@ -287,15 +297,16 @@ def test_a_file_store_writes_atomically_and_reads_none_when_missing(tmp_path: Pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.yml"]
 
 
-def test_the_edit_command_serves_the_editor_on_localhost(tmp_path: Path) -> None:
-    """``rarepassport edit`` prints its address, serves the form there, and stops cleanly on Ctrl-C."""
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_the_edit_command_serves_the_editor_on_localhost(what: str, tmp_path: Path) -> None:
+    """``rarepassport edit FILE|FOLDER`` prints its address, serves the form there, and stops cleanly on Ctrl-C."""
     import os
     import signal
     import time
     import urllib.error
     import urllib.request
 
-    path = tmp_path / "new.json"
+    path = tmp_path / "new.json" if what == "file" else tmp_path
     src = str(Path(__file__).resolve().parent.parent / "src")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen([sys.executable, "-m", "rarepassport", "edit", str(path), "--no-browser"],
@@ -305,12 +316,14 @@ def test_the_edit_command_serves_the_editor_on_localhost(tmp_path: Path) -> None
         lines = [process.stdout.readline() for _ in range(3)]
         url = re.search(r"http://127\.0\.0\.1:\d+/[\w-]+/", "".join(lines))
         assert url is not None, lines
-        assert "created when you first save" in lines[0]
+        assert ("created when you first save" if what == "file" else "is a folder") in lines[0]
         for _attempt in range(600):  # until uvicorn listens on the bound socket
             try:
                 with urllib.request.urlopen(url.group(0), timeout=60) as response:
                     assert response.status == 200
-                    assert b"<form" in response.read()
+                    page = response.read()
+                    assert b"<form" in page
+                    assert (b"Passports in this folder" in page) is (what == "folder")
                 break
             except (ConnectionError, urllib.error.URLError):
                 time.sleep(0.1)
@@ -321,7 +334,7 @@ def test_the_edit_command_serves_the_editor_on_localhost(tmp_path: Path) -> None
         out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert "Editor stopped." in out
-    assert not path.exists()
+    assert not (tmp_path / "new.json").exists() and list(tmp_path.iterdir()) == []
     assert "Traceback" not in err
 
 
@@ -400,3 +413,335 @@ def test_a_weight_is_read_as_typed_or_refused_when_ambiguous(
         assert response.status_code == 303
         weight = rp.load(path, plugins=pm).person.weight
         assert weight is not None and weight.kg == kg
+
+
+def _photo_bytes(kind: str = "JPEG", size: tuple[int, int] = (60, 80), gps: bool = False) -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 120, 40))
+    buffer = io.BytesIO()
+    if gps:
+        exif = Image.Exif()
+        exif[0x010E] = "Robin at home"  # ImageDescription
+        exif.get_ifd(0x8825)[2] = (51.0, 30.0, 0.0)  # GPSLatitude
+        image.save(buffer, format=kind, exif=exif)
+    else:
+        image.save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+def upload(client: TestClient, form: Form, data: bytes, changes: dict[str, Any] | None = None,
+           action: str = "save", filename: str = "holiday.jpg", content_type: str = "image/jpeg") -> Any:
+    """Post the form as a browser posts it with a file chosen: multipart, the photo in its file field."""
+    fields = form.data(changes, action)
+    return client.post(form.action, data=fields, files={"_photo_upload": (filename, data, content_type)},
+                       follow_redirects=False)
+
+
+def test_an_uploaded_photo_is_kept_beside_the_passport_and_drawn(tmp_path: Path, pm: rp.PluginManager) -> None:
+    """A real multipart upload: checked, written anew without its EXIF, named relatively, drawn in the PDF."""
+    import io
+
+    import pypdf
+    from PIL import Image
+
+    folder = tmp_path / "robin"
+    folder.mkdir()
+    path = folder / "robin.json"
+    client = client_for(path, pm)
+    page = client.get(f"/{TOKEN}/").text
+    assert 'enctype="multipart/form-data"' in page and 'type="file"' in page
+    sent = _photo_bytes(gps=True)
+    assert b"Robin at home" in sent
+    saved = upload(client, form_of(client.get(f"/{TOKEN}/")), sent,
+                   {"person.name": "Ada Example", "person.date_of_birth": "2015-03-02"},
+                   filename="../../etc/evil.jpg")
+    assert saved.status_code == 303, saved.text[:1000]
+    photo = rp.load(path, plugins=pm).person.photo
+    # The name is the editor's own (never the upload's), relative, inside the passport's folder.
+    assert photo is not None and re.fullmatch(r"robin-photo-[0-9a-f]{12}\.jpeg", photo)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["robin.json", photo])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["robin"]
+    stored = (folder / photo).read_bytes()
+    assert b"Robin at home" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.size == (60, 80) and not image.getexif()
+    pdf = client.get(f"/{TOKEN}/download/pdf").content
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].images) == 1
+    # The form shows the kept path; saving it again untouched keeps the photo.
+    form = form_of(client.get(f"/{TOKEN}/"))
+    assert ("person.photo", photo) in form.fields
+    assert press(client, form).status_code == 303
+    assert rp.load(path, plugins=pm).person.photo == photo
+
+
+@pytest.mark.parametrize(("data", "why"), [
+    (b"GIF89a not a photo", "not a PNG, JPEG or WebP"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "not an image Pillow can read"),
+    (b"\xff\xd8\xff" + b"\x00" * (5 * 1024 * 1024), "larger than"),
+], ids=["not-an-image", "broken-png", "too-large"])
+def test_an_upload_that_is_not_a_photo_is_refused_beside_the_field(
+    data: bytes, why: str, tmp_path: Path, pm: rp.PluginManager
+) -> None:
+    path = tmp_path / "p.json"
+    client = client_for(path, pm)
+    response = upload(client, form_of(client.get(f"/{TOKEN}/")), data,
+                      {"person.name": "Ada Example", "person.date_of_birth": "2015-03-02"})
+    assert response.status_code == 422
+    assert not path.exists() and sorted(p.name for p in tmp_path.iterdir()) == []
+    photo_field = re.search(r'<div class="field[^"]*"><label for="f-person-photo">.*?</div>', response.text, re.S)
+    assert photo_field is not None and 'class="error"' in photo_field.group(0) and why in photo_field.group(0)
+    # What was typed is kept.
+    assert ("person.name", "Ada Example") in read_form(response.text).fields
+
+
+def test_an_upload_needs_the_csrf_token(tmp_path: Path, pm: rp.PluginManager) -> None:
+    client = client_for(tmp_path / "p.json", pm)
+    form = form_of(client.get(f"/{TOKEN}/"))
+    fields = {**form.data({"person.name": "Ada Example", "person.date_of_birth": "2015-03-02"}), "_csrf": "guess"}
+    response = client.post(form.action, data=fields, files={"_photo_upload": ("me.jpg", _photo_bytes(), "image/jpeg")})
+    assert response.status_code == 403
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_store_without_a_folder_keeps_an_upload_inside_the_document(pm: rp.PluginManager) -> None:
+    class Memory:
+        format = "json"
+        text: str | None = None
+
+        def read(self) -> str | None:
+            return self.text
+
+        def write(self, text: str) -> None:
+            self.text = text
+
+    store = Memory()
+    client = TestClient(create_app(store, plugins=pm, token="", allowed_hosts=["testserver"]))
+    saved = upload(client, form_of(client.get("/")), _photo_bytes("PNG"),
+                   {"person.name": "Ada Example", "person.date_of_birth": "2015-03-02"},
+                   filename="me.png", content_type="image/png")
+    assert saved.status_code == 303, saved.text[:500]
+    assert store.text is not None
+    assert json.loads(store.text)["person"]["photo"].startswith("data:image/png;base64,")
+    card = client.get("/download/pdf").content
+    import io
+
+    import pypdf
+    assert len(pypdf.PdfReader(io.BytesIO(card)).pages[0].images) == 1
+
+
+def test_the_card_preview_beside_the_form_is_the_saved_card_drawn_again_after_each_save(
+    tmp_path: Path, pm: rp.PluginManager
+) -> None:
+    """Two pictures (front, back) of the very card that downloads, named for a screen reader, new after a save."""
+    import io
+
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageChops
+
+    path = tmp_path / "p.json"
+    client = client_for(path, pm)
+    assert "preview/card/" not in client.get(f"/{TOKEN}/").text  # nothing saved, nothing to show
+    assert client.get(f"/{TOKEN}/preview/card/1.png").status_code == 404
+
+    def save(name: str) -> list[str]:
+        saved = press(client, form_of(client.get(f"/{TOKEN}/")),
+                      {"person.name": name, "person.date_of_birth": "2015-03-02"})
+        assert saved.status_code == 303
+        page = client.get(saved.headers["location"]).text
+        figure = re.search(r'<figure class="card".*?</figure>', page, re.S)
+        assert figure is not None
+        images = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', figure.group(0))
+        assert [alt for _, alt in images] == ["Front of the wallet card, from the last save",
+                                              "Back of the wallet card, from the last save"]
+        return [src for src, _ in images]
+
+    first = save("Ada Example")
+    pdf = pdfium.PdfDocument(client.get(f"/{TOKEN}/download/card").content)
+    for src, page in zip(first, pdf, strict=True):
+        response = client.get(src)
+        assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+        shown = Image.open(io.BytesIO(response.content)).convert("RGB")
+        drawn = page.render(scale=shown.width / page.get_width()).to_pil().convert("RGB")
+        assert shown.size == drawn.size and shown.width == 648
+        assert ImageChops.difference(shown, drawn).getbbox() is None, "the preview is the downloaded card"
+    front = client.get(first[0]).content
+    second = save("Bea Example")
+    assert second != first, "a new address after each save, so no browser shows the old card"
+    assert client.get(second[0]).content != front
+    assert client.get(f"/{TOKEN}/preview/card/3.png").status_code == 404
+
+
+def test_each_list_carries_an_empty_entry_for_the_script_that_no_browser_posts(
+    tmp_path: Path, pm: rp.PluginManager
+) -> None:
+    """The <template> beside a list is the server's own empty entry, with placeholders the script fills in."""
+    page = client_for(tmp_path / "p.json", pm).get(f"/{TOKEN}/").text
+    template = re.search(r'<template data-rows="diagnoses" data-index="__row0__" data-number="__number0__">'
+                         r'(.*?)</template><button[^>]*value="add:diagnoses"', page, re.S)
+    assert template is not None
+    assert 'name="diagnoses[__row0__].name"' in template.group(1)
+    assert "Diagnoses __number0__" in template.group(1)
+    # A nested list in a new entry has its own placeholder, filled in when that entry is added.
+    assert 'data-rows="diagnoses[__row0__].codes" data-index="__row1__"' in template.group(1)
+    assert not any("__row" in name for name in read_form(page).names)
+
+
+def test_the_card_of_what_is_typed_is_drawn_without_saving(tmp_path: Path, pm: rp.PluginManager) -> None:
+    """The script's preview button: the same CSRF and validation as saving, the card as pictures, nothing written."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    path = tmp_path / "p.json"
+    client = client_for(path, pm)
+    form = form_of(client.get(f"/{TOKEN}/"))
+    assert 'id="card-refresh" hidden' in client.get(f"/{TOKEN}/").text  # shown by the script only
+    draft = f"/{TOKEN}/preview/draft"
+    typed = form.data({"person.name": "Ada Example", "person.date_of_birth": "2015-03-02"}, "save")
+    answer = client.post(draft, data=typed)
+    assert answer.status_code == 200, answer.text[:300]
+    body = answer.json()
+    assert body["ok"] and [page["alt"] for page in body["pages"]] == [
+        "Front of the wallet card, with what is typed (not saved)",
+        "Back of the wallet card, with what is typed (not saved)"]
+    front = body["pages"][0]["src"]
+    assert front.startswith("data:image/png;base64,")
+    assert Image.open(io.BytesIO(base64.b64decode(front.split(",", 1)[1]))).width == 648
+    assert not path.exists() and list(tmp_path.iterdir()) == []
+    wrong = client.post(draft, data={**typed, "person.date_of_birth": "2015-02-30"})
+    assert wrong.status_code == 422 and not wrong.json()["ok"] and "press Save" in wrong.json()["message"]
+    assert client.post(draft, data={**typed, "_csrf": "guess"}).status_code == 403
+    assert not path.exists()
+
+
+def test_a_folder_of_passports_is_listed_opened_and_added_to(tmp_path: Path, pm: rp.PluginManager) -> None:
+    """``create_app(FOLDER)``: the list, a passport's editor from it, and a new one started by its file name."""
+    folder = tmp_path / "family"
+    folder.mkdir()
+    source = Path(__file__).resolve().parent.parent / "examples" / "conditions" / "adrenal-insufficiency.json"
+    (folder / "morgan.json").write_bytes(source.read_bytes())
+    (folder / "notes.txt").write_text("not a passport", encoding="utf-8")
+    (folder / ".hidden.json").write_text("{}", encoding="utf-8")
+    client = TestClient(create_app(folder, plugins=pm, token=TOKEN, allowed_hosts=["testserver"], today=TODAY))
+    listing = client.get(f"/{TOKEN}/")
+    assert listing.status_code == 200
+    assert re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', listing.text) == [
+        (f"/{TOKEN}/p/morgan.json/", "morgan.json")]
+    # A passport opens from the list, with the way back to it, and saves where it is.
+    page = client.get(f"/{TOKEN}/p/morgan.json/")
+    assert page.status_code == 200 and f'href="/{TOKEN}/"' in page.text
+    form = form_of(page)
+    assert ("person.name", "Morgan Example") in form.fields and form.action == f"/{TOKEN}/p/morgan.json/"
+    saved = press(client, form, {"person.name": "Morgan Q Example"})
+    assert saved.status_code == 303 and saved.headers["location"] == f"/{TOKEN}/p/morgan.json/?saved=1"
+    assert rp.load(folder / "morgan.json", plugins=pm).person.name == "Morgan Q Example"
+    assert client.get(f"/{TOKEN}/p/morgan.json/download/card").content.startswith(b"%PDF")
+    # A new passport by its file name (.json added), created at its first save.
+    create = read_form(listing.text)
+    started = client.post(create.action, data=create.data({"name": "robin"}), follow_redirects=False)
+    assert started.status_code == 303 and started.headers["location"] == f"/{TOKEN}/p/robin.json/"
+    assert not (folder / "robin.json").exists()
+    robin = form_of(client.get(started.headers["location"]))
+    typed = {"person.name": "Robin Example", "person.date_of_birth": "2022-05-14"}
+    assert press(client, robin, typed).status_code == 303
+    assert rp.load(folder / "robin.json", plugins=pm).person.name == "Robin Example"
+    assert [name for _, name in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', client.get(f"/{TOKEN}/").text)
+            ] == ["morgan.json", "robin.json"]
+    # An existing name is not started again.
+    taken = client.post(create.action, data=create.data({"name": "robin.json"}))
+    assert taken.status_code == 422 and "exists already" in taken.text
+    assert sorted(p.name for p in folder.iterdir()) == [".hidden.json", "morgan.json", "notes.txt", "robin.json"]
+
+
+@pytest.mark.parametrize("name", ["../outside.json", "..%2Foutside.json", "sub/p.json", ".hidden.json", "notes.txt",
+                                  "link.json", "%2Fetc%2Fpasswd.json", "a b.json"])
+def test_a_folder_of_passports_opens_nothing_outside_it(name: str, tmp_path: Path, pm: rp.PluginManager) -> None:
+    folder = tmp_path / "family"
+    (folder / "sub").mkdir(parents=True)
+    outside = tmp_path / "outside.json"
+    outside.write_bytes((Path(__file__).resolve().parent.parent / "examples" / "minimal.json").read_bytes())
+    (folder / "sub" / "p.json").write_bytes(outside.read_bytes())
+    (folder / "link.json").symlink_to(outside)
+    (folder / ".hidden.json").write_bytes(outside.read_bytes())
+    (folder / "notes.txt").write_text("{}", encoding="utf-8")
+    client = TestClient(create_app(folder, plugins=pm, token=TOKEN, allowed_hosts=["testserver"]))
+    assert "link.json" not in client.get(f"/{TOKEN}/").text
+    for path in (f"/{TOKEN}/p/{name}/", f"/{TOKEN}/p/{name}/download/pdf"):
+        assert client.get(path).status_code == 404, path
+    listing = read_form(client.get(f"/{TOKEN}/").text)
+    if name != "notes.txt":  # that one is a new name: notes.txt.json
+        refused = client.post(listing.action, data=listing.data({"name": name.replace("%2F", "/")}))
+        assert refused.status_code == 422
+    before = outside.read_bytes()
+    client.post(f"/{TOKEN}/p/{name}/", data={"_csrf": "x", "person.name": "Changed"})
+    assert outside.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == [".hidden.json", "link.json", "notes.txt", "sub"]
+
+
+def _help_of(page: str, name: str) -> str:
+    found = re.search(rf'<p class="help" id="f-{name}-help">(.*?)</p>', page, re.S)
+    assert found is not None, name
+    return found.group(1)
+
+
+def test_help_texts_come_from_the_catalogue_in_the_forms_language(tmp_path: Path, pm: rp.PluginManager) -> None:
+    """A field's description is its help text in the chosen language; one not translated yet says so, in English."""
+    french = client_for(tmp_path / "p.json", pm, language="fr").get(f"/{TOKEN}/").text
+    assert _help_of(french, "person-name") == "Nom complet."
+    assert _help_of(french, "emergency-summary") == "Les quelques phrases à lire en premier."
+    assert _help_of(french, "medications-__row0__-time_critical") == "Ne doit être ni oublié ni retardé."
+    # Not translated yet: the English description, marked as English, and said to be untranslated.
+    untranslated = _help_of(french, "emergency-open_access-hospital")
+    assert re.fullmatch(r'<span lang="en">[^<]+</span> <span class="untranslated">\(en anglais : pas encore traduit\)'
+                        r"</span>.*", untranslated), untranslated
+    english = client_for(tmp_path / "p.json", pm).get(f"/{TOKEN}/").text
+    assert _help_of(english, "person-name") == "Full name."
+    assert "untranslated" not in english
+
+
+def test_a_translated_help_text_is_not_used_once_its_english_has_changed(tmp_path: Path) -> None:
+    """A translation of an older description is stale: the current English is shown, marked untranslated."""
+    import attrs
+
+    from rarepassport import hookimpl, section_field
+
+    @attrs.frozen(kw_only=True)
+    class Pump:
+        basal_rate: str = section_field("The basal rate as prescribed.")
+        bolus: str | None = section_field("The largest bolus.", default=None)
+
+    class PumpPlugin:
+        @hookimpl
+        def rarepassport_register_sections(self, sections: Any) -> None:
+            sections.add("insulin_pump", Pump, title="Insulin pump", views=("emergency",))
+
+        @hookimpl
+        def rarepassport_register_labels(self, labels: Any) -> None:
+            labels.add("en", {"help.Pump.basal_rate": "The basal rate as prescribed.",
+                              "help.Pump.bolus": "An older description of the bolus."})
+            labels.add("de", {"help.Pump.basal_rate": "Die Basalrate wie verordnet.",
+                              "help.Pump.bolus": "Eine ältere Beschreibung."})
+
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[PumpPlugin()])
+    page = client_for(tmp_path / "p.json", pm, language="de").get(f"/{TOKEN}/").text
+    assert _help_of(page, "extensions-insulin_pump-basal_rate") == "Die Basalrate wie verordnet."
+    assert _help_of(page, "extensions-insulin_pump-bolus").startswith(
+        '<span lang="en">The largest bolus.</span> <span class="untranslated">')
+
+
+def test_every_help_label_in_the_catalogue_is_the_description_of_a_field_as_it_is_now() -> None:
+    """A help.* label names a real field and its English is that field's description (else translations go stale)."""
+    import attrs
+
+    from rarepassport import model
+
+    help_ids = [label_id for label_id in rp.labels.ENGLISH if label_id.startswith("help.")]
+    assert len(help_ids) >= 50
+    for label_id in help_ids:
+        _, class_name, field_name = label_id.split(".")
+        field = attrs.fields_dict(getattr(model, class_name))[field_name]
+        assert rp.labels.ENGLISH[label_id] == field.metadata["description"], label_id

@@ -12,6 +12,7 @@ the Tab key alone.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import socket
 import threading
@@ -152,6 +153,20 @@ def press(driver: Any, action: str) -> None:
     WebDriverWait(driver, 60).until(expected_conditions.staleness_of(old))
 
 
+def add_row(driver: Any, path: str) -> None:
+    """Press "Add to ..." with the editor's script: the entry appears at once, with no page load."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    count = driver.find_element(By.NAME, f"{path}#n")
+    before = int(count.get_attribute("value"))
+    driver.find_element(By.CSS_SELECTOR, f'button[value="add:{path}"]').click()
+    assert int(count.get_attribute("value")) == before + 1
+    assert driver.find_element(By.TAG_NAME, "html") == old, "no round trip"
+    row_id = "f-" + re.sub(r"[^A-Za-z0-9_]+", "-", f"{path}[{before}]").strip("-")
+    new_field = driver.find_element(By.ID, row_id)
+    assert driver.switch_to.active_element.find_element(By.XPATH, "ancestor::fieldset[1]") == new_field, \
+        "the new entry's first field has the focus"
+
+
 def test_a_childs_passport_is_made_in_the_browser_from_nothing(
     browser: Any, axe_js: str, tmp_path: Path  # noqa: F811
 ) -> None:
@@ -163,9 +178,13 @@ def test_a_childs_passport_is_made_in_the_browser_from_nothing(
         assert browser.title
         check_page(browser, axe_js, "empty editor")
         check_keyboard(browser, "empty editor")
-        for action in ("add:diagnoses", "add:diagnoses", "add:emergency.protocols", "add:medications",
-                       "add:allergies", "add:contacts"):
-            press(browser, action)
+        # Entries are added by the editor's script, with no round trip (one nested list too).
+        for rows in ("diagnoses", "diagnoses", "diagnoses[1].codes", "emergency.protocols", "medications",
+                     "allergies", "contacts"):
+            add_row(browser, rows)
+        check_page(browser, axe_js, "editor with entries added by the script")
+        assert browser.find_elements(By.CSS_SELECTOR, 'button[value="up:diagnoses[0]"]') == []
+        assert browser.find_element(By.CSS_SELECTOR, 'button[value="up:diagnoses[1]"]').is_displayed()
         # The condition plugin's section is folded away until opened.
         browser.find_element(By.CSS_SELECTOR, "#s-x-adrenal_insufficiency > summary").click()
         fill(browser, {
@@ -174,6 +193,8 @@ def test_a_childs_passport_is_made_in_the_browser_from_nothing(
             "diagnoses[0].name": "Congenital adrenal hyperplasia",
             "diagnoses[1].name": "Asthma",
             "diagnoses[1].status": "suspected",
+            "diagnoses[1].codes[0].system": "ICD-10",
+            "diagnoses[1].codes[0].code": "J45",
             "emergency.protocols[0].title": "My adrenal crisis protocol",
             "emergency.protocols[0].steps": "Give my emergency hydrocortisone injection.\nCall 999.",
             "medications[0].name": "Hydrocortisone",
@@ -207,12 +228,57 @@ def test_a_childs_passport_is_made_in_the_browser_from_nothing(
         assert "Saved." in browser.find_element(By.CSS_SELECTOR, ".notice").text
         check_page(browser, axe_js, "saved editor")
         check_keyboard(browser, "saved editor")
+        # The card beside the form is the saved one; the script draws it again from what is typed.
+        card = browser.find_element(By.CSS_SELECTOR, "#card-preview img")
+        assert card.get_attribute("alt") == "Front of the wallet card, from the last save"
+        assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", card) == 648
+        name = browser.find_element(By.NAME, "person.name")
+        name.clear()
+        name.send_keys("Robin Q Example")
+        browser.find_element(By.ID, "card-refresh").click()
+        WebDriverWait(browser, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, "#card-preview img")
+                                         .get_attribute("alt").endswith("(not saved)"))
+        assert "not saved yet" in browser.find_element(By.ID, "card-status").text
+        drawn = browser.find_element(By.CSS_SELECTOR, "#card-preview img")
+        assert drawn.get_attribute("src").startswith("data:image/png")
+        check_page(browser, axe_js, "editor with the card of what is typed")
         # Reloaded, the form shows the saved passport.
         browser.get(editor.url)
         assert browser.find_element(By.NAME, "diagnoses[1].name").get_attribute("value") == "Asthma"
+        assert browser.find_element(By.NAME, "person.name").get_attribute("value") == "Robin Example"
     finally:
         editor.stop()
     passport = rp.load(path, plugins=pm)
     assert rp.validate(passport, plugins=pm, today=TODAY).ok
+    assert [d.name for d in passport.diagnoses] == ["Congenital adrenal hyperplasia", "Asthma"]
+    assert passport.diagnoses[1].codes[0].code == "J45"
     assert passport.extensions["adrenal_insufficiency"].emergency_hydrocortisone_dose.startswith("50 mg")
     assert rp.render(passport, "card", plugins=pm, today=TODAY).startswith(b"%PDF")
+
+
+def test_a_folder_of_passports_in_the_browser(browser: Any, axe_js: str, tmp_path: Path) -> None:  # noqa: F811
+    """The folder's list and a new passport started from it: axe-core finds nothing, the keyboard reaches all."""
+    pm = rp.make_plugin_manager(entry_points=False)
+    folder = tmp_path / "family"
+    folder.mkdir()
+    (folder / "morgan.json").write_bytes(
+        (Path(__file__).resolve().parent.parent / "examples" / "minimal.json").read_bytes())
+    editor = Editor(folder, pm)
+    try:
+        browser.get(editor.url)
+        check_page(browser, axe_js, "folder list")
+        check_keyboard(browser, "folder list")
+        old = browser.find_element(By.TAG_NAME, "html")
+        browser.find_element(By.ID, "new-name").send_keys("robin", Keys.ENTER)
+        WebDriverWait(browser, 60).until(expected_conditions.staleness_of(old))
+        assert browser.current_url == editor.url + "p/robin.json/"
+        check_page(browser, axe_js, "new passport in a folder")
+        fill(browser, {"person.name": "Robin Example", "person.date_of_birth": "2022-05-14"})
+        press(browser, "save")
+        assert "Saved." in browser.find_element(By.CSS_SELECTOR, ".notice").text
+        browser.find_element(By.CSS_SELECTOR, "header .home a").click()
+        names = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "main li a")]
+        assert names == ["morgan.json", "robin.json"]
+    finally:
+        editor.stop()
+    assert rp.load(folder / "robin.json", plugins=pm).person.name == "Robin Example"

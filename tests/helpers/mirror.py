@@ -107,6 +107,7 @@ TESTED_BY: dict[str, tuple[str, ...]] = {
     "rarepassport.web._app": ("test_web", "test_web_browser"),
     "rarepassport.web._form": ("test_web", "test_web_browser"),
     "rarepassport.web._store": ("test_web",),
+    "rarepassport.web._photos": ("test_web",),
 }
 
 #: Private module -> the module whose public names its tests go through.
@@ -167,6 +168,7 @@ THROUGH: dict[str, str] = {
     "rarepassport.web._app": "rarepassport.web",
     "rarepassport.web._form": "rarepassport.web",
     "rarepassport.web._store": "rarepassport.web",
+    "rarepassport.web._photos": "rarepassport.web",
 }
 
 

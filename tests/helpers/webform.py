@@ -28,10 +28,15 @@ class Form(HTMLParser):
         self._textarea: str | None = None
         self._text: list[str] = []
         self._option: str | None = None
+        self._templates = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a: dict[str, Any] = {k: ("" if v is None else v) for k, v in attrs}
         name = a.get("name")
+        if tag == "template":
+            self._templates += 1  # a browser neither shows nor posts what is inside a template
+        if self._templates:
+            return
         if tag == "form":
             self.action = a.get("action", "")
         elif tag == "input" and name:
@@ -59,10 +64,15 @@ class Form(HTMLParser):
             self._textarea, self._text = name, []
 
     def handle_data(self, data: str) -> None:
-        if self._textarea is not None:
+        if self._textarea is not None and not self._templates:
             self._text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "template":
+            self._templates -= 1
+            return
+        if self._templates:
+            return
         if tag == "select" and self._select is not None:
             if not self._select_chosen and self._select_first is not None:
                 self.fields.append((self._select, self._select_first))

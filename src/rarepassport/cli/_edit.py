@@ -1,4 +1,4 @@
-"""``rarepassport edit FILE``: the form editor in the browser, served on 127.0.0.1."""
+"""``rarepassport edit FILE|FOLDER``: the form editor in the browser, served on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ def register(commands: Any) -> None:
         "edit", help="fill in a passport in a form in your web browser (a local editor; Ctrl-C stops it)",
         description="Open a form for FILE in the web browser, served only to this computer (127.0.0.1) at a "
                     "secret address. FILE is created by the first save when it does not exist; every save "
-                    "is validated first and written atomically. Needs rarepassport[web].",
+                    "is validated first and written atomically. Given a FOLDER, the editor lists the "
+                    "passports in it, opens them and starts new ones there (only files directly in that "
+                    "folder). Needs rarepassport[web].",
     )
-    edit.add_argument("file", metavar="FILE", help="the passport file (.json, or .yaml/.yml)")
+    edit.add_argument("file", metavar="FILE|FOLDER",
+                      help="the passport file (.json, or .yaml/.yml), or a folder of passports")
     edit.add_argument("--no-browser", action="store_true", help="print the address without opening a browser")
     edit.add_argument("--port", type=int, default=0, help="the port to listen on (default: a free one)")
     edit.add_argument("--language", default="en", help="the language of the form's labels, e.g. fr (default en)")
@@ -35,23 +38,27 @@ def _cmd_edit(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from rarepassport.web import FileStore, create_app
+        from rarepassport.web import FileStore, FolderStore, Store, create_app
     except ImportError:
         raise CommandError("the editor needs the web extra: pip install 'rarepassport[web]'") from None
     path = Path(args.file)
     if args.file == "-":
         raise CommandError("the editor edits a file: give its name, not '-'")
-    if path.is_dir() or not path.parent.is_dir():
-        raise CommandError(f"{args.file}: not a file in an existing folder")
-    if path.suffix.lower() in (".yaml", ".yml"):
+    if not path.is_dir() and not path.parent.is_dir():
+        raise CommandError(f"{args.file}: not a file in an existing folder, nor a folder")
+    if not path.is_dir() and path.suffix.lower() in (".yaml", ".yml"):
         need_yaml(args.file, "writing")
     language = normalise(args.language)
     if language is None:
         raise CommandError("--language: not a known language tag (try e.g. de, fr or pt-BR)")
     if not 0 <= args.port <= 65535:
         raise CommandError("--port: give a number from 0 (a free port) to 65535")
-    store = FileStore(path)
-    store.read()  # a file that cannot be read is said now, not in the browser
+    store: Store | FolderStore
+    if path.is_dir():
+        store = FolderStore(path)
+    else:
+        store = FileStore(path)
+        store.read()  # a file that cannot be read is said now, not in the browser
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         sock.bind(("127.0.0.1", args.port))
@@ -64,6 +71,8 @@ def _cmd_edit(args: argparse.Namespace) -> int:
     url = f"http://127.0.0.1:{port}{app.state.path}"
     if not path.exists():
         say(f"{args.file} does not exist yet: it is created when you first save.")
+    elif path.is_dir():
+        say(f"{args.file} is a folder: the editor lists its passports and starts new ones there.")
     say(f"Editing {args.file} at {url}")
     say("Keep this address to yourself. Press Ctrl-C here to stop the editor.")
     sys.stdout.flush()

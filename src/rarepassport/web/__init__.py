@@ -19,6 +19,6 @@ Example:
 from __future__ import annotations
 
 from rarepassport.web._app import CSP, PREVIEW_CSP, create_app
-from rarepassport.web._store import FileStore, Store
+from rarepassport.web._store import PASSPORT_NAME, FileStore, FolderStore, Store
 
-__all__ = ["CSP", "PREVIEW_CSP", "FileStore", "Store", "create_app"]
+__all__ = ["CSP", "PASSPORT_NAME", "PREVIEW_CSP", "FileStore", "FolderStore", "Store", "create_app"]

@@ -29,6 +29,7 @@ import attrs
 from rarepassport import labels as _labels
 from rarepassport._dates import PartialDate
 from rarepassport._report import Issue, IssueSeverity
+from rarepassport.languages import candidates
 from rarepassport.model import SCHEMA_VERSION, Emergency, Passport
 from rarepassport.plugin_manager import PluginManager
 
@@ -140,6 +141,16 @@ def field_kind(cls: type, field: attrs.Attribute[Any]) -> FieldKind:
 def _label_id(cls: type, field: attrs.Attribute[Any]) -> str:
     custom = field.metadata.get("label")
     return str(custom) if custom else f"{cls.__name__}.{field.name}"
+
+
+#: The catalogue labels of the fields' help texts: ``help.<Class>.<field>`` (or
+#: ``help.<label id>`` for a field with its own label id).
+HELP_PREFIX = "help."
+
+#: What stands for a new entry's index (and its number, counted from 1) in a list at a
+#: nesting depth, in the ``<template>`` of an empty entry; editor.js puts the real ones in.
+ROW_PLACEHOLDER = "__row{}__"
+NUMBER_PLACEHOLDER = "__number{}__"
 
 
 # --- sections ------------------------------------------------------------------------------
@@ -429,6 +440,7 @@ class _Writer:
     names: set[str] = attrs.field(factory=set)
     out: list[str] = attrs.field(factory=list)
     section_title: str = ""
+    upload: str | None = None
 
     def label(self, label_id: str) -> str:
         return _labels.lookup(label_id, self.language, self.plugins.labels)
@@ -447,6 +459,30 @@ class _Writer:
             parts.append(f'<p class="{css}" id="{issue_id}"><strong>{_e(word)}:</strong> {_e(issue.message)}</p>')
         return "".join(parts), ids
 
+    def help_html(self, cls: type, field: attrs.Attribute[Any]) -> str:
+        """A field's description as help text (HTML), in the form's language when the catalogue has it.
+
+        The translation is catalogue label ``help.<label id>`` (``help.Person.name``), used only
+        while its English is the field's description as it is now; otherwise the English
+        description is shown marked as English and as not yet translated.
+        """
+        description = str(field.metadata.get("description") or "")
+        if not description:
+            return ""
+        label_id = f"{HELP_PREFIX}{_label_id(cls, field)}"
+        registry = self.plugins.labels
+        if registry.get_exact(label_id, "en") == description:
+            for candidate in candidates(self.language):
+                if candidate == "en":
+                    break
+                text = registry.get_exact(label_id, candidate)
+                if text:
+                    return _e(text)
+        if candidates(self.language)[-1] == "en":
+            return _e(description)
+        return (f'<span lang="en">{_e(description)}</span> '
+                f'<span class="untranslated">{_e(self.ui("untranslated"))}</span>')
+
     def enum_label(self, member: enum.Enum) -> str:
         return self.label(f"enum.{type(member).__name__}.{member.value}")
 
@@ -462,18 +498,16 @@ class _Writer:
         self.names.add(name)
         fid = field_id(name)
         label = self.label(_label_id(cls, field))
-        help_parts = [str(field.metadata.get("description") or "")]
-        help_parts.append({"text_list": self.ui("one_per_line"), "other": "JSON", "date": self.ui("date_help"),
-                           "partial_date": self.ui("partial_date_help"),
-                           "number": self.ui("number_help")}.get(kind.kind, ""))
-        help_text = " ".join(part for part in help_parts if part)
+        hint = {"text_list": self.ui("one_per_line"), "other": "JSON", "date": self.ui("date_help"),
+                "partial_date": self.ui("partial_date_help"), "number": self.ui("number_help")}.get(kind.kind, "")
+        help_text = " ".join(part for part in (self.help_html(cls, field), _e(hint)) if part)
         issues, issue_ids = self.issue_html(name)
         described = " ".join([f"{fid}-help", *issue_ids])
         invalid = ' aria-invalid="true"' if any(
             issue.severity is IssueSeverity.ERROR for issue in self.issues.get(name, [])) else ""
         required = "" if kind.optional or field.default is not attrs.NOTHING else " required-field"
         common = f'id="{fid}" name="{_e(name)}" aria-describedby="{described}"{invalid}'
-        help_html = f'<p class="help" id="{fid}-help">{_e(help_text)}</p>'
+        help_html = f'<p class="help" id="{fid}-help">{help_text}</p>'
         if kind.kind == "bool":
             checked = " checked" if value is True else ""
             self.out.append(f'<div class="field check{required}"><input type="checkbox" value="true" {common}'
@@ -532,6 +566,12 @@ class _Writer:
             extra = ' inputmode="decimal"' if kind.kind == "number" else ""
             extra += ' autocomplete="off"'
             control = f'<input type="text" {common} value="{_e(text)}"{extra}>'
+        if name == "person.photo" and self.upload:
+            # A file chosen here is checked and kept on the next press of any button (photo upload).
+            control += (f'<label for="{fid}-upload" class="upload">{_e(self.ui("photo_upload"))}</label>'
+                        f'<p class="help" id="{fid}-upload-help">{_e(self.ui("photo_upload_help"))}</p>'
+                        f'<input type="file" id="{fid}-upload" name="{_e(self.upload)}" '
+                        f'accept="image/png,image/jpeg,image/webp" aria-describedby="{fid}-upload-help">')
         self.out.append(f'<div class="field{required}"><label for="{fid}">{_e(label)}</label>{help_html}{issues}'
                         f'{control}</div>')
 
@@ -558,21 +598,33 @@ class _Writer:
         self.out.append(f'<fieldset class="rows" id="{fid}"><legend{hidden}>{_e(legend)}</legend>{issues}'
                         f'<input type="hidden" name="{_e(path)}#n" value="{len(rows)}">')
         for index, row in enumerate(rows):
-            row_path = f"{path}[{index}]"
-            self.names.add(row_path)
-            row_legend = f"{legend} {index + 1}"
-            row_issues, _ = self.issue_html(row_path)
-            self.out.append(f'<fieldset class="row" id="{field_id(row_path)}"><legend>{_e(row_legend)}</legend>'
-                            f'{row_issues}')
-            self.fields(cls, row_path, row if isinstance(row, Mapping) else {})
-            buttons = [f'<button type="submit" class="secondary" name="_action" value="remove:{_e(row_path)}">'
-                       f'{_e(self.ui("remove"))}<span class="vh"> {_e(row_legend)}</span></button>']
-            if index:
-                buttons.append(f'<button type="submit" class="secondary" name="_action" value="up:{_e(row_path)}">'
-                               f'{_e(self.ui("move_up"))}<span class="vh"> {_e(row_legend)}</span></button>')
-            self.out.append(f'<div class="buttons">{"".join(buttons)}</div></fieldset>')
+            self.row(cls, path, str(index), str(index + 1), row, legend, first=index == 0)
+        # An empty entry for the editor's script to add without a round trip (editor.js); a browser
+        # never posts what is inside a <template>, so without script nothing changes.
+        depth = path.count("[")
+        names, self.names = self.names, set()
+        self.out.append(f'<template data-rows="{_e(path)}" data-index="{ROW_PLACEHOLDER.format(depth)}" '
+                        f'data-number="{NUMBER_PLACEHOLDER.format(depth)}">')
+        self.row(cls, path, ROW_PLACEHOLDER.format(depth), NUMBER_PLACEHOLDER.format(depth), {}, legend, first=False)
+        self.out.append("</template>")
+        self.names = names
         self.out.append(f'<button type="submit" class="secondary" name="_action" value="add:{_e(path)}">'
                         f'{_e(self.ui("add", list=legend))}</button></fieldset>')
+
+    def row(self, cls: type, path: str, index: str, number: str, row: Any, legend: str, *, first: bool) -> None:
+        row_path = f"{path}[{index}]"
+        self.names.add(row_path)
+        row_legend = f"{legend} {number}"
+        row_issues, _ = self.issue_html(row_path)
+        self.out.append(f'<fieldset class="row" id="{field_id(row_path)}"><legend>{_e(row_legend)}</legend>'
+                        f'{row_issues}')
+        self.fields(cls, row_path, row if isinstance(row, Mapping) else {})
+        buttons = [f'<button type="submit" class="secondary" name="_action" value="remove:{_e(row_path)}">'
+                   f'{_e(self.ui("remove"))}<span class="vh"> {_e(row_legend)}</span></button>']
+        if not first:
+            buttons.append(f'<button type="submit" class="secondary" name="_action" value="up:{_e(row_path)}">'
+                           f'{_e(self.ui("move_up"))}<span class="vh"> {_e(row_legend)}</span></button>')
+        self.out.append(f'<div class="buttons">{"".join(buttons)}</div></fieldset>')
 
 
 def _value_at(document: Mapping[str, Any], path: str) -> Mapping[str, Any]:
@@ -593,6 +645,7 @@ def render_form(
     notice: str = "",
     aside: str = "",
     on_name: Callable[[set[str]], None] | None = None,
+    photo_upload: str | None = None,
 ) -> str:
     """The form's HTML (inside ``<main>``), with the error summary at the top.
 
@@ -606,6 +659,8 @@ def render_form(
         notice: A status line (e.g. "Saved.").
         aside: HTML put after the summary (the download links).
         on_name: Called with the names of every field and group on the form.
+        photo_upload: The name of a file field for a photo beside ``person.photo``
+            (the form is then posted as ``multipart/form-data``); none when ``None``.
     """
     sections = form_sections(plugins, language)
     names = _all_names(document, plugins, sections)
@@ -617,7 +672,7 @@ def render_form(
             loose.append(issue)
         else:
             placed.setdefault(target, []).append(issue)
-    writer = _Writer(plugins, language, {**placed, "": loose})
+    writer = _Writer(plugins, language, {**placed, "": loose}, upload=photo_upload)
     body = writer.out
     for section in sections:
         value = document if not section.path else _value_at(document, section.path)
@@ -640,11 +695,13 @@ def render_form(
     summary = _summary(writer, issues, placed, loose)
     hidden_html = "".join(f'<input type="hidden" name="{_e(k)}" value="{_e(v)}">' for k, v in (hidden or {}).items())
     status = f'<p class="notice" role="status">{_e(notice)}</p>' if notice else ""
-    return (f'{status}{summary}{aside}<form method="post" action="{_e(action)}" novalidate>{hidden_html}'
+    enctype = ' enctype="multipart/form-data"' if photo_upload else ""
+    return (f'{status}{summary}<div class="layout">{aside}<form method="post" action="{_e(action)}"{enctype} '
+            f'novalidate>{hidden_html}'
             f'<div class="buttons top"><button type="submit" name="_action" value="save">{_e(writer.ui("save"))}'
             f'</button></div>{"".join(body)}'
             f'<div class="buttons"><button type="submit" name="_action" value="save">{_e(writer.ui("save"))}'
-            f'</button></div></form>')
+            f'</button></div></form></div>')
 
 
 def _all_names(document: Mapping[str, Any], plugins: PluginManager, sections: list[FormSection]) -> set[str]:
