@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         load,
         loads,
         make_health_link,
+        migrate_document,
         redact,
         render,
         render_document,
@@ -72,7 +73,7 @@ if TYPE_CHECKING:
     from rarepassport.health_links import HealthLink, create_health_link, decode_health_link, decrypt_health_link_file
     from rarepassport.hookspecs import hookimpl
     from rarepassport.layouts import LayoutContext, LayoutInputs
-    from rarepassport.migrations import Migrated, MigrationRegistry, MigrationStep, migrate_document
+    from rarepassport.migrations import Migrated, MigrationRegistry, MigrationStep, SectionMigrationRegistry
     from rarepassport.model import (
         SCHEMA_VERSION,
         AdditionalSection,
@@ -159,8 +160,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "rarepassport.api": (
         "BackendName", "BuiltinFormat", "RenderFormat", "applicable_plugins", "available_formats", "dump", "dumps",
-        "from_dict", "json_schema", "layout", "load", "loads", "make_health_link", "redact", "render",
-        "render_document", "render_rendered", "sign", "to_dict", "to_ips", "validate", "verify",
+        "from_dict", "json_schema", "layout", "load", "loads", "make_health_link", "migrate_document", "redact",
+        "render", "render_document", "render_rendered", "sign", "to_dict", "to_ips", "validate", "verify",
     ),
     "rarepassport.document": (
         "Document", "RenderNotice", "Section",
@@ -187,7 +188,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "LayoutContext", "LayoutInputs",
     ),
     "rarepassport.migrations": (
-        "Migrated", "MigrationRegistry", "MigrationStep", "migrate_document",
+        "Migrated", "MigrationRegistry", "MigrationStep", "SectionMigrationRegistry",
     ),
     "rarepassport.model": (
         "SCHEMA_VERSION", "AdditionalSection", "Admission", "AdvanceDecision", "AllergiesStatus", "Allergy",
@@ -358,6 +359,7 @@ __all__ = [
     "RuleRegistry",
     "Section",
     "SectionDigest",
+    "SectionMigrationRegistry",
     "SectionRegistry",
     "SectionSpec",
     "Severity",
