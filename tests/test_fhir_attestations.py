@@ -190,7 +190,21 @@ def test_a_check_whose_signature_is_no_jws_is_left_out_and_listed(key: Any) -> N
     broken = attrs.evolve(passport.attestations[0], signature="not a JWS. at all…")
     passport = attrs.evolve(passport, attestations=(broken, passport.attestations[1]))
     bundle = to_ips(passport, today=TODAY)
-    [provenance] = _resources(bundle, "Provenance")
+    assert len(_resources(bundle, "Provenance")) == 1
     assert "attestations" in not_carried(passport)
     assert ips_subset(passport).attestations == (passport.attestations[1],)
     assert from_ips(bundle).passport == ips_subset(passport)
+
+
+def test_a_check_travels_through_bulk_data_ndjson_with_its_patient(key: Any) -> None:
+    from rarepassport.fhir import bulk_patient_bundles, bulk_resources
+
+    signed = _signed(RICH, key, ["medications"])
+    other = rarepassport.load(EXAMPLE)
+    resources = [*bulk_resources(to_ips(signed, today=TODAY)), *bulk_resources(to_ips(other, today=TODAY))]
+    groups, left = bulk_patient_bundles(resources)
+    assert left == {} and len(groups) == 2
+    imported = [from_ips(group.bundle).passport for group in groups if group.bundle is not None]
+    assert [p.attestations for p in imported] == [signed.attestations, ()]
+    keyring = rarepassport.Keyring(keys={key[1]["kid"]: key[1]})
+    assert rarepassport.verify(imported[0], keyring).status is rarepassport.TrustStatus.TRUSTED

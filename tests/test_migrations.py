@@ -229,8 +229,16 @@ def test_a_section_at_version_1_writes_no_version_and_refuses_a_newer_one() -> N
     plugins = _section_plugins(version="1")  # the steps to 2 and 3 go above the section's version: refused
     assert [f.hook for f in plugins.failures] == ["rarepassport_register_migrations"] * 2
     passport = rp.from_dict({"schema_version": "1.0", "person": {"name": "Ada Example", "date_of_birth": "2015-03-02"},
-                             "extensions": {"diary": {"schema_version": "1", "entries": ["x"]}}}, plugins=plugins)
+                             "extensions": {"diary": {"entries": ["x"]}}}, plugins=plugins)
     assert "schema_version" not in rp.to_dict(passport, plugins=plugins)["extensions"]["diary"]
+    # As in its JSON Schema, a version-1 section has no schema_version field.
+    with pytest.raises(rp.LoadError) as caught:
+        rp.from_dict({"schema_version": "1.0", "person": {"name": "Ada Example", "date_of_birth": "2015-03-02"},
+                      "extensions": {"diary": {"schema_version": "1"}}}, plugins=plugins)
+    assert caught.value.problems[0].path == "$.extensions.diary.schema_version"
+    assert "unknown field 'schema_version'" in caught.value.problems[0].message
+    assert "schema_version" not in rp.json_schema(plugins=plugins)["properties"]["extensions"]["properties"][
+        "diary"].get("properties", {})
     with pytest.raises(rp.LoadError) as caught:
         rp.from_dict({"schema_version": "1.0", "person": {"name": "Ada Example", "date_of_birth": "2015-03-02"},
                       "extensions": {"diary": {"schema_version": "2"}}}, plugins=plugins)
@@ -268,3 +276,14 @@ def test_a_section_class_may_not_have_a_schema_version_field() -> None:
     plugins = rp.make_plugin_manager(plugins=[plugin], entry_points=False)
     assert "bad" not in plugins.sections
     assert any("may not be called 'schema_version'" in str(f) for f in plugins.failures)
+
+
+def test_a_sections_version_is_not_content_a_check_can_cover() -> None:
+    plugins = _section_plugins()
+    passport = rp.from_dict({"schema_version": "1.0", "person": {"name": "Ada Example", "date_of_birth": "2015-03-02"},
+                             "extensions": {"diary": {"entry": "Slept well"}}}, plugins=plugins)
+    private, _ = rp.generate_key()
+    with pytest.raises(rp.SigningError, match="not part of the passport's content"):
+        rp.sign(passport, private, name="Dr Lee", sections=["extensions.diary.schema_version"], plugins=plugins)
+    signed = rp.sign(passport, private, name="Dr Lee", sections=["extensions.diary"], plugins=plugins)
+    assert rp.verify(signed, plugins=plugins).status is rp.TrustStatus.UNTRUSTED  # valid, key not trusted

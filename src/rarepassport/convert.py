@@ -286,7 +286,9 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
                 continue
             spec = sections[key]
             cls = spec.cls
-            if isinstance(data, dict) and "schema_version" in data:
+            # A section at version 1 has no schema_version (as its JSON Schema says): one
+            # is an unknown field there, reported as any other.
+            if isinstance(data, dict) and "schema_version" in data and spec.version != "1":
                 if data["schema_version"] != spec.version:
                     # from_dict and load migrate first; this is data handed straight to the converter.
                     exc = ValueError(f"its schema_version is not {spec.version}, the version plugin {spec.plugin} "

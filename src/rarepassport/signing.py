@@ -475,7 +475,8 @@ def _normalise_scope(sections: Iterable[str], data: Mapping[str, Any]) -> tuple[
             continue
         if not _PATH.match(path):
             raise SigningError(f"{section!r} is not a section path; write it like emergency.protocols")
-        if path.split(".")[1] in _NOT_COVERED:
+        parts = path.split(".")
+        if parts[1] in _NOT_COVERED or (parts[1] == "extensions" and parts[-1] == "schema_version"):
             raise SigningError(f"{path} cannot be signed: it is not part of the passport's content")
         if _value_at(data, path) in (None, "", [], {}):
             raise SigningError(f"there is nothing at {path} to sign")
