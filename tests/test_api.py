@@ -57,6 +57,7 @@ def _calls() -> dict[str, Callable[..., Any]]:
             passport, url_base="https://files.example.org/shl", **kw),
         "sign": lambda **kw: rarepassport.sign(passport, rarepassport.generate_key()[0], name="Dr Fictional", **kw),
         "verify": lambda **kw: rarepassport.verify(passport, **kw),
+        "migrate_document": lambda **kw: rarepassport.migrate_document(rarepassport.to_dict(passport), **kw),
     }
 
 

@@ -194,3 +194,54 @@ def test_worker_processes_leave_no_font_files_behind(ndjson: Path, tmp_path: Pat
     subprocess.run([sys.executable, "-c", code, str(ndjson), str(tmp_path / "out")], check=True,
                    env={**os.environ, "TMPDIR": str(scratch)})
     assert not list(scratch.glob("rarepassport-fonts-*"))
+
+
+def test_batch_trust_verifies_signed_checks_against_the_given_keys(tmp_path: Path) -> None:
+    # Issue 14: ``batch --trust KEYS`` like ``render --trust``: a batch-rendered output says
+    # "signature verified" only for a check signed by one of the given keys.
+    import datetime as dt
+    import subprocess
+    import sys
+
+    import rarepassport
+
+    private, public = rarepassport.generate_key()
+    _, other_public = rarepassport.generate_key()
+    (tmp_path / "clinic.pub.jwk").write_text(json.dumps(public), encoding="utf-8")
+    (tmp_path / "other.pub.jwk").write_text(json.dumps(other_public), encoding="utf-8")
+    passport = rarepassport.load(EXAMPLE)
+    signed = rarepassport.sign(passport, private, name="Dr Amina Rahman", role="consultant",
+                               organisation="Anytown Hospital", sections=["emergency.protocols"],
+                               reviewed_on=dt.date(2026, 11, 20))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "signed.json").write_text(rarepassport.dumps(signed), encoding="utf-8")
+
+    def batch_text(out: Path, *keys: str) -> tuple[subprocess.CompletedProcess[str], str]:
+        args = [arg for key in keys for arg in ("--trust", str(tmp_path / key))]
+        done = subprocess.run([sys.executable, "-m", "rarepassport", "batch", str(folder), "-o", str(out), "-f", "text",
+                               "--no-progress", *args], capture_output=True, text=True)
+        return done, " ".join((out / "signed.txt").read_text(encoding="utf-8").split()) if done.returncode == 0 else ""
+
+    verified = "checked by Dr Amina Rahman (consultant, Anytown Hospital) on 20 November 2026 — signature verified"
+    done, text = batch_text(tmp_path / "trusted", "clinic.pub.jwk")
+    assert done.returncode == 0, done.stderr
+    assert verified in text
+    manifest = json.loads((tmp_path / "trusted" / "manifest.json").read_text())
+    assert manifest["settings"]["trust"]["keys"] == [public["kid"]]
+    # Another clinic's key, or none: the same valid signature is not called verified.
+    for out, keys in ((tmp_path / "other", ("other.pub.jwk",)), (tmp_path / "none", ())):
+        done, text = batch_text(out, *keys)
+        assert done.returncode == 0, done.stderr
+        assert "signature verified" not in text and "not from a trusted key: not verified" in text
+    # Resuming with other keys redoes the output: its trust statement depends on them.
+    again, text = batch_text(tmp_path / "none", "clinic.pub.jwk")
+    assert "0 already complete" in again.stderr and verified in text
+    # The keys apply to rendering only, and a key file it cannot read is named.
+    refused = subprocess.run([sys.executable, "-m", "rarepassport", "batch", str(folder), "-o", str(tmp_path / "v"),
+                              "--validate-only", "--trust", str(tmp_path / "clinic.pub.jwk")],
+                             capture_output=True, text=True)
+    assert refused.returncode == 2 and "--trust and --revoked apply to rendering" in refused.stderr
+    missing = subprocess.run([sys.executable, "-m", "rarepassport", "batch", str(folder), "-o", str(tmp_path / "m"),
+                              "--trust", str(tmp_path / "nope.jwk")], capture_output=True, text=True)
+    assert missing.returncode == 2 and "nope.jwk" in missing.stderr and "Traceback" not in missing.stderr

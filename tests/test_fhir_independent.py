@@ -113,6 +113,14 @@ def profiles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, An
 
 def _exported() -> dict[str, dict[str, Any]]:
     bundles = {path.name: to_ips(rarepassport.load(path), today=TODAY) for path in PASSPORTS}
+    # Signed checks travel as Provenance resources (whole passport and one section).
+    private, _ = rarepassport.generate_key()
+    signed = rarepassport.load(DATA / "rich_passport.json")
+    for scope in ([], ["emergency.protocols"]):
+        signed = rarepassport.sign(signed, private, name="Dr Amina Rahman", role="consultant",
+                                   organisation="Anytown Hospital", sections=scope,
+                                   reviewed_on=datetime.date(2026, 11, 20))
+    bundles["signed rich_passport.json"] = to_ips(signed, today=TODAY)
     for path in sorted(REAL.glob("*.json")):
         try:
             passport = from_ips(json.loads(path.read_text(encoding="utf-8"))).passport

@@ -170,3 +170,120 @@ def test_upgrade_lists_each_step_and_writes_the_upgraded_passport(
     upgraded = json.loads(out.read_text())
     assert upgraded["schema_version"] == "1.0" and upgraded["person"]["preferred_name"] == "Ady"
     assert json.loads(source.read_text()) == OLD  # the input is never replaced
+
+
+# --- plugin sections versioned on their own ---------------------------------------------------
+
+
+def _section_plugins(*extra: object, version: str = "3") -> Any:
+    """A plugin with a section ``diary`` at ``version``, migrated 1 -> 2 -> 3, plus ``extra``."""
+    import types
+
+    import attrs
+
+    @attrs.frozen(kw_only=True)
+    class Diary:
+        entries: tuple[str, ...] = rp.section_field("Entries.", default=(), converter=tuple)
+        author: str | None = rp.section_field("Who writes it.", default=None)
+
+    def text_to_list(data: dict[str, Any]) -> dict[str, Any]:
+        data["entries"] = [data.pop("entry")] if "entry" in data else []
+        return data
+
+    def writer_to_author(data: dict[str, Any]) -> dict[str, Any]:
+        if "writer" in data:
+            data["author"] = data.pop("writer")
+        return data
+
+    plugin = types.SimpleNamespace(
+        __name__="diary",
+        rarepassport_register_sections=rp.hookimpl(
+            lambda sections: sections.add("diary", Diary, title="Diary", version=version)),
+        rarepassport_register_migrations=rp.hookimpl(lambda migrations: (
+            migrations.add("diary", "1", "2", text_to_list, summary="entry (text) became entries (a list)"),
+            migrations.add("diary", "2", "3", writer_to_author, summary="writer is now author"))),
+    )
+    return rp.make_plugin_manager(plugins=[plugin, *extra], entry_points=False)
+
+
+def test_a_plugin_section_is_upgraded_through_each_of_its_versions() -> None:
+    plugins = _section_plugins()
+    old = {"schema_version": "1.0", "person": {"name": "Ada Example", "date_of_birth": "2015-03-02"},
+           "extensions": {"diary": {"entry": "Slept well", "writer": "Mum"}}}
+    migrated = rp.migrate_document(old, plugins=plugins)
+    assert [(s.section, s.source, s.target) for s in migrated.steps] == [("diary", "1", "2"), ("diary", "2", "3")]
+    assert migrated.steps[0].changed == ("$.extensions.diary.entry", "$.extensions.diary.entries")
+    assert migrated.document["extensions"]["diary"] == {"entries": ["Slept well"], "author": "Mum",
+                                                         "schema_version": "3"}
+    assert old["extensions"]["diary"] == {"entry": "Slept well", "writer": "Mum"}  # the given one is unchanged
+    passport = rp.from_dict(old, plugins=plugins)
+    assert passport.extensions["diary"].entries == ("Slept well",)
+    assert rp.to_dict(passport, plugins=plugins)["extensions"]["diary"] == {
+        "schema_version": "3", "entries": ["Slept well"], "author": "Mum"}
+    # From version 2 on a step starts from what the data says.
+    middle = {**old, "extensions": {"diary": {"schema_version": "2", "entries": ["x"], "writer": "Dad"}}}
+    assert [s.source for s in rp.migrate_document(middle, plugins=plugins).steps] == ["2"]
+
+
+def test_a_section_at_version_1_writes_no_version_and_refuses_a_newer_one() -> None:
+    plugins = _section_plugins(version="1")  # the steps to 2 and 3 go above the section's version: refused
+    assert [f.hook for f in plugins.failures] == ["rarepassport_register_migrations"] * 2
+    passport = rp.from_dict({"schema_version": "1.0", "person": {"name": "Ada Example", "date_of_birth": "2015-03-02"},
+                             "extensions": {"diary": {"entries": ["x"]}}}, plugins=plugins)
+    assert "schema_version" not in rp.to_dict(passport, plugins=plugins)["extensions"]["diary"]
+    # As in its JSON Schema, a version-1 section has no schema_version field.
+    with pytest.raises(rp.LoadError) as caught:
+        rp.from_dict({"schema_version": "1.0", "person": {"name": "Ada Example", "date_of_birth": "2015-03-02"},
+                      "extensions": {"diary": {"schema_version": "1"}}}, plugins=plugins)
+    assert caught.value.problems[0].path == "$.extensions.diary.schema_version"
+    assert "unknown field 'schema_version'" in caught.value.problems[0].message
+    assert "schema_version" not in rp.json_schema(plugins=plugins)["properties"]["extensions"]["properties"][
+        "diary"].get("properties", {})
+    with pytest.raises(rp.LoadError) as caught:
+        rp.from_dict({"schema_version": "1.0", "person": {"name": "Ada Example", "date_of_birth": "2015-03-02"},
+                      "extensions": {"diary": {"schema_version": "2"}}}, plugins=plugins)
+    assert caught.value.problems[0].path == "$.extensions.diary.schema_version"
+    assert "newer than the installed plugin diary" in caught.value.problems[0].message
+
+
+def test_only_the_sections_own_plugin_may_migrate_it() -> None:
+    import types
+
+    intruder = types.SimpleNamespace(
+        __name__="intruder",
+        rarepassport_register_migrations=rp.hookimpl(lambda migrations: (
+            migrations.add("diary", "3", "4", lambda data: {}, summary="wipes the diary"),
+            migrations.add("nobody", "1", "2", lambda data: data, summary="a section no plugin has"))),
+    )
+    plugins = _section_plugins(intruder)
+    messages = [str(f) for f in plugins.failures]
+    assert any("plugin intruder added a migration of section 'diary'" in m for m in messages)
+    assert any("migration of section 'nobody', which no plugin registered" in m for m in messages)
+    assert [s.source for s in plugins.migrations] == ["1", "2"]
+
+
+def test_a_section_class_may_not_have_a_schema_version_field() -> None:
+    import types
+
+    import attrs
+
+    @attrs.frozen
+    class Bad:
+        schema_version: str = "1"
+
+    plugin = types.SimpleNamespace(__name__="bad", rarepassport_register_sections=rp.hookimpl(
+        lambda sections: sections.add("bad", Bad, title="Bad")))
+    plugins = rp.make_plugin_manager(plugins=[plugin], entry_points=False)
+    assert "bad" not in plugins.sections
+    assert any("may not be called 'schema_version'" in str(f) for f in plugins.failures)
+
+
+def test_a_sections_version_is_not_content_a_check_can_cover() -> None:
+    plugins = _section_plugins()
+    passport = rp.from_dict({"schema_version": "1.0", "person": {"name": "Ada Example", "date_of_birth": "2015-03-02"},
+                             "extensions": {"diary": {"entry": "Slept well"}}}, plugins=plugins)
+    private, _ = rp.generate_key()
+    with pytest.raises(rp.SigningError, match="not part of the passport's content"):
+        rp.sign(passport, private, name="Dr Lee", sections=["extensions.diary.schema_version"], plugins=plugins)
+    signed = rp.sign(passport, private, name="Dr Lee", sections=["extensions.diary"], plugins=plugins)
+    assert rp.verify(signed, plugins=plugins).status is rp.TrustStatus.UNTRUSTED  # valid, key not trusted

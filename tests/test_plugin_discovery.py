@@ -86,7 +86,7 @@ def _run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, 
 
 def test_fabry_is_found_through_its_entry_point_with_its_version(outside_plugins: PluginManager) -> None:
     infos = {info.name: info for info in outside_plugins.plugins()}
-    assert (infos["fabry"].version, infos["fabry"].source) == ("0.1.0", "entry-point")
+    assert (infos["fabry"].version, infos["fabry"].source) == ("0.2.0", "entry-point")
 
 
 def test_fabry_registers_its_section(outside_plugins: PluginManager) -> None:
@@ -222,7 +222,7 @@ def test_a_passport_with_the_section_renders_a_wallet_card(rendered_words: dict[
 def test_cli_plugins_lists_fabry_with_its_version(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = _run_cli(capsys, "plugins")
     assert status == 0
-    assert "fabry 0.1.0 [entry-point]" in out
+    assert "fabry 0.2.0 [entry-point]" in out
     assert "section extensions.fabry: Fabry disease" in out
 
 
@@ -235,7 +235,7 @@ def test_cli_plugins_lists_the_broken_plugin_under_failures(capsys: pytest.Captu
 def test_cli_plugins_json_reports_plugins_and_failures(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = _run_cli(capsys, "plugins", "--format", "json")
     (payload,) = json.loads(out)["results"]
-    assert {"name": "fabry", "version": "0.1.0"}.items() <= next(
+    assert {"name": "fabry", "version": "0.2.0"}.items() <= next(
         p for p in payload["plugins"] if p["name"] == "fabry"
     ).items()
     assert [f["version"] for f in payload["failures"] if f["plugin"] == "broken"] == ["0.0.1"]
@@ -281,3 +281,128 @@ def test_every_hook_has_a_section_on_the_hooks_page() -> None:
     page = (ROOT / "docs" / "plugins" / "hooks.md").read_text(encoding="utf-8")
     headings = {line.removeprefix("## ").strip() for line in page.splitlines() if line.startswith("## ")}
     assert hooks - headings == set()
+
+
+# --- a plugin versions its own section (issue 14, point 7) ------------------------------------
+
+
+def _old_fabry_file(tmp_path: Path, **section: object) -> Path:
+    """The Fabry example as plugin 0.1 wrote it: section version 1 (no schema_version),
+    the treatment under its old name ``enzyme_therapy``."""
+    data = json.loads(FABRY_PASSPORT.read_text(encoding="utf-8"))
+    fabry = {key: value for key, value in data["extensions"]["fabry"].items() if key != "schema_version"}
+    data["extensions"]["fabry"] = {"enzyme_therapy": "Agalsidase beta every two weeks", **fabry, **section}
+    path = tmp_path / "sam-0.1.json"
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return path
+
+
+def _values(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return sorted(item for key, child in value.items() if key != "schema_version" for item in _values(child))
+    if isinstance(value, list):
+        return sorted(item for child in value for item in _values(child))
+    return [json.dumps(value)]
+
+
+def test_an_old_fabry_section_is_upgraded_on_load_losing_nothing(outside_plugins: PluginManager,
+                                                                 tmp_path: Path) -> None:
+    old = _old_fabry_file(tmp_path)
+    passport = rarepassport.load(old, plugins=outside_plugins)
+    section = passport.extensions["fabry"]
+    assert section.treatment == "Agalsidase beta every two weeks"
+    written = json.loads(rarepassport.dumps(passport, plugins=outside_plugins))["extensions"]["fabry"]
+    assert written["schema_version"] == "2" and "enzyme_therapy" not in written
+    before = json.loads(old.read_text(encoding="utf-8"))["extensions"]["fabry"]
+    assert _values(written) == _values(before)  # every value kept, none added
+    # The step is reported, naming the section, the plugin and the paths (never values).
+    migrated = rarepassport.migrate_document(json.loads(old.read_text()), plugins=outside_plugins)
+    [step] = migrated.steps
+    assert (step.section, step.plugin, step.source, step.target) == ("fabry", "fabry", "1", "2")
+    assert step.changed == ("$.extensions.fabry.enzyme_therapy", "$.extensions.fabry.treatment")
+    assert str(step) == ("section extensions.fabry (plugin fabry) 1 -> 2: enzyme_therapy is now treatment (an oral "
+                         "therapy is a treatment too) (changed: $.extensions.fabry.enzyme_therapy, "
+                         "$.extensions.fabry.treatment)")
+    assert "Agalsidase" not in str(step)
+    # A section already at version 2 needs no step.
+    assert rarepassport.migrate_document(json.loads(FABRY_PASSPORT.read_text()), plugins=outside_plugins).steps == ()
+
+
+def test_a_newer_fabry_section_is_refused_naming_the_section_and_plugin(outside_plugins: PluginManager,
+                                                                        tmp_path: Path) -> None:
+    data = json.loads(FABRY_PASSPORT.read_text(encoding="utf-8"))
+    data["extensions"]["fabry"]["schema_version"] = "3"
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        rarepassport.load(newer, plugins=outside_plugins)
+    [problem] = caught.value.problems
+    assert problem.path == "$.extensions.fabry.schema_version"
+    assert problem.message == ("section extensions.fabry is written in its version 3, newer than the installed "
+                               "plugin fabry 0.2.0 reads (up to 2); upgrade the plugin that provides it")
+    # An unknown version is never echoed (it could be anything, up to the whole section).
+    data["extensions"]["fabry"]["schema_version"] = "Sam's own words"
+    newer.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        rarepassport.load(newer, plugins=outside_plugins)
+    assert "own words" not in str(caught.value) and "extensions.fabry" in str(caught.value)
+    # Two sections set against each other: the old one (version 1 with both names) is refused, not merged.
+    both = _old_fabry_file(tmp_path, treatment="Migalastat")
+    with pytest.raises(LoadError) as caught:
+        rarepassport.load(both, plugins=outside_plugins)
+    [problem] = caught.value.problems
+    assert problem.path == "$.extensions.fabry" and "from version 1 to 2 (plugin fabry) failed" in problem.message
+    assert "Migalastat" not in str(caught.value) and "Agalsidase" not in str(caught.value)
+
+
+def test_upgrade_command_upgrades_the_plugin_section_and_refuses_a_newer_one(tmp_path: Path) -> None:
+    old = _old_fabry_file(tmp_path)
+    new = tmp_path / "sam-0.2.json"
+    done = subprocess.run([sys.executable, "-m", "rarepassport", "upgrade", str(old), "-o", str(new)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "section extensions.fabry (plugin fabry) 1 -> 2: enzyme_therapy is now treatment" in done.stderr
+    written = json.loads(new.read_text(encoding="utf-8"))
+    assert written["extensions"]["fabry"]["schema_version"] == "2"
+    assert written["extensions"]["fabry"]["treatment"] == "Agalsidase beta every two weeks"
+    again = subprocess.run([sys.executable, "-m", "rarepassport", "upgrade", str(new)], capture_output=True, text=True)
+    assert again.returncode == 0 and "nothing to upgrade" in again.stderr
+    data = json.loads(FABRY_PASSPORT.read_text(encoding="utf-8"))
+    data["extensions"]["fabry"]["schema_version"] = "7"
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps(data), encoding="utf-8")
+    refused = subprocess.run([sys.executable, "-m", "rarepassport", "upgrade", str(newer)],
+                             capture_output=True, text=True)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "$.extensions.fabry.schema_version" in refused.stderr and "plugin fabry 0.2.0" in refused.stderr
+
+
+def test_a_signed_check_stays_valid_when_only_the_section_version_is_raised(outside_plugins: PluginManager,
+                                                                           tmp_path: Path) -> None:
+    # A check signed when the section had no schema_version (plugin 0.1, no renamed field
+    # filled in) is still valid after the plugin raised the version: the version is not content.
+    private, public = rarepassport.generate_key()
+    keyring = rarepassport.Keyring(keys={public["kid"]: public})
+    passport = rarepassport.load(FABRY_PASSPORT, plugins=outside_plugins)
+    signed = rarepassport.sign(passport, private, name="Dr Lee", sections=["extensions.fabry"], plugins=outside_plugins)
+    data = json.loads(rarepassport.dumps(signed, plugins=outside_plugins))
+    del data["extensions"]["fabry"]["schema_version"]  # as plugin 0.1 wrote it
+    reread = rarepassport.from_dict(data, plugins=outside_plugins)
+    assert rarepassport.verify(reread, keyring, plugins=outside_plugins).status is rarepassport.TrustStatus.TRUSTED
+    # Content that moved in the migration is a change: the check says so.
+    data["extensions"]["fabry"]["enzyme_therapy"] = "Agalsidase beta"
+    moved = rarepassport.from_dict(data, plugins=outside_plugins)
+    check = rarepassport.verify(moved, keyring, plugins=outside_plugins).checks[0]
+    assert check.status is rarepassport.TrustStatus.MODIFIED and check.changed == ("$.extensions.fabry",)
+
+
+def test_the_versioned_section_schema_takes_its_version(outside_plugins: PluginManager) -> None:
+    import jsonschema
+
+    schema = json_schema(plugins=outside_plugins)
+    fabry = schema["properties"]["extensions"]["properties"]["fabry"]
+    assert fabry["properties"]["schema_version"]["const"] == "2"
+    data = json.loads(FABRY_PASSPORT.read_text(encoding="utf-8"))
+    data["extensions"]["fabry"]["schema_version"] = "3"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema).validate(data)

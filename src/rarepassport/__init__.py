@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         load,
         loads,
         make_health_link,
+        migrate_document,
         redact,
         render,
         render_document,
@@ -73,7 +74,7 @@ if TYPE_CHECKING:
     from rarepassport.health_links import HealthLink, create_health_link, decode_health_link, decrypt_health_link_file
     from rarepassport.hookspecs import hookimpl
     from rarepassport.layouts import LayoutContext, LayoutInputs
-    from rarepassport.migrations import Migrated, MigrationRegistry, MigrationStep, migrate_document
+    from rarepassport.migrations import Migrated, MigrationRegistry, MigrationStep, SectionMigrationRegistry
     from rarepassport.model import (
         SCHEMA_VERSION,
         AdditionalSection,
@@ -160,8 +161,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "rarepassport.api": (
         "BackendName", "BuiltinFormat", "RenderFormat", "applicable_plugins", "available_formats", "dump", "dumps",
-        "from_dict", "json_schema", "layout", "load", "loads", "make_health_link", "redact", "render",
-        "render_document", "render_rendered", "sign", "to_dict", "to_ips", "validate", "verify",
+        "from_dict", "json_schema", "layout", "load", "loads", "make_health_link", "migrate_document", "redact",
+        "render", "render_document", "render_rendered", "sign", "to_dict", "to_ips", "validate", "verify",
     ),
     "rarepassport.document": (
         "Document", "RenderNotice", "Section",
@@ -189,7 +190,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "LayoutContext", "LayoutInputs",
     ),
     "rarepassport.migrations": (
-        "Migrated", "MigrationRegistry", "MigrationStep", "migrate_document",
+        "Migrated", "MigrationRegistry", "MigrationStep", "SectionMigrationRegistry",
     ),
     "rarepassport.model": (
         "SCHEMA_VERSION", "AdditionalSection", "Admission", "AdvanceDecision", "AllergiesStatus", "Allergy",
@@ -361,6 +362,7 @@ __all__ = [
     "RuleRegistry",
     "Section",
     "SectionDigest",
+    "SectionMigrationRegistry",
     "SectionRegistry",
     "SectionSpec",
     "Severity",

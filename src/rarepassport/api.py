@@ -18,7 +18,7 @@ import warnings as _warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, NewType
 
-from rarepassport import convert, layouts, plugins_for, redaction, rendering, schema, signing, validation
+from rarepassport import convert, layouts, migrations, plugins_for, redaction, rendering, schema, signing, validation
 from rarepassport.convert import Format
 from rarepassport.document import Document
 from rarepassport.errors import RenderWarning
@@ -43,6 +43,7 @@ __all__ = [
     "load",
     "loads",
     "make_health_link",
+    "migrate_document",
     "redact",
     "render",
     "render_document",
@@ -178,6 +179,43 @@ def from_dict(data: Mapping[str, Any], *, plugins: PluginManager | None = None) 
         LoadError: Listing every problem found, each with its JSON path.
     """
     return convert.from_dict(data, plugins=_manager(plugins))
+
+
+def migrate_document(
+    data: Mapping[str, Any],
+    *,
+    registry: migrations.MigrationRegistry | None = None,
+    plugins: PluginManager | None = None,
+) -> migrations.Migrated:
+    """Bring a passport document (a JSON-like dict) up to the current format version.
+
+    ``load``, ``loads`` and ``from_dict`` do this silently; call this (or run
+    ``rarepassport upgrade FILE``) to see what changed: first the core document's steps,
+    then each plugin section's (a section registered with a newer ``version=`` than its
+    data, through the plugin's ``rarepassport_register_migrations``).
+
+    Args:
+        data: The document, as `json.loads` gives it.
+        registry: The core migrations to use; default
+            `rarepassport.migrations.CORE_MIGRATIONS`.
+        plugins: The plugin manager whose sections' migrations apply.
+
+    Returns:
+        The upgraded document and each step applied.
+
+    Raises:
+        LoadError: When ``schema_version`` is missing, unknown or newer than this
+            library reads, or a plugin section's is newer than its plugin reads (at
+            ``$.extensions.<id>.schema_version``, naming the section and the plugin).
+
+    Example:
+        ```python
+        migrated = rarepassport.migrate_document(json.load(open("old.json")))
+        for step in migrated.steps:
+            print(step)
+        ```
+    """
+    return migrations.migrate_document(data, registry=registry, sections=_manager(plugins).migrations)
 
 
 def to_dict(passport: Passport, *, plugins: PluginManager | None = None) -> dict[str, Any]:

@@ -44,6 +44,7 @@ import attrs
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
+    from rarepassport.signing import Keyring
 
 __all__ = [
     "FHIR_NDJSON",
@@ -198,6 +199,7 @@ def render_item(
     language: str | None = None,
     strict: bool = False,
     options: dict[str, Any] | None = None,
+    trust: Keyring | None = None,
 ) -> ItemResult:
     """Render one passport; never raises for a bad passport.
 
@@ -208,6 +210,11 @@ def render_item(
         language: The language (the passport's when ``None``).
         strict: Fail a passport that has validation errors instead of rendering it with notes.
         options: Backend options (e.g. ``{"qr": "essentials"}``).
+        trust: The keys a professional's signed check is verified against
+            ([`load_keyring`][rarepassport.load_keyring]); the output says "signature
+            verified" only for those keys, as ``render --trust`` does. ``None``
+            trusts no key: a valid signature is shown as not verified against a
+            trusted key.
 
     Returns:
         The result, with the output bytes in ``data`` when it succeeded.
@@ -218,7 +225,7 @@ def render_item(
     try:
         passport = _load(item.data, item.format)
         rendered = render_rendered(passport, format, view, language, plugins=_worker_plugins(), strict=strict,
-                                   **(options or {}))
+                                   trust=trust, **(options or {}))
     except Exception as error:  # noqa: BLE001 - one bad passport never stops the batch
         return ItemResult(source=item.name, status="failed", error=_failure(error), input_sha256=digest)
     return ItemResult(source=item.name, status="ok", warnings=rendered.warnings,
@@ -480,8 +487,16 @@ def _settings(action: Action, settings: dict[str, Any]) -> dict[str, Any]:
 
     plugins = sorted(f"{info.name}=={info.version or ''}" for info in _worker_plugins().plugins())
     return {"action": action, "rarepassport": __version__, "plugins": plugins,
-            **{key: value for key, value in settings.items() if key != "options"},
-            "options": json.loads(json.dumps(settings.get("options") or {}, default=str))}
+            **{key: value for key, value in settings.items() if key not in ("options", "trust")},
+            "options": json.loads(json.dumps(settings.get("options") or {}, default=str)),
+            **({"trust": _trust_fingerprint(settings["trust"])} if settings.get("trust") is not None else {})}
+
+
+def _trust_fingerprint(keyring: Keyring) -> dict[str, Any]:
+    """The keys an output's trust statement was checked against (ids and validity, never key material)."""
+    return {"keys": sorted(keyring.keys), "revoked": sorted(keyring.revoked),
+            "validity": {kid: [str(day) if day else None for day in keyring.validity[kid]]
+                         for kid in sorted(keyring.validity)}}
 
 
 class _FolderOutput:
@@ -668,6 +683,7 @@ def run_batch(
     jobs: int = 1,
     resume: bool = True,
     progress: bool | None = None,
+    trust: Keyring | None = None,
 ) -> BatchSummary:
     """Render, validate, export or import every passport of ``sources`` into ``output``.
 
@@ -692,6 +708,9 @@ def run_batch(
         resume: Skip inputs whose output in the folder is already complete (folder output only).
         progress: A progress bar on standard error (tqdm or rich when installed); by default
             only when standard error is a terminal.
+        trust: For ``render``, the keys signed checks are verified against, as for
+            :func:`render_item`; the manifest's settings name their key ids, and a
+            resumed run with other keys redoes every output.
 
     Returns:
         The summary; ``summary.failed`` says how many failed (each with its error in the manifest).
@@ -712,7 +731,10 @@ def run_batch(
     bulk = _BulkWriter() if action == "export" and format == FHIR_NDJSON else None
     target = Path(output)
     sink: _FolderOutput | _ZipOutput = _ZipOutput(target) if target.suffix.lower() == ".zip" else _FolderOutput(target)
-    settings = {"format": format, "view": view, "language": language, "strict": strict, "options": options}
+    settings: dict[str, Any] = {"format": format, "view": view, "language": language, "strict": strict,
+                                "options": options}
+    if action == "render" and trust is not None:
+        settings["trust"] = trust
     fingerprint = _settings(action, settings)
     previous = sink.previous(fingerprint) if resume else {}
     results: list[ItemResult | None] = [None] * len(items)

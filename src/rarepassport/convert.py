@@ -284,7 +284,19 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
                 _add_note(exc, [cattrs.AttributeValidationNote(f"extension {key}", key, object)])
                 errors.append(exc)
                 continue
-            cls = sections[key].cls
+            spec = sections[key]
+            cls = spec.cls
+            # A section at version 1 has no schema_version (as its JSON Schema says): one
+            # is an unknown field there, reported as any other.
+            if isinstance(data, dict) and "schema_version" in data and spec.version != "1":
+                if data["schema_version"] != spec.version:
+                    # from_dict and load migrate first; this is data handed straight to the converter.
+                    exc = ValueError(f"its schema_version is not {spec.version}, the version plugin {spec.plugin} "
+                                     "reads; read the passport with rarepassport.load or from_dict, which upgrade it")
+                    _add_note(exc, [cattrs.AttributeValidationNote(f"extension {key}", key, cls)])
+                    errors.append(exc)
+                    continue
+                data = {name: value for name, value in data.items() if name != "schema_version"}
             try:
                 result[key] = converter.structure(data, cls)
             except Exception as exc:  # noqa: BLE001 - gathered and re-raised as one group
@@ -295,10 +307,15 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
         return result
 
     def extensions_unstructure(value: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            key: converter.unstructure(data, unstructure_as=sections[key].cls if key in sections else None)
-            for key, data in value.items()
-        }
+        result = {}
+        for key, data in value.items():
+            spec = sections[key] if key in sections else None  # noqa: SIM401 - a registry, not a dict
+            unstructured = converter.unstructure(data, unstructure_as=spec.cls if spec is not None else None)
+            if spec is not None and spec.version != "1" and isinstance(unstructured, dict):
+                # From version 2 on a section says which version of its shape it is written in.
+                unstructured = {"schema_version": spec.version, **unstructured}
+            result[key] = unstructured
+        return result
 
     def attrs_structure_hook(cls: type) -> Callable[[object, type], Any]:
         overrides: dict[str, Any] = {}
@@ -409,9 +426,10 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
 # --- public API -----------------------------------------------------------------------------
 
 
-def _migrate(data: dict[str, Any]) -> dict[str, Any]:
+def _migrate(data: dict[str, Any], plugins: PluginManager) -> dict[str, Any]:
     # Looked up at each call, so a program (or a test) may install its own registry.
-    return migrations.CORE_MIGRATIONS.migrate(data).document
+    core = migrations.CORE_MIGRATIONS.migrate(data).document
+    return plugins.migrations.migrate(core).document
 
 
 def is_well_typed(passport: Passport, plugins: PluginManager) -> bool:
@@ -431,7 +449,7 @@ def from_dict(data: Mapping[str, Any], *, plugins: PluginManager) -> Passport:
     shape = check_tree(data, long_text=_is_photo)
     if shape:
         raise LoadError(shape)
-    migrated = _migrate(dict(data))
+    migrated = _migrate(dict(data), plugins)
     converter = plugins.converter
     try:
         passport: Passport = converter.structure(migrated, Passport)

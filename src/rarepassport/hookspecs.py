@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rarepassport.document import Section
     from rarepassport.guidance import Guidance
     from rarepassport.layouts import LayoutContext
+    from rarepassport.migrations import SectionMigrationRegistry
     from rarepassport.model import Passport
     from rarepassport.registries import (
         BackendRegistry,
@@ -71,6 +72,37 @@ def rarepassport_register_sections(sections: SectionRegistry) -> None:
         def rarepassport_register_sections(sections):
             sections.add("fabry", FabryDetails, title="Fabry disease",
                          applies_to=["ORPHA:324"])
+        ```
+    """
+
+
+@hookspec
+def rarepassport_register_migrations(migrations: SectionMigrationRegistry) -> None:
+    """Add the migrations of your sections from their older versions.
+
+    When a release of a plugin changes the shape of its section (renames a field, turns
+    text into a list), it registers the section with the new ``version=`` and a step
+    from each older version here. Passports written for the older release are then
+    upgraded as they are read, losing nothing; ``rarepassport upgrade FILE`` lists each
+    step. A section's data with no ``schema_version`` is at version 1; data newer than
+    the installed plugin reads is refused, naming the section.
+
+    Args:
+        migrations: Call ``migrations.add(section_id, source, target, upgrade,
+            summary=...)`` once per step; ``upgrade(data)`` gets a copy of the section's
+            data (a JSON-like dict) and returns the upgraded data.
+
+    Example:
+        ```python
+        def treatment_renamed(data):
+            if "enzyme_therapy" in data:
+                data["treatment"] = data.pop("enzyme_therapy")
+            return data
+
+        @hookimpl
+        def rarepassport_register_migrations(migrations):
+            migrations.add("fabry", "1", "2", treatment_renamed,
+                           summary="enzyme_therapy is now treatment (oral therapy too)")
         ```
     """
 

@@ -11,6 +11,15 @@ message naming the version this library reads, so it is never read half-understo
 Format 1.0 is the first and only version so far: the registry is empty, and the
 mechanism is tested with a registry of its own. A change to the model that old documents
 cannot be read under adds a version here, with its migration, in the same release.
+
+Plugin sections are versioned the same way, each on its own: a section registered with
+``version="2"`` writes ``"schema_version": "2"`` inside its data
+(``extensions.<id>.schema_version``); a section's data without one is at version 1,
+where every section starts. The plugin registers the steps from its older versions
+through the ``rarepassport_register_migrations`` hook
+([`SectionMigrationRegistry`][rarepassport.SectionMigrationRegistry]); loading runs them
+after the core's, and a section newer than the installed plugin reads is refused naming
+the section and the plugin.
 """
 
 from __future__ import annotations
@@ -21,7 +30,7 @@ from typing import Any
 import attrs
 
 from rarepassport._version import __version__
-from rarepassport.errors import LoadError, Problem
+from rarepassport.errors import LoadError, PluginError, Problem
 from rarepassport.model import SCHEMA_VERSION
 
 __all__ = [
@@ -31,8 +40,12 @@ __all__ = [
     "Migration",
     "MigrationRegistry",
     "MigrationStep",
+    "SectionMigrationRegistry",
     "migrate_document",
 ]
+
+#: The version of a plugin section whose data carries no ``schema_version``.
+FIRST_SECTION_VERSION = "1"
 
 #: Every format version, oldest first, with the first rarepassport release that reads it.
 SCHEMA_VERSIONS: Mapping[str, str] = {"1.0": "0.1.0"}
@@ -66,17 +79,24 @@ class MigrationStep:
         source: The version before.
         target: The version after.
         summary: The migration's summary.
-        changed: The JSON paths added, removed or changed (never their values).
+        changed: The JSON paths added, removed or changed (never their values), from the
+            document's root (``$.extensions.fabry.treatment``).
+        section: For a plugin section's migration, its id under ``extensions``; ``None``
+            for the core document's.
+        plugin: For a plugin section's migration, the plugin that registered it.
     """
 
     source: str
     target: str
     summary: str
     changed: tuple[str, ...]
+    section: str | None = None
+    plugin: str | None = None
 
     def __str__(self) -> str:
         paths = ", ".join(self.changed) if self.changed else "nothing"
-        return f"format {self.source} -> {self.target}: {self.summary} (changed: {paths})"
+        what = "format" if self.section is None else f"section extensions.{self.section} (plugin {self.plugin})"
+        return f"{what} {self.source} -> {self.target}: {self.summary} (changed: {paths})"
 
 
 @attrs.frozen(kw_only=True)
@@ -132,6 +152,10 @@ class MigrationRegistry:
         self.current = current
         self.versions = dict(versions)
         self._steps: dict[str, Migration] = {}
+        # Set for a plugin section's registry (see SectionMigrationRegistry).
+        self._section: str | None = None
+        self._plugin: str | None = None
+        self._plugin_version: str | None = None
 
     def add(self, source: str, target: str, upgrade: Upgrade, *, summary: str) -> None:
         """Register the step from ``source`` to ``target``.
@@ -156,27 +180,42 @@ class MigrationRegistry:
                 or newer than this library reads.
         """
         document = dict(data)
+        root = "$" if self._section is None else f"$.extensions.{self._section}"
+        where = f"{root}.schema_version"
         if "schema_version" not in document:
-            raise LoadError([Problem("$.schema_version", "required field 'schema_version' is missing; add "
-                                     f'"schema_version": "{self.current}"')])
+            if self._section is not None:  # a section's data without a version is at its first
+                document["schema_version"] = FIRST_SECTION_VERSION
+            else:
+                raise LoadError([Problem(where, "required field 'schema_version' is missing; add "
+                                         f'"schema_version": "{self.current}"')])
         steps: list[MigrationStep] = []
         seen: set[str] = set()
         while (version := document["schema_version"]) != self.current:
             if not isinstance(version, str):  # a list or object would not even hash
-                raise LoadError([Problem("$.schema_version", f'expected text such as "{self.current}", got '
+                raise LoadError([Problem(where, f'expected text such as "{self.current}", got '
                                          f"{_type_name(version)}; write it in quotes")])
             step = self._steps.get(version)
             if step is None or version in seen:
-                raise LoadError([Problem("$.schema_version", self._refusal(version))])
+                raise LoadError([Problem(where, self._refusal(version))])
             seen.add(version)
             before = document
-            document = dict(step.upgrade(_copy(before)))
+            try:
+                document = dict(step.upgrade(_copy(before)))
+            except Exception as exc:  # a plugin's bug is a problem with a path, never a traceback
+                if self._section is None:
+                    raise
+                raise LoadError([Problem(root, f"the migration of section extensions.{self._section} from "
+                                         f"version {version} to {step.target} (plugin {self._plugin}) failed: "
+                                         f"{type(exc).__name__}; the passport was not read")]) from None
             document["schema_version"] = step.target
-            changed = tuple(path for path in _changed(before, document) if path != "$.schema_version")
-            steps.append(MigrationStep(source=version, target=step.target, summary=step.summary, changed=changed))
+            changed = tuple(path for path in _changed(before, document, root) if path != where)
+            steps.append(MigrationStep(source=version, target=step.target, summary=step.summary, changed=changed,
+                                       section=self._section, plugin=self._plugin))
         return Migrated(document=document, steps=tuple(steps))
 
     def _refusal(self, version: str) -> str:
+        if self._section is not None:
+            return self._section_refusal(version)
         if len(version) <= 20 and _version_key(version) > _version_key(self.current):
             return (f"this passport is written in format version {version}, newer than this rarepassport "
                     f"({__version__}) reads (up to {self.current}); upgrade rarepassport to a release that "
@@ -184,6 +223,146 @@ class MigrationRegistry:
         # Never echo an unknown value: it may hold anything, up to the whole document.
         known = ", ".join(self.versions)
         return f"unknown format version; this rarepassport reads version {self.current} (known versions: {known})"
+
+    def _section_refusal(self, version: str) -> str:
+        plugin = f"plugin {self._plugin}" + (f" {self._plugin_version}" if self._plugin_version else "")
+        if len(version) <= 20 and _version_key(version) > _version_key(self.current):
+            return (f"section extensions.{self._section} is written in its version {version}, newer than the "
+                    f"installed {plugin} reads (up to {self.current}); upgrade the plugin that provides it")
+        if len(version) <= 20 and _version_key(version) > (-1,):
+            return (f"section extensions.{self._section} is written in its version {version}, and the "
+                    f"installed {plugin} has no migration from it to version {self.current}")
+        return (f"unknown version of section extensions.{self._section}; the installed {plugin} reads "
+                f"version {self.current}")
+
+
+class SectionMigrationRegistry:
+    """The migrations of plugin sections, passed to ``rarepassport_register_migrations``.
+
+    A plugin that changes the shape of its ``extensions`` section registers it with a
+    new ``version=`` (``sections.add(..., version="2")``) and adds here one step from
+    each older version, so that passports written for an older release of the plugin
+    are upgraded on load, losing nothing. A section's data with no ``schema_version``
+    is at version 1. Only the plugin that registered a section may migrate it.
+
+    Example:
+        ```python
+        def treatment_renamed(section):
+            if "enzyme_therapy" in section:
+                section["treatment"] = section.pop("enzyme_therapy")
+            return section
+
+        @hookimpl
+        def rarepassport_register_migrations(migrations):
+            migrations.add("fabry", "1", "2", treatment_renamed,
+                           summary="enzyme_therapy is now treatment")
+        ```
+    """
+
+    def __init__(self) -> None:
+        self._plugin = "(unknown)"
+        self._added: dict[str, list[tuple[str, Migration]]] = {}
+        self._sections: dict[str, MigrationRegistry] = {}
+
+    def _set_plugin(self, name: str) -> None:
+        self._plugin = name
+
+    def add(self, section: str, source: str, target: str, upgrade: Upgrade, *, summary: str) -> None:
+        """Register the step of section ``section`` from version ``source`` to ``target``.
+
+        Args:
+            section: The section's id under ``extensions``.
+            source: The version it reads (``"1"`` for data with no ``schema_version``).
+            target: The version it writes, newer than ``source``.
+            upgrade: Takes a copy of the section's data (a JSON-like dict) and returns
+                the upgraded data; it need not set ``schema_version``. It must keep
+                every value (move it, never drop it).
+            summary: What changes, for a person.
+
+        Raises:
+            PluginError: When ``target`` is not newer than ``source``, a version is not
+                numbers with dots, or a step from ``source`` is already registered.
+        """
+        for version in (source, target):
+            if not isinstance(version, str) or _version_key(version) == (-1,):
+                raise PluginError(f"section {section!r} from plugin {self._plugin}: a version is numbers with "
+                                  f"dots, such as \"2\", not {version!r}")
+        if _version_key(target) <= _version_key(source):
+            raise PluginError(f"section {section!r} from plugin {self._plugin}: a migration must go to a newer "
+                              f"version, not from {source} to {target}")
+        if any(existing.source == source for _, existing in self._added.get(section, [])):
+            raise PluginError(f"section {section!r} from plugin {self._plugin}: a migration from version "
+                              f"{source} is already registered")
+        self._added.setdefault(section, []).append(
+            (self._plugin, Migration(source=source, target=target, upgrade=upgrade, summary=summary)))
+
+    def _bind(self, section: str, *, current: str, plugin: str, plugin_version: str | None) -> list[str]:
+        """Make the registry of one registered section; returns what was refused, for people."""
+        refused = []
+        registry = MigrationRegistry(current=current, versions={})
+        registry._section, registry._plugin, registry._plugin_version = section, plugin, plugin_version
+        for owner, step in self._added.get(section, []):
+            if owner != plugin:
+                refused.append(f"plugin {owner} added a migration of section {section!r}, which plugin "
+                               f"{plugin} registered; only the section's own plugin may migrate it")
+            elif _version_key(step.target) > _version_key(current):
+                refused.append(f"section {section!r}: a migration to version {step.target}, newer than the "
+                               f"section's version {current}")
+            else:
+                registry._steps[step.source] = step
+        self._sections[section] = registry
+        return refused
+
+    def _unbound(self) -> list[tuple[str, str]]:
+        """The (plugin, section) of migrations for sections no plugin registered."""
+        return [(owner, section) for section, added in self._added.items() if section not in self._sections
+                for owner, _ in added]
+
+    def __iter__(self) -> Iterator[Migration]:
+        return (step for registry in self._sections.values() for step in registry)
+
+    def version(self, section: str) -> str | None:
+        """The version section ``section`` is upgraded to, or ``None`` when no plugin registered it."""
+        registry = self._sections.get(section)
+        return registry.current if registry is not None else None
+
+    def migrate(self, data: Mapping[str, Any]) -> Migrated:
+        """Bring every registered plugin section of a document up to its section's version.
+
+        Sections no installed plugin registered are left as they are (reading reports
+        them). Each section is migrated on its own; every section that cannot be is
+        reported at once.
+
+        Raises:
+            LoadError: At ``$.extensions.<id>.schema_version`` for a section written in
+                a version newer than its plugin reads, unknown, or with no migration;
+                at ``$.extensions.<id>`` when a plugin's migration fails.
+        """
+        document = dict(data)
+        extensions = document.get("extensions")
+        if not isinstance(extensions, dict):
+            return Migrated(document=document, steps=())
+        upgraded = dict(extensions)
+        steps: list[MigrationStep] = []
+        problems: list[Problem] = []
+        for section, value in extensions.items():
+            registry = self._sections.get(section)
+            if registry is None or not isinstance(value, dict):
+                continue
+            try:
+                migrated = registry.migrate(value)
+            except LoadError as exc:
+                problems.extend(exc.problems)
+                continue
+            if migrated.document.get("schema_version") == FIRST_SECTION_VERSION and "schema_version" not in value:
+                del migrated.document["schema_version"]  # version 1 need not say so
+            upgraded[section] = migrated.document
+            steps.extend(migrated.steps)
+        if problems:
+            raise LoadError(problems)
+        if steps or upgraded != extensions:
+            document["extensions"] = upgraded
+        return Migrated(document=document, steps=tuple(steps))
 
 
 def _copy(value: Any) -> Any:
@@ -198,16 +377,24 @@ def _copy(value: Any) -> Any:
 CORE_MIGRATIONS = MigrationRegistry()
 
 
-def migrate_document(data: Mapping[str, Any], *, registry: MigrationRegistry | None = None) -> Migrated:
+def migrate_document(
+    data: Mapping[str, Any],
+    *,
+    registry: MigrationRegistry | None = None,
+    sections: SectionMigrationRegistry | None = None,
+) -> Migrated:
     """Bring a passport document (a JSON-like dict) up to the current format version.
 
     ``load``, ``loads`` and ``from_dict`` do this silently; call this (or run
-    ``rarepassport upgrade FILE``) to see what changed.
+    ``rarepassport upgrade FILE``) to see what changed. (``rarepassport.migrate_document``
+    passes the plugin sections' migrations of a plugin manager as ``sections``.)
 
     Args:
         data: The document, as `json.loads` gives it.
         registry: The migrations to use; default
             `rarepassport.migrations.CORE_MIGRATIONS`.
+        sections: The plugin sections' migrations (a plugin manager's
+            ``migrations``), applied after the core's; ``None`` leaves the sections as they are.
 
     Returns:
         The upgraded document and each step applied.
@@ -223,4 +410,8 @@ def migrate_document(data: Mapping[str, Any], *, registry: MigrationRegistry | N
             print(step)
         ```
     """
-    return (registry if registry is not None else CORE_MIGRATIONS).migrate(data)
+    core = (registry if registry is not None else CORE_MIGRATIONS).migrate(data)
+    if sections is None:
+        return core
+    plugin_steps = sections.migrate(core.document)
+    return Migrated(document=plugin_steps.document, steps=(*core.steps, *plugin_steps.steps))

@@ -33,6 +33,7 @@ from rarepassport._version import __version__
 from rarepassport.builtins import BUILTIN_PLUGINS
 from rarepassport.convert import make_converter
 from rarepassport.errors import PluginError
+from rarepassport.migrations import SectionMigrationRegistry
 from rarepassport.model import Passport
 from rarepassport.registries import (
     BackendRegistry,
@@ -93,6 +94,7 @@ class PluginManager:
         exporters: The exporters (FHIR IPS, ...).
         labels: The label catalogue, per language.
         layouts: The layout steps, in document order (the core sections' included).
+        migrations: The plugin sections' migrations from their older versions.
         failures: Plugins that failed to load, and hooks that raised.
     """
 
@@ -140,12 +142,28 @@ class PluginManager:
         self.exporters = ExporterRegistry()
         self.labels = LabelRegistry()
         self.layouts = LayoutRegistry()
+        self.migrations = SectionMigrationRegistry()
         self.call_registration("rarepassport_register_sections", "sections", self.sections)
+        self.call_registration("rarepassport_register_migrations", "migrations", self.migrations)
+        self._bind_migrations()
         self.call_registration("rarepassport_register_rules", "rules", self.rules)
         self.call_registration("rarepassport_register_backends", "backends", self.backends)
         self.call_registration("rarepassport_register_exporters", "exporters", self.exporters)
         self.call_registration("rarepassport_register_labels", "labels", self.labels)
         self.call_registration("rarepassport_register_layouts", "layouts", self.layouts)
+
+    def _bind_migrations(self) -> None:
+        """Give each registered section its migrations; a migration it cannot take is a failure."""
+        for spec in self.sections:
+            version = self._infos.get(spec.plugin, (None, ""))[0]
+            for message in self.migrations._bind(spec.id, current=spec.version, plugin=spec.plugin,
+                                                 plugin_version=version):
+                self.failures.append(PluginFailure(plugin=spec.plugin, version=version,
+                                                   hook="rarepassport_register_migrations", message=message))
+        for plugin, section in self.migrations._unbound():
+            self.failures.append(PluginFailure(
+                plugin=plugin, version=self._infos.get(plugin, (None, ""))[0], hook="rarepassport_register_migrations",
+                message=f"a migration of section {section!r}, which no plugin registered"))
 
     # --- loading ---------------------------------------------------------------
 

@@ -109,6 +109,10 @@ class SectionSpec:
         applies_to: Codes of the conditions the section is for (e.g. ``ORPHA:95``).
         emergency: Lay the section out with the emergency information, right after
             the owner's own protocols, rather than after the core sections.
+        version: The version of the section's shape (``"1"``, where every section
+            starts, ``"2"``...). From version 2 on, the section's data carries it as
+            ``extensions.<id>.schema_version``; older data is upgraded through the
+            plugin's migrations (``rarepassport_register_migrations``).
     """
 
     id: str
@@ -120,6 +124,10 @@ class SectionSpec:
     schema: Mapping[str, Any] | None = None
     applies_to: tuple[str, ...] = ()
     emergency: bool = False
+    version: str = "1"
+
+
+_SECTION_VERSION = re.compile(r"^[1-9][0-9]*(?:\.[0-9]+)*$")
 
 
 class _Registry:
@@ -154,6 +162,7 @@ class SectionRegistry(_Registry):
         schema: Mapping[str, Any] | None = None,
         applies_to: Iterable[str] = (),
         emergency: bool = False,
+        version: str = "1",
     ) -> None:
         """Register a section class under ``extensions.<id>``.
 
@@ -170,9 +179,16 @@ class SectionRegistry(_Registry):
             emergency: The section holds what to do in an emergency (e.g. the
                 person's emergency dose): lay it out with the emergency information,
                 right after the person's own protocols and before general guidance.
+            version: The version of the section's shape, ``"1"`` (the default) at
+                first. When a new release of the plugin changes the shape (renames or
+                moves a field), raise it and register the migration from the previous
+                version (``rarepassport_register_migrations``); the section's data
+                then carries ``"schema_version"``.
 
         Raises:
-            PluginError: When the id is malformed or taken, or ``cls`` is not an attrs class.
+            PluginError: When the id is malformed or taken, ``cls`` is not an attrs class,
+                has a field called ``schema_version`` (where the section's version goes),
+                or the version is not numbers with dots.
         """
         if not _SECTION_ID.match(id):
             raise PluginError(
@@ -186,6 +202,12 @@ class SectionRegistry(_Registry):
             raise PluginError(f"section id {id!r} from plugin {self._plugin} is already registered by plugin {owner}")
         if not attrs.has(cls):
             raise PluginError(f"section {id!r} from plugin {self._plugin}: {cls!r} is not an attrs class")
+        if "schema_version" in attrs.fields_dict(cls):
+            raise PluginError(f"section {id!r} from plugin {self._plugin}: a field may not be called "
+                              "'schema_version'; the section's version is written there")
+        if not isinstance(version, str) or not _SECTION_VERSION.match(version):
+            raise PluginError(f"section {id!r} from plugin {self._plugin}: version {version!r} is not "
+                              'numbers with dots, such as "2"')
         spec = SectionSpec(
             id=id,
             cls=cls,
@@ -196,6 +218,7 @@ class SectionRegistry(_Registry):
             schema=dict(schema) if schema is not None else None,
             applies_to=tuple(applies_to),
             emergency=emergency,
+            version=version,
         )
         if self._check is not None:
             self._check(spec)  # e.g. a class with no JSON form is refused now, not at first use

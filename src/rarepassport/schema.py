@@ -139,6 +139,17 @@ def _section_schema(builder: _Builder, spec: SectionSpec) -> dict[str, Any]:
             "an Enum, a Literal, an attrs class, tuple[X, ...], list[X], dict[str, X] or X | None, "
             "or pass schema= to sections.add()"
         ) from None
+    if spec.version != "1":
+        # From version 2 on, the data says which version of the section it is written in.
+        # The class's own schema forbids other keys, so this section's is a copy with one more.
+        name = reference["$ref"].rsplit("/", 1)[1]
+        inline = copy.deepcopy(builder.defs[name])
+        inline["properties"] = {"schema_version": {
+            "const": spec.version,
+            "description": f"The version of this section's shape ({spec.version}); data of an older version "
+                           "is upgraded as it is read, and a newer one is refused.",
+        }, **inline.get("properties", {})}
+        return {**inline, **annotations}
     return {**reference, **annotations}
 
 

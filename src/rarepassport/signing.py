@@ -442,7 +442,25 @@ def _value_at(data: Mapping[str, Any], path: str) -> Any:
     return value
 
 
+def _content(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The passport without what is not content: each plugin section's own ``schema_version``.
+
+    A plugin update that raises its section's version (and migrates the data) then
+    leaves a check of unchanged content valid; a migration that moves values still
+    shows as a change, because the signed form changed.
+    """
+    extensions = data.get("extensions")
+    if not isinstance(extensions, Mapping) or not any(
+        isinstance(value, Mapping) and "schema_version" in value for value in extensions.values()
+    ):
+        return data
+    stripped = {key: ({name: item for name, item in value.items() if name != "schema_version"}
+                      if isinstance(value, Mapping) else value) for key, value in extensions.items()}
+    return {**data, "extensions": stripped}
+
+
 def _digests(data: Mapping[str, Any], scope: Sequence[str]) -> dict[str, str]:
+    data = _content(data)
     if tuple(scope) == (WHOLE_PASSPORT,):
         return {f"$.{name}": _digest(value) for name, value in data.items() if name not in _NOT_COVERED}
     return {path: _digest(_value_at(data, path)) for path in scope}
@@ -457,7 +475,8 @@ def _normalise_scope(sections: Iterable[str], data: Mapping[str, Any]) -> tuple[
             continue
         if not _PATH.match(path):
             raise SigningError(f"{section!r} is not a section path; write it like emergency.protocols")
-        if path.split(".")[1] in _NOT_COVERED:
+        parts = path.split(".")
+        if parts[1] in _NOT_COVERED or (parts[1] == "extensions" and parts[-1] == "schema_version"):
             raise SigningError(f"{path} cannot be signed: it is not part of the passport's content")
         if _value_at(data, path) in (None, "", [], {}):
             raise SigningError(f"there is nothing at {path} to sign")

@@ -20,11 +20,19 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     action: Action = ("validate" if args.validate_only else "export" if args.export
                       else "import" if args.import_format else "render")
     fmt = args.export or args.import_format or args.format
+    if (args.trust or args.revoked) and action != "render":
+        raise CommandError("--trust and --revoked apply to rendering, not to --validate-only, --export or --import")
+    keyring = None
+    if args.trust or args.revoked:
+        from rarepassport.signing import load_keyring
+
+        keyring = load_keyring(args.trust, args.revoked)  # a file it cannot read: SigningError, naming it
     summary = run_batch(
         args.sources, args.output,
         action=action,
         format=fmt, view=args.view, language=args.language, strict=not args.allow_invalid,
         jobs=args.jobs, resume=not args.no_resume, progress=False if args.no_progress else None,
+        trust=keyring,
     )
     reporter: Reporter = args.reporter
     for note in summary.notes:
@@ -71,6 +79,11 @@ def register(commands: Any) -> None:
                             "FHIR Bulk Data export (fhir-ndjson); one passport per patient")
     batch.add_argument("--allow-invalid", action="store_true",
                        help="render passports with validation errors (the errors go into their notes)")
+    batch.add_argument("--trust", action="append", default=[], metavar="KEYS",
+                       help="a public key whose signatures the outputs may call verified: JWK, JWK Set or PEM "
+                            "(repeat); without it no signed check is shown as verified")
+    batch.add_argument("--revoked", action="append", default=[], metavar="LIST",
+                       help="a revocation list of key ids not to trust (JSON; repeat)")
     batch.add_argument("--no-resume", action="store_true", help="redo every output, even complete ones")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
     batch.set_defaults(handler=_cmd_batch)

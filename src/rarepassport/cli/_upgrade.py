@@ -12,6 +12,7 @@ from rarepassport.cli._common import (
     Reporter,
     add_passphrase_option,
     display_name,
+    plugins_for,
     read_passport,
     write_output,
 )
@@ -20,9 +21,9 @@ __all__ = ["register"]
 
 
 def _cmd_upgrade(args: argparse.Namespace) -> int:
+    from rarepassport.api import migrate_document
     from rarepassport.convert import dumps_document, format_for, parse_document
     from rarepassport.errors import LoadError
-    from rarepassport.migrations import migrate_document
 
     reporter: Reporter = args.reporter
     raw, fmt = read_passport(args.file, args)
@@ -30,7 +31,7 @@ def _cmd_upgrade(args: argparse.Namespace) -> int:
         data = parse_document(raw, format=fmt)
         if not isinstance(data, dict):
             raise CommandError(f"{display_name(args.file)}: a passport must be a JSON object")
-        migrated = migrate_document(data)
+        migrated = migrate_document(data, plugins=plugins_for(args))
     except LoadError as exc:
         raise CommandError(str(exc.with_source(display_name(args.file)))) from None
     steps = [str(step) for step in migrated.steps]
@@ -57,8 +58,9 @@ def register(commands: Any) -> None:
         "upgrade",
         help="bring a passport written in an older format version up to date, listing what changed",
         description="Upgrade a passport document to the current format version (schema_version), one "
-                    "registered migration at a time, and list each step with the fields it changed. A "
-                    "document of a newer version than this rarepassport reads is refused.",
+                    "registered migration at a time, then each plugin section to its plugin's version, and "
+                    "list each step with the fields it changed. A document of a newer version than this "
+                    "rarepassport reads, or a section newer than its installed plugin reads, is refused.",
     )
     upgrade.add_argument("file", metavar="FILE",
                          help="the passport (.json, .yaml or encrypted), '-' for standard input")

@@ -57,6 +57,8 @@ __all__ = [
 
 #: Passport fields the IPS export does not carry (in FHIR terms, they have no
 #: resource in a patient summary). Plugin sections are exported as narrative only.
+#: Signed checks travel as Provenance resources; ``attestations`` here stands for one
+#: whose signature is not a compact JWS at all (malformed: it could never verify).
 NOT_CARRIED: tuple[str, ...] = (
     "links",
     "diagnoses[].links",
@@ -83,8 +85,7 @@ def not_carried(passport: Passport) -> list[str]:
         "history.admissions": bool(passport.history.admissions),
         "extensions": bool(passport.extensions),
         "person.photo": bool(passport.person.photo) and photo_attachment(passport.person.photo) is None,
-        # Signed checks are not mapped to FHIR (a Provenance with a signature would be the way).
-        "attestations": bool(passport.attestations),
+        "attestations": _common.carried_attestations(passport.attestations) != passport.attestations,
     }
     return [name for name in NOT_CARRIED if present.get(name, False)]
 
@@ -151,7 +152,7 @@ def ips_subset(passport: Passport) -> Passport:
         history=history,
         links=(),
         extensions={},
-        attestations=(),
+        attestations=_common.carried_attestations(passport.attestations),
         person=attrs.evolve(
             passport.person, photo=passport.person.photo if photo_attachment(passport.person.photo) else None
         ),

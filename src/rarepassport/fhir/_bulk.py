@@ -166,7 +166,8 @@ def bulk_patient_bundles(resources: Iterable[Mapping[str, Any]]) -> tuple[list[B
     """Group the resources of a FHIR Bulk Data export by patient, one document Bundle each.
 
     A patient's bundle holds its Patient, every resource whose ``subject``, ``patient``
-    or ``beneficiary`` names it, and what those refer to (practitioners, organisations,
+    or ``beneficiary`` names it (and every Provenance whose targets are all that
+    patient's), and what those refer to (practitioners, organisations,
     medications, devices), followed transitively — but never a resource that names
     another patient, nor another Patient. When the patient has a Composition (an export
     of ours), it leads the bundle; otherwise one is made with a section per resource type.
@@ -193,6 +194,15 @@ def bulk_patient_bundles(resources: Iterable[Mapping[str, Any]]) -> tuple[list[B
         by_ref[key] = dict(resource)
         order.append(key)
     owner = {key: _patient_of(resource) for key, resource in by_ref.items()}
+    for key, resource in by_ref.items():
+        if key.startswith("Provenance/") and owner[key] is None:
+            # A signed check names no patient; it belongs with what it targets, when
+            # that is one patient's record (our Composition and its entries).
+            targets = resource.get("target")
+            patients = {owner.get(_relative(t["reference"])) for t in (targets if isinstance(targets, list) else [])
+                        if isinstance(t, Mapping) and isinstance(t.get("reference"), str)}
+            if len(patients) == 1 and None not in patients:
+                owner[key] = patients.pop()
     members_of: dict[str, list[str]] = {}
     for key in order:
         patient = owner[key]

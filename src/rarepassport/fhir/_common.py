@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rarepassport.model import DiagnosisStatus, Sex, Zygosity
+from rarepassport.model import Attestation, DiagnosisStatus, Sex, Zygosity
 
 #: Base of the extensions, code systems and identifiers rarepassport defines.
 BASE = "https://rarepassport.readthedocs.io/fhir"
@@ -33,6 +33,10 @@ ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-cli
 ALLERGY_VERIFICATION = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
+PROVENANCE_PARTICIPANT = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
+SIGNATURE_TYPE = "urn:iso-astm:E1762-95:2013"
+VERIFICATION_SIGNATURE = "1.2.840.10065.1.12.1.5"
+JOSE = "application/jose"
 V2_0131 = "http://terminology.hl7.org/CodeSystem/v2-0131"
 V3_ROLE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 
@@ -339,6 +343,19 @@ def data_absent(code: str = "unknown") -> JSON:
 # nothing to the receiving system, and importing one would let a bundle name a file on
 # the receiver's computer.
 _DATA_PHOTO = re.compile(r"^data:([A-Za-z0-9.+/-]+);base64,([A-Za-z0-9+/=]*)$")
+
+
+_DETACHED_JWS = re.compile(r"^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+$")
+
+
+def carried_attestations(attestations: tuple[Attestation, ...]) -> tuple[Attestation, ...]:
+    """The signed checks the IPS export carries: those whose signature is a compact JWS.
+
+    A signature that is not even ``header..signature`` in base64url is malformed (it
+    could never verify); there is no JWS to put in a Provenance, so it is left out and
+    listed by ``not_carried``.
+    """
+    return tuple(attestation for attestation in attestations if _DETACHED_JWS.match(attestation.signature))
 
 
 def photo_attachment(photo: str | None) -> dict[str, str] | None:

@@ -16,9 +16,10 @@ from rarepassport.document import Block, Field, Heading, ListBlock, Paragraph, S
 from rarepassport.errors import PluginWarning
 from rarepassport.fhir import _common as c
 from rarepassport.fhir._narrative import Narrator, check_div, narrative
-from rarepassport.layouts import LayoutContext, layout
+from rarepassport.layouts import LayoutContext, layout, layout_fields
 from rarepassport.model import (
     AllergiesStatus,
+    Attestation,
     CarePreferences,
     CareTeamMember,
     Coding,
@@ -876,6 +877,53 @@ class _Exporter:
         composition["section"] = [section.to_fhir(self.laid) for section in sections]
         return composition
 
+    # --- signed checks ------------------------------------------------------------------
+
+    def attestation_records(self) -> list[JSON]:
+        """Each attestation as the passport file holds it: what its signature was made over."""
+        records = self.plugins.converter.unstructure(self.p.attestations, tuple[Attestation, ...])
+        return list(records)
+
+    def provenance(self, attestation: Attestation, record: JSON, composition: str,
+                   sections: Sequence[_IpsSection]) -> None:
+        """A professional's signed check as a Provenance: who, when, what, and the JWS itself.
+
+        ``signature.data`` holds the JWS in compact form *with* its payload, the RFC 8785
+        canonical JSON of the attestation without its signature, exactly what the
+        passport's detached JWS signs: any JOSE library verifies it with the signer's
+        public key, and import reads the attestation back from it unchanged.
+        """
+        signer = attestation.signer
+        div = self.laid.div(layout_fields(self.laid.context, attestation,
+                                          exclude=("key_id", "public_key", "digests", "signature")))
+        who = self.practitioner_role(signer.name, self.laid.div(self.laid.fields_of(signer)), role=signer.role,
+                                     organisation=signer.organisation,
+                                     organisation_label=self.label(type(signer), "organisation"))
+        targets = [composition]
+        by_code = {section.code: section for section in sections}
+        for path in attestation.scope:
+            for code in _SCOPE_SECTIONS.get(path, ()):
+                section = by_code.get(code)
+                targets.extend(ref for ref in (section.entries if section else ()) if ref not in targets)
+        recorded = f"{attestation.reviewed_on.isoformat()}T00:00:00Z"  # the check records its day only
+        resource: JSON = {
+            "resourceType": "Provenance",
+            "target": [{"reference": ref} for ref in targets],
+            "occurredDateTime": attestation.reviewed_on.isoformat(),
+            "recorded": recorded,
+            "agent": [{"type": c.concept(c.PROVENANCE_PARTICIPANT, "attester", "Attester"),
+                       "who": {"reference": who}}],
+            "signature": [{
+                "type": [c.coding(c.SIGNATURE_TYPE, c.VERIFICATION_SIGNATURE, "Verification Signature")],
+                "when": recorded,
+                "who": {"reference": who},
+                "targetFormat": "application/json",
+                "sigFormat": "application/jose",
+                "data": base64.b64encode(_attached_jws(record).encode("ascii")).decode("ascii"),
+            }],
+        }
+        self.bundle.add(resource, div, profile="")
+
     def composition_div(self) -> str | None:
         """The document's title, when it was updated and reviewed, and its warnings."""
         document = self.laid.document
@@ -909,6 +957,10 @@ class _Exporter:
         composition["text"] = narrative(self.composition_div() or "")
         built = self.composition(sections, timestamp)
         composition.update({k: v for k, v in built.items() if k != "resourceType"})
+        carried = c.carried_attestations(self.p.attestations)
+        for attestation, record in zip(self.p.attestations, self.attestation_records(), strict=True):
+            if attestation in carried:
+                self.provenance(attestation, record, f"urn:uuid:{composition_id}", sections)
         entries = [{"fullUrl": f"urn:uuid:{composition_id}", "resource": composition}, *self.bundle.entries]
         bundle_id = self.bundle.new_id()
         bundle: JSON = {"resourceType": "Bundle", "id": bundle_id, **_profile("Bundle")}
@@ -947,6 +999,35 @@ _SECTION_TITLE_LABELS = {
     c.SECTION_PATIENT_STORY: "section.care_preferences",
     c.SECTION_CARE_TEAM: "section.care_team",
 }
+
+#: The IPS sections whose entries a signed check of a passport path covers (its
+#: Provenance targets them besides the Composition). Paths not listed target the
+#: Composition only; the JWS names the paths exactly.
+_SCOPE_SECTIONS: dict[str, tuple[str, ...]] = {
+    "$.diagnoses": (c.SECTION_PROBLEMS,),
+    "$.allergies": (c.SECTION_ALLERGIES,),
+    "$.medications": (c.SECTION_MEDICATIONS,),
+    "$.devices": (c.SECTION_DEVICES,),
+    "$.history": (c.SECTION_PROCEDURES, c.SECTION_IMMUNIZATIONS),
+    "$.history.procedures": (c.SECTION_PROCEDURES,),
+    "$.history.immunisations": (c.SECTION_IMMUNIZATIONS,),
+    "$.emergency": (c.SECTION_ALERTS, c.SECTION_PLAN_OF_CARE, c.SECTION_ADVANCE_DIRECTIVES),
+    "$.emergency.protocols": (c.SECTION_PLAN_OF_CARE,),
+    "$.emergency.advance_decisions": (c.SECTION_ADVANCE_DIRECTIVES,),
+    "$.care_team": (c.SECTION_CARE_TEAM,),
+    "$.care_preferences": (c.SECTION_PATIENT_STORY,),
+}
+
+
+def _attached_jws(record: JSON) -> str:
+    """The attestation's compact JWS with its payload put back (``header.payload.signature``)."""
+    from rarepassport.signing import canonical_json
+
+    header, _, signature = str(record["signature"]).partition("..")
+    payload = canonical_json({name: value for name, value in record.items() if name != "signature"})
+    encoded = base64.urlsafe_b64encode(payload).rstrip(b"=").decode("ascii")
+    return f"{header}.{encoded}.{signature}"
+
 
 _FLAG_DISPLAYS = {
     "emergency-summary": "Emergency summary",

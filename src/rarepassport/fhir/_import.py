@@ -6,18 +6,22 @@ The importer is one class built in layers, one module per family of resources:
 
 from __future__ import annotations
 
+import base64
+import functools
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from rarepassport.convert import check_tree
+from rarepassport.convert import check_tree, make_converter
 from rarepassport.fhir import _common as c
 from rarepassport.model import (
     AdditionalSection,
     AdvanceDecision,
     AllergiesStatus,
     Allergy,
+    Attestation,
     Avoid,
     CarePreferences,
     CareTeamMember,
@@ -34,6 +38,8 @@ from rarepassport.model import (
 )
 
 if TYPE_CHECKING:
+    import cattrs
+
     from rarepassport.plugin_manager import PluginManager
 from rarepassport.errors import FhirImportError
 from rarepassport.fhir._import_emergency import _EmergencyReader
@@ -112,6 +118,9 @@ class _Importer(_EmergencyReader):
             additional_sections=tuple(self.additional),
             review=review,
         )
+        attestations = self.attestations()
+        if attestations:
+            passport = attrs.evolve(passport, attestations=tuple(attestations))
         referenced = self.referenced()
         for index, resource in enumerate(self.entries):
             if index in self.consumed:
@@ -125,6 +134,68 @@ class _Importer(_EmergencyReader):
                           f"{kind} was not imported: no section cites it as an entry")
         return passport
 
+
+    # --- signed checks -------------------------------------------------------------------
+
+    def attestations(self) -> list[Attestation]:
+        """The signed checks, read back from the JWS of each Provenance that carries one.
+
+        The JWS (``signature.data``, ``sigFormat`` application/jose) holds the whole
+        attestation as its payload; the Provenance's other elements (agent, dates,
+        targets) are what FHIR readers see and are not needed. Whether the signature
+        is valid is for [`rarepassport.verify`][] to say, as for a passport file.
+        """
+        found: list[Attestation] = []
+        for index, resource in enumerate(self.entries):
+            if index in self.consumed or resource.get("resourceType") != "Provenance":
+                continue
+            path = f"Bundle.entry[{index}].resource"
+            signatures = resource.get("signature")
+            ours = [(k, sig) for k, sig in enumerate(signatures if isinstance(signatures, list) else [])
+                    if isinstance(sig, Mapping) and sig.get("sigFormat") == c.JOSE]
+            if not ours:
+                continue  # another system's Provenance: reported below as not imported
+            self.consumed.add(index)
+            for k, sig in ours:
+                attestation = self._attestation(sig.get("data"), f"{path}.signature[{k}].data")
+                if attestation is not None:
+                    found.append(attestation)
+            agents = resource.get("agent")
+            for agent in agents if isinstance(agents, list) else []:
+                if isinstance(agent, Mapping):
+                    self._consume_party(agent.get("who"))
+        return found
+
+    def _attestation(self, data: object, path: str) -> Attestation | None:
+        try:
+            compact = base64.b64decode(str(data), validate=True).decode("ascii")
+            header, payload, signature = compact.split(".")
+            record = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            if not isinstance(record, dict) or "signature" in record:
+                raise ValueError("not an attestation")
+            record["signature"] = f"{header}..{signature}"
+            attestation: Attestation = _attestation_converter().structure(record, Attestation)
+        except Exception:  # noqa: BLE001 - any unreadable signature is reported, never raised
+            self.note(path, "a signature (application/jose) that is not a rarepassport attestation's JWS; "
+                            "the check is not imported")
+            return None
+        return attestation
+
+    def _consume_party(self, reference: object) -> None:
+        """The signer's PractitionerRole and its Practitioner and Organization: read with the check."""
+        ref = reference.get("reference") if isinstance(reference, Mapping) else None
+        found = self.lookup(ref) if isinstance(ref, str) else None
+        if found is None:
+            return
+        index, resource = found
+        self.consumed.add(index)
+        if resource.get("resourceType") == "PractitionerRole":
+            for key in ("practitioner", "organization"):
+                inner = resource.get(key)
+                inner_ref = inner.get("reference") if isinstance(inner, Mapping) else None
+                inner_found = self.lookup(inner_ref) if isinstance(inner_ref, str) else None
+                if inner_found is not None:
+                    self.consumed.add(inner_found[0])
 
     # --- sections ----------------------------------------------------------------------
 
@@ -262,6 +333,14 @@ class _Importer(_EmergencyReader):
 
 #: How ``check_tree`` names a carriage return in a text.
 _CARRIAGE_RETURN = "holds the control character U+000D "
+
+
+@functools.lru_cache(maxsize=1)
+def _attestation_converter() -> cattrs.Converter:
+    """The passport converter, for attestations only (they hold no plugin section)."""
+    from rarepassport.registries import SectionRegistry
+
+    return make_converter(SectionRegistry())
 
 
 def _unix_line_ends(value: Any) -> Any:

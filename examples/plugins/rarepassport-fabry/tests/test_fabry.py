@@ -97,3 +97,12 @@ def test_education_view_leaves_out_heart_details() -> None:
     outputs = render_all_formats(passport, plugins, views=("education",))
     text = outputs[("text", "education")].decode("utf-8")
     assert "Example Unit" in text and "Example pacemaker" not in text
+
+
+def test_a_section_written_for_plugin_0_1_is_upgraded() -> None:
+    plugins = plugin_manager_with(rarepassport_fabry)
+    old = {"fabry": {"enzyme_therapy": "Agalsidase beta", "heart": "Pacemaker since 2024"}}
+    passport = example_passport(old, plugins=plugins)
+    assert passport.extensions["fabry"] == rarepassport_fabry.FabrySection(
+        treatment="Agalsidase beta", heart="Pacemaker since 2024"
+    )

@@ -12,20 +12,33 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from rarepassport import Guidance, Issue, IssueSeverity, hookimpl, section_field
 
 if TYPE_CHECKING:
-    from rarepassport import LabelRegistry, Passport, RuleContext, RuleRegistry, SectionRegistry
+    from rarepassport import (
+        LabelRegistry,
+        Passport,
+        RuleContext,
+        RuleRegistry,
+        SectionMigrationRegistry,
+        SectionRegistry,
+    )
 
-__all__ = ["SECTION_ID", "FabrySection", "emergency_guidance", "treatment_is_stated"]
-__version__ = "0.1.0"
+__all__ = ["SECTION_ID", "SECTION_VERSION", "FabrySection", "emergency_guidance", "treatment_is_stated",
+           "treatment_renamed"]
+__version__ = "0.2.0"
 
 #: The key of the section under a passport's ``extensions``.
 SECTION_ID = "fabry"
+
+#: The version of the section's shape. Version 1 (plugin 0.1) called the treatment
+#: ``enzyme_therapy``; version 2 (plugin 0.2) calls it ``treatment``, because an oral
+#: therapy is a treatment too.
+SECTION_VERSION = "2"
 
 #: Orphanet code of Fabry disease; the section and guidance apply to it.
 ORPHA_FABRY = "ORPHA:324"
@@ -88,8 +101,27 @@ def rarepassport_register_sections(sections: SectionRegistry) -> None:
         views=("emergency", "education", "social"),
         description="Fabry disease: treatment, pain crises, heart and kidney involvement.",
         applies_to=[ORPHA_FABRY, "ICD-10:E75.2", "OMIM:301500"],
+        version=SECTION_VERSION,
     )
 # --8<-- [end:section]
+
+
+# --8<-- [start:migration]
+def treatment_renamed(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 -> 2: ``enzyme_therapy`` is now ``treatment``; the value moves as it is."""
+    if "enzyme_therapy" in data:
+        if "treatment" in data:  # version 1 had no such field: refuse rather than drop either value
+            raise ValueError("both enzyme_therapy and treatment are given")
+        data["treatment"] = data.pop("enzyme_therapy")
+    return data
+
+
+@hookimpl
+def rarepassport_register_migrations(migrations: SectionMigrationRegistry) -> None:
+    """Upgrade Fabry sections written for plugin 0.1 (section version 1)."""
+    migrations.add(SECTION_ID, "1", "2", treatment_renamed,
+                   summary="enzyme_therapy is now treatment (an oral therapy is a treatment too)")
+# --8<-- [end:migration]
 
 
 # --8<-- [start:rule]
