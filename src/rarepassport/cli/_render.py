@@ -32,6 +32,7 @@ from rarepassport.cli._common import (
     paint,
     plugins_for,
     read_passport,
+    text,
     write_output,
 )
 
@@ -262,7 +263,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         reporter.warn(f"{display_name(args.file)}: {message}")
     reporter.add(args.file, "ok", issues=issues, warnings=warnings, output=written)
     if written != STDIN:
-        reporter.info(f"wrote {written}")
+        reporter.info(text("cli.wrote", file=written))
     return EXIT_OK
 
 
