@@ -11,7 +11,7 @@ tickets and logs, and passports hold health data.
 Every message comes from a label catalogue: a rule gives a message id
 (``validation.<code>``) and named arguments through
 [`RuleContext.issue`][rarepassport.RuleContext.issue], which takes the English from the
-catalogue; [`translated`][rarepassport.validation.translated] then gives a report in another
+catalogue; ``rarepassport.validate(..., language=...)`` then gives a report in another
 language, from the same catalogues (a plugin's own catalogue for its rules). A message
 with no translation in that language stays in English, marked as not translated.
 """
@@ -125,7 +125,7 @@ class RuleContext:
 
         The English comes from the label catalogues of the plugin manager (the core
         ``messages.pot``, or a plugin's own); the report can then be given in another
-        language ([`translated`][rarepassport.validation.translated]).
+        language (``rarepassport.validate(..., language=...)``).
 
         Args:
             path: JSON path of the value concerned.

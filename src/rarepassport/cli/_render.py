@@ -29,6 +29,7 @@ from rarepassport.cli._common import (
     count,
     display_name,
     issue_line,
+    message_language,
     paint,
     plugins_for,
     read_passport,
@@ -104,7 +105,8 @@ def _load(path: str, plugins: Any, reporter: Reporter, args: argparse.Namespace 
     except LoadError as exc:
         # Reported as `validate` reports it: every problem with its path.
         try:
-            issues = validate(parse_document(raw, format=fmt), plugins=plugins).to_dict()["issues"]
+            report = validate(parse_document(raw, format=fmt), plugins=plugins, language=message_language(args))
+            issues = report.to_dict()["issues"]
         except LoadError:
             issues = [{"path": p.path, "code": "syntax", "severity": "error",
                        "message": p.message + (f" (line {p.line}, column {p.column})" if p.line else "")}
@@ -230,7 +232,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
         # A relative photo path is relative to the passport file, not to the shell.
         where = Path.cwd() if args.file == STDIN else Path(args.file).resolve().parent
         options["base_dir"] = str(where)
-    report = validate(passport, plugins=plugins)
+    # The messages people read in the language of this run's messages (--language, else LANG).
+    report = validate(passport, plugins=plugins, language=message_language(args))
     issues = [issue.to_dict() for issue in (*report.errors, *report.warnings)]
     if not report.ok:
         if not args.allow_invalid:
