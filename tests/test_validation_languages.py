@@ -305,3 +305,12 @@ def test_cannot_read_is_said_in_the_language(tmp_path: Path) -> None:
     result = run_cli("validate", "--language", "de", str(tmp_path / "absent.json"))
     assert result.returncode == 2
     assert "absent.json: kann nicht gelesen werden:" in result.stderr
+
+
+def test_render_refuses_an_invalid_passport_in_the_language(tmp_path: Path) -> None:
+    result = run_cli("render", "--language", "fr", str(write(tmp_path, BAD_RULES)), "-o", str(tmp_path / "x.pdf"))
+    assert result.returncode == 1
+    assert "NON VALIDE (1 erreur" in result.stderr
+    assert "non rendu ; corrigez les erreurs, ou utilisez --allow-invalid" in result.stderr
+    assert "$.allergies[0].substance: substance est obligatoire" in result.stderr
+    assert not (tmp_path / "x.pdf").exists()

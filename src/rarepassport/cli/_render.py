@@ -111,7 +111,7 @@ def _load(path: str, plugins: Any, reporter: Reporter, args: argparse.Namespace 
             issues = [{"path": p.path, "code": "syntax", "severity": "error",
                        "message": p.message + (f" (line {p.line}, column {p.column})" if p.line else "")}
                       for p in exc.problems]
-        _list_issues(reporter, path, issues, "not rendered; it cannot be read as a passport")
+        _list_issues(reporter, path, issues, text("cli.render.unreadable"))
         reporter.add(path, "invalid", issues=issues)
         return None
 
@@ -194,7 +194,8 @@ def _list_issues(reporter: Reporter, source: str, issues: list[dict[str, Any]], 
     """Every error and warning on standard error, as ``rarepassport validate`` prints them."""
     if reporter.json:
         return
-    reporter.failure(f"{display_name(source)}: {paint('INVALID', 'red', sys.stderr)}{count(issues)}: {outcome}")
+    invalid = paint(text("cli.invalid"), "red", sys.stderr)
+    reporter.failure(f"{display_name(source)}: {invalid}{count(issues)}: {outcome}")
     for issue in issues:
         if reporter.level >= 0 or issue["severity"] == "error":
             sys.stderr.write(issue_line(issue, sys.stderr) + "\n")
@@ -221,7 +222,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     format = args.format
     if format not in plugins.backends:
         names = ", ".join(plugins.backends.names())
-        raise CommandError(f"unknown format {format!r}; choose one of: {names}")
+        raise CommandError(text("cli.render.unknown-format", format=repr(format), names=names))
     # No --view: the format's default view (the wallet card's is the emergency view).
     view = args.view or plugins.backends[format].default_view.value
     options = _options(args, format)
@@ -237,11 +238,10 @@ def _cmd_render(args: argparse.Namespace) -> int:
     issues = [issue.to_dict() for issue in (*report.errors, *report.warnings)]
     if not report.ok:
         if not args.allow_invalid:
-            _list_issues(reporter, args.file, issues, "not rendered; fix the errors, or use --allow-invalid to "
-                         "render it anyway with the errors in its notes")
+            _list_issues(reporter, args.file, issues, text("cli.render.refused"))
             reporter.add(args.file, "invalid", issues=issues)
             return EXIT_INVALID
-        _list_issues(reporter, args.file, issues, "rendering anyway (--allow-invalid): the errors are in its notes")
+        _list_issues(reporter, args.file, issues, text("cli.render.anyway"))
     else:
         for issue in report.warnings:
             reporter.warn(f"{display_name(args.file)}: {issue.path}: {issue.message} [{issue.code}]")
