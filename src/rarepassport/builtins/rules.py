@@ -2,7 +2,9 @@
 
 Registered through ``rarepassport_register_rules``, the hook an outside plugin uses, so
 a core rule and a plugin's rule are reported alike (each issue with its path and code).
-Messages name fields and paths, never the values in them.
+Messages name fields and paths, never the values in them. Each is an entry of the
+label catalogue (``validation.<code>...``), given through ``RuleContext.issue`` so that a
+report can be had in any language.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import attrs
 from rarepassport._dates import PartialDate
 from rarepassport._report import Issue
 from rarepassport.clinical import Population
-from rarepassport.codes import CODE_PROBLEMS, code_problem, nhs_number_ok
+from rarepassport.codes import code_problem, nhs_number_ok
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import (
     AllergiesStatus,
@@ -44,11 +46,7 @@ from rarepassport.validation import (
 if TYPE_CHECKING:
     from rarepassport.registries import RuleRegistry
 
-__all__ = ["CODE_FORMAT_MESSAGES", "CORE_RULES"]
-
-#: The catalogue ids of the ``code-format`` messages, one per kind of
-#: `rarepassport.codes.CODE_PROBLEMS`.
-CODE_FORMAT_MESSAGES = tuple(f"validation.code-format.{kind}" for kind in CODE_PROBLEMS)
+__all__ = ["CORE_RULES"]
 
 
 # --- the core rules ----------------------------------------------------------------------
