@@ -314,3 +314,12 @@ def test_render_refuses_an_invalid_passport_in_the_language(tmp_path: Path) -> N
     assert "non rendu ; corrigez les erreurs, ou utilisez --allow-invalid" in result.stderr
     assert "$.allergies[0].substance: substance est obligatoire" in result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_privacy_notice_after_encrypting_is_in_the_language(tmp_path: Path) -> None:
+    source = write(tmp_path, BAD_RULES, "ada.json")
+    result = run_cli("encrypt", str(source),
+                     env={"LANG": "de_DE.UTF-8", "RAREPASSPORT_PASSPHRASE": "a long test phrase"})
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (f"rarepassport: {source}.rpenc geschrieben; die unverschlüsselte Datei {source} ist noch "
+                             "da: löschen Sie sie, wenn sie nicht auf diesem Computer bleiben soll\n")

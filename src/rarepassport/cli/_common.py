@@ -451,20 +451,19 @@ def passphrase_for(args: argparse.Namespace | None, name: str, *, confirm: bool 
     path = getattr(args, "passphrase_file", None)
     if path is not None:
         if path == STDIN:  # standard input may be the passport itself
-            raise CommandError("--passphrase-file cannot be standard input; give a file")
+            raise CommandError(text("cli.passphrase.stdin"))
         secret = read_source(path).decode("utf-8", "replace").split("\n", 1)[0].rstrip("\r")
         if not secret:
-            raise CommandError(f"--passphrase-file {path}: the first line is empty")
+            raise CommandError(text("cli.passphrase.empty", file=path))
         return secret
     secret = os.environ.get(PASSPHRASE_ENV, "")
     if secret:
         return secret
     if not _terminal_available():
-        raise CommandError(f"{display_name(name)}: the file is encrypted; give --passphrase-file FILE or set "
-                           f"{PASSPHRASE_ENV} (there is no terminal to ask on)")
-    secret = getpass.getpass(f"Passphrase for {display_name(name)}: ")
-    if confirm and getpass.getpass("The same passphrase again: ") != secret:
-        raise CommandError("the two passphrases differ; nothing was written")
+        raise CommandError(text("cli.passphrase.no-terminal", file=display_name(name), variable=PASSPHRASE_ENV))
+    secret = getpass.getpass(text("cli.passphrase.ask", file=display_name(name)))
+    if confirm and getpass.getpass(text("cli.passphrase.again")) != secret:
+        raise CommandError(text("cli.passphrase.differ"))
     return secret
 
 

@@ -43,8 +43,8 @@ def _cmd_upgrade(args: argparse.Namespace) -> int:
         written = None
     reporter.add(args.file, "ok", output=written, steps=steps, schema_version=migrated.document["schema_version"])
     if not migrated.steps:
-        reporter.info(f"{display_name(args.file)} is already format version {migrated.document['schema_version']}; "
-                      "nothing to upgrade")
+        reporter.info(text("cli.upgrade.current", file=display_name(args.file),
+                           version=migrated.document["schema_version"]))
     for line in steps:
         reporter.info(f"{display_name(args.file)}: {line}")
     if written not in (None, STDIN):
