@@ -114,6 +114,9 @@ def message_language(args: argparse.Namespace | None) -> str:
 
     requested = getattr(args, "language", None) if args is not None else None
     if not requested:
+        first = next((os.environ[name] for name in _ENVIRONMENT if os.environ.get(name)), "")
+        if first.split(":")[0].split(".")[0] in ("", "C", "POSIX") or first.startswith("en"):
+            return "en"  # the usual case, decided without loading Babel (start-up time)
         from babel.core import default_locale
 
         found = default_locale(_ENVIRONMENT)
