@@ -13,6 +13,10 @@ Run from the repository root::
     python scripts/edit_labels.py remove phrase.example
     # port a Python dict of labels (``{id: text}``) into one language: python scripts/edit_labels.py
     #   import fr path/to/labels.json
+    # add or change many labels at once, each with its English and every translation:
+    #   python scripts/edit_labels.py add-batch labels.json
+    # where labels.json is {"validation.example": {"en": "An example {n}", "fr": "Un exemple {n}", ...}, ...}
+    # (every language of the folder must be given, or nothing is written)
 
 A new label added without a translation for a language is left untranslated there,
 which the tests report (every shipped language must be complete). Changing the English
@@ -58,6 +62,8 @@ def main() -> None:
     port = commands.add_parser("import", help="set translations of one language from a JSON {id: text} file")
     port.add_argument("language")
     port.add_argument("file", type=Path)
+    batch = commands.add_parser("add-batch", help="add or change labels from a JSON {id: {lang: text}} file")
+    batch.add_argument("file", type=Path)
     args = parser.parse_args()
 
     template_path = args.folder / "messages.pot"
@@ -76,6 +82,9 @@ def main() -> None:
         for key, text in texts.items():
             catalogue.add(_english(template, key), text, context=key)
         save(path, catalogue)
+        return
+    if args.command == "add-batch":
+        _add_batch(args.folder, json.loads(args.file.read_text(encoding="utf-8")))
         return
     if args.command == "add-many":
         batch = json.loads(args.file.read_text(encoding="utf-8"))
@@ -100,6 +109,24 @@ def main() -> None:
                 previous = str(entry.string) if entry.id == english else ""
                 catalogue.delete(entry.id, context=label_id)
             catalogue.add(english, translations.get(path.stem, previous), context=label_id)
+        save(path, catalogue)
+
+
+def _add_batch(folder: Path, labels: dict[str, dict[str, str]]) -> None:
+    """Add or change every label of ``labels`` in the template and every .po file."""
+    paths = sorted(folder.glob("*.po"))
+    languages = {path.stem for path in paths}
+    for label_id, texts in labels.items():
+        absent = sorted((languages | {"en"}) - set(texts))
+        if absent:
+            raise SystemExit(f"{label_id}: no text for {', '.join(absent)}; nothing was written")
+    template_path = folder / "messages.pot"
+    for path in [template_path, *paths]:
+        catalogue = load(path)
+        for label_id, texts in labels.items():
+            if _has(catalogue, label_id):
+                catalogue.delete(_english(catalogue, label_id), context=label_id)
+            catalogue.add(texts["en"], "" if path == template_path else texts[path.stem], context=label_id)
         save(path, catalogue)
 
 

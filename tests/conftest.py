@@ -6,7 +6,10 @@
 * ``stress_passport``: the large multilingual passport of ``tests/helpers/stress.py``;
 * ``environment_left_as_found`` (automatic, once per run): the installed distributions
   are the same after the suite as before it (tests install plugins into temporary
-  folders only).
+  folders only);
+* ``english_messages`` (automatic, once per run): the command's messages are English
+  whatever the machine's ``LANG``, since tests compare them (tests of other languages
+  set the variables themselves); the variables are put back afterwards.
 
 Add a fixture here only when several test modules need it; keep each one small and
 say what it gives in this docstring.
@@ -15,6 +18,7 @@ say what it gives in this docstring.
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import site
 import sys
 from collections.abc import Iterator
@@ -71,3 +75,20 @@ def environment_left_as_found() -> Iterator[None]:
     after = _installed()
     assert after == before, f"the test suite changed the environment: added {sorted(after - before)}, " \
                             f"removed {sorted(before - after)}"
+
+
+#: The variables the command line takes its message language from (gettext's order).
+_LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english_messages() -> Iterator[None]:
+    """Messages in English for the whole run, the language the tests compare against."""
+    saved = {name: os.environ.get(name) for name in _LANGUAGE_VARIABLES}
+    os.environ["LANGUAGE"] = "en"
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

@@ -27,10 +27,13 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-__all__ = ["TEMPLATE_NAME", "Catalogue", "catalogues_in", "read_catalogue"]
+__all__ = ["CORE_LOCALE_DIR", "TEMPLATE_NAME", "Catalogue", "catalogues_in", "core_error", "read_catalogue"]
 
 #: File name of the English template in a catalogue folder.
 TEMPLATE_NAME = "messages.pot"
+
+#: The folder of rarepassport's own catalogues (``rarepassport.labels.LOCALE_DIR``).
+CORE_LOCALE_DIR = Path(__file__).parent / "locale"
 
 
 def read_catalogue(path: Path) -> dict[str, tuple[str, str]]:
@@ -138,3 +141,24 @@ def catalogues_in(folder: Path) -> tuple[Catalogue | None, dict[str, Catalogue]]
         path.stem: Catalogue(path, template) for path in sorted(folder.glob("*.po")) if path.is_file()
     }
     return template, translations
+
+
+def core_error(kind: type[Exception], message_id: str, **arguments: str) -> Exception:
+    """An exception whose text is a message of rarepassport's English catalogue.
+
+    For the modules below :mod:`rarepassport.labels` that report problems in a passport
+    (reading dates, the converter): the exception carries ``message_id`` and
+    ``arguments`` as attributes, so the problem it becomes can be shown in another
+    language; its text is the English.
+
+    Args:
+        kind: ``TypeError`` or ``ValueError``.
+        message_id: The catalogue id, e.g. ``validation.structure.expected-text``.
+        **arguments: The values of the message's placeholders (never a passport's value).
+    """
+    template = catalogues_in(CORE_LOCALE_DIR)[0]
+    english = template.get(message_id) if template is not None else None
+    error = kind(english.format_map(arguments) if english is not None else message_id)
+    error.message_id = message_id  # type: ignore[attr-defined]
+    error.arguments = arguments  # type: ignore[attr-defined]
+    return error

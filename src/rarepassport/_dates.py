@@ -12,6 +12,8 @@ import re
 
 import attrs
 
+from rarepassport._catalogues import core_error
+
 __all__ = ["PartialDate", "parse_date"]
 
 # [0-9], not \d: Python's \d also matches other scripts' digits (Arabic-Indic "٢٠١٦"),
@@ -40,12 +42,12 @@ def parse_date(text: str) -> _dt.date:
     """
     match = _FULL_DATE.fullmatch(text)
     if match is None:
-        raise ValueError("expected a date written as YYYY-MM-DD, e.g. 2015-03-02")
+        raise core_error(ValueError, "validation.structure.date-format")
     year, month, day = (int(part) for part in match.groups())
     try:
         return _dt.date(year, month, day)
     except ValueError:
-        raise ValueError("not a real calendar date") from None
+        raise core_error(ValueError, "validation.structure.not-a-real-date") from None
 
 
 @attrs.frozen(order=False)
@@ -89,13 +91,13 @@ class PartialDate:
         """
         match = _PARTIAL_DATE.fullmatch(text)
         if match is None:
-            raise ValueError("expected a date written as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2016-05")
+            raise core_error(ValueError, "validation.structure.partial-date-format")
         year, month, day = (int(part) if part else None for part in match.groups())
         assert year is not None
         try:
             return cls(year=year, month=month, day=day)
         except ValueError:
-            raise ValueError("not a real calendar date") from None
+            raise core_error(ValueError, "validation.structure.not-a-real-date") from None
 
     @classmethod
     def from_date(cls, value: _dt.date) -> PartialDate:

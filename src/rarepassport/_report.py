@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -31,13 +31,21 @@ class Issue:
         code: A stable, machine-readable id such as ``nhs-number-check-digit``.
         severity: error, warning or info.
         message: What is wrong and how to fix it, for a person. Never contains the
-            passport's field values beyond what the user needs to find them.
+            passport's field values beyond what the user needs to find them. In English
+            unless the report was asked for in another language.
+        message_id: The catalogue id of the message (``validation.nhs-number``), whose
+            translations give the message in other languages; ``None`` for a message a
+            plugin wrote as plain text (shown in English, marked as not translated).
+        arguments: The values of the message's named ``{placeholders}`` (paths, field
+            names, code-system names: never the passport's values).
     """
 
     path: str
     code: str
     severity: IssueSeverity
     message: str
+    message_id: str | None = None
+    arguments: Mapping[str, str] = attrs.field(factory=dict, hash=False)
 
     def __str__(self) -> str:
         return f"{self.severity.value}: {self.path}: {self.message} [{self.code}]"

@@ -254,6 +254,7 @@ def validate(
     *,
     plugins: PluginManager | None = None,
     today: _dt.date | None = None,
+    language: str | None = None,
 ) -> Report:
     """Check a passport and report every issue found.
 
@@ -261,6 +262,10 @@ def validate(
         passport: A [`Passport`][rarepassport.Passport], a JSON-like dict, or the path of a passport file.
         plugins: The plugin manager whose sections and rules apply.
         today: The date to judge "future" and "overdue" against (default: today).
+        language: The language of the messages, a BCP 47 tag such as ``fr`` (default:
+            English). Messages come from the label catalogues (a plugin's rules from its
+            own); one with no translation stays in English, marked as not translated.
+            Paths, codes and severities are the same in every language.
 
     Returns:
         A [`Report`][rarepassport.Report]; ``report.ok`` is False when there are errors. Structural
@@ -274,7 +279,7 @@ def validate(
             print(issue)
         ```
     """
-    return validation.validate(passport, plugins=_manager(plugins), today=today)
+    return validation.validate(passport, plugins=_manager(plugins), today=today, language=language)
 
 
 def sign(

@@ -14,9 +14,11 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 __all__ = [
+    "CODE_PROBLEMS",
     "KNOWN_SYSTEMS",
     "check_code",
     "check_hgnc",
+    "code_problem",
     "is_absolute_uri",
     "luhn_mod10_ok",
     "nhs_number_ok",
@@ -108,32 +110,48 @@ def is_absolute_uri(text: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", parts.scheme or "")) and bool(parts.netloc or parts.path)
 
 
-def _pattern(regex: str, example: str) -> Callable[[str], str | None]:
+#: The English of each kind of problem :func:`code_problem` finds, with its placeholders.
+#: Validation shows them from the catalogue (``validation.code-format.<kind>``), translated.
+CODE_PROBLEMS: dict[str, str] = {
+    "pattern": "not a well-formed code; expected the form {example}",
+    "snomed-digits": "a SNOMED CT identifier is 6 to 18 digits, e.g. 22298006",
+    "snomed-check": "not a valid SNOMED CT identifier: its check digit (Verhoeff) or partition is wrong",
+    "loinc-form": "a LOINC code is digits, a hyphen and a check digit, e.g. 60591-5",
+    "loinc-check": "not a valid LOINC code: its check digit is wrong",
+    "unknown-system": "unknown code system; use one of {known}, or an absolute URI",
+    "unknown-system-hint": "unknown code system; use one of {known}, or an absolute URI; did you mean {suggestion}?",
+    "empty": "the code is empty",
+}
+
+_Found = tuple[str, dict[str, str]] | None
+
+
+def _pattern(regex: str, example: str) -> Callable[[str], _Found]:
     compiled = re.compile(regex)
 
-    def check(code: str) -> str | None:
-        return None if compiled.fullmatch(code) else f"not a well-formed code; expected the form {example}"
+    def check(code: str) -> _Found:
+        return None if compiled.fullmatch(code) else ("pattern", {"example": example})
 
     return check
 
 
-def _snomed(code: str) -> str | None:
+def _snomed(code: str) -> _Found:
     if not re.fullmatch(r"[0-9]+", code):
-        return "a SNOMED CT identifier is 6 to 18 digits, e.g. 22298006"
+        return "snomed-digits", {}
     if not snomed_ok(code):
-        return "not a valid SNOMED CT identifier: its check digit (Verhoeff) or partition is wrong"
+        return "snomed-check", {}
     return None
 
 
-def _loinc(code: str) -> str | None:
+def _loinc(code: str) -> _Found:
     if not re.fullmatch(r"[0-9]{1,7}-[0-9]", code):
-        return "a LOINC code is digits, a hyphen and a check digit, e.g. 60591-5"
+        return "loinc-form", {}
     if not luhn_mod10_ok(code):
-        return "not a valid LOINC code: its check digit is wrong"
+        return "loinc-check", {}
     return None
 
 
-def _dmd(code: str) -> str | None:
+def _dmd(code: str) -> _Found:
     # dm+d identifiers are SNOMED CT identifiers (the UK drug extension).
     return _snomed(code)
 
@@ -143,7 +161,7 @@ _ICD11 = (
     r"|X[A-HJ-NP-Z0-9]{4,6}"
 )
 
-_CHECKS: dict[str, Callable[[str], str | None]] = {
+_CHECKS: dict[str, Callable[[str], _Found]] = {
     "ORPHA": _pattern(r"ORPHA:[0-9]{1,7}", "ORPHA:558"),
     "OMIM": _pattern(r"OMIM:[0-9]{6}(?:\.[0-9]{4})?", "OMIM:154700"),
     "HPO": _pattern(r"HP:[0-9]{7}", "HP:0001166"),
@@ -179,17 +197,40 @@ def _squash(text: str) -> str:
     return "".join(char for char in text.casefold() if char.isalnum())
 
 
-def _system_hint(system: str) -> str:
+def _system_hint(system: str) -> str | None:
     # Only a known system's name is quoted back, never the passport's own text.
     squashed = _squash(system)
     for name in KNOWN_SYSTEMS:
         if _squash(name) == squashed:
-            return f"; did you mean {name!r}?"
+            return repr(name)
     alias = _SYSTEM_ALIASES.get(squashed)
-    return f"; did you mean {alias!r}?" if alias else ""
+    return repr(alias) if alias else None
 
 
 @functools.lru_cache(maxsize=4096)
+def code_problem(system: str, code: str) -> tuple[str, dict[str, str]] | None:
+    """What is wrong with a code, as a kind of :data:`CODE_PROBLEMS` and its placeholders.
+
+    Args:
+        system: A short system name from [`KNOWN_SYSTEMS`][rarepassport.codes] or an absolute URI.
+        code: The code.
+
+    Returns:
+        ``None`` when the code is well formed, else ``(kind, arguments)``, e.g.
+        ``("pattern", {"example": "ORPHA:558"})``. The arguments never hold the code itself.
+    """
+    check = _CHECKS.get(system)
+    if check is not None:
+        return check(code)
+    if not is_absolute_uri(system):
+        known = ", ".join(KNOWN_SYSTEMS)
+        hint = _system_hint(system)
+        if hint is None:
+            return "unknown-system", {"known": known}
+        return "unknown-system-hint", {"known": known, "suggestion": hint}
+    return None if code.strip() else ("empty", {})
+
+
 def check_code(system: str, code: str) -> str | None:
     """Check a code against its system's format.
 
@@ -198,13 +239,12 @@ def check_code(system: str, code: str) -> str | None:
         code: The code.
 
     Returns:
-        ``None`` when the code is well formed, else a message saying what is expected.
-        Codes of URI systems are only checked for being non-empty.
+        ``None`` when the code is well formed, else a message (in English) saying what is
+        expected; see :func:`code_problem` for the kind of problem. Codes of URI systems
+        are only checked for being non-empty.
     """
-    check = _CHECKS.get(system)
-    if check is not None:
-        return check(code)
-    if not is_absolute_uri(system):
-        known = ", ".join(KNOWN_SYSTEMS)
-        return f"unknown code system; use one of {known}, or an absolute URI{_system_hint(system)}"
-    return None if code.strip() else "the code is empty"
+    found = code_problem(system, code)
+    if found is None:
+        return None
+    kind, arguments = found
+    return CODE_PROBLEMS[kind].format_map(arguments)

@@ -29,6 +29,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from rarepassport import limits, migrations
+from rarepassport._catalogues import core_error
 from rarepassport._dates import PartialDate, parse_date
 from rarepassport.errors import LoadError, PassportError, Problem
 from rarepassport.files import read_input, write_atomic
@@ -106,14 +107,16 @@ def _structure_str(value: object, cls: type) -> str:
         return member
     if not isinstance(value, str):
         # YAML reads unquoted codes and phone numbers (code: 130020) as numbers.
-        hint = "; write it in quotes" if type_name(value) == "a number" else ""
-        raise TypeError(f"expected text, got {type_name(value)}{hint}")
+        got = type_name(value)
+        # YAML reads unquoted codes and phone numbers (code: 130020) as numbers.
+        kind = "expected-text-quotes" if got == "a number" else "expected-text"
+        raise core_error(TypeError, f"validation.structure.{kind}", got_type=got)
     return value
 
 
 def _structure_bool(value: object, _: type) -> bool:
     if not isinstance(value, bool):
-        raise TypeError(f"expected true or false, got {type_name(value)}")
+        raise core_error(TypeError, "validation.structure.expected-boolean", got_type=type_name(value))
     return value
 
 
@@ -122,31 +125,28 @@ def _structure_int(value: object, cls: type) -> int:
         member: int = _structure_enum(value, cls)
         return member
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"expected a whole number, got {type_name(value)}")
+        raise core_error(TypeError, "validation.structure.expected-whole-number", got_type=type_name(value))
     return value
 
 
 def _structure_float(value: object, _: type) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"expected a number, got {type_name(value)}")
+        raise core_error(TypeError, "validation.structure.expected-number", got_type=type_name(value))
     if not math.isfinite(value):
-        raise ValueError("expected a finite number")
+        raise core_error(ValueError, "validation.structure.expected-finite-number")
     return float(value)
 
 
 def _structure_date(value: object, _: type) -> _dt.date:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise TypeError('expected a date written as YYYY-MM-DD, e.g. "2015-03-02", got a number')
+        raise core_error(TypeError, "validation.structure.date-got-number")
     return parse_date(_structure_str(value, str))
 
 
 def _structure_partial_date(value: object, _: type) -> PartialDate:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # YAML reads an unquoted year (diagnosed_on: 2016) as a number.
-        raise TypeError(
-            "expected a date written as YYYY, YYYY-MM or YYYY-MM-DD, got a number; "
-            'write it as text, e.g. "2016" (in YAML, put it in quotes)'
-        )
+        raise core_error(TypeError, "validation.structure.partial-date-got-number")
     return PartialDate.parse(_structure_str(value, str))
 
 
@@ -165,20 +165,25 @@ def _structure_enum(value: Any, cls: Any) -> Any:
     try:
         return by_value[value]
     except (KeyError, TypeError):
-        raise ValueError(f"not an allowed value; use one of {allowed}{_closest_value(value, by_value)}") from None
+        closest = _closest_value(value, by_value)
+        if closest is None:
+            raise core_error(ValueError, "validation.structure.not-allowed", allowed=allowed) from None
+        raise core_error(
+            ValueError, "validation.structure.not-allowed-hint", allowed=allowed, suggestion=closest
+        ) from None
 
 
-def _closest_value(value: object, by_value: Mapping[Any, enum.Enum]) -> str:
+def _closest_value(value: object, by_value: Mapping[Any, enum.Enum]) -> str | None:
     # "Emergency", "intolerence", "next of kin": suggest the allowed word. Only an
     # allowed value is ever quoted back, never what the passport says.
     if not isinstance(value, str):
-        return ""
+        return None
     words = [str(allowed) for allowed in by_value]
     typed = value.strip().lower().replace(" ", "-").replace("_", "-")
     if typed in words:
-        return f"; did you mean {typed!r}?"
+        return repr(typed)
     close = difflib.get_close_matches(typed, words, n=1, cutoff=0.75)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return repr(close[0]) if close else None
 
 
 def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
@@ -232,7 +237,7 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
 
         def structure(value: object, _: type) -> Sequence[Any]:
             if not isinstance(value, (list, tuple)):
-                raise TypeError(f"expected a list, got {type_name(value)}")
+                raise core_error(TypeError, "validation.structure.expected-list", got_type=type_name(value))
             items, errors = [], []
             for index, item in enumerate(value):
                 try:
@@ -271,7 +276,7 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
 
     def extensions_structure(value: object, _: type) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise TypeError(f"expected an object, got {type_name(value)}")
+            raise core_error(TypeError, "validation.structure.expected-object", got_type=type_name(value))
         result: dict[str, Any] = {}
         errors: list[Exception] = []
         for key, data in value.items():
@@ -281,6 +286,8 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
                     f"no installed plugin provides extension {key!r}; install the plugin "
                     f"that provides it, or remove the section (installed: {known})"
                 )
+                exc.message_id = "validation.structure.unknown-extension"  # type: ignore[attr-defined]
+                exc.arguments = {"section": repr(key), "installed": known}  # type: ignore[attr-defined]
                 _add_note(exc, [cattrs.AttributeValidationNote(f"extension {key}", key, object)])
                 errors.append(exc)
                 continue
@@ -325,7 +332,7 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
 
         def structure(value: object, _: type) -> Any:
             if not isinstance(value, dict):
-                raise TypeError(f"expected an object, got {type_name(value)}")
+                raise core_error(TypeError, "validation.structure.expected-object", got_type=type_name(value))
             return inner(value, cls)
 
         return structure
@@ -374,11 +381,29 @@ class _UnknownExtension(ValueError):
 # --- turning cattrs' exception groups into problems with paths ------------------------------
 
 
-def _did_you_mean(key: str, allowed: list[str]) -> str:
+def _did_you_mean(key: str, allowed: list[str]) -> str | None:
     if key in _SYNONYMS and _SYNONYMS[key] in allowed:
-        return f"; did you mean {_SYNONYMS[key]!r}?"
+        return repr(_SYNONYMS[key])
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return repr(close[0]) if close else None
+
+
+def _problem(path: str, message_id: str, **arguments: str) -> Problem:
+    error = core_error(ValueError, message_id, **arguments)
+    return Problem(path=path, message=str(error), message_id=message_id, arguments=arguments)
+
+
+def _unknown_field(path: str, key: str, allowed: list[str]) -> Problem:
+    suggestion = _did_you_mean(key, allowed)
+    message_id = "validation.structure.unknown-field" + ("-hint" if suggestion is not None else "")
+    where = {"field": repr(key)}
+    if path == "$":
+        message_id += ".passport"
+    else:
+        where["object"] = _json_name(path)
+    if suggestion is not None:
+        where["suggestion"] = suggestion
+    return _problem(child_path(path, key), message_id, **where)
 
 
 def _json_name(path: str) -> str:
@@ -408,18 +433,15 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
         return problems
     if isinstance(exc, ForbiddenExtraKeysError):
         allowed = [field.name for field in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
-        return [
-            Problem(
-                path=child_path(path, key),
-                message=f"unknown field {key!r} in {_json_name(path)}{_did_you_mean(key, allowed)}",
-            )
-            for key in sorted(exc.extra_fields)
-        ]
+        return [_unknown_field(path, key, allowed) for key in sorted(exc.extra_fields)]
     if isinstance(exc, KeyError):
         field = exc.args[0] if exc.args else "?"
-        return [Problem(path=path, message=f"required field {field!r} is missing")]
+        return [_problem(path, "validation.structure.required-field", field=repr(field))]
     if isinstance(exc, (TypeError, ValueError)):
-        return [Problem(path=path, message=str(exc))]
+        return [
+            Problem(path=path, message=str(exc), message_id=getattr(exc, "message_id", None),
+                    arguments=getattr(exc, "arguments", {}))
+        ]
     return [Problem(path=path, message=f"{type(exc).__name__}: {exc}")]
 
 
@@ -445,7 +467,7 @@ def is_well_typed(passport: Passport, plugins: PluginManager) -> bool:
 def from_dict(data: Mapping[str, Any], *, plugins: PluginManager) -> Passport:
     """The step behind [`rarepassport.from_dict`][] (documented there); ``plugins`` is required here."""
     if not isinstance(data, Mapping):
-        raise LoadError([Problem("$", f"a passport must be a JSON object, got {type_name(data)}")])
+        raise LoadError([_problem("$", "validation.structure.passport-not-object", got_type=type_name(data))])
     shape = check_tree(data, long_text=_is_photo)
     if shape:
         raise LoadError(shape)
@@ -460,19 +482,15 @@ def from_dict(data: Mapping[str, Any], *, plugins: PluginManager) -> Passport:
 
 
 # People write "allergies": "none" (or "NKDA", "nil"); the status fields say that.
-_NONE_HINTS = {
-    "$.allergies": 'list each allergy as {"substance": ...}; to say there are none, leave '
-    '"allergies" out and write "allergies_status": "none-known"',
-    "$.medications": 'list each medicine as {"name": ...}; to say there are none, leave '
-    '"medications" out and write "medications_status": "none"',
-}
+# Their hints are the catalogue's validation.structure.none-as-text.allergies / .medications.
+_NONE_HINTS = frozenset(("$.allergies", "$.medications"))
 
 
 def _with_hint(problem: Problem) -> Problem:
-    hint = _NONE_HINTS.get(problem.path)
-    if hint is None or not problem.message.startswith("expected a list, got text"):
+    if problem.path not in _NONE_HINTS or problem.message_id != "validation.structure.expected-list" or \
+            problem.arguments.get("got_type") != "text":
         return problem
-    return attrs.evolve(problem, message=f"{problem.message}; {hint}")
+    return _problem(problem.path, f"validation.structure.none-as-text.{problem.path[2:]}")
 
 
 def check_built_passport(passport: Passport, *, plugins: PluginManager) -> None:

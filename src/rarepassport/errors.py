@@ -27,7 +27,7 @@ passport's field values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -65,12 +65,17 @@ class Problem:
         message: What is wrong and how to fix it, for a person.
         line: Line in the source file (1-based) where known, else ``None``.
         column: Column in the source file (1-based) where known, else ``None``.
+        message_id: The catalogue id of the message (``validation.structure.unknown-field``),
+            for reports in other languages; ``None`` when it has none (shown in English).
+        arguments: The values of the message's ``{placeholders}`` (field names, paths).
     """
 
     path: str
     message: str
     line: int | None = None
     column: int | None = None
+    message_id: str | None = attrs.field(default=None, kw_only=True)
+    arguments: Mapping[str, str] = attrs.field(factory=dict, kw_only=True, hash=False)
 
     def __str__(self) -> str:
         where = self.path

@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rarepassport._catalogues import catalogues_in
+from rarepassport._catalogues import CORE_LOCALE_DIR, catalogues_in
 
 if TYPE_CHECKING:
     from rarepassport.registries import LabelRegistry
@@ -78,7 +78,7 @@ def _english_template(folder: Path) -> Mapping[str, str]:
 
 #: The folder of rarepassport's own gettext catalogues: ``messages.pot`` (English) and
 #: one ``<tag>.po`` per language in :data:`BUILT_IN_LANGUAGES`.
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR: Path = CORE_LOCALE_DIR
 
 #: The English catalogue, read from ``locale/messages.pot`` on first use. Plugins
 #: override or translate entries through ``rarepassport_register_labels``; nothing else

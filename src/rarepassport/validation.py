@@ -7,6 +7,13 @@ live in `rarepassport.builtins.rules`.
 
 Messages name fields and paths, never the values in them: reports get pasted into
 tickets and logs, and passports hold health data.
+
+Every message comes from a label catalogue: a rule gives a message id
+(``validation.<code>``) and named arguments through
+[`RuleContext.issue`][rarepassport.RuleContext.issue], which takes the English from the
+catalogue; ``rarepassport.validate(..., language=...)`` then gives a report in another
+language, from the same catalogues (a plugin's own catalogue for its rules). A message
+with no translation in that language stays in English, marked as not translated.
 """
 
 from __future__ import annotations
@@ -26,16 +33,18 @@ import attrs
 from rarepassport._dates import PartialDate
 from rarepassport._report import Issue, IssueSeverity, Report
 from rarepassport.convert import check_built_passport, from_dict, is_well_typed, load
-from rarepassport.errors import LoadError
+from rarepassport.errors import LoadError, Problem
 from rarepassport.guidance import Guidance
+from rarepassport.labels import ENGLISH
 from rarepassport.model import (
     Passport,
 )
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
+    from rarepassport.registries import LabelRegistry
 
-__all__ = ["Issue", "IssueSeverity", "Report", "RuleContext", "validate", "walk"]
+__all__ = ["UNTRANSLATED_ID", "Issue", "IssueSeverity", "Report", "RuleContext", "translated", "validate", "walk"]
 
 ERROR, WARNING, INFO = IssueSeverity.ERROR, IssueSeverity.WARNING, IssueSeverity.INFO
 
@@ -47,6 +56,9 @@ ADULT_AGE = 18
 #: Below this age guidance written for adults must not stand in for a child's own
 #: protocol: children's emergency doses differ from adults' (e.g. hydrocortisone by age).
 CHILD_GUIDANCE_AGE = 16
+
+#: The catalogue entry that marks a message shown in English in another language's report.
+UNTRANSLATED_ID = "validation.untranslated"
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
@@ -105,6 +117,36 @@ class RuleContext:
         if key not in self._guidance:
             self._guidance[key] = _plugin_guidance(passport, self.plugins)
         return self._guidance[key]
+
+    def issue(
+        self, path: str, code: str, severity: IssueSeverity, message_id: str, **arguments: object
+    ) -> Issue:
+        """An issue whose message is the catalogue entry ``message_id``, in English.
+
+        The English comes from the label catalogues of the plugin manager (the core
+        ``messages.pot``, or a plugin's own); the report can then be given in another
+        language (``rarepassport.validate(..., language=...)``).
+
+        Args:
+            path: JSON path of the value concerned.
+            code: The stable issue code.
+            severity: error, warning or info.
+            message_id: The catalogue id, e.g. ``validation.nhs-number``.
+            **arguments: The values of the message's ``{placeholders}``: paths, field
+                names, limits; never a value of the passport.
+
+        Raises:
+            KeyError: When no catalogue has ``message_id`` in English (a rule that
+                raises is reported as ``rule-failed``).
+        """
+        english = self.plugins.labels.get(message_id, "en")
+        if english is None:
+            raise KeyError(f"no catalogue has the message {message_id!r}")
+        texts = {key: str(value) for key, value in arguments.items()}
+        return Issue(
+            path=path, code=code, severity=severity, message=english.format_map(texts),
+            message_id=message_id, arguments=texts,
+        )
 
     def age_on(self, passport: Passport, day: _dt.date | None = None) -> int | None:
         """The person's age in whole years on ``day`` (default: today); ``None`` when the date of birth is not known."""
@@ -251,13 +293,11 @@ def _type_name_of(tp: Any) -> str:
 
 
 def _type_issue(path: str, expected: str, value: object) -> Issue:
-    return Issue(
-        path=path,
-        code="structure",
-        severity=ERROR,
-        message=f"expected {expected}, got {type(value).__name__}; build the passport from the model classes "
-        "with values of their types, or read it with rarepassport.from_dict",
-    )
+    arguments = {"expected": expected, "type": type(value).__name__}
+    message_id = "validation.structure.python-type"
+    english = ENGLISH[message_id].format_map(arguments)
+    return Issue(path=path, code="structure", severity=ERROR, message=english, message_id=message_id,
+                 arguments=arguments)
 
 
 @functools.cache
@@ -315,13 +355,88 @@ def _record_type_issues(record: Any, path: str) -> Iterator[Issue]:
             yield from _value_type_issues(value, tp, f"{path}.{name}")
 
 
+#: How messages name a JSON value's type (`rarepassport.formats.type_name`), and the
+#: catalogue entry of each: an argument whose name ends in ``_type`` is translated too.
+_JSON_TYPES = {"null": "null", "true/false": "boolean", "a number": "number", "text": "text", "a list": "list",
+               "an object": "object"}
+
+
+def _exact(registry: LabelRegistry, label_id: str, tags: tuple[str, ...]) -> str | None:
+    return next((text for tag in tags if (text := registry.get_exact(label_id, tag)) is not None), None)
+
+
+def _message_in(issue: Issue, tags: tuple[str, ...], registry: LabelRegistry) -> str | None:
+    if issue.message_id is None:
+        return None
+    text = _exact(registry, issue.message_id, tags)
+    if text is None:
+        return None
+    arguments = dict(issue.arguments)
+    for name, value in arguments.items():
+        if name.endswith("_type") and value in _JSON_TYPES:
+            arguments[name] = _exact(registry, f"validation.json-type.{_JSON_TYPES[value]}", tags) or value
+    try:
+        return text.format_map(arguments)
+    except (KeyError, IndexError, ValueError):
+        return None  # a translation with broken placeholders: English, marked
+
+
+def translated(report: Report, language: str, *, plugins: PluginManager) -> Report:
+    """The report with its messages in ``language``, from the label catalogues.
+
+    Each issue keeps its path, code and severity. A message the catalogues of
+    ``language`` (or its base language) do not have, or a plugin's message written
+    without a message id, is left in English and marked as not translated
+    (the ``validation.untranslated`` entry, in ``language``). A language with no
+    catalogue at all gives the report unchanged, in English.
+
+    Args:
+        report: A report, as [`validate`][rarepassport.validate] gives it (in English).
+        language: A BCP 47 tag such as ``fr`` or ``pt-BR``.
+        plugins: The plugin manager whose catalogues apply.
+    """
+    from rarepassport.languages import candidates, choose
+
+    registry = plugins.labels
+    choice = choose(language, registry.has_language)
+    if choice.catalogue == "en":
+        return report
+    tags = candidates(choice.catalogue)
+    marker = _exact(registry, UNTRANSLATED_ID, tags)
+    issues = []
+    for issue in report:
+        text = _message_in(issue, tags, registry)
+        if text is None:
+            text = marker.format(message=issue.message) if marker is not None else issue.message
+        issues.append(attrs.evolve(issue, message=text))
+    return Report(issues)
+
+
+def _structure_issue(problem: Problem) -> Issue:
+    return Issue(
+        path=problem.path, code="structure", severity=ERROR, message=problem.message,
+        message_id=problem.message_id, arguments=dict(problem.arguments),
+    )
+
+
 def validate(
     passport: Passport | Mapping[str, Any] | str | os.PathLike[str],
     *,
     plugins: PluginManager,
     today: _dt.date | None = None,
+    language: str | None = None,
 ) -> Report:
     """The step behind [`rarepassport.validate`][] (documented there); ``plugins`` is required here."""
+    report = _validate(passport, plugins=plugins, today=today)
+    return report if language is None else translated(report, language, plugins=plugins)
+
+
+def _validate(
+    passport: Passport | Mapping[str, Any] | str | os.PathLike[str],
+    *,
+    plugins: PluginManager,
+    today: _dt.date | None,
+) -> Report:
     manager = plugins
     if not isinstance(passport, Passport):
         try:
@@ -330,10 +445,7 @@ def validate(
             else:
                 passport = from_dict(passport, plugins=manager)
         except LoadError as exc:
-            return Report(
-                Issue(path=problem.path, code="structure", severity=ERROR, message=problem.message)
-                for problem in exc.problems
-            )
+            return Report(_structure_issue(problem) for problem in exc.problems)
     elif not is_well_typed(passport, manager):
         wrong_types = list(_record_type_issues(passport, "$"))
         if wrong_types:
@@ -343,10 +455,7 @@ def validate(
             # surrogates, control characters), so "valid" never means "cannot render".
             check_built_passport(passport, plugins=manager)
         except LoadError as exc:
-            return Report(
-                Issue(path=problem.path, code="structure", severity=ERROR, message=problem.message)
-                for problem in exc.problems
-            )
+            return Report(_structure_issue(problem) for problem in exc.problems)
         except (AttributeError, TypeError, ValueError):
             # A plugin section given as a plain dict cannot be unstructured by its class:
             # the rules below report on it; the text check cannot run.
@@ -362,12 +471,9 @@ def validate(
                 "rule %r of plugin %s failed", spec.code, spec.plugin, exc_info=True
             )
             issues.append(
-                Issue(
-                    path="$",
-                    code="rule-failed",
-                    severity=ERROR,
-                    message=f"rule {spec.code!r} of plugin {spec.plugin} failed ({type(exc).__name__}); "
-                    "the passport could not be fully checked: report this to the plugin's authors",
+                context.issue(
+                    "$", "rule-failed", ERROR, "validation.rule-failed",
+                    rule=repr(spec.code), plugin=spec.plugin, error=type(exc).__name__,
                 )
             )
     # A condition plugin's own check of the same flag says it more precisely than the

@@ -2,7 +2,9 @@
 
 Registered through ``rarepassport_register_rules``, the hook an outside plugin uses, so
 a core rule and a plugin's rule are reported alike (each issue with its path and code).
-Messages name fields and paths, never the values in them.
+Messages name fields and paths, never the values in them. Each is an entry of the
+label catalogue (``validation.<code>...``), given through ``RuleContext.issue`` so that a
+report can be had in any language.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import attrs
 from rarepassport._dates import PartialDate
 from rarepassport._report import Issue
 from rarepassport.clinical import Population
-from rarepassport.codes import check_code, check_hgnc, nhs_number_ok
+from rarepassport.codes import check_hgnc, code_problem, nhs_number_ok
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import (
     AllergiesStatus,
@@ -57,35 +59,31 @@ def check_codes(passport: Passport, context: RuleContext) -> Iterator[Issue]:
         if isinstance(value, Coding):
             if not value.system.strip() or not value.code.strip():
                 continue  # reported by check_required_text
-            message = check_code(value.system, value.code)
-            if message is not None:
-                bad = "system" if message.startswith("unknown code system") else "code"
-                yield Issue(
-                    path=f"{path}.{bad}",
-                    code="code-format",
-                    severity=ERROR,
-                    message=f"{value.system if bad == 'code' else 'system'}: {message}",
+            found = code_problem(value.system, value.code)
+            if found is not None:
+                kind, arguments = found
+                bad = "system" if kind.startswith("unknown-system") else "code"
+                yield context.issue(
+                    f"{path}.{bad}", "code-format", ERROR, f"validation.code-format.{kind}",
+                    system=value.system, **arguments,
                 )
         elif isinstance(value, Feature) and value.hpo is not None:
-            message = check_code("HPO", value.hpo)
-            if message is not None:
-                yield Issue(path=f"{path}.hpo", code="code-format", severity=ERROR, message=f"HPO: {message}")
-        elif isinstance(value, GeneticFinding) and value.hgnc is not None:
-            message = check_hgnc(value.hgnc)
-            if message is not None:
-                yield Issue(path=f"{path}.hgnc", code="code-format", severity=ERROR, message=f"HGNC: {message}")
+            found = code_problem("HPO", value.hpo)
+            if found is not None:
+                kind, arguments = found
+                yield context.issue(
+                    f"{path}.hpo", "code-format", ERROR, f"validation.code-format.{kind}", system="HPO", **arguments
+                )
+        elif isinstance(value, GeneticFinding) and value.hgnc is not None and check_hgnc(value.hgnc) is not None:
+            yield context.issue(f"{path}.hgnc", "code-format", ERROR, "validation.code-format.pattern",
+                                system="HGNC", example="HGNC:10585")
 
 
 def check_identifiers(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """NHS numbers have ten digits and a correct Modulus 11 check digit."""
     for index, identifier in enumerate(passport.person.identifiers):
         if identifier.system in NHS_NUMBER_SYSTEMS and not nhs_number_ok(identifier.value):
-            yield Issue(
-                path=f"$.person.identifiers[{index}].value",
-                code="nhs-number",
-                severity=ERROR,
-                message="not a valid NHS number: it needs 10 digits with a correct check digit (Modulus 11)",
-            )
+            yield context.issue(f"$.person.identifiers[{index}].value", "nhs-number", ERROR, "validation.nhs-number")
 
 
 # Dates that are about the future by nature, and those that may precede birth.
@@ -97,19 +95,12 @@ def check_dates(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Dates are not in the future, nor before the person was born."""
     born = passport.person.date_of_birth
     if born is None:
-        yield Issue(
-            path="$.person.date_of_birth",
-            code="date-of-birth-unknown",
-            severity=WARNING,
-            message="the date of birth is not known; whether guidance for children or adults applies, "
-            "and a child's weight-based doses, cannot be checked: add it when known",
+        yield context.issue(
+            "$.person.date_of_birth", "date-of-birth-unknown", WARNING, "validation.date-of-birth-unknown",
         )
     elif born > context.today:
-        yield Issue(
-            path="$.person.date_of_birth",
-            code="date-in-future",
-            severity=ERROR,
-            message="the date of birth is in the future",
+        yield context.issue(
+            "$.person.date_of_birth", "date-in-future", ERROR, "validation.date-in-future.date-of-birth",
         )
     for path, name, value, _owner in context.nodes_of(passport, _dt.date, PartialDate):
         if name == "date_of_birth" or name in _FUTURE_DATES:
@@ -121,106 +112,51 @@ def check_dates(passport: Passport, context: RuleContext) -> Iterator[Issue]:
         else:
             continue
         if earliest > context.today:
-            yield Issue(
-                path=path,
-                code="date-in-future",
-                severity=ERROR,
-                message="this date is in the future; check the year, or leave the date out",
-            )
+            yield context.issue(path, "date-in-future", ERROR, "validation.date-in-future")
         elif born is not None and latest < born:
             if name in _PRENATAL_DATES:
-                yield Issue(
-                    path=path,
-                    code="date-before-birth",
-                    severity=WARNING,
-                    message="this date is before the date of birth; if the diagnosis was prenatal "
-                    "this is right, otherwise check it",
-                )
+                yield context.issue(path, "date-before-birth", WARNING, "validation.date-before-birth.prenatal")
             else:
-                yield Issue(
-                    path=path,
-                    code="date-before-birth",
-                    severity=ERROR,
-                    message="this date is before the date of birth; check it and the date of birth",
-                )
+                yield context.issue(path, "date-before-birth", ERROR, "validation.date-before-birth")
     review = passport.review
     if review.created_on and review.updated_on and review.updated_on < review.created_on:
-        yield Issue(
-            path="$.review.updated_on",
-            code="date-order",
-            severity=ERROR,
-            message="updated_on is before created_on; check both dates",
-        )
+        yield context.issue("$.review.updated_on", "date-order", ERROR, "validation.date-order")
 
 
 def check_diagnoses(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """A diagnosis is recorded, at most one primary; undiagnosed conditions are described by features."""
     if not passport.diagnoses:
-        yield Issue(
-            path="$.diagnoses",
-            code="no-diagnosis",
-            severity=WARNING,
-            message="no diagnosis recorded; for a person without a diagnosis add an entry with status "
-            "'undiagnosed' describing their features",
-        )
+        yield context.issue("$.diagnoses", "no-diagnosis", WARNING, "validation.no-diagnosis")
     primaries = [i for i, d in enumerate(passport.diagnoses) if d.primary]
     for index in primaries[1:]:
-        yield Issue(
-            path=f"$.diagnoses[{index}].primary",
-            code="primary-diagnosis",
-            severity=ERROR,
-            message=f"more than one diagnosis is marked primary (first: $.diagnoses[{primaries[0]}]); "
-            "mark only the main condition",
+        yield context.issue(
+            f"$.diagnoses[{index}].primary", "primary-diagnosis", ERROR, "validation.primary-diagnosis",
+            first=f"$.diagnoses[{primaries[0]}]",
         )
     for index, diagnosis in enumerate(passport.diagnoses):
         if diagnosis.status is DiagnosisStatus.UNDIAGNOSED and not diagnosis.features:
-            yield Issue(
-                path=f"$.diagnoses[{index}].features",
-                code="undiagnosed-features",
-                severity=WARNING,
-                message="an undiagnosed condition is best described by its features; list them",
+            yield context.issue(
+                f"$.diagnoses[{index}].features", "undiagnosed-features", WARNING, "validation.undiagnosed-features",
             )
     leads = [i for i, m in enumerate(passport.care_team) if m.lead]
     for index in leads[1:]:
-        yield Issue(
-            path=f"$.care_team[{index}].lead",
-            code="lead-clinician",
-            severity=ERROR,
-            message=f"more than one care-team member is marked lead (first: $.care_team[{leads[0]}])",
+        yield context.issue(
+            f"$.care_team[{index}].lead", "lead-clinician", ERROR, "validation.lead-clinician",
+            first=f"$.care_team[{leads[0]}]",
         )
 
 
 def check_statuses(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """``allergies_status`` and ``medications_status`` agree with their lists."""
     if passport.allergies_status is AllergiesStatus.NONE_KNOWN and passport.allergies:
-        yield Issue(
-            path="$.allergies_status",
-            code="allergies-status",
-            severity=ERROR,
-            message="allergies_status is 'none-known' but allergies are listed; "
-            "remove the allergies or set the status to 'listed'",
-        )
+        yield context.issue("$.allergies_status", "allergies-status", ERROR, "validation.allergies-status.none-known")
     if passport.allergies_status is AllergiesStatus.LISTED and not passport.allergies:
-        yield Issue(
-            path="$.allergies_status",
-            code="allergies-status",
-            severity=WARNING,
-            message="allergies_status is 'listed' but no allergy is listed; say 'none-known' or 'unknown'",
-        )
+        yield context.issue("$.allergies_status", "allergies-status", WARNING, "validation.allergies-status.listed")
     if passport.medications_status is MedicationsStatus.NONE and passport.medications:
-        yield Issue(
-            path="$.medications_status",
-            code="medications-status",
-            severity=ERROR,
-            message="medications_status is 'none' but medications are listed; "
-            "remove them or set the status to 'listed'",
-        )
+        yield context.issue("$.medications_status", "medications-status", ERROR, "validation.medications-status.none")
     if passport.medications_status is MedicationsStatus.LISTED and not passport.medications:
-        yield Issue(
-            path="$.medications_status",
-            code="medications-status",
-            severity=WARNING,
-            message="medications_status is 'listed' but no medication is listed; say 'none' or 'unknown'",
+        yield context.issue(
+            "$.medications_status", "medications-status", WARNING, "validation.medications-status.listed",
         )
 
 
@@ -228,65 +164,32 @@ def check_review(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """The review date has not passed; a professional has reviewed the passport."""
     due = passport.review.next_review_due
     if due is not None and due < context.today:
-        yield Issue(
-            path="$.review.next_review_due",
-            code="review-overdue",
-            severity=WARNING,
-            message="the review date has passed: check the passport is still accurate and "
-            "ask the care team to review it",
-        )
+        yield context.issue("$.review.next_review_due", "review-overdue", WARNING, "validation.review-overdue")
     reviewer, updated = passport.review.reviewed_by, passport.review.updated_on
     if reviewer is not None and updated is not None and reviewer.date < updated:
-        yield Issue(
-            path="$.review.reviewed_by.date",
-            code="review-before-update",
-            severity=WARNING,
-            message="reviewed before the last update: the changes have not been checked; "
-            "ask the care team to review the passport again",
+        yield context.issue(
+            "$.review.reviewed_by.date", "review-before-update", WARNING, "validation.review-before-update",
         )
     if passport.review.reviewed_by is None:
-        yield Issue(
-            path="$.review.reviewed_by",
-            code="not-reviewed",
-            severity=INFO,
-            message="no professional has reviewed this passport; clinicians trust reviewed content",
-        )
+        yield context.issue("$.review.reviewed_by", "not-reviewed", INFO, "validation.not-reviewed")
 
 
 def check_weight(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """A child's weight is recent: emergency doses depend on it."""
     weight = passport.person.weight
     if weight is not None and not 0 < weight.kg < 700:
-        yield Issue(
-            path="$.person.weight.kg",
-            code="weight-range",
-            severity=ERROR,
-            message="weight must be more than 0 and less than 700 kg",
-        )
+        yield context.issue("$.person.weight.kg", "weight-range", ERROR, "validation.weight-range")
     age = context.age_on(passport)
     if age is not None and age >= ADULT_AGE:
         return
     if weight is None:
-        yield Issue(
-            path="$.person.weight",
-            code="weight-missing",
-            severity=INFO,
-            message="a child's emergency doses depend on weight; add the latest weight and its date",
-        )
+        yield context.issue("$.person.weight", "weight-missing", INFO, "validation.weight-missing")
     elif weight.measured_on is None:
-        yield Issue(
-            path="$.person.weight.measured_on",
-            code="weight-outdated",
-            severity=WARNING,
-            message="a child's weight needs the date it was measured; emergency doses depend on it",
+        yield context.issue(
+            "$.person.weight.measured_on", "weight-outdated", WARNING, "validation.weight-outdated.undated",
         )
     elif context.today - weight.measured_on > CHILD_WEIGHT_MAX_AGE:
-        yield Issue(
-            path="$.person.weight.measured_on",
-            code="weight-outdated",
-            severity=WARNING,
-            message="a child's weight was measured more than 6 months ago; weigh again and update it",
-        )
+        yield context.issue("$.person.weight.measured_on", "weight-outdated", WARNING, "validation.weight-outdated")
 
 
 _EMERGENCY_ROLES = frozenset({ContactRole.EMERGENCY, ContactRole.PARENT, ContactRole.CARER, ContactRole.NEXT_OF_KIN})
@@ -295,13 +198,7 @@ _EMERGENCY_ROLES = frozenset({ContactRole.EMERGENCY, ContactRole.PARENT, Contact
 def check_contacts(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Someone can be called in an emergency."""
     if not any(contact.role in _EMERGENCY_ROLES and contact.phone for contact in passport.contacts):
-        yield Issue(
-            path="$.contacts",
-            code="no-emergency-contact",
-            severity=WARNING,
-            message="no contact with a phone number has the role emergency, parent, carer or "
-            "next-of-kin; add someone to call in an emergency",
-        )
+        yield context.issue("$.contacts", "no-emergency-contact", WARNING, "validation.no-emergency-contact")
 
 
 def check_child_guidance(passport: Passport, context: RuleContext) -> Iterator[Issue]:
@@ -315,14 +212,7 @@ def check_child_guidance(passport: Passport, context: RuleContext) -> Iterator[I
     if emergency_sections & set(passport.extensions):
         return
     if any(item.population is Population.ADULT for item in context.guidance(passport)):
-        yield Issue(
-            path="$.emergency.protocols",
-            code="child-adult-guidance",
-            severity=WARNING,
-            message="the general guidance a plugin gives for this condition is written for adults, and this "
-            "child has no emergency protocol of their own; children's doses differ: add the protocol "
-            "their specialist team wrote",
-        )
+        yield context.issue("$.emergency.protocols", "child-adult-guidance", WARNING, "validation.child-adult-guidance")
 
 
 def check_time_critical(passport: Passport, context: RuleContext) -> Iterator[Issue]:
@@ -335,12 +225,9 @@ def check_time_critical(passport: Passport, context: RuleContext) -> Iterator[Is
             continue
         medicine = medication.name.casefold()
         if any(name in medicine for name in names):
-            yield Issue(
-                path=f"$.medications[{index}].time_critical",
-                code="time-critical-not-flagged",
-                severity=WARNING,
-                message="the guidance for this condition says this medicine must not be missed or delayed; "
-                "set time_critical to true so it is shown as time-critical",
+            yield context.issue(
+                f"$.medications[{index}].time_critical", "time-critical-not-flagged", WARNING,
+                "validation.time-critical-not-flagged",
             )
 
 
@@ -348,19 +235,9 @@ def check_links_and_language(passport: Passport, context: RuleContext) -> Iterat
     """Links are http(s) web addresses; the language is a BCP 47 tag."""
     for path, _name, value, _owner in context.nodes_of(passport, Link):
         if isinstance(value, Link) and value.url.strip() and not re.match(r"^https?://[^\s/]+", value.url):
-            yield Issue(
-                path=f"{path}.url",
-                code="link-url",
-                severity=ERROR,
-                message="a link must be a web address starting with http:// or https://",
-            )
+            yield context.issue(f"{path}.url", "link-url", ERROR, "validation.link-url")
     if not _LANGUAGE_TAG.match(passport.language):
-        yield Issue(
-            path="$.language",
-            code="language-tag",
-            severity=ERROR,
-            message="language must be a BCP 47 tag such as en, fr or pt-BR",
-        )
+        yield context.issue("$.language", "language-tag", ERROR, "validation.language-tag")
 
 
 def check_required_text(passport: Passport, context: RuleContext) -> Iterator[Issue]:
@@ -371,12 +248,7 @@ def check_required_text(passport: Passport, context: RuleContext) -> Iterator[Is
         owner_cls: Any = type(owner)
         field = attrs.fields_dict(owner_cls).get(name)
         if field is not None and field.default is attrs.NOTHING and not path.endswith("]"):
-            yield Issue(
-                path=path,
-                code="required-text-empty",
-                severity=ERROR,
-                message=f"{name} is required and must not be blank; fill it in or remove the entry",
-            )
+            yield context.issue(path, "required-text-empty", ERROR, "validation.required-text-empty", field=name)
 
 
 CORE_RULES = (

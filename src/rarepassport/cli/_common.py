@@ -8,6 +8,11 @@ modules import it, and it imports none of them.
 The overwrite policy, the same for every command: an existing file is never replaced
 unless ``--force`` is given, and an input file is never replaced, even with ``--force``.
 Standard output and devices (``/dev/null``) are written, not replaced.
+
+The lines people read come from the label catalogues (``cli.*`` entries), in the
+language of the messages: the command's ``--language`` when it has one, else the first of
+the ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` environment variables (through
+Babel's ``default_locale``), else English. argparse's help stays English.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ __all__ = [
     "issue_line",
     "load_source",
     "merge_global_options",
+    "message_language",
     "need_yaml",
     "open_passport",
     "passphrase_for",
@@ -59,7 +65,9 @@ __all__ = [
     "read_passport",
     "read_source",
     "say",
+    "set_message_language",
     "source_format",
+    "text",
     "visible",
     "write_output",
 ]
@@ -85,6 +93,64 @@ _COLOURS = {"red": "31", "green": "32", "yellow": "33", "bold": "1"}
 
 class CommandError(Exception):
     """A failure to report on one line and exit with status 2."""
+
+
+# --- the language of the messages ----------------------------------------------------------
+
+#: The catalogue tag the messages of this run are in (set by `set_message_language`).
+_LANGUAGE = ["en"]
+_ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def message_language(args: argparse.Namespace | None) -> str:
+    """The catalogue tag of the messages for a run: ``--language``, else the environment.
+
+    The environment is read as gettext programs read it (``LANGUAGE``, ``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG``: ``de_DE.UTF-8`` gives ``de``); ``C`` and ``POSIX`` and a
+    language with no catalogue give English.
+    """
+    from rarepassport.labels import BUILT_IN_LANGUAGES
+    from rarepassport.languages import choose
+
+    requested = getattr(args, "language", None) if args is not None else None
+    if not requested:
+        first = next((os.environ[name] for name in _ENVIRONMENT if os.environ.get(name)), "")
+        if first.split(":")[0].split(".")[0] in ("", "C", "POSIX") or first.startswith("en"):
+            return "en"  # the usual case, decided without loading Babel (start-up time)
+        from babel.core import default_locale
+
+        found = default_locale(_ENVIRONMENT)
+        requested = found.split("_POSIX")[0] if found else "en"
+    if not isinstance(requested, str):
+        return "en"
+    return choose(requested, lambda tag: tag in BUILT_IN_LANGUAGES).catalogue
+
+
+def set_message_language(args: argparse.Namespace | None) -> str:
+    """Choose the language of this run's messages (see `message_language`) and return it."""
+    _LANGUAGE[0] = message_language(args)
+    return _LANGUAGE[0]
+
+
+def text(message_id: str, **arguments: object) -> str:
+    """A message of the catalogue (``cli.wrote``) in this run's language, filled in.
+
+    A message missing in the language, or whose translation has other placeholders, is
+    given in English.
+    """
+    from rarepassport.labels import ENGLISH, built_in_catalogue
+
+    values = {key: str(value) for key, value in arguments.items()}
+    english = ENGLISH[message_id]
+    language = _LANGUAGE[0]
+    if language != "en":
+        translated = built_in_catalogue(language).get(message_id)
+        if translated is not None:
+            try:
+                return translated.format_map(values)
+            except (KeyError, IndexError, ValueError):
+                pass
+    return english.format_map(values)
 
 
 # --- options every command takes ---------------------------------------------------------
@@ -222,9 +288,9 @@ def count(issues: list[dict[str, Any]]) -> str:
     warnings = sum(1 for i in issues if i["severity"] == "warning")
     parts = []
     if errors:
-        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+        parts.append(text("cli.count.errors.one" if errors == 1 else "cli.count.errors.other", n=errors))
     if warnings:
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        parts.append(text("cli.count.warnings.one" if warnings == 1 else "cli.count.warnings.other", n=warnings))
     return f" ({', '.join(parts)})" if parts else ""
 
 
@@ -275,10 +341,11 @@ class Reporter:
         if self.level >= 0 and not self.json:
             error(text)
 
-    def warn(self, text: str) -> None:
+    def warn(self, line: str) -> None:
         """A warning line, hidden by ``-q`` and in JSON mode (the report has it)."""
         if self.level >= 0 and not self.json:
-            sys.stderr.write(f"rarepassport: {paint('warning', 'yellow', sys.stderr)}: {visible(text)}\n")
+            label = paint(text("cli.warning"), "yellow", sys.stderr)
+            sys.stderr.write(f"rarepassport: {label}: {visible(line)}\n")
 
     def detail(self, text: str) -> None:
         """A line shown only with ``-v``."""
@@ -347,9 +414,8 @@ def need_yaml(name: str, doing: str = "reading") -> None:
     try:
         import yaml  # noqa: F401
     except ImportError:
-        raise CommandError(
-            f"{doing} {display_name(name)} needs PyYAML, which is not installed: pip install 'rarepassport[yaml]'"
-        ) from None
+        kind = "writing" if doing == "writing" else "reading"
+        raise CommandError(text(f"cli.needs-yaml.{kind}", file=display_name(name))) from None
 
 
 #: The environment variable that may hold the passphrase of encrypted passports (for
@@ -388,20 +454,19 @@ def passphrase_for(args: argparse.Namespace | None, name: str, *, confirm: bool 
     path = getattr(args, "passphrase_file", None)
     if path is not None:
         if path == STDIN:  # standard input may be the passport itself
-            raise CommandError("--passphrase-file cannot be standard input; give a file")
+            raise CommandError(text("cli.passphrase.stdin"))
         secret = read_source(path).decode("utf-8", "replace").split("\n", 1)[0].rstrip("\r")
         if not secret:
-            raise CommandError(f"--passphrase-file {path}: the first line is empty")
+            raise CommandError(text("cli.passphrase.empty", file=path))
         return secret
     secret = os.environ.get(PASSPHRASE_ENV, "")
     if secret:
         return secret
     if not _terminal_available():
-        raise CommandError(f"{display_name(name)}: the file is encrypted; give --passphrase-file FILE or set "
-                           f"{PASSPHRASE_ENV} (there is no terminal to ask on)")
-    secret = getpass.getpass(f"Passphrase for {display_name(name)}: ")
-    if confirm and getpass.getpass("The same passphrase again: ") != secret:
-        raise CommandError("the two passphrases differ; nothing was written")
+        raise CommandError(text("cli.passphrase.no-terminal", file=display_name(name), variable=PASSPHRASE_ENV))
+    secret = getpass.getpass(text("cli.passphrase.ask", file=display_name(name)))
+    if confirm and getpass.getpass(text("cli.passphrase.again")) != secret:
+        raise CommandError(text("cli.passphrase.differ"))
     return secret
 
 
@@ -481,26 +546,24 @@ def write_output(
     json_report = getattr(args, "output_format", "text") == "json"
     if path is None or path == STDIN:
         if json_report:
-            raise CommandError("with --output-format json, standard output carries the report; "
-                               "write the output to a file with -o FILE")
+            raise CommandError(text("cli.refuse.json-stdout"))
         if path is None and _is_binary(data) and sys.stdout.isatty():
-            raise CommandError("refusing to write binary data (PDF or PNG) to the terminal; "
-                               "give -o FILE, or -o - to write it to standard output anyway")
+            raise CommandError(text("cli.refuse.binary-terminal"))
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return STDIN
     target = Path(path)
     for source in inputs:
         if _same_file(target, source):
-            raise CommandError(f"refusing to overwrite the input file {path}; choose another -o")
+            raise CommandError(text("cli.refuse.overwrite-input", file=path))
     if target.parent and not target.parent.exists():
-        raise CommandError(f"cannot write {path}: folder {target.parent} does not exist")
+        raise CommandError(text("cli.refuse.no-folder", file=path, folder=target.parent))
     try:
         info: os.stat_result | None = os.stat(target)
     except OSError:
         info = None
     if info is not None and stat.S_ISREG(info.st_mode) and not force:
-        raise CommandError(f"{path} already exists; use --force to replace it")
+        raise CommandError(text("cli.refuse.exists", file=path))
     write_atomic(target, data)
     return path
 

@@ -18,6 +18,7 @@ from rarepassport.cli._common import (
     display_name,
     issue_line,
     load_source,
+    message_language,
     need_yaml,
     open_passport,
     paint,
@@ -25,6 +26,7 @@ from rarepassport.cli._common import (
     read_passport,
     read_source,
     say,
+    text,
     visible,
     write_output,
 )
@@ -52,11 +54,11 @@ def _cmd_new(args: argparse.Namespace) -> int:
     to_yaml = output is not None and output != STDIN and format_for(output) == "yaml"
     if to_yaml:
         need_yaml(output, "writing")
-    text = dumps_document(document, format="yaml" if to_yaml else "json")
-    written = write_output(args, output if output is not None else STDIN, text.encode("utf-8"))
+    document_text = dumps_document(document, format="yaml" if to_yaml else "json")
+    written = write_output(args, output if output is not None else STDIN, document_text.encode("utf-8"))
     reporter.add(None, "ok", output=written)
     if written != STDIN:
-        reporter.info(f"wrote {written}: fill it in, then run 'rarepassport validate {written}'")
+        reporter.info(text("cli.wrote-starter", file=written))
     return EXIT_OK
 
 
@@ -69,7 +71,8 @@ def _syntax_issues(exc: Any) -> list[dict[str, Any]]:
             "path": p.path,
             "code": "syntax",
             "severity": "error",
-            "message": p.message + (f" (line {p.line}, column {p.column})" if p.line is not None else ""),
+            "message": text("cli.at-line", message=p.message, line=p.line, column=p.column)
+            if p.line is not None else p.message,
         }
         for p in exc.problems
     ]
@@ -84,6 +87,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     reporter: Reporter = args.reporter
     plugins = plugins_for(args)
+    language = message_language(args)
     worst = EXIT_OK
     stdin_data: bytes | None = None
     for name in args.files:
@@ -97,21 +101,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             data = parse_document(raw, format="yaml" if fmt == "yaml" else "json")
             if not isinstance(data, dict):
                 # A document that is only a string must not be taken for a file name.
-                raise LoadError([Problem("$", "a passport must be a JSON object, not a single value or list")])
+                raise LoadError([Problem("$", text("cli.not-a-passport-object"))])
         except CommandError as exc:
             message, prefix = str(exc), f"{display_name(name)}: "
             reporter.add(name, "error", error=message[len(prefix):] if message.startswith(prefix) else message)
             worst = EXIT_ERROR
             continue
         except OSError as exc:
-            reporter.add(name, "error", error=f"cannot read: {exc.strerror or exc}")
+            reporter.add(name, "error", error=text("cli.cannot-read", reason=exc.strerror or exc))
             worst = EXIT_ERROR
             continue
         except LoadError as exc:
             reporter.add(name, "invalid", issues=_syntax_issues(exc))
             worst = max(worst, EXIT_INVALID)
             continue
-        report = validate(data, plugins=plugins)
+        report = validate(data, plugins=plugins, language=language)
         reporter.add(name, "ok" if report.ok else "invalid", issues=report.to_dict()["issues"])
         if not report.ok:
             worst = max(worst, EXIT_INVALID)
@@ -125,7 +129,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         if reporter.level < 0:
             issues = [i for i in issues if i["severity"] == "error"]
         ok = result["status"] == "ok"
-        status = paint("valid", "green", sys.stdout) if ok else paint("INVALID", "red", sys.stdout)
+        status = paint(text("cli.valid"), "green", sys.stdout) if ok else paint(text("cli.invalid"), "red", sys.stdout)
         sys.stdout.write(f"{visible(result['file'])}: {status}{count(result['issues'])}\n")
         for issue in issues:
             sys.stdout.write(issue_line(issue, sys.stdout) + "\n")
@@ -138,11 +142,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_schema(args: argparse.Namespace) -> int:
     from rarepassport.schema import json_schema
 
-    text = json.dumps(json_schema(plugins=plugins_for(args)), ensure_ascii=False, indent=2) + "\n"
-    written = write_output(args, args.output, text.encode("utf-8"))
+    document_text = json.dumps(json_schema(plugins=plugins_for(args)), ensure_ascii=False, indent=2) + "\n"
+    written = write_output(args, args.output, document_text.encode("utf-8"))
     args.reporter.add(None, "ok", output=written)
     if written != STDIN:
-        args.reporter.info(f"wrote {written}")
+        args.reporter.info(text("cli.wrote", file=written))
     return EXIT_OK
 
 
@@ -218,6 +222,9 @@ def register(commands: Any) -> None:
     check = commands.add_parser("validate", help="check passports and report every problem")
     check.add_argument("files", nargs="+", metavar="FILE",
                        help="passport files (.json, .yaml), '-' for standard input")
+    check.add_argument("--language", metavar="TAG",
+                       help="language of the messages, e.g. fr or de (default: from LANGUAGE, LC_ALL, "
+                            "LC_MESSAGES or LANG; English)")
     _report_format(check)
     add_passphrase_option(check)
     check.set_defaults(handler=_cmd_validate)

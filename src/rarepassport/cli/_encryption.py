@@ -14,6 +14,7 @@ from rarepassport.cli._common import (
     display_name,
     passphrase_for,
     read_source,
+    text,
     write_output,
 )
 
@@ -53,8 +54,7 @@ def _cmd_encrypt(args: argparse.Namespace) -> int:
     written = write_output(args, output, sealed, inputs=[args.file])
     reporter.add(args.file, "ok", output=written)
     if written != STDIN:
-        reporter.info(f"wrote {written}; the unencrypted {display_name(args.file)} is still there: "
-                      "delete it if it should not stay on this computer")
+        reporter.info(text("cli.encrypt.wrote", file=written, source=display_name(args.file)))
     return EXIT_OK
 
 
@@ -84,7 +84,7 @@ def _cmd_decrypt(args: argparse.Namespace) -> int:
     written = write_output(args, output, plain, inputs=[args.file])
     reporter.add(args.file, "ok", output=written)
     if written != STDIN:
-        reporter.info(f"wrote {written} (not encrypted)")
+        reporter.info(text("cli.decrypt.wrote", file=written))
     return EXIT_OK
 
 

@@ -23,6 +23,7 @@ from rarepassport.cli._common import (
     need_yaml,
     plugins_for,
     read_source,
+    text,
     write_output,
 )
 
@@ -90,7 +91,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             reporter.info("note: " + note)
     reporter.add(args.file, "ok", warnings=warnings, output=written)
     if written != STDIN:
-        reporter.info(f"wrote {written}")
+        reporter.info(text("cli.wrote", file=written))
     return EXIT_OK
 
 
@@ -117,8 +118,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     output_format = format_for(args.output) if args.output and args.output != STDIN else "json"
     if output_format == "yaml":
         need_yaml(args.output, "writing")
-    text = dumps(result.passport, format=output_format, plugins=plugins)
-    written = write_output(args, args.output, text.encode("utf-8"), inputs=[args.file])
+    document_text = dumps(result.passport, format=output_format, plugins=plugins)
+    written = write_output(args, args.output, document_text.encode("utf-8"), inputs=[args.file])
     warnings = [f"not imported: {item}" for item in result.unmapped]
     if result.unmapped and not reporter.json and reporter.level >= 0:
         count = len(result.unmapped)
@@ -127,7 +128,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             error(f"  {item}")
     reporter.add(args.file, "ok", warnings=warnings, output=written)
     if written != STDIN:
-        reporter.info(f"wrote {written}")
+        reporter.info(text("cli.wrote", file=written))
     return EXIT_OK
 
 

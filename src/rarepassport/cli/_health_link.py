@@ -15,6 +15,7 @@ from rarepassport.cli._common import (
     add_passphrase_option,
     load_source,
     plugins_for,
+    text,
     write_output,
 )
 
@@ -43,7 +44,7 @@ def _cmd_shl(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise CommandError(f"--out {args.out} is not a folder")
     if not out.parent.exists():
-        raise CommandError(f"cannot write {args.out}: folder {out.parent} does not exist")
+        raise CommandError(text("cli.refuse.no-folder", file=args.out, folder=out.parent))
     if args.output not in (None, STDIN) and Path(args.output).resolve().is_relative_to(out.resolve()):
         raise CommandError("the link holds the key: write it (-o) outside the folder that is served (--out)")
     passport = load_source(args.file, plugins, args)
@@ -63,15 +64,15 @@ def _cmd_shl(args: argparse.Namespace) -> int:
         write_atomic(target, data)
         target.chmod(0o644)  # served by a web server: readable; encrypted, and the path is secret
         written.append(str(target))
-    text = link.uri + "\n" + (viewer + "\n" if viewer else "")
+    link_text = link.uri + "\n" + (viewer + "\n" if viewer else "")
     # The link holds the key: it goes to standard output or -o, never into the served folder.
     shown = None if reporter.json and args.output is None else \
-        write_output(args, args.output, text.encode("utf-8"), inputs=[args.file])
+        write_output(args, args.output, link_text.encode("utf-8"), inputs=[args.file])
     reporter.add(args.file, "ok", output=shown, files=written, link=link.uri, viewer_url=viewer)
     for name in written:
-        reporter.info(f"wrote {name}")
+        reporter.info(text("cli.wrote", file=name))
     if shown is not None and shown != STDIN:
-        reporter.info(f"wrote the link to {shown}; it holds the key: share it only with whom it is for")
+        reporter.info(text("cli.shl.wrote-link", file=shown))
     if args.passcode:
         reporter.info("flag P: the server that answers for the manifest must ask for the passcode; "
                       "a static file host cannot")

@@ -22,6 +22,8 @@ from rarepassport.cli._common import (
     enable_debug_logging,
     error,
     merge_global_options,
+    set_message_language,
+    text,
 )
 from rarepassport.errors import PassportError
 
@@ -119,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(command_word(arguments))
     args = parser.parse_args(arguments)
     merge_global_options(args)
+    set_message_language(args)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         build_parser().print_help(sys.stderr)
@@ -148,15 +151,17 @@ def _run(handler: Handler, args: argparse.Namespace, reporter: Reporter, debug: 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except OSError as exc:
-        where = f" {exc.filename}" if exc.filename else ""
-        reporter.failure(f"cannot access{where}: {exc.strerror or exc}", file)
+        reason = exc.strerror or str(exc)
+        if exc.filename:
+            reporter.failure(text("cli.cannot-access.file", file=exc.filename, reason=reason), file)
+        else:
+            reporter.failure(text("cli.cannot-access", reason=reason), file)
     except KeyboardInterrupt:  # pragma: no cover - interactive
         return 130
     except Exception as exc:  # noqa: BLE001 - an internal error is one line, not a traceback
         if debug:
             traceback.print_exc(file=sys.stderr)
         else:
-            error(f"internal error ({type(exc).__name__}); run again with --debug to see the traceback")
-        error(f"this is a bug in rarepassport {__version__} or a plugin: please report it at {ISSUES_URL}, "
-              "with the traceback but without the passport's personal details")
+            error(text("cli.internal-error", error=type(exc).__name__))
+        error(text("cli.report-bug", version=__version__, url=ISSUES_URL))
     return reporter.finish(EXIT_ERROR)

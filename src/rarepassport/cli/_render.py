@@ -29,9 +29,11 @@ from rarepassport.cli._common import (
     count,
     display_name,
     issue_line,
+    message_language,
     paint,
     plugins_for,
     read_passport,
+    text,
     write_output,
 )
 
@@ -103,12 +105,13 @@ def _load(path: str, plugins: Any, reporter: Reporter, args: argparse.Namespace 
     except LoadError as exc:
         # Reported as `validate` reports it: every problem with its path.
         try:
-            issues = validate(parse_document(raw, format=fmt), plugins=plugins).to_dict()["issues"]
+            report = validate(parse_document(raw, format=fmt), plugins=plugins, language=message_language(args))
+            issues = report.to_dict()["issues"]
         except LoadError:
             issues = [{"path": p.path, "code": "syntax", "severity": "error",
                        "message": p.message + (f" (line {p.line}, column {p.column})" if p.line else "")}
                       for p in exc.problems]
-        _list_issues(reporter, path, issues, "not rendered; it cannot be read as a passport")
+        _list_issues(reporter, path, issues, text("cli.render.unreadable"))
         reporter.add(path, "invalid", issues=issues)
         return None
 
@@ -191,7 +194,8 @@ def _list_issues(reporter: Reporter, source: str, issues: list[dict[str, Any]], 
     """Every error and warning on standard error, as ``rarepassport validate`` prints them."""
     if reporter.json:
         return
-    reporter.failure(f"{display_name(source)}: {paint('INVALID', 'red', sys.stderr)}{count(issues)}: {outcome}")
+    invalid = paint(text("cli.invalid"), "red", sys.stderr)
+    reporter.failure(f"{display_name(source)}: {invalid}{count(issues)}: {outcome}")
     for issue in issues:
         if reporter.level >= 0 or issue["severity"] == "error":
             sys.stderr.write(issue_line(issue, sys.stderr) + "\n")
@@ -218,7 +222,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     format = args.format
     if format not in plugins.backends:
         names = ", ".join(plugins.backends.names())
-        raise CommandError(f"unknown format {format!r}; choose one of: {names}")
+        raise CommandError(text("cli.render.unknown-format", format=repr(format), names=names))
     # No --view: the format's default view (the wallet card's is the emergency view).
     view = args.view or plugins.backends[format].default_view.value
     options = _options(args, format)
@@ -229,15 +233,15 @@ def _cmd_render(args: argparse.Namespace) -> int:
         # A relative photo path is relative to the passport file, not to the shell.
         where = Path.cwd() if args.file == STDIN else Path(args.file).resolve().parent
         options["base_dir"] = str(where)
-    report = validate(passport, plugins=plugins)
+    # The messages people read in the language of this run's messages (--language, else LANG).
+    report = validate(passport, plugins=plugins, language=message_language(args))
     issues = [issue.to_dict() for issue in (*report.errors, *report.warnings)]
     if not report.ok:
         if not args.allow_invalid:
-            _list_issues(reporter, args.file, issues, "not rendered; fix the errors, or use --allow-invalid to "
-                         "render it anyway with the errors in its notes")
+            _list_issues(reporter, args.file, issues, text("cli.render.refused"))
             reporter.add(args.file, "invalid", issues=issues)
             return EXIT_INVALID
-        _list_issues(reporter, args.file, issues, "rendering anyway (--allow-invalid): the errors are in its notes")
+        _list_issues(reporter, args.file, issues, text("cli.render.anyway"))
     else:
         for issue in report.warnings:
             reporter.warn(f"{display_name(args.file)}: {issue.path}: {issue.message} [{issue.code}]")
@@ -262,7 +266,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         reporter.warn(f"{display_name(args.file)}: {message}")
     reporter.add(args.file, "ok", issues=issues, warnings=warnings, output=written)
     if written != STDIN:
-        reporter.info(f"wrote {written}")
+        reporter.info(text("cli.wrote", file=written))
     return EXIT_OK
 
 

@@ -29,6 +29,7 @@ from rarepassport.cli._common import (
     plugins_for,
     say,
     source_format,
+    text,
     write_output,
 )
 
@@ -92,9 +93,9 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     if not args.force:
         for path in (private, public_jwk, public_pem):
             if path.exists():
-                raise CommandError(f"{path} already exists; use --force to replace it")
+                raise CommandError(text("cli.refuse.exists", file=path))
     if not private.parent.exists():
-        raise CommandError(f"cannot write {private}: folder {private.parent} does not exist")
+        raise CommandError(text("cli.refuse.no-folder", file=private, folder=private.parent))
     valid_until = None
     if args.valid_until is not None:
         try:
@@ -112,7 +113,7 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     os.chmod(public_jwk, 0o644)
     os.chmod(public_pem, 0o644)
     reporter.add(None, "ok", output=str(private), key_id=jwk["kid"], public_keys=[str(public_jwk), str(public_pem)])
-    reporter.info(f"wrote {private} (private: keep it secret) and {public_jwk}, {public_pem} (public)")
+    reporter.info(text("cli.keygen.wrote", private=private, public_jwk=public_jwk, public_pem=public_pem))
     if not reporter.json:
         say(f"key id: {jwk['kid']}")
     return EXIT_OK
@@ -144,16 +145,17 @@ def _cmd_sign(args: argparse.Namespace) -> int:
                   sections=args.section, reviewed=args.reviewed, reviewed_on=reviewed_on, plugins=plugins)
     target = args.output
     fmt = source_format(target if target and target != STDIN else args.file, b"{")
-    text = dumps(signed, format=fmt, plugins=plugins).encode("utf-8")
+    signed_text = dumps(signed, format=fmt, plugins=plugins).encode("utf-8")
     if target is None and args.file != STDIN:
         # Signing adds to the file it was asked to sign: replaced atomically, never half-written.
-        write_atomic(args.file, text)
+        write_atomic(args.file, signed_text)
         written = args.file
     else:
-        written = write_output(args, target, text, inputs=[args.file])
+        written = write_output(args, target, signed_text, inputs=[args.file])
     attestation = signed.attestations[-1]
     reporter.add(args.file, "ok", output=written, key_id=attestation.key_id, scope=list(attestation.scope))
-    reporter.info(f"signed {', '.join(attestation.scope)} of {display_name(args.file)}; wrote {written}")
+    reporter.info(text("cli.sign.wrote", scope=", ".join(attestation.scope), source=display_name(args.file),
+                       file=written))
     return EXIT_OK
 
 

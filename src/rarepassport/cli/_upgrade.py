@@ -14,6 +14,7 @@ from rarepassport.cli._common import (
     display_name,
     plugins_for,
     read_passport,
+    text,
     write_output,
 )
 
@@ -37,18 +38,18 @@ def _cmd_upgrade(args: argparse.Namespace) -> int:
     steps = [str(step) for step in migrated.steps]
     if args.output is not None or migrated.steps:
         out_format = format_for(args.output) if args.output not in (None, STDIN) else fmt
-        text = dumps_document(migrated.document, format=out_format)
-        written = write_output(args, args.output, text.encode("utf-8"), inputs=[args.file])
+        document_text = dumps_document(migrated.document, format=out_format)
+        written = write_output(args, args.output, document_text.encode("utf-8"), inputs=[args.file])
     else:
         written = None
     reporter.add(args.file, "ok", output=written, steps=steps, schema_version=migrated.document["schema_version"])
     if not migrated.steps:
-        reporter.info(f"{display_name(args.file)} is already format version {migrated.document['schema_version']}; "
-                      "nothing to upgrade")
+        reporter.info(text("cli.upgrade.current", file=display_name(args.file),
+                           version=migrated.document["schema_version"]))
     for line in steps:
         reporter.info(f"{display_name(args.file)}: {line}")
     if written not in (None, STDIN):
-        reporter.info(f"wrote {written}")
+        reporter.info(text("cli.wrote", file=written))
     return EXIT_OK
 
 

@@ -191,27 +191,20 @@ def emergency_dose_given(passport: Passport, context: RuleContext) -> Iterator[I
     section = section_of(passport, SECTION_ID, AdrenalInsufficiency)
     if section is None:
         if has_condition_code(passport, STEROID_DEPENDENT):
-            yield Issue(
-                path=_PATH, code="adrenal-emergency-dose", severity=IssueSeverity.ERROR,
-                message="a diagnosis is coded as adrenal insufficiency but the passport has no "
-                        f"extensions.{SECTION_ID} section; add it with the emergency hydrocortisone "
-                        "dose prescribed for this person",
+            yield context.issue(
+                _PATH, "adrenal-emergency-dose", IssueSeverity.ERROR,
+                "validation.adrenal-emergency-dose.no-section", section=SECTION_ID,
             )
         elif has_condition_code(passport, MAY_APPLY):
-            yield Issue(
-                path=_PATH, code="adrenal-emergency-dose", severity=IssueSeverity.WARNING,
-                message="a diagnosis is coded as hypopituitarism; if it includes ACTH deficiency "
-                        "(secondary adrenal insufficiency), add the extensions."
-                        f"{SECTION_ID} section with the emergency hydrocortisone dose prescribed "
-                        "for this person",
+            yield context.issue(
+                _PATH, "adrenal-emergency-dose", IssueSeverity.WARNING,
+                "validation.adrenal-emergency-dose.may-apply", section=SECTION_ID,
             )
         return
     if not (section.emergency_hydrocortisone_dose or "").strip():
-        yield Issue(
-            path=f"{_PATH}.emergency_hydrocortisone_dose", code="adrenal-emergency-dose",
-            severity=IssueSeverity.ERROR,
-            message="the emergency hydrocortisone dose is missing; write the dose and route "
-                    "prescribed for this person by their team",
+        yield context.issue(
+            f"{_PATH}.emergency_hydrocortisone_dose", "adrenal-emergency-dose", IssueSeverity.ERROR,
+            "validation.adrenal-emergency-dose",
         )
 
 
@@ -220,11 +213,9 @@ def kit_described(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     section = section_of(passport, SECTION_ID, AdrenalInsufficiency)
     kit = section.emergency_kit if section is not None else None
     if kit is not None and kit.carried and not (kit.contents or "").strip():
-        yield Issue(
-            path=f"{_PATH}.emergency_kit.contents", code="adrenal-kit-contents",
-            severity=IssueSeverity.WARNING,
-            message="the emergency kit is carried but its contents are not given; say what is in it "
-                    "so a helper knows what they can use",
+        yield context.issue(
+            f"{_PATH}.emergency_kit.contents", "adrenal-kit-contents", IssueSeverity.WARNING,
+            "validation.adrenal-kit-contents",
         )
 
 
@@ -235,10 +226,9 @@ def daily_steroid_given(passport: Passport, context: RuleContext) -> Iterator[Is
         return
     if any(True for _ in matching_medications(passport, _REPLACEMENT_STEROIDS)):
         return
-    yield Issue(
-        path=f"{_PATH}.daily_steroid", code="adrenal-daily-steroid", severity=IssueSeverity.WARNING,
-        message="the daily steroid is not named here or in the medicines list; add it with its "
-                "dose as prescribed",
+    yield context.issue(
+        f"{_PATH}.daily_steroid", "adrenal-daily-steroid", IssueSeverity.WARNING,
+        "validation.adrenal-daily-steroid",
     )
 
 
@@ -248,11 +238,9 @@ def steroids_time_critical(passport: Passport, context: RuleContext) -> Iterator
         return
     for index, medication in matching_medications(passport, _REPLACEMENT_STEROIDS):
         if not medication.time_critical and not medication.as_needed:
-            yield Issue(
-                path=f"$.medications[{index}].time_critical", code="adrenal-steroid-time-critical",
-                severity=IssueSeverity.WARNING,
-                message="steroid replacement must not be missed or delayed in adrenal insufficiency; "
-                        "set time_critical to true",
+            yield context.issue(
+                f"$.medications[{index}].time_critical", "adrenal-steroid-time-critical", IssueSeverity.WARNING,
+                "validation.adrenal-steroid-time-critical",
             )
 
 

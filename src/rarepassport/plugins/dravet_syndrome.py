@@ -192,25 +192,23 @@ def rescue_plan_given(passport: Passport, context: RuleContext) -> Iterator[Issu
     section = section_of(passport, SECTION_ID, DravetSyndrome)
     if section is None:
         if has_condition_code(passport, APPLIES_TO):
-            yield Issue(
-                path=_PATH, code="dravet-rescue-plan", severity=IssueSeverity.ERROR,
-                message="a diagnosis is coded as Dravet syndrome but the passport has no "
-                        f"extensions.{SECTION_ID} section; add it with the rescue medicine plan",
+            yield context.issue(
+                _PATH, "dravet-rescue-plan", IssueSeverity.ERROR,
+                "validation.dravet-rescue-plan.no-section", section=SECTION_ID,
             )
         return
     plan = section.rescue_plan
     if plan is None:
-        yield Issue(
-            path=f"{_PATH}.rescue_plan", code="dravet-rescue-plan", severity=IssueSeverity.ERROR,
-            message="the rescue medicine plan is missing; add the medicine, dose and when to give it, "
-                    "as prescribed by the neurology team",
+        yield context.issue(
+            f"{_PATH}.rescue_plan", "dravet-rescue-plan", IssueSeverity.ERROR,
+            "validation.dravet-rescue-plan",
         )
         return
-    for name, what in (("dose", "dose"), ("when", "time to give it")):
+    for name in ("dose", "when"):
         if not (getattr(plan, name) or "").strip():
-            yield Issue(
-                path=f"{_PATH}.rescue_plan.{name}", code="dravet-rescue-plan", severity=IssueSeverity.ERROR,
-                message=f"the rescue medicine plan has no {what}; add it as prescribed",
+            yield context.issue(
+                f"{_PATH}.rescue_plan.{name}", "dravet-rescue-plan", IssueSeverity.ERROR,
+                f"validation.dravet-rescue-plan.no-{name}",
             )
 
 
@@ -219,11 +217,9 @@ def no_sodium_channel_blockers(passport: Passport, context: RuleContext) -> Iter
     if not applies(passport, SECTION_ID, APPLIES_TO):
         return
     for index, _ in matching_medications(passport, SODIUM_CHANNEL_BLOCKERS):
-        yield Issue(
-            path=f"$.medications[{index}].name", code="dravet-sodium-channel-blocker",
-            severity=IssueSeverity.WARNING,
-            message="this medicine is a sodium-channel blocker, which can make seizures worse in "
-                    "Dravet syndrome; check it with the neurologist",
+        yield context.issue(
+            f"$.medications[{index}].name", "dravet-sodium-channel-blocker", IssueSeverity.WARNING,
+            "validation.dravet-sodium-channel-blocker",
         )
 
 

@@ -202,18 +202,15 @@ def factor_product_given(passport: Passport, context: RuleContext) -> Iterator[I
     section = section_of(passport, SECTION_ID, Haemophilia)
     if section is None:
         if has_condition_code(passport, APPLIES_TO):
-            yield Issue(
-                path=_PATH, code="haemophilia-factor-product", severity=IssueSeverity.ERROR,
-                message="a diagnosis is coded as haemophilia but the passport has no "
-                        f"extensions.{SECTION_ID} section; add it with the factor product prescribed "
-                        "for bleeds",
+            yield context.issue(
+                _PATH, "haemophilia-factor-product", IssueSeverity.ERROR,
+                "validation.haemophilia-factor-product.no-section", section=SECTION_ID,
             )
         return
     if not (section.factor_product or "").strip():
-        yield Issue(
-            path=f"{_PATH}.factor_product", code="haemophilia-factor-product", severity=IssueSeverity.ERROR,
-            message="the factor product to give for a bleed is missing; write the product prescribed "
-                    "by the haemophilia centre",
+        yield context.issue(
+            f"{_PATH}.factor_product", "haemophilia-factor-product", IssueSeverity.ERROR,
+            "validation.haemophilia-factor-product",
         )
 
 
@@ -222,10 +219,9 @@ def no_nsaids(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     if not applies(passport, SECTION_ID, APPLIES_TO):
         return
     for index, _ in matching_medications(passport, NSAIDS):
-        yield Issue(
-            path=f"$.medications[{index}].name", code="haemophilia-nsaid", severity=IssueSeverity.WARNING,
-            message="this medicine is aspirin or an NSAID, which affect platelets and which people "
-                    "with haemophilia are advised to avoid; check it with the haemophilia centre",
+        yield context.issue(
+            f"$.medications[{index}].name", "haemophilia-nsaid", IssueSeverity.WARNING,
+            "validation.haemophilia-nsaid",
         )
 
 
@@ -235,11 +231,9 @@ def inhibitor_plan_given(passport: Passport, context: RuleContext) -> Iterator[I
     if section is None or section.inhibitor is not InhibitorStatus.PRESENT:
         return
     if not (section.inhibitor_treatment or "").strip():
-        yield Issue(
-            path=f"{_PATH}.inhibitor_treatment", code="haemophilia-inhibitor-treatment",
-            severity=IssueSeverity.WARNING,
-            message="an inhibitor is present but the treatment to use for a bleed is not given; add "
-                    "it as prescribed by the haemophilia centre",
+        yield context.issue(
+            f"{_PATH}.inhibitor_treatment", "haemophilia-inhibitor-treatment", IssueSeverity.WARNING,
+            "validation.haemophilia-inhibitor-treatment",
         )
 
 
@@ -251,10 +245,9 @@ def severity_matches_level(passport: Passport, context: RuleContext) -> Iterator
     level = section.baseline_factor_level
     expected = next((severity for bound, severity in _SEVERITY_BANDS if level < bound), None)
     if expected is not None and expected is not section.severity:
-        yield Issue(
-            path=f"{_PATH}.severity", code="haemophilia-severity-level", severity=IssueSeverity.WARNING,
-            message="the severity does not match the baseline factor level (severe below 1, moderate "
-                    "1 to 5, mild 5 to 40 IU/dL); check both with the haemophilia centre",
+        yield context.issue(
+            f"{_PATH}.severity", "haemophilia-severity-level", IssueSeverity.WARNING,
+            "validation.haemophilia-severity-level",
         )
 
 
@@ -262,10 +255,9 @@ def treatment_centre_given(passport: Passport, context: RuleContext) -> Iterator
     """The haemophilia treatment centre is given."""
     section = section_of(passport, SECTION_ID, Haemophilia)
     if section is not None and section.treatment_centre is None:
-        yield Issue(
-            path=f"{_PATH}.treatment_centre", code="haemophilia-treatment-centre",
-            severity=IssueSeverity.WARNING,
-            message="no haemophilia treatment centre is given; add the centre to call about a bleed",
+        yield context.issue(
+            f"{_PATH}.treatment_centre", "haemophilia-treatment-centre", IssueSeverity.WARNING,
+            "validation.haemophilia-treatment-centre",
         )
 
 

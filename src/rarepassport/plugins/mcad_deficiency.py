@@ -134,17 +134,15 @@ def emergency_regimen_given(passport: Passport, context: RuleContext) -> Iterato
     section = section_of(passport, SECTION_ID, McadDeficiency)
     if section is None:
         if has_condition_code(passport, APPLIES_TO):
-            yield Issue(
-                path=_PATH, code="mcad-emergency-regimen", severity=IssueSeverity.ERROR,
-                message="a diagnosis is coded as MCAD deficiency but the passport has no "
-                        f"extensions.{SECTION_ID} section; add it with the emergency regimen from "
-                        "the metabolic team's letter",
+            yield context.issue(
+                _PATH, "mcad-emergency-regimen", IssueSeverity.ERROR,
+                "validation.mcad-emergency-regimen.no-section", section=SECTION_ID,
             )
         return
     if not any(step.strip() for step in section.emergency_regimen):
-        yield Issue(
-            path=f"{_PATH}.emergency_regimen", code="mcad-emergency-regimen", severity=IssueSeverity.ERROR,
-            message="the emergency regimen is missing; copy it from the metabolic team's letter",
+        yield context.issue(
+            f"{_PATH}.emergency_regimen", "mcad-emergency-regimen", IssueSeverity.ERROR,
+            "validation.mcad-emergency-regimen",
         )
 
 
@@ -155,15 +153,14 @@ def metabolic_centre_given(passport: Passport, context: RuleContext) -> Iterator
         return
     centre = section.metabolic_centre
     if centre is None:
-        yield Issue(
-            path=f"{_PATH}.metabolic_centre", code="mcad-metabolic-centre", severity=IssueSeverity.WARNING,
-            message="no metabolic centre is given; add the team to call in an emergency",
+        yield context.issue(
+            f"{_PATH}.metabolic_centre", "mcad-metabolic-centre", IssueSeverity.WARNING,
+            "validation.mcad-metabolic-centre",
         )
     elif not (centre.phone or centre.out_of_hours_phone):
-        yield Issue(
-            path=f"{_PATH}.metabolic_centre.phone", code="mcad-metabolic-centre",
-            severity=IssueSeverity.WARNING,
-            message="the metabolic centre has no phone number; add one, ideally also out of hours",
+        yield context.issue(
+            f"{_PATH}.metabolic_centre.phone", "mcad-metabolic-centre", IssueSeverity.WARNING,
+            "validation.mcad-metabolic-centre.phone",
         )
 
 
@@ -174,16 +171,14 @@ def regimen_current(passport: Passport, context: RuleContext) -> Iterator[Issue]
         return
     dated = section.emergency_regimen_dated
     if dated is None:
-        yield Issue(
-            path=f"{_PATH}.emergency_regimen_dated", code="mcad-regimen-date", severity=IssueSeverity.INFO,
-            message="give the date of the letter the emergency regimen comes from, so readers know "
-                    "how current it is",
+        yield context.issue(
+            f"{_PATH}.emergency_regimen_dated", "mcad-regimen-date", IssueSeverity.INFO,
+            "validation.mcad-regimen-date.undated",
         )
     elif context.today - dated > REGIMEN_REVIEW_AFTER:
-        yield Issue(
-            path=f"{_PATH}.emergency_regimen_dated", code="mcad-regimen-date", severity=IssueSeverity.WARNING,
-            message="the emergency regimen letter is more than a year old; emergency regimens follow "
-                    "age and weight, so ask the metabolic team to check it",
+        yield context.issue(
+            f"{_PATH}.emergency_regimen_dated", "mcad-regimen-date", IssueSeverity.WARNING,
+            "validation.mcad-regimen-date",
         )
 
 
