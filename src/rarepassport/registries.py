@@ -264,6 +264,8 @@ class BackendSpec:
     Attributes:
         default_view: The view rendered when none is asked for (``emergency`` for the
             wallet card, ``full`` for most).
+        bilingual: Whether the backend draws a document's second language
+            (``second_language=``); for another backend it is refused.
     """
 
     name: str
@@ -273,6 +275,7 @@ class BackendSpec:
     plugin: str
     description: str | None = None
     default_view: View = View.FULL
+    bilingual: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -338,6 +341,7 @@ class BackendRegistry(_NamedRegistry["BackendSpec"]):
         suffix: str,
         description: str | None = None,
         default_view: View | str = View.FULL,
+        bilingual: bool = False,
     ) -> None:
         """Register a backend.
 
@@ -349,6 +353,10 @@ class BackendRegistry(_NamedRegistry["BackendSpec"]):
             description: One line for ``rarepassport plugins``.
             default_view: The view to lay out when the caller names none, e.g.
                 ``"emergency"`` for a format made for the first minutes.
+            bilingual: The backend draws a document's second language: the
+                essentials' labels in both (they are joined by layout), and for a
+                backend that draws sections, each block's ``second`` texts. Without
+                it, ``second_language=`` is refused for the format rather than ignored.
 
         Raises:
             PluginError: When the name is taken or ``default_view`` is not a view.
@@ -371,6 +379,7 @@ class BackendRegistry(_NamedRegistry["BackendSpec"]):
                 plugin=self._plugin,
                 description=description,
                 default_view=view,
+                bilingual=bilingual,
             ),
         )
 
