@@ -20,7 +20,8 @@ import pypdf
 import pytest
 
 import rarepassport as rp
-from rarepassport.document import Paragraph
+from rarepassport.document import Document, Field, Paragraph, Section
+from rarepassport.layouts._bilingual import bilingual_document
 from rarepassport.rendering._verify import expected_texts, verify_pdf_text
 
 TODAY = dt.date(2026, 11, 27)
@@ -192,3 +193,27 @@ def test_an_arabic_page_footer_is_filled_in(tmp_path: Path) -> None:
     text = pdftotext(render("ar", "en").data, tmp_path)
     assert "{" not in text and "pages" not in text
     assert squashed("Page 1 of 4") in text
+
+
+def _document(language: str, *blocks: Field | Paragraph) -> Document:
+    return Document(title="", language=language, view=rp.View.FULL, person_name="", date_of_birth="",
+                    sections=(Section(id="notes", title=f"notes-{language}", blocks=blocks),))
+
+
+def test_when_it_is_unclear_which_block_is_which_none_is_paired() -> None:
+    """One paragraph more in the first layout, between two others: which of them the
+    second language's two paragraphs belong to cannot be told, so none is paired."""
+    first = _document("fr", Paragraph(text="Un"), Paragraph(text="Deux"), Paragraph(text="Trois"))
+    second = _document("en", Paragraph(text="One"), Paragraph(text="Three"))
+    paired = bilingual_document(first, second).sections[0]
+    assert paired.second_title == "notes-en"
+    assert all(block.second is None for block in paired.blocks)
+
+
+def test_a_field_is_paired_only_with_the_field_of_its_label() -> None:
+    first = _document("fr", Field(label="Poids", value="64 kg", label_id="Person.weight"),
+                      Field(label="Sexe", value="Féminin", label_id="Person.sex"))
+    second = _document("en", Field(label="Sex", value="Female", label_id="Person.sex"))
+    weight, sex = bilingual_document(first, second).sections[0].blocks
+    assert isinstance(weight, Field) and weight.second is None
+    assert isinstance(sex, Field) and sex.second == Field(label="Sex", value="Female", label_id="Person.sex")
