@@ -430,8 +430,9 @@ def render(
             validation finds errors.
         second_language: A second language for the labels, for a bilingual full
             PDF, wallet card or lock screen (``pdf``, ``card``, ``lockscreen``,
-            ``lockscreen-pdf``; see [`layout`][rarepassport.layout]). A format that
-            cannot draw it refuses it with a ``RenderError``.
+            ``lockscreen-pdf``, also ``markdown`` and ``text``; see
+            [`layout`][rarepassport.layout]). A format that cannot draw it (``html``,
+            ``accessible-pdf``) refuses it with a ``RenderError``.
         trust: The keys you trust, against which the passport's attestations are verified
             while rendering (see [`layout`][rarepassport.layout]); ``None`` trusts no key.
         **options: Options of the backend.

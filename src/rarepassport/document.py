@@ -414,6 +414,65 @@ class Document:
             second = f"\u2068{second}\u2069"
         return f"{text}{self.second.separator}{second}"
 
+    def with_second_language_inline(self) -> Document:
+        """This document in one run of text per block: each label or heading followed by
+        its second-language counterpart on the same line (*Urgence / Emergency*), each
+        paragraph and alert text by its counterpart on the next line; for a backend that draws plain
+        text (``markdown``, ``text``). Unchanged when the document is in one language.
+        """
+        second = self.second
+        if second is None:
+            return self
+        both = self.in_both
+
+        def beneath(text: str, other: str | None) -> str:
+            return f"{text}\n{other}" if other and other != text else text
+
+        def merged(block: Block) -> Block:
+            other = block.second
+            if other is None:
+                return block
+            if isinstance(block, Heading) and isinstance(other, Heading):
+                return attrs.evolve(block, text=both(block.text, other.text), second=None)
+            if isinstance(block, Paragraph) and isinstance(other, Paragraph):
+                return attrs.evolve(block, text=beneath(block.text, other.text), second=None)
+            if isinstance(block, Field) and isinstance(other, Field):
+                return attrs.evolve(block, label=both(block.label, other.label),
+                                    value=both(block.value, other.value), second=None)
+            if isinstance(block, ListBlock) and isinstance(other, ListBlock):
+                items = block.items if len(other.items) != len(block.items) else tuple(
+                    both(item, counterpart) for item, counterpart in zip(block.items, other.items, strict=True))
+                return attrs.evolve(block, label=both(block.label or "", other.label) or None, items=items,
+                                    second=None)
+            if isinstance(block, Table) and isinstance(other, Table):
+                rows = block.rows if len(other.rows) != len(block.rows) else tuple(
+                    tuple(both(cell, counterpart) for cell, counterpart in zip(row, others, strict=False))
+                    + row[len(others):] for row, others in zip(block.rows, other.rows, strict=True))
+                return attrs.evolve(block, caption=both(block.caption or "", other.caption) or None, rows=rows,
+                                    columns=tuple(both(column, counterpart) for column, counterpart
+                                                  in zip(block.columns, other.columns, strict=True)), second=None)
+            if isinstance(block, Alert) and isinstance(other, Alert):
+                return attrs.evolve(block, title=both(block.title or "", other.title) or None,
+                                    text=beneath(block.text, other.text), second=None)
+            return block  # pragma: no cover - a block's counterpart is of its own type
+
+        phrases = dict(self.phrases)
+        for key in ("date_of_birth", "please_note"):
+            phrases[f"phrase.{key}"] = both(self.phrase(key), self.second_phrase(key))
+        return attrs.evolve(
+            self,
+            title=both(self.title, second.title),
+            date_of_birth=both(self.date_of_birth, second.date_of_birth),
+            updated_on=both(self.updated_on, second.updated_on) if self.updated_on else None,
+            reviewed_on=both(self.reviewed_on, second.reviewed_on) if self.reviewed_on else None,
+            warnings=tuple(both(note, second.notes.get(note)) for note in self.warnings),
+            phrases=phrases,
+            sections=tuple(attrs.evolve(section, title=both(section.title, section.second_title), second_title=None,
+                                        blocks=tuple(merged(block) for block in section.blocks))
+                           for section in self.sections),
+            second=None,
+        )
+
     def section(self, id: str) -> Section | None:
         """The section with this id, or ``None``."""
         return next((s for s in self.sections if s.id == id), None)

@@ -216,6 +216,7 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
         media_type="text/markdown; charset=utf-8",
         suffix=".md",
         description="Markdown, for wikis and notes",
+        bilingual=True,
     )
     backends.add(
         "text",
@@ -223,4 +224,5 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
         media_type="text/plain; charset=utf-8",
         suffix=".txt",
         description="Plain text for email and messages, wrapped at 78 columns",
+        bilingual=True,
     )

@@ -353,7 +353,8 @@ def register(commands: Any) -> None:
                              "full for the others)")
     render.add_argument("--language", help="language of the labels (default: the passport's)")
     render.add_argument("--second-language", metavar="LANG",
-                        help="pdf, card, lockscreen: the labels in a second language too (Allergies / Alergias), "
+                        help="pdf, card, lockscreen, markdown, text: the labels in a second language too "
+                             "(Allergies / Alergias), "
                              "the person's own text once, for travel")
     render.add_argument("--allow-invalid", action="store_true",
                         help="render a passport with validation errors; the errors are printed in its notes")
