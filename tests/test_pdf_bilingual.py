@@ -132,10 +132,6 @@ def test_the_drawing_check_covers_the_second_language(tmp_path: Path) -> None:
     assert verify_pdf_text(rp.render_document(bilingual, "pdf", plugins=pm).data, expected_texts(bilingual)) == []
 
 
-def test_the_same_second_language_changes_nothing() -> None:
-    assert pypdf_text(render("fr", "fr").data) == pypdf_text(render("fr", None).data)
-
-
 def test_a_second_language_without_labels_gives_english_ones_and_says_so() -> None:
     rendered = render("fr", "sw")
     assert any("--second-language" in warning for warning in rendered.warnings)
