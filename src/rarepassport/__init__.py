@@ -49,7 +49,7 @@ if TYPE_CHECKING:
         validate,
         verify,
     )
-    from rarepassport.document import Document, RenderNotice, Section
+    from rarepassport.document import Document, RenderNotice, SecondLanguage, Section
     from rarepassport.encryption import decrypt_bytes, encrypt_bytes, is_encrypted
     from rarepassport.errors import (
         DrawnTextMismatchError,
@@ -165,7 +165,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "render", "render_document", "render_rendered", "sign", "to_dict", "to_ips", "validate", "verify",
     ),
     "rarepassport.document": (
-        "Document", "RenderNotice", "Section",
+        "Document", "RenderNotice", "SecondLanguage", "Section",
     ),
     "rarepassport.encryption": (
         "decrypt_bytes", "encrypt_bytes", "is_encrypted",
@@ -360,6 +360,7 @@ __all__ = [
     "ReviewedBy",
     "RuleContext",
     "RuleRegistry",
+    "SecondLanguage",
     "Section",
     "SectionDigest",
     "SectionMigrationRegistry",

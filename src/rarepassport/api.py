@@ -380,10 +380,13 @@ def layout(
             Missing labels fall back to the base language, then English.
         plugins: The plugin manager; the default one when ``None``.
         today: The date an overdue review is measured against; default today.
-        second_language: BCP 47 tag of a second language for the labels of the
-            emergency essentials (what the wallet card, the lock screen and the
-            emergency QR code show): *Allergies / Alergias*, values once (see
-            [`rarepassport.essentials.bilingual`][]). The sections stay in ``language``.
+        second_language: BCP 47 tag of a second language for the labels: the
+            emergency essentials' labels are in both (what the wallet card, the lock
+            screen and the emergency QR code show: *Allergies / Alergias*, values once;
+            see [`rarepassport.essentials.bilingual`][]), and every section and block
+            carries its texts in the second language as ``second`` (see
+            [`SecondLanguage`][rarepassport.SecondLanguage]) for a backend that draws
+            them, such as the ``pdf``. The person's own text is not repeated there.
         trust: The keys you trust (see [`load_keyring`][rarepassport.load_keyring]). The
             passport's attestations are verified in this call and the page says what was
             found: "checked by … — signature verified" only for a valid signature by a
@@ -468,9 +471,11 @@ def render(
             default today.
         strict: Raise [`InvalidPassportError`][rarepassport.errors.InvalidPassportError] instead of rendering when
             validation finds errors.
-        second_language: A second language for the labels of the emergency
-            essentials, for a bilingual wallet card or lock screen (``card``,
-            ``lockscreen``; see [`layout`][rarepassport.layout]).
+        second_language: A second language for the labels, for a bilingual full
+            PDF, wallet card or lock screen (``pdf``, ``card``, ``lockscreen``,
+            ``lockscreen-pdf``, also ``markdown`` and ``text``; see
+            [`layout`][rarepassport.layout]). A format that cannot draw it (``html``,
+            ``accessible-pdf``) refuses it with a ``RenderError``.
         trust: The keys you trust, against which the passport's attestations are verified
             while rendering (see [`layout`][rarepassport.layout]); ``None`` trusts no key.
         **options: Options of the backend.
@@ -479,7 +484,8 @@ def render(
         The rendered bytes.
 
     Raises:
-        RenderError: For an unknown format or view, or a bad option.
+        RenderError: For an unknown format or view, a bad option, or a
+            ``second_language`` the format cannot draw.
         InvalidPassportError: With ``strict=True``, when the passport has
             validation errors.
     """

@@ -26,6 +26,7 @@ __all__ = [
     "ListBlock",
     "Paragraph",
     "RenderNotice",
+    "SecondLanguage",
     "Section",
     "Table",
 ]
@@ -101,11 +102,16 @@ class Heading:
         level: 3 for a heading inside a section.
         language: BCP 47 tag of the text when it is not the document's language
             (guidance shown untranslated), else ``None``.
+        second: The same block's texts in the document's second language
+            (``second_language=``), for a bilingual document; a text written the same
+            in both, or the person's own text, is ``""`` there. ``None`` in a
+            document in one language.
     """
 
     text: str
     level: int = 3
     language: str | None = None
+    second: Heading | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -116,10 +122,15 @@ class Paragraph:
         text: The text.
         language: BCP 47 tag of the text when it is not the document's language
             (guidance shown untranslated), else ``None``.
+        second: The same block's texts in the document's second language
+            (``second_language=``), for a bilingual document; a text written the same
+            in both, or the person's own text, is ``""`` there. ``None`` in a
+            document in one language.
     """
 
     text: str
     language: str | None = None
+    second: Paragraph | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -131,12 +142,17 @@ class Field:
         value: The value, already written for people (dates spelled out, enums worded).
         label_id: The label's id in the catalogue, e.g. ``Person.date_of_birth``.
         emphasis: Draw it more strongly (time-critical medicines, severe allergies).
+        second: The same block's texts in the document's second language
+            (``second_language=``), for a bilingual document; a text written the same
+            in both, or the person's own text, is ``""`` there. ``None`` in a
+            document in one language.
     """
 
     label: str
     value: str
     label_id: str = ""
     emphasis: bool = False
+    second: Field | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -149,6 +165,10 @@ class ListBlock:
         label: The list's translated label, if any.
         emphasis: Draw the items strongly (a plugin's emergency regimen, step by step).
         language: BCP 47 tag of the items when not the document's language, else ``None``.
+        second: The same block's texts in the document's second language
+            (``second_language=``), for a bilingual document; a text written the same
+            in both, or the person's own text, is ``""`` there. ``None`` in a
+            document in one language.
     """
 
     items: tuple[str, ...] = attrs.field(converter=_strings)
@@ -156,6 +176,7 @@ class ListBlock:
     label: str | None = None
     emphasis: bool = False
     language: str | None = None
+    second: ListBlock | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -170,6 +191,8 @@ class Table:
     caption: str | None = None
     emphasis_rows: frozenset[int] = attrs.field(factory=frozenset, converter=_indexes)
     """Indexes of rows to draw more strongly (e.g. time-critical medicines)."""
+    second: Table | None = None
+    """The same block's texts in the second language, as for a Field's ``second``."""
 
 
 @attrs.frozen(kw_only=True)
@@ -179,6 +202,8 @@ class Alert:
     text: str
     level: AlertLevel = AlertLevel.WARNING
     title: str | None = None
+    second: Alert | None = None
+    """The same block's texts in the second language, as for a Field's ``second``."""
 
 
 #: Every kind of block a backend must be able to draw.
@@ -196,6 +221,7 @@ class Section:
         blocks: The section's content.
         emergency: Part of what to read first (drawn more prominently).
         plugin: The plugin that contributed the section, if any.
+        second_title: The title in the document's second language, or ``None``.
     """
 
     id: str
@@ -203,6 +229,51 @@ class Section:
     blocks: tuple[Block, ...] = attrs.field(converter=_blocks)
     emergency: bool = False
     plugin: str | None = None
+    second_title: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SecondLanguage:
+    """The document-wide texts of a bilingual document in its second language.
+
+    Made by layout for ``second_language=``; each block carries its own texts in the
+    second language (``second``). A text written the same in both languages is ``""``
+    (or ``None``) here, so it is drawn once.
+
+    Attributes:
+        language: BCP 47 tag of the second language.
+        direction: ``ltr`` or ``rtl``: how it is written.
+        title: The document title.
+        date_of_birth: The date of birth as the second language writes it.
+        updated_on: "Updated ...", or ``None``.
+        reviewed_on: "Reviewed by ... on ...", or ``None``.
+        notes: The second language's text of each of the document's notes
+            (``Document.warnings``), keyed by the note; a note without one is not here.
+        phrases: Every fixed phrase in the second language, as ``Document.phrases``.
+        separator: What goes between a text and its second-language counterpart on
+            one line (``" / "``, as on the bilingual card).
+    """
+
+    language: str
+    direction: str = "ltr"
+    title: str = ""
+    date_of_birth: str = ""
+    updated_on: str | None = None
+    reviewed_on: str | None = None
+    notes: Mapping[str, str] = attrs.field(factory=dict, converter=_phrases, hash=False)
+    phrases: Mapping[str, str] = attrs.field(factory=dict, converter=_phrases, hash=False)
+    separator: str = " / "
+
+
+def _filled(text: str, values: Mapping[str, object]) -> str:
+    """A phrase with its ``{placeholders}`` filled in."""
+    if not values:
+        return text
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        # A translation with a misspelt {placeholder} must not stop a rendering.
+        return f"{text} ({', '.join(str(value) for value in values.values())})"
 
 
 @attrs.frozen(kw_only=True)
@@ -232,6 +303,9 @@ class Document:
             the person's text with it (see :func:`rarepassport.languages.text_language`).
             ``None`` when it is the document's language.
         direction: ``ltr`` or ``rtl``: how the labels' language is written.
+        second: For a bilingual document (``second_language=``), the document-wide
+            texts in the second language; each section and block carries its own.
+            ``None`` in one language.
     """
 
     title: str
@@ -248,6 +322,7 @@ class Document:
     essentials: Essentials | None = None
     content_language: str | None = None
     direction: str = "ltr"
+    second: SecondLanguage | None = None
 
     def phrase(self, id: str, /, **values: object) -> str:
         """A fixed phrase, with ``{placeholders}`` filled in.
@@ -261,14 +336,7 @@ class Document:
             The phrase, or the id itself when layout did not provide it.
         """
         key = id if id.startswith("phrase.") else f"phrase.{id}"
-        text = self.phrases.get(key, key)
-        if not values:
-            return text
-        try:
-            return text.format(**values)
-        except (KeyError, IndexError, ValueError):
-            # A translation with a misspelt {placeholder} must not stop a rendering.
-            return f"{text} ({', '.join(str(value) for value in values.values())})"
+        return _filled(self.phrases.get(key, key), values)
 
     @property
     def _label_value(self) -> str:
@@ -321,6 +389,89 @@ class Document:
         else:
             text = self.phrase(key, **params)
         return RenderNotice(code=code, params=params, text=text)
+
+    def second_phrase(self, id: str, /, **values: object) -> str:
+        """A fixed phrase in the second language (see `phrase`), or ``""`` when the
+        document has none or the phrase reads the same in both languages."""
+        if self.second is None:
+            return ""
+        key = id if id.startswith("phrase.") else f"phrase.{id}"
+        text = _filled(self.second.phrases[key], values) if key in self.second.phrases else ""
+        return "" if text == self.phrase(key, **values) else text
+
+    def in_both(self, text: str, second: str | None) -> str:
+        """``text`` and its second-language counterpart on one line (``Urgence / Emergency``).
+
+        ``text`` alone when there is no counterpart, or it is the same.
+        """
+        if self.second is None or not second or second == text:
+            return text
+        if not text:
+            return second
+        if self.second.direction != self.direction:
+            # Each language keeps its own direction on the shared line (an English label
+            # after an Arabic one keeps its closing bracket at its own end).
+            second = f"\u2068{second}\u2069"
+        return f"{text}{self.second.separator}{second}"
+
+    def with_second_language_inline(self) -> Document:
+        """This document in one run of text per block: each label or heading followed by
+        its second-language counterpart on the same line (*Urgence / Emergency*), each
+        paragraph and alert text by its counterpart on the next line; for a backend that draws plain
+        text (``markdown``, ``text``). Unchanged when the document is in one language.
+        """
+        second = self.second
+        if second is None:
+            return self
+        both = self.in_both
+
+        def beneath(text: str, other: str | None) -> str:
+            return f"{text}\n{other}" if other and other != text else text
+
+        def merged(block: Block) -> Block:
+            other = block.second
+            if other is None:
+                return block
+            if isinstance(block, Heading) and isinstance(other, Heading):
+                return attrs.evolve(block, text=both(block.text, other.text), second=None)
+            if isinstance(block, Paragraph) and isinstance(other, Paragraph):
+                return attrs.evolve(block, text=beneath(block.text, other.text), second=None)
+            if isinstance(block, Field) and isinstance(other, Field):
+                return attrs.evolve(block, label=both(block.label, other.label),
+                                    value=both(block.value, other.value), second=None)
+            if isinstance(block, ListBlock) and isinstance(other, ListBlock):
+                items = block.items if len(other.items) != len(block.items) else tuple(
+                    both(item, counterpart) for item, counterpart in zip(block.items, other.items, strict=True))
+                return attrs.evolve(block, label=both(block.label or "", other.label) or None, items=items,
+                                    second=None)
+            if isinstance(block, Table) and isinstance(other, Table):
+                rows = block.rows if len(other.rows) != len(block.rows) else tuple(
+                    tuple(both(cell, counterpart) for cell, counterpart in zip(row, others, strict=False))
+                    + row[len(others):] for row, others in zip(block.rows, other.rows, strict=True))
+                return attrs.evolve(block, caption=both(block.caption or "", other.caption) or None, rows=rows,
+                                    columns=tuple(both(column, counterpart) for column, counterpart
+                                                  in zip(block.columns, other.columns, strict=True)), second=None)
+            if isinstance(block, Alert) and isinstance(other, Alert):
+                return attrs.evolve(block, title=both(block.title or "", other.title) or None,
+                                    text=beneath(block.text, other.text), second=None)
+            return block  # pragma: no cover - a block's counterpart is of its own type
+
+        phrases = dict(self.phrases)
+        for key in ("date_of_birth", "please_note"):
+            phrases[f"phrase.{key}"] = both(self.phrase(key), self.second_phrase(key))
+        return attrs.evolve(
+            self,
+            title=both(self.title, second.title),
+            date_of_birth=both(self.date_of_birth, second.date_of_birth),
+            updated_on=both(self.updated_on, second.updated_on) if self.updated_on else None,
+            reviewed_on=both(self.reviewed_on, second.reviewed_on) if self.reviewed_on else None,
+            warnings=tuple(both(note, second.notes.get(note)) for note in self.warnings),
+            phrases=phrases,
+            sections=tuple(attrs.evolve(section, title=both(section.title, section.second_title), second_title=None,
+                                        blocks=tuple(merged(block) for block in section.blocks))
+                           for section in self.sections),
+            second=None,
+        )
 
     def section(self, id: str) -> Section | None:
         """The section with this id, or ``None``."""

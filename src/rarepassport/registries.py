@@ -287,6 +287,8 @@ class BackendSpec:
     Attributes:
         default_view: The view rendered when none is asked for (``emergency`` for the
             wallet card, ``full`` for most).
+        bilingual: Whether the backend draws a document's second language
+            (``second_language=``); for another backend it is refused.
     """
 
     name: str
@@ -296,6 +298,7 @@ class BackendSpec:
     plugin: str
     description: str | None = None
     default_view: View = View.FULL
+    bilingual: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -361,6 +364,7 @@ class BackendRegistry(_NamedRegistry["BackendSpec"]):
         suffix: str,
         description: str | None = None,
         default_view: View | str = View.FULL,
+        bilingual: bool = False,
     ) -> None:
         """Register a backend.
 
@@ -372,6 +376,10 @@ class BackendRegistry(_NamedRegistry["BackendSpec"]):
             description: One line for ``rarepassport plugins``.
             default_view: The view to lay out when the caller names none, e.g.
                 ``"emergency"`` for a format made for the first minutes.
+            bilingual: The backend draws a document's second language: the
+                essentials' labels in both (they are joined by layout), and for a
+                backend that draws sections, each block's ``second`` texts. Without
+                it, ``second_language=`` is refused for the format rather than ignored.
 
         Raises:
             PluginError: When the name is taken or ``default_view`` is not a view.
@@ -394,6 +402,7 @@ class BackendRegistry(_NamedRegistry["BackendSpec"]):
                 plugin=self._plugin,
                 description=description,
                 default_view=view,
+                bilingual=bilingual,
             ),
         )
 

@@ -42,6 +42,7 @@ TESTED_BY: dict[str, tuple[str, ...]] = {
     "rarepassport._moved": ("test_moved", "test_design"),
     "rarepassport.builtins": ("test_design",),
     "rarepassport.builtins.layout": ("test_layout_steps",),
+    "rarepassport.layouts._bilingual": ("test_pdf_bilingual",),
     "rarepassport.builtins.backends": ("test_render_text_formats", "test_render_pdf"),
     "rarepassport.builtins.exporters": ("test_fhir_export", "test_phenopacket"),
     "rarepassport.builtins.labels": ("test_translations", "test_languages_render"),

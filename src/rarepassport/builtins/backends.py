@@ -165,6 +165,7 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
         media_type="application/pdf",
         suffix=".pdf",
         description="Printable passport on A4, A5 or Letter, with bookmarks and page headers",
+        bilingual=True,
     )
     backends.add(
         "card",
@@ -173,6 +174,7 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
         suffix=".pdf",
         description="Wallet card (85.60 x 53.98 mm), front and back, from the emergency view",
         default_view="emergency",
+        bilingual=True,
     )
     # A lock screen is seen by anyone who picks the phone up: its default view is the
     # emergency view.
@@ -183,6 +185,7 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
         suffix=".png",
         description="Phone lock-screen image (PNG) of the emergency essentials, from the emergency view",
         default_view="emergency",
+        bilingual=True,
     )
     backends.add(
         "lockscreen-pdf",
@@ -191,6 +194,7 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
         suffix=".pdf",
         description="The lock-screen image's page as a one-page PDF",
         default_view="emergency",
+        bilingual=True,
     )
     backends.add(
         "html",
@@ -212,6 +216,7 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
         media_type="text/markdown; charset=utf-8",
         suffix=".md",
         description="Markdown, for wikis and notes",
+        bilingual=True,
     )
     backends.add(
         "text",
@@ -219,4 +224,5 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
         media_type="text/plain; charset=utf-8",
         suffix=".txt",
         description="Plain text for email and messages, wrapped at 78 columns",
+        bilingual=True,
     )

@@ -226,9 +226,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
     # No --view: the format's default view (the wallet card's is the emergency view).
     view = args.view or plugins.backends[format].default_view.value
     options = _options(args, format)
-    if args.second_language is not None and format not in _EMERGENCY_FORMATS:
-        raise CommandError(f"--second-language applies only to --format {', '.join(_EMERGENCY_FORMATS)}, "
-                           f"not {format}")
+    if args.second_language is not None and not plugins.backends[format].bilingual:
+        takes = ", ".join(name for name in plugins.backends.names() if plugins.backends[name].bilingual)
+        raise CommandError(f"--second-language applies only to --format {takes}, not {format}")
     if format == "pdf":
         # A relative photo path is relative to the passport file, not to the shell.
         where = Path.cwd() if args.file == STDIN else Path(args.file).resolve().parent
@@ -357,8 +357,9 @@ def register(commands: Any) -> None:
                              "full for the others)")
     render.add_argument("--language", help="language of the labels (default: the passport's)")
     render.add_argument("--second-language", metavar="LANG",
-                        help="card, lockscreen: the labels in a second language too (Allergies / Alergias), "
-                             "values once, for travel")
+                        help="pdf, card, lockscreen, markdown, text: the labels in a second language too "
+                             "(Allergies / Alergias), "
+                             "the person's own text once, for travel")
     render.add_argument("--allow-invalid", action="store_true",
                         help="render a passport with validation errors; the errors are printed in its notes")
     render.add_argument("--size", metavar="SIZE",

@@ -41,7 +41,7 @@ import attrs
 from rarepassport import labels as _labels
 from rarepassport.document import Document, Section
 from rarepassport.errors import RenderError
-from rarepassport.essentials import Essentials, bilingual, build_essentials
+from rarepassport.essentials import bilingual, build_essentials
 from rarepassport.guidance import population_on
 from rarepassport.languages import LanguageChoice, choose, direction, display_name, normalise
 from rarepassport.model import Emergency, Passport, Person, Review, View
@@ -50,6 +50,7 @@ from rarepassport.redaction import redact
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
     from rarepassport.signing import Keyring
+from rarepassport.layouts._bilingual import bilingual_document
 from rarepassport.layouts._context import LayoutContext, LayoutInputs, layout_fields
 from rarepassport.layouts._emergency import _collect_guidance, _without_own_protocol
 from rarepassport.layouts._sections import _extensions
@@ -96,6 +97,7 @@ def layout(
     # earlier check. On the passport as signed: before redaction, which empties what the
     # view leaves out and would read as a change since signing.
     statement = trust_statement(context, passport, trust)
+    signed = passport
     # Redact first: nothing below (sections, essentials, QR, metadata) can see a value
     # outside the view, whatever it reads.
     passport = redact(passport, context.view, plugins=plugins)
@@ -127,7 +129,7 @@ def layout(
     sections = _without_own_protocol(context, emergency, candidates)
     review = passport.review
     updated = review.updated_on if context.shows(Review, "updated_on") else None
-    return Document(
+    document = Document(
         title=context.phrase(f"title.{context.view.value}", name=person.name),
         language=context.language,
         view=context.view,
@@ -139,10 +141,11 @@ def layout(
         photo=person.photo if context.shows(Person, "photo") else None,
         warnings=context.warnings,
         phrases=_labels.phrases(context.language, plugins.labels),
-        essentials=_in_second_language(context, passport, essentials, second_language),
+        essentials=essentials,
         content_language=_content_language(passport, context.language),
         direction=direction(context.language),
     )
+    return _in_second_language(context, document, signed, second_language, trust)
 
 
 def _run_steps(context: LayoutContext, inputs: LayoutInputs) -> list[Section]:
@@ -197,22 +200,31 @@ def _choose_language(language: str | None, passport: Passport, plugins: PluginMa
     return choose(language or passport.language or "en", plugins.labels.has_language)
 
 
-def _in_second_language(context: LayoutContext, passport: Passport, essentials: Essentials,
-                        second_language: str | None) -> Essentials:
-    """The essentials with their labels also in ``second_language`` (see
-    [`rarepassport.essentials.bilingual`][]); unchanged without one, or when it is the
-    labels' language already."""
+def _in_second_language(context: LayoutContext, document: Document, passport: Passport,
+                        second_language: str | None, trust: Keyring | None) -> Document:
+    """The document with its labels also in ``second_language``; unchanged without one,
+    or when it is the labels' language already.
+
+    The passport is laid out a second time, in the second language, from the same
+    passport and view: the essentials get their labels in both (see
+    [`rarepassport.essentials.bilingual`][]) and every section and block its
+    counterpart (see `rarepassport.layouts._bilingual`), for a backend that draws both.
+    """
     if second_language is None:
-        return essentials
+        return document
     if not isinstance(second_language, str):
         raise RenderError(f"second_language must be a language tag such as 'en', not {type(second_language).__name__}")
     choice = choose(second_language, context.plugins.labels.has_language)
     if choice.fallback:
         _warn_language_fallback(context, choice, where="--second-language")
+        document = attrs.evolve(document, warnings=context.warnings)
     if choice.tag == context.language:
-        return essentials
-    second = LayoutContext(view=context.view, language=choice.tag, plugins=context.plugins, today=context.today)
-    return bilingual(essentials, build_essentials(second, passport))
+        return document
+    second = layout(passport, context.view, choice.tag, plugins=context.plugins, today=context.today, trust=trust)
+    document = bilingual_document(document, second)
+    if document.essentials is not None and second.essentials is not None:
+        document = attrs.evolve(document, essentials=bilingual(document.essentials, second.essentials))
+    return document
 
 
 def _warn_language_fallback(context: LayoutContext, choice: LanguageChoice, *, where: str) -> None:

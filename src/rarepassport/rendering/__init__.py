@@ -171,6 +171,10 @@ def render_validated(
     them apart from the drawing's own warnings.
     """
     spec = _backend(format, plugins)
+    if second_language is not None and not spec.bilingual:
+        takes = ", ".join(name for name in plugins.backends.names() if plugins.backends[name].bilingual)
+        raise RenderError(f"format {spec.name!r} cannot draw a second language; second_language applies "
+                          f"only to: {takes}")
     document = layout(passport, _view_for(spec, view), language, plugins=plugins, today=today,
                       second_language=second_language, trust=trust)
     notes = _validation_notes(document, report.issues)

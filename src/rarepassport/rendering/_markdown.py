@@ -173,8 +173,12 @@ def render_markdown(document: Document) -> Rendered:
         document: The laid-out passport.
 
     Returns:
-        CommonMark with GitHub-style tables; every value escaped.
+        CommonMark with GitHub-style tables; every value escaped. A bilingual document
+        (``second_language=``) has each label followed by its second-language
+        counterpart (*Urgence / Emergency*) and each sentence by its counterpart on the
+        next line.
     """
+    document = document.with_second_language_inline()
     parts = [f"# {_inline(document.title)}"]
     header = []
     if document.date_of_birth:

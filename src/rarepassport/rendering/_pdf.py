@@ -104,9 +104,15 @@ def document_texts(document: Document) -> Iterator[str]:
     yield from (document.title, document.person_name, document.date_of_birth)
     yield from (text for text in (document.updated_on, document.reviewed_on) if text)
     yield from document.phrases.values()
+    second = document.second
+    if second is not None:
+        yield from (second.title, second.date_of_birth, second.updated_on or "", second.reviewed_on or "")
+        yield from second.notes.values()
+        yield from second.phrases.values()
     for section in document.sections:
         yield section.title
-        for block in section.blocks:
+        yield section.second_title or ""
+        for block in _with_counterparts(section.blocks):
             if isinstance(block, Heading | Paragraph):
                 yield block.text
             elif isinstance(block, Field):
@@ -122,6 +128,14 @@ def document_texts(document: Document) -> Iterator[str]:
             elif isinstance(block, Alert):
                 yield block.title or ""
                 yield block.text
+
+
+def _with_counterparts(blocks: Sequence[Block]) -> Iterator[Block]:
+    """Each block, then its texts in the second language (a bilingual document)."""
+    for block in blocks:
+        yield block
+        if block.second is not None:
+            yield block.second
 
 
 def _make_pdf_class() -> type[FPDF]:
@@ -140,10 +154,14 @@ def _make_pdf_class() -> type[FPDF]:
             self.set_draw_color(*style.rule)
             self.set_y(style.margin * 0.5)
             self.set_font(self.family, "B", style.small)
-            dob = doc.label_value(doc.phrase("date_of_birth"), doc.date_of_birth)
+            second = doc.second
+            dob = doc.label_value(doc.in_both(doc.phrase("date_of_birth"), doc.second_phrase("date_of_birth")),
+                                  doc.in_both(doc.date_of_birth, second.date_of_birth if second else None))
             height = style.small * 0.45
             self.line_of_text(height, f"{doc.person_name}  ·  {dob}")
             self.set_font(self.family, "", style.small)
+            # In the first language only: page one gives them in both, and the running
+            # header stays two lines.
             dates = "  ·  ".join(text for text in (doc.updated_on, doc.reviewed_on) if text)
             if dates:
                 self.line_of_text(height, dates)
@@ -163,7 +181,8 @@ def _make_pdf_class() -> type[FPDF]:
             self.set_y(-style.margin * 0.85)
             self.set_text_color(*style.muted)
             self.set_font(self.family, "", style.small)
-            page = doc.phrase("page_of", page=self.page_no(), pages=self.str_alias_nb_pages)
+            page = doc.in_both(doc.phrase("page_of", page=self.page_no(), pages=self.str_alias_nb_pages),
+                               doc.second_phrase("page_of", page=self.page_no(), pages=self.str_alias_nb_pages))
             self.cell(0, style.small * 0.5, f"{doc.person_name}  ·  {page}", align="R")
             self.set_text_color(*style.text)
 
@@ -201,6 +220,20 @@ class _Drawer:
         else:
             pdf.multi_cell(width, height, text, align=_align(text), new_x="LMARGIN", new_y="NEXT")
 
+    def second_text(self, width: float, text: str | None) -> None:
+        """A sentence's second-language counterpart, on the lines beneath it: regular
+        weight, grey and a size smaller, so each language's sentence reads whole."""
+        if not text:
+            return
+        pdf, style = self.pdf, self.style
+        size = max(style.body * 0.9, style.floor)
+        pdf.set_text_color(*style.muted)
+        self.font(False, size)
+        pdf.set_x(pdf.l_margin + self.width - width)
+        self.text(width, self.lh(size), text)
+        pdf.set_text_color(*style.text)
+        self.font(False)
+
     def keep_space(self, height: float) -> None:
         """Start a new page when less than ``height`` mm is left (no orphan headings)."""
         pdf = self.pdf
@@ -230,13 +263,24 @@ class _Drawer:
         self.font(True, style.title)
         pdf.multi_cell(self.width - side, self.lh(style.title), doc.title, align=_align(doc.title),
                        new_x="LMARGIN", new_y="NEXT")
+        second = doc.second
+        if second is not None and second.title:
+            pdf.set_text_color(*style.muted)
+            self.font(False, style.heading)
+            pdf.multi_cell(self.width - side, self.lh(style.heading), second.title, align=_align(second.title),
+                           new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(*style.text)
         self.gap(0.3)
         self.font(False)
         pdf.set_x(pdf.l_margin)
-        self.write_field(doc.phrase("date_of_birth"), doc.date_of_birth, width=self.width - side)
-        for text in (doc.updated_on, doc.reviewed_on):
+        self.write_field(doc.in_both(doc.phrase("date_of_birth"), doc.second_phrase("date_of_birth")),
+                         doc.in_both(doc.date_of_birth, second.date_of_birth if second else None),
+                         width=self.width - side)
+        for text, other in ((doc.updated_on, second.updated_on if second else None),
+                            (doc.reviewed_on, second.reviewed_on if second else None)):
             if text:
                 pdf.multi_cell(self.width - side, self.lh(), text, align=_align(text), new_x="LMARGIN", new_y="NEXT")
+                self.second_text(self.width - side, other)
         if qr is not None and qr[1]:
             self.font(False, style.small)
             pdf.set_xy(pdf.w - pdf.r_margin - box, top + box)
@@ -247,7 +291,10 @@ class _Drawer:
         if doc.warnings:
             # What a reader must know about the document itself (e.g. an overdue review)
             # comes before its content, as in the other backends.
-            note = Alert(text="\n".join(doc.warnings), level=AlertLevel.WARNING, title=doc.phrase("please_note"))
+            notes = doc.second.notes if doc.second else {}
+            note = Alert(text="\n".join(f"{text}\n{notes[text]}" if text in notes else text for text in doc.warnings),
+                         level=AlertLevel.WARNING,
+                         title=doc.in_both(doc.phrase("please_note"), doc.second_phrase("please_note")))
             self.block(note, emergency=False)
             self.gap(0.6)
 
@@ -279,13 +326,14 @@ class _Drawer:
         height = self.lh(style.section) + 2
         # The title bar is the cell height plus 0.5 mm padding above and below.
         self.keep_space(height + 1.0 + self.lh() * 0.4 + self.room_to_start(section.blocks))
-        pdf.start_section(section.title, level=0)
+        title = self.document.in_both(section.title, section.second_title)
+        pdf.start_section(title, level=0)
         fill = style.emergency_fill if section.emergency else style.section_fill
         colour = style.emergency_text if section.emergency else style.section_text
         pdf.set_fill_color(*fill)
         pdf.set_text_color(*colour)
         self.font(True, style.section)
-        pdf.multi_cell(0, height, section.title, fill=True, padding=(0.5, 2.5), align=_align(section.title),
+        pdf.multi_cell(0, height, title, fill=True, padding=(0.5, 2.5), align=_align(title),
                        new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(*style.text)
         self.gap(0.4)
@@ -303,9 +351,13 @@ class _Drawer:
         elif isinstance(block, Paragraph):
             self.font(False)
             self.text(self.width, self.lh(), block.text)
+            self.second_text(self.width, block.second.text if block.second else None)
             self.gap(0.3)
         elif isinstance(block, Field):
-            self.write_field(block.label, block.value, emphasis=block.emphasis)
+            both = self.document.in_both
+            second = block.second
+            self.write_field(both(block.label, second.label if second else None),
+                             both(block.value, second.value if second else None), emphasis=block.emphasis)
         elif isinstance(block, ListBlock):
             self.list_block(block)
         elif isinstance(block, Table):
@@ -323,9 +375,10 @@ class _Drawer:
         size = self.style.heading if block.level <= 3 else self.style.body
         self.keep_space(self.heading_height(block) + (self.lh() * 2 if following is None else following))
         self.gap(0.3)
-        self.pdf.start_section(block.text, level=1, strict=False)
+        text = self.document.in_both(block.text, block.second.text if block.second else None)
+        self.pdf.start_section(text, level=1, strict=False)
         self.font(True, size)
-        self.text(self.width, self.lh(size), block.text)
+        self.text(self.width, self.lh(size), text)
         self.gap(0.15)
 
     def write_field(self, label: str, value: str, *, emphasis: bool = False, width: float | None = None) -> None:
@@ -375,12 +428,15 @@ class _Drawer:
 
     def list_block(self, block: ListBlock) -> None:
         pdf = self.pdf
-        if block.label:
+        second = block.second
+        label = self.document.in_both(block.label or "", second.label if second else None)
+        if label:
             self.keep_space(self.lh() * 2)
             self.font(True)
-            self.text(self.width, self.lh(), block.label)
+            self.text(self.width, self.lh(), label)
         self.font(False)
         indent = 7.0 if block.ordered else 5.0
+        others = second.items if second is not None and len(second.items) == len(block.items) else ()
         for number, item in enumerate(block.items, 1):
             self.keep_space(self.lh())
             marker = f"{number}." if block.ordered else "•"
@@ -391,6 +447,8 @@ class _Drawer:
             self.font(block.emphasis)
             self.text(self.width - indent, self.lh(), item)
             self.font(False)
+            if others:
+                self.second_text(self.width - indent, others[number - 1])
         self.gap(0.3)
 
     def table(self, block: Table) -> None:
@@ -401,6 +459,7 @@ class _Drawer:
         between pages instead of failing.
         """
         pdf, style = self.pdf, self.style
+        block = _in_both(self.document, block)
         # Wide tables (medicines with codes and notes) get smaller type so that words
         # are not broken inside narrow columns.
         size = max(style.body * (0.95 if len(block.columns) <= 5 else 0.85), style.floor)
@@ -529,21 +588,47 @@ class _Drawer:
         pdf.set_fill_color(*style.alert_fill[block.level])
         pdf.set_draw_color(*style.alert_border[block.level])
         pdf.set_line_width(style.border_width)
+        second = block.second
+        title = self.document.in_both(block.title or "", second.title if second else None)
         text = block.text
+        beneath = second.text if second is not None else ""
         self.keep_space(self.lh() * 3)
         pad = 2.5
-        if block.title:
+        if title:
             self.font(True)
-            pdf.multi_cell(0, self.lh(), block.title, fill=True, border="LTR", padding=(pad, pad, 0.5, pad),
-                           align=_align(block.title), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, self.lh(), title, fill=True, border="LTR", padding=(pad, pad, 0.5, pad),
+                           align=_align(title), new_x="LMARGIN", new_y="NEXT")
         self.font(block.level is AlertLevel.CRITICAL)
-        pdf.multi_cell(0, self.lh(), text, fill=True, border="LBR" if block.title else 1,
-                       padding=(0.5 if block.title else pad, pad, pad, pad), align=_align(text), new_x="LMARGIN",
-                       new_y="NEXT")
+        pdf.multi_cell(0, self.lh(), text, fill=True, border=("LR" if beneath else "LBR") if title else
+                       ("LTR" if beneath else 1), padding=(0.5 if title else pad, pad, 0.5 if beneath else pad, pad),
+                       align=_align(text), new_x="LMARGIN", new_y="NEXT")
+        if beneath:
+            # The counterpart beneath, in the same box: its own paragraph, in its own direction.
+            size = max(style.body * 0.9, style.floor)
+            pdf.set_text_color(*style.muted)
+            self.font(False, size)
+            pdf.multi_cell(0, self.lh(size), beneath, fill=True, border="LBR", padding=(0.5, pad, pad, pad),
+                           align=_align(beneath), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(*style.text)
         pdf.set_line_width(0.2)
         pdf.set_draw_color(*style.rule)
         self.font(False)
         self.gap(0.5)
+
+
+def _in_both(document: Document, block: Table) -> Table:
+    """A table with each heading and cell followed by its second-language counterpart."""
+    second = block.second
+    if second is None:
+        return block
+    both = document.in_both
+    rows = block.rows
+    if len(second.rows) == len(rows):
+        rows = tuple(tuple(both(cell, other) for cell, other in zip(row, others, strict=False)) + row[len(others):]
+                     for row, others in zip(rows, second.rows, strict=True))
+    return attrs.evolve(block, columns=tuple(both(column, other) for column, other in
+                                             zip(block.columns, second.columns, strict=True)),
+                        rows=rows, caption=both(block.caption or "", second.caption) or None, second=None)
 
 
 def _align(text: str) -> str:

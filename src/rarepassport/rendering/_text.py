@@ -161,6 +161,9 @@ def render_text(document: Document, *, width: int = 78) -> Rendered:
     """
     if isinstance(width, bool) or not isinstance(width, int) or width < _MIN_WIDTH:
         raise RenderError(f"option width for format 'text' must be a whole number of at least {_MIN_WIDTH}")
+    # A bilingual document: each label then its second-language counterpart, each
+    # sentence then its counterpart on the next line.
+    document = document.with_second_language_inline()
     lines = _underline(document.title, "=", width)
     if document.date_of_birth:
         lines += _wrap(document.label_value(document.phrase("date_of_birth"), document.date_of_birth), width)

@@ -133,6 +133,10 @@ def _block_texts(section: Section, number: int, block: Block) -> Iterator[tuple[
         if block.title:
             yield f"{here} (alert), title", block.title
         yield f"{here} (alert), text", block.text
+    if block.second is not None:
+        # A bilingual document: a second-language label dropped is as wrong as a first.
+        for where, text in _block_texts(section, number, block.second):
+            yield f"{where} (second language)", text
 
 
 def expected_texts(document: Document, *, phrases: bool = False) -> list[tuple[str, str]]:
@@ -157,10 +161,24 @@ def expected_texts(document: Document, *, phrases: bool = False) -> list[tuple[s
     if document.reviewed_on:
         found.append(("$.review", document.reviewed_on))
     found.extend((f"document note {number}", text) for number, text in enumerate(document.warnings, 1))
+    second = document.second
+    if second is not None:
+        found.extend((where, text or "") for where, text in (
+            ("document title (second language)", second.title),
+            ("$.person.date_of_birth (second language)", second.date_of_birth),
+            ("updated on (second language)", second.updated_on),
+            ("$.review (second language)", second.reviewed_on),
+        ))
+        found.extend((f"document note {number} (second language)", second.notes.get(text, ""))
+                     for number, text in enumerate(document.warnings, 1))
     if phrases:
         found.extend((f"phrase {key}", text) for key, text in document.phrases.items())
+        if second is not None:
+            found.extend((f"phrase {key} (second language)", text) for key, text in second.phrases.items())
     for section in document.sections:
         found.append((f"section {section.id!r}, title", section.title))
+        if section.second_title:
+            found.append((f"section {section.id!r}, title (second language)", section.second_title))
         for number, block in enumerate(section.blocks, 1):
             found.extend(_block_texts(section, number, block))
     return [(where, text) for where, text in found if text]
@@ -170,6 +188,8 @@ def expected_texts(document: Document, *, phrases: bool = False) -> list[tuple[s
 
 
 def _map_block(block: Block, change: Callable[[str], str]) -> Block:
+    if block.second is not None:
+        block = attrs.evolve(block, second=_map_block(block.second, change))  # type: ignore[arg-type]  # same type
     if isinstance(block, Heading | Paragraph):
         return attrs.evolve(block, text=change(block.text))
     if isinstance(block, Field):
@@ -187,13 +207,37 @@ def _map_block(block: Block, change: Callable[[str], str]) -> Block:
     return block  # pragma: no cover - every block type is handled above
 
 
+_PLACEHOLDER = re.compile(r"(\{[^{}]*\})")
+
+
+def _in_template(change: Callable[[str], str]) -> Callable[[str], str]:
+    """``change`` applied to a phrase's words, never inside its ``{placeholders}``: an
+    isolate put into ``{page}`` would leave an Arabic "Page 1 of 3" unfillable."""
+    def changed(template: str) -> str:
+        return "".join(part if _PLACEHOLDER.fullmatch(part) else change(part) if part else part
+                       for part in _PLACEHOLDER.split(template))
+    return changed
+
+
 def map_document_text(document: Document, change: Callable[[str], str]) -> Document:
-    """A copy of ``document`` with ``change`` applied to every text a backend draws."""
+    """A copy of ``document`` with ``change`` applied to every text a backend draws
+    (to the phrases' words, not their placeholders)."""
+    template = _in_template(change)
     sections = tuple(
         attrs.evolve(section, title=change(section.title),
+                     second_title=change(section.second_title) if section.second_title else section.second_title,
                      blocks=tuple(_map_block(block, change) for block in section.blocks))
         for section in document.sections
     )
+    second = document.second
+    if second is not None:
+        second = attrs.evolve(
+            second, title=change(second.title), date_of_birth=change(second.date_of_birth),
+            updated_on=change(second.updated_on) if second.updated_on else second.updated_on,
+            reviewed_on=change(second.reviewed_on) if second.reviewed_on else second.reviewed_on,
+            notes={change(note): change(text) for note, text in second.notes.items()},
+            phrases={key: template(text) for key, text in second.phrases.items()},
+        )
     return attrs.evolve(
         document,
         title=change(document.title),
@@ -202,8 +246,9 @@ def map_document_text(document: Document, change: Callable[[str], str]) -> Docum
         updated_on=change(document.updated_on) if document.updated_on else document.updated_on,
         reviewed_on=change(document.reviewed_on) if document.reviewed_on else document.reviewed_on,
         warnings=tuple(change(text) for text in document.warnings),
-        phrases={key: change(text) for key, text in document.phrases.items()},
+        phrases={key: template(text) for key, text in document.phrases.items()},
         sections=sections,
+        second=second,
     )
 
 
