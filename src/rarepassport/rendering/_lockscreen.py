@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from rarepassport.rendering._base import Rendered
 
 __all__ = [
+    "LOCKSCREEN_QR_BYTES",
     "LOCKSCREEN_QR_LIMIT",
     "MAX_BODY_SIZE",
     "MIN_BODY_SIZE",
@@ -131,10 +132,15 @@ MIN_BODY_SIZE = 16.0
 MAX_BODY_SIZE = 24.0
 #: The name is drawn this much larger than the body text.
 NAME_SCALE = 1.35
-#: Largest emergency text in the QR code, in UTF-8 bytes, as on the wallet card: a
-#: code of about 73 modules. The code shares the screen with the text a paramedic reads
-#: first, so it is kept small rather than dense.
+#: Largest emergency text in the QR code, in characters, as on the wallet card (in
+#: bytes there): for English a code of about 73 modules. The code shares the screen with
+#: the text a paramedic reads first, so it is kept small rather than dense.
 LOCKSCREEN_QR_LIMIT = 280
+#: Largest emergency text in the QR code, in UTF-8 bytes: a code of about 93 modules
+#: (about 140 CSS pixels wide at `QR_MODULE_SIZE`). Devanagari and Chinese take three
+#: bytes a character, so the name and dates of a Hindi passport alone took more than 280
+#: bytes and no code could be made; the code grows instead, its modules the same size.
+LOCKSCREEN_QR_BYTES = 500
 #: Size of one QR module in CSS pixels, rounded to whole device pixels (4 at 3×, about
 #: 0.22 mm on a 460-ppi screen, a code about 16 mm wide, like the wallet card's): what
 #: a phone camera reads from another phone's screen at 10 to 15 cm.
@@ -261,9 +267,12 @@ class _Paragraph(NamedTuple):
 
 
 def _run(text: str, bold: bool, path: str) -> _Run:
-    # A phone number or a dose is never broken across two lines (as on the card).
+    """A run of text as the card draws it: a phone number or a dose is never broken across
+    two lines, and inside right-to-left text it stays left to right ("+966 50 123 4567",
+    never "4567 123 50 966+")."""
+    from rarepassport.rendering._verify import isolate_left_to_right
 
-    return _Run(unbroken(text), bold, path)
+    return _Run(isolate_left_to_right(unbroken(text)), bold, path)
 
 
 def _paragraphs(groups: Sequence[EssentialGroup], ending: str) -> list[_Paragraph]:
@@ -566,8 +575,10 @@ def _check_glyphs(texts: Sequence[tuple[str, str]], extra: Sequence[Any]) -> Non
 
 
 def _squashed(text: str) -> str:
-    # PDFium reads a hyphen that ends a line, where the word goes on, as U+FFFE.
-    return re.sub(r"\s+", "", text.replace("\u00a0", " ").replace("\u00ad", "").replace("\ufffe", "-"))
+    # PDFium reads a hyphen that ends a line, where the word goes on, as U+FFFE; the
+    # directional isolates around a phone number in Arabic text are not drawn.
+    text = text.replace("\u00a0", " ").replace("\u00ad", "").replace("\ufffe", "-")
+    return re.sub(r"[\s\u2066-\u2069]+", "", text)
 
 
 def _verify(data: bytes, drawn: Sequence[tuple[str, str]], geometry: _Geometry, top_clear: float,
@@ -704,11 +715,9 @@ def render_lockscreen(
             character no available font can draw (naming the field), or a screen too
             small for the name and dates.
     """
-    from fpdf import FPDF
-
     from rarepassport.errors import RenderError
     from rarepassport.rendering._base import Rendered
-    from rarepassport.rendering._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes
+    from rarepassport.rendering._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, pdf_class
     from rarepassport.rendering._qr import qr_content
 
     essentials = document.essentials
@@ -724,7 +733,7 @@ def render_lockscreen(
     modules: list[list[bool]] = []
     caption = ""
     if qr is not None and qr.strip().lower() != "none":
-        content = qr_content(document, qr, LOCKSCREEN_QR_LIMIT)
+        content = qr_content(document, qr, LOCKSCREEN_QR_LIMIT, most_bytes=LOCKSCREEN_QR_BYTES)
         notices.extend(content.notices)
         modules = _qr_modules(content.text)
         caption = content.caption
@@ -732,7 +741,9 @@ def render_lockscreen(
     extra = extra_faces(fonts)
 
     def new_pdf() -> Any:
-        pdf = FPDF(unit="pt", format=(geometry.width, geometry.height))
+        # pdf_class(): plain FPDF draws a line that starts after a fallback-font run with
+        # the wrong font's glyph numbers (Latin text after Chinese read back as garbage).
+        pdf = pdf_class()(unit="pt", format=(geometry.width, geometry.height))
         pdf.set_auto_page_break(False)
         pdf.set_margins(0, 0, 0)
         return pdf
