@@ -303,26 +303,40 @@ def _spaces_forward(paragraph: _Paragraph) -> _Paragraph:
 
 
 def _head(essentials: Essentials) -> list[_Paragraph]:
-    """Under the name: the date of birth and, before anything else is read, an overdue review."""
+    """Under the name: the date of birth and, before anything else is read, what warns.
+
+    In the alert colour, as on the card: the notices about the passport itself (it has
+    validation errors), an overdue review, and a signed check that no longer applies or
+    cannot be checked ("Changed since checked on ...").
+    """
     paragraphs = []
     if essentials.date_of_birth:
         paragraphs.append(_Paragraph((_run(essentials.date_of_birth_line, True, "$.person.date_of_birth"),)))
+    for notice in essentials.notices:
+        paragraphs.append(_Paragraph((_run(notice, True, "$"),), alert=True))
     if essentials.overdue:
         paragraphs.append(_Paragraph((_run(essentials.overdue, True, "$.review.next_review_due"),), alert=True))
+    if essentials.trust and essentials.trust_alarming:
+        paragraphs.append(_Paragraph((_run(essentials.trust, True, "$.attestations"),), alert=True))
     return paragraphs
 
 
 def _foot(essentials: Essentials, caption: str) -> list[tuple[str, bool, str]]:
-    """Beside the QR code: what it is for, when the passport was updated and is due for review.
+    """Beside the QR code: what it is for, when the passport was updated and is due for
+    review, and who checked it (the short form of the trust statement, verified when the
+    document was laid out, as on the card).
 
-    Lines of ``(text, bold, path)``. The dates go here rather than under the name so
-    that the room under the name holds the essentials; the overdue notice stays there.
+    Lines of ``(text, bold, path)``. The dates and the check go here rather than under
+    the name so that the room under the name holds the essentials; what warns (an
+    overdue review, a check that no longer applies) stays there.
     """
     lines = [(caption, True, "qr")] if caption else []
     if essentials.updated_on:
         lines.append((essentials.updated_on, False, "$.review.updated_on"))
     if essentials.review_due:
         lines.append((essentials.review_due, False, "$.review.next_review_due"))
+    if essentials.trust and not essentials.trust_alarming:
+        lines.append((essentials.trust, False, "$.attestations"))
     return lines
 
 
