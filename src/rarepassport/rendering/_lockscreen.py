@@ -548,7 +548,8 @@ def _plan(scratch: _Drawer, screen: Screen) -> _Plan:
     size = _largest(lambda size: fits_at(groups, size) is not None)
     if size is not None:
         return _Plan(head + _paragraphs(groups, ""), size)
-    if fits_at([], MIN_BODY_SIZE) is None:
+    if ends([], essentials.more_in_full, MIN_BODY_SIZE, scratch.text_bottom(MIN_BODY_SIZE)) > \
+            scratch.text_bottom(MIN_BODY_SIZE):
         raise RenderError(
             f"option size {screen.name!r}: the screen leaves too little room between the clock and the "
             "buttons for the name, date of birth and review dates; choose a taller size"
@@ -765,7 +766,8 @@ def render_lockscreen(
     # Measured with every text that may be drawn; only what is drawn is checked for glyphs.
     heading = document.phrase("lockscreen.heading")
     foot = _foot(essentials, caption)
-    candidates = [heading, essentials.name, essentials.more_in_full, essentials.ending(essentials.groups, ())]
+    candidates = [heading, essentials.name, essentials.more_in_full, essentials.ending(essentials.groups, ()),
+                  essentials.also_in_full_and_more]
     candidates += [text for text, _bold, _path in foot]
     candidates += [run.text for paragraph in _head(essentials) + _paragraphs(essentials.groups, "")
                    for run in paragraph.runs]

@@ -93,7 +93,9 @@ def _text(essentials: Essentials, groups: Sequence[EssentialGroup], shown: Seque
     for group in shown:
         lines += _group_lines(group)
     texts = ["\n".join([*lines, ending] if ending else lines) for ending in essentials.endings(groups, shown)]
-    return next((text for text in texts if _fits(text, limit, most_bytes)), texts[-1])
+    # The plain "More in the full passport" only when no ending that names what is left off fits.
+    return next((text for text in texts if _fits(text, limit, most_bytes)), "\n".join([*lines, essentials.more_in_full])
+                if texts[-1] != "\n".join(lines) else texts[-1])
 
 
 def emergency_qr_text(document: Document, limit: int, *, most_bytes: int | None = None) -> QrContent:
