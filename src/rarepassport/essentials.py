@@ -40,9 +40,8 @@ the first class that does not fit whole is shortened from its least urgent end a
 says so ("Allergies: Penicillin (anaphylaxis) +2 more — see passport"), and nothing of
 a less urgent class is shown after it. A class of which not even one item fits gives
 its room to the classes after it rather than a title over a count, and the format ends
-naming it ("Also in the full passport: MCAD deficiency; ..."); an allergy or
-time-critical medicine left off is always named there. A list that is shown is never
-one that reads as complete when it is not.
+naming it ("Also in the full passport: MCAD deficiency; ..."). A list that is shown is
+never one that reads as complete when it is not.
 """
 
 from __future__ import annotations
@@ -298,26 +297,27 @@ class Essentials:
 
         ``("",)`` when nothing was left off. Otherwise the line naming everything left
         off entirely, then the plain "More in the full passport" for when that is too
-        long. But a class left off entirely ahead of one that is shown (it gave its
-        room, see [`fit`][rarepassport.essentials.fit]) and a first minutes' class
-        (diagnoses, summary, emergency treatment, allergies, time-critical medicines)
-        left off are named by every line offered: the shorter line then names them
-        ("Also in the full passport: Allergies and more") and the plain line is not
-        offered; a format that cannot name them shows less, and uses the plain line
-        only when not even the name and dates leave room for more.
+        long. Before the plain line comes a shorter one naming the first minutes'
+        classes left off (diagnoses, summary, emergency treatment, allergies,
+        time-critical medicines: "Also in the full passport: Allergies and more"). A
+        class left off entirely ahead of one that is shown (it gave its room, see
+        [`fit`][rarepassport.essentials.fit]) is named by every line offered, and the
+        plain line is then not offered.
         """
         if not left_off(groups, shown):
             return ("",)
         named = self.ending(groups, shown)
         titles = list(dict.fromkeys(_left_off_titles(groups, shown)))
-        # The first minutes' classes (allergies, time-critical medicines...) are named
-        # whenever they were left off, however short the ending must be.
-        urgent = _left_off_titles(groups, shown, passed_over=True, most_urgent=True)
-        shorter = list(dict.fromkeys(urgent))
+        passed = _left_off_titles(groups, shown, passed_over=True)
+        # The first minutes' classes (allergies, time-critical medicines...) left off are
+        # named by the shorter line; a class that gave its room is named by every line.
+        shorter = list(dict.fromkeys(_left_off_titles(groups, shown, passed_over=True, most_urgent=True)))
         endings = [named]
         if shorter and shorter != titles:
             endings.append(self.also_in_full_and_more.format(sections="; ".join(shorter)))
-        if not urgent:
+        if not passed:
+            # Never at the cost of what is shown: without the room to name them, the
+            # plain line (what is shown stays, an emergency dose before any name).
             endings.append(self.more_in_full)
         return tuple(dict.fromkeys(endings))
 
