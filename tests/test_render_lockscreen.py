@@ -24,7 +24,13 @@ import rarepassport as rp
 from rarepassport import render_rendered
 from rarepassport.cli import main
 from rarepassport.rendering import Rendered, RenderError, _fonts
-from rarepassport.rendering._lockscreen import LOCKSCREEN_QR_LIMIT, MIN_BODY_SIZE, PRESETS, THEMES
+from rarepassport.rendering._lockscreen import (
+    LOCKSCREEN_QR_BYTES,
+    LOCKSCREEN_QR_LIMIT,
+    MIN_BODY_SIZE,
+    PRESETS,
+    THEMES,
+)
 from rarepassport.rendering._qr import emergency_qr_text
 
 TODAY = dt.date(2026, 11, 27)
@@ -100,7 +106,7 @@ def decoded(image: Image.Image) -> list[str]:
 
 def expected_qr_text(passport: rp.Passport) -> str:
     document = rp.layout(passport, view="emergency", today=TODAY)
-    return emergency_qr_text(document, LOCKSCREEN_QR_LIMIT).text
+    return emergency_qr_text(document, LOCKSCREEN_QR_LIMIT, most_bytes=LOCKSCREEN_QR_BYTES).text
 
 
 # --- size --------------------------------------------------------------------------

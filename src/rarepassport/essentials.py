@@ -38,8 +38,10 @@ context                 anything else a plugin asks to show, then the rest of th
 When a format cannot hold everything, [`fit`][rarepassport.essentials.fit] keeps whole classes in that order;
 the first class that does not fit whole is shortened from its least urgent end and
 says so ("Allergies: Penicillin (anaphylaxis) +2 more — see passport"), and nothing of
-a less urgent class is shown after it. A list that is shown is never one that reads as
-complete when it is not.
+a less urgent class is shown after it. A class of which not even one item fits gives
+its room to the classes after it rather than a title over a count, and the format ends
+naming it ("Also in the full passport: MCAD deficiency; ..."). A list that is shown is
+never one that reads as complete when it is not.
 """
 
 from __future__ import annotations
@@ -264,6 +266,8 @@ class Essentials:
         groups: Every group, most urgent first.
         more_in_full: The phrase that ends a shortened format ("More in the full passport").
         also_in_full: The same, naming what was left off (``{sections}``).
+        also_in_full_and_more: The same, naming some of it ("Also in the full passport:
+            {sections} and more"), for the classes that gave their room to the next.
         notices: Notices about the passport itself that every small format shows in
             red before anything else, e.g. that it has validation errors.
         label_value: How the language joins a label and its value
@@ -283,6 +287,7 @@ class Essentials:
     more_in_full: str = ""
     notices: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     also_in_full: str = attrs.field(default="{sections}", repr=False)
+    also_in_full_and_more: str = attrs.field(default="{sections}", repr=False)
     label_value: str = attrs.field(default=LABEL_VALUE, repr=False)
     trust: str | None = None
     trust_alarming: bool = False
@@ -290,13 +295,31 @@ class Essentials:
     def endings(self, groups: Sequence[EssentialGroup], shown: Sequence[EssentialGroup]) -> tuple[str, ...]:
         """The lines that may end a format showing ``shown`` of ``groups``, best first.
 
-        ``("",)`` when nothing was left off. Otherwise the line naming what was left off
-        entirely, then the plain "More in the full passport" for when that is too long.
+        ``("",)`` when nothing was left off. Otherwise the line naming everything left
+        off entirely, then the plain "More in the full passport" for when that is too
+        long. Before the plain line comes a shorter one naming the first minutes'
+        classes left off (diagnoses, summary, emergency treatment, allergies,
+        time-critical medicines: "Also in the full passport: Allergies and more"). A
+        class left off entirely ahead of one that is shown (it gave its room, see
+        [`fit`][rarepassport.essentials.fit]) is named by every line offered, and the
+        plain line is then not offered.
         """
         if not left_off(groups, shown):
             return ("",)
         named = self.ending(groups, shown)
-        return (named, self.more_in_full) if named != self.more_in_full else (named,)
+        titles = list(dict.fromkeys(_left_off_titles(groups, shown)))
+        passed = _left_off_titles(groups, shown, passed_over=True)
+        # The first minutes' classes (allergies, time-critical medicines...) left off are
+        # named by the shorter line; a class that gave its room is named by every line.
+        shorter = list(dict.fromkeys(_left_off_titles(groups, shown, passed_over=True, most_urgent=True)))
+        endings = [named]
+        if shorter and shorter != titles:
+            endings.append(self.also_in_full_and_more.format(sections="; ".join(shorter)))
+        if not passed:
+            # Never at the cost of what is shown: without the room to name them, the
+            # plain line (what is shown stays, an emergency dose before any name).
+            endings.append(self.more_in_full)
+        return tuple(dict.fromkeys(endings))
 
     def ending(self, groups: Sequence[EssentialGroup], shown: Sequence[EssentialGroup]) -> str:
         """The line that ends a format showing ``shown`` of ``groups``; ``""`` when complete.
@@ -307,8 +330,7 @@ class Essentials:
         missing = left_off(groups, shown)
         if not missing:
             return ""
-        shown_keys = {group.key for group in shown}
-        titles = [group.title for group in groups if group.key not in shown_keys and group.title]
+        titles = _left_off_titles(groups, shown)
         if not titles:
             return self.more_in_full
         return self.also_in_full.format(sections="; ".join(dict.fromkeys(titles)))
@@ -339,9 +361,16 @@ def fit(groups: Sequence[EssentialGroup], fits: Callable[[list[EssentialGroup]],
     """The groups to show when not everything fits, in strict clinical priority.
 
     Whole groups are kept in order while they fit. The first group that does not fit
-    whole is shortened to as many of its items as fit (possibly none) and says how
-    many were left off; nothing less urgent is shown after it, so the format never
-    shows a later class while an earlier one is incomplete.
+    whole is shortened to as many of its items as fit and says how many were left off;
+    nothing less urgent is shown after it, so the format never shows a later class
+    while an earlier one is partly shown.
+
+    A group of which not even one item fits gives its room to the groups after it,
+    fitted the same way, and the format's ending names it ("Also in the full passport:
+    ...", see `Essentials.endings`, which then never offers the plain "More in the
+    full passport"). So an emergency treatment too long for a lock screen leaves room
+    for the allergies after it instead of a title over a count. Only when no group
+    after it can use the room is it kept as its title and "+N more".
 
     Args:
         groups: Groups, most urgent first.
@@ -351,24 +380,59 @@ def fit(groups: Sequence[EssentialGroup], fits: Callable[[list[EssentialGroup]],
     Returns:
         The groups to draw; the last may be shortened.
     """
-    kept: list[EssentialGroup] = []
-    for group in groups:
+    return _fit(groups, fits, [], title_over_count=True)
+
+
+def _fit(groups: Sequence[EssentialGroup], fits: Callable[[list[EssentialGroup]], bool],
+         kept: list[EssentialGroup], *, title_over_count: bool) -> list[EssentialGroup]:
+    """`fit` after ``kept``; a group that shows no item is kept as its title only with ``title_over_count``."""
+    kept = list(kept)
+    for index, group in enumerate(groups):
         if fits([*kept, group]):
             kept.append(group)
             continue
+        if len(group.items) < 2 or not fits([*kept, group.shortened(1)]):
+            # Not one item fits: the groups after it have the room, fitted the same way
+            # (the ending names this one). Only when none of them can show an item is
+            # the group kept as its title and "+N more", which says what the ending would.
+            rest = _fit(groups[index + 1:], fits, kept, title_over_count=False)
+            if len(rest) > len(kept):
+                return rest
+            if title_over_count and fits([*kept, group.shortened(0)]):
+                kept.append(group.shortened(0))
+            break
         # Largest number of leading items that fits, found by binary search.
-        low, high = -1, len(group.items) - 1  # low: known to fit (-1: not even none)
-        if fits([*kept, group.shortened(0)]):
-            low = 0
-            while low < high:
-                middle = (low + high + 1) // 2
-                if fits([*kept, group.shortened(middle)]):
-                    low = middle
-                else:
-                    high = middle - 1
-            kept.append(group.shortened(low))
+        low, high = 1, len(group.items) - 1  # low: known to fit
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits([*kept, group.shortened(middle)]):
+                low = middle
+            else:
+                high = middle - 1
+        kept.append(group.shortened(low))
         break
     return kept
+
+
+#: Classes named in the ending whenever they are left off, however short it must be.
+_FIRST_MINUTES = frozenset({ClinicalClass.DIAGNOSIS, ClinicalClass.SUMMARY, ClinicalClass.EMERGENCY_TREATMENT,
+                            ClinicalClass.ALLERGY, ClinicalClass.TIME_CRITICAL})
+
+
+def _left_off_titles(groups: Sequence[EssentialGroup], shown: Sequence[EssentialGroup], *,
+                     passed_over: bool = False, most_urgent: bool = False) -> list[str]:
+    """Titles of the groups left off entirely, most urgent first.
+
+    With ``passed_over``, only those ahead of a group that is shown (they gave it their
+    room); with ``most_urgent`` as well, those and the first minutes' classes.
+    """
+    shown_keys = {group.key for group in shown}
+    last = max((index for index, group in enumerate(groups) if group.key in shown_keys), default=-1)
+    return [
+        group.title for index, group in enumerate(groups)
+        if group.key not in shown_keys and group.title
+        and (not passed_over or index < last or (most_urgent and group.clinical_class in _FIRST_MINUTES))
+    ]
 
 
 @attrs.frozen
@@ -520,6 +584,7 @@ def bilingual(first: Essentials, second: Essentials, separator: str = " / ") -> 
         overdue=_both(first.overdue or "", second.overdue or "", separator) or None,
         more_in_full=_both(first.more_in_full, second.more_in_full, separator),
         also_in_full=_both(first.also_in_full, second.more_in_full, separator),
+        also_in_full_and_more=_both(first.also_in_full_and_more, second.more_in_full, separator),
     )
 
 
@@ -985,6 +1050,7 @@ def build_essentials(context: LayoutContext, passport: Passport) -> Essentials:
         overdue=overdue,
         more_in_full=context.phrase("more_in_full"),
         also_in_full=context.phrase("essentials.also_in_full", sections="{sections}"),
+        also_in_full_and_more=context.phrase("essentials.also_in_full_and_more", sections="{sections}"),
         label_value=context.phrase("label_value"),
     )
 

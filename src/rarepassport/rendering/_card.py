@@ -517,7 +517,8 @@ def _essentials_texts(essentials: Essentials) -> list[tuple[str, str]]:
     """Every text of the essentials a card may draw, with where it comes from."""
     texts = [("$.person.name", essentials.name), ("$.person.date_of_birth", essentials.date_of_birth_line),
              ("$.review", " ".join(essentials.currency_lines)),
-             ("essentials", essentials.more_in_full), ("essentials", essentials.also_in_full)]
+             ("essentials", essentials.more_in_full), ("essentials", essentials.also_in_full),
+             ("essentials", essentials.also_in_full_and_more)]
     for group in essentials.groups:
         texts.append((f"essentials.{group.key}", f"{group.title} {group.more_template}"))
         texts += [(item.path, f"{item.lead} {item.text}") for item in group.items]

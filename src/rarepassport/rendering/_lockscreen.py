@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from rarepassport.rendering._base import Rendered
 
 __all__ = [
+    "LOCKSCREEN_QR_BYTES",
     "LOCKSCREEN_QR_LIMIT",
     "MAX_BODY_SIZE",
     "MIN_BODY_SIZE",
@@ -131,10 +132,15 @@ MIN_BODY_SIZE = 16.0
 MAX_BODY_SIZE = 24.0
 #: The name is drawn this much larger than the body text.
 NAME_SCALE = 1.35
-#: Largest emergency text in the QR code, in UTF-8 bytes, as on the wallet card: a
-#: code of about 73 modules. The code shares the screen with the text a paramedic reads
-#: first, so it is kept small rather than dense.
+#: Largest emergency text in the QR code, in characters, as on the wallet card (in
+#: bytes there): for English a code of about 73 modules. The code shares the screen with
+#: the text a paramedic reads first, so it is kept small rather than dense.
 LOCKSCREEN_QR_LIMIT = 280
+#: Largest emergency text in the QR code, in UTF-8 bytes: a code of about 93 modules
+#: (about 140 CSS pixels wide at `QR_MODULE_SIZE`). Devanagari and Chinese take three
+#: bytes a character, so the name and dates of a Hindi passport alone took more than 280
+#: bytes and no code could be made; the code grows instead, its modules the same size.
+LOCKSCREEN_QR_BYTES = 500
 #: Size of one QR module in CSS pixels, rounded to whole device pixels (4 at 3×, about
 #: 0.22 mm on a 460-ppi screen, a code about 16 mm wide, like the wallet card's): what
 #: a phone camera reads from another phone's screen at 10 to 15 cm.
@@ -261,9 +267,12 @@ class _Paragraph(NamedTuple):
 
 
 def _run(text: str, bold: bool, path: str) -> _Run:
-    # A phone number or a dose is never broken across two lines (as on the card).
+    """A run of text as the card draws it: a phone number or a dose is never broken across
+    two lines, and inside right-to-left text it stays left to right ("+966 50 123 4567",
+    never "4567 123 50 966+")."""
+    from rarepassport.rendering._verify import isolate_left_to_right
 
-    return _Run(unbroken(text), bold, path)
+    return _Run(isolate_left_to_right(unbroken(text)), bold, path)
 
 
 def _paragraphs(groups: Sequence[EssentialGroup], ending: str) -> list[_Paragraph]:
@@ -294,26 +303,40 @@ def _spaces_forward(paragraph: _Paragraph) -> _Paragraph:
 
 
 def _head(essentials: Essentials) -> list[_Paragraph]:
-    """Under the name: the date of birth and, before anything else is read, an overdue review."""
+    """Under the name: the date of birth and, before anything else is read, what warns.
+
+    In the alert colour, as on the card: the notices about the passport itself (it has
+    validation errors), an overdue review, and a signed check that no longer applies or
+    cannot be checked ("Changed since checked on ...").
+    """
     paragraphs = []
     if essentials.date_of_birth:
         paragraphs.append(_Paragraph((_run(essentials.date_of_birth_line, True, "$.person.date_of_birth"),)))
+    for notice in essentials.notices:
+        paragraphs.append(_Paragraph((_run(notice, True, "$"),), alert=True))
     if essentials.overdue:
         paragraphs.append(_Paragraph((_run(essentials.overdue, True, "$.review.next_review_due"),), alert=True))
+    if essentials.trust and essentials.trust_alarming:
+        paragraphs.append(_Paragraph((_run(essentials.trust, True, "$.attestations"),), alert=True))
     return paragraphs
 
 
 def _foot(essentials: Essentials, caption: str) -> list[tuple[str, bool, str]]:
-    """Beside the QR code: what it is for, when the passport was updated and is due for review.
+    """Beside the QR code: what it is for, when the passport was updated and is due for
+    review, and who checked it (the short form of the trust statement, verified when the
+    document was laid out, as on the card).
 
-    Lines of ``(text, bold, path)``. The dates go here rather than under the name so
-    that the room under the name holds the essentials; the overdue notice stays there.
+    Lines of ``(text, bold, path)``. The dates and the check go here rather than under
+    the name so that the room under the name holds the essentials; what warns (an
+    overdue review, a check that no longer applies) stays there.
     """
     lines = [(caption, True, "qr")] if caption else []
     if essentials.updated_on:
         lines.append((essentials.updated_on, False, "$.review.updated_on"))
     if essentials.review_due:
         lines.append((essentials.review_due, False, "$.review.next_review_due"))
+    if essentials.trust and not essentials.trust_alarming:
+        lines.append((essentials.trust, False, "$.attestations"))
     return lines
 
 
@@ -525,7 +548,8 @@ def _plan(scratch: _Drawer, screen: Screen) -> _Plan:
     size = _largest(lambda size: fits_at(groups, size) is not None)
     if size is not None:
         return _Plan(head + _paragraphs(groups, ""), size)
-    if fits_at([], MIN_BODY_SIZE) is None:
+    if ends([], essentials.more_in_full, MIN_BODY_SIZE, scratch.text_bottom(MIN_BODY_SIZE)) > \
+            scratch.text_bottom(MIN_BODY_SIZE):
         raise RenderError(
             f"option size {screen.name!r}: the screen leaves too little room between the clock and the "
             "buttons for the name, date of birth and review dates; choose a taller size"
@@ -566,8 +590,10 @@ def _check_glyphs(texts: Sequence[tuple[str, str]], extra: Sequence[Any]) -> Non
 
 
 def _squashed(text: str) -> str:
-    # PDFium reads a hyphen that ends a line, where the word goes on, as U+FFFE.
-    return re.sub(r"\s+", "", text.replace("\u00a0", " ").replace("\u00ad", "").replace("\ufffe", "-"))
+    # PDFium reads a hyphen that ends a line, where the word goes on, as U+FFFE; the
+    # directional isolates around a phone number in Arabic text are not drawn.
+    text = text.replace("\u00a0", " ").replace("\u00ad", "").replace("\ufffe", "-")
+    return re.sub(r"[\s\u2066-\u2069]+", "", text)
 
 
 def _verify(data: bytes, drawn: Sequence[tuple[str, str]], geometry: _Geometry, top_clear: float,
@@ -704,11 +730,9 @@ def render_lockscreen(
             character no available font can draw (naming the field), or a screen too
             small for the name and dates.
     """
-    from fpdf import FPDF
-
     from rarepassport.errors import RenderError
     from rarepassport.rendering._base import Rendered
-    from rarepassport.rendering._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes
+    from rarepassport.rendering._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, pdf_class
     from rarepassport.rendering._qr import qr_content
 
     essentials = document.essentials
@@ -724,7 +748,7 @@ def render_lockscreen(
     modules: list[list[bool]] = []
     caption = ""
     if qr is not None and qr.strip().lower() != "none":
-        content = qr_content(document, qr, LOCKSCREEN_QR_LIMIT)
+        content = qr_content(document, qr, LOCKSCREEN_QR_LIMIT, most_bytes=LOCKSCREEN_QR_BYTES)
         notices.extend(content.notices)
         modules = _qr_modules(content.text)
         caption = content.caption
@@ -732,7 +756,9 @@ def render_lockscreen(
     extra = extra_faces(fonts)
 
     def new_pdf() -> Any:
-        pdf = FPDF(unit="pt", format=(geometry.width, geometry.height))
+        # pdf_class(): plain FPDF draws a line that starts after a fallback-font run with
+        # the wrong font's glyph numbers (Latin text after Chinese read back as garbage).
+        pdf = pdf_class()(unit="pt", format=(geometry.width, geometry.height))
         pdf.set_auto_page_break(False)
         pdf.set_margins(0, 0, 0)
         return pdf
@@ -740,7 +766,8 @@ def render_lockscreen(
     # Measured with every text that may be drawn; only what is drawn is checked for glyphs.
     heading = document.phrase("lockscreen.heading")
     foot = _foot(essentials, caption)
-    candidates = [heading, essentials.name, essentials.more_in_full, essentials.ending(essentials.groups, ())]
+    candidates = [heading, essentials.name, essentials.more_in_full, essentials.ending(essentials.groups, ()),
+                  essentials.also_in_full_and_more]
     candidates += [text for text, _bold, _path in foot]
     candidates += [run.text for paragraph in _head(essentials) + _paragraphs(essentials.groups, "")
                    for run in paragraph.runs]

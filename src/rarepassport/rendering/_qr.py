@@ -80,22 +80,34 @@ def _group_lines(group: EssentialGroup) -> list[str]:
     return lines
 
 
+def _fits(text: str, limit: int, most_bytes: int | None) -> bool:
+    """Whether ``text`` fits a code of ``limit`` bytes, or of ``limit`` characters in at most ``most_bytes``."""
+    size = len(text.encode("utf-8"))
+    return size <= limit if most_bytes is None else len(text) <= limit and size <= most_bytes
+
+
 def _text(essentials: Essentials, groups: Sequence[EssentialGroup], shown: Sequence[EssentialGroup],
-          limit: int) -> str:
+          limit: int, most_bytes: int | None = None) -> str:
     """The text for ``shown``, ending with the most informative ending line that fits."""
     lines = [*essentials.identity_lines, *essentials.currency_lines]
     for group in shown:
         lines += _group_lines(group)
     texts = ["\n".join([*lines, ending] if ending else lines) for ending in essentials.endings(groups, shown)]
-    return next((text for text in texts if len(text.encode("utf-8")) <= limit), texts[-1])
+    # The plain "More in the full passport" only when no ending that names what is left off fits.
+    return next((text for text in texts if _fits(text, limit, most_bytes)), "\n".join([*lines, essentials.more_in_full])
+                if texts[-1] != "\n".join(lines) else texts[-1])
 
 
-def emergency_qr_text(document: Document, limit: int) -> QrContent:
+def emergency_qr_text(document: Document, limit: int, *, most_bytes: int | None = None) -> QrContent:
     """The emergency essentials of a document as QR text of at most ``limit`` bytes.
 
     Args:
         document: The laid-out document (its view decides what may appear).
-        limit: Largest size of the text in UTF-8 bytes.
+        limit: Largest size of the text in UTF-8 bytes; with ``most_bytes``, in characters.
+        most_bytes: With it, the text may hold ``limit`` characters as long as they take
+            at most this many UTF-8 bytes: a code that grows (module size unchanged) for
+            a script of three bytes a character (Devanagari, Chinese), so that a Hindi
+            passport's code holds as much as an English one's, not a third of it.
 
     Returns:
         The text; ``shortened`` is set when lines were left off (the text says so).
@@ -107,30 +119,33 @@ def emergency_qr_text(document: Document, limit: int) -> QrContent:
         raise RenderError("an emergency QR code needs a document laid out by rarepassport.layout()")
     groups = list(essentials.groups)
 
-    def size(shown: Sequence[EssentialGroup]) -> int:
-        return len(_text(essentials, groups, shown, limit).encode("utf-8"))
+    def fits(shown: Sequence[EssentialGroup]) -> bool:
+        return _fits(_text(essentials, groups, shown, limit, most_bytes), limit, most_bytes)
 
-    if size(groups) <= limit:
-        return QrContent(text=_text(essentials, groups, groups, limit), kind="emergency")
-    shown = fit(groups, lambda trial: size(trial) <= limit)
-    text = _text(essentials, groups, shown, limit)
-    if len(text.encode("utf-8")) > limit:
+    if fits(groups):
+        return QrContent(text=_text(essentials, groups, groups, limit, most_bytes), kind="emergency")
+    shown = fit(groups, fits)
+    text = _text(essentials, groups, shown, limit, most_bytes)
+    if not _fits(text, limit, most_bytes):
         # Even the name and the dates are too long for the code: refuse rather than
         # print a code that cuts a name or a date in half.
+        unit = "bytes" if most_bytes is None else "characters"
         raise RenderError(
-            f"option qr: the person's name and dates alone are longer than the {limit} bytes a QR code "
+            f"option qr: the person's name and dates alone are longer than the {limit} {unit} a QR code "
             "of this size holds; use qr='link:https://...' instead"
         )
     return QrContent(text=text, kind="emergency", shortened=True)
 
 
-def qr_content(document: Document, qr: str, limit: int) -> QrContent:
+def qr_content(document: Document, qr: str, limit: int, *, most_bytes: int | None = None) -> QrContent:
     """Decide what a QR code says from the ``qr=`` option.
 
     Args:
         document: The laid-out document.
         qr: ``"emergency"`` or ``"link:https://..."``.
         limit: Largest emergency text in bytes (links are never shortened).
+        most_bytes: As for `emergency_qr_text`: ``limit`` counts characters, the text
+            taking at most this many bytes.
 
     Raises:
         rarepassport.rendering.RenderError: For any other value, or a link that is not http(s).
@@ -138,7 +153,8 @@ def qr_content(document: Document, qr: str, limit: int) -> QrContent:
     from rarepassport.errors import RenderError
 
     if qr == "emergency":
-        return attrs.evolve(emergency_qr_text(document, limit), caption=document.phrase("scan_for_emergency"))
+        content = emergency_qr_text(document, limit, most_bytes=most_bytes)
+        return attrs.evolve(content, caption=document.phrase("scan_for_emergency"))
     if qr.startswith("link:"):
         url = qr[len("link:"):].strip()
         if not url.lower().startswith(("https://", "http://")) or len(url) < 10:
