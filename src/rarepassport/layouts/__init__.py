@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
     from rarepassport.signing import Keyring
 from rarepassport.layouts._context import LayoutContext, LayoutInputs, layout_fields
+from rarepassport.layouts._easy_read import with_symbols
 from rarepassport.layouts._emergency import _collect_guidance, _without_own_protocol
 from rarepassport.layouts._sections import _extensions
 from rarepassport.layouts._trust import trust_statement
@@ -78,6 +79,7 @@ def layout(
     today: _dt.date | None = None,
     second_language: str | None = None,
     trust: Keyring | None = None,
+    easy_read: bool = False,
 ) -> Document:
     """The step behind [`rarepassport.layout`][] (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
@@ -89,6 +91,7 @@ def layout(
         language=choice.tag,
         plugins=plugins,
         today=today or _dt.date.today(),
+        easy_read=_easy_read_option(easy_read),
     )
     if choice.fallback:
         _warn_language_fallback(context, choice, where="--language" if language else "$.language")
@@ -125,6 +128,8 @@ def layout(
     )
     candidates = _run_steps(context, inputs)
     sections = _without_own_protocol(context, emergency, candidates)
+    if context.easy_read:
+        sections = list(with_symbols(sections))
     review = passport.review
     updated = review.updated_on if context.shows(Review, "updated_on") else None
     return Document(
@@ -138,11 +143,18 @@ def layout(
         reviewed_on=statement.long,
         photo=person.photo if context.shows(Person, "photo") else None,
         warnings=context.warnings,
-        phrases=_labels.phrases(context.language, plugins.labels),
+        phrases=_labels.phrases(context.language, plugins.labels, easy_read=context.easy_read),
         essentials=_in_second_language(context, passport, essentials, second_language),
         content_language=_content_language(passport, context.language),
         direction=direction(context.language),
+        easy_read=context.easy_read,
     )
+
+
+def _easy_read_option(easy_read: object) -> bool:
+    if not isinstance(easy_read, bool):
+        raise RenderError(f"option easy_read must be true or false, not {type(easy_read).__name__}")
+    return easy_read
 
 
 def _run_steps(context: LayoutContext, inputs: LayoutInputs) -> list[Section]:
@@ -211,7 +223,8 @@ def _in_second_language(context: LayoutContext, passport: Passport, essentials: 
         _warn_language_fallback(context, choice, where="--second-language")
     if choice.tag == context.language:
         return essentials
-    second = LayoutContext(view=context.view, language=choice.tag, plugins=context.plugins, today=context.today)
+    second = LayoutContext(view=context.view, language=choice.tag, plugins=context.plugins, today=context.today,
+                           easy_read=context.easy_read)
     return bilingual(essentials, build_essentials(second, passport))
 
 
