@@ -224,7 +224,7 @@ class Section:
         emergency: Part of what to read first (drawn more prominently).
         plugin: The plugin that contributed the section, if any.
         symbol: The name of the symbol an easy-read document draws beside the title
-            (one of [`SYMBOLS`][rarepassport.document.SYMBOLS], e.g. ``pill``), or
+            (one of `rarepassport.document.SYMBOLS`, e.g. ``pill``), or
             ``None`` for none; layout sets it only for easy read.
     """
 

@@ -14,7 +14,7 @@ import attrs
 
 from rarepassport.document import SYMBOLS, Section
 
-__all__ = ["SECTION_SYMBOLS", "with_symbols"]
+__all__ = ["SECTION_SYMBOLS", "symbol_for", "with_symbols"]
 
 #: The symbol of each core section, by section id.
 SECTION_SYMBOLS: Mapping[str, str] = {
@@ -44,7 +44,7 @@ SECTION_SYMBOLS: Mapping[str, str] = {
 def symbol_for(section: Section) -> str | None:
     """The symbol drawn beside a section's title in easy read.
 
-    A plugin that set one of [`SYMBOLS`][rarepassport.document.SYMBOLS] keeps it; a
+    A plugin that set one of `rarepassport.document.SYMBOLS` keeps it; a
     plugin's section without one shows the emergency triangle when it is part of the
     emergency information, else the "information" symbol.
     """

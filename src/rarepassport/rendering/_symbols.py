@@ -1,6 +1,6 @@
 """The easy-read symbols, drawn as vector shapes.
 
-Each symbol of [`rarepassport.document.SYMBOLS`][] is one SVG path in a 24 x 24 box,
+Each symbol of `rarepassport.document.SYMBOLS` is one SVG path in a 24 x 24 box,
 filled with one colour (even-odd rule, so holes are holes). The HTML page inlines it as
 ``<svg>``; the PDF draws the same path through fpdf2's SVG support, so both show the
 same shapes and nothing is fetched or taken from a font. A symbol is decorative: the
