@@ -357,3 +357,28 @@ def test_render_easy_read_is_refused_for_the_lock_screen(tmp_path: Path,
                                   "person": {"name": "Ada Example", "date_of_birth": "2015-03-02"}}))
     assert main(["render", str(source), "--easy-read", "--format", "lockscreen"]) == 2
     assert "--easy-read applies only to" in capsys.readouterr().err
+
+
+def test_the_easy_read_accessible_pdf_has_the_easy_read_headings_and_no_untagged_figures(
+    passport: rp.Passport, pm: rp.PluginManager
+) -> None:
+    pikepdf = pytest.importorskip("pikepdf")
+    pytest.importorskip("weasyprint")
+    data = render_rendered(passport, "accessible-pdf", plugins=pm, today=TODAY, easy_read=True).data
+    normal = render_rendered(passport, "accessible-pdf", plugins=pm, today=TODAY, large_print=True).data
+
+    def figures(pdf: bytes) -> int:
+        with pikepdf.open(io.BytesIO(pdf)) as tagged:
+            found, stack = 0, [tagged.Root.StructTreeRoot]
+            while stack:
+                node = stack.pop()
+                kids = node.get("/K")
+                for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+                    if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                        found += str(kid.S) == "/Figure" and "/Alt" not in kid
+                        stack.append(kid)
+            return found
+
+    # A symbol would be a figure with no alternative text, which PDF/UA does not allow.
+    assert figures(data) == figures(normal)
+    assert has_words(easy_read_label("section.allergies", "en"), pdftotext(data))
