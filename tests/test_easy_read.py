@@ -173,6 +173,30 @@ def test_every_section_gets_a_symbol_that_every_backend_can_draw(passport: rp.Pa
     assert all(section.symbol is None for section in layout(passport, plugins=pm, today=TODAY).sections)
 
 
+class BookshelfPlugin:
+    """An outside plugin's section, with a symbol of its own and one without."""
+
+    @rp.hookimpl
+    def rarepassport_register_layouts(self, layouts: rp.LayoutRegistry) -> None:
+        def step(context: rp.LayoutContext, inputs: rp.LayoutInputs) -> list[rp.Section]:
+            return [rp.Section(id="reading", title="Reading", blocks=(Paragraph(text="Large books"),), symbol="book"),
+                    rp.Section(id="music", title="Music", blocks=(Paragraph(text="Quiet songs"),))]
+
+        layouts.add("reading", step)
+
+
+def test_a_plugins_section_shows_its_own_symbol_or_the_information_symbol_and_only_in_easy_read(
+    passport: rp.Passport,
+) -> None:
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[BookshelfPlugin()])
+    easy = layout(passport, plugins=pm, today=TODAY, easy_read=True)
+    normal = layout(passport, plugins=pm, today=TODAY)
+    assert [(s.id, s.symbol) for s in easy.sections if s.id in ("reading", "music")] == [
+        ("reading", "book"), ("music", "info")]
+    assert [s.symbol for s in normal.sections if s.id in ("reading", "music")] == [None, None]
+    assert "<svg" not in render_rendered(passport, "html", plugins=pm, today=TODAY).data.decode("utf-8")
+
+
 def test_easy_read_must_be_true_or_false(passport: rp.Passport, pm: rp.PluginManager) -> None:
     with pytest.raises(RenderError, match="easy_read"):
         render_rendered(passport, "text", plugins=pm, today=TODAY, easy_read="yes")

@@ -128,8 +128,7 @@ def layout(
     )
     candidates = _run_steps(context, inputs)
     sections = _without_own_protocol(context, emergency, candidates)
-    if context.easy_read:
-        sections = list(with_symbols(sections))
+    sections = list(with_symbols(sections, easy_read=context.easy_read))
     review = passport.review
     updated = review.updated_on if context.shows(Review, "updated_on") else None
     return Document(

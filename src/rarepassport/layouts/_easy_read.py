@@ -55,6 +55,9 @@ def symbol_for(section: Section) -> str | None:
     return "warning" if section.emergency else "info"
 
 
-def with_symbols(sections: Iterable[Section]) -> tuple[Section, ...]:
-    """The sections, each with its easy-read symbol."""
-    return tuple(attrs.evolve(section, symbol=symbol_for(section)) for section in sections)
+def with_symbols(sections: Iterable[Section], *, easy_read: bool) -> tuple[Section, ...]:
+    """The sections, each with its easy-read symbol; without easy read, with none (a
+    plugin's own symbol included: only an easy-read document shows symbols)."""
+    if easy_read:
+        return tuple(attrs.evolve(section, symbol=symbol_for(section)) for section in sections)
+    return tuple(section if section.symbol is None else attrs.evolve(section, symbol=None) for section in sections)
