@@ -16,6 +16,9 @@ Every decision about *what* is shown is made here, once, for every backend:
 * "About this passport" names the condition plugins that contributed, with versions;
 * empty sections are left out, dates are written unambiguously (``2 March 2015``,
   ``May 2016``, ``2016``) and enum values are worded from the label catalogue;
+* for easy read (``easy_read=True``) every label with an easy-read wording in the
+  catalogue (``easyread.<id>``) is worded so and each section gets its symbol
+  (`rarepassport.layouts._easy_read`); the person's text and the order stay as they are;
 * plugin sections under ``extensions`` are laid out by their plugin's
   ``rarepassport_layout_section`` hook or, failing that, from their field metadata;
   a plugin hook that raises costs only its own contribution, with a warning on the
