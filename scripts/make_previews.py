@@ -34,6 +34,7 @@ PREVIEWS: tuple[tuple[str, str, str, dict[str, Any], int, int], ...] = (
     ("pdf-a4-page3.png", "pdf", "full", {}, 3, 60),
     ("pdf-large-print.png", "pdf", "full", {"large_print": True}, 1, 60),
     ("pdf-high-contrast.png", "pdf", "emergency", {"high_contrast": True}, 1, 60),
+    ("pdf-easy-read.png", "pdf", "emergency", {"easy_read": True}, 6, 60),
     ("card-front.png", "card", "emergency", {}, 1, 150),
     ("card-back.png", "card", "emergency", {"qr": "link:https://passport.example.org/maisie"}, 2, 150),
     ("card-sheet.png", "card", "emergency", {"sheet": True}, 1, 40),

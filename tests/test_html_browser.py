@@ -142,6 +142,17 @@ def test_large_print_and_high_contrast_have_no_wcag_violations(chromium: str, ax
     assert_accessible(check_pages(chromium, axe_js, pages, tmp_path))
 
 
+@pytest.mark.parametrize(("language", "options"), [("en", {}), ("ar", {}), ("zh-Hans", {}),
+                                                   ("en", {"high_contrast": True})])
+def test_easy_read_has_no_wcag_violations_and_no_sideways_scrolling(
+    language: str, options: dict[str, Any], chromium: str, axe_js: str, tmp_path: Path
+) -> None:
+    # The symbols beside the headings are inline SVG, hidden from screen readers.
+    pages = pages_of(EXAMPLES / "child-several-diagnoses.json", language, easy_read=True, **options)
+    assert all(page.count('<svg ') >= 3 for page in pages.values())
+    assert_accessible(check_pages(chromium, axe_js, pages, tmp_path))
+
+
 def test_every_printed_page_carries_the_name_and_date_of_birth(chromium: str, tmp_path: Path) -> None:
     # Chromium ignores string-set and page margin boxes; the frame's header row repeats.
     if shutil.which("pdftotext") is None:

@@ -370,6 +370,7 @@ def layout(
     today: _dt.date | None = None,
     second_language: str | None = None,
     trust: Keyring | None = None,
+    easy_read: bool = False,
 ) -> Document:
     """Lay out a passport for a view, in a language.
 
@@ -391,6 +392,11 @@ def layout(
             passport's attestations are verified in this call and the page says what was
             found: "checked by … — signature verified" only for a valid signature by a
             trusted key that covers unchanged content; with ``None`` no key is trusted.
+        easy_read: Lay out for easy read, as learning-disability health passports are:
+            the section titles and fixed phrases in their shorter, plainer easy-read
+            wording from the catalogue (the normal wording where a label has none), a
+            symbol beside each section title, and large print in the backends that
+            print. The person's own text is never changed.
 
     Returns:
         The Document every backend draws: sections in reading order (emergency
@@ -401,7 +407,8 @@ def layout(
         TypeError: When ``passport`` is not a [`Passport`][rarepassport.Passport].
     """
     return layouts.layout(passport, view, language, plugins=_manager(plugins), today=today,
-                          second_language=second_language, trust=trust)
+                          second_language=second_language, trust=trust,
+                          easy_read=easy_read)
 
 
 def redact(passport: Passport, view: View | str, *, plugins: PluginManager | None = None) -> Passport:
@@ -446,6 +453,7 @@ def render(
     strict: bool = False,
     second_language: str | None = None,
     trust: Keyring | None = None,
+    easy_read: bool = False,
     **options: Any,
 ) -> bytes:
     """Validate a passport, then render it for a view, in a format.
@@ -478,6 +486,9 @@ def render(
             ``accessible-pdf``) refuses it with a ``RenderError``.
         trust: The keys you trust, against which the passport's attestations are verified
             while rendering (see [`layout`][rarepassport.layout]); ``None`` trusts no key.
+        easy_read: Easy read (see [`layout`][rarepassport.layout]): easy-read wording and
+            a symbol beside each section title; ``pdf``, ``card``, ``html`` and
+            ``accessible-pdf`` are then drawn in large print, as with ``large_print=True``.
         **options: Options of the backend.
 
     Returns:
@@ -491,7 +502,7 @@ def render(
     """
     rendered = render_rendered(
         passport, format, view, language, plugins=plugins, today=today, strict=strict,
-        second_language=second_language, trust=trust, **options
+        second_language=second_language, trust=trust, easy_read=easy_read, **options
     )
     for message in rendered.warnings:
         _warnings.warn(message, RenderWarning, stacklevel=2)
@@ -509,6 +520,7 @@ def render_rendered(
     strict: bool = False,
     second_language: str | None = None,
     trust: Keyring | None = None,
+    easy_read: bool = False,
     **options: Any,
 ) -> Rendered:
     """Like [`render`][rarepassport.render], but return the [`Rendered`][rarepassport.Rendered] (bytes, type, warnings,
@@ -518,7 +530,7 @@ def render_rendered(
     """
     return rendering.render_rendered(
         passport, format, view, language, plugins=_manager(plugins), today=today, strict=strict,
-        second_language=second_language, trust=trust, **options
+        second_language=second_language, trust=trust, easy_read=easy_read, **options
     )
 
 

@@ -17,6 +17,7 @@ from rarepassport.essentials import LABEL_VALUE, Essentials, join_label, label_p
 from rarepassport.model import View
 
 __all__ = [
+    "SYMBOLS",
     "Alert",
     "AlertLevel",
     "Block",
@@ -59,6 +60,32 @@ def _phrases(values: Mapping[str, str]) -> dict[str, str]:
 
 def _params(values: Mapping[str, str | int]) -> dict[str, str | int]:
     return dict(values)
+
+
+#: The symbols an easy-read document may draw beside a section title, each named for
+#: what it shows; every backend that draws symbols can draw each of these.
+SYMBOLS: tuple[str, ...] = (
+    "warning",  # a triangle with an exclamation mark
+    "steps",  # a numbered list
+    "info",  # an "i" in a circle
+    "no",  # a circle struck through
+    "flag",
+    "flower",  # for allergies
+    "clock",
+    "signed-page",  # a page with a tick
+    "person",
+    "cross",  # the medical cross
+    "pill",
+    "device",  # a box with a heartbeat line
+    "bed",
+    "calendar",
+    "phone",
+    "people",
+    "heart",
+    "book",
+    "link",
+    "tick",  # a tick in a circle
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -222,6 +249,9 @@ class Section:
         emergency: Part of what to read first (drawn more prominently).
         plugin: The plugin that contributed the section, if any.
         second_title: The title in the document's second language, or ``None``.
+        symbol: The name of the symbol an easy-read document draws beside the title
+            (one of `rarepassport.document.SYMBOLS`, e.g. ``pill``), or
+            ``None`` for none; layout sets it only for easy read.
     """
 
     id: str
@@ -230,6 +260,7 @@ class Section:
     emergency: bool = False
     plugin: str | None = None
     second_title: str | None = None
+    symbol: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -306,6 +337,9 @@ class Document:
         second: For a bilingual document (``second_language=``), the document-wide
             texts in the second language; each section and block carries its own.
             ``None`` in one language.
+        easy_read: Laid out for easy read: the fixed phrases and section titles in
+            their easy-read wording, a symbol beside each section title. Backends that
+            print draw it in large print.
     """
 
     title: str
@@ -323,6 +357,7 @@ class Document:
     content_language: str | None = None
     direction: str = "ltr"
     second: SecondLanguage | None = None
+    easy_read: bool = False
 
     def phrase(self, id: str, /, **values: object) -> str:
         """A fixed phrase, with ``{placeholders}`` filled in.

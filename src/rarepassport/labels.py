@@ -7,7 +7,10 @@ There is one catalogue, keyed by *label id*:
 * ``enum.<EnumClass>.<value>``: enum words (``enum.Severity.life-threatening``);
 * ``phrase.<name>``: fixed phrases, some with ``{placeholders}``
   (``phrase.page_of`` is ``"Page {page} of {pages}"``);
-* ``month.<1-12>``: month names, used to write dates unambiguously.
+* ``month.<1-12>``: month names, used to write dates unambiguously;
+* ``easyread.<id>``: the easy-read wording of label ``<id>`` (``easyread.section.allergies``
+  is "My allergies"), shorter and plainer, used instead of it when a passport is laid out
+  for easy read (see :func:`lookup`); a label with no easy-read wording keeps its own.
 
 The catalogues are gettext files in ``rarepassport/locale/``, which translators edit
 with Poedit, Weblate or any text editor: ``messages.pot`` holds English (the reference,
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUILT_IN_LANGUAGES",
+    "EASY_READ_PREFIX",
     "ENGLISH",
     "LOCALE_DIR",
     "PHRASE_PREFIX",
@@ -67,6 +71,9 @@ REVIEW_STATUS: Mapping[str, str] = {
 
 #: Prefix of the fixed phrases that layout copies into every Document.
 PHRASE_PREFIX = "phrase."
+
+#: Prefix of the easy-read wording of a label: ``easyread.section.allergies``.
+EASY_READ_PREFIX = "easyread."
 
 
 def _english_template(folder: Path) -> Mapping[str, str]:
@@ -106,7 +113,7 @@ def humanise(label_id: str) -> str:
     return words[:1].upper() + words[1:].lower() if words else label_id
 
 
-def lookup(label_id: str, language: str, registry: LabelRegistry | None = None) -> str:
+def lookup(label_id: str, language: str, registry: LabelRegistry | None = None, *, easy_read: bool = False) -> str:
     """The text of a label in a language.
 
     Looks in the plugin manager's label registry (which has the built-in English
@@ -117,10 +124,17 @@ def lookup(label_id: str, language: str, registry: LabelRegistry | None = None) 
         label_id: The label's id, e.g. ``Medication.dose``.
         language: A BCP 47 tag such as ``en`` or ``pt-BR``.
         registry: The registry of a plugin manager, or ``None`` for English only.
+        easy_read: Use the label's easy-read wording (``easyread.<label_id>``) where the
+            language, or its base language, has one; else the label itself, in the
+            language (never an English easy-read wording in a page in another language).
 
     Returns:
         The label text (never empty unless the catalogue says so on purpose).
     """
+    if easy_read:
+        simpler = _easy_read(label_id, language, registry)
+        if simpler is not None:
+            return simpler
     if registry is not None:
         text = registry.get(label_id, language)
         if text is not None:
@@ -129,12 +143,27 @@ def lookup(label_id: str, language: str, registry: LabelRegistry | None = None) 
     return text if text is not None else humanise(label_id)
 
 
-def phrases(language: str, registry: LabelRegistry | None = None) -> dict[str, str]:
+def _easy_read(label_id: str, language: str, registry: LabelRegistry | None) -> str | None:
+    """The easy-read wording of a label in exactly ``language`` or a shorter tag of it, if any."""
+    simpler_id = f"{EASY_READ_PREFIX}{label_id}"
+    if registry is None:
+        return ENGLISH.get(simpler_id) if language.split("-")[0] == "en" else None
+    from rarepassport.languages import candidates
+
+    for candidate in candidates(language):
+        text = registry.get_exact(simpler_id, candidate)
+        if text is not None:
+            return text
+    return None
+
+
+def phrases(language: str, registry: LabelRegistry | None = None, *, easy_read: bool = False) -> dict[str, str]:
     """Every fixed phrase (``phrase.*``) in a language, for :class:`Document.phrases`.
 
     Args:
         language: A BCP 47 tag.
         registry: The registry of a plugin manager, or ``None`` for English only.
+        easy_read: Each phrase in its easy-read wording where it has one (see :func:`lookup`).
 
     Returns:
         A dict from phrase id (with its ``phrase.`` prefix) to text.
@@ -144,7 +173,7 @@ def phrases(language: str, registry: LabelRegistry | None = None) -> dict[str, s
         # A plugin may add phrases of its own for its backend; include them too.
         for lang in {language, language.split("-")[0], "en"}:
             ids.update(k for k in registry.ids(lang) if k.startswith(PHRASE_PREFIX))
-    return {label_id: lookup(label_id, language, registry) for label_id in sorted(ids)}
+    return {label_id: lookup(label_id, language, registry, easy_read=easy_read) for label_id in sorted(ids)}
 
 
 def built_in_catalogue(language: str) -> Mapping[str, str]:

@@ -59,7 +59,12 @@ def render_accessible_pdf(document: Document, *, large_print: bool = False, high
     from rarepassport.rendering._html import render_html as _html
 
     _check_arguments(document, large_print=large_print, high_contrast=high_contrast)
-    page = _html(document, large_print=large_print, high_contrast=high_contrast)
+    # No easy-read symbols: WeasyPrint would tag each as a figure with no alternative
+    # text (PDF/UA asks one of every figure), and a decorative symbol has none to give.
+    import attrs
+
+    plain = attrs.evolve(document, sections=[attrs.evolve(s, symbol=None) for s in document.sections])
+    page = _html(plain, large_print=large_print, high_contrast=high_contrast)
     return _render(document, html=page.data)
 
 

@@ -52,6 +52,9 @@ _FORMAT_OPTIONS: dict[str, tuple[str, ...]] = {
     "lockscreen-pdf": ("size", "theme", "qr", "fonts"),
     "html": ("large_print", "high_contrast"),
 }
+# Formats --easy-read applies to: its words come from layout, its large print from the
+# backends that print (the lock screen has its own sizes).
+_EASY_READ_FORMATS = ("pdf", "card", "html", "accessible-pdf", "markdown", "text")
 # Formats drawn from the emergency view when no --view is given, and their file-name tag.
 _EMERGENCY_FORMATS = {"card": "-card", "lockscreen": "-lockscreen", "lockscreen-pdf": "-lockscreen"}
 _FLAGS = {
@@ -170,6 +173,8 @@ def default_output(source: str, format: str, suffix: str, view: str, options: di
         tags.append(str(options["size"]))
     if options.get("theme") not in (None, "light"):
         tags.append(str(options["theme"]))
+    if options.get("easy_read"):
+        tags.append("easy-read")
     if options.get("large_print"):
         tags.append("large-print")
     if options.get("high_contrast"):
@@ -229,6 +234,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
     if args.second_language is not None and not plugins.backends[format].bilingual:
         takes = ", ".join(name for name in plugins.backends.names() if plugins.backends[name].bilingual)
         raise CommandError(f"--second-language applies only to --format {takes}, not {format}")
+    if args.easy_read and format not in _EASY_READ_FORMATS:
+        raise CommandError(f"--easy-read applies only to --format {', '.join(_EASY_READ_FORMATS)}, not {format}")
     if format == "pdf":
         # A relative photo path is relative to the passport file, not to the shell.
         where = Path.cwd() if args.file == STDIN else Path(args.file).resolve().parent
@@ -252,13 +259,15 @@ def _cmd_render(args: argparse.Namespace) -> int:
             passport, format, view, args.language, plugins=plugins, today=None, report=report, options=options,
             second_language=args.second_language,
             trust=keyring,
+            easy_read=args.easy_read,
         )
     except RenderError as exc:
         raise CommandError(f"{display_name(args.file)}: {exc}") from None
     output = args.output
     if output is None and args.file != STDIN:
         output = default_output(args.file, format, rendered.suffix, view,
-                                {**options, "second_language": args.second_language}, args.language)
+                                {**options, "second_language": args.second_language, "easy_read": args.easy_read},
+                                args.language)
     written = write_output(args, output, rendered.data, inputs=[args.file])
     # The validation notes were listed above, with their messages.
     warnings = [message for message in rendered.warnings if message not in notes]
@@ -370,6 +379,10 @@ def register(commands: Any) -> None:
     render.add_argument("--large-print", action="store_true", help="pdf, html: no text under 14 pt; "
                         "card: a folded A6 card with no text under 14 pt")
     render.add_argument("--high-contrast", action="store_true", help="pdf: black on white, heavy borders")
+    render.add_argument("--easy-read", action="store_true",
+                        help="pdf, card, html, accessible-pdf, markdown, text: easy read, as learning-disability "
+                             "health passports are: shorter, plainer fixed words, a symbol beside each section "
+                             "title (pdf, html) and large print (pdf, card, html)")
     render.add_argument("--qr", metavar="emergency|link:URL",
                         help="pdf, card, lockscreen: add a QR code with the emergency details, or a link to "
                              "your digital passport (link:https://...)")

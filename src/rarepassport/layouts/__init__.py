@@ -16,6 +16,9 @@ Every decision about *what* is shown is made here, once, for every backend:
 * "About this passport" names the condition plugins that contributed, with versions;
 * empty sections are left out, dates are written unambiguously (``2 March 2015``,
   ``May 2016``, ``2016``) and enum values are worded from the label catalogue;
+* for easy read (``easy_read=True``) every label with an easy-read wording in the
+  catalogue (``easyread.<id>``) is worded so and each section gets its symbol
+  (`rarepassport.layouts._easy_read`); the person's text and the order stay as they are;
 * plugin sections under ``extensions`` are laid out by their plugin's
   ``rarepassport_layout_section`` hook or, failing that, from their field metadata;
   a plugin hook that raises costs only its own contribution, with a warning on the
@@ -52,6 +55,7 @@ if TYPE_CHECKING:
     from rarepassport.signing import Keyring
 from rarepassport.layouts._bilingual import bilingual_document
 from rarepassport.layouts._context import LayoutContext, LayoutInputs, layout_fields
+from rarepassport.layouts._easy_read import with_symbols
 from rarepassport.layouts._emergency import _collect_guidance, _without_own_protocol
 from rarepassport.layouts._sections import _extensions
 from rarepassport.layouts._trust import trust_statement
@@ -79,6 +83,7 @@ def layout(
     today: _dt.date | None = None,
     second_language: str | None = None,
     trust: Keyring | None = None,
+    easy_read: bool = False,
 ) -> Document:
     """The step behind [`rarepassport.layout`][] (documented there); ``plugins`` is required here."""
     if not isinstance(passport, Passport):
@@ -90,6 +95,7 @@ def layout(
         language=choice.tag,
         plugins=plugins,
         today=today or _dt.date.today(),
+        easy_read=_easy_read_option(easy_read),
     )
     if choice.fallback:
         _warn_language_fallback(context, choice, where="--language" if language else "$.language")
@@ -127,6 +133,7 @@ def layout(
     )
     candidates = _run_steps(context, inputs)
     sections = _without_own_protocol(context, emergency, candidates)
+    sections = list(with_symbols(sections, easy_read=context.easy_read))
     review = passport.review
     updated = review.updated_on if context.shows(Review, "updated_on") else None
     document = Document(
@@ -140,12 +147,19 @@ def layout(
         reviewed_on=statement.long,
         photo=person.photo if context.shows(Person, "photo") else None,
         warnings=context.warnings,
-        phrases=_labels.phrases(context.language, plugins.labels),
+        phrases=_labels.phrases(context.language, plugins.labels, easy_read=context.easy_read),
         essentials=essentials,
         content_language=_content_language(passport, context.language),
         direction=direction(context.language),
+        easy_read=context.easy_read,
     )
     return _in_second_language(context, document, signed, second_language, trust)
+
+
+def _easy_read_option(easy_read: object) -> bool:
+    if not isinstance(easy_read, bool):
+        raise RenderError(f"option easy_read must be true or false, not {type(easy_read).__name__}")
+    return easy_read
 
 
 def _run_steps(context: LayoutContext, inputs: LayoutInputs) -> list[Section]:
@@ -220,7 +234,8 @@ def _in_second_language(context: LayoutContext, document: Document, passport: Pa
         document = attrs.evolve(document, warnings=context.warnings)
     if choice.tag == context.language:
         return document
-    second = layout(passport, context.view, choice.tag, plugins=context.plugins, today=context.today, trust=trust)
+    second = layout(passport, context.view, choice.tag, plugins=context.plugins, today=context.today, trust=trust,
+                    easy_read=context.easy_read)
     document = bilingual_document(document, second)
     if document.essentials is not None and second.essentials is not None:
         document = attrs.evolve(document, essentials=bilingual(document.essentials, second.essentials))

@@ -102,6 +102,8 @@ class LayoutContext:
         language: BCP 47 tag of the labels.
         plugins: The plugin manager (labels, sections, hooks).
         today: The date overdue reviews are measured against.
+        easy_read: Laid out for easy read: every label with an easy-read wording
+            (``easyread.<id>`` in the catalogue) is worded so, the others as usual.
         warnings: Warnings for the Document; add with [`warn`][rarepassport.LayoutContext.warn]. Never put field
             values in them.
     """
@@ -110,6 +112,7 @@ class LayoutContext:
     language: str
     plugins: PluginManager
     today: _dt.date
+    easy_read: bool = False
     warnings: list[str] = attrs.field(factory=list)
 
     def label(self, label_id: str, /, **values: object) -> str:
@@ -119,7 +122,7 @@ class LayoutContext:
             label_id: E.g. ``Medication.dose``, ``section.allergies``, ``phrase.yes``.
             **values: Values for ``{placeholders}`` in the label.
         """
-        text = _labels.lookup(label_id, self.language, self.plugins.labels)
+        text = _labels.lookup(label_id, self.language, self.plugins.labels, easy_read=self.easy_read)
         if not values:
             return text
         try:

@@ -163,6 +163,7 @@ def render_validated(
     options: dict[str, Any],
     second_language: str | None = None,
     trust: Keyring | None = None,
+    easy_read: bool = False,
 ) -> tuple[Rendered, tuple[str, ...]]:
     """Lay out, add the notes of an already made validation ``report`` and draw.
 
@@ -176,7 +177,7 @@ def render_validated(
         raise RenderError(f"format {spec.name!r} cannot draw a second language; second_language applies "
                           f"only to: {takes}")
     document = layout(passport, _view_for(spec, view), language, plugins=plugins, today=today,
-                      second_language=second_language, trust=trust)
+                      second_language=second_language, trust=trust, easy_read=easy_read)
     notes = _validation_notes(document, report.issues)
     if notes:
         document = attrs.evolve(document, warnings=(*notes, *document.warnings))
@@ -202,6 +203,7 @@ def render_rendered(
     strict: bool = False,
     second_language: str | None = None,
     trust: Keyring | None = None,
+    easy_read: bool = False,
     **options: Any,
 ) -> Rendered:
     """The step behind [`rarepassport.render_rendered`][] (documented there); ``plugins`` is required here."""
@@ -218,6 +220,6 @@ def render_rendered(
         raise InvalidPassportError(report.issues)
     rendered, _notes = render_validated(
         passport, format, view, language, plugins=manager, today=today, report=report, options=options,
-        second_language=second_language, trust=trust,
+        second_language=second_language, trust=trust, easy_read=easy_read,
     )
     return rendered

@@ -428,7 +428,8 @@ def render_card(
         document: The laid-out passport, normally for the ``emergency`` view.
         sheet: Put front and back on one A4 page with cut marks and a fold line.
         large_print: A folded A6 card (`LARGE_PRINT`) with no text under 14 pt,
-            instead of the wallet card.
+            instead of the wallet card. An easy-read document (`Document.easy_read`)
+            is always drawn so.
         qr: ``"emergency"`` or ``"link:https://..."`` for a QR code on the back.
         fonts: Extra fallback font files for scripts DejaVu Sans cannot draw.
         missing_glyphs: ``"error"`` (default) or ``"mark"`` (draw U+FFFD and warn).
@@ -454,7 +455,8 @@ def render_card(
         content = qr_content(document, qr, CARD_QR_LIMIT)
         notices.extend(content.notices)
         qr_text, qr_caption = content.text, content.caption
-    card = LARGE_PRINT if large_print else WALLET
+    # Easy read is always large print: the folded card.
+    card = LARGE_PRINT if large_print or document.easy_read else WALLET
     if sheet:
         pdf = FPDF(orientation="L" if card.sheet_landscape else "P", unit="mm", format="A4")
     else:

@@ -25,6 +25,7 @@ from rarepassport.document import (
 )
 from rarepassport.rendering._base import Rendered
 from rarepassport.rendering._shared import EMERGENCY_RED, css_colour
+from rarepassport.rendering._symbols import SYMBOL_PATHS, symbol_svg
 
 __all__ = ["STYLESHEET", "render_html"]
 
@@ -93,6 +94,8 @@ footer { margin-top: 2rem; font-size: .85rem; border-top: 1px solid var(--rule);
 html.large-print { font-size: 137.5%; }
 html.large-print table.wide, html.large-print footer { font-size: 1rem; }
 html.large-print h1, html.large-print h2, html.large-print h3 { font-weight: 800; }
+/* Easy read: a symbol before each section title, in the title's colour, about a line high. */
+h2 .symbol { width: 1.5em; height: 1.5em; vertical-align: -.35em; margin-inline-end: .45em; }
 /* High contrast (render option high_contrast): black on white, heavy rules. */
 html.high-contrast { --ink: #000; --critical: #000; --warning: #000; --info: #000; --rule: #000; }
 html.high-contrast .alert, html.high-contrast tr.emphasis td, html.high-contrast tr.emphasis th,
@@ -265,6 +268,15 @@ def _table(table: Table, langs: _Languages, document: Document) -> str:
     return "".join(out)
 
 
+def _symbol(section: Section) -> str:
+    """The easy-read symbol before a section title: decorative, hidden from screen
+    readers (the title's words are the heading's accessible name)."""
+    if section.symbol is None or section.symbol not in SYMBOL_PATHS:
+        return ""
+    return symbol_svg(section.symbol, "currentColor", size="24",
+                      attributes='class="symbol" aria-hidden="true" focusable="false"')
+
+
 def _section(section: Section, index: int, last_emergency: bool, langs: _Languages, document: Document) -> str:
     classes = ["section"]
     if section.emergency:
@@ -275,7 +287,7 @@ def _section(section: Section, index: int, last_emergency: bool, langs: _Languag
     out = [
         f'<section class="{" ".join(classes)}" id="{anchor}" aria-labelledby="{anchor}-title" '
         f'data-section="{_e(section.id)}">',
-        f'<h2 id="{anchor}-title">{_e(section.title)}</h2>',
+        f'<h2 id="{anchor}-title">{_symbol(section)}{_e(section.title)}</h2>',
     ]
     pending: list[Field] = []
     for block in section.blocks:
@@ -302,11 +314,17 @@ def render_html(document: Document, *, large_print: bool = False, high_contrast:
             tables and the printed running header included.
         high_contrast: Black on white, heavy rules and borders, no tinted backgrounds.
 
+    An easy-read document (`Document.easy_read`) is drawn in large print, with each
+    section's symbol as inline SVG before its title.
+
     Returns:
         The page: no scripts, no external resources, a print stylesheet for A4.
     """
     langs = _Languages(document)
-    names = [name for name, on in (("large-print", large_print), ("high-contrast", high_contrast)) if on]
+    # Easy read is always large print.
+    large_print = large_print or document.easy_read
+    names = [name for name, on in (("large-print", large_print), ("high-contrast", high_contrast),
+                                   ("easy-read", document.easy_read)) if on]
     html_class = f' class="{" ".join(names)}"' if names else ""
     head = [
         "<!DOCTYPE html>",

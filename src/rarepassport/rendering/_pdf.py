@@ -27,6 +27,7 @@ from rarepassport.rendering._shared import (
     extra_faces,
     viewer_preferences,
 )
+from rarepassport.rendering._symbols import SYMBOL_PATHS, symbol_svg
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -333,8 +334,18 @@ class _Drawer:
         pdf.set_fill_color(*fill)
         pdf.set_text_color(*colour)
         self.font(True, style.section)
-        pdf.multi_cell(0, height, title, fill=True, padding=(0.5, 2.5), align=_align(title),
+        align = _align(title)
+        padding: tuple[float, ...] = (0.5, 2.5)
+        if section.symbol in SYMBOL_PATHS:
+            # Easy read: the symbol sits before the title, in the title's colour, as tall as a line.
+            size, top = height - 1.0, pdf.get_y() + 1.0
+            left = pdf.w - pdf.r_margin - 2.5 - size if align == "R" else pdf.l_margin + 2.5
+            padding = (0.5, 4.0 + size, 0.5, 2.5) if align == "R" else (0.5, 2.5, 0.5, 4.0 + size)
+        pdf.multi_cell(0, height, title, fill=True, padding=padding, align=align,
                        new_x="LMARGIN", new_y="NEXT")
+        if section.symbol in SYMBOL_PATHS:
+            svg = symbol_svg(section.symbol, colour)
+            pdf.image(io.BytesIO(svg.encode("ascii")), x=left, y=top, w=size, h=size)
         pdf.set_text_color(*style.text)
         self.gap(0.4)
         blocks = section.blocks
@@ -735,7 +746,8 @@ def render_pdf(
     key = size.lower() if isinstance(size, str) else ""
     if key not in PAGE_SIZES:
         raise RenderError(f"option size must be one of {', '.join(PAGE_SIZES)}, not {size!r}")
-    style = Style.choose(size=key, large_print=large_print, high_contrast=high_contrast)
+    # Easy read is always large print.
+    style = Style.choose(size=key, large_print=large_print or document.easy_read, high_contrast=high_contrast)
     faces = extra_faces(fonts)
     document, notices = check_glyphs(document, faces, missing_glyphs=missing_glyphs)
     asked = document
