@@ -154,3 +154,21 @@ def test_a_screen_with_room_for_the_allergies_but_not_the_mcad_regimen_shows_the
     assert not re.search(r"MCAD deficiency \+\d+ more — see passport", text)
     named = ending_names(text)
     assert "MCAD deficiency" in named and "Time-critical medicines" in named
+
+
+ADRENAL = Path(__file__).resolve().parent.parent / "examples" / "conditions" / "adrenal-insufficiency.json"
+
+
+@pytest.mark.parametrize("size", ["iphone-15", "1179x2900"])
+def test_the_adrenal_lock_screen_always_shows_the_owners_emergency_dose(size: str) -> None:
+    # An intermediate version of the room-giving rule dropped this dose from the phone
+    # (found in review): the owner's emergency treatment must never lose its room.
+    passport = rp.load(ADRENAL)
+    essentials = rp.layout(passport, view="emergency", today=TODAY).essentials
+    assert essentials is not None
+    dose = by_class(essentials, ClinicalClass.EMERGENCY_TREATMENT).items[0].text
+    data = rp.render(passport, "lockscreen-pdf", today=TODAY, size=size)
+    by_pypdf = " ".join((pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text() or "").split())
+    by_poppler = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+                                         check=True).stdout.decode("utf-8").split())
+    assert dose in by_poppler and dose in by_pypdf
