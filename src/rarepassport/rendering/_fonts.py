@@ -421,6 +421,13 @@ def _write_reduced(path: Path, index: int, codes: frozenset[int], target: Path) 
     options.recommended_glyphs = True
     options.legacy_kern = True
     options.hinting = False
+    if not any(low <= code <= high for code in codes for low, high in _SHAPED_RANGES):
+        # No character of this face needs a shaping engine, and fpdf2 draws unshaped
+        # text from the character widths alone (it drops these tables from the PDF
+        # too): the layout and vertical-writing tables, large in CJK fonts, would only
+        # be parsed and subset again in every document.
+        options.layout_features = []
+        options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG"]
     with _quiet_loggers("fontTools.subset", "fontTools.ttLib"):
         font = ttLib.TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False)
         try:
@@ -567,10 +574,25 @@ def pdf_class() -> type[FPDF]:
             if widths is None:
                 widths = self._widths = {}
             width = widths.get(key)
+            if width is not None:
+                return width
+            # A text drawn wholly with the bundled font's face measures the same in every
+            # document, so those widths are kept for the process too.
+            shared = self.font_family == BUNDLED_FAMILY and self.main_face_characters.issuperset(s)
+            if shared:
+                width = _shared_widths.get(key)
             if width is None:
                 with self._shaped_for(s):
-                    width = widths[key] = super().get_string_width(s)
+                    width = super().get_string_width(s)
+                if shared:
+                    if len(_shared_widths) >= _SHARED_WIDTHS_LIMIT:
+                        _shared_widths.clear()
+                    _shared_widths[key] = width
+            widths[key] = width
             return width
+
+        #: The characters of the bundled face this document was given (see install_fonts).
+        main_face_characters: frozenset[str] = frozenset()
 
         def text_lines(self, text: str, width: float) -> list[str] | None:
             """``text`` broken into lines for a cell ``width`` wide, or ``None`` to let fpdf2 do it.
@@ -744,6 +766,11 @@ def _merged(pieces: Sequence[tuple[bool, str]]) -> list[tuple[bool, str]]:
     return merged
 
 
+# Widths of texts drawn with the bundled face, shared by every document of the process.
+_shared_widths: dict[tuple[Any, ...], float] = {}
+_SHARED_WIDTHS_LIMIT = 200_000
+
+
 def _plain_breakable(text: str) -> bool:
     """Whether ``text`` breaks only at single spaces and new lines (see ``text_lines``)."""
     return "  " not in text and not _SPECIAL_BREAKS.intersection(text) and " \n" not in text \
@@ -809,11 +836,25 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
 def _add_face(pdf: FPDF, face: FontFace, used: set[int]) -> None:
     """Add the regular and bold faces of ``face``, reduced to the characters ``used``."""
     # Bold text falls back to the regular face when there is no bold one.
+    held: frozenset[int] | None = None
     for style, path in (("", face.regular), ("B", face.bold or face.regular)):
         if f"{face.family}{style}" in pdf.fonts:
             continue
         reduced, index = reduced_face(path, used, face.collection_index)
         _add_font(pdf, face.family, style, reduced, index)
+        codes = _reduced_codes(path, face.collection_index, reduced)
+        held = codes if held is None else held & codes
+    if face.family == BUNDLED_FAMILY and held is not None and hasattr(pdf, "main_face_characters"):
+        pdf.main_face_characters = frozenset(map(chr, held))
+
+
+def _reduced_codes(path: Path, index: int, reduced: Path) -> frozenset[int]:
+    """The characters the face ``reduced`` (made by reduced_face from ``path``) holds."""
+    with _reduced_lock:
+        held = _reduced.get((str(path), index))
+    if held is not None and held[1] == reduced:
+        return held[0]
+    return _coverage(path, index) if reduced == path else frozenset()
 
 
 class _DropAll(logging.Filter):
