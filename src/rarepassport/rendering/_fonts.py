@@ -600,7 +600,7 @@ def pdf_class() -> type[FPDF]:
             The same breaks as fpdf2's ``multi_cell`` for plain text (at spaces, a word
             longer than the line broken where it overflows, a new line at each "\\n"),
             with each word measured once per document. Texts fpdf2 treats specially
-            (shaped scripts, soft hyphens, other break characters, runs of spaces)
+            (shaped scripts, soft hyphens, other break characters, a final new line)
             return ``None``: the caller draws them with ``multi_cell``.
             """
             if not _plain_breakable(text) or (self.shaping_where_needed and needs_text_shaping((text,))) \
@@ -609,15 +609,20 @@ def pdf_class() -> type[FPDF]:
             room = width - 2 * self.c_margin
             space = self.get_string_width(" ")
             lines: list[str] = []
-            for paragraph in text.split("\n"):
+            paragraphs = text.split("\n")
+            for number, paragraph in enumerate(paragraphs):
                 line: list[str] = []
                 used = 0.0
-                for word in paragraph.split(" "):
+                words = paragraph.split(" ")
+                for index, word in enumerate(words):
                     word_width = self.get_string_width(word)
                     if line and used + space + word_width <= room + _TOLERANCE:
                         line.append(word)
                         used += space + word_width
                         continue
+                    if line and not word and index == len(words) - 1 and number == len(paragraphs) - 1:
+                        # A final space that does not fit is dropped, with no line after it.
+                        break
                     if line:
                         lines.append(" ".join(line))
                     line, used = [], 0.0
@@ -772,9 +777,8 @@ _SHARED_WIDTHS_LIMIT = 200_000
 
 
 def _plain_breakable(text: str) -> bool:
-    """Whether ``text`` breaks only at single spaces and new lines (see ``text_lines``)."""
-    return "  " not in text and not _SPECIAL_BREAKS.intersection(text) and " \n" not in text \
-        and "\n " not in text and not text.startswith(" ") and not text.endswith((" ", "\n"))
+    """Whether ``text`` breaks only at spaces and new lines (see ``text_lines``)."""
+    return not _SPECIAL_BREAKS.intersection(text) and not text.endswith("\n")
 
 
 def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (), *,

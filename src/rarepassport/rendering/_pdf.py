@@ -156,7 +156,7 @@ def _make_pdf_class() -> type[FPDF]:
             if self.get_string_width(text) <= self.epw - 0.5:
                 self.cell(0, height, text, align=_align(text), new_x="LMARGIN", new_y="NEXT")
             else:
-                self.multi_cell(0, height, text, align=_align(text), new_x="LMARGIN", new_y="NEXT")
+                self.wrapped_text(self.epw, height, text, align=_align(text))
 
         def footer(self) -> None:
             doc, style = self.document, self.style
