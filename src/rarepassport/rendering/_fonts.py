@@ -11,8 +11,11 @@ Fonts are added to each PDF with fpdf2's public ``add_font``, as *reduced faces*
 holding only the characters drawn so far, so that neither parsing nor subsetting a large
 font is paid per render. :func:`pdf_class` works around an fpdf2 bug that drew text after
 a fallback-font character with wrong glyphs; it relies on fpdf2 behaviour tested only in
-:data:`TESTED_FPDF2` (a test fails on another fpdf2 version). fontTools and fpdf2 are
-imported only inside functions.
+:data:`TESTED_FPDF2` (a test fails on another fpdf2 version). The same class breaks plain
+text into lines itself (``text_lines``, ``wrapped_text``, ``write_runs``: fpdf2's breaks,
+each word measured once, lines drawn with ``cell``), since fpdf2's ``multi_cell`` and
+``write`` measure a line again for every character. fontTools and fpdf2 are imported
+only inside functions.
 """
 
 from __future__ import annotations
