@@ -251,9 +251,10 @@ class _CardDrawer:
                 count = _CANNOT_FIT
             elif paragraph.number:
                 self.pdf.set_font(self.family, "B" if paragraph.segments[0].bold else "", size)
-                count = len(self.pdf.multi_cell(width - self.number_width(size), self.lh(size),
-                                                paragraph.segments[0].text,
-                                                dry_run=True, output="LINES"))
+                text, room = paragraph.segments[0].text, width - self.number_width(size)
+                quick = self.pdf.text_lines(text, room)
+                count = len(quick) if quick is not None else \
+                    len(self.pdf.multi_cell(room, self.lh(size), text, dry_run=True, output="LINES"))
             else:
                 count = self._wrapped_lines(paragraph.segments, width, size)
             self._measured[key] = count
@@ -330,15 +331,18 @@ class _CardDrawer:
                 pdf.cell(number_width, self.lh(size), paragraph.number)
                 pdf.set_font(self.family, "B" if segment.bold else "", size)
                 pdf.set_xy(left + number_width, y)
-                pdf.multi_cell(width - number_width, self.lh(size), segment.text, align="L")
+                pdf.wrapped_text(width - number_width, self.lh(size), segment.text, align="L")
             else:
                 # Segments flowing one into the next, each in its weight, wrapped in the column.
                 pdf.set_left_margin(left)
                 pdf.set_right_margin(pdf.w - left - width)
-                for segment in paragraph.segments:
-                    pdf.set_font(self.family, "B" if segment.bold else "", size)
-                    pdf.write(self.lh(size), segment.text)
-                pdf.ln(self.lh(size))
+                pdf.set_font(self.family, "", size)
+                runs = [(segment.bold, segment.text) for segment in paragraph.segments]
+                if not pdf.write_runs(self.lh(size), runs):
+                    for segment in paragraph.segments:
+                        pdf.set_font(self.family, "B" if segment.bold else "", size)
+                        pdf.write(self.lh(size), segment.text)
+                    pdf.ln(self.lh(size))
                 pdf.set_margins(0, 0, 0)
             self.drawn.extend((segment.path, segment.text.replace(NO_BREAK, " ").strip())
                               for segment in paragraph.segments)

@@ -11,8 +11,11 @@ Fonts are added to each PDF with fpdf2's public ``add_font``, as *reduced faces*
 holding only the characters drawn so far, so that neither parsing nor subsetting a large
 font is paid per render. :func:`pdf_class` works around an fpdf2 bug that drew text after
 a fallback-font character with wrong glyphs; it relies on fpdf2 behaviour tested only in
-:data:`TESTED_FPDF2` (a test fails on another fpdf2 version). fontTools and fpdf2 are
-imported only inside functions.
+:data:`TESTED_FPDF2` (a test fails on another fpdf2 version). The same class breaks plain
+text into lines itself (``text_lines``, ``wrapped_text``, ``write_runs``: fpdf2's breaks,
+each word measured once, lines drawn with ``cell``), since fpdf2's ``multi_cell`` and
+``write`` measure a line again for every character. fontTools and fpdf2 are imported
+only inside functions.
 """
 
 from __future__ import annotations
@@ -421,6 +424,13 @@ def _write_reduced(path: Path, index: int, codes: frozenset[int], target: Path) 
     options.recommended_glyphs = True
     options.legacy_kern = True
     options.hinting = False
+    if not any(low <= code <= high for code in codes for low, high in _SHAPED_RANGES):
+        # No character of this face needs a shaping engine, and fpdf2 draws unshaped
+        # text from the character widths alone (it drops these tables from the PDF
+        # too): the layout and vertical-writing tables, large in CJK fonts, would only
+        # be parsed and subset again in every document.
+        options.layout_features = []
+        options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG"]
     with _quiet_loggers("fontTools.subset", "fontTools.ttLib"):
         font = ttLib.TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False)
         try:
@@ -550,9 +560,183 @@ def pdf_class() -> type[FPDF]:
             with self._shaped_for(text):
                 super().text(x, y, text)
 
+        # Widths measured in this document, keyed by everything fpdf2's measure
+        # depends on (font, style, size, stretching, spacing, shaping, text): line
+        # breaking and the card's fitting measure the same words many times.
+        _widths: dict[tuple[Any, ...], float] | None = None
+
         def get_string_width(self, s: Any, *args: Any, **kwargs: Any) -> Any:
-            with self._shaped_for(s):
-                return super().get_string_width(s, *args, **kwargs)
+            if args or kwargs or not isinstance(s, str):
+                with self._shaped_for(s):
+                    return super().get_string_width(s, *args, **kwargs)
+            shaped = self.text_shaping is not None or (
+                self.shaping_where_needed and needs_text_shaping((s,)))
+            key = (self.font_family, self.font_style, self.font_size_pt, self.font_stretching,
+                   self.char_spacing, shaped, s)
+            widths = self._widths
+            if widths is None:
+                widths = self._widths = {}
+            width = widths.get(key)
+            if width is not None:
+                return width
+            # A text drawn wholly with the bundled font's face measures the same in every
+            # document, so those widths are kept for the process too.
+            shared = self.font_family == BUNDLED_FAMILY and self.main_face_characters.issuperset(s)
+            if shared:
+                width = _shared_widths.get(key)
+            if width is None:
+                with self._shaped_for(s):
+                    width = super().get_string_width(s)
+                if shared:
+                    if len(_shared_widths) >= _SHARED_WIDTHS_LIMIT:
+                        _shared_widths.clear()
+                    _shared_widths[key] = width
+            widths[key] = width
+            return width
+
+        #: The characters of the bundled face this document was given (see install_fonts).
+        main_face_characters: frozenset[str] = frozenset()
+
+        def text_lines(self, text: str, width: float) -> list[str] | None:
+            """``text`` broken into lines for a cell ``width`` wide, or ``None`` to let fpdf2 do it.
+
+            The same breaks as fpdf2's ``multi_cell`` for plain text (at spaces, a word
+            longer than the line broken where it overflows, a new line at each "\\n"),
+            with each word measured once per document. Texts fpdf2 treats specially
+            (shaped scripts, soft hyphens, other break characters, a final new line)
+            return ``None``: the caller draws them with ``multi_cell``.
+            """
+            if not _plain_breakable(text) or (self.shaping_where_needed and needs_text_shaping((text,))) \
+                    or self.text_shaping is not None:
+                return None
+            room = width - 2 * self.c_margin
+            space = self.get_string_width(" ")
+            lines: list[str] = []
+            paragraphs = text.split("\n")
+            for number, paragraph in enumerate(paragraphs):
+                line: list[str] = []
+                used = 0.0
+                words = paragraph.split(" ")
+                for index, word in enumerate(words):
+                    word_width = self.get_string_width(word)
+                    if line and used + space + word_width <= room + _TOLERANCE:
+                        line.append(word)
+                        used += space + word_width
+                        continue
+                    if line and not word and index == len(words) - 1 and number == len(paragraphs) - 1:
+                        # A final space that does not fit is dropped, with no line after it.
+                        break
+                    if line:
+                        lines.append(" ".join(line))
+                    line, used = [], 0.0
+                    while word_width > room + _TOLERANCE and len(word) > 1:
+                        # A word longer than the line breaks where it overflows.
+                        cut = self._overflow_index(word, room)
+                        lines.append(word[:cut])
+                        word = word[cut:]
+                        word_width = self.get_string_width(word)
+                    line, used = [word], word_width
+                lines.append(" ".join(line))
+            return lines
+
+        def _overflow_index(self, word: str, room: float) -> int:
+            # The longest prefix that fits (at least one character), by bisection.
+            low, high = 1, len(word)
+            while low < high:
+                middle = (low + high + 1) // 2
+                if self.get_string_width(word[:middle]) <= room + _TOLERANCE:
+                    low = middle
+                else:
+                    high = middle - 1
+            return low
+
+        def write_runs(self, height: float, runs: Sequence[tuple[bool, str]]) -> bool:
+            """Draw ``runs`` (bold or not, text) as ``write`` would flow them, a ``cell`` per line.
+
+            The runs flow on from the current x and wrap at spaces onto lines from the
+            left margin, each word measured once per document; each line is one
+            ``cell`` whose bold parts are marked with fpdf2's public ``markdown``
+            option. Afterwards the position is at the start of the next line (as
+            ``write`` followed by ``ln``). Returns ``False``, having drawn nothing,
+            for texts that need fpdf2's own ``write`` (new lines, words longer than a
+            line, shaped scripts, markdown markers, special break characters).
+            """
+            texts = [text for _bold, text in runs]
+            joined = "".join(texts)
+            if not joined or "  " in joined or _SPECIAL_BREAKS.intersection(joined) or "\n" in joined \
+                    or joined.startswith(" ") or any(marker in joined for marker in _MARKDOWN_MARKERS) \
+                    or self.text_shaping is not None \
+                    or (self.shaping_where_needed and needs_text_shaping(texts)):
+                return False
+            # Words as (space before it is bold, or None for the first; [(bold, piece), ...]).
+            words: list[tuple[bool | None, list[tuple[bool, str]]]] = []
+            pieces: list[tuple[bool, str]] = []
+            space_before: bool | None = None
+            for bold, text in runs:
+                for index, part in enumerate(text.split(" ")):
+                    if index:
+                        if pieces:
+                            words.append((space_before, pieces))
+                        pieces, space_before = [], bold
+                    if part:
+                        pieces.append((bold, part))
+            if pieces:
+                words.append((space_before, pieces))
+            family, style, size = self.font_family, self.font_style, self.font_size_pt
+            widths: dict[tuple[bool, str], float] = {}
+            for bold in (False, True):
+                wanted = {piece for _space, word in words for piece in word if piece[0] is bold}
+                wanted |= {(bold, " ") for space, _word in words if space is bold}
+                if wanted:
+                    self.set_font(family, "B" if bold else "", size)
+                    for piece in wanted:
+                        widths[piece] = self.get_string_width(piece[1])
+            self.set_font(family, "", size)
+            room = self.w - self.r_margin - self.x - 2 * self.c_margin
+            lines: list[list[tuple[bool | None, list[tuple[bool, str]]]]] = [[]]
+            used = 0.0
+            for space, word in words:
+                width = sum(widths[piece] for piece in word)
+                if width > self.epw - 2 * self.c_margin + _TOLERANCE:
+                    self.set_font(family, style, size)
+                    return False  # a word longer than a line: fpdf2 breaks it
+                gap = widths[(space, " ")] if space is not None and lines[-1] else 0.0
+                if lines[-1] and used + gap + width > room + _TOLERANCE:
+                    lines.append([])
+                    room, used, gap = self.epw - 2 * self.c_margin, 0.0, 0.0
+                elif not lines[-1] and used == 0.0 and len(lines) == 1 and width > room + _TOLERANCE:
+                    # The first word does not fit after the current x: start on a new line.
+                    lines.append([])
+                    room = self.epw - 2 * self.c_margin
+                lines[-1].append((space if lines[-1] else None, word))
+                used += gap + width
+            for number, line in enumerate(lines):
+                marked = []
+                for space, word in line:
+                    if space is not None:
+                        marked.append((space, " "))
+                    marked.extend(word)
+                text = "".join(f"**{piece}**" if bold else piece for bold, piece in _merged(marked))
+                if number:
+                    self.set_x(self.l_margin)
+                self.cell(0, height, text, markdown=True, new_x="LMARGIN", new_y="NEXT")
+            self.set_font(family, style, size)
+            return True
+
+        def wrapped_text(self, width: float, height: float, text: str, *, align: str = "L") -> None:
+            """``multi_cell(width, height, text, align, new_x="LMARGIN", new_y="NEXT")``, drawn line by line.
+
+            Lines come from :meth:`text_lines` and are drawn with ``cell`` from the
+            current x (a page break keeps it); texts it declines go to ``multi_cell``.
+            """
+            lines = self.text_lines(text, width)
+            if lines is None:
+                self.multi_cell(width, height, text, align=align, new_x="LMARGIN", new_y="NEXT")
+                return
+            x = self.get_x()
+            for line in lines:
+                self.set_x(x)
+                self.cell(width, height, line, align=align, new_x="LMARGIN", new_y="NEXT")
 
         def _select_font_on_page(self) -> None:
             # Only documents with fallback fonts are affected. fpdf2's (undocumented)
@@ -563,6 +747,41 @@ def pdf_class() -> type[FPDF]:
                 self.text(0, 0, "")
 
     return FallbackSafeFPDF
+
+
+# fpdf2 compares widths with a tolerance of its own; this keeps ours from breaking a line
+# fpdf2 would keep whole (and the other way round) through rounding.
+_TOLERANCE = 1e-9
+# Characters after which fpdf2 may break a line or that it draws differently (soft
+# hyphen, tab, form feed, breaking spaces other than U+0020): a text holding one is
+# left to fpdf2's own line breaking.
+_SPECIAL_BREAKS = frozenset(
+    "\u00ad\t\f\r\u200b\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000")
+
+
+# What fpdf2's markdown option reads as markers: a text holding one is drawn without it.
+_MARKDOWN_MARKERS = ("**", "__", "~~", "--", "\\", "[", "]")
+
+
+def _merged(pieces: Sequence[tuple[bool, str]]) -> list[tuple[bool, str]]:
+    """Neighbouring pieces of the same weight joined into one."""
+    merged: list[tuple[bool, str]] = []
+    for bold, text in pieces:
+        if merged and merged[-1][0] is bold:
+            merged[-1] = (bold, merged[-1][1] + text)
+        else:
+            merged.append((bold, text))
+    return merged
+
+
+# Widths of texts drawn with the bundled face, shared by every document of the process.
+_shared_widths: dict[tuple[Any, ...], float] = {}
+_SHARED_WIDTHS_LIMIT = 200_000
+
+
+def _plain_breakable(text: str) -> bool:
+    """Whether ``text`` breaks only at spaces and new lines (see ``text_lines``)."""
+    return not _SPECIAL_BREAKS.intersection(text) and not text.endswith("\n")
 
 
 def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (), *,
@@ -624,11 +843,25 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
 def _add_face(pdf: FPDF, face: FontFace, used: set[int]) -> None:
     """Add the regular and bold faces of ``face``, reduced to the characters ``used``."""
     # Bold text falls back to the regular face when there is no bold one.
+    held: frozenset[int] | None = None
     for style, path in (("", face.regular), ("B", face.bold or face.regular)):
         if f"{face.family}{style}" in pdf.fonts:
             continue
         reduced, index = reduced_face(path, used, face.collection_index)
         _add_font(pdf, face.family, style, reduced, index)
+        codes = _reduced_codes(path, face.collection_index, reduced)
+        held = codes if held is None else held & codes
+    if face.family == BUNDLED_FAMILY and held is not None and hasattr(pdf, "main_face_characters"):
+        pdf.main_face_characters = frozenset(map(chr, held))
+
+
+def _reduced_codes(path: Path, index: int, reduced: Path) -> frozenset[int]:
+    """The characters the face ``reduced`` (made by reduced_face from ``path``) holds."""
+    with _reduced_lock:
+        held = _reduced.get((str(path), index))
+    if held is not None and held[1] == reduced:
+        return held[0]
+    return _coverage(path, index) if reduced == path else frozenset()
 
 
 class _DropAll(logging.Filter):

@@ -175,7 +175,7 @@ def _make_pdf_class() -> type[FPDF]:
             if self.get_string_width(text) <= self.epw - 0.5:
                 self.cell(0, height, text, align=_align(text), new_x="LMARGIN", new_y="NEXT")
             else:
-                self.multi_cell(0, height, text, align=_align(text), new_x="LMARGIN", new_y="NEXT")
+                self.wrapped_text(self.epw, height, text, align=_align(text))
 
         def footer(self) -> None:
             doc, style = self.document, self.style
@@ -219,7 +219,8 @@ class _Drawer:
             # One line: a cell, without fpdf2's line breaking (the slow part).
             pdf.cell(width, height, text, align=_align(text), new_x="LMARGIN", new_y="NEXT")
         else:
-            pdf.multi_cell(width, height, text, align=_align(text), new_x="LMARGIN", new_y="NEXT")
+            # fpdf2's line breaks, each word measured once (rendering/_fonts.py).
+            pdf.wrapped_text(width, height, text, align=_align(text))
 
     def second_text(self, width: float, text: str | None) -> None:
         """A sentence's second-language counterpart, on the lines beneath it: regular
@@ -427,6 +428,10 @@ class _Drawer:
                 pdf.cell(0, self.lh(), value, new_x="LMARGIN", new_y="NEXT")
             self.font(False)
             return
+        self.font(False)
+        # Lines drawn as cells, each word measured once (rendering/_fonts.py).
+        if pdf.write_runs(self.lh(), [(True, lead), (emphasis, value), (True, tail)]):
+            return
         self.font(True)
         pdf.write(self.lh(), lead)
         self.font(emphasis)
@@ -492,6 +497,9 @@ class _Drawer:
             if "\n" not in text and pdf.get_string_width(text) <= width - 2 * pad - 0.5:
                 # Most cells fit on one line: skip fpdf2's line breaking, the costly part.
                 return [text]
+            quick: list[str] | None = pdf.text_lines(text, width - 2 * pad)
+            if quick is not None:
+                return quick
             # Measuring near the foot of a page would otherwise make fpdf2 try (and
             # undo) a whole page break, running header and footer included.
             pdf.set_auto_page_break(False)
