@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -256,15 +256,9 @@ class _Editor:
         "pages": [{"src": data URI, "alt": ...}], "width": px, "note": ...}``, or ``{"ok":
         false, "message": ...}`` when the form does not validate yet.
         """
-        if not self.check_token(request):
-            return PlainTextResponse("Not found.", status_code=404)
-        if int(request.headers.get("content-length") or 0) > _MAX_POST_BYTES:
-            return PlainTextResponse("Too large.", status_code=413)
-        form = await request.form(max_files=1, max_fields=limits.MAX_LIST_LENGTH * 10,
-                                  max_part_size=limits.photo_uri_length() + 1024)
-        given = form.get("_csrf")
-        if not isinstance(given, str) or not hmac.compare_digest(given.encode(), self.csrf.encode()):
-            return PlainTextResponse("The form has expired: reload the page.", status_code=403)
+        form = await self.checked_form(request)
+        if isinstance(form, Response):
+            return form
         original, _ = self.stored_document()
         document = _form.parse_form(form, self.plugins, original=original)
         if any(issue.severity is IssueSeverity.ERROR for issue in self.validate(document)):
@@ -302,6 +296,21 @@ class _Editor:
         given = request.path_params.get("token", "")
         return hmac.compare_digest(given.encode(), self.token.encode())
 
+    async def checked_form(self, request: Request) -> FormData | Response:
+        """The posted form, or the refusal: a wrong URL token (404), a post too large (413),
+        no valid CSRF token (403). One file at most (the photo); a field may hold a
+        ``data:`` photo, so a part may be that long."""
+        if not self.check_token(request):
+            return PlainTextResponse("Not found.", status_code=404)
+        if int(request.headers.get("content-length") or 0) > _MAX_POST_BYTES:
+            return PlainTextResponse("Too large.", status_code=413)
+        form = await request.form(max_files=1, max_fields=limits.MAX_LIST_LENGTH * 10,
+                                  max_part_size=limits.photo_uri_length() + 1024)
+        given = form.get("_csrf")
+        if not isinstance(given, str) or not hmac.compare_digest(given.encode(), self.csrf.encode()):
+            return PlainTextResponse("The form has expired: reload the page.", status_code=403)
+        return form
+
     async def show(self, request: Request) -> Response:
         if not self.check_token(request):
             return PlainTextResponse("Not found.", status_code=404)
@@ -313,16 +322,9 @@ class _Editor:
         return self.page(request, document, issues=problems)
 
     async def post(self, request: Request) -> Response:
-        if not self.check_token(request):
-            return PlainTextResponse("Not found.", status_code=404)
-        if int(request.headers.get("content-length") or 0) > _MAX_POST_BYTES:
-            return PlainTextResponse("Too large.", status_code=413)
-        # One file at most (the photo); a field may hold a data: photo, so a part may be that long.
-        form = await request.form(max_files=1, max_fields=limits.MAX_LIST_LENGTH * 10,
-                                  max_part_size=limits.photo_uri_length() + 1024)
-        given = form.get("_csrf")
-        if not isinstance(given, str) or not hmac.compare_digest(given.encode(), self.csrf.encode()):
-            return PlainTextResponse("The form has expired: reload the page.", status_code=403)
+        form = await self.checked_form(request)
+        if isinstance(form, Response):
+            return form
         original, _ = self.stored_document()
         action = form.get("_action")
         action = action if isinstance(action, str) else "save"
