@@ -688,14 +688,30 @@ def _help_of(page: str, name: str) -> str:
     return found.group(1)
 
 
-def test_help_texts_come_from_the_catalogue_in_the_forms_language(tmp_path: Path, pm: rp.PluginManager) -> None:
+def test_help_texts_come_from_the_catalogue_in_the_forms_language(tmp_path: Path) -> None:
     """A field's description is its help text in the chosen language; one not translated yet says so, in English."""
+    import attrs
+
+    from rarepassport import hookimpl, section_field
+
+    @attrs.frozen(kw_only=True)
+    class Pump:
+        basal_rate: str = section_field("The basal rate as prescribed.")
+
+    class PumpPlugin:
+        @hookimpl
+        def rarepassport_register_sections(self, sections: Any) -> None:
+            sections.add("insulin_pump", Pump, title="Insulin pump", views=("emergency",))
+
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[PumpPlugin()])
     french = client_for(tmp_path / "p.json", pm, language="fr").get(f"/{TOKEN}/").text
     assert _help_of(french, "person-name") == "Nom complet."
     assert _help_of(french, "emergency-summary") == "Les quelques phrases à lire en premier."
     assert _help_of(french, "medications-__row0__-time_critical") == "Ne doit être ni oublié ni retardé."
-    # Not translated yet: the English description, marked as English, and said to be untranslated.
-    untranslated = _help_of(french, "emergency-open_access-hospital")
+    assert _help_of(french, "emergency-open_access-hospital") == "Hôpital."
+    # Not translated yet (a plugin that ships no help labels): the English description, marked
+    # as English, and said to be untranslated.
+    untranslated = _help_of(french, "extensions-insulin_pump-basal_rate")
     assert re.fullmatch(r'<span lang="en">[^<]+</span> <span class="untranslated">\(en anglais : pas encore traduit\)'
                         r"</span>.*", untranslated), untranslated
     english = client_for(tmp_path / "p.json", pm).get(f"/{TOKEN}/").text
@@ -731,6 +747,22 @@ def test_a_translated_help_text_is_not_used_once_its_english_has_changed(tmp_pat
     assert _help_of(page, "extensions-insulin_pump-basal_rate") == "Die Basalrate wie verordnet."
     assert _help_of(page, "extensions-insulin_pump-bolus").startswith(
         '<span lang="en">The largest bolus.</span> <span class="untranslated">')
+
+
+@pytest.mark.parametrize("language", [tag for tag in rp.labels.BUILT_IN_LANGUAGES if tag != "en"])
+def test_every_help_text_of_the_form_is_translated_in_every_shipped_language(
+        tmp_path: Path, pm: rp.PluginManager, language: str) -> None:
+    """Each field the form shows (core and built-in plugin sections, every entry kind) has its help in the language."""
+    page = client_for(tmp_path / "p.json", pm, language=language).get(f"/{TOKEN}/").text
+    helps = dict(re.findall(r'<p class="help" id="f-([^"]+)-help">(.*?)</p>', page, re.S))
+    # Every core entry kind and every built-in plugin section is on the empty form (a row template each).
+    assert len(helps) >= 170
+    for plugin_field in ("extensions-haemophilia-factor_dose", "extensions-dravet_syndrome-rescue_plan-medicine",
+                         "extensions-adrenal_insufficiency-emergency_hydrocortisone_dose",
+                         "extensions-mcad_deficiency-emergency_regimen", "care_team-__row0__-expert_in"):
+        assert plugin_field in helps, plugin_field
+    untranslated = sorted(name for name, text in helps.items() if 'class="untranslated"' in text)
+    assert untranslated == []
 
 
 def test_every_help_label_in_the_catalogue_is_the_description_of_a_field_as_it_is_now() -> None:
