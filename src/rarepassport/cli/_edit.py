@@ -64,7 +64,8 @@ def _cmd_edit(args: argparse.Namespace) -> int:
         sock.bind(("127.0.0.1", args.port))
     except OSError as exc:
         sock.close()
-        raise CommandError(text("cli.edit.cannot-listen", option="--port", port=args.port, reason=exc.strerror)) from None
+        raise CommandError(text("cli.edit.cannot-listen", option="--port", port=args.port,
+                                reason=exc.strerror)) from None
     port = sock.getsockname()[1]
     app = create_app(store, plugins=plugins_for(args), language=language,
                      allowed_hosts=[f"127.0.0.1:{port}", f"localhost:{port}"])
