@@ -323,3 +323,29 @@ def test_the_privacy_notice_after_encrypting_is_in_the_language(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert result.stderr == (f"rarepassport: {source}.rpenc geschrieben; die unverschlüsselte Datei {source} ist noch "
                              "da: löschen Sie sie, wenn sie nicht auf diesem Computer bleiben soll\n")
+
+
+def test_errors_and_status_lines_of_batch_edit_labels_fonts_and_plugin_follow_the_language(tmp_path: Path) -> None:
+    both = run_cli("batch", str(tmp_path), "-o", str(tmp_path / "out"), "--validate-only", "--export", "fhir",
+                   env={"LANGUAGE": "fr"})
+    assert both.returncode == 2
+    assert both.stderr == "rarepassport: donnez --validate-only ou --export, pas les deux\n"
+    stdin = run_cli("edit", "-", "--language", "de", "--no-browser")
+    assert stdin.returncode == 2
+    assert stdin.stderr == "rarepassport: der Editor bearbeitet eine Datei: geben Sie ihren Namen an, nicht '-'\n"
+    # The tag of `labels missing` is what is listed, not the messages' language (that is LANG's here).
+    complete = run_cli("labels", "missing", "fr", env={"LANG": "de_DE.UTF-8"})
+    assert complete.returncode == 0
+    assert complete.stdout == "In fr fehlt keine Beschriftung.\n"
+    listed = run_cli("labels", env={"LANGUAGE": "fr"})
+    assert listed.stdout.startswith("Langues des libellés (balise, nom, statut, libellés manquants) :\n")
+    assert "  de       allemand                 brouillon assisté par machine" in listed.stdout
+    fonts = run_cli("fonts", env={"LANGUAGE": "de"})
+    assert fonts.stdout.startswith("Schriftsysteme, die die Schriften von PDF, Karte und Sperrbildschirm darstellen "
+                                   "können:\n")
+    (tmp_path / "in-use").mkdir()
+    (tmp_path / "in-use" / "notes.txt").write_text("mine", encoding="utf-8")
+    in_use = run_cli("plugin", "new", "fabry", str(tmp_path / "in-use"), env={"LANGUAGE": "fr"})
+    assert in_use.returncode == 2
+    assert in_use.stderr == (f"rarepassport: {tmp_path / 'in-use'} existe déjà et n'est pas vide ; choisissez un autre "
+                             "dossier, ou utilisez --force pour y remplacer les fichiers du squelette\n")
