@@ -43,7 +43,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
     reporter: Reporter = args.reporter
     if args.output_file is not None and args.output is not None and args.output_file != args.output:
-        raise CommandError(f"give the file to write once, not both {args.output} and -o {args.output_file}")
+        raise CommandError(text("cli.new.twice", first=args.output, second=args.output_file))
     output = args.output_file if args.output_file is not None else args.output
     problems = check_tree(args.name, "--name")
     if problems:
