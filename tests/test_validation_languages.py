@@ -349,3 +349,19 @@ def test_errors_and_status_lines_of_batch_edit_labels_fonts_and_plugin_follow_th
     assert in_use.returncode == 2
     assert in_use.stderr == (f"rarepassport: {tmp_path / 'in-use'} existe déjà et n'est pas vide ; choisissez un autre "
                              "dossier, ou utilisez --force pour y remplacer les fichiers du squelette\n")
+
+
+def test_reading_problems_below_the_fields_are_said_in_the_language(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"schema_version": "1.0", "person": {', encoding="utf-8")
+    syntax = run_cli("validate", "--language", "fr", str(broken))
+    assert syntax.returncode == 1
+    assert re.search(r"\$: JSON non valide : .+ \(ligne 1, colonne \d+\) \[syntax\]", syntax.stdout + syntax.stderr)
+    newer = write(tmp_path, {**BAD_RULES, "schema_version": "9.0"}, "newer.json")
+    version = run_cli("validate", str(newer), env={"LANG": "de_DE.UTF-8"})
+    assert version.returncode == 1
+    assert "$.schema_version: dieser Pass ist in Formatversion 9.0 geschrieben, neuer als dieses rarepassport" \
+        in version.stdout + version.stderr
+    assert "Nicht übersetzt" not in version.stdout + version.stderr
+    english = run_cli("validate", "--language", "en", str(newer))
+    assert "$.schema_version: this passport is written in format version 9.0, newer than" in english.stdout

@@ -537,7 +537,8 @@ def _parse(text: str | bytes, format: Format) -> Any:
         raise TypeError(f"expected JSON or YAML text (str or bytes), got {type(text).__name__}")
     if len(text) > limits.MAX_FILE_BYTES:
         raise LoadError([Problem("$", f"the document is larger than {limits.MAX_FILE_BYTES} bytes "
-                                      "(see rarepassport.limits)")])
+                                      "(see rarepassport.limits)", message_id="validation.read.too-large",
+                                 arguments={"limit": str(limits.MAX_FILE_BYTES)})])
     if format == "yaml":
         yaml = _import_yaml()
         try:
@@ -551,7 +552,9 @@ def _parse(text: str | bytes, format: Format) -> Any:
             line = mark.line + 1 if mark is not None else None
             column = mark.column + 1 if mark is not None else None
             problem = getattr(exc, "problem", None) or str(exc)
-            raise LoadError([Problem("$", f"not valid YAML: {problem}", line, column)]) from None
+            raise LoadError([Problem("$", f"not valid YAML: {problem}", line, column,
+                                     message_id="validation.read.yaml-syntax", arguments={"detail": str(problem)})]) \
+                from None
         except (ValueError, TypeError, OverflowError):
             # A value PyYAML's constructors cannot build; the checks above should have
             # named it, this keeps anything they missed from being a traceback.
@@ -563,7 +566,8 @@ def _parse(text: str | bytes, format: Format) -> Any:
             raise _too_deep() from None
         if "infinity" in exc.msg:  # orjson: a number too large for a float
             raise _number_too_long() from None
-        raise LoadError([Problem("$", f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)]) from None
+        raise LoadError([Problem("$", f"not valid JSON: {exc.msg}", exc.lineno, exc.colno,
+                                 message_id="validation.read.json-syntax", arguments={"detail": exc.msg})]) from None
     except RecursionError:
         raise _too_deep() from None
     except _LoneSurrogate:

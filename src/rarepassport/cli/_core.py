@@ -23,6 +23,7 @@ from rarepassport.cli._common import (
     open_passport,
     paint,
     plugins_for,
+    problem_message,
     read_passport,
     read_source,
     say,
@@ -71,8 +72,7 @@ def _syntax_issues(exc: Any) -> list[dict[str, Any]]:
             "path": p.path,
             "code": "syntax",
             "severity": "error",
-            "message": text("cli.at-line", message=p.message, line=p.line, column=p.column)
-            if p.line is not None else p.message,
+            "message": problem_message(p),
         }
         for p in exc.problems
     ]

@@ -32,6 +32,7 @@ from rarepassport.cli._common import (
     message_language,
     paint,
     plugins_for,
+    problem_message,
     read_passport,
     text,
     write_output,
@@ -111,8 +112,7 @@ def _load(path: str, plugins: Any, reporter: Reporter, args: argparse.Namespace 
             report = validate(parse_document(raw, format=fmt), plugins=plugins, language=message_language(args))
             issues = report.to_dict()["issues"]
         except LoadError:
-            issues = [{"path": p.path, "code": "syntax", "severity": "error",
-                       "message": p.message + (f" (line {p.line}, column {p.column})" if p.line else "")}
+            issues = [{"path": p.path, "code": "syntax", "severity": "error", "message": problem_message(p)}
                       for p in exc.problems]
         _list_issues(reporter, path, issues, text("cli.render.unreadable"))
         reporter.add(path, "invalid", issues=issues)
