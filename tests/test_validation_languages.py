@@ -366,3 +366,20 @@ def test_reading_problems_below_the_fields_are_said_in_the_language(tmp_path: Pa
     assert "Nicht übersetzt" not in version.stdout + version.stderr
     english = run_cli("validate", "--language", "en", str(newer))
     assert "$.schema_version: this passport is written in format version 9.0, newer than" in english.stdout
+
+
+def test_a_limit_of_the_reader_is_said_in_the_language(tmp_path: Path) -> None:
+    from rarepassport import limits
+
+    too_long = {**BAD_RULES, "allergies": [{"substance": "Peanut"}] * (limits.MAX_LIST_LENGTH + 1)}
+    french = rp.validate(too_long, language="fr")
+    assert [(issue.path, issue.message) for issue in french.issues] == [
+        ("$.allergies", f"une liste de plus de {limits.MAX_LIST_LENGTH} éléments (voir rarepassport.limits)")]
+    assert rp.validate(too_long).issues[0].message == (f"a list of more than {limits.MAX_LIST_LENGTH} items "
+                                                       "(see rarepassport.limits)")
+    huge = tmp_path / "huge.json"
+    huge.write_text('{"schema_version": "1.0", "weight_kg": 1' + "0" * 400 + "}", encoding="utf-8")
+    german = run_cli("validate", "--language", "de", str(huge))
+    assert german.returncode == 1
+    assert (f"$: eine Zahl mit mehr als {limits.MAX_NUMBER_DIGITS} Ziffern oder zu groß (siehe rarepassport.limits)"
+            in german.stdout)
