@@ -383,3 +383,9 @@ def test_a_limit_of_the_reader_is_said_in_the_language(tmp_path: Path) -> None:
     assert german.returncode == 1
     assert (f"$: eine Zahl mit mehr als {limits.MAX_NUMBER_DIGITS} Ziffern oder zu groß (siehe rarepassport.limits)"
             in german.stdout)
+
+
+def test_verify_says_a_passport_is_unsigned_in_the_language(tmp_path: Path) -> None:
+    source = write(tmp_path, BAD_RULES, "ada.json")
+    result = run_cli("verify", str(source), env={"LANGUAGE": "de"})
+    assert f"{source}: keine Bestätigung: nicht von einer Fachperson geprüft\n" in result.stdout

@@ -183,9 +183,9 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     if args.for_file:
-        say(f"Plugins that apply to {display_name(args.for_file)}:")
+        say(text("cli.plugins.for-file", file=display_name(args.for_file)))
     for info in infos:
-        say(f"{info.name} {info.version or '(version unknown)'} [{info.source}]")
+        say(f"{info.name} {info.version or text('cli.plugins.version-unknown')} [{info.source}]")
         for section in plugins.sections:
             if section.plugin == info.name:
                 applies = f" (for {', '.join(section.applies_to)})" if section.applies_to else ""
@@ -195,10 +195,10 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
                 if step.plugin == info.name:
                     say(f"  layout step {step.id}: {step.description or '(no description)'}")
     if args.for_file and not infos:
-        say("  none of the installed plugins applies to this passport")
+        say(text("cli.plugins.none-applies"))
     if plugins.failures:
         say("")
-        say("Failures:")
+        say(text("cli.plugins.failures"))
         for failure in plugins.failures:
             say(f"  {failure}")
     return EXIT_OK

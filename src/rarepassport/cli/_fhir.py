@@ -82,13 +82,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 "the IPS has no place for " + ", ".join(left_out)
                 + "; they stay in the passport only (plugin sections travel as narrative text)"
             )
-            reporter.info("note: " + warnings[-1])
+            reporter.info(text("cli.note", message=warnings[-1]))
     elif name == "phenopacket":
         from rarepassport.phenopacket import explain
 
         for note in explain(passport, hpo=options.get("hpo")):
             warnings.append(note)
-            reporter.info("note: " + note)
+            reporter.info(text("cli.note", message=note))
     reporter.add(args.file, "ok", warnings=warnings, output=written)
     if written != STDIN:
         reporter.info(text("cli.wrote", file=written))
@@ -122,7 +122,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     warnings = [f"not imported: {item}" for item in result.unmapped]
     if result.unmapped and not reporter.json and reporter.level >= 0:
         count = len(result.unmapped)
-        error(f"{display_name(args.file)}: {count} element{'s' if count != 1 else ''} not imported:")
+        error(text("cli.import.not-imported.one" if count == 1 else "cli.import.not-imported.other",
+                   file=display_name(args.file), count=count))
         for item in result.unmapped:
             error(f"  {item}")
     reporter.add(args.file, "ok", warnings=warnings, output=written)

@@ -194,7 +194,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     reporter.add(args.file, "ok" if status == EXIT_OK else "invalid", attestations=checks)
     if not reporter.json:
         if not checks:
-            say(f"{display_name(args.file)}: no attestation: not checked by a professional")
+            say(text("cli.verify.unsigned", file=display_name(args.file)))
         for check in checks:
             # The signer's name is the signer's own statement, shown so the reader can judge it.
             say(f"{display_name(args.file)} {check['path']}: {check['status']}: {', '.join(check['scope'])} "
