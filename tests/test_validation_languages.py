@@ -389,3 +389,10 @@ def test_verify_says_a_passport_is_unsigned_in_the_language(tmp_path: Path) -> N
     source = write(tmp_path, BAD_RULES, "ada.json")
     result = run_cli("verify", str(source), env={"LANGUAGE": "de"})
     assert f"{source}: keine Bestätigung: nicht von einer Fachperson geprüft\n" in result.stdout
+
+
+def test_a_missing_format_version_is_said_in_the_language() -> None:
+    unversioned = {key: value for key, value in BAD_RULES.items() if key != "schema_version"}
+    issues = rp.validate(unversioned, language="fr").issues
+    assert [(issue.path, issue.message) for issue in issues] == [
+        ("$.schema_version", "le champ obligatoire 'schema_version' manque ; ajoutez \"schema_version\": \"1.0\"")]

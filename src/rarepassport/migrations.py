@@ -187,7 +187,9 @@ class MigrationRegistry:
                 document["schema_version"] = FIRST_SECTION_VERSION
             else:
                 raise LoadError([Problem(where, "required field 'schema_version' is missing; add "
-                                         f'"schema_version": "{self.current}"')])
+                                         f'"schema_version": "{self.current}"',
+                                         message_id="validation.read.version-missing",
+                                         arguments={"current": self.current})])
         steps: list[MigrationStep] = []
         seen: set[str] = set()
         while (version := document["schema_version"]) != self.current:
