@@ -232,7 +232,8 @@ def test_every_validation_message_has_its_english_and_all_ten_translations() -> 
 def test_every_message_id_a_core_problem_can_carry_is_in_every_catalogue() -> None:
     # The structure messages are raised below the catalogue layer, by id.
     registry = builtin_manager().labels
-    sources = [SRC / "convert.py", SRC / "_dates.py", SRC / "validation.py", SRC / "builtins" / "rules.py"]
+    sources = [SRC / "convert.py", SRC / "_dates.py", SRC / "validation.py", SRC / "builtins" / "rules.py",
+               SRC / "formats.py", SRC / "migrations.py"]
     found = {match for source in sources
              for match in re.findall(r'"(validation\.[a-z.-]+[a-z])"', source.read_text(encoding="utf-8"))}
     assert "validation.structure.required-field" in found
@@ -323,3 +324,75 @@ def test_the_privacy_notice_after_encrypting_is_in_the_language(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert result.stderr == (f"rarepassport: {source}.rpenc geschrieben; die unverschlüsselte Datei {source} ist noch "
                              "da: löschen Sie sie, wenn sie nicht auf diesem Computer bleiben soll\n")
+
+
+def test_errors_and_status_lines_of_batch_edit_labels_fonts_and_plugin_follow_the_language(tmp_path: Path) -> None:
+    both = run_cli("batch", str(tmp_path), "-o", str(tmp_path / "out"), "--validate-only", "--export", "fhir",
+                   env={"LANGUAGE": "fr"})
+    assert both.returncode == 2
+    assert both.stderr == "rarepassport: donnez --validate-only ou --export, pas les deux\n"
+    stdin = run_cli("edit", "-", "--language", "de", "--no-browser")
+    assert stdin.returncode == 2
+    assert stdin.stderr == "rarepassport: der Editor bearbeitet eine Datei: geben Sie ihren Namen an, nicht '-'\n"
+    # The tag of `labels missing` is what is listed, not the messages' language (that is LANG's here).
+    complete = run_cli("labels", "missing", "fr", env={"LANG": "de_DE.UTF-8"})
+    assert complete.returncode == 0
+    assert complete.stdout == "In fr fehlt keine Beschriftung.\n"
+    listed = run_cli("labels", env={"LANGUAGE": "fr"})
+    assert listed.stdout.startswith("Langues des libellés (balise, nom, statut, libellés manquants) :\n")
+    assert "  de       allemand                 brouillon assisté par machine" in listed.stdout
+    fonts = run_cli("fonts", env={"LANGUAGE": "de"})
+    assert fonts.stdout.startswith("Schriftsysteme, die die Schriften von PDF, Karte und Sperrbildschirm darstellen "
+                                   "können:\n")
+    (tmp_path / "in-use").mkdir()
+    (tmp_path / "in-use" / "notes.txt").write_text("mine", encoding="utf-8")
+    in_use = run_cli("plugin", "new", "fabry", str(tmp_path / "in-use"), env={"LANGUAGE": "fr"})
+    assert in_use.returncode == 2
+    assert in_use.stderr == (f"rarepassport: {tmp_path / 'in-use'} existe déjà et n'est pas vide ; choisissez un autre "
+                             "dossier, ou utilisez --force pour y remplacer les fichiers du squelette\n")
+
+
+def test_reading_problems_below_the_fields_are_said_in_the_language(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"schema_version": "1.0", "person": {', encoding="utf-8")
+    syntax = run_cli("validate", "--language", "fr", str(broken))
+    assert syntax.returncode == 1
+    assert re.search(r"\$: JSON non valide : .+ \(ligne 1, colonne \d+\) \[syntax\]", syntax.stdout + syntax.stderr)
+    newer = write(tmp_path, {**BAD_RULES, "schema_version": "9.0"}, "newer.json")
+    version = run_cli("validate", str(newer), env={"LANG": "de_DE.UTF-8"})
+    assert version.returncode == 1
+    assert "$.schema_version: dieser Pass ist in Formatversion 9.0 geschrieben, neuer als dieses rarepassport" \
+        in version.stdout + version.stderr
+    assert "Nicht übersetzt" not in version.stdout + version.stderr
+    english = run_cli("validate", "--language", "en", str(newer))
+    assert "$.schema_version: this passport is written in format version 9.0, newer than" in english.stdout
+
+
+def test_a_limit_of_the_reader_is_said_in_the_language(tmp_path: Path) -> None:
+    from rarepassport import limits
+
+    too_long = {**BAD_RULES, "allergies": [{"substance": "Peanut"}] * (limits.MAX_LIST_LENGTH + 1)}
+    french = rp.validate(too_long, language="fr")
+    assert [(issue.path, issue.message) for issue in french.issues] == [
+        ("$.allergies", f"une liste de plus de {limits.MAX_LIST_LENGTH} éléments (voir rarepassport.limits)")]
+    assert rp.validate(too_long).issues[0].message == (f"a list of more than {limits.MAX_LIST_LENGTH} items "
+                                                       "(see rarepassport.limits)")
+    huge = tmp_path / "huge.json"
+    huge.write_text('{"schema_version": "1.0", "weight_kg": 1' + "0" * 400 + "}", encoding="utf-8")
+    german = run_cli("validate", "--language", "de", str(huge))
+    assert german.returncode == 1
+    assert (f"$: eine Zahl mit mehr als {limits.MAX_NUMBER_DIGITS} Ziffern oder zu groß (siehe rarepassport.limits)"
+            in german.stdout)
+
+
+def test_verify_says_a_passport_is_unsigned_in_the_language(tmp_path: Path) -> None:
+    source = write(tmp_path, BAD_RULES, "ada.json")
+    result = run_cli("verify", str(source), env={"LANGUAGE": "de"})
+    assert f"{source}: keine Bestätigung: nicht von einer Fachperson geprüft\n" in result.stdout
+
+
+def test_a_missing_format_version_is_said_in_the_language() -> None:
+    unversioned = {key: value for key, value in BAD_RULES.items() if key != "schema_version"}
+    issues = rp.validate(unversioned, language="fr").issues
+    assert [(issue.path, issue.message) for issue in issues] == [
+        ("$.schema_version", "le champ obligatoire 'schema_version' manque ; ajoutez \"schema_version\": \"1.0\"")]

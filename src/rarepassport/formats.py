@@ -183,11 +183,11 @@ def _tree_problems(data: object, root: str, long_text: Callable[[str], bool] | N
         value, path, depth = stack.pop()
         values += 1
         if values > max_values:
-            problems.append(Problem(root, f"the document has more than {max_values} values (see rarepassport.limits)"))
+            problems.append(_limit_problem(root, "too-many-values", max_values))
             break
         if isinstance(value, Mapping):
             if depth >= max_depth:
-                problems.append(Problem(path, _deep_message()))
+                problems.append(_deep_problem(path))
                 continue
             children = []
             for key, item in value.items():
@@ -205,10 +205,10 @@ def _tree_problems(data: object, root: str, long_text: Callable[[str], bool] | N
             stack.extend(reversed(children))
         elif isinstance(value, (list, tuple)):
             if depth >= max_depth:
-                problems.append(Problem(path, _deep_message()))
+                problems.append(_deep_problem(path))
                 continue
             if len(value) > max_list:
-                problems.append(Problem(path, f"a list of more than {max_list} items (see rarepassport.limits)"))
+                problems.append(_limit_problem(path, "list-too-long", max_list))
                 continue
             stack.extend((item, f"{path}[{index}]", depth + 1) for index, item in reversed(list(enumerate(value))))
         elif isinstance(value, str):
@@ -217,9 +217,7 @@ def _tree_problems(data: object, root: str, long_text: Callable[[str], bool] | N
             if problem is not None:
                 problems.append(Problem(path, problem))
         elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > max_bits:
-            problems.append(
-                Problem(path, f"a number of more than {limits.MAX_NUMBER_DIGITS} digits (see rarepassport.limits)")
-            )
+            problems.append(_limit_problem(path, "number-too-long", limits.MAX_NUMBER_DIGITS))
     return problems
 
 
@@ -296,10 +294,7 @@ def _yaml_check(loader: Any, root: Any) -> None:
             else:
                 sizes[key] = 1
             if sizes[key] > limits.MAX_VALUES:
-                raise _YamlRefused(
-                    [Problem("$", f"the document has more than {limits.MAX_VALUES} values once its aliases "
-                              "are expanded (see rarepassport.limits)")]
-                )
+                raise _YamlRefused([_limit_problem("$", "too-many-values-aliases", limits.MAX_VALUES)])
             continue
         if key in sizes:
             continue
@@ -318,18 +313,16 @@ def _yaml_check(loader: Any, root: Any) -> None:
                     problems.append(Problem(path, f"the value does not fit its tag !!{node.tag[len(_YAML):]}",
                                             *where(node)))
             if node.tag == _YAML + "int" and len(node.value) > limits.MAX_NUMBER_DIGITS + 2:
-                problems.append(Problem(path, f"a number of more than {limits.MAX_NUMBER_DIGITS} digits "
-                                        "(see rarepassport.limits)", *where(node)))
+                problems.append(_limit_problem(path, "number-too-long", limits.MAX_NUMBER_DIGITS, *where(node)))
             sizes[key] = 1
             continue
         if depth >= limits.MAX_DEPTH:
-            raise _YamlRefused([Problem(path, _deep_message(), *where(node))])
+            raise _YamlRefused([_deep_problem(path, *where(node))])
         on_path.add(key)
         stack.append((node, path, depth, True))
         if isinstance(node, yaml.SequenceNode):
             if len(node.value) > limits.MAX_LIST_LENGTH:
-                problems.append(Problem(path, f"a list of more than {limits.MAX_LIST_LENGTH} items "
-                                        "(see rarepassport.limits)", *where(node)))
+                problems.append(_limit_problem(path, "list-too-long", limits.MAX_LIST_LENGTH, *where(node)))
                 continue
             stack.extend((item, f"{path}[{index}]", depth + 1, False) for index, item in enumerate(node.value))
         else:
@@ -515,17 +508,34 @@ class _LoneSurrogate(ValueError):
     """A JSON text escaping half of a UTF-16 surrogate pair (``"\\ud800"``)."""
 
 
-def _deep_message() -> str:
-    return f"nested too deeply: more than {limits.MAX_DEPTH} levels (see rarepassport.limits)"
+#: The English of the limits' problems (the same text as their ``validation.read.*`` entries).
+_LIMIT_MESSAGES = {
+    "too-many-values": "the document has more than {limit} values (see rarepassport.limits)",
+    "too-many-values-aliases": "the document has more than {limit} values once its aliases are expanded "
+                               "(see rarepassport.limits)",
+    "list-too-long": "a list of more than {limit} items (see rarepassport.limits)",
+    "number-too-long": "a number of more than {limit} digits (see rarepassport.limits)",
+    "number-too-large": "a number of more than {limit} digits, or too large (see rarepassport.limits)",
+    "too-deep": "nested too deeply: more than {limit} levels (see rarepassport.limits)",
+}
+
+
+def _limit_problem(path: str, kind: str, limit: int, line: int | None = None, column: int | None = None) -> Problem:
+    """A problem of a limit of rarepassport.limits, with its catalogue id (``validation.read.<kind>``)."""
+    return Problem(path, _LIMIT_MESSAGES[kind].format(limit=limit), line, column,
+                   message_id=f"validation.read.{kind}", arguments={"limit": str(limit)})
+
+
+def _deep_problem(path: str, line: int | None = None, column: int | None = None) -> Problem:
+    return _limit_problem(path, "too-deep", limits.MAX_DEPTH, line, column)
 
 
 def _number_too_long() -> LoadError:
-    message = f"a number of more than {limits.MAX_NUMBER_DIGITS} digits, or too large (see rarepassport.limits)"
-    return LoadError([Problem("$", message)])
+    return LoadError([_limit_problem("$", "number-too-large", limits.MAX_NUMBER_DIGITS)])
 
 
 def _too_deep() -> LoadError:
-    return LoadError([Problem("$", _deep_message())])
+    return LoadError([_deep_problem("$")])
 
 
 def _parse(text: str | bytes, format: Format) -> Any:
@@ -537,7 +547,8 @@ def _parse(text: str | bytes, format: Format) -> Any:
         raise TypeError(f"expected JSON or YAML text (str or bytes), got {type(text).__name__}")
     if len(text) > limits.MAX_FILE_BYTES:
         raise LoadError([Problem("$", f"the document is larger than {limits.MAX_FILE_BYTES} bytes "
-                                      "(see rarepassport.limits)")])
+                                      "(see rarepassport.limits)", message_id="validation.read.too-large",
+                                 arguments={"limit": str(limits.MAX_FILE_BYTES)})])
     if format == "yaml":
         yaml = _import_yaml()
         try:
@@ -551,7 +562,9 @@ def _parse(text: str | bytes, format: Format) -> Any:
             line = mark.line + 1 if mark is not None else None
             column = mark.column + 1 if mark is not None else None
             problem = getattr(exc, "problem", None) or str(exc)
-            raise LoadError([Problem("$", f"not valid YAML: {problem}", line, column)]) from None
+            raise LoadError([Problem("$", f"not valid YAML: {problem}", line, column,
+                                     message_id="validation.read.yaml-syntax", arguments={"detail": str(problem)})]) \
+                from None
         except (ValueError, TypeError, OverflowError):
             # A value PyYAML's constructors cannot build; the checks above should have
             # named it, this keeps anything they missed from being a traceback.
@@ -563,7 +576,8 @@ def _parse(text: str | bytes, format: Format) -> Any:
             raise _too_deep() from None
         if "infinity" in exc.msg:  # orjson: a number too large for a float
             raise _number_too_long() from None
-        raise LoadError([Problem("$", f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)]) from None
+        raise LoadError([Problem("$", f"not valid JSON: {exc.msg}", exc.lineno, exc.colno,
+                                 message_id="validation.read.json-syntax", arguments={"detail": exc.msg})]) from None
     except RecursionError:
         raise _too_deep() from None
     except _LoneSurrogate:

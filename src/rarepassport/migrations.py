@@ -187,7 +187,9 @@ class MigrationRegistry:
                 document["schema_version"] = FIRST_SECTION_VERSION
             else:
                 raise LoadError([Problem(where, "required field 'schema_version' is missing; add "
-                                         f'"schema_version": "{self.current}"')])
+                                         f'"schema_version": "{self.current}"',
+                                         message_id="validation.read.version-missing",
+                                         arguments={"current": self.current})])
         steps: list[MigrationStep] = []
         seen: set[str] = set()
         while (version := document["schema_version"]) != self.current:
@@ -196,7 +198,7 @@ class MigrationRegistry:
                                          f"{_type_name(version)}; write it in quotes")])
             step = self._steps.get(version)
             if step is None or version in seen:
-                raise LoadError([Problem(where, self._refusal(version))])
+                raise LoadError([self._refusal(where, version)])
             seen.add(version)
             before = document
             try:
@@ -213,16 +215,19 @@ class MigrationRegistry:
                                        section=self._section, plugin=self._plugin))
         return Migrated(document=document, steps=tuple(steps))
 
-    def _refusal(self, version: str) -> str:
+    def _refusal(self, where: str, version: str) -> Problem:
         if self._section is not None:
-            return self._section_refusal(version)
+            return Problem(where, self._section_refusal(version))
         if len(version) <= 20 and _version_key(version) > _version_key(self.current):
-            return (f"this passport is written in format version {version}, newer than this rarepassport "
-                    f"({__version__}) reads (up to {self.current}); upgrade rarepassport to a release that "
-                    f"reads format {version}")
+            return Problem(where, f"this passport is written in format version {version}, newer than this "
+                           f"rarepassport ({__version__}) reads (up to {self.current}); upgrade rarepassport to a "
+                           f"release that reads format {version}", message_id="validation.read.version-newer",
+                           arguments={"version": version, "release": __version__, "current": self.current})
         # Never echo an unknown value: it may hold anything, up to the whole document.
         known = ", ".join(self.versions)
-        return f"unknown format version; this rarepassport reads version {self.current} (known versions: {known})"
+        return Problem(where, f"unknown format version; this rarepassport reads version {self.current} "
+                       f"(known versions: {known})", message_id="validation.read.version-unknown",
+                       arguments={"current": self.current, "known": known})
 
     def _section_refusal(self, version: str) -> str:
         plugin = f"plugin {self._plugin}" + (f" {self._plugin_version}" if self._plugin_version else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rarepassport.cli._common import EXIT_INVALID, EXIT_OK, CommandError, Reporter
+from rarepassport.cli._common import EXIT_INVALID, EXIT_OK, CommandError, Reporter, text
 
 __all__ = ["register"]
 
@@ -16,12 +16,15 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     chosen = [flag for flag, given in (("--validate-only", args.validate_only), ("--export", args.export),
                                        ("--import", args.import_format)) if given]
     if len(chosen) > 1:
-        raise CommandError(f"give one of {' and '.join(chosen)}, not both")
+        if len(chosen) == 2:
+            raise CommandError(text("cli.batch.one-of", first=chosen[0], second=chosen[1]))
+        raise CommandError(text("cli.batch.one-of-three", first=chosen[0], second=chosen[1], third=chosen[2]))
     action: Action = ("validate" if args.validate_only else "export" if args.export
                       else "import" if args.import_format else "render")
     fmt = args.export or args.import_format or args.format
     if (args.trust or args.revoked) and action != "render":
-        raise CommandError("--trust and --revoked apply to rendering, not to --validate-only, --export or --import")
+        raise CommandError(text("cli.batch.trust-render-only", trust="--trust", revoked="--revoked",
+                                validate="--validate-only", export="--export", import_="--import"))
     keyring = None
     if args.trust or args.revoked:
         from rarepassport.signing import load_keyring
@@ -42,11 +45,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         reporter.add(result.source, status, warnings=result.warnings, output=result.output, error=result.error,
                      skipped=result.status == "skipped")
         if result.status == "failed":
-            reporter.warn(f"failed: {result.source}: {result.error}")
+            reporter.warn(text("cli.batch.failed", source=result.source, error=result.error))
     total = len(summary.results)
-    what = "patient(s) and line(s)" if action == "import" else "passport(s)"
-    reporter.info(f"{total} {what}: {summary.ok} done, {summary.skipped} already complete, "
-                  f"{summary.failed} failed; manifest: {summary.manifest}")
+    reporter.info(text("cli.batch.summary.import" if action == "import" else "cli.batch.summary", total=total,
+                       done=summary.ok, skipped=summary.skipped, failed=summary.failed, manifest=summary.manifest))
     return EXIT_INVALID if summary.failed else EXIT_OK
 
 

@@ -33,6 +33,7 @@ from rarepassport._version import __version__
 
 if TYPE_CHECKING:
     from rarepassport.convert import Format
+    from rarepassport.errors import Problem
     from rarepassport.model import Passport
     from rarepassport.plugin_manager import PluginManager
 
@@ -62,6 +63,7 @@ __all__ = [
     "open_passport",
     "passphrase_for",
     "plugins_for",
+    "problem_message",
     "read_passport",
     "read_source",
     "say",
@@ -151,6 +153,22 @@ def text(message_id: str, **arguments: object) -> str:
             except (KeyError, IndexError, ValueError):
                 pass
     return english.format_map(values)
+
+
+def problem_message(problem: Problem) -> str:
+    """A reading problem's message in this run's language, with its line and column when known.
+
+    A problem with a message id of the catalogue is said in the language (its English is
+    the problem's own text); one without is given as written, in English.
+    """
+    from rarepassport.labels import ENGLISH
+
+    message = problem.message
+    if problem.message_id is not None and problem.message_id in ENGLISH:
+        message = text(problem.message_id, **problem.arguments)
+    if problem.line is None:
+        return message
+    return text("cli.at-line", message=message, line=problem.line, column=problem.column)
 
 
 # --- options every command takes ---------------------------------------------------------

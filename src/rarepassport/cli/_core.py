@@ -23,6 +23,7 @@ from rarepassport.cli._common import (
     open_passport,
     paint,
     plugins_for,
+    problem_message,
     read_passport,
     read_source,
     say,
@@ -43,7 +44,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
     reporter: Reporter = args.reporter
     if args.output_file is not None and args.output is not None and args.output_file != args.output:
-        raise CommandError(f"give the file to write once, not both {args.output} and -o {args.output_file}")
+        raise CommandError(text("cli.new.twice", first=args.output, second=args.output_file))
     output = args.output_file if args.output_file is not None else args.output
     problems = check_tree(args.name, "--name")
     if problems:
@@ -71,8 +72,7 @@ def _syntax_issues(exc: Any) -> list[dict[str, Any]]:
             "path": p.path,
             "code": "syntax",
             "severity": "error",
-            "message": text("cli.at-line", message=p.message, line=p.line, column=p.column)
-            if p.line is not None else p.message,
+            "message": problem_message(p),
         }
         for p in exc.problems
     ]
@@ -183,9 +183,9 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     if args.for_file:
-        say(f"Plugins that apply to {display_name(args.for_file)}:")
+        say(text("cli.plugins.for-file", file=display_name(args.for_file)))
     for info in infos:
-        say(f"{info.name} {info.version or '(version unknown)'} [{info.source}]")
+        say(f"{info.name} {info.version or text('cli.plugins.version-unknown')} [{info.source}]")
         for section in plugins.sections:
             if section.plugin == info.name:
                 applies = f" (for {', '.join(section.applies_to)})" if section.applies_to else ""
@@ -195,10 +195,10 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
                 if step.plugin == info.name:
                     say(f"  layout step {step.id}: {step.description or '(no description)'}")
     if args.for_file and not infos:
-        say("  none of the installed plugins applies to this passport")
+        say(text("cli.plugins.none-applies"))
     if plugins.failures:
         say("")
-        say("Failures:")
+        say(text("cli.plugins.failures"))
         for failure in plugins.failures:
             say(f"  {failure}")
     return EXIT_OK

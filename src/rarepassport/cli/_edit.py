@@ -32,7 +32,7 @@ def _cmd_edit(args: argparse.Namespace) -> int:
     import webbrowser
     from pathlib import Path
 
-    from rarepassport.cli._common import CommandError, need_yaml, plugins_for, say
+    from rarepassport.cli._common import CommandError, need_yaml, plugins_for, say, text
     from rarepassport.languages import normalise
 
     try:
@@ -40,19 +40,19 @@ def _cmd_edit(args: argparse.Namespace) -> int:
 
         from rarepassport.web import FileStore, FolderStore, Store, create_app
     except ImportError:
-        raise CommandError("the editor needs the web extra: pip install 'rarepassport[web]'") from None
+        raise CommandError(text("cli.edit.needs-web")) from None
     path = Path(args.file)
     if args.file == "-":
-        raise CommandError("the editor edits a file: give its name, not '-'")
+        raise CommandError(text("cli.edit.not-stdin"))
     if not path.is_dir() and not path.parent.is_dir():
-        raise CommandError(f"{args.file}: not a file in an existing folder, nor a folder")
+        raise CommandError(text("cli.edit.no-folder", file=args.file))
     if not path.is_dir() and path.suffix.lower() in (".yaml", ".yml"):
         need_yaml(args.file, "writing")
     language = normalise(args.language)
     if language is None:
-        raise CommandError("--language: not a known language tag (try e.g. de, fr or pt-BR)")
+        raise CommandError(text("cli.option.unknown-language", option="--language"))
     if not 0 <= args.port <= 65535:
-        raise CommandError("--port: give a number from 0 (a free port) to 65535")
+        raise CommandError(text("cli.edit.port-range", option="--port"))
     store: Store | FolderStore
     if path.is_dir():
         store = FolderStore(path)
@@ -64,17 +64,18 @@ def _cmd_edit(args: argparse.Namespace) -> int:
         sock.bind(("127.0.0.1", args.port))
     except OSError as exc:
         sock.close()
-        raise CommandError(f"--port {args.port}: cannot listen there ({exc.strerror})") from None
+        raise CommandError(text("cli.edit.cannot-listen", option="--port", port=args.port,
+                                reason=exc.strerror)) from None
     port = sock.getsockname()[1]
     app = create_app(store, plugins=plugins_for(args), language=language,
                      allowed_hosts=[f"127.0.0.1:{port}", f"localhost:{port}"])
     url = f"http://127.0.0.1:{port}{app.state.path}"
     if not path.exists():
-        say(f"{args.file} does not exist yet: it is created when you first save.")
+        say(text("cli.edit.new-file", file=args.file))
     elif path.is_dir():
-        say(f"{args.file} is a folder: the editor lists its passports and starts new ones there.")
-    say(f"Editing {args.file} at {url}")
-    say("Keep this address to yourself. Press Ctrl-C here to stop the editor.")
+        say(text("cli.edit.folder", file=args.file))
+    say(text("cli.edit.editing", file=args.file, url=url))
+    say(text("cli.edit.keep-secret"))
     sys.stdout.flush()
     if not args.no_browser:
         webbrowser.open(url)
@@ -87,5 +88,5 @@ def _cmd_edit(args: argparse.Namespace) -> int:
         pass
     finally:
         sock.close()
-    say("Editor stopped.")
+    say(text("cli.edit.stopped"))
     return 0

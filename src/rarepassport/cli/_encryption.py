@@ -32,19 +32,18 @@ def _cmd_encrypt(args: argparse.Namespace) -> int:
     reporter: Reporter = args.reporter
     data = read_source(args.file)
     if is_encrypted(data):
-        raise CommandError(f"{display_name(args.file)} is already encrypted")
+        raise CommandError(text("cli.encrypt.already", file=display_name(args.file)))
     try:
         # Refuse to seal something that is not a document: a mistyped name would
         # otherwise give an encrypted file nobody can use.
         first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
         parse_document(data, format="json" if first in (b"{", b"[") else "yaml")
     except LoadError:
-        raise CommandError(f"{display_name(args.file)} is not a JSON or YAML document; nothing was encrypted") \
-            from None
+        raise CommandError(text("cli.encrypt.not-a-document", file=display_name(args.file))) from None
     output = args.output
     if output is None:
         if args.file == STDIN:
-            raise CommandError("give the file to write with -o OUT when the passport comes from standard input")
+            raise CommandError(text("cli.encrypt.stdin-needs-output"))
         output = args.file + ENCRYPTED_SUFFIX
     secret = passphrase_for(args, args.file, confirm=True)
     try:
@@ -73,8 +72,7 @@ def _cmd_decrypt(args: argparse.Namespace) -> int:
     output = args.output
     if output is None:
         if args.file == STDIN or not args.file.endswith(ENCRYPTED_SUFFIX):
-            raise CommandError(f"give the file to write with -o OUT (or -o - for standard output); "
-                               f"only a name ending in {ENCRYPTED_SUFFIX} has a default")
+            raise CommandError(text("cli.decrypt.needs-output", suffix=ENCRYPTED_SUFFIX))
         output = args.file[: -len(ENCRYPTED_SUFFIX)]
     secret = passphrase_for(args, args.file)
     try:

@@ -49,7 +49,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     name = _ALIASES.get(args.format, args.format)
     if name not in plugins.exporters:
         known = ", ".join(sorted({*plugins.exporters.names(), *_ALIASES}))
-        raise CommandError(f"unknown export format {args.format!r}; choose one of: {known}")
+        raise CommandError(text("cli.export.unknown-format", format=repr(args.format), names=known))
     try:
         passport = load_source(args.file, plugins, args)
     except LoadError as exc:
@@ -61,11 +61,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
     options = {}
     if args.identifiable:
         if name != "phenopacket":
-            raise CommandError("--identifiable is an option of the phenopacket export only")
+            raise CommandError(text("cli.export.phenopacket-only", option="--identifiable"))
         options["identifiable"] = True
     if args.no_hpo:
         if name != "phenopacket":
-            raise CommandError("--no-hpo is an option of the phenopacket export only")
+            raise CommandError(text("cli.export.phenopacket-only", option="--no-hpo"))
         options["hpo"] = False
     try:
         data = plugins.exporters[name].export(passport, plugins=plugins, **options)
@@ -82,13 +82,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 "the IPS has no place for " + ", ".join(left_out)
                 + "; they stay in the passport only (plugin sections travel as narrative text)"
             )
-            reporter.info("note: " + warnings[-1])
+            reporter.info(text("cli.note", message=warnings[-1]))
     elif name == "phenopacket":
         from rarepassport.phenopacket import explain
 
         for note in explain(passport, hpo=options.get("hpo")):
             warnings.append(note)
-            reporter.info("note: " + note)
+            reporter.info(text("cli.note", message=note))
     reporter.add(args.file, "ok", warnings=warnings, output=written)
     if written != STDIN:
         reporter.info(text("cli.wrote", file=written))
@@ -108,8 +108,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     except LoadError as exc:
         if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
             # Several IGs publish their examples only as FHIR XML.
-            raise CommandError(f"{display_name(args.file)}: this looks like FHIR XML; only FHIR JSON can be "
-                               "imported, convert the bundle to JSON first") from None
+            raise CommandError(text("cli.import.xml", file=display_name(args.file))) from None
         raise _one_line(args.file, exc) from None
     try:
         result = from_ips(bundle, plugins=plugins)
@@ -123,7 +122,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     warnings = [f"not imported: {item}" for item in result.unmapped]
     if result.unmapped and not reporter.json and reporter.level >= 0:
         count = len(result.unmapped)
-        error(f"{display_name(args.file)}: {count} element{'s' if count != 1 else ''} not imported:")
+        error(text("cli.import.not-imported.one" if count == 1 else "cli.import.not-imported.other",
+                   file=display_name(args.file), count=count))
         for item in result.unmapped:
             error(f"  {item}")
     reporter.add(args.file, "ok", warnings=warnings, output=written)

@@ -45,22 +45,22 @@ def register(commands: Any) -> None:
 
 
 def _cmd_fonts(args: argparse.Namespace) -> int:
-    from rarepassport.cli._common import say
+    from rarepassport.cli._common import say, text
     from rarepassport.rendering._fonts import shaping_available
 
-    say("Scripts the PDF, card and lock-screen fonts can draw:")
+    say(text("cli.fonts.heading"))
     missing_needed = []
     for name, font, languages in script_coverage():
-        used_by = f"  (labels: {', '.join(languages)})" if languages else ""
-        say(f"  {name:16} {font or 'NOT COVERED: install a font for it (see the README)'}{used_by}")
+        used_by = text("cli.fonts.used-by", languages=", ".join(languages)) if languages else ""
+        say(f"  {name:16} {font or text('cli.fonts.not-covered')}{used_by}")
         if font is None and languages:
             missing_needed.append(name)
     if shaping_available():
-        say("Text shaping (HarfBuzz, uharfbuzz): installed: Arabic letters join, Indic text is shaped.")
+        say(text("cli.fonts.shaping"))
     else:
-        say("Text shaping (HarfBuzz, uharfbuzz): NOT installed: Arabic would print unjoined and Indic text")
-        say("unshaped; install it with: pip install uharfbuzz")
+        say(text("cli.fonts.no-shaping"))
+        say(text("cli.fonts.no-shaping-advice"))
     if missing_needed:
-        say(f"Not covered but needed by shipped labels: {', '.join(missing_needed)}.")
+        say(text("cli.fonts.needed", scripts=", ".join(missing_needed)))
         return 1
     return 0 if shaping_available() else 1

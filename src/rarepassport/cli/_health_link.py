@@ -22,15 +22,15 @@ from rarepassport.cli._common import (
 __all__ = ["register"]
 
 
-def _expiry(text: str) -> dt.datetime:
+def _expiry(given: str) -> dt.datetime:
     try:
-        if len(text) == 10:
-            day = dt.date.fromisoformat(text)
+        if len(given) == 10:
+            day = dt.date.fromisoformat(given)
             # A date means the link works through that whole day, in UTC.
             return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return dt.datetime.fromisoformat(given.replace("Z", "+00:00"))
     except ValueError:
-        raise CommandError(f"--exp {text!r} is not a date (2026-12-31) or a time (2026-12-31T18:00:00Z)") from None
+        raise CommandError(text("cli.option.not-a-date-or-time", option="--exp", given=repr(given))) from None
 
 
 def _cmd_shl(args: argparse.Namespace) -> int:
@@ -42,11 +42,11 @@ def _cmd_shl(args: argparse.Namespace) -> int:
     plugins = plugins_for(args)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        raise CommandError(f"--out {args.out} is not a folder")
+        raise CommandError(text("cli.option.not-a-folder", option="--out", folder=args.out))
     if not out.parent.exists():
         raise CommandError(text("cli.refuse.no-folder", file=args.out, folder=out.parent))
     if args.output not in (None, STDIN) and Path(args.output).resolve().is_relative_to(out.resolve()):
-        raise CommandError("the link holds the key: write it (-o) outside the folder that is served (--out)")
+        raise CommandError(text("cli.shl.link-inside"))
     passport = load_source(args.file, plugins, args)
     expires = _expiry(args.exp) if args.exp else None
     try:

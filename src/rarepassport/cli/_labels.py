@@ -13,29 +13,43 @@ def register(commands: Any) -> None:
     labels = commands.add_parser("labels", help="list the label languages, their review status and what they lack")
     sub = labels.add_subparsers(dest="labels_command", metavar="SUBCOMMAND")
     missing = sub.add_parser("missing", help="list the labels a language lacks (shown in English); status 1 if any")
-    missing.add_argument("language", help="a language tag, e.g. de or pt-BR")
+    # dest "tag", not "language": --language (or the environment) chooses the messages' language, not this
+    missing.add_argument("tag", metavar="language", help="a language tag, e.g. de or pt-BR")
     missing.set_defaults(handler=_cmd_missing)
     labels.set_defaults(handler=_cmd_labels)
 
 
 def _cmd_labels(args: argparse.Namespace) -> int:
     from rarepassport import labels
-    from rarepassport.cli._common import plugins_for, say
+    from rarepassport.cli._common import message_language, plugins_for, say, text
     from rarepassport.languages import display_name
 
     registry = plugins_for(args).labels
-    say("Label languages (tag, name, status, labels missing):")
+    names_in = message_language(args)
+    say(text("cli.labels.heading"))
     for language in sorted(registry.languages()):
-        status = labels.REVIEW_STATUS.get(language, "added by a plugin: review status not known")
+        status = _status(labels.REVIEW_STATUS.get(language))
         count = len(labels.missing(language, registry))
-        say(f"  {language:8} {display_name(language, 'en'):24} {status}; {count} missing")
+        row = text("cli.labels.row", status=status, count=count)
+        say(f"  {language:8} {display_name(language, names_in):24} {row}")
     say()
-    say("Machine-assisted drafts have not been reviewed by a fluent speaker or a clinician:")
-    say("have both read a rendered passport before relying on it (see docs/translations.md).")
+    say(text("cli.labels.drafts"))
+    say(text("cli.labels.drafts-advice"))
     broken = [catalogue for catalogue in registry.catalogues() if _read(catalogue) and catalogue.error]
     for catalogue in broken:
-        say(f"Could not read {catalogue.path}: its labels fall back to English.")
+        say(text("cli.labels.unreadable", file=catalogue.path))
     return 0 if not broken else 1
+
+
+def _status(status: str | None) -> str:
+    """A review status in the messages' language (a status the catalogue does not know as it is)."""
+    from rarepassport.cli._common import text
+    from rarepassport.labels import ENGLISH
+
+    if status is None:
+        return text("cli.labels.status.plugin")
+    known = {ENGLISH[f"cli.labels.status.{name}"]: name for name in ("reference", "unreviewed")}
+    return text(f"cli.labels.status.{known[status]}") if status in known else status
 
 
 def _read(catalogue: Any) -> bool:
@@ -45,18 +59,18 @@ def _read(catalogue: Any) -> bool:
 
 def _cmd_missing(args: argparse.Namespace) -> int:
     from rarepassport import labels
-    from rarepassport.cli._common import CommandError, plugins_for, say
+    from rarepassport.cli._common import CommandError, plugins_for, say, text
     from rarepassport.languages import normalise
 
-    tag = normalise(args.language)
+    tag = normalise(args.tag)
     if tag is None:
-        raise CommandError("not a known language tag (try e.g. de, fr or pt-BR)")
+        raise CommandError(text("cli.labels.unknown-language"))
     registry = plugins_for(args).labels
     absent = labels.missing(tag, registry)
     for label_id in absent:
         say(f"{label_id}\t{labels.lookup(label_id, 'en', registry)}")
     if absent:
-        say(f"{len(absent)} label(s) missing in {tag}: they are shown in English.")
+        say(text("cli.labels.missing", count=len(absent), language=tag))
         return 1
-    say(f"No label is missing in {tag}.")
+    say(text("cli.labels.none-missing", language=tag))
     return 0

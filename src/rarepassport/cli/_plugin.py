@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rarepassport.cli._common import CommandError
+from rarepassport.cli._common import CommandError, text
 
 if TYPE_CHECKING:
     # importlib.abc.Traversable is gone in Python 3.14; importlib.resources.abc is 3.11+.
@@ -53,10 +53,7 @@ def plugin_names(name: str, title: str | None = None) -> dict[str, str]:
 
     slug = name.strip().lower().removeprefix("rarepassport-").removeprefix("rarepassport_")
     if not _NAME.match(slug):
-        raise SkeletonError(
-            f"plugin name {name!r} must be lower-case letters and digits, words joined by '-' or '_', "
-            "starting with a letter (e.g. 'fabry' or 'ehlers-danlos')"
-        )
+        raise SkeletonError(text("cli.plugin.bad-name", name=repr(name)))
     words = re.split(r"[-_]", slug)
     major, minor = (int(part) for part in __version__.split(".")[:2])
     return {
@@ -117,17 +114,16 @@ def write_plugin_skeleton(
     values = plugin_names(name, title)
     target = Path(folder) if folder is not None else Path(values["distribution"])
     if target.exists() and not target.is_dir():
-        raise SkeletonError(f"{target} already exists and is not a folder; choose another folder")
+        raise SkeletonError(text("cli.plugin.not-a-folder", folder=target))
     if target.exists() and any(target.iterdir()) and not force:
-        raise SkeletonError(f"{target} already exists and is not empty; choose another folder, or use --force "
-                            "to replace the skeleton's files in it")
+        raise SkeletonError(text("cli.plugin.not-empty", folder=target, option="--force"))
     written = []
     for parts, template in _walk(_templates()):
         relative = Path(*(values["module"] if part == "__module__" else part for part in parts))
-        text = _fill(template.read_text(encoding="utf-8"), values, "/".join(parts))
+        content = _fill(template.read_text(encoding="utf-8"), values, "/".join(parts))
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode("utf-8"))
+        write_atomic(path, content.encode("utf-8"))
         written.append(path)
     return written
 
@@ -145,9 +141,8 @@ def _cmd_plugin_new(args: argparse.Namespace) -> int:
     root = written[0].parent
     for path in written:
         print(path)
-    print(
-        f"\nNext: cd {root} && pip install -e '.[test]' && pytest && rarepassport plugins",
-    )
+    commands = f"cd {root} && pip install -e '.[test]' && pytest && rarepassport plugins"
+    print("\n" + text("cli.plugin.next", commands=commands))
     return 0
 
 

@@ -32,6 +32,7 @@ from rarepassport.cli._common import (
     message_language,
     paint,
     plugins_for,
+    problem_message,
     read_passport,
     text,
     write_output,
@@ -111,8 +112,7 @@ def _load(path: str, plugins: Any, reporter: Reporter, args: argparse.Namespace 
             report = validate(parse_document(raw, format=fmt), plugins=plugins, language=message_language(args))
             issues = report.to_dict()["issues"]
         except LoadError:
-            issues = [{"path": p.path, "code": "syntax", "severity": "error",
-                       "message": p.message + (f" (line {p.line}, column {p.column})" if p.line else "")}
+            issues = [{"path": p.path, "code": "syntax", "severity": "error", "message": problem_message(p)}
                       for p in exc.problems]
         _list_issues(reporter, path, issues, text("cli.render.unreadable"))
         reporter.add(path, "invalid", issues=issues)
@@ -142,9 +142,9 @@ def _options(args: argparse.Namespace, format: str) -> dict[str, Any]:
     for name in given:
         if name not in takes:
             allowed = ", ".join(f for f, opts in _FORMAT_OPTIONS.items() if name in opts)
-            raise CommandError(f"{_FLAGS[name]} applies only to --format {allowed}, not {format}")
+            raise CommandError(text("cli.option.format-only", option=_FLAGS[name], formats=allowed, format=format))
     if format == "pdf" and given.get("size", "a4") not in _SIZES:
-        raise CommandError(f"--size for --format pdf must be one of {', '.join(_SIZES)}, not {given['size']!r}")
+        raise CommandError(text("cli.render.size", option="--size", sizes=", ".join(_SIZES), given=repr(given["size"])))
     return given
 
 
@@ -233,9 +233,10 @@ def _cmd_render(args: argparse.Namespace) -> int:
     options = _options(args, format)
     if args.second_language is not None and not plugins.backends[format].bilingual:
         takes = ", ".join(name for name in plugins.backends.names() if plugins.backends[name].bilingual)
-        raise CommandError(f"--second-language applies only to --format {takes}, not {format}")
+        raise CommandError(text("cli.option.format-only", option="--second-language", formats=takes, format=format))
     if args.easy_read and format not in _EASY_READ_FORMATS:
-        raise CommandError(f"--easy-read applies only to --format {', '.join(_EASY_READ_FORMATS)}, not {format}")
+        raise CommandError(text("cli.option.format-only", option="--easy-read", formats=", ".join(_EASY_READ_FORMATS),
+                                format=format))
     if format == "pdf":
         # A relative photo path is relative to the passport file, not to the shell.
         where = Path.cwd() if args.file == STDIN else Path(args.file).resolve().parent
@@ -308,16 +309,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     folder = Path(args.directory)
     if folder.exists() and not folder.is_dir():
-        raise CommandError(f"{folder} exists and is not a folder")
+        raise CommandError(text("cli.demo.not-a-folder", folder=folder))
     reporter: Reporter = args.reporter
     targets = [folder / DEMO_PASSPORT, *(folder / name for name, *_ in DEMO_FILES)]
     existing = [str(path) for path in targets if path.exists()]
     if existing and not args.force:
-        raise CommandError(f"{existing[0]} already exists; use --force to replace the demo files")
+        raise CommandError(text("cli.demo.exists", file=existing[0]))
     try:
         source = demo_example()
     except OSError as exc:
-        raise CommandError(f"the bundled example passport is missing from this installation ({exc})") from None
+        raise CommandError(text("cli.demo.missing-example", reason=exc)) from None
     plugins = plugins_for(args)
     passport = loads(source, format="json", plugins=plugins)
     folder.mkdir(parents=True, exist_ok=True)

@@ -101,7 +101,8 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
         try:
             valid_until = _dt.date.fromisoformat(args.valid_until)
         except ValueError:
-            raise CommandError(f"--valid-until {args.valid_until!r} is not a date (YYYY-MM-DD)") from None
+            raise CommandError(text("cli.option.not-a-date", option="--valid-until", given=repr(args.valid_until))) \
+                from None
     pem, jwk = generate_key(args.algorithm)
     if valid_until is not None:
         jwk = {**jwk, "valid_until": valid_until.isoformat()}
@@ -139,7 +140,8 @@ def _cmd_sign(args: argparse.Namespace) -> int:
         try:
             reviewed_on = parse_date(args.reviewed_on)
         except ValueError:
-            raise CommandError(f"--reviewed-on {args.reviewed_on!r} is not a date (YYYY-MM-DD)") from None
+            raise CommandError(text("cli.option.not-a-date", option="--reviewed-on", given=repr(args.reviewed_on))) \
+                from None
     passport = load_source(args.file, plugins)
     signed = sign(passport, args.key, name=args.name, role=args.role, organisation=args.organisation,
                   sections=args.section, reviewed=args.reviewed, reviewed_on=reviewed_on, plugins=plugins)
@@ -192,7 +194,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     reporter.add(args.file, "ok" if status == EXIT_OK else "invalid", attestations=checks)
     if not reporter.json:
         if not checks:
-            say(f"{display_name(args.file)}: no attestation: not checked by a professional")
+            say(text("cli.verify.unsigned", file=display_name(args.file)))
         for check in checks:
             # The signer's name is the signer's own statement, shown so the reader can judge it.
             say(f"{display_name(args.file)} {check['path']}: {check['status']}: {', '.join(check['scope'])} "

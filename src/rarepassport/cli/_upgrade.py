@@ -31,7 +31,7 @@ def _cmd_upgrade(args: argparse.Namespace) -> int:
     try:
         data = parse_document(raw, format=fmt)
         if not isinstance(data, dict):
-            raise CommandError(f"{display_name(args.file)}: a passport must be a JSON object")
+            raise CommandError(text("cli.upgrade.not-object", file=display_name(args.file)))
         migrated = migrate_document(data, plugins=plugins_for(args))
     except LoadError as exc:
         raise CommandError(str(exc.with_source(display_name(args.file)))) from None
