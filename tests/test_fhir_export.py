@@ -288,8 +288,11 @@ def test_a_genes_hgnc_id_travels_as_an_hgnc_coding_and_comes_back() -> None:
     # Other systems write the number alone; it is read as the same id.
     gene["coding"][0]["code"] = "10585"
     assert from_ips(bundle).passport.diagnoses[0].genetics[0].hgnc == "HGNC:10585"
-    gene["coding"][0]["code"] = "not-a-number"
-    assert from_ips(bundle).passport.diagnoses[0].genetics[0].hgnc is None
+    # A malformed id is kept as written, for validation to report: never dropped or guessed at.
+    gene["coding"][0]["code"] = "HGNC:SCN1A"
+    imported = from_ips(bundle).passport
+    assert imported.diagnoses[0].genetics[0].hgnc == "HGNC:SCN1A"
+    assert any(i.path == "$.diagnoses[0].genetics[0].hgnc" for i in rarepassport.validate(imported))
 
 
 def test_diagnosis_status_maps_to_verification_status(rich_bundle: dict[str, Any]) -> None:

@@ -21,11 +21,13 @@ from hypothesis import strategies as st
 import rarepassport
 from helpers.strategies import passports
 from rarepassport import cli
+from rarepassport.codes import check_hgnc
 from rarepassport.fhir import NOT_CARRIED, FhirImportError, from_ips, ips_subset, to_ips
 from rarepassport.model import (
     AllergiesStatus,
     Criticality,
     DiagnosisStatus,
+    GeneticFinding,
     MedicationsStatus,
     Passport,
     Severity,
@@ -77,6 +79,20 @@ def test_ips_subset_empties_only_the_fields_the_ips_does_not_carry() -> None:
     assert "links" in NOT_CARRIED and "history.admissions" in NOT_CARRIED
 
 
+def _well_formed(value: Any) -> Any:
+    """The round trip is specified for passports whose HGNC ids are well formed (``validate``
+    flags others): a bare number another system writes is read with its prefix."""
+    if isinstance(value, GeneticFinding) and value.hgnc is not None and check_hgnc(value.hgnc) is not None:
+        return attrs.evolve(value, hgnc=None)
+    if isinstance(value, tuple):
+        return tuple(_well_formed(item) for item in value)
+    if attrs.has(type(value)):
+        changes = {f.name: _well_formed(getattr(value, f.name)) for f in attrs.fields(type(value))
+                   if f.init and f.name != "schema_version"}
+        return attrs.evolve(value, **changes)
+    return value
+
+
 def _fill_blanks(value: Any) -> Any:
     """Blank text is invalid in FHIR and in a valid passport (``validate`` flags blank
     required fields), so the round trip is specified for text with something in it."""
@@ -94,7 +110,7 @@ def _fill_blanks(value: Any) -> Any:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(passports())
 def test_any_passport_round_trips_every_carried_field(passport: Passport) -> None:
-    passport = _fill_blanks(passport)
+    passport = _well_formed(_fill_blanks(passport))
     assert _round_trip(passport) == ips_subset(passport)
 
 

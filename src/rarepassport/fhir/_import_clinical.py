@@ -518,14 +518,12 @@ def _unknown_performer(res: _Res) -> None:
 
 
 def _hgnc_id(concept: Any) -> str | None:
-    """The HGNC id of a gene-studied value (``HGNC:10585``; a bare number is given its prefix), or None."""
-    from rarepassport.codes import check_hgnc
-
+    """The HGNC id of a gene-studied value as written (``HGNC:10585``; a bare number, as
+    some systems write it, is given its prefix), or None. A malformed one is kept as
+    written, for validation to report, never dropped or guessed at."""
     for system, code in _codes(concept):
-        if system.rstrip("/") != c.HGNC:
+        if system.rstrip("/") != c.HGNC or not code.strip() or code == "None":
             continue
         value = code.strip()
-        value = f"HGNC:{value}" if value.isdigit() else value.upper()
-        if check_hgnc(value) is None:
-            return value
+        return f"HGNC:{value}" if value.isdigit() else value
     return None

@@ -719,7 +719,9 @@ def pdf_class() -> type[FPDF]:
                 text = "".join(f"**{piece}**" if bold else piece for bold, piece in _merged(marked))
                 if number:
                     self.set_x(self.l_margin)
-                self.cell(0, height, text, markdown=True, new_x="LMARGIN", new_y="NEXT")
+                # A no-break space only keeps a dose or number on one line; it is drawn as
+                # a space, as fpdf2's own line breaking draws it.
+                self.cell(0, height, text.replace("\u00a0", " "), markdown=True, new_x="LMARGIN", new_y="NEXT")
             self.set_font(family, style, size)
             return True
 
@@ -736,7 +738,8 @@ def pdf_class() -> type[FPDF]:
             x = self.get_x()
             for line in lines:
                 self.set_x(x)
-                self.cell(width, height, line, align=align, new_x="LMARGIN", new_y="NEXT")
+                # Drawn as a space, as fpdf2's multi_cell draws a no-break space.
+                self.cell(width, height, line.replace("\u00a0", " "), align=align, new_x="LMARGIN", new_y="NEXT")
 
         def _select_font_on_page(self) -> None:
             # Only documents with fallback fonts are affected. fpdf2's (undocumented)
