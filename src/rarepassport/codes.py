@@ -17,8 +17,8 @@ __all__ = [
     "CODE_PROBLEMS",
     "KNOWN_SYSTEMS",
     "check_code",
-    "check_hgnc",
     "code_problem",
+    "hgnc_ok",
     "is_absolute_uri",
     "luhn_mod10_ok",
     "nhs_number_ok",
@@ -178,11 +178,9 @@ _CHECKS: dict[str, Callable[[str], _Found]] = {
 _HGNC = re.compile(r"HGNC:[1-9][0-9]{0,5}")
 
 
-def check_hgnc(value: str) -> str | None:
-    """Why a gene's HGNC id is malformed (``HGNC:`` and a number, e.g. ``HGNC:10585``), or None."""
-    if _HGNC.fullmatch(value):
-        return None
-    return "not an HGNC id (expected HGNC: and a number, e.g. HGNC:10585)"
+def hgnc_ok(value: str) -> bool:
+    """Whether a gene's HGNC id is well formed: ``HGNC:`` and a number, e.g. ``HGNC:10585``."""
+    return _HGNC.fullmatch(value) is not None
 
 
 #: The code systems passports name by short name.

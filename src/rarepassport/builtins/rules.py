@@ -19,7 +19,7 @@ import attrs
 from rarepassport._dates import PartialDate
 from rarepassport._report import Issue
 from rarepassport.clinical import Population
-from rarepassport.codes import check_hgnc, code_problem, nhs_number_ok
+from rarepassport.codes import code_problem, hgnc_ok, nhs_number_ok
 from rarepassport.hookspecs import hookimpl
 from rarepassport.model import (
     AllergiesStatus,
@@ -74,7 +74,7 @@ def check_codes(passport: Passport, context: RuleContext) -> Iterator[Issue]:
                 yield context.issue(
                     f"{path}.hpo", "code-format", ERROR, f"validation.code-format.{kind}", system="HPO", **arguments
                 )
-        elif isinstance(value, GeneticFinding) and value.hgnc is not None and check_hgnc(value.hgnc) is not None:
+        elif isinstance(value, GeneticFinding) and value.hgnc is not None and not hgnc_ok(value.hgnc):
             yield context.issue(f"{path}.hgnc", "code-format", ERROR, "validation.code-format.pattern",
                                 system="HGNC", example="HGNC:10585")
 

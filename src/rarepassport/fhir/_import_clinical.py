@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 from rarepassport.fhir._import_patient import _PatientReader
 from rarepassport.fhir._read import (
     _PREFERENCE_FIELDS,
+    _as_list,
     _codes,
     _concept_text,
     _display_only,
@@ -521,9 +522,9 @@ def _hgnc_id(concept: Any) -> str | None:
     """The HGNC id of a gene-studied value as written (``HGNC:10585``; a bare number, as
     some systems write it, is given its prefix), or None. A malformed one is kept as
     written, for validation to report, never dropped or guessed at."""
-    for system, code in _codes(concept):
-        if system.rstrip("/") != c.HGNC or not code.strip() or code == "None":
-            continue
-        value = code.strip()
-        return f"HGNC:{value}" if value.isdigit() else value
+    for coding in _as_list(concept.get("coding")) if isinstance(concept, Mapping) else ():
+        code = coding.get("code") if isinstance(coding, Mapping) else None
+        if str(coding.get("system", "")).rstrip("/") == c.HGNC and isinstance(code, str) and code.strip():
+            value = code.strip()
+            return f"HGNC:{value}" if value.isdigit() else value
     return None
