@@ -24,6 +24,7 @@ import pytest
 from pypdf import PdfReader
 
 import rarepassport as rp
+from helpers.signed import clinic_key, sign_protocols, without_typed_reviewer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "child-several-diagnoses.json"
@@ -36,23 +37,17 @@ CARD_VERIFIED = "Emergency protocols checked by Dr Amina Rahman, 20 November 202
 
 @pytest.fixture(scope="module")
 def key(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    pem, jwk = rp.generate_key()
-    public = tmp_path_factory.mktemp("key") / "clinic.pub.jwk"
-    public.write_text(json.dumps(jwk))
-    return {"pem": pem, "keyring": rp.load_keyring([public])}
+    return clinic_key(tmp_path_factory.mktemp("key"))
 
 
 @pytest.fixture(scope="module")
 def unsigned() -> rp.Passport:
-    passport = rp.load(EXAMPLE)
-    # No typed reviewer: only the signature speaks for the check.
-    return attrs.evolve(passport, review=attrs.evolve(passport.review, reviewed_by=None))
+    return without_typed_reviewer(rp.load(EXAMPLE))
 
 
 @pytest.fixture(scope="module")
 def signed(unsigned: rp.Passport, key: dict[str, Any]) -> rp.Passport:
-    return rp.sign(unsigned, key["pem"], name="Dr Amina Rahman", role="consultant", organisation="Anytown Hospital",
-                   sections=["emergency.protocols"], reviewed_on=CHECKED)
+    return sign_protocols(unsigned, key["pem"], CHECKED)
 
 
 def _texts(pdf: bytes, tmp_path: Path) -> list[str]:

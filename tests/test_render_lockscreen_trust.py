@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import json
 import re
 import subprocess
 import warnings
@@ -26,6 +25,7 @@ import pytest
 from pypdf import PdfReader
 
 import rarepassport as rp
+from helpers.signed import clinic_key, sign_protocols, without_typed_reviewer
 from rarepassport.rendering import _fonts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,22 +46,17 @@ def no_system_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def key(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    pem, jwk = rp.generate_key()
-    public = tmp_path_factory.mktemp("key") / "clinic.pub.jwk"
-    public.write_text(json.dumps(jwk))
-    return {"pem": pem, "keyring": rp.load_keyring([public])}
+    return clinic_key(tmp_path_factory.mktemp("key"))
 
 
 @pytest.fixture(scope="module")
 def unsigned() -> rp.Passport:
-    passport = rp.load(EXAMPLE)
-    return attrs.evolve(passport, review=attrs.evolve(passport.review, reviewed_by=None))
+    return without_typed_reviewer(rp.load(EXAMPLE))
 
 
 @pytest.fixture(scope="module")
 def signed(unsigned: rp.Passport, key: dict[str, Any]) -> rp.Passport:
-    return rp.sign(unsigned, key["pem"], name="Dr Amina Rahman", role="consultant", organisation="Anytown Hospital",
-                   sections=["emergency.protocols"], reviewed_on=CHECKED)
+    return sign_protocols(unsigned, key["pem"], CHECKED)
 
 
 def texts(passport: rp.Passport, tmp_path: Path, **options: Any) -> list[str]:
