@@ -140,15 +140,15 @@ def test_the_command_line_draws_a_bilingual_card(tmp_path: Path) -> None:
     assert "Datedenaissance/Dateofbirth" in squashed(pdftotext(written.read_bytes(), tmp_path))
 
 
-def test_the_command_line_refuses_a_second_language_for_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                                             ) -> None:
+def test_the_command_line_refuses_a_second_language_for_the_accessible_pdf(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from rarepassport.cli import main
 
     source = tmp_path / "morgan.json"
     source.write_bytes(ADRENAL.read_bytes())
-    assert main(["render", str(source), "--format", "html", "--second-language", "en"]) != 0
+    assert main(["render", str(source), "--format", "accessible-pdf", "--second-language", "en"]) != 0
     assert "--second-language applies only to --format pdf, card" in capsys.readouterr().err
-    assert not (tmp_path / "morgan-and-en.html").exists()
+    assert list(tmp_path.iterdir()) == [source]
 
 
 def test_layout_gives_bilingual_essentials_and_single_language_sections() -> None:

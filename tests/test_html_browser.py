@@ -153,6 +153,14 @@ def test_easy_read_has_no_wcag_violations_and_no_sideways_scrolling(
     assert_accessible(check_pages(chromium, axe_js, pages, tmp_path))
 
 
+@pytest.mark.parametrize(("language", "second"), [("fr", "en"), ("ar", "en"), ("en", "ar"), ("zh-Hans", "en")])
+def test_bilingual_pages_have_no_wcag_violations_and_no_sideways_scrolling(
+    language: str, second: str, chromium: str, axe_js: str, tmp_path: Path
+) -> None:
+    pages = pages_of(EXAMPLES / "conditions" / "adrenal-insufficiency.json", language, second_language=second)
+    assert_accessible(check_pages(chromium, axe_js, pages, tmp_path))
+
+
 def test_every_printed_page_carries_the_name_and_date_of_birth(chromium: str, tmp_path: Path) -> None:
     # Chromium ignores string-set and page margin boxes; the frame's header row repeats.
     if shutil.which("pdftotext") is None:

@@ -207,6 +207,7 @@ def rarepassport_register_backends(backends: BackendRegistry) -> None:
         media_type="text/html; charset=utf-8",
         suffix=".html",
         description="One self-contained HTML page, printable on A4",
+        bilingual=True,
     )
     backends.add(
         "accessible-pdf",

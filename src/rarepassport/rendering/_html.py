@@ -50,7 +50,13 @@ body, dd, td, th, li, p { overflow-wrap: anywhere; }
 a { color: #0b3d91; text-decoration: underline; }
 dl.fields { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .2rem 1rem; margin: .4rem 0; }
 dl.fields dt { font-weight: 700; }
+/* Two languages make labels long: they may take up to 45 % of the line, not all of it. */
+html.bilingual dl.fields { grid-template-columns: fit-content(45%) 1fr; }
 dl.fields dd { margin: 0; white-space: pre-wrap; }
+/* A bilingual page (second_language): each label's counterpart after it on the same
+   line, each sentence's beneath it, a little smaller. */
+.second { display: block; font-size: .92em; font-weight: 400; }
+p.second { margin-top: 0; }
 .emphasis { font-weight: 700; }
 dl.fields dd.emphasis::before, tr.emphasis th::before { content: "\\25B6\\00A0"; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 .8rem; }
@@ -168,16 +174,37 @@ def _e(text: str) -> str:
 
 # A web address in a value becomes a link (escaped text only: the address cannot break
 # out of the attribute, and only http and https are linked).
-_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+_URL = re.compile(r"https?://[^\s<>\"'\u2066-\u2069]+[^\s<>\"'.,;:!?)\]\u2066-\u2069]")
 
 
 def _linked(escaped: str) -> str:
     return _URL.sub(lambda match: f'<a href="{match.group()}">{match.group()}</a>', escaped)
 
 
+def _isolated(escaped: str) -> str:
+    """Each left-to-right run that `isolate_left_to_right` marked inside right-to-left
+    text as its own left-to-right element: a dose or phone number inside Arabic keeps
+    its order ("10 mg on waking", not "mg on waking ... 10")."""
+    return escaped.replace("\u2066", '<span dir="ltr">').replace("\u2069", "</span>")
+
+
 def _text(text: str) -> str:
-    """Escaped text; the owner's line breaks kept; web addresses as links."""
-    return "<br>".join(_linked(_e(line)) for line in text.split("\n"))
+    """Escaped text; the owner's line breaks kept; web addresses as links; left-to-right
+    runs inside right-to-left text isolated."""
+    from rarepassport.rendering._verify import isolate_left_to_right
+
+    def line_of(line: str) -> str:
+        if _CONTROLS.search(line):
+            # The text has isolates of its own: left as written (the browser honours
+            # them), so none of them can close an element of the page.
+            return _linked(_e(line))
+        return _isolated(_linked(_e(isolate_left_to_right(line))))
+
+    return "<br>".join(line_of(line) for line in text.split("\n"))
+
+
+#: Directional isolates (LRI, RLI, FSI, PDI).
+_CONTROLS = re.compile("[\u2066-\u2069]")
 
 
 class _Languages:
@@ -186,9 +213,33 @@ class _Languages:
     def __init__(self, document: Document) -> None:
         self.document_language = document.language
         self.content_language = document.content_language or document.language
+        second = document.second
+        #: ``lang`` and ``dir`` of every second-language text of a bilingual page.
+        self.second = (f' lang="{_e(second.language)}" dir="{_e(second.direction)}"'
+                       if second is not None else "")
+        self.separator = _e(second.separator) if second is not None else ""
+
+    def both(self, first: str, second: str | None, *, escaped: str | None = None) -> str:
+        """``first`` (escaped, or ``escaped`` when given) and its second-language
+        counterpart on the same line, the counterpart marked with its own language and
+        direction: *Urgence / Emergency*. ``first`` alone when there is none."""
+        out = _e(first) if escaped is None else escaped
+        if not self.second or not second or second == first:
+            return out
+        if not first:
+            return f"<span{self.second}>{_e(second)}</span>"
+        return (f'{out}<span class="separator" aria-hidden="true">{self.separator}</span>'
+                f"<span{self.second}>{_e(second)}</span>")
+
+    def beneath(self, second: str | None, first: str = "") -> str:
+        """A sentence's second-language counterpart, beneath it in smaller type
+        (``""`` when there is none)."""
+        if not self.second or not second or second == first:
+            return ""
+        return f'<span class="second"{self.second}>{_text(second)}</span>'
 
     def attr(self, text: str, language: str | None = None) -> str:
-        """`` lang="..."`` for text not in the document's language, else ``""``.
+        """`` lang="..." dir="auto"`` for text not in the document's language, else ``""``.
 
         ``language`` is the block's own (guidance shown untranslated); otherwise the
         script of the text decides (an Arabic name in an English page is ``und-Arab``,
@@ -196,40 +247,67 @@ class _Languages:
         """
         from rarepassport.languages import text_language
 
+        # dir="auto" with it: text in another language may run the other way (the
+        # person's English in an Arabic page keeps its full stop at its own end).
         if language is not None and language.split("-")[0] != self.document_language.split("-")[0]:
-            return f' lang="{_e(language)}"'
+            return f' lang="{_e(language)}" dir="auto"'
         found = text_language(text, self.content_language, self.document_language)
-        return f' lang="{_e(found)}"' if found else ""
+        return f' lang="{_e(found)}" dir="auto"' if found else ""
 
 
-def _paragraphs(text: str, langs: _Languages, cls: str = "", language: str | None = None) -> list[str]:
+def _paragraphs(text: str, langs: _Languages, cls: str = "", language: str | None = None,
+                second: str | None = None) -> list[str]:
     attr = f' class="{cls}"' if cls else ""
-    return [
+    out = [
         f"<p{attr}{langs.attr(part, language)}>{_text(part.strip(chr(10)))}</p>"
         for part in text.split("\n\n")
         if part.strip()
     ]
+    if langs.second and second and second != text:
+        # A bilingual page: the sentence's counterpart beneath it, in its own language.
+        out += [f'<p class="second{" " + cls if cls else ""}"{langs.second}>{_text(part.strip(chr(10)))}</p>'
+                for part in second.split("\n\n") if part.strip()]
+    return out
 
 
 def _block(block: Block, langs: _Languages, document: Document) -> list[str]:
     if isinstance(block, Heading):
         level = min(max(block.level, 3), 6)
-        return [f"<h{level}{langs.attr(block.text, block.language)}>{_e(block.text)}</h{level}>"]
+        text = langs.both(block.text, block.second.text if block.second else None)
+        return [f"<h{level}{langs.attr(block.text, block.language)}>{text}</h{level}>"]
     if isinstance(block, Paragraph):
-        return _paragraphs(block.text, langs, language=block.language)
+        return _paragraphs(block.text, langs, language=block.language,
+                           second=block.second.text if block.second else None)
     if isinstance(block, ListBlock):
         tag = "ol" if block.ordered else "ul"
-        out = [f'<p class="list-label">{_e(block.label)}</p>'] if block.label else []
+        other = block.second
+        label = langs.both(block.label or "", other.label if other else None)
+        out = [f'<p class="list-label">{label}</p>'] if label else []
         cls = ' class="emphasis"' if block.emphasis else ""
         wrap = (lambda item: f"<strong>{_text(item)}</strong>") if block.emphasis else _text
-        items = "".join(f"<li{langs.attr(item, block.language)}>{wrap(item)}</li>" for item in block.items)
+        seconds = (other.items if other is not None and len(other.items) == len(block.items)
+                   else ("",) * len(block.items))
+
+        def item_of(item: str, again: str) -> str:
+            attr = langs.attr(item, block.language)
+            content = wrap(item)
+            if attr:
+                # The item's own direction on its text, not on the <li>: a left-to-right
+                # item would put its marker outside a right-to-left list's padding.
+                attr = attr.replace(' dir="auto"', "")
+                content = f'<span dir="auto">{content}</span>'
+            return f"<li{attr}>{content}{langs.beneath(again, item)}</li>"
+
+        items = "".join(item_of(item, again) for item, again in zip(block.items, seconds, strict=True))
         out.append(f"<{tag}{cls}>{items}</{tag}>")
         return out
     if isinstance(block, Table):
         return [_table(block, langs, document)]
     if isinstance(block, Alert):
-        title = f'<p class="alert-title">{_e(block.title)}</p>' if block.title else ""
-        body = "".join(_paragraphs(block.text, langs))
+        alert = block.second
+        title = langs.both(block.title or "", alert.title if alert else None)
+        title = f'<p class="alert-title">{title}</p>' if title else ""
+        body = "".join(_paragraphs(block.text, langs, second=alert.text if alert else None))
         return [f'<div class="alert alert-{_e(block.level.value)}" role="note">{title}{body}</div>']
     return [f"<p>{_e(str(getattr(block, 'text', block)))}</p>"]  # pragma: no cover
 
@@ -238,8 +316,11 @@ def _fields(fields: list[Field], langs: _Languages) -> str:
     rows = []
     for field in fields:
         cls = ' class="emphasis"' if field.emphasis else ""
+        other = field.second
         value = f"<strong>{_text(field.value)}</strong>" if field.emphasis else _text(field.value)
-        rows.append(f"<dt{cls}>{_e(field.label)}</dt><dd{cls}{langs.attr(field.value)}>{value}</dd>")
+        value += langs.beneath(other.value if other else None, field.value)
+        label = langs.both(field.label, other.label if other else None)
+        rows.append(f"<dt{cls}>{label}</dt><dd{cls}{langs.attr(field.value)}>{value}</dd>")
     return '<dl class="fields">' + "".join(rows) + "</dl>"
 
 
@@ -247,22 +328,35 @@ def _table(table: Table, langs: _Languages, document: Document) -> str:
     # Six or more columns do not fit A4 at full size without splitting words. On a
     # narrow screen every table is a list of stacked records (class "records").
     out = ['<table class="records wide">' if len(table.columns) >= 6 else '<table class="records">']
+    other = table.second
+    if other is not None and (len(other.columns) != len(table.columns) or len(other.rows) != len(table.rows)
+                              or any(len(a) != len(b) for a, b in zip(other.rows, table.rows, strict=True))):
+        other = None  # never a counterpart from another row or column
     if table.caption:
-        out.append(f"<caption>{_e(table.caption)}</caption>")
+        out.append(f"<caption>{langs.both(table.caption, other.caption if other else None)}</caption>")
+    columns = other.columns if other is not None else ("",) * len(table.columns)
     out.append(
-        "<thead><tr>" + "".join(f'<th scope="col">{_e(c)}</th>' for c in table.columns) + "</tr></thead>"
+        "<thead><tr>" + "".join(f'<th scope="col">{langs.both(c, again)}</th>'
+                                for c, again in zip(table.columns, columns, strict=True)) + "</tr></thead>"
     )
     out.append("<tbody>")
     for index, row in enumerate(table.rows):
         cls = ' class="emphasis"' if index in table.emphasis_rows else ""
-        cells = [f'<th scope="row"{langs.attr(row[0])}>{_text(row[0])}</th>' if row else '<th scope="row"></th>']
+        again = other.rows[index] if other is not None else ("",) * len(row)
+
+        def cell(value: str, counterpart: str) -> str:
+            return _text(value) + langs.beneath(counterpart, value)
+
+        cells = [f'<th scope="row"{langs.attr(row[0])}>{cell(row[0], again[0])}</th>' if row
+                 else '<th scope="row"></th>']
         # On a narrow screen each cell is shown after its column's label, joined as the
         # language writes it ("Dose : " in French): the whole lead is in data-label.
         cells += [
-            f'<td data-label="{_e(document.label_lead(column))}"{langs.attr(value)}>{_text(value)}</td>'
-            for column, value in zip(table.columns[1:], row[1:], strict=False)
+            f'<td data-label="{_e(document.label_lead(column))}"{langs.attr(value)}>{cell(value, second)}</td>'
+            for column, value, second in zip(table.columns[1:], row[1:], again[1:], strict=False)
         ]
-        cells += [f"<td{langs.attr(value)}>{_text(value)}</td>" for value in row[len(table.columns):]]
+        cells += [f"<td{langs.attr(value)}>{cell(value, second)}</td>"
+                  for value, second in zip(row[len(table.columns):], again[len(table.columns):], strict=True)]
         out.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
@@ -287,7 +381,7 @@ def _section(section: Section, index: int, last_emergency: bool, langs: _Languag
     out = [
         f'<section class="{" ".join(classes)}" id="{anchor}" aria-labelledby="{anchor}-title" '
         f'data-section="{_e(section.id)}">',
-        f'<h2 id="{anchor}-title">{_symbol(section)}{_e(section.title)}</h2>',
+        f'<h2 id="{anchor}-title">{_symbol(section)}{langs.both(section.title, section.second_title)}</h2>',
     ]
     pending: list[Field] = []
     for block in section.blocks:
@@ -317,6 +411,10 @@ def render_html(document: Document, *, large_print: bool = False, high_contrast:
     An easy-read document (`Document.easy_read`) is drawn in large print, with each
     section's symbol as inline SVG before its title.
 
+    A bilingual document (`Document.second`) has each label's counterpart after it on
+    the same line and each sentence's beneath it, every counterpart an element marked
+    with the second language and its direction.
+
     Returns:
         The page: no scripts, no external resources, a print stylesheet for A4.
     """
@@ -324,7 +422,8 @@ def render_html(document: Document, *, large_print: bool = False, high_contrast:
     # Easy read is always large print.
     large_print = large_print or document.easy_read
     names = [name for name, on in (("large-print", large_print), ("high-contrast", high_contrast),
-                                   ("easy-read", document.easy_read)) if on]
+                                   ("easy-read", document.easy_read), ("bilingual", document.second is not None))
+             if on]
     html_class = f' class="{" ".join(names)}"' if names else ""
     head = [
         "<!DOCTYPE html>",
@@ -347,16 +446,34 @@ def render_html(document: Document, *, large_print: bool = False, high_contrast:
     if document.photo and _DATA_IMAGE.match(document.photo):
         # Only embedded images: a file path or web address would make the page fetch something.
         head.append(f'<img class="photo" src="{_e(document.photo)}" alt="{_e(document.person_name)}">')
-    head.append(f"<h1>{_named(document.title, document.person_name, langs)}</h1>")
+    second = document.second
+    title = _named(document.title, document.person_name, langs)
+    head.append(f"<h1>{langs.both(document.title, second.title if second else None, escaped=title)}</h1>")
     if document.date_of_birth:
-        head.append(f"<p>{_labelled(document, document.phrase('date_of_birth'), document.date_of_birth)}</p>")
-    head += [f"<p>{_e(text)}</p>" for text in (document.updated_on, document.reviewed_on) if text]
+        label = document.phrase("date_of_birth")
+        before, after = document.label_parts(label)
+        if second is not None and before.startswith(label):
+            # "Date de naissance / Date of birth : 2 mars 2015 / 2 March 2015", as in the PDF.
+            lead = before[len(label):]
+            punctuation = lead.rstrip()
+            dob = (f"<strong>{langs.both(label, document.second_phrase('date_of_birth'))}{_e(punctuation)}</strong>"
+                   f"{_e(lead[len(punctuation):])}{langs.both(document.date_of_birth, second.date_of_birth)}"
+                   f"{_e(after)}")
+        else:
+            dob = _labelled(document, label, document.date_of_birth)
+        head.append(f"<p>{dob}</p>")
+    for text, again in ((document.updated_on, second.updated_on if second else None),
+                        (document.reviewed_on, second.reviewed_on if second else None)):
+        if text:
+            head.append(f"<p>{_e(text)}{langs.beneath(again, text)}</p>")
     head.append("</header>")
     if document.warnings:
-        items = "".join(f"<li>{_e(w)}</li>" for w in document.warnings)
+        notes = second.notes if second is not None else {}
+        items = "".join(f"<li>{_e(w)}{langs.beneath(notes.get(w), w)}</li>" for w in document.warnings)
         head.append(
             f'<div class="warnings" role="note"><p class="alert-title"><strong>'
-            f"{_e(document.phrase('please_note'))}</strong></p><ul>{items}</ul></div>"
+            f"{langs.both(document.phrase('please_note'), document.second_phrase('please_note'))}"
+            f"</strong></p><ul>{items}</ul></div>"
         )
     head.append("<main>")
     sections = document.sections
@@ -367,7 +484,7 @@ def render_html(document: Document, *, large_print: bool = False, high_contrast:
     body = [_section(section, i, i == last_emergency, langs, document) for i, section in enumerate(sections)]
     tail = [
         "</main>",
-        f"<footer><p>{_e(document.phrase('made_with'))}</p></footer>",
+        f"<footer><p>{_e(document.phrase('made_with'))}{langs.beneath(document.second_phrase('made_with'))}</p></footer>",
         "</td></tr></tbody></table>",
         "</body>",
         "</html>",
