@@ -354,3 +354,12 @@ def test_a_label_that_cannot_be_filled_in_is_reported_in_the_documents_language(
                  and "phrase.updated_on" in str(w.message)]
     assert message == ("Bezeichnung phrase.updated_on in Sprache de konnte nicht ausgefüllt werden; Englisch wurde "
                        "verwendet.")
+
+
+def test_a_key_written_twice_is_named_at_most_80_characters_long(tmp_path: Path) -> None:
+    key = "k" * 5000
+    path = _file(tmp_path, "long-key.json", json.dumps({"schema_version": "1.0"})[:-1].encode()
+                 + f', "{key}": 1, "{key}": 2}}'.encode())
+    [issue] = rp.validate(path, language="fr").issues
+    assert issue.message.startswith(f"JSON non valide : la clé '{'k' * 80}…' apparaît deux fois")
+    assert len(issue.message) < 300

@@ -457,7 +457,9 @@ def _duplicate_message(key: str) -> str:
 
 
 def _duplicate_problem(key: str, format: Format, line: int | None = None, column: int | None = None) -> Problem:
-    return _read_problem("$", (f"{format}.duplicate-key", {"key": repr(key)}), line, column)
+    # A key is a field name, but one written twice may be anything, of any length: at most 80 characters.
+    shown = repr(key if len(key) <= 80 else key[:80] + "…")
+    return _read_problem("$", (f"{format}.duplicate-key", {"key": shown}), line, column)
 
 
 class _DuplicateKeyError(ValueError):

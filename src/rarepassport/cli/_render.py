@@ -30,6 +30,7 @@ from rarepassport.cli._common import (
     display_name,
     issue_line,
     message_language,
+    os_reason,
     paint,
     plugins_for,
     problem_message,
@@ -318,7 +319,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     try:
         source = demo_example()
     except OSError as exc:
-        raise CommandError(text("cli.demo.missing-example", reason=exc)) from None
+        raise CommandError(text("cli.demo.missing-example", reason=os_reason(exc))) from None
     plugins = plugins_for(args)
     passport = loads(source, format="json", plugins=plugins)
     folder.mkdir(parents=True, exist_ok=True)
