@@ -363,3 +363,18 @@ def test_a_key_written_twice_is_named_at_most_80_characters_long(tmp_path: Path)
     [issue] = rp.validate(path, language="fr").issues
     assert issue.message.startswith(f"JSON non valide : la clé '{'k' * 80}…' apparaît deux fois")
     assert len(issue.message) < 300
+
+
+def test_characters_no_font_can_draw_are_refused_in_the_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # U+E000 (private use) is in no font: render refuses, saying why and where, in German.
+    path = _file(tmp_path, "glyph.json", (b'{"schema_version": "1.0", "person": {"name": "Ada \\ue000 Example", '
+                                          b'"date_of_birth": "2001-04-05"}}'))
+    assert main(["render", "-q", "--language", "de", str(path), "-o", str(tmp_path / "out.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert (f"{path}: keine verfügbare Schrift kann einige Zeichen darstellen: installieren Sie eine Noto-Schrift "
+            "für das Schriftsystem, geben Sie --font DATEI an") in err
+    assert "  $.person.name: U+E000" in err
+    assert "Ada" not in err.replace(str(path), "")
+    assert not (tmp_path / "out.pdf").exists()
