@@ -27,7 +27,15 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-__all__ = ["CORE_LOCALE_DIR", "TEMPLATE_NAME", "Catalogue", "catalogues_in", "core_error", "read_catalogue"]
+__all__ = [
+    "CORE_LOCALE_DIR",
+    "TEMPLATE_NAME",
+    "Catalogue",
+    "catalogues_in",
+    "core_error",
+    "core_text",
+    "read_catalogue",
+]
 
 #: File name of the English template in a catalogue folder.
 TEMPLATE_NAME = "messages.pot"
@@ -156,9 +164,26 @@ def core_error(kind: type[Exception], message_id: str, **arguments: str) -> Exce
         message_id: The catalogue id, e.g. ``validation.structure.expected-text``.
         **arguments: The values of the message's placeholders (never a passport's value).
     """
-    template = catalogues_in(CORE_LOCALE_DIR)[0]
-    english = template.get(message_id) if template is not None else None
-    error = kind(english.format_map(arguments) if english is not None else message_id)
+    error = kind(core_text(message_id, **arguments))
     error.message_id = message_id  # type: ignore[attr-defined]
     error.arguments = arguments  # type: ignore[attr-defined]
     return error
+
+
+def core_text(message_id: str, **arguments: str) -> str:
+    """The English of a message of rarepassport's own catalogue, filled in.
+
+    For the modules below :mod:`rarepassport.labels` that give a problem its English
+    text and its ``message_id`` (reading, migrations, files): the English lives in the
+    catalogue only, once.
+
+    Args:
+        message_id: The catalogue id, e.g. ``validation.read.text-too-long``.
+        **arguments: The values of the message's placeholders (never a passport's value).
+
+    Returns:
+        The English, or ``message_id`` itself when the catalogue lacks it.
+    """
+    template = catalogues_in(CORE_LOCALE_DIR)[0]
+    english = template.get(message_id) if template is not None else None
+    return english.format_map(arguments) if english is not None else message_id

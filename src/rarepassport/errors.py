@@ -103,7 +103,11 @@ class LoadError(PassportError, ValueError):
             # A million wrong list items must not print a million lines: keep the first
             # ones and count the rest (rarepassport.limits.MAX_PROBLEMS).
             rest = len(found) - limit
-            found = (*found[:limit], Problem("$", f"and {rest} more problems (not listed)"))
+            from rarepassport._catalogues import core_text
+
+            more = {"count": str(rest)}
+            found = (*found[:limit], Problem("$", core_text("validation.read.more-problems", **more),
+                                             message_id="validation.read.more-problems", arguments=more))
         self.problems: tuple[Problem, ...] = found
         self.source = source
         super().__init__(self._summary())

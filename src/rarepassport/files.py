@@ -19,8 +19,21 @@ from pathlib import Path
 from typing import Any
 
 from rarepassport import limits
+from rarepassport._catalogues import core_text
 
 __all__ = ["read_input", "write_atomic"]
+
+
+def _refused(code: int, reason_id: str, name: str, **arguments: str) -> OSError:
+    """An ``OSError`` of our own making, its reason from the catalogue.
+
+    Like [`core_error`][rarepassport._catalogues.core_error], the error carries
+    ``message_id`` and ``arguments``, so the command line says the reason in its language.
+    """
+    error = OSError(code, core_text(reason_id, **arguments), name)
+    error.message_id = reason_id  # type: ignore[attr-defined]
+    error.arguments = arguments  # type: ignore[attr-defined]
+    return error
 
 
 def read_input(path: str | os.PathLike[str], *, limit: int | None = None) -> bytes:
@@ -36,16 +49,16 @@ def read_input(path: str | os.PathLike[str], *, limit: int | None = None) -> byt
     """
     name = os.fspath(path)
     if isinstance(name, bytes) or "\x00" in name:
-        raise OSError(errno.EINVAL, "the file name holds a NUL byte", "(file name)")
+        raise _refused(errno.EINVAL, "cli.reason.nul-in-name", "(file name)")
     most = limits.MAX_FILE_BYTES if limit is None else limit
     fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
-            raise OSError(errno.EINVAL, f"not a regular file ({kind})", name)
+            kind = "folder" if stat.S_ISDIR(info.st_mode) else "special-file"
+            raise _refused(errno.EINVAL, f"cli.reason.{kind}", name)
         if info.st_size > most:
-            raise OSError(errno.EFBIG, f"larger than {most} bytes (see rarepassport.limits)", name)
+            raise _refused(errno.EFBIG, "cli.reason.too-large", name, limit=str(most))
         chunks, size = [], 0
         while size <= most:
             chunk = os.read(fd, min(1 << 20, most + 1 - size))
@@ -54,7 +67,7 @@ def read_input(path: str | os.PathLike[str], *, limit: int | None = None) -> byt
             chunks.append(chunk)
             size += len(chunk)
         if size > most:  # grew while being read
-            raise OSError(errno.EFBIG, f"larger than {most} bytes (see rarepassport.limits)", name)
+            raise _refused(errno.EFBIG, "cli.reason.too-large", name, limit=str(most))
         return b"".join(chunks)
     finally:
         os.close(fd)
@@ -85,7 +98,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """
     name = os.fspath(path)
     if not isinstance(name, str) or "\x00" in name:
-        raise OSError(errno.EINVAL, "the file name holds a NUL byte", "(file name)")
+        raise _refused(errno.EINVAL, "cli.reason.nul-in-name", "(file name)")
     real = Path(os.path.realpath(name))
     try:
         info: os.stat_result | None = os.stat(real)
@@ -94,7 +107,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, name) from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise OSError(errno.EISDIR, "is a folder", name)
+        raise _refused(errno.EISDIR, "cli.reason.is-a-folder", name)
     if info is not None and not stat.S_ISREG(info.st_mode):
         _write_through(name, real, data)
         return
@@ -124,8 +137,9 @@ def _write_through(name: str, real: Path, data: bytes) -> None:
     try:
         fd = os.open(real, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        reason = "a pipe with no reader" if exc.errno == errno.ENXIO else exc.strerror
-        raise OSError(exc.errno, reason, name) from None
+        if exc.errno == errno.ENXIO:
+            raise _refused(exc.errno, "cli.reason.pipe-no-reader", name) from None
+        raise OSError(exc.errno, exc.strerror, name) from None
     try:
         os.set_blocking(fd, True)
         view = memoryview(data)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rarepassport import limits
+from rarepassport._catalogues import core_text
 from rarepassport.errors import LoadError, PassportError, Problem
 
 __all__ = [
@@ -81,19 +82,34 @@ def _quote(text: str) -> str:
     return quoted if len(text) <= 80 else quoted[:-1] + '…"'
 
 
-def _text_problem(text: str, limit: int) -> str | None:
+#: A problem's catalogue entry (``validation.read.<kind>``) and the values of its placeholders.
+Fault = tuple[str, dict[str, str]]
+
+
+def _read_problem(path: str, fault: Fault, line: int | None = None, column: int | None = None) -> Problem:
+    """A reading problem with its catalogue id, its English from the catalogue."""
+    kind, arguments = fault
+    message_id = f"validation.read.{kind}"
+    return Problem(path, core_text(message_id, **arguments), line, column, message_id=message_id,
+                   arguments=arguments)
+
+
+def _text_fault(text: str, limit: int) -> Fault | None:
     if len(text) > limit:
-        return f"text longer than {limit} characters (see rarepassport.limits)"
+        return "text-too-long", {"limit": str(limit)}
     bad = _BAD_CHARACTERS.search(text)
     if bad is None:
         return None
     code = ord(bad.group())
+    where = {"code": f"{code:04X}", "position": str(bad.start() + 1)}
     if 0xD800 <= code <= 0xDFFF:
-        return f"holds a lone surrogate (U+{code:04X}, at character {bad.start() + 1}), which is not text"
-    return (
-        f"holds the control character U+{code:04X} (at character {bad.start() + 1}); only "
-        "newline and tab are allowed in text"
-    )
+        return "lone-surrogate", where
+    return "control-character", where
+
+
+def _text_problem(text: str, limit: int) -> str | None:
+    fault = _text_fault(text, limit)
+    return None if fault is None else core_text(f"validation.read.{fault[0]}", **fault[1])
 
 
 _BAD_KEY_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -146,11 +162,14 @@ def _looks_fine(data: object) -> bool:
     return type(data) in (dict, list) and fine(data, 0) and count <= max_values
 
 
-def _key_problem(key: str) -> str | None:
+def _key_fault(key: str) -> Fault | None:
+    fault = _text_fault(key, 200)
+    if fault is not None:
+        return f"key-{fault[0]}", fault[1]
     # A newline or tab in a key would break a report's one-issue-per-line.
     for index, char in enumerate(key):
         if char in "\n\t":
-            return f"holds the control character U+{ord(char):04X} (at character {index + 1}); a key is one line"
+            return "key-line-break", {"code": f"{ord(char):04X}", "position": str(index + 1)}
     return None
 
 
@@ -192,14 +211,11 @@ def _tree_problems(data: object, root: str, long_text: Callable[[str], bool] | N
             children = []
             for key, item in value.items():
                 if not isinstance(key, str):
-                    problems.append(
-                        Problem(path, f"a key of this object is {type_name(key)}, not text; keys must be text "
-                                "(in YAML, put the key in quotes)")
-                    )
+                    problems.append(_read_problem(path, ("key-not-text", {"key_type": type_name(key)})))
                     continue
-                key_problem = _text_problem(key, 200) or _key_problem(key)
-                if key_problem is not None:
-                    problems.append(Problem(path, f"a key of this object {key_problem}"))
+                key_fault = _key_fault(key)
+                if key_fault is not None:
+                    problems.append(_read_problem(path, key_fault))
                     continue
                 children.append((item, child_path(path, key), depth + 1))
             stack.extend(reversed(children))
@@ -213,9 +229,9 @@ def _tree_problems(data: object, root: str, long_text: Callable[[str], bool] | N
             stack.extend((item, f"{path}[{index}]", depth + 1) for index, item in reversed(list(enumerate(value))))
         elif isinstance(value, str):
             limit = limits.photo_uri_length() if long_text is not None and long_text(path) else max_text
-            problem = _text_problem(value, limit)
-            if problem is not None:
-                problems.append(Problem(path, problem))
+            fault = _text_fault(value, limit)
+            if fault is not None:
+                problems.append(_read_problem(path, fault))
         elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > max_bits:
             problems.append(_limit_problem(path, "number-too-long", limits.MAX_NUMBER_DIGITS))
     return problems
@@ -245,7 +261,23 @@ def _decode(raw: bytes) -> str:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
         name = encoding.split("-")[0].upper() + "-" + encoding.split("-")[1]
-        raise LoadError([Problem("$", f"not {name} text: {exc.reason} at byte {exc.start}")]) from None
+        kind = _DECODING_REASONS.get(exc.reason)
+        if kind is None:  # a reason this release does not know: as Python gives it, untranslated
+            raise LoadError([Problem("$", f"not {name} text: {exc.reason} at byte {exc.start}")]) from None
+        raise LoadError([_read_problem("$", (kind, {"encoding": name, "byte": str(exc.start)}))]) from None
+
+
+#: Python's UTF-8/16/32 decoders' reasons, each with its catalogue entry (``validation.read.*``).
+_DECODING_REASONS = {
+    "invalid start byte": "not-unicode.invalid-start-byte",
+    "invalid continuation byte": "not-unicode.invalid-continuation-byte",
+    "unexpected end of data": "not-unicode.truncated",
+    "truncated data": "not-unicode.truncated",
+    "illegal encoding": "not-unicode.surrogate",
+    "illegal UTF-16 surrogate": "not-unicode.surrogate",
+    "code point in surrogate code point range(0xd800, 0xe000)": "not-unicode.surrogate",
+    "code point not in range(0x110000)": "not-unicode.out-of-range",
+}
 
 
 
@@ -299,19 +331,17 @@ def _yaml_check(loader: Any, root: Any) -> None:
         if key in sizes:
             continue
         if key in on_path:
-            raise _YamlRefused([Problem(path, "an alias refers to the object it is in (a recursive document)",
-                                        *where(node))])
+            raise _YamlRefused([_read_problem(path, ("yaml.recursive-alias", {}), *where(node))])
         if node.tag not in _CORE_TAGS and node.tag != _YAML + "merge":
-            problems.append(Problem(path, "this YAML tag is not allowed in a passport; use plain values",
-                                    *where(node)))
+            problems.append(_read_problem(path, ("yaml.tag", {}), *where(node)))
             sizes[key] = 1
             continue
         if isinstance(node, yaml.ScalarNode):
             if node.tag in _SCALAR_TAGS:
                 implicit = loader.resolve(yaml.ScalarNode, node.value, (True, False))
                 if implicit != node.tag and not (node.tag == _YAML + "float" and implicit == _YAML + "int"):
-                    problems.append(Problem(path, f"the value does not fit its tag !!{node.tag[len(_YAML):]}",
-                                            *where(node)))
+                    problems.append(_read_problem(path, ("yaml.tag-mismatch", {"tag": node.tag[len(_YAML):]}),
+                                                  *where(node)))
             if node.tag == _YAML + "int" and len(node.value) > limits.MAX_NUMBER_DIGITS + 2:
                 problems.append(_limit_problem(path, "number-too-long", limits.MAX_NUMBER_DIGITS, *where(node)))
             sizes[key] = 1
@@ -331,12 +361,13 @@ def _yaml_check(loader: Any, root: Any) -> None:
                     stack.append((value_node, path, depth + 1, False))
                     continue
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _YAML + "str":
-                    kind = "a list or object" if not isinstance(key_node, yaml.ScalarNode) else (
+                    kind = "a list or an object" if not isinstance(key_node, yaml.ScalarNode) else (
                         "null" if key_node.tag == _YAML + "null" else
                         "true/false" if key_node.tag == _YAML + "bool" else
-                        "a number" if key_node.tag in (_YAML + "int", _YAML + "float") else "not text")
-                    problems.append(Problem(path, f"a key of this object is {kind}, not text; keys must be "
-                                            "text (put the key in quotes)", *where(key_node)))
+                        "a number" if key_node.tag in (_YAML + "int", _YAML + "float") else None)
+                    fault: Fault = ("yaml.key-not-text", {"key_type": kind}) if kind is not None else \
+                        ("yaml.key-not-text-other", {})
+                    problems.append(_read_problem(path, fault, *where(key_node)))
                     continue
                 stack.append((value_node, child_path(path, key_node.value), depth + 1, False))
         if len(problems) > limits.MAX_PROBLEMS:
@@ -373,9 +404,11 @@ class _TextLoader:
                             continue
                         key = self.construct_object(key_node, deep=deep)
                         if isinstance(key, str) and key in seen:
-                            raise yaml.constructor.ConstructorError(
+                            error = yaml.constructor.ConstructorError(
                                 None, None, _duplicate_message(key), key_node.start_mark
                             )
+                            error.duplicate_key = key  # type: ignore[attr-defined]
+                            raise error
                         seen.add(key)
                     return super().construct_mapping(node, deep=deep)
 
@@ -415,12 +448,18 @@ def _import_yaml() -> Any:
     try:
         import yaml
     except ImportError:  # pragma: no cover - depends on the extra being installed
-        raise LoadError([Problem("$", "reading YAML needs PyYAML: pip install 'rarepassport[yaml]'")]) from None
+        raise LoadError([_read_problem("$", ("yaml-needed", {}))]) from None
     return yaml
 
 
 def _duplicate_message(key: str) -> str:
     return f"the key {key!r} appears twice in one object; merge them into one (only the last would be kept)"
+
+
+def _duplicate_problem(key: str, format: Format, line: int | None = None, column: int | None = None) -> Problem:
+    # A key is a field name, but one written twice may be anything, of any length: at most 80 characters.
+    shown = repr(key if len(key) <= 80 else key[:80] + "…")
+    return _read_problem("$", (f"{format}.duplicate-key", {"key": shown}), line, column)
 
 
 class _DuplicateKeyError(ValueError):
@@ -449,6 +488,122 @@ def _parse_int(text: str) -> int:
 def _parse_constant(name: str) -> float:
     # Python's json reads NaN and Infinity, which are not JSON.
     raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
+
+
+#: The JSON parsers' descriptions of a syntax error (Python's json, and orjson's when it
+#: is installed), each with the catalogue entry that says it in every language; a
+#: description not listed is given as the parser wrote it, marked as not translated.
+_JSON_SYNTAX = {
+    "Expecting value": "validation.read.json.expected-value",
+    "unexpected character, expected a JSON value": "validation.read.json.expected-value",
+    "Expecting property name enclosed in double quotes": "validation.read.json.expected-key",
+    "unexpected character, expected a string key": "validation.read.json.expected-key",
+    "Expecting ':' delimiter": "validation.read.json.expected-colon",
+    "unexpected character, expected ':' after key": "validation.read.json.expected-colon",
+    "Expecting ',' delimiter": "validation.read.json.expected-comma",
+    "unexpected character, expected ',' or ']'": "validation.read.json.expected-comma",
+    "unexpected character, expected ',' or '}'": "validation.read.json.expected-comma",
+    "Extra data": "validation.read.json.extra-data",
+    "unexpected content after document": "validation.read.json.extra-data",
+    "Unterminated string starting at": "validation.read.json.unterminated-string",
+    "unexpected end of data": "validation.read.json.unexpected-end",
+    "Invalid control character at": "validation.read.json.control-character",
+    "unexpected control character in string": "validation.read.json.control-character",
+    "Invalid \\escape": "validation.read.json.invalid-escape",
+    "invalid escaped sequence in string": "validation.read.json.invalid-escape",
+    "invalid escape in string": "validation.read.json.invalid-escape",
+    "Invalid \\uXXXX escape": "validation.read.json.invalid-unicode-escape",
+    "Illegal trailing comma before end of object": "validation.read.json.trailing-comma",
+    "Illegal trailing comma before end of array": "validation.read.json.trailing-comma",
+    "trailing comma is not allowed": "validation.read.json.trailing-comma",
+    "invalid literal, expected 'true'": "validation.read.json.invalid-literal",
+    "invalid literal, expected 'false'": "validation.read.json.invalid-literal",
+    "invalid literal, expected 'null'": "validation.read.json.invalid-literal",
+    "no digit after sign": "validation.read.json.number-no-digit",
+    "no digit after decimal point": "validation.read.json.number-no-digit",
+    "no digit after exponent sign": "validation.read.json.number-no-digit",
+    "number with leading zero is not allowed": "validation.read.json.number-leading-zero",
+    "Input is a zero-length, empty document": "validation.read.json.empty",
+}
+#: The same for descriptions that end with what they found (Python's pure-Python scanner).
+_JSON_SYNTAX_STARTS = {
+    "Invalid control character ": "validation.read.json.control-character",
+    "Invalid \\escape: ": "validation.read.json.invalid-escape",
+}
+_NOT_A_JSON_VALUE = re.compile(r"^(NaN|-?Infinity) is not a JSON value$")
+
+
+def _json_syntax_problem(text: str, exc: json.JSONDecodeError) -> Problem:
+    """A JSON syntax error said from the catalogue, or as the parser wrote it, untranslated."""
+    arguments: dict[str, str] = {}
+    message_id: str | None
+    if not text.strip():
+        message_id = "validation.read.json.empty"
+    elif (constant := _NOT_A_JSON_VALUE.match(exc.msg)) is not None:
+        message_id, arguments = "validation.read.json.not-a-value", {"name": constant.group(1)}
+    else:
+        message_id = _JSON_SYNTAX.get(exc.msg) or next(
+            (found for start, found in _JSON_SYNTAX_STARTS.items() if exc.msg.startswith(start)), None)
+    if message_id is None:
+        return Problem("$", f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)
+    return Problem("$", core_text(message_id, **arguments), exc.lineno, exc.colno, message_id=message_id,
+                   arguments=arguments)
+
+
+#: PyYAML's descriptions of a syntax error (a pattern of its ``problem``), each with the
+#: catalogue entry that says it in every language; what a description quotes of the
+#: document (a character) is given as its code point, never as it is.
+_YAML_PATTERNS = (
+    (r"^mapping values are not allowed here$", "validation.read.yaml.mapping-values"),
+    (r"^could not find expected ':'$", "validation.read.yaml.expected-colon"),
+    (r"^found character '\\t' that cannot start any token$", "validation.read.yaml.tab"),
+    (r"^found character (.+) that cannot start any token$", "validation.read.yaml.bad-character"),
+    (r"^found undefined alias ", "validation.read.yaml.undefined-alias"),
+    (r"^found unknown escape character ", "validation.read.yaml.unknown-escape"),
+    (r"^found unexpected end of stream$", "validation.read.yaml.unclosed-quote"),
+    (r"^expected <block end>, but found ", "validation.read.yaml.indentation"),
+    (r"^invalid indentation or unclosed '\[' or '\{'$", "validation.read.yaml.indentation-or-unclosed"),
+    (r"^expected ',' or '\]', but got ", "validation.read.yaml.expected-comma-or-bracket"),
+    (r"^expected ',' or '\}', but got ", "validation.read.yaml.expected-comma-or-brace"),
+    (r"^expected the node content, but found ", "validation.read.yaml.expected-value"),
+    (r"^(block )?sequence entries are not allowed here$", "validation.read.yaml.sequence-entries"),
+    (r"^but found another document$", "validation.read.yaml.several-documents"),
+)
+_YAML_SYNTAX = tuple((re.compile(pattern), message_id) for pattern, message_id in _YAML_PATTERNS)
+
+
+def _code_point(quoted: str) -> str:
+    """``U+0040`` for the repr of a one-character string PyYAML quotes (``'@'``), else ``?``."""
+    import ast
+
+    try:
+        char = ast.literal_eval(quoted)
+    except (ValueError, SyntaxError):
+        return "?"
+    return f"U+{ord(char):04X}" if isinstance(char, str) and len(char) == 1 else "?"
+
+
+def _yaml_syntax_problem(exc: Any) -> Problem:
+    """A YAML syntax error said from the catalogue, or as PyYAML wrote it, untranslated."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    key = getattr(exc, "duplicate_key", None)
+    if isinstance(key, str):
+        return _duplicate_problem(key, "yaml", line, column)
+    character = getattr(exc, "character", None)  # a ReaderError: a character YAML does not allow
+    if getattr(exc, "reason", None) == "special characters are not allowed" and character is not None:
+        code = character if isinstance(character, int) else ord(character[:1] or "?")
+        return _read_problem("$", ("yaml.unacceptable-character", {"character": f"U+{code:04X}"}))
+    problem = getattr(exc, "problem", None) or str(exc)
+    for pattern, message_id in _YAML_SYNTAX:
+        found = pattern.match(str(problem))
+        if found is not None:
+            arguments = {"character": _code_point(found.group(1))} if pattern.groups == 1 and \
+                message_id.endswith("bad-character") else {}
+            return Problem("$", core_text(message_id, **arguments), line, column, message_id=message_id,
+                           arguments=arguments)
+    return Problem("$", f"not valid YAML: {problem}", line, column)
 
 
 def _has_huge_float(data: Any) -> bool:
@@ -558,17 +713,11 @@ def _parse(text: str | bytes, format: Format) -> Any:
         except RecursionError:
             raise _too_deep() from None
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            column = mark.column + 1 if mark is not None else None
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise LoadError([Problem("$", f"not valid YAML: {problem}", line, column,
-                                     message_id="validation.read.yaml-syntax", arguments={"detail": str(problem)})]) \
-                from None
+            raise LoadError([_yaml_syntax_problem(exc)]) from None
         except (ValueError, TypeError, OverflowError):
             # A value PyYAML's constructors cannot build; the checks above should have
             # named it, this keeps anything they missed from being a traceback.
-            raise LoadError([Problem("$", "not valid YAML: a value cannot be read")]) from None
+            raise LoadError([_read_problem("$", ("yaml.unreadable-value", {}))]) from None
     try:
         data = _json_loads()(text)
     except json.JSONDecodeError as exc:  # orjson's error is a subclass, with line and column too
@@ -576,17 +725,16 @@ def _parse(text: str | bytes, format: Format) -> Any:
             raise _too_deep() from None
         if "infinity" in exc.msg:  # orjson: a number too large for a float
             raise _number_too_long() from None
-        raise LoadError([Problem("$", f"not valid JSON: {exc.msg}", exc.lineno, exc.colno,
-                                 message_id="validation.read.json-syntax", arguments={"detail": exc.msg})]) from None
+        raise LoadError([_json_syntax_problem(text, exc)]) from None
     except RecursionError:
         raise _too_deep() from None
     except _LoneSurrogate:
-        raise LoadError([Problem("$", "not valid JSON: a text holds a lone surrogate (\\ud800-\\udfff)")]) from None
+        raise LoadError([_read_problem("$", ("json.lone-surrogate", {}))]) from None
     except _NumberTooLong:
         raise _number_too_long() from None
     except _DuplicateKeyError as exc:
         key = exc.args[0] if isinstance(exc.args[0], str) else "?"
-        raise LoadError([Problem("$", f"not valid JSON: {_duplicate_message(key)}")]) from None
+        raise LoadError([_duplicate_problem(key, "json")]) from None
     return data
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import attrs
 
+from rarepassport._catalogues import core_text
 from rarepassport._version import __version__
 from rarepassport.errors import LoadError, PluginError, Problem
 from rarepassport.model import SCHEMA_VERSION
@@ -120,8 +121,13 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 
 def _type_name(value: object) -> str:
-    return {dict: "an object", list: "a list", bool: "true or false", type(None): "null"}.get(
+    return {dict: "an object", list: "a list", bool: "true/false", type(None): "null"}.get(
         type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
+
+
+def _problem(path: str, message_id: str, **arguments: str) -> Problem:
+    """A problem with its catalogue id, its English from the catalogue."""
+    return Problem(path, core_text(message_id, **arguments), message_id=message_id, arguments=arguments)
 
 
 def _changed(before: Any, after: Any, path: str = "$") -> Iterator[str]:
@@ -194,8 +200,8 @@ class MigrationRegistry:
         seen: set[str] = set()
         while (version := document["schema_version"]) != self.current:
             if not isinstance(version, str):  # a list or object would not even hash
-                raise LoadError([Problem(where, f'expected text such as "{self.current}", got '
-                                         f"{_type_name(version)}; write it in quotes")])
+                raise LoadError([_problem(where, "validation.read.version-not-text", current=self.current,
+                                          got_type=_type_name(version))])
             step = self._steps.get(version)
             if step is None or version in seen:
                 raise LoadError([self._refusal(where, version)])
@@ -206,9 +212,9 @@ class MigrationRegistry:
             except Exception as exc:  # a plugin's bug is a problem with a path, never a traceback
                 if self._section is None:
                     raise
-                raise LoadError([Problem(root, f"the migration of section extensions.{self._section} from "
-                                         f"version {version} to {step.target} (plugin {self._plugin}) failed: "
-                                         f"{type(exc).__name__}; the passport was not read")]) from None
+                raise LoadError([_problem(root, "validation.read.section-migration-failed", section=self._section,
+                                          version=version, target=step.target, plugin=str(self._plugin),
+                                          error=type(exc).__name__)]) from None
             document["schema_version"] = step.target
             changed = tuple(path for path in _changed(before, document, root) if path != where)
             steps.append(MigrationStep(source=version, target=step.target, summary=step.summary, changed=changed,
@@ -217,7 +223,7 @@ class MigrationRegistry:
 
     def _refusal(self, where: str, version: str) -> Problem:
         if self._section is not None:
-            return Problem(where, self._section_refusal(version))
+            return self._section_refusal(where, version)
         if len(version) <= 20 and _version_key(version) > _version_key(self.current):
             return Problem(where, f"this passport is written in format version {version}, newer than this "
                            f"rarepassport ({__version__}) reads (up to {self.current}); upgrade rarepassport to a "
@@ -229,16 +235,15 @@ class MigrationRegistry:
                        f"(known versions: {known})", message_id="validation.read.version-unknown",
                        arguments={"current": self.current, "known": known})
 
-    def _section_refusal(self, version: str) -> str:
-        plugin = f"plugin {self._plugin}" + (f" {self._plugin_version}" if self._plugin_version else "")
+    def _section_refusal(self, where: str, version: str) -> Problem:
+        about = {"section": str(self._section), "current": self.current,
+                 "plugin": f"{self._plugin}" + (f" {self._plugin_version}" if self._plugin_version else "")}
         if len(version) <= 20 and _version_key(version) > _version_key(self.current):
-            return (f"section extensions.{self._section} is written in its version {version}, newer than the "
-                    f"installed {plugin} reads (up to {self.current}); upgrade the plugin that provides it")
+            return _problem(where, "validation.read.section-version-newer", version=version, **about)
         if len(version) <= 20 and _version_key(version) > (-1,):
-            return (f"section extensions.{self._section} is written in its version {version}, and the "
-                    f"installed {plugin} has no migration from it to version {self.current}")
-        return (f"unknown version of section extensions.{self._section}; the installed {plugin} reads "
-                f"version {self.current}")
+            return _problem(where, "validation.read.section-no-migration", version=version, **about)
+        # Never echo an unknown value: it may hold anything.
+        return _problem(where, "validation.read.section-version-unknown", **about)
 
 
 class SectionMigrationRegistry:

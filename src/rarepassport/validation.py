@@ -358,7 +358,17 @@ def _record_type_issues(record: Any, path: str) -> Iterator[Issue]:
 #: How messages name a JSON value's type (`rarepassport.formats.type_name`), and the
 #: catalogue entry of each: an argument whose name ends in ``_type`` is translated too.
 _JSON_TYPES = {"null": "null", "true/false": "boolean", "a number": "number", "text": "text", "a list": "list",
-               "an object": "object"}
+               "an object": "object", "a list or an object": "list-or-object"}
+
+
+def json_type_label(name: str) -> str | None:
+    """The catalogue id of a type as messages name it (``a number``: ``validation.json-type.number``).
+
+    For a message argument whose name ends in ``_type``, translated with the message;
+    ``None`` for a name that is not one of JSON's types (a Python type's name stays as it is).
+    """
+    kind = _JSON_TYPES.get(name)
+    return None if kind is None else f"validation.json-type.{kind}"
 
 
 def _exact(registry: LabelRegistry, label_id: str, tags: tuple[str, ...]) -> str | None:
@@ -373,8 +383,9 @@ def _message_in(issue: Issue, tags: tuple[str, ...], registry: LabelRegistry) ->
         return None
     arguments = dict(issue.arguments)
     for name, value in arguments.items():
-        if name.endswith("_type") and value in _JSON_TYPES:
-            arguments[name] = _exact(registry, f"validation.json-type.{_JSON_TYPES[value]}", tags) or value
+        label = json_type_label(value) if name.endswith("_type") else None
+        if label is not None:
+            arguments[name] = _exact(registry, label, tags) or value
     try:
         return text.format_map(arguments)
     except (KeyError, IndexError, ValueError):

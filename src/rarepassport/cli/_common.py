@@ -61,6 +61,7 @@ __all__ = [
     "message_language",
     "need_yaml",
     "open_passport",
+    "os_reason",
     "passphrase_for",
     "plugins_for",
     "problem_message",
@@ -70,6 +71,7 @@ __all__ = [
     "set_message_language",
     "source_format",
     "text",
+    "untranslated",
     "visible",
     "write_output",
 ]
@@ -155,20 +157,61 @@ def text(message_id: str, **arguments: object) -> str:
     return english.format_map(values)
 
 
+def untranslated(message: str) -> str:
+    """``message`` (English) marked as not translated in this run's language (``Non traduit : ...``)."""
+    return message if _LANGUAGE[0] == "en" else text("validation.untranslated", message=message)
+
+
 def problem_message(problem: Problem) -> str:
     """A reading problem's message in this run's language, with its line and column when known.
 
     A problem with a message id of the catalogue is said in the language (its English is
-    the problem's own text); one without is given as written, in English.
+    the problem's own text), the types it names too (``validation.json-type.*``); one
+    without is given as written, in English, marked as not translated.
     """
     from rarepassport.labels import ENGLISH
+    from rarepassport.validation import json_type_label
 
-    message = problem.message
+    message = untranslated(problem.message)
     if problem.message_id is not None and problem.message_id in ENGLISH:
-        message = text(problem.message_id, **problem.arguments)
+        arguments = {name: text(label) if name.endswith("_type") and (label := json_type_label(value)) else value
+                     for name, value in problem.arguments.items()}
+        message = text(problem.message_id, **arguments)
     if problem.line is None:
         return message
     return text("cli.at-line", message=message, line=problem.line, column=problem.column)
+
+
+#: The catalogue entries of the reasons the system gives for a failed read or write, by errno.
+_OS_REASONS = {
+    errno.ENOENT: "cli.reason.enoent",
+    errno.EACCES: "cli.reason.eacces",
+    errno.EPERM: "cli.reason.eperm",
+    errno.EISDIR: "cli.reason.eisdir",
+    errno.ENOTDIR: "cli.reason.enotdir",
+    errno.ELOOP: "cli.reason.eloop",
+    errno.ENAMETOOLONG: "cli.reason.enametoolong",
+    errno.ENOSPC: "cli.reason.enospc",
+    errno.EROFS: "cli.reason.erofs",
+    errno.EIO: "cli.reason.eio",
+    errno.EFBIG: "cli.reason.efbig",
+    errno.EEXIST: "cli.reason.eexist",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file could not be read or written, in this run's language.
+
+    rarepassport's own refusals (a file too large, not a regular file) carry their
+    catalogue id; the system's are told by their errno, never by the English
+    ``strerror``; an errno not listed gives ``strerror`` marked as not translated.
+    """
+    message_id = getattr(error, "message_id", None)
+    if isinstance(message_id, str):
+        return text(message_id, **getattr(error, "arguments", {}))
+    if error.errno in _OS_REASONS:
+        return text(_OS_REASONS[error.errno])
+    return untranslated(error.strerror or type(error).__name__)
 
 
 # --- options every command takes ---------------------------------------------------------
@@ -412,7 +455,9 @@ def read_source(name: str) -> bytes:
     most = limits.MAX_FILE_BYTES
     data = sys.stdin.buffer.read(most + 1)
     if len(data) > most:
-        raise OSError(errno.EFBIG, f"larger than {most} bytes (see rarepassport.limits)", _STDIN_NAME)
+        error = OSError(errno.EFBIG, f"larger than {most} bytes (see rarepassport.limits)", _STDIN_NAME)
+        error.message_id, error.arguments = "cli.reason.too-large", {"limit": str(most)}  # type: ignore[attr-defined]
+        raise error
     return data
 
 

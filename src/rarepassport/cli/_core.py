@@ -21,6 +21,7 @@ from rarepassport.cli._common import (
     message_language,
     need_yaml,
     open_passport,
+    os_reason,
     paint,
     plugins_for,
     problem_message,
@@ -108,7 +109,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             worst = EXIT_ERROR
             continue
         except OSError as exc:
-            reporter.add(name, "error", error=text("cli.cannot-read", reason=exc.strerror or exc))
+            reporter.add(name, "error", error=text("cli.cannot-read", reason=os_reason(exc)))
             worst = EXIT_ERROR
             continue
         except LoadError as exc:

@@ -32,7 +32,7 @@ def _cmd_edit(args: argparse.Namespace) -> int:
     import webbrowser
     from pathlib import Path
 
-    from rarepassport.cli._common import CommandError, need_yaml, plugins_for, say, text
+    from rarepassport.cli._common import CommandError, need_yaml, os_reason, plugins_for, say, text
     from rarepassport.languages import normalise
 
     try:
@@ -65,7 +65,7 @@ def _cmd_edit(args: argparse.Namespace) -> int:
     except OSError as exc:
         sock.close()
         raise CommandError(text("cli.edit.cannot-listen", option="--port", port=args.port,
-                                reason=exc.strerror)) from None
+                                reason=os_reason(exc))) from None
     port = sock.getsockname()[1]
     app = create_app(store, plugins=plugins_for(args), language=language,
                      allowed_hosts=[f"127.0.0.1:{port}", f"localhost:{port}"])

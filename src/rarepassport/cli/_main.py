@@ -22,6 +22,7 @@ from rarepassport.cli._common import (
     enable_debug_logging,
     error,
     merge_global_options,
+    os_reason,
     set_message_language,
     text,
 )
@@ -151,7 +152,7 @@ def _run(handler: Handler, args: argparse.Namespace, reporter: Reporter, debug: 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = os_reason(exc)
         if exc.filename:
             reporter.failure(text("cli.cannot-access.file", file=exc.filename, reason=reason), file)
         else:

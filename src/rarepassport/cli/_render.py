@@ -30,6 +30,7 @@ from rarepassport.cli._common import (
     display_name,
     issue_line,
     message_language,
+    os_reason,
     paint,
     plugins_for,
     problem_message,
@@ -216,6 +217,7 @@ def _keyring(args: argparse.Namespace) -> Keyring | None:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
+    from rarepassport.errors import MissingGlyphsError
     from rarepassport.rendering import RenderError, render_validated
     from rarepassport.validation import validate
 
@@ -262,6 +264,10 @@ def _cmd_render(args: argparse.Namespace) -> int:
             trust=keyring,
             easy_read=args.easy_read,
         )
+    except MissingGlyphsError as exc:
+        # The places (paths, sections and code points) as the error lists them, under a heading in the language.
+        places = str(exc).partition("\n")[2]
+        raise CommandError(f"{text('cli.render.missing-glyphs', file=display_name(args.file))}\n{places}") from None
     except RenderError as exc:
         raise CommandError(f"{display_name(args.file)}: {exc}") from None
     output = args.output
@@ -318,7 +324,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     try:
         source = demo_example()
     except OSError as exc:
-        raise CommandError(text("cli.demo.missing-example", reason=exc)) from None
+        raise CommandError(text("cli.demo.missing-example", reason=os_reason(exc))) from None
     plugins = plugins_for(args)
     passport = loads(source, format="json", plugins=plugins)
     folder.mkdir(parents=True, exist_ok=True)

@@ -195,13 +195,13 @@ def _run_steps(context: LayoutContext, inputs: LayoutInputs) -> list[Section]:
         if wrong is not None:
             if builtin:
                 raise TypeError(f"layout step {spec.id!r} returned {type(wrong).__name__}, not Section")
-            error = f"returned {type(wrong).__name__}, not Section"
+            error = context.phrase("plugin_returned_not_section", type=type(wrong).__name__)
             context.warn(context.phrase("plugin_failed", plugin=spec.plugin, hook=hook, error=error))
             continue
         if not builtin:
             taken = {section.id for section in sections}
             if any(section.id in taken for section in answer):
-                error = "returned a section whose id another section has"
+                error = context.phrase("plugin_returned_duplicate_section")
                 context.warn(context.phrase("plugin_failed", plugin=spec.plugin, hook=hook, error=error))
                 continue
             answer = [section if section.plugin else attrs.evolve(section, plugin=spec.plugin) for section in answer]

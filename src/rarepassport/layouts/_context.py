@@ -129,8 +129,16 @@ class LayoutContext:
             return text.format(**values)
         except (KeyError, IndexError, ValueError):
             # A plugin's translation with a misspelt {placeholder}: use English, say which label.
-            self.warn(_labels.lookup("phrase.bad_label", "en").format(id=label_id, language=self.language))
+            self.warn(self._bad_label_warning(label_id))
             return _labels.lookup(label_id, "en").format(**values)
+
+    def _bad_label_warning(self, label_id: str) -> str:
+        """The warning that ``label_id`` could not be filled in, in this language when its own entry can be."""
+        values = {"id": label_id, "language": self.language}
+        try:
+            return _labels.lookup("phrase.bad_label", self.language, self.plugins.labels).format(**values)
+        except (KeyError, IndexError, ValueError):
+            return _labels.lookup("phrase.bad_label", "en").format(**values)
 
     def phrase(self, phrase_id: str, /, **values: object) -> str:
         """A fixed phrase: ``phrase("yes")`` is ``label("phrase.yes")``."""

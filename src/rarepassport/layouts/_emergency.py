@@ -110,7 +110,7 @@ def _collect_guidance(context: LayoutContext, passport: Passport) -> list[Guidan
                         "plugin_failed",
                         plugin=plugin,
                         hook="rarepassport_emergency_guidance",
-                        error=f"returned {type(item).__name__}, not Guidance",
+                        error=context.phrase("plugin_returned_not_guidance", type=type(item).__name__),
                     )
                 )
                 continue

@@ -184,7 +184,7 @@ def _extension_section(
                 "plugin_failed",
                 plugin=plugin,
                 hook="rarepassport_layout_section",
-                error=f"returned {type(result).__name__}, not Section",
+                error=context.phrase("plugin_returned_not_section", type=type(result).__name__),
             )
         )
         break
