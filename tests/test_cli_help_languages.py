@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 
@@ -18,7 +19,7 @@ import pytest
 from rarepassport.cli import build_parser, subcommands
 from rarepassport.cli._common import set_message_language
 from rarepassport.cli._parser import ARGPARSE_TEXTS, argparse_english, translate_error
-from rarepassport.labels import ENGLISH, built_in_catalogue
+from rarepassport.labels import BUILT_IN_LANGUAGES, ENGLISH, built_in_catalogue
 
 #: (environment, catalogue tag): a ``LANG`` as a desktop sets it, and the catalogue it picks.
 LANGUAGES = [("fr_FR.UTF-8", "fr"), ("de_DE.UTF-8", "de"), ("ar_EG.UTF-8", "ar"), ("zh_CN.UTF-8", "zh-Hans")]
@@ -188,6 +189,19 @@ def test_a_new_option_without_an_entry_is_found() -> None:
     [(_words, validate)] = [(w, s) for w, s in subcommands(parser) if w == ["validate"]]
     validate.add_argument("--new-option", help="a help text with no catalogue entry")
     assert untranslated(parser) == [("rarepassport validate --new-option", "a help text with no catalogue entry")]
+
+
+#: What a help translation must keep as the English has it: option names and numbers
+#: (verify's exit statuses, sizes, limits).
+_KEPT = re.compile(r"(?<![\w-])--?[a-z][a-z0-9-]*|\d+")
+
+
+@pytest.mark.parametrize("tag", [tag for tag in BUILT_IN_LANGUAGES if tag != "en"])
+def test_help_translations_keep_the_option_names_and_numbers(tag: str) -> None:
+    catalogue = built_in_catalogue(tag)
+    changed = [key for key, english in ENGLISH.items() if key.startswith("cli.help.")
+               and sorted(_KEPT.findall(catalogue[key])) != sorted(_KEPT.findall(english))]
+    assert changed == []
 
 
 def test_argparse_texts_have_their_entries_with_the_same_placeholders() -> None:

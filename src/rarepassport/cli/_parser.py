@@ -115,8 +115,8 @@ def translate_error(message: str) -> str:
 def _by_english(language: str) -> Mapping[str, str]:
     """English text -> translation of the help and argparse entries of ``language``.
 
-    A translation whose %-placeholders differ from the English is left out (argparse
-    fills the help text in with ``%``), so that text stays English.
+    A translation whose ``%`` signs or placeholders differ from the English is left out
+    (argparse fills the help text in with ``%``), so that text stays English.
     """
     from rarepassport.labels import ENGLISH, built_in_catalogue
 
@@ -126,7 +126,8 @@ def _by_english(language: str) -> Mapping[str, str]:
         if not message_id.startswith(("cli.help.", "cli.argparse.")):
             continue
         translated = catalogue.get(message_id)
-        if translated and sorted(_HELP_PLACEHOLDER.findall(translated)) == sorted(_HELP_PLACEHOLDER.findall(english)):
+        if (translated and translated.count("%") == english.count("%")
+                and sorted(_HELP_PLACEHOLDER.findall(translated)) == sorted(_HELP_PLACEHOLDER.findall(english))):
             table.setdefault(english, translated)
     return table
 
