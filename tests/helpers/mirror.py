@@ -58,6 +58,7 @@ TESTED_BY: dict[str, tuple[str, ...]] = {
     "rarepassport.cli._fonts": ("test_cli_labels",),
     "rarepassport.cli._labels": ("test_cli_labels",),
     "rarepassport.cli._main": ("test_cli", "test_cli_conventions"),
+    "rarepassport.cli._parser": ("test_cli_help_languages",),
     "rarepassport.cli._plugin": ("test_plugin_discovery", "test_plugin_template"),
     "rarepassport.cli._render": ("test_cli_render",),
     "rarepassport.cli._starter": ("test_plugin_template",),

@@ -12,7 +12,8 @@ Standard output and devices (``/dev/null``) are written, not replaced.
 The lines people read come from the label catalogues (``cli.*`` entries), in the
 language of the messages: the command's ``--language`` when it has one, else the first of
 the ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` environment variables (through
-Babel's ``default_locale``), else English. argparse's help stays English.
+Babel's ``default_locale``), else English. ``--help``, usage lines and argparse's errors
+are in that language too (see `rarepassport.cli._parser`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ __all__ = [
     "add_global_options",
     "add_passphrase_option",
     "count",
+    "current_language",
     "debug_enabled",
     "display_name",
     "error",
@@ -133,6 +135,11 @@ def message_language(args: argparse.Namespace | None) -> str:
 def set_message_language(args: argparse.Namespace | None) -> str:
     """Choose the language of this run's messages (see `message_language`) and return it."""
     _LANGUAGE[0] = message_language(args)
+    return _LANGUAGE[0]
+
+
+def current_language() -> str:
+    """The catalogue tag of this run's messages, as `set_message_language` chose it."""
     return _LANGUAGE[0]
 
 

@@ -26,9 +26,10 @@ from rarepassport.cli._common import (
     set_message_language,
     text,
 )
+from rarepassport.cli._parser import CommandParser
 from rarepassport.errors import PassportError
 
-__all__ = ["COMMANDS", "build_parser", "command_word", "main", "subcommands"]
+__all__ = ["COMMANDS", "build_parser", "command_word", "language_option", "main", "subcommands"]
 
 #: The groups of commands, in the order ``--help`` lists them: the module (by its full name)
 #: whose ``register(commands)`` adds the sub-parsers, and the command words it adds. A
@@ -89,6 +90,26 @@ def command_word(argv: Sequence[str]) -> str | None:
     return None
 
 
+def language_option(argv: Sequence[str]) -> str | None:
+    """The value of a ``--language`` on the command line (``--language fr``, ``--language=fr``
+    or an unambiguous prefix such as ``--lang fr``), before ``--``; ``None`` without one.
+
+    The messages' language must be known before the arguments are parsed: ``--help`` and a
+    usage error are printed while parsing.
+    """
+    found = None
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        name, equals, value = arg.partition("=")
+        if len(name) > 4 and "--language".startswith(name):
+            if equals:
+                found = value
+            elif index + 1 < len(argv):
+                found = argv[index + 1]
+    return found
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; each command is a sub-parser with a handler.
 
@@ -98,7 +119,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     The options of every command (``--block-plugin``, ``-q``, ``-v``, ``--debug``,
     ``--force``, ``--output-format``) are accepted before the command and after it.
     """
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="rarepassport",
         description="Rare-disease patient passports: create, validate, render and exchange.",
         epilog="A FILE of '-' is standard input; -o - is standard output. Existing files are never "
@@ -119,6 +140,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    # The language of --help and of usage errors, printed while parsing; set again below
+    # from the parsed --language, which is the same.
+    set_message_language(argparse.Namespace(language=language_option(arguments)))
     parser = build_parser(command_word(arguments))
     args = parser.parse_args(arguments)
     merge_global_options(args)

@@ -1,0 +1,175 @@
+"""The argument parser of the ``rarepassport`` command, in the language of the messages.
+
+``--help``, usage lines and argparse's own errors are said in the run's language (see
+`rarepassport.cli._common.message_language`), from the label catalogues:
+
+* the descriptions, epilogues, group titles and option help of the commands are ``cli.help.*``
+  entries whose English is the text written in the command's module (so ``docs/cli.md``,
+  generated from the parser, stays English, and a help text changed in the code without its
+  entry is shown in English and fails ``tests/test_cli_help_languages.py``);
+* argparse's fixed texts ("usage: ", "options", "the following arguments are required: %s"
+  ...) are ``cli.argparse.*`` entries listed in :data:`ARGPARSE_TEXTS`, matched against
+  the English argparse produces. A text this Python's argparse words differently (they
+  change between versions) matches none and is shown in English, as argparse wrote it.
+
+Only public parts of argparse are overridden: ``ArgumentParser.error`` and the formatter
+class, whose ``add_usage`` prefix, ``start_section`` headings, ``add_text`` texts and
+``_get_help_string`` (the hook argparse's own ``ArgumentDefaultsHelpFormatter`` overrides)
+are translated. Nothing of argparse is patched and gettext's global domain is left alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any, NoReturn
+
+from rarepassport.cli._common import current_language, text
+
+__all__ = ["ARGPARSE_TEXTS", "CommandParser", "TranslatedHelpFormatter", "argparse_english", "translate_error"]
+
+#: argparse's fixed texts the command line translates: (catalogue id, argparse's English,
+#: the names of its bare ``%s``/``%r`` placeholders in order). The catalogue's English is
+#: argparse's with each placeholder written ``{name}`` (see `argparse_english`).
+ARGPARSE_TEXTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("cli.argparse.usage", "usage: ", ()),
+    ("cli.argparse.positional-arguments", "positional arguments", ()),
+    ("cli.argparse.options", "options", ()),
+    ("cli.argparse.optional-arguments", "optional arguments", ()),  # Python 3.9 and older
+    ("cli.argparse.help", "show this help message and exit", ()),
+    ("cli.argparse.version", "show program's version number and exit", ()),
+    ("cli.argparse.error", "%(prog)s: error: %(message)s", ()),
+    ("cli.argparse.argument", "argument %(argument_name)s: %(message)s", ()),
+    ("cli.argparse.required", "the following arguments are required: %s", ("arguments",)),
+    ("cli.argparse.one-required", "one of the arguments %s is required", ("arguments",)),
+    ("cli.argparse.unrecognized", "unrecognized arguments: %s", ("arguments",)),
+    ("cli.argparse.not-allowed", "not allowed with argument %s", ("argument",)),
+    ("cli.argparse.ignored", "ignored explicit argument %r", ("value",)),
+    ("cli.argparse.expected-one", "expected one argument", ()),
+    ("cli.argparse.expected-at-most-one", "expected at most one argument", ()),
+    ("cli.argparse.expected-at-least-one", "expected at least one argument", ()),
+    ("cli.argparse.expected-n", "expected %s arguments", ("n",)),
+    ("cli.argparse.ambiguous", "ambiguous option: %(option)s could match %(matches)s", ()),
+    ("cli.argparse.invalid-value", "invalid %(type)s value: %(value)r", ()),
+    ("cli.argparse.invalid-choice", "invalid choice: %(value)r (choose from %(choices)s)", ()),
+    ("cli.argparse.unknown-parser", "unknown parser %(parser_name)r (choices: %(choices)s)", ()),
+    ("cli.argparse.unexpected-option", "unexpected option string: %s", ("option",)),
+)
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sr]|%[sr]")
+#: The %-placeholders of a help text (``%(default)s``, ``%%``) a translation must keep.
+_HELP_PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[a-z%]")
+
+
+def _fill(template: str, names: Iterable[str], replace: Any) -> str:
+    bare = iter(names)
+    return _PLACEHOLDER.sub(lambda m: replace(m.group(1) or next(bare)), template)
+
+
+def argparse_english(template: str, names: Iterable[str] = ()) -> str:
+    """The catalogue's English of an argparse text: each placeholder written ``{name}``."""
+    return _fill(template, names, lambda name: "{" + name + "}")
+
+
+@cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each error text of :data:`ARGPARSE_TEXTS` as a pattern matching what argparse wrote."""
+    found = []
+    for message_id, template, names in ARGPARSE_TEXTS:
+        if "%" not in template:
+            found.append((message_id, re.compile(re.escape(template))))
+            continue
+        parts = _PLACEHOLDER.split(template)
+        # split() gives literal, name-or-None, literal, ...: rebuild with named groups.
+        bare = iter(names)
+        pattern = ""
+        for index, part in enumerate(parts):
+            if index % 2 == 0:
+                pattern += re.escape(part)
+            else:
+                pattern += f"(?P<{part or next(bare)}>.+?)"
+        found.append((message_id, re.compile(pattern, re.DOTALL)))
+    return tuple(found)
+
+
+def translate_error(message: str) -> str:
+    """argparse's error ``message`` in the run's language; English when not one of its known texts."""
+    if current_language() == "en":
+        return message
+    for message_id, pattern in _patterns():
+        if message_id == "cli.argparse.error":
+            continue
+        match = pattern.fullmatch(message)
+        if match is not None:
+            values = match.groupdict()
+            if "message" in values:
+                values["message"] = translate_error(values["message"])
+            return text(message_id, **values)
+    return message
+
+
+@cache
+def _by_english(language: str) -> Mapping[str, str]:
+    """English text -> translation of the help and argparse entries of ``language``.
+
+    A translation whose ``%`` signs or placeholders differ from the English is left out
+    (argparse fills the help text in with ``%``), so that text stays English.
+    """
+    from rarepassport.labels import ENGLISH, built_in_catalogue
+
+    catalogue = built_in_catalogue(language)
+    table: dict[str, str] = {}
+    for message_id, english in ENGLISH.items():
+        if not message_id.startswith(("cli.help.", "cli.argparse.")):
+            continue
+        translated = catalogue.get(message_id)
+        if (translated and translated.count("%") == english.count("%")
+                and sorted(_HELP_PLACEHOLDER.findall(translated)) == sorted(_HELP_PLACEHOLDER.findall(english))):
+            table.setdefault(english, translated)
+    return table
+
+
+def translated(english: str) -> str:
+    """``english`` (a help text, heading or argparse fixed text) in the run's language, else as it is."""
+    language = current_language()
+    if language == "en":
+        return english
+    return _by_english(language).get(english, english)
+
+
+class TranslatedHelpFormatter(argparse.HelpFormatter):
+    """argparse's help formatter, saying everything in the run's language."""
+
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
+        if prefix is None and current_language() != "en":
+            prefix = text("cli.argparse.usage")
+        super().add_usage(usage, actions, groups, prefix)
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(translated(heading) if heading else heading)
+
+    def add_text(self, text: str | None) -> None:
+        super().add_text(translated(text) if text and text is not argparse.SUPPRESS else text)
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        help_text = super()._get_help_string(action)
+        return translated(help_text) if help_text else help_text
+
+
+class CommandParser(argparse.ArgumentParser):
+    """The parser of ``rarepassport`` and of each of its commands (sub-parsers are of the
+    same class): help in the run's language, and usage errors too, with exit status 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", TranslatedHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        if current_language() == "en":
+            super().error(message)  # argparse's own words, without loading a catalogue
+        self.print_usage(sys.stderr)
+        self.exit(2, text("cli.argparse.error", prog=self.prog, message=translate_error(message)) + "\n")
