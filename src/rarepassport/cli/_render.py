@@ -373,7 +373,7 @@ def register(commands: Any) -> None:
                              "full for the others)")
     render.add_argument("--language", help="language of the labels (default: the passport's)")
     render.add_argument("--second-language", metavar="LANG",
-                        help="pdf, card, lockscreen, markdown, text: the labels in a second language too "
+                        help="pdf, card, lockscreen, html, markdown, text: the labels in a second language too "
                              "(Allergies / Alergias), "
                              "the person's own text once, for travel")
     render.add_argument("--allow-invalid", action="store_true",
