@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from rarepassport.errors import Problem
     from rarepassport.model import Passport
     from rarepassport.plugin_manager import PluginManager
+    from rarepassport.registries import PluginFailure
 
 __all__ = [
     "EXIT_ERROR",
@@ -54,6 +55,7 @@ __all__ = [
     "debug_enabled",
     "display_name",
     "error",
+    "error_text",
     "is_global_option",
     "issue_line",
     "load_source",
@@ -62,6 +64,7 @@ __all__ = [
     "need_yaml",
     "open_passport",
     "passphrase_for",
+    "plugin_failure_text",
     "plugins_for",
     "problem_message",
     "read_passport",
@@ -171,6 +174,48 @@ def problem_message(problem: Problem) -> str:
     return text("cli.at-line", message=message, line=problem.line, column=problem.column)
 
 
+def error_text(exc: BaseException) -> str:
+    """An error of the library as this run's language says it (the one way every command does).
+
+    An error given a catalogue [`Message`][rarepassport.errors.Message] is said from its
+    entry (``error.*``), after the file it names; a passport that cannot be read gives
+    the count of its problems and each problem in the language. Any other error is
+    given as written (``str(exc)``, English).
+    """
+    from rarepassport.errors import LoadError
+    from rarepassport.labels import ENGLISH
+
+    if isinstance(exc, LoadError):
+        where = f"{exc.source}: " if exc.source else ""
+        found = len(exc.problems)
+        lines = [where + text("cli.problems-found.one" if found == 1 else "cli.problems-found.other", count=found)]
+        lines.extend(f"  {problem.path}: {problem_message(problem)}" for problem in exc.problems)
+        return "\n".join(lines)
+    message_id = getattr(exc, "message_id", None)
+    if message_id is None or message_id not in ENGLISH:
+        return str(exc)
+    said = text(message_id, **getattr(exc, "arguments", {}))
+    source = getattr(exc, "source", None)
+    return f"{source}: {said}" if source else said
+
+
+def plugin_failure_text(failure: PluginFailure) -> str:
+    """A plugin's failure in this run's language: who, which hook, and what went wrong.
+
+    What went wrong is said from its catalogue entry when the failure has one
+    (``failure.message_id``), else as the plugin manager wrote it.
+    """
+    from rarepassport.labels import ENGLISH
+
+    who = failure.plugin + (f" {failure.version}" if failure.version else "")
+    what = failure.message
+    if failure.message_id is not None and failure.message_id in ENGLISH:
+        what = text(failure.message_id, **failure.arguments)
+    if failure.hook:
+        return text("cli.plugin-failure.hook", plugin=who, hook=failure.hook, message=what)
+    return text("cli.plugin-failure", plugin=who, message=what)
+
+
 # --- options every command takes ---------------------------------------------------------
 
 #: (dest, flags, keyword arguments) of the options accepted before or after the command.
@@ -231,7 +276,7 @@ def plugins_for(args: argparse.Namespace) -> PluginManager:
         names = ", ".join(info.name for info in manager.plugins()) or "none"
         reporter.detail(f"plugins loaded: {names}")
         for failure in manager.failures:
-            reporter.detail(f"plugin failure: {failure}")
+            reporter.detail(plugin_failure_text(failure))
     return manager
 
 
@@ -503,7 +548,7 @@ def open_passport(name: str, data: bytes, args: argparse.Namespace | None) -> tu
     try:
         plain, fmt = open_encrypted(data, lambda: passphrase_for(args, name), display_name(name))
     except EncryptionError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(error_text(exc)) from None
     if fmt is None:
         fmt = source_format(name, data)
     if fmt == "yaml":

@@ -19,9 +19,11 @@ from rarepassport.cli._common import (
     add_passphrase_option,
     display_name,
     error,
+    error_text,
     load_source,
     need_yaml,
     plugins_for,
+    problem_message,
     read_source,
     text,
     write_output,
@@ -36,9 +38,9 @@ _ALIASES = {"fhir": "fhir-ips", "ips": "fhir-ips"}
 def _one_line(source: str, exc: Any) -> CommandError:
     problems = getattr(exc, "problems", ())
     if not problems:
-        return CommandError(f"{display_name(source)}: {exc}")
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return CommandError(f"{display_name(source)}: {problems[0]}{more}")
+        return CommandError(f"{display_name(source)}: {error_text(exc)}")
+    more = " " + text("cli.and-more", count=len(problems) - 1) if len(problems) > 1 else ""
+    return CommandError(f"{display_name(source)}: {problems[0].path}: {problem_message(problems[0])}{more}")
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
