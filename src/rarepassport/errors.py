@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 
@@ -119,6 +120,14 @@ class Message:
 
     def __repr__(self) -> str:
         return f"Message({self.id!r}, {self.english!r}, **{dict(self.arguments)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Picklable (the batch's worker processes send messages back), read-only values kept.
+        return (_message, (self.id, self.english, dict(self.arguments)))
+
+
+def _message(id: str, english: str, arguments: dict[str, str]) -> Message:
+    return Message(id, english, **arguments)
 
 
 _NO_ARGUMENTS: Mapping[str, str] = MappingProxyType({})

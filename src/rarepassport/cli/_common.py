@@ -25,7 +25,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -51,6 +51,7 @@ __all__ = [
     "Reporter",
     "add_global_options",
     "add_passphrase_option",
+    "catalogued",
     "count",
     "debug_enabled",
     "display_name",
@@ -174,6 +175,22 @@ def problem_message(problem: Problem) -> str:
     return text("cli.at-line", message=message, line=problem.line, column=problem.column)
 
 
+def catalogued(
+    message: object, message_id: str | None = None, arguments: Mapping[str, str] | None = None
+) -> str:
+    """A library message in this run's language: a [`Message`][rarepassport.errors.Message],
+    or English text with its catalogue id and values; said as written (English) when the
+    catalogue has no such entry."""
+    from rarepassport.errors import Message
+    from rarepassport.labels import ENGLISH
+
+    if isinstance(message, Message):
+        message_id, arguments = message.id, message.arguments
+    if message_id is None or message_id not in ENGLISH:
+        return str(message)
+    return text(message_id, **(arguments or {}))
+
+
 def error_text(exc: BaseException) -> str:
     """An error of the library as this run's language says it (the one way every command does).
 
@@ -182,19 +199,19 @@ def error_text(exc: BaseException) -> str:
     the count of its problems and each problem in the language. Any other error is
     given as written (``str(exc)``, English).
     """
-    from rarepassport.errors import LoadError
+    from rarepassport.errors import LoadError, PassportError
     from rarepassport.labels import ENGLISH
 
     if isinstance(exc, LoadError):
         where = f"{exc.source}: " if exc.source else ""
         found = len(exc.problems)
-        lines = [where + text("cli.problems-found.one" if found == 1 else "cli.problems-found.other", count=found)]
+        count = text("error.load.problems-found.one" if found == 1 else "error.load.problems-found.other", count=found)
+        lines = [where + count]
         lines.extend(f"  {problem.path}: {problem_message(problem)}" for problem in exc.problems)
         return "\n".join(lines)
-    message_id = getattr(exc, "message_id", None)
-    if message_id is None or message_id not in ENGLISH:
+    if not isinstance(exc, PassportError) or exc.message_id is None or exc.message_id not in ENGLISH:
         return str(exc)
-    said = text(message_id, **getattr(exc, "arguments", {}))
+    said = text(exc.message_id, **exc.arguments)
     source = getattr(exc, "source", None)
     return f"{source}: {said}" if source else said
 
@@ -205,12 +222,8 @@ def plugin_failure_text(failure: PluginFailure) -> str:
     What went wrong is said from its catalogue entry when the failure has one
     (``failure.message_id``), else as the plugin manager wrote it.
     """
-    from rarepassport.labels import ENGLISH
-
     who = failure.plugin + (f" {failure.version}" if failure.version else "")
-    what = failure.message
-    if failure.message_id is not None and failure.message_id in ENGLISH:
-        what = text(failure.message_id, **failure.arguments)
+    what = catalogued(failure.message, failure.message_id, failure.arguments)
     if failure.hook:
         return text("cli.plugin-failure.hook", plugin=who, hook=failure.hook, message=what)
     return text("cli.plugin-failure", plugin=who, message=what)

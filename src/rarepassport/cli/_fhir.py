@@ -17,6 +17,7 @@ from rarepassport.cli._common import (
     CommandError,
     Reporter,
     add_passphrase_option,
+    catalogued,
     display_name,
     error,
     error_text,
@@ -72,7 +73,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     try:
         data = plugins.exporters[name].export(passport, plugins=plugins, **options)
     except MissingDependencyError as exc:
-        raise CommandError(f"{display_name(args.file)}: {exc}") from None
+        raise CommandError(f"{display_name(args.file)}: {error_text(exc)}") from None
     written = write_output(args, args.output, data, inputs=[args.file])
     warnings: list[str] = []
     if name == "fhir-ips":
@@ -84,13 +85,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 "the IPS has no place for " + ", ".join(left_out)
                 + "; they stay in the passport only (plugin sections travel as narrative text)"
             )
-            reporter.info(text("cli.note", message=warnings[-1]))
+            reporter.info(text("cli.note", message=text("cli.export.not-carried", fields=", ".join(left_out))))
     elif name == "phenopacket":
-        from rarepassport.phenopacket import explain
+        from rarepassport.phenopacket import explain_messages
 
-        for note in explain(passport, hpo=options.get("hpo")):
-            warnings.append(note)
-            reporter.info(text("cli.note", message=note))
+        for note in explain_messages(passport, hpo=options.get("hpo")):
+            warnings.append(str(note))  # the report's warnings stay English, as the library gives them
+            reporter.info(text("cli.note", message=catalogued(note)))
     reporter.add(args.file, "ok", warnings=warnings, output=written)
     if written != STDIN:
         reporter.info(text("cli.wrote", file=written))
