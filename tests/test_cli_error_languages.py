@@ -105,6 +105,27 @@ def test_the_phenopacket_export_notes_are_in_german(tmp_path: Path) -> None:
     assert "HPO labels were not checked" not in result.stderr
 
 
+def test_the_elements_an_import_leaves_out_are_listed_in_french(tmp_path: Path) -> None:
+    bundle = tmp_path / "ips.json"
+    exported = run_cli("export", "fhir", str(EXAMPLES / "child-several-diagnoses.json"), "-o", str(bundle),
+                       language="en")
+    assert exported.returncode == 0, exported.stderr
+    result = run_cli("import", "fhir", str(bundle), "-o", str(tmp_path / "back.json"), language="fr")
+    assert result.returncode == 0, result.stderr
+    assert ": les sections des extensions sont exportées en texte narratif seulement et ne sont pas importées" \
+        in result.stderr
+    assert "plugin sections are exported" not in result.stderr
+
+
+def test_a_document_that_is_not_a_bundle_is_refused_in_german(tmp_path: Path) -> None:
+    patient = tmp_path / "patient.json"
+    patient.write_text('{"resourceType": "Patient"}', encoding="utf-8")
+    result = run_cli("import", "fhir", str(patient), language="de")
+    assert result.returncode == 2
+    assert 'Bundle: kein FHIR-Bundle: erwartet wird ein JSON-Objekt mit "resourceType": "Bundle"' in result.stderr
+    assert "not a FHIR Bundle" not in result.stderr
+
+
 def test_upgrade_says_a_passport_that_cannot_be_read_in_french(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text('{"a": ', encoding="utf-8")
@@ -242,7 +263,7 @@ def _placeholders(text: str) -> set[str]:
 def test_the_package_writes_messages_of_every_family() -> None:
     ids = {ident for ident, *_ in _source_messages()}
     for family in ("error.encryption.", "error.shl.", "error.signing.", "error.plugin.", "error.batch.",
-                   "phenopacket.note."):
+                   "phenopacket.note.", "fhir.import.", "fhir.unmapped."):
         assert any(ident.startswith(family) for ident in ids), family
 
 

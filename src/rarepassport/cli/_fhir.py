@@ -128,7 +128,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         error(text("cli.import.not-imported.one" if count == 1 else "cli.import.not-imported.other",
                    file=display_name(args.file), count=count))
         for item in result.unmapped:
-            error(f"  {item}")
+            error(f"  {item.path}: {catalogued(item.reason, item.message_id, item.arguments)}")
     reporter.add(args.file, "ok", warnings=warnings, output=written)
     if written != STDIN:
         reporter.info(text("cli.wrote", file=written))
