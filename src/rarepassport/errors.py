@@ -23,7 +23,7 @@ that raised them. The hierarchy::
 
 Messages name where a problem is (a JSON path, a file, a section) and never quote a
 passport's field values. Most errors also say which catalogue entry their message is
-(``error.message_id`` and ``error.arguments``, given to the error as a [`Message`][]),
+(``error.message_id`` and ``error.arguments``, given to the error as a [`Message`][rarepassport.errors.Message]),
 so that a program such as the command line can say it in its user's language;
 ``str(error)`` is always English.
 """
@@ -138,7 +138,7 @@ class PassportError(Exception):
 
     Attributes:
         message_id: The catalogue id of the message when the error was given a
-            [`Message`][] (``error.shl.expired``), else ``None`` (said as written).
+            [`Message`][rarepassport.errors.Message] (``error.shl.expired``), else ``None`` (said as written).
         arguments: The values of that message's ``{placeholders}``.
     """
 

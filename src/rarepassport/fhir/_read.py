@@ -45,8 +45,9 @@ class Unmapped:
 
     path: str
     reason: str
-    message_id: str | None = attrs.field(default=None, kw_only=True)
-    arguments: Mapping[str, str] = attrs.field(factory=dict, kw_only=True, hash=False)
+    # Not part of equality: the same element and reason, whatever entry says it.
+    message_id: str | None = attrs.field(default=None, kw_only=True, eq=False)
+    arguments: Mapping[str, str] = attrs.field(factory=dict, kw_only=True, eq=False)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
