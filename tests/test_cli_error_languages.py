@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import pickle
 import string
 import subprocess
 import sys
@@ -222,6 +223,14 @@ def test_an_error_keeps_its_message_id_when_given_a_source() -> None:
     assert (named.message_id, dict(named.arguments)) == ("error.encryption.truncated", {"count": "3"})
     assert isinstance(SigningError(Message("error.signing.signer-name", "the signer's name is required")),
                       PassportError)
+
+
+def test_an_error_with_a_message_survives_pickling_as_worker_processes_send_it() -> None:
+    error = EncryptionError(Message("error.encryption.trailing", "the encrypted file has {count} unexpected bytes "
+                                    "after its end; the file is damaged", count=2), source="ada.json.rpenc")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.message_id, dict(copy.arguments)) == (str(error), "error.encryption.trailing",
+                                                                  {"count": "2"})
 
 
 # --- every message against the catalogue ------------------------------------------------------

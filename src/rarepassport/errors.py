@@ -154,7 +154,8 @@ class PassportError(Exception):
     def _say(self, message: object) -> None:
         """Keep the catalogue id and values of ``message`` when it is a `Message`."""
         if isinstance(message, Message):
-            self.message_id, self.arguments = message.id, message.arguments
+            # A plain dict: an exception must stay picklable (worker processes, logging).
+            self.message_id, self.arguments = message.id, dict(message.arguments)
 
 
 class LoadError(PassportError, ValueError):

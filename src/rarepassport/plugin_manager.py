@@ -358,7 +358,7 @@ def default_plugin_manager() -> PluginManager:
 def _failure(plugin: str, version: str | None, hook: str | None, message: Message) -> PluginFailure:
     """A failure whose message is an entry of the catalogue (so a command can translate it)."""
     return PluginFailure(plugin=plugin, version=version, hook=hook, message=str(message),
-                         message_id=message.id, arguments=message.arguments)
+                         message_id=message.id, arguments=dict(message.arguments))
 
 
 def _failed_to_load(exc: BaseException) -> Message:

@@ -75,7 +75,7 @@ class _ImporterBase:
 
     def note(self, path: str, reason: str | Message) -> None:
         if isinstance(reason, Message):
-            self.unmapped.append(Unmapped(path, str(reason), message_id=reason.id, arguments=reason.arguments))
+            self.unmapped.append(Unmapped(path, str(reason), message_id=reason.id, arguments=dict(reason.arguments)))
         else:
             self.unmapped.append(Unmapped(path, reason))
 

@@ -73,7 +73,7 @@ class ImportResult:
 
 def _fail(path: str, message: str | Message) -> FhirImportError:
     if isinstance(message, Message):
-        return FhirImportError([Problem(path, str(message), message_id=message.id, arguments=message.arguments)])
+        return FhirImportError([Problem(path, str(message), message_id=message.id, arguments=dict(message.arguments))])
     return FhirImportError([Problem(path, message)])
 
 
