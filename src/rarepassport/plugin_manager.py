@@ -156,8 +156,7 @@ class PluginManager:
             version = self._infos.get(spec.plugin, (None, ""))[0]
             for message in self.migrations._bind(spec.id, current=spec.version, plugin=spec.plugin,
                                                  plugin_version=version):
-                self.failures.append(PluginFailure(plugin=spec.plugin, version=version,
-                                                   hook="rarepassport_register_migrations", message=message))
+                self.failures.append(_failure(spec.plugin, version, "rarepassport_register_migrations", message))
         for plugin, section in self.migrations._unbound():
             self.failures.append(_failure(
                 plugin, self._infos.get(plugin, (None, ""))[0], "rarepassport_register_migrations",
