@@ -36,11 +36,13 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
+
+from rarepassport.errors import Message
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
@@ -51,6 +53,7 @@ __all__ = [
     "MANIFEST_NAME",
     "BatchInput",
     "BatchSummary",
+    "FailurePart",
     "ItemResult",
     "export_item",
     "import_item",
@@ -72,6 +75,10 @@ FHIR_NDJSON = "fhir-ndjson"
 _EXPORTER_ALIASES = {"fhir": "fhir-ips", "ips": "fhir-ips"}
 Action = Literal["render", "validate", "export", "import"]
 Status = Literal["ok", "failed", "skipped"]
+#: One part of why a passport failed (`ItemResult.error_parts`): a prefix said as it is
+#: (the error's type, a file, a JSON path), the English, its catalogue id (or ``None``)
+#: and the values of its placeholders.
+FailurePart = tuple[str, str, str | None, Mapping[str, str]]
 
 
 @attrs.frozen
@@ -100,6 +107,8 @@ class ItemResult:
         status: ``"ok"``, ``"failed"`` or ``"skipped"`` (already complete on resume).
         warnings: Warnings about the passport and its rendering (no passport values).
         error: Why it failed (names a JSON path or the file, never a value).
+        error_parts: The same, in parts a program can say in another language: each
+            ``(prefix, English, catalogue id or None, values)``; not in the manifest.
         output: The output's path relative to the output folder or ZIP, if one was written.
         sha256: Hex SHA-256 of the output bytes.
         input_sha256: Hex SHA-256 of the input bytes (how a resumed run knows it is unchanged).
@@ -114,6 +123,7 @@ class ItemResult:
     sha256: str | None = None
     input_sha256: str | None = None
     data: bytes | None = attrs.field(default=None, repr=False, eq=False)
+    error_parts: tuple[FailurePart, ...] = attrs.field(default=(), repr=False, eq=False)
 
     @property
     def ok(self) -> bool:
@@ -137,11 +147,14 @@ class BatchSummary:
         manifest: Where the manifest was written.
         notes: What the batch as a whole must tell (e.g. resources of a bulk import
             that belong to no patient); never passport values.
+        note_messages: The same notes as catalogue messages, for a program that says
+            them in another language.
     """
 
     results: tuple[ItemResult, ...]
     manifest: Path
     notes: tuple[str, ...] = ()
+    note_messages: tuple[Message, ...] = attrs.field(default=(), eq=False)
 
     @property
     def ok(self) -> int:
@@ -172,6 +185,34 @@ def _worker_plugins() -> PluginManager:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _failed(error: BaseException) -> dict[str, Any]:
+    """The ``error`` and ``error_parts`` of a failed result."""
+    return {"error": _failure(error), "error_parts": _failure_parts(error)}
+
+
+def _failure_parts(error: BaseException) -> tuple[FailurePart, ...]:
+    """What `_failure` says, in parts with their catalogue ids (see `ItemResult.error_parts`)."""
+    from rarepassport.errors import LoadError, PassportError
+
+    kind = f"{type(error).__name__}: "
+    if isinstance(error, LoadError):
+        where = f"{error.source}: " if error.source else ""
+        found = len(error.problems)
+        summary = Message(f"error.load.problems-found.{'one' if found == 1 else 'other'}",
+                          "{count} problem found" if found == 1 else "{count} problems found", count=found)
+        parts: list[FailurePart] = [(kind + where, str(summary), summary.id, dict(summary.arguments))]
+        for problem in error.problems[:19]:  # as _failure: the first lines say enough
+            shown = str(problem)
+            parts.append((shown[: len(shown) - len(problem.message)], problem.message, problem.message_id,
+                          dict(problem.arguments)))
+        return tuple(parts)
+    if isinstance(error, PassportError) and error.message_id is not None:
+        source = getattr(error, "source", None)
+        return ((kind + (f"{source}: " if source else ""), str(error).removeprefix(f"{source}: " if source else ""),
+                 error.message_id, dict(error.arguments)),)
+    return ()
 
 
 def _failure(error: BaseException) -> str:
@@ -227,7 +268,7 @@ def render_item(
         rendered = render_rendered(passport, format, view, language, plugins=_worker_plugins(), strict=strict,
                                    trust=trust, **(options or {}))
     except Exception as error:  # noqa: BLE001 - one bad passport never stops the batch
-        return ItemResult(source=item.name, status="failed", error=_failure(error), input_sha256=digest)
+        return ItemResult(source=item.name, status="failed", **_failed(error), input_sha256=digest)
     return ItemResult(source=item.name, status="ok", warnings=rendered.warnings,
                       output=f"{item.stem}{rendered.suffix}" if item.stem else None,
                       sha256=_sha256(rendered.data), input_sha256=digest, data=rendered.data)
@@ -241,7 +282,7 @@ def validate_item(item: BatchInput) -> ItemResult:
     try:
         report = validate(_load(item.data, item.format), plugins=_worker_plugins())
     except Exception as error:  # noqa: BLE001 - one bad passport never stops the batch
-        return ItemResult(source=item.name, status="failed", error=_failure(error), input_sha256=digest)
+        return ItemResult(source=item.name, status="failed", **_failed(error), input_sha256=digest)
     lines = tuple(f"{issue.severity.value} {issue.path} {issue.code}: {issue.message}" for issue in report.issues)
     if not report.ok:
         return ItemResult(source=item.name, status="failed", warnings=lines, input_sha256=digest,
@@ -296,7 +337,7 @@ def export_item(item: BatchInput, *, format: str = "fhir-ips") -> ItemResult:
             if left_out:
                 warnings = ("the IPS has no place for " + ", ".join(left_out) + "; they stay in the passport only",)
     except Exception as error:  # noqa: BLE001 - one bad passport never stops the batch
-        return ItemResult(source=item.name, status="failed", error=_failure(error), input_sha256=digest)
+        return ItemResult(source=item.name, status="failed", **_failed(error), input_sha256=digest)
     return ItemResult(source=item.name, status="ok", warnings=warnings,
                       output=f"{item.stem}{spec.suffix}" if item.stem else None,
                       sha256=_sha256(data), input_sha256=digest, data=data)
@@ -319,7 +360,7 @@ def import_item(item: BatchInput) -> ItemResult:
         result = from_ips(bundle, plugins=_worker_plugins())
         data = dumps(result.passport, plugins=_worker_plugins()).encode("utf-8")
     except Exception as error:  # noqa: BLE001 - one bad bundle never stops the batch
-        return ItemResult(source=item.name, status="failed", error=_failure(error), input_sha256=digest)
+        return ItemResult(source=item.name, status="failed", **_failed(error), input_sha256=digest)
     warnings = tuple(f"not imported: {bulk_input_path(bundle, u.path)}: {u.reason}" for u in result.unmapped)
     return ItemResult(source=item.name, status="ok", warnings=warnings,
                       output=f"{item.stem}.json" if item.stem else None,
@@ -422,7 +463,7 @@ def _bulk_files(sources: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str
 
 def iter_bulk_inputs(
     sources: Iterable[str | os.PathLike[str]],
-) -> tuple[list[BatchInput], list[ItemResult], tuple[str, ...]]:
+) -> tuple[list[BatchInput], list[ItemResult], tuple[Message, ...]]:
     """The patients of a FHIR Bulk Data export, each as a document Bundle to import.
 
     ``sources`` are NDJSON files (``Patient.ndjson``, ``AllergyIntolerance.ndjson``…,
@@ -433,7 +474,8 @@ def iter_bulk_inputs(
     Returns:
         The inputs (one per Patient, named ``Patient/id``, the bundle as JSON bytes), a
         failed result for each line that is not a resource and each patient that cannot
-        be grouped, and notes on resources that belong to no patient.
+        be grouped, and notes on resources that belong to no patient (catalogue
+        messages: ``str(note)`` is the English).
 
     Raises:
         OSError: When a source does not exist or cannot be read (named in the message).
@@ -452,7 +494,7 @@ def iter_bulk_inputs(
             try:
                 resource = parse_text(line, "json")
             except LoadError as error:
-                failures.append(ItemResult(source=where, status="failed", error=_failure(error)))
+                failures.append(ItemResult(source=where, status="failed", **_failed(error)))
                 continue
             if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str) \
                     or not isinstance(resource.get("id"), str):
@@ -472,8 +514,8 @@ def iter_bulk_inputs(
         seen[safe] = count + 1
         items.append(BatchInput(name=group.patient, data=json.dumps(group.bundle, ensure_ascii=False).encode(),
                                 stem=safe if count == 0 else f"{safe}-{count + 1}"))
-    notes = tuple(f"{count} {kind} resource(s) name no Patient of the input and were not imported"
-                  for kind, count in sorted(left.items()))
+    notes = tuple(Message("error.batch.no-patient", "{count} {kind} resource(s) name no Patient of the input and "
+                          "were not imported", count=count, kind=kind) for kind, count in sorted(left.items()))
     return items, failures, notes
 
 
@@ -720,7 +762,7 @@ def run_batch(
     """
     if format is None:
         format = "pdf" if action in ("render", "validate") else "fhir"
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
     early: list[ItemResult] = []
     if action == "import" and format == FHIR_NDJSON:
         items, early, notes = iter_bulk_inputs(sources)
@@ -803,7 +845,7 @@ def run_batch(
             "items": [result.manifest_entry() for result in final],
         }
         if notes:
-            manifest["notes"] = list(notes)
+            manifest["notes"] = [str(note) for note in notes]
         if bulk is not None:
             files = bulk.files()
             if isinstance(sink, _FolderOutput):
@@ -821,4 +863,4 @@ def run_batch(
     finally:
         if advance is not None:
             advance.close()  # type: ignore[attr-defined]
-    return BatchSummary(results=final, manifest=path, notes=notes)
+    return BatchSummary(results=final, manifest=path, notes=tuple(str(note) for note in notes), note_messages=notes)

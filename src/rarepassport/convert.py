@@ -556,12 +556,14 @@ def open_encrypted(data: bytes, passphrase: Passphrase | None, source: str) -> t
         EncryptionError: See [`rarepassport.decrypt_bytes`][].
     """
     from rarepassport import encryption
-    from rarepassport.errors import PassphraseRequiredError
+    from rarepassport.errors import Message, PassphraseRequiredError
 
     if not encryption.is_encrypted(data):
         return data, None
     if passphrase is None:
-        raise PassphraseRequiredError("the file is encrypted; give the passphrase (passphrase=...)", source=source)
+        raise PassphraseRequiredError(Message("error.encryption.passphrase-required",
+                                              "the file is encrypted; give the passphrase (passphrase=...)"),
+                                      source=source)
     secret = passphrase() if callable(passphrase) else passphrase
     plain = encryption.decrypt_bytes(data, secret, source=source)
     first = plain.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]

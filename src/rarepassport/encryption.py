@@ -42,7 +42,7 @@ import struct
 import unicodedata
 
 from rarepassport import limits
-from rarepassport.errors import EncryptionError, WrongPassphraseError
+from rarepassport.errors import EncryptionError, Message, WrongPassphraseError
 
 __all__ = [
     "CONTAINER_VERSION",
@@ -135,14 +135,17 @@ def encrypt_bytes(data: bytes, passphrase: str | bytes, *, cost: int = DEFAULT_S
     secret = _passphrase_bytes(passphrase)
     length = len(passphrase) if isinstance(passphrase, str) else len(secret)
     if length < MIN_PASSPHRASE_LENGTH:
-        raise EncryptionError(f"the passphrase is too short; use at least {MIN_PASSPHRASE_LENGTH} characters "
-                              "(a few unrelated words are easy to remember)")
+        raise EncryptionError(Message("error.encryption.passphrase-short",
+                                      "the passphrase is too short; use at least {n} characters "
+                                      "(a few unrelated words are easy to remember)", n=MIN_PASSPHRASE_LENGTH))
     if not isinstance(cost, int) or not MIN_SCRYPT_COST <= cost <= MAX_SCRYPT_COST:
-        raise EncryptionError(f"the scrypt cost must be a whole number from {MIN_SCRYPT_COST} to {MAX_SCRYPT_COST}")
+        raise EncryptionError(Message("error.encryption.cost", "the scrypt cost must be a whole number from {least} to "
+                                      "{most}", least=MIN_SCRYPT_COST, most=MAX_SCRYPT_COST))
     if is_encrypted(data):
-        raise EncryptionError("the data is already encrypted")
+        raise EncryptionError(Message("error.encryption.already", "the data is already encrypted"))
     if len(data) > limits.MAX_FILE_BYTES:
-        raise EncryptionError(f"larger than {limits.MAX_FILE_BYTES} bytes (see rarepassport.limits)")
+        raise EncryptionError(Message("error.encryption.too-large",
+                                      "larger than {most} bytes (see rarepassport.limits)", most=limits.MAX_FILE_BYTES))
     salt, nonce = os.urandom(_SALT_BYTES), os.urandom(_NONCE_BYTES)
     header = _HEADER.pack(MAGIC, CONTAINER_VERSION, _KDF_SCRYPT, cost, _SCRYPT_R, _SCRYPT_P,
                           _CIPHER_AES_256_GCM, salt, nonce, len(data) + _TAG_BYTES)
@@ -173,45 +176,51 @@ def decrypt_bytes(data: bytes, passphrase: str | bytes, *, source: str | None = 
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    def fail(message: str) -> EncryptionError:
-        return EncryptionError(message, source=source)
+    def fail(message_id: str, english: str, **arguments: object) -> EncryptionError:
+        return EncryptionError(Message(f"error.encryption.{message_id}", english, **arguments), source=source)
 
     if not is_encrypted(data):
         if MAGIC.startswith(data[: len(MAGIC)]) and data:
-            raise fail("the encrypted file is truncated (it ends inside its header)")
+            raise fail("truncated-header", "the encrypted file is truncated (it ends inside its header)")
         if data[:1] == MAGIC[:1] and data[1:4] == MAGIC[1:4]:
-            raise fail("the encrypted file is damaged: its line endings were changed in transfer "
+            raise fail("line-endings", "the encrypted file is damaged: its line endings were changed in transfer "
                        "(copy it as a binary file)")
-        raise fail("not an encrypted passport file (it does not start with the rarepassport magic bytes)")
+        raise fail("not-encrypted",
+                   "not an encrypted passport file (it does not start with the rarepassport magic bytes)")
     if len(data) < len(MAGIC) + 1:
-        raise fail("the encrypted file is truncated (it ends inside its header)")
+        raise fail("truncated-header", "the encrypted file is truncated (it ends inside its header)")
     version = data[len(MAGIC)]
     if version != CONTAINER_VERSION:
-        raise fail(f"encrypted with container version {version}; this rarepassport reads version "
-                   f"{CONTAINER_VERSION}" + ("; upgrade rarepassport" if version > CONTAINER_VERSION else ""))
+        if version > CONTAINER_VERSION:
+            raise fail("newer-version", "encrypted with container version {version}; this rarepassport reads "
+                       "version {known}; upgrade rarepassport", version=version, known=CONTAINER_VERSION)
+        raise fail("other-version", "encrypted with container version {version}; this rarepassport reads version "
+                   "{known}", version=version, known=CONTAINER_VERSION)
     if len(data) < HEADER_BYTES:
-        raise fail("the encrypted file is truncated (it ends inside its header)")
+        raise fail("truncated-header", "the encrypted file is truncated (it ends inside its header)")
     _, _, kdf, cost, r, p, cipher, salt, nonce, length = _HEADER.unpack_from(data)
     if kdf != _KDF_SCRYPT:
-        raise fail(f"unknown key derivation {kdf} (this rarepassport knows 1, scrypt)")
+        raise fail("unknown-kdf", "unknown key derivation {kdf} (this rarepassport knows 1, scrypt)", kdf=kdf)
     if cipher != _CIPHER_AES_256_GCM:
-        raise fail(f"unknown cipher {cipher} (this rarepassport knows 1, AES-256-GCM)")
+        raise fail("unknown-cipher", "unknown cipher {cipher} (this rarepassport knows 1, AES-256-GCM)", cipher=cipher)
     if not (1 <= cost <= MAX_SCRYPT_COST and 1 <= r <= 32 and 1 <= p <= 4):
-        raise fail(f"scrypt parameters out of range (log2 N at most {MAX_SCRYPT_COST}, r 1 to 32, p 1 to 4); "
-                   "refused without deriving a key")
+        raise fail("scrypt-range", "scrypt parameters out of range (log2 N at most {most}, r 1 to 32, p 1 to 4); "
+                   "refused without deriving a key", most=MAX_SCRYPT_COST)
     if 128 * r * 2**cost > MAX_SCRYPT_MEMORY_BYTES or r * p * 2**cost > MAX_SCRYPT_WORK:
-        raise fail("the file asks for more scrypt memory or work than allowed "
+        raise fail("scrypt-work", "the file asks for more scrypt memory or work than allowed "
                    "(rarepassport.encryption.MAX_SCRYPT_MEMORY_BYTES, MAX_SCRYPT_WORK); refused without deriving a key")
     if length < _TAG_BYTES or length > limits.MAX_FILE_BYTES + _TAG_BYTES:
-        raise fail("the encrypted file's header gives an impossible length; the file is damaged")
+        raise fail("impossible-length", "the encrypted file's header gives an impossible length; the file is damaged")
     body = data[HEADER_BYTES:]
     if len(body) < length:
-        raise fail(f"the encrypted file is truncated: {length - len(body)} of its bytes are missing")
+        raise fail("truncated", "the encrypted file is truncated: {count} of its bytes are missing",
+                   count=length - len(body))
     if len(body) > length:
-        raise fail(f"the encrypted file has {len(body) - length} unexpected bytes after its end; the file is damaged")
+        raise fail("trailing", "the encrypted file has {count} unexpected bytes after its end; the file is damaged",
+                   count=len(body) - length)
     key = _derive(_passphrase_bytes(passphrase), salt, cost, r, p)
     try:
         return AESGCM(key).decrypt(nonce, body, data[:HEADER_BYTES])
     except InvalidTag:
-        raise WrongPassphraseError("wrong passphrase, or the encrypted file was changed; nothing was decrypted",
-                                   source=source) from None
+        raise WrongPassphraseError(Message("error.encryption.wrong-passphrase", "wrong passphrase, or the encrypted "
+                                           "file was changed; nothing was decrypted"), source=source) from None

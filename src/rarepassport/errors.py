@@ -22,12 +22,17 @@ that raised them. The hierarchy::
     PluginWarning (UserWarning)   a plugin's hook failed and was skipped
 
 Messages name where a problem is (a JSON path, a file, a section) and never quote a
-passport's field values.
+passport's field values. Most errors also say which catalogue entry their message is
+(``error.message_id`` and ``error.arguments``, given to the error as a [`Message`][rarepassport.errors.Message]),
+so that a program such as the command line can say it in its user's language;
+``str(error)`` is always English.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
 
 import attrs
 
@@ -41,6 +46,7 @@ __all__ = [
     "HealthLinkError",
     "InvalidPassportError",
     "LoadError",
+    "Message",
     "MissingDependencyError",
     "MissingGlyphsError",
     "PassphraseRequiredError",
@@ -84,8 +90,72 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+class Message:
+    """A message of the label catalogue: its id, its English text and its placeholders' values.
+
+    Give one to an error instead of a plain string, and the error keeps the id and the
+    values (``message_id``, ``arguments``) beside its English ``str()``::
+
+        raise HealthLinkError(Message("error.shl.expired", "the expiry is in the past"))
+
+    The English must be the catalogue's English for the id (a test checks every message
+    of rarepassport's own). The values are names, paths, numbers and limits, never a
+    passport's field values.
+
+    Attributes:
+        id: The catalogue id, e.g. ``error.shl.expired``.
+        english: The English text, with ``{placeholders}``.
+        arguments: The values of the placeholders, as text.
+    """
+
+    __slots__ = ("arguments", "english", "id")
+
+    def __init__(self, id: str, english: str, /, **arguments: object) -> None:
+        self.id = id
+        self.english = english
+        self.arguments: Mapping[str, str] = MappingProxyType({key: str(value) for key, value in arguments.items()})
+
+    def __str__(self) -> str:
+        return self.english.format_map(self.arguments)
+
+    def __repr__(self) -> str:
+        return f"Message({self.id!r}, {self.english!r}, **{dict(self.arguments)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Picklable (the batch's worker processes send messages back), read-only values kept.
+        return (_message, (self.id, self.english, dict(self.arguments)))
+
+
+def _message(id: str, english: str, arguments: dict[str, str]) -> Message:
+    return Message(id, english, **arguments)
+
+
+_NO_ARGUMENTS: Mapping[str, str] = MappingProxyType({})
+
+
 class PassportError(Exception):
-    """Base class of every error rarepassport raises on purpose."""
+    """Base class of every error rarepassport raises on purpose.
+
+    Attributes:
+        message_id: The catalogue id of the message when the error was given a
+            [`Message`][rarepassport.errors.Message] (``error.shl.expired``), else ``None`` (said as written).
+        arguments: The values of that message's ``{placeholders}``.
+    """
+
+    message_id: str | None = None
+    arguments: Mapping[str, str] = _NO_ARGUMENTS
+
+    def __init__(self, *args: object) -> None:
+        if args and isinstance(args[0], Message):
+            self._say(args[0])
+            args = (str(args[0]), *args[1:])
+        super().__init__(*args)
+
+    def _say(self, message: object) -> None:
+        """Keep the catalogue id and values of ``message`` when it is a `Message`."""
+        if isinstance(message, Message):
+            # A plain dict: an exception must stay picklable (worker processes, logging).
+            self.message_id, self.arguments = message.id, dict(message.arguments)
 
 
 class LoadError(PassportError, ValueError):
@@ -141,10 +211,11 @@ class EncryptionError(PassportError, ValueError):
         source: The file read, when known.
     """
 
-    def __init__(self, message: str, source: str | None = None) -> None:
+    def __init__(self, message: str | Message, source: str | None = None) -> None:
         self.reason = message
         self.source = source
-        super().__init__(f"{source}: {message}" if source else message)
+        super().__init__(f"{source}: {message}" if source else str(message))
+        self._say(message)
 
     def with_source(self, source: str) -> EncryptionError:
         """The same error (of the same class), naming the file it came from."""
@@ -188,7 +259,7 @@ class MissingDependencyError(PassportError, ImportError):
         extra: The extra to install, e.g. ``hpo`` for ``pip install 'rarepassport[hpo]'``.
     """
 
-    def __init__(self, message: str, *, extra: str) -> None:
+    def __init__(self, message: str | Message, *, extra: str) -> None:
         super().__init__(message)
         self.extra = extra
 

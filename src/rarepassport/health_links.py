@@ -39,7 +39,7 @@ from typing import Any
 
 import attrs
 
-from rarepassport.errors import HealthLinkError
+from rarepassport.errors import HealthLinkError, Message
 
 __all__ = [
     "FHIR_CONTENT_TYPE",
@@ -98,7 +98,7 @@ class HealthLink:
             viewer: The viewer's address, without a ``#`` fragment.
         """
         if "#" in viewer:
-            raise HealthLinkError("the viewer address must not have a '#' part: the link goes after '#'")
+            raise _fail("viewer-fragment", "the viewer address must not have a '#' part: the link goes after '#'")
         return f"{viewer}#{self.uri}"
 
 
@@ -147,14 +147,14 @@ def create_health_link(
     """
     base = url_base.rstrip("/")
     if not (base.startswith("https://") or base.startswith(("http://localhost", "http://127.0.0.1"))):
-        raise HealthLinkError("the url base must be an https:// address (http://localhost only for testing)")
+        raise _fail("url-base-https", "the url base must be an https:// address (http://localhost only for testing)")
     if any(c in base for c in "#? \n"):
-        raise HealthLinkError("the url base must be a plain address, without '#', '?' or spaces")
+        raise _fail("url-base-plain", "the url base must be a plain address, without '#', '?' or spaces")
     if label is not None and len(label) > MAX_LABEL_LENGTH:
-        raise HealthLinkError(f"the label is {len(label)} characters; a SMART Health Link label is at most "
-                              f"{MAX_LABEL_LENGTH}")
+        raise _fail("label-too-long", "the label is {length} characters; a SMART Health Link label is at most "
+                    "{most}", length=len(label), most=MAX_LABEL_LENGTH)
     if direct and passcode:
-        raise HealthLinkError("a direct link (flag U) cannot need a passcode (flag P); choose one")
+        raise _fail("direct-passcode", "a direct link (flag U) cannot need a passcode (flag P); choose one")
     key = os.urandom(32)
     folder = _b64(os.urandom(32))
     data = json.dumps(dict(bundle), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -171,7 +171,7 @@ def create_health_link(
     if expires is not None:
         moment = expires if expires.tzinfo is not None else expires.replace(tzinfo=_dt.timezone.utc)
         if moment <= _dt.datetime.now(_dt.timezone.utc):
-            raise HealthLinkError("the expiry is in the past")
+            raise _fail("expired", "the expiry is in the past")
         payload["exp"] = int(moment.timestamp())
     flags = "".join(sorted(("L" if long_term else "") + ("P" if passcode else "") + ("U" if direct else "")))
     if flags:
@@ -198,35 +198,37 @@ def decode_health_link(link: str) -> dict[str, Any]:
             unknown flag, ``U`` with ``P``).
     """
     if not isinstance(link, str) or len(link) > _MAX_LINK_LENGTH:
-        raise HealthLinkError("not a SMART Health Link (expected text starting shlink:/)")
+        raise _fail("not-a-link", "not a SMART Health Link (expected text starting shlink:/)")
     if "#" in link:
         link = link.split("#", 1)[1]
     if not link.startswith(_PREFIX):
-        raise HealthLinkError("not a SMART Health Link (expected shlink:/ or a viewer address with #shlink:/)")
+        raise _fail("not-a-link.viewer",
+                    "not a SMART Health Link (expected shlink:/ or a viewer address with #shlink:/)")
     try:
         payload = json.loads(_unb64(link[len(_PREFIX):]).decode("utf-8"))
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise HealthLinkError("the SMART Health Link's payload is not base64url-encoded JSON") from None
+        raise _fail("payload-not-base64", "the SMART Health Link's payload is not base64url-encoded JSON") from None
     if not isinstance(payload, dict):
-        raise HealthLinkError("the SMART Health Link's payload is not a JSON object")
+        raise _fail("payload-not-object", "the SMART Health Link's payload is not a JSON object")
     url, key = payload.get("url"), payload.get("key")
     if not isinstance(url, str) or not url.startswith(("https://", "http://localhost", "http://127.0.0.1")):
-        raise HealthLinkError("the SMART Health Link has no https:// url")
+        raise _fail("no-url", "the SMART Health Link has no https:// url")
     try:
         if not isinstance(key, str) or len(key) != 43 or len(_unb64(key)) != 32:
             raise ValueError(key)
     except (ValueError, binascii.Error):
-        raise HealthLinkError("the SMART Health Link's key is not 32 bytes of base64url (43 characters)") from None
+        raise _fail("bad-key", "the SMART Health Link's key is not 32 bytes of base64url (43 characters)") from None
     flags = payload.get("flag", "")
     if not isinstance(flags, str) or set(flags) - set("LPU") or ("U" in flags and "P" in flags):
-        raise HealthLinkError("the SMART Health Link has unknown or conflicting flags (L, P and U are known; "
+        raise _fail("bad-flags", "the SMART Health Link has unknown or conflicting flags (L, P and U are known; "
                               "U cannot go with P)")
     label = payload.get("label")
     if label is not None and (not isinstance(label, str) or len(label) > MAX_LABEL_LENGTH):
-        raise HealthLinkError(f"the SMART Health Link's label is not text of at most {MAX_LABEL_LENGTH} characters")
+        raise _fail("bad-label", "the SMART Health Link's label is not text of at most {most} characters",
+                    most=MAX_LABEL_LENGTH)
     expires = payload.get("exp")
     if expires is not None and (isinstance(expires, bool) or not isinstance(expires, (int, float))):
-        raise HealthLinkError("the SMART Health Link's exp is not a number of seconds")
+        raise _fail("bad-exp", "the SMART Health Link's exp is not a number of seconds")
     return payload
 
 
@@ -251,21 +253,21 @@ def decrypt_health_link_file(link: str, data: bytes | str) -> Any:
     text = data.decode("ascii", "replace") if isinstance(data, bytes) else data
     parts = text.strip().split(".")
     if len(parts) != 5:
-        raise HealthLinkError("the file is not a compact JWE (five parts separated by dots)")
+        raise _fail("not-jwe", "the file is not a compact JWE (five parts separated by dots)")
     try:
         header = json.loads(_unb64(parts[0]))
         encrypted_key, iv, ciphertext, tag = (_unb64(part) for part in parts[1:])
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise HealthLinkError("the file is not a compact JWE (a part is not base64url)") from None
+        raise _fail("not-jwe.base64", "the file is not a compact JWE (a part is not base64url)") from None
     if not isinstance(header, dict) or header.get("alg") != "dir" or header.get("enc") != "A256GCM":
-        raise HealthLinkError('the file is not encrypted as a SMART Health Link requires ("alg": "dir", '
+        raise _fail("not-shl-jwe", 'the file is not encrypted as a SMART Health Link requires ("alg": "dir", '
                               '"enc": "A256GCM")')
     if header.get("zip") not in (None, "DEF") or encrypted_key or len(iv) != 12 or len(tag) != 16:
-        raise HealthLinkError("the file's JWE header or parts are not those of a SMART Health Link file")
+        raise _fail("bad-jwe-header", "the file's JWE header or parts are not those of a SMART Health Link file")
     try:
         plain = AESGCM(key).decrypt(iv, ciphertext + tag, parts[0].encode("ascii"))
     except InvalidTag:
-        raise HealthLinkError("the file does not open with the link's key (another link's file, or changed)") \
+        raise _fail("wrong-key", "the file does not open with the link's key (another link's file, or changed)") \
             from None
     if header.get("zip") == "DEF":
         import zlib
@@ -273,8 +275,13 @@ def decrypt_health_link_file(link: str, data: bytes | str) -> Any:
         decompressor = zlib.decompressobj(-15)
         plain = decompressor.decompress(plain, 50 * 1024 * 1024)
         if decompressor.unconsumed_tail:
-            raise HealthLinkError("the file's compressed content is too large")
+            raise _fail("too-large", "the file's compressed content is too large")
     try:
         return json.loads(plain.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
-        raise HealthLinkError("the decrypted file is not JSON") from None
+        raise _fail("not-json", "the decrypted file is not JSON") from None
+
+
+def _fail(message_id: str, english: str, **arguments: object) -> HealthLinkError:
+    """The error, with its catalogue entry ``error.shl.<message_id>`` (see `rarepassport.errors.Message`)."""
+    return HealthLinkError(Message(f"error.shl.{message_id}", english, **arguments))

@@ -31,7 +31,7 @@ import attrs
 
 from rarepassport._catalogues import core_text
 from rarepassport._version import __version__
-from rarepassport.errors import LoadError, PluginError, Problem
+from rarepassport.errors import LoadError, Message, PluginError, Problem
 from rarepassport.model import SCHEMA_VERSION
 
 __all__ = [
@@ -295,29 +295,34 @@ class SectionMigrationRegistry:
         """
         for version in (source, target):
             if not isinstance(version, str) or _version_key(version) == (-1,):
-                raise PluginError(f"section {section!r} from plugin {self._plugin}: a version is numbers with "
-                                  f"dots, such as \"2\", not {version!r}")
+                raise PluginError(Message("error.plugin.migration-version", "section {section} from plugin {plugin}: "
+                                          "a version is numbers with dots, such as \"2\", not {version}",
+                                          section=repr(section), plugin=self._plugin, version=repr(version)))
         if _version_key(target) <= _version_key(source):
-            raise PluginError(f"section {section!r} from plugin {self._plugin}: a migration must go to a newer "
-                              f"version, not from {source} to {target}")
+            raise PluginError(Message("error.plugin.migration-backwards", "section {section} from plugin {plugin}: a "
+                                      "migration must go to a newer version, not from {source} to {target}",
+                                      section=repr(section), plugin=self._plugin, source=source, target=target))
         if any(existing.source == source for _, existing in self._added.get(section, [])):
-            raise PluginError(f"section {section!r} from plugin {self._plugin}: a migration from version "
-                              f"{source} is already registered")
+            raise PluginError(Message("error.plugin.migration-taken", "section {section} from plugin {plugin}: a "
+                                      "migration from version {source} is already registered",
+                                      section=repr(section), plugin=self._plugin, source=source))
         self._added.setdefault(section, []).append(
             (self._plugin, Migration(source=source, target=target, upgrade=upgrade, summary=summary)))
 
-    def _bind(self, section: str, *, current: str, plugin: str, plugin_version: str | None) -> list[str]:
+    def _bind(self, section: str, *, current: str, plugin: str, plugin_version: str | None) -> list[Message]:
         """Make the registry of one registered section; returns what was refused, for people."""
         refused = []
         registry = MigrationRegistry(current=current, versions={})
         registry._section, registry._plugin, registry._plugin_version = section, plugin, plugin_version
         for owner, step in self._added.get(section, []):
             if owner != plugin:
-                refused.append(f"plugin {owner} added a migration of section {section!r}, which plugin "
-                               f"{plugin} registered; only the section's own plugin may migrate it")
+                refused.append(Message("error.plugin.migration-not-owner", "plugin {owner} added a migration of "
+                                       "section {section}, which plugin {plugin} registered; only the section's own "
+                                       "plugin may migrate it", owner=owner, section=repr(section), plugin=plugin))
             elif _version_key(step.target) > _version_key(current):
-                refused.append(f"section {section!r}: a migration to version {step.target}, newer than the "
-                               f"section's version {current}")
+                refused.append(Message("error.plugin.migration-too-new", "section {section}: a migration to version "
+                                       "{target}, newer than the section's version {current}", section=repr(section),
+                                       target=step.target, current=current))
             else:
                 registry._steps[step.source] = step
         self._sections[section] = registry

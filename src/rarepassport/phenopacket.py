@@ -28,11 +28,11 @@ import datetime as _dt
 import uuid
 from typing import Any
 
-from rarepassport.errors import MissingDependencyError
+from rarepassport.errors import Message, MissingDependencyError
 from rarepassport.model import Diagnosis, DiagnosisStatus, GeneticFinding, Passport, Sex, Zygosity
 from rarepassport.ontology import HpoOntology, hpo_ontology
 
-__all__ = ["NOT_CARRIED", "age_duration", "explain", "to_phenopacket"]
+__all__ = ["NOT_CARRIED", "age_duration", "explain", "explain_messages", "to_phenopacket"]
 
 JSON = dict[str, Any]
 
@@ -81,26 +81,30 @@ _RESOURCES: dict[str, JSON] = {
 
 
 def _feature_term(
-    hpo_id: str, words: str, ontology: HpoOntology | None, where: str, notes: list[str]
+    hpo_id: str, words: str, ontology: HpoOntology | None, where: str, notes: list[Message]
 ) -> tuple[str | None, str]:
     """The term a feature is exported as, and its label; ``(None, "")`` to leave it out."""
     if ontology is None:
         return hpo_id, words
     term = ontology.term(hpo_id)
     if term is None:
-        notes.append(f"{where}: not a term of HPO {ontology.release}; the feature is left out")
+        notes.append(Message("phenopacket.note.not-a-term", "{where}: not a term of HPO {release}; the feature is "
+                             "left out", where=where, release=ontology.release))
         return None, ""
     if term.obsolete:
         replacement = ontology.term(term.replaced_by) if term.replaced_by else None
         if replacement is None or replacement.obsolete:
-            notes.append(f"{where}: obsolete in HPO {ontology.release}, with no replacement; the feature is left out")
+            notes.append(Message("phenopacket.note.obsolete-left-out", "{where}: obsolete in HPO {release}, with no "
+                                 "replacement; the feature is left out", where=where, release=ontology.release))
             return None, ""
-        notes.append(f"{where}: obsolete in HPO {ontology.release}, exported as its replacement {replacement.id}")
+        notes.append(Message("phenopacket.note.obsolete-replaced", "{where}: obsolete in HPO {release}, exported as "
+                             "its replacement {replacement}", where=where, release=ontology.release,
+                             replacement=replacement.id))
         term = replacement
     return term.id, term.label
 
 
-def _gene(finding: GeneticFinding, ontology: HpoOntology | None, where: str, notes: list[str],
+def _gene(finding: GeneticFinding, ontology: HpoOntology | None, where: str, notes: list[Message],
           prefixes: set[str]) -> JSON:
     """A GeneDescriptor: the HGNC id when the passport has it, else the NCBI Gene id HPO knows."""
     if finding.hgnc:
@@ -109,9 +113,11 @@ def _gene(finding: GeneticFinding, ontology: HpoOntology | None, where: str, not
     ncbi = ontology.ncbi_gene(finding.gene) if ontology is not None else None
     if ncbi is not None:
         prefixes.add("NCBIGene")
-        notes.append(f"{where}.hgnc: not given; the gene is identified by its NCBI Gene id from HPO's annotations")
+        notes.append(Message("phenopacket.note.gene-ncbi", "{where}.hgnc: not given; the gene is identified by its "
+                             "NCBI Gene id from HPO's annotations", where=where))
         return {"valueId": ncbi, "symbol": finding.gene}
-    notes.append(f"{where}.hgnc: not given and not found; the gene is identified by its symbol only")
+    notes.append(Message("phenopacket.note.gene-symbol", "{where}.hgnc: not given and not found; the gene is "
+                         "identified by its symbol only", where=where))
     return {"valueId": finding.gene, "symbol": finding.gene}
 
 
@@ -196,7 +202,14 @@ def explain(passport: Passport, *, hpo: bool | None = None) -> tuple[str, ...]:
     For example ``$.diagnoses[0].features[1].hpo: obsolete in HPO 2025-11-24, exported as its
     replacement HP:0008665``. The list is empty when everything travels as written.
     """
-    notes: list[str] = []
+    return tuple(str(note) for note in explain_messages(passport, hpo=hpo))
+
+
+def explain_messages(passport: Passport, *, hpo: bool | None = None) -> tuple[Message, ...]:
+    """The notes of [`explain`][rarepassport.phenopacket.explain] as catalogue messages
+    (``phenopacket.note.*``), for a program that says them in another language;
+    ``str(note)`` is the English."""
+    notes: list[Message] = []
     _export(passport, today=None, identifiable=False, hpo=hpo, notes=notes)
     return tuple(notes)
 
@@ -218,12 +231,12 @@ def _export(
     today: _dt.date | _dt.datetime | None,
     identifiable: bool,
     hpo: bool | None,
-    notes: list[str],
+    notes: list[Message],
 ) -> dict[str, Any]:
     ontology = _ontology(hpo)
     if ontology is None and any(f.hpo for d in passport.diagnoses for f in d.features):
-        notes.append("HPO labels were not checked against an HPO release (pip install 'rarepassport[hpo]'): "
-                     "features are labelled with the passport's words")
+        notes.append(Message("phenopacket.note.no-hpo", "HPO labels were not checked against an HPO release (pip "
+                             "install 'rarepassport[hpo]'): features are labelled with the passport's words"))
     moment = today if today is not None else _dt.datetime.now(_dt.timezone.utc)
     created = _timestamp(moment)
     if isinstance(moment, _dt.datetime):

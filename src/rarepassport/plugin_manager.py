@@ -32,7 +32,7 @@ from rarepassport import hookspecs
 from rarepassport._version import __version__
 from rarepassport.builtins import BUILTIN_PLUGINS
 from rarepassport.convert import make_converter
-from rarepassport.errors import PluginError
+from rarepassport.errors import Message, PluginError
 from rarepassport.migrations import SectionMigrationRegistry
 from rarepassport.model import Passport
 from rarepassport.registries import (
@@ -124,9 +124,7 @@ class PluginManager:
                 except Exception as exc:  # noqa: BLE001 - reported like any other plugin
                     _LOG.debug("plugin %s failed to load", name, exc_info=True)
                     self.failures.append(
-                        PluginFailure(
-                            plugin=name, version=__version__, message=f"failed to load: {type(exc).__name__}: {exc}"
-                        )
+                        _failure(name, __version__, None, _failed_to_load(exc))
                     )
                     continue
                 self._register(module, name, __version__, "builtin")
@@ -158,12 +156,12 @@ class PluginManager:
             version = self._infos.get(spec.plugin, (None, ""))[0]
             for message in self.migrations._bind(spec.id, current=spec.version, plugin=spec.plugin,
                                                  plugin_version=version):
-                self.failures.append(PluginFailure(plugin=spec.plugin, version=version,
-                                                   hook="rarepassport_register_migrations", message=message))
+                self.failures.append(_failure(spec.plugin, version, "rarepassport_register_migrations", message))
         for plugin, section in self.migrations._unbound():
-            self.failures.append(PluginFailure(
-                plugin=plugin, version=self._infos.get(plugin, (None, ""))[0], hook="rarepassport_register_migrations",
-                message=f"a migration of section {section!r}, which no plugin registered"))
+            self.failures.append(_failure(
+                plugin, self._infos.get(plugin, (None, ""))[0], "rarepassport_register_migrations",
+                Message("error.plugin.migration-unbound",
+                        "a migration of section {section}, which no plugin registered", section=repr(section))))
 
     # --- loading ---------------------------------------------------------------
 
@@ -177,9 +175,7 @@ class PluginManager:
             except Exception as exc:  # noqa: BLE001 - any import failure is reported, not raised
                 _LOG.debug("plugin %s failed to load", ep.name, exc_info=True)
                 self.failures.append(
-                    PluginFailure(
-                        plugin=ep.name, version=version, message=f"failed to load: {type(exc).__name__}: {exc}"
-                    )
+                    _failure(ep.name, version, None, _failed_to_load(exc))
                 )
                 continue
             self._register(plugin, ep.name, version, "entry-point")
@@ -189,10 +185,10 @@ class PluginManager:
             return
         unknown = _unknown_hooks(plugin)
         for hook_name, suggestion in unknown:
-            hint = f"; did you mean {suggestion!r}?" if suggestion else ""
-            self.failures.append(
-                PluginFailure(plugin=name, version=version, message=f"unknown hook {hook_name!r}{hint}")
-            )
+            said = (Message("error.plugin.unknown-hook.did-you-mean", "unknown hook {hook}; did you mean {suggestion}?",
+                            hook=repr(hook_name), suggestion=repr(suggestion)) if suggestion
+                    else Message("error.plugin.unknown-hook", "unknown hook {hook}", hook=repr(hook_name)))
+            self.failures.append(_failure(name, version, None, said))
         try:
             self._pm.register(plugin, name=name)
         except pluggy.PluginValidationError as exc:
@@ -228,6 +224,9 @@ class PluginManager:
                         version=version,
                         hook=hook_name,
                         message=f"{type(exc).__name__}: {exc}" if not isinstance(exc, PluginError) else str(exc),
+                        # A PluginError of a registry says what is wrong in words of the catalogue.
+                        message_id=exc.message_id if isinstance(exc, PluginError) else None,
+                        arguments=exc.arguments if isinstance(exc, PluginError) else {},
                     )
                 )
 
@@ -267,8 +266,8 @@ class PluginManager:
                 _LOG.debug("hook %s of plugin %s failed", hook_name, impl.plugin_name, exc_info=True)
                 if on_failure is not None:
                     version = self._infos.get(impl.plugin_name, (None, ""))[0]
-                    on_failure(PluginFailure(plugin=impl.plugin_name, version=version, hook=hook_name,
-                                             message=f"raised {type(exc).__name__}"))
+                    on_failure(_failure(impl.plugin_name, version, hook_name,
+                                        Message("error.plugin.raised", "raised {error}", error=type(exc).__name__)))
                 continue
             if result is not None:
                 yield impl.plugin_name, result
@@ -353,3 +352,13 @@ def default_plugin_manager() -> PluginManager:
     Built on first use with every built-in and installed plugin, then reused.
     """
     return make_plugin_manager()
+
+
+def _failure(plugin: str, version: str | None, hook: str | None, message: Message) -> PluginFailure:
+    """A failure whose message is an entry of the catalogue (so a command can translate it)."""
+    return PluginFailure(plugin=plugin, version=version, hook=hook, message=str(message),
+                         message_id=message.id, arguments=dict(message.arguments))
+
+
+def _failed_to_load(exc: BaseException) -> Message:
+    return Message("error.plugin.failed-to-load", "failed to load: {error}", error=f"{type(exc).__name__}: {exc}")

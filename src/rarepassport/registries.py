@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from rarepassport._catalogues import Catalogue, catalogues_in
-from rarepassport.errors import PluginError
+from rarepassport.errors import Message, PluginError
 from rarepassport.model import View
 
 if TYPE_CHECKING:
@@ -63,13 +63,19 @@ class PluginFailure:
         plugin: The plugin's name (entry-point name or built-in name).
         version: The version of the distribution that provides it, when known.
         hook: The hook that failed, or ``None`` when the plugin failed to load.
-        message: What went wrong.
+        message: What went wrong (English).
+        message_id: The catalogue id of ``message`` (``error.plugin.raised``), for a
+            program that says it in another language; ``None`` when it has none.
+        arguments: The values of that message's ``{placeholders}``.
     """
 
     plugin: str
     message: str
     version: str | None = None
     hook: str | None = None
+    # Not part of equality: the same element and reason, whatever entry says it.
+    message_id: str | None = attrs.field(default=None, kw_only=True, eq=False)
+    arguments: Mapping[str, str] = attrs.field(factory=dict, kw_only=True, eq=False)
 
     def __str__(self) -> str:
         who = self.plugin + (f" {self.version}" if self.version else "")
@@ -191,15 +197,17 @@ class SectionRegistry(_Registry):
                 or the version is not numbers with dots.
         """
         if not _SECTION_ID.match(id):
-            raise PluginError(
-                f"section id {id!r} from plugin {self._plugin} must be lower-case letters, "
-                "digits, '-' or '_', starting with a letter"
-            )
+            raise PluginError(Message(
+                "error.plugin.section-id", "section id {id} from plugin {plugin} must be lower-case letters, "
+                "digits, '-' or '_', starting with a letter", id=repr(id), plugin=self._plugin))
         if id in self._reserved:
-            raise PluginError(f"section id {id!r} from plugin {self._plugin} clashes with a core passport field")
+            raise PluginError(Message("error.plugin.section-id-core",
+                                      "section id {id} from plugin {plugin} clashes with a core passport field",
+                                      id=repr(id), plugin=self._plugin))
         if id in self._specs:
-            owner = self._specs[id].plugin
-            raise PluginError(f"section id {id!r} from plugin {self._plugin} is already registered by plugin {owner}")
+            raise PluginError(Message("error.plugin.section-id-taken",
+                                      "section id {id} from plugin {plugin} is already registered by plugin {owner}",
+                                      id=repr(id), plugin=self._plugin, owner=self._specs[id].plugin))
         if not attrs.has(cls):
             raise PluginError(f"section {id!r} from plugin {self._plugin}: {cls!r} is not an attrs class")
         if "schema_version" in attrs.fields_dict(cls):

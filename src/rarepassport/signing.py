@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from rarepassport import convert
-from rarepassport.errors import SigningError
+from rarepassport.errors import Message, SigningError
 from rarepassport.model import Attestation, AttestationSigner, Passport, PublicKey, SectionDigest
 
 if TYPE_CHECKING:
@@ -198,7 +198,8 @@ def canonical_json(value: Any) -> bytes:
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, UnicodeError, ValueError, TypeError) as exc:
-        raise SigningError(f"cannot write canonical JSON (RFC 8785): {type(exc).__name__}") from None
+        raise _fail("canonical-json", "cannot write canonical JSON (RFC 8785): {error}",
+                    error=type(exc).__name__) from None
 
 
 def _digest(value: Any) -> str:
@@ -219,7 +220,7 @@ def _public_jwk(public: VerifyingKey) -> dict[str, str]:
         numbers = public.public_numbers()
         return {"kty": "EC", "crv": "P-256", "x": _b64(numbers.x.to_bytes(32, "big")),
                 "y": _b64(numbers.y.to_bytes(32, "big"))}
-    raise SigningError("only Ed25519 and P-256 keys can sign a passport")
+    raise _fail("key-type", "only Ed25519 and P-256 keys can sign a passport")
 
 
 def _jwk_members(jwk: Mapping[str, Any]) -> dict[str, str]:
@@ -282,7 +283,7 @@ def generate_key(algorithm: Algorithm = "EdDSA") -> tuple[bytes, dict[str, str]]
     elif algorithm == "ES256":
         private = ec.generate_private_key(ec.SECP256R1())
     else:
-        raise SigningError(f"unknown algorithm {algorithm!r}; use EdDSA or ES256")
+        raise _fail("algorithm", "unknown algorithm {algorithm}; use EdDSA or ES256", algorithm=repr(algorithm))
     pem = private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -302,16 +303,16 @@ def _private_key(key: bytes | str | os.PathLike[str], password: bytes | None) ->
             with open(where, "rb") as file:
                 data = file.read()
         except OSError as exc:
-            raise SigningError(f"{where}: cannot read the key ({exc.strerror})") from None
+            raise _fail("read-key", "{file}: cannot read the key ({reason})", file=where, reason=exc.strerror) from None
     try:
         private = serialization.load_pem_private_key(data, password=password)
     except (ValueError, TypeError):
-        raise SigningError(f"{where}: not a PEM private key (or the wrong passphrase)") from None
+        raise _fail("not-pem-private", "{file}: not a PEM private key (or the wrong passphrase)", file=where) from None
     if isinstance(private, ed25519.Ed25519PrivateKey) or (
         isinstance(private, ec.EllipticCurvePrivateKey) and isinstance(private.curve, ec.SECP256R1)
     ):
         return private
-    raise SigningError(f"{where}: only Ed25519 and P-256 keys can sign a passport")
+    raise _fail("key-type.file", "{file}: only Ed25519 and P-256 keys can sign a passport", file=where)
 
 
 def _validity_date(where: str, item: Mapping[str, Any], name: str) -> _dt.date | None:
@@ -322,7 +323,7 @@ def _validity_date(where: str, item: Mapping[str, Any], name: str) -> _dt.date |
         return _dt.date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         pass
-    raise SigningError(f"{where}.{name} must be a date, YYYY-MM-DD")
+    raise _fail("validity-date", "{where}.{name} must be a date, YYYY-MM-DD", where=where, name=name)
 
 
 def _public_key_from_file(
@@ -339,27 +340,28 @@ def _public_key_from_file(
         with open(path, "rb") as file:
             data = file.read()
     except OSError as exc:
-        raise SigningError(f"{path}: cannot read the trusted key ({exc.strerror})") from None
+        raise _fail("read-trusted", "{file}: cannot read the trusted key ({reason})", file=path,
+                    reason=exc.strerror) from None
     if data.lstrip().startswith(b"-----BEGIN"):
         try:
             public = serialization.load_pem_public_key(data)
         except ValueError:
-            raise SigningError(f"{path}: not a PEM public key") from None
+            raise _fail("not-pem-public", "{file}: not a PEM public key", file=path) from None
         return [_public_jwk(public)]  # type: ignore[arg-type]
     try:
         document = json.loads(data)
     except (ValueError, UnicodeDecodeError):
-        raise SigningError(f"{path}: not a JSON Web Key, JWK Set or PEM public key") from None
+        raise _fail("not-a-key", "{file}: not a JSON Web Key, JWK Set or PEM public key", file=path) from None
     items = document.get("keys") if isinstance(document, dict) and "keys" in document else [document]
     if not isinstance(items, list):
-        raise SigningError(f"{path}: $.keys must be a list of JSON Web Keys")
+        raise _fail("keys-not-list", "{file}: $.keys must be a list of JSON Web Keys", file=path)
     keys = []
     for index, item in enumerate(items):
         where = f"{path}: $.keys[{index}]" if "keys" in document else f"{path}: $"
         if not isinstance(item, dict):
-            raise SigningError(f"{where} is not a JSON Web Key")
+            raise _fail("not-a-jwk", "{where} is not a JSON Web Key", where=where)
         if "d" in item:
-            raise SigningError(f"{where} is a private key; trust only public keys")
+            raise _fail("private-trusted", "{where} is a private key; trust only public keys", where=where)
         try:
             members = _jwk_members(item)
             _verifying_key(members)
@@ -367,7 +369,7 @@ def _public_key_from_file(
             raise SigningError(f"{where}: {exc}") from None
         start, end = _validity_date(where, item, "valid_from"), _validity_date(where, item, "valid_until")
         if start is not None and end is not None and end < start:
-            raise SigningError(f"{where}: valid_until is before valid_from")
+            raise _fail("validity-order", "{where}: valid_until is before valid_from", where=where)
         if validity is not None and (start is not None or end is not None):
             validity[key_id(members)] = (start, end)
         keys.append(members)
@@ -380,17 +382,19 @@ def _revoked_from_file(path: str) -> set[str]:
         with open(path, "rb") as file:
             document = json.loads(file.read())
     except OSError as exc:
-        raise SigningError(f"{path}: cannot read the revocation list ({exc.strerror})") from None
+        raise _fail("read-revoked", "{file}: cannot read the revocation list ({reason})", file=path,
+                    reason=exc.strerror) from None
     except (ValueError, UnicodeDecodeError):
-        raise SigningError(f"{path}: the revocation list is not JSON") from None
+        raise _fail("revoked-not-json", "{file}: the revocation list is not JSON", file=path) from None
     entries = document.get("revoked") if isinstance(document, dict) else None
     if not isinstance(entries, list):
-        raise SigningError(f"{path}: a revocation list is an object with a list $.revoked")
+        raise _fail("revoked-shape", "{file}: a revocation list is an object with a list $.revoked", file=path)
     ids = set()
     for index, entry in enumerate(entries):
         kid = entry.get("key_id") if isinstance(entry, dict) else None
         if not isinstance(kid, str) or not kid:
-            raise SigningError(f"{path}: $.revoked[{index}].key_id must be a key id (text)")
+            raise _fail("revoked-key-id", "{file}: $.revoked[{index}].key_id must be a key id (text)", file=path,
+                        index=index)
         ids.add(kid)
     return ids
 
@@ -474,17 +478,18 @@ def _normalise_scope(sections: Iterable[str], data: Mapping[str, Any]) -> tuple[
             paths.append(path)
             continue
         if not _PATH.match(path):
-            raise SigningError(f"{section!r} is not a section path; write it like emergency.protocols")
+            raise _fail("not-a-section", "{section} is not a section path; write it like emergency.protocols",
+                        section=repr(section))
         parts = path.split(".")
         if parts[1] in _NOT_COVERED or (parts[1] == "extensions" and parts[-1] == "schema_version"):
-            raise SigningError(f"{path} cannot be signed: it is not part of the passport's content")
+            raise _fail("not-content", "{path} cannot be signed: it is not part of the passport's content", path=path)
         if _value_at(data, path) in (None, "", [], {}):
-            raise SigningError(f"there is nothing at {path} to sign")
+            raise _fail("nothing-at", "there is nothing at {path} to sign", path=path)
         paths.append(path)
     if not paths:
         return (WHOLE_PASSPORT,)
     if WHOLE_PASSPORT in paths and len(paths) > 1:
-        raise SigningError("$ (the whole passport) already covers every section; sign it alone")
+        raise _fail("whole-and-sections", "$ (the whole passport) already covers every section; sign it alone")
     return tuple(dict.fromkeys(paths))
 
 
@@ -525,7 +530,7 @@ def sign(
     if not isinstance(passport, Passport):
         raise TypeError(f"sign() signs a rarepassport.Passport, not {type(passport).__name__}")
     if not name or not name.strip():
-        raise SigningError("the signer's name is required")
+        raise _fail("signer-name", "the signer's name is required")
     private = _private_key(key, password)
     data = convert.to_dict(passport, plugins=plugins)
     scope = _normalise_scope(sections, data)
@@ -650,3 +655,7 @@ def verify(passport: Passport, keyring: Keyring | None = None, *, plugins: Plugi
     )
     return Verification(checks=checks)
 
+
+def _fail(message_id: str, english: str, **arguments: object) -> SigningError:
+    """The error, with its catalogue entry ``error.signing.<message_id>`` (see `rarepassport.errors.Message`)."""
+    return SigningError(Message(f"error.signing.{message_id}", english, **arguments))

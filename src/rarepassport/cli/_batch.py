@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rarepassport.cli._common import EXIT_INVALID, EXIT_OK, CommandError, Reporter, text
+from rarepassport.cli._common import EXIT_INVALID, EXIT_OK, CommandError, Reporter, catalogued, text
 
 __all__ = ["register"]
 
@@ -38,14 +38,16 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         trust=keyring,
     )
     reporter: Reporter = args.reporter
-    for note in summary.notes:
-        reporter.warn(note)
+    for note in summary.note_messages or summary.notes:
+        reporter.warn(catalogued(note))
     for result in summary.results:
         status = "error" if result.status == "failed" else "ok"
         reporter.add(result.source, status, warnings=result.warnings, output=result.output, error=result.error,
                      skipped=result.status == "skipped")
         if result.status == "failed":
-            reporter.warn(text("cli.batch.failed", source=result.source, error=result.error))
+            said = " | ".join(prefix + catalogued(english, message_id, arguments)
+                              for prefix, english, message_id, arguments in result.error_parts)
+            reporter.warn(text("cli.batch.failed", source=result.source, error=said or result.error))
     total = len(summary.results)
     reporter.info(text("cli.batch.summary.import" if action == "import" else "cli.batch.summary", total=total,
                        done=summary.ok, skipped=summary.skipped, failed=summary.failed, manifest=summary.manifest))

@@ -26,7 +26,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from rarepassport.errors import Problem
     from rarepassport.model import Passport
     from rarepassport.plugin_manager import PluginManager
+    from rarepassport.registries import PluginFailure
 
 __all__ = [
     "EXIT_ERROR",
@@ -51,11 +52,13 @@ __all__ = [
     "Reporter",
     "add_global_options",
     "add_passphrase_option",
+    "catalogued",
     "count",
     "current_language",
     "debug_enabled",
     "display_name",
     "error",
+    "error_text",
     "is_global_option",
     "issue_line",
     "load_source",
@@ -65,6 +68,7 @@ __all__ = [
     "open_passport",
     "os_reason",
     "passphrase_for",
+    "plugin_failure_text",
     "plugins_for",
     "problem_message",
     "read_passport",
@@ -219,6 +223,58 @@ def os_reason(error: OSError) -> str:
     if error.errno in _OS_REASONS:
         return text(_OS_REASONS[error.errno])
     return untranslated(error.strerror or type(error).__name__)
+def catalogued(
+    message: object, message_id: str | None = None, arguments: Mapping[str, str] | None = None
+) -> str:
+    """A library message in this run's language: a [`Message`][rarepassport.errors.Message],
+    or English text with its catalogue id and values; said as written (English) when the
+    catalogue has no such entry."""
+    from rarepassport.errors import Message
+    from rarepassport.labels import ENGLISH
+
+    if isinstance(message, Message):
+        message_id, arguments = message.id, message.arguments
+    if message_id is None or message_id not in ENGLISH:
+        return str(message)
+    return text(message_id, **(arguments or {}))
+
+
+def error_text(exc: BaseException) -> str:
+    """An error of the library as this run's language says it (the one way every command does).
+
+    An error given a catalogue [`Message`][rarepassport.errors.Message] is said from its
+    entry (``error.*``), after the file it names; a passport that cannot be read gives
+    the count of its problems and each problem in the language. Any other error is
+    given as written (``str(exc)``, English).
+    """
+    from rarepassport.errors import LoadError, PassportError
+    from rarepassport.labels import ENGLISH
+
+    if isinstance(exc, LoadError):
+        where = f"{exc.source}: " if exc.source else ""
+        found = len(exc.problems)
+        count = text("error.load.problems-found.one" if found == 1 else "error.load.problems-found.other", count=found)
+        lines = [where + count]
+        lines.extend(f"  {problem.path}: {problem_message(problem)}" for problem in exc.problems)
+        return "\n".join(lines)
+    if not isinstance(exc, PassportError) or exc.message_id is None or exc.message_id not in ENGLISH:
+        return str(exc)
+    said = text(exc.message_id, **exc.arguments)
+    source = getattr(exc, "source", None)
+    return f"{source}: {said}" if source else said
+
+
+def plugin_failure_text(failure: PluginFailure) -> str:
+    """A plugin's failure in this run's language: who, which hook, and what went wrong.
+
+    What went wrong is said from its catalogue entry when the failure has one
+    (``failure.message_id``), else as the plugin manager wrote it.
+    """
+    who = failure.plugin + (f" {failure.version}" if failure.version else "")
+    what = catalogued(failure.message, failure.message_id, failure.arguments)
+    if failure.hook:
+        return text("cli.plugin-failure.hook", plugin=who, hook=failure.hook, message=what)
+    return text("cli.plugin-failure", plugin=who, message=what)
 
 
 # --- options every command takes ---------------------------------------------------------
@@ -281,7 +337,7 @@ def plugins_for(args: argparse.Namespace) -> PluginManager:
         names = ", ".join(info.name for info in manager.plugins()) or "none"
         reporter.detail(f"plugins loaded: {names}")
         for failure in manager.failures:
-            reporter.detail(f"plugin failure: {failure}")
+            reporter.detail(plugin_failure_text(failure))
     return manager
 
 
@@ -555,7 +611,7 @@ def open_passport(name: str, data: bytes, args: argparse.Namespace | None) -> tu
     try:
         plain, fmt = open_encrypted(data, lambda: passphrase_for(args, name), display_name(name))
     except EncryptionError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(error_text(exc)) from None
     if fmt is None:
         fmt = source_format(name, data)
     if fmt == "yaml":

@@ -23,6 +23,7 @@ from rarepassport.cli._common import (
     open_passport,
     os_reason,
     paint,
+    plugin_failure_text,
     plugins_for,
     problem_message,
     read_passport,
@@ -201,7 +202,7 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
         say("")
         say(text("cli.plugins.failures"))
         for failure in plugins.failures:
-            say(f"  {failure}")
+            say(f"  {plugin_failure_text(failure)}")
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ from rarepassport.cli._common import (
     Reporter,
     add_passphrase_option,
     display_name,
+    error_text,
     passphrase_for,
     read_source,
     text,
@@ -49,7 +50,7 @@ def _cmd_encrypt(args: argparse.Namespace) -> int:
     try:
         sealed = encrypt_bytes(data, secret, cost=args.cost)
     except EncryptionError as exc:
-        raise CommandError(f"{display_name(args.file)}: {exc}") from None
+        raise CommandError(f"{display_name(args.file)}: {error_text(exc)}") from None
     written = write_output(args, output, sealed, inputs=[args.file])
     reporter.add(args.file, "ok", output=written)
     if written != STDIN:
@@ -68,7 +69,7 @@ def _cmd_decrypt(args: argparse.Namespace) -> int:
         try:
             decrypt_bytes(data, "", source=display_name(args.file))
         except EncryptionError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(error_text(exc)) from None
     output = args.output
     if output is None:
         if args.file == STDIN or not args.file.endswith(ENCRYPTED_SUFFIX):
@@ -78,7 +79,7 @@ def _cmd_decrypt(args: argparse.Namespace) -> int:
     try:
         plain = decrypt_bytes(data, secret, source=display_name(args.file))
     except EncryptionError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(error_text(exc)) from None
     written = write_output(args, output, plain, inputs=[args.file])
     reporter.add(args.file, "ok", output=written)
     if written != STDIN:

@@ -17,11 +17,14 @@ from rarepassport.cli._common import (
     CommandError,
     Reporter,
     add_passphrase_option,
+    catalogued,
     display_name,
     error,
+    error_text,
     load_source,
     need_yaml,
     plugins_for,
+    problem_message,
     read_source,
     text,
     write_output,
@@ -36,9 +39,9 @@ _ALIASES = {"fhir": "fhir-ips", "ips": "fhir-ips"}
 def _one_line(source: str, exc: Any) -> CommandError:
     problems = getattr(exc, "problems", ())
     if not problems:
-        return CommandError(f"{display_name(source)}: {exc}")
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return CommandError(f"{display_name(source)}: {problems[0]}{more}")
+        return CommandError(f"{display_name(source)}: {error_text(exc)}")
+    more = " " + text("cli.and-more", count=len(problems) - 1) if len(problems) > 1 else ""
+    return CommandError(f"{display_name(source)}: {problems[0].path}: {problem_message(problems[0])}{more}")
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -70,7 +73,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     try:
         data = plugins.exporters[name].export(passport, plugins=plugins, **options)
     except MissingDependencyError as exc:
-        raise CommandError(f"{display_name(args.file)}: {exc}") from None
+        raise CommandError(f"{display_name(args.file)}: {error_text(exc)}") from None
     written = write_output(args, args.output, data, inputs=[args.file])
     warnings: list[str] = []
     if name == "fhir-ips":
@@ -82,13 +85,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 "the IPS has no place for " + ", ".join(left_out)
                 + "; they stay in the passport only (plugin sections travel as narrative text)"
             )
-            reporter.info(text("cli.note", message=warnings[-1]))
+            reporter.info(text("cli.note", message=text("cli.export.not-carried", fields=", ".join(left_out))))
     elif name == "phenopacket":
-        from rarepassport.phenopacket import explain
+        from rarepassport.phenopacket import explain_messages
 
-        for note in explain(passport, hpo=options.get("hpo")):
-            warnings.append(note)
-            reporter.info(text("cli.note", message=note))
+        for note in explain_messages(passport, hpo=options.get("hpo")):
+            warnings.append(str(note))  # the report's warnings stay English, as the library gives them
+            reporter.info(text("cli.note", message=catalogued(note)))
     reporter.add(args.file, "ok", warnings=warnings, output=written)
     if written != STDIN:
         reporter.info(text("cli.wrote", file=written))
@@ -125,7 +128,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         error(text("cli.import.not-imported.one" if count == 1 else "cli.import.not-imported.other",
                    file=display_name(args.file), count=count))
         for item in result.unmapped:
-            error(f"  {item}")
+            error(f"  {item.path}: {catalogued(item.reason, item.message_id, item.arguments)}")
     reporter.add(args.file, "ok", warnings=warnings, output=written)
     if written != STDIN:
         reporter.info(text("cli.wrote", file=written))

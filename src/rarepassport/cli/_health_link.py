@@ -13,6 +13,7 @@ from rarepassport.cli._common import (
     CommandError,
     Reporter,
     add_passphrase_option,
+    error_text,
     load_source,
     plugins_for,
     text,
@@ -55,7 +56,7 @@ def _cmd_shl(args: argparse.Namespace) -> int:
                                 direct=args.direct, plugins=plugins)
         viewer = link.viewer_url(args.viewer) if args.viewer else None
     except HealthLinkError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(error_text(exc)) from None
     out.mkdir(mode=0o700, exist_ok=True)
     written = []
     for relative, data in link.files.items():

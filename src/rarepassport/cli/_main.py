@@ -21,6 +21,7 @@ from rarepassport.cli._common import (
     debug_enabled,
     enable_debug_logging,
     error,
+    error_text,
     merge_global_options,
     os_reason,
     set_message_language,
@@ -170,8 +171,10 @@ def _run(handler: Handler, args: argparse.Namespace, reporter: Reporter, debug: 
     file = getattr(args, "file", None)
     try:
         return reporter.finish(handler(args))
-    except (CommandError, PassportError) as exc:
+    except CommandError as exc:
         reporter.failure(str(exc), file)
+    except PassportError as exc:
+        reporter.failure(error_text(exc), file)
     except BrokenPipeError:  # e.g. piped into head: before OSError, of which it is a kind
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK

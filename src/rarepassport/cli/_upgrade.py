@@ -12,6 +12,7 @@ from rarepassport.cli._common import (
     Reporter,
     add_passphrase_option,
     display_name,
+    error_text,
     plugins_for,
     read_passport,
     text,
@@ -34,7 +35,7 @@ def _cmd_upgrade(args: argparse.Namespace) -> int:
             raise CommandError(text("cli.upgrade.not-object", file=display_name(args.file)))
         migrated = migrate_document(data, plugins=plugins_for(args))
     except LoadError as exc:
-        raise CommandError(str(exc.with_source(display_name(args.file)))) from None
+        raise CommandError(error_text(exc.with_source(display_name(args.file)))) from None
     steps = [str(step) for step in migrated.steps]
     if args.output is not None or migrated.steps:
         out_format = format_for(args.output) if args.output not in (None, STDIN) else fmt

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import cattrs
 
     from rarepassport.plugin_manager import PluginManager
-from rarepassport.errors import FhirImportError
+from rarepassport.errors import FhirImportError, Message
 from rarepassport.fhir._import_emergency import _EmergencyReader
 from rarepassport.fhir._read import (
     ImportResult,
@@ -67,13 +67,15 @@ class _Importer(_EmergencyReader):
         composition_index = next(
             (i for i, r in enumerate(self.entries) if r.get("resourceType") == "Composition"), None)
         if composition_index is None:
-            raise _fail("Bundle.entry", "no Composition: an IPS document starts with a Composition")
+            raise _fail("Bundle.entry", Message("fhir.import.no-composition",
+                                                "no Composition: an IPS document starts with a Composition"))
         self.consumed.add(composition_index)
         comp = _Res(self.entries[composition_index], f"Bundle.entry[{composition_index}].resource")
         patient = self.resolve(comp.get("subject"), f"{comp.path}.subject", identity=True)
         assert patient is not None
         if patient.data.get("resourceType") != "Patient":
-            raise _fail(f"{comp.path}.subject", "the Composition's subject must be a Patient")
+            raise _fail(f"{comp.path}.subject", Message("fhir.import.subject-not-patient",
+                                                        "the Composition's subject must be a Patient"))
         person, contacts, gp_refs = self.person(patient)
 
         ext = self.extensions(comp, {c.EXT + "created-on", c.EXT + "updated-on", c.EXT + "next-review-due"})
@@ -82,7 +84,8 @@ class _Importer(_EmergencyReader):
         if isinstance(identifier, Mapping) and identifier.get("system") == c.PASSPORT_ID_SYSTEM:
             passport_id = identifier.get("value") if isinstance(identifier.get("value"), str) else None
         elif identifier is not None:
-            self.note(f"{comp.path}.identifier", "the document's identifier is not kept")
+            self.note(f"{comp.path}.identifier", Message("fhir.unmapped.document-identifier",
+                                                         "the document's identifier is not kept"))
         language = comp.text("language") or self.bundle_language or "en"
         for key in ("status", "type", "date", "title", "confidentiality", "custodian"):
             comp.get(key)
@@ -128,10 +131,12 @@ class _Importer(_EmergencyReader):
             kind = resource.get("resourceType")
             if index in referenced:
                 self.note(f"Bundle.entry[{index}].resource",
-                          f"{kind} was not imported: only elements that are not imported refer to it")
+                          Message("fhir.unmapped.only-unmapped-refer", "{kind} was not imported: only elements that "
+                                  "are not imported refer to it", kind=str(kind)))
             else:
                 self.note(f"Bundle.entry[{index}].resource",
-                          f"{kind} was not imported: no section cites it as an entry")
+                          Message("fhir.unmapped.uncited", "{kind} was not imported: no section cites it as an entry",
+                                  kind=str(kind)))
         return passport
 
 
@@ -176,8 +181,9 @@ class _Importer(_EmergencyReader):
             record["signature"] = f"{header}..{signature}"
             attestation: Attestation = _attestation_converter().structure(record, Attestation)
         except Exception:  # noqa: BLE001 - any unreadable signature is reported, never raised
-            self.note(path, "a signature (application/jose) that is not a rarepassport attestation's JWS; "
-                            "the check is not imported")
+            self.note(path, Message("fhir.unmapped.foreign-signature",
+                                    "a signature (application/jose) that is not a rarepassport attestation's JWS; "
+                                    "the check is not imported"))
             return None
         return attestation
 
@@ -225,11 +231,13 @@ class _Importer(_EmergencyReader):
             for key in ("title", "text", "emptyReason", "code", "author", "focus", "mode", "orderedBy"):
                 section.get(key)
             if any(system == c.PLUGIN_SECTION for system, _ in codes):
-                self.note(section.path, "plugin sections are exported as narrative only and not imported")
+                self.note(section.path, Message("fhir.unmapped.plugin-section",
+                                                "plugin sections are exported as narrative only and not imported"))
                 section.get("entry")
                 continue
             if section.items("section"):
-                self.note(f"{section.path}.section", "sub-sections are not imported")
+                self.note(f"{section.path}.section", Message("fhir.unmapped.sub-sections",
+                                                             "sub-sections are not imported"))
             empty = _codes(section.get("emptyReason"))
             if section_code == c.SECTION_ALLERGIES and (c.EMPTY_REASON_SYSTEM, "nilknown") in empty:
                 self.allergy_flags.add("none")
@@ -240,7 +248,8 @@ class _Importer(_EmergencyReader):
             for e_index, entry in enumerate(section.items("entry")):
                 path = f"{section.path}.entry[{e_index}]"
                 if _display_only(entry) is not None:
-                    self.note(path, "an entry given only by name, without a resource, is not imported")
+                    self.note(path, Message("fhir.unmapped.entry-by-name",
+                                            "an entry given only by name, without a resource, is not imported"))
                     continue
                 res = self.resolve(entry, path, instead="the entry is skipped")
                 if res is None:
@@ -286,7 +295,8 @@ class _Importer(_EmergencyReader):
                 continue
             handler = handlers.get(kind)
             if handler is None:
-                self.note(res.path, f"{kind} resources are not mapped to the passport")
+                self.note(res.path, Message("fhir.unmapped.resource-type", "{kind} resources are not mapped to the "
+                                            "passport", kind=str(kind)))
                 continue
             handler(res, section_code)
 
@@ -302,8 +312,9 @@ class _Importer(_EmergencyReader):
         title = section.text("title") or c.SECTION_TITLES.get(section_code) or _concept_text(
             section.data.get("code")) or "Section"
         self.additional.append(AdditionalSection(title=title, text=text))
-        self.note(f"{section.path}.text", "the section has a narrative and no entries; its text is imported "
-                                          "as an additional section, uncoded")
+        self.note(f"{section.path}.text", Message("fhir.unmapped.narrative-only-section",
+                                                  "the section has a narrative and no entries; its text is imported "
+                                                  "as an additional section, uncoded"))
 
     # --- statuses and preferences ------------------------------------------------------
 
@@ -381,7 +392,8 @@ def from_ips(bundle: Mapping[str, Any], *, plugins: PluginManager | None = None)
     """
     del plugins  # plugin sections are not imported (documented)
     if not isinstance(bundle, Mapping) or bundle.get("resourceType") != "Bundle":
-        raise _fail("Bundle", "not a FHIR Bundle: expected a JSON object with \"resourceType\": \"Bundle\"")
+        raise _fail("Bundle", Message("fhir.import.not-a-bundle",
+                                      "not a FHIR Bundle: expected a JSON object with \"resourceType\": \"Bundle\""))
     # Depth, size, keys and text first: a self-referencing dict, 10,000 levels or a
     # million items are refused here, before any element is read.
     shape = check_tree(bundle, "Bundle", long_text=_is_attachment_data)
@@ -402,11 +414,13 @@ def from_ips(bundle: Mapping[str, Any], *, plugins: PluginManager | None = None)
             holds_ips = any(r.get("resourceType") == "Composition"
                             and (c.LOINC, c.IPS_DOCUMENT) in _codes(r.get("type")) for r in importer.entries)
             if kind not in ("searchset", "collection") or not holds_ips:
-                raise _fail("Bundle.type", "not a patient summary: a bundle that is not of type document is read "
-                                           "only when it is a searchset or collection holding a Composition of "
-                                           "type 60591-5 (Patient summary Document)")
-            importer.note("Bundle.type", f"the bundle is a {kind}, not a document; read as a document because it "
-                                         "holds a Patient summary Composition (60591-5)")
+                raise _fail("Bundle.type", Message("fhir.import.not-a-summary",
+                    "not a patient summary: a bundle that is not of type document is read "
+                    "only when it is a searchset or collection holding a Composition of "
+                    "type 60591-5 (Patient summary Document)"))
+            importer.note("Bundle.type", Message("fhir.unmapped.not-a-document", "the bundle is a {kind}, not a "
+                                                 "document; read as a document because it holds a Patient summary "
+                                                 "Composition (60591-5)", kind=str(kind)))
         if isinstance(bundle.get("language"), str):
             importer.bundle_language = bundle["language"]
         passport = importer.run()
@@ -415,8 +429,8 @@ def from_ips(bundle: Mapping[str, Any], *, plugins: PluginManager | None = None)
     except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
         # Every element is type-checked where it is read; this is the last line of
         # defence so that malformed input never ends in a traceback.
-        raise _fail("Bundle", f"the bundle has a malformed element ({type(exc).__name__}); "
-                              "check it with a FHIR validator") from None
+        raise _fail("Bundle", Message("fhir.import.malformed", "the bundle has a malformed element ({error}); "
+                                      "check it with a FHIR validator", error=type(exc).__name__)) from None
     if importer.weight is not None or importer.blood_group is not None:
         passport = attrs.evolve(passport, person=attrs.evolve(
             passport.person, weight=importer.weight, blood_group=importer.blood_group))

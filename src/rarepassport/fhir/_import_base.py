@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from rarepassport.errors import Message
 from rarepassport.fhir import _common as c
 from rarepassport.model import (
     AdditionalSection,
@@ -32,6 +33,10 @@ from rarepassport.fhir._read import (
 )
 
 JSON = dict[str, Any]
+
+
+#: Why a key of a resource that was read was not imported, unless the reader says more.
+_NO_PLACE = Message("fhir.unmapped.no-place", "no place in the passport")
 
 
 class _ImporterBase:
@@ -68,10 +73,13 @@ class _ImporterBase:
 
     # --- bookkeeping -----------------------------------------------------------------
 
-    def note(self, path: str, reason: str) -> None:
-        self.unmapped.append(Unmapped(path, reason))
+    def note(self, path: str, reason: str | Message) -> None:
+        if isinstance(reason, Message):
+            self.unmapped.append(Unmapped(path, str(reason), message_id=reason.id, arguments=dict(reason.arguments)))
+        else:
+            self.unmapped.append(Unmapped(path, reason))
 
-    def done(self, res: _Res, what: str = "no place in the passport") -> None:
+    def done(self, res: _Res, what: str | Message = _NO_PLACE) -> None:
         for key in res.leftovers():
             self.note(f"{res.path}.{key}", what)
 
@@ -88,11 +96,13 @@ class _ImporterBase:
             return True
         if status in c.NOT_CURRENT_STATUSES.get(kind, frozenset()):
             # The code is one of FHIR's own (a closed list), never the person's data.
-            self.note(f"{res.path}.status", f"not imported: the {kind}'s status is '{status}', so it is not "
-                                              "current, did not happen or was entered in error")
+            self.note(f"{res.path}.status", Message("fhir.unmapped.status-not-current", "not imported: the {kind}'s "
+                                                    "status is '{status}', so it is not current, did not happen or "
+                                                    "was entered in error", kind=kind, status=status))
             return False
         if status not in c.KNOWN_STATUSES.get(kind, frozenset()):
-            self.note(f"{res.path}.status", "a status code FHIR does not define; imported as current")
+            self.note(f"{res.path}.status", Message("fhir.unmapped.unknown-status",
+                                                    "a status code FHIR does not define; imported as current"))
         return True
 
     def entered_in_error(self, res: _Res) -> bool:
@@ -106,28 +116,34 @@ class _ImporterBase:
             code == "entered-in-error" for _, code in _codes(verification))
         if marked:
             where = "status" if res.data.get("status") == "entered-in-error" else "verificationStatus"
-            self.note(f"{res.path}.{where}", f"not imported: the {res.data.get('resourceType')} was entered in error")
+            self.note(f"{res.path}.{where}", Message("fhir.unmapped.entered-in-error",
+                                                     "not imported: the {kind} was entered in error",
+                                                     kind=str(res.data.get("resourceType"))))
         return marked
 
     def extensions(self, res: _Res, known: set[str]) -> dict[str, list[Mapping[str, Any]]]:
         found = _ext_map(res)
         for url in found:
             if url not in known:
-                self.note(f"{res.path}.extension", f"extension {url} is not mapped")
+                self.note(f"{res.path}.extension", Message("fhir.unmapped.extension", "extension {url} is not mapped",
+                                                           url=url))
         return found
 
     def _index(self, bundle: Mapping[str, Any]) -> None:
         entries = bundle.get("entry")
         if not isinstance(entries, list) or not entries:
-            raise _fail("Bundle.entry", "the bundle has no entries; an IPS document needs a Composition and a Patient")
+            raise _fail("Bundle.entry", Message("fhir.import.no-entries",
+                "the bundle has no entries; an IPS document needs a Composition and a Patient"))
         for index, entry in enumerate(entries):
             path = f"Bundle.entry[{index}]"
             if not isinstance(entry, Mapping) or not isinstance(entry.get("resource"), Mapping):
-                raise _fail(f"{path}.resource", "every entry needs a resource object")
+                raise _fail(f"{path}.resource", Message("fhir.import.entry-without-resource",
+                                                        "every entry needs a resource object"))
             resource = entry["resource"]
             kind = resource.get("resourceType")
             if not isinstance(kind, str):
-                raise _fail(f"{path}.resource.resourceType", "every resource needs a resourceType")
+                raise _fail(f"{path}.resource.resourceType", Message("fhir.import.resource-without-type",
+                                                                     "every resource needs a resourceType"))
             self.entries.append(resource)
             full_url = entry.get("fullUrl")
             if isinstance(full_url, str):
@@ -178,14 +194,16 @@ class _ImporterBase:
         ref = reference.get("reference") if isinstance(reference, Mapping) else None
         if not isinstance(ref, str):
             if identity:
-                raise _fail(path, "the reference has no 'reference' to a resource in the bundle")
+                raise _fail(path, Message("fhir.import.reference-missing",
+                                          "the reference has no 'reference' to a resource in the bundle"))
             if required:
                 self.note(path, f"the reference has no 'reference' to a resource in the bundle; {instead}")
             return None
         found = self.lookup(ref)
         if found is None:
             if identity:
-                raise _fail(f"{path}.reference", "the reference does not resolve to any entry of the bundle")
+                raise _fail(f"{path}.reference", Message("fhir.import.reference-unresolved",
+                                                         "the reference does not resolve to any entry of the bundle"))
             self.note(f"{path}.reference", f"the reference does not resolve to any entry of the bundle; {instead}")
             return None
         index, resource = found

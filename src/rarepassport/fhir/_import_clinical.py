@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from rarepassport.errors import Message
 from rarepassport.fhir import _common as c
 from rarepassport.model import (
     AdditionalSection,
@@ -61,8 +62,9 @@ class _ClinicalReader(_PatientReader):
         res.get(key)
         code, canonical = _status_code(res.data.get(key), system)
         if code is not None and not canonical:
-            self.note(f"{res.path}.{key}", f"the status '{code}' is written with a system other than {system}; "
-                                           "read as that code system's code")
+            self.note(f"{res.path}.{key}", Message("fhir.unmapped.status-system", "the status '{code}' is written "
+                                                   "with a system other than {system}; read as that code system's "
+                                                   "code", code=code, system=system))
         return code
 
     def condition(self, res: _Res, section_code: str) -> None:
@@ -74,21 +76,25 @@ class _ClinicalReader(_PatientReader):
             return
         if _says_none_known(res.data.get("code")):
             # "No known problems" written as text is a statement about the list, not a diagnosis.
-            self.note(res.path, "a statement that no problems are known is not a diagnosis; not imported")
+            self.note(res.path, Message("fhir.unmapped.no-known-problems",
+                                        "a statement that no problems are known is not a diagnosis; not imported"))
             return
         ver_code = self.status(res, "verificationStatus", c.CONDITION_VERIFICATION)
         if ver_code == "refuted":
-            self.note(res.path, "a refuted condition is not imported")
+            self.note(res.path, Message("fhir.unmapped.refuted-condition", "a refuted condition is not imported"))
             return
         clinical = self.status(res, "clinicalStatus", c.CONDITION_CLINICAL)
         if clinical in c.CONDITION_NOT_CURRENT:
             # The passport's diagnoses are what is true now, and no output could show
             # "resolved" beside one: left out, and listed for the person to decide.
-            self.note(f"{res.path}.clinicalStatus", f"not imported: the condition's clinical status is "
-                      f"'{clinical}'; the passport lists current conditions only")
+            self.note(f"{res.path}.clinicalStatus", Message("fhir.unmapped.condition-not-current", "not imported: "
+                                                            "the condition's clinical status is '{status}'; the "
+                                                            "passport lists current conditions only",
+                                                            status=clinical))
             return
         if clinical is None and res.data.get("clinicalStatus") is not None:
-            self.note(f"{res.path}.clinicalStatus", "a clinical status FHIR does not define; imported as current")
+            self.note(f"{res.path}.clinicalStatus", Message("fhir.unmapped.unknown-clinical-status",
+                "a clinical status FHIR does not define; imported as current"))
         ext = self.extensions(res, {c.ASSERTED_DATE_URL, c.EXT + "primary", c.EXT + "undiagnosed"})
         status = c.VERIFICATION_TO_STATUS.get(ver_code or "confirmed", DiagnosisStatus.CONFIRMED)
         if c.EXT + "undiagnosed" in ext:
@@ -97,7 +103,8 @@ class _ClinicalReader(_PatientReader):
         diagnosed_on = _partial(_extension_value(ext[c.ASSERTED_DATE_URL][0])) if c.ASSERTED_DATE_URL in ext \
             else None
         if diagnosed_on is None and res.get("recordedDate") is not None:
-            self.note(f"{res.path}.recordedDate", "the recorded date is not the diagnosis date; not kept")
+            self.note(f"{res.path}.recordedDate", Message("fhir.unmapped.recorded-date",
+                                                          "the recorded date is not the diagnosis date; not kept"))
         asserter = res.get("asserter")
         diagnosed_by = None
         if isinstance(asserter, Mapping):
@@ -121,7 +128,8 @@ class _ClinicalReader(_PatientReader):
                 if _codes(target.get("code")) & {(c.LOINC, c.GENETIC_VARIANT[0])}:
                     genetics.append(self.genetic(target))
                 else:
-                    self.note(target.path, "evidence other than genetic findings is not imported")
+                    self.note(target.path, Message("fhir.unmapped.other-evidence",
+                                                   "evidence other than genetic findings is not imported"))
             self.done(item)
         summary, notes_text = _notes(res)
         for key in ("clinicalStatus", "verificationStatus", "category", "subject"):
@@ -130,7 +138,8 @@ class _ClinicalReader(_PatientReader):
                     "bodySite"):
             if key in res.data:
                 res.get(key)
-                self.note(f"{res.path}.{key}", "not part of the passport model; not kept")
+                self.note(f"{res.path}.{key}", Message("fhir.unmapped.not-in-model",
+                                                       "not part of the passport model; not kept"))
         self.done(res)
         self.diagnoses.append(Diagnosis(
             name=name, status=status, primary=c.EXT + "primary" in ext,
@@ -157,7 +166,8 @@ class _ClinicalReader(_PatientReader):
             elif c.INHERITANCE[0] in code:
                 inheritance = text
             else:
-                self.note(item.path, "this component of a genetic finding is not kept")
+                self.note(item.path, Message("fhir.unmapped.genetic-component",
+                                             "this component of a genetic finding is not kept"))
             self.done(item)
         _, notes = _notes(res)
         for key in ("status", "category", "code", "subject", "valueCodeableConcept", "effectiveDateTime"):
@@ -179,16 +189,18 @@ class _ClinicalReader(_PatientReader):
             self.done(res)
             return
         if codes & c.PARTIAL_NO_ALLERGY_CODES or _says_none_known(res.data.get("code")):
-            self.note(res.path, "a statement that no allergy of one kind is known is neither an allergy nor "
-                                "'no known allergies'; not imported")
+            self.note(res.path, Message("fhir.unmapped.no-known-allergy-of-kind",
+                                        "a statement that no allergy of one kind is known is neither an allergy nor "
+                                        "'no known allergies'; not imported"))
             return
         if self.status(res, "verificationStatus", c.ALLERGY_VERIFICATION) == "refuted":
-            self.note(res.path, "a refuted allergy is not imported")
+            self.note(res.path, Message("fhir.unmapped.refuted-allergy", "a refuted allergy is not imported"))
             return
         if self.status(res, "clinicalStatus", c.ALLERGY_CLINICAL) in c.ALLERGY_NOT_ACTIVE:
             # Kept: avoiding a substance needlessly is safer than giving it.
-            self.note(f"{res.path}.clinicalStatus", "the allergy is recorded as inactive or resolved; "
-                      "it is imported as an allergy, check it")
+            self.note(f"{res.path}.clinicalStatus", Message("fhir.unmapped.inactive-allergy",
+                                                            "the allergy is recorded as inactive or resolved; "
+                                                            "it is imported as an allergy, check it"))
         type_code = res.text("type")
         if type_code is None and isinstance(res.data.get("type"), Mapping):
             # FHIR R5 writes the type as a CodeableConcept.
@@ -198,7 +210,8 @@ class _ClinicalReader(_PatientReader):
         for index, item in enumerate(res.items("category")):
             category = _CATEGORIES.get(item) if isinstance(item, str) else None
             if category is None:
-                self.note(f"{res.path}.category[{index}]", "not an AllergyIntolerance category FHIR defines; not kept")
+                self.note(f"{res.path}.category[{index}]", Message("fhir.unmapped.unknown-allergy-category",
+                    "not an AllergyIntolerance category FHIR defines; not kept"))
             else:
                 categories.append(category)
         criticality: Criticality | None = None
@@ -206,7 +219,8 @@ class _ClinicalReader(_PatientReader):
             criticality = _CRITICALITIES.get(res.data["criticality"]) if isinstance(
                 res.data["criticality"], str) else None
             if criticality is None:
-                self.note(f"{res.path}.criticality", "not a criticality FHIR defines; not kept")
+                self.note(f"{res.path}.criticality", Message("fhir.unmapped.unknown-criticality",
+                                                             "not a criticality FHIR defines; not kept"))
         # Every reaction is kept: an anaphylaxis recorded second must not disappear
         # behind a mild rash recorded first. The passport holds one severity: the worst.
         reactions: list[str] = []
@@ -223,15 +237,17 @@ class _ClinicalReader(_PatientReader):
                     _extension_value(item) is True for item in reaction_ext.get(c.EXT + "life-threatening", [])):
                 severity = Severity.LIFE_THREATENING
             if severity is None and reaction.data.get("severity") is not None:
-                self.note(f"{reaction.path}.severity", "not a reaction severity FHIR defines; not kept")
+                self.note(f"{reaction.path}.severity", Message("fhir.unmapped.unknown-reaction-severity",
+                                                               "not a reaction severity FHIR defines; not kept"))
             if severity is not None:
                 severities.append(severity)
             reaction.get("substance")
             self.done(reaction)
         severity_kept = max(severities, key=_SEVERITY_ORDER.index) if severities else None
         if len(set(severities)) > 1:
-            self.note(f"{res.path}.reaction", "the reactions have different severities; every reaction is kept "
-                      "and the most severe is the allergy's severity")
+            self.note(f"{res.path}.reaction", Message("fhir.unmapped.reaction-severities",
+                                                      "the reactions have different severities; every reaction is kept "
+                                                      "and the most severe is the allergy's severity"))
         self.done(res)
         self.allergies.append(Allergy(
             substance=_concept_text(res.data.get("code")) or "(substance not given)",
@@ -258,11 +274,15 @@ class _ClinicalReader(_PatientReader):
                     self.done(med)
             if concept is None and _named(reference) is not None:
                 concept = {"text": _named(reference)}
-                self.note(f"{res.path}.medicationReference.reference", "the reference does not resolve to a "
-                          "contained resource; the medicine is imported by its display name")
+                self.note(f"{res.path}.medicationReference.reference", Message(
+                    "fhir.unmapped.medicine-by-display",
+                    "the reference does not resolve to a contained resource; the medicine is imported by its "
+                    "display name"))
             elif concept is None:
-                self.note(f"{res.path}.medicationReference.reference", "the reference does not resolve to a "
-                          "contained resource; a medicine without a name is not imported")
+                self.note(f"{res.path}.medicationReference.reference", Message(
+                    "fhir.unmapped.medicine-without-name",
+                    "the reference does not resolve to a contained resource; a medicine without a name is not "
+                    "imported"))
                 return
         elif concept is None and _display_only(reference) is not None:
             concept = {"text": _display_only(reference)}
@@ -298,12 +318,14 @@ class _ClinicalReader(_PatientReader):
         if _NO_KNOWN_MEDICATIONS.match(_concept_text(concept) or "") and not _our_codings(concept):
             # "No known current medications" written as text: the list's status, not a medicine.
             self.medication_flags.add("none")
-            self.note(res.path, "a statement in words that no medicines are known is read as "
-                                "'no medicines', not as a medicine")
+            self.note(res.path, Message("fhir.unmapped.no-medicines-in-words",
+                                        "a statement in words that no medicines are known is read as "
+                                        "'no medicines', not as a medicine"))
             return
         if _says_none_known(concept):
-            self.note(res.path, "a statement that no medicine of some kind is known is not a medicine; "
-                                "not imported")
+            self.note(res.path, Message("fhir.unmapped.no-known-medicine-of-kind",
+                                        "a statement that no medicine of some kind is known is not a medicine; "
+                                        "not imported"))
             return
         if not self.is_current(res):
             return
@@ -321,7 +343,7 @@ class _ClinicalReader(_PatientReader):
         dosage_key = "dosageInstruction" if "dosageInstruction" in res.data else "dosage"
         for index, dosage in enumerate(res.subs(dosage_key)):
             if index > 0:
-                self.note(dosage.path, "only the first dosage is kept")
+                self.note(dosage.path, Message("fhir.unmapped.first-dosage", "only the first dosage is kept"))
                 continue
             dose = dosage.text("text")
             route = _concept_text(dosage.get("route"))
@@ -337,7 +359,8 @@ class _ClinicalReader(_PatientReader):
                     frequency = _repeat_text(timing.data["repeat"])
                     if frequency is None:
                         timing.used.discard("repeat")
-                self.done(timing, "structured timing is not kept; the passport keeps the frequency as text")
+                self.done(timing, Message("fhir.unmapped.structured-timing",
+                                          "structured timing is not kept; the passport keeps the frequency as text"))
             # The dose as the sender structured it travels beside its text, never instead
             # of it: "1 tablet" next to "Take as directed" is part of the instruction.
             structured = []
@@ -347,10 +370,12 @@ class _ClinicalReader(_PatientReader):
                     structured.append(quantity)
                 elif "doseQuantity" in dose_and_rate.data or "doseRange" in dose_and_rate.data:
                     # Never a made-up dose (true read as 1): say it was left out.
-                    self.note(dose_and_rate.path, "a dose that is not a number with a unit is not kept")
+                    self.note(dose_and_rate.path, Message("fhir.unmapped.dose-not-quantity",
+                                                          "a dose that is not a number with a unit is not kept"))
                 for key in ("doseQuantity", "doseRange", "type"):
                     dose_and_rate.get(key)
-                self.done(dose_and_rate, "a rate is not kept; the passport keeps the dose")
+                self.done(dose_and_rate, Message("fhir.unmapped.rate",
+                                                 "a rate is not kept; the passport keeps the dose"))
             structured_text = "; ".join(structured) or None
             if dose is None:
                 dose = structured_text
@@ -386,7 +411,8 @@ class _ClinicalReader(_PatientReader):
                 name = name or _concept_text(device.get("type"))
                 if _codes(device.data.get("type")) & c.NO_KNOWN_DEVICES \
                         or _says_none_known(device.data.get("type")):
-                    self.note(res.path, "a statement that no devices are known is not a device; not imported")
+                    self.note(res.path, Message("fhir.unmapped.no-known-devices",
+                                                "a statement that no devices are known is not a device; not imported"))
                     return
                 _, details = _notes(device)
                 for key in ("patient", "status", "type"):
@@ -405,7 +431,8 @@ class _ClinicalReader(_PatientReader):
         if not self.is_current(res):
             return
         if _codes(res.data.get("code")) & c.NO_KNOWN_PROCEDURES or _says_none_known(res.data.get("code")):
-            self.note(res.path, "a statement that no procedures are known is not a procedure; not imported")
+            self.note(res.path, Message("fhir.unmapped.no-known-procedures",
+                                        "a statement that no procedures are known is not a procedure; not imported"))
             return
         date = _partial(res.get("performedDateTime"))
         if date is None and "performedPeriod" in res.data:
@@ -415,11 +442,13 @@ class _ClinicalReader(_PatientReader):
             # A date written as text ("2019-05") is read when it starts with one.
             date = _partial(res.get("performedString"))
             if date is None and not _marked_absent(res.data, "performedString"):
-                self.note(f"{res.path}.performedString", "a procedure date given as free text is not kept")
+                self.note(f"{res.path}.performedString", Message("fhir.unmapped.procedure-date-text",
+                                                                 "a procedure date given as free text is not kept"))
         for key in ("performedAge", "performedRange"):
             if key in res.data:
                 res.get(key)
-                self.note(f"{res.path}.{key}", "a procedure date given as an age or range is not kept")
+                self.note(f"{res.path}.{key}", Message("fhir.unmapped.procedure-date-age",
+                                                       "a procedure date given as an age or range is not kept"))
         _, notes = _notes(res)
         name = _concept_text(res.get("code"))
         for key in ("status", "subject"):
@@ -432,14 +461,16 @@ class _ClinicalReader(_PatientReader):
             return
         if _codes(res.data.get("vaccineCode")) & c.NO_KNOWN_IMMUNIZATIONS \
                 or _says_none_known(res.data.get("vaccineCode")):
-            self.note(res.path, "a statement that no vaccinations are known is not a vaccination; not imported")
+            self.note(res.path, Message("fhir.unmapped.no-known-vaccinations",
+                "a statement that no vaccinations are known is not a vaccination; not imported"))
             return
         date = _partial(res.get("occurrenceDateTime"))
         if date is None and res.data.get("occurrenceString") is not None:
             # A date written as text ("2019-05") is read when it starts with one.
             date = _partial(res.get("occurrenceString"))
             if date is None and not _marked_absent(res.data, "occurrenceString"):
-                self.note(f"{res.path}.occurrenceString", "a vaccination date given as free text is not kept")
+                self.note(f"{res.path}.occurrenceString", Message("fhir.unmapped.vaccination-date-text",
+                                                                  "a vaccination date given as free text is not kept"))
         name = _concept_text(res.get("vaccineCode"))
         for key in ("status", "patient", "primarySource"):
             res.get(key)
@@ -458,16 +489,19 @@ class _ClinicalReader(_PatientReader):
             kg = _number(quantity.get("value")) if isinstance(quantity, Mapping) else None
             if isinstance(quantity, Mapping) and kg is None:
                 # A weight of true, "12" or {} would be a made-up dose basis: never coerced.
-                self.note(f"{res.path}.valueQuantity.value", "a weight that is not a number is not kept")
+                self.note(f"{res.path}.valueQuantity.value", Message("fhir.unmapped.weight-not-number",
+                                                                     "a weight that is not a number is not kept"))
             elif kg is not None and isinstance(quantity, Mapping) \
                     and quantity.get("code", quantity.get("unit")) in ("kg", None):
                 self.weight = Weight(kg=kg, measured_on=_full_date(res.data.get("effectiveDateTime")))
             else:
-                self.note(f"{res.path}.valueQuantity", "a weight not given in kg is not kept")
+                self.note(f"{res.path}.valueQuantity", Message("fhir.unmapped.weight-not-kg",
+                                                               "a weight not given in kg is not kept"))
         elif (c.LOINC, c.BLOOD_GROUP[0]) in codes:
             self.blood_group = res.text("valueString") or _concept_text(res.get("valueCodeableConcept"))
         elif (c.LOINC, c.GENETIC_VARIANT[0]) in codes:
-            self.note(res.path, "a genetic finding not cited by a condition is not imported")
+            self.note(res.path, Message("fhir.unmapped.uncited-genetic-finding",
+                                        "a genetic finding not cited by a condition is not imported"))
             return
         elif any(system == c.CARE_PREFERENCE for system, _ in codes):
             field = next(code for system, code in codes if system == c.CARE_PREFERENCE)
@@ -475,14 +509,15 @@ class _ClinicalReader(_PatientReader):
             if field in _PREFERENCE_FIELDS and value:
                 self.preferences.setdefault(field, []).append(value)
             else:
-                self.note(res.path, "an unknown care preference is not kept")
+                self.note(res.path, Message("fhir.unmapped.unknown-care-preference",
+                                            "an unknown care preference is not kept"))
         elif any(system == c.ADDITIONAL_SECTION for system, _ in codes):
             title = res.data["code"].get("text") if isinstance(res.data.get("code"), Mapping) else None
             value = res.text("valueString")
             if title and value:
                 self.additional.append(AdditionalSection(title=title, text=value))
         else:
-            self.note(res.path, "this observation has no place in the passport")
+            self.note(res.path, Message("fhir.unmapped.observation", "this observation has no place in the passport"))
             return
         self.done(res)
 

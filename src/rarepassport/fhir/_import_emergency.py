@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rarepassport.errors import Message
 from rarepassport.fhir import _common as c
 from rarepassport.model import (
     AdvanceDecision,
@@ -43,7 +44,7 @@ class _EmergencyReader(_ClinicalReader):
             res.get(key)
         self.done(res)
         if not text:
-            self.note(res.path, "a flag without text is not kept")
+            self.note(res.path, Message("fhir.unmapped.flag-without-text", "a flag without text is not kept"))
             return
         if "avoid" in kinds:
             reason = _extension_value(ext[c.EXT + "reason"][0]) if c.EXT + "reason" in ext else None
@@ -66,7 +67,8 @@ class _EmergencyReader(_ClinicalReader):
                     detail.get(key)
                 self.done(detail)
             elif detail is not None:
-                self.note(detail.path, "an activity without a description is not kept")
+                self.note(detail.path, Message("fhir.unmapped.activity-without-description",
+                                               "an activity without a description is not kept"))
             self.done(item)
         source_notes = [n.get("text") for n in res.items("note") if isinstance(n, Mapping)]
         author = res.get("author")
@@ -88,7 +90,8 @@ class _EmergencyReader(_ClinicalReader):
 
     def document_reference(self, res: _Res, section_code: str) -> None:
         if section_code not in (c.SECTION_ADVANCE_DIRECTIVES, ""):
-            self.note(res.path, "documents outside the advance directives section are not imported")
+            self.note(res.path, Message("fhir.unmapped.document-outside-directives",
+                                        "documents outside the advance directives section are not imported"))
             return
         summary = res.text("description")
         for item in res.subs("content"):
@@ -99,7 +102,8 @@ class _EmergencyReader(_ClinicalReader):
                     try:
                         summary = base64.b64decode(data).decode("utf-8")
                     except (binascii.Error, UnicodeDecodeError):
-                        self.note(f"{attachment.path}.data", "the attachment is not UTF-8 text")
+                        self.note(f"{attachment.path}.data", Message("fhir.unmapped.attachment-not-utf8",
+                                                                     "the attachment is not UTF-8 text"))
                 for key in ("contentType", "title", "url"):
                     attachment.get(key)
                 self.done(attachment)
@@ -118,7 +122,8 @@ class _EmergencyReader(_ClinicalReader):
     def consent(self, res: _Res, section_code: str) -> None:
         """An advance directive written as a Consent (as IPS 2.0 does): an advance decision."""
         if res.text("status") in ("rejected", "inactive", "entered-in-error", "draft"):
-            self.note(f"{res.path}.status", "a Consent that is not in force is not imported")
+            self.note(f"{res.path}.status", Message("fhir.unmapped.consent-not-in-force",
+                                                    "a Consent that is not in force is not imported"))
             return
         categories = [text for text in (_concept_text(item) for item in res.items("category")) if text]
         provision_text = None

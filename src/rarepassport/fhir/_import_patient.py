@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rarepassport.errors import Message
 from rarepassport.fhir import _common as c
 from rarepassport.model import (
     CareTeamMember,
@@ -54,14 +55,17 @@ class _PatientReader(_ImporterBase):
         absent = res.get("_birthDate")
         date_of_birth = _full_date(birth) if birth is not None else None
         if birth is None and isinstance(absent, Mapping):
-            self.note(f"{res.path}.birthDate", "marked absent (data-absent-reason): the passport says the date "
-                                               "of birth is not known")
+            self.note(f"{res.path}.birthDate", Message("fhir.unmapped.birth-date-absent",
+                                                       "marked absent (data-absent-reason): the passport says the date "
+                                                       "of birth is not known"))
         elif birth is None:
-            self.note(f"{res.path}.birthDate", "the Patient has no birthDate: the passport says the date of birth "
-                                               "is not known")
+            self.note(f"{res.path}.birthDate", Message("fhir.unmapped.no-birth-date",
+                "the Patient has no birthDate: the passport says the date of birth "
+                "is not known"))
         elif date_of_birth is None:
-            self.note(f"{res.path}.birthDate", "not a full date (YYYY-MM-DD): the passport says the date of birth "
-                                               "is not known; add it by hand")
+            self.note(f"{res.path}.birthDate", Message("fhir.unmapped.birth-date-partial",
+                "not a full date (YYYY-MM-DD): the passport says the date of birth "
+                "is not known; add it by hand"))
         name, preferred = None, None
         for index, item in enumerate(res.items("name")):
             if not isinstance(item, Mapping):
@@ -77,12 +81,14 @@ class _PatientReader(_ImporterBase):
             elif use in ("usual", "nickname") and preferred is None:
                 preferred = text
             else:
-                self.note(f"{res.path}.name[{index}]", "only one full and one preferred name are kept")
+                self.note(f"{res.path}.name[{index}]", Message("fhir.unmapped.one-name-each",
+                                                               "only one full and one preferred name are kept"))
         if name is None:
             name = preferred
             preferred = None
         if name is None:
-            raise _fail(f"{res.path}.name", "the Patient has no name; a passport needs the person's name")
+            raise _fail(f"{res.path}.name", Message("fhir.import.patient-without-name",
+                                                    "the Patient has no name; a passport needs the person's name"))
         sex: Sex | None = None
         gender = res.text("gender")
         if gender is not None:
@@ -102,11 +108,13 @@ class _PatientReader(_ImporterBase):
             type_text = _concept_text(item.get("type"))
             item.get("use")
             if value is None:
-                self.note(item.path, "an identifier without a value is not kept")
+                self.note(item.path, Message("fhir.unmapped.identifier-without-value",
+                                             "an identifier without a value is not kept"))
                 continue
             our_system = reverse_ids.get(system, system) if system else type_text
             if our_system is None:
-                self.note(item.path, "an identifier without a system is not kept")
+                self.note(item.path, Message("fhir.unmapped.identifier-without-system",
+                                             "an identifier without a system is not kept"))
                 continue
             identifiers.append(Identifier(system=our_system, value=value))
             self.done(item)
@@ -117,7 +125,8 @@ class _PatientReader(_ImporterBase):
             if address is None and text:
                 address = text
             else:
-                self.note(f"{res.path}.address[{index}]", "only one address is kept")
+                self.note(f"{res.path}.address[{index}]", Message("fhir.unmapped.one-address",
+                                                                  "only one address is kept"))
         languages = []
         for item in res.subs("communication"):
             text = _concept_text(item.get("language"))
@@ -132,10 +141,11 @@ class _PatientReader(_ImporterBase):
             if isinstance(item, Mapping) and "url" in item and "data" not in item:
                 # A URL in a received bundle could name a file on this computer; rendering
                 # would embed it. Only a photo carried in the bundle itself is kept.
-                self.note(f"{res.path}.photo[{index}].url", "a photo given by URL is not imported "
-                          "(only a photo with inline data is kept)")
+                self.note(f"{res.path}.photo[{index}].url", Message("fhir.unmapped.photo-by-url",
+                                                                    "a photo given by URL is not imported "
+                                                                    "(only a photo with inline data is kept)"))
                 continue
-            self.note(f"{res.path}.photo[{index}]", "only one photo is kept")
+            self.note(f"{res.path}.photo[{index}]", Message("fhir.unmapped.one-photo", "only one photo is kept"))
         contacts = [self.contact(item) for item in res.subs("contact")]
         gp_refs = res.items("generalPractitioner")
         res.get("active")
@@ -158,7 +168,8 @@ class _PatientReader(_ImporterBase):
             elif system == "email" and email is None and value:
                 email = value
             else:
-                self.note(item.path, "only one phone number and one email address are kept")
+                self.note(item.path, Message("fhir.unmapped.one-phone-email",
+                                             "only one phone number and one email address are kept"))
         return phone, email
 
     def contact(self, res: _Res) -> Contact:
@@ -243,7 +254,8 @@ class _PatientReader(_ImporterBase):
             phone, email = self.telecom(res)
             self.done(res)
         else:
-            self.note(res.path, f"a {kind} cannot be a member of the care team")
+            self.note(res.path, Message("fhir.unmapped.not-care-team", "a {kind} cannot be a member of the care team",
+                                        kind=str(kind)))
         return CareTeamMember(name=name or organisation or "(name not given)", role=role, speciality=speciality,
                               organisation=organisation if name else None, phone=phone, email=email,
                               address=address)
@@ -268,7 +280,7 @@ class _PatientReader(_ImporterBase):
         for index, author in enumerate(comp.items("author")):
             path = f"{comp.path}.author[{index}]"
             if not isinstance(author, Mapping) or not isinstance(author.get("reference"), str):
-                self.note(path, "an author given only by name is not kept")
+                self.note(path, Message("fhir.unmapped.author-by-name", "an author given only by name is not kept"))
                 continue
             res = self.resolve(author, path, instead="the author is not kept")
             if res is None:
@@ -284,7 +296,8 @@ class _PatientReader(_ImporterBase):
                                           for d in _as_list(res.data.get("deviceName"))):
                 continue
             else:
-                self.note(path, f"the author ({kind}) is not kept; the passport records who completed it")
+                self.note(path, Message("fhir.unmapped.author-kind", "the author ({kind}) is not kept; the passport "
+                                        "records who completed it", kind=str(kind)))
         reviewed_by = None
         for index, attester in enumerate(comp.items("attester")):
             path = f"{comp.path}.attester[{index}]"
@@ -292,7 +305,8 @@ class _PatientReader(_ImporterBase):
                 continue
             date = _full_date(attester.get("time"))
             if reviewed_by is not None or date is None or attester.get("party") is None:
-                self.note(path, "only one professional attester with a time and a party is kept")
+                self.note(path, Message("fhir.unmapped.one-attester",
+                                        "only one professional attester with a time and a party is kept"))
                 continue
             member = self.practitioner(attester.get("party"), f"{path}.party")
             if member is None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rarepassport._dates import PartialDate
-from rarepassport.errors import FhirImportError, Problem
+from rarepassport.errors import FhirImportError, Message, Problem
 from rarepassport.fhir import _common as c
 from rarepassport.model import (
     CarePreferences,
@@ -37,11 +37,17 @@ class Unmapped:
 
     Attributes:
         path: Its FHIR path, e.g. ``Bundle.entry[3].resource.onsetDateTime``.
-        reason: Why it was not mapped (never the element's value).
+        reason: Why it was not mapped (never the element's value), in English.
+        message_id: The catalogue id of ``reason`` (``fhir.unmapped.refuted-condition``),
+            for a program that says it in another language; ``None`` when it has none.
+        arguments: The values of that message's ``{placeholders}``.
     """
 
     path: str
     reason: str
+    # Not part of equality: the same element and reason, whatever entry says it.
+    message_id: str | None = attrs.field(default=None, kw_only=True, eq=False)
+    arguments: Mapping[str, str] = attrs.field(factory=dict, kw_only=True, eq=False)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
@@ -65,7 +71,9 @@ class ImportResult:
         return "\n".join(str(item) for item in self.unmapped)
 
 
-def _fail(path: str, message: str) -> FhirImportError:
+def _fail(path: str, message: str | Message) -> FhirImportError:
+    if isinstance(message, Message):
+        return FhirImportError([Problem(path, str(message), message_id=message.id, arguments=dict(message.arguments))])
     return FhirImportError([Problem(path, message)])
 
 

@@ -1,0 +1,295 @@
+"""Errors and notes of the library that commands show, in the user's language.
+
+The library raises its errors in English (``str(error)``) with the catalogue entry of
+their message (``error.message_id``, ``error.arguments``, from a
+[`rarepassport.errors.Message`][]); the command line says them in the language of its
+messages (``--language`` or ``LANGUAGE``/``LANG``). Each test runs the real command in a
+subprocess, in French or German, and checks that the translation is printed and the
+English is not. The last tests check every such message against the catalogue.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import pickle
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import rarepassport as rp
+from rarepassport.encryption import decrypt_bytes, encrypt_bytes
+from rarepassport.errors import EncryptionError, HealthLinkError, Message, PassportError, SigningError
+from rarepassport.health_links import decode_health_link
+from rarepassport.labels import BUILT_IN_LANGUAGES, ENGLISH, built_in_catalogue
+
+SRC = Path(rp.__file__).resolve().parent
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+MINIMAL = EXAMPLES / "minimal.json"
+
+
+def run_cli(*args: str, language: str, extra_path: Path | None = None,
+            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command with ``LANGUAGE`` set to ``language`` (and no other language variable)."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    env["LANGUAGE"] = language
+    if extra_path is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra_path), env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-m", "rarepassport", *args], capture_output=True, text=True,
+                          check=False, env=env, cwd=cwd)
+
+
+# --- encryption -----------------------------------------------------------------------------
+
+
+def test_decrypting_a_file_that_is_not_encrypted_is_refused_in_french(tmp_path: Path) -> None:
+    result = run_cli("decrypt", str(MINIMAL), "-o", str(tmp_path / "out.json"), language="fr")
+    assert result.returncode == 2
+    assert "minimal.json: pas un fichier de passeport chiffré (il ne commence pas par les octets magiques" \
+        in result.stderr
+    assert "not an encrypted passport file" not in result.stderr
+
+
+def test_a_wrong_passphrase_is_said_in_german(tmp_path: Path) -> None:
+    sealed = tmp_path / "ada.json.rpenc"
+    sealed.write_bytes(encrypt_bytes(MINIMAL.read_bytes(), "the right long phrase", cost=14))
+    (tmp_path / "phrase").write_text("a wrong long phrase\n", encoding="utf-8")
+    result = run_cli("validate", str(sealed), "--passphrase-file", str(tmp_path / "phrase"), language="de")
+    assert result.returncode == 2
+    assert "falsche Passphrase, oder die verschlüsselte Datei wurde verändert" in result.stderr
+    assert "wrong passphrase" not in result.stderr
+
+
+# --- keys and signatures --------------------------------------------------------------------
+
+
+def test_a_trusted_key_file_that_is_not_a_key_is_refused_in_german(tmp_path: Path) -> None:
+    not_a_key = tmp_path / "clinic.json"
+    not_a_key.write_text('{"keys": 5}', encoding="utf-8")
+    result = run_cli("verify", str(MINIMAL), "--trust", str(not_a_key), language="de")
+    assert result.returncode == 2
+    assert f"{not_a_key}: $.keys muss eine Liste von JSON Web Keys sein" in result.stderr
+    assert "must be a list" not in result.stderr
+
+
+def test_signing_with_a_file_that_is_not_a_private_key_is_refused_in_french(tmp_path: Path) -> None:
+    key = tmp_path / "clinic.pem"
+    key.write_text("not a key\n", encoding="utf-8")
+    result = run_cli("sign", str(MINIMAL), "--key", str(key), "--name", "Dr Example", "--role", "consultant",
+                     "-o", str(tmp_path / "signed.json"), language="fr")
+    assert result.returncode == 2, result.stderr
+    assert f"{key} : pas une clé privée PEM (ou mauvaise phrase secrète)" in result.stderr
+    assert "not a PEM private key" not in result.stderr
+
+
+# --- FHIR and phenopacket export notes, a passport that cannot be read --------------------------
+
+
+def test_the_fhir_export_note_on_fields_the_ips_cannot_carry_is_in_french(tmp_path: Path) -> None:
+    result = run_cli("export", "fhir", str(EXAMPLES / "child-several-diagnoses.json"), "-o",
+                     str(tmp_path / "ips.json"), language="fr")
+    assert result.returncode == 0, result.stderr
+    assert "remarque : l'IPS n'a pas de place pour links" in result.stderr
+    assert "the IPS has no place" not in result.stderr
+
+
+def test_the_phenopacket_export_notes_are_in_german(tmp_path: Path) -> None:
+    result = run_cli("export", "phenopacket", str(EXAMPLES / "child-several-diagnoses.json"), "--no-hpo", "-o",
+                     str(tmp_path / "packet.json"), language="de")
+    assert result.returncode == 0, result.stderr
+    assert "HPO-Bezeichnungen wurden nicht mit einer HPO-Version geprüft" in result.stderr
+    assert "HPO labels were not checked" not in result.stderr
+
+
+def test_the_elements_an_import_leaves_out_are_listed_in_french(tmp_path: Path) -> None:
+    bundle = tmp_path / "ips.json"
+    exported = run_cli("export", "fhir", str(EXAMPLES / "child-several-diagnoses.json"), "-o", str(bundle),
+                       language="en")
+    assert exported.returncode == 0, exported.stderr
+    result = run_cli("import", "fhir", str(bundle), "-o", str(tmp_path / "back.json"), language="fr")
+    assert result.returncode == 0, result.stderr
+    assert ": les sections des extensions sont exportées en texte narratif seulement et ne sont pas importées" \
+        in result.stderr
+    assert "plugin sections are exported" not in result.stderr
+
+
+def test_a_document_that_is_not_a_bundle_is_refused_in_german(tmp_path: Path) -> None:
+    patient = tmp_path / "patient.json"
+    patient.write_text('{"resourceType": "Patient"}', encoding="utf-8")
+    result = run_cli("import", "fhir", str(patient), language="de")
+    assert result.returncode == 2
+    assert 'Bundle: kein FHIR-Bundle: erwartet wird ein JSON-Objekt mit "resourceType": "Bundle"' in result.stderr
+    assert "not a FHIR Bundle" not in result.stderr
+
+
+def test_upgrade_says_a_passport_that_cannot_be_read_in_french(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"a": ', encoding="utf-8")
+    result = run_cli("upgrade", str(broken), language="fr")
+    assert result.returncode == 2
+    assert f"{broken}: 1 problème trouvé\n" in result.stderr
+    assert "problem found" not in result.stderr
+
+
+# --- SMART Health Links ---------------------------------------------------------------------
+
+
+def test_a_health_link_to_a_plain_http_address_is_refused_in_french(tmp_path: Path) -> None:
+    result = run_cli("shl", str(MINIMAL), "--url-base", "http://example.org/shl", "--out", str(tmp_path / "shl"),
+                     language="fr")
+    assert result.returncode == 2
+    assert "la base d'url doit être une adresse https:// (http://localhost seulement pour les essais)" \
+        in result.stderr
+    assert "must be an https://" not in result.stderr
+
+
+# --- batch --------------------------------------------------------------------------------------
+
+
+def test_batch_says_why_a_passport_failed_in_german_and_keeps_the_manifest_english(tmp_path: Path) -> None:
+    sources = tmp_path / "in"
+    sources.mkdir()
+    (sources / "broken.json").write_text('{"a": ', encoding="utf-8")
+    result = run_cli("batch", str(sources), "--validate-only", "-o", str(tmp_path / "out"), language="de")
+    assert result.returncode == 1
+    assert "LoadError: 1 Problem gefunden" in result.stderr
+    assert "problem found" not in result.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["items"][0]["error"].startswith("LoadError: 1 problem found")
+
+
+def test_batch_notes_on_resources_of_no_patient_are_in_french_and_english_in_the_manifest(tmp_path: Path) -> None:
+    bulk = tmp_path / "AllergyIntolerance.ndjson"
+    bulk.write_text(json.dumps({"resourceType": "AllergyIntolerance", "id": "a1",
+                                "patient": {"reference": "Patient/nobody"}}) + "\n", encoding="utf-8")
+    result = run_cli("batch", "--import", "fhir-ndjson", str(bulk), "-o", str(tmp_path / "out"), language="fr")
+    assert result.returncode == 0, result.stderr
+    assert "1 ressource(s) AllergyIntolerance ne nomment aucun Patient de l'entrée" in result.stderr
+    assert "name no Patient" not in result.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["notes"] == ["1 AllergyIntolerance resource(s) name no Patient of the input and were not imported"]
+
+
+# --- plugin failures ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def misspelt_plugin(tmp_path: Path) -> Path:
+    """A folder for ``PYTHONPATH`` (of the subprocess only) holding an outside plugin, found
+    through its entry point, whose hook name is misspelt."""
+    site = tmp_path / "site"
+    package = site / "rarepassport_misspelt"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "from rarepassport import hookimpl\n\n\n"
+        "@hookimpl\ndef rarepassport_register_sectons(sections):\n    pass\n", encoding="utf-8")
+    info = site / "rarepassport_misspelt-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: rarepassport-misspelt\nVersion: 0.1.0\n",
+                                   encoding="utf-8")
+    (info / "entry_points.txt").write_text("[rarepassport]\nmisspelt = rarepassport_misspelt\n", encoding="utf-8")
+    return site
+
+
+def test_a_plugin_failure_is_listed_in_french(misspelt_plugin: Path) -> None:
+    result = run_cli("plugins", language="fr", extra_path=misspelt_plugin)
+    assert result.returncode == 0, result.stderr
+    assert ("extension misspelt 0.1.0 : hook inconnu 'rarepassport_register_sectons' ; vouliez-vous dire "
+            "'rarepassport_register_sections' ?") in result.stdout
+    assert "unknown hook" not in result.stdout
+
+
+def test_the_english_of_a_plugin_failure_and_of_an_error_is_unchanged() -> None:
+    with pytest.raises(HealthLinkError) as raised:
+        decode_health_link("https://viewer.example/")
+    assert str(raised.value) == "not a SMART Health Link (expected shlink:/ or a viewer address with #shlink:/)"
+    assert raised.value.message_id == "error.shl.not-a-link.viewer"
+    with pytest.raises(EncryptionError) as sealed:
+        decrypt_bytes(b"{}", "x", source="ada.json")
+    assert str(sealed.value).startswith("ada.json: not an encrypted passport file")
+    assert (sealed.value.message_id, dict(sealed.value.arguments)) == ("error.encryption.not-encrypted", {})
+
+
+def test_an_error_keeps_its_message_id_when_given_a_source() -> None:
+    error = EncryptionError(Message("error.encryption.truncated", "the encrypted file is truncated: {count} of its "
+                                    "bytes are missing", count=3))
+    named = error.with_source("ada.json.rpenc")
+    assert str(named) == "ada.json.rpenc: the encrypted file is truncated: 3 of its bytes are missing"
+    assert (named.message_id, dict(named.arguments)) == ("error.encryption.truncated", {"count": "3"})
+    assert isinstance(SigningError(Message("error.signing.signer-name", "the signer's name is required")),
+                      PassportError)
+
+
+def test_an_error_with_a_message_survives_pickling_as_worker_processes_send_it() -> None:
+    error = EncryptionError(Message("error.encryption.trailing", "the encrypted file has {count} unexpected bytes "
+                                    "after its end; the file is damaged", count=2), source="ada.json.rpenc")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.message_id, dict(copy.arguments)) == (str(error), "error.encryption.trailing",
+                                                                  {"count": "2"})
+
+
+# --- every message against the catalogue ------------------------------------------------------
+
+
+def _source_messages() -> list[tuple[str, str, set[str], str]]:
+    """Every ``Message(id, English, **values)`` written in the package, with the helpers that
+    build one from a prefix (``_fail("expired", ...)`` for ``error.shl.expired``)."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        prefixes: dict[str, str] = {}
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            for call in ast.walk(function):
+                if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "Message"
+                        and call.args and isinstance(call.args[0], ast.JoinedStr)):
+                    first = call.args[0].values[0]
+                    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                        prefixes[function.name] = first.value
+        for call in ast.walk(tree):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+                continue
+            prefix = "" if call.func.id == "Message" else prefixes.get(call.func.id)
+            if prefix is None or len(call.args) < 2:
+                continue
+            ident, english = call.args[0], call.args[1]
+            if isinstance(ident, ast.Constant) and isinstance(english, ast.Constant) and isinstance(english.value, str):
+                names = {keyword.arg for keyword in call.keywords if keyword.arg}
+                found.append((prefix + ident.value, english.value, names, f"{path.name}:{call.lineno}"))
+    return found
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_the_package_writes_messages_of_every_family() -> None:
+    ids = {ident for ident, *_ in _source_messages()}
+    for family in ("error.encryption.", "error.shl.", "error.signing.", "error.plugin.", "error.batch.",
+                   "phenopacket.note.", "fhir.import.", "fhir.unmapped."):
+        assert any(ident.startswith(family) for ident in ids), family
+
+
+def test_every_message_of_the_package_is_the_catalogue_english_with_its_placeholders() -> None:
+    for ident, english, names, where in _source_messages():
+        assert ident in ENGLISH, f"{where}: {ident} is not in messages.pot"
+        assert ENGLISH[ident] == english, f"{where}: {ident}'s English differs from the catalogue's"
+        assert _placeholders(english) == names, f"{where}: {ident} is given other values than its placeholders"
+
+
+def test_every_message_of_the_package_is_translated_with_the_same_placeholders() -> None:
+    ids = {ident for ident, *_ in _source_messages()} | {"error.load.problems-found.one",
+                                                          "error.load.problems-found.other"}
+    for language in BUILT_IN_LANGUAGES:
+        if language == "en":
+            continue
+        catalogue = built_in_catalogue(language)
+        for ident in ids:
+            assert ident in catalogue, f"{language}: {ident} is not translated"
+            assert _placeholders(catalogue[ident]) == _placeholders(ENGLISH[ident]), f"{language}: {ident}"
