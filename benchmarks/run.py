@@ -160,14 +160,50 @@ def bench_throughput(count: int) -> None:
     row("load + validate: passports per CPU-second", f"{len(data) / spent:.0f}/s", f"{len(data)} passports", None)
 
 
+def _worker_pid(_item: object, seconds: float = 0.02) -> int:
+    time.sleep(seconds)  # long enough that every worker of the pool has started
+    return os.getpid()
+
+
+def _spread(bag: Any, **compute: Any) -> str:
+    """How many items each worker process ran (counted, not timed)."""
+    from collections import Counter
+
+    pids = bag.map(_worker_pid).compute(scheduler="processes", num_workers=2, **compute)
+    return "/".join(str(n) for n in sorted(Counter(pids).values(), reverse=True))
+
+
+def _warm_pool(workers: int) -> Any:
+    """A spawn pool whose workers have all started and run ``batch.warm_up`` (the recipe
+    of docs/batch.md for several ``compute()`` calls)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from rarepassport import batch
+
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=batch.warm_up, initargs=("pdf",))
+    # Slow tasks until every worker has run one: all started, each ran warm_up first.
+    while len(set(pool.map(_worker_pid, range(workers), [0.5] * workers))) < workers:
+        pass
+    return pool
+
+
 def bench_batch(count: int) -> None:
+    import pickle
     import tempfile
 
     from rarepassport import batch
 
-    print(f"\nBatch: {count} generated passports to PDF, rarepassport.batch, 1 and 2 worker processes")
+    print(f"\nBatch: {count} generated passports to PDF, 1 and 2 workers: local pool, dask.bag, LocalCluster")
     from batch_inputs import generated_passports
 
+    load = "/".join(f"{value:.1f}" for value in os.getloadavg())
+    # This process renders once first: every "1 worker" row then measures the work
+    # itself, not this process's start-up (which a forked pool worker inherits).
+    start_up = batch.warm_up("pdf")
+    row("start-up of one process (CPU; counted once per worker)", f"{start_up:.2f} s",
+        f"load average {load}", None)
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "in.ndjson"
         source.write_text("".join(json.dumps(data) + "\n" for data in generated_passports(count)))
@@ -185,16 +221,64 @@ def bench_batch(count: int) -> None:
         except ImportError:
             row("dask.bag, 2 processes vs 1", "-", "Dask not installed", None)
             return
-        items = [line for line in source.read_text().splitlines() if line]
-        dask_times = {}
-        for workers in (1, 2):
+        items = list(batch.iter_inputs([source]))
+        # What changed, counted: how the tasks spread over two workers, and the bytes back.
+        old_bag = db.from_sequence(items, npartitions=8)
+        new_bag = db.from_sequence(items, partition_size=1)
+        row("items per worker: npartitions=8, chunksize 6 (old)", _spread(old_bag),
+            f"{old_bag.npartitions} partitions", None)
+        row("items per worker: partition_size=1, chunksize=1", _spread(new_bag, chunksize=1),
+            f"{new_bag.npartitions} partitions", None)
+        sample = items[0]
+        returned = len(pickle.dumps(batch.render_item(sample, format="pdf")))
+        written = len(pickle.dumps(batch.write_item(sample, Path(folder) / "sample", format="pdf")))
+        row("bytes back per passport: write_item vs render_item", f"{written} B", f"render_item {returned} B",
+            written / returned)
+
+        def dask_bag(workers: int, pool: Any = None) -> float:
+            out = Path(folder) / f"bag{workers}{'w' if pool else ''}"
+            bag = db.from_sequence(items, partition_size=max(1, len(items) // (workers * 16)))
             start = time.perf_counter()
-            bag = db.from_sequence(items, npartitions=workers * 4).map(batch.render_json_line, format="pdf")
-            results = bag.compute(scheduler="processes", num_workers=workers)
-            dask_times[workers] = time.perf_counter() - start
+            compute: dict[str, Any] = {"pool": pool} if pool is not None else {"num_workers": workers}
+            results = bag.map(batch.write_item, out, format="pdf").compute(
+                scheduler="processes", chunksize=1, **compute)
+            batch.write_manifest(out, results, format="pdf")
+            spent = time.perf_counter() - start
             assert all(result.ok for result in results)
-        row("dask.bag pdf, 2 processes vs 1", f"{dask_times[2]:.2f} s", f"1 process {dask_times[1]:.2f} s",
-            dask_times[1] / dask_times[2], "≥ 1.8× on 2 idle cores")
+            return spent
+
+        fresh = {workers: dask_bag(workers) for workers in (1, 2)}
+        row("dask.bag pdf, 2 vs 1, new spawn workers each compute", f"{fresh[2]:.2f} s",
+            f"1 process {fresh[1]:.2f} s", fresh[1] / fresh[2], "start-up included")
+        warm = {}
+        for workers in (1, 2):
+            with _warm_pool(workers) as pool:
+                warm[workers] = dask_bag(workers, pool)
+        row("dask.bag pdf, 2 vs 1, warm pool (recipe)", f"{warm[2]:.2f} s", f"1 process {warm[1]:.2f} s",
+            warm[1] / warm[2], "≥ 1.8× on 2 idle cores")
+        try:
+            from distributed import Client, LocalCluster  # type: ignore[import-untyped]
+        except ImportError:
+            row("LocalCluster, 2 workers vs 1", "-", "distributed not installed", None)
+            return
+        cluster_times, warm_ups = {}, []
+        for workers in (1, 2):
+            out = Path(folder) / f"cluster{workers}"
+            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                              dashboard_address=None) as cluster, Client(cluster) as client:
+                warm_ups += client.run(batch.warm_up, "pdf").values()
+                bag = db.from_sequence(items, partition_size=max(1, len(items) // (workers * 16)))
+                start = time.perf_counter()
+                results = bag.map(batch.write_item, str(out), format="pdf").compute()
+                batch.write_manifest(out, results, format="pdf")
+                cluster_times[workers] = time.perf_counter() - start
+            assert all(result.ok for result in results)
+        row("LocalCluster pdf, 2×1 vs 1×1 workers (warm)", f"{cluster_times[2]:.2f} s",
+            f"1 worker {cluster_times[1]:.2f} s", cluster_times[1] / cluster_times[2], "≥ 1.8× on 2 idle cores")
+        row("start-up of a cluster worker (CPU, client.run)", f"{max(warm_ups):.2f} s",
+            f"{len(warm_ups)} workers", None)
+        load = "/".join(f"{value:.1f}" for value in os.getloadavg())
+        row("load average at the end of the batch group", load, "", None)
 
 
 def _run_env(bytecode_cache: str | None = None) -> dict[str, str]:
