@@ -201,6 +201,23 @@ def test_write_item_functions_pickle_by_reference_and_return_no_output_bytes(ndj
     assert NAMES[0] in _pdf_text((tmp_path / "out" / result.output).read_bytes())
 
 
+def test_write_manifest_never_records_an_output_made_with_other_settings_as_complete(
+        ndjson: Path, tmp_path: Path) -> None:
+    # A cluster's workers may run other settings or plugin versions (other emergency
+    # guidance) than the client that writes the manifest: such an output is not "done".
+    out = tmp_path / "out"
+    item = next(iter(batch.iter_inputs([ndjson])))
+    made = batch.write_item(item, out, format="card", options={"qr": "emergency"})
+    assert made.ok and made.made_with
+    same = json.loads(batch.write_manifest(out, [made], format="card", options={"qr": "emergency"}).read_text())
+    assert same["items"][0]["status"] == "ok"
+    other = json.loads(batch.write_manifest(out, [made], format="card").read_text())
+    entry = other["items"][0]
+    assert entry["status"] == "failed" and "output" not in entry and "other settings" in entry["error"]
+    again = batch.run_batch([ndjson], out, format="card", progress=False)
+    assert again.results[0].status == "ok"  # made again, not skipped
+
+
 def test_write_item_reports_an_output_it_cannot_write_and_never_raises(ndjson: Path, tmp_path: Path) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")

@@ -108,6 +108,9 @@ class ItemResult:
         sha256: Hex SHA-256 of the output bytes.
         input_sha256: Hex SHA-256 of the input bytes (how a resumed run knows it is unchanged).
         data: The output bytes (``None`` once written, and in the manifest).
+        made_with: For a result of :func:`write_item`, a digest of what its output
+            depends on besides its input (settings, rarepassport and plugin versions of
+            the worker), which :func:`write_manifest` checks against its own.
     """
 
     source: str
@@ -118,6 +121,7 @@ class ItemResult:
     sha256: str | None = None
     input_sha256: str | None = None
     data: bytes | None = attrs.field(default=None, repr=False, eq=False)
+    made_with: str | None = attrs.field(default=None, repr=False, eq=False)
 
     @property
     def ok(self) -> bool:
@@ -422,7 +426,10 @@ def write_item(
     format, settings = _settings_of(action, format, view, language, strict, options, trust)
     if action == "export" and format == FHIR_NDJSON:
         raise ValueError("a FHIR Bulk Data NDJSON export is written for the whole batch: use run_batch")
-    result = _process(batch_input, action, settings)
+    # What the worker made it with: the client's manifest must not record as complete
+    # an output made with other plugin versions (other emergency guidance) or settings.
+    made_with = _sha256(json.dumps(_settings(action, settings), sort_keys=True).encode())
+    result = attrs.evolve(_process(batch_input, action, settings), made_with=made_with)
     if result.data is None or result.output is None:
         return attrs.evolve(result, data=None)
     from rarepassport.files import write_atomic
@@ -433,7 +440,7 @@ def write_item(
         write_atomic(folder / result.output, result.data)
     except OSError as error:
         return ItemResult(source=result.source, status="failed", error=_failure(error),
-                          input_sha256=result.input_sha256)
+                          input_sha256=result.input_sha256, made_with=made_with)
     return attrs.evolve(result, data=None)
 
 
@@ -443,6 +450,14 @@ def _entry_result(entry: ItemResult | Mapping[str, Any]) -> ItemResult:
     return ItemResult(source=str(entry["source"]), status=entry["status"], warnings=tuple(entry.get("warnings", ())),
                       error=entry.get("error"), output=entry.get("output"), sha256=entry.get("sha256"),
                       input_sha256=entry.get("input_sha256"))
+
+
+def _checked(result: ItemResult, expected: str) -> ItemResult:
+    if result.made_with is None or result.made_with == expected or result.status == "failed":
+        return result
+    return attrs.evolve(result, status="failed", output=None, sha256=None, error=(
+        "made with other settings or other rarepassport or plugin versions than this manifest records; "
+        "process it again"))
 
 
 def write_manifest(
@@ -462,6 +477,11 @@ def write_manifest(
     engine (:func:`write_item`'s, in input order): the same manifest :func:`run_batch`
     writes for the same inputs and settings, so a later ``run_batch`` (or
     ``rarepassport batch``) on the folder resumes from it.
+
+    A result a worker made with other settings, or with another rarepassport or plugin
+    version than this process has (a cluster whose workers were not upgraded with the
+    client), is recorded as ``failed``, never as complete: its output may carry other
+    emergency guidance, and a resumed run makes it again.
 
     Args:
         output: The folder the outputs were written into.
@@ -486,10 +506,12 @@ def write_manifest(
     from rarepassport.files import write_atomic
 
     format, settings = _settings_of(action, format, view, language, strict, options, trust)
-    final = [_entry_result(entry) for entry in results]
+    fingerprint = _settings(action, settings)
+    expected = _sha256(json.dumps(fingerprint, sort_keys=True).encode())
+    final = [_checked(_entry_result(entry), expected) for entry in results]
     folder = Path(output)
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / MANIFEST_NAME, _manifest_bytes(action, format, _settings(action, settings), final, notes))
+    write_atomic(folder / MANIFEST_NAME, _manifest_bytes(action, format, fingerprint, final, notes))
     return folder / MANIFEST_NAME
 
 
