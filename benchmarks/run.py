@@ -10,7 +10,9 @@ Run from the repository root::
 Groups: ``pdf`` (PDF and card against ReportLab platypus and WeasyPrint), ``cjk`` (a
 passport with a few Chinese, Devanagari or Arabic characters against the same passport
 in Latin), ``throughput`` (distinct generated passports per CPU-second), ``batch``
-(``rarepassport.batch`` with 1 and 2 worker processes, and Dask when installed),
+(``rarepassport.batch`` with 1 and 2 worker processes, and, when Dask is installed, the
+recipes of docs/batch.md on ``dask.bag`` and a ``LocalCluster``: wall time and the
+busiest worker's CPU time, with how the passports spread over the workers),
 ``startup`` (``import rarepassport``, ``--version``, ``validate`` against ``python -c
 pass``), ``load`` (load + validate against ``orjson.loads``) and ``scaling`` (exponent of
 time against content size, 1x/4x/16x/64x).
@@ -160,14 +162,74 @@ def bench_throughput(count: int) -> None:
     row("load + validate: passports per CPU-second", f"{len(data) / spent:.0f}/s", f"{len(data)} passports", None)
 
 
+def _worker_pid(_item: object, seconds: float = 0.02) -> int:
+    time.sleep(seconds)  # long enough that every worker of the pool has started
+    return os.getpid()
+
+
+def _spread(bag: Any, **compute: Any) -> str:
+    """How many items each worker process ran (counted, not timed)."""
+    from collections import Counter
+
+    pids = bag.map(_worker_pid, 0.25).compute(scheduler="processes", num_workers=2, **compute)
+    return "/".join(str(n) for n in sorted(Counter(pids).values(), reverse=True))
+
+
+def _traced_write(item: Any, output: Any, **settings: Any) -> tuple[Any, int, float, float]:
+    """``batch.write_item``, with the worker's pid and its process CPU time before and after."""
+    from rarepassport import batch
+
+    before = time.process_time()
+    result = batch.write_item(item, output, **settings)
+    return result, os.getpid(), before, time.process_time()
+
+
+def _cpu_makespan(traces: list[tuple[Any, int, float, float]], *, from_start: bool) -> tuple[float, str]:
+    """The CPU seconds of the busiest worker, and each worker's passports: on two idle
+    cores the wall time of the run is about this, whatever else the machine runs now
+    (counted from each worker's CPU clock, which does not run while it waits for a
+    core). ``from_start``: from the worker process's start (its start-up counted), else
+    from its first passport."""
+    busy: dict[int, tuple[float, float, int]] = {}
+    for _result, pid, before, after in traces:
+        first, last, count = busy.get(pid, (before, after, 0))
+        busy[pid] = (min(first, before), max(last, after), count + 1)
+    spans = {pid: (last if from_start else last - first) for pid, (first, last, _n) in busy.items()}
+    counts = "/".join(str(n) for _f, _l, n in sorted(busy.values(), key=lambda b: -b[2]))
+    return max(spans.values()), counts
+
+
+def _warm_pool(workers: int) -> Any:
+    """A spawn pool whose workers have all started and run ``batch.warm_up`` (the recipe
+    of docs/batch.md for several ``compute()`` calls)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from rarepassport import batch
+
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=batch.warm_up, initargs=("pdf",))
+    # Slow tasks until every worker has run one: all started, each ran warm_up first.
+    while len(set(pool.map(_worker_pid, range(workers), [0.5] * workers))) < workers:
+        pass
+    return pool
+
+
 def bench_batch(count: int) -> None:
+    import pickle
     import tempfile
 
     from rarepassport import batch
 
-    print(f"\nBatch: {count} generated passports to PDF, rarepassport.batch, 1 and 2 worker processes")
+    print(f"\nBatch: {count} generated passports to PDF, 1 and 2 workers: local pool, dask.bag, LocalCluster")
     from batch_inputs import generated_passports
 
+    load = "/".join(f"{value:.1f}" for value in os.getloadavg())
+    # This process renders once first: every "1 worker" row then measures the work
+    # itself, not this process's start-up (which a forked pool worker inherits).
+    start_up = batch.warm_up("pdf")
+    row("start-up of one process (CPU; counted once per worker)", f"{start_up:.2f} s",
+        f"load average {load}", None)
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "in.ndjson"
         source.write_text("".join(json.dumps(data) + "\n" for data in generated_passports(count)))
@@ -185,16 +247,66 @@ def bench_batch(count: int) -> None:
         except ImportError:
             row("dask.bag, 2 processes vs 1", "-", "Dask not installed", None)
             return
-        items = [line for line in source.read_text().splitlines() if line]
-        dask_times = {}
-        for workers in (1, 2):
+        items = list(batch.iter_inputs([source]))
+        # What changed, counted: how the tasks spread over two workers, and the bytes back.
+        old_bag = db.from_sequence(items, npartitions=8)
+        new_bag = db.from_sequence(items, partition_size=1)
+        row("items per worker: npartitions=8, chunksize 6 (old)", _spread(old_bag),
+            f"{old_bag.npartitions} partitions", None)
+        row("items per worker: partition_size=1, chunksize=1", _spread(new_bag, chunksize=1),
+            f"{new_bag.npartitions} partitions", None)
+        sample = items[0]
+        returned = len(pickle.dumps(batch.render_item(sample, format="pdf")))
+        written = len(pickle.dumps(batch.write_item(sample, Path(folder) / "sample", format="pdf")))
+        row("bytes back per passport: write_item vs render_item", f"{written} B", f"render_item {returned} B",
+            written / returned)
+
+        def dask_bag(workers: int, pool: Any = None) -> tuple[float, float, str]:
+            out = Path(folder) / f"bag{workers}{'w' if pool else ''}"
+            bag = db.from_sequence(items, partition_size=max(1, len(items) // (workers * 16)))
             start = time.perf_counter()
-            bag = db.from_sequence(items, npartitions=workers * 4).map(batch.render_json_line, format="pdf")
-            results = bag.compute(scheduler="processes", num_workers=workers)
-            dask_times[workers] = time.perf_counter() - start
-            assert all(result.ok for result in results)
-        row("dask.bag pdf, 2 processes vs 1", f"{dask_times[2]:.2f} s", f"1 process {dask_times[1]:.2f} s",
-            dask_times[1] / dask_times[2], "≥ 1.8× on 2 idle cores")
+            compute: dict[str, Any] = {"pool": pool} if pool is not None else {"num_workers": workers}
+            traces = bag.map(_traced_write, out, format="pdf").compute(scheduler="processes", chunksize=1, **compute)
+            batch.write_manifest(out, [trace[0] for trace in traces], format="pdf")
+            spent = time.perf_counter() - start
+            assert all(trace[0].ok for trace in traces)
+            return (spent, *_cpu_makespan(traces, from_start=pool is None))
+
+        def rows(what: str, one: tuple[float, float, str], two: tuple[float, float, str], target: str) -> None:
+            row(f"{what}: wall time", f"{two[0]:.2f} s", f"1 worker {one[0]:.2f} s", one[0] / two[0], target)
+            row(f"{what}: busiest worker's CPU", f"{two[1]:.2f} s ({two[2]})", f"1 worker {one[1]:.2f} s",
+                one[1] / two[1], target)
+
+        fresh = {workers: dask_bag(workers) for workers in (1, 2)}
+        rows("dask.bag pdf 2 vs 1, new spawn workers", fresh[1], fresh[2], "start-up included")
+        warm = {}
+        for workers in (1, 2):
+            with _warm_pool(workers) as pool:
+                warm[workers] = dask_bag(workers, pool)
+        rows("dask.bag pdf 2 vs 1, warm pool (recipe)", warm[1], warm[2], "≥ 1.8× on 2 idle cores")
+        try:
+            from distributed import Client, LocalCluster  # type: ignore[import-untyped]
+        except ImportError:
+            row("LocalCluster, 2 workers vs 1", "-", "distributed not installed", None)
+            return
+        cluster: dict[int, tuple[float, float, str]] = {}
+        warm_ups: list[float] = []
+        for workers in (1, 2):
+            out = Path(folder) / f"cluster{workers}"
+            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                              dashboard_address=None) as local, Client(local) as client:
+                warm_ups += client.run(batch.warm_up, "pdf").values()
+                bag = db.from_sequence(items, partition_size=max(1, len(items) // (workers * 16)))
+                start = time.perf_counter()
+                traces = bag.map(_traced_write, str(out), format="pdf").compute()
+                batch.write_manifest(out, [trace[0] for trace in traces], format="pdf")
+                cluster[workers] = (time.perf_counter() - start, *_cpu_makespan(traces, from_start=False))
+            assert all(trace[0].ok for trace in traces)
+        rows("LocalCluster pdf 2×1 vs 1×1 (warm)", cluster[1], cluster[2], "≥ 1.8× on 2 idle cores")
+        row("start-up of a cluster worker (CPU, client.run)", f"{max(warm_ups):.2f} s",
+            f"{len(warm_ups)} workers", None)
+        load = "/".join(f"{value:.1f}" for value in os.getloadavg())
+        row("load average at the end of the batch group", load, "", None)
 
 
 def _run_env(bytecode_cache: str | None = None) -> dict[str, str]:

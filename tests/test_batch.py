@@ -17,6 +17,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from helpers.pdftext import poppler_text, pypdf_text
 from rarepassport import batch
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "child-several-diagnoses.json"
@@ -135,22 +136,95 @@ def test_the_item_functions_and_their_results_pickle(ndjson: Path) -> None:
     assert again.ok and again.data == result.data
 
 
-def test_dask_bag_renders_ndjson_lines_with_two_processes(ndjson: Path) -> None:
+def _same_as_local_batch(ndjson: Path, local: Path, engine: Path, results: list[batch.ItemResult]) -> None:
+    """What an engine wrote with write_item + write_manifest is what run_batch writes."""
+    assert all(result.data is None for result in results)  # only the small records travelled back
+    manifest = json.loads(batch.write_manifest(engine, results, format="card").read_text())
+    expected = json.loads(batch.run_batch([ndjson], local, format="card", progress=False).manifest.read_text())
+
+    def without_output_checksums(recorded: dict) -> dict:
+        # A PDF records when it was made (/CreationDate, /ID): two renders never share
+        # bytes, so the outputs are compared by what they say, read back.
+        return {**recorded, "items": [{k: v for k, v in entry.items() if k != "sha256"} for entry in recorded["items"]]}
+
+    assert without_output_checksums(manifest) == without_output_checksums(expected)
+    assert sorted(p.name for p in engine.iterdir()) == sorted(p.name for p in local.iterdir())  # no temporary files
+    for result, name in zip([r for r in results if r.ok], NAMES, strict=True):
+        data, local_data = (engine / result.output).read_bytes(), (local / result.output).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == result.sha256
+        assert pypdf_text(data) == pypdf_text(local_data) and name in pypdf_text(data)
+        assert poppler_text(data) == poppler_text(local_data)
+    failed = next(result for result in results if not result.ok)
+    assert failed.source.endswith(":3") and "$.person.date_of_birth" in failed.error and failed.output is None
+    # The engine's folder is a batch folder: a local run resumes from its manifest.
+    again = batch.run_batch([ndjson], engine, format="card", progress=False)
+    assert [r.status for r in again.results] == ["skipped", "skipped", "failed", "skipped", "skipped"]
+
+
+def test_dask_bag_workers_write_the_outputs_and_manifest_of_the_local_batch(ndjson: Path, tmp_path: Path) -> None:
     bag_module = pytest.importorskip("dask.bag")
-    bag = bag_module.from_sequence(ndjson.read_text().splitlines(), npartitions=2)
-    results = bag.map(batch.render_json_line, format="card").compute(scheduler="processes", num_workers=2)
-    assert [r.ok for r in results] == [True, True, False, True, True]
-    assert NAMES[0] in _pdf_text(results[0].data)
+    items = list(batch.iter_inputs([ndjson]))
+    # One passport per partition and chunksize=1: a free worker takes the next one
+    # (Dask's default chunksize of 6 sends most partitions of a small bag to one worker).
+    bag = bag_module.from_sequence(items, partition_size=1)
+    assert bag.npartitions == len(items)
+    results = bag.map(batch.write_item, tmp_path / "dask", format="card").compute(
+        scheduler="processes", num_workers=2, chunksize=1)
+    _same_as_local_batch(ndjson, tmp_path / "local", tmp_path / "dask", results)
 
 
-def test_dask_distributed_local_cluster_renders_with_two_workers(ndjson: Path) -> None:
+def test_dask_local_cluster_workers_warm_up_once_and_write_the_local_batch(ndjson: Path, tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
+    bag_module = pytest.importorskip("dask.bag")
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
     with cluster, distributed.Client(cluster) as client:
-        futures = client.map(batch.render_json_line, ndjson.read_text().splitlines(), format="card", pure=False)
-        results = client.gather(futures)
-    assert [r.ok for r in results] == [True, True, False, True, True]
-    assert NAMES[3] in _pdf_text(results[4].data)
+        first = client.run(batch.warm_up, "card")
+        second = client.run(batch.warm_up, "card")
+        bag = bag_module.from_sequence(list(batch.iter_inputs([ndjson])), npartitions=2)
+        results = bag.map(batch.write_item, str(tmp_path / "cluster"), format="card").compute()
+    assert len(first) == 2 and all(seconds > 0 for seconds in first.values())
+    assert set(second.values()) == {0.0}  # each worker warmed up once, in its own process
+    _same_as_local_batch(ndjson, tmp_path / "local", tmp_path / "cluster", results)
+
+
+def test_write_item_functions_pickle_by_reference_and_return_no_output_bytes(ndjson: Path, tmp_path: Path) -> None:
+    cloudpickle = pytest.importorskip("cloudpickle")  # what Dask ships functions with
+    batch.warm_up("card")  # this process's plugin manager is built: it must not travel with the function
+    for function in (batch.write_item, batch.warm_up, batch.render_json_line):
+        shipped = cloudpickle.dumps(function)
+        assert len(shipped) < 200 and cloudpickle.loads(shipped) is function
+    line = ndjson.read_text().splitlines()[0]
+    result = batch.write_item(line, tmp_path / "out", format="card")
+    assert result.ok and result.data is None and len(pickle.dumps(result)) < 1000
+    digest = hashlib.sha256(line.encode()).hexdigest()[:16]
+    assert (result.source, result.output) == (f"sha256:{digest}", f"passport-{digest}.pdf")
+    assert NAMES[0] in _pdf_text((tmp_path / "out" / result.output).read_bytes())
+
+
+def test_write_manifest_never_records_an_output_made_with_other_settings_as_complete(
+        ndjson: Path, tmp_path: Path) -> None:
+    # A cluster's workers may run other settings or plugin versions (other emergency
+    # guidance) than the client that writes the manifest: such an output is not "done".
+    out = tmp_path / "out"
+    item = next(iter(batch.iter_inputs([ndjson])))
+    made = batch.write_item(item, out, format="card", options={"qr": "emergency"})
+    assert made.ok and made.made_with
+    same = json.loads(batch.write_manifest(out, [made], format="card", options={"qr": "emergency"}).read_text())
+    assert same["items"][0]["status"] == "ok"
+    other = json.loads(batch.write_manifest(out, [made], format="card").read_text())
+    entry = other["items"][0]
+    assert entry["status"] == "failed" and "output" not in entry and "other settings" in entry["error"]
+    again = batch.run_batch([ndjson], out, format="card", progress=False)
+    assert again.results[0].status == "ok"  # made again, not skipped
+
+
+def test_write_item_reports_an_output_it_cannot_write_and_never_raises(ndjson: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    item = next(iter(batch.iter_inputs([ndjson])))
+    result = batch.write_item(item, blocked, format="card")
+    assert result.status == "failed" and result.output is None and str(blocked) in result.error
+    assert blocked.read_text() == "not a folder"
 
 
 def test_the_batch_command_renders_reports_the_failure_and_exits_1(ndjson: Path, tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ import hashlib
 import json
 import os
 import re
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -63,6 +64,9 @@ __all__ = [
     "render_json_line",
     "run_batch",
     "validate_item",
+    "warm_up",
+    "write_item",
+    "write_manifest",
 ]
 
 #: File name of the manifest inside the output folder or ZIP.
@@ -113,6 +117,9 @@ class ItemResult:
         sha256: Hex SHA-256 of the output bytes.
         input_sha256: Hex SHA-256 of the input bytes (how a resumed run knows it is unchanged).
         data: The output bytes (``None`` once written, and in the manifest).
+        made_with: For a result of :func:`write_item`, a digest of what its output
+            depends on besides its input (settings, rarepassport and plugin versions of
+            the worker), which :func:`write_manifest` checks against its own.
     """
 
     source: str
@@ -124,6 +131,7 @@ class ItemResult:
     input_sha256: str | None = None
     data: bytes | None = attrs.field(default=None, repr=False, eq=False)
     error_parts: tuple[FailurePart, ...] = attrs.field(default=(), repr=False, eq=False)
+    made_with: str | None = attrs.field(default=None, repr=False, eq=False)
 
     @property
     def ok(self) -> bool:
@@ -181,6 +189,48 @@ def _worker_plugins() -> PluginManager:
     from rarepassport.plugin_manager import make_plugin_manager
 
     return make_plugin_manager()
+
+
+#: What this process has warmed up for (per process; never pickled).
+_WARMED: set[str | None] = set()
+
+
+def warm_up(format: str | None = "pdf") -> float:
+    """Make this process ready for batch work before its first passport: build its
+    plugin manager and, for ``format``, render the bundled fictional example once (which
+    parses the fonts and prepares the layout and reading code), so every later passport
+    in the process pays only its own work. Once per process: a second call for the same
+    format does nothing.
+
+    Use it where an engine starts its workers: ``initializer=warm_up`` of a
+    ``ProcessPoolExecutor`` given to ``dask.bag``, ``client.run(warm_up, "pdf")`` on a
+    ``dask.distributed`` cluster, or at the start of a Spark partition. It never raises:
+    a format that cannot render here is left for each passport to report.
+
+    Args:
+        format: The backend the batch renders (``None``: only the plugin manager).
+
+    Returns:
+        The CPU seconds this call spent (``0.0`` when the process was already warm), to
+        count what a worker's start-up costs.
+    """
+    if format in _WARMED:
+        return 0.0
+    start = time.process_time()
+    plugins = _worker_plugins()
+    if format is not None:
+        from importlib import resources
+
+        from rarepassport.convert import loads
+        from rarepassport.rendering import render_rendered
+
+        try:
+            example = (resources.files("rarepassport") / "data" / "example-passport.json").read_bytes()
+            render_rendered(loads(example, plugins=plugins), _EXPORTER_ALIASES.get(format, format), plugins=plugins)
+        except Exception:  # noqa: BLE001,S110 - a warm-up never stops a batch; each passport reports for itself
+            pass
+    _WARMED.add(format)
+    return time.process_time() - start
 
 
 def _sha256(data: bytes) -> str:
@@ -367,6 +417,145 @@ def import_item(item: BatchInput) -> ItemResult:
                       sha256=_sha256(data), input_sha256=digest, data=data)
 
 
+def _line_input(data: str | bytes) -> BatchInput:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    digest = _sha256(raw)[:16]
+    return BatchInput(name=f"sha256:{digest}", data=raw, stem=f"passport-{digest}")
+
+
+def write_item(
+    item: BatchInput | str | bytes,
+    output: str | os.PathLike[str],
+    *,
+    action: Action = "render",
+    format: str | None = None,
+    view: str | None = None,
+    language: str | None = None,
+    strict: bool = False,
+    options: dict[str, Any] | None = None,
+    trust: Keyring | None = None,
+) -> ItemResult:
+    """Process one passport and write its output into the folder ``output`` from the
+    process that made it, atomically (a temporary file renamed into place): the function
+    to map on an engine. Only the small result travels back — never the output bytes,
+    which on a cluster would otherwise be pickled back through the scheduler to one
+    client and held there. Never raises for a bad passport.
+
+    Args:
+        item: A passport from :func:`iter_inputs` (its name and output stem are kept),
+            or one passport as JSON text (an NDJSON line, as ``dask.bag.read_text``
+            gives): then named ``sha256:`` and the first 16 hex digits of its checksum,
+            its output ``passport-`` and the same digits.
+        output: A folder every worker can write to (created when missing).
+        action: ``"render"`` (default), ``"validate"`` (writes nothing), ``"export"``
+            or ``"import"``, as for :func:`run_batch` (the whole-batch
+            ``fhir-ndjson`` export is not per passport: use :func:`run_batch`).
+        format: As for :func:`run_batch`.
+        view: As for :func:`run_batch`.
+        language: As for :func:`run_batch`.
+        strict: As for :func:`run_batch`.
+        options: As for :func:`run_batch`.
+        trust: As for :func:`run_batch`.
+
+    Returns:
+        The result with ``data`` ``None``; give the results to :func:`write_manifest`.
+
+    Raises:
+        ValueError: For ``action="export"`` with ``format="fhir-ndjson"``.
+    """
+    batch_input = item if isinstance(item, BatchInput) else _line_input(item)
+    format, settings = _settings_of(action, format, view, language, strict, options, trust)
+    if action == "export" and format == FHIR_NDJSON:
+        raise ValueError("a FHIR Bulk Data NDJSON export is written for the whole batch: use run_batch")
+    # What the worker made it with: the client's manifest must not record as complete
+    # an output made with other plugin versions (other emergency guidance) or settings.
+    made_with = _sha256(json.dumps(_settings(action, settings), sort_keys=True).encode())
+    result = attrs.evolve(_process(batch_input, action, settings), made_with=made_with)
+    if result.data is None or result.output is None:
+        return attrs.evolve(result, data=None)
+    from rarepassport.files import write_atomic
+
+    folder = Path(output)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / result.output, result.data)
+    except OSError as error:
+        return ItemResult(source=result.source, status="failed", error=_failure(error),
+                          input_sha256=result.input_sha256, made_with=made_with)
+    return attrs.evolve(result, data=None)
+
+
+def _entry_result(entry: ItemResult | Mapping[str, Any]) -> ItemResult:
+    if isinstance(entry, ItemResult):
+        return entry
+    return ItemResult(source=str(entry["source"]), status=entry["status"], warnings=tuple(entry.get("warnings", ())),
+                      error=entry.get("error"), output=entry.get("output"), sha256=entry.get("sha256"),
+                      input_sha256=entry.get("input_sha256"))
+
+
+def _checked(result: ItemResult, expected: str) -> ItemResult:
+    if result.made_with is None or result.made_with == expected or result.status == "failed":
+        return result
+    return attrs.evolve(result, status="failed", output=None, sha256=None, error=(
+        "made with other settings or other rarepassport or plugin versions than this manifest records; "
+        "process it again"))
+
+
+def write_manifest(
+    output: str | os.PathLike[str],
+    results: Iterable[ItemResult | Mapping[str, Any]],
+    *,
+    action: Action = "render",
+    format: str | None = None,
+    view: str | None = None,
+    language: str | None = None,
+    strict: bool = False,
+    options: dict[str, Any] | None = None,
+    trust: Keyring | None = None,
+    notes: Sequence[str | Message] = (),
+) -> Path:
+    """Write ``manifest.json`` into the folder ``output`` for results gathered from an
+    engine (:func:`write_item`'s, in input order): the same manifest :func:`run_batch`
+    writes for the same inputs and settings, so a later ``run_batch`` (or
+    ``rarepassport batch``) on the folder resumes from it.
+
+    A result a worker made with other settings, or with another rarepassport or plugin
+    version than this process has (a cluster whose workers were not upgraded with the
+    client), is recorded as ``failed``, never as complete: its output may carry other
+    emergency guidance, and a resumed run makes it again.
+
+    Args:
+        output: The folder the outputs were written into.
+        results: The results, or their :meth:`ItemResult.manifest_entry` records
+            (e.g. from a Spark job).
+        action: The settings :func:`write_item` was given (the manifest records them,
+            with the rarepassport and plugin versions of this process).
+        format: As given to :func:`write_item`.
+        view: As given to :func:`write_item`.
+        language: As given to :func:`write_item`.
+        strict: As given to :func:`write_item`.
+        options: As given to :func:`write_item`.
+        trust: As given to :func:`write_item`.
+        notes: What the batch as a whole must tell (never passport values).
+
+    Returns:
+        The manifest's path.
+
+    Raises:
+        OSError: When it cannot be written.
+    """
+    from rarepassport.files import write_atomic
+
+    format, settings = _settings_of(action, format, view, language, strict, options, trust)
+    fingerprint = _settings(action, settings)
+    expected = _sha256(json.dumps(fingerprint, sort_keys=True).encode())
+    final = [_checked(_entry_result(entry), expected) for entry in results]
+    folder = Path(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / MANIFEST_NAME, _manifest_bytes(action, format, fingerprint, final, notes))
+    return folder / MANIFEST_NAME
+
+
 # --- inputs ------------------------------------------------------------------------------
 
 
@@ -532,6 +721,37 @@ def _settings(action: Action, settings: dict[str, Any]) -> dict[str, Any]:
             **{key: value for key, value in settings.items() if key not in ("options", "trust")},
             "options": json.loads(json.dumps(settings.get("options") or {}, default=str)),
             **({"trust": _trust_fingerprint(settings["trust"])} if settings.get("trust") is not None else {})}
+
+
+def _settings_of(action: Action, format: str | None, view: str | None, language: str | None, strict: bool,
+                 options: dict[str, Any] | None, trust: Keyring | None) -> tuple[str, dict[str, Any]]:
+    """The format (its default filled in) and the settings each item is processed with."""
+    if format is None:
+        format = "pdf" if action in ("render", "validate") else "fhir"
+    settings: dict[str, Any] = {"format": format, "view": view, "language": language, "strict": strict,
+                                "options": options}
+    if action == "render" and trust is not None:
+        settings["trust"] = trust
+    return format, settings
+
+
+def _manifest_bytes(action: Action, format: str, fingerprint: dict[str, Any], final: Sequence[ItemResult],
+                    notes: Sequence[str | Message], ndjson: list[dict[str, Any]] | None = None) -> bytes:
+    manifest: dict[str, Any] = {
+        "format": format if action != "validate" else None,
+        "action": action,
+        "settings": fingerprint,
+        "total": len(final),
+        "ok": sum(r.status == "ok" for r in final),
+        "skipped": sum(r.status == "skipped" for r in final),
+        "failed": sum(r.status == "failed" for r in final),
+        "items": [result.manifest_entry() for result in final],
+    }
+    if notes:
+        manifest["notes"] = [str(note) for note in notes]
+    if ndjson is not None:
+        manifest["ndjson"] = ndjson
+    return json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n"
 
 
 def _trust_fingerprint(keyring: Keyring) -> dict[str, Any]:
@@ -760,8 +980,7 @@ def run_batch(
     Raises:
         OSError: When a source cannot be read or the output cannot be written.
     """
-    if format is None:
-        format = "pdf" if action in ("render", "validate") else "fhir"
+    format, settings = _settings_of(action, format, view, language, strict, options, trust)
     notes: tuple[Message, ...] = ()
     early: list[ItemResult] = []
     if action == "import" and format == FHIR_NDJSON:
@@ -773,10 +992,6 @@ def run_batch(
     bulk = _BulkWriter() if action == "export" and format == FHIR_NDJSON else None
     target = Path(output)
     sink: _FolderOutput | _ZipOutput = _ZipOutput(target) if target.suffix.lower() == ".zip" else _FolderOutput(target)
-    settings: dict[str, Any] = {"format": format, "view": view, "language": language, "strict": strict,
-                                "options": options}
-    if action == "render" and trust is not None:
-        settings["trust"] = trust
     fingerprint = _settings(action, settings)
     previous = sink.previous(fingerprint) if resume else {}
     results: list[ItemResult | None] = [None] * len(items)
@@ -834,18 +1049,7 @@ def run_batch(
         if advance is not None:
             for result in early:
                 advance(result)
-        manifest: dict[str, Any] = {
-            "format": format if action != "validate" else None,
-            "action": action,
-            "settings": fingerprint,
-            "total": len(final),
-            "ok": sum(r.status == "ok" for r in final),
-            "skipped": sum(r.status == "skipped" for r in final),
-            "failed": sum(r.status == "failed" for r in final),
-            "items": [result.manifest_entry() for result in final],
-        }
-        if notes:
-            manifest["notes"] = [str(note) for note in notes]
+        ndjson = None
         if bulk is not None:
             files = bulk.files()
             if isinstance(sink, _FolderOutput):
@@ -854,8 +1058,8 @@ def run_batch(
             else:
                 for name, data in files.items():
                     sink.write(name, data)
-            manifest["ndjson"] = bulk.outputs()
-        path = sink.close(json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n")
+            ndjson = bulk.outputs()
+        path = sink.close(_manifest_bytes(action, format, fingerprint, final, notes, ndjson))
     except BaseException:
         if isinstance(sink, _ZipOutput):
             sink.abort()
