@@ -8,8 +8,9 @@ Two checks for the backends that draw glyphs (``pdf`` and ``card``):
    each such character is replaced by a visible marker (`MISSING_GLYPH_MARKER`)
    and a warning says so, so nothing is ever silently blank.
 2. After drawing, `verify_pdf_text` extracts the text back from the PDF bytes
-   (pypdf, imported lazily) and checks that every text the document asked for is
-   there, after `skeleton` normalisation.
+   (PDFium through pypdfium2, or pypdf for text in a script fpdf2 shapes; both
+   imported lazily) and checks that every text the document asked for is there,
+   after `skeleton` normalisation.
 
 Right-to-left text is prepared for drawing by `isolate_left_to_right`: phone
 numbers, doses and other left-to-right runs inside Arabic or Hebrew text are wrapped
@@ -81,6 +82,7 @@ __all__ = [
     "isolate_left_to_right",
     "map_document_text",
     "missing_glyphs_notice",
+    "read_pdf_text",
     "skeleton",
     "verify_pdf_text",
 ]
@@ -663,26 +665,116 @@ def extract_pdf_text(pdf_bytes: bytes, *, margins: tuple[float, float] | None = 
     return pages
 
 
+# What PDFium gives for a hyphen it takes for a word broken at the end of a line: the
+# text page stores it as U+FFFE in the page's text (U+0002 in its character list). The
+# glyph drawn is "-".
+_PDFIUM_HYPHENS = str.maketrans({"\ufffe": "-", "\u0002": "-"})
+
+
+def read_pdf_text(pdf_bytes: bytes, *, margins: tuple[float, float] | None = None) -> list[str]:
+    """The text of each page of a PDF, as PDFium (pypdfium2) reads it: the renderers' read-back.
+
+    PDFium's text extraction is compiled code, independent of fpdf2 (and of pypdf and
+    poppler, which the tests read outputs back with), and several times faster than
+    pypdf's. What it gives differently from pypdf: a hyphen that ends a line before a
+    letter comes back as a special code (given back here as the "-" that was drawn);
+    ligature characters (U+FB00-FB06) as their letters and a no-break space sometimes
+    as a space (`skeleton` folds and drops those anyway). For text that fpdf2 shapes
+    `verify_pdf_text` uses pypdf instead (see there).
+
+    Args:
+        pdf_bytes: The PDF.
+        margins: ``(top, bottom)`` in millimetres: text whose baseline is within this
+            distance of the top or bottom edge (running headers and footers) is left out.
+    """
+    import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
+
+    document = pdfium.PdfDocument(pdf_bytes)
+    try:
+        pages = []
+        for page in document:
+            textpage = page.get_textpage()
+            if margins is None:
+                text = textpage.get_text_range(errors="replace")
+            else:
+                height = page.get_height()
+                top, bottom = (m * 72 / 25.4 for m in margins)
+                text = _body_text(textpage, bottom, height - top)
+            pages.append(text.translate(_PDFIUM_HYPHENS))
+        return pages
+    finally:
+        document.close()
+
+
+def _body_text(textpage: Any, low: float, high: float) -> str:
+    """The text of a page whose baselines lie between ``low`` and ``high`` (points from the bottom).
+
+    Reading every character's position through ctypes costs more than the whole
+    extraction, so the running header (drawn first on a page) and footer (drawn last)
+    are cut off the ends of the page's text, and the text objects in between are
+    checked to lie in the body; a page where one does not is read character by
+    character.
+    """
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped,unused-ignore]
+
+    x, y = ctypes.c_double(), ctypes.c_double()
+
+    def baseline(index: int) -> float:
+        pdfium_c.FPDFText_GetCharOrigin(textpage, index, ctypes.byref(x), ctypes.byref(y))
+        return y.value
+
+    count = textpage.count_chars()
+    first = 0
+    while first < count and not low <= baseline(first) <= high:
+        first += 1
+    last = count - 1
+    while last >= first and not low <= baseline(last) <= high:
+        last -= 1
+    if last < first:
+        return ""
+    # Each rectangle is the glyph boxes of one text object: one in a band means text
+    # drawn in the header or footer band between body text.
+    for index in range(textpage.count_rects(first, last - first + 1)):
+        _left, bottom, _right, top = textpage.get_rect(index)
+        if bottom > high or top < low:
+            return "".join(textpage.get_text_range(index, 1, errors="replace")
+                           for index in range(first, last + 1) if low <= baseline(index) <= high)
+    return str(textpage.get_text_range(first, last - first + 1, errors="replace"))
+
+
 def verify_pdf_text(
     pdf_bytes: bytes, expected: Iterable[tuple[str, str]], *, margins: tuple[float, float] | None = None
 ) -> list[str]:
     """Check that a PDF shows every expected text.
+
+    The PDF is read back with PDFium (`read_pdf_text`), or with pypdf
+    (`extract_pdf_text`) when a text is in a script that fpdf2 shapes (Arabic, Hebrew,
+    Devanagari and the other Indic scripts): fpdf2 places each shaped glyph on its own,
+    its marks raised or shifted, and PDFium, which rebuilds lines from the positions of
+    glyphs, then gives a word's letters and marks out of order ("ستخدمُي" for
+    "يُستخدم", a Devanagari vowel sign before its consonant); pypdf gives them in the
+    order they were drawn. Either way the same texts are checked by the same rules.
 
     Args:
         pdf_bytes: The PDF as written.
         expected: ``(where, text)`` pairs, e.g. from `expected_texts`: the
             text as layout asked for it (before any bidi isolates were added).
         margins: ``(top, bottom)`` bands in millimetres holding running headers and
-            footers, left out of the comparison (see `extract_pdf_text`).
+            footers, left out of the comparison (see `read_pdf_text`).
 
     Returns:
         One problem per text not found, naming where it is (never the text).
     """
-    haystack = skeleton("".join(extract_pdf_text(pdf_bytes, margins=margins)))
+    from rarepassport.rendering._fonts import needs_text_shaping
+
+    wanted = [(where, text) for where, text in expected if skeleton(text)]
+    shaped = any(_has_rtl(text) for _where, text in wanted) or needs_text_shaping(text for _where, text in wanted)
+    read = extract_pdf_text if shaped else read_pdf_text
+    haystack = skeleton("".join(read(pdf_bytes, margins=margins)))
     problems = []
-    for where, text in expected:
-        if not skeleton(text):
-            continue
+    for where, text in wanted:
         if not all(_found(haystack, part, either) for part, either in _parts(text)) \
                 and not all(_found(haystack, part, either) for part, either in _words(text)):
             # A left-to-right text beside right-to-left text in a shaped line may come
