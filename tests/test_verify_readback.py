@@ -10,13 +10,15 @@ found, and a text drawn wrong must still be reported, naming where it is.
 
 from __future__ import annotations
 
+import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 
 import pytest
 from fpdf import FPDF
 
 from rarepassport.rendering import _fonts
-from rarepassport.rendering._verify import isolate_left_to_right, read_pdf_text, verify_pdf_text
+from rarepassport.rendering._verify import _MAYBE_RTL, isolate_left_to_right, read_pdf_text, verify_pdf_text
 
 MISSING = "the PDF does not show this text as written"
 
@@ -153,3 +155,11 @@ def test_shaped_arabic_beside_latin_lines_is_found_with_its_marks() -> None:
     pdf = drawn(draw, fallback=font_for("ل"), shaping=True)
     assert problems(pdf, label, "Breathing.") == []
     assert problems(pdf, "Sign of weakness: متى يستخدمه") == [f"text 1: {MISSING}"]
+
+
+def test_every_right_to_left_character_is_in_the_blocks_the_check_looks_in_first() -> None:
+    # Text without a character of these blocks is taken as left to right without
+    # asking each character's bidi class: none of class R or AL may be outside them.
+    outside = [f"U+{code:04X}" for code in range(sys.maxunicode + 1)
+               if unicodedata.bidirectional(chr(code)) in ("R", "AL") and not _MAYBE_RTL.match(chr(code))]
+    assert outside == []

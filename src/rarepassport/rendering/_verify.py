@@ -48,6 +48,7 @@ group and, drawn far apart by the bidi algorithm, can make a false report.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import unicodedata
@@ -345,8 +346,14 @@ def is_right_to_left(text: str) -> bool:
     return False
 
 
+# Every character of bidi class R or AL is in one of these blocks (a test checks it
+# against the whole Unicode database): text without any is left to right, found
+# without asking each character's class.
+_MAYBE_RTL = re.compile("[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
 def _has_rtl(text: str) -> bool:
-    return any(_direction(char) in _RTL_CLASSES for char in text)
+    return _MAYBE_RTL.search(text) is not None and any(_direction(char) in _RTL_CLASSES for char in text)
 
 
 def _segments(text: str) -> list[tuple[bool, str]]:
@@ -462,6 +469,31 @@ def _fold(char: str) -> str:
     return _BRACKETS.get(char, char)
 
 
+class _SkeletonTable(dict[int, str]):
+    """What `skeleton` makes of each character, worked out once per character and process."""
+
+    def __init__(self, *, keep_soft_hyphens: bool) -> None:
+        super().__init__()
+        self.keep_soft_hyphens = keep_soft_hyphens
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char == _SOFT_HYPHEN and self.keep_soft_hyphens:
+            value = char
+        elif char.isspace() or unicodedata.category(char) in ("Cf", "Cc"):
+            value = ""
+        else:
+            value = _fold(char)
+        self[code] = value
+        return value
+
+
+# ``str.translate`` looks each character up in C; only a character not seen before
+# goes through `_SkeletonTable.__missing__` (a document's haystack has some 20,000).
+_SKELETON = _SkeletonTable(keep_soft_hyphens=False)
+_SKELETON_KEEPING_SOFT_HYPHENS = _SkeletonTable(keep_soft_hyphens=True)
+
+
 def skeleton(text: str, *, keep_soft_hyphens: bool = False) -> str:
     """Text reduced to what drawing must preserve, for comparing with extracted text.
 
@@ -473,15 +505,8 @@ def skeleton(text: str, *, keep_soft_hyphens: bool = False) -> str:
     folded to their letters; closing brackets folded to opening ones (extractors
     mirror them in right-to-left text).
     """
-    out = []
-    for char in unicodedata.normalize("NFC", text):
-        if char == _SOFT_HYPHEN and keep_soft_hyphens:
-            out.append(char)
-        elif char.isspace() or unicodedata.category(char) in ("Cf", "Cc"):
-            continue
-        else:
-            out.append(_fold(char))
-    return unicodedata.normalize("NFC", "".join(out))
+    table = _SKELETON_KEEPING_SOFT_HYPHENS if keep_soft_hyphens else _SKELETON
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).translate(table))
 
 
 # fpdf2 gives a shaped Indic glyph that has no character of its own (the vowel sign
@@ -501,10 +526,44 @@ def _escaped(piece: str) -> str:
     return "".join(out)
 
 
-def _pattern(part: str) -> re.Pattern[str]:
-    # A soft hyphen prints as "-" where fpdf2 breaks the line there, else as nothing.
-    pieces = skeleton(part, keep_soft_hyphens=True).split(_SOFT_HYPHEN)
-    return re.compile("-?".join(_escaped(piece) for piece in pieces))
+@functools.lru_cache(maxsize=4096)
+def _pattern(part: str) -> re.Pattern[str] | str:
+    """What ``part`` is looked for as: its skeleton, or a pattern when it needs one.
+
+    A soft hyphen prints as "-" where fpdf2 breaks the line there, else as nothing; an
+    Indic letter may be followed by fpdf2's stand-in codes. Any other text is looked
+    for as it is, with ``str.find`` (compiling a pattern for each of a document's
+    texts cost more than the search).
+    """
+    text = skeleton(part, keep_soft_hyphens=True)
+    if _SOFT_HYPHEN not in text and not _INDIC.search(text):
+        return text
+    return re.compile("-?".join(_escaped(piece) for piece in text.split(_SOFT_HYPHEN)))
+
+
+_INDIC = re.compile("[\u0900-\u0dff]")
+
+
+def _search(haystack: str, part: str, start: int = 0, end: int | None = None) -> int | None:
+    """Where the first match of ``part`` in ``haystack[start:end]`` ends, or None."""
+    wanted = _pattern(part)
+    if isinstance(wanted, str):
+        found = haystack.find(wanted, start, len(haystack) if end is None else end)
+        return None if found < 0 else found + len(wanted)
+    match = wanted.search(haystack, start, len(haystack) if end is None else end)
+    return None if match is None else match.end()
+
+
+def _match_ends(haystack: str, part: str) -> Iterator[int]:
+    """Where each match of ``part`` in ``haystack`` ends, left to right, not overlapping."""
+    wanted = _pattern(part)
+    if not isinstance(wanted, str):
+        yield from (match.end() for match in wanted.finditer(haystack))
+        return
+    found = haystack.find(wanted)
+    while found >= 0:
+        yield found + len(wanted)
+        found = haystack.find(wanted, found + max(len(wanted), 1))
 
 
 # Groups of digits separated by spaces, each group a whole word: "+966 50 123 4567".
@@ -567,9 +626,9 @@ def _edge_signs(word: str, core: str) -> list[tuple[str, bool]]:
 
 
 def _found(haystack: str, part: str, either_order: bool) -> bool:
-    if _pattern(part).search(haystack):
+    if _search(haystack, part) is not None:
         return True
-    if either_order and _pattern(part[::-1]).search(haystack) is not None:
+    if either_order and _search(haystack, part[::-1]) is not None:
         return True
     if either_order and _LAM_ALEF.search(part):
         ligatures = _LAM_ALEF.findall(part)
@@ -589,14 +648,14 @@ def _found_in_pieces(haystack: str, text: str) -> bool:
     words = text.split()
     if len(skeleton(text)) < _LONG_TEXT or len(words) < 2:
         return False
-    for first in _pattern(words[0]).finditer(haystack):
-        position, ok = first.end(), True
+    for first in _match_ends(haystack, words[0]):
+        position, ok = first, True
         for word in words[1:]:
-            match = _pattern(word).search(haystack, position, position + _MAX_GAP + len(skeleton(word)))
-            if match is None:
+            end = _search(haystack, word, position, position + _MAX_GAP + len(skeleton(word)))
+            if end is None:
                 ok = False
                 break
-            position = match.end()
+            position = end
         if ok:
             return True
     return False
@@ -770,7 +829,10 @@ def verify_pdf_text(
     from rarepassport.rendering._fonts import needs_text_shaping
 
     wanted = [(where, text) for where, text in expected if skeleton(text)]
-    shaped = any(_has_rtl(text) for _where, text in wanted) or needs_text_shaping(text for _where, text in wanted)
+    everything = "".join(text for _where, text in wanted)
+    # Every right-to-left or shaped script is beyond U+0590: most documents have no
+    # character there, which one ``max`` finds.
+    shaped = max(everything, default="\0") >= "\u0590" and (_has_rtl(everything) or needs_text_shaping((everything,)))
     read = extract_pdf_text if shaped else read_pdf_text
     haystack = skeleton("".join(read(pdf_bytes, margins=margins)))
     problems = []
