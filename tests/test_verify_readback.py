@@ -78,6 +78,8 @@ def test_a_soft_hyphen_printed_as_a_hyphen_where_the_line_breaks_is_found() -> N
 def test_a_changed_digit_or_a_missing_word_is_reported_naming_where() -> None:
     pdf = drawn(lambda pdf: pdf.multi_cell(0, 6, "Give hydrocortisone 100 mg by injection, then call 999."))
     assert problems(pdf, "hydrocortisone 100 mg", "then call 999") == []
+    # (Not "10 mg": a left-to-right text not found whole passes when each of its words
+    # is found anywhere, and "10" is inside "100"; a known limit of today's check.)
     assert problems(pdf, "hydrocortisone 1000 mg", "by intramuscular injection") == [
         f"text 1: {MISSING}", f"text 2: {MISSING}"]
 
