@@ -197,6 +197,7 @@ class _CardDrawer:
         # Width of each distinct word at 1 pt, per weight: a width is proportional to the
         # font size, so each word is measured once however many sizes the plan tries.
         self._unit_widths: dict[tuple[bool, str], float] = {}
+        self._words: dict[tuple[_Segment, ...], list[tuple[float, bool]]] = {}
         #: Every text drawn, with the JSON path it came from, for verification.
         self.drawn: list[tuple[str, str]] = []
 
@@ -211,12 +212,7 @@ class _CardDrawer:
 
     def _wrapped_lines(self, segments: Sequence[_Segment], width: float, size: float) -> int:
         """Lines that ``write()`` needs for the segments, each in its own weight."""
-        words: list[tuple[float, bool]] = []  # width, and whether a space comes before it
-        for segment in segments:
-            text = segment.text
-            for index, word in enumerate(w for w in _BREAKS.split(text) if w):
-                spaced = index > 0 or text[:1] in " \t\n"
-                words.append((self._unit_width(word, segment.bold) * size, spaced))
+        words = [(unit * size, spaced) for unit, spaced in self._unit_words(tuple(segments))]
         space = self._unit_width(" ", False) * size
         self.pdf.set_font(self.family, "", size)
         width *= 0.98  # fpdf2 keeps a hair of room at the margin
@@ -232,6 +228,18 @@ class _CardDrawer:
             while used > width:  # a word longer than the line is broken
                 lines, used = lines + 1, used - width
         return lines
+
+    def _unit_words(self, segments: tuple[_Segment, ...]) -> list[tuple[float, bool]]:
+        """Each word's width at 1 pt, and whether a space comes before it: split once, not at every size tried."""
+        words = self._words.get(segments)
+        if words is None:
+            words = self._words[segments] = []
+            for segment in segments:
+                text = segment.text
+                for index, word in enumerate(w for w in _BREAKS.split(text) if w):
+                    spaced = index > 0 or text[:1] in " \t\n"
+                    words.append((self._unit_width(word, segment.bold), spaced))
+        return words
 
     def _unit_width(self, word: str, bold: bool) -> float:
         key = (bold, word)

@@ -8,8 +8,9 @@ Two checks for the backends that draw glyphs (``pdf`` and ``card``):
    each such character is replaced by a visible marker (`MISSING_GLYPH_MARKER`)
    and a warning says so, so nothing is ever silently blank.
 2. After drawing, `verify_pdf_text` extracts the text back from the PDF bytes
-   (pypdf, imported lazily) and checks that every text the document asked for is
-   there, after `skeleton` normalisation.
+   (PDFium through pypdfium2, or pypdf for text in a script fpdf2 shapes; both
+   imported lazily) and checks that every text the document asked for is there,
+   after `skeleton` normalisation.
 
 Right-to-left text is prepared for drawing by `isolate_left_to_right`: phone
 numbers, doses and other left-to-right runs inside Arabic or Hebrew text are wrapped
@@ -47,6 +48,7 @@ group and, drawn far apart by the bidi algorithm, can make a false report.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import unicodedata
@@ -81,6 +83,7 @@ __all__ = [
     "isolate_left_to_right",
     "map_document_text",
     "missing_glyphs_notice",
+    "read_pdf_text",
     "skeleton",
     "verify_pdf_text",
 ]
@@ -343,8 +346,14 @@ def is_right_to_left(text: str) -> bool:
     return False
 
 
+# Every character of bidi class R or AL is in one of these blocks (a test checks it
+# against the whole Unicode database): text without any is left to right, found
+# without asking each character's class.
+_MAYBE_RTL = re.compile("[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
 def _has_rtl(text: str) -> bool:
-    return any(_direction(char) in _RTL_CLASSES for char in text)
+    return _MAYBE_RTL.search(text) is not None and any(_direction(char) in _RTL_CLASSES for char in text)
 
 
 def _segments(text: str) -> list[tuple[bool, str]]:
@@ -460,6 +469,31 @@ def _fold(char: str) -> str:
     return _BRACKETS.get(char, char)
 
 
+class _SkeletonTable(dict[int, str]):
+    """What `skeleton` makes of each character, worked out once per character and process."""
+
+    def __init__(self, *, keep_soft_hyphens: bool) -> None:
+        super().__init__()
+        self.keep_soft_hyphens = keep_soft_hyphens
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char == _SOFT_HYPHEN and self.keep_soft_hyphens:
+            value = char
+        elif char.isspace() or unicodedata.category(char) in ("Cf", "Cc"):
+            value = ""
+        else:
+            value = _fold(char)
+        self[code] = value
+        return value
+
+
+# ``str.translate`` looks each character up in C; only a character not seen before
+# goes through `_SkeletonTable.__missing__` (a document's haystack has some 20,000).
+_SKELETON = _SkeletonTable(keep_soft_hyphens=False)
+_SKELETON_KEEPING_SOFT_HYPHENS = _SkeletonTable(keep_soft_hyphens=True)
+
+
 def skeleton(text: str, *, keep_soft_hyphens: bool = False) -> str:
     """Text reduced to what drawing must preserve, for comparing with extracted text.
 
@@ -471,15 +505,8 @@ def skeleton(text: str, *, keep_soft_hyphens: bool = False) -> str:
     folded to their letters; closing brackets folded to opening ones (extractors
     mirror them in right-to-left text).
     """
-    out = []
-    for char in unicodedata.normalize("NFC", text):
-        if char == _SOFT_HYPHEN and keep_soft_hyphens:
-            out.append(char)
-        elif char.isspace() or unicodedata.category(char) in ("Cf", "Cc"):
-            continue
-        else:
-            out.append(_fold(char))
-    return unicodedata.normalize("NFC", "".join(out))
+    table = _SKELETON_KEEPING_SOFT_HYPHENS if keep_soft_hyphens else _SKELETON
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).translate(table))
 
 
 # fpdf2 gives a shaped Indic glyph that has no character of its own (the vowel sign
@@ -499,10 +526,44 @@ def _escaped(piece: str) -> str:
     return "".join(out)
 
 
-def _pattern(part: str) -> re.Pattern[str]:
-    # A soft hyphen prints as "-" where fpdf2 breaks the line there, else as nothing.
-    pieces = skeleton(part, keep_soft_hyphens=True).split(_SOFT_HYPHEN)
-    return re.compile("-?".join(_escaped(piece) for piece in pieces))
+@functools.lru_cache(maxsize=4096)
+def _pattern(part: str) -> re.Pattern[str] | str:
+    """What ``part`` is looked for as: its skeleton, or a pattern when it needs one.
+
+    A soft hyphen prints as "-" where fpdf2 breaks the line there, else as nothing; an
+    Indic letter may be followed by fpdf2's stand-in codes. Any other text is looked
+    for as it is, with ``str.find`` (compiling a pattern for each of a document's
+    texts cost more than the search).
+    """
+    text = skeleton(part, keep_soft_hyphens=True)
+    if _SOFT_HYPHEN not in text and not _INDIC.search(text):
+        return text
+    return re.compile("-?".join(_escaped(piece) for piece in text.split(_SOFT_HYPHEN)))
+
+
+_INDIC = re.compile("[\u0900-\u0dff]")
+
+
+def _search(haystack: str, part: str, start: int = 0, end: int | None = None) -> int | None:
+    """Where the first match of ``part`` in ``haystack[start:end]`` ends, or None."""
+    wanted = _pattern(part)
+    if isinstance(wanted, str):
+        found = haystack.find(wanted, start, len(haystack) if end is None else end)
+        return None if found < 0 else found + len(wanted)
+    match = wanted.search(haystack, start, len(haystack) if end is None else end)
+    return None if match is None else match.end()
+
+
+def _match_ends(haystack: str, part: str) -> Iterator[int]:
+    """Where each match of ``part`` in ``haystack`` ends, left to right, not overlapping."""
+    wanted = _pattern(part)
+    if not isinstance(wanted, str):
+        yield from (match.end() for match in wanted.finditer(haystack))
+        return
+    found = haystack.find(wanted)
+    while found >= 0:
+        yield found + len(wanted)
+        found = haystack.find(wanted, found + max(len(wanted), 1))
 
 
 # Groups of digits separated by spaces, each group a whole word: "+966 50 123 4567".
@@ -565,9 +626,9 @@ def _edge_signs(word: str, core: str) -> list[tuple[str, bool]]:
 
 
 def _found(haystack: str, part: str, either_order: bool) -> bool:
-    if _pattern(part).search(haystack):
+    if _search(haystack, part) is not None:
         return True
-    if either_order and _pattern(part[::-1]).search(haystack) is not None:
+    if either_order and _search(haystack, part[::-1]) is not None:
         return True
     if either_order and _LAM_ALEF.search(part):
         ligatures = _LAM_ALEF.findall(part)
@@ -587,14 +648,14 @@ def _found_in_pieces(haystack: str, text: str) -> bool:
     words = text.split()
     if len(skeleton(text)) < _LONG_TEXT or len(words) < 2:
         return False
-    for first in _pattern(words[0]).finditer(haystack):
-        position, ok = first.end(), True
+    for first in _match_ends(haystack, words[0]):
+        position, ok = first, True
         for word in words[1:]:
-            match = _pattern(word).search(haystack, position, position + _MAX_GAP + len(skeleton(word)))
-            if match is None:
+            end = _search(haystack, word, position, position + _MAX_GAP + len(skeleton(word)))
+            if end is None:
                 ok = False
                 break
-            position = match.end()
+            position = end
         if ok:
             return True
     return False
@@ -663,26 +724,119 @@ def extract_pdf_text(pdf_bytes: bytes, *, margins: tuple[float, float] | None = 
     return pages
 
 
+# What PDFium gives for a hyphen it takes for a word broken at the end of a line: the
+# text page stores it as U+FFFE in the page's text (U+0002 in its character list). The
+# glyph drawn is "-".
+_PDFIUM_HYPHENS = str.maketrans({"\ufffe": "-", "\u0002": "-"})
+
+
+def read_pdf_text(pdf_bytes: bytes, *, margins: tuple[float, float] | None = None) -> list[str]:
+    """The text of each page of a PDF, as PDFium (pypdfium2) reads it: the renderers' read-back.
+
+    PDFium's text extraction is compiled code, independent of fpdf2 (and of pypdf and
+    poppler, which the tests read outputs back with), and several times faster than
+    pypdf's. What it gives differently from pypdf: a hyphen that ends a line before a
+    letter comes back as a special code (given back here as the "-" that was drawn);
+    ligature characters (U+FB00-FB06) as their letters and a no-break space sometimes
+    as a space (`skeleton` folds and drops those anyway). For text that fpdf2 shapes
+    `verify_pdf_text` uses pypdf instead (see there).
+
+    Args:
+        pdf_bytes: The PDF.
+        margins: ``(top, bottom)`` in millimetres: text whose baseline is within this
+            distance of the top or bottom edge (running headers and footers) is left out.
+    """
+    import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
+
+    document = pdfium.PdfDocument(pdf_bytes)
+    try:
+        pages = []
+        for page in document:
+            textpage = page.get_textpage()
+            if margins is None:
+                text = textpage.get_text_range(errors="replace")
+            else:
+                height = page.get_height()
+                top, bottom = (m * 72 / 25.4 for m in margins)
+                text = _body_text(textpage, bottom, height - top)
+            pages.append(text.translate(_PDFIUM_HYPHENS))
+        return pages
+    finally:
+        document.close()
+
+
+def _body_text(textpage: Any, low: float, high: float) -> str:
+    """The text of a page whose baselines lie between ``low`` and ``high`` (points from the bottom).
+
+    Reading every character's position through ctypes costs more than the whole
+    extraction, so the running header (drawn first on a page) and footer (drawn last)
+    are cut off the ends of the page's text, and the text objects in between are
+    checked to lie in the body; a page where one does not is read character by
+    character.
+    """
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped,unused-ignore]
+
+    x, y = ctypes.c_double(), ctypes.c_double()
+
+    def baseline(index: int) -> float:
+        pdfium_c.FPDFText_GetCharOrigin(textpage, index, ctypes.byref(x), ctypes.byref(y))
+        return y.value
+
+    count = textpage.count_chars()
+    first = 0
+    while first < count and not low <= baseline(first) <= high:
+        first += 1
+    last = count - 1
+    while last >= first and not low <= baseline(last) <= high:
+        last -= 1
+    if last < first:
+        return ""
+    # Each rectangle is the glyph boxes of one text object: one in a band means text
+    # drawn in the header or footer band between body text.
+    for index in range(textpage.count_rects(first, last - first + 1)):
+        _left, bottom, _right, top = textpage.get_rect(index)
+        if bottom > high or top < low:
+            return "".join(textpage.get_text_range(index, 1, errors="replace")
+                           for index in range(first, last + 1) if low <= baseline(index) <= high)
+    return str(textpage.get_text_range(first, last - first + 1, errors="replace"))
+
+
 def verify_pdf_text(
     pdf_bytes: bytes, expected: Iterable[tuple[str, str]], *, margins: tuple[float, float] | None = None
 ) -> list[str]:
     """Check that a PDF shows every expected text.
+
+    The PDF is read back with PDFium (`read_pdf_text`), or with pypdf
+    (`extract_pdf_text`) when a text is in a script that fpdf2 shapes (Arabic, Hebrew,
+    Devanagari and the other Indic scripts): fpdf2 places each shaped glyph on its own,
+    its marks raised or shifted, and PDFium, which rebuilds lines from the positions of
+    glyphs, then gives a word's letters and marks out of order ("ستخدمُي" for
+    "يُستخدم", a Devanagari vowel sign before its consonant); pypdf gives them in the
+    order they were drawn. Either way the same texts are checked by the same rules.
 
     Args:
         pdf_bytes: The PDF as written.
         expected: ``(where, text)`` pairs, e.g. from `expected_texts`: the
             text as layout asked for it (before any bidi isolates were added).
         margins: ``(top, bottom)`` bands in millimetres holding running headers and
-            footers, left out of the comparison (see `extract_pdf_text`).
+            footers, left out of the comparison (see `read_pdf_text`).
 
     Returns:
         One problem per text not found, naming where it is (never the text).
     """
-    haystack = skeleton("".join(extract_pdf_text(pdf_bytes, margins=margins)))
+    from rarepassport.rendering._fonts import needs_text_shaping
+
+    wanted = [(where, text) for where, text in expected if skeleton(text)]
+    everything = "".join(text for _where, text in wanted)
+    # Every right-to-left or shaped script is beyond U+0590: most documents have no
+    # character there, which one ``max`` finds.
+    shaped = max(everything, default="\0") >= "\u0590" and (_has_rtl(everything) or needs_text_shaping((everything,)))
+    read = extract_pdf_text if shaped else read_pdf_text
+    haystack = skeleton("".join(read(pdf_bytes, margins=margins)))
     problems = []
-    for where, text in expected:
-        if not skeleton(text):
-            continue
+    for where, text in wanted:
         if not all(_found(haystack, part, either) for part, either in _parts(text)) \
                 and not all(_found(haystack, part, either) for part, either in _words(text)):
             # A left-to-right text beside right-to-left text in a shaped line may come
