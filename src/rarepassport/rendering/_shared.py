@@ -16,8 +16,11 @@ __all__ = [
     "NO_BREAK",
     "ON_EMERGENCY_RED",
     "Colour",
+    "align_for",
     "css_colour",
     "extra_faces",
+    "isolated_runs",
+    "marked_bold",
     "unbroken",
     "viewer_preferences",
 ]
@@ -50,6 +53,70 @@ def unbroken(text: str) -> str:
     """``text`` with the spaces inside phone numbers and doses made no-break spaces."""
     text = _PHONE.sub(lambda match: match.group(0).replace(" ", NO_BREAK), text)
     return _DOSE.sub(lambda match: match.group(1) + NO_BREAK, text)
+
+
+def align_for(text: str) -> str:
+    """``"R"`` for a paragraph that reads right to left (Arabic, Hebrew), else ``"L"``.
+
+    The paragraph's direction is that of its first strong character outside
+    directional isolates, as the bidi algorithm (and fpdf2) decides it.
+    """
+    from rarepassport.rendering._verify import is_right_to_left
+
+    return "R" if is_right_to_left(text) else "L"
+
+
+def isolated_runs(texts: Sequence[str]) -> list[str]:
+    """The runs of one paragraph with their left-to-right text isolated as one paragraph.
+
+    `isolate_left_to_right` looks at the whole paragraph: a run that is all left to
+    right (a phone number, "Hydrocortisone: 5 mg") after an Arabic label is kept left
+    to right only when seen with the label before it. The isolates (and the no-break
+    spaces that keep a short run on one line) go back into the runs they came from; an
+    isolate that opens in one run may close in the next.
+    """
+    from rarepassport.rendering._verify import isolate_left_to_right
+
+    joined = "".join(texts)
+    isolated = isolate_left_to_right(joined)
+    owner = [number for number, text in enumerate(texts) for _char in text]
+    out = [""] * len(texts)
+    index = 0  # into joined
+    for char in isolated:
+        matches = index < len(joined) and (char == joined[index] or (char == NO_BREAK and joined[index] == " "))
+        if matches:
+            out[owner[index]] += char
+            index += 1
+        elif char == "\u2069" and index:
+            out[owner[index - 1]] += char  # closes what came before
+        elif owner:
+            out[owner[min(index, len(owner) - 1)]] += char  # opens what follows
+    return out
+
+
+# What fpdf2's markdown option reads as markers (and its escape character).
+_MARKDOWN_MARKERS = ("**", "__", "~~", "--", "\\", "[", "]")
+
+
+def marked_bold(runs: Sequence[tuple[bool, str]]) -> tuple[str, bool, bool]:
+    """Runs (bold or not, text) as one text for fpdf2's ``markdown=True``, bold parts in ``**``.
+
+    Returns ``(text, markdown, bold)``. With runs of one weight, or a text that itself
+    holds what markdown would read as markers ("**", "--", "[", a backslash), the text
+    is plain (``markdown`` false) and drawn in one weight, ``bold`` when any run is:
+    drawn in one weight rather than misread.
+    """
+    plain = "".join(text for _bold, text in runs)
+    weights = {bold for bold, text in runs if text.strip()}
+    if len(weights) < 2 or "*" in plain or any(marker in plain for marker in _MARKDOWN_MARKERS):
+        return plain, False, True in weights
+    merged: list[tuple[bool, str]] = []
+    for bold, text in runs:
+        if merged and merged[-1][0] is bold:
+            merged[-1] = (bold, merged[-1][1] + text)
+        elif text:
+            merged.append((bold, text))
+    return "".join(f"**{text}**" if bold else text for bold, text in merged), True, False
 
 
 def extra_faces(fonts: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[FontFace]:
