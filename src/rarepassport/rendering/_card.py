@@ -130,6 +130,10 @@ LARGE_PRINT = CardFormat(name="large-print", width=105.0, height=148.0, max_size
                          qr_size=32.0, number_width=0.5, qr_below=True, sheet_landscape=True,
                          sheet_help_size=LARGE_PRINT_MIN_FONT_SIZE)
 
+#: The smallest QR module on a card, mm: the wallet card's 280-byte code (73 modules,
+#: quiet zone included) in its 17 mm. A longer code is drawn larger, never finer.
+CARD_QR_MODULE = WALLET.qr_size / 73
+
 _RED = EMERGENCY_RED
 _TEXT = (15, 15, 15)
 
@@ -444,7 +448,7 @@ def render_card(
     from rarepassport.errors import DrawnTextMismatchError, RenderError
     from rarepassport.rendering._base import Rendered
     from rarepassport.rendering._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, pdf_class
-    from rarepassport.rendering._qr import CARD_QR_LIMIT, qr_content
+    from rarepassport.rendering._qr import CARD_QR_BYTES, CARD_QR_LIMIT, qr_content, qr_modules
     from rarepassport.rendering._shared import viewer_preferences
     from rarepassport.rendering._verify import verify_pdf_text
 
@@ -456,11 +460,15 @@ def render_card(
     FPDF = pdf_class()
     qr_text, qr_caption = None, ""
     if qr is not None:
-        content = qr_content(document, qr, CARD_QR_LIMIT)
+        content = qr_content(document, qr, CARD_QR_LIMIT, most_bytes=CARD_QR_BYTES)
         notices.extend(content.notices)
         qr_text, qr_caption = content.text, content.caption
     # Easy read is always large print: the folded card.
     card = LARGE_PRINT if large_print or document.easy_read else WALLET
+    if qr_text is not None and qr_modules(qr_text) * CARD_QR_MODULE > card.qr_size:
+        # A longer code (three bytes a character in Hindi and Chinese) grows, its
+        # modules the same size, rather than shrinking them below what a phone reads.
+        card = attrs.evolve(card, qr_size=round(qr_modules(qr_text) * CARD_QR_MODULE, 2))
     if sheet:
         pdf = FPDF(orientation="L" if card.sheet_landscape else "P", unit="mm", format="A4")
     else:
