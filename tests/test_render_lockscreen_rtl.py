@@ -154,12 +154,18 @@ def ink_lines(png: bytes, top: int, bottom: int, right: int | None = None) -> li
         assert pixels is not None
         spans: list[tuple[int, int]] = []
         current: list[int] | None = None
+        blank = 0
         for y in range(top, bottom):
             columns = [x for x in range(0, width, 2) if int(pixels[x, y]) < 160]
             if columns:
+                blank = 0
                 current = [min(columns), max(columns)] if current is None else \
                     [min(current[0], min(columns)), max(current[1], max(columns))]
-            elif current is not None:
+                continue
+            blank += 1
+            # A line ends after a few blank rows: a dot or vowel mark above or below a
+            # letter, with a row or two of its own, belongs to its line.
+            if current is not None and blank >= 6:
                 spans.append((current[0], current[1]))
                 current = None
         if current is not None:

@@ -41,9 +41,13 @@ from rarepassport.rendering._shared import (
     GRAPHIC_GREY,
     NO_BREAK,
     ON_EMERGENCY_RED,
+    align_for,
     extra_faces,
+    isolated_runs,
+    marked_bold,
     unbroken,
 )
+from rarepassport.rendering._verify import is_right_to_left
 
 if TYPE_CHECKING:
     from rarepassport.rendering._base import Rendered
@@ -253,6 +257,11 @@ class _CardDrawer:
         if count is None:
             if sum(len(segment.text) for segment in paragraph.segments) > _MAX_CARD_CHARACTERS:
                 count = _CANNOT_FIT
+            elif (rtl := self._right_to_left(paragraph)) is not None:
+                text, markdown, bold = rtl
+                self.pdf.set_font(self.family, "B" if bold else "", size)
+                count = len(self.pdf.multi_cell(width, self.lh(size), text, markdown=markdown, dry_run=True,
+                                                output="LINES"))
             elif paragraph.number:
                 self.pdf.set_font(self.family, "B" if paragraph.segments[0].bold else "", size)
                 text, room = paragraph.segments[0].text, width - self.number_width(size)
@@ -263,6 +272,20 @@ class _CardDrawer:
                 count = self._wrapped_lines(paragraph.segments, width, size)
             self._measured[key] = count
         return count
+
+    @staticmethod
+    def _right_to_left(paragraph: _Paragraph) -> tuple[str, bool, bool] | None:
+        """A right-to-left paragraph (not a step) as one text for fpdf2: ``(text, markdown, bold)``.
+
+        Drawn segment by segment, each would be laid out left to right (the bold Arabic
+        label left of its value); drawn as one bidi paragraph, right-aligned, it reads
+        as written.
+        """
+        texts = [segment.text for segment in paragraph.segments]
+        if paragraph.number or not is_right_to_left("".join(texts)):
+            return None
+        return marked_bold([(segment.bold, text) for segment, text in
+                            zip(paragraph.segments, isolated_runs(texts), strict=True)])
 
     def height(self, paragraphs: Sequence[_Paragraph], size: float, width: float,
                limit: float = float("inf")) -> float:
@@ -320,7 +343,8 @@ class _CardDrawer:
         pdf.set_text_color(*ON_EMERGENCY_RED)
         pdf.set_font(self.family, "B", band_size)
         pdf.set_xy(x0 + card.margin, y0 + card.band_padding)
-        pdf.multi_cell(card.width - 2 * card.margin, self.lh(band_size), self.essentials.name, align="L")
+        pdf.multi_cell(card.width - 2 * card.margin, self.lh(band_size), self.essentials.name,
+                       align=align_for(self.essentials.name))
         self.drawn.append(("$.person.name", self.essentials.name))
         pdf.set_text_color(*_TEXT)
         y = y0 + band_height + 1.0
@@ -329,13 +353,23 @@ class _CardDrawer:
         for paragraph in paragraphs:
             pdf.set_xy(left, y)
             pdf.set_text_color(*paragraph.colour)
+            rtl = self._right_to_left(paragraph)
             if paragraph.number:
                 segment = paragraph.segments[0]
+                # A right-to-left step has its number on the right.
+                align = align_for(segment.text)
                 pdf.set_font(self.family, "B", size)
-                pdf.cell(number_width, self.lh(size), paragraph.number)
+                if align == "R":
+                    pdf.set_xy(left + width - number_width, y)
+                pdf.cell(number_width, self.lh(size), paragraph.number, align=align)
                 pdf.set_font(self.family, "B" if segment.bold else "", size)
-                pdf.set_xy(left + number_width, y)
-                pdf.wrapped_text(width - number_width, self.lh(size), segment.text, align="L")
+                pdf.set_xy(left if align == "R" else left + number_width, y)
+                pdf.wrapped_text(width - number_width, self.lh(size), segment.text, align=align)
+            elif rtl is not None:
+                text, markdown, bold = rtl
+                pdf.set_font(self.family, "B" if bold else "", size)
+                pdf.multi_cell(width, self.lh(size), text, align="R", markdown=markdown,
+                               new_x="LMARGIN", new_y="NEXT")
             else:
                 # Segments flowing one into the next, each in its weight, wrapped in the column.
                 pdf.set_left_margin(left)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -67,30 +68,29 @@ def align_for(text: str) -> str:
 
 
 def isolated_runs(texts: Sequence[str]) -> list[str]:
-    """The runs of one paragraph with their left-to-right text isolated as one paragraph.
+    """The runs of one right-to-left paragraph, each kept in its own direction.
 
-    `isolate_left_to_right` looks at the whole paragraph: a run that is all left to
-    right (a phone number, "Hydrocortisone: 5 mg") after an Arabic label is kept left
-    to right only when seen with the label before it. The isolates (and the no-break
-    spaces that keep a short run on one line) go back into the runs they came from; an
-    isolate that opens in one run may close in the next.
+    A run with right-to-left letters keeps its left-to-right parts left to right
+    (`isolate_left_to_right`: "+966 50 123 4567" inside Arabic). A run with none (a
+    phone number, "Hydrocortisone: 5 mg", an English sentence after an Arabic label) is
+    isolated whole, its final full stop included, as the PDF isolates a left-to-right
+    value after a right-to-left label: seen with the Arabic label before it, the bidi
+    algorithm would otherwise print its groups of digits in reverse order and its full
+    stop at the far end of the line. Spaces at a run's ends stay outside, where a line
+    may break.
     """
     from rarepassport.rendering._verify import isolate_left_to_right
 
-    joined = "".join(texts)
-    isolated = isolate_left_to_right(joined)
-    owner = [number for number, text in enumerate(texts) for _char in text]
-    out = [""] * len(texts)
-    index = 0  # into joined
-    for char in isolated:
-        matches = index < len(joined) and (char == joined[index] or (char == NO_BREAK and joined[index] == " "))
-        if matches:
-            out[owner[index]] += char
-            index += 1
-        elif char == "\u2069" and index:
-            out[owner[index - 1]] += char  # closes what came before
-        elif owner:
-            out[owner[min(index, len(owner) - 1)]] += char  # opens what follows
+    out = []
+    for text in texts:
+        if any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+            out.append(isolate_left_to_right(text))
+        elif any(unicodedata.bidirectional(char) in ("L", "EN", "AN") for char in text):
+            core = text.strip(" ")
+            start = text.index(core)
+            out.append(f"{text[:start]}\u2066{core}\u2069{text[start + len(core):]}")
+        else:
+            out.append(text)
     return out
 
 
