@@ -24,7 +24,7 @@ import zxingcpp
 import rarepassport as rp
 from rarepassport import render_rendered
 from rarepassport.rendering import _fonts
-from rarepassport.rendering._card import CARD_QR_MODULE, WALLET
+from rarepassport.rendering._card import CARD_QR_MODULE, CARD_QR_MOST_MODULES, WALLET
 from rarepassport.rendering._qr import CARD_QR_BYTES, CARD_QR_LIMIT, emergency_qr_text, qr_modules
 
 TODAY = dt.date(2026, 11, 27)
@@ -151,3 +151,11 @@ def test_an_english_card_code_stays_17_mm() -> None:
     text = expected(passport, "en")
     assert card_codes(rendered.data) == [text]
     assert len(text.encode("utf-8")) <= 287  # version 12: 73 modules in 17 mm
+
+
+def test_a_long_link_grows_the_code_no_larger_than_the_longest_emergency_code() -> None:
+    passport = rp.load(rp.__file__.replace("__init__.py", "data/example-passport.json"))
+    link = "https://passport.example.org/p/" + "8d1c" * 200
+    rendered = render_rendered(passport, "card", "emergency", today=TODAY, qr=f"link:{link}")
+    assert code_width_mm(rendered.data) == pytest.approx(CARD_QR_MOST_MODULES * CARD_QR_MODULE, abs=0.01)
+    assert card_codes(rendered.data) == [link]

@@ -137,6 +137,9 @@ LARGE_PRINT = CardFormat(name="large-print", width=105.0, height=148.0, max_size
 #: The smallest QR module on a card, mm: the wallet card's 280-byte code (73 modules,
 #: quiet zone included) in its 17 mm. A longer code is drawn larger, never finer.
 CARD_QR_MODULE = WALLET.qr_size / 73
+#: The largest code a card draws at that module size: 93 modules (version 17 with its
+#: quiet zone, 500 bytes of emergency text), 21.7 mm on the wallet card.
+CARD_QR_MOST_MODULES = 93
 
 _RED = EMERGENCY_RED
 _TEXT = (15, 15, 15)
@@ -501,8 +504,11 @@ def render_card(
     card = LARGE_PRINT if large_print or document.easy_read else WALLET
     if qr_text is not None and qr_modules(qr_text) * CARD_QR_MODULE > card.qr_size:
         # A longer code (three bytes a character in Hindi and Chinese) grows, its
-        # modules the same size, rather than shrinking them below what a phone reads.
-        card = attrs.evolve(card, qr_size=round(qr_modules(qr_text) * CARD_QR_MODULE, 2))
+        # modules the same size, rather than shrinking them below what a phone reads;
+        # up to the size of the longest emergency text (a long link beyond that is
+        # drawn finer, as before, rather than crowding out the card's text).
+        modules = min(qr_modules(qr_text), CARD_QR_MOST_MODULES)
+        card = attrs.evolve(card, qr_size=max(card.qr_size, round(modules * CARD_QR_MODULE, 2)))
     if sheet:
         pdf = FPDF(orientation="L" if card.sheet_landscape else "P", unit="mm", format="A4")
     else:

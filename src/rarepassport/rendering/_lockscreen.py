@@ -141,8 +141,8 @@ MIN_BODY_SIZE = 16.0
 MAX_BODY_SIZE = 24.0
 #: The name is drawn this much larger than the body text.
 NAME_SCALE = 1.35
-#: Largest emergency text in the QR code, in characters, as on the wallet card (in
-#: bytes there): for English a code of about 73 modules. The code shares the screen with
+#: Largest emergency text in the QR code, in characters, as on the wallet card
+#: (280 characters there too): for English a code of about 73 modules. The code shares the screen with
 #: the text a paramedic reads first, so it is kept small rather than dense.
 LOCKSCREEN_QR_LIMIT = 280
 #: Largest emergency text in the QR code, in UTF-8 bytes: a code of about 93 modules
