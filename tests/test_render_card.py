@@ -183,10 +183,10 @@ def test_a_qr_code_goes_on_the_back() -> None:
 
 
 def test_an_emergency_qr_too_long_for_the_card_is_shortened_and_says_so_in_the_code() -> None:
-    from rarepassport.rendering._qr import CARD_QR_LIMIT, emergency_qr_text
+    from rarepassport.rendering._qr import CARD_QR_BYTES, CARD_QR_LIMIT, emergency_qr_text
 
     document = rp.layout(make_stress_passport(), "emergency", today=TODAY)
-    content = emergency_qr_text(document, CARD_QR_LIMIT)
+    content = emergency_qr_text(document, CARD_QR_LIMIT, most_bytes=CARD_QR_BYTES)
     assert content.shortened and content.text.endswith("More in the full passport")
-    assert len(content.text.encode("utf-8")) <= CARD_QR_LIMIT
+    assert len(content.text) <= CARD_QR_LIMIT and len(content.text.encode("utf-8")) <= CARD_QR_BYTES
     assert len(read(card(make_stress_passport(), qr="emergency", missing_glyphs="mark")).pages[1].images) == 1

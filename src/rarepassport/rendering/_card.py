@@ -41,9 +41,13 @@ from rarepassport.rendering._shared import (
     GRAPHIC_GREY,
     NO_BREAK,
     ON_EMERGENCY_RED,
+    align_for,
     extra_faces,
+    isolated_runs,
+    marked_bold,
     unbroken,
 )
+from rarepassport.rendering._verify import is_right_to_left
 
 if TYPE_CHECKING:
     from rarepassport.rendering._base import Rendered
@@ -129,6 +133,13 @@ LARGE_PRINT = CardFormat(name="large-print", width=105.0, height=148.0, max_size
                          min_size=LARGE_PRINT_MIN_FONT_SIZE, band_size=20.0, margin=6.0, band_padding=3.0,
                          qr_size=32.0, number_width=0.5, qr_below=True, sheet_landscape=True,
                          sheet_help_size=LARGE_PRINT_MIN_FONT_SIZE)
+
+#: The smallest QR module on a card, mm: the wallet card's 280-byte code (73 modules,
+#: quiet zone included) in its 17 mm. A longer code is drawn larger, never finer.
+CARD_QR_MODULE = WALLET.qr_size / 73
+#: The largest code a card draws at that module size: 93 modules (version 17 with its
+#: quiet zone, 500 bytes of emergency text), 21.7 mm on the wallet card.
+CARD_QR_MOST_MODULES = 93
 
 _RED = EMERGENCY_RED
 _TEXT = (15, 15, 15)
@@ -257,6 +268,11 @@ class _CardDrawer:
         if count is None:
             if sum(len(segment.text) for segment in paragraph.segments) > _MAX_CARD_CHARACTERS:
                 count = _CANNOT_FIT
+            elif (rtl := self._right_to_left(paragraph)) is not None:
+                text, markdown, bold = rtl
+                self.pdf.set_font(self.family, "B" if bold else "", size)
+                count = len(self.pdf.multi_cell(width, self.lh(size), text, markdown=markdown, dry_run=True,
+                                                output="LINES"))
             elif paragraph.number:
                 self.pdf.set_font(self.family, "B" if paragraph.segments[0].bold else "", size)
                 text, room = paragraph.segments[0].text, width - self.number_width(size)
@@ -267,6 +283,20 @@ class _CardDrawer:
                 count = self._wrapped_lines(paragraph.segments, width, size)
             self._measured[key] = count
         return count
+
+    @staticmethod
+    def _right_to_left(paragraph: _Paragraph) -> tuple[str, bool, bool] | None:
+        """A right-to-left paragraph (not a step) as one text for fpdf2: ``(text, markdown, bold)``.
+
+        Drawn segment by segment, each would be laid out left to right (the bold Arabic
+        label left of its value); drawn as one bidi paragraph, right-aligned, it reads
+        as written.
+        """
+        texts = [segment.text for segment in paragraph.segments]
+        if paragraph.number or not is_right_to_left("".join(texts)):
+            return None
+        return marked_bold([(segment.bold, text) for segment, text in
+                            zip(paragraph.segments, isolated_runs(texts), strict=True)])
 
     def height(self, paragraphs: Sequence[_Paragraph], size: float, width: float,
                limit: float = float("inf")) -> float:
@@ -324,7 +354,8 @@ class _CardDrawer:
         pdf.set_text_color(*ON_EMERGENCY_RED)
         pdf.set_font(self.family, "B", band_size)
         pdf.set_xy(x0 + card.margin, y0 + card.band_padding)
-        pdf.multi_cell(card.width - 2 * card.margin, self.lh(band_size), self.essentials.name, align="L")
+        pdf.multi_cell(card.width - 2 * card.margin, self.lh(band_size), self.essentials.name,
+                       align=align_for(self.essentials.name))
         self.drawn.append(("$.person.name", self.essentials.name))
         pdf.set_text_color(*_TEXT)
         y = y0 + band_height + 1.0
@@ -333,13 +364,23 @@ class _CardDrawer:
         for paragraph in paragraphs:
             pdf.set_xy(left, y)
             pdf.set_text_color(*paragraph.colour)
+            rtl = self._right_to_left(paragraph)
             if paragraph.number:
                 segment = paragraph.segments[0]
+                # A right-to-left step has its number on the right.
+                align = align_for(segment.text)
                 pdf.set_font(self.family, "B", size)
-                pdf.cell(number_width, self.lh(size), paragraph.number)
+                if align == "R":
+                    pdf.set_xy(left + width - number_width, y)
+                pdf.cell(number_width, self.lh(size), paragraph.number, align=align)
                 pdf.set_font(self.family, "B" if segment.bold else "", size)
-                pdf.set_xy(left + number_width, y)
-                pdf.wrapped_text(width - number_width, self.lh(size), segment.text, align="L")
+                pdf.set_xy(left if align == "R" else left + number_width, y)
+                pdf.wrapped_text(width - number_width, self.lh(size), segment.text, align=align)
+            elif rtl is not None:
+                text, markdown, bold = rtl
+                pdf.set_font(self.family, "B" if bold else "", size)
+                pdf.multi_cell(width, self.lh(size), text, align="R", markdown=markdown,
+                               new_x="LMARGIN", new_y="NEXT")
             else:
                 # Segments flowing one into the next, each in its weight, wrapped in the column.
                 pdf.set_left_margin(left)
@@ -452,7 +493,7 @@ def render_card(
     from rarepassport.errors import DrawnTextMismatchError, RenderError
     from rarepassport.rendering._base import Rendered
     from rarepassport.rendering._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, pdf_class
-    from rarepassport.rendering._qr import CARD_QR_LIMIT, qr_content
+    from rarepassport.rendering._qr import CARD_QR_BYTES, CARD_QR_LIMIT, qr_content, qr_modules
     from rarepassport.rendering._shared import viewer_preferences
     from rarepassport.rendering._verify import verify_pdf_text
 
@@ -464,11 +505,18 @@ def render_card(
     FPDF = pdf_class()
     qr_text, qr_caption = None, ""
     if qr is not None:
-        content = qr_content(document, qr, CARD_QR_LIMIT)
+        content = qr_content(document, qr, CARD_QR_LIMIT, most_bytes=CARD_QR_BYTES)
         notices.extend(content.notices)
         qr_text, qr_caption = content.text, content.caption
     # Easy read is always large print: the folded card.
     card = LARGE_PRINT if large_print or document.easy_read else WALLET
+    if qr_text is not None and qr_modules(qr_text) * CARD_QR_MODULE > card.qr_size:
+        # A longer code (three bytes a character in Hindi and Chinese) grows, its
+        # modules the same size, rather than shrinking them below what a phone reads;
+        # up to the size of the longest emergency text (a long link beyond that is
+        # drawn finer, as before, rather than crowding out the card's text).
+        modules = min(qr_modules(qr_text), CARD_QR_MOST_MODULES)
+        card = attrs.evolve(card, qr_size=max(card.qr_size, round(modules * CARD_QR_MODULE, 2)))
     if sheet:
         pdf = FPDF(orientation="L" if card.sheet_landscape else "P", unit="mm", format="A4")
     else:

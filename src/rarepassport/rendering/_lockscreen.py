@@ -40,7 +40,16 @@ import attrs
 
 from rarepassport.document import Document, RenderNotice
 from rarepassport.essentials import EssentialGroup, Essentials, fit
-from rarepassport.rendering._shared import EMERGENCY_RED, ON_EMERGENCY_RED, extra_faces, unbroken
+from rarepassport.rendering._shared import (
+    EMERGENCY_RED,
+    ON_EMERGENCY_RED,
+    align_for,
+    extra_faces,
+    isolated_runs,
+    marked_bold,
+    unbroken,
+)
+from rarepassport.rendering._verify import is_right_to_left, isolate_left_to_right
 
 if TYPE_CHECKING:
     from rarepassport.rendering._base import Rendered
@@ -132,8 +141,8 @@ MIN_BODY_SIZE = 16.0
 MAX_BODY_SIZE = 24.0
 #: The name is drawn this much larger than the body text.
 NAME_SCALE = 1.35
-#: Largest emergency text in the QR code, in characters, as on the wallet card (in
-#: bytes there): for English a code of about 73 modules. The code shares the screen with
+#: Largest emergency text in the QR code, in characters, as on the wallet card
+#: (280 characters there too): for English a code of about 73 modules. The code shares the screen with
 #: the text a paramedic reads first, so it is kept small rather than dense.
 LOCKSCREEN_QR_LIMIT = 280
 #: Largest emergency text in the QR code, in UTF-8 bytes: a code of about 93 modules
@@ -268,11 +277,10 @@ class _Paragraph(NamedTuple):
 
 def _run(text: str, bold: bool, path: str) -> _Run:
     """A run of text as the card draws it: a phone number or a dose is never broken across
-    two lines, and inside right-to-left text it stays left to right ("+966 50 123 4567",
-    never "4567 123 50 966+")."""
-    from rarepassport.rendering._verify import isolate_left_to_right
-
-    return _Run(isolate_left_to_right(unbroken(text)), bold, path)
+    two lines. Left-to-right text inside right-to-left text is isolated when the paragraph
+    is drawn (`_Drawer.paragraphs`), over the whole paragraph: a phone number after an
+    Arabic label is its own run."""
+    return _Run(unbroken(text), bold, path)
 
 
 def _paragraphs(groups: Sequence[EssentialGroup], ending: str) -> list[_Paragraph]:
@@ -414,10 +422,11 @@ class _Drawer:
             pdf.set_text_color(*theme.band_text)
             pdf.set_font(self.family, "B", size)
             pdf.set_xy(geometry.left + pad, top + pad)
-            pdf.multi_cell(geometry.column - 2 * pad, self.lh(size), heading, align="L")
+            pdf.multi_cell(geometry.column - 2 * pad, self.lh(size), heading, align=align_for(heading))
             pdf.set_font(self.family, "B", name_size)
             pdf.set_xy(geometry.left + pad, top + pad + heading_height)
-            pdf.multi_cell(geometry.column - 2 * pad, self.lh(name_size), self.essentials.name, align="L")
+            pdf.multi_cell(geometry.column - 2 * pad, self.lh(name_size), self.essentials.name,
+                           align=align_for(self.essentials.name))
             self.drawn += [("lockscreen.heading", heading), ("$.person.name", self.essentials.name)]
         return geometry.top + height
 
@@ -430,19 +439,37 @@ class _Drawer:
         for paragraph in paragraphs:
             pdf.set_text_color(*(theme.alert if paragraph.alert else theme.text))
             indent = size * _NUMBER_INDENT if paragraph.number else 0.0
-            pdf.set_margins(left + indent, 0, pdf.w - left - column)
-            if paragraph.number:
-                pdf.set_font(self.family, "B", size)
+            texts = [run.text for run in paragraph.runs]
+            if is_right_to_left("".join(texts)):
+                # Right to left: one right-aligned paragraph, its number on the right,
+                # its runs in one bidi paragraph (run by run, each would be laid out
+                # left to right, the Arabic label left of its value).
+                if paragraph.number:
+                    pdf.set_font(self.family, "B", size)
+                    pdf.set_xy(left + column - indent, y)
+                    pdf.cell(indent, lh, paragraph.number, align="R")
+                texts = isolated_runs(texts)
+                text, markdown, bold = marked_bold([(run.bold, text) for run, text in
+                                                    zip(paragraph.runs, texts, strict=True)])
+                pdf.set_font(self.family, "B" if bold else "", size)
                 pdf.set_xy(left, y)
-                pdf.cell(indent, lh, paragraph.number)
-            pdf.set_xy(left + indent, y)
-            # Runs flow one into the next, each in its weight, wrapped in the column.
-            for run in paragraph.runs:
-                pdf.set_font(self.family, "B" if run.bold else "", size)
-                pdf.write(lh, run.text)
-            pdf.ln(lh)
-            pdf.set_margins(0, 0, 0)
-            self.drawn.extend((run.path, run.text) for run in paragraph.runs)
+                pdf.multi_cell(column - indent, lh, text, align="R", markdown=markdown,
+                               new_x="LMARGIN", new_y="NEXT")
+            else:
+                texts = [isolate_left_to_right(text) for text in texts]
+                pdf.set_margins(left + indent, 0, pdf.w - left - column)
+                if paragraph.number:
+                    pdf.set_font(self.family, "B", size)
+                    pdf.set_xy(left, y)
+                    pdf.cell(indent, lh, paragraph.number)
+                pdf.set_xy(left + indent, y)
+                # Runs flow one into the next, each in its weight, wrapped in the column.
+                for run, text in zip(paragraph.runs, texts, strict=True):
+                    pdf.set_font(self.family, "B" if run.bold else "", size)
+                    pdf.write(lh, text)
+                pdf.ln(lh)
+                pdf.set_margins(0, 0, 0)
+            self.drawn.extend((run.path, text) for run, text in zip(paragraph.runs, texts, strict=True))
             y = pdf.get_y() + size * 0.25
             if y > limit:
                 break
@@ -463,11 +490,13 @@ class _Drawer:
         return self.geometry.bottom - (foot + _GAP if foot else 0.0)
 
     def draw_foot(self, modules: list[list[bool]], size: float) -> None:
-        """The QR code, black on white, at the bottom left of the column; the foot's lines beside it."""
+        """The QR code, black on white, at the bottom left of the column (right, in a
+        right-to-left language); the foot's lines beside it."""
         pdf, geometry, theme = self.pdf, self.geometry, self.theme
         top = geometry.bottom - self.foot_height(size)
         side, module = geometry.qr_side, geometry.qr_module
-        x0 = geometry.left
+        mirrored = self.document.direction == "rtl"
+        x0 = geometry.left + geometry.column - side if mirrored and modules else geometry.left
         if modules:
             pdf.set_fill_color(*_WHITE)
             pdf.rect(x0, top, side, side, style="F")
@@ -484,13 +513,13 @@ class _Drawer:
                     while column < len(cells) and cells[column]:
                         column += 1
                     pdf.rect(x0 + start * module, top + row * module, (column - start) * module, module, style="F")
-            x0 += side + _GAP
+            x0 = geometry.left if mirrored else x0 + side + _GAP
         pdf.set_text_color(*theme.text)
         y = top
         for text, bold, path in self.foot:
             pdf.set_font(self.family, "B" if bold else "", size)
             pdf.set_xy(x0, y)
-            pdf.multi_cell(geometry.foot_width, self.lh(size), text, align="L")
+            pdf.multi_cell(geometry.foot_width, self.lh(size), text, align=align_for(text))
             y = pdf.get_y()
             self.drawn.append((path, text))
 

@@ -31,15 +31,34 @@ from rarepassport.document import Document, RenderNotice
 from rarepassport.essentials import EssentialGroup, Essentials, fit, join_label
 
 if TYPE_CHECKING:
+    import segno
     from fpdf import FPDF
 
-__all__ = ["CARD_QR_LIMIT", "PDF_QR_LIMIT", "QrContent", "draw_qr", "emergency_qr_text", "qr_content", "qr_image"]
+__all__ = [
+    "CARD_QR_BYTES",
+    "CARD_QR_LIMIT",
+    "PDF_QR_LIMIT",
+    "QrContent",
+    "draw_qr",
+    "emergency_qr_text",
+    "qr_content",
+    "qr_image",
+    "qr_modules",
+]
 
 #: Largest emergency text for a full-page passport, in UTF-8 bytes: a code that a
 #: phone still reads from a 35 mm square.
 PDF_QR_LIMIT = 900
-#: Largest emergency text on a wallet card, where the code is about 18 mm wide.
+#: Largest emergency text on a wallet card, in characters: for English (one byte a
+#: character) a code of 73 modules (version 12, quiet zone included), 17 mm wide.
 CARD_QR_LIMIT = 280
+#: Largest emergency text on a wallet card, in UTF-8 bytes: a code of 93 modules
+#: (version 17), which at the 17-mm code's module size (0.23 mm) is 21.7 mm wide, the
+#: largest the back of the card holds beside readable text. Devanagari and Chinese take
+#: three bytes a character, so a Hindi passport's name and dates alone took more than
+#: 280 bytes and no code could be made; the code grows instead, its modules the same
+#: size, as on the lock screen.
+CARD_QR_BYTES = 500
 
 
 @attrs.frozen
@@ -179,6 +198,20 @@ def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float, *, title: str
     pdf.image(qr_image(text), x=x, y=y, w=size, h=size, alt_text=title)
 
 
+def _make(text: str) -> segno.QRCode:
+    import segno
+
+    # ECI 26 (UTF-8) tells the reader the character set; without it many readers take
+    # the bytes as Shift JIS or Latin-1 and show "50 ﾂｵg" for "50 µg".
+    return segno.make(text, error="m", micro=False, encoding="utf-8", eci=True)
+
+
+def qr_modules(text: str) -> int:
+    """The side of the code for ``text`` in modules, its quiet zone (4 modules a side) included."""
+    width, _height = _make(text).symbol_size(scale=1, border=4)
+    return int(width)
+
+
 def qr_image(text: str, *, scale: int = 4) -> io.BytesIO:
     """A PNG of the QR code for ``text``: UTF-8 with an ECI header, error correction M.
 
@@ -186,11 +219,7 @@ def qr_image(text: str, *, scale: int = 4) -> io.BytesIO:
         text: What the code says.
         scale: Pixels per module.
     """
-    import segno
-
-    # ECI 26 (UTF-8) tells the reader the character set; without it many readers take
-    # the bytes as Shift JIS or Latin-1 and show "50 ﾂｵg" for "50 µg".
-    code = segno.make(text, error="m", micro=False, encoding="utf-8", eci=True)
+    code = _make(text)
     buffer = io.BytesIO()
     # Few pixels per module, no interpolation: the PDF viewer scales it up crisply.
     code.save(buffer, kind="png", scale=scale, border=4)

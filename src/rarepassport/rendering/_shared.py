@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,8 +17,11 @@ __all__ = [
     "NO_BREAK",
     "ON_EMERGENCY_RED",
     "Colour",
+    "align_for",
     "css_colour",
     "extra_faces",
+    "isolated_runs",
+    "marked_bold",
     "unbroken",
     "viewer_preferences",
 ]
@@ -50,6 +54,69 @@ def unbroken(text: str) -> str:
     """``text`` with the spaces inside phone numbers and doses made no-break spaces."""
     text = _PHONE.sub(lambda match: match.group(0).replace(" ", NO_BREAK), text)
     return _DOSE.sub(lambda match: match.group(1) + NO_BREAK, text)
+
+
+def align_for(text: str) -> str:
+    """``"R"`` for a paragraph that reads right to left (Arabic, Hebrew), else ``"L"``.
+
+    The paragraph's direction is that of its first strong character outside
+    directional isolates, as the bidi algorithm (and fpdf2) decides it.
+    """
+    from rarepassport.rendering._verify import is_right_to_left
+
+    return "R" if is_right_to_left(text) else "L"
+
+
+def isolated_runs(texts: Sequence[str]) -> list[str]:
+    """The runs of one right-to-left paragraph, each kept in its own direction.
+
+    A run with right-to-left letters keeps its left-to-right parts left to right
+    (`isolate_left_to_right`: "+966 50 123 4567" inside Arabic). A run with none (a
+    phone number, "Hydrocortisone: 5 mg", an English sentence after an Arabic label) is
+    isolated whole, its final full stop included, as the PDF isolates a left-to-right
+    value after a right-to-left label: seen with the Arabic label before it, the bidi
+    algorithm would otherwise print its groups of digits in reverse order and its full
+    stop at the far end of the line. Spaces at a run's ends stay outside, where a line
+    may break.
+    """
+    from rarepassport.rendering._verify import isolate_left_to_right
+
+    out = []
+    for text in texts:
+        if any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+            out.append(isolate_left_to_right(text))
+        elif any(unicodedata.bidirectional(char) in ("L", "EN", "AN") for char in text):
+            core = text.strip(" ")
+            start = text.index(core)
+            out.append(f"{text[:start]}\u2066{core}\u2069{text[start + len(core):]}")
+        else:
+            out.append(text)
+    return out
+
+
+# What fpdf2's markdown option reads as markers (and its escape character).
+_MARKDOWN_MARKERS = ("**", "__", "~~", "--", "\\", "[", "]")
+
+
+def marked_bold(runs: Sequence[tuple[bool, str]]) -> tuple[str, bool, bool]:
+    """Runs (bold or not, text) as one text for fpdf2's ``markdown=True``, bold parts in ``**``.
+
+    Returns ``(text, markdown, bold)``. With runs of one weight, or a text that itself
+    holds what markdown would read as markers ("**", "--", "[", a backslash), the text
+    is plain (``markdown`` false) and drawn in one weight, ``bold`` when any run is:
+    drawn in one weight rather than misread.
+    """
+    plain = "".join(text for _bold, text in runs)
+    weights = {bold for bold, text in runs if text.strip()}
+    if len(weights) < 2 or "*" in plain or any(marker in plain for marker in _MARKDOWN_MARKERS):
+        return plain, False, True in weights
+    merged: list[tuple[bool, str]] = []
+    for bold, text in runs:
+        if merged and merged[-1][0] is bold:
+            merged[-1] = (bold, merged[-1][1] + text)
+        elif text:
+            merged.append((bold, text))
+    return "".join(f"**{text}**" if bold else text for bold, text in merged), True, False
 
 
 def extra_faces(fonts: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[FontFace]:

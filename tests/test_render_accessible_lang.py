@@ -1,0 +1,149 @@
+"""The accessible (tagged) PDF marks the person's own text with its own language.
+
+Issue 12 point 4: "the person's own text stays as written, marked with its own language
+(``lang`` on the element in HTML, ``/Lang`` on the span in tagged PDF)". WeasyPrint,
+which lays the accessible PDF out from the HTML page, carries only ``<html lang>`` into
+the PDF (the catalogue's ``/Lang``); an Arabic name in a French passport was read by a
+screen reader in the French voice. The structure tree is read back with pikepdf and
+the text of each element through its marked-content ids with PDFium, independently of
+the code that adds the languages.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Iterator
+
+import pikepdf
+import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
+import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped,unused-ignore]
+
+import rarepassport as rp
+from rarepassport import render_rendered
+from rarepassport.languages import script_of, script_of_language
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def passport(language: str, name: str, contact: str, substance: str) -> rp.Passport:
+    return rp.Passport(
+        language=language,
+        person=rp.Person(name=name, date_of_birth=dt.date(2015, 3, 2)),
+        diagnoses=(rp.Diagnosis(name="Insuffisance surrénalienne", primary=True),),
+        contacts=(rp.Contact(name=contact, role="emergency", phone="+44 20 7946 0000"),),
+        allergies=(rp.Allergy(substance=substance, reaction="Anaphylaxie"),),
+    )
+
+
+def marked_texts(data: bytes) -> list[dict[int, str]]:
+    """Per page, the text of each marked-content id."""
+    pages = []
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for page in pdf:
+            textpage = page.get_textpage()
+            texts: dict[int, str] = {}
+            for obj in page.get_objects(max_depth=4):
+                if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
+                    continue
+                mcid = pdfium_c.FPDFPageObj_GetMarkedContentID(obj)
+                size = pdfium_c.FPDFTextObj_GetText(obj, textpage, None, 0)
+                if mcid >= 0 and size > 2:
+                    buffer = (ctypes.c_ushort * (size // 2))()
+                    pdfium_c.FPDFTextObj_GetText(obj, textpage, buffer, size)
+                    texts[mcid] = texts.get(mcid, "") + bytes(buffer)[: size - 2].decode("utf-16-le")
+            pages.append(texts)
+    finally:
+        pdf.close()
+    return pages
+
+
+def tagged(data: bytes) -> Iterator[tuple[str | None, str, str]]:
+    """Every structure element: (its /Lang, its type, the text under it), in reading order."""
+    texts = marked_texts(data)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        numbers = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        found: list[tuple[str | None, str, str]] = []
+
+        def text_of(node: pikepdf.Object, page: int | None) -> str:
+            if isinstance(node, int):
+                return texts[page].get(node, "") if page is not None else ""
+            if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+                return ""
+            if "/Pg" in node:
+                page = numbers[node.Pg.objgen]
+            kids = node.get("/K")
+            items = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            slot = len(found)
+            found.append((None, "", ""))
+            text = "".join(text_of(kid, page) for kid in items)
+            lang = str(node.Lang) if "/Lang" in node else None
+            found[slot] = (lang, str(node.S), text)
+            return text
+
+        for kid in pdf.Root.StructTreeRoot.K:
+            text_of(kid, None)
+        catalogue = str(pdf.Root.Lang)
+    assert catalogue
+    yield from found
+
+
+def letters(text: str) -> list[str]:
+    """The letters of a text in any order (PDF keeps right-to-left text in visual order),
+    without the IPA letters WeasyPrint's fonts map shaped Devanagari glyphs to."""
+    return sorted(char for char in unicodedata.normalize("NFKC", text)
+                  if char.isalpha() and not 0x250 <= ord(char) <= 0x2AF)
+
+
+def script_claimed(lang: str) -> str:
+    """The script a language tag says: its script subtag, else its language's usual one."""
+    subtags = lang.split("-")
+    explicit = [tag for tag in subtags[1:] if len(tag) == 4 and tag.isalpha()]
+    if explicit and explicit[0] not in ("Hans", "Hant"):
+        return explicit[0]
+    return script_of_language(lang)
+
+
+def languages_of(data: bytes, text: str) -> list[str | None]:
+    """The /Lang of each element whose letters are exactly those of ``text`` (outermost first)."""
+    want = letters(text)
+    return [lang for lang, _kind, inner in tagged(data) if letters(inner) == want]
+
+
+def render(passport: rp.Passport) -> bytes:
+    return render_rendered(passport, "accessible-pdf", "full", "fr", today=TODAY).data
+
+
+def test_an_arabic_name_in_a_french_passport_of_an_arabic_speaker_is_marked_ar() -> None:
+    data = render(passport("ar", "ليلى حسن", "王小明", "Pénicilline"))
+    marks = languages_of(data, "ليلى حسن")
+    assert marks and all(mark == "ar" for mark in marks[:1])
+    # The French words around it are left to the document's language.
+    assert languages_of(data, "Pénicilline") == [None] * len(languages_of(data, "Pénicilline"))
+
+
+def test_a_chinese_name_in_a_passport_written_in_chinese_is_marked_zh_hans() -> None:
+    data = render(passport("zh-Hans", "王小明", "王小明", "Pénicilline"))
+    marks = [mark for mark in languages_of(data, "王小明") if mark is not None]
+    assert marks and set(marks) == {"zh-Hans"}
+
+
+def test_text_in_another_script_than_the_passports_language_is_marked_by_its_script_only() -> None:
+    # A French passport: an Arabic name, a Chinese contact, a Hindi substance. Which
+    # language each is in is not known, only its script: never a false claim.
+    data = render(passport("fr", "ليلى حسن", "王小明", "पेनिसिलिन"))
+    assert "und-Arab" in languages_of(data, "ليلى حسن")
+    assert "und-Hani" in {mark for lang_text in ("王小明 : +44 20 7946 0000", "王小明")
+                          for mark in languages_of(data, lang_text)}
+    assert "und-Deva" in languages_of(data, "पेनिसिलिन")
+
+
+def test_every_language_claimed_in_the_tree_matches_the_script_of_its_text() -> None:
+    data = render(passport("ar", "ليلى حسن", "王小明", "पेनिसिलिन"))
+    claims = [(lang, text) for lang, _kind, text in tagged(data) if lang is not None]
+    assert len(claims) >= 3
+    for lang, text in claims:
+        assert script_of("".join(letters(text))) == script_claimed(lang), (lang, text)

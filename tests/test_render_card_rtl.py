@@ -1,0 +1,138 @@
+"""The wallet card in a right-to-left language: every line right-aligned, read back.
+
+Issue 12 point 6 ("right-aligned RTL paragraphs in PDF and card"): an Arabic card drew
+every line from the left edge, segment by segment, so a bold Arabic label landed *left*
+of its value ("البنسلين (Anaphylaxis,الحساسية:"). Positions are read back from the real
+card with PDFium (each character's box), the text with pypdf.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+from collections.abc import Iterator
+
+import pypdf
+import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
+import pytest
+
+import rarepassport as rp
+from rarepassport import render_rendered
+from rarepassport.rendering import _fonts
+from rarepassport.rendering._card import WALLET
+from rarepassport.rendering._verify import skeleton
+
+TODAY = dt.date(2026, 11, 27)
+MM = 72 / 25.4
+#: fpdf2's cell margin (1 mm at the card's unit) plus a glyph's side bearing, in mm.
+SLACK = 1.6
+
+
+@pytest.fixture(autouse=True)
+def system_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv(_fonts.SYSTEM_FONTS_ENV, raising=False)
+    _fonts.system_fallback_fonts.cache_clear()
+    if not any(ord("ل") in _fonts._coverage(face.regular, face.collection_index)
+               for face in _fonts.system_fallback_fonts()):
+        pytest.skip("no font on this machine draws Arabic (install Debian's fonts-noto-core to run this)")
+    yield
+    _fonts.system_fallback_fonts.cache_clear()
+
+
+def passport(language: str) -> rp.Passport:
+    arabic = language == "ar"
+    name = "ليلى حسن" if arabic else "Layla Hassan"
+    diagnosis = "قصور الغدة الكظرية" if arabic else "Adrenal insufficiency"
+    return rp.Passport(
+        language=language,
+        person=rp.Person(name=name, date_of_birth=dt.date(2015, 3, 2)),
+        diagnoses=(rp.Diagnosis(name=diagnosis, primary=True),),
+        emergency=rp.Emergency(protocols=(rp.Protocol(title=diagnosis, steps=(
+            "أعط 100 mg هيدروكورتيزون فورا" if arabic else "Give 100 mg hydrocortisone at once",)),)),
+        allergies=(rp.Allergy(substance="البنسلين" if arabic else "Penicillin", reaction="Anaphylaxis",
+                              severity="life-threatening"),),
+        contacts=(rp.Contact(name=name, role="emergency", phone="+44 20 7946 0000"),),
+        review=rp.Review(updated_on=dt.date(2026, 10, 1), next_review_due=dt.date(2027, 10, 1)),
+    )
+
+
+@functools.cache
+def card(language: str) -> bytes:
+    return render_rendered(passport(language), "card", "emergency", language, today=TODAY).data
+
+
+def lines(data: bytes, page_number: int) -> list[tuple[float, float, float, list[tuple[float, str]]]]:
+    """(left, right, top, [(left, word)]) of each line of a page, in mm, from PDFium's character boxes."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        page = pdf[page_number]
+        height = page.get_height()
+        textpage = page.get_textpage()
+        rows: list[tuple[float, float, float, list[tuple[float, str]]]] = []
+        word: list[tuple[str, float, float, float]] = []
+
+        def flush() -> None:
+            if not word:
+                return
+            left, right = min(c[1] for c in word), max(c[2] for c in word)
+            top = min(c[3] for c in word)
+            text = skeleton("".join(c[0] for c in word))
+            for index, (l0, r0, t0, words) in enumerate(rows):
+                if abs(t0 - top) < 1.2:
+                    rows[index] = (min(l0, left), max(r0, right), min(t0, top), [*words, (left, text)])
+                    break
+            else:
+                rows.append((left, right, top, [(left, text)]))
+            word.clear()
+
+        for index in range(textpage.count_chars()):
+            char = textpage.get_text_range(index, 1)
+            left, low, right, high = textpage.get_charbox(index, loose=True)
+            if char.isspace() or not skeleton(char) or high <= low:
+                flush()
+                continue
+            if word and abs((height - high) / MM - word[-1][3]) > 1.2:
+                flush()
+            word.append((char, left / MM, right / MM, (height - high) / MM))
+        flush()
+        return rows
+    finally:
+        pdf.close()
+
+
+def word_left(rows: list[tuple[float, float, float, list[tuple[float, str]]]], wanted: str) -> tuple[float, float]:
+    """(top of its line, left edge) of a word, as written or reversed."""
+    key = skeleton(wanted)
+    for _left, _right, top, words in rows:
+        for left, text in words:
+            if key in text or key[::-1] in text:
+                return top, left
+    raise AssertionError(f"{wanted!r} is not on the card")
+
+
+def test_every_line_of_an_arabic_card_ends_at_the_right_margin() -> None:
+    right_edge = WALLET.width - WALLET.margin
+    for page in (0, 1):
+        rows = lines(card("ar"), page)
+        assert len(rows) >= 4
+        for left, right, _top, _words in rows:
+            assert right_edge - SLACK <= right <= right_edge + 0.2, (page, left, right)
+
+
+def test_an_arabic_label_is_right_of_its_value_on_the_card() -> None:
+    rows = lines(card("ar"), 0)
+    label_top, label = word_left(rows, "الحساسية")
+    value_top, value = word_left(rows, "البنسلين")
+    reaction_top, reaction = word_left(rows, "Anaphylaxis")
+    assert label_top == value_top == reaction_top
+    assert reaction < value < label
+    text = pypdf.PdfReader(io.BytesIO(card("ar"))).pages[1].extract_text() or ""
+    # In order, whatever the isolates around it: the phone number stays left to right.
+    assert skeleton("+44 20 7946 0000") in skeleton(text)
+
+
+def test_an_english_card_stays_left_aligned() -> None:
+    for page in (0, 1):
+        for left, right, _top, _words in lines(card("en"), page):
+            assert WALLET.margin - 0.2 <= left <= WALLET.margin + SLACK, (page, left, right)
