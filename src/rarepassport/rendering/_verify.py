@@ -839,12 +839,19 @@ def verify_pdf_text(
     # its signs moved; elsewhere a text must be found whole, or "100 mg" drawn as
     # "10 mg" would pass because "100" and "mg" are each somewhere on the page.
     words_may_move = _has_rtl(everything)
-    problems = []
+    missing = []
     for where, text in wanted:
         if not all(_found(haystack, part, either) for part, either in _parts(text)) \
                 and not (words_may_move and all(_found(haystack, part, either) for part, either in _words(text))):
             # A left-to-right text beside right-to-left text in a shaped line may come
             # back with its signs moved ("'/quoted'"): its words and number groups
             # must still all be there, each as drawn.
-            problems.append(f"{where}: the PDF does not show this text as written")
-    return problems
+            missing.append((where, text))
+    if missing and read is not extract_pdf_text:
+        # PDFium reads a page line by line across columns, so a value wrapped beside its
+        # wrapped label comes back interleaved with it; pypdf reads in drawing order.
+        # A text PDFium did not give whole must be there whole in drawing order.
+        drawn = skeleton("".join(extract_pdf_text(pdf_bytes, margins=margins)))
+        missing = [(where, text) for where, text in missing
+                   if not all(_found(drawn, part, either) for part, either in _parts(text))]
+    return [f"{where}: the PDF does not show this text as written" for where, _text in missing]
