@@ -36,12 +36,12 @@ from rarepassport.files import read_input, write_atomic
 from rarepassport.formats import (
     Format,
     _is_photo,
-    _parse,
     check_tree,
     child_path,
     dump_text,
     format_for,
     parse_text,
+    parse_tree,
     type_name,
 )
 from rarepassport.model import Passport
@@ -656,11 +656,17 @@ def is_well_typed(passport: Passport, plugins: PluginManager) -> bool:
 
 def from_dict(data: Mapping[str, Any], *, plugins: PluginManager) -> Passport:
     """The step behind [`rarepassport.from_dict`][] (documented there); ``plugins`` is required here."""
+    return _from_tree(data, plugins, checked=False)
+
+
+def _from_tree(data: Mapping[str, Any], plugins: PluginManager, *, checked: bool) -> Passport:
+    # ``checked``: the parser has found the tree within every check of check_tree.
     if not isinstance(data, Mapping):
         raise LoadError([_problem("$", "validation.structure.passport-not-object", got_type=type_name(data))])
-    shape = check_tree(data, long_text=_is_photo)
-    if shape:
-        raise LoadError(shape)
+    if not checked:
+        shape = check_tree(data, long_text=_is_photo)
+        if shape:
+            raise LoadError(shape)
     migrated = _migrate(dict(data), plugins)
     try:
         passport: Passport = plugins.passport_reader(migrated)
@@ -713,7 +719,8 @@ def to_dict(passport: Passport, *, plugins: PluginManager) -> dict[str, Any]:
 
 def loads(text: str | bytes, *, format: Format = "json", plugins: PluginManager) -> Passport:
     """The step behind [`rarepassport.loads`][] (documented there); ``plugins`` is required here."""
-    return from_dict(_parse(text, format), plugins=plugins)
+    data, checked = parse_tree(text, format)
+    return _from_tree(data, plugins, checked=checked)
 
 
 def parse_document(text: str | bytes, *, format: Format = "json") -> Any:

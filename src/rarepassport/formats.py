@@ -30,6 +30,7 @@ __all__ = [
     "dump_text",
     "format_for",
     "parse_text",
+    "parse_tree",
     "text_problem",
     "type_name",
 ]
@@ -489,10 +490,13 @@ def _json_loads() -> Callable[[str], Any]:
             if "surrogate" in exc.msg:
                 raise _LoneSurrogate from None
             raise
-        # The text has one ':' per key written plus those inside strings; the parsed
-        # document written back has the same, less those of every key it dropped.
-        # Only when it has fewer, parse again, slowly, to name the repeated key.
-        if text.count(":") > orjson.dumps(data).count(b":"):
+        try:
+            written = orjson.dumps(data)
+        except orjson.JSONEncodeError:
+            # Nested deeper than orjson writes (255 levels; it reads 1,024): the standard
+            # parser reads it, and the depth limit refuses it with its path.
+            return standard(text)
+        if _may_hide_a_key(text.count(":"), written, "\\u003" in text):
             standard(text)
         # orjson reads a whole number beyond 64 bits as a rounded float; the standard
         # parser keeps it exact or refuses it (MAX_NUMBER_DIGITS). Only texts holding a
@@ -502,6 +506,91 @@ def _json_loads() -> Callable[[str], Any]:
         return data
 
     return loads
+
+
+def _may_hide_a_key(colons: int, written: bytes, escaped_colon: bool) -> bool:
+    """Whether a JSON text may have had a key written twice, which its parse dropped.
+
+    The text has one ':' per key written plus those inside strings; the parsed document
+    written back has the same, less those of every key it dropped. A colon written as an
+    escape (``\\u003a``) is one the text lacks and the document has, so it could hide a
+    dropped key: such texts are parsed again, slowly, as are those with fewer colons.
+    """
+    return escaped_colon or colons > written.count(b":")
+
+
+#: What orjson writes for a character `check_tree` refuses in a text: the escapes of C0
+#: controls other than newline and tab, DEL, and the UTF-8 of the C1 controls. A match
+#: may also be harmless (``"C:\\\\bin"`` holds ``\\b``); the full check then decides.
+_WRITTEN_CONTROL = re.compile(rb"\\u00|\\[bfr]|\x7f|\xc2[\x80-\x9f]")
+
+
+def _read_json_fast(raw: bytes) -> tuple[Any, bool] | None:
+    """UTF-8 JSON bytes parsed by orjson, and whether the tree surely passes `check_tree`.
+
+    ``None`` when orjson is not installed, or the bytes hold anything the standard path
+    must look at: what orjson refuses (its messages differ, so the slow path says why),
+    a key that may be written twice, a whole number beyond 64 bits (orjson rounds it).
+    """
+    try:
+        import orjson
+    except ImportError:
+        return None
+    try:
+        data = orjson.loads(raw)
+        written = orjson.dumps(data)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return None
+    if _may_hide_a_key(raw.count(b":"), written, b"\\u003" in raw):
+        return None
+    if _orjson_tree_fine(data, written, len(raw)):
+        return data, True
+    if _has_huge_float(data):
+        return None
+    return data, False
+
+
+def _orjson_tree_fine(data: Any, written: bytes, size: int) -> bool:
+    """Whether a document orjson read from ``size`` bytes, and wrote as ``written``, is
+    surely within every check of [`check_tree`][rarepassport.formats.check_tree].
+
+    orjson's output tells at once whether any text holds a character the check refuses,
+    and a document of ``size`` bytes cannot hold a text, a list or a count of values
+    larger than that; what is left to walk is the depth, the keys and the floats (a
+    float beyond 2**63 may be a whole number orjson rounded). Anything unusual answers
+    False, and the general check looks again.
+    """
+    max_bits = int(limits.MAX_NUMBER_DIGITS * 3.33) + 1
+    if (
+        size > limits.MAX_STRING_LENGTH or size > limits.MAX_VALUES or size > 2 * limits.MAX_LIST_LENGTH
+        or max_bits < 64 or _WRITTEN_CONTROL.search(written) is not None
+    ):
+        return _looks_fine(data) and not _has_huge_float(data)
+    max_depth, bad_key = limits.MAX_DEPTH, _BAD_KEY_CHARACTERS.search
+
+    def fine(container: Any, depth: int) -> bool:
+        if depth >= max_depth:
+            return False
+        if type(container) is dict:
+            if container:
+                keys = "".join(container)
+                if not keys.isprintable() and bad_key(keys):
+                    return False
+                if len(keys) > 200 and max(map(len, container)) > 200:
+                    return False
+            items = container.values()
+        else:
+            items = container
+        for item in items:
+            kind = type(item)
+            if kind is dict or kind is list:
+                if not fine(item, depth + 1):
+                    return False
+            elif kind is float and not -9.2e18 < item < 9.2e18:
+                return False
+        return True
+
+    return type(data) in (dict, list) and fine(data, 0)
 
 
 class _LoneSurrogate(ValueError):
@@ -536,6 +625,20 @@ def _number_too_long() -> LoadError:
 
 def _too_deep() -> LoadError:
     return LoadError([_deep_problem("$")])
+
+
+def parse_tree(text: str | bytes, format: Format) -> tuple[Any, bool]:
+    """`parse_text`, and whether the tree is known to pass [`check_tree`][rarepassport.formats.check_tree].
+
+    UTF-8 JSON bytes are read by orjson (when installed) and checked in the same pass;
+    anything out of the ordinary goes the general way, whose errors are the ones
+    `parse_text` gives.
+    """
+    if format == "json" and type(text) is bytes and len(text) <= limits.MAX_FILE_BYTES:
+        fast = _read_json_fast(text)
+        if fast is not None:
+            return fast
+    return _parse(text, format), False
 
 
 def _parse(text: str | bytes, format: Format) -> Any:
