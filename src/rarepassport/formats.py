@@ -519,10 +519,19 @@ def _may_hide_a_key(colons: int, written: bytes, escaped_colon: bool) -> bool:
     return escaped_colon or colons > written.count(b":")
 
 
-#: What orjson writes for a character `check_tree` refuses in a text: the escapes of C0
-#: controls other than newline and tab, DEL, and the UTF-8 of the C1 controls. A match
-#: may also be harmless (``"C:\\\\bin"`` holds ``\\b``); the full check then decides.
-_WRITTEN_CONTROL = re.compile(rb"\\u00|\\[bfr]|\x7f|\xc2[\x80-\x9f]")
+#: What orjson writes for a character `check_tree` refuses in a text: an escape other
+#: than newline, tab, quote and backslash (``\\b``, ``\\f``, ``\\r``, ``\\u00XX``: the C0
+#: controls) once escaped backslashes are taken out, DEL, and the UTF-8 of a C1 control.
+_WRITTEN_ESCAPE = re.compile(rb"\\[bfru]")
+_WRITTEN_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _written_control(written: bytes) -> bool:
+    if b"\x7f" in written or (b"\xc2" in written and _WRITTEN_C1.search(written) is not None):
+        return True
+    # Left to right, a pair of backslashes is one escaped backslash; what is left of a
+    # run of them starts the next escape.
+    return b"\\" in written and _WRITTEN_ESCAPE.search(written.replace(b"\\\\", b"")) is not None
 
 
 def _read_json_fast(raw: bytes) -> tuple[Any, bool] | None:
@@ -563,34 +572,53 @@ def _orjson_tree_fine(data: Any, written: bytes, size: int) -> bool:
     max_bits = int(limits.MAX_NUMBER_DIGITS * 3.33) + 1
     if (
         size > limits.MAX_STRING_LENGTH or size > limits.MAX_VALUES or size > 2 * limits.MAX_LIST_LENGTH
-        or max_bits < 64 or _WRITTEN_CONTROL.search(written) is not None
+        or max_bits < 64 or _written_control(written)
     ):
         return _looks_fine(data) and not _has_huge_float(data)
-    max_depth, bad_key = limits.MAX_DEPTH, _BAD_KEY_CHARACTERS.search
-
-    def fine(container: Any, depth: int) -> bool:
-        if depth >= max_depth:
+    if type(data) not in (dict, list):
+        return False
+    bad_key = _BAD_KEY_CHARACTERS.search
+    # Level by level, with the type tests done in C (map, set, filter): the depth of a
+    # level is the depth of every container in it.
+    level: list[Any] = [data]
+    depth = 0
+    while level:
+        if depth >= limits.MAX_DEPTH:
             return False
-        if type(container) is dict:
-            if container:
-                keys = "".join(container)
-                if not keys.isprintable() and bad_key(keys):
-                    return False
-                if len(keys) > 200 and max(map(len, container)) > 200:
-                    return False
-            items = container.values()
-        else:
-            items = container
-        for item in items:
-            kind = type(item)
-            if kind is dict or kind is list:
-                if not fine(item, depth + 1):
-                    return False
-            elif kind is float and not -9.2e18 < item < 9.2e18:
+        below: list[Any] = []
+        for container in level:
+            if type(container) is dict:
+                if container:
+                    keys = "".join(container)
+                    if not keys.isprintable() and bad_key(keys):
+                        return False
+                    if len(keys) > 200 and max(map(len, container)) > 200:
+                        return False
+                values: Any = container.values()
+            else:
+                values = container
+            kinds = set(map(type, values))
+            if kinds <= _JSON_SCALARS:
+                continue
+            if not kinds <= _JSON_TYPES:
                 return False
-        return True
+            if dict in kinds:
+                below.extend(filter(_IS_DICT, values))
+            if list in kinds:
+                below.extend(filter(_IS_LIST, values))
+            if float in kinds and not all(-9.2e18 < number < 9.2e18 for number in filter(_IS_FLOAT, values)):
+                return False
+        level = below
+        depth += 1
+    return True
 
-    return type(data) in (dict, list) and fine(data, 0)
+
+_JSON_SCALARS = frozenset((str, int, bool, type(None)))
+_JSON_TYPES = _JSON_SCALARS | {dict, list, float}
+# isinstance with the type bound, callable from C (filter) without a Python frame.
+_IS_DICT = functools.partial(type.__instancecheck__, dict)
+_IS_LIST = functools.partial(type.__instancecheck__, list)
+_IS_FLOAT = functools.partial(type.__instancecheck__, float)
 
 
 class _LoneSurrogate(ValueError):
