@@ -279,14 +279,27 @@ def _rule_nodes(passport: Passport) -> list[Node]:
 
 
 # The walk for rules runs once per validation over every record of the passport: each
-# class gets a function, generated once from its plan, that does what `_collect` does
-# for it (same nodes, same order) without looking the plan and each field up again.
+# class walked often gets a function, generated from its plan, that does what `_collect`
+# does for it (same nodes, same order) without looking the plan and each field up again.
+# Generating costs more than a few walks, so a one-off validation (`rarepassport
+# validate one.json`) keeps the general walk.
 _RULE_COLLECTORS: dict[type, Any] = {}
+_RULE_WALKS: dict[type, int] = {}
+_GENERATE_AFTER = 16
 
 
 def _collect_for_rules(value: object, path: str, out: list[Node]) -> None:
-    collector = _RULE_COLLECTORS.get(type(value)) or _rule_collector(type(value))
-    collector(value, path, out)
+    kind = type(value)
+    (_RULE_COLLECTORS.get(kind) or _rule_collector_for(kind))(value, path, out)
+
+
+def _rule_collector_for(cls: type) -> Any:
+    walks = _RULE_WALKS[cls] = _RULE_WALKS.get(cls, 0) + 1
+    return _rule_collector(cls) if walks >= _GENERATE_AFTER else _walk_for_rules
+
+
+def _walk_for_rules(value: object, path: str, out: list[Node]) -> None:
+    _collect(value, path, out, False)
 
 
 def _rule_collector(cls: type) -> Any:
@@ -324,7 +337,7 @@ def _rule_collector(cls: type) -> Any:
             if kind != _LEAF:
                 lines.append("            kind = type(item)")
                 lines.append("            (COLLECTORS.get(kind) or make(kind))(item, item_path, out)")
-        namespace = {"COLLECTORS": _RULE_COLLECTORS, "make": _rule_collector, "walk": _collect, "Mapping": Mapping}
+        namespace = {"COLLECTORS": _RULE_COLLECTORS, "make": _rule_collector_for, "walk": _collect, "Mapping": Mapping}
         scope: dict[str, Any] = {}
         # Our own generated code, as attrs and cattrs generate theirs.
         code = compile("\n".join(lines), f"<rarepassport rule walk {cls.__qualname__}>", "exec")
