@@ -402,7 +402,9 @@ def make_passport_reader(converter: cattrs.Converter, sections: SectionRegistry)
 
     It raises (any exception) on the first value it does not expect; structure the
     document with ``converter`` then, which reports every problem with its path. What
-    it returns is what ``converter.structure(document, Passport)`` returns.
+    it returns is what ``converter.structure(document, Passport)`` returns. attrs
+    classes (the model's and the plugin sections') are read by code generated here, the
+    other values by the converter's hooks as they are when this is called.
     """
     namespace: dict[str, Any] = {"NotFast": _NotFast, "MISSING": _MISSING, "tuple": tuple, "list": list,
                                  "type": type, "str": str, "bool": bool, "dict": dict, "len": len}
@@ -431,13 +433,18 @@ def make_passport_reader(converter: cattrs.Converter, sections: SectionRegistry)
 
     def value_code(tp: Any, var: str, lines: list[str], indent: str) -> str:
         """Append the lines that check ``var``; return the expression of its structured value."""
-        if tp is str:
+        # Inline only where the converter's hook is ours (a program may register its own).
+        hook_is_ours = tp in (str, bool) or _is_enum(tp)
+        ours = converter.get_structure_hook(tp) if hook_is_ours else None
+        if tp is str and ours is _structure_str:
             lines.append(f"{indent}if type({var}) is not str: raise NotFast")
             return var
-        if tp is bool:
+        if tp is bool and ours is _structure_bool:
             lines.append(f"{indent}if type({var}) is not bool: raise NotFast")
             return var
-        if _is_enum(tp) and all(type(member.value) is str for member in tp):
+        if _is_enum(tp) and ours in (_structure_str, _structure_enum) and all(
+            type(member.value) is str for member in tp
+        ):
             by_value = bind(_enum_values(tp)[0])
             lines.append(f"{indent}{var} = {by_value}.get({var}) if type({var}) is str else None")
             lines.append(f"{indent}if {var} is None: raise NotFast")
