@@ -434,8 +434,8 @@ def make_passport_reader(converter: cattrs.Converter, sections: SectionRegistry)
     def value_code(tp: Any, var: str, lines: list[str], indent: str) -> str:
         """Append the lines that check ``var``; return the expression of its structured value."""
         # Inline only where the converter's hook is ours (a program may register its own).
-        hook_is_ours = tp in (str, bool) or _is_enum(tp)
-        ours = converter.get_structure_hook(tp) if hook_is_ours else None
+        inlinable = tp in (str, bool) or _is_enum(tp)
+        ours = converter.get_structure_hook(tp) if inlinable else None
         if tp is str and ours is _structure_str:
             lines.append(f"{indent}if type({var}) is not str: raise NotFast")
             return var
