@@ -287,3 +287,18 @@ def test_non_finite_numbers_are_rejected_when_read_and_when_written() -> None:
     passport = rp.Passport(person=rp.Person(name="A", date_of_birth=DOB, weight=rp.Weight(kg=float("inf"))))
     with pytest.raises(rp.PassportError, match="not finite"):
         rp.dumps(passport)
+
+
+def _example_documents() -> list[Path]:
+    from helpers.conditions import CONDITIONS
+    from helpers.examples import example_files
+
+    return [*example_files(), *sorted(CONDITIONS.glob("*.json"))]
+
+
+@pytest.mark.parametrize("path", _example_documents(), ids=lambda path: path.name)
+def test_the_fast_reader_builds_what_the_detailed_converter_builds(path: Path) -> None:
+    plugins = rp.make_plugin_manager()
+    document = rp.to_dict(rp.load(path, plugins=plugins), plugins=plugins)
+    assert plugins.passport_reader(document) == plugins.converter.structure(document, rp.Passport)
+

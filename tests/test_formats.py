@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+import rarepassport as rp
 from rarepassport import LoadError, PassportError
 from rarepassport.formats import (
     UNSAFE_CHARACTERS,
@@ -19,6 +20,7 @@ from rarepassport.formats import (
     dump_text,
     format_for,
     parse_text,
+    parse_tree,
     text_problem,
     type_name,
 )
@@ -83,6 +85,34 @@ def test_json_is_read_strictly(text: str, fragment: str) -> None:
         parse_text(text, "json")
     assert fragment in str(caught.value)
     assert "$" in str(caught.value)
+
+
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["text", "bytes"])
+def test_a_key_written_twice_is_refused_even_beside_an_escaped_colon(as_bytes: bool) -> None:
+    """Colons written as escapes (``\\u003a``) must not hide a key that parsing dropped (here
+    the first list of medicines, and its two colons)."""
+    text = (
+        '{"schema_version": "1.0", "person": {"name": "Ada", "date_of_birth": "2015-03-02"}, '
+        '"medications": [{"name": "Hydrocortisone"}], "medications": [], '
+        '"summary": "Note\\u003a stress dose\\u003a double"}'
+    )
+    with pytest.raises(LoadError, match="the key 'medications' appears twice"):
+        rp.loads(text.encode() if as_bytes else text)
+
+
+@pytest.mark.parametrize("raw", [
+    '{"a": [1, 2.5, -3, true, null, "Zoë 😀", {"b": "line\\nbreak\\ttab"}]}'.encode(),
+    b'{"a": 123456789012345678901234}',
+    b'{"a": 1e300, "b": -12345678901234567890}',
+    b'{"path": "C:\\\\bin", "bell": "\\u0007", "del": "\x7f", "nel": "\xc2\x85"}',
+    b'{"key\\nwith a newline": 1}',
+    b'{"a": "\\ud83d\\ude00", "b": "\\u0041"}',
+])
+def test_the_fast_path_for_json_bytes_reads_what_the_general_path_reads(raw: bytes) -> None:
+    tree, checked = parse_tree(raw, "json")
+    assert tree == parse_text(raw.decode("utf-8"), "json")
+    if checked:
+        assert check_tree(tree) == []
 
 
 @pytest.mark.parametrize("digits", [19, 20, 25, 40])

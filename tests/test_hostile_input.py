@@ -116,6 +116,8 @@ def test_a_yaml_alias_bomb_is_refused_before_it_is_expanded() -> None:
     [
         ("[" * 10_000 + "]" * 10_000, "deep.json"),
         ('{"a":' * 10_000 + "1" + "}" * 10_000, "deep.json"),
+        # Deeper than orjson writes (255 levels) but not than it reads (1,024).
+        ('{"a":' * 300 + "1" + "}" * 300, "deep.json"),
         ("[" * 10_000 + "]" * 10_000, "deep.yaml"),
         ("a:\n" + "".join(" " * i + "- \n" for i in range(1, 3000)), "deep.yaml"),
     ],
@@ -123,6 +125,11 @@ def test_a_yaml_alias_bomb_is_refused_before_it_is_expanded() -> None:
 def test_deep_nesting_is_a_clear_error_not_a_recursion_error(text: str, name: str) -> None:
     error = _refusal(text.encode(), name)
     assert any("nested too deeply" in problem.message for problem in error.problems)
+
+
+def test_deep_nesting_given_as_text_is_a_clear_error_not_a_type_error() -> None:
+    with pytest.raises(rp.LoadError, match="nested too deeply"):
+        rp.loads('{"a":' * 300 + "1" + "}" * 300)
 
 
 def test_deep_nesting_in_a_dict_is_refused_with_its_path() -> None:

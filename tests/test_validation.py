@@ -380,3 +380,15 @@ def test_a_time_critical_medicine_flagged_as_such_is_fine() -> None:
     report = rp.validate(passport(emergency=protocol, medications=medicines, medications_status="listed"),
                          plugins=_with_adult_guidance(), today=TODAY)
     assert list(report) == []
+
+
+def test_the_rules_are_given_the_same_nodes_in_the_first_validation_and_the_hundredth() -> None:
+    # The rules' walk is generated per class once a class has been walked often.
+    plugins = rp.make_plugin_manager()
+    path = Path(__file__).resolve().parents[1] / "examples" / "child-several-diagnoses.json"
+    passport = rp.load(path, plugins=plugins)
+    first = rp.RuleContext(today=dt.date(2026, 1, 1), plugins=plugins).nodes(passport)
+    for _ in range(100):
+        later = rp.RuleContext(today=dt.date(2026, 1, 1), plugins=plugins).nodes(passport)
+    assert later == first
+    assert [node[0] for node in first if node[1] == "date_of_birth"] == ["$.person.date_of_birth"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import functools
 import re
 
 import attrs
@@ -130,5 +131,11 @@ class PartialDate:
     def latest(self) -> _dt.date:
         """The last day the date could stand for."""
         month = self.month or 12
-        day = self.day or calendar.monthrange(self.year, month)[1]
+        day = self.day or _days_in_month(self.year, month)
         return _dt.date(self.year, month, day)
+
+
+@functools.lru_cache(maxsize=1024)
+def _days_in_month(year: int, month: int) -> int:
+    # Validation asks this of every partial date; calendar.monthrange works out a weekday too.
+    return calendar.monthrange(year, month)[1]

@@ -36,12 +36,12 @@ from rarepassport.files import read_input, write_atomic
 from rarepassport.formats import (
     Format,
     _is_photo,
-    _parse,
     check_tree,
     child_path,
     dump_text,
     format_for,
     parse_text,
+    parse_tree,
     type_name,
 )
 from rarepassport.model import Passport
@@ -63,6 +63,7 @@ __all__ = [
     "load",
     "loads",
     "make_converter",
+    "make_passport_reader",
     "open_encrypted",
     "parse_document",
     "read_input",
@@ -369,6 +370,202 @@ def make_converter(sections: SectionRegistry) -> cattrs.Converter:
     return converter
 
 
+# --- the fast path of reading ----------------------------------------------------------------
+# cattrs' detailed structuring gathers every error with its path, and pays for it on every
+# value of every passport: a hook call per field, a try block per list item, an exception
+# group per record. Most documents have no error at all. The reader below builds the same
+# objects with code generated once per class (exact type tests for text, flags and enum
+# values inline; the converter's own hooks for everything else) and gives up at the first
+# thing it does not expect; the caller then structures the document again with the
+# detailed converter, so errors, their paths and their messages are cattrs' as before.
+
+
+def _cached_reading(hook: Callable[[Any, Any], Any], tp: Any) -> Callable[[str], Any]:
+    @functools.lru_cache(maxsize=4096)
+    def read(text: str) -> Any:
+        return hook(text, tp)
+
+    return read
+
+
+class _NotFast(Exception):
+    """The fast reader met something it leaves to the detailed converter."""
+
+
+_MISSING = object()
+#: attrs.Factory as a class (its type stub is an overloaded function).
+_FACTORY: Any = attrs.Factory
+
+
+def make_passport_reader(converter: cattrs.Converter, sections: SectionRegistry) -> Callable[[dict[str, Any]], Any]:
+    """A function building a [`Passport`][rarepassport.Passport] from a well-formed document, quickly.
+
+    It raises (any exception) on the first value it does not expect; structure the
+    document with ``converter`` then, which reports every problem with its path. What
+    it returns is what ``converter.structure(document, Passport)`` returns. attrs
+    classes (the model's and the plugin sections') are read by code generated here, the
+    other values by the converter's hooks as they are when this is called.
+    """
+    namespace: dict[str, Any] = {"NotFast": _NotFast, "MISSING": _MISSING, "tuple": tuple, "list": list,
+                                 "type": type, "str": str, "bool": bool, "dict": dict, "len": len}
+    names: dict[type, str] = {}
+
+    def bind(value: Any) -> str:
+        name = f"v{len(namespace)}"
+        namespace[name] = value
+        return name
+
+    def reader_of(cls: type) -> str:
+        """The namespace name of the reader of attrs class ``cls``, generated on first use."""
+        if cls in names:
+            return names[cls]
+        name = names[cls] = f"read_{len(names)}_{cls.__name__}"
+        namespace[name] = _generated_reader(cls) or _hook_reader(cls)
+        return name
+
+    def _hook_reader(cls: type) -> Callable[[Any], Any]:
+        hook = converter.get_structure_hook(cls)
+
+        def read(value: Any) -> Any:
+            return hook(value, cls)
+
+        return read
+
+    def value_code(tp: Any, var: str, lines: list[str], indent: str) -> str:
+        """Append the lines that check ``var``; return the expression of its structured value."""
+        # Inline only where the converter's hook is ours (a program may register its own).
+        inlinable = tp in (str, bool) or _is_enum(tp)
+        ours = converter.get_structure_hook(tp) if inlinable else None
+        if tp is str and ours is _structure_str:
+            lines.append(f"{indent}if type({var}) is not str: raise NotFast")
+            return var
+        if tp is bool and ours is _structure_bool:
+            lines.append(f"{indent}if type({var}) is not bool: raise NotFast")
+            return var
+        if _is_enum(tp) and ours in (_structure_str, _structure_enum) and all(
+            type(member.value) is str for member in tp
+        ):
+            by_value = bind(_enum_values(tp)[0])
+            lines.append(f"{indent}{var} = {by_value}.get({var}) if type({var}) is str else None")
+            lines.append(f"{indent}if {var} is None: raise NotFast")
+            return var
+        if tp is _dt.date or tp is PartialDate:
+            # Dates repeat (a passport's own, and across a batch); both kinds are immutable.
+            lines.append(f"{indent}if type({var}) is not str: raise NotFast")
+            return f"{bind(_cached_reading(converter.get_structure_hook(tp), tp))}({var})"
+        if _is_attrs_class(tp):
+            return f"{reader_of(tp)}({var})"
+        if _is_homogeneous_tuple(tp):
+            item_type = typing.get_args(tp)[0]
+            make = "list" if typing.get_origin(tp) is list else "tuple"
+            lines.append(f"{indent}if type({var}) is not list: raise NotFast")
+            if item_type is str:
+                lines.append(f"{indent}for item in {var}:")
+                lines.append(f"{indent}    if type(item) is not str: raise NotFast")
+                return f"{make}({var})"
+            if _is_attrs_class(item_type) and item_type is not PartialDate:
+                return f"{make}([{reader_of(item_type)}(item) for item in {var}])"
+            hook, item = bind(converter.get_structure_hook(item_type)), bind(item_type)
+            return f"{make}([{hook}(item, {item}) for item in {var}])"
+        if _is_optional(tp):
+            inner = next(arg for arg in typing.get_args(tp) if arg is not type(None))
+            inner_lines: list[str] = []
+            expression = value_code(inner, var, inner_lines, indent + "    ")
+            lines.append(f"{indent}if {var} is not None:")
+            lines.extend(inner_lines)
+            if expression != var:
+                lines.append(f"{indent}    {var} = {expression}")
+            elif not inner_lines:
+                lines.append(f"{indent}    pass")
+            return var
+        hook = bind(converter.get_structure_hook(tp))
+        return f"{hook}({var}, {bind(tp)})"
+
+    def _generated_reader(cls: type) -> Callable[[Any], Any] | None:
+        try:
+            hints = typing.get_type_hints(cls)
+        except Exception:  # noqa: BLE001 - a plugin class whose hints do not resolve: cattrs reads it
+            return None
+        fields = attrs.fields(cls)
+        if any(not field.init or field.alias != field.name for field in fields):
+            return None
+        # Every field is passed to the class, an absent one as its default (attrs converts
+        # a default as it converts a value given), so the call builds no dict to unpack.
+        lines = ["def read(o):", "    if type(o) is not dict: raise NotFast", "    n = 0"]
+        arguments: list[str] = []
+        passed_if_given: list[tuple[str, str]] = []
+        for index, field in enumerate(fields):
+            key, var = field.name, f"a{index}"
+            # "in" then a subscript: most fields of most records are absent, and a
+            # containment test costs less than a call of dict.get.
+            body_indent = "        "
+            if field.default is attrs.NOTHING:
+                lines.append(f"    if {key!r} not in o: raise NotFast")
+                lines.append(f"    {var} = o[{key!r}]")
+                body_indent = "    "
+            elif isinstance(field.default, _FACTORY) and field.default.takes_self:
+                # A default made from the object itself: an absent value is left out of the call.
+                passed_if_given.append((key, var))
+                lines.append(f"    {var} = MISSING")
+                lines.append(f"    if {key!r} in o:")
+                lines.append(f"        {var} = o[{key!r}]")
+            else:
+                default = field.default
+                made = f"{bind(default.factory)}()" if isinstance(default, _FACTORY) else bind(default)
+                lines.append(f"    if {key!r} not in o:")
+                lines.append(f"        {var} = {made}")
+                lines.append("    else:")
+                lines.append(f"        {var} = o[{key!r}]")
+            lines.append(f"{body_indent}n += 1")
+            if cls is Passport and key == "extensions":
+                expression = f"{bind(read_extensions)}({var})"
+            else:
+                expression = value_code(hints.get(key, Any), var, lines, body_indent)
+            if expression != var:
+                lines.append(f"{body_indent}{var} = {expression}")
+            if (key, var) not in passed_if_given:
+                arguments.append(f"{key}={var}")
+        lines.append("    if n != len(o): raise NotFast")
+        call = f"{bind(cls)}({', '.join(arguments)}"
+        if passed_if_given:
+            # The fields whose default is made from the others: each passed only when given.
+            lines.append("    given = {}")
+            for key, var in passed_if_given:
+                lines.append(f"    if {var} is not MISSING: given[{key!r}] = {var}")
+            call += ", **given"
+        lines.append(f"    return {call})")
+        scope: dict[str, Any] = {}
+        # Our own generated code, as attrs and cattrs generate theirs.
+        code = compile("\n".join(lines), f"<rarepassport fast reader {cls.__qualname__}>", "exec")
+        exec(code, namespace, scope)  # noqa: S102
+        reader: Callable[[Any], Any] = scope["read"]
+        return reader
+
+    def read_extensions(value: Any) -> dict[str, Any]:
+        # The fast twin of extensions_structure in make_converter: anything it would
+        # report (an unknown section, another schema_version) is left to it.
+        if type(value) is not dict:
+            raise _NotFast
+        result: dict[str, Any] = {}
+        for key, data in value.items():
+            if key not in sections:
+                raise _NotFast
+            spec = sections[key]
+            if isinstance(data, dict) and "schema_version" in data and spec.version != "1":
+                if data["schema_version"] != spec.version:
+                    raise _NotFast
+                data = {name: item for name, item in data.items() if name != "schema_version"}
+            cls = spec.cls
+            if _is_attrs_class(cls):
+                result[key] = namespace[reader_of(cls)](data)
+            else:
+                result[key] = converter.structure(data, cls)
+        return result
+
+    passport_reader: Callable[[dict[str, Any]], Any] = namespace[reader_of(Passport)]
+    return passport_reader
+
+
 def _add_note(exc: BaseException, notes: list[Any]) -> None:
     # cattrs reads the path of a nested failure from the exception's notes.
     setattr(exc, "__notes__", [*getattr(exc, "__notes__", []), *notes])  # noqa: B010 - __notes__ is 3.11+
@@ -466,17 +663,25 @@ def is_well_typed(passport: Passport, plugins: PluginManager) -> bool:
 
 def from_dict(data: Mapping[str, Any], *, plugins: PluginManager) -> Passport:
     """The step behind [`rarepassport.from_dict`][] (documented there); ``plugins`` is required here."""
+    return _from_tree(data, plugins, checked=False)
+
+
+def _from_tree(data: Mapping[str, Any], plugins: PluginManager, *, checked: bool) -> Passport:
+    # ``checked``: the parser has found the tree within every check of check_tree.
     if not isinstance(data, Mapping):
         raise LoadError([_problem("$", "validation.structure.passport-not-object", got_type=type_name(data))])
-    shape = check_tree(data, long_text=_is_photo)
-    if shape:
-        raise LoadError(shape)
+    if not checked:
+        shape = check_tree(data, long_text=_is_photo)
+        if shape:
+            raise LoadError(shape)
     migrated = _migrate(dict(data), plugins)
-    converter = plugins.converter
     try:
-        passport: Passport = converter.structure(migrated, Passport)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes a LoadError with paths
-        raise LoadError([_with_hint(problem) for problem in _problems(exc, "$")]) from None
+        passport: Passport = plugins.passport_reader(migrated)
+    except Exception:  # noqa: BLE001 - the fast path gives up; the detailed converter says why
+        try:
+            passport = plugins.converter.structure(migrated, Passport)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a LoadError with paths
+            raise LoadError([_with_hint(problem) for problem in _problems(exc, "$")]) from None
     plugins.read_passports[id(passport)] = passport
     return passport
 
@@ -521,7 +726,8 @@ def to_dict(passport: Passport, *, plugins: PluginManager) -> dict[str, Any]:
 
 def loads(text: str | bytes, *, format: Format = "json", plugins: PluginManager) -> Passport:
     """The step behind [`rarepassport.loads`][] (documented there); ``plugins`` is required here."""
-    return from_dict(_parse(text, format), plugins=plugins)
+    data, checked = parse_tree(text, format)
+    return _from_tree(data, plugins, checked=checked)
 
 
 def parse_document(text: str | bytes, *, format: Format = "json") -> Any:

@@ -31,6 +31,7 @@ __all__ = [
     "dump_text",
     "format_for",
     "parse_text",
+    "parse_tree",
     "text_problem",
     "type_name",
 ]
@@ -644,10 +645,13 @@ def _json_loads() -> Callable[[str], Any]:
             if "surrogate" in exc.msg:
                 raise _LoneSurrogate from None
             raise
-        # The text has one ':' per key written plus those inside strings; the parsed
-        # document written back has the same, less those of every key it dropped.
-        # Only when it has fewer, parse again, slowly, to name the repeated key.
-        if text.count(":") > orjson.dumps(data).count(b":"):
+        try:
+            written = orjson.dumps(data)
+        except orjson.JSONEncodeError:
+            # Nested deeper than orjson writes (255 levels; it reads 1,024): the standard
+            # parser reads it, and the depth limit refuses it with its path.
+            return standard(text)
+        if _may_hide_a_key(text.count(":"), written, "\\u003" in text):
             standard(text)
         # orjson reads a whole number beyond 64 bits as a rounded float; the standard
         # parser keeps it exact or refuses it (MAX_NUMBER_DIGITS). Only texts holding a
@@ -657,6 +661,119 @@ def _json_loads() -> Callable[[str], Any]:
         return data
 
     return loads
+
+
+def _may_hide_a_key(colons: int, written: bytes, escaped_colon: bool) -> bool:
+    """Whether a JSON text may have had a key written twice, which its parse dropped.
+
+    The text has one ':' per key written plus those inside strings; the parsed document
+    written back has the same, less those of every key it dropped. A colon written as an
+    escape (``\\u003a``) is one the text lacks and the document has, so it could hide a
+    dropped key: such texts are parsed again, slowly, as are those with fewer colons.
+    """
+    return escaped_colon or colons > written.count(b":")
+
+
+#: What orjson writes for a character `check_tree` refuses in a text: an escape other
+#: than newline, tab, quote and backslash (``\\b``, ``\\f``, ``\\r``, ``\\u00XX``: the C0
+#: controls) once escaped backslashes are taken out, DEL, and the UTF-8 of a C1 control.
+_WRITTEN_ESCAPE = re.compile(rb"\\[bfru]")
+_WRITTEN_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _written_control(written: bytes) -> bool:
+    if b"\x7f" in written or (b"\xc2" in written and _WRITTEN_C1.search(written) is not None):
+        return True
+    # Left to right, a pair of backslashes is one escaped backslash; what is left of a
+    # run of them starts the next escape.
+    return b"\\" in written and _WRITTEN_ESCAPE.search(written.replace(b"\\\\", b"")) is not None
+
+
+def _read_json_fast(raw: bytes) -> tuple[Any, bool] | None:
+    """UTF-8 JSON bytes parsed by orjson, and whether the tree surely passes `check_tree`.
+
+    ``None`` when orjson is not installed, or the bytes hold anything the standard path
+    must look at: what orjson refuses (its messages differ, so the slow path says why),
+    a key that may be written twice, a whole number beyond 64 bits (orjson rounds it).
+    """
+    try:
+        import orjson
+    except ImportError:
+        return None
+    try:
+        data = orjson.loads(raw)
+        written = orjson.dumps(data)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return None
+    if _may_hide_a_key(raw.count(b":"), written, b"\\u003" in raw):
+        return None
+    if _orjson_tree_fine(data, written, len(raw)):
+        return data, True
+    if _has_huge_float(data):
+        return None
+    return data, False
+
+
+def _orjson_tree_fine(data: Any, written: bytes, size: int) -> bool:
+    """Whether a document orjson read from ``size`` bytes, and wrote as ``written``, is
+    surely within every check of [`check_tree`][rarepassport.formats.check_tree].
+
+    orjson's output tells at once whether any text holds a character the check refuses,
+    and a document of ``size`` bytes cannot hold a text, a list or a count of values
+    larger than that; what is left to walk is the depth, the keys and the floats (a
+    float beyond 2**63 may be a whole number orjson rounded). Anything unusual answers
+    False, and the general check looks again.
+    """
+    max_bits = int(limits.MAX_NUMBER_DIGITS * 3.33) + 1
+    if (
+        size > limits.MAX_STRING_LENGTH or size > limits.MAX_VALUES or size > 2 * limits.MAX_LIST_LENGTH
+        or max_bits < 64 or _written_control(written)
+    ):
+        return _looks_fine(data) and not _has_huge_float(data)
+    if type(data) not in (dict, list):
+        return False
+    bad_key = _BAD_KEY_CHARACTERS.search
+    # Level by level, with the type tests done in C (map, set, filter): the depth of a
+    # level is the depth of every container in it.
+    level: list[Any] = [data]
+    depth = 0
+    while level:
+        if depth >= limits.MAX_DEPTH:
+            return False
+        below: list[Any] = []
+        for container in level:
+            if type(container) is dict:
+                if container:
+                    keys = "".join(container)
+                    if not keys.isprintable() and bad_key(keys):
+                        return False
+                    if len(keys) > 200 and max(map(len, container)) > 200:
+                        return False
+                values: Any = container.values()
+            else:
+                values = container
+            kinds = set(map(type, values))
+            if kinds <= _JSON_SCALARS:
+                continue
+            if not kinds <= _JSON_TYPES:
+                return False
+            if dict in kinds:
+                below.extend(filter(_IS_DICT, values))
+            if list in kinds:
+                below.extend(filter(_IS_LIST, values))
+            if float in kinds and not all(-9.2e18 < number < 9.2e18 for number in filter(_IS_FLOAT, values)):
+                return False
+        level = below
+        depth += 1
+    return True
+
+
+_JSON_SCALARS = frozenset((str, int, bool, type(None)))
+_JSON_TYPES = _JSON_SCALARS | {dict, list, float}
+# isinstance with the type bound, callable from C (filter) without a Python frame.
+_IS_DICT = functools.partial(type.__instancecheck__, dict)
+_IS_LIST = functools.partial(type.__instancecheck__, list)
+_IS_FLOAT = functools.partial(type.__instancecheck__, float)
 
 
 class _LoneSurrogate(ValueError):
@@ -691,6 +808,20 @@ def _number_too_long() -> LoadError:
 
 def _too_deep() -> LoadError:
     return LoadError([_deep_problem("$")])
+
+
+def parse_tree(text: str | bytes, format: Format) -> tuple[Any, bool]:
+    """`parse_text`, and whether the tree is known to pass [`check_tree`][rarepassport.formats.check_tree].
+
+    UTF-8 JSON bytes are read by orjson (when installed) and checked in the same pass;
+    anything out of the ordinary goes the general way, whose errors are the ones
+    `parse_text` gives.
+    """
+    if format == "json" and type(text) is bytes and len(text) <= limits.MAX_FILE_BYTES:
+        fast = _read_json_fast(text)
+        if fast is not None:
+            return fast
+    return _parse(text, format), False
 
 
 def _parse(text: str | bytes, format: Format) -> Any:

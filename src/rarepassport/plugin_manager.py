@@ -31,7 +31,7 @@ import pluggy
 from rarepassport import hookspecs
 from rarepassport._version import __version__
 from rarepassport.builtins import BUILTIN_PLUGINS
-from rarepassport.convert import make_converter
+from rarepassport.convert import make_converter, make_passport_reader
 from rarepassport.errors import Message, PluginError
 from rarepassport.migrations import SectionMigrationRegistry
 from rarepassport.model import Passport
@@ -298,6 +298,15 @@ class PluginManager:
     def converter(self) -> cattrs.Converter:
         """The cattrs converter for passports with this manager's sections."""
         return make_converter(self.sections)
+
+    @functools.cached_property
+    def passport_reader(self) -> Callable[[dict[str, Any]], Passport]:
+        """The converter's fast path: a passport from a document without errors.
+
+        It raises on the first unexpected value; [`converter`][rarepassport.PluginManager.converter]
+        then reads the document again and names every problem.
+        """
+        return make_passport_reader(self.converter, self.sections)
 
 
 def _core_field_names() -> set[str]:

@@ -83,7 +83,18 @@ def matches_codes(codes: Iterable[str], applies_to: Iterable[str]) -> bool:
         codes: Codes written ``SYSTEM:code`` (see `diagnosis_codes`).
         applies_to: Codes a plugin section was registered for.
     """
-    wanted = _wanted(applies_to if isinstance(applies_to, tuple | frozenset) else tuple(applies_to))
+    if isinstance(codes, frozenset) and isinstance(applies_to, tuple | frozenset):
+        # Every plugin's rules and guidance ask this of the same passport's codes.
+        return _matches_known(codes, applies_to)
+    return _matches(codes, _wanted(applies_to if isinstance(applies_to, tuple | frozenset) else tuple(applies_to)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _matches_known(codes: frozenset[str], applies_to: tuple[str, ...] | frozenset[str]) -> bool:
+    return _matches(codes, _wanted(applies_to))
+
+
+def _matches(codes: Iterable[str], wanted: frozenset[str]) -> bool:
     for code in codes:
         key = code.upper()
         if key in wanted:

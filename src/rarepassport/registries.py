@@ -459,10 +459,14 @@ class LabelRegistry(_Registry):
     def __init__(self) -> None:
         super().__init__()
         self._layers: dict[str, list[Mapping[str, str]]] = {}
+        # Answers of get_exact, forgotten whenever labels are added: validation asks for
+        # the same messages in every run, through several layers of catalogues.
+        self._found: dict[tuple[str, str], str | None] = {}
 
     def add(self, language: str, labels: Mapping[str, str]) -> None:
         """Add labels for a language (a BCP 47 tag such as ``en`` or ``pt-BR``)."""
         self._layers.setdefault(language, []).append(dict(labels))
+        self._found.clear()
 
     def add_catalogues(self, folder: str | os.PathLike[str]) -> list[str]:
         """Add a folder of gettext catalogues: ``messages.pot`` (English) and ``<tag>.po`` files.
@@ -480,6 +484,7 @@ class LabelRegistry(_Registry):
         from pathlib import Path
 
         template, translations = catalogues_in(Path(folder))
+        self._found.clear()
         added: list[str] = []
         if template is not None:
             self._layers.setdefault("en", []).append(template)
@@ -509,11 +514,19 @@ class LabelRegistry(_Registry):
 
     def get_exact(self, label_id: str, language: str) -> str | None:
         """The label registered for exactly ``language``, without falling back."""
+        key = (label_id, language)
+        try:
+            return self._found[key]
+        except KeyError:
+            pass
+        found = None
         for layer in reversed(self._layers.get(language, ())):
             text = layer.get(label_id)
             if text is not None:
-                return text
-        return None
+                found = text
+                break
+        self._found[key] = found
+        return found
 
     def has_language(self, language: str) -> bool:
         """Whether labels (or a catalogue file, not yet read) are registered for exactly this tag."""

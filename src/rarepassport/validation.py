@@ -99,8 +99,14 @@ class RuleContext:
         by_type = self._by_type.get(id(passport))
         if by_type is None:
             by_type = {}
+            get = by_type.get
             for node in self.nodes(passport):
-                by_type.setdefault(type(node[2]), []).append(node)
+                kind = type(node[2])
+                same = get(kind)
+                if same is None:
+                    by_type[kind] = [node]
+                else:
+                    same.append(node)
             self._by_type[id(passport)] = by_type
         if len(types) == 1:
             return by_type.get(types[0], [])
@@ -139,7 +145,7 @@ class RuleContext:
             KeyError: When no catalogue has ``message_id`` in English (a rule that
                 raises is reported as ``rule-failed``).
         """
-        english = self.plugins.labels.get(message_id, "en")
+        english = self.plugins.labels.get_exact(message_id, "en")  # get()'s fallbacks end in English
         if english is None:
             raise KeyError(f"no catalogue has the message {message_id!r}")
         texts = {key: str(value) for key, value in arguments.items()}
@@ -171,6 +177,9 @@ def _plugin_guidance(passport: Passport, plugins: PluginManager) -> list[Guidanc
 # flags and enums are never inspected, so the walk for rules skips them by type.
 _RECORD, _RECORDS, _LEAF, _MAPPING = "record", "records", "leaf", "mapping"
 _PLANS: dict[tuple[type, bool], tuple[tuple[str, str], ...] | None] = {}
+# The same plans by type alone, one table per value of ``everything``: the walk looks one
+# up for every record, and a lookup by a type costs less than by a new tuple.
+_PLANS_BY_TYPE: tuple[dict[type, tuple[tuple[str, str], ...] | None], ...] = ({}, {})
 
 
 def _plan(cls: type, everything: bool) -> tuple[tuple[str, str], ...] | None:
@@ -195,7 +204,7 @@ def _plan(cls: type, everything: bool) -> tuple[tuple[str, str], ...] | None:
             if kind is not None:
                 steps.append((field.name, kind))
         plan = tuple(steps)
-    _PLANS[key] = plan
+    _PLANS[key] = _PLANS_BY_TYPE[key[1]][cls] = plan
     return plan
 
 
@@ -219,7 +228,9 @@ def _kind(tp: Any, *, required: bool) -> str | None:
 def _collect(value: object, path: str, out: list[Node], everything: bool) -> None:
     # An explicit loop appending to one list: nested generators cost more than the
     # rules themselves. Names and methods are looked up once per call.
-    plan = _PLANS.get((type(value), everything)) or _plan(type(value), everything)
+    kind_of_value = type(value)
+    plans = _PLANS_BY_TYPE[everything]
+    plan = plans[kind_of_value] if kind_of_value in plans else _plan(kind_of_value, everything)
     if not plan:
         return
     append = out.append
@@ -263,8 +274,81 @@ def walk(value: object, path: str = "$") -> list[Node]:
 def _rule_nodes(passport: Passport) -> list[Node]:
     """The nodes the core rules inspect: records, dates and required text."""
     out: list[Node] = []
-    _collect(passport, "$", out, False)
+    _collect_for_rules(passport, "$", out)
     return out
+
+
+# The walk for rules runs once per validation over every record of the passport: each
+# class walked often gets a function, generated from its plan, that does what `_collect`
+# does for it (same nodes, same order) without looking the plan and each field up again.
+# Generating costs more than a few walks, so a one-off validation (`rarepassport
+# validate one.json`) keeps the general walk.
+_RULE_COLLECTORS: dict[type, Any] = {}
+_RULE_WALKS: dict[type, int] = {}
+_GENERATE_AFTER = 16
+
+
+def _collect_for_rules(value: object, path: str, out: list[Node]) -> None:
+    kind = type(value)
+    (_RULE_COLLECTORS.get(kind) or _rule_collector_for(kind))(value, path, out)
+
+
+def _rule_collector_for(cls: type) -> Any:
+    walks = _RULE_WALKS[cls] = _RULE_WALKS.get(cls, 0) + 1
+    return _rule_collector(cls) if walks >= _GENERATE_AFTER else _walk_for_rules
+
+
+def _walk_for_rules(value: object, path: str, out: list[Node]) -> None:
+    _collect(value, path, out, False)
+
+
+def _rule_collector(cls: type) -> Any:
+    plan = _plan(cls, False)
+    if not plan:
+        collector: Any = _collect_nothing
+    else:
+        lines = ["def collect(value, path, out):", "    append = out.append"]
+        for name, kind in plan:
+            lines += [
+                f"    item = value.{name}",
+                "    if item is not None:",
+                "        if type(item) is tuple:",
+                "            if item:",
+                f"                base = path + {'.' + name!r}",
+                "                for index, element in enumerate(item):",
+                '                    element_path = f"{base}[{index}]"',
+                f"                    append((element_path, {name!r}, element, value))",
+                "                    kind = type(element)",
+                "                    (COLLECTORS.get(kind) or make(kind))(element, element_path, out)",
+            ]
+            if kind == _MAPPING:
+                lines += [
+                    "        elif isinstance(item, Mapping):",
+                    "            for key, element in item.items():",
+                    f'                element_path = f"{{path}}.{name}.{{key}}"',
+                    "                append((element_path, key, element, value))",
+                    "                walk(element, element_path, out, True)",
+                ]
+            lines += [
+                "        else:",
+                f"            item_path = path + {'.' + name!r}",
+                f"            append((item_path, {name!r}, item, value))",
+            ]
+            if kind != _LEAF:
+                lines.append("            kind = type(item)")
+                lines.append("            (COLLECTORS.get(kind) or make(kind))(item, item_path, out)")
+        namespace = {"COLLECTORS": _RULE_COLLECTORS, "make": _rule_collector_for, "walk": _collect, "Mapping": Mapping}
+        scope: dict[str, Any] = {}
+        # Our own generated code, as attrs and cattrs generate theirs.
+        code = compile("\n".join(lines), f"<rarepassport rule walk {cls.__qualname__}>", "exec")
+        exec(code, namespace, scope)  # noqa: S102
+        collector = scope["collect"]
+    _RULE_COLLECTORS[cls] = collector
+    return collector
+
+
+def _collect_nothing(value: object, path: str, out: list[Node]) -> None:
+    return None
 
 
 # --- the entry point -------------------------------------------------------------------
