@@ -230,28 +230,3 @@ def test_a_few_chinese_characters_add_few_text_objects_to_the_pdf() -> None:
     assert _text_objects(chinese_pdf) <= _text_objects(latin_pdf) * 1.05
     reader = pypdf.PdfReader(io.BytesIO(chinese_pdf))
     assert "王小明" in "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
-
-
-def _devanagari_face() -> _fonts.FontFace | None:
-    return next((face for face in _fonts.system_fallback_fonts() if ord("अ") in _fonts._coverage(face.regular)), None)
-
-
-@pytest.mark.skipif(not _fonts.shaping_available() or _devanagari_face() is None,
-                    reason="needs uharfbuzz and a Devanagari font")
-def test_latin_letters_of_a_shaped_line_are_drawn_as_runs_not_one_by_one() -> None:
-    # fpdf2 positions a shaped glyph on its own when its advance in font units differs
-    # from its PDF width (1/1000 em): with DejaVu's 2048 units, every Latin letter of a
-    # header line holding a Devanagari name. Reduced faces are scaled to 1000 units.
-    _fonts.clear_font_cache()
-    reduced, _ = _fonts.reduced_face(_fonts.bundled_font().regular, map(ord, "Maisie"))
-    assert ttLib.TTFont(reduced)["head"].unitsPerEm == 1000
-    line = "Maisie Thornbury अनन्या  ·  Date of birth: 14 June 2017"
-    pdf = _fonts.pdf_class()()
-    _fonts.install_fonts(pdf, [line])
-    pdf.add_page()
-    pdf.set_font(_fonts.BUNDLED_FAMILY, "", 10)
-    pdf.cell(text=line)
-    data = _fonts.pdf_bytes(pdf)
-    page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
-    assert page.get_contents().get_data().count(b" Tm") < 12  # not one per letter (over 40)
-    assert "Thornbury" in page.extract_text() and "Date of birth: 14 June 2017" in page.extract_text()

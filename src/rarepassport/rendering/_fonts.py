@@ -361,8 +361,7 @@ def _add_font(pdf: FPDF, family: str, style: str, path: Path, index: int = 0) ->
 # that needs a character the reduced face lacks rebuilds it once with the union, so a
 # run of passports quickly stops paying anything for fonts. The union is capped so a
 # rebuild never grows without bound. Reduced faces keep every layout feature (shaping
-# of Arabic and Indic text) and drop only TrueType hinting, which PDF viewers ignore;
-# TrueType faces are scaled to 1000 units per em, the PDF's own unit for widths.
+# of Arabic and Indic text) and drop only TrueType hinting, which PDF viewers ignore.
 
 # Characters every reduced bundled face holds, so that what a backend draws beside the
 # passport text (punctuation, bullets, arrows, the missing-glyph marker) is always there.
@@ -414,10 +413,6 @@ def _base_characters(path: Path, index: int) -> frozenset[int]:
     return frozenset(code for low, high in _BASE_RANGES for code in range(low, high + 1) if code in coverage)
 
 
-# Glyph widths in a PDF are in thousandths of an em.
-_PDF_UNITS_PER_EM = 1000
-
-
 def _write_reduced(path: Path, index: int, codes: frozenset[int], target: Path) -> None:
     from fontTools import subset, ttLib  # type: ignore[import-untyped,unused-ignore]
 
@@ -442,15 +437,6 @@ def _write_reduced(path: Path, index: int, codes: frozenset[int], target: Path) 
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=codes)
             subsetter.subset(font)
-            if "glyf" in font and font["head"].unitsPerEm != _PDF_UNITS_PER_EM:
-                # fpdf2 compares a shaped glyph's advance in font units with its width in
-                # PDF units (1/1000 em) and, when they differ, positions the glyph on its
-                # own: with DejaVu's 2048 units every Latin glyph of a line holding an
-                # Arabic or Devanagari word was a separate text-positioning operation.
-                # PDF widths are 1/1000 em anyway; outlines move by at most 1/2000 em.
-                from fontTools.ttLib.scaleUpem import scale_upem  # type: ignore[import-untyped,unused-ignore]
-
-                scale_upem(font, _PDF_UNITS_PER_EM)
             partial = target.with_name(target.name + ".part")
             font.save(partial)
         finally:
