@@ -7,6 +7,7 @@ that the PDFs drawn from reduced faces still read back exactly.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.metadata
 import io
 import re
@@ -155,3 +156,77 @@ def test_a_header_drawn_by_a_page_break_inside_arabic_text_keeps_it_shaped() -> 
     pdf.add_page()
     pdf.multi_cell(0, 6, paragraph)
     assert pdf.page > 1 and seen[1:] and all(seen[1:])
+
+
+def _cjk_face() -> _fonts.FontFace | None:
+    return next((face for face in _fonts.system_fallback_fonts()
+                 if ord("王") in _fonts._coverage(face.regular, face.collection_index)), None)
+
+
+def _both_texts(data: bytes) -> dict[str, str]:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler's pdftotext is not installed (Debian: poppler-utils)")
+    poppler = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return {"pypdf": "".join(page.extract_text() for page in reader.pages), "pdftotext": poppler.decode("utf-8")}
+
+
+@pytest.mark.skipif(_cjk_face() is None, reason="no CJK font on this system")
+@pytest.mark.parametrize("format", ["pdf", "card"])
+def test_chinese_texts_rendered_one_after_another_in_a_process_each_print_every_character(format: str) -> None:
+    # The reduced CJK face grows with what the process has drawn (and starts again
+    # from the document's own characters past REDUCED_FACE_LIMIT): a later document
+    # must never draw from a face that lacks one of its characters, or a stale one.
+    _fonts.clear_font_cache()
+    texts = (("王小明", "青霉素"), ("李华", "阿莫西林"), ("张伟", "头孢菌素"), ("王小明", "青霉素"))
+    for name, substance in texts:
+        passport = rp.Passport(
+            person=rp.Person(name=name, date_of_birth=dt.date(2015, 3, 2)),
+            allergies=(rp.Allergy(substance=substance, reaction="Anaphylaxis", severity="life-threatening"),))
+        rendered = render_rendered(passport, format)
+        assert not any("U+" in warning for warning in rendered.warnings)
+        for extractor, text in _both_texts(rendered.data).items():
+            # Whitespace and control characters left out (pypdf gives each CJK
+            # character of this font with a NUL before it).
+            flat = "".join(c for c in text if c.isprintable() and not c.isspace())
+            for value in (name, substance):
+                assert value in flat, f"{value!r} by {extractor}"
+            assert "\ufffd" not in flat
+
+
+@pytest.mark.skipif(_cjk_face() is None, reason="no CJK font on this system")
+def test_a_reduced_face_past_its_limit_starts_again_from_the_document_s_characters(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    cjk = _cjk_face()
+    assert cjk is not None
+    _fonts.clear_font_cache()
+    many = [code for code in range(0x4E00, 0x4E00 + 400) if code in _fonts._coverage(cjk.regular, cjk.collection_index)]
+    monkeypatch.setattr(_fonts, "REDUCED_FACE_LIMIT", 300)
+    _fonts.reduced_face(cjk.regular, many[:250], cjk.collection_index)
+    reduced, _ = _fonts.reduced_face(cjk.regular, [*many[250:], ord("王")], cjk.collection_index)
+    held = set(ttLib.TTFont(reduced).getBestCmap())
+    assert {*many[250:], ord("王")} <= held
+    assert not held & set(many[:250])  # bounded: the earlier characters were let go
+
+
+def _text_objects(data: bytes) -> int:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return sum(page.get_contents().get_data().count(b"BT") for page in reader.pages)
+
+
+@pytest.mark.skipif(_cjk_face() is None, reason="no CJK font on this system")
+def test_a_few_chinese_characters_add_few_text_objects_to_the_pdf() -> None:
+    # fpdf2 looked every character of every text up in the fallback fonts and the page
+    # font was selected after every set_font once a passport had one Chinese character:
+    # the PDF had 1.8 times the text objects, each one drawn, written and read back.
+    latin = rp.load(EXAMPLE)
+    data = rp.to_dict(latin)
+    data["person"]["name"] = f"{data['person']['name']} 王小明"
+    chinese = rp.from_dict(data)
+    latin_pdf, chinese_pdf = (render_rendered(passport, "pdf", "full").data for passport in (latin, chinese))
+    assert _text_objects(chinese_pdf) <= _text_objects(latin_pdf) * 1.05
+    reader = pypdf.PdfReader(io.BytesIO(chinese_pdf))
+    assert "王小明" in "".join(page.extract_text() for page in reader.pages).replace("\x00", "")

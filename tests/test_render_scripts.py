@@ -176,6 +176,29 @@ def test_latin_letters_and_digits_beside_a_fallback_font_are_not_garbled(script:
             assert number in text
 
 
+@pytest.mark.parametrize("script", ["arabic", "hindi"])
+def test_the_running_header_and_footer_show_the_name_shaped_on_every_page(script: str) -> None:
+    # A page break inside a Latin paragraph draws the next header and the last footer
+    # from inside that paragraph's cell; they once came out unshaped (an Arabic name
+    # unjoined and backwards on every third page), which the read-back of the body
+    # text, inside the margins, does not see.
+    need_font_for(str(SCRIPTS[script]["sample"]))
+    data = rp.to_dict(rp.load(SRC.parent / "examples" / "child-several-diagnoses.json"))
+    data["person"]["name"] = SCRIPTS[script]["name"]
+    rendered = render_rendered(rp.from_dict(data), "pdf", today=TODAY)
+    pypdf_pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(rendered.data)).pages]
+    poppler_pages = [page for page in poppler_text(rendered.data).split("\f") if page.strip()]
+    assert len(pypdf_pages) == len(poppler_pages) >= 4
+    for extractor, pages in (("pypdf", pypdf_pages), ("pdftotext", poppler_pages)):
+        running = []
+        for page in pages:
+            lines = [line for line in page.splitlines() if line.strip()]
+            # The header's first line and the footer, page numbers left out.
+            running.append(tuple("".join(c for c in line if not c.isdigit()) for line in (lines[0], lines[-1])))
+        assert all(shown("".join(running[0]), word) for word in words_of(str(SCRIPTS[script]["name"]))), extractor
+        assert running == [running[0]] * len(running), extractor
+
+
 def test_the_verification_catches_text_drawn_in_the_wrong_font_by_plain_fpdf2() -> None:
     need_font_for("王")
     cjk = next(face for face in _fonts.system_fallback_fonts()

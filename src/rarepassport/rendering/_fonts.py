@@ -495,27 +495,57 @@ def pdf_class() -> type[FPDF]:
     font inside a local ``q ... Q`` context, believes it selected it for the page, and
     the text that follows is drawn with the wrong font's glyph numbers (a phone number
     after a Chinese name printed as "+44 flflLL"). This subclass selects the font for
-    the page through the public ``text()`` method (an empty string) after every
-    ``set_font`` and ``set_font_size``, so no line ever starts without it.
+    the page through the public ``text()`` method (an empty string) before a text that
+    needs a fallback font is drawn, and after every ``set_font`` and ``set_font_size``
+    while such a text is being drawn (a page break inside it), so no such line ever
+    starts without it.
+
+    fpdf2 also looks every character of every text up in the fallback fonts once a
+    document has any, and shapes every text once shaping is on. Both cost a passport
+    with a few Chinese or Devanagari characters most of a render again, so each
+    drawing or measuring call turns fallback fonts (public ``set_fallback_fonts``) and
+    shaping (``set_text_shaping``) on for its own text only when that text needs them:
+    fallback fonts when it has a character the bundled face given to this document
+    lacks, shaping when it is in a script that needs it. A text the bundled face holds
+    wholly is drawn and measured the same with or without fallback fonts.
     """
     from fpdf import FPDF
 
     class FallbackSafeFPDF(FPDF):
-        """An FPDF whose page font is always selected before text is drawn."""
+        """An FPDF whose page font is always selected before fallback-font text is drawn."""
 
         def set_font(self, family: str | None = None, style: Any = "", size: float = 0) -> None:
             super().set_font(family, style, size)
-            self._select_font_on_page()
+            if self._fallback_draws:
+                self._select_font_on_page()
 
         def set_font_size(self, size: float) -> None:
             super().set_font_size(size)
-            self._select_font_on_page()
+            if self._fallback_draws:
+                self._select_font_on_page()
 
         uses_fallback_fonts = False
+        _fallback_families: tuple[str, ...] = ()
+        _fallback_exact_match = True
+        _fallback_on = False  # whether fpdf2 has the fallback fonts right now
+        _fallback_draws = 0  # drawing calls under way whose text needs a fallback font
 
         def set_fallback_fonts(self, fallback_fonts: Any, exact_match: bool = True) -> None:
-            super().set_fallback_fonts(fallback_fonts, exact_match=exact_match)
-            self.uses_fallback_fonts = bool(fallback_fonts)
+            families = tuple(fallback_fonts)
+            super().set_fallback_fonts(families, exact_match=exact_match)
+            self._fallback_families, self._fallback_exact_match = families, exact_match
+            self.uses_fallback_fonts = self._fallback_on = bool(families)
+
+        def _use_fallback_fonts(self, on: bool) -> None:
+            super().set_fallback_fonts(self._fallback_families if on else (), exact_match=self._fallback_exact_match)
+            self._fallback_on = on
+
+        def _needs_fallback(self, text: Any) -> bool:
+            # Conservative: anything but a string of characters the bundled face given
+            # to this document holds (in both weights) gets the fallback fonts.
+            if not isinstance(text, str) or self.font_family != BUNDLED_FAMILY:
+                return True
+            return not self.main_face_characters.issuperset(text.replace("\n", ""))
 
         # Text shaping (HarfBuzz) is needed only for the texts in scripts that need it
         # (Arabic, Hebrew, Indic...), but fpdf2 applies it to every text once it is on,
@@ -531,18 +561,46 @@ def pdf_class() -> type[FPDF]:
         _text_calls = 0  # nesting: a page break inside multi_cell draws header and footer
 
         @contextlib.contextmanager
-        def _shaped_for(self, text: Any) -> Iterator[None]:
-            # Only the outermost call decides, so a header drawn by a page break in the
-            # middle of an Arabic paragraph does not turn shaping off for its other lines.
-            if self.shaping_where_needed and self._text_calls == 0:
+        def _shaped_for(self, text: Any, *, draws: bool = True) -> Iterator[None]:
+            # The outermost call sets shaping and fallback fonts for its text and leaves
+            # them so (the next call often wants the same). A call inside it (the header
+            # and footer drawn by a page break) only turns them on, when its own text
+            # needs them, and back off afterwards: the running header must shape an
+            # Arabic name even when a Latin paragraph broke the page, and an Arabic
+            # paragraph's other lines stay shaped after a Latin header.
+            nested = self._text_calls > 0
+            restore_shaping = restore_fallback = False
+            if self.shaping_where_needed:
                 wanted = isinstance(text, str) and needs_text_shaping((text,))
-                if wanted != (self.text_shaping is not None):
+                if wanted != (self.text_shaping is not None) and (wanted or not nested):
                     self.set_text_shaping(wanted)
+                    restore_shaping = nested
+            fallback = False
+            if self.uses_fallback_fonts:
+                fallback = self._needs_fallback(text)
+                if fallback != self._fallback_on and (fallback or not nested):
+                    self._use_fallback_fonts(fallback)
+                    restore_fallback = nested
+            if fallback and draws:
+                self._fallback_draws += 1
+                self._select_font_on_page()
             self._text_calls += 1
             try:
                 yield
             finally:
                 self._text_calls -= 1
+                if fallback and draws:
+                    self._fallback_draws -= 1
+                if restore_fallback:
+                    self._use_fallback_fonts(False)
+                if restore_shaping:
+                    self.set_text_shaping(False)
+
+        def _shapes(self, text: str) -> bool:
+            """Whether a drawing or measuring call for ``text`` made now shapes it (see _shaped_for)."""
+            if not self.shaping_where_needed:
+                return self.text_shaping is not None
+            return needs_text_shaping((text,)) or (self._text_calls > 0 and self.text_shaping is not None)
 
         def cell(self, w: Any = None, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
             with self._shaped_for(text):
@@ -567,10 +625,9 @@ def pdf_class() -> type[FPDF]:
 
         def get_string_width(self, s: Any, *args: Any, **kwargs: Any) -> Any:
             if args or kwargs or not isinstance(s, str):
-                with self._shaped_for(s):
+                with self._shaped_for(s, draws=False):
                     return super().get_string_width(s, *args, **kwargs)
-            shaped = self.text_shaping is not None or (
-                self.shaping_where_needed and needs_text_shaping((s,)))
+            shaped = self._shapes(s)
             key = (self.font_family, self.font_style, self.font_size_pt, self.font_stretching,
                    self.char_spacing, shaped, s)
             widths = self._widths
@@ -585,7 +642,7 @@ def pdf_class() -> type[FPDF]:
             if shared:
                 width = _shared_widths.get(key)
             if width is None:
-                with self._shaped_for(s):
+                with self._shaped_for(s, draws=False):
                     width = super().get_string_width(s)
                 if shared:
                     if len(_shared_widths) >= _SHARED_WIDTHS_LIMIT:
@@ -606,8 +663,7 @@ def pdf_class() -> type[FPDF]:
             (shaped scripts, soft hyphens, other break characters, a final new line)
             return ``None``: the caller draws them with ``multi_cell``.
             """
-            if not _plain_breakable(text) or (self.shaping_where_needed and needs_text_shaping((text,))) \
-                    or self.text_shaping is not None:
+            if not _plain_breakable(text) or self._shapes(text):
                 return None
             room = width - 2 * self.c_margin
             space = self.get_string_width(" ")
@@ -665,8 +721,7 @@ def pdf_class() -> type[FPDF]:
             joined = "".join(texts)
             if not joined or "  " in joined or _SPECIAL_BREAKS.intersection(joined) or "\n" in joined \
                     or joined.startswith(" ") or any(marker in joined for marker in _MARKDOWN_MARKERS) \
-                    or self.text_shaping is not None \
-                    or (self.shaping_where_needed and needs_text_shaping(texts)):
+                    or self._shapes(joined):
                 return False
             # Words as (space before it is bold, or None for the first; [(bold, piece), ...]).
             words: list[tuple[bool | None, list[tuple[bool, str]]]] = []
@@ -747,7 +802,9 @@ def pdf_class() -> type[FPDF]:
             # fpdf2 drops the flag, the font is selected every time, which is safe.
             if self.uses_fallback_fonts and self.page > 0 and self.font_family \
                     and not getattr(self, "current_font_is_set_on_page", False):
-                self.text(0, 0, "")
+                # fpdf2's own text(), not ours: an empty text must not change shaping
+                # or fallback fonts for the text about to be drawn.
+                FPDF.text(self, 0, 0, "")
 
     return FallbackSafeFPDF
 
