@@ -16,7 +16,6 @@ import io
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
@@ -25,6 +24,7 @@ import zxingcpp
 from PIL import Image
 
 import rarepassport as rp
+from helpers.scripts import script_passport, system_fonts  # noqa: F401 (system_fonts: an autouse fixture)
 from rarepassport import labels, render_rendered
 from rarepassport.rendering import _fonts
 from rarepassport.rendering._lockscreen import LOCKSCREEN_QR_BYTES, LOCKSCREEN_QR_LIMIT
@@ -36,15 +36,6 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 LANGUAGES = ("zh-Hans", "hi", "ar")
 #: A character of each language's script, to skip where no font draws it.
 SAMPLE = {"zh-Hans": "王", "hi": "अ", "ar": "ل"}
-
-
-@pytest.fixture(autouse=True)
-def system_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The fallback fonts this machine has (the Noto fonts on CI)."""
-    monkeypatch.delenv(_fonts.SYSTEM_FONTS_ENV, raising=False)
-    _fonts.system_fallback_fonts.cache_clear()
-    yield
-    _fonts.system_fallback_fonts.cache_clear()
 
 
 def need_font_for(language: str) -> None:
@@ -81,27 +72,6 @@ def decoded(rendered: rp.Rendered) -> list[str]:
 def expected_qr(passport: rp.Passport, language: str) -> str:
     document = rp.layout(passport, view="emergency", language=language, today=TODAY)
     return emergency_qr_text(document, LOCKSCREEN_QR_LIMIT, most_bytes=LOCKSCREEN_QR_BYTES).text
-
-
-def script_passport(language: str) -> rp.Passport:
-    """A fictional passport whose own text is in the language's script."""
-    words = {
-        "zh-Hans": ("王小明", "肾上腺皮质功能不全", "青霉素", "立即注射氢化可的松 100 mg"),
-        "hi": ("अनन्या शर्मा", "अधिवृक्क अपर्याप्तता", "पेनिसिलिन", "तुरंत 100 mg हाइड्रोकार्टिसोन दें"),
-        "ar": ("ليلى حسن", "قصور الغدة الكظرية", "البنسلين", "أعط 100 mg هيدروكورتيزون فورا"),
-    }[language]
-    name, diagnosis, substance, step = words
-    return rp.Passport(
-        language=language,
-        person=rp.Person(name=name, date_of_birth=dt.date(2015, 3, 2)),
-        diagnoses=(rp.Diagnosis(name=diagnosis, primary=True),),
-        emergency=rp.Emergency(protocols=(rp.Protocol(title=diagnosis, steps=(step,)),)),
-        medications=(rp.Medication(name="Hydrocortisone", dose="5 mg", frequency="three times a day",
-                                   time_critical=True),),
-        allergies=(rp.Allergy(substance=substance, reaction="Anaphylaxis", severity="life-threatening"),),
-        contacts=(rp.Contact(name=name, role="emergency", phone="+44 20 7946 0000"),),
-        review=rp.Review(updated_on=dt.date(2026, 10, 1), next_review_due=dt.date(2027, 10, 1)),
-    )
 
 
 @pytest.mark.parametrize("example", ["adult-undiagnosed.json", "adult-several-conditions.yaml"])

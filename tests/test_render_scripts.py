@@ -18,7 +18,6 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
@@ -26,6 +25,7 @@ import pytest
 from fpdf import FPDF
 
 import rarepassport as rp
+from helpers.scripts import system_fonts  # noqa: F401 (system_fonts: an autouse fixture)
 from rarepassport import render_rendered
 from rarepassport.rendering import MissingGlyphsError, Rendered, RenderError, _fonts
 from rarepassport.rendering._verify import (
@@ -78,15 +78,6 @@ SCRIPTS: dict[str, dict[str, object]] = {
                   "התקשרו +44 20 7946 0000"),
     },
 }
-
-
-@pytest.fixture(autouse=True)
-def system_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The fallback fonts this machine has (the Noto fonts on CI)."""
-    monkeypatch.delenv(_fonts.SYSTEM_FONTS_ENV, raising=False)
-    _fonts.system_fallback_fonts.cache_clear()
-    yield
-    _fonts.system_fallback_fonts.cache_clear()
 
 
 def need_font_for(char: str) -> None:

@@ -12,24 +12,16 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from fpdf import FPDF
 
+from helpers.scripts import system_fonts  # noqa: F401 (system_fonts: an autouse fixture)
 from rarepassport.rendering import _fonts
 from rarepassport.rendering._verify import _MAYBE_RTL, isolate_left_to_right, read_pdf_text, verify_pdf_text
 
 MISSING = "the PDF does not show this text as written"
-
-
-@pytest.fixture(autouse=True)
-def system_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The fallback fonts this machine has (the Noto fonts on CI)."""
-    monkeypatch.delenv(_fonts.SYSTEM_FONTS_ENV, raising=False)
-    _fonts.system_fallback_fonts.cache_clear()
-    yield
-    _fonts.system_fallback_fonts.cache_clear()
 
 
 def font_for(char: str) -> str:
