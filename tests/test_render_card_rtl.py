@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import pypdf
 import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
@@ -136,3 +137,21 @@ def test_an_english_card_stays_left_aligned() -> None:
     for page in (0, 1):
         for left, right, _top, _words in lines(card("en"), page):
             assert WALLET.margin - 0.2 <= left <= WALLET.margin + SLACK, (page, left, right)
+
+
+def test_english_runs_after_an_arabic_label_keep_their_order_across_lines() -> None:
+    # The time-critical medicines are several runs ("Hydrocortisone ...; " then
+    # "Fludrocortisone ..."), and the read-first summary is split for fitting. Each
+    # isolated on its own, the bidi algorithm put them right to left: the hydrocortisone
+    # times were read as fludrocortisone's ("Fludrocortisone: 100 micrograms · by mouth ·
+    # on waking, noon, 5 pm"). They are one left-to-right isolate now.
+    example = Path(__file__).resolve().parent.parent / "examples" / "conditions" / "adrenal-insufficiency.json"
+    data = render_rendered(rp.load(example), "card", "emergency", "ar", today=TODAY).data
+    rows = lines(data, 0)
+    for first, then in (("Hydrocortisone:", "Fludrocortisone:"), ("Steroid", "vomiting"), ("micrograms", "day")):
+        (first_top, first_left), (then_top, then_left) = word_left(rows, first), word_left(rows, then)
+        assert (first_top, first_left) < (then_top, then_left), (first, then)
+    # "on waking, noon, 5 pm" is hydrocortisone's: on the line after its name, before fludrocortisone.
+    waking_top, waking_left = word_left(rows, "waking,")
+    fludro_top, fludro_left = word_left(rows, "Fludrocortisone:")
+    assert waking_top == fludro_top and waking_left < fludro_left

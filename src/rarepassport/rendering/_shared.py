@@ -81,16 +81,35 @@ def isolated_runs(texts: Sequence[str]) -> list[str]:
     """
     from rarepassport.rendering._verify import isolate_left_to_right
 
-    out = []
-    for text in texts:
-        if any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
-            out.append(isolate_left_to_right(text))
-        elif any(unicodedata.bidirectional(char) in ("L", "EN", "AN") for char in text):
-            core = text.strip(" ")
-            start = text.index(core)
-            out.append(f"{text[:start]}\u2066{core}\u2069{text[start + len(core):]}")
-        else:
-            out.append(text)
+    def rtl(text: str) -> bool:
+        return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
+
+    def strong(text: str) -> bool:
+        return any(unicodedata.bidirectional(char) in ("L", "EN", "AN") for char in text)
+
+    out = list(texts)
+    index = 0
+    while index < len(out):
+        if rtl(out[index]):
+            out[index] = isolate_left_to_right(out[index])
+            index += 1
+            continue
+        # Consecutive runs without right-to-left letters (a list of medicines written as
+        # several runs, an English sentence split for fitting) form one isolate: each
+        # isolated on its own, the bidi algorithm would put them in right-to-left order.
+        end = index
+        while end + 1 < len(out) and not rtl(out[end + 1]):
+            end += 1
+        if any(strong(text) for text in out[index:end + 1]):
+            first = next(i for i in range(index, end + 1) if out[i].strip(" "))
+            last = next(i for i in range(end, index - 1, -1) if out[i].strip(" "))
+            head = out[first]
+            lead = len(head) - len(head.lstrip(" "))
+            out[first] = f"{head[:lead]}\u2066{head[lead:]}"
+            tail = out[last]
+            trail = len(tail) - len(tail.rstrip(" "))
+            out[last] = f"{tail[:len(tail) - trail]}\u2069{tail[len(tail) - trail:]}"
+        index = end + 1
     return out
 
 
