@@ -19,6 +19,7 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
 import pytest
 
 import rarepassport as rp
+from helpers.scripts import script_passport
 from rarepassport import render_rendered
 from rarepassport.rendering import _fonts
 from rarepassport.rendering._card import WALLET
@@ -41,26 +42,9 @@ def system_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     _fonts.system_fallback_fonts.cache_clear()
 
 
-def passport(language: str) -> rp.Passport:
-    arabic = language == "ar"
-    name = "ليلى حسن" if arabic else "Layla Hassan"
-    diagnosis = "قصور الغدة الكظرية" if arabic else "Adrenal insufficiency"
-    return rp.Passport(
-        language=language,
-        person=rp.Person(name=name, date_of_birth=dt.date(2015, 3, 2)),
-        diagnoses=(rp.Diagnosis(name=diagnosis, primary=True),),
-        emergency=rp.Emergency(protocols=(rp.Protocol(title=diagnosis, steps=(
-            "أعط 100 mg هيدروكورتيزون فورا" if arabic else "Give 100 mg hydrocortisone at once",)),)),
-        allergies=(rp.Allergy(substance="البنسلين" if arabic else "Penicillin", reaction="Anaphylaxis",
-                              severity="life-threatening"),),
-        contacts=(rp.Contact(name=name, role="emergency", phone="+44 20 7946 0000"),),
-        review=rp.Review(updated_on=dt.date(2026, 10, 1), next_review_due=dt.date(2027, 10, 1)),
-    )
-
-
 @functools.cache
 def card(language: str) -> bytes:
-    return render_rendered(passport(language), "card", "emergency", language, today=TODAY).data
+    return render_rendered(script_passport(language), "card", "emergency", language, today=TODAY).data
 
 
 def lines(data: bytes, page_number: int) -> list[tuple[float, float, float, list[tuple[float, str]]]]:

@@ -23,7 +23,7 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
 import pytest
 from PIL import Image
 
-import rarepassport as rp
+from helpers.scripts import script_passport
 from rarepassport import render_rendered
 from rarepassport.rendering import _fonts
 from rarepassport.rendering._lockscreen import PRESETS
@@ -51,26 +51,6 @@ def system_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         pytest.skip("poppler's pdftotext is not installed")
     yield
     _fonts.system_fallback_fonts.cache_clear()
-
-
-def passport(language: str) -> rp.Passport:
-    """A fictional passport with the same content, its own text in Arabic or English."""
-    arabic = language == "ar"
-    name = "ليلى حسن" if arabic else "Layla Hassan"
-    diagnosis = "قصور الغدة الكظرية" if arabic else "Adrenal insufficiency"
-    substance = "البنسلين" if arabic else "Penicillin"
-    step = "أعط 100 mg هيدروكورتيزون فورا" if arabic else "Give 100 mg hydrocortisone at once"
-    return rp.Passport(
-        language=language,
-        person=rp.Person(name=name, date_of_birth=dt.date(2015, 3, 2)),
-        diagnoses=(rp.Diagnosis(name=diagnosis, primary=True),),
-        emergency=rp.Emergency(protocols=(rp.Protocol(title=diagnosis, steps=(step,)),)),
-        medications=(rp.Medication(name="Hydrocortisone", dose="5 mg", frequency="three times a day",
-                                   time_critical=True),),
-        allergies=(rp.Allergy(substance=substance, reaction="Anaphylaxis", severity="life-threatening"),),
-        contacts=(rp.Contact(name=name, role="emergency", phone="+44 20 7946 0000"),),
-        review=rp.Review(updated_on=dt.date(2026, 10, 1), next_review_due=dt.date(2027, 10, 1)),
-    )
 
 
 class Line(NamedTuple):
@@ -185,7 +165,7 @@ def words_at(lines: list[Line], wanted: str) -> tuple[Line, float]:
 
 @functools.cache
 def render(language: str, format: str) -> bytes:
-    return render_rendered(passport(language), format, "emergency", language, today=TODAY).data
+    return render_rendered(script_passport(language), format, "emergency", language, today=TODAY).data
 
 
 def test_every_line_of_an_arabic_lock_screen_ends_at_the_right_edge_of_its_column() -> None:

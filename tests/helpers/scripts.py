@@ -23,11 +23,14 @@ def system_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def script_passport(language: str) -> rp.Passport:
-    """A fictional passport whose own text is in the language's script."""
+    """A fictional passport whose own text is in the language's script (``zh-Hans``, ``hi``,
+    ``ar``), or the same passport in English (``en``)."""
     words = {
         "zh-Hans": ("王小明", "肾上腺皮质功能不全", "青霉素", "立即注射氢化可的松 100 mg"),
         "hi": ("अनन्या शर्मा", "अधिवृक्क अपर्याप्तता", "पेनिसिलिन", "तुरंत 100 mg हाइड्रोकार्टिसोन दें"),
         "ar": ("ليلى حسن", "قصور الغدة الكظرية", "البنسلين", "أعط 100 mg هيدروكورتيزون فورا"),
+        # The same passport in English, to compare a right-to-left layout with.
+        "en": ("Layla Hassan", "Adrenal insufficiency", "Penicillin", "Give 100 mg hydrocortisone at once"),
     }[language]
     name, diagnosis, substance, step = words
     return rp.Passport(
