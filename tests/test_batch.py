@@ -187,6 +187,29 @@ def test_dask_local_cluster_workers_warm_up_once_and_write_the_local_batch(ndjso
     _same_as_local_batch(ndjson, tmp_path / "local", tmp_path / "cluster", results)
 
 
+def test_dask_local_cluster_spreads_the_passports_over_both_workers_at_once(ndjson: Path, tmp_path: Path) -> None:
+    # The speed-up itself is a benchmark (benchmarks/run.py batch: about 1.9x on two idle
+    # cores); what the test pins is its cause: with one passport per partition, both
+    # workers render, and they render at the same time, not one after the other.
+    distributed = pytest.importorskip("distributed")
+    bag_module = pytest.importorskip("dask.bag")
+    items = list(batch.iter_inputs([ndjson]))
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        client.run(batch.warm_up, "card")
+        bag = bag_module.from_sequence(items, partition_size=1)
+        with distributed.get_task_stream(client) as stream:
+            results = bag.map(batch.write_item, str(tmp_path / "cluster"), format="card").compute()
+    assert len(results) == len(items) and sum(result.ok for result in results) == len(items) - 1
+    computed = [(task["worker"], part["start"], part["stop"]) for task in stream.data
+                for part in task["startstops"] if part["action"] == "compute"]
+    workers = {worker for worker, _, _ in computed}
+    assert len(workers) == 2
+    overlapping = [(a, b) for a in computed for b in computed
+                   if a[0] != b[0] and a[1] < b[2] and b[1] < a[2]]
+    assert overlapping, "the two workers never computed at the same time"
+
+
 def test_write_item_functions_pickle_by_reference_and_return_no_output_bytes(ndjson: Path, tmp_path: Path) -> None:
     cloudpickle = pytest.importorskip("cloudpickle")  # what Dask ships functions with
     batch.warm_up("card")  # this process's plugin manager is built: it must not travel with the function
