@@ -134,12 +134,14 @@ def test_a_ten_thousand_deep_bundle_is_a_clean_error(tmp_path: Path, capsys: pyt
     assert "nested too deeply" in capsys.readouterr().err
 
 
-def test_control_characters_in_a_bundle_are_refused_with_their_path(rich: rp.Passport) -> None:
+@pytest.mark.parametrize("text", ["Ada\x1b[2J", "Ada \u202e01\u202c"], ids=["escape", "right-to-left override"])
+def test_control_characters_in_a_bundle_are_refused_with_their_path(rich: rp.Passport, text: str) -> None:
     bundle = bundle_of(rich)
-    resources(bundle, "Patient")[0]["name"][0]["text"] = "Ada\x1b[2J"
+    resources(bundle, "Patient")[0]["name"][0]["text"] = text
+    code = "U+001B" if "\x1b" in text else "U+202E"  # an override shows "01" as "10" (H135)
     with pytest.raises(FhirImportError) as refused:
         from_ips(bundle)
-    assert any("U+001B" in problem.message and ".name[0].text" in problem.path for problem in refused.value.problems)
+    assert any(code in problem.message and ".name[0].text" in problem.path for problem in refused.value.problems)
 
 
 # --- narratives are well-formed XHTML ------------------------------------------------------------------

@@ -348,3 +348,73 @@ def test_validate_of_a_built_passport_with_a_control_character_names_the_field()
     assert not report.ok
     assert [issue.path for issue in report.errors] == ["$.person.name"]
     assert "\x1b" not in " ".join(issue.message for issue in report.errors)
+
+
+# --- bidirectional overrides (hazard H135) ---------------------------------------------------
+
+
+def _with_dose(dose: str) -> dict[str, object]:
+    return {**VALID, "medications": [{"name": "Hydrocortisone", "dose": dose}]}
+
+
+@pytest.mark.parametrize("override", ["\u202e", "\u202d"], ids=["RLO", "LRO"])
+@pytest.mark.parametrize("how", ["json-utf8", "json-escaped", "yaml"])
+def test_a_bidirectional_override_in_a_text_is_refused_with_its_field(override: str, how: str) -> None:
+    # "\u202e01\u202c mg" is stored as 01 mg and shown by a browser as "10 mg".
+    data = _with_dose(f"{override}01\u202c mg")
+    raw = {
+        "json-utf8": json.dumps(data, ensure_ascii=False).encode(),  # the orjson fast path
+        "json-escaped": json.dumps(data).encode(),
+        "yaml": json.dumps(data, ensure_ascii=False).encode(),  # YAML reads JSON
+    }[how]
+    refused = _refusal(raw, "passport.yaml" if how == "yaml" else "passport.json")
+    assert [problem.path for problem in refused.problems] == ["$.medications[0].dose"]
+    message = refused.problems[0].message
+    assert f"U+{ord(override):04X}" in message and "bidirectional override" in message
+    assert "01" not in message.replace("(01 as 10)", "")  # the value is never echoed
+
+
+def test_a_bidirectional_override_in_a_key_is_refused() -> None:
+    data = {**VALID, "extensions": {"my\u202eplugin": {}}}
+    refused = _refusal(json.dumps(data, ensure_ascii=False).encode(), "passport.json")
+    assert refused.problems[0].path == "$.extensions"
+    assert "U+202E" in refused.problems[0].message and "key" in refused.problems[0].message
+
+
+@pytest.mark.parametrize("format", ["pdf", "card", "html", "markdown", "text"])
+def test_a_built_passport_with_a_bidirectional_override_is_refused_by_every_backend(format: str) -> None:
+    import datetime as dt
+
+    passport = rp.Passport(person=rp.Person(name="Ada", date_of_birth=dt.date(2015, 3, 2)),
+                           medications=(rp.Medication(name="Hydrocortisone", dose="\u202e01\u202c mg"),))
+    with pytest.raises(rp.LoadError) as refused:
+        rp.render(passport, format)
+    assert [problem.path for problem in refused.value.problems] == ["$.medications[0].dose"]
+
+
+def test_marks_embeddings_and_isolates_that_arabic_text_uses_are_kept() -> None:
+    # They move whole runs, never reverse the characters inside one: allowed, kept as written.
+    name = "\u2067\u0623\u0645\u0644 \u062d\u0633\u0646\u2069 \u200f(\u202bAmal\u202c)\u061c"
+    passport = rp.loads(json.dumps({**VALID, "person": {**VALID["person"], "name": name}}, ensure_ascii=False))
+    assert passport.person.name == name
+    assert rp.loads(rp.dumps(passport)).person.name == name
+
+
+def test_the_command_line_renders_no_passport_with_an_override_even_when_allowed_invalid(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "passport.json"
+    source.write_text(json.dumps(_with_dose("\u202e01\u202c mg"), ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out.html"
+    assert main(["render", str(source), "--format", "html", "--allow-invalid", "-o", str(out)]) == 1
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "$.medications[0].dose" in err and "U+202E" in err and "\u202e" not in err
+
+
+def test_the_command_line_shows_an_override_in_a_file_name_escaped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "passport\u202egpj.json"  # would show as "passportnosj.jpg"
+    source.write_text(json.dumps(VALID), encoding="utf-8")
+    assert main(["validate", str(source)]) == 0
+    shown = capsys.readouterr().out
+    assert "passport\\u202egpj.json" in shown and "\u202e" not in shown

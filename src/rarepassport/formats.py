@@ -60,10 +60,16 @@ def type_name(value: object) -> str:
 # --- bounds and text checks, before any work -------------------------------------------------
 
 # C0 controls other than tab and newline, DEL, C1 controls (ESC, BEL, BS, CR and CSI can
-# rewrite what a terminal shows) and lone surrogates (which UTF-8 cannot carry, so every
-# backend would fail on them later).
-#: Characters no passport text may hold: C0/C1 controls but tab and newline, lone surrogates.
-UNSAFE_CHARACTERS = _BAD_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# rewrite what a terminal shows), lone surrogates (which UTF-8 cannot carry, so every
+# backend would fail on them later) and the two bidirectional overrides, LRO and RLO
+# (U+202D, U+202E): a browser or PDF viewer that honours them shows the characters after
+# them in the reverse order, so a dose stored as "01 mg" reads "10 mg" (hazard H135).
+# Marks, embeddings and isolates (U+200E, U+200F, U+061C, U+202A-U+202C, U+2066-U+2069)
+# move whole runs but never reverse the characters inside one: Arabic text uses them.
+#: Characters no passport text may hold: C0/C1 controls but tab and newline, lone
+#: surrogates, and the bidirectional overrides LRO and RLO.
+UNSAFE_CHARACTERS = _BAD_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202d\u202e\ud800-\udfff]")
+_BIDI_OVERRIDES = frozenset((0x202D, 0x202E))
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
@@ -105,6 +111,8 @@ def _text_fault(text: str, limit: int) -> Fault | None:
     where = {"code": f"{code:04X}", "position": str(bad.start() + 1)}
     if 0xD800 <= code <= 0xDFFF:
         return "lone-surrogate", where
+    if code in _BIDI_OVERRIDES:
+        return "bidi-override", where
     return "control-character", where
 
 
@@ -113,7 +121,7 @@ def _text_problem(text: str, limit: int) -> str | None:
     return None if fault is None else core_text(f"validation.read.{fault[0]}", **fault[1])
 
 
-_BAD_KEY_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_BAD_KEY_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u202d\u202e\ud800-\udfff]")
 
 
 def _looks_fine(data: object) -> bool:
@@ -684,6 +692,8 @@ _WRITTEN_C1 = re.compile(rb"\xc2[\x80-\x9f]")
 def _written_control(written: bytes) -> bool:
     if b"\x7f" in written or (b"\xc2" in written and _WRITTEN_C1.search(written) is not None):
         return True
+    if b"\xe2\x80" in written and (b"\xe2\x80\xad" in written or b"\xe2\x80\xae" in written):
+        return True  # a bidirectional override, LRO or RLO, in UTF-8
     # Left to right, a pair of backslashes is one escaped backslash; what is left of a
     # run of them starts the next escape.
     return b"\\" in written and _WRITTEN_ESCAPE.search(written.replace(b"\\\\", b"")) is not None

@@ -94,9 +94,10 @@ _STDIN_NAME = "<stdin>"
 
 Handler = Callable[[argparse.Namespace], int]
 
-# Control characters (but newline and tab) and lone surrogates: shown escaped, never sent
-# to the terminal.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Control characters (but newline and tab), the bidirectional overrides LRO and RLO (a
+# file name "passport\u202egpj.json" would show as "passportnosj.jpg") and lone surrogates:
+# shown escaped, never sent to the terminal.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202d\u202e\ud800-\udfff]")
 
 _COLOURS = {"red": "31", "green": "32", "yellow": "33", "bold": "1"}
 
@@ -345,8 +346,9 @@ def plugins_for(args: argparse.Namespace) -> PluginManager:
 
 
 def visible(text: str, *, keep_newlines: bool = True) -> str:
-    """Text safe for a terminal: control characters (ESC, BEL, BS, CR…), and lone
-    surrogates from undecodable file names, shown as escapes instead of acted on."""
+    """Text safe for a terminal: control characters (ESC, BEL, BS, CR…), the bidirectional
+    overrides LRO and RLO, and lone surrogates from undecodable file names, shown as
+    escapes instead of acted on."""
 
     def escape(match: Any) -> str:
         code = ord(match.group())
