@@ -17,6 +17,9 @@ Run from the repository root::
     #   python scripts/edit_labels.py add-batch labels.json
     # where labels.json is {"validation.example": {"en": "An example {n}", "fr": "Un exemple {n}", ...}, ...}
     # (every language of the folder must be given, or nothing is written)
+    # write the compiled form of every catalogue of rarepassport and its built-in plugins
+    # (done after every other command for the folder it changed; needed after a merge)
+    python scripts/edit_labels.py compile
 
 A new label added without a translation for a language is left untranslated there,
 which the tests report (every shipped language must be complete). Changing the English
@@ -28,12 +31,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 DEFAULT = Path("src/rarepassport/locale")
+PLUGIN_FOLDERS = Path("src/rarepassport/plugins/locale")
 
 
 def load(path: Path) -> Catalog:
@@ -64,8 +69,33 @@ def main() -> None:
     port.add_argument("file", type=Path)
     batch = commands.add_parser("add-batch", help="add or change labels from a JSON {id: {lang: text}} file")
     batch.add_argument("file", type=Path)
+    commands.add_parser("compile", help="write the compiled form of every catalogue (core and built-in plugins)")
     args = parser.parse_args()
+    if args.command == "compile":
+        for folder in [DEFAULT, *sorted(path for path in PLUGIN_FOLDERS.iterdir() if path.is_dir())]:
+            compile_folder(folder)
+        return
+    try:
+        edit(args)
+    finally:
+        compile_folder(args.folder)
 
+
+def compile_folder(folder: Path) -> None:
+    """Write the compiled form (``compiled/<name>.json``) of every catalogue in ``folder``
+    and remove the compiled forms of catalogues that are no longer there."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    from rarepassport._catalogues import COMPILED_FOLDER, compile_catalogue
+
+    sources = sorted([*folder.glob("*.po"), *folder.glob("*.pot")])
+    written = {compile_catalogue(path).name for path in sources}
+    for stale in (folder / COMPILED_FOLDER).glob("*.json"):
+        if stale.name not in written:
+            stale.unlink()
+
+
+def edit(args: argparse.Namespace) -> None:
+    """Carry out an editing command on the catalogues of ``args.folder``."""
     template_path = args.folder / "messages.pot"
     template = load(template_path)
     paths = sorted(args.folder.glob("*.po"))

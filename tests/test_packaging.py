@@ -83,7 +83,10 @@ def test_the_wheel_carries_every_label_catalogue(dist: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     assert "rarepassport/locale/messages.pot" in names
+    assert "rarepassport/locale/compiled/messages.pot.json" in names
     for language in labels.BUILT_IN_LANGUAGES:
         if language != "en":
             assert f"rarepassport/locale/{language}.po" in names
+            assert f"rarepassport/locale/compiled/{language}.po.json" in names
             assert f"rarepassport/plugins/locale/haemophilia/{language}.po" in names
+            assert f"rarepassport/plugins/locale/haemophilia/compiled/{language}.po.json" in names
