@@ -12,8 +12,8 @@ the code that adds the languages.
 from __future__ import annotations
 
 import ctypes
-import functools
 import datetime as dt
+import functools
 import io
 import unicodedata
 from collections.abc import Iterator
