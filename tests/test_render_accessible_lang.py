@@ -232,6 +232,10 @@ def test_the_french_around_the_english_guidance_stays_french() -> None:
     data = french_with_english_guidance()
     [note] = [lang for lang, _page, text in leaves(data) if spaced(text).startswith("Non traduit")]
     assert note == "fr"
+    # The heading is French around the guidance's English title.
+    [title] = [lang for lang, _page, text in leaves(data) if spaced(text) == "Fictional warmth"]
+    [around] = [lang for lang, _page, text in leaves(data) if spaced(text).startswith("Recommandations générales :")]
+    assert (title, around) == ("en", "fr")
     [name] = [lang for lang, _page, text in leaves(data) if letters(text) == letters("ليلى حسن")][:1]
     assert name == "und-Arab"
 

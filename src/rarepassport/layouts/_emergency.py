@@ -222,7 +222,9 @@ def _guidance(
         )
     for item in shown:
         title, text, steps, language = _guidance_in_language(context, item)
-        blocks.append(Heading(text=context.phrase("guidance_title", title=title), language=language))
+        # Only the title is in the guidance's language, not the words around it.
+        blocks.append(Heading(text=context.phrase("guidance_title", title=title), language=language,
+                              part=title if language is not None else None))
         if language is not None:
             name = display_name(item.language, context.language)
             blocks.append(Paragraph(text=context.phrase("guidance_untranslated", language=name)))
