@@ -140,7 +140,8 @@ def person_text(document: rp.Document) -> list[object]:
             if isinstance(block, Field):
                 out.append((block.label_id, block.value))
             elif isinstance(block, Table):
-                out.append((block.columns, block.rows, block.emphasis_rows))
+                # The column labels are the library's words (a plainer one in easy read); their number is not.
+                out.append((len(block.columns), block.rows, block.emphasis_rows))
             elif isinstance(block, ListBlock):
                 out.append(block.items)
             elif isinstance(block, Alert):
@@ -406,3 +407,27 @@ def test_the_easy_read_accessible_pdf_has_the_easy_read_headings_and_no_untagged
     # A symbol would be a figure with no alternative text, which PDF/UA does not allow.
     assert figures(data) == figures(normal)
     assert has_words(easy_read_label("section.allergies", "en"), pdftotext(data))
+
+
+#: Core field labels with a plainer easy-read word, and the section showing each.
+PLAIN_FIELD_LABELS = {"Medication.dose": "medications", "Medication.route": "medications",
+                      "Allergy.substance": "allergies", "Allergy.reaction": "allergies"}
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar", "zh-Hans"])
+def test_field_labels_with_a_plainer_word_take_it_in_easy_read(language: str, passport: rp.Passport,
+                                                               pm: rp.PluginManager) -> None:
+    normal = layout(passport, language=language, plugins=pm, today=TODAY)
+    easy = layout(passport, language=language, plugins=pm, today=TODAY, easy_read=True)
+
+    def column_labels(document: rp.Document, section_id: str) -> set[str]:
+        section = document.section(section_id)
+        assert section is not None
+        return {column for block in section.blocks if isinstance(block, Table) for column in block.columns}
+
+    for label_id, section_id in PLAIN_FIELD_LABELS.items():
+        plain = easy_read_label(label_id, language)
+        usual = labels.built_in_catalogue(language)[label_id]
+        assert plain != usual
+        assert plain in column_labels(easy, section_id), (label_id, language)
+        assert usual not in column_labels(easy, section_id) and usual in column_labels(normal, section_id)

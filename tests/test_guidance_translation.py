@@ -100,3 +100,13 @@ def test_built_in_guidance_in_a_french_passport_says_it_is_not_translated() -> N
         entry_points=False), today=TODAY).data.decode("utf-8")
     assert "Non traduit : ces recommandations générales sont présentées en anglais" in words(data)
     assert "Give the emergency hydrocortisone dose in this person's own protocol" in data
+
+
+def test_only_the_untranslated_title_of_a_heading_is_marked_english_in_html() -> None:
+    # "Recommandations générales :" is French: a screen reader must not read it in English.
+    pm = rp.make_plugin_manager(entry_points=False, plugins=[FictionalGuidance({})])
+    passport = rp.Passport(person=rp.Person(name="Ana Ejemplo", date_of_birth=dt.date(1990, 3, 2)))
+    page = render_rendered(passport, "html", language="fr", plugins=pm, today=TODAY).data.decode("utf-8")
+    [heading] = [line for line in page.split("\n") if "Fictional crisis" in line and "<h" in line]
+    assert heading.startswith("<h3>Recommandations générales")
+    assert '<span lang="en" dir="auto">Fictional crisis</span></h3>' in heading

@@ -9,6 +9,7 @@ environment is left as it was found.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import importlib.metadata
 import json
@@ -30,6 +31,7 @@ EXAMPLES = ROOT / "examples" / "plugins"
 FABRY_DIR = EXAMPLES / "rarepassport-fabry"
 BROKEN_DIR = EXAMPLES / "rarepassport-broken"
 FABRY_PASSPORT = FABRY_DIR / "examples" / "sam-fabry.json"
+TODAY = dt.date(2026, 11, 27)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -406,3 +408,81 @@ def test_the_versioned_section_schema_takes_its_version(outside_plugins: PluginM
     data["extensions"]["fabry"]["schema_version"] = "3"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(schema).validate(data)
+
+
+# --- easy read: a plugin's own plain wordings, never the person's -------------------------
+
+#: The person's own protocol: the words layout must never replace, even in easy read.
+OWN_PROTOCOL = ("Give his usual pain relief as written in his care plan.",
+                "Call the Example Lysosomal Disorders Unit before any infusion.")
+
+
+def _fabry_with_protocol(plugins: PluginManager) -> rarepassport.Passport:
+    import attrs
+
+    passport = rarepassport.load(FABRY_PASSPORT, plugins=plugins)
+    protocol = rarepassport.Protocol(title="Pain attack", steps=OWN_PROTOCOL)
+    return attrs.evolve(passport, emergency=attrs.evolve(passport.emergency, protocols=(protocol,)))
+
+
+def _texts(document: rarepassport.Document, section_id: str) -> list[str]:
+    section = document.section(section_id)
+    assert section is not None, section_id
+    found: list[str] = []
+    for block in section.blocks:
+        for name in ("text", "label", "value"):
+            value = getattr(block, name, None)
+            if isinstance(value, str) and value:
+                found.append(value)
+        found.extend(getattr(block, "items", ()))
+        for row in getattr(block, "rows", ()):
+            found.extend(row)
+        found.extend(getattr(block, "columns", ()))
+    return found
+
+
+def test_a_plugin_gives_easy_read_wordings_for_its_labels_and_its_guidance(outside_plugins: PluginManager) -> None:
+    import rarepassport_fabry
+
+    passport = _fabry_with_protocol(outside_plugins)
+    normal = rarepassport.layout(passport, plugins=outside_plugins, today=TODAY)
+    easy = rarepassport.layout(passport, plugins=outside_plugins, today=TODAY, easy_read=True)
+    written = rarepassport_fabry.emergency_guidance()
+    plain_steps = (
+        "Follow the person's own emergency plan first.",
+        "Believe the person's pain: a pain attack can be very bad even when you see little.",
+        "New weakness, or new problems speaking or seeing, may be a stroke, at any age.",
+        "A racing or pounding heart, or fainting, may be a heart rhythm problem.",
+        "Contact the person's Fabry specialist centre.",
+    )
+    easy_guidance, normal_guidance = _texts(easy, "guidance"), _texts(normal, "guidance")
+    assert any(text.endswith(": Fabry disease: what to know in an emergency") for text in easy_guidance)
+    assert set(plain_steps) <= set(easy_guidance)
+    assert written.text not in easy_guidance
+    assert not (set(written.steps) - set(plain_steps)) & set(easy_guidance)
+    # Without easy read, the guidance as the plugin wrote it.
+    assert written.text in normal_guidance and set(written.steps) <= set(normal_guidance)
+    # Its own section's labels too.
+    assert "What starts a pain attack" in _texts(easy, "extensions.fabry")
+    assert "Pain crisis triggers" in _texts(normal, "extensions.fabry")
+    # The person's own protocol is word for word the same.
+    assert set(OWN_PROTOCOL) <= set(_texts(easy, "protocols"))
+    text = rarepassport.render_rendered(passport, "text", plugins=outside_plugins, today=TODAY,
+                                        easy_read=True).data.decode()
+    assert all(step in " ".join(text.split()) for step in (*plain_steps, *OWN_PROTOCOL))
+
+
+def test_easy_read_in_a_language_without_the_plugins_plain_version_keeps_the_guidance_as_written(
+    outside_plugins: PluginManager,
+) -> None:
+    import rarepassport_fabry
+
+    passport = _fabry_with_protocol(outside_plugins)
+    easy = rarepassport.layout(passport, language="fr", plugins=outside_plugins, today=TODAY, easy_read=True)
+    written = rarepassport_fabry.emergency_guidance()
+    texts = _texts(easy, "guidance")
+    # Never the English easy-read version in a French page: the guidance as written,
+    # marked English, and said to be untranslated.
+    assert written.text in texts and set(written.steps) <= set(texts)
+    assert not any("pain attack can be very bad" in text for text in texts)
+    assert any(text.startswith("Non traduit") for text in texts)

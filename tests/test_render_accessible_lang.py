@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import functools
 import io
 import unicodedata
 from collections.abc import Iterator
@@ -147,3 +148,104 @@ def test_every_language_claimed_in_the_tree_matches_the_script_of_its_text() -> 
     assert len(claims) >= 3
     for lang, text in claims:
         assert script_of("".join(letters(text))) == script_claimed(lang), (lang, text)
+
+
+# --- every piece of a text in its element's language (issue 12 points 4 and 8) -------
+
+#: Untranslated English guidance, long enough to break over a page; each paragraph
+#: opens with its own mark so its pieces can be told apart.
+PARTS = ("Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliett",
+         "Kilo", "Lima")
+SENTENCE = ("Keep the person warm and lying down, check the breathing every few minutes and write "
+            "down the time of each dose given.")
+LONG = "\n\n".join(f"Part {part}. " + " ".join([SENTENCE] * 4) for part in PARTS)
+
+
+class LongEnglishGuidance:
+    """A condition plugin whose guidance has no French translation."""
+
+    @rp.hookimpl
+    def rarepassport_emergency_guidance(self, passport: rp.Passport) -> list[rp.Guidance]:
+        return [rp.Guidance(id="fictional.warmth", title="Fictional warmth", text=LONG,
+                            steps=("Call for help.", "Stay with the person."),
+                            source="Fictional Society guidance", source_date=dt.date(2024, 1, 1))]
+
+
+def leaves(data: bytes) -> list[tuple[str, int, str]]:
+    """Every structure element with text of its own: (the language it is read in, its
+    page, its own text), in reading order. Its language is its /Lang, else the nearest
+    ancestor's, else the document's."""
+    texts = marked_texts(data)
+    found: list[tuple[str, int, str]] = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        numbers = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+
+        def walk(node: pikepdf.Object, lang: str, page: int) -> None:
+            if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+                return
+            lang = str(node.Lang) if "/Lang" in node else lang
+            page = numbers[node.Pg.objgen] if "/Pg" in node else page
+            kids = node.get("/K")
+            items = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            own = "".join(texts[page].get(int(kid), "") for kid in items if isinstance(kid, int))
+            if own.strip():
+                found.append((lang, page, own))
+            for kid in items:
+                walk(kid, lang, page)
+
+        catalogue = str(pdf.Root.Lang)
+        for kid in pdf.Root.StructTreeRoot.K:
+            walk(kid, catalogue, 0)
+    return found
+
+
+def spaced(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+@functools.cache
+def french_with_english_guidance() -> bytes:
+    pm = rp.make_plugin_manager(plugins=[LongEnglishGuidance()])
+    person = passport("fr", "ليلى حسن", "王小明", "Pénicilline")
+    return render_rendered(person, "accessible-pdf", "full", "fr", plugins=pm, today=TODAY).data
+
+
+def test_english_guidance_broken_over_a_page_is_english_on_both_pages() -> None:
+    data = french_with_english_guidance()
+    guidance = spaced(LONG)
+    pieces = [(lang, page, spaced(text)) for lang, page, text in leaves(data)
+              if len(letters(text)) >= 4 and spaced(text) in guidance]
+    assert pieces
+    # Which paragraph each piece is in: the last "Part X." seen.
+    pages: dict[str, set[int]] = {}
+    part = ""
+    for lang, page, text in pieces:
+        part = next((name for name in PARTS if f"Part {name}." in text), part)
+        pages.setdefault(part, set()).add(page)
+        assert lang == "en", (part, page, text)
+    # The guidance did break over a page inside a paragraph, and every letter is there.
+    assert any(len(on) > 1 for on in pages.values())
+    assert sorted(char for _lang, _page, text in pieces for char in letters(text)) == letters(guidance)
+
+
+def test_the_french_around_the_english_guidance_stays_french() -> None:
+    data = french_with_english_guidance()
+    [note] = [lang for lang, _page, text in leaves(data) if spaced(text).startswith("Non traduit")]
+    assert note == "fr"
+    # The heading is French around the guidance's English title.
+    [title] = [lang for lang, _page, text in leaves(data) if spaced(text) == "Fictional warmth"]
+    [around] = [lang for lang, _page, text in leaves(data) if spaced(text).startswith("Recommandations générales :")]
+    assert (title, around) == ("en", "fr")
+    [name] = [lang for lang, _page, text in leaves(data) if letters(text) == letters("ليلى حسن")][:1]
+    assert name == "und-Arab"
+
+
+def test_an_arabic_and_a_chinese_name_in_an_english_passport_are_marked_by_their_script() -> None:
+    person = passport("en", "ليلى حسن", "王小明", "Penicillin")
+    data = render_rendered(person, "accessible-pdf", "full", "en", today=TODAY).data
+    read = leaves(data)
+    names = [lang for lang, _page, text in read if letters(text) == letters("ليلى حسن")]
+    contacts = [lang for lang, _page, text in read if letters(text) == letters("王小明")]
+    assert names and set(names) == {"und-Arab"}
+    assert contacts and set(contacts) == {"und-Hani"}
+    assert {lang for lang, _page, text in read if "Penicillin" in text} == {"en"}

@@ -129,6 +129,9 @@ class Heading:
         level: 3 for a heading inside a section.
         language: BCP 47 tag of the text when it is not the document's language
             (guidance shown untranslated), else ``None``.
+        part: The part of ``text`` that is in ``language`` when the rest is in the
+            document's (an untranslated guidance title inside the translated
+            "Recommandations générales : …"); ``None`` when the whole text is.
         second: The same block's texts in the document's second language
             (``second_language=``), for a bilingual document; a text written the same
             in both, or the person's own text, is ``""`` there. ``None`` in a
@@ -138,6 +141,7 @@ class Heading:
     text: str
     level: int = 3
     language: str | None = None
+    part: str | None = None
     second: Heading | None = None
 
 

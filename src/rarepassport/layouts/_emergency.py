@@ -21,6 +21,7 @@ from rarepassport.document import (
 )
 from rarepassport.essentials import Essentials
 from rarepassport.guidance import Guidance, Population
+from rarepassport.labels import EASY_READ_PREFIX
 from rarepassport.languages import candidates, display_name, normalise
 from rarepassport.model import (
     AllergiesStatus,
@@ -157,23 +158,39 @@ def _guidance_in_language(
     language (never a mix of translated and untranslated steps). Otherwise the guidance
     is as the plugin wrote it, and the last value is its language (``None`` when that is
     the output language), so backends mark it and layout says it is untranslated.
+
+    In easy read, the plugin's plain version (``easyread.guidance.<id>.title``, ...) in
+    the output language comes first, again only when it has every part; without one
+    the guidance is as written (or translated): layout never rewords clinical guidance.
     """
-    if item.language.split("-")[0].lower() == context.language.split("-")[0]:
-        return item.title, item.text, item.steps, None
     registry = context.plugins.labels
     ids = item.label_ids()
-    found: list[str] = []
-    for label_id in ids:
-        text = next(
-            (t for tag in candidates(context.language) if (t := registry.get_exact(label_id, tag)) is not None), None
-        )
-        if text is None:
-            break
-        found.append(text)
-    if ids and len(found) == len(ids):
+
+    def complete(prefix: str) -> tuple[str, str, tuple[str, ...], None] | None:
+        found: list[str] = []
+        for label_id in ids:
+            text = next(
+                (t for tag in candidates(context.language)
+                 if (t := registry.get_exact(prefix + label_id, tag)) is not None), None
+            )
+            if text is None:
+                return None
+            found.append(text)
+        if not ids:
+            return None
         title, rest = found[0], found[1:]
         text = rest.pop(0) if item.text else ""
         return title, text, tuple(rest), None
+
+    if context.easy_read:
+        plain = complete(EASY_READ_PREFIX)
+        if plain is not None:
+            return plain
+    if item.language.split("-")[0].lower() == context.language.split("-")[0]:
+        return item.title, item.text, item.steps, None
+    translated = complete("")
+    if translated is not None:
+        return translated
     return item.title, item.text, item.steps, normalise(item.language) or item.language
 
 
@@ -205,7 +222,9 @@ def _guidance(
         )
     for item in shown:
         title, text, steps, language = _guidance_in_language(context, item)
-        blocks.append(Heading(text=context.phrase("guidance_title", title=title), language=language))
+        # Only the title is in the guidance's language, not the words around it.
+        blocks.append(Heading(text=context.phrase("guidance_title", title=title), language=language,
+                              part=title if language is not None else None))
         if language is not None:
             name = display_name(item.language, context.language)
             blocks.append(Paragraph(text=context.phrase("guidance_untranslated", language=name)))

@@ -19,9 +19,12 @@ in another language than the document's (an Arabic name in a French passport, gu
 shown untranslated) would be read in the document's voice. `_mark_languages` adds
 ``/Lang`` to the structure elements afterwards with pikepdf: each HTML element with a
 ``lang`` is found in the structure tree, in reading order, as the element whose text
-(read with PDFium, through the marked-content ids) has the same letters and digits;
-text that is broken over lines or pages into several elements gets the language its
-script says (`rarepassport.languages.text_language`, as the HTML page decides it).
+(read with PDFium, through the marked-content ids) has the same letters and digits.
+An element inside another with a ``lang`` is looked for inside what the outer one was
+found as. A text broken over two pages is two elements, one per page: it is found as
+the run of elements whose own texts, read on, have its letters, and each piece gets its
+language. Text found in neither way gets the language its script says
+(`rarepassport.languages.text_language`, as the HTML page decides it).
 
 What was drawn is read back (pypdf) and checked against what layout asked for, as for
 the ``pdf`` format: a text missing from the PDF is an error naming where it is.
@@ -118,6 +121,7 @@ class _LangElements(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[tuple[str, list[str]]] = []  # (lang, pieces of text)
+        self.parents: list[int | None] = []  # per found element: the found element it is inside
         self.open: list[int | None] = []  # per open element: its index in found, or None
         self.in_body = False
         self.skipping = 0  # inside <head>, <style>, <script>, <title>
@@ -132,6 +136,7 @@ class _LangElements(HTMLParser):
             return
         lang = dict(attrs).get("lang")
         if self.in_body and not self.skipping and lang:
+            self.parents.append(next((index for index in reversed(self.open) if index is not None), None))
             self.found.append((lang, []))
             self.open.append(len(self.found) - 1)
         else:
@@ -169,18 +174,25 @@ def _key(letters: Counter[str]) -> tuple[tuple[str, int], ...]:
 
 
 def _matches(wanted: Sequence[tuple[str, tuple[tuple[str, int], ...]]],
-             keys: Sequence[tuple[tuple[str, int], ...]], ends: Sequence[int]) -> list[tuple[str, int]]:
-    """Which structure element each HTML element with a ``lang`` is: ``(lang, index)``.
+             keys: Sequence[tuple[tuple[str, int], ...]], ends: Sequence[int],
+             lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """Which structure element each HTML element with a ``lang`` is: ``(wanted index, element index)``.
 
-    The most elements matched in reading order (an element the PDF does not have in its
-    tree, such as a running header, is skipped rather than taking the place of a later
-    one); after a match, the next is looked for after the matched element's subtree.
+    The most elements matched in reading order among the elements ``lo`` to ``hi`` (an
+    element the PDF does not have in its tree, such as a running header, is skipped
+    rather than taking the place of a later one); after a match, the next is looked for
+    after the matched element's subtree.
     """
+    hi = len(keys) if hi is None else hi
     wanted_keys = {key for _lang, key in wanted}
-    candidates = [index for index, key in enumerate(keys) if key in wanted_keys]
+    candidates = [index for index in range(lo, hi) if keys[index] in wanted_keys]
     count, size = len(wanted), len(candidates)
-    # The first candidate at or after each element.
-    following = [bisect.bisect_left(candidates, position) for position in range(len(keys) + 1)]
+    # The first candidate at or after each element of the range.
+    following = [bisect.bisect_left(candidates, position) for position in range(lo, hi + 1)]
+
+    def after(index: int) -> int:
+        return following[min(ends[index], hi) - lo]
+
     # best[i][c]: most matches of wanted[i:] among candidates[c:].
     best = [[0] * (size + 1) for _ in range(count + 1)]
     for i in range(count - 1, -1, -1):
@@ -188,20 +200,41 @@ def _matches(wanted: Sequence[tuple[str, tuple[tuple[str, int], ...]]],
             score = max(best[i + 1][c], best[i][c + 1])
             index = candidates[c]
             if keys[index] == wanted[i][1]:
-                score = max(score, 1 + best[i + 1][following[ends[index]]])
+                score = max(score, 1 + best[i + 1][after(index)])
             best[i][c] = score
-    found: list[tuple[str, int]] = []
+    found: list[tuple[int, int]] = []
     i = c = 0
     while i < count and c < size:
         index = candidates[c]
-        if keys[index] == wanted[i][1] and best[i][c] == 1 + best[i + 1][following[ends[index]]]:
-            found.append((wanted[i][0], index))
-            i, c = i + 1, following[ends[index]]
+        if keys[index] == wanted[i][1] and best[i][c] == 1 + best[i + 1][after(index)]:
+            found.append((i, index))
+            i, c = i + 1, after(index)
         elif best[i][c] == best[i + 1][c]:
             i += 1
         else:
             c += 1
     return found
+
+
+def _pieces(letters: Counter[str], own: Sequence[Counter[str]], lo: int, hi: int) -> range | None:
+    """The elements ``lo`` to ``hi`` whose own text, read on in reading order, is exactly
+    ``letters`` (a paragraph broken over two pages is two elements, one per page): the
+    range from the first to the last of them, or ``None``.
+
+    Between the pieces there may be elements without text of their own (the page's
+    containers, repeated on the next page), never another text.
+    """
+    texts = [index for index in range(lo, hi) if own[index]]
+    for start, first in enumerate(texts):
+        left = letters.copy()
+        for index in texts[start:]:
+            piece = own[index]
+            if any(left[char] < number for char, number in piece.items()):
+                break
+            left.subtract(piece)
+            if not +left:
+                return range(first, index + 1) if index != first else None
+    return None
 
 
 def _marked_texts(data: bytes) -> list[dict[int, str]]:
@@ -248,8 +281,25 @@ def _mark_languages(data: bytes, html: str, document: Document) -> bytes:
     parser.feed(html)
     parser.close()
     known = frozenset("".join(parser.text))
-    wanted = [(lang, _key(_letters("".join(pieces), known))) for lang, pieces in parser.found]
-    wanted = [(lang, key) for lang, key in wanted if key and lang != document.language]
+    # An element is wanted when its language is not the one it is inside (the
+    # document's, or its enclosing element's: English guidance in a French page, an
+    # Arabic name inside it, a French word inside that again).
+    langs = [lang for lang, _pieces in parser.found]
+    inside = [document.language if parent is None else langs[parent] for parent in parser.parents]
+    letters = [_letters("".join(pieces), known) for _lang, pieces in parser.found]
+    wanted = [index for index, (lang, found) in enumerate(zip(langs, letters, strict=True))
+              if found and lang != inside[index]]
+    wanted_set = set(wanted)
+    # Each wanted element's nearest wanted ancestor, which it is looked for inside.
+    nearest: dict[int, int | None] = {}
+    for index in wanted:
+        parent = parser.parents[index]
+        while parent is not None and parent not in wanted_set:
+            parent = parser.parents[parent]
+        nearest[index] = parent
+    children: dict[int | None, list[int]] = {}
+    for index in wanted:
+        children.setdefault(nearest[index], []).append(index)
     marked_texts = _marked_texts(data)
     pdf = pikepdf.open(io.BytesIO(data))
     with pdf:
@@ -258,6 +308,7 @@ def _mark_languages(data: bytes, html: str, document: Document) -> bytes:
             return data
         page_numbers = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
         elements: list[tuple[Any, str]] = []  # pre-order: (element, its text)
+        own: list[Counter[str]] = []  # the letters of each element's own marked content
         ends: list[int] = []  # where each element's subtree ends in elements
 
         def visit(node: Any, page: int | None) -> str:
@@ -276,24 +327,82 @@ def _mark_languages(data: bytes, html: str, document: Document) -> bytes:
                 page = page_numbers.get(pg.objgen, page)
             slot = len(elements)
             elements.append((node, ""))
+            own.append(Counter())
             ends.append(slot + 1)
             kids = node.get("/K")
-            parts = [visit(kid, page) for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])] \
-                if kids is not None else []
+            parts: list[str] = []
+            mine: list[str] = []
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]) if kids is not None else []:
+                part = visit(kid, page)
+                parts.append(part)
+                if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR"):
+                    mine.append(part)
             text = "".join(parts)
             elements[slot] = (node, text)
+            own[slot] = _letters("".join(mine), known)
             ends[slot] = len(elements)
             return text
 
         kids = root.get("/K")
         for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]) if kids is not None else []:
             visit(kid, None)
+        keys = [_key(_letters(text, known)) for _node, text in elements]
         covered: set[int] = set()
-        for lang, index in _matches(wanted, [_key(_letters(text, known)) for _node, text in elements], ends):
+
+        def mark(index: int, lang: str) -> None:
             elements[index][0].Lang = pikepdf.String(lang)
             covered.update(range(index, ends[index]))
-        # What was not found whole (a paragraph broken over two pages is two elements):
-        # each piece of text in another script gets the language its script says.
+
+        # counts[i]: how many elements before the i-th have text of their own.
+        counts = [0]
+        for letters_of in own:
+            counts.append(counts[-1] + (1 if letters_of else 0))
+
+        def within(index: int, run: range) -> bool:
+            """Whether every text under an element is in ``run``, and it has one."""
+            first, last = index, ends[index]
+            return (counts[last] > counts[first]
+                    and counts[max(run.start, first)] == counts[first]
+                    and counts[last] == counts[min(run.stop, last)])
+
+        def find(nodes: list[int], lo: int, hi: int) -> None:
+            """Find ``nodes`` (HTML elements, in order) among the elements ``lo`` to ``hi``,
+            and each one's own wanted elements inside what it was found as."""
+            matched = dict(_matches([(langs[node], _key(letters[node])) for node in nodes], keys, ends, lo, hi))
+            # A node not found whole is looked for after the one before, before the next found.
+            limits = [hi] * len(nodes)
+            limit = hi
+            for position in range(len(nodes) - 1, -1, -1):
+                limits[position] = limit
+                if position in matched:
+                    limit = matched[position]
+            cursor = lo
+            for position, node in enumerate(nodes):
+                index = matched.get(position)
+                if index is not None:
+                    mark(index, langs[node])
+                    find(children.get(node, []), index + 1, ends[index])
+                    cursor = min(ends[index], hi)
+                    continue
+                # Not found whole: a text broken over pages is several elements, one per
+                # page; every piece is in the element's language.
+                run = _pieces(letters[node], own, cursor, limits[position])
+                if run is None:
+                    find(children.get(node, []), cursor, limits[position])
+                    continue
+                index = cursor
+                while index < run.stop:
+                    if within(index, run):
+                        mark(index, langs[node])
+                        index = ends[index]
+                    else:
+                        index += 1
+                find(children.get(node, []), run.start, min(ends[run.stop - 1], hi))
+                cursor = run.stop
+
+        find(children.get(None, []), 0, len(elements))
+        # What was not found (a text WeasyPrint drew in another way): each piece of text
+        # in another script gets the language its script says.
         content = document.content_language or document.language
         for index, (node, text) in enumerate(elements):
             kids = node.get("/K")

@@ -273,7 +273,14 @@ def _paragraphs(text: str, langs: _Languages, cls: str = "", language: str | Non
 def _block(block: Block, langs: _Languages, document: Document) -> list[str]:
     if isinstance(block, Heading):
         level = min(max(block.level, 3), 6)
-        text = langs.both(block.text, block.second.text if block.second else None)
+        second_text = block.second.text if block.second else None
+        if block.language is not None and block.part and block.part in block.text:
+            # Only the part in the other language is marked: "Recommandations générales :"
+            # stays in the page's voice, the untranslated title in its own.
+            before, _, after = block.text.partition(block.part)
+            inner = f"{_e(before)}<span{langs.attr(block.part, block.language)}>{_e(block.part)}</span>{_e(after)}"
+            return [f"<h{level}>{langs.both(block.text, second_text, escaped=inner)}</h{level}>"]
+        text = langs.both(block.text, second_text)
         return [f"<h{level}{langs.attr(block.text, block.language)}>{text}</h{level}>"]
     if isinstance(block, Paragraph):
         return _paragraphs(block.text, langs, language=block.language,

@@ -159,9 +159,14 @@ SOURCE_URL = "https://fabryireland.ie/?page_id=1138"
 SOURCE_DATE = dt.date(2026, 11, 27)
 
 
+GUIDANCE_ID = "fabry.emergency"
+
+
 def emergency_guidance() -> Guidance:
     """The general Fabry guidance, shown after the person's own protocol."""
     return Guidance(
+        # The id names the guidance's labels: translations and the easy-read version below.
+        id=GUIDANCE_ID,
         title="Fabry disease: what an emergency team should know",
         text=(
             "Fabry disease is an inherited condition in which a fatty substance builds up "
@@ -220,6 +225,31 @@ _LABELS = {
         "FabrySection.heart": "Heart",
         "FabrySection.kidneys": "Kidneys",
         "FabrySection.specialist_centre": "Specialist centre",
+        # Easy read (easy_read=True, --easy-read): plainer words for a label ...
+        "easyread.FabrySection.pain_crisis_triggers": "What starts a pain attack",
+        "easyread.FabrySection.pain_crisis_plan": "What to do in a pain attack",
+        # ... and a plain version of the guidance: the same facts from the same source
+        # (SOURCE, checked on SOURCE_DATE) in shorter sentences and everyday words,
+        # nothing added. Without every part of it, easy read shows the guidance as written.
+        f"easyread.guidance.{GUIDANCE_ID}.title": "Fabry disease: what to know in an emergency",
+        f"easyread.guidance.{GUIDANCE_ID}.text": (
+            "Fabry disease runs in families. A fatty substance builds up in the body's cells. "
+            "It often causes burning pain in the hands and feet. Heat, cold, illness or exercise "
+            "can start a pain attack. Many people sweat little and get too hot easily. Later in "
+            "life it can harm the heart, the kidneys and the brain. It can cause strokes, "
+            "sometimes in young people. Women can be as ill with it as men."
+        ),
+        f"easyread.guidance.{GUIDANCE_ID}.step.1": "Follow the person's own emergency plan first.",
+        f"easyread.guidance.{GUIDANCE_ID}.step.2": (
+            "Believe the person's pain: a pain attack can be very bad even when you see little."
+        ),
+        f"easyread.guidance.{GUIDANCE_ID}.step.3": (
+            "New weakness, or new problems speaking or seeing, may be a stroke, at any age."
+        ),
+        f"easyread.guidance.{GUIDANCE_ID}.step.4": (
+            "A racing or pounding heart, or fainting, may be a heart rhythm problem."
+        ),
+        f"easyread.guidance.{GUIDANCE_ID}.step.5": "Contact the person's Fabry specialist centre.",
     },
     "fr": {
         "section.fabry": "Maladie de Fabry",
