@@ -118,6 +118,36 @@ def test_the_elements_an_import_leaves_out_are_listed_in_french(tmp_path: Path) 
     assert "plugin sections are exported" not in result.stderr
 
 
+def test_the_notes_on_references_that_cannot_be_followed_are_in_french(tmp_path: Path) -> None:
+    bundle = tmp_path / "ips.json"
+    exported = run_cli("export", "fhir", str(MINIMAL), "-o", str(bundle), language="en")
+    assert exported.returncode == 0, exported.stderr
+    document = json.loads(bundle.read_text(encoding="utf-8"))
+    composition = document["entry"][0]["resource"]
+    assert composition["resourceType"] == "Composition"
+    # One entry names no resource of the bundle, the other has no 'reference' at all.
+    composition["section"][0]["entry"] = [{"reference": "urn:uuid:00000000-0000-4000-8000-000000000000"},
+                                          {"identifier": {"value": "elsewhere"}}]
+    bundle.write_text(json.dumps(document), encoding="utf-8")
+    result = run_cli("import", "fhir", str(bundle), "-o", str(tmp_path / "back.json"), language="fr")
+    assert result.returncode == 0, result.stderr
+    assert "la référence ne renvoie à aucune entrée du bundle ; l'entrée est ignorée" in result.stderr
+    assert "la référence n'a pas de « reference » vers une ressource du bundle ; l'entrée est ignorée" \
+        in result.stderr
+    assert "does not resolve" not in result.stderr and "the entry is skipped" not in result.stderr
+
+
+def test_the_notes_on_references_keep_their_english_and_message_ids() -> None:
+    from rarepassport.fhir import from_ips, to_ips
+
+    bundle = to_ips(rp.load(MINIMAL))
+    bundle["entry"][0]["resource"]["section"][0]["entry"] = [{"reference": "urn:uuid:nowhere"}]
+    imported = from_ips(bundle)
+    note = next(item for item in imported.unmapped if item.path.endswith(".entry[0].reference"))
+    assert note.message_id == "fhir.unmapped.reference-unresolved.entry-skipped"
+    assert note.reason == "the reference does not resolve to any entry of the bundle; the entry is skipped"
+
+
 def test_a_document_that_is_not_a_bundle_is_refused_in_german(tmp_path: Path) -> None:
     patient = tmp_path / "patient.json"
     patient.write_text('{"resourceType": "Patient"}', encoding="utf-8")
