@@ -263,6 +263,43 @@ def test_an_error_with_a_message_survives_pickling_as_worker_processes_send_it()
                                                                   {"count": "2"})
 
 
+# --- characters no font can draw -----------------------------------------------------------
+
+NO_FONT = "\U0010fffd"  # a private-use code point: no font on any system draws it
+
+
+def _undrawable(tmp_path: Path, allergies: int = 1) -> Path:
+    import datetime as dt
+
+    person = rp.Person(name="Ada Example", date_of_birth=dt.date(2015, 3, 2))
+    passport = rp.Passport(language="en", person=person, allergies=tuple(
+        rp.Allergy(substance=f"Peni{NO_FONT}cillin {number}", reaction="Anaphylaxis") for number in range(allergies)))
+    source = tmp_path / "passport.json"
+    rp.dump(passport, source)
+    return source
+
+
+def test_where_characters_no_font_draws_are_is_said_in_french_when_the_render_is_refused(tmp_path: Path) -> None:
+    result = run_cli("render", str(_undrawable(tmp_path, allergies=12)), "-o", str(tmp_path / "out.pdf"),
+                     language="fr")
+    assert result.returncode == 2
+    assert "aucune police disponible ne peut dessiner certains caractères" in result.stderr
+    assert "section 'allergies', bloc 1 (tableau), ligne 1, colonne 1 (Substance)\u00a0: U+10FFFD" in result.stderr
+    assert "... et " in result.stderr and " autres endroits" in result.stderr
+    for english in ("block", "(table)", "row ", "more places", "Peni"):
+        assert english not in result.stderr
+
+
+def test_the_notice_of_characters_drawn_as_a_marker_is_in_chinese(tmp_path: Path) -> None:
+    result = run_cli("render", str(_undrawable(tmp_path)), "--allow-missing-glyphs", "--language", "zh-Hans",
+                     "-o", str(tmp_path / "out.pdf"), language="en")
+    assert result.returncode == 0, result.stderr
+    assert "没有可用字体能绘制 1 个字符：U+10FFFD；它显示为" in result.stderr
+    assert "部分 'allergies'，第 1 块（表格），第 1 行，第 1 列（过敏原）" in result.stderr
+    for english in ("no available font", "block", "(table)", "row ", "character(s)"):
+        assert english not in result.stderr
+
+
 # --- every message against the catalogue ------------------------------------------------------
 
 

@@ -886,8 +886,11 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
             pdf.set_fallback_fonts([face.family for face in fallbacks], exact_match=False)
         if needed:
             chars = sorted(needed)
-            notices.append(document.notice("missing_glyphs_blank", count=len(chars),
-                                           characters=describe_characters(chars)))
+            form = "one" if len(chars) == 1 else "other"
+            notice = document.notice(f"missing_glyphs_blank.{form}", count=len(chars),
+                                     # "…", not English words: the count is said beside them.
+                                     characters=describe_characters(chars[:12]) + (", …" if len(chars) > 12 else ""))
+            notices.append(attrs.evolve(notice, code="missing_glyphs_blank"))
     if needs_text_shaping(texts):
         if shaping_available():
             only_where_needed = getattr(pdf, "shape_only_where_needed", None)
