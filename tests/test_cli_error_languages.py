@@ -234,6 +234,91 @@ def test_a_plugin_failure_is_listed_in_french(misspelt_plugin: Path) -> None:
     assert "unknown hook" not in result.stdout
 
 
+@pytest.fixture
+def misplaced_plugin(tmp_path: Path) -> Path:
+    """An outside plugin (for the subprocess's ``PYTHONPATH``) whose layout step asks to go
+    before the emergency summary and whose backend names a view that does not exist."""
+    site = tmp_path / "site"
+    package = site / "rarepassport_misplaced"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "from rarepassport import hookimpl\n\n\n"
+        "@hookimpl\ndef rarepassport_register_layouts(layouts):\n"
+        "    layouts.add('school-plan', lambda context, inputs: None, before='emergency')\n\n\n"
+        "@hookimpl\ndef rarepassport_register_backends(backends):\n"
+        "    backends.add('note', lambda document: b'', media_type='text/plain', suffix='.txt',"
+        " default_view='kitchen')\n", encoding="utf-8")
+    info = site / "rarepassport_misplaced-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: rarepassport-misplaced\nVersion: 0.1.0\n",
+                                   encoding="utf-8")
+    (info / "entry_points.txt").write_text("[rarepassport]\nmisplaced = rarepassport_misplaced\n", encoding="utf-8")
+    return site
+
+
+def test_a_plugin_s_registration_errors_are_listed_in_french(misplaced_plugin: Path) -> None:
+    result = run_cli("plugins", language="fr", extra_path=misplaced_plugin)
+    assert result.returncode == 0, result.stderr
+    assert ("l'étape de mise en page 'school-plan' du module misplaced : rien ne vient avant 'emergency', "
+            "le résumé d'urgence") in result.stdout
+    assert "default_view 'kitchen' n'est pas une vue ; les vues sont : full, emergency" in result.stdout
+    assert "nothing goes before" not in result.stdout and "is not a view" not in result.stdout
+
+
+@pytest.mark.parametrize(("args", "language", "said"), [
+    (("--format", "lockscreen", "--size", "10x10"), "fr",
+     "option size '10x10' : un écran de verrouillage est en portrait, large de 320 à 8000 pixels"),
+    (("--format", "lockscreen", "--theme", "pink"), "de",
+     "die Option theme muss eine von light, dark, high-contrast sein, nicht 'pink'"),
+    (("--qr", "link:ftp://files.example/passport"), "zh_CN",
+     "选项 qr：链接必须以 https:// 或 http:// 开头"),
+    (("--qr", "sometimes"), "ar", "يجب أن يكون الخيار qr إما 'emergency' أو 'link:https://...'"),
+])
+def test_a_render_option_the_backend_refuses_is_said_in_the_language(
+        tmp_path: Path, args: tuple[str, ...], language: str, said: str) -> None:
+    result = run_cli("render", str(MINIMAL), *args, "-o", str(tmp_path / "out"), language=language)
+    assert result.returncode == 2
+    assert said in result.stderr
+    assert "option qr" not in result.stderr and "lock screen" not in result.stderr and "must be" not in result.stderr
+
+
+def test_render_option_errors_keep_their_english_and_give_their_message_id() -> None:
+    passport = rp.load(MINIMAL)
+    cases = [
+        (dict(format="lockscreen", size="10x10"), "error.render.lockscreen-size-bounds",
+         {"value": "'10x10'", "minimum": "320", "maximum": "8000"},
+         "option size '10x10': a lock screen is portrait, 320 to 8000 pixels wide"),
+        (dict(format="pdf", qr="sometimes"), "error.render.qr-option", {},
+         "option qr must be 'emergency' or 'link:https://...'"),
+        (dict(format="pdf", easy_read="yes"), "error.render.easy-read", {"type": "str"},
+         "option easy_read must be true or false, not str"),
+        (dict(format="pdf", large_print="yes"), "error.render.option-type.bool",
+         {"option": "large_print", "type": "str"}, "option large_print must be true or false, not str"),
+        (dict(format="text", colour="red"), "error.render.unknown-option",
+         {"format": "'text'", "option": "'colour'", "takes": "width"}, "format 'text' has no option 'colour'"),
+        (dict(format="pdf", missing_glyphs="ignore"), "error.render.missing-glyphs-option",
+         {"choices": "error, mark", "value": "'ignore'"}, "option missing_glyphs must be one of error, mark"),
+    ]
+    for options, message_id, arguments, english in cases:
+        with pytest.raises(rp.RenderError) as raised:
+            rp.render_rendered(passport, **options)  # type: ignore[arg-type]
+        assert raised.value.message_id == message_id, options
+        assert dict(raised.value.arguments) == arguments, options
+        assert str(raised.value).startswith(english), options
+
+
+def test_registry_errors_keep_their_english_and_give_their_message_id() -> None:
+    from rarepassport.errors import PluginError
+    from rarepassport.registries import LayoutRegistry
+
+    with pytest.raises(PluginError) as raised:
+        LayoutRegistry().add("School Plan", lambda context, inputs: None)
+    assert raised.value.message_id == "error.plugin.layout-step-id"
+    assert dict(raised.value.arguments) == {"id": "'School Plan'", "plugin": "(unknown)"}
+    assert str(raised.value) == ("layout step 'School Plan' from plugin (unknown): the id must be lower case letters "
+                                 "and digits, words joined by - or _")
+
+
 def test_the_english_of_a_plugin_failure_and_of_an_error_is_unchanged() -> None:
     with pytest.raises(HealthLinkError) as raised:
         decode_health_link("https://viewer.example/")

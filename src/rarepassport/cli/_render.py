@@ -28,6 +28,7 @@ from rarepassport.cli._common import (
     add_passphrase_option,
     count,
     display_name,
+    error_text,
     issue_line,
     message_language,
     os_reason,
@@ -268,7 +269,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
     except MissingGlyphsError as exc:
         raise CommandError(_missing_glyphs_text(display_name(args.file), exc)) from None
     except RenderError as exc:
-        raise CommandError(f"{display_name(args.file)}: {exc}") from None
+        # An error with a catalogue message (an option's value, ...) in the messages' language.
+        raise CommandError(f"{display_name(args.file)}: {error_text(exc)}") from None
     output = args.output
     if output is None and args.file != STDIN:
         output = default_output(args.file, format, rendered.suffix, view,

@@ -80,6 +80,7 @@ __all__ = [
     "Place",
     "characters_text",
     "check_glyphs",
+    "check_missing_glyphs_option",
     "expected_texts",
     "extract_pdf_text",
     "is_right_to_left",
@@ -348,12 +349,10 @@ def check_glyphs(
             character is and its code point (never the text).
         rarepassport.rendering.RenderError: For another value of ``missing_glyphs``.
     """
-    from rarepassport.errors import MissingGlyphsError, RenderError
+    from rarepassport.errors import MissingGlyphsError
     from rarepassport.rendering._fonts import undrawable_characters
 
-    if missing_glyphs not in MISSING_GLYPHS_OPTIONS:
-        raise RenderError(f"option missing_glyphs must be one of {', '.join(MISSING_GLYPHS_OPTIONS)}, "
-                          f"not {missing_glyphs!r}")
+    check_missing_glyphs_option(missing_glyphs)
     texts = expected_texts(document, phrases=True)
     missing = undrawable_characters((text for _where, text in texts), extra)
     if not missing:
@@ -372,6 +371,16 @@ def check_glyphs(
     note = document.phrase("missing_glyphs_note", marker=MISSING_GLYPH_MARKER)
     marked = attrs.evolve(marked, warnings=(*marked.warnings, note))
     return marked, [missing_glyphs_notice(document, sorted(missing), places)]
+
+
+def check_missing_glyphs_option(missing_glyphs: object) -> None:
+    """Refuse a ``missing_glyphs`` option that is not one of `MISSING_GLYPHS_OPTIONS`."""
+    from rarepassport.errors import RenderError
+
+    if missing_glyphs not in MISSING_GLYPHS_OPTIONS:
+        raise RenderError(Message("error.render.missing-glyphs-option",
+                                  "option missing_glyphs must be one of {choices}, not {value}",
+                                  choices=", ".join(MISSING_GLYPHS_OPTIONS), value=repr(missing_glyphs)))
 
 
 def missing_glyphs_notice(document: Document, missing: Sequence[str],
