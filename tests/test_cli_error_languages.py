@@ -282,6 +282,19 @@ def test_a_render_option_the_backend_refuses_is_said_in_the_language(
     assert "option qr" not in result.stderr and "lock screen" not in result.stderr and "must be" not in result.stderr
 
 
+def test_a_font_file_that_is_not_there_is_said_in_german(tmp_path: Path) -> None:
+    missing = tmp_path / "NotoSansArabic.ttf"
+    result = run_cli("render", str(MINIMAL), "--font", str(missing), "-o", str(tmp_path / "out.pdf"), language="de")
+    assert result.returncode == 2
+    assert f"Schrift {missing}: Datei nicht gefunden" in result.stderr
+    assert "file not found" not in result.stderr
+    with pytest.raises(rp.RenderError) as raised:
+        rp.render_rendered(rp.load(MINIMAL), "pdf", fonts=[str(missing)])
+    assert str(raised.value) == f"font file (fonts= option, --font on the command line): font {missing}: file not found"
+    assert raised.value.message_id == "error.font.not-found"
+    assert dict(raised.value.arguments) == {"path": str(missing)}
+
+
 def test_render_option_errors_keep_their_english_and_give_their_message_id() -> None:
     passport = rp.load(MINIMAL)
     cases = [

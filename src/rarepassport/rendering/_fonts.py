@@ -164,16 +164,19 @@ def font_face(path: str | os.PathLike[str], *, bold: str | os.PathLike[str] | No
     Raises:
         rarepassport.errors.PassportError: When a file is missing or is not a font.
     """
-    from rarepassport.errors import PassportError
+    from rarepassport.errors import Message, PassportError
 
     faces = [Path(path)] + ([Path(bold)] if bold is not None else [])
     for face in faces:
         if face.suffix.lower() not in _FONT_SUFFIXES:
-            raise PassportError(f"font {face}: not a font file (use .ttf, .otf, .ttc or .otc)")
+            raise PassportError(Message("error.font.not-a-font-file",
+                                        "font {path}: not a font file (use .ttf, .otf, .ttc or .otc)", path=face))
         if not face.is_file():
-            raise PassportError(f"font {face}: file not found")
+            raise PassportError(Message("error.font.not-found", "font {path}: file not found", path=face))
         if not _coverage(face, collection_index):
-            raise PassportError(f"font {face}: cannot be read as a font, or has no Unicode characters")
+            raise PassportError(Message("error.font.unreadable",
+                                        "font {path}: cannot be read as a font, or has no Unicode characters",
+                                        path=face))
     return FontFace(
         family=_family_for(faces[0], collection_index),
         regular=faces[0],
