@@ -320,6 +320,33 @@ def test_render_option_errors_keep_their_english_and_give_their_message_id() -> 
         assert str(raised.value).startswith(english), options
 
 
+def test_redacting_for_an_unknown_view_gives_the_render_s_message_id() -> None:
+    with pytest.raises(rp.RenderError) as raised:
+        rp.redact(rp.load(MINIMAL), "paramedic")
+    assert raised.value.message_id == "error.render.unknown-view"
+    assert raised.value.arguments["view"] == "'paramedic'"
+    assert str(raised.value).startswith("unknown view 'paramedic'; the views are: full, emergency")
+
+
+def test_a_plugin_section_field_with_no_json_schema_is_a_failure_with_its_message_id() -> None:
+    import attrs
+
+    @attrs.frozen
+    class Pump:
+        rate: complex = 0j
+
+    class PumpPlugin:
+        @rp.hookimpl
+        def rarepassport_register_sections(self, sections: object) -> None:
+            sections.add("pump", Pump, title="Pump")  # type: ignore[attr-defined]
+
+    [failure] = rp.make_plugin_manager(entry_points=False, plugins=[PumpPlugin()]).failures
+    assert failure.message_id == "error.plugin.section-field-type"
+    assert dict(failure.arguments) == {"id": "'pump'", "plugin": "PumpPlugin", "field": "Pump.rate", "type": "complex"}
+    assert failure.message.startswith("section 'pump' from plugin PumpPlugin: field Pump.rate has a type with no JSON "
+                                      "Schema (complex)")
+
+
 def test_registry_errors_keep_their_english_and_give_their_message_id() -> None:
     from rarepassport.errors import PluginError
     from rarepassport.registries import LayoutRegistry

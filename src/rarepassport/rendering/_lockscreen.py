@@ -711,9 +711,10 @@ def _rasterise(data: bytes, screen: Screen) -> bytes:
     try:
         import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
     except ImportError:  # pragma: no cover - pypdfium2 is a dependency
-        from rarepassport.errors import RenderError
+        from rarepassport.errors import Message, RenderError
 
-        raise RenderError("the lockscreen format needs pypdfium2: pip install pypdfium2") from None
+        raise RenderError(Message("error.render.needs-pypdfium2",
+                                  "the lockscreen format needs pypdfium2: pip install pypdfium2")) from None
 
     pdf = pdfium.PdfDocument(data)
     try:
