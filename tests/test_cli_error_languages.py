@@ -118,6 +118,36 @@ def test_the_elements_an_import_leaves_out_are_listed_in_french(tmp_path: Path) 
     assert "plugin sections are exported" not in result.stderr
 
 
+def test_the_notes_on_references_that_cannot_be_followed_are_in_french(tmp_path: Path) -> None:
+    bundle = tmp_path / "ips.json"
+    exported = run_cli("export", "fhir", str(MINIMAL), "-o", str(bundle), language="en")
+    assert exported.returncode == 0, exported.stderr
+    document = json.loads(bundle.read_text(encoding="utf-8"))
+    composition = document["entry"][0]["resource"]
+    assert composition["resourceType"] == "Composition"
+    # One entry names no resource of the bundle, the other has no 'reference' at all.
+    composition["section"][0]["entry"] = [{"reference": "urn:uuid:00000000-0000-4000-8000-000000000000"},
+                                          {"identifier": {"value": "elsewhere"}}]
+    bundle.write_text(json.dumps(document), encoding="utf-8")
+    result = run_cli("import", "fhir", str(bundle), "-o", str(tmp_path / "back.json"), language="fr")
+    assert result.returncode == 0, result.stderr
+    assert "la référence ne renvoie à aucune entrée du bundle ; l'entrée est ignorée" in result.stderr
+    assert "la référence n'a pas de « reference » vers une ressource du bundle ; l'entrée est ignorée" \
+        in result.stderr
+    assert "does not resolve" not in result.stderr and "the entry is skipped" not in result.stderr
+
+
+def test_the_notes_on_references_keep_their_english_and_message_ids() -> None:
+    from rarepassport.fhir import from_ips, to_ips
+
+    bundle = to_ips(rp.load(MINIMAL))
+    bundle["entry"][0]["resource"]["section"][0]["entry"] = [{"reference": "urn:uuid:nowhere"}]
+    imported = from_ips(bundle)
+    note = next(item for item in imported.unmapped if item.path.endswith(".entry[0].reference"))
+    assert note.message_id == "fhir.unmapped.reference-unresolved.entry-skipped"
+    assert note.reason == "the reference does not resolve to any entry of the bundle; the entry is skipped"
+
+
 def test_a_document_that_is_not_a_bundle_is_refused_in_german(tmp_path: Path) -> None:
     patient = tmp_path / "patient.json"
     patient.write_text('{"resourceType": "Patient"}', encoding="utf-8")
@@ -204,6 +234,131 @@ def test_a_plugin_failure_is_listed_in_french(misspelt_plugin: Path) -> None:
     assert "unknown hook" not in result.stdout
 
 
+@pytest.fixture
+def misplaced_plugin(tmp_path: Path) -> Path:
+    """An outside plugin (for the subprocess's ``PYTHONPATH``) whose layout step asks to go
+    before the emergency summary and whose backend names a view that does not exist."""
+    site = tmp_path / "site"
+    package = site / "rarepassport_misplaced"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "from rarepassport import hookimpl\n\n\n"
+        "@hookimpl\ndef rarepassport_register_layouts(layouts):\n"
+        "    layouts.add('school-plan', lambda context, inputs: None, before='emergency')\n\n\n"
+        "@hookimpl\ndef rarepassport_register_backends(backends):\n"
+        "    backends.add('note', lambda document: b'', media_type='text/plain', suffix='.txt',"
+        " default_view='kitchen')\n", encoding="utf-8")
+    info = site / "rarepassport_misplaced-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: rarepassport-misplaced\nVersion: 0.1.0\n",
+                                   encoding="utf-8")
+    (info / "entry_points.txt").write_text("[rarepassport]\nmisplaced = rarepassport_misplaced\n", encoding="utf-8")
+    return site
+
+
+def test_a_plugin_s_registration_errors_are_listed_in_french(misplaced_plugin: Path) -> None:
+    result = run_cli("plugins", language="fr", extra_path=misplaced_plugin)
+    assert result.returncode == 0, result.stderr
+    assert ("l'étape de mise en page 'school-plan' du module misplaced : rien ne vient avant 'emergency', "
+            "le résumé d'urgence") in result.stdout
+    assert "default_view 'kitchen' n'est pas une vue ; les vues sont : full, emergency" in result.stdout
+    assert "nothing goes before" not in result.stdout and "is not a view" not in result.stdout
+
+
+@pytest.mark.parametrize(("args", "language", "said"), [
+    (("--format", "lockscreen", "--size", "10x10"), "fr",
+     "option size '10x10' : un écran de verrouillage est en portrait, large de 320 à 8000 pixels"),
+    (("--format", "lockscreen", "--theme", "pink"), "de",
+     "die Option theme muss eine von light, dark, high-contrast sein, nicht 'pink'"),
+    (("--qr", "link:ftp://files.example/passport"), "zh_CN",
+     "选项 qr：链接必须以 https:// 或 http:// 开头"),
+    (("--qr", "sometimes"), "ar", "يجب أن يكون الخيار qr إما 'emergency' أو 'link:https://...'"),
+])
+def test_a_render_option_the_backend_refuses_is_said_in_the_language(
+        tmp_path: Path, args: tuple[str, ...], language: str, said: str) -> None:
+    result = run_cli("render", str(MINIMAL), *args, "-o", str(tmp_path / "out"), language=language)
+    assert result.returncode == 2
+    assert said in result.stderr
+    assert "option qr" not in result.stderr and "lock screen" not in result.stderr and "must be" not in result.stderr
+
+
+def test_a_font_file_that_is_not_there_is_said_in_german(tmp_path: Path) -> None:
+    missing = tmp_path / "NotoSansArabic.ttf"
+    result = run_cli("render", str(MINIMAL), "--font", str(missing), "-o", str(tmp_path / "out.pdf"), language="de")
+    assert result.returncode == 2
+    assert f"Schrift {missing}: Datei nicht gefunden" in result.stderr
+    assert "file not found" not in result.stderr
+    with pytest.raises(rp.RenderError) as raised:
+        rp.render_rendered(rp.load(MINIMAL), "pdf", fonts=[str(missing)])
+    assert str(raised.value) == f"font file (fonts= option, --font on the command line): font {missing}: file not found"
+    assert raised.value.message_id == "error.font.not-found"
+    assert dict(raised.value.arguments) == {"path": str(missing)}
+
+
+def test_render_option_errors_keep_their_english_and_give_their_message_id() -> None:
+    passport = rp.load(MINIMAL)
+    cases = [
+        (dict(format="lockscreen", size="10x10"), "error.render.lockscreen-size-bounds",
+         {"value": "'10x10'", "minimum": "320", "maximum": "8000"},
+         "option size '10x10': a lock screen is portrait, 320 to 8000 pixels wide"),
+        (dict(format="pdf", qr="sometimes"), "error.render.qr-option", {},
+         "option qr must be 'emergency' or 'link:https://...'"),
+        (dict(format="pdf", easy_read="yes"), "error.render.easy-read", {"type": "str"},
+         "option easy_read must be true or false, not str"),
+        (dict(format="pdf", large_print="yes"), "error.render.option-type.bool",
+         {"option": "large_print", "type": "str"}, "option large_print must be true or false, not str"),
+        (dict(format="text", colour="red"), "error.render.unknown-option",
+         {"format": "'text'", "option": "'colour'", "takes": "width"}, "format 'text' has no option 'colour'"),
+        (dict(format="pdf", missing_glyphs="ignore"), "error.render.missing-glyphs-option",
+         {"choices": "error, mark", "value": "'ignore'"}, "option missing_glyphs must be one of error, mark"),
+    ]
+    for options, message_id, arguments, english in cases:
+        with pytest.raises(rp.RenderError) as raised:
+            rp.render_rendered(passport, **options)  # type: ignore[arg-type]
+        assert raised.value.message_id == message_id, options
+        assert dict(raised.value.arguments) == arguments, options
+        assert str(raised.value).startswith(english), options
+
+
+def test_redacting_for_an_unknown_view_gives_the_render_s_message_id() -> None:
+    with pytest.raises(rp.RenderError) as raised:
+        rp.redact(rp.load(MINIMAL), "paramedic")
+    assert raised.value.message_id == "error.render.unknown-view"
+    assert raised.value.arguments["view"] == "'paramedic'"
+    assert str(raised.value).startswith("unknown view 'paramedic'; the views are: full, emergency")
+
+
+def test_a_plugin_section_field_with_no_json_schema_is_a_failure_with_its_message_id() -> None:
+    import attrs
+
+    @attrs.frozen
+    class Pump:
+        rate: complex = 0j
+
+    class PumpPlugin:
+        @rp.hookimpl
+        def rarepassport_register_sections(self, sections: object) -> None:
+            sections.add("pump", Pump, title="Pump")  # type: ignore[attr-defined]
+
+    [failure] = rp.make_plugin_manager(entry_points=False, plugins=[PumpPlugin()]).failures
+    assert failure.message_id == "error.plugin.section-field-type"
+    assert dict(failure.arguments) == {"id": "'pump'", "plugin": "PumpPlugin", "field": "Pump.rate", "type": "complex"}
+    assert failure.message.startswith("section 'pump' from plugin PumpPlugin: field Pump.rate has a type with no JSON "
+                                      "Schema (complex)")
+
+
+def test_registry_errors_keep_their_english_and_give_their_message_id() -> None:
+    from rarepassport.errors import PluginError
+    from rarepassport.registries import LayoutRegistry
+
+    with pytest.raises(PluginError) as raised:
+        LayoutRegistry().add("School Plan", lambda context, inputs: None)
+    assert raised.value.message_id == "error.plugin.layout-step-id"
+    assert dict(raised.value.arguments) == {"id": "'School Plan'", "plugin": "(unknown)"}
+    assert str(raised.value) == ("layout step 'School Plan' from plugin (unknown): the id must be lower case letters "
+                                 "and digits, words joined by - or _")
+
+
 def test_the_english_of_a_plugin_failure_and_of_an_error_is_unchanged() -> None:
     with pytest.raises(HealthLinkError) as raised:
         decode_health_link("https://viewer.example/")
@@ -231,6 +386,43 @@ def test_an_error_with_a_message_survives_pickling_as_worker_processes_send_it()
     copy = pickle.loads(pickle.dumps(error))
     assert (str(copy), copy.message_id, dict(copy.arguments)) == (str(error), "error.encryption.trailing",
                                                                   {"count": "2"})
+
+
+# --- characters no font can draw -----------------------------------------------------------
+
+NO_FONT = "\U0010fffd"  # a private-use code point: no font on any system draws it
+
+
+def _undrawable(tmp_path: Path, allergies: int = 1) -> Path:
+    import datetime as dt
+
+    person = rp.Person(name="Ada Example", date_of_birth=dt.date(2015, 3, 2))
+    passport = rp.Passport(language="en", person=person, allergies=tuple(
+        rp.Allergy(substance=f"Peni{NO_FONT}cillin {number}", reaction="Anaphylaxis") for number in range(allergies)))
+    source = tmp_path / "passport.json"
+    rp.dump(passport, source)
+    return source
+
+
+def test_where_characters_no_font_draws_are_is_said_in_french_when_the_render_is_refused(tmp_path: Path) -> None:
+    result = run_cli("render", str(_undrawable(tmp_path, allergies=12)), "-o", str(tmp_path / "out.pdf"),
+                     language="fr")
+    assert result.returncode == 2
+    assert "aucune police disponible ne peut dessiner certains caractères" in result.stderr
+    assert "section 'allergies', bloc 1 (tableau), ligne 1, colonne 1 (Substance)\u00a0: U+10FFFD" in result.stderr
+    assert "... et " in result.stderr and " autres endroits" in result.stderr
+    for english in ("block", "(table)", "row ", "more places", "Peni"):
+        assert english not in result.stderr
+
+
+def test_the_notice_of_characters_drawn_as_a_marker_is_in_chinese(tmp_path: Path) -> None:
+    result = run_cli("render", str(_undrawable(tmp_path)), "--allow-missing-glyphs", "--language", "zh-Hans",
+                     "-o", str(tmp_path / "out.pdf"), language="en")
+    assert result.returncode == 0, result.stderr
+    assert "没有可用字体能绘制 1 个字符：U+10FFFD；它显示为" in result.stderr
+    assert "部分 'allergies'，第 1 块（表格），第 1 行，第 1 列（过敏原）" in result.stderr
+    for english in ("no available font", "block", "(table)", "row ", "character(s)"):
+        assert english not in result.stderr
 
 
 # --- every message against the catalogue ------------------------------------------------------

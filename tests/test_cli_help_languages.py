@@ -84,6 +84,21 @@ def test_language_on_the_command_line_wins_for_help() -> None:
         assert flat(tr("de", "cli.argparse.help")) in out
 
 
+@pytest.mark.parametrize(("tag", "headings"), [
+    ("fr", ["arguments positionnels\u00a0:", "options\u00a0:", "options de toutes les commandes\u00a0:"]),
+    ("zh-Hans", ["位置参数：", "选项：", "所有命令的选项："]),
+    ("ar", ["الوسائط الموضعية:", "الخيارات:"]),
+])
+def test_section_headings_end_with_the_language_s_colon(tag: str, headings: list[str]) -> None:
+    # French puts a (no-break) space before the colon, Chinese writes a full-width one: as the
+    # catalogue's phrase.label_value joins a label, not argparse's English "options:".
+    lines = run_cli("render", "--language", tag, "--help").stdout.splitlines()
+    for heading in headings:
+        assert heading in lines
+    assert not any(line.endswith((" options:", "参数:", "选项:")) for line in lines)
+    assert "arguments positionnels:" not in lines
+
+
 def test_english_help_is_argparses_own_and_the_code_s_text() -> None:
     out = run_cli("validate", "--help").stdout
     assert out.startswith("usage: rarepassport validate")

@@ -43,8 +43,10 @@ def test_a_french_pdf_with_a_character_no_font_draws_says_so_in_french_with_a_co
     rendered = rp.render_rendered(passport("fr"), "pdf", today=TODAY, missing_glyphs="mark")
     [notice] = [n for n in rendered.notices if n.code == "missing_glyphs_marked"]
     assert notice.params["count"] == 1 and "U+10FFFD" in str(notice.params["characters"])
-    assert notice.text.startswith("aucune police disponible ne peut dessiner 1 caractère(s)")
-    assert "section 'allergies'" in notice.text and "Peni" not in notice.text  # where, never the value
+    assert notice.text.startswith("aucune police disponible ne peut dessiner 1 caractère : U+10FFFD")
+    # Where, in French (never the value): the section, the block, the table's row and column.
+    assert "section 'allergies', bloc 1 (tableau), ligne 1, colonne 1 (Substance)" in notice.text
+    assert "Peni" not in notice.text and "block" not in notice.text and "row" not in notice.text
     assert notice.text in rendered.warnings
     assert not any("no available font" in warning for warning in rendered.warnings)
     # The document itself explains the marker, in French, in its "À noter" box.
@@ -65,7 +67,8 @@ def test_a_french_card_with_a_character_no_font_draws_says_so_in_french_with_a_c
 def test_an_english_pdf_keeps_its_english_notice() -> None:
     rendered = rp.render_rendered(passport("en"), "pdf", today=TODAY, missing_glyphs="mark")
     [notice] = [n for n in rendered.notices if n.code == "missing_glyphs_marked"]
-    assert notice.text.startswith("no available font can draw 1 character(s): U+10FFFD")
+    assert notice.text.startswith("no available font can draw 1 character: U+10FFFD; it is shown as")
+    assert "section 'allergies', block 1 (table), row 1, column 1 (Substance)" in notice.text
 
 
 def test_a_photo_that_is_not_drawn_is_a_coded_notice_in_the_document_language() -> None:
@@ -90,7 +93,7 @@ def test_fonts_name_missing_characters_in_the_document_language_and_the_current_
 
 def test_without_a_document_font_notices_are_in_english() -> None:
     [notice] = _fonts.install_fonts(FPDF(), [NO_FONT])
-    assert notice.text.startswith("no available font can draw 1 character(s): U+10FFFD; they would be left blank")
+    assert notice.text.startswith("no available font can draw 1 character: U+10FFFD; it would be left blank")
 
 
 def test_a_notice_is_worded_by_the_catalogue_of_the_document_language() -> None:
@@ -106,3 +109,22 @@ def test_a_backend_result_carries_its_notices_and_their_texts() -> None:
     rendered = rp.Rendered.drawn(b"%PDF", "application/pdf", ".pdf", notices)
     assert rendered.notices == tuple(notices)
     assert rendered.warnings == tuple(notice.text for notice in notices)
+
+
+def test_a_count_of_several_characters_takes_the_plural_in_the_document_language() -> None:
+    person = rp.Person(name="Ada Example", date_of_birth=dt.date(2015, 3, 2))
+    allergy = rp.Allergy(substance=f"Peni{NO_FONT}cillin \U0010fffc", reaction="Anaphylaxis")
+    rendered = rp.render_rendered(rp.Passport(language="de", person=person, allergies=(allergy,)), "pdf",
+                                  today=TODAY, missing_glyphs="mark")
+    [notice] = [n for n in rendered.notices if n.code == "missing_glyphs_marked"]
+    assert notice.params["count"] == 2
+    assert notice.text.startswith("keine verfügbare Schrift kann 2 Zeichen darstellen: U+10FFFC, U+10FFFD; jedes")
+    assert "Abschnitt 'allergies', Block 1 (Tabelle), Zeile 1, Spalte 1 (Stoff)" in notice.text
+
+
+def test_a_bilingual_document_names_the_second_language_s_places_in_the_document_language() -> None:
+    document = rp.layout(passport("fr"), "full", today=TODAY, second_language="en")
+    from rarepassport.rendering._verify import expected_texts, place_text
+
+    where = next(where for where, _ in expected_texts(document) if str(where).endswith("(second language)"))
+    assert place_text(where, document.phrase).endswith("(deuxième langue)")

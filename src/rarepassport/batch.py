@@ -373,9 +373,10 @@ def export_item(item: BatchInput, *, format: str = "fhir-ips") -> ItemResult:
     try:
         plugins = _worker_plugins()
         if name not in plugins.exporters:
-            from rarepassport.errors import PluginError
+            from rarepassport.errors import Message, PluginError
 
-            raise PluginError(f"unknown exporter {format!r}; known: {', '.join(plugins.exporters.names())}")
+            raise PluginError(Message("error.batch.unknown-exporter", "unknown exporter {format}; known: {names}",
+                                      format=repr(format), names=", ".join(plugins.exporters.names())))
         spec = plugins.exporters[name]
         passport = _load(item.data, item.format)
         data = spec.export(passport, plugins=plugins)

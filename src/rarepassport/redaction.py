@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from rarepassport.errors import RenderError
+from rarepassport.errors import Message, RenderError
 from rarepassport.model import Passport, View, field_views
 
 if TYPE_CHECKING:
@@ -96,7 +96,8 @@ def redact(passport: Passport, view: View | str, *, plugins: PluginManager) -> P
         chosen = View(view)
     except ValueError:
         names = ", ".join(v.value for v in View)
-        raise RenderError(f"unknown view {str(view)!r}; the views are: {names}") from None
+        raise RenderError(Message("error.render.unknown-view", "unknown view {view}; the views are: {names}",
+                                  view=repr(str(view)), names=names)) from None
     if chosen is View.FULL:
         return passport
     redacted: Passport = _redact_object(passport, chosen, plugins)

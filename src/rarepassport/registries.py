@@ -209,13 +209,17 @@ class SectionRegistry(_Registry):
                                       "section id {id} from plugin {plugin} is already registered by plugin {owner}",
                                       id=repr(id), plugin=self._plugin, owner=self._specs[id].plugin))
         if not attrs.has(cls):
-            raise PluginError(f"section {id!r} from plugin {self._plugin}: {cls!r} is not an attrs class")
+            raise PluginError(Message("error.plugin.section-not-attrs",
+                                      "section {id} from plugin {plugin}: {cls} is not an attrs class",
+                                      id=repr(id), plugin=self._plugin, cls=repr(cls)))
         if "schema_version" in attrs.fields_dict(cls):
-            raise PluginError(f"section {id!r} from plugin {self._plugin}: a field may not be called "
-                              "'schema_version'; the section's version is written there")
+            raise PluginError(Message("error.plugin.section-schema-version", "section {id} from plugin {plugin}: a "
+                                      "field may not be called 'schema_version'; the section's version is written "
+                                      "there", id=repr(id), plugin=self._plugin))
         if not isinstance(version, str) or not _SECTION_VERSION.match(version):
-            raise PluginError(f"section {id!r} from plugin {self._plugin}: version {version!r} is not "
-                              'numbers with dots, such as "2"')
+            raise PluginError(Message("error.plugin.section-version", "section {id} from plugin {plugin}: version "
+                                      '{version} is not numbers with dots, such as "2"', id=repr(id),
+                                      plugin=self._plugin, version=repr(version)))
         spec = SectionSpec(
             id=id,
             cls=cls,
@@ -278,7 +282,9 @@ class RuleRegistry(_Registry):
             PluginError: When ``rule`` is not callable.
         """
         if not callable(rule):
-            raise PluginError(f"rule {code!r} from plugin {self._plugin} is not callable")
+            raise PluginError(Message("error.plugin.rule-not-callable",
+                                      "rule {code} from plugin {plugin} is not callable",
+                                      code=repr(code), plugin=self._plugin))
         self._rules.append(RuleSpec(code=code, rule=rule, plugin=self._plugin, description=description))
 
     def __iter__(self) -> Iterator[RuleSpec]:
@@ -335,10 +341,17 @@ class _NamedRegistry(_Registry, Generic[_Spec]):
 
     def _put(self, name: str, spec: _Spec) -> None:
         if name in self._specs:
-            raise PluginError(
-                f"{self.kind} {name!r} from plugin {self._plugin} is already registered "
-                f"by plugin {self._specs[name].plugin}"
-            )
+            shown, owner = repr(name), self._specs[name].plugin
+            if self.kind == "backend":
+                raise PluginError(Message("error.plugin.name-taken.backend", "backend {name} from plugin {plugin} is "
+                                          "already registered by plugin {owner}",
+                                          name=shown, plugin=self._plugin, owner=owner))
+            if self.kind == "exporter":
+                raise PluginError(Message("error.plugin.name-taken.exporter", "exporter {name} from plugin {plugin} "
+                                          "is already registered by plugin {owner}",
+                                          name=shown, plugin=self._plugin, owner=owner))
+            raise PluginError(Message("error.plugin.name-taken.entry", "entry {name} from plugin {plugin} is already "
+                                      "registered by plugin {owner}", name=shown, plugin=self._plugin, owner=owner))
         self._specs[name] = spec
 
     def __getitem__(self, name: str) -> _Spec:
@@ -396,10 +409,10 @@ class BackendRegistry(_NamedRegistry["BackendSpec"]):
             view = View(default_view)
         except ValueError:
             names = ", ".join(v.value for v in View)
-            raise PluginError(
-                f"backend {name!r} from plugin {self._plugin}: default_view {str(default_view)!r} "
-                f"is not a view; the views are: {names}"
-            ) from None
+            raise PluginError(Message(
+                "error.plugin.backend-default-view", "backend {name} from plugin {plugin}: default_view {view} is not "
+                "a view; the views are: {names}", name=repr(name), plugin=self._plugin, view=repr(str(default_view)),
+                names=names)) from None
         self._put(
             name,
             BackendSpec(
@@ -611,22 +624,34 @@ class LayoutRegistry(_Registry):
             PluginError: When the id is taken or malformed, ``step`` is not callable,
                 both or an unknown place is named, or the place is before ``emergency``.
         """
-        where = f"layout step {id!r} from plugin {self._plugin}"
+        shown = repr(id)
+        before_first = Message("error.plugin.layout-step-before-first", "layout step {id} from plugin {plugin}: "
+                               "nothing goes before {first}, the emergency summary",
+                               id=shown, plugin=self._plugin, first=repr(FIRST_STEP))
         if not isinstance(id, str) or not _SECTION_ID.match(id):
-            raise PluginError(f"{where}: the id must be lower case letters and digits, words joined by - or _")
+            raise PluginError(Message("error.plugin.layout-step-id", "layout step {id} from plugin {plugin}: the id "
+                                      "must be lower case letters and digits, words joined by - or _",
+                                      id=shown, plugin=self._plugin))
         if not callable(step):
-            raise PluginError(f"{where} is not callable")
+            raise PluginError(Message("error.plugin.layout-step-not-callable",
+                                      "layout step {id} from plugin {plugin} is not callable",
+                                      id=shown, plugin=self._plugin))
         taken = next((spec for spec in self._steps if spec.id == id), None)
         if taken is not None:
-            raise PluginError(f"{where} is already registered by plugin {taken.plugin}")
+            raise PluginError(Message("error.plugin.layout-step-taken", "layout step {id} from plugin {plugin} is "
+                                      "already registered by plugin {owner}",
+                                      id=shown, plugin=self._plugin, owner=taken.plugin))
         if after is not None and before is not None:
-            raise PluginError(f"{where}: name one place, after= or before=, not both")
+            raise PluginError(Message("error.plugin.layout-step-both-places", "layout step {id} from plugin {plugin}: "
+                                      "name one place, after= or before=, not both", id=shown, plugin=self._plugin))
         if before == FIRST_STEP:
-            raise PluginError(f"{where}: nothing goes before {FIRST_STEP!r}, the emergency summary")
+            raise PluginError(before_first)
         ids = [spec.id for spec in self._steps]
         for place in (after, before):
             if place is not None and place not in ids:
-                raise PluginError(f"{where}: there is no step {place!r} to place it by")
+                raise PluginError(Message("error.plugin.layout-step-no-place", "layout step {id} from plugin {plugin}: "
+                                          "there is no step {place} to place it by",
+                                          id=shown, plugin=self._plugin, place=repr(place)))
         if after is not None:
             index = ids.index(after) + 1
         elif before is not None:
@@ -636,7 +661,7 @@ class LayoutRegistry(_Registry):
         else:
             index = len(ids)
         if index == 0 and ids:
-            raise PluginError(f"{where}: nothing goes before {FIRST_STEP!r}, the emergency summary")
+            raise PluginError(before_first)
         self._steps.insert(index, LayoutSpec(id=id, step=step, plugin=self._plugin, description=description))
 
     def __iter__(self) -> Iterator[LayoutSpec]:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rarepassport._dates import FULL_DATE_PATTERN, PARTIAL_DATE_PATTERN, PartialDate
-from rarepassport.errors import PluginError
+from rarepassport.errors import Message, PluginError
 from rarepassport.model import SCHEMA_VERSION, Passport, View, field_views
 
 if TYPE_CHECKING:
@@ -133,12 +133,11 @@ def _section_schema(builder: _Builder, spec: SectionSpec) -> dict[str, Any]:
     try:
         reference = builder.type_schema(spec.cls)
     except _UnsupportedType as exc:
-        raise PluginError(
-            f"section {spec.id!r} from plugin {spec.plugin}: field {exc.where} has a type with no "
-            f"JSON Schema ({exc.type_name}); use str, bool, int, float, datetime.date, PartialDate, "
-            "an Enum, a Literal, an attrs class, tuple[X, ...], list[X], dict[str, X] or X | None, "
-            "or pass schema= to sections.add()"
-        ) from None
+        raise PluginError(Message(
+            "error.plugin.section-field-type", "section {id} from plugin {plugin}: field {field} has a type with no "
+            "JSON Schema ({type}); use str, bool, int, float, datetime.date, PartialDate, an Enum, a Literal, an "
+            "attrs class, tuple[X, ...], list[X], dict[str, X] or X | None, or pass schema= to sections.add()",
+            id=repr(spec.id), plugin=spec.plugin, field=exc.where, type=exc.type_name)) from None
     if spec.version != "1":
         # From version 2 on, the data says which version of the section it is written in.
         # The class's own schema forbids other keys, so this section's is a copy with one more.

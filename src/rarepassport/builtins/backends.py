@@ -23,25 +23,34 @@ def _check_arguments(document: object, **options: object) -> None:
     """Refuse arguments of the wrong type with a RenderError naming the option, so that
     a misused API never fails with an AttributeError from deep inside a backend."""
     from rarepassport.document import Document
+    from rarepassport.errors import Message
     from rarepassport.rendering import RenderError
 
     if not isinstance(document, Document):
-        raise RenderError(f"expected a laid-out rarepassport.Document, got {type(document).__name__}")
+        raise RenderError(Message("error.render.not-a-document",
+                                  "expected a laid-out rarepassport.Document, got {type}",
+                                  type=type(document).__name__))
     for name, value in options.items():
         if name in ("large_print", "high_contrast", "sheet"):
             ok = isinstance(value, bool)
-            expected = "true or false"
+            expected = Message("error.render.option-type.bool", "option {option} must be true or false, not {type}",
+                               option=name, type=type(value).__name__)
         elif name in ("qr", "base_dir"):
             ok = value is None or isinstance(value, str) or (name == "base_dir" and isinstance(value, os.PathLike))
-            expected = "text" if name == "qr" else "a folder path"
+            expected = Message("error.render.option-type.text", "option {option} must be text, not {type}",
+                               option=name, type=type(value).__name__) if name == "qr" else Message(
+                "error.render.option-type.folder", "option {option} must be a folder path, not {type}",
+                option=name, type=type(value).__name__)
         elif name == "fonts":
             items = [value] if isinstance(value, (str, os.PathLike)) else value
             ok = isinstance(items, (list, tuple)) and all(isinstance(item, (str, os.PathLike)) for item in items)
-            expected = "a list of font file paths"
+            expected = Message("error.render.option-type.fonts",
+                               "option {option} must be a list of font file paths, not {type}",
+                               option=name, type=type(value).__name__)
         else:
             continue
         if not ok:
-            raise RenderError(f"option {name} must be {expected}, not {type(value).__name__}")
+            raise RenderError(expected)
 
 
 # Thin wrappers so that the backend modules are imported only when used.

@@ -15,7 +15,9 @@
 Only public parts of argparse are overridden: ``ArgumentParser.error`` and the formatter
 class, whose ``add_usage`` prefix, ``start_section`` headings, ``add_text`` texts and
 ``_get_help_string`` (the hook argparse's own ``ArgumentDefaultsHelpFormatter`` overrides)
-are translated. Nothing of argparse is patched and gettext's global domain is left alone.
+are translated, and ``format_help`` writes the colon after each heading as the language
+joins a label (``phrase.label_value``: French ``options :``, Chinese ``选项：``).
+Nothing of argparse is patched and gettext's global domain is left alone.
 """
 
 from __future__ import annotations
@@ -150,7 +152,20 @@ class TranslatedHelpFormatter(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, prefix)
 
     def start_section(self, heading: str | None) -> None:
-        super().start_section(translated(heading) if heading else heading)
+        if heading and current_language() != "en":
+            heading = translated(heading)
+            self._translated_headings = (*getattr(self, "_translated_headings", ()), heading)
+        super().start_section(heading)
+
+    def format_help(self) -> str:
+        help_text = super().format_help()
+        # argparse writes each heading followed by an English colon ("options:"); the
+        # language writes it as it joins a label (French "options :", Chinese "选项：").
+        for heading in getattr(self, "_translated_headings", ()):
+            alone = text("phrase.label_value", label=heading, value="").strip()
+            pattern = re.compile(rf"^( *){re.escape(heading)}:$", re.MULTILINE)
+            help_text = pattern.sub(r"\g<1>" + alone.replace("\\", "\\\\"), help_text)
+        return help_text
 
     def add_text(self, text: str | None) -> None:
         super().add_text(translated(text) if text and text is not argparse.SUPPRESS else text)

@@ -28,6 +28,7 @@ from rarepassport.cli._common import (
     add_passphrase_option,
     count,
     display_name,
+    error_text,
     issue_line,
     message_language,
     os_reason,
@@ -40,6 +41,7 @@ from rarepassport.cli._common import (
 )
 
 if TYPE_CHECKING:
+    from rarepassport.errors import MissingGlyphsError
     from rarepassport.signing import Keyring
 
 __all__ = ["register"]
@@ -265,11 +267,10 @@ def _cmd_render(args: argparse.Namespace) -> int:
             easy_read=args.easy_read,
         )
     except MissingGlyphsError as exc:
-        # The places (paths, sections and code points) as the error lists them, under a heading in the language.
-        places = str(exc).partition("\n")[2]
-        raise CommandError(f"{text('cli.render.missing-glyphs', file=display_name(args.file))}\n{places}") from None
+        raise CommandError(_missing_glyphs_text(display_name(args.file), exc)) from None
     except RenderError as exc:
-        raise CommandError(f"{display_name(args.file)}: {exc}") from None
+        # An error with a catalogue message (an option's value, ...) in the messages' language.
+        raise CommandError(f"{display_name(args.file)}: {error_text(exc)}") from None
     output = args.output
     if output is None and args.file != STDIN:
         output = default_output(args.file, format, rendered.suffix, view,
@@ -284,6 +285,21 @@ def _cmd_render(args: argparse.Namespace) -> int:
     if written != STDIN:
         reporter.info(text("cli.wrote", file=written))
     return EXIT_OK
+
+
+def _missing_glyphs_text(file: str, error: MissingGlyphsError) -> str:
+    """Where the characters no font can draw are (up to ten places, each with its code
+    points), all in the language of the messages, under a heading that says what to do."""
+    from rarepassport.rendering._verify import characters_text, place_text
+
+    lines = [text("cli.render.missing-glyphs", file=file)]
+    for where, chars in error.places[:10]:
+        lines.append("  " + text("phrase.label_value", label=place_text(where, text), value=characters_text(chars, 6)))
+    more = len(error.places) - 10
+    if more > 0:
+        lines.append("  " + text("cli.render.more-places.one" if more == 1 else "cli.render.more-places.other",
+                                 count=more))
+    return "\n".join(lines)
 
 
 def bundled_example() -> bytes:

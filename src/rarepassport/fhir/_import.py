@@ -251,14 +251,14 @@ class _Importer(_EmergencyReader):
                     self.note(path, Message("fhir.unmapped.entry-by-name",
                                             "an entry given only by name, without a resource, is not imported"))
                     continue
-                res = self.resolve(entry, path, instead="the entry is skipped")
+                res = self.resolve(entry, path, instead="entry-skipped")
                 if res is None:
                     continue
                 if res.data.get("resourceType") == "List":
                     # Some systems cite a List of the section's resources instead of each one.
                     for item_index, item in enumerate(res.items("entry")):
                         target = self.resolve(item.get("item") if isinstance(item, Mapping) else None,
-                                              f"{res.path}.entry[{item_index}].item", instead="the item is skipped")
+                                              f"{res.path}.entry[{item_index}].item", instead="item-skipped")
                         if target is None:
                             continue
                         pending.append((str(target.data.get("resourceType")), target, section_code or ""))

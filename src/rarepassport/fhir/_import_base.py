@@ -38,6 +38,86 @@ JSON = dict[str, Any]
 #: Why a key of a resource that was read was not imported, unless the reader says more.
 _NO_PLACE = Message("fhir.unmapped.no-place", "no place in the passport")
 
+#: The two notes on a reference that cannot be followed (it has no ``reference``, or it
+#: names no entry of the bundle), for each thing that happens instead; `Importer.resolve`
+#: takes the key. Catalogue messages (``fhir.unmapped.reference-*``) written out whole, so
+#: that each is said in the messages' language.
+_UNRESOLVED: dict[str, tuple[Message, Message]] = {
+    "not-imported": (
+        Message("fhir.unmapped.reference-missing.not-imported",
+            "the reference has no 'reference' to a resource in the bundle; what it names is not imported"),
+        Message("fhir.unmapped.reference-unresolved.not-imported",
+            "the reference does not resolve to any entry of the bundle; what it names is not imported"),
+    ),
+    "display-name-kept": (
+        Message("fhir.unmapped.reference-missing.display-name-kept",
+            "the reference has no 'reference' to a resource in the bundle; its display name is kept"),
+        Message("fhir.unmapped.reference-unresolved.display-name-kept",
+            "the reference does not resolve to any entry of the bundle; its display name is kept"),
+    ),
+    "professional-not-imported": (
+        Message("fhir.unmapped.reference-missing.professional-not-imported",
+            "the reference has no 'reference' to a resource in the bundle; the professional is not imported"),
+        Message("fhir.unmapped.reference-unresolved.professional-not-imported",
+            "the reference does not resolve to any entry of the bundle; the professional is not imported"),
+    ),
+    "organisation-name-kept": (
+        Message("fhir.unmapped.reference-missing.organisation-name-kept",
+            "the reference has no 'reference' to a resource in the bundle; the organisation's display name is kept"),
+        Message("fhir.unmapped.reference-unresolved.organisation-name-kept",
+            "the reference does not resolve to any entry of the bundle; the organisation's display name is kept"),
+    ),
+    "practitioner-name-kept": (
+        Message("fhir.unmapped.reference-missing.practitioner-name-kept",
+            "the reference has no 'reference' to a resource in the bundle; the practitioner's display name is kept"),
+        Message("fhir.unmapped.reference-unresolved.practitioner-name-kept",
+            "the reference does not resolve to any entry of the bundle; the practitioner's display name is kept"),
+    ),
+    "author-not-kept": (
+        Message("fhir.unmapped.reference-missing.author-not-kept",
+            "the reference has no 'reference' to a resource in the bundle; the author is not kept"),
+        Message("fhir.unmapped.reference-unresolved.author-not-kept",
+            "the reference does not resolve to any entry of the bundle; the author is not kept"),
+    ),
+    "entry-skipped": (
+        Message("fhir.unmapped.reference-missing.entry-skipped",
+            "the reference has no 'reference' to a resource in the bundle; the entry is skipped"),
+        Message("fhir.unmapped.reference-unresolved.entry-skipped",
+            "the reference does not resolve to any entry of the bundle; the entry is skipped"),
+    ),
+    "item-skipped": (
+        Message("fhir.unmapped.reference-missing.item-skipped",
+            "the reference has no 'reference' to a resource in the bundle; the item is skipped"),
+        Message("fhir.unmapped.reference-unresolved.item-skipped",
+            "the reference does not resolve to any entry of the bundle; the item is skipped"),
+    ),
+    "medicine-by-name": (
+        Message("fhir.unmapped.reference-missing.medicine-by-name",
+            "the reference has no 'reference' to a resource in the bundle; "
+            "the medicine is imported by its display name"),
+        Message("fhir.unmapped.reference-unresolved.medicine-by-name",
+            "the reference does not resolve to any entry of the bundle; the medicine is imported by its display name"),
+    ),
+    "unnamed-medicine-not-imported": (
+        Message("fhir.unmapped.reference-missing.unnamed-medicine-not-imported",
+            "the reference has no 'reference' to a resource in the bundle; a medicine without a name is not imported"),
+        Message("fhir.unmapped.reference-unresolved.unnamed-medicine-not-imported",
+            "the reference does not resolve to any entry of the bundle; a medicine without a name is not imported"),
+    ),
+    "device-by-name": (
+        Message("fhir.unmapped.reference-missing.device-by-name",
+            "the reference has no 'reference' to a resource in the bundle; the device is imported by its display name"),
+        Message("fhir.unmapped.reference-unresolved.device-by-name",
+            "the reference does not resolve to any entry of the bundle; the device is imported by its display name"),
+    ),
+    "unnamed-device-not-imported": (
+        Message("fhir.unmapped.reference-missing.unnamed-device-not-imported",
+            "the reference has no 'reference' to a resource in the bundle; a device without a name is not imported"),
+        Message("fhir.unmapped.reference-unresolved.unnamed-device-not-imported",
+            "the reference does not resolve to any entry of the bundle; a device without a name is not imported"),
+    ),
+}
+
 
 class _ImporterBase:
 
@@ -183,12 +263,12 @@ class _ImporterBase:
         return found
 
     def resolve(self, reference: Any, path: str, *, required: bool = True, identity: bool = False,
-                instead: str = "what it names is not imported") -> _Res | None:
+                instead: str = "not-imported") -> _Res | None:
         """The resource a Reference points to, read from this bundle.
 
         Only a reference the document's identity hangs on (``identity``: the
         Composition's subject) ends the import when it does not resolve. Any other is
-        reported, with what happens ``instead``, and gives ``None``: one dangling
+        reported, with what happens ``instead`` (a key of `_UNRESOLVED`), and gives ``None``: one dangling
         reference must not cost the person the rest of their summary.
         """
         ref = reference.get("reference") if isinstance(reference, Mapping) else None
@@ -197,14 +277,14 @@ class _ImporterBase:
                 raise _fail(path, Message("fhir.import.reference-missing",
                                           "the reference has no 'reference' to a resource in the bundle"))
             if required:
-                self.note(path, f"the reference has no 'reference' to a resource in the bundle; {instead}")
+                self.note(path, _UNRESOLVED[instead][0])
             return None
         found = self.lookup(ref)
         if found is None:
             if identity:
                 raise _fail(f"{path}.reference", Message("fhir.import.reference-unresolved",
                                                          "the reference does not resolve to any entry of the bundle"))
-            self.note(f"{path}.reference", f"the reference does not resolve to any entry of the bundle; {instead}")
+            self.note(f"{path}.reference", _UNRESOLVED[instead][1])
             return None
         index, resource = found
         self.consumed.add(index)

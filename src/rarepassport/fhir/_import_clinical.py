@@ -289,8 +289,8 @@ class _ClinicalReader(_PatientReader):
         elif concept is None and reference is not None:
             named = _named(reference)
             referenced = self.resolve(reference, f"{res.path}.medicationReference", instead=(
-                "the medicine is imported by its display name" if named else
-                "a medicine without a name is not imported"))
+                "medicine-by-name" if named else
+                "unnamed-medicine-not-imported"))
             if referenced is None and named is None:
                 return
             if referenced is None:
@@ -399,7 +399,7 @@ class _ClinicalReader(_PatientReader):
         elif res.get("device") is not None:
             named = _named(res.data.get("device"))
             device = self.resolve(res.get("device"), f"{res.path}.device", instead=(
-                "the device is imported by its display name" if named else "a device without a name is not imported"))
+                "device-by-name" if named else "unnamed-device-not-imported"))
             if device is None and named is None:
                 return
             if device is None:

@@ -208,8 +208,8 @@ class _PatientReader(_ImporterBase):
             # Other systems often name a professional without a resource for them.
             return CareTeamMember(name=display)
         named = _named(reference)
-        res = self.resolve(reference, path, instead="its display name is kept" if named else
-                           "the professional is not imported")
+        res = self.resolve(reference, path, instead="display-name-kept" if named else
+                           "professional-not-imported")
         if res is None:
             return CareTeamMember(name=named) if named else None
         kind = res.data.get("resourceType")
@@ -223,7 +223,7 @@ class _PatientReader(_ImporterBase):
                 organisation = _display_only(res.get("organization"))
             elif res.get("organization") is not None:
                 org = self.resolve(res.get("organization"), f"{res.path}.organization",
-                                   instead="the organisation's display name is kept")
+                                   instead="organisation-name-kept")
                 if org is None:
                     organisation = _named(res.data.get("organization"))
                 else:
@@ -234,7 +234,7 @@ class _PatientReader(_ImporterBase):
                 name = _display_only(res.get("practitioner"))
             elif res.get("practitioner") is not None:
                 person = self.resolve(res.get("practitioner"), f"{res.path}.practitioner",
-                                      instead="the practitioner's display name is kept")
+                                      instead="practitioner-name-kept")
                 if person is None:
                     name = _named(res.data.get("practitioner"))
                 else:
@@ -282,7 +282,7 @@ class _PatientReader(_ImporterBase):
             if not isinstance(author, Mapping) or not isinstance(author.get("reference"), str):
                 self.note(path, Message("fhir.unmapped.author-by-name", "an author given only by name is not kept"))
                 continue
-            res = self.resolve(author, path, instead="the author is not kept")
+            res = self.resolve(author, path, instead="author-not-kept")
             if res is None:
                 continue
             kind = res.data.get("resourceType")

@@ -43,7 +43,7 @@ import attrs
 
 from rarepassport import labels as _labels
 from rarepassport.document import Document, Section
-from rarepassport.errors import RenderError
+from rarepassport.errors import Message, RenderError
 from rarepassport.essentials import bilingual, build_essentials
 from rarepassport.guidance import population_on
 from rarepassport.languages import LanguageChoice, choose, direction, display_name, normalise
@@ -71,7 +71,8 @@ def _view(view: View | str) -> View:
         return View(view)
     except ValueError:
         names = ", ".join(v.value for v in View)
-        raise RenderError(f"unknown view {str(view)!r}; the views are: {names}") from None
+        raise RenderError(Message("error.render.unknown-view", "unknown view {view}; the views are: {names}",
+                                  view=repr(str(view)), names=names)) from None
 
 
 def layout(
@@ -158,7 +159,8 @@ def layout(
 
 def _easy_read_option(easy_read: object) -> bool:
     if not isinstance(easy_read, bool):
-        raise RenderError(f"option easy_read must be true or false, not {type(easy_read).__name__}")
+        raise RenderError(Message("error.render.easy-read", "option easy_read must be true or false, not {type}",
+                                  type=type(easy_read).__name__))
     return easy_read
 
 
@@ -175,10 +177,10 @@ def _run_steps(context: LayoutContext, inputs: LayoutInputs) -> list[Section]:
     """
     registry = context.plugins.layouts
     if not any(spec.plugin == CORE_LAYOUT_PLUGIN for spec in registry):
-        raise RenderError(
-            f"the core sections' layout (built-in plugin {CORE_LAYOUT_PLUGIN!r}) is blocked or failed to "
-            "load, so nothing of the passport could be shown; do not block it"
-        )
+        raise RenderError(Message(
+            "error.render.core-layout-missing", "the core sections' layout (built-in plugin {plugin}) is blocked or "
+            "failed to load, so nothing of the passport could be shown; do not block it",
+            plugin=repr(CORE_LAYOUT_PLUGIN)))
     sections: list[Section] = []
     for spec in registry:
         builtin = context.plugins.is_builtin(spec.plugin)
@@ -227,7 +229,9 @@ def _in_second_language(context: LayoutContext, document: Document, passport: Pa
     if second_language is None:
         return document
     if not isinstance(second_language, str):
-        raise RenderError(f"second_language must be a language tag such as 'en', not {type(second_language).__name__}")
+        raise RenderError(Message("error.render.second-language-type",
+                                  "second_language must be a language tag such as 'en', not {type}",
+                                  type=type(second_language).__name__))
     choice = choose(second_language, context.plugins.labels.has_language)
     if choice.fallback:
         _warn_language_fallback(context, choice, where="--second-language")

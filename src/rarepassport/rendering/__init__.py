@@ -34,6 +34,7 @@ from rarepassport.convert import check_built_passport
 from rarepassport.errors import (
     DrawnTextMismatchError,
     InvalidPassportError,
+    Message,
     MissingGlyphsError,
     RenderError,
     RenderWarning,
@@ -73,8 +74,13 @@ def available_formats(plugins: PluginManager) -> list[str]:
 
 def _backend(format: str, plugins: PluginManager) -> BackendSpec:
     if format not in plugins.backends:
-        names = ", ".join(plugins.backends.names()) or "none are installed"
-        raise RenderError(f"unknown format {format!r}; available formats: {names}")
+        names = ", ".join(plugins.backends.names())
+        if not names:
+            raise RenderError(Message("error.render.unknown-format.none",
+                                      "unknown format {format}; available formats: none are installed",
+                                      format=repr(format)))
+        raise RenderError(Message("error.render.unknown-format", "unknown format {format}; available formats: {names}",
+                                  format=repr(format), names=names))
     spec: BackendSpec = plugins.backends[format]
     return spec
 
@@ -90,8 +96,13 @@ def _check_options(spec: BackendSpec, options: dict[str, Any]) -> None:
     accepted = [p.name for p in params[1:] if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
     for name in options:
         if name not in accepted:
-            takes = ", ".join(accepted) if accepted else "no options"
-            raise RenderError(f"format {spec.name!r} has no option {name!r}; it takes: {takes}")
+            if not accepted:
+                raise RenderError(Message("error.render.unknown-option.none",
+                                          "format {format} has no option {option}; it takes: no options",
+                                          format=repr(spec.name), option=repr(name)))
+            raise RenderError(Message("error.render.unknown-option", "format {format} has no option {option}; "
+                                      "it takes: {takes}", format=repr(spec.name), option=repr(name),
+                                      takes=", ".join(accepted)))
 
 
 def render_document(
@@ -106,10 +117,10 @@ def render_document(
         # Be lenient with simple outside backends that return bare bytes.
         result = Rendered(data=result, media_type=spec.media_type, suffix=spec.suffix)
     if not isinstance(result, Rendered):
-        raise RenderError(
-            f"backend {format!r} from plugin {spec.plugin} returned {type(result).__name__}, "
-            "not rarepassport.rendering.Rendered"
-        )
+        raise RenderError(Message(
+            "error.render.backend-result",
+            "backend {format} from plugin {plugin} returned {type}, not rarepassport.rendering.Rendered",
+            format=repr(format), plugin=spec.plugin, type=type(result).__name__))
     merged = tuple(dict.fromkeys((*document.warnings, *result.warnings)))
     return attrs.evolve(result, warnings=merged)
 
@@ -174,8 +185,8 @@ def render_validated(
     spec = _backend(format, plugins)
     if second_language is not None and not spec.bilingual:
         takes = ", ".join(name for name in plugins.backends.names() if plugins.backends[name].bilingual)
-        raise RenderError(f"format {spec.name!r} cannot draw a second language; second_language applies "
-                          f"only to: {takes}")
+        raise RenderError(Message("error.render.not-bilingual", "format {format} cannot draw a second language; "
+                                  "second_language applies only to: {takes}", format=repr(spec.name), takes=takes))
     document = layout(passport, _view_for(spec, view), language, plugins=plugins, today=today,
                       second_language=second_language, trust=trust, easy_read=easy_read)
     notes = _validation_notes(document, report.issues)
@@ -211,7 +222,8 @@ def render_rendered(
         raise TypeError(f"render() draws a rarepassport.Passport, not {type(passport).__name__}; read "
                         "a document with rarepassport.load() or loads() first")
     if language is not None and not isinstance(language, str):
-        raise RenderError(f"language must be a language tag such as 'en', not {type(language).__name__}")
+        raise RenderError(Message("error.render.language-type", "language must be a language tag such as 'en', "
+                                  "not {type}", type=type(language).__name__))
     manager = plugins
     _backend(format, manager)  # fail on an unknown format before validating
     check_built_passport(passport, plugins=manager)  # no lone surrogate or ESC reaches a backend

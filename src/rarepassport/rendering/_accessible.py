@@ -42,7 +42,7 @@ from collections.abc import Iterator, Sequence
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
-from rarepassport.errors import RenderError
+from rarepassport.errors import Message, RenderError
 from rarepassport.rendering._base import Rendered
 from rarepassport.rendering._verify import expected_texts, verify_pdf_text
 
@@ -85,15 +85,13 @@ def render_accessible_pdf(document: Document, *, html: bytes) -> Rendered:
     try:
         import weasyprint  # type: ignore[import-untyped]
     except ImportError:
-        raise RenderError(
-            "the accessible-pdf format needs WeasyPrint: pip install 'rarepassport[accessible]' "
-            "(and Pango, e.g. Debian's libpango-1.0-0 and libpangoft2-1.0-0)"
-        ) from None
+        raise RenderError(Message(
+            "error.render.needs-weasyprint", "the accessible-pdf format needs WeasyPrint: pip install "
+            "'rarepassport[accessible]' (and Pango, e.g. Debian's libpango-1.0-0 and libpangoft2-1.0-0)")) from None
     except OSError as exc:  # WeasyPrint is installed, its system libraries are not
-        raise RenderError(
-            f"WeasyPrint could not load its system libraries ({type(exc).__name__}); install Pango, "
-            "e.g. Debian's libpango-1.0-0 and libpangoft2-1.0-0"
-        ) from None
+        raise RenderError(Message(
+            "error.render.weasyprint-libraries", "WeasyPrint could not load its system libraries ({error}); install "
+            "Pango, e.g. Debian's libpango-1.0-0 and libpangoft2-1.0-0", error=type(exc).__name__)) from None
     # Only data: URIs, which the page itself carries; no file and no network address.
     fetcher = weasyprint.URLFetcher(allowed_protocols=("data",), timeout=1, allow_redirects=False)
     page = weasyprint.HTML(string=html.decode("utf-8"), url_fetcher=fetcher)
@@ -271,9 +269,9 @@ def _mark_languages(data: bytes, html: str, document: Document) -> bytes:
     try:
         import pikepdf
     except ImportError:
-        raise RenderError(
-            "the accessible-pdf format needs pikepdf: pip install 'rarepassport[accessible]'"
-        ) from None
+        raise RenderError(Message(
+            "error.render.needs-pikepdf", "the accessible-pdf format needs pikepdf: pip install "
+            "'rarepassport[accessible]'")) from None
 
     from rarepassport.languages import text_language
 

@@ -592,13 +592,15 @@ def _check_glyphs(document: Document, essentials: Essentials, extra: Sequence[An
     """The essentials to draw, with a marker for each character no font can draw (or an error)."""
     import attrs
 
-    from rarepassport.errors import MissingGlyphsError, RenderError
+    from rarepassport.errors import MissingGlyphsError
     from rarepassport.rendering._fonts import undrawable_characters
-    from rarepassport.rendering._verify import MISSING_GLYPH_MARKER, MISSING_GLYPHS_OPTIONS, missing_glyphs_notice
+    from rarepassport.rendering._verify import (
+        MISSING_GLYPH_MARKER,
+        check_missing_glyphs_option,
+        missing_glyphs_notice,
+    )
 
-    if missing_glyphs not in MISSING_GLYPHS_OPTIONS:
-        raise RenderError(f"option missing_glyphs must be one of {', '.join(MISSING_GLYPHS_OPTIONS)}, "
-                          f"not {missing_glyphs!r}")
+    check_missing_glyphs_option(missing_glyphs)
     texts = _essentials_texts(essentials)
     missing = undrawable_characters((text for _where, text in texts), extra)
     if not missing:

@@ -164,16 +164,19 @@ def font_face(path: str | os.PathLike[str], *, bold: str | os.PathLike[str] | No
     Raises:
         rarepassport.errors.PassportError: When a file is missing or is not a font.
     """
-    from rarepassport.errors import PassportError
+    from rarepassport.errors import Message, PassportError
 
     faces = [Path(path)] + ([Path(bold)] if bold is not None else [])
     for face in faces:
         if face.suffix.lower() not in _FONT_SUFFIXES:
-            raise PassportError(f"font {face}: not a font file (use .ttf, .otf, .ttc or .otc)")
+            raise PassportError(Message("error.font.not-a-font-file",
+                                        "font {path}: not a font file (use .ttf, .otf, .ttc or .otc)", path=face))
         if not face.is_file():
-            raise PassportError(f"font {face}: file not found")
+            raise PassportError(Message("error.font.not-found", "font {path}: file not found", path=face))
         if not _coverage(face, collection_index):
-            raise PassportError(f"font {face}: cannot be read as a font, or has no Unicode characters")
+            raise PassportError(Message("error.font.unreadable",
+                                        "font {path}: cannot be read as a font, or has no Unicode characters",
+                                        path=face))
     return FontFace(
         family=_family_for(faces[0], collection_index),
         regular=faces[0],
@@ -886,8 +889,11 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
             pdf.set_fallback_fonts([face.family for face in fallbacks], exact_match=False)
         if needed:
             chars = sorted(needed)
-            notices.append(document.notice("missing_glyphs_blank", count=len(chars),
-                                           characters=describe_characters(chars)))
+            form = "one" if len(chars) == 1 else "other"
+            notice = document.notice(f"missing_glyphs_blank.{form}", count=len(chars),
+                                     # "…", not English words: the count is said beside them.
+                                     characters=describe_characters(chars[:12]) + (", …" if len(chars) > 12 else ""))
+            notices.append(attrs.evolve(notice, code="missing_glyphs_blank"))
     if needs_text_shaping(texts):
         if shaping_available():
             only_where_needed = getattr(pdf, "shape_only_where_needed", None)

@@ -240,7 +240,7 @@ def screen_for(size: str) -> Screen:
         rarepassport.rendering.RenderError: For anything else, or a size that is not a
             portrait phone screen.
     """
-    from rarepassport.errors import RenderError
+    from rarepassport.errors import Message, RenderError
 
     preset = PRESETS.get(size.strip().lower())
     if preset is not None:
@@ -248,12 +248,14 @@ def screen_for(size: str) -> Screen:
     match = _SIZE.match(size)
     if match is None:
         names = ", ".join(PRESETS)
-        raise RenderError(f"option size of a lock screen must be one of {names}, or WIDTHxHEIGHT in pixels "
-                          f"(e.g. 1179x2556), not {size!r}")
+        raise RenderError(Message("error.render.lockscreen-size", "option size of a lock screen must be one of "
+                                  "{names}, or WIDTHxHEIGHT in pixels (e.g. 1179x2556), not {value}",
+                                  names=names, value=repr(size)))
     width, height = int(match.group(1)), int(match.group(2))
     if not (_MIN_WIDTH <= width <= _MAX_SIDE and width <= height <= _MAX_SIDE):
-        raise RenderError(f"option size {size!r}: a lock screen is portrait, {_MIN_WIDTH} to {_MAX_SIDE} pixels "
-                          "wide and at least as tall as it is wide (e.g. 1179x2556)")
+        raise RenderError(Message("error.render.lockscreen-size-bounds", "option size {value}: a lock screen is "
+                                  "portrait, {minimum} to {maximum} pixels wide and at least as tall as it is wide "
+                                  "(e.g. 1179x2556)", value=repr(size), minimum=_MIN_WIDTH, maximum=_MAX_SIDE))
     density = width / CUSTOM_WIDTH_CSS
     return Screen(name=f"{width}x{height}", width=width, height=height, density=density,
                   top=round(CUSTOM_TOP_CSS * density), bottom=round(CUSTOM_BOTTOM_CSS * density),
@@ -552,7 +554,7 @@ def _largest(fits: Callable[[float], bool]) -> float | None:
 
 def _plan(scratch: _Drawer, screen: Screen) -> _Plan:
     """What the page shows and at which size: shrink first, then leave off by clinical priority."""
-    from rarepassport.errors import RenderError
+    from rarepassport.errors import Message, RenderError
 
     essentials = scratch.essentials
     groups = list(essentials.groups)
@@ -579,10 +581,10 @@ def _plan(scratch: _Drawer, screen: Screen) -> _Plan:
         return _Plan(head + _paragraphs(groups, ""), size)
     if ends([], essentials.more_in_full, MIN_BODY_SIZE, scratch.text_bottom(MIN_BODY_SIZE)) > \
             scratch.text_bottom(MIN_BODY_SIZE):
-        raise RenderError(
-            f"option size {screen.name!r}: the screen leaves too little room between the clock and the "
-            "buttons for the name, date of birth and review dates; choose a taller size"
-        )
+        raise RenderError(Message(
+            "error.render.lockscreen-too-short", "option size {value}: the screen leaves too little room between the "
+            "clock and the buttons for the name, date of birth and review dates; choose a taller size",
+            value=repr(screen.name)))
     shown = fit(groups, lambda trial: fits_at(trial, MIN_BODY_SIZE) is not None)
     size = _largest(lambda size: fits_at(shown, size) is not None) or MIN_BODY_SIZE
     ending = fits_at(shown, size)
@@ -594,7 +596,7 @@ def _plan(scratch: _Drawer, screen: Screen) -> _Plan:
 
 def _check_glyphs(texts: Sequence[tuple[str, str]], extra: Sequence[Any]) -> None:
     """Refuse text that no available font can draw: a blank on a lock screen could be a dose."""
-    from rarepassport.errors import RenderError
+    from rarepassport.errors import Message, RenderError
     from rarepassport.rendering._fonts import (
         _coverage,
         _is_invisible,
@@ -611,11 +613,18 @@ def _check_glyphs(texts: Sequence[tuple[str, str]], extra: Sequence[Any]) -> Non
     for path, text in texts:
         missing = sorted({char for char in text if ord(char) not in coverage and not _is_invisible(char)})
         if missing:
-            raise RenderError(
-                f"{path}: no available font can draw {len(missing)} character(s) ({describe_characters(missing)}), "
-                "so the lock screen would show a blank; install a Noto font for the script, pass fonts=[path] "
-                "(--font on the command line) or call rarepassport.rendering.register_font(path)"
-            )
+            characters = describe_characters(missing)
+            if len(missing) == 1:
+                raise RenderError(Message(
+                    "error.render.lockscreen-missing-glyphs.one", "{path}: no available font can draw 1 character "
+                    "({characters}), so the lock screen would show a blank; install a Noto font for the script, pass "
+                    "fonts=[path] (--font on the command line) or call rarepassport.rendering.register_font(path)",
+                    path=path, characters=characters))
+            raise RenderError(Message(
+                "error.render.lockscreen-missing-glyphs.other", "{path}: no available font can draw {count} "
+                "characters ({characters}), so the lock screen would show a blank; install a Noto font for the "
+                "script, pass fonts=[path] (--font on the command line) or call "
+                "rarepassport.rendering.register_font(path)", count=len(missing), path=path, characters=characters))
 
 
 def _squashed(text: str) -> str:
@@ -702,9 +711,10 @@ def _rasterise(data: bytes, screen: Screen) -> bytes:
     try:
         import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
     except ImportError:  # pragma: no cover - pypdfium2 is a dependency
-        from rarepassport.errors import RenderError
+        from rarepassport.errors import Message, RenderError
 
-        raise RenderError("the lockscreen format needs pypdfium2: pip install pypdfium2") from None
+        raise RenderError(Message("error.render.needs-pypdfium2",
+                                  "the lockscreen format needs pypdfium2: pip install pypdfium2")) from None
 
     pdf = pdfium.PdfDocument(data)
     try:
@@ -759,7 +769,7 @@ def render_lockscreen(
             character no available font can draw (naming the field), or a screen too
             small for the name and dates.
     """
-    from rarepassport.errors import RenderError
+    from rarepassport.errors import Message, RenderError
     from rarepassport.rendering._base import Rendered
     from rarepassport.rendering._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, pdf_class
     from rarepassport.rendering._qr import qr_content
@@ -768,10 +778,12 @@ def render_lockscreen(
     if essentials is None:
         raise RenderError("the lock screen needs a document laid out by rarepassport.layout() (it has no essentials)")
     if output not in ("png", "pdf"):
-        raise RenderError(f"option output must be 'png' or 'pdf', not {output!r}")
+        raise RenderError(Message("error.render.lockscreen-output", "option output must be 'png' or 'pdf', not {value}",
+                                  value=repr(output)))
     chosen = THEMES.get(theme)
     if chosen is None:
-        raise RenderError(f"option theme must be one of {', '.join(THEMES)}, not {theme!r}")
+        raise RenderError(Message("error.render.lockscreen-theme", "option theme must be one of {choices}, not {value}",
+                                  choices=", ".join(THEMES), value=repr(theme)))
     screen = screen_for(size)
     notices: list[RenderNotice] = []
     modules: list[list[bool]] = []

@@ -741,7 +741,7 @@ def render_pdf(
             is not what the document asked for (names where, never the text).
         rarepassport.rendering.RenderError: For an unknown size, a bad QR option or font.
     """
-    from rarepassport.errors import DrawnTextMismatchError, RenderError
+    from rarepassport.errors import DrawnTextMismatchError, Message, RenderError
     from rarepassport.rendering._base import Rendered
     from rarepassport.rendering._fonts import BUNDLED_FAMILY, install_fonts, pdf_bytes, shaping_available
     from rarepassport.rendering._photo import load_photo, photo_notice
@@ -756,7 +756,8 @@ def render_pdf(
 
     key = size.lower() if isinstance(size, str) else ""
     if key not in PAGE_SIZES:
-        raise RenderError(f"option size must be one of {', '.join(PAGE_SIZES)}, not {size!r}")
+        raise RenderError(Message("error.render.page-size", "option size must be one of {choices}, not {value}",
+                                  choices=", ".join(PAGE_SIZES), value=repr(size)))
     # Easy read is always large print.
     style = Style.choose(size=key, large_print=large_print or document.easy_read, high_contrast=high_contrast)
     faces = extra_faces(fonts)

@@ -131,7 +131,7 @@ def emergency_qr_text(document: Document, limit: int, *, most_bytes: int | None 
     Returns:
         The text; ``shortened`` is set when lines were left off (the text says so).
     """
-    from rarepassport.errors import RenderError
+    from rarepassport.errors import Message, RenderError
 
     essentials = document.essentials
     if essentials is None:
@@ -148,11 +148,13 @@ def emergency_qr_text(document: Document, limit: int, *, most_bytes: int | None 
     if not _fits(text, limit, most_bytes):
         # Even the name and the dates are too long for the code: refuse rather than
         # print a code that cuts a name or a date in half.
-        unit = "bytes" if most_bytes is None else "characters"
-        raise RenderError(
-            f"option qr: the person's name and dates alone are longer than the {limit} {unit} a QR code "
-            "of this size holds; use qr='link:https://...' instead"
-        )
+        if most_bytes is None:
+            raise RenderError(Message(
+                "error.render.qr-too-long.bytes", "option qr: the person's name and dates alone are longer than the "
+                "{limit} bytes a QR code of this size holds; use qr='link:https://...' instead", limit=limit))
+        raise RenderError(Message(
+            "error.render.qr-too-long.characters", "option qr: the person's name and dates alone are longer than the "
+            "{limit} characters a QR code of this size holds; use qr='link:https://...' instead", limit=limit))
     return QrContent(text=text, kind="emergency", shortened=True)
 
 
@@ -169,7 +171,7 @@ def qr_content(document: Document, qr: str, limit: int, *, most_bytes: int | Non
     Raises:
         rarepassport.rendering.RenderError: For any other value, or a link that is not http(s).
     """
-    from rarepassport.errors import RenderError
+    from rarepassport.errors import Message, RenderError
 
     if qr == "emergency":
         content = emergency_qr_text(document, limit, most_bytes=most_bytes)
@@ -177,11 +179,13 @@ def qr_content(document: Document, qr: str, limit: int, *, most_bytes: int | Non
     if qr.startswith("link:"):
         url = qr[len("link:"):].strip()
         if not url.lower().startswith(("https://", "http://")) or len(url) < 10:
-            raise RenderError("option qr: a link must start with https:// or http://, e.g. qr='link:https://...'")
+            raise RenderError(Message("error.render.qr-link-scheme",
+                                      "option qr: a link must start with https:// or http://, e.g. qr='link:https://...'"))
         if len(url.encode("utf-8")) > 2000:
-            raise RenderError("option qr: the link is longer than 2,000 bytes; use a shorter address")
+            raise RenderError(Message("error.render.qr-link-length",
+                                      "option qr: the link is longer than 2,000 bytes; use a shorter address"))
         return QrContent(text=url, kind="link", caption=document.phrase("scan_for_more"))
-    raise RenderError("option qr must be 'emergency' or 'link:https://...'")
+    raise RenderError(Message("error.render.qr-option", "option qr must be 'emergency' or 'link:https://...'"))
 
 
 def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float, *, title: str) -> None:

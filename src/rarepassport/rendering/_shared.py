@@ -147,7 +147,11 @@ def extra_faces(fonts: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
         try:
             faces.append(font_face(path))
         except PassportError as exc:
-            raise RenderError(f"font file (fonts= option, --font on the command line): {exc}") from exc
+            error = RenderError(f"font file (fonts= option, --font on the command line): {exc}")
+            if exc.message_id is not None:
+                # Said in another language as the font's own message (which names the file).
+                error.message_id, error.arguments = exc.message_id, exc.arguments
+            raise error from exc
     return faces
 
 

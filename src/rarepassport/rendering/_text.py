@@ -20,7 +20,7 @@ from rarepassport.document import (
     Paragraph,
     Table,
 )
-from rarepassport.errors import RenderError
+from rarepassport.errors import Message, RenderError
 from rarepassport.rendering._base import Rendered
 
 __all__ = ["render_text"]
@@ -160,7 +160,9 @@ def render_text(document: Document, *, width: int = 78) -> Rendered:
         RenderError: When ``width`` is not a whole number of at least 30.
     """
     if isinstance(width, bool) or not isinstance(width, int) or width < _MIN_WIDTH:
-        raise RenderError(f"option width for format 'text' must be a whole number of at least {_MIN_WIDTH}")
+        raise RenderError(Message("error.render.text-width",
+                                  "option width for format 'text' must be a whole number of at least {minimum}",
+                                  minimum=_MIN_WIDTH))
     # A bilingual document: each label then its second-language counterpart, each
     # sentence then its counterpart on the next line.
     document = document.with_second_language_inline()

@@ -69,6 +69,7 @@ from rarepassport.document import (
     Section,
     Table,
 )
+from rarepassport.errors import Message
 
 if TYPE_CHECKING:
     from rarepassport.rendering._fonts import FontFace
@@ -76,13 +77,18 @@ if TYPE_CHECKING:
 __all__ = [
     "MISSING_GLYPHS_OPTIONS",
     "MISSING_GLYPH_MARKER",
+    "Place",
+    "characters_text",
     "check_glyphs",
+    "check_missing_glyphs_option",
     "expected_texts",
     "extract_pdf_text",
     "is_right_to_left",
     "isolate_left_to_right",
     "map_document_text",
     "missing_glyphs_notice",
+    "place_text",
+    "places_text",
     "read_pdf_text",
     "skeleton",
     "verify_pdf_text",
@@ -106,40 +112,95 @@ _KEEP_TOGETHER = 40
 # --- where each text is ---------------------------------------------------------
 
 
+class Place(str):
+    """Where a text of a document is, said in English (the string itself), with its
+    catalogue message (``phrase.place.*``) to say it in another language (`place_text`).
+
+    A plain string where a place is a JSON path (``$.person.name``), the same in every
+    language.
+    """
+
+    message: Message | None
+    inner: Place | None
+
+    def __new__(cls, english: str, message: Message | None = None, inner: Place | None = None) -> Place:
+        place = super().__new__(cls, english)
+        place.message, place.inner = message, inner
+        return place
+
+
+def _place(id: str, english: str, /, **values: object) -> Place:
+    message = Message(id, english, **values)
+    return Place(str(message), message)
+
+
+def _in_second_language(where: str) -> str:
+    """``where`` in a bilingual document's second language (``... (second language)``)."""
+    inner = where if isinstance(where, Place) else Place(where)
+    message = Message("phrase.place.second-language", "{place} (second language)", place=where)
+    return Place(str(message), message, inner)
+
+
+def place_text(where: str, say: Callable[..., str]) -> str:
+    """``where`` (from `expected_texts`) in another language.
+
+    Args:
+        where: A `Place`, or a JSON path (given back as it is).
+        say: ``say(message_id, **values)`` gives a catalogue message in the language,
+            e.g. [`Document.phrase`][rarepassport.Document.phrase].
+    """
+    if not isinstance(where, Place) or where.message is None:
+        return str(where)
+    values = dict(where.message.arguments)
+    if where.inner is not None:
+        values["place"] = place_text(where.inner, say)
+    return say(where.message.id, **values)
+
+
+
 def _block_texts(section: Section, number: int, block: Block) -> Iterator[tuple[str, str]]:
     # Named by section id, block number and catalogue label, never by a value: a
     # heading or a list label can be a protocol's title, written by the person.
-    here = f"section {section.id!r}, block {number}"
+    here = {"section": repr(section.id), "block": number}
     if isinstance(block, Heading):
-        yield f"{here} (heading)", block.text
+        yield _place("phrase.place.heading", "section {section}, block {block} (heading)", **here), block.text
     elif isinstance(block, Paragraph):
-        yield f"{here} (paragraph)", block.text
+        yield _place("phrase.place.paragraph", "section {section}, block {block} (paragraph)", **here), block.text
     elif isinstance(block, Field):
         name = block.label_id or block.label
-        yield f"{here} (field {name}), label", block.label
-        yield f"{here} (field {name}), value", block.value
+        yield _place("phrase.place.field-label", "section {section}, block {block} (field {field}), label",
+                     **here, field=name), block.label
+        yield _place("phrase.place.field-value", "section {section}, block {block} (field {field}), value",
+                     **here, field=name), block.value
     elif isinstance(block, ListBlock):
         if block.label:
-            yield f"{here} (list), label", block.label
+            yield _place("phrase.place.list-label", "section {section}, block {block} (list), label",
+                         **here), block.label
         for index, item in enumerate(block.items, 1):
-            yield f"{here} (list), item {index}", item
+            yield _place("phrase.place.list-item", "section {section}, block {block} (list), item {item}",
+                         **here, item=index), item
     elif isinstance(block, Table):
         if block.caption:
-            yield f"{here} (table), caption", block.caption
+            yield _place("phrase.place.table-caption", "section {section}, block {block} (table), caption",
+                         **here), block.caption
         for index, column in enumerate(block.columns, 1):
-            yield f"{here} (table), column {index} heading", column
+            yield _place("phrase.place.column-heading",
+                         "section {section}, block {block} (table), column {column} heading",
+                         **here, column=index), column
         for row_number, row in enumerate(block.rows, 1):
             for index, cell in enumerate(row[: len(block.columns)], 1):
-                column = block.columns[index - 1]
-                yield f"{here} (table), row {row_number}, column {index} ({column})", cell
+                yield _place("phrase.place.table-cell",
+                             "section {section}, block {block} (table), row {row}, column {column} ({heading})",
+                             **here, row=row_number, column=index, heading=block.columns[index - 1]), cell
     elif isinstance(block, Alert):
         if block.title:
-            yield f"{here} (alert), title", block.title
-        yield f"{here} (alert), text", block.text
+            yield _place("phrase.place.alert-title", "section {section}, block {block} (alert), title",
+                         **here), block.title
+        yield _place("phrase.place.alert-text", "section {section}, block {block} (alert), text", **here), block.text
     if block.second is not None:
         # A bilingual document: a second-language label dropped is as wrong as a first.
         for where, text in _block_texts(section, number, block.second):
-            yield f"{where} (second language)", text
+            yield _in_second_language(where), text
 
 
 def expected_texts(document: Document, *, phrases: bool = False) -> list[tuple[str, str]]:
@@ -154,34 +215,41 @@ def expected_texts(document: Document, *, phrases: bool = False) -> list[tuple[s
         ``(where, text)`` pairs; ``where`` is a JSON path (``$.person.name``) or a
         section, block and label, never a passport value. Empty texts are left out.
     """
+    title = _place("phrase.place.document-title", "document title")
+    updated = _place("phrase.place.updated-on", "updated on")
     found: list[tuple[str, str]] = [
-        ("document title", document.title),
+        (title, document.title),
         ("$.person.name", document.person_name),
         ("$.person.date_of_birth", document.date_of_birth),
     ]
     if document.updated_on:
-        found.append(("updated on", document.updated_on))
+        found.append((updated, document.updated_on))
     if document.reviewed_on:
         found.append(("$.review", document.reviewed_on))
-    found.extend((f"document note {number}", text) for number, text in enumerate(document.warnings, 1))
+    notes = [_place("phrase.place.document-note", "document note {number}", number=number)
+             for number in range(1, len(document.warnings) + 1)]
+    found.extend(zip(notes, document.warnings, strict=True))
     second = document.second
     if second is not None:
-        found.extend((where, text or "") for where, text in (
-            ("document title (second language)", second.title),
-            ("$.person.date_of_birth (second language)", second.date_of_birth),
-            ("updated on (second language)", second.updated_on),
-            ("$.review (second language)", second.reviewed_on),
+        found.extend((_in_second_language(where), text or "") for where, text in (
+            (title, second.title),
+            ("$.person.date_of_birth", second.date_of_birth),
+            (updated, second.updated_on),
+            ("$.review", second.reviewed_on),
         ))
-        found.extend((f"document note {number} (second language)", second.notes.get(text, ""))
-                     for number, text in enumerate(document.warnings, 1))
+        found.extend((_in_second_language(where), second.notes.get(text, ""))
+                     for where, text in zip(notes, document.warnings, strict=True))
     if phrases:
-        found.extend((f"phrase {key}", text) for key, text in document.phrases.items())
+        found.extend((_place("phrase.place.phrase", "phrase {key}", key=key), text)
+                     for key, text in document.phrases.items())
         if second is not None:
-            found.extend((f"phrase {key} (second language)", text) for key, text in second.phrases.items())
+            found.extend((_in_second_language(_place("phrase.place.phrase", "phrase {key}", key=key)), text)
+                         for key, text in second.phrases.items())
     for section in document.sections:
-        found.append((f"section {section.id!r}, title", section.title))
+        where = _place("phrase.place.section-title", "section {section}, title", section=repr(section.id))
+        found.append((where, section.title))
         if section.second_title:
-            found.append((f"section {section.id!r}, title (second language)", section.second_title))
+            found.append((_in_second_language(where), section.second_title))
         for number, block in enumerate(section.blocks, 1):
             found.extend(_block_texts(section, number, block))
     return [(where, text) for where, text in found if text]
@@ -281,12 +349,10 @@ def check_glyphs(
             character is and its code point (never the text).
         rarepassport.rendering.RenderError: For another value of ``missing_glyphs``.
     """
-    from rarepassport.errors import MissingGlyphsError, RenderError
+    from rarepassport.errors import MissingGlyphsError
     from rarepassport.rendering._fonts import undrawable_characters
 
-    if missing_glyphs not in MISSING_GLYPHS_OPTIONS:
-        raise RenderError(f"option missing_glyphs must be one of {', '.join(MISSING_GLYPHS_OPTIONS)}, "
-                          f"not {missing_glyphs!r}")
+    check_missing_glyphs_option(missing_glyphs)
     texts = expected_texts(document, phrases=True)
     missing = undrawable_characters((text for _where, text in texts), extra)
     if not missing:
@@ -307,14 +373,48 @@ def check_glyphs(
     return marked, [missing_glyphs_notice(document, sorted(missing), places)]
 
 
+def check_missing_glyphs_option(missing_glyphs: object) -> None:
+    """Refuse a ``missing_glyphs`` option that is not one of `MISSING_GLYPHS_OPTIONS`."""
+    from rarepassport.errors import RenderError
+
+    if missing_glyphs not in MISSING_GLYPHS_OPTIONS:
+        raise RenderError(Message("error.render.missing-glyphs-option",
+                                  "option missing_glyphs must be one of {choices}, not {value}",
+                                  choices=", ".join(MISSING_GLYPHS_OPTIONS), value=repr(missing_glyphs)))
+
+
 def missing_glyphs_notice(document: Document, missing: Sequence[str],
                           places: Sequence[tuple[str, tuple[str, ...]]]) -> RenderNotice:
-    """The notice that ``missing`` characters are drawn as `MISSING_GLYPH_MARKER`, naming up to six places."""
-    from rarepassport.rendering._fonts import describe_characters
+    """The notice that ``missing`` characters are drawn as `MISSING_GLYPH_MARKER`, naming up
+    to six places, all in the document's language (`place_text`), the count in its plural form."""
+    params: dict[str, str | int] = {"count": len(missing), "characters": characters_text(missing),
+                                    "marker": MISSING_GLYPH_MARKER, "places": places_text(document, places)}
+    form = "one" if len(missing) == 1 else "other"
+    return attrs.evolve(document.notice(f"missing_glyphs_marked.{form}", **params), code="missing_glyphs_marked")
 
-    where = "; ".join(where for where, _chars in places[:6]) + ("; ..." if len(places) > 6 else "")
-    return document.notice("missing_glyphs_marked", count=len(missing), characters=describe_characters(missing),
-                           marker=MISSING_GLYPH_MARKER, places=where)
+
+def characters_text(chars: Sequence[str], limit: int = 12) -> str:
+    """Code points as ``U+0627, U+4E2D``, the first ``limit`` then ``…`` (the same in every
+    language: the count is said beside them)."""
+    from rarepassport.errors import describe_characters
+
+    return describe_characters(chars[:limit]) + (", …" if len(chars) > limit else "")
+
+
+def places_text(document: Document, places: Sequence[tuple[str, tuple[str, ...]]], limit: int = 6) -> str:
+    """The first ``limit`` places of ``places`` in the document's language, then ``…``."""
+    separator = _phrase(document, "phrase.place.separator")
+    shown = [place_text(where, lambda id, **values: _phrase(document, id, **values)) for where, _ in places[:limit]]
+    return separator.join(shown + (["…"] if len(places) > limit else []))
+
+
+def _phrase(document: Document, id: str, /, **values: object) -> str:
+    """``document.phrase``, in English when the document was made without the phrase."""
+    from rarepassport import labels
+
+    if id in document.phrases:
+        return document.phrase(id, **values)
+    return labels.lookup(id, "en").format_map({key: str(value) for key, value in values.items()})
 
 
 # --- right-to-left text -------------------------------------------------------------
