@@ -91,7 +91,9 @@ def isolated_runs(texts: Sequence[str]) -> list[str]:
     index = 0
     while index < len(out):
         if rtl(out[index]):
-            out[index] = isolate_left_to_right(out[index])
+            # After other runs of the paragraph, a leading left-to-right run is isolated too.
+            out[index] = isolate_left_to_right(out[index], leading=any(strong(text) or rtl(text)
+                                                                       for text in out[:index]))
             index += 1
             continue
         # Consecutive runs without right-to-left letters (a list of medicines written as
