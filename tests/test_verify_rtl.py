@@ -145,3 +145,15 @@ def test_an_english_allergy_after_an_arabic_label_on_the_card_keeps_its_substanc
     line = next(line for line in poppler_text(data).splitlines() if "Latex" in line)
     assert skeleton("Latex (Hives and wheeze") in skeleton(line)
     assert skeleton("Latex (Hives and wheeze") in skeleton(pypdf_text(data))
+
+
+@pytest.mark.parametrize("example", ["conditions/dravet-syndrome.json", "adult-undiagnosed.json"])
+def test_real_arabic_outputs_with_marks_and_wrapped_english_runs_verify(example: str) -> None:
+    # A tanween after a word's last letter ("عادةً"), and an English diagnosis wrapped over
+    # lines with its bracket moved where the line breaks: both are drawn as written.
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parent.parent / "examples" / example
+    rendered = rp.render_rendered(rp.load(source), "pdf", "emergency", language="ar",
+                                  plugins=rp.make_plugin_manager(entry_points=False), today=TODAY)
+    assert shows(rendered.data, "Type 2 diabetes") or shows(rendered.data, "عادة")

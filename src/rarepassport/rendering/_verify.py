@@ -775,6 +775,11 @@ def _strong_runs(text: str) -> list[tuple[bool, int, int]]:
             runs[-1] = (rtl, runs[-1][1], index + 1)
         else:
             runs.append((rtl, index, index + 1))
+    # A mark after a run's last letter ("عادةً") belongs to it.
+    for number, (rtl, start, end) in enumerate(runs):
+        while end < len(text) and _direction(text[end]) == "NSM":
+            end += 1
+        runs[number] = (rtl, start, end)
     return runs
 
 
@@ -866,7 +871,13 @@ def _unbreakable(run: str) -> list[str]:
     from rarepassport.rendering._shared import unbroken
 
     kept = _NUMBER_GROUPS.sub(lambda match: match.group().replace(" ", "\u00a0"), unbroken(run))
-    return [piece.replace("\u00a0", " ") for piece in kept.split(" ") if piece.strip()]
+    pieces = []
+    for piece in kept.split(" "):
+        # A sign at the edge of a piece ("(syndrome") may be moved where the line breaks.
+        letters = [index for index, char in enumerate(piece) if _kind(char)]
+        if letters:
+            pieces.append(piece[letters[0]:letters[-1] + 1].replace("\u00a0", " "))
+    return pieces
 
 
 # A long text can be split where a page breaks inside it: a table row taller than a
