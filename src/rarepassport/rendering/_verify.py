@@ -85,6 +85,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MISSING_GLYPHS_OPTIONS",
     "MISSING_GLYPH_MARKER",
+    "NO_BREAK",
     "check_glyphs",
     "expected_texts",
     "extract_pdf_text",
@@ -94,6 +95,7 @@ __all__ = [
     "missing_glyphs_notice",
     "read_pdf_text",
     "skeleton",
+    "unbroken",
     "verify_pdf_text",
 ]
 
@@ -110,6 +112,19 @@ _LTR_CLASSES = frozenset({"L", "EN", "AN"})
 # Left-to-right runs up to this length inside right-to-left text are kept on one line
 # (their spaces become no-break spaces): a phone number or dose is never split.
 _KEEP_TOGETHER = 40
+
+
+# A phone number or a dose broken across two lines is easily misread: their spaces
+# are drawn as no-break spaces, so a line breaks before or after them, never inside.
+_PHONE = re.compile(r"\+?\(?\d[\d ()-]{4,}\d")
+_DOSE = re.compile(r"(\d) (?=(mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|%)\b)")
+NO_BREAK = "\u00a0"
+
+
+def unbroken(text: str) -> str:
+    """``text`` with the spaces inside phone numbers and doses made no-break spaces."""
+    text = _PHONE.sub(lambda match: match.group(0).replace(" ", NO_BREAK), text)
+    return _DOSE.sub(lambda match: match.group(1) + NO_BREAK, text)
 
 
 # --- where each text is ---------------------------------------------------------
@@ -867,9 +882,7 @@ def _wrapped_place(haystack: _Spaced, run: str, low: int, high: int) -> tuple[in
 def _unbreakable(run: str) -> list[str]:
     """The pieces a left-to-right run may be wrapped between: its words, but a phone
     number, a group of numbers or a dose ("100 mg") whole, as the backends keep them on
-    one line (`rendering._shared.unbroken`)."""
-    from rarepassport.rendering._shared import unbroken
-
+    one line (`unbroken`)."""
     kept = _NUMBER_GROUPS.sub(lambda match: match.group().replace(" ", "\u00a0"), unbroken(run))
     pieces = []
     for piece in kept.split(" "):
