@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 from rarepassport.errors import PassportError, RenderError
 from rarepassport.rendering._fonts import FontFace, font_face
+from rarepassport.rendering._verify import NO_BREAK, unbroken
 
 __all__ = [
     "EMERGENCY_RED",
@@ -42,19 +42,6 @@ GRAPHIC_GREY: Colour = (118, 118, 118)
 def css_colour(colour: Colour) -> str:
     """``colour`` as a CSS hex colour, e.g. ``#960000``."""
     return "#{:02x}{:02x}{:02x}".format(*colour)
-
-# A phone number or a dose broken across two lines is easily misread: their spaces
-# are drawn as no-break spaces, so a line breaks before or after them, never inside.
-_PHONE = re.compile(r"\+?\(?\d[\d ()-]{4,}\d")
-_DOSE = re.compile(r"(\d) (?=(mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|%)\b)")
-NO_BREAK = "\u00a0"
-
-
-def unbroken(text: str) -> str:
-    """``text`` with the spaces inside phone numbers and doses made no-break spaces."""
-    text = _PHONE.sub(lambda match: match.group(0).replace(" ", NO_BREAK), text)
-    return _DOSE.sub(lambda match: match.group(1) + NO_BREAK, text)
-
 
 def align_for(text: str) -> str:
     """``"R"`` for a paragraph that reads right to left (Arabic, Hebrew), else ``"L"``.
@@ -91,7 +78,9 @@ def isolated_runs(texts: Sequence[str]) -> list[str]:
     index = 0
     while index < len(out):
         if rtl(out[index]):
-            out[index] = isolate_left_to_right(out[index])
+            # After other runs of the paragraph, a leading left-to-right run is isolated too.
+            out[index] = isolate_left_to_right(out[index], leading=any(strong(text) or rtl(text)
+                                                                       for text in out[:index]))
             index += 1
             continue
         # Consecutive runs without right-to-left letters (a list of medicines written as

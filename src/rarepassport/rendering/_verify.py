@@ -24,26 +24,35 @@ How the comparison is exact without being flaky:
 * Unicode is compared in NFC; ligatures and Arabic presentation forms (what a shaped
   glyph may extract as) are folded to their letters; format characters (direction
   marks, isolates, joiners, soft hyphens) are dropped; a soft hyphen may print as "-".
-* Text without right-to-left characters must appear whole and in order; failing
-  that (a sign moved by an extractor's bidi reading of a shaped line), every word and
-  every group of numbers ("+44 20 7946 0000") must appear, each whole.
-* Extractors give right-to-left runs in logical or in visual order, mirror brackets,
-  and move neutral signs; so in text with right-to-left letters every group of
-  numbers must appear whole and in order, and every other word on its own, the
-  right-to-left ones (and Arabic-Indic digits) in either order.
+* In a document without right-to-left text every text must appear whole and in order.
+* Extractors give the runs of a line with right-to-left text in logical or in visual
+  order, reverse Arabic-Indic digits, mirror brackets and move neutral signs. So in a
+  document with right-to-left text (read back with pypdf, one piece per text-showing
+  operation, where a word may end), a text is found whole at word boundaries, or in
+  parts (any text with right-to-left letters): each maximal left-to-right run ("100 mg
+  by mouth on waking", "+966 50 123 4567") whole and in order, each right-to-left word
+  (and each run of Arabic-Indic digits) whole in either order, both at word boundaries
+  (no "10" inside "100", no "mg" inside "mgx", no "حسن" inside "حسنين"), and each
+  neutral sign around them on its own; all within a window around the first part of
+  the length of the text and 120 characters (the same line or the lines next to it),
+  never anywhere on the page. A word boundary is whitespace, a format character, the
+  end of a drawn piece, or a change between left-to-right letters and digits,
+  right-to-left letters, Arabic-Indic digits and signs.
 * Running headers and footers are left out by position, so a paragraph that flows
   onto the next page is still found whole.
 
 Known limits: after each Indic character two extra ASCII characters are allowed (fpdf2's
-stand-in code for a shaped glyph with no character of its own); an Arabic word with a
-lam-alef ligature (لا) is found when the ligature and the rest of the word are each
-found whole (pypdf extracts the ligature glyph at one end of the word); each text is
-looked for anywhere in the document, so a very short text
-(a lone "2") is found even if it was drawn elsewhere; a long text (60 characters or
-more) split by a page break is accepted when its words appear in order with gaps of
-at most 2,000 characters (the rest of a table row and the repeated header row); in
-right-to-left text, two numbers separated only by a space ("4567 50 µg") count as one
-group and, drawn far apart by the bidi algorithm, can make a false report.
+stand-in code for a shaped glyph with no character of its own), and word boundaries are
+not checked beside Indic or Chinese, Japanese and Korean characters; an Arabic word with
+a lam-alef ligature (لا) is found when the ligature and the rest of the word are each
+found whole near each other (pypdf may extract the ligature glyph at one end of the
+word); in a document without right-to-left text each text is looked for anywhere in the
+document and without word boundaries, so a very short text (a lone "2") is found even if
+it was drawn elsewhere; a long text (60 characters or more) split by a page break is
+accepted when its words appear in order with gaps of at most 2,000 characters (the rest
+of a table row and the repeated header row); a left-to-right run inside right-to-left
+text wrapped over lines is found as its pieces in order (a dose or phone number never
+split), only other text between them.
 """
 
 from __future__ import annotations
@@ -77,6 +86,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MISSING_GLYPHS_OPTIONS",
     "MISSING_GLYPH_MARKER",
+    "NO_BREAK",
     "Place",
     "characters_text",
     "check_glyphs",
@@ -91,6 +101,7 @@ __all__ = [
     "places_text",
     "read_pdf_text",
     "skeleton",
+    "unbroken",
     "verify_pdf_text",
 ]
 
@@ -107,6 +118,19 @@ _LTR_CLASSES = frozenset({"L", "EN", "AN"})
 # Left-to-right runs up to this length inside right-to-left text are kept on one line
 # (their spaces become no-break spaces): a phone number or dose is never split.
 _KEEP_TOGETHER = 40
+
+
+# A phone number or a dose broken across two lines is easily misread: their spaces
+# are drawn as no-break spaces, so a line breaks before or after them, never inside.
+_PHONE = re.compile(r"\+?\(?\d[\d ()-]{4,}\d")
+_DOSE = re.compile(r"(\d) (?=(mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|%)\b)")
+NO_BREAK = "\u00a0"
+
+
+def unbroken(text: str) -> str:
+    """``text`` with the spaces inside phone numbers and doses made no-break spaces."""
+    text = _PHONE.sub(lambda match: match.group(0).replace(" ", NO_BREAK), text)
+    return _DOSE.sub(lambda match: match.group(1) + NO_BREAK, text)
 
 
 # --- where each text is ---------------------------------------------------------
@@ -524,7 +548,7 @@ _BRACKET_PAIRS = {"(": ")", "[": "]"}
 _OPENERS = {")": "(", "]": "["}
 
 
-def isolate_left_to_right(text: str) -> str:
+def isolate_left_to_right(text: str, *, leading: bool = False) -> str:
     """Keep left-to-right runs inside right-to-left text left to right.
 
     The Unicode bidi algorithm prints "+966 50 123 4567" inside Arabic text as
@@ -533,6 +557,12 @@ def isolate_left_to_right(text: str) -> str:
     ... POP DIRECTIONAL ISOLATE, and a short one keeps its spaces unbreakable so a
     phone number or dose is never split over two lines. Text without right-to-left
     characters is returned unchanged.
+
+    A leading left-to-right run is left as it is (it makes a paragraph left to right)
+    unless ``leading``: for a text drawn after other text of a right-to-left paragraph
+    (a value after an Arabic label on the card), where the bidi algorithm would split
+    it at the brackets around it ("Latex (Hives and wheeze, شديدة)" printed as "Hives
+    and wheeze) Latex", the reaction first).
     """
     if not _has_rtl(text):
         return text
@@ -541,7 +571,7 @@ def isolate_left_to_right(text: str) -> str:
     for number, (rtl, run) in enumerate(_segments(text)):
         start = text.index(run, position)
         out.append(text[position:start])
-        if rtl or number == 0:
+        if rtl or (number == 0 and not leading):
             # A leading left-to-right run is left as it is: it makes the paragraph
             # left to right (fpdf2 looks for the first strong character outside
             # isolates), and before any right-to-left text its digits are in order.
@@ -671,58 +701,21 @@ _NUMBER_GROUPS = re.compile(r"(?<!\S)\+?[0-9]+(?:[ \u00a0][0-9]+)+(?!\S)")
 
 
 def _parts(text: str) -> list[tuple[str, bool]]:
-    """What must be found for a text: ``(part, either_order)`` pairs.
+    """What must be found for a text in a document without right-to-left text:
+    ``(part, either_order)`` pairs, here the whole text in order.
 
-    Text without right-to-left letters: the whole text, in order. Text with them:
-    each group of numbers separated by spaces (a phone number) whole and in order,
-    and every other word on its own, right-to-left words and Arabic-Indic digits in
-    either order. (How extractors order the runs of a mixed line differs too much
-    for more: pypdf reverses Arabic-Indic digits with the Arabic around them, poppler
-    moves neutral signs by its own reading of the line.)
+    (Text with right-to-left letters, and any text of a document that has some, is
+    matched by `_found_near` instead.)
     """
     if not any(_direction(char) in (*_RTL_CLASSES, *_LTR_CLASSES) for char in text):
         # Only signs (", -"): pypdf reverses them with right-to-left text beside them.
         return [(text, True)]
-    if not _has_rtl(text):
-        return [(text, False)]
-    return _words(text)
-
-
-def _words(text: str) -> list[tuple[str, bool]]:
-    """Number groups whole and in order, every other word on its own."""
-    parts: list[tuple[str, bool]] = [(match.group(), False) for match in _NUMBER_GROUPS.finditer(text)]
-    rest = _NUMBER_GROUPS.sub(" ", text)
-    for word in rest.split():
-        if any(_direction(char) in (*_RTL_CLASSES, "AN") for char in word):
-            # Signs at the edges of a right-to-left word ("حسن,") are moved by the
-            # extractors' reading of the line: looked for on their own.
-            core = word.strip("".join(c for c in word if _direction(c) not in (*_RTL_CLASSES, *_LTR_CLASSES)))
-            parts.extend(_edge_signs(word, core) if core else [])
-            parts.append((core or word, True))
-        else:
-            # A sign at the edge of a number in right-to-left text ("2025)") is moved and
-            # mirrored by the extractors' reading of the line: looked for on its own.
-            signs = "".join(c for c in word if _direction(c) not in (*_RTL_CLASSES, *_LTR_CLASSES))
-            core = word.strip(signs) if _has_rtl(text) else word
-            if core and core != word:
-                parts.extend(_edge_signs(word, core))
-            parts.append((core or word, not any(_direction(char) in _LTR_CLASSES for char in core or word)))
-    return parts
+    return [(text, False)]
 
 
 # Lam followed by an alef is drawn as one ligature glyph (لا, لأ, لإ, لآ), which pypdf
-# extracts at one end of the word's run rather than in its place ("أولا" comes back as
-# "لا" + "أو"). Such a word is found when the ligature and the rest, each whole, are.
+# may extract at one end of the word rather than in its place ("أولا" as "لا" + "أو").
 _LAM_ALEF = re.compile("\u0644[\u064b-\u065f\u0670]*[\u0627\u0623\u0625\u0622]")
-
-
-def _edge_signs(word: str, core: str) -> list[tuple[str, bool]]:
-    """The signs at the edges of a word in right-to-left text, each looked for on its own.
-
-    Extractors move them and mirror brackets ("(no-diagnosis);" comes back as
-    "(no-diagnosis(;"), so each sign is a part by itself and brackets count as any bracket.
-    """
-    return [(_BRACKETS.get(sign, sign), True) for sign in word.replace(core, " ") if not sign.isspace()]
 
 
 def _found(haystack: str, part: str, either_order: bool) -> bool:
@@ -730,11 +723,274 @@ def _found(haystack: str, part: str, either_order: bool) -> bool:
         return True
     if either_order and _search(haystack, part[::-1]) is not None:
         return True
-    if either_order and _LAM_ALEF.search(part):
-        ligatures = _LAM_ALEF.findall(part)
-        rest = [piece for piece in _LAM_ALEF.split(part) if piece]
-        return all(_found(haystack, piece, True) for piece in (*ligatures, *rest))
     return not either_order and _found_in_pieces(haystack, part)
+
+
+# --- matching text with right-to-left letters -------------------------------------------
+#
+# Extractors give the runs of a line with right-to-left text in visual or logical order,
+# reverse Arabic-Indic digits, move neutral signs and mirror brackets, so such a text
+# cannot be looked for whole. It is cut into parts (`_near_parts`), each looked for at
+# word boundaries in a haystack that remembers where words and drawn pieces of text
+# ended (`_Spaced`), and all near one another (`_found_near`).
+
+#: How a part is looked for: a left-to-right run whole and in order; a right-to-left
+#: word (or a run of Arabic-Indic digits) whole, in logical or visual order; a neutral
+#: sign anywhere in the window. Runs and words at word boundaries.
+_RUN, _WORD, _SIGN = "run", "word", "sign"
+# Beyond the length of the text itself, how far from its first part the others may be:
+# the signs and spaces extractors move, the other texts of a table row drawn between
+# the lines of a wrapped cell.
+_NEAR = 120
+
+
+@attrs.frozen
+class _Spaced:
+    """A haystack (`skeleton` of the extracted text) and where words may begin and end.
+
+    ``breaks[i]`` is true when whitespace, a format character or the end of one drawn
+    piece of text (one text-showing operation of the PDF) lay before ``text[i]``.
+    """
+
+    text: str
+    breaks: bytes
+
+    @classmethod
+    def of(cls, pieces: Iterable[str]) -> _Spaced:
+        text: list[str] = []
+        breaks = bytearray()
+        for piece in pieces:
+            for token in _SEPARATORS.split(piece):
+                folded = skeleton(token)
+                if folded:
+                    text.append(folded)
+                    breaks.extend(b"\x01" + b"\x00" * (len(folded) - 1))
+        breaks.append(1)
+        return cls("".join(text), bytes(breaks))
+
+    def boundary(self, index: int) -> bool:
+        """Whether a word may begin or end before ``self.text[index]``: after a break,
+        or where the kind of character changes (`_kind`); never before a mark."""
+        if self.breaks[index]:
+            return True
+        if _NO_WORD_BOUNDARIES.match(self.text[index]) or _NO_WORD_BOUNDARIES.match(self.text[index - 1]):
+            return True
+        after = _kind(self.text[index])
+        if after == "m":
+            return False
+        before = index - 1
+        while before > 0 and _kind(self.text[before]) == "m" and not self.breaks[before]:
+            before -= 1
+        return after == "" or _kind(self.text[before]) != after
+
+    def find(self, part: str, start: int, end: int, *, open_start: bool = False,
+             open_end: bool = False) -> tuple[int, int] | None:
+        """The first match of ``part`` in ``text[start:end]`` at word boundaries (not
+        needed at an ``open_`` end), as ``(start, end)``, or None."""
+        wanted = _pattern(part)
+        start, end = max(start, 0), min(end, len(self.text))
+        if isinstance(wanted, str):
+            if not wanted:
+                return None
+            found = self.text.find(wanted, start, end)
+            while found >= 0:
+                stop = found + len(wanted)
+                if (open_start or self.boundary(found)) and (open_end or self.boundary(stop)):
+                    return found, stop
+                found = self.text.find(wanted, found + 1, end)
+            return None
+        for match in wanted.finditer(self.text, start, end):
+            if (open_start or self.boundary(match.start())) and (open_end or self.boundary(match.end())):
+                return match.start(), match.end()
+        return None
+
+
+# What separates words in extracted text: whitespace, and the format characters
+# (directional isolates and marks, joiners) and control characters `skeleton` drops.
+_SEPARATORS = re.compile("[\\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]+")
+
+
+# Where a word may begin or end is not checked beside Indic characters (pypdf gives a
+# stray vowel sign after some shaped clusters, "पेनिसिलिनि") nor beside Chinese, Japanese
+# or Korean ones (written without spaces between words).
+_NO_WORD_BOUNDARIES = re.compile("[\u0900-\u0dff\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
+                                 "\uff00-\uffef\U00020000-\U0003ffff]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind(char: str) -> str:
+    """Which kind of word a character belongs to: ``"l"`` left-to-right letters and
+    European digits, ``"r"`` right-to-left letters, ``"a"`` Arabic-Indic digits, ``"m"``
+    a mark (of its letter's kind); ``""`` a sign, which is a word of its own."""
+    kind = _direction(char)
+    if kind in ("L", "EN"):
+        return "l"
+    if kind in _RTL_CLASSES:
+        return "r"
+    if kind == "AN":
+        return "a"
+    if kind == "NSM":
+        return "m"
+    return ""
+
+
+def _near_parts(text: str) -> list[tuple[str, str]]:
+    """What must be found for a text with right-to-left letters, or any text of a
+    document with right-to-left text when it is not found whole: ``(mode, part)`` pairs.
+
+    * each maximal left-to-right run (from its first to its last strong character:
+      "100 mg by mouth on waking", "+44 20 7946 0000") whole and in order (`_RUN`);
+      one of Arabic-Indic digits in either order, as pypdf reverses them (`_WORD`);
+    * each right-to-left word in logical or visual order (`_WORD`);
+    * each neutral sign around them (brackets, colons, "+" and "≥" before a number) on
+      its own (`_SIGN`), brackets counting as either bracket.
+    """
+    parts: list[tuple[str, str]] = []
+    position = 0
+    for rtl, start, end in _strong_runs(text):
+        parts.extend(_signs(text[position:start]))
+        run = text[start:end]
+        if rtl:
+            for word in run.split():
+                # The signs at a word's edges ("حسن," "(الحالة") are moved by the
+                # extractors' reading of the line: looked for on their own.
+                letters = [index for index, char in enumerate(word) if _kind(char)]
+                if not letters:
+                    parts.extend(_signs(word))
+                    continue
+                first, last = letters[0], letters[-1] + 1
+                parts.extend(_signs(word[:first] + word[last:]))
+                parts.append((_WORD, word[first:last]))
+        elif any(_direction(char) == "AN" for char in run):
+            parts.extend((_WORD, word) for word in run.split())
+        else:
+            parts.append((_RUN, run))
+        position = end
+    parts.extend(_signs(text[position:]))
+    return parts
+
+
+def _signs(text: str) -> list[tuple[str, str]]:
+    return [(_SIGN, _BRACKETS.get(sign, sign)) for sign in text if skeleton(sign)]
+
+
+def _strong_runs(text: str) -> list[tuple[bool, int, int]]:
+    """The right-to-left and left-to-right runs of a text, each from its first to its
+    last strong character (Arabic-Indic digits are left-to-right here)."""
+    runs: list[tuple[bool, int, int]] = []
+    for index, char in enumerate(text):
+        kind = _direction(char)
+        if kind in _RTL_CLASSES:
+            rtl = True
+        elif kind in _LTR_CLASSES:
+            rtl = False
+        else:
+            continue
+        if runs and runs[-1][0] == rtl:
+            runs[-1] = (rtl, runs[-1][1], index + 1)
+        else:
+            runs.append((rtl, index, index + 1))
+    # A mark after a run's last letter ("عادةً") belongs to it.
+    for number, (rtl, start, end) in enumerate(runs):
+        while end < len(text) and _direction(text[end]) == "NSM":
+            end += 1
+        runs[number] = (rtl, start, end)
+    return runs
+
+
+def _found_near(haystack: _Spaced, text: str) -> bool:
+    """Whether every part of ``text`` (`_near_parts`) is in ``haystack``, each at word
+    boundaries, all within a window around the first part's place: the same line or
+    the lines next to it, never anywhere on the page."""
+    parts = _near_parts(text)
+    if not parts:
+        return True
+    reach = len(skeleton(text)) + _NEAR
+    # The first part that is not a sign is the anchor: where it is found, the others
+    # must be found around it.
+    anchor = next((index for index, (mode, _part) in enumerate(parts) if mode != _SIGN), 0)
+    mode, part = parts[anchor]
+    others = parts[:anchor] + parts[anchor + 1:]
+    for start, end in _places(haystack, mode, part, 0, len(haystack.text)):
+        low, high = start - reach, end + reach
+        if all(_part_place(haystack, other_mode, other, low, high) is not None for other_mode, other in others):
+            return True
+    return False
+
+
+def _places(haystack: _Spaced, mode: str, part: str, low: int, high: int) -> Iterator[tuple[int, int]]:
+    """Every place (start, end) a part is found in ``haystack.text[low:high]``, left to right."""
+    position = low
+    while True:
+        found = _part_place(haystack, mode, part, position, high)
+        if found is None:
+            return
+        yield found
+        position = found[0] + 1
+
+
+def _part_place(haystack: _Spaced, mode: str, part: str, low: int, high: int) -> tuple[int, int] | None:
+    """The first place a part is found in ``haystack.text[low:high]`` as its mode asks."""
+    if mode == _SIGN:
+        found = haystack.find(part, low, high, open_start=True, open_end=True)
+        return found
+    found = haystack.find(part, low, high)
+    if found is not None:
+        return found
+    if mode == _WORD:
+        found = haystack.find(part[::-1], low, high)
+        if found is not None or not _LAM_ALEF.search(part):
+            return found
+        return _ligature_place(haystack, part, low, high)
+    return _wrapped_place(haystack, part, low, high)
+
+
+def _ligature_place(haystack: _Spaced, word: str, low: int, high: int) -> tuple[int, int] | None:
+    """A right-to-left word with a lam-alef ligature, whose ligature pypdf may give at one
+    end of the word: the ligatures and the rest each found whole, side by side."""
+    pieces = [*_LAM_ALEF.findall(word), *(piece for piece in _LAM_ALEF.split(word) if piece)]
+    places = []
+    for piece in pieces:
+        found = haystack.find(piece, low, high, open_start=True, open_end=True)
+        if found is None:
+            found = haystack.find(piece[::-1], low, high, open_start=True, open_end=True)
+        if found is None:
+            return None
+        places.append(found)
+    return min(start for start, _end in places), max(end for _start, end in places)
+
+
+def _wrapped_place(haystack: _Spaced, run: str, low: int, high: int) -> tuple[int, int] | None:
+    """A left-to-right run wrapped over lines: its pieces (`_unbreakable`) in order, each
+    whole at word boundaries, with only other text of the paragraph between them."""
+    pieces = _unbreakable(run)
+    if len(pieces) < 2:
+        return None
+    for first in _places(haystack, _RUN, pieces[0], low, high):
+        position, ok = first[1], True
+        for piece in pieces[1:]:
+            found = haystack.find(piece, position, high)
+            if found is None:
+                ok = False
+                break
+            position = found[1]
+        if ok:
+            return first[0], position
+    return None
+
+
+def _unbreakable(run: str) -> list[str]:
+    """The pieces a left-to-right run may be wrapped between: its words, but a phone
+    number, a group of numbers or a dose ("100 mg") whole, as the backends keep them on
+    one line (`unbroken`)."""
+    kept = _NUMBER_GROUPS.sub(lambda match: match.group().replace(" ", "\u00a0"), unbroken(run))
+    pieces = []
+    for piece in kept.split(" "):
+        # A sign at the edge of a piece ("(syndrome") may be moved where the line breaks.
+        letters = [index for index, char in enumerate(piece) if _kind(char)]
+        if letters:
+            pieces.append(piece[letters[0]:letters[-1] + 1].replace("\u00a0", " "))
+    return pieces
 
 
 # A long text can be split where a page breaks inside it: a table row taller than a
@@ -797,17 +1053,28 @@ def extract_pdf_text(pdf_bytes: bytes, *, margins: tuple[float, float] | None = 
             this distance of the top or bottom edge (running headers and footers)
             is left out.
     """
+    if margins is None:
+        import pypdf
+
+        reader = pypdf.PdfReader(io.BytesIO(pdf_bytes))
+        _readable_fonts(reader)
+        return [page.extract_text() for page in reader.pages]
+    return ["".join(pieces) for pieces in _drawn_pieces(pdf_bytes, margins=margins)]
+
+
+def _drawn_pieces(pdf_bytes: bytes, *, margins: tuple[float, float] | None = None) -> list[list[str]]:
+    """The text of each page of a PDF as pypdf reads it, one string per text-showing
+    operation (in drawing order), those in the ``margins`` bands left out (see
+    `extract_pdf_text`). fpdf2 draws each run of one direction and font on its own, so
+    where one piece ends a word may end."""
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(pdf_bytes))
     _readable_fonts(reader)
     pages = []
     for page in reader.pages:
-        if margins is None:
-            pages.append(page.extract_text())
-            continue
         height = float(page.mediabox.height)
-        top, bottom = (m * 72 / 25.4 for m in margins)
+        top, bottom = (m * 72 / 25.4 for m in margins) if margins is not None else (-1e9, -1e9)
         parts: list[str] = []
 
         def keep(text: str, cm: Any, tm: Any, _font: Any, _size: Any, parts: list[str] = parts,
@@ -820,7 +1087,7 @@ def extract_pdf_text(pdf_bytes: bytes, *, margins: tuple[float, float] | None = 
                 parts.append(text)
 
         page.extract_text(visitor_text=keep)
-        pages.append("".join(parts))
+        pages.append(parts)
     return pages
 
 
@@ -933,19 +1200,18 @@ def verify_pdf_text(
     # Every right-to-left or shaped script is beyond U+0590: most documents have no
     # character there, which one ``max`` finds.
     shaped = max(everything, default="\0") >= "\u0590" and (_has_rtl(everything) or needs_text_shaping((everything,)))
+    missing = []
+    if _has_rtl(everything):
+        # Only where right-to-left text is drawn can a text come back with its runs and
+        # signs moved; elsewhere a text must be found whole, or "100 mg" drawn as "10 mg"
+        # would pass because "100" and "mg" are each somewhere on the page.
+        spaced = _Spaced.of(piece for page in _drawn_pieces(pdf_bytes, margins=margins) for piece in page)
+        missing = [(where, text) for where, text in wanted if not _found_in_right_to_left_document(spaced, text)]
+        return [f"{where}: the PDF does not show this text as written" for where, _text in missing]
     read = extract_pdf_text if shaped else read_pdf_text
     haystack = skeleton("".join(read(pdf_bytes, margins=margins)))
-    # Only where right-to-left text is drawn can a left-to-right text come back with
-    # its signs moved; elsewhere a text must be found whole, or "100 mg" drawn as
-    # "10 mg" would pass because "100" and "mg" are each somewhere on the page.
-    words_may_move = _has_rtl(everything)
-    missing = []
     for where, text in wanted:
-        if not all(_found(haystack, part, either) for part, either in _parts(text)) \
-                and not (words_may_move and all(_found(haystack, part, either) for part, either in _words(text))):
-            # A left-to-right text beside right-to-left text in a shaped line may come
-            # back with its signs moved ("'/quoted'"): its words and number groups
-            # must still all be there, each as drawn.
+        if not all(_found(haystack, part, either) for part, either in _parts(text)):
             missing.append((where, text))
     if missing and read is not extract_pdf_text:
         # PDFium reads a page line by line across columns, so a value wrapped beside its
@@ -955,3 +1221,21 @@ def verify_pdf_text(
         missing = [(where, text) for where, text in missing
                    if not all(_found(drawn, part, either) for part, either in _parts(text))]
     return [f"{where}: the PDF does not show this text as written" for where, _text in missing]
+
+
+def _found_in_right_to_left_document(spaced: _Spaced, text: str) -> bool:
+    """Whether a text of a document with right-to-left text is in ``spaced``.
+
+    A text without right-to-left letters is found whole, at word boundaries (a long
+    one split by a page break as its words in order, `_found_in_pieces`); failing that
+    (a sign moved by an extractor's bidi reading of a shaped line, "'/quoted'"), and
+    for a text with right-to-left letters, its runs, words and signs near one another
+    (`_found_near`).
+    """
+    if not _has_rtl(text):
+        if all(_kind(char) in ("", "m") for char in text):
+            # Only signs (", -"): pypdf reverses them with right-to-left text beside them.
+            return _found(spaced.text, text, True)
+        if spaced.find(text, 0, len(spaced.text)) is not None or _found_in_pieces(spaced.text, text):
+            return True
+    return _found_near(spaced, text)
