@@ -16,8 +16,8 @@ The catalogues are gettext files in ``rarepassport/locale/``, which translators 
 with Poedit, Weblate or any text editor: ``messages.pot`` holds English (the reference,
 :data:`ENGLISH`) and each ``<tag>.po`` one language of :data:`BUILT_IN_LANGUAGES`, with
 the label id as ``msgctxt``, the English as ``msgid`` and the translation as ``msgstr``
-(see :mod:`rarepassport._catalogues`). They are parsed with Babel the first time a label
-of their language is needed. All are registered by the built-in plugin
+(see :mod:`rarepassport._catalogues`). They are read (as Babel reads them) the first time a
+label of their language is needed. All are registered by the built-in plugin
 :mod:`rarepassport.builtins.backends` through the ``rarepassport_register_labels`` hook
 (:meth:`~rarepassport.registries.LabelRegistry.add_catalogues`), the same way a plugin adds
 a language or rewords a label; layout looks labels up through
