@@ -18,9 +18,9 @@ from __future__ import annotations
 import difflib
 import functools
 import importlib
-import importlib.metadata
 import logging
 import os
+import sys
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -67,6 +67,8 @@ BLOCK_ENV = "RAREPASSPORT_BLOCK_PLUGINS"
 
 
 def _version_of(module_name: str) -> str | None:
+    import importlib.metadata
+
     top = module_name.split(".")[0]
     for dist in importlib.metadata.packages_distributions().get(top, []):
         try:
@@ -74,6 +76,58 @@ def _version_of(module_name: str) -> str | None:
         except importlib.metadata.PackageNotFoundError:  # pragma: no cover - racy uninstall
             continue
     return None
+
+
+def _may_declare_entry_points(group: str) -> bool:
+    """Whether an installed distribution may declare entry points in ``group``.
+
+    A look through the folders on ``sys.path`` before asking ``importlib.metadata``, whose
+    import and full scan (every installed distribution's metadata read and parsed) cost
+    a command more than the rest of its start-up when no plugin is installed. It answers
+    ``False`` only when ``importlib.metadata`` would find nothing: no ``entry_points.txt``
+    of a ``.dist-info`` or ``.egg-info`` folder (or of an egg's ``EGG-INFO``) has a
+    ``[group]`` line, read the way ``importlib.metadata`` reads it. Anything it cannot
+    look through (a ZIP file on ``sys.path``, a file it cannot read or decode, another
+    finder of distributions in ``sys.meta_path``) answers ``True``, and then
+    ``importlib.metadata`` decides.
+    """
+    from importlib.machinery import PathFinder
+
+    for finder in sys.meta_path:
+        if finder is not PathFinder and getattr(finder, "find_distributions", None) is not None:
+            return True
+    for entry in sys.path:
+        root = entry or "."
+        try:
+            children = os.listdir(root)
+        except NotADirectoryError:
+            return True  # a ZIP file: importlib.metadata reads its listing
+        except OSError:
+            continue  # importlib.metadata finds nothing in it either
+        egg = os.path.basename(root).lower().endswith(".egg")
+        for child in children:
+            low = child.lower()
+            if not (low.endswith((".dist-info", ".egg-info")) or (egg and low == "egg-info")):
+                continue
+            try:
+                with open(os.path.join(root, child, "entry_points.txt"), "rb") as file:
+                    data = file.read()
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
+                continue  # importlib.metadata skips these too
+            except OSError:
+                return True
+            if group.encode() not in data:
+                continue
+            try:
+                lines = data.decode("utf-8").splitlines()
+            except UnicodeDecodeError:
+                return True
+            # importlib.metadata's sections: a stripped line between brackets, which it
+            # strips of every bracket ("[[group]]" too).
+            if any(line.strip().startswith("[") and line.strip().endswith("]") and line.strip().strip("[]") == group
+                   for line in lines):
+                return True
+    return False
 
 
 def _env_list(name: str) -> list[str]:
@@ -166,6 +220,10 @@ class PluginManager:
     # --- loading ---------------------------------------------------------------
 
     def _load_entry_points(self) -> None:
+        if not _may_declare_entry_points(hookspecs.PROJECT_NAME):
+            return
+        import importlib.metadata
+
         for ep in importlib.metadata.entry_points(group=hookspecs.PROJECT_NAME):
             if ep.name in self.blocked:
                 continue

@@ -490,6 +490,8 @@ def translated(report: Report, language: str, *, plugins: PluginManager) -> Repo
         language: A BCP 47 tag such as ``fr`` or ``pt-BR``.
         plugins: The plugin manager whose catalogues apply.
     """
+    if language == "en":
+        return report  # what `choose` says of "en", without loading Babel's CLDR data
     from rarepassport.languages import candidates, choose
 
     registry = plugins.labels

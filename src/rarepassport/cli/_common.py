@@ -131,8 +131,8 @@ def message_language(args: argparse.Namespace | None) -> str:
 
         found = default_locale(_ENVIRONMENT)
         requested = found.split("_POSIX")[0] if found else "en"
-    if not isinstance(requested, str):
-        return "en"
+    if not isinstance(requested, str) or requested == "en":
+        return "en"  # what `choose` says of "en", without loading Babel's CLDR data
     return choose(requested, lambda tag: tag in BUILT_IN_LANGUAGES).catalogue
 
 
