@@ -15,10 +15,8 @@ Environment variables:
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib
-import logging
 import os
 import sys
 import weakref
@@ -48,6 +46,8 @@ from rarepassport.registries import (
 from rarepassport.schema import check_section
 
 if TYPE_CHECKING:
+    import logging
+
     import cattrs
 
 __all__ = [
@@ -58,9 +58,13 @@ __all__ = [
     "make_plugin_manager",
 ]
 
-#: Tracebacks of failing plugins go here at DEBUG level only (``--debug``,
-#: ``RAREPASSPORT_DEBUG=1``): an exception's text may quote passport data.
-_LOG = logging.getLogger("rarepassport")
+def _log() -> logging.Logger:
+    """Where tracebacks of failing plugins go, at DEBUG level only (``--debug``,
+    ``RAREPASSPORT_DEBUG=1``): an exception's text may quote passport data. ``logging``
+    is imported only when a plugin fails (start-up time)."""
+    import logging
+
+    return logging.getLogger("rarepassport")
 
 DISABLE_ENV = "RAREPASSPORT_DISABLE_PLUGINS"
 BLOCK_ENV = "RAREPASSPORT_BLOCK_PLUGINS"
@@ -176,7 +180,7 @@ class PluginManager:
                 try:
                     module = importlib.import_module(module_name)
                 except Exception as exc:  # noqa: BLE001 - reported like any other plugin
-                    _LOG.debug("plugin %s failed to load", name, exc_info=True)
+                    _log().debug("plugin %s failed to load", name, exc_info=True)
                     self.failures.append(
                         _failure(name, __version__, None, _failed_to_load(exc))
                     )
@@ -231,7 +235,7 @@ class PluginManager:
             try:
                 plugin = ep.load()
             except Exception as exc:  # noqa: BLE001 - any import failure is reported, not raised
-                _LOG.debug("plugin %s failed to load", ep.name, exc_info=True)
+                _log().debug("plugin %s failed to load", ep.name, exc_info=True)
                 self.failures.append(
                     _failure(ep.name, version, None, _failed_to_load(exc))
                 )
@@ -274,7 +278,7 @@ class PluginManager:
             try:
                 impl.function(**{argname: registry})
             except Exception as exc:  # noqa: BLE001 - a plugin's failure must not stop the others
-                _LOG.debug("hook %s of plugin %s failed", hook_name, impl.plugin_name, exc_info=True)
+                _log().debug("hook %s of plugin %s failed", hook_name, impl.plugin_name, exc_info=True)
                 version = self._infos.get(impl.plugin_name, (None, ""))[0]
                 self.failures.append(
                     PluginFailure(
@@ -321,7 +325,7 @@ class PluginManager:
                 result = impl.function(*(arguments[name] for name in impl.argnames))
             except Exception as exc:  # noqa: BLE001 - one plugin's bug must not lose the passport
                 # The traceback only with --debug (RAREPASSPORT_DEBUG): it may quote passport data.
-                _LOG.debug("hook %s of plugin %s failed", hook_name, impl.plugin_name, exc_info=True)
+                _log().debug("hook %s of plugin %s failed", hook_name, impl.plugin_name, exc_info=True)
                 if on_failure is not None:
                     version = self._infos.get(impl.plugin_name, (None, ""))[0]
                     on_failure(_failure(impl.plugin_name, version, hook_name,
@@ -376,6 +380,8 @@ def _unknown_hooks(plugin: object) -> list[tuple[str, str | None]]:
     unknown = []
     for attr in dir(plugin):
         if attr.startswith("rarepassport_") and attr not in known:
+            import difflib  # only for a misspelt hook (start-up time)
+
             close = difflib.get_close_matches(attr, known, n=1)
             unknown.append((attr, close[0] if close else None))
     return unknown

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import errno
 import json
-import logging
 import os
 import re
 import stat
@@ -700,6 +699,8 @@ def write_output(
 def enable_debug_logging() -> Callable[[], None]:
     """Send the library's debug log (a failing plugin's traceback) to standard error;
     returns the function that puts the logger back as it was."""
+    import logging
+
     logger = logging.getLogger("rarepassport")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("rarepassport: debug: %(message)s"))
