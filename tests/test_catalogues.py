@@ -126,3 +126,18 @@ def test_a_broken_file_is_refused_by_name_and_counts_as_empty(tmp_path: Path, te
 def test_a_missing_file_is_refused_by_name(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"cy\.po"):
         read_catalogue(tmp_path / "cy.po")
+
+
+def test_the_english_template_is_read_without_importing_babel() -> None:
+    # Its compiled form (compiled/messages.pot.json) is current: Babel is not needed.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from rarepassport._catalogues import core_text\n"
+        "assert core_text('cli.valid') == 'valid', core_text('cli.valid')\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'babel'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

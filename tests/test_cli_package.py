@@ -115,6 +115,15 @@ def test_validate_imports_neither_the_other_commands_nor_rendering_nor_fhir() ->
     assert heavy == []
 
 
+def test_validate_in_english_loads_no_cldr_data_no_catalogue_parser_and_no_installed_metadata() -> None:
+    # Babel (its catalogue reader and CLDR data) and importlib.metadata (with email) were
+    # a third of the command's start-up; no plugin is installed here, and the messages
+    # are English.
+    modules = _modules_after_cli("validate", "--language", "en", str(EXAMPLE))
+    assert "rarepassport.validation" in modules
+    assert sorted(m for m in modules if m.split(".")[0] in {"babel", "email"} or m == "importlib.metadata") == []
+
+
 def test_help_and_version_load_no_plugin_machinery() -> None:
     assert not {"rarepassport.plugin_manager", "rarepassport.model"} & _modules_after_cli("--help")
 

@@ -12,7 +12,6 @@ documents.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import enum
 import errno
 import functools
@@ -44,7 +43,7 @@ from rarepassport.formats import (
     parse_tree,
     type_name,
 )
-from rarepassport.model import Passport
+from rarepassport.model import Passport, _type_hints
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
@@ -183,6 +182,8 @@ def _closest_value(value: object, by_value: Mapping[Any, enum.Enum]) -> str | No
     typed = value.strip().lower().replace(" ", "-").replace("_", "-")
     if typed in words:
         return repr(typed)
+    import difflib  # only when a value is wrong (start-up time)
+
     close = difflib.get_close_matches(typed, words, n=1, cutoff=0.75)
     return repr(close[0]) if close else None
 
@@ -483,7 +484,7 @@ def make_passport_reader(converter: cattrs.Converter, sections: SectionRegistry)
 
     def _generated_reader(cls: type) -> Callable[[Any], Any] | None:
         try:
-            hints = typing.get_type_hints(cls)
+            hints = _type_hints(cls)
         except Exception:  # noqa: BLE001 - a plugin class whose hints do not resolve: cattrs reads it
             return None
         fields = attrs.fields(cls)
@@ -581,6 +582,8 @@ class _UnknownExtension(ValueError):
 def _did_you_mean(key: str, allowed: list[str]) -> str | None:
     if key in _SYNONYMS and _SYNONYMS[key] in allowed:
         return repr(_SYNONYMS[key])
+    import difflib  # only when a key is unknown (start-up time)
+
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     return repr(close[0]) if close else None
 

@@ -11,6 +11,7 @@ oversized values with the path of each. Every problem is a
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import re
@@ -715,7 +716,8 @@ def _read_json_fast(raw: bytes) -> tuple[Any, bool] | None:
         written = orjson.dumps(data)
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
         return None
-    if _may_hide_a_key(raw.count(b":"), written, b"\\u003" in raw):
+    # (A backslash is found at C speed; most documents have none, so no escape to look for.)
+    if _may_hide_a_key(raw.count(b":"), written, b"\\" in raw and b"\\u003" in raw):
         return None
     if _orjson_tree_fine(data, written, len(raw)):
         return data, True
@@ -740,49 +742,46 @@ def _orjson_tree_fine(data: Any, written: bytes, size: int) -> bool:
         or max_bits < 64 or _written_control(written)
     ):
         return _looks_fine(data) and not _has_huge_float(data)
-    if type(data) not in (dict, list):
+    if type(data) is dict:
+        dicts: list[Any] = [data]
+        lists: list[Any] = []
+    elif type(data) is list:
+        dicts, lists = [], [data]
+    else:
         return False
     bad_key = _BAD_KEY_CHARACTERS.search
-    # Level by level, with the type tests done in C (map, set, filter): the depth of a
-    # level is the depth of every container in it.
-    level: list[Any] = [data]
+    # Level by level, each level at once (one join of its keys, one list of its values,
+    # one set of their types): the depth of a level is the depth of every container in
+    # it.
     depth = 0
-    while level:
+    while dicts or lists:
         if depth >= limits.MAX_DEPTH:
             return False
-        below: list[Any] = []
-        for container in level:
-            if type(container) is dict:
-                if container:
-                    keys = "".join(container)
-                    if not keys.isprintable() and bad_key(keys):
-                        return False
-                    if len(keys) > 200 and max(map(len, container)) > 200:
-                        return False
-                values: Any = container.values()
-            else:
-                values = container
-            kinds = set(map(type, values))
-            if kinds <= _JSON_SCALARS:
-                continue
-            if not kinds <= _JSON_TYPES:
+        if dicts:
+            keys = "".join(_chain(dicts))
+            if not keys.isprintable() and bad_key(keys):
                 return False
-            if dict in kinds:
-                below.extend(filter(_IS_DICT, values))
-            if list in kinds:
-                below.extend(filter(_IS_LIST, values))
-            if float in kinds and not all(-9.2e18 < number < 9.2e18 for number in filter(_IS_FLOAT, values)):
+            if len(keys) > 200 and max(map(len, _chain(dicts))) > 200:
                 return False
-        level = below
+            values = [*_chain(map(dict.values, dicts)), *_chain(lists)]
+        else:
+            values = list(_chain(lists))
+        kinds = set(map(type, values))
+        if kinds <= _JSON_SCALARS:
+            break
+        if not kinds <= _JSON_TYPES:
+            return False
+        if float in kinds and not all(-9.2e18 < number < 9.2e18 for number in filter(_IS_FLOAT, values)):
+            return False
+        dicts = [value for value in values if type(value) is dict] if dict in kinds else []
+        lists = [value for value in values if type(value) is list] if list in kinds else []
         depth += 1
     return True
 
 
+_chain = itertools.chain.from_iterable
 _JSON_SCALARS = frozenset((str, int, bool, type(None)))
 _JSON_TYPES = _JSON_SCALARS | {dict, list, float}
-# isinstance with the type bound, callable from C (filter) without a Python frame.
-_IS_DICT = functools.partial(type.__instancecheck__, dict)
-_IS_LIST = functools.partial(type.__instancecheck__, list)
 _IS_FLOAT = functools.partial(type.__instancecheck__, float)
 
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import typing
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar, overload
 
@@ -254,6 +256,29 @@ def _to_partial_date(value: Any) -> PartialDate:
     if isinstance(value, _dt.date):
         return PartialDate.from_date(value)
     return PartialDate.parse(value)
+
+
+_TYPE_HINTS: weakref.WeakKeyDictionary[type, Mapping[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _type_hints(cls: type) -> Mapping[str, Any]:
+    """``typing.get_type_hints(cls)``, worked out once per class for the whole process.
+
+    The reader, the validation walk and the JSON Schema all need the resolved field
+    types of every record class; resolving them (each annotation is a string, compiled
+    and evaluated) cost a command's start-up three times over. Shared: do not change
+    what it returns. A class whose hints do not resolve raises as ``get_type_hints``
+    does, every time (nothing is kept), so a forward reference defined later resolves.
+    """
+    try:
+        return _TYPE_HINTS[cls]
+    except KeyError:
+        pass
+    except TypeError:  # not weakly referable
+        return typing.get_type_hints(cls)
+    hints = typing.get_type_hints(cls)
+    _TYPE_HINTS[cls] = hints
+    return hints
 
 
 def field_views(cls: type, name: str) -> frozenset[View]:

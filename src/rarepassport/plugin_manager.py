@@ -15,12 +15,10 @@ Environment variables:
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib
-import importlib.metadata
-import logging
 import os
+import sys
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -48,6 +46,8 @@ from rarepassport.registries import (
 from rarepassport.schema import check_section
 
 if TYPE_CHECKING:
+    import logging
+
     import cattrs
 
 __all__ = [
@@ -58,15 +58,21 @@ __all__ = [
     "make_plugin_manager",
 ]
 
-#: Tracebacks of failing plugins go here at DEBUG level only (``--debug``,
-#: ``RAREPASSPORT_DEBUG=1``): an exception's text may quote passport data.
-_LOG = logging.getLogger("rarepassport")
+def _log() -> logging.Logger:
+    """Where tracebacks of failing plugins go, at DEBUG level only (``--debug``,
+    ``RAREPASSPORT_DEBUG=1``): an exception's text may quote passport data. ``logging``
+    is imported only when a plugin fails (start-up time)."""
+    import logging
+
+    return logging.getLogger("rarepassport")
 
 DISABLE_ENV = "RAREPASSPORT_DISABLE_PLUGINS"
 BLOCK_ENV = "RAREPASSPORT_BLOCK_PLUGINS"
 
 
 def _version_of(module_name: str) -> str | None:
+    import importlib.metadata
+
     top = module_name.split(".")[0]
     for dist in importlib.metadata.packages_distributions().get(top, []):
         try:
@@ -74,6 +80,58 @@ def _version_of(module_name: str) -> str | None:
         except importlib.metadata.PackageNotFoundError:  # pragma: no cover - racy uninstall
             continue
     return None
+
+
+def _may_declare_entry_points(group: str) -> bool:
+    """Whether an installed distribution may declare entry points in ``group``.
+
+    A look through the folders on ``sys.path`` before asking ``importlib.metadata``, whose
+    import and full scan (every installed distribution's metadata read and parsed) cost
+    a command more than the rest of its start-up when no plugin is installed. It answers
+    ``False`` only when ``importlib.metadata`` would find nothing: no ``entry_points.txt``
+    of a ``.dist-info`` or ``.egg-info`` folder (or of an egg's ``EGG-INFO``) has a
+    ``[group]`` line, read the way ``importlib.metadata`` reads it. Anything it cannot
+    look through (a ZIP file on ``sys.path``, a file it cannot read or decode, another
+    finder of distributions in ``sys.meta_path``) answers ``True``, and then
+    ``importlib.metadata`` decides.
+    """
+    from importlib.machinery import PathFinder
+
+    for finder in sys.meta_path:
+        if finder is not PathFinder and getattr(finder, "find_distributions", None) is not None:
+            return True
+    for entry in sys.path:
+        root = entry or "."
+        try:
+            children = os.listdir(root)
+        except NotADirectoryError:
+            return True  # a ZIP file: importlib.metadata reads its listing
+        except OSError:
+            continue  # importlib.metadata finds nothing in it either
+        egg = os.path.basename(root).lower().endswith(".egg")
+        for child in children:
+            low = child.lower()
+            if not (low.endswith((".dist-info", ".egg-info")) or (egg and low == "egg-info")):
+                continue
+            try:
+                with open(os.path.join(root, child, "entry_points.txt"), "rb") as file:
+                    data = file.read()
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
+                continue  # importlib.metadata skips these too
+            except OSError:
+                return True
+            if group.encode() not in data:
+                continue
+            try:
+                lines = data.decode("utf-8").splitlines()
+            except UnicodeDecodeError:
+                return True
+            # importlib.metadata's sections: a stripped line between brackets, which it
+            # strips of every bracket ("[[group]]" too).
+            if any(line.strip().startswith("[") and line.strip().endswith("]") and line.strip().strip("[]") == group
+                   for line in lines):
+                return True
+    return False
 
 
 def _env_list(name: str) -> list[str]:
@@ -122,7 +180,7 @@ class PluginManager:
                 try:
                     module = importlib.import_module(module_name)
                 except Exception as exc:  # noqa: BLE001 - reported like any other plugin
-                    _LOG.debug("plugin %s failed to load", name, exc_info=True)
+                    _log().debug("plugin %s failed to load", name, exc_info=True)
                     self.failures.append(
                         _failure(name, __version__, None, _failed_to_load(exc))
                     )
@@ -166,6 +224,10 @@ class PluginManager:
     # --- loading ---------------------------------------------------------------
 
     def _load_entry_points(self) -> None:
+        if not _may_declare_entry_points(hookspecs.PROJECT_NAME):
+            return
+        import importlib.metadata
+
         for ep in importlib.metadata.entry_points(group=hookspecs.PROJECT_NAME):
             if ep.name in self.blocked:
                 continue
@@ -173,7 +235,7 @@ class PluginManager:
             try:
                 plugin = ep.load()
             except Exception as exc:  # noqa: BLE001 - any import failure is reported, not raised
-                _LOG.debug("plugin %s failed to load", ep.name, exc_info=True)
+                _log().debug("plugin %s failed to load", ep.name, exc_info=True)
                 self.failures.append(
                     _failure(ep.name, version, None, _failed_to_load(exc))
                 )
@@ -216,7 +278,7 @@ class PluginManager:
             try:
                 impl.function(**{argname: registry})
             except Exception as exc:  # noqa: BLE001 - a plugin's failure must not stop the others
-                _LOG.debug("hook %s of plugin %s failed", hook_name, impl.plugin_name, exc_info=True)
+                _log().debug("hook %s of plugin %s failed", hook_name, impl.plugin_name, exc_info=True)
                 version = self._infos.get(impl.plugin_name, (None, ""))[0]
                 self.failures.append(
                     PluginFailure(
@@ -263,7 +325,7 @@ class PluginManager:
                 result = impl.function(*(arguments[name] for name in impl.argnames))
             except Exception as exc:  # noqa: BLE001 - one plugin's bug must not lose the passport
                 # The traceback only with --debug (RAREPASSPORT_DEBUG): it may quote passport data.
-                _LOG.debug("hook %s of plugin %s failed", hook_name, impl.plugin_name, exc_info=True)
+                _log().debug("hook %s of plugin %s failed", hook_name, impl.plugin_name, exc_info=True)
                 if on_failure is not None:
                     version = self._infos.get(impl.plugin_name, (None, ""))[0]
                     on_failure(_failure(impl.plugin_name, version, hook_name,
@@ -318,6 +380,8 @@ def _unknown_hooks(plugin: object) -> list[tuple[str, str | None]]:
     unknown = []
     for attr in dir(plugin):
         if attr.startswith("rarepassport_") and attr not in known:
+            import difflib  # only for a misspelt hook (start-up time)
+
             close = difflib.get_close_matches(attr, known, n=1)
             unknown.append((attr, close[0] if close else None))
     return unknown

@@ -34,7 +34,7 @@ import attrs
 
 from rarepassport._dates import FULL_DATE_PATTERN, PARTIAL_DATE_PATTERN, PartialDate
 from rarepassport.errors import Message, PluginError
-from rarepassport.model import SCHEMA_VERSION, Passport, View, field_views
+from rarepassport.model import SCHEMA_VERSION, Passport, View, _type_hints, field_views
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
@@ -280,7 +280,7 @@ class _Builder:
     def class_schema(self, cls: type, *, extensions: dict[str, Any] | None = None) -> dict[str, Any]:
         """The object schema of an attrs class (``extensions`` replaces Passport's field)."""
         try:
-            hints = typing.get_type_hints(cls)
+            hints = _type_hints(cls)
         except NameError as exc:  # a forward reference the class's module cannot resolve
             raise _UnsupportedType(cls.__name__, f"unresolvable type hint: {exc}") from None
         properties: dict[str, Any] = {}

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import logging
 import os
 import re
 import types
@@ -38,6 +37,7 @@ from rarepassport.guidance import Guidance
 from rarepassport.labels import ENGLISH
 from rarepassport.model import (
     Passport,
+    _type_hints,
 )
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ def _plan(cls: type, everything: bool) -> tuple[tuple[str, str], ...] | None:
     plan: tuple[tuple[str, str], ...] | None = None
     if attrs.has(cls) and cls is not PartialDate:
         try:
-            hints = typing.get_type_hints(cls)
+            hints = _type_hints(cls)
         except Exception:  # noqa: BLE001 - unresolvable plugin annotations: walk everything
             hints = {}
             everything = True
@@ -365,7 +365,7 @@ _SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 @functools.cache
 def _field_types(cls: Any) -> tuple[tuple[str, Any], ...]:
     try:
-        hints = typing.get_type_hints(cls)
+        hints = _type_hints(cls)
     except Exception:  # noqa: BLE001 - a plugin class whose hints do not resolve is not checked
         return ()
     return tuple((field.name, hints.get(field.name)) for field in attrs.fields(cls))
@@ -490,6 +490,8 @@ def translated(report: Report, language: str, *, plugins: PluginManager) -> Repo
         language: A BCP 47 tag such as ``fr`` or ``pt-BR``.
         plugins: The plugin manager whose catalogues apply.
     """
+    if language == "en":
+        return report  # what `choose` says of "en", without loading Babel's CLDR data
     from rarepassport.languages import candidates, choose
 
     registry = plugins.labels
@@ -562,6 +564,8 @@ def _validate(
             issues.extend(spec.rule(passport, context))
         except Exception as exc:
             # The traceback for `rarepassport --debug` (the library's log, off by default).
+            import logging
+
             logging.getLogger("rarepassport").debug(
                 "rule %r of plugin %s failed", spec.code, spec.plugin, exc_info=True
             )

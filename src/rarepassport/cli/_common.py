@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import errno
 import json
-import logging
 import os
 import re
 import stat
@@ -132,8 +131,8 @@ def message_language(args: argparse.Namespace | None) -> str:
 
         found = default_locale(_ENVIRONMENT)
         requested = found.split("_POSIX")[0] if found else "en"
-    if not isinstance(requested, str):
-        return "en"
+    if not isinstance(requested, str) or requested == "en":
+        return "en"  # what `choose` says of "en", without loading Babel's CLDR data
     return choose(requested, lambda tag: tag in BUILT_IN_LANGUAGES).catalogue
 
 
@@ -702,6 +701,8 @@ def write_output(
 def enable_debug_logging() -> Callable[[], None]:
     """Send the library's debug log (a failing plugin's traceback) to standard error;
     returns the function that puts the logger back as it was."""
+    import logging
+
     logger = logging.getLogger("rarepassport")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("rarepassport: debug: %(message)s"))

@@ -6,7 +6,6 @@ import argparse
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
 
 from rarepassport._version import __version__
@@ -188,6 +187,8 @@ def _run(handler: Handler, args: argparse.Namespace, reporter: Reporter, debug: 
         return 130
     except Exception as exc:  # noqa: BLE001 - an internal error is one line, not a traceback
         if debug:
+            import traceback  # only for an internal error under --debug (start-up time)
+
             traceback.print_exc(file=sys.stderr)
         else:
             error(text("cli.internal-error", error=type(exc).__name__))
