@@ -347,6 +347,16 @@ def _add_font(pdf: FPDF, family: str, style: str, path: Path, index: int = 0) ->
     if f"{family}{style}" in pdf.fonts:
         return
     pdf.add_font(family, style, str(path), collection_font_number=index)
+    # fpdf2 opens the face with fontTools' default recalcBBoxes=True, so writing the
+    # document decompiled and compiled again every glyph it embeds (about a third of a
+    # wallet card). fontTools' own subsetter saves with recalcBBoxes=False: a glyph it
+    # keeps is copied as it is (components renumbered), and the bounding boxes of
+    # unchanged glyphs cannot change. ``FPDF.fonts`` and the face's ``ttfont`` (a
+    # fontTools TTFont) are public attributes; if fpdf2 ever names them otherwise,
+    # nothing changes but the speed.
+    ttfont = getattr(pdf.fonts.get(f"{family}{style}"), "ttfont", None)
+    if ttfont is not None and hasattr(ttfont, "recalcBBoxes"):
+        ttfont.recalcBBoxes = False
 
 
 # --- reduced faces: fonts done once per process ---------------------------------------
@@ -429,8 +439,11 @@ def _write_reduced(path: Path, index: int, codes: frozenset[int], target: Path) 
         # text from the character widths alone (it drops these tables from the PDF
         # too): the layout and vertical-writing tables, large in CJK fonts, would only
         # be parsed and subset again in every document.
+        # The legacy kerning table too (fpdf2 kerns only through HarfBuzz, when it
+        # shapes), and the MATH table fpdf2 drops on output.
         options.layout_features = []
-        options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG"]
+        options.legacy_kern = False
+        options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG", "kern", "MATH"]
     with _quiet_loggers("fontTools.subset", "fontTools.ttLib"):
         font = ttLib.TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False)
         try:
@@ -864,13 +877,15 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
         from rarepassport.model import View
 
         document = Document(title="", language="en", view=View.FULL, person_name="", date_of_birth="", sections=())
-    texts = list(texts)
+    # Each distinct character once: the texts (every phrase of the catalogue among them)
+    # hold tens of thousands of characters but only a few hundred distinct ones.
+    characters = set("".join(texts))
     main = bundled_font()
-    used = {ord(c) for text in texts for c in text}
+    used = {ord(c) for c in characters}
     _add_face(pdf, main, used)
     notices: list[RenderNotice] = []
     main_coverage = _coverage(main.regular)
-    needed = {c for text in texts for c in text if ord(c) not in main_coverage and not _is_invisible(c)}
+    needed = {c for c in characters if ord(c) not in main_coverage and not _is_invisible(c)}
     fallbacks: list[FontFace] = []
     if needed:
         for face in (*extra, *registered_fonts(), *system_fallback_fonts()):
@@ -888,7 +903,7 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
             chars = sorted(needed)
             notices.append(document.notice("missing_glyphs_blank", count=len(chars),
                                            characters=describe_characters(chars)))
-    if needs_text_shaping(texts):
+    if needs_text_shaping(characters):
         if shaping_available():
             only_where_needed = getattr(pdf, "shape_only_where_needed", None)
             if only_where_needed is not None:
