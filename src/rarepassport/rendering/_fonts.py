@@ -646,7 +646,8 @@ def pdf_class() -> type[FPDF]:
             height = self.font_size if h is None else h
             if self.will_page_break(height):
                 return False
-            width = self.get_string_width(text) if text else 0.0
+            # Left-aligned text in a cell of given width needs no measuring.
+            width = self.get_string_width(text) if text and (w is None or align in ("R", "C")) else 0.0
             if w is None:
                 w = width + 2 * self.c_margin
             elif w == 0:
