@@ -274,3 +274,19 @@ def test_a_reduced_face_without_shaped_characters_carries_no_kerning_or_layout_t
     reduced, _ = _fonts.reduced_face(_fonts.bundled_font().regular, map(ord, "Žofie Ωμέγα"))
     tables = set(ttLib.TTFont(reduced).keys())
     assert not tables & {"kern", "GPOS", "GSUB", "MATH"}
+
+
+def test_letters_beyond_latin_1_join_the_bundled_face_only_when_a_document_draws_one() -> None:
+    # Every document parses its reduced faces and fpdf2 subsets them on output, in
+    # proportion to their glyphs: Latin Extended-A (128 letters) was in every face.
+    _fonts.clear_font_cache()
+    source = _fonts.bundled_font().regular
+    reduced, _ = _fonts.reduced_face(source, map(ord, "Anna"))
+    held = set(ttLib.TTFont(reduced).getBestCmap())
+    assert {ord("é"), ord("ü"), ord("•"), ord("–")} <= held  # Latin-1 and punctuation stay
+    assert ord("Ł") not in held and ord("ő") not in held
+    data = rp.to_dict(rp.load(EXAMPLE))
+    data["person"]["name"] = "Łucja Kőrösi"
+    pdf = render_rendered(rp.from_dict(data), "card").data
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert "Łucja Kőrösi" in "".join(page.extract_text() for page in reader.pages)

@@ -375,9 +375,13 @@ def _add_font(pdf: FPDF, family: str, style: str, path: Path, index: int = 0) ->
 
 # Characters every reduced bundled face holds, so that what a backend draws beside the
 # passport text (punctuation, bullets, arrows, the missing-glyph marker) is always there.
+# Every document parses its reduced faces and fpdf2 subsets them again on output, both
+# in proportion to the glyphs they hold: letters beyond Latin-1 (Latin Extended-A) and
+# geometric shapes come only from the texts themselves (phrases included), so they are
+# not in the base set but added with the first document that draws one.
 _BASE_RANGES = (
-    (0x20, 0x7E), (0xA0, 0x17F), (0x2010, 0x205E), (0x20AC, 0x20AC), (0x2122, 0x2122),
-    (0x2190, 0x2199), (0x2212, 0x2212), (0x2260, 0x2265), (0x25A0, 0x25CF), (0x2713, 0x2718),
+    (0x20, 0x7E), (0xA0, 0xFF), (0x2010, 0x205E), (0x20AC, 0x20AC), (0x2122, 0x2122),
+    (0x2190, 0x2199), (0x2212, 0x2212), (0x2260, 0x2265), (0x2713, 0x2718),
     (0xFFFD, 0xFFFD),
 )
 #: A reduced face holding more characters than this is rebuilt from only what the
