@@ -230,3 +230,63 @@ def test_a_few_chinese_characters_add_few_text_objects_to_the_pdf() -> None:
     assert _text_objects(chinese_pdf) <= _text_objects(latin_pdf) * 1.05
     reader = pypdf.PdfReader(io.BytesIO(chinese_pdf))
     assert "王小明" in "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
+
+
+def _embedded_fonts(data: bytes) -> list[ttLib.TTFont]:
+    """The TrueType fonts a PDF embeds (its /FontFile2 streams), parsed with fontTools."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    found: dict[int, ttLib.TTFont] = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", []):
+                file = descendant.get_object()["/FontDescriptor"].get_object().get("/FontFile2")
+                if file is not None and file.idnum not in found:
+                    found[file.idnum] = ttLib.TTFont(io.BytesIO(file.get_object().get_data()))
+    return list(found.values())
+
+
+def test_the_embedded_glyphs_are_copied_from_the_reduced_face_not_compiled_again() -> None:
+    # fpdf2 opens a face with fontTools' default recalcBBoxes=True, so writing each PDF
+    # decompiled and compiled every glyph it embeds again (a third of a wallet card);
+    # copied, the font keeps the reduced face's bounding box instead of its own glyphs'.
+    _fonts.clear_font_cache()
+    passport = rp.load(EXAMPLE)
+    data = render_rendered(passport, "card").data
+    reduced, _ = _fonts.reduced_face(_fonts.bundled_font().regular, map(ord, passport.person.name))
+    face = ttLib.TTFont(reduced)
+    embedded = _embedded_fonts(data)
+    assert embedded
+    regular = [font for font in embedded if font["name"].getBestFullName() == face["name"].getBestFullName()]
+    assert len(regular) == 1
+    head = regular[0]["head"]
+    assert (head.xMin, head.yMin, head.xMax, head.yMax) == (face["head"].xMin, face["head"].yMin,
+                                                            face["head"].xMax, face["head"].yMax)
+    assert len(regular[0].getGlyphOrder()) < len(face.getGlyphOrder()) / 3  # still a subset
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert passport.person.name in text
+
+
+def test_a_reduced_face_without_shaped_characters_carries_no_kerning_or_layout_tables() -> None:
+    # fpdf2 kerns only through HarfBuzz, when it shapes; the kerning table was parsed and
+    # subset again in every document for nothing.
+    _fonts.clear_font_cache()
+    reduced, _ = _fonts.reduced_face(_fonts.bundled_font().regular, map(ord, "Žofie Ωμέγα"))
+    tables = set(ttLib.TTFont(reduced).keys())
+    assert not tables & {"kern", "GPOS", "GSUB", "MATH"}
+
+
+def test_letters_beyond_latin_1_join_the_bundled_face_only_when_a_document_draws_one() -> None:
+    # Every document parses its reduced faces and fpdf2 subsets them on output, in
+    # proportion to their glyphs: Latin Extended-A (128 letters) was in every face.
+    _fonts.clear_font_cache()
+    source = _fonts.bundled_font().regular
+    reduced, _ = _fonts.reduced_face(source, map(ord, "Anna"))
+    held = set(ttLib.TTFont(reduced).getBestCmap())
+    assert {ord("é"), ord("ü"), ord("•"), ord("–")} <= held  # Latin-1 and punctuation stay
+    assert ord("Ł") not in held and ord("ő") not in held
+    data = rp.to_dict(rp.load(EXAMPLE))
+    data["person"]["name"] = "Łucja Kőrösi"
+    pdf = render_rendered(rp.from_dict(data), "card").data
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert "Łucja Kőrösi" in "".join(page.extract_text() for page in reader.pages)

@@ -204,7 +204,13 @@ class _CardDrawer:
         self.essentials = essentials
         self.family = family
         self.qr_caption = ""  # what the words beside the QR code say (rarepassport.rendering._qr)
-        self._measured: dict[tuple[_Paragraph, float, float], int] = {}
+        # Lines a paragraph needs at a size and width, keyed by the paragraph's identity (a
+        # paragraph's hash walks all its texts, and the plan asks thousands of times); the
+        # paragraph is kept beside its count so that its id cannot be reused.
+        self._measured: dict[tuple[int, float, float], tuple[_Paragraph, int]] = {}
+        # Each group's paragraphs and each ending's, made once however many fits are tried.
+        self._group_paragraphs: dict[int, tuple[EssentialGroup, list[_Paragraph]]] = {}
+        self._ending_paragraphs: dict[str, list[_Paragraph]] = {}
         # Width of each distinct word at 1 pt, per weight: a width is proportional to the
         # font size, so each word is measured once however many sizes the plan tries.
         self._unit_widths: dict[tuple[bool, str], float] = {}
@@ -262,26 +268,42 @@ class _CardDrawer:
             width = self._unit_widths[key] = pdf.get_string_width(word) / _MEASURE_SIZE
         return width
 
+    def paragraphs(self, groups: Sequence[EssentialGroup], ending: str) -> list[_Paragraph]:
+        """``_paragraphs(groups, ending=ending)``, each group's and the ending's made once."""
+        found: list[_Paragraph] = []
+        for group in groups:
+            made = self._group_paragraphs.get(id(group))
+            if made is None or made[0] is not group:
+                made = self._group_paragraphs[id(group)] = (group, _paragraphs([group], ending=""))
+            found += made[1]
+        if ending:
+            last = self._ending_paragraphs.get(ending)
+            if last is None:
+                last = self._ending_paragraphs[ending] = _paragraphs([], ending=ending)
+            found += last
+        return found
+
     def _lines(self, paragraph: _Paragraph, size: float, width: float) -> int:
-        key = (paragraph, size, width)
-        count = self._measured.get(key)
-        if count is None:
-            if sum(len(segment.text) for segment in paragraph.segments) > _MAX_CARD_CHARACTERS:
-                count = _CANNOT_FIT
-            elif (rtl := self._right_to_left(paragraph)) is not None:
-                text, markdown, bold = rtl
-                self.pdf.set_font(self.family, "B" if bold else "", size)
-                count = len(self.pdf.multi_cell(width, self.lh(size), text, markdown=markdown, dry_run=True,
-                                                output="LINES"))
-            elif paragraph.number:
-                self.pdf.set_font(self.family, "B" if paragraph.segments[0].bold else "", size)
-                text, room = paragraph.segments[0].text, width - self.number_width(size)
-                quick = self.pdf.text_lines(text, room)
-                count = len(quick) if quick is not None else \
-                    len(self.pdf.multi_cell(room, self.lh(size), text, dry_run=True, output="LINES"))
-            else:
-                count = self._wrapped_lines(paragraph.segments, width, size)
-            self._measured[key] = count
+        key = (id(paragraph), size, width)
+        known = self._measured.get(key)
+        if known is not None and known[0] is paragraph:
+            return known[1]
+        if sum(len(segment.text) for segment in paragraph.segments) > _MAX_CARD_CHARACTERS:
+            count = _CANNOT_FIT
+        elif (rtl := self._right_to_left(paragraph)) is not None:
+            text, markdown, bold = rtl
+            self.pdf.set_font(self.family, "B" if bold else "", size)
+            count = len(self.pdf.multi_cell(width, self.lh(size), text, markdown=markdown, dry_run=True,
+                                            output="LINES"))
+        elif paragraph.number:
+            self.pdf.set_font(self.family, "B" if paragraph.segments[0].bold else "", size)
+            text, room = paragraph.segments[0].text, width - self.number_width(size)
+            quick = self.pdf.text_lines(text, room)
+            count = len(quick) if quick is not None else \
+                len(self.pdf.multi_cell(room, self.lh(size), text, dry_run=True, output="LINES"))
+        else:
+            count = self._wrapped_lines(paragraph.segments, width, size)
+        self._measured[key] = (paragraph, count)
         return count
 
     @staticmethod
@@ -440,7 +462,7 @@ def _plan_side(drawer: _CardDrawer, side: str, room: float, width: float) -> _Pl
         head = [*head, _Paragraph((empty,))]
 
     def paragraphs(shown: Sequence[EssentialGroup], ending: str) -> list[_Paragraph]:
-        return head + _paragraphs(shown, ending=ending)
+        return head + drawer.paragraphs(shown, ending)
 
     def fits_at(shown: Sequence[EssentialGroup], size: float) -> str | None:
         """The most informative ending with which ``shown`` fits at ``size``, or None."""

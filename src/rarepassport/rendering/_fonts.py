@@ -350,6 +350,16 @@ def _add_font(pdf: FPDF, family: str, style: str, path: Path, index: int = 0) ->
     if f"{family}{style}" in pdf.fonts:
         return
     pdf.add_font(family, style, str(path), collection_font_number=index)
+    # fpdf2 opens the face with fontTools' default recalcBBoxes=True, so writing the
+    # document decompiled and compiled again every glyph it embeds (about a third of a
+    # wallet card). fontTools' own subsetter saves with recalcBBoxes=False: a glyph it
+    # keeps is copied as it is (components renumbered), and the bounding boxes of
+    # unchanged glyphs cannot change. ``FPDF.fonts`` and the face's ``ttfont`` (a
+    # fontTools TTFont) are public attributes; if fpdf2 ever names them otherwise,
+    # nothing changes but the speed.
+    ttfont = getattr(pdf.fonts.get(f"{family}{style}"), "ttfont", None)
+    if ttfont is not None and hasattr(ttfont, "recalcBBoxes"):
+        ttfont.recalcBBoxes = False
 
 
 # --- reduced faces: fonts done once per process ---------------------------------------
@@ -368,9 +378,13 @@ def _add_font(pdf: FPDF, family: str, style: str, path: Path, index: int = 0) ->
 
 # Characters every reduced bundled face holds, so that what a backend draws beside the
 # passport text (punctuation, bullets, arrows, the missing-glyph marker) is always there.
+# Every document parses its reduced faces and fpdf2 subsets them again on output, both
+# in proportion to the glyphs they hold: letters beyond Latin-1 (Latin Extended-A) and
+# geometric shapes come only from the texts themselves (phrases included), so they are
+# not in the base set but added with the first document that draws one.
 _BASE_RANGES = (
-    (0x20, 0x7E), (0xA0, 0x17F), (0x2010, 0x205E), (0x20AC, 0x20AC), (0x2122, 0x2122),
-    (0x2190, 0x2199), (0x2212, 0x2212), (0x2260, 0x2265), (0x25A0, 0x25CF), (0x2713, 0x2718),
+    (0x20, 0x7E), (0xA0, 0xFF), (0x2010, 0x205E), (0x20AC, 0x20AC), (0x2122, 0x2122),
+    (0x2190, 0x2199), (0x2212, 0x2212), (0x2260, 0x2265), (0x2713, 0x2718),
     (0xFFFD, 0xFFFD),
 )
 #: A reduced face holding more characters than this is rebuilt from only what the
@@ -432,8 +446,11 @@ def _write_reduced(path: Path, index: int, codes: frozenset[int], target: Path) 
         # text from the character widths alone (it drops these tables from the PDF
         # too): the layout and vertical-writing tables, large in CJK fonts, would only
         # be parsed and subset again in every document.
+        # The legacy kerning table too (fpdf2 kerns only through HarfBuzz, when it
+        # shapes), and the MATH table fpdf2 drops on output.
         options.layout_features = []
-        options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG"]
+        options.legacy_kern = False
+        options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG", "kern", "MATH"]
     with _quiet_loggers("fontTools.subset", "fontTools.ttLib"):
         font = ttLib.TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False)
         try:
@@ -606,12 +623,119 @@ def pdf_class() -> type[FPDF]:
             return needs_text_shaping((text,)) or (self._text_calls > 0 and self.text_shaping is not None)
 
         def cell(self, w: Any = None, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
+            if not args and self._plain_cell(w, h, text, **kwargs):
+                return False
             with self._shaped_for(text):
                 return super().cell(w, h, text, *args, **kwargs)
 
+        def _plain_cell(self, w: Any, h: Any, text: Any, *, align: Any = "L", new_x: Any = "RIGHT",
+                        new_y: Any = "TOP", **others: Any) -> bool:
+            """Draw a one-line cell of plain text with fpdf2's public ``text()``; ``False`` if it cannot.
+
+            fpdf2's ``cell`` parses its text into styled fragments, works out borders,
+            links, colours and alignment, and writes them: most of a PDF's drawing time
+            for lines that need none of it. A line of plain text in the bundled face
+            (no fallback font, no shaping, no markdown, no page-number alias, no border,
+            fill or link, default spacing and stretching) is drawn here at the baseline
+            and x ``cell`` would use, with the same text operator, and the position moves
+            as ``cell`` would move it. Anything else, and a line that would break the
+            page, is left to ``cell`` (which also draws the page break's header and footer).
+            """
+            # Only options at their defaults (0, False, ""): anything asked for goes to fpdf2.
+            if any(name not in _PLAIN_CELL_OFF or value for name, value in others.items()):
+                return False
+            if not isinstance(text, str) or align not in _PLAIN_ALIGNS or new_x not in _PLAIN_NEW_X \
+                    or new_y not in _PLAIN_NEW_Y or self.font_family != BUNDLED_FAMILY \
+                    or not self.main_face_characters.issuperset(text) or self._shapes(text) \
+                    or self.underline or self.strikethrough or self.font_stretching != 100 \
+                    or self.char_spacing != 0 or self.text_mode != _FILL or self.str_alias_nb_pages in text:
+                return False
+            height = self.font_size if h is None else h
+            if self.will_page_break(height):
+                return False
+            # Left-aligned text in a cell of given width needs no measuring.
+            width = self.get_string_width(text) if text and (w is None or align in ("R", "C")) else 0.0
+            if w is None:
+                w = width + 2 * self.c_margin
+            elif w == 0:
+                w = self.w - self.r_margin - self.x
+            if text:
+                if align == "R":
+                    dx = w - self.c_margin - width
+                elif align == "C":
+                    dx = (w - width) / 2
+                else:
+                    dx = self.c_margin
+                # fpdf2's own text(), not ours: shaping and fallback fonts stay as they are.
+                FPDF.text(self, self.x + dx, self.y + 0.5 * height + 0.3 * self.font_size, text)
+            if new_x == "RIGHT":
+                self.x += w
+            else:
+                self.x = self.l_margin
+            if new_y == "NEXT":
+                self.y += height
+            return True
+
         def multi_cell(self, w: Any, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
+            if not args and self._plain_multi_cell(w, h, text, **kwargs):
+                return False
             with self._shaped_for(text):
                 return super().multi_cell(w, h, text, *args, **kwargs)
+
+        def _plain_multi_cell(self, w: Any, h: Any, text: Any, *, border: Any = 0, align: Any = "J",
+                              fill: bool = False, padding: Any = 0, new_x: Any = "RIGHT", new_y: Any = "NEXT",
+                              **others: Any) -> bool:
+            """``multi_cell`` for plain text that fits on the page: lines from :meth:`text_lines`,
+            the box with ``rect``/``line``, each line a cell; ``False`` (nothing drawn) if it cannot.
+
+            The same geometry as fpdf2's ``multi_cell`` (box from the top-left corner,
+            padding inside it, the cell margin only where there is no padding), without
+            its line breaking, which measures a line again for every character. A box that
+            would cross a page break, justified text, markdown, a dry run and every
+            other option are left to fpdf2.
+            """
+            from fpdf.util import Padding
+
+            if others or not isinstance(text, str) or align not in _PLAIN_ALIGNS \
+                    or new_x not in _PLAIN_NEW_X or new_y != "NEXT" \
+                    or not (border in (0, 1) or (isinstance(border, str) and set(border) <= set("LTRB"))):
+                return False
+            pad = Padding.new(padding)
+            if (pad.left == 0) != (pad.right == 0):
+                return False  # fpdf2 then applies the cell margin on one side only
+            if w == 0:
+                w = self.w - self.r_margin - self.x
+            if h is None:
+                h = self.font_size
+            inner = w - pad.left - pad.right
+            # text_lines keeps the cell margin on both sides; padding replaces it.
+            lines = self.text_lines(text, inner + (2 * self.c_margin if pad.left else 0.0))
+            if lines is None or self.will_page_break(pad.top + len(lines) * h + pad.bottom):
+                return False
+            left, top = self.x, self.y
+            bottom = top + pad.top + len(lines) * h + pad.bottom
+            if border == 1 or (isinstance(border, str) and set(border) >= set("LTRB")):
+                border = 1
+            right = left + w
+            if fill or border == 1:
+                self.rect(left, top, w, bottom - top, style=("DF" if border == 1 else "F") if fill else "D")
+            if isinstance(border, str):
+                sides = {"L": (left, top, left, bottom), "B": (left, bottom, right, bottom),
+                         "R": (right, top, right, bottom), "T": (left, top, right, top)}
+                for side, (x1, y1, x2, y2) in sides.items():
+                    if side in border:
+                        self.line(x1, y1, x2, y2)
+            # A cell keeps c_margin on both sides: widen it by as much where padding stands instead.
+            margin = self.c_margin if pad.left else 0.0
+            self.y = top + pad.top
+            for line in lines:
+                self.x = left + pad.left - margin
+                # Drawn as a space, as fpdf2's multi_cell draws a no-break space.
+                self.cell(inner + 2 * margin, h, line.replace("\u00a0", " "), align=align,
+                          new_x="LMARGIN", new_y="NEXT")
+            self.y += pad.bottom
+            self.x = self.l_margin if new_x == "LMARGIN" else left + pad.left + inner
+            return True
 
         def write(self, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
             with self._shaped_for(text):
@@ -779,8 +903,33 @@ def pdf_class() -> type[FPDF]:
                     self.set_x(self.l_margin)
                 # A no-break space only keeps a dose or number on one line; it is drawn as
                 # a space, as fpdf2's own line breaking draws it.
-                self.cell(0, height, text.replace("\u00a0", " "), markdown=True, new_x="LMARGIN", new_y="NEXT")
+                if not self._plain_runs(height, [(bold, piece.replace("\u00a0", " ")) for bold, piece in
+                                                 _merged(marked)], family, size):
+                    self.cell(0, height, text.replace("\u00a0", " "), markdown=True, new_x="LMARGIN", new_y="NEXT")
             self.set_font(family, style, size)
+            return True
+
+        def _plain_runs(self, height: float, pieces: Sequence[tuple[bool, str]], family: str, size: float) -> bool:
+            """One line of ``write_runs``, its bold and regular pieces each drawn with ``text()``
+            where ``cell(0, height, ..., markdown=True, new_x="LMARGIN", new_y="NEXT")`` would
+            draw them; ``False`` (nothing drawn) when a piece is not plain text or the line
+            would break the page."""
+            if family != BUNDLED_FAMILY or self.will_page_break(height) or self.underline or self.strikethrough \
+                    or self.font_stretching != 100 or self.char_spacing != 0 or self.text_mode != _FILL:
+                return False
+            held = self.main_face_characters
+            if any(not held.issuperset(piece) or self.str_alias_nb_pages in piece for _bold, piece in pieces):
+                return False
+            x = self.x + self.c_margin
+            baseline = self.y + 0.5 * height + 0.3 * size / self.k
+            for bold, piece in pieces:
+                if piece:
+                    self.set_font(family, "B" if bold else "", size)
+                    FPDF.text(self, x, baseline, piece)
+                    x += self.get_string_width(piece)
+            self.set_font(family, "", size)
+            self.x = self.l_margin
+            self.y += height
             return True
 
         def wrapped_text(self, width: float, height: float, text: str, *, align: str = "L") -> None:
@@ -811,6 +960,13 @@ def pdf_class() -> type[FPDF]:
 
     return FallbackSafeFPDF
 
+
+# What _plain_cell draws itself: cell's alignments and moves as our backends pass them.
+_PLAIN_ALIGNS = frozenset({"", "L", "R", "C"})
+_PLAIN_NEW_X = frozenset({"RIGHT", "LMARGIN"})
+_PLAIN_NEW_Y = frozenset({"TOP", "NEXT"})
+_PLAIN_CELL_OFF = frozenset({"border", "fill", "link", "center", "markdown"})
+_FILL = 0  # fpdf2's TextMode.FILL (an IntEnum): text painted, not stroked
 
 # fpdf2 compares widths with a tolerance of its own; this keeps ours from breaking a line
 # fpdf2 would keep whole (and the other way round) through rounding.
@@ -867,13 +1023,15 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
         from rarepassport.model import View
 
         document = Document(title="", language="en", view=View.FULL, person_name="", date_of_birth="", sections=())
-    texts = list(texts)
+    # Each distinct character once: the texts (every phrase of the catalogue among them)
+    # hold tens of thousands of characters but only a few hundred distinct ones.
+    characters = set("".join(texts))
     main = bundled_font()
-    used = {ord(c) for text in texts for c in text}
+    used = {ord(c) for c in characters}
     _add_face(pdf, main, used)
     notices: list[RenderNotice] = []
     main_coverage = _coverage(main.regular)
-    needed = {c for text in texts for c in text if ord(c) not in main_coverage and not _is_invisible(c)}
+    needed = {c for c in characters if ord(c) not in main_coverage and not _is_invisible(c)}
     fallbacks: list[FontFace] = []
     if needed:
         for face in (*extra, *registered_fonts(), *system_fallback_fonts()):
@@ -894,7 +1052,7 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
                                      # "…", not English words: the count is said beside them.
                                      characters=describe_characters(chars[:12]) + (", …" if len(chars) > 12 else ""))
             notices.append(attrs.evolve(notice, code="missing_glyphs_blank"))
-    if needs_text_shaping(texts):
+    if needs_text_shaping(characters):
         if shaping_available():
             only_where_needed = getattr(pdf, "shape_only_where_needed", None)
             if only_where_needed is not None:
