@@ -230,3 +230,32 @@ def test_a_few_chinese_characters_add_few_text_objects_to_the_pdf() -> None:
     assert _text_objects(chinese_pdf) <= _text_objects(latin_pdf) * 1.05
     reader = pypdf.PdfReader(io.BytesIO(chinese_pdf))
     assert "王小明" in "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
+
+
+def _devanagari_face() -> _fonts.FontFace | None:
+    return next((face for face in _fonts.system_fallback_fonts()
+                 if ord("अ") in _fonts._coverage(face.regular, face.collection_index)), None)
+
+
+@pytest.mark.skipif(_devanagari_face() is None, reason="no Devanagari font on this system")
+def test_a_hindi_name_in_the_running_header_shapes_only_the_name() -> None:
+    # fpdf2 shapes a whole line once one character of it needs shaping, and positions
+    # each glyph of the bundled face in a shaped line on its own: the running header
+    # and footer with a Hindi name made the page content a third larger than the
+    # Latin passport's (each glyph drawn, written and read back alone). The Latin
+    # runs of a left-to-right line are now drawn unshaped beside the shaped name.
+    latin = rp.load(EXAMPLE)
+    data = rp.to_dict(latin)
+    name = data["person"]["name"]
+    data["person"]["name"] = f"{name} अनन्या"
+    hindi = rp.from_dict(data)
+    latin_pdf, hindi_pdf = (render_rendered(passport, "pdf", "full").data for passport in (latin, hindi))
+
+    def content(data: bytes) -> bytes:
+        return b"".join(page.get_contents().get_data() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+    assert len(content(hindi_pdf)) <= len(content(latin_pdf)) * 1.1
+    pages = len(pypdf.PdfReader(io.BytesIO(hindi_pdf)).pages)
+    for extractor, text in _both_texts(hindi_pdf).items():
+        # The name whole, in the header and footer of every page (and the title).
+        assert text.count(f"{name} अनन्या") > 2 * pages, extractor

@@ -603,8 +603,83 @@ def pdf_class() -> type[FPDF]:
             return needs_text_shaping((text,)) or (self._text_calls > 0 and self.text_shaping is not None)
 
         def cell(self, w: Any = None, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
+            runs = self._shaped_runs(text, args, kwargs)
+            if runs is not None:
+                return self._cell_in_runs(w, h, runs, **kwargs)
             with self._shaped_for(text):
                 return super().cell(w, h, text, *args, **kwargs)
+
+        def _shaped_runs(self, text: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[str] | None:
+            """``text`` cut into runs that need shaping and runs that do not, or ``None``.
+
+            fpdf2 shapes a whole line once one character of it needs shaping, and draws
+            each glyph of the bundled face in a shaped line positioned on its own
+            (its widths are in 2,048 units per em, not fpdf2's 1,000), so a line with a
+            Hindi name beside its Latin text cost many times a Latin line to draw and
+            to read back. A left-to-right line (no right-to-left character, so no bidi
+            reordering between the runs) that is a plain cell is drawn as one cell per
+            run instead: the runs that need shaping are shaped, the rest drawn as
+            plain text, end to end where the whole line would have been.
+            """
+            if not self.shaping_where_needed or args or not isinstance(text, str) \
+                    or not set(kwargs) <= _RUN_CELL_OPTIONS or "\n" in text or "U" in self.font_style \
+                    or str(kwargs.get("new_x", "RIGHT")).upper().rpartition(".")[2] not in _RUN_CELL_X \
+                    or str(kwargs.get("new_y", "TOP")).upper().rpartition(".")[2] not in _RUN_CELL_Y \
+                    or str(kwargs.get("align", "L")).upper().rpartition(".")[2] not in _RUN_CELL_ALIGN \
+                    or not needs_text_shaping((text,)) or not _left_to_right_only(text):
+                return None
+            runs: list[str] = []
+            shaped: list[bool] = []
+            for word in text.split(" "):
+                wanted = needs_text_shaping((word,))
+                if runs and (wanted == shaped[-1] or not word):
+                    runs[-1] += " " + word
+                elif runs and wanted:
+                    # The space before a shaped run stays with the plain run before it.
+                    runs[-1] += " "
+                    runs.append(word)
+                    shaped.append(True)
+                elif runs:
+                    runs.append(" " + word)
+                    shaped.append(False)
+                else:
+                    runs.append(word)
+                    shaped.append(wanted)
+            return runs if len(runs) > 1 else None
+
+        def _cell_in_runs(self, w: Any, h: Any, runs: list[str], align: Any = "L", new_x: Any = "RIGHT",
+                          new_y: Any = "TOP") -> bool:
+            from fpdf.enums import Align, XPos, YPos
+
+            align, new_x, new_y = Align.coerce(align), XPos.coerce(new_x), YPos.coerce(new_y)
+            height = self.font_size if h is None else h
+            left, page = self.x, self.page
+            widths = [self.get_string_width(run) for run in runs]
+            total = sum(widths)
+            # As fpdf2's cell: no width is the text's own, 0 is up to the right margin.
+            width = total + 2 * self.c_margin if w is None else w if w else self.w - self.r_margin - left
+            if align == Align.R:
+                x = left + width - self.c_margin - total
+            elif align == Align.C:
+                x = left + (width - total) / 2
+            else:
+                x = left + self.c_margin
+            margin = self.c_margin
+            self.c_margin = 0
+            try:
+                for run, run_width in zip(runs, widths, strict=True):
+                    # The first run breaks the page if the line does not fit (fpdf2 keeps x).
+                    self.set_x(x)
+                    with self._shaped_for(run):
+                        super().cell(run_width, height, run)
+                    x += run_width
+            finally:
+                self.c_margin = margin
+            top = self.y
+            self.set_x(self.l_margin if new_x == XPos.LMARGIN else left + width if new_x == XPos.RIGHT else left)
+            if new_y == YPos.NEXT:
+                self.y = top + height
+            return self.page != page
 
         def multi_cell(self, w: Any, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
             with self._shaped_for(text):
@@ -807,6 +882,18 @@ def pdf_class() -> type[FPDF]:
                 FPDF.text(self, 0, 0, "")
 
     return FallbackSafeFPDF
+
+
+# The options of a cell drawn in runs (see _shaped_runs); any other goes to fpdf2 whole.
+_RUN_CELL_OPTIONS = frozenset({"align", "new_x", "new_y"})
+_RUN_CELL_X, _RUN_CELL_Y, _RUN_CELL_ALIGN = frozenset({"RIGHT", "LMARGIN", "LEFT"}), frozenset({"TOP", "NEXT"}), \
+    frozenset({"L", "R", "C", ""})
+_RIGHT_TO_LEFT = frozenset({"R", "AL", "AN", "RLE", "RLO", "RLI", "LRE", "LRO", "LRI", "FSI", "PDF", "PDI"})
+
+
+def _left_to_right_only(text: str) -> bool:
+    """Whether ``text`` has no right-to-left character nor bidi control (no reordering)."""
+    return not any(unicodedata.bidirectional(char) in _RIGHT_TO_LEFT for char in text)
 
 
 # fpdf2 compares widths with a tolerance of its own; this keeps ours from breaking a line
