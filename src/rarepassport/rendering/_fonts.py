@@ -24,6 +24,7 @@ import contextlib
 import functools
 import logging
 import os
+import re
 import sys
 import threading
 import unicodedata
@@ -615,37 +616,20 @@ def pdf_class() -> type[FPDF]:
             fpdf2 shapes a whole line once one character of it needs shaping, and draws
             each glyph of the bundled face in a shaped line positioned on its own
             (its widths are in 2,048 units per em, not fpdf2's 1,000), so a line with a
-            Hindi name beside its Latin text cost many times a Latin line to draw and
-            to read back. A left-to-right line (no right-to-left character, so no bidi
-            reordering between the runs) that is a plain cell is drawn as one cell per
-            run instead: the runs that need shaping are shaped, the rest drawn as
-            plain text, end to end where the whole line would have been.
+            Hindi or Arabic name beside its Latin text cost many times a Latin line to
+            draw and to read back. A plain one-line cell of a left-to-right paragraph is
+            drawn as one cell per run instead: the words that need shaping are shaped,
+            the rest drawn as plain text, end to end where the whole line would have
+            been (see `_runs_in_visual_order` for when right-to-left words allow it).
             """
             if not self.shaping_where_needed or args or not isinstance(text, str) \
                     or not set(kwargs) <= _RUN_CELL_OPTIONS or "\n" in text or "U" in self.font_style \
                     or str(kwargs.get("new_x", "RIGHT")).upper().rpartition(".")[2] not in _RUN_CELL_X \
                     or str(kwargs.get("new_y", "TOP")).upper().rpartition(".")[2] not in _RUN_CELL_Y \
                     or str(kwargs.get("align", "L")).upper().rpartition(".")[2] not in _RUN_CELL_ALIGN \
-                    or not needs_text_shaping((text,)) or not _left_to_right_only(text):
+                    or not needs_text_shaping((text,)):
                 return None
-            runs: list[str] = []
-            shaped: list[bool] = []
-            for word in text.split(" "):
-                wanted = needs_text_shaping((word,))
-                if runs and (wanted == shaped[-1] or not word):
-                    runs[-1] += " " + word
-                elif runs and wanted:
-                    # The space before a shaped run stays with the plain run before it.
-                    runs[-1] += " "
-                    runs.append(word)
-                    shaped.append(True)
-                elif runs:
-                    runs.append(" " + word)
-                    shaped.append(False)
-                else:
-                    runs.append(word)
-                    shaped.append(wanted)
-            return runs if len(runs) > 1 else None
+            return _runs_in_visual_order(text)
 
         def _cell_in_runs(self, w: Any, h: Any, runs: list[str], align: Any = "L", new_x: Any = "RIGHT",
                           new_y: Any = "TOP") -> bool:
@@ -888,12 +872,68 @@ def pdf_class() -> type[FPDF]:
 _RUN_CELL_OPTIONS = frozenset({"align", "new_x", "new_y"})
 _RUN_CELL_X, _RUN_CELL_Y, _RUN_CELL_ALIGN = frozenset({"RIGHT", "LMARGIN", "LEFT"}), frozenset({"TOP", "NEXT"}), \
     frozenset({"L", "R", "C", ""})
-_RIGHT_TO_LEFT = frozenset({"R", "AL", "AN", "RLE", "RLO", "RLI", "LRE", "LRO", "LRI", "FSI", "PDF", "PDI"})
+_BIDI_CONTROLS = frozenset({"RLE", "RLO", "RLI", "LRE", "LRO", "LRI", "FSI", "PDF", "PDI"})
+_RIGHT_TO_LEFT = frozenset({"R", "AL", "AN"}) | _BIDI_CONTROLS
 
 
-def _left_to_right_only(text: str) -> bool:
-    """Whether ``text`` has no right-to-left character nor bidi control (no reordering)."""
-    return not any(unicodedata.bidirectional(char) in _RIGHT_TO_LEFT for char in text)
+_STRONG_OR_NUMBER = frozenset({"L", "R", "AL", "EN", "AN"})
+
+
+def _runs_in_visual_order(text: str) -> list[str] | None:
+    """``text`` as runs of words that need shaping and runs that do not, each of which,
+    drawn on its own and placed end to end from the left, looks as the whole line
+    drawn by the bidi algorithm does; ``None`` when it cannot be cut so (or has one run).
+
+    A run that needs shaping is a sequence of words (separated by spaces only) each
+    with a character that needs shaping; the spaces around it go to the plain runs.
+    When the text has right-to-left characters, it is cut only when the line's
+    paragraph is left to right (its first strong character is a Latin letter or
+    another left-to-right one), it has no bidi control nor Arabic-Indic digit, and
+    every right-to-left character is inside a run that begins and ends with a
+    right-to-left letter, holds no left-to-right letter and has left-to-right letters
+    (or the line's end) as its nearest letters or digits on either side: there the
+    bidi algorithm reverses that run alone and leaves everything else in logical
+    order, so nothing moves across a run's edge (a digit or a sign beside Arabic
+    would, and such lines are shaped whole, as before).
+    """
+    spans: list[list[int]] = []
+    for match in re.finditer(r"[^ ]+", text):
+        if needs_text_shaping((match.group(),)):
+            if spans and text[spans[-1][1]:match.start()].strip(" ") == "":
+                spans[-1][1] = match.end()
+            else:
+                spans.append([match.start(), match.end()])
+    if not spans or (len(spans) == 1 and spans[0] == [0, len(text)]):
+        return None
+    kinds = [unicodedata.bidirectional(char) for char in text]
+    if any(kind in _RIGHT_TO_LEFT for kind in kinds):
+        if any(kind in _BIDI_CONTROLS or kind == "AN" for kind in kinds) \
+                or next((kind for kind in kinds if kind in ("L", "R", "AL")), "L") != "L":
+            return None
+        inside = [False] * len(text)
+        for start, end in spans:
+            span = kinds[start:end]
+            if not any(kind in ("R", "AL") for kind in span):
+                continue
+            if span[0] not in ("R", "AL") or span[-1] not in ("R", "AL") or "L" in span:
+                return None
+            before = next((kind for kind in reversed(kinds[:start]) if kind in _STRONG_OR_NUMBER), "L")
+            after = next((kind for kind in kinds[end:] if kind in _STRONG_OR_NUMBER), "L")
+            if before != "L" or after != "L":
+                return None
+            inside[start:end] = [True] * (end - start)
+        if any(kind in ("R", "AL") and not held for kind, held in zip(kinds, inside, strict=True)):
+            return None
+    runs: list[str] = []
+    done = 0
+    for start, end in spans:
+        if start > done:
+            runs.append(text[done:start])
+        runs.append(text[start:end])
+        done = end
+    if done < len(text):
+        runs.append(text[done:])
+    return runs
 
 
 # fpdf2 compares widths with a tolerance of its own; this keeps ours from breaking a line
