@@ -303,3 +303,24 @@ def test_a_line_drawn_in_runs_puts_every_word_where_fpdf2_puts_it_shaping_the_wh
     assert [word for word, _x in runs] == [word for word, _x in whole]
     # Within the kerning fpdf2 applies to shaped Latin text only (half a point on this line).
     assert all(abs(x - y) < 1.5 for (_w, x), (_v, y) in zip(runs, whole, strict=True))
+
+
+@pytest.mark.parametrize("script", ["王小明", "अनन्या"])
+def test_a_card_embeds_only_the_fallback_faces_it_draws_with(script: str) -> None:
+    # fpdf2 parses every face added to a document and subsets and embeds it, used or
+    # not: the card drew a Chinese or Hindi name in bold only, and its regular face was
+    # parsed, subset and embedded in every card for nothing (a CJK face about 17 ms).
+    if not any(ord(script[0]) in _fonts._coverage(face.regular, face.collection_index)
+               for face in _fonts.system_fallback_fonts()):
+        pytest.skip("no font for the script on this system")
+    data = rp.to_dict(rp.load(EXAMPLE))
+    data["person"]["name"] = f"{data['person']['name']} {script}"
+    card = render_rendered(rp.from_dict(data), "card").data
+    reader = pypdf.PdfReader(io.BytesIO(card))
+    drawn = {str(font.get_object()["/BaseFont"]) for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    embedded = {"/" + name.decode() for name in re.findall(rb"/BaseFont /([^\s/>]+)", card)}
+    assert embedded == drawn
+    text = "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
+    if script == "王小明":
+        assert script in text

@@ -537,7 +537,37 @@ def pdf_class() -> type[FPDF]:
             self._fallback_families, self._fallback_exact_match = families, exact_match
             self.uses_fallback_fonts = self._fallback_on = bool(families)
 
+        # Fallback faces not added yet: (face, characters, style). fpdf2 parses every
+        # face added to a document and subsets it on output, used or not (a card draws
+        # only the bold Chinese or Hindi name), so install_fonts leaves each fallback
+        # face here and it is added the first time a text in its style needs one.
+        _pending_faces: list[tuple[FontFace, frozenset[int], str]] | None = None
+
+        def fallback_faces_when_needed(self, faces: Sequence[FontFace], used: Iterable[int]) -> None:
+            """Use ``faces`` as fallback fonts, each style added when first needed."""
+            codes = frozenset(used)
+            self._pending_faces = [(face, codes, style) for face in faces for style in ("", "B")]
+            self._fallback_families = tuple(face.family for face in faces)
+            self._fallback_exact_match = False
+            self.uses_fallback_fonts, self._fallback_on = bool(faces), False
+
+        def _add_pending_faces(self, styles: Sequence[str]) -> None:
+            pending = self._pending_faces
+            if not pending or not any(style in styles for _face, _codes, style in pending):
+                return
+            for face, codes, style in [entry for entry in pending if entry[2] in styles]:
+                path = face.regular if style == "" else face.bold or face.regular
+                reduced, index = reduced_face(path, codes, face.collection_index)
+                _add_font(self, face.family, style, reduced, index)
+            self._pending_faces = [entry for entry in pending if entry[2] not in styles]
+            if self._fallback_on:
+                # fpdf2 lists the fallback faces when they are set: again, with the new ones.
+                self._use_fallback_fonts(True)
+
         def _use_fallback_fonts(self, on: bool) -> None:
+            if on and self._pending_faces and not any(
+                    f"{family}{style}" in self.fonts for family in self._fallback_families for style in ("", "B")):
+                self._add_pending_faces(("B",) if "B" in self.font_style else ("",))
             super().set_fallback_fonts(self._fallback_families if on else (), exact_match=self._fallback_exact_match)
             self._fallback_on = on
 
@@ -562,7 +592,7 @@ def pdf_class() -> type[FPDF]:
         _text_calls = 0  # nesting: a page break inside multi_cell draws header and footer
 
         @contextlib.contextmanager
-        def _shaped_for(self, text: Any, *, draws: bool = True) -> Iterator[None]:
+        def _shaped_for(self, text: Any, *, draws: bool = True, styles: Sequence[str] | None = None) -> Iterator[None]:
             # The outermost call sets shaping and fallback fonts for its text and leaves
             # them so (the next call often wants the same). A call inside it (the header
             # and footer drawn by a page break) only turns them on, when its own text
@@ -579,6 +609,9 @@ def pdf_class() -> type[FPDF]:
             fallback = False
             if self.uses_fallback_fonts:
                 fallback = self._needs_fallback(text)
+                if fallback and self._pending_faces:
+                    # Markdown may draw both weights; otherwise the current one.
+                    self._add_pending_faces(styles or (("B",) if "B" in self.font_style else ("",)))
                 if fallback != self._fallback_on and (fallback or not nested):
                     self._use_fallback_fonts(fallback)
                     restore_fallback = nested
@@ -607,7 +640,7 @@ def pdf_class() -> type[FPDF]:
             runs = self._shaped_runs(text, args, kwargs)
             if runs is not None:
                 return self._cell_in_runs(w, h, runs, **kwargs)
-            with self._shaped_for(text):
+            with self._shaped_for(text, styles=_styles_drawn(args, kwargs)):
                 return super().cell(w, h, text, *args, **kwargs)
 
         def _shaped_runs(self, text: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[str] | None:
@@ -666,11 +699,11 @@ def pdf_class() -> type[FPDF]:
             return self.page != page
 
         def multi_cell(self, w: Any, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
-            with self._shaped_for(text):
+            with self._shaped_for(text, styles=_styles_drawn(args, kwargs)):
                 return super().multi_cell(w, h, text, *args, **kwargs)
 
         def write(self, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
-            with self._shaped_for(text):
+            with self._shaped_for(text, styles=_styles_drawn(args, kwargs)):
                 return super().write(h, text, *args, **kwargs)
 
         def text(self, x: Any, y: Any, text: Any = "") -> None:
@@ -684,7 +717,7 @@ def pdf_class() -> type[FPDF]:
 
         def get_string_width(self, s: Any, *args: Any, **kwargs: Any) -> Any:
             if args or kwargs or not isinstance(s, str):
-                with self._shaped_for(s, draws=False):
+                with self._shaped_for(s, draws=False, styles=_styles_drawn(args, kwargs)):
                     return super().get_string_width(s, *args, **kwargs)
             shaped = self._shapes(s)
             key = (self.font_family, self.font_style, self.font_size_pt, self.font_stretching,
@@ -868,6 +901,11 @@ def pdf_class() -> type[FPDF]:
     return FallbackSafeFPDF
 
 
+def _styles_drawn(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[str, ...] | None:
+    """Both weights for a call that may draw markdown (or has positional options), else ``None``."""
+    return ("", "B") if args or kwargs.get("markdown") else None
+
+
 # The options of a cell drawn in runs (see _shaped_runs); any other goes to fpdf2 whole.
 _RUN_CELL_OPTIONS = frozenset({"align", "new_x", "new_y"})
 _RUN_CELL_X, _RUN_CELL_Y, _RUN_CELL_ALIGN = frozenset({"RIGHT", "LMARGIN", "LEFT"}), frozenset({"TOP", "NEXT"}), \
@@ -1007,10 +1045,14 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
                 needed = {c for c in needed if ord(c) not in coverage}
             if not needed:
                 break
-        for face in fallbacks:
-            _add_face(pdf, face, used)
-        if fallbacks:
-            pdf.set_fallback_fonts([face.family for face in fallbacks], exact_match=False)
+        when_needed = getattr(pdf, "fallback_faces_when_needed", None)
+        if when_needed is not None:
+            when_needed(fallbacks, used)
+        else:
+            for face in fallbacks:
+                _add_face(pdf, face, used)
+            if fallbacks:
+                pdf.set_fallback_fonts([face.family for face in fallbacks], exact_match=False)
         if needed:
             chars = sorted(needed)
             notices.append(document.notice("missing_glyphs_blank", count=len(chars),
