@@ -14,6 +14,7 @@ import re
 import sys
 from pathlib import Path
 
+import fpdf
 import pypdf
 import pytest
 from fontTools import ttLib
@@ -290,3 +291,94 @@ def test_letters_beyond_latin_1_join_the_bundled_face_only_when_a_document_draws
     pdf = render_rendered(rp.from_dict(data), "card").data
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert "Łucja Kőrösi" in "".join(page.extract_text() for page in reader.pages)
+def _devanagari_face() -> _fonts.FontFace | None:
+    return next((face for face in _fonts.system_fallback_fonts()
+                 if ord("अ") in _fonts._coverage(face.regular, face.collection_index)), None)
+
+
+@pytest.mark.parametrize("script", ["अनन्या", "ليلى"])
+def test_a_hindi_or_arabic_name_in_the_running_header_shapes_only_the_name(script: str) -> None:
+    # fpdf2 shapes a whole line once one character of it needs shaping, and positions
+    # each glyph of the bundled face in a shaped line on its own: the running header
+    # and footer with a Hindi or Arabic name made the page content a third larger than
+    # the Latin passport's (each glyph drawn, written and read back alone). The Latin
+    # runs of a left-to-right line are now drawn unshaped beside the shaped name.
+    if _devanagari_face() is None or not _fonts.shaping_available():
+        pytest.skip("no Devanagari font or no shaping engine on this system")
+    latin = rp.load(EXAMPLE)
+    data = rp.to_dict(latin)
+    name = data["person"]["name"]
+    data["person"]["name"] = f"{name} {script}"
+    other = rp.from_dict(data)
+    latin_pdf, other_pdf = (render_rendered(passport, "pdf", "full").data for passport in (latin, other))
+
+    def content(data: bytes) -> bytes:
+        return b"".join(page.get_contents().get_data() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+    assert len(content(other_pdf)) <= len(content(latin_pdf)) * 1.1
+    if script == "अनन्या":
+        pages = len(pypdf.PdfReader(io.BytesIO(other_pdf)).pages)
+        for extractor, text in _both_texts(other_pdf).items():
+            # The name whole, in the header and footer of every page (and the title).
+            assert text.count(f"{name} अनन्या") > 2 * pages, extractor
+
+
+def _word_boxes(data: bytes) -> list[tuple[str, float]]:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler's pdftotext is not installed (Debian: poppler-utils)")
+    html = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=data, capture_output=True, check=True).stdout
+    return [(word, float(x)) for x, word in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', html.decode())]
+
+
+@pytest.mark.parametrize("align", ["L", "R"])
+@pytest.mark.parametrize("line", [
+    "Maisie Thornbury ليلى حسن  ·  Date of birth: 14 June 2017",
+    "Maisie Thornbury अनन्या शर्मा  ·  Page 2 of 10",
+    "Contact: ليلى (mother), अनन्या",
+    # Lines whose digits or signs the bidi algorithm moves beside the Arabic: shaped whole.
+    "Born 2017 ليلى",
+    "Name ليلى 2017",
+    "Name ليلى.",
+])
+def test_a_line_drawn_in_runs_puts_every_word_where_fpdf2_puts_it_shaping_the_whole_line(line: str, align: str) -> None:
+    # Only the words that need it are shaped, each run drawn on its own: the runs must
+    # come out in the order and places fpdf2's own bidi and shaping give the whole
+    # line (a name's parts or a date moved across the Arabic would be misread).
+    if _devanagari_face() is None or not _fonts.shaping_available():
+        pytest.skip("no Devanagari font or no shaping engine on this system")
+    pages = []
+    for cls in (fpdf.FPDF, _fonts.pdf_class()):
+        pdf = cls()
+        _fonts.install_fonts(pdf, [line])
+        pdf.add_page()
+        pdf.set_font(_fonts.BUNDLED_FAMILY, "", 10)
+        pdf.cell(0, 6, line, align=align, new_x="LMARGIN", new_y="NEXT")
+        pages.append(_fonts.pdf_bytes(pdf))
+    whole, runs = (_word_boxes(page) for page in pages)
+    assert [word for word, _x in runs] == [word for word, _x in whole]
+    # Within the kerning fpdf2 applies to shaped Latin text only (half a point on this line).
+    assert all(abs(x - y) < 1.5 for (_w, x), (_v, y) in zip(runs, whole, strict=True))
+
+
+@pytest.mark.parametrize("script", ["王小明", "अनन्या"])
+def test_a_card_embeds_only_the_fallback_faces_it_draws_with(script: str) -> None:
+    # fpdf2 parses every face added to a document and subsets and embeds it, used or
+    # not: the card drew a Chinese or Hindi name in bold only, and its regular face was
+    # parsed, subset and embedded in every card for nothing (a CJK face about 17 ms).
+    if not any(ord(script[0]) in _fonts._coverage(face.regular, face.collection_index)
+               for face in _fonts.system_fallback_fonts()):
+        pytest.skip("no font for the script on this system")
+    data = rp.to_dict(rp.load(EXAMPLE))
+    data["person"]["name"] = f"{data['person']['name']} {script}"
+    card = render_rendered(rp.from_dict(data), "card").data
+    reader = pypdf.PdfReader(io.BytesIO(card))
+    drawn = {str(font.get_object()["/BaseFont"]) for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    embedded = {"/" + name.decode() for name in re.findall(rb"/BaseFont /([^\s/>]+)", card)}
+    assert embedded == drawn
+    text = "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
+    if script == "王小明":
+        assert script in text

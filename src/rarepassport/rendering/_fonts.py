@@ -24,6 +24,7 @@ import contextlib
 import functools
 import logging
 import os
+import re
 import sys
 import threading
 import unicodedata
@@ -556,7 +557,37 @@ def pdf_class() -> type[FPDF]:
             self._fallback_families, self._fallback_exact_match = families, exact_match
             self.uses_fallback_fonts = self._fallback_on = bool(families)
 
+        # Fallback faces not added yet: (face, characters, style). fpdf2 parses every
+        # face added to a document and subsets it on output, used or not (a card draws
+        # only the bold Chinese or Hindi name), so install_fonts leaves each fallback
+        # face here and it is added the first time a text in its style needs one.
+        _pending_faces: list[tuple[FontFace, frozenset[int], str]] | None = None
+
+        def fallback_faces_when_needed(self, faces: Sequence[FontFace], used: Iterable[int]) -> None:
+            """Use ``faces`` as fallback fonts, each style added when first needed."""
+            codes = frozenset(used)
+            self._pending_faces = [(face, codes, style) for face in faces for style in ("", "B")]
+            self._fallback_families = tuple(face.family for face in faces)
+            self._fallback_exact_match = False
+            self.uses_fallback_fonts, self._fallback_on = bool(faces), False
+
+        def _add_pending_faces(self, styles: Sequence[str]) -> None:
+            pending = self._pending_faces
+            if not pending or not any(style in styles for _face, _codes, style in pending):
+                return
+            for face, codes, style in [entry for entry in pending if entry[2] in styles]:
+                path = face.regular if style == "" else face.bold or face.regular
+                reduced, index = reduced_face(path, codes, face.collection_index)
+                _add_font(self, face.family, style, reduced, index)
+            self._pending_faces = [entry for entry in pending if entry[2] not in styles]
+            if self._fallback_on:
+                # fpdf2 lists the fallback faces when they are set: again, with the new ones.
+                self._use_fallback_fonts(True)
+
         def _use_fallback_fonts(self, on: bool) -> None:
+            if on and self._pending_faces and not any(
+                    f"{family}{style}" in self.fonts for family in self._fallback_families for style in ("", "B")):
+                self._add_pending_faces(("B",) if "B" in self.font_style else ("",))
             super().set_fallback_fonts(self._fallback_families if on else (), exact_match=self._fallback_exact_match)
             self._fallback_on = on
 
@@ -581,7 +612,7 @@ def pdf_class() -> type[FPDF]:
         _text_calls = 0  # nesting: a page break inside multi_cell draws header and footer
 
         @contextlib.contextmanager
-        def _shaped_for(self, text: Any, *, draws: bool = True) -> Iterator[None]:
+        def _shaped_for(self, text: Any, *, draws: bool = True, styles: Sequence[str] | None = None) -> Iterator[None]:
             # The outermost call sets shaping and fallback fonts for its text and leaves
             # them so (the next call often wants the same). A call inside it (the header
             # and footer drawn by a page break) only turns them on, when its own text
@@ -598,6 +629,9 @@ def pdf_class() -> type[FPDF]:
             fallback = False
             if self.uses_fallback_fonts:
                 fallback = self._needs_fallback(text)
+                if fallback and self._pending_faces:
+                    # Markdown may draw both weights; otherwise the current one.
+                    self._add_pending_faces(styles or (("B",) if "B" in self.font_style else ("",)))
                 if fallback != self._fallback_on and (fallback or not nested):
                     self._use_fallback_fonts(fallback)
                     restore_fallback = nested
@@ -625,7 +659,10 @@ def pdf_class() -> type[FPDF]:
         def cell(self, w: Any = None, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
             if not args and self._plain_cell(w, h, text, **kwargs):
                 return False
-            with self._shaped_for(text):
+            runs = self._shaped_runs(text, args, kwargs)
+            if runs is not None:
+                return self._cell_in_runs(w, h, runs, **kwargs)
+            with self._shaped_for(text, styles=_styles_drawn(args, kwargs)):
                 return super().cell(w, h, text, *args, **kwargs)
 
         def _plain_cell(self, w: Any, h: Any, text: Any, *, align: Any = "L", new_x: Any = "RIGHT",
@@ -676,10 +713,65 @@ def pdf_class() -> type[FPDF]:
                 self.y += height
             return True
 
+        def _shaped_runs(self, text: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[str] | None:
+            """``text`` cut into runs that need shaping and runs that do not, or ``None``.
+
+            fpdf2 shapes a whole line once one character of it needs shaping, and draws
+            each glyph of the bundled face in a shaped line positioned on its own
+            (its widths are in 2,048 units per em, not fpdf2's 1,000), so a line with a
+            Hindi or Arabic name beside its Latin text cost many times a Latin line to
+            draw and to read back. A plain one-line cell of a left-to-right paragraph is
+            drawn as one cell per run instead: the words that need shaping are shaped,
+            the rest drawn as plain text, end to end where the whole line would have
+            been (see `_runs_in_visual_order` for when right-to-left words allow it).
+            """
+            if not self.shaping_where_needed or args or not isinstance(text, str) \
+                    or not set(kwargs) <= _RUN_CELL_OPTIONS or "\n" in text or "U" in self.font_style \
+                    or str(kwargs.get("new_x", "RIGHT")).upper().rpartition(".")[2] not in _RUN_CELL_X \
+                    or str(kwargs.get("new_y", "TOP")).upper().rpartition(".")[2] not in _RUN_CELL_Y \
+                    or str(kwargs.get("align", "L")).upper().rpartition(".")[2] not in _RUN_CELL_ALIGN \
+                    or not needs_text_shaping((text,)):
+                return None
+            return _runs_in_visual_order(text)
+
+        def _cell_in_runs(self, w: Any, h: Any, runs: list[str], align: Any = "L", new_x: Any = "RIGHT",
+                          new_y: Any = "TOP") -> bool:
+            from fpdf.enums import Align, XPos, YPos
+
+            align, new_x, new_y = Align.coerce(align), XPos.coerce(new_x), YPos.coerce(new_y)
+            height = self.font_size if h is None else h
+            left, page = self.x, self.page
+            widths = [self.get_string_width(run) for run in runs]
+            total = sum(widths)
+            # As fpdf2's cell: no width is the text's own, 0 is up to the right margin.
+            width = total + 2 * self.c_margin if w is None else w if w else self.w - self.r_margin - left
+            if align == Align.R:
+                x = left + width - self.c_margin - total
+            elif align == Align.C:
+                x = left + (width - total) / 2
+            else:
+                x = left + self.c_margin
+            margin = self.c_margin
+            self.c_margin = 0
+            try:
+                for run, run_width in zip(runs, widths, strict=True):
+                    # The first run breaks the page if the line does not fit (fpdf2 keeps x).
+                    self.set_x(x)
+                    with self._shaped_for(run):
+                        super().cell(run_width, height, run)
+                    x += run_width
+            finally:
+                self.c_margin = margin
+            top = self.y
+            self.set_x(self.l_margin if new_x == XPos.LMARGIN else left + width if new_x == XPos.RIGHT else left)
+            if new_y == YPos.NEXT:
+                self.y = top + height
+            return self.page != page
+
         def multi_cell(self, w: Any, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
             if not args and self._plain_multi_cell(w, h, text, **kwargs):
                 return False
-            with self._shaped_for(text):
+            with self._shaped_for(text, styles=_styles_drawn(args, kwargs)):
                 return super().multi_cell(w, h, text, *args, **kwargs)
 
         def _plain_multi_cell(self, w: Any, h: Any, text: Any, *, border: Any = 0, align: Any = "J",
@@ -738,7 +830,7 @@ def pdf_class() -> type[FPDF]:
             return True
 
         def write(self, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
-            with self._shaped_for(text):
+            with self._shaped_for(text, styles=_styles_drawn(args, kwargs)):
                 return super().write(h, text, *args, **kwargs)
 
         def text(self, x: Any, y: Any, text: Any = "") -> None:
@@ -752,7 +844,7 @@ def pdf_class() -> type[FPDF]:
 
         def get_string_width(self, s: Any, *args: Any, **kwargs: Any) -> Any:
             if args or kwargs or not isinstance(s, str):
-                with self._shaped_for(s, draws=False):
+                with self._shaped_for(s, draws=False, styles=_styles_drawn(args, kwargs)):
                     return super().get_string_width(s, *args, **kwargs)
             shaped = self._shapes(s)
             key = (self.font_family, self.font_style, self.font_size_pt, self.font_stretching,
@@ -967,6 +1059,78 @@ _PLAIN_NEW_X = frozenset({"RIGHT", "LMARGIN"})
 _PLAIN_NEW_Y = frozenset({"TOP", "NEXT"})
 _PLAIN_CELL_OFF = frozenset({"border", "fill", "link", "center", "markdown"})
 _FILL = 0  # fpdf2's TextMode.FILL (an IntEnum): text painted, not stroked
+def _styles_drawn(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[str, ...] | None:
+    """Both weights for a call that may draw markdown (or has positional options), else ``None``."""
+    return ("", "B") if args or kwargs.get("markdown") else None
+
+
+# The options of a cell drawn in runs (see _shaped_runs); any other goes to fpdf2 whole.
+_RUN_CELL_OPTIONS = frozenset({"align", "new_x", "new_y"})
+_RUN_CELL_X, _RUN_CELL_Y, _RUN_CELL_ALIGN = frozenset({"RIGHT", "LMARGIN", "LEFT"}), frozenset({"TOP", "NEXT"}), \
+    frozenset({"L", "R", "C", ""})
+_BIDI_CONTROLS = frozenset({"RLE", "RLO", "RLI", "LRE", "LRO", "LRI", "FSI", "PDF", "PDI"})
+_RIGHT_TO_LEFT = frozenset({"R", "AL", "AN"}) | _BIDI_CONTROLS
+
+
+_STRONG_OR_NUMBER = frozenset({"L", "R", "AL", "EN", "AN"})
+
+
+def _runs_in_visual_order(text: str) -> list[str] | None:
+    """``text`` as runs of words that need shaping and runs that do not, each of which,
+    drawn on its own and placed end to end from the left, looks as the whole line
+    drawn by the bidi algorithm does; ``None`` when it cannot be cut so (or has one run).
+
+    A run that needs shaping is a sequence of words (separated by spaces only) each
+    with a character that needs shaping; the spaces around it go to the plain runs.
+    When the text has right-to-left characters, it is cut only when the line's
+    paragraph is left to right (its first strong character is a Latin letter or
+    another left-to-right one), it has no bidi control nor Arabic-Indic digit, and
+    every right-to-left character is inside a run that begins and ends with a
+    right-to-left letter, holds no left-to-right letter and has left-to-right letters
+    (or the line's end) as its nearest letters or digits on either side: there the
+    bidi algorithm reverses that run alone and leaves everything else in logical
+    order, so nothing moves across a run's edge (a digit or a sign beside Arabic
+    would, and such lines are shaped whole, as before).
+    """
+    spans: list[list[int]] = []
+    for match in re.finditer(r"[^ ]+", text):
+        if needs_text_shaping((match.group(),)):
+            if spans and text[spans[-1][1]:match.start()].strip(" ") == "":
+                spans[-1][1] = match.end()
+            else:
+                spans.append([match.start(), match.end()])
+    if not spans or (len(spans) == 1 and spans[0] == [0, len(text)]):
+        return None
+    kinds = [unicodedata.bidirectional(char) for char in text]
+    if any(kind in _RIGHT_TO_LEFT for kind in kinds):
+        if any(kind in _BIDI_CONTROLS or kind == "AN" for kind in kinds) \
+                or next((kind for kind in kinds if kind in ("L", "R", "AL")), "L") != "L":
+            return None
+        inside = [False] * len(text)
+        for start, end in spans:
+            span = kinds[start:end]
+            if not any(kind in ("R", "AL") for kind in span):
+                continue
+            if span[0] not in ("R", "AL") or span[-1] not in ("R", "AL") or "L" in span:
+                return None
+            before = next((kind for kind in reversed(kinds[:start]) if kind in _STRONG_OR_NUMBER), "L")
+            after = next((kind for kind in kinds[end:] if kind in _STRONG_OR_NUMBER), "L")
+            if before != "L" or after != "L":
+                return None
+            inside[start:end] = [True] * (end - start)
+        if any(kind in ("R", "AL") and not held for kind, held in zip(kinds, inside, strict=True)):
+            return None
+    runs: list[str] = []
+    done = 0
+    for start, end in spans:
+        if start > done:
+            runs.append(text[done:start])
+        runs.append(text[start:end])
+        done = end
+    if done < len(text):
+        runs.append(text[done:])
+    return runs
+
 
 # fpdf2 compares widths with a tolerance of its own; this keeps ours from breaking a line
 # fpdf2 would keep whole (and the other way round) through rounding.
@@ -1041,10 +1205,14 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
                 needed = {c for c in needed if ord(c) not in coverage}
             if not needed:
                 break
-        for face in fallbacks:
-            _add_face(pdf, face, used)
-        if fallbacks:
-            pdf.set_fallback_fonts([face.family for face in fallbacks], exact_match=False)
+        when_needed = getattr(pdf, "fallback_faces_when_needed", None)
+        if when_needed is not None:
+            when_needed(fallbacks, used)
+        else:
+            for face in fallbacks:
+                _add_face(pdf, face, used)
+            if fallbacks:
+                pdf.set_fallback_fonts([face.family for face in fallbacks], exact_match=False)
         if needed:
             chars = sorted(needed)
             form = "one" if len(chars) == 1 else "other"
