@@ -146,6 +146,53 @@ def test_a_devanagari_word_keeps_its_marks_and_one_without_them_is_caught() -> N
     assert problems(pdf, "लिग") == [f"text 1: {MISSING}"]
 
 
+def test_pages_with_shaped_devanagari_are_read_by_pypdf_and_the_others_by_pdfium() -> None:
+    # A Hindi name on page 1 of a long passport: pypdf (slow, in drawing order) reads
+    # that page, PDFium the Latin pages; a change on either kind of page is still caught.
+    from rarepassport.rendering._verify import _shaped_pages_by_pypdf, extract_pdf_text, skeleton
+
+    def draw(pdf: FPDF) -> None:
+        pdf.cell(0, 8, "लिंग निदान")
+        for page in range(2):
+            pdf.add_page()
+            pdf.cell(0, 8, f"Hydrocortisone 100 mg, page {page + 2}")
+            # Drawn right then left: PDFium reads "left right", pypdf "rightleft".
+            pdf.set_xy(100, 40)
+            pdf.cell(30, 8, "right")
+            pdf.set_xy(10, 40)
+            pdf.cell(30, 8, "left")
+
+    pdf = drawn(draw, fallback=font_for("अ"), shaping=True)
+    pages = _shaped_pages_by_pypdf(pdf, None)
+    by_pdfium, by_pypdf = read_pdf_text(pdf), extract_pdf_text(pdf)
+    assert len(pages) == 3
+    assert pages[0] == by_pypdf[0] and "लिंग" in skeleton(pages[0])
+    assert pages[1:] == by_pdfium[1:] and all("left right" in page for page in pages[1:])
+    assert problems(pdf, "लिंग", "निदान", "Hydrocortisone 100 mg, page 2", "Hydrocortisone 100 mg, page 3") == []
+    assert problems(pdf, "लिग") == [f"text 1: {MISSING}"]
+    assert problems(pdf, "Hydrocortisone 10 mg, page 2") == [f"text 1: {MISSING}"]
+
+
+def test_in_a_right_to_left_document_only_pages_with_arabic_are_read_by_pypdf() -> None:
+    from rarepassport.rendering._verify import _drawn_pieces, _right_to_left_pages
+
+    def draw(pdf: FPDF) -> None:
+        pdf.cell(0, 8, "الاسم ليلى حسن")
+        pdf.add_page()
+        pdf.set_xy(100, 40)
+        pdf.cell(30, 8, "right")
+        pdf.set_xy(10, 40)
+        pdf.cell(30, 8, "left")
+
+    pdf = drawn(draw, fallback=font_for("ل"), shaping=True)
+    pages = _right_to_left_pages(pdf, None)
+    assert pages[0] == _drawn_pieces(pdf)[0]
+    assert pages[1] == read_pdf_text(pdf)[1:] and "left right" in pages[1][0]
+    assert problems(pdf, "ليلى حسن", "left right") == []
+    assert problems(pdf, "ليلى حسين") == [f"text 1: {MISSING}"]
+    assert problems(pdf, "left righter") == [f"text 1: {MISSING}"]
+
+
 def test_shaped_arabic_beside_latin_lines_is_found_with_its_marks() -> None:
     # fpdf2 places each shaped glyph on its own, the damma raised; PDFium rebuilds
     # this line as "ستخدمُي متى", so shaped text is read back with pypdf.

@@ -62,7 +62,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
@@ -1062,17 +1062,31 @@ def extract_pdf_text(pdf_bytes: bytes, *, margins: tuple[float, float] | None = 
     return ["".join(pieces) for pieces in _drawn_pieces(pdf_bytes, margins=margins)]
 
 
-def _drawn_pieces(pdf_bytes: bytes, *, margins: tuple[float, float] | None = None) -> list[list[str]]:
+@overload
+def _drawn_pieces(pdf_bytes: bytes, *, margins: tuple[float, float] | None = None) -> list[list[str]]: ...
+
+
+@overload
+def _drawn_pieces(pdf_bytes: bytes, *, margins: tuple[float, float] | None = None,
+                  only: set[int]) -> dict[int, list[str]]: ...
+
+
+def _drawn_pieces(pdf_bytes: bytes, *, margins: tuple[float, float] | None = None,
+                  only: set[int] | None = None) -> list[list[str]] | dict[int, list[str]]:
     """The text of each page of a PDF as pypdf reads it, one string per text-showing
     operation (in drawing order), those in the ``margins`` bands left out (see
     `extract_pdf_text`). fpdf2 draws each run of one direction and font on its own, so
-    where one piece ends a word may end."""
+    where one piece ends a word may end. With ``only``, just those pages (numbered from
+    0), by number."""
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(pdf_bytes))
     _readable_fonts(reader)
     pages = []
-    for page in reader.pages:
+    chosen: dict[int, list[str]] = {}
+    for number, page in enumerate(reader.pages):
+        if only is not None and number not in only:
+            continue
         height = float(page.mediabox.height)
         top, bottom = (m * 72 / 25.4 for m in margins) if margins is not None else (-1e9, -1e9)
         parts: list[str] = []
@@ -1088,7 +1102,8 @@ def _drawn_pieces(pdf_bytes: bytes, *, margins: tuple[float, float] | None = Non
 
         page.extract_text(visitor_text=keep)
         pages.append(parts)
-    return pages
+        chosen[number] = parts
+    return pages if only is None else chosen
 
 
 # What PDFium gives for a hyphen it takes for a word broken at the end of a line: the
@@ -1175,13 +1190,16 @@ def verify_pdf_text(
 ) -> list[str]:
     """Check that a PDF shows every expected text.
 
-    The PDF is read back with PDFium (`read_pdf_text`), or with pypdf
-    (`extract_pdf_text`) when a text is in a script that fpdf2 shapes (Arabic, Hebrew,
+    The PDF is read back with PDFium (`read_pdf_text`), and with pypdf
+    (`extract_pdf_text`) where a script that fpdf2 shapes is drawn (Arabic, Hebrew,
     Devanagari and the other Indic scripts): fpdf2 places each shaped glyph on its own,
     its marks raised or shifted, and PDFium, which rebuilds lines from the positions of
     glyphs, then gives a word's letters and marks out of order ("ستخدمُي" for
     "يُستخدم", a Devanagari vowel sign before its consonant); pypdf gives them in the
-    order they were drawn. Either way the same texts are checked by the same rules.
+    order they were drawn. A document with shaped or right-to-left text is read by
+    pypdf on the pages where PDFium finds such characters and by PDFium on the others;
+    a text not found is looked for again in pypdf's reading of every page. Either way
+    the same texts are checked by the same rules.
 
     Args:
         pdf_bytes: The PDF as written.
@@ -1205,15 +1223,20 @@ def verify_pdf_text(
         # Only where right-to-left text is drawn can a text come back with its runs and
         # signs moved; elsewhere a text must be found whole, or "100 mg" drawn as "10 mg"
         # would pass because "100" and "mg" are each somewhere on the page.
-        spaced = _Spaced.of(piece for page in _drawn_pieces(pdf_bytes, margins=margins) for piece in page)
+        spaced = _Spaced.of(piece for page in _right_to_left_pages(pdf_bytes, margins) for piece in page)
         missing = [(where, text) for where, text in wanted if not _found_in_right_to_left_document(spaced, text)]
+        if missing:
+            # Every page as pypdf draws it: where PDFium lost or reordered text.
+            spaced = _Spaced.of(piece for page in _drawn_pieces(pdf_bytes, margins=margins) for piece in page)
+            missing = [(where, text) for where, text in missing
+                       if not _found_in_right_to_left_document(spaced, text)]
         return [f"{where}: the PDF does not show this text as written" for where, _text in missing]
-    read = extract_pdf_text if shaped else read_pdf_text
-    haystack = skeleton("".join(read(pdf_bytes, margins=margins)))
+    pages = _shaped_pages_by_pypdf(pdf_bytes, margins) if shaped else read_pdf_text(pdf_bytes, margins=margins)
+    haystack = skeleton("".join(pages))
     for where, text in wanted:
         if not all(_found(haystack, part, either) for part, either in _parts(text)):
             missing.append((where, text))
-    if missing and read is not extract_pdf_text:
+    if missing:
         # PDFium reads a page line by line across columns, so a value wrapped beside its
         # wrapped label comes back interleaved with it; pypdf reads in drawing order.
         # A text PDFium did not give whole must be there whole in drawing order.
@@ -1221,6 +1244,50 @@ def verify_pdf_text(
         missing = [(where, text) for where, text in missing
                    if not all(_found(drawn, part, either) for part, either in _parts(text))]
     return [f"{where}: the PDF does not show this text as written" for where, _text in missing]
+
+
+def _shaped_pages_by_pypdf(pdf_bytes: bytes, margins: tuple[float, float] | None) -> list[str]:
+    """The text of each page: PDFium's, but pypdf's for each page where PDFium gives a
+    character of a script fpdf2 shapes (whose letters and marks PDFium may reorder).
+
+    A passport with a Hindi name on its first page is read by pypdf on that page only,
+    not on all nine. A page where PDFium lost or hid such text altogether gives texts
+    not found, which `verify_pdf_text` then looks for in pypdf's reading of every page.
+    """
+    from rarepassport.rendering._fonts import needs_text_shaping
+
+    pages = read_pdf_text(pdf_bytes, margins=margins)
+    shaped = {index for index, text in enumerate(pages) if needs_text_shaping((text,))}
+    if not shaped:
+        return pages
+    by_pypdf = _pypdf_page_texts(pdf_bytes, margins=margins, only=shaped)
+    return [by_pypdf.get(index, text) for index, text in enumerate(pages)]
+
+
+def _right_to_left_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> list[list[str]]:
+    """The text of each page of a document with right-to-left text, as pieces (see
+    `_drawn_pieces`): pypdf's pieces on each page where PDFium gives a right-to-left
+    or shaped character, PDFium's text of the page (one piece) on the others."""
+    from rarepassport.rendering._fonts import needs_text_shaping
+
+    pages = read_pdf_text(pdf_bytes, margins=margins)
+    shaped = {index for index, text in enumerate(pages) if _has_rtl(text) or needs_text_shaping((text,))}
+    by_pypdf = _drawn_pieces(pdf_bytes, margins=margins, only=shaped) if shaped else {}
+    return [by_pypdf.get(index, [text]) for index, text in enumerate(pages)]
+
+
+def _pypdf_page_texts(pdf_bytes: bytes, *, margins: tuple[float, float] | None,
+                      only: set[int]) -> dict[int, str]:
+    """pypdf's text (in drawing order) of the pages numbered ``only`` (from 0), as
+    `extract_pdf_text` gives it."""
+    if margins is not None:
+        return {index: "".join(pieces)
+                for index, pieces in _drawn_pieces(pdf_bytes, margins=margins, only=only).items()}
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf_bytes))
+    _readable_fonts(reader)
+    return {index: reader.pages[index].extract_text() for index in sorted(only)}
 
 
 def _found_in_right_to_left_document(spaced: _Spaced, text: str) -> bool:
