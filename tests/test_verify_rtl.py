@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
+from pathlib import Path
 
 import attrs
 import pytest
@@ -157,3 +159,25 @@ def test_real_arabic_outputs_with_marks_and_wrapped_english_runs_verify(example:
     rendered = rp.render_rendered(rp.load(source), "pdf", "emergency", language="ar",
                                   plugins=rp.make_plugin_manager(entry_points=False), today=TODAY)
     assert shows(rendered.data, "Type 2 diabetes") or shows(rendered.data, "عادة")
+
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "child-several-diagnoses.json"
+
+
+def test_an_english_value_after_an_arabic_label_keeps_its_brackets_and_signs_in_the_pdf() -> None:
+    # The diagnoses of an English passport on an Arabic easy-read page: "Medium-chain ...
+    # deficiency (الحالة الرئيسية); Epilepsy (...)" after the Arabic label, wrapped.
+    # The value's leading English run was not isolated, so the bidi algorithm split it
+    # at its brackets and the wrapped line was drawn "); Epilepsy (generalised
+    # tonic-clonicالحالة الرئيسيةdeficiency (": brackets and semicolon at the far end.
+    passport = rp.load(EXAMPLE)
+    pdf = rp.render_rendered(passport, "pdf", language="ar", today=TODAY, easy_read=True,
+                             plugins=rp.make_plugin_manager(entry_points=False)).data
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler's pdftotext is not installed")
+    layout_text = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", "-", "-"], input=pdf,
+                                 capture_output=True, check=True).stdout.decode("utf-8")
+    lines = [line for line in layout_text.splitlines() if "Epilepsy (generalised" in line]
+    assert lines, "the wrapped diagnosis line is on page 1"
+    visible = lines[0].strip().lstrip("\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u200e\u200f").lstrip()
+    assert visible.startswith("Epilepsy"), visible

@@ -288,6 +288,13 @@ def _map_block(block: Block, change: Callable[[str], str]) -> Block:
     if isinstance(block, Heading | Paragraph):
         return attrs.evolve(block, text=change(block.text))
     if isinstance(block, Field):
+        if change is isolate_left_to_right and _has_rtl(block.label):
+            # The value is drawn after its right-to-left label on the same line: a
+            # leading left-to-right run is isolated too, or the bidi algorithm splits it
+            # at its brackets ("deficiency (الحالة الرئيسية); Epilepsy" drawn with the
+            # brackets and the semicolon at the far end of the line).
+            return attrs.evolve(block, label=change(block.label),
+                                value=isolate_left_to_right(block.value, leading=True))
         return attrs.evolve(block, label=change(block.label), value=change(block.value))
     if isinstance(block, ListBlock):
         return attrs.evolve(block, items=tuple(change(item) for item in block.items),
@@ -935,14 +942,19 @@ def _part_place(haystack: _Spaced, mode: str, part: str, low: int, high: int) ->
         found = haystack.find(part, low, high, open_start=True, open_end=True)
         return found
     found = haystack.find(part, low, high)
-    if found is not None:
-        return found
     if mode == _WORD:
+        if found is not None:
+            return found
         found = haystack.find(part[::-1], low, high)
         if found is not None or not _LAM_ALEF.search(part):
             return found
         return _ligature_place(haystack, part, low, high)
-    return _wrapped_place(haystack, part, low, high)
+    # A run: whole or wrapped over lines, whichever comes first; the same run may be
+    # whole elsewhere (a diagnosis in the emergency summary and in its own section).
+    wrapped = _wrapped_place(haystack, part, low, high)
+    if wrapped is None or (found is not None and found[0] <= wrapped[0]):
+        return found
+    return wrapped
 
 
 def _ligature_place(haystack: _Spaced, word: str, low: int, high: int) -> tuple[int, int] | None:
