@@ -208,22 +208,26 @@ def test_batch_notes_on_resources_of_no_patient_are_in_french_and_english_in_the
 # --- plugin failures ------------------------------------------------------------------------
 
 
+def outside_plugin(tmp_path: Path, name: str, source: str) -> Path:
+    """A folder for ``PYTHONPATH`` (of the subprocess only) holding the outside plugin
+    ``rarepassport_<name>`` (module text ``source``), found through its entry point."""
+    site = tmp_path / "site"
+    package = site / f"rarepassport_{name}"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(source, encoding="utf-8")
+    info = site / f"rarepassport_{name}-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: rarepassport-{name}\nVersion: 0.1.0\n",
+                                   encoding="utf-8")
+    (info / "entry_points.txt").write_text(f"[rarepassport]\n{name} = rarepassport_{name}\n", encoding="utf-8")
+    return site
+
+
 @pytest.fixture
 def misspelt_plugin(tmp_path: Path) -> Path:
-    """A folder for ``PYTHONPATH`` (of the subprocess only) holding an outside plugin, found
-    through its entry point, whose hook name is misspelt."""
-    site = tmp_path / "site"
-    package = site / "rarepassport_misspelt"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text(
-        "from rarepassport import hookimpl\n\n\n"
-        "@hookimpl\ndef rarepassport_register_sectons(sections):\n    pass\n", encoding="utf-8")
-    info = site / "rarepassport_misspelt-0.1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: rarepassport-misspelt\nVersion: 0.1.0\n",
-                                   encoding="utf-8")
-    (info / "entry_points.txt").write_text("[rarepassport]\nmisspelt = rarepassport_misspelt\n", encoding="utf-8")
-    return site
+    """An outside plugin whose hook name is misspelt."""
+    return outside_plugin(tmp_path, "misspelt", "from rarepassport import hookimpl\n\n\n"
+                          "@hookimpl\ndef rarepassport_register_sectons(sections):\n    pass\n")
 
 
 def test_a_plugin_failure_is_listed_in_french(misspelt_plugin: Path) -> None:
@@ -236,24 +240,16 @@ def test_a_plugin_failure_is_listed_in_french(misspelt_plugin: Path) -> None:
 
 @pytest.fixture
 def misplaced_plugin(tmp_path: Path) -> Path:
-    """An outside plugin (for the subprocess's ``PYTHONPATH``) whose layout step asks to go
-    before the emergency summary and whose backend names a view that does not exist."""
-    site = tmp_path / "site"
-    package = site / "rarepassport_misplaced"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text(
+    """An outside plugin whose layout step asks to go before the emergency summary and
+    whose backend names a view that does not exist."""
+    return outside_plugin(
+        tmp_path, "misplaced",
         "from rarepassport import hookimpl\n\n\n"
         "@hookimpl\ndef rarepassport_register_layouts(layouts):\n"
         "    layouts.add('school-plan', lambda context, inputs: None, before='emergency')\n\n\n"
         "@hookimpl\ndef rarepassport_register_backends(backends):\n"
         "    backends.add('note', lambda document: b'', media_type='text/plain', suffix='.txt',"
-        " default_view='kitchen')\n", encoding="utf-8")
-    info = site / "rarepassport_misplaced-0.1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: rarepassport-misplaced\nVersion: 0.1.0\n",
-                                   encoding="utf-8")
-    (info / "entry_points.txt").write_text("[rarepassport]\nmisplaced = rarepassport_misplaced\n", encoding="utf-8")
-    return site
+        " default_view='kitchen')\n")
 
 
 def test_a_plugin_s_registration_errors_are_listed_in_french(misplaced_plugin: Path) -> None:

@@ -146,6 +146,14 @@ def test_a_devanagari_word_keeps_its_marks_and_one_without_them_is_caught() -> N
     assert problems(pdf, "लिग") == [f"text 1: {MISSING}"]
 
 
+def right_then_left(pdf: FPDF) -> None:
+    """Two words drawn right then left: PDFium reads "left right", pypdf "rightleft"."""
+    pdf.set_xy(100, 40)
+    pdf.cell(30, 8, "right")
+    pdf.set_xy(10, 40)
+    pdf.cell(30, 8, "left")
+
+
 def test_pages_with_shaped_devanagari_are_read_by_pypdf_and_the_others_by_pdfium() -> None:
     # A Hindi name on page 1 of a long passport: pypdf (slow, in drawing order) reads
     # that page, PDFium the Latin pages; a change on either kind of page is still caught.
@@ -156,11 +164,7 @@ def test_pages_with_shaped_devanagari_are_read_by_pypdf_and_the_others_by_pdfium
         for page in range(2):
             pdf.add_page()
             pdf.cell(0, 8, f"Hydrocortisone 100 mg, page {page + 2}")
-            # Drawn right then left: PDFium reads "left right", pypdf "rightleft".
-            pdf.set_xy(100, 40)
-            pdf.cell(30, 8, "right")
-            pdf.set_xy(10, 40)
-            pdf.cell(30, 8, "left")
+            right_then_left(pdf)
 
     pdf = drawn(draw, fallback=font_for("अ"), shaping=True)
     pages = _shaped_pages_by_pypdf(pdf, None)
@@ -179,10 +183,7 @@ def test_in_a_right_to_left_document_only_pages_with_arabic_are_read_by_pypdf() 
     def draw(pdf: FPDF) -> None:
         pdf.cell(0, 8, "الاسم ليلى حسن")
         pdf.add_page()
-        pdf.set_xy(100, 40)
-        pdf.cell(30, 8, "right")
-        pdf.set_xy(10, 40)
-        pdf.cell(30, 8, "left")
+        right_then_left(pdf)
 
     pdf = drawn(draw, fallback=font_for("ل"), shaping=True)
     pages = _right_to_left_pages(pdf, None)

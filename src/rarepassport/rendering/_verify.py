@@ -497,7 +497,9 @@ def _segments(text: str) -> list[tuple[bool, str]]:
     return [(rtl, text[start:end]) for rtl, start, end in _runs(text)]
 
 
-def _runs(text: str) -> list[tuple[bool, int, int]]:
+def _directional_spans(text: str) -> list[tuple[bool, int, int]]:
+    """``(rtl, start, end)`` of each run of one direction, from its first to its last
+    strong character (Arabic-Indic digits count as left to right)."""
     runs: list[tuple[bool, int, int]] = []  # (rtl, start, end)
     for index, char in enumerate(text):
         kind = _direction(char)
@@ -511,6 +513,11 @@ def _runs(text: str) -> list[tuple[bool, int, int]]:
             runs[-1] = (rtl, runs[-1][1], index + 1)
         else:
             runs.append((rtl, index, index + 1))
+    return runs
+
+
+def _runs(text: str) -> list[tuple[bool, int, int]]:
+    runs = _directional_spans(text)
     widened: list[tuple[bool, int, int]] = []
     for run in runs:
         rtl, start, end = _widen(text, *run)
@@ -884,19 +891,7 @@ def _signs(text: str) -> list[tuple[str, str]]:
 def _strong_runs(text: str) -> list[tuple[bool, int, int]]:
     """The right-to-left and left-to-right runs of a text, each from its first to its
     last strong character (Arabic-Indic digits are left-to-right here)."""
-    runs: list[tuple[bool, int, int]] = []
-    for index, char in enumerate(text):
-        kind = _direction(char)
-        if kind in _RTL_CLASSES:
-            rtl = True
-        elif kind in _LTR_CLASSES:
-            rtl = False
-        else:
-            continue
-        if runs and runs[-1][0] == rtl:
-            runs[-1] = (rtl, runs[-1][1], index + 1)
-        else:
-            runs.append((rtl, index, index + 1))
+    runs = _directional_spans(text)
     # A mark after a run's last letter ("عادةً") belongs to it.
     for number, (rtl, start, end) in enumerate(runs):
         while end < len(text) and _direction(text[end]) == "NSM":
