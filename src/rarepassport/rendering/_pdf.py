@@ -653,6 +653,16 @@ def _in_both(document: Document, block: Table) -> Table:
                         rows=rows, caption=both(block.caption or "", second.caption) or None, second=None)
 
 
+def _value_after_label(label: str, value: str) -> str:
+    """A field's value with its left-to-right runs isolated (`isolate_left_to_right`):
+    after a right-to-left label on the same line its leading run too, or the bidi
+    algorithm splits that run at its brackets ("deficiency (الحالة الرئيسية); Epilepsy"
+    drawn with the brackets and the semicolon at the far end of the line, H138)."""
+    from rarepassport.rendering._verify import _has_rtl, isolate_left_to_right
+
+    return isolate_left_to_right(value, leading=_has_rtl(label))
+
+
 def _align(text: str) -> str:
     """``"R"`` for a paragraph that reads right to left (Arabic, Hebrew), else ``"L"``."""
     from rarepassport.rendering._verify import is_right_to_left
@@ -765,7 +775,7 @@ def render_pdf(
     asked = document
     if shaping_available():
         # Phone numbers and doses inside Arabic or Hebrew text stay left to right.
-        document = map_document_text(document, isolate_left_to_right)
+        document = map_document_text(document, isolate_left_to_right, field_value=_value_after_label)
     qr_spec = None
     if qr is not None:
         content = qr_content(document, qr, PDF_QR_LIMIT)

@@ -282,20 +282,15 @@ def expected_texts(document: Document, *, phrases: bool = False) -> list[tuple[s
 # --- changing every text of a document ------------------------------------------
 
 
-def _map_block(block: Block, change: Callable[[str], str]) -> Block:
+def _map_block(block: Block, change: Callable[[str], str],
+               field_value: Callable[[str, str], str] | None = None) -> Block:
     if block.second is not None:
-        block = attrs.evolve(block, second=_map_block(block.second, change))  # type: ignore[arg-type]  # same type
+        block = attrs.evolve(block, second=_map_block(block.second, change, field_value))  # type: ignore[arg-type]
     if isinstance(block, Heading | Paragraph):
         return attrs.evolve(block, text=change(block.text))
     if isinstance(block, Field):
-        if change is isolate_left_to_right and _has_rtl(block.label):
-            # The value is drawn after its right-to-left label on the same line: a
-            # leading left-to-right run is isolated too, or the bidi algorithm splits it
-            # at its brackets ("deficiency (الحالة الرئيسية); Epilepsy" drawn with the
-            # brackets and the semicolon at the far end of the line).
-            return attrs.evolve(block, label=change(block.label),
-                                value=isolate_left_to_right(block.value, leading=True))
-        return attrs.evolve(block, label=change(block.label), value=change(block.value))
+        value = change(block.value) if field_value is None else field_value(block.label, block.value)
+        return attrs.evolve(block, label=change(block.label), value=value)
     if isinstance(block, ListBlock):
         return attrs.evolve(block, items=tuple(change(item) for item in block.items),
                             label=change(block.label) if block.label else block.label)
@@ -321,14 +316,17 @@ def _in_template(change: Callable[[str], str]) -> Callable[[str], str]:
     return changed
 
 
-def map_document_text(document: Document, change: Callable[[str], str]) -> Document:
+def map_document_text(document: Document, change: Callable[[str], str], *,
+                      field_value: Callable[[str, str], str] | None = None) -> Document:
     """A copy of ``document`` with ``change`` applied to every text a backend draws
-    (to the phrases' words, not their placeholders)."""
+    (to the phrases' words, not their placeholders); a field's value with
+    ``field_value(label, value)`` instead, when given (a backend that draws the value
+    after its label on one line)."""
     template = _in_template(change)
     sections = tuple(
         attrs.evolve(section, title=change(section.title),
                      second_title=change(section.second_title) if section.second_title else section.second_title,
-                     blocks=tuple(_map_block(block, change) for block in section.blocks))
+                     blocks=tuple(_map_block(block, change, field_value) for block in section.blocks))
         for section in document.sections
     )
     second = document.second
@@ -1060,13 +1058,7 @@ def extract_pdf_text(pdf_bytes: bytes, *, margins: tuple[float, float] | None = 
             this distance of the top or bottom edge (running headers and footers)
             is left out.
     """
-    if margins is None:
-        import pypdf
-
-        reader = pypdf.PdfReader(io.BytesIO(pdf_bytes))
-        _readable_fonts(reader)
-        return [page.extract_text() for page in reader.pages]
-    return ["".join(pieces) for pieces in _drawn_pieces(pdf_bytes, margins=margins)]
+    return list(_pypdf_page_texts(pdf_bytes, margins=margins).values())
 
 
 @overload
@@ -1253,48 +1245,52 @@ def verify_pdf_text(
     return [f"{where}: the PDF does not show this text as written" for where, _text in missing]
 
 
+def _pdfium_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> tuple[list[str], set[int]]:
+    """PDFium's text of each page (`read_pdf_text`), and the numbers (from 0) of the
+    pages where it gives a right-to-left character or one of a script fpdf2 shapes:
+    those PDFium may give with letters and marks reordered, to be read by pypdf."""
+    from rarepassport.rendering._fonts import needs_text_shaping
+
+    pages = read_pdf_text(pdf_bytes, margins=margins)
+    return pages, {index for index, text in enumerate(pages) if _has_rtl(text) or needs_text_shaping((text,))}
+
+
 def _shaped_pages_by_pypdf(pdf_bytes: bytes, margins: tuple[float, float] | None) -> list[str]:
-    """The text of each page: PDFium's, but pypdf's for each page where PDFium gives a
-    character of a script fpdf2 shapes (whose letters and marks PDFium may reorder).
+    """The text of each page: PDFium's, but pypdf's for each page `_pdfium_pages` picks.
 
     A passport with a Hindi name on its first page is read by pypdf on that page only,
     not on all nine. A page where PDFium lost or hid such text altogether gives texts
     not found, which `verify_pdf_text` then looks for in pypdf's reading of every page.
     """
-    from rarepassport.rendering._fonts import needs_text_shaping
-
-    pages = read_pdf_text(pdf_bytes, margins=margins)
-    shaped = {index for index, text in enumerate(pages) if needs_text_shaping((text,))}
-    if not shaped:
-        return pages
-    by_pypdf = _pypdf_page_texts(pdf_bytes, margins=margins, only=shaped)
+    pages, shaped = _pdfium_pages(pdf_bytes, margins)
+    by_pypdf = _pypdf_page_texts(pdf_bytes, margins=margins, only=shaped) if shaped else {}
     return [by_pypdf.get(index, text) for index, text in enumerate(pages)]
 
 
 def _right_to_left_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> list[list[str]]:
     """The text of each page of a document with right-to-left text, as pieces (see
-    `_drawn_pieces`): pypdf's pieces on each page where PDFium gives a right-to-left
-    or shaped character, PDFium's text of the page (one piece) on the others."""
-    from rarepassport.rendering._fonts import needs_text_shaping
-
-    pages = read_pdf_text(pdf_bytes, margins=margins)
-    shaped = {index for index, text in enumerate(pages) if _has_rtl(text) or needs_text_shaping((text,))}
+    `_drawn_pieces`): pypdf's pieces on each page `_pdfium_pages` picks, PDFium's text
+    of the page (one piece) on the others."""
+    pages, shaped = _pdfium_pages(pdf_bytes, margins)
     by_pypdf = _drawn_pieces(pdf_bytes, margins=margins, only=shaped) if shaped else {}
     return [by_pypdf.get(index, [text]) for index, text in enumerate(pages)]
 
 
 def _pypdf_page_texts(pdf_bytes: bytes, *, margins: tuple[float, float] | None,
-                      only: set[int]) -> dict[int, str]:
-    """pypdf's text (in drawing order) of the pages numbered ``only`` (from 0), as
-    `extract_pdf_text` gives it."""
+                      only: set[int] | None = None) -> dict[int, str]:
+    """pypdf's text (in drawing order) of the pages numbered ``only`` (from 0; every
+    page when ``None``): see `extract_pdf_text`."""
     if margins is not None:
+        if only is None:
+            return dict(enumerate("".join(pieces) for pieces in _drawn_pieces(pdf_bytes, margins=margins)))
         return {index: "".join(pieces)
                 for index, pieces in _drawn_pieces(pdf_bytes, margins=margins, only=only).items()}
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(pdf_bytes))
     _readable_fonts(reader)
-    return {index: reader.pages[index].extract_text() for index in sorted(only)}
+    numbers = range(len(reader.pages)) if only is None else sorted(only)
+    return {index: reader.pages[index].extract_text() for index in numbers}
 
 
 def _found_in_right_to_left_document(spaced: _Spaced, text: str) -> bool:
