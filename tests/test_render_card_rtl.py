@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
-import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
 import pytest
 
 import rarepassport as rp
+from helpers.positions import lines, word_left
 from helpers.scripts import script_passport
 from rarepassport import render_rendered
 from rarepassport.rendering import _fonts
@@ -26,7 +26,6 @@ from rarepassport.rendering._card import WALLET
 from rarepassport.rendering._verify import skeleton
 
 TODAY = dt.date(2026, 11, 27)
-MM = 72 / 25.4
 #: fpdf2's cell margin (1 mm at the card's unit) plus a glyph's side bearing, in mm.
 SLACK = 1.6
 
@@ -45,55 +44,6 @@ def system_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @functools.cache
 def card(language: str) -> bytes:
     return render_rendered(script_passport(language), "card", "emergency", language, today=TODAY).data
-
-
-def lines(data: bytes, page_number: int) -> list[tuple[float, float, float, list[tuple[float, str]]]]:
-    """(left, right, top, [(left, word)]) of each line of a page, in mm, from PDFium's character boxes."""
-    pdf = pdfium.PdfDocument(data)
-    try:
-        page = pdf[page_number]
-        height = page.get_height()
-        textpage = page.get_textpage()
-        rows: list[tuple[float, float, float, list[tuple[float, str]]]] = []
-        word: list[tuple[str, float, float, float]] = []
-
-        def flush() -> None:
-            if not word:
-                return
-            left, right = min(c[1] for c in word), max(c[2] for c in word)
-            top = min(c[3] for c in word)
-            text = skeleton("".join(c[0] for c in word))
-            for index, (l0, r0, t0, words) in enumerate(rows):
-                if abs(t0 - top) < 1.2:
-                    rows[index] = (min(l0, left), max(r0, right), min(t0, top), [*words, (left, text)])
-                    break
-            else:
-                rows.append((left, right, top, [(left, text)]))
-            word.clear()
-
-        for index in range(textpage.count_chars()):
-            char = textpage.get_text_range(index, 1)
-            left, low, right, high = textpage.get_charbox(index, loose=True)
-            if char.isspace() or not skeleton(char) or high <= low:
-                flush()
-                continue
-            if word and abs((height - high) / MM - word[-1][3]) > 1.2:
-                flush()
-            word.append((char, left / MM, right / MM, (height - high) / MM))
-        flush()
-        return rows
-    finally:
-        pdf.close()
-
-
-def word_left(rows: list[tuple[float, float, float, list[tuple[float, str]]]], wanted: str) -> tuple[float, float]:
-    """(top of its line, left edge) of a word, as written or reversed."""
-    key = skeleton(wanted)
-    for _left, _right, top, words in rows:
-        for left, text in words:
-            if key in text or key[::-1] in text:
-                return top, left
-    raise AssertionError(f"{wanted!r} is not on the card")
 
 
 def test_every_line_of_an_arabic_card_ends_at_the_right_margin() -> None:
@@ -135,7 +85,9 @@ def test_english_runs_after_an_arabic_label_keep_their_order_across_lines() -> N
     for first, then in (("Hydrocortisone:", "Fludrocortisone:"), ("Steroid", "vomiting"), ("micrograms", "day")):
         (first_top, first_left), (then_top, then_left) = word_left(rows, first), word_left(rows, then)
         assert (first_top, first_left) < (then_top, then_left), (first, then)
-    # "on waking, noon, 5 pm" is hydrocortisone's: on the line after its name, before fludrocortisone.
-    waking_top, waking_left = word_left(rows, "waking,")
-    fludro_top, fludro_left = word_left(rows, "Fludrocortisone:")
-    assert waking_top == fludro_top and waking_left < fludro_left
+    # "on waking, noon, 5 pm" is hydrocortisone's: on a line after its name, and
+    # fludrocortisone starts a line of its own below it (H145).
+    hydro_top, _left = word_left(rows, "Hydrocortisone:")
+    waking_top, _left = word_left(rows, "waking,")
+    fludro_top, _left = word_left(rows, "Fludrocortisone:")
+    assert hydro_top <= waking_top < fludro_top

@@ -238,8 +238,18 @@ class EssentialGroup:
         more = self.more_template.format(count=omitted) if omitted else ""
         return attrs.evolve(self, items=self.items[:keep], omitted=omitted, more=more)
 
-    def text(self, separator: str = "; ") -> str:
-        """The group's items as one run-on text, with its "+N more" phrase if any."""
+    def text(self, separator: str = "; ", *, own_lines: bool = False) -> str:
+        """The group's items as one run-on text, with its "+N more" phrase if any.
+
+        With ``own_lines``, each item and the "+N more" phrase on a line of its own
+        (``"\n"`` between them): what a right-to-left document draws when items hold
+        left-to-right text, so that a wrapped item's end and the next item never share a
+        line in right-to-left order (hazard H145).
+        """
+        if own_lines:
+            parts = [join_label(self.label_value, item.lead, item.text) if item.lead else item.text
+                     for item in self.items]
+            return "\n".join([*parts, self.more] if self.more else parts)
         text = ""
         for item in self.items:
             part = join_label(self.label_value, item.lead, item.text) if item.lead else item.text
@@ -437,11 +447,16 @@ def _left_off_titles(groups: Sequence[EssentialGroup], shown: Sequence[Essential
 
 @attrs.frozen
 class Span:
-    """A run of text in one weight, with the JSON path it comes from."""
+    """A run of text in one weight, with the JSON path it comes from.
+
+    ``starts_item`` marks a run that begins a further item of a run-on group (the second
+    allergy, the "+N more"): a right-to-left small format starts it on a new line.
+    """
 
     text: str
     strong: bool
     path: str
+    starts_item: bool = False
 
 
 @attrs.frozen
@@ -479,10 +494,11 @@ def lines(groups: Sequence[EssentialGroup], ending: str = "") -> list[Line]:
                 text = join_label(join, item.lead, item.text) if item.lead else item.text
                 # Sentences follow each other; short items are kept apart by "; ".
                 joiner = "" if not previous else " " if group.sentences or previous[-1] in ".!?:;" else "; "
-                spans.append(Span(joiner + text, item.strong, item.path))
+                spans.append(Span(joiner + text, item.strong, item.path, starts_item=bool(previous)))
                 previous = text
             if group.more:
-                spans.append(Span((" " if group.items else "") + group.more, True, path))
+                spans.append(Span((" " if group.items else "") + group.more, True, path,
+                                  starts_item=bool(group.items)))
             if after:
                 spans.append(Span(after, True, path))
             result.append(Line(tuple(spans)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from rarepassport.document import (
 from rarepassport.essentials import Essentials
 from rarepassport.guidance import Guidance, Population
 from rarepassport.labels import EASY_READ_PREFIX
-from rarepassport.languages import candidates, display_name, normalise
+from rarepassport.languages import candidates, direction, display_name, normalise
 from rarepassport.model import (
     AllergiesStatus,
     Criticality,
@@ -69,9 +70,16 @@ def _emergency(context: LayoutContext, emergency: Emergency, essentials: Essenti
         )
     # The emergency part of every document starts from the same essentials as the card
     # and the QR code, in the same clinical order (never shortened here).
+    right_to_left = direction(context.language) == "rtl"
     for group in essentials.groups:
         if group.clinical_class in _AT_A_GLANCE:
-            blocks.append(Field(label=group.title, value=group.text(), label_id=f"essentials.{group.key}",
+            # In a right-to-left document, items with left-to-right text each on a line of
+            # their own: run on, a wrapped item's end and the next item would share a
+            # line in right-to-left order, one medicine's times beside another's name (H145).
+            own_lines = right_to_left and len(group.items) + bool(group.more) > 1 and any(
+                unicodedata.bidirectional(char) == "L" for item in group.items for char in item.text)
+            blocks.append(Field(label=group.title, value=group.text(own_lines=own_lines),
+                                label_id=f"essentials.{group.key}",
                                 emphasis=any(item.strong for item in group.items)))
     if emergency.open_access is not None and context.shows(Emergency, "open_access"):
         # The hospital, ward and phone are in the specialist-team line above.

@@ -44,6 +44,7 @@ from rarepassport.rendering._shared import (
     align_for,
     extra_faces,
     isolated_runs,
+    items_on_own_lines,
     marked_bold,
     unbroken,
 )
@@ -157,14 +158,15 @@ class _Segment(NamedTuple):
     text: str
     bold: bool
     path: str
+    starts: bool = False  # begins a further item of a run-on group (`Span.starts_item`)
 
 
 @functools.lru_cache(maxsize=4096)  # the plan builds the same paragraphs at every size it tries
-def _segment(text: str, bold: bool, path: str) -> _Segment:
+def _segment(text: str, bold: bool, path: str, starts: bool = False) -> _Segment:
     from rarepassport.rendering._verify import isolate_left_to_right
 
     # Phone numbers and doses inside Arabic or Hebrew text stay left to right.
-    return _Segment(isolate_left_to_right(unbroken(text)), bold, path)
+    return _Segment(isolate_left_to_right(unbroken(text)), bold, path, starts)
 
 
 class _Paragraph(NamedTuple):
@@ -178,7 +180,7 @@ def _paragraphs(groups: Sequence[EssentialGroup], *, ending: str) -> list[_Parag
     [`essentials.lines`][rarepassport.essentials.lines]'."""
     paragraphs = []
     for line in lines(groups, ending):
-        segments = [_segment(span.text, span.strong, span.path) for span in line.spans]
+        segments = [_segment(span.text, span.strong, span.path, span.starts_item) for span in line.spans]
         # fpdf2 may break a line at the start of a write() call, inside the next word
         # ("S / tart"): a space that ends a bold label starts the next segment instead.
         for index in range(len(segments) - 1):
@@ -317,8 +319,9 @@ class _CardDrawer:
         texts = [segment.text for segment in paragraph.segments]
         if paragraph.number or not is_right_to_left("".join(texts)):
             return None
+        texts = items_on_own_lines(isolated_runs(texts), [segment.starts for segment in paragraph.segments])
         return marked_bold([(segment.bold, text) for segment, text in
-                            zip(paragraph.segments, isolated_runs(texts), strict=True)])
+                            zip(paragraph.segments, texts, strict=True)])
 
     def height(self, paragraphs: Sequence[_Paragraph], size: float, width: float,
                limit: float = float("inf")) -> float:

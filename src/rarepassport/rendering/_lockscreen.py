@@ -46,6 +46,7 @@ from rarepassport.rendering._shared import (
     align_for,
     extra_faces,
     isolated_runs,
+    items_on_own_lines,
     marked_bold,
     unbroken,
 )
@@ -269,6 +270,7 @@ class _Run(NamedTuple):
     text: str
     bold: bool
     path: str
+    starts: bool = False  # begins a further item of a run-on group (`Span.starts_item`)
 
 
 class _Paragraph(NamedTuple):
@@ -277,12 +279,12 @@ class _Paragraph(NamedTuple):
     number: str = ""  # a protocol step: the text hangs beside its number
 
 
-def _run(text: str, bold: bool, path: str) -> _Run:
+def _run(text: str, bold: bool, path: str, starts: bool = False) -> _Run:
     """A run of text as the card draws it: a phone number or a dose is never broken across
     two lines. Left-to-right text inside right-to-left text is isolated when the paragraph
     is drawn (`_Drawer.paragraphs`), over the whole paragraph: a phone number after an
     Arabic label is its own run."""
-    return _Run(unbroken(text), bold, path)
+    return _Run(unbroken(text), bold, path, starts)
 
 
 def _paragraphs(groups: Sequence[EssentialGroup], ending: str) -> list[_Paragraph]:
@@ -290,7 +292,8 @@ def _paragraphs(groups: Sequence[EssentialGroup], ending: str) -> list[_Paragrap
     from rarepassport.essentials import lines
 
     return [
-        _spaces_forward(_Paragraph(tuple(_run(span.text, span.strong, span.path) for span in line.spans),
+        _spaces_forward(_Paragraph(tuple(_run(span.text, span.strong, span.path, span.starts_item)
+                                         for span in line.spans),
                                    number=line.number, alert=line.alert))
         for line in lines(groups, ending)
     ]
@@ -451,8 +454,9 @@ class _Drawer:
                     pdf.set_xy(left + column - indent, y)
                     pdf.cell(indent, lh, paragraph.number, align="R")
                 texts = isolated_runs(texts)
+                lines = items_on_own_lines(texts, [run.starts for run in paragraph.runs])
                 text, markdown, bold = marked_bold([(run.bold, text) for run, text in
-                                                    zip(paragraph.runs, texts, strict=True)])
+                                                    zip(paragraph.runs, lines, strict=True)])
                 pdf.set_font(self.family, "B" if bold else "", size)
                 pdf.set_xy(left, y)
                 pdf.multi_cell(column - indent, lh, text, align="R", markdown=markdown,

@@ -21,6 +21,7 @@ __all__ = [
     "css_colour",
     "extra_faces",
     "isolated_runs",
+    "items_on_own_lines",
     "marked_bold",
     "unbroken",
     "viewer_preferences",
@@ -99,6 +100,27 @@ def isolated_runs(texts: Sequence[str]) -> list[str]:
             trail = len(tail) - len(tail.rstrip(" "))
             out[last] = f"{tail[:len(tail) - trail]}\u2069{tail[len(tail) - trail:]}"
         index = end + 1
+    return out
+
+
+def items_on_own_lines(texts: Sequence[str], starts: Sequence[bool]) -> list[str]:
+    """The runs of a right-to-left paragraph, each further list item on a new line.
+
+    ``starts`` marks the runs that begin a further item of a run-on group (the second
+    medicine, the "+N more": `Span.starts_item`). In a right-to-left paragraph a line's
+    runs are laid out right to left, so when a left-to-right item wraps, the next item
+    lands on the same line, left of the first item's end: read left to right,
+    "Midazolam …: As written; twice a day (8 am and 8 pm)" gives one medicine's times to
+    the other (hazard H145). Each item on its own line keeps an item's words with its
+    own. A paragraph without left-to-right letters reads right to left throughout and is
+    left as it is.
+    """
+    out = list(texts)
+    if not any(unicodedata.bidirectional(char) == "L" for text in texts for char in text):
+        return out
+    for index, start in enumerate(starts):
+        if start and index and out[index].strip():
+            out[index] = "\n" + out[index].lstrip(" ")
     return out
 
 
