@@ -44,6 +44,7 @@ from rarepassport.rendering._shared import (
     align_for,
     extra_faces,
     isolated_runs,
+    item_without_joiner,
     items_on_own_lines,
     marked_bold,
     unbroken,
@@ -316,12 +317,20 @@ class _CardDrawer:
         label left of its value); drawn as one bidi paragraph, right-aligned, it reads
         as written.
         """
+        texts = _CardDrawer._right_to_left_runs(paragraph)
+        if texts is None:
+            return None
+        return marked_bold([(segment.bold, text) for segment, text in
+                            zip(paragraph.segments, texts, strict=True)])
+
+    @staticmethod
+    def _right_to_left_runs(paragraph: _Paragraph) -> list[str] | None:
+        """The runs of a right-to-left paragraph (not a step) as drawn: isolated, each
+        further list item on a new line (`items_on_own_lines`); ``None`` for any other."""
         texts = [segment.text for segment in paragraph.segments]
         if paragraph.number or not is_right_to_left("".join(texts)):
             return None
-        texts = items_on_own_lines(isolated_runs(texts), [segment.starts for segment in paragraph.segments])
-        return marked_bold([(segment.bold, text) for segment, text in
-                            zip(paragraph.segments, texts, strict=True)])
+        return items_on_own_lines(isolated_runs(texts), [segment.starts for segment in paragraph.segments])
 
     def height(self, paragraphs: Sequence[_Paragraph], size: float, width: float,
                limit: float = float("inf")) -> float:
@@ -418,8 +427,11 @@ class _CardDrawer:
                         pdf.write(self.lh(size), segment.text)
                     pdf.ln(self.lh(size))
                 pdf.set_margins(0, 0, 0)
-            self.drawn.extend((segment.path, segment.text.replace(NO_BREAK, " ").strip())
-                              for segment in paragraph.segments)
+            rtl_runs = self._right_to_left_runs(paragraph) if rtl is not None else None
+            self.drawn.extend((segment.path, (item_without_joiner(segment.text) if rtl_runs is not None
+                                              and rtl_runs[index].startswith("\n") else segment.text)
+                               .replace(NO_BREAK, " ").strip())
+                              for index, segment in enumerate(paragraph.segments))
             pdf.set_text_color(*_TEXT)
             y = pdf.get_y() + 0.4
         if qr is not None:

@@ -453,10 +453,9 @@ class _Drawer:
                     pdf.set_font(self.family, "B", size)
                     pdf.set_xy(left + column - indent, y)
                     pdf.cell(indent, lh, paragraph.number, align="R")
-                texts = isolated_runs(texts)
-                lines = items_on_own_lines(texts, [run.starts for run in paragraph.runs])
+                texts = items_on_own_lines(isolated_runs(texts), [run.starts for run in paragraph.runs])
                 text, markdown, bold = marked_bold([(run.bold, text) for run, text in
-                                                    zip(paragraph.runs, lines, strict=True)])
+                                                    zip(paragraph.runs, texts, strict=True)])
                 pdf.set_font(self.family, "B" if bold else "", size)
                 pdf.set_xy(left, y)
                 pdf.multi_cell(column - indent, lh, text, align="R", markdown=markdown,
@@ -475,7 +474,7 @@ class _Drawer:
                     pdf.write(lh, text)
                 pdf.ln(lh)
                 pdf.set_margins(0, 0, 0)
-            self.drawn.extend((run.path, text) for run, text in zip(paragraph.runs, texts, strict=True))
+            self.drawn.extend((run.path, text.lstrip("\n")) for run, text in zip(paragraph.runs, texts, strict=True))
             y = pdf.get_y() + size * 0.25
             if y > limit:
                 break

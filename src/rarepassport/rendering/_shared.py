@@ -21,6 +21,7 @@ __all__ = [
     "css_colour",
     "extra_faces",
     "isolated_runs",
+    "item_without_joiner",
     "items_on_own_lines",
     "marked_bold",
     "unbroken",
@@ -112,16 +113,28 @@ def items_on_own_lines(texts: Sequence[str], starts: Sequence[bool]) -> list[str
     lands on the same line, left of the first item's end: read left to right,
     "Midazolam …: As written; twice a day (8 am and 8 pm)" gives one medicine's times to
     the other (hazard H145). Each item on its own line keeps an item's words with its
-    own. A paragraph without left-to-right letters reads right to left throughout and is
-    left as it is.
+    own, and the "; " that joined them is dropped (the line break parts them). A
+    paragraph without left-to-right letters reads right to left throughout and is left
+    as it is.
     """
     out = list(texts)
     if not any(unicodedata.bidirectional(char) == "L" for text in texts for char in text):
         return out
     for index, start in enumerate(starts):
         if start and index and out[index].strip():
-            out[index] = "\n" + out[index].lstrip(" ")
+            # The line break parts the items: the "; " between them is not drawn.
+            out[index] = "\n" + item_without_joiner(out[index])
     return out
+
+
+def item_without_joiner(text: str) -> str:
+    """A further item's run without the "; " (or space) that joined it to the one before."""
+    # The run may begin with an isolate opened before the joiner (`isolated_runs`).
+    opening = ""
+    while text[:1] in (" ", "\u2066", "\u2067", "\u2068") and text:
+        opening += text[0].strip(" ")
+        text = text[1:]
+    return opening + (text[1:].lstrip(" ") if text.startswith(";") else text)
 
 
 # What fpdf2's markdown option reads as markers (and its escape character).
