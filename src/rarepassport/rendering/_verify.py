@@ -1300,8 +1300,12 @@ def _found_in_right_to_left_document(spaced: _Spaced, text: str) -> bool:
     one split by a page break as its words in order, `_found_in_pieces`); failing that
     (a sign moved by an extractor's bidi reading of a shaped line, "'/quoted'"), and
     for a text with right-to-left letters, its runs, words and signs near one another
-    (`_found_near`).
+    (`_found_near`). A text of several lines (a right-to-left document's list, an item
+    a line, H145) is found line by line: each line is its own bidi paragraph, which an
+    extractor may give in a different order from the text's runs across lines.
     """
+    if "\n" in text:
+        return all(_found_in_right_to_left_document(spaced, line) for line in text.split("\n") if skeleton(line))
     if not _has_rtl(text):
         if all(_kind(char) in ("", "m") for char in text):
             # Only signs (", -"): pypdf reverses them with right-to-left text beside them.
