@@ -481,3 +481,68 @@ def test_every_message_of_the_package_is_translated_with_the_same_placeholders()
         for ident in ids:
             assert ident in catalogue, f"{language}: {ident} is not translated"
             assert _placeholders(catalogue[ident]) == _placeholders(ENGLISH[ident]), f"{language}: {ident}"
+
+
+# --- the read-back's "please report this as a bug" errors --------------------------------------
+
+
+def french(message_id: str, **values: object) -> str:
+    """The French catalogue's text of ``message_id``, filled in (read through the labels API)."""
+    return built_in_catalogue("fr")[message_id].format(**values)
+
+
+@pytest.fixture
+def misdrawing_plugin(tmp_path: Path) -> Path:
+    """An outside plugin whose backend finds that its drawing does not read back as asked."""
+    return outside_plugin(
+        tmp_path, "misdrawing",
+        "from rarepassport import DrawnTextMismatchError, hookimpl\n\n\n"
+        "def render(document, **options):\n"
+        "    raise DrawnTextMismatchError(['page 1, line %d' % n for n in range(23)])\n\n\n"
+        "@hookimpl\ndef rarepassport_register_backends(backends):\n"
+        "    backends.add('note', render, media_type='application/pdf', suffix='.pdf')\n")
+
+
+def test_a_backend_s_read_back_error_is_said_in_french_with_its_places(tmp_path: Path,
+                                                                         misdrawing_plugin: Path) -> None:
+    result = run_cli("render", str(MINIMAL), "--format", "note", "--language", "fr", "-o", str(tmp_path / "out.pdf"),
+                     language="en", extra_path=misdrawing_plugin)
+    assert result.returncode == 2
+    heading = french("error.render.drawn-text-mismatch")
+    assert f"minimal.json: {heading}\n  page 1, line 0\n" in result.stderr
+    assert "page 1, line 19\n" in result.stderr and "page 1, line 20\n" not in result.stderr
+    assert french("error.render.more-problems", count=3) in result.stderr
+    assert "does not show every text" not in result.stderr and "more" not in result.stderr
+
+
+def test_the_real_read_back_s_places_are_said_in_french(tmp_path: Path) -> None:
+    import argparse
+
+    from rarepassport.cli._common import error_text, set_message_language
+    from rarepassport.errors import DrawnTextMismatchError
+    from rarepassport.rendering._verify import Place, expected_texts, place_text, verify_pdf_text
+
+    passport = rp.load(MINIMAL)
+    document = rp.layout(passport, "full")
+    where = next(where for where, _text in expected_texts(document)
+                 if isinstance(where, Place) and where.message is not None and "{section}" in where.message.english)
+    drawn = rp.render_rendered(passport, "pdf").data
+    problems = verify_pdf_text(drawn, [(where, "Zebrafish antibody text not on the page")])
+    assert problems == [f"{where}: the PDF does not show this text as written"]  # str() stays English
+    error = DrawnTextMismatchError(problems)
+    assert error.message_id == "error.render.drawn-text-mismatch"
+    try:
+        set_message_language(argparse.Namespace(language="fr"))
+        said = error_text(error)
+    finally:
+        set_message_language(argparse.Namespace(language="en"))
+    place = place_text(where, french)
+    assert place != str(where)  # the place itself is said in French
+    assert said == french("error.render.drawn-text-mismatch") + "\n  " + french("phrase.place.not-drawn", place=place)
+
+
+def test_the_lock_screen_s_bug_errors_have_their_catalogue_messages() -> None:
+    ids = {ident for ident, *_ in _source_messages()}
+    assert {"error.render.lockscreen-not-drawn", "error.render.lockscreen-covered",
+            "error.render.lockscreen-into-qr", "error.render.weasyprint-no-pdf",
+            "error.render.drawn-text-mismatch", "phrase.place.not-drawn"} <= ids

@@ -316,18 +316,25 @@ class MissingGlyphsError(RenderError):
 class DrawnTextMismatchError(RenderError):
     """The text read back from a drawn PDF is not what layout asked for.
 
-    Each problem names where the text is (never the text itself).
+    Each problem names where the text is (never the text itself). The command line says
+    the heading (``error.message_id``) and each place in its user's language.
 
     Attributes:
         problems: One line per text that was not found as written.
     """
 
+    #: How many problems the message lists; the rest are counted (``... and 3 more``).
+    SHOWN = 20
+
     def __init__(self, problems: Iterable[str]) -> None:
         self.problems = tuple(problems)
-        shown = list(self.problems[:20]) + ([f"... and {len(self.problems) - 20} more"]
-                                            if len(self.problems) > 20 else [])
-        super().__init__("the drawn PDF does not show every text as written (please report this as a bug):\n  "
-                         + "\n  ".join(shown))
+        heading = Message("error.render.drawn-text-mismatch",
+                          "the drawn PDF does not show every text as written (please report this as a bug):")
+        rest = len(self.problems) - self.SHOWN
+        shown = list(self.problems[:self.SHOWN]) + ([str(Message("error.render.more-problems", "... and {count} more",
+                                                                 count=rest))] if rest > 0 else [])
+        super().__init__(f"{heading}\n  " + "\n  ".join(shown))
+        self._say(heading)
 
 
 class SigningError(PassportError, ValueError):
