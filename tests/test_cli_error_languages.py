@@ -546,3 +546,49 @@ def test_the_lock_screen_s_bug_errors_have_their_catalogue_messages() -> None:
     assert {"error.render.lockscreen-not-drawn", "error.render.lockscreen-covered",
             "error.render.lockscreen-into-qr", "error.render.weasyprint-no-pdf",
             "error.render.drawn-text-mismatch", "phrase.place.not-drawn"} <= ids
+
+
+# --- keys and signature checks: cryptography's words never reach the user ----------------------------
+
+
+@pytest.mark.parametrize(("key", "message_id"), [
+    ({"kty": "RSA", "n": "AQAB", "e": "AQAB"}, "error.signing.jwk-type"),
+    ({"kty": "OKP", "crv": "Ed25519", "x": "not base64url!"}, "error.signing.jwk-members"),
+    ({"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA"}, "error.signing.jwk-p256-size"),
+    # 32 zero bytes each: the right size, but (0, 0) is not a point of P-256 (cryptography refuses it).
+    ({"kty": "EC", "crv": "P-256", "x": "A" * 43, "y": "A" * 43}, "error.signing.jwk-invalid"),
+])
+def test_a_trusted_key_that_is_not_a_usable_jwk_is_refused_in_french(
+        tmp_path: Path, key: dict[str, str], message_id: str) -> None:
+    trusted = tmp_path / "clinic.json"
+    trusted.write_text(json.dumps({"keys": [key]}), encoding="utf-8")
+    result = run_cli("verify", str(MINIMAL), "--trust", str(trusted), language="fr")
+    assert result.returncode == 2
+    assert f"rarepassport: {trusted}: $.keys[0]: {french(message_id)}\n" in result.stderr
+    with pytest.raises(SigningError) as raised:
+        rp.load_keyring([trusted])
+    assert raised.value.message_id == message_id
+    assert str(raised.value) == f"{trusted}: $.keys[0]: {ENGLISH[message_id]}"
+
+
+def test_the_verify_report_is_said_in_french_and_its_status_words_kept(tmp_path: Path) -> None:
+    pem, jwk = rp.generate_key()
+    public = tmp_path / "clinic.pub.jwk"
+    public.write_text(json.dumps(jwk), encoding="utf-8")
+    signed = tmp_path / "signed.json"
+    rp.dump(rp.sign(rp.load(MINIMAL), pem, name="Dr Example", role="consultant"), signed)
+    check = rp.verify(rp.load(signed), rp.load_keyring([public])).checks[0]
+    assert (check.message_id, check.reason) == ("signing.check.trusted", ENGLISH["signing.check.trusted"])
+
+    def line(status: str, reason_id: str) -> str:
+        return french("cli.verify.check", file=signed, path=check.path, status=status, scope="$", signer="Dr Example",
+                      date=check.attestation.reviewed_on.isoformat(), key=check.attestation.key_id,
+                      reason=french(reason_id)) + "\n"
+
+    untrusted = run_cli("verify", str(signed), language="fr")
+    assert untrusted.returncode == 3, untrusted.stderr
+    assert untrusted.stdout == line("untrusted", "signing.check.not-trusted")
+    trusted = run_cli("verify", str(signed), "--trust", str(public), language="fr")
+    assert trusted.returncode == 0, trusted.stderr
+    assert trusted.stdout == line("trusted", "signing.check.trusted")
+    assert "signed by" not in trusted.stdout and "the signature is valid" not in trusted.stdout

@@ -343,7 +343,20 @@ class SigningError(PassportError, ValueError):
     The message names the file, the option or the JSON path, never a key's secret or a
     field's value. A signature that does not check out is not an error: it is a result
     of [`rarepassport.verify`][] (status ``malformed``, ``modified`` …).
+
+    Attributes:
+        source: Where the key is (``clinic.json: $.keys[0]``), when the error names it.
     """
+
+    def __init__(self, message: str | Message, source: str | None = None) -> None:
+        self.reason = message
+        self.source = source
+        super().__init__(f"{source}: {message}" if source else message)
+        self._say(message)
+
+    def with_source(self, source: str) -> SigningError:
+        """The same error (of the same class), naming where the key is."""
+        return type(self)(self.reason, source=source)
 
 
 class RenderWarning(UserWarning):
