@@ -592,3 +592,29 @@ def test_the_verify_report_is_said_in_french_and_its_status_words_kept(tmp_path:
     assert trusted.returncode == 0, trusted.stderr
     assert trusted.stdout == line("trusted", "signing.check.trusted")
     assert "signed by" not in trusted.stdout and "the signature is valid" not in trusted.stdout
+
+
+# --- the command line's own last lines: plugins listing, keygen, -v --------------------------
+
+
+def test_the_plugins_listing_and_the_verbose_lines_are_in_french(tmp_path: Path) -> None:
+    listing = run_cli("--language", "fr", "plugins", language="en")
+    assert listing.returncode == 0, listing.stderr
+    section = next(section for section in rp.make_plugin_manager().sections if section.id == "adrenal_insufficiency")
+    applies = french("cli.plugins.applies-to", conditions=", ".join(section.applies_to))
+    line = french("cli.plugins.section", id=section.id, title=section.title, applies=applies)
+    assert f"\n  {line}\n" in listing.stdout
+    assert "(for " not in listing.stdout
+    rendered = run_cli("render", str(MINIMAL), "--language", "fr", "-v", "-o", str(tmp_path / "out.txt"),
+                       "--format", "text", language="en")
+    assert rendered.returncode == 0, rendered.stderr
+    assert french("cli.render.drawing", file=MINIMAL, format="text", view="full") in rendered.stderr
+    assert french("cli.verbose.plugins-loaded", names="").rstrip() in rendered.stderr
+    assert "plugins loaded" not in rendered.stderr and "drawing " not in rendered.stderr
+
+
+def test_keygen_says_the_key_id_in_german(tmp_path: Path) -> None:
+    result = run_cli("keygen", "--out", str(tmp_path / "clinic"), language="de")
+    assert result.returncode == 0, result.stderr
+    kid = json.loads((tmp_path / "clinic.pub.jwk").read_text(encoding="utf-8"))["kid"]
+    assert result.stdout == built_in_catalogue("de")["cli.keygen.key-id"].format(kid=kid) + "\n"

@@ -344,8 +344,8 @@ def plugins_for(args: argparse.Namespace) -> PluginManager:
     manager = make_plugin_manager(blocked=blocked)
     reporter: Reporter | None = getattr(args, "reporter", None)
     if reporter is not None:
-        names = ", ".join(info.name for info in manager.plugins()) or "none"
-        reporter.detail(f"plugins loaded: {names}")
+        names = ", ".join(info.name for info in manager.plugins()) or text("cli.verbose.no-plugins")
+        reporter.detail(text("cli.verbose.plugins-loaded", names=names))
         for failure in manager.failures:
             reporter.detail(plugin_failure_text(failure))
     return manager

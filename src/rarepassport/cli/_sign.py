@@ -117,7 +117,7 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     reporter.add(None, "ok", output=str(private), key_id=jwk["kid"], public_keys=[str(public_jwk), str(public_pem)])
     reporter.info(text("cli.keygen.wrote", private=private, public_jwk=public_jwk, public_pem=public_pem))
     if not reporter.json:
-        say(f"key id: {jwk['kid']}")
+        say(text("cli.keygen.key-id", kid=jwk["kid"]))
     return EXIT_OK
 
 
