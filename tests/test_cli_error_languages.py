@@ -618,3 +618,23 @@ def test_keygen_says_the_key_id_in_german(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     kid = json.loads((tmp_path / "clinic.pub.jwk").read_text(encoding="utf-8"))["kid"]
     assert result.stdout == built_in_catalogue("de")["cli.keygen.key-id"].format(kid=kid) + "\n"
+
+
+@pytest.fixture
+def failing_fhir_plugin(tmp_path: Path) -> Path:
+    """An outside plugin whose FHIR section hook raises for every section."""
+    return outside_plugin(
+        tmp_path, "brokenfhir",
+        "from rarepassport import hookimpl\n\n\n"
+        "@hookimpl\ndef rarepassport_fhir_section(section, data, passport, patient_reference):\n"
+        "    raise KeyError('boom')\n")
+
+
+def test_a_plugin_s_failing_export_hook_is_one_line_in_french(tmp_path: Path, failing_fhir_plugin: Path) -> None:
+    result = run_cli("--language", "fr", "export", "fhir", str(EXAMPLES / "conditions" / "adrenal-insufficiency.json"),
+                     "-o", str(tmp_path / "ips.json"), language="en", extra_path=failing_fhir_plugin)
+    assert result.returncode == 0, result.stderr
+    failure = french("cli.plugin-failure.hook", plugin="brokenfhir 0.1.0", hook="rarepassport_fhir_section",
+                     message=french("error.plugin.raised", error="KeyError"))
+    assert f"{french('cli.export.plugin-failed', failure=failure)}\n" in result.stderr
+    assert "PluginWarning" not in result.stderr and "exported as narrative only" not in result.stderr

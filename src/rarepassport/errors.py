@@ -371,4 +371,13 @@ class PluginWarning(UserWarning):
 
     Names the plugin, its version and the hook, and the exception's type only: its
     message may quote passport data.
+
+    Attributes:
+        failure: The [`PluginFailure`][rarepassport.PluginFailure] the warning is about,
+            when it was given one (so that a program such as the command line can say it
+            in its user's language), else ``None``.
     """
+
+    def __init__(self, *args: object, failure: object = None) -> None:
+        super().__init__(*args)
+        self.failure = failure
