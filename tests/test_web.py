@@ -780,8 +780,9 @@ def test_every_help_label_in_the_catalogue_is_the_description_of_a_field_as_it_i
 
 
 def test_the_edit_command_s_refusals_are_said_in_the_form_s_language(tmp_path: Path) -> None:
-    """``rarepassport edit FOLDER --language fr``: an address of no passport, another host and an expired
-    form are refused in French, the catalogue's words (``phrase.editor_*``)."""
+    """``rarepassport --language fr edit FOLDER``: an address of no passport, another host and an expired
+    form are refused in French, the catalogue's words (``phrase.editor_*``), and the command's own lines
+    are French too."""
     import os
     import signal
     import time
@@ -793,8 +794,9 @@ def test_the_edit_command_s_refusals_are_said_in_the_form_s_language(tmp_path: P
     french = built_in_catalogue("fr")
     src = str(Path(__file__).resolve().parent.parent / "src")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
-    process = subprocess.Popen([sys.executable, "-m", "rarepassport", "edit", str(tmp_path), "--no-browser",
-                                "--language", "fr"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    # --language before the command: the form's language as well as the messages'.
+    process = subprocess.Popen([sys.executable, "-m", "rarepassport", "--language", "fr", "edit", str(tmp_path),
+                                "--no-browser"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
     def refused(address: str, **options: Any) -> tuple[int, str]:
         request = urllib.request.Request(address, **options)
@@ -814,6 +816,7 @@ def test_the_edit_command_s_refusals_are_said_in_the_form_s_language(tmp_path: P
         found = re.search(r"http://127\.0\.0\.1:\d+/[\w-]+/", "".join(lines))
         assert found is not None, lines
         url = found.group(0)
+        assert lines[0] == french["cli.edit.folder"].format(file=tmp_path) + "\n"
         assert refused(url + "p/.hidden.json/") == (404, french["phrase.editor_not_found"])
         assert refused(url + "nowhere") == (404, french["phrase.editor_not_found"])
         assert refused(url, headers={"Host": "evil.example"}) == (400, french["phrase.editor_host_not_allowed"])
