@@ -481,3 +481,160 @@ def test_every_message_of_the_package_is_translated_with_the_same_placeholders()
         for ident in ids:
             assert ident in catalogue, f"{language}: {ident} is not translated"
             assert _placeholders(catalogue[ident]) == _placeholders(ENGLISH[ident]), f"{language}: {ident}"
+
+
+# --- the read-back's "please report this as a bug" errors --------------------------------------
+
+
+def french(message_id: str, **values: object) -> str:
+    """The French catalogue's text of ``message_id``, filled in (read through the labels API)."""
+    return built_in_catalogue("fr")[message_id].format(**values)
+
+
+@pytest.fixture
+def misdrawing_plugin(tmp_path: Path) -> Path:
+    """An outside plugin whose backend finds that its drawing does not read back as asked."""
+    return outside_plugin(
+        tmp_path, "misdrawing",
+        "from rarepassport import DrawnTextMismatchError, hookimpl\n\n\n"
+        "def render(document, **options):\n"
+        "    raise DrawnTextMismatchError(['page 1, line %d' % n for n in range(23)])\n\n\n"
+        "@hookimpl\ndef rarepassport_register_backends(backends):\n"
+        "    backends.add('note', render, media_type='application/pdf', suffix='.pdf')\n")
+
+
+def test_a_backend_s_read_back_error_is_said_in_french_with_its_places(tmp_path: Path,
+                                                                         misdrawing_plugin: Path) -> None:
+    result = run_cli("render", str(MINIMAL), "--format", "note", "--language", "fr", "-o", str(tmp_path / "out.pdf"),
+                     language="en", extra_path=misdrawing_plugin)
+    assert result.returncode == 2
+    heading = french("error.render.drawn-text-mismatch")
+    assert f"minimal.json: {heading}\n  page 1, line 0\n" in result.stderr
+    assert "page 1, line 19\n" in result.stderr and "page 1, line 20\n" not in result.stderr
+    assert french("error.render.more-problems", count=3) in result.stderr
+    assert "does not show every text" not in result.stderr and "more" not in result.stderr
+
+
+def test_the_real_read_back_s_places_are_said_in_french(tmp_path: Path) -> None:
+    import argparse
+
+    from rarepassport.cli._common import error_text, set_message_language
+    from rarepassport.errors import DrawnTextMismatchError
+    from rarepassport.rendering._verify import Place, expected_texts, place_text, verify_pdf_text
+
+    passport = rp.load(MINIMAL)
+    document = rp.layout(passport, "full")
+    where = next(where for where, _text in expected_texts(document)
+                 if isinstance(where, Place) and where.message is not None and "{section}" in where.message.english)
+    drawn = rp.render_rendered(passport, "pdf").data
+    problems = verify_pdf_text(drawn, [(where, "Zebrafish antibody text not on the page")])
+    assert problems == [f"{where}: the PDF does not show this text as written"]  # str() stays English
+    error = DrawnTextMismatchError(problems)
+    assert error.message_id == "error.render.drawn-text-mismatch"
+    try:
+        set_message_language(argparse.Namespace(language="fr"))
+        said = error_text(error)
+    finally:
+        set_message_language(argparse.Namespace(language="en"))
+    place = place_text(where, french)
+    assert place != str(where)  # the place itself is said in French
+    assert said == french("error.render.drawn-text-mismatch") + "\n  " + french("phrase.place.not-drawn", place=place)
+
+
+def test_the_lock_screen_s_bug_errors_have_their_catalogue_messages() -> None:
+    ids = {ident for ident, *_ in _source_messages()}
+    assert {"error.render.lockscreen-not-drawn", "error.render.lockscreen-covered",
+            "error.render.lockscreen-into-qr", "error.render.weasyprint-no-pdf",
+            "error.render.drawn-text-mismatch", "phrase.place.not-drawn"} <= ids
+
+
+# --- keys and signature checks: cryptography's words never reach the user ----------------------------
+
+
+@pytest.mark.parametrize(("key", "message_id"), [
+    ({"kty": "RSA", "n": "AQAB", "e": "AQAB"}, "error.signing.jwk-type"),
+    ({"kty": "OKP", "crv": "Ed25519", "x": "not base64url!"}, "error.signing.jwk-members"),
+    ({"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA"}, "error.signing.jwk-p256-size"),
+    # 32 zero bytes each: the right size, but (0, 0) is not a point of P-256 (cryptography refuses it).
+    ({"kty": "EC", "crv": "P-256", "x": "A" * 43, "y": "A" * 43}, "error.signing.jwk-invalid"),
+])
+def test_a_trusted_key_that_is_not_a_usable_jwk_is_refused_in_french(
+        tmp_path: Path, key: dict[str, str], message_id: str) -> None:
+    trusted = tmp_path / "clinic.json"
+    trusted.write_text(json.dumps({"keys": [key]}), encoding="utf-8")
+    result = run_cli("verify", str(MINIMAL), "--trust", str(trusted), language="fr")
+    assert result.returncode == 2
+    assert f"rarepassport: {trusted}: $.keys[0]: {french(message_id)}\n" in result.stderr
+    with pytest.raises(SigningError) as raised:
+        rp.load_keyring([trusted])
+    assert raised.value.message_id == message_id
+    assert str(raised.value) == f"{trusted}: $.keys[0]: {ENGLISH[message_id]}"
+
+
+def test_the_verify_report_is_said_in_french_and_its_status_words_kept(tmp_path: Path) -> None:
+    pem, jwk = rp.generate_key()
+    public = tmp_path / "clinic.pub.jwk"
+    public.write_text(json.dumps(jwk), encoding="utf-8")
+    signed = tmp_path / "signed.json"
+    rp.dump(rp.sign(rp.load(MINIMAL), pem, name="Dr Example", role="consultant"), signed)
+    check = rp.verify(rp.load(signed), rp.load_keyring([public])).checks[0]
+    assert (check.message_id, check.reason) == ("signing.check.trusted", ENGLISH["signing.check.trusted"])
+
+    def line(status: str, reason_id: str) -> str:
+        return french("cli.verify.check", file=signed, path=check.path, status=status, scope="$", signer="Dr Example",
+                      date=check.attestation.reviewed_on.isoformat(), key=check.attestation.key_id,
+                      reason=french(reason_id)) + "\n"
+
+    untrusted = run_cli("verify", str(signed), language="fr")
+    assert untrusted.returncode == 3, untrusted.stderr
+    assert untrusted.stdout == line("untrusted", "signing.check.not-trusted")
+    trusted = run_cli("verify", str(signed), "--trust", str(public), language="fr")
+    assert trusted.returncode == 0, trusted.stderr
+    assert trusted.stdout == line("trusted", "signing.check.trusted")
+    assert "signed by" not in trusted.stdout and "the signature is valid" not in trusted.stdout
+
+
+# --- the command line's own last lines: plugins listing, keygen, -v --------------------------
+
+
+def test_the_plugins_listing_and_the_verbose_lines_are_in_french(tmp_path: Path) -> None:
+    listing = run_cli("--language", "fr", "plugins", language="en")
+    assert listing.returncode == 0, listing.stderr
+    section = next(section for section in rp.make_plugin_manager().sections if section.id == "adrenal_insufficiency")
+    applies = french("cli.plugins.applies-to", conditions=", ".join(section.applies_to))
+    line = french("cli.plugins.section", id=section.id, title=section.title, applies=applies)
+    assert f"\n  {line}\n" in listing.stdout
+    assert "(for " not in listing.stdout
+    rendered = run_cli("render", str(MINIMAL), "--language", "fr", "-v", "-o", str(tmp_path / "out.txt"),
+                       "--format", "text", language="en")
+    assert rendered.returncode == 0, rendered.stderr
+    assert french("cli.render.drawing", file=MINIMAL, format="text", view="full") in rendered.stderr
+    assert french("cli.verbose.plugins-loaded", names="").rstrip() in rendered.stderr
+    assert "plugins loaded" not in rendered.stderr and "drawing " not in rendered.stderr
+
+
+def test_keygen_says_the_key_id_in_german(tmp_path: Path) -> None:
+    result = run_cli("keygen", "--out", str(tmp_path / "clinic"), language="de")
+    assert result.returncode == 0, result.stderr
+    kid = json.loads((tmp_path / "clinic.pub.jwk").read_text(encoding="utf-8"))["kid"]
+    assert result.stdout == built_in_catalogue("de")["cli.keygen.key-id"].format(kid=kid) + "\n"
+
+
+@pytest.fixture
+def failing_fhir_plugin(tmp_path: Path) -> Path:
+    """An outside plugin whose FHIR section hook raises for every section."""
+    return outside_plugin(
+        tmp_path, "brokenfhir",
+        "from rarepassport import hookimpl\n\n\n"
+        "@hookimpl\ndef rarepassport_fhir_section(section, data, passport, patient_reference):\n"
+        "    raise KeyError('boom')\n")
+
+
+def test_a_plugin_s_failing_export_hook_is_one_line_in_french(tmp_path: Path, failing_fhir_plugin: Path) -> None:
+    result = run_cli("--language", "fr", "export", "fhir", str(EXAMPLES / "conditions" / "adrenal-insufficiency.json"),
+                     "-o", str(tmp_path / "ips.json"), language="en", extra_path=failing_fhir_plugin)
+    assert result.returncode == 0, result.stderr
+    failure = french("cli.plugin-failure.hook", plugin="brokenfhir 0.1.0", hook="rarepassport_fhir_section",
+                     message=french("error.plugin.raised", error="KeyError"))
+    assert f"{french('cli.export.plugin-failed', failure=failure)}\n" in result.stderr
+    assert "PluginWarning" not in result.stderr and "exported as narrative only" not in result.stderr

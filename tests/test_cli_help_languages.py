@@ -55,7 +55,8 @@ def test_help_shows_translated_headings_and_option_help(lang: str, tag: str) -> 
     for message_id in ("cli.argparse.positional-arguments", "cli.argparse.options", "cli.argparse.help",
                        "cli.help.group.every-command", "cli.help.validate.language",
                        "cli.help.common.passphrase-file", "cli.help.global.quiet"):
-        assert flat(tr(tag, message_id)) in out, message_id
+        # An option's help names its own metavar as the usage line does (FILE: FICHIER).
+        assert flat(tr(tag, message_id).replace("FILE", tr(tag, "cli.metavar.file"))) in out, message_id
     for english in ("usage:", "positional arguments", "show this help message and exit",
                     "options of every command", ENGLISH["cli.help.validate.language"]):
         assert english not in out
@@ -113,7 +114,7 @@ def test_english_help_is_argparses_own_and_the_code_s_text() -> None:
 def test_a_missing_argument_is_reported_in_the_language_with_status_2(lang: str, tag: str) -> None:
     result = run_cli("validate", lang=lang)
     assert result.returncode == 2
-    message = tr(tag, "cli.argparse.required", arguments="FILE")
+    message = tr(tag, "cli.argparse.required", arguments=tr(tag, "cli.metavar.file"))
     assert result.stderr.splitlines()[-1] == tr(tag, "cli.argparse.error", prog="rarepassport validate",
                                                  message=message)
     assert result.stderr.startswith(tr(tag, "cli.argparse.usage"))
@@ -131,7 +132,7 @@ def test_an_invalid_choice_is_reported_in_the_language() -> None:
 def test_an_unknown_command_and_unrecognized_arguments_are_translated() -> None:
     unknown = run_cli("bogus", lang="fr_FR.UTF-8")
     assert unknown.returncode == 2
-    assert "rarepassport : erreur : argument COMMAND : choix non valide : 'bogus'" in unknown.stderr
+    assert "rarepassport : erreur : argument COMMANDE : choix non valide : 'bogus'" in unknown.stderr
     extra = run_cli("schema", "--bogus", lang="fr_FR.UTF-8")
     assert extra.returncode == 2
     assert extra.stderr.splitlines()[-1] == "rarepassport : erreur : arguments non reconnus : --bogus"
@@ -235,3 +236,55 @@ def test_the_argparse_texts_are_those_of_this_python() -> None:
                and message_id not in ("cli.argparse.optional-arguments", "cli.argparse.expected-n",
                                       "cli.argparse.error")]
     assert missing == []
+
+
+# --- metavars ---------------------------------------------------------------------------------
+
+
+def test_language_before_the_command_gives_the_metavars_in_the_language() -> None:
+    """``rarepassport --language fr validate --help``: FILE, TAG, NAME in French (``cli.metavar.*``),
+    in the usage line, the option list and an option's help that names its own metavar."""
+    result = run_cli("--language", "fr", "validate", "--help", lang="C")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    fichier, tag, name = (tr("fr", f"cli.metavar.{key}") for key in ("file", "tag", "name"))
+    assert f"[--passphrase-file {fichier}]" in out and f"{fichier} [{fichier} ...]" in out
+    assert f"--language {tag}" in out and f"--block-plugin {name}" in out
+    passphrase = tr("fr", "cli.help.common.passphrase-file").replace("FILE", fichier)
+    assert flat(passphrase) in flat(out)
+    for english in ("FILE", "TAG", " NAME"):
+        assert english not in out
+    assert "{text,json}" in out  # choices are what is typed
+
+
+def test_a_usage_error_names_the_metavar_in_the_language() -> None:
+    result = run_cli("--language", "de", "render", "x.json", "--size", lang="C")
+    assert result.returncode == 2
+    assert f"--size {tr('de', 'cli.metavar.size')}" in result.stderr
+    assert "SIZE" not in result.stderr
+
+
+@pytest.mark.parametrize("tag", ["ar", "zh-Hans"])
+def test_every_metavar_of_every_command_is_said_in_the_language(tag: str) -> None:
+    set_message_language(argparse.Namespace(language=tag))
+    try:
+        parser = build_parser()
+    finally:
+        set_message_language(argparse.Namespace(language="en"))
+    translations = {tr(tag, key) for key in METAVAR_ENGLISH}
+    for words, sub in [([], parser), *subcommands(parser)]:
+        for action in sub._actions:
+            if action.nargs != 0 and isinstance(action.metavar, str) and action.metavar is not argparse.SUPPRESS:
+                assert action.metavar in translations, (words, action.dest)
+
+
+METAVAR_ENGLISH = {key: english for key, english in ENGLISH.items() if key.startswith("cli.metavar.")}
+
+
+def test_every_metavar_of_the_english_help_has_its_entry() -> None:
+    from rarepassport.cli._parser import _english_metavar
+
+    parser = build_parser()
+    shown = {metavar for _words, sub in [([], parser), *subcommands(parser)] for action in sub._actions
+             if (metavar := _english_metavar(action)) is not None}
+    assert shown - set(METAVAR_ENGLISH.values()) == set()

@@ -164,8 +164,9 @@ def test_dumped_text_reads_back_the_same_and_keeps_unicode(format: str) -> None:
 
 def test_json_is_written_canonically() -> None:
     assert dump_text({"b": 1, "a": [1, 2]}, "json") == '{\n  "b": 1,\n  "a": [\n    1,\n    2\n  ]\n}\n'
-    with pytest.raises(PassportError, match="not finite"):
+    with pytest.raises(PassportError, match="not finite") as raised:
         dump_text({"a": float("nan")}, "json")
+    assert raised.value.message_id == "error.format.not-finite"  # said in the user's language by the editor
 
 
 def test_a_text_problem_names_the_character_by_code_point_and_place() -> None:

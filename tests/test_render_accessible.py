@@ -105,7 +105,8 @@ def test_every_word_layout_asked_for_is_in_the_pdf_in_order(pdf: bytes, passport
 def test_a_pdf_that_does_not_show_the_document_is_an_error_naming_where(passport: rp.Passport) -> None:
     document = rp.layout(passport)
     other = rp.render(rp.from_dict({**PASSPORT, "contacts": []}), format="html")
-    with pytest.raises(rp.RenderError, match=r"not drawn as asked: .*contacts") as caught:
+    with pytest.raises(rp.DrawnTextMismatchError, match=r"does not show every text as written(?s:.)*contacts") \
+            as caught:
         render_accessible_pdf(document, html=other)
     assert "01632" not in str(caught.value)  # names where, never the value
 

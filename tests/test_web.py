@@ -777,3 +777,77 @@ def test_every_help_label_in_the_catalogue_is_the_description_of_a_field_as_it_i
         _, class_name, field_name = label_id.split(".")
         field = attrs.fields_dict(getattr(model, class_name))[field_name]
         assert rp.labels.ENGLISH[label_id] == field.metadata["description"], label_id
+
+
+def test_the_edit_command_s_refusals_are_said_in_the_form_s_language(tmp_path: Path) -> None:
+    """``rarepassport --language fr edit FOLDER``: an address of no passport, another host and an expired
+    form are refused in French, the catalogue's words (``phrase.editor_*``), and the command's own lines
+    are French too."""
+    import os
+    import signal
+    import time
+    import urllib.error
+    import urllib.request
+
+    from rarepassport.labels import built_in_catalogue
+
+    french = built_in_catalogue("fr")
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    # --language before the command: the form's language as well as the messages'.
+    process = subprocess.Popen([sys.executable, "-m", "rarepassport", "--language", "fr", "edit", str(tmp_path),
+                                "--no-browser"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+    def refused(address: str, **options: Any) -> tuple[int, str]:
+        request = urllib.request.Request(address, **options)
+        for _attempt in range(600):  # until uvicorn listens on the bound socket
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    return response.status, response.read().decode("utf-8")
+            except urllib.error.HTTPError as error:
+                return error.code, error.read().decode("utf-8")
+            except (ConnectionError, urllib.error.URLError):
+                time.sleep(0.1)
+        pytest.fail("the editor never answered")
+
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(3)]
+        found = re.search(r"http://127\.0\.0\.1:\d+/[\w-]+/", "".join(lines))
+        assert found is not None, lines
+        url = found.group(0)
+        assert lines[0] == french["cli.edit.folder"].format(file=tmp_path) + "\n"
+        assert refused(url + "p/.hidden.json/") == (404, french["phrase.editor_not_found"])
+        assert refused(url + "nowhere") == (404, french["phrase.editor_not_found"])
+        assert refused(url, headers={"Host": "evil.example"}) == (400, french["phrase.editor_host_not_allowed"])
+        assert refused(url, data=b"name=ada.json&_csrf=guess", method="POST") == \
+            (403, french["phrase.editor_form_expired"])
+    finally:
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=60)
+    assert "Traceback" not in err
+
+
+class _ReadOnlyStore:
+    """An app's own store whose writes fail (a full disk, a read-only share)."""
+
+    format = "json"
+
+    def read(self) -> str | None:
+        return None
+
+    def write(self, text: str) -> None:
+        raise PermissionError(13, "Permission denied", "/srv/passports/ada.json")
+
+
+def test_a_save_the_store_cannot_write_is_said_on_the_form_in_its_language(pm: rp.PluginManager) -> None:
+    from rarepassport.labels import built_in_catalogue
+
+    client = TestClient(create_app(_ReadOnlyStore(), plugins=pm, token="", allowed_hosts=["testserver"],
+                                   today=TODAY, language="fr"))
+    form = read_form(client.get("/").text)
+    response = press(client, form, {"person.name": "Ada Example", "person.date_of_birth": "2015-03-02"})
+    assert response.status_code == 500
+    assert built_in_catalogue("fr")["phrase.editor_not_saved"].replace("'", "&#x27;") in response.text
+    assert "Permission denied" not in response.text and "/srv/passports" not in response.text
+    assert read_form(response.text).data()["person.name"] == "Ada Example"  # what was typed is kept

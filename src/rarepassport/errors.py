@@ -316,18 +316,25 @@ class MissingGlyphsError(RenderError):
 class DrawnTextMismatchError(RenderError):
     """The text read back from a drawn PDF is not what layout asked for.
 
-    Each problem names where the text is (never the text itself).
+    Each problem names where the text is (never the text itself). The command line says
+    the heading (``error.message_id``) and each place in its user's language.
 
     Attributes:
         problems: One line per text that was not found as written.
     """
 
+    #: How many problems the message lists; the rest are counted (``... and 3 more``).
+    SHOWN = 20
+
     def __init__(self, problems: Iterable[str]) -> None:
         self.problems = tuple(problems)
-        shown = list(self.problems[:20]) + ([f"... and {len(self.problems) - 20} more"]
-                                            if len(self.problems) > 20 else [])
-        super().__init__("the drawn PDF does not show every text as written (please report this as a bug):\n  "
-                         + "\n  ".join(shown))
+        heading = Message("error.render.drawn-text-mismatch",
+                          "the drawn PDF does not show every text as written (please report this as a bug):")
+        rest = len(self.problems) - self.SHOWN
+        shown = list(self.problems[:self.SHOWN]) + ([str(Message("error.render.more-problems", "... and {count} more",
+                                                                 count=rest))] if rest > 0 else [])
+        super().__init__(f"{heading}\n  " + "\n  ".join(shown))
+        self._say(heading)
 
 
 class SigningError(PassportError, ValueError):
@@ -336,7 +343,20 @@ class SigningError(PassportError, ValueError):
     The message names the file, the option or the JSON path, never a key's secret or a
     field's value. A signature that does not check out is not an error: it is a result
     of [`rarepassport.verify`][] (status ``malformed``, ``modified`` …).
+
+    Attributes:
+        source: Where the key is (``clinic.json: $.keys[0]``), when the error names it.
     """
+
+    def __init__(self, message: str | Message, source: str | None = None) -> None:
+        self.reason = message
+        self.source = source
+        super().__init__(f"{source}: {message}" if source else message)
+        self._say(message)
+
+    def with_source(self, source: str) -> SigningError:
+        """The same error (of the same class), naming where the key is."""
+        return type(self)(self.reason, source=source)
 
 
 class RenderWarning(UserWarning):
@@ -351,4 +371,13 @@ class PluginWarning(UserWarning):
 
     Names the plugin, its version and the hook, and the exception's type only: its
     message may quote passport data.
+
+    Attributes:
+        failure: The [`PluginFailure`][rarepassport.PluginFailure] the warning is about,
+            when it was given one (so that a program such as the command line can say it
+            in its user's language), else ``None``.
     """
+
+    def __init__(self, *args: object, failure: object = None) -> None:
+        super().__init__(*args)
+        self.failure = failure

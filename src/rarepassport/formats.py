@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from rarepassport import limits
 from rarepassport._catalogues import core_text
-from rarepassport.errors import LoadError, PassportError, Problem
+from rarepassport.errors import LoadError, Message, PassportError, Problem
 
 __all__ = [
     "UNSAFE_CHARACTERS",
@@ -900,9 +900,10 @@ def dump_text(data: Any, format: Format) -> str:
     try:
         return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     except ValueError:
-        raise PassportError(
-            "the passport holds a number that is not finite (NaN or infinity), which JSON cannot write"
-        ) from None
+        raise PassportError(Message(
+            "error.format.not-finite",
+            "the passport holds a number that is not finite (NaN or infinity), which JSON cannot write",
+        )) from None
 
 
 def format_for(path: str | os.PathLike[str]) -> Format:

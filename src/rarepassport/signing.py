@@ -106,7 +106,11 @@ class AttestationCheck:
         revoked: The signer's key is on the revocation list (status ``untrusted``).
         expired: The attestation was signed outside the trusted key's validity
             (``valid_from`` / ``valid_until`` in the trusted key file; status ``untrusted``).
-        reason: One sentence for people saying why (never a field's value).
+        reason: One sentence for people saying why (never a field's value), in English.
+        message_id: The catalogue id of ``reason`` (``signing.check.trusted``), so that a
+            program such as the command line can say it in its user's language; ``None``
+            when it has none.
+        arguments: The values of that message's ``{placeholders}`` (section paths).
     """
 
     index: int
@@ -116,6 +120,8 @@ class AttestationCheck:
     revoked: bool = False
     expired: bool = False
     reason: str = ""
+    message_id: str | None = None
+    arguments: Mapping[str, str] = attrs.field(factory=dict, hash=False)
 
     @property
     def path(self) -> str:
@@ -228,10 +234,10 @@ def _jwk_members(jwk: Mapping[str, Any]) -> dict[str, str]:
     kty, crv = jwk.get("kty"), jwk.get("crv")
     names = ("crv", "kty", "x") if kty == "OKP" else ("crv", "kty", "x", "y")
     if (kty, crv) not in (("OKP", "Ed25519"), ("EC", "P-256")):
-        raise ValueError("the key is not an Ed25519 (OKP) or P-256 (EC) JSON Web Key")
+        raise _fail("jwk-type", "the key is not an Ed25519 (OKP) or P-256 (EC) JSON Web Key")
     members = {name: jwk.get(name) for name in names}
     if not all(isinstance(value, str) and _B64URL.match(value) for value in members.values()):
-        raise ValueError("the key's members are not base64url text")
+        raise _fail("jwk-members", "the key's members are not base64url text")
     return {name: str(value) for name, value in members.items()}
 
 
@@ -241,26 +247,28 @@ def key_id(jwk: Mapping[str, Any]) -> str:
     Raises:
         SigningError: When ``jwk`` is not an Ed25519 or P-256 public key.
     """
-    try:
-        members = _jwk_members(jwk)
-    except ValueError as exc:
-        raise SigningError(str(exc)) from None
-    return _b64(hashlib.sha256(canonical_json(members)).digest())
+    return _b64(hashlib.sha256(canonical_json(_jwk_members(jwk))).digest())
 
 
 def _verifying_key(jwk: Mapping[str, Any]) -> VerifyingKey:
-    """A `cryptography` public key from JWK members; ValueError when they are not a valid key."""
+    """A `cryptography` public key from JWK members; SigningError when they are not a valid key
+    (said in rarepassport's words: cryptography's own messages are not in the catalogue)."""
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
     members = _jwk_members(jwk)
     x = _unb64(members["x"])
-    if members["kty"] == "OKP":
-        return ed25519.Ed25519PublicKey.from_public_bytes(x)
-    y = _unb64(members["y"])
-    if len(x) != 32 or len(y) != 32:
-        raise ValueError("a P-256 key's coordinates are 32 bytes each")
-    numbers = ec.EllipticCurvePublicNumbers(int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1())
-    return numbers.public_key()
+    try:
+        if members["kty"] == "OKP":
+            return ed25519.Ed25519PublicKey.from_public_bytes(x)
+        y = _unb64(members["y"])
+        if len(x) != 32 or len(y) != 32:
+            raise _fail("jwk-p256-size", "a P-256 key's coordinates are 32 bytes each")
+        numbers = ec.EllipticCurvePublicNumbers(int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1())
+        return numbers.public_key()
+    except SigningError:
+        raise
+    except ValueError:
+        raise _fail("jwk-invalid", "the key is not a valid Ed25519 or P-256 public key") from None
 
 
 def generate_key(algorithm: Algorithm = "EdDSA") -> tuple[bytes, dict[str, str]]:
@@ -365,8 +373,8 @@ def _public_key_from_file(
         try:
             members = _jwk_members(item)
             _verifying_key(members)
-        except ValueError as exc:
-            raise SigningError(f"{where}: {exc}") from None
+        except SigningError as exc:
+            raise exc.with_source(where) from None
         start, end = _validity_date(where, item, "valid_from"), _validity_date(where, item, "valid_until")
         if start is not None and end is not None and end < start:
             raise _fail("validity-order", "{where}: valid_until is before valid_from", where=where)
@@ -560,7 +568,16 @@ def sign(
 
 
 class _Malformed(Exception):
-    pass
+    """Why an attestation is malformed: its `Message` is the check's reason."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def _check(id: str, english: str, /, **values: object) -> Message:
+    """A reason of a check, with its catalogue entry ``signing.check.<id>``."""
+    return Message(f"signing.check.{id}", english, **values)
 
 
 def _check_signature(record: Mapping[str, Any], attestation: Attestation) -> None:
@@ -572,24 +589,27 @@ def _check_signature(record: Mapping[str, Any], attestation: Attestation) -> Non
 
     parts = attestation.signature.split(".")
     if len(parts) != 3 or parts[1] != "":
-        raise _Malformed("the signature is not a compact JWS with a detached payload (header..signature)")
+        raise _Malformed(_check("not-compact-jws",
+                                "the signature is not a compact JWS with a detached payload (header..signature)"))
     try:
         header = json.loads(_unb64(parts[0]))
         signature = _unb64(parts[2])
     except (ValueError, UnicodeDecodeError):
-        raise _Malformed("the signature's header or value is not base64url JSON") from None
+        raise _Malformed(_check("not-base64url-json",
+                                "the signature's header or value is not base64url JSON")) from None
     if not isinstance(header, dict):
-        raise _Malformed("the signature's header is not a JSON object")
+        raise _Malformed(_check("header-not-object", "the signature's header is not a JSON object"))
     if "crit" in header or "b64" in header or "jku" in header or "x5u" in header:
-        raise _Malformed("the signature's header asks for something this library does not do (crit, b64, jku, x5u)")
+        raise _Malformed(_check("header-unsupported", "the signature's header asks for something this library "
+                                "does not do (crit, b64, jku, x5u)"))
     algorithm = header.get("alg")
     try:
         public = _verifying_key(record["public_key"])
     except (ValueError, TypeError, KeyError):
-        raise _Malformed("the public key is not a valid Ed25519 or P-256 key") from None
+        raise _Malformed(_check("public-key-invalid", "the public key is not a valid Ed25519 or P-256 key")) from None
     kid = key_id(record["public_key"])
     if header.get("kid") != attestation.key_id or kid != attestation.key_id:
-        raise _Malformed("the key id does not match the public key")
+        raise _Malformed(_check("key-id-mismatch", "the key id does not match the public key"))
     signing_input = f"{parts[0]}.{_b64(_payload(record))}".encode("ascii")
     try:
         if algorithm == "EdDSA" and isinstance(public, ed25519.Ed25519PublicKey):
@@ -598,48 +618,55 @@ def _check_signature(record: Mapping[str, Any], attestation: Attestation) -> Non
             der = encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
             public.verify(der, signing_input, ec.ECDSA(hashes.SHA256()))
         else:
-            raise _Malformed("the signature's algorithm is not EdDSA or ES256 for this key")
+            raise _Malformed(_check("algorithm", "the signature's algorithm is not EdDSA or ES256 for this key"))
     except InvalidSignature:
-        raise _Malformed(
-            "the signature does not match the attestation: it was altered, forged or made with another key"
-        ) from None
+        raise _Malformed(_check(
+            "signature-mismatch",
+            "the signature does not match the attestation: it was altered, forged or made with another key",
+        )) from None
 
 
 def _check_one(index: int, attestation: Attestation, record: Mapping[str, Any], data: Mapping[str, Any],
                keyring: Keyring) -> AttestationCheck:
-    def result(status: TrustStatus, reason: str, **extra: Any) -> AttestationCheck:
-        return AttestationCheck(index=index, attestation=attestation, status=status, reason=reason, **extra)
+    def result(status: TrustStatus, reason: Message, **extra: Any) -> AttestationCheck:
+        return AttestationCheck(index=index, attestation=attestation, status=status, reason=str(reason),
+                                message_id=reason.id, arguments=dict(reason.arguments), **extra)
 
     scope = attestation.scope
     if not scope or (WHOLE_PASSPORT in scope and len(scope) > 1) or not all(
         path == WHOLE_PASSPORT or _PATH.match(path) for path in scope
     ):
-        return result(TrustStatus.MALFORMED, "the scope is not $ or a list of section paths")
+        return result(TrustStatus.MALFORMED, _check("scope", "the scope is not $ or a list of section paths"))
     signed = {item.path: item.digest for item in attestation.digests}
     if len(signed) != len(attestation.digests) or not all(
         value.startswith(_DIGEST_PREFIX) for value in signed.values()
     ):
-        return result(TrustStatus.MALFORMED, "the digests are not one SHA-256 digest per section")
+        return result(TrustStatus.MALFORMED, _check("digests", "the digests are not one SHA-256 digest per section"))
     if scope != (WHOLE_PASSPORT,) and set(signed) != set(scope):
-        return result(TrustStatus.MALFORMED, "the digests do not match the scope")
+        return result(TrustStatus.MALFORMED, _check("digests-scope", "the digests do not match the scope"))
     try:
         _check_signature(record, attestation)
         now = _digests(data, scope)
     except _Malformed as exc:
-        return result(TrustStatus.MALFORMED, str(exc))
+        return result(TrustStatus.MALFORMED, exc.message)
     except SigningError:
-        return result(TrustStatus.MALFORMED, "the attestation cannot be written as canonical JSON (RFC 8785)")
+        return result(TrustStatus.MALFORMED,
+                      _check("canonical-json", "the attestation cannot be written as canonical JSON (RFC 8785)"))
     changed = tuple(path for path in dict.fromkeys((*signed, *now)) if signed.get(path) != now.get(path))
     if changed:
-        return result(TrustStatus.MODIFIED, "changed since it was signed: " + ", ".join(changed), changed=changed)
+        return result(TrustStatus.MODIFIED,
+                      _check("changed", "changed since it was signed: {paths}", paths=", ".join(changed)),
+                      changed=changed)
     if attestation.key_id in keyring.revoked:
-        return result(TrustStatus.UNTRUSTED, "the signer's key has been revoked", revoked=True)
+        return result(TrustStatus.UNTRUSTED, _check("revoked", "the signer's key has been revoked"), revoked=True)
     if not keyring.trusts(attestation.key_id):
-        return result(TrustStatus.UNTRUSTED, "the signature is valid, but the signer's key is not a trusted key")
+        return result(TrustStatus.UNTRUSTED,
+                      _check("not-trusted", "the signature is valid, but the signer's key is not a trusted key"))
     if not keyring.valid_on(attestation.key_id, attestation.reviewed_on):
-        return result(TrustStatus.UNTRUSTED, "the signature is dated outside the trusted key's validity",
+        return result(TrustStatus.UNTRUSTED,
+                      _check("outside-validity", "the signature is dated outside the trusted key's validity"),
                       expired=True)
-    return result(TrustStatus.TRUSTED, "the signature is valid and the signer's key is trusted")
+    return result(TrustStatus.TRUSTED, _check("trusted", "the signature is valid and the signer's key is trusted"))
 
 
 def verify(passport: Passport, keyring: Keyring | None = None, *, plugins: PluginManager) -> Verification:

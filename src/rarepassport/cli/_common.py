@@ -244,10 +244,11 @@ def error_text(exc: BaseException) -> str:
 
     An error given a catalogue [`Message`][rarepassport.errors.Message] is said from its
     entry (``error.*``), after the file it names; a passport that cannot be read gives
-    the count of its problems and each problem in the language. Any other error is
-    given as written (``str(exc)``, English).
+    the count of its problems and each problem in the language, and a drawn PDF that does
+    not read back as asked each place in the language. Any other error is given as
+    written (``str(exc)``, English): the API misuse a developer makes (a wrong type).
     """
-    from rarepassport.errors import LoadError, PassportError
+    from rarepassport.errors import DrawnTextMismatchError, LoadError, PassportError
     from rarepassport.labels import ENGLISH
 
     if isinstance(exc, LoadError):
@@ -260,6 +261,15 @@ def error_text(exc: BaseException) -> str:
     if not isinstance(exc, PassportError) or exc.message_id is None or exc.message_id not in ENGLISH:
         return str(exc)
     said = text(exc.message_id, **exc.arguments)
+    if isinstance(exc, DrawnTextMismatchError):
+        # The read-back's places (a plain string, e.g. a plugin backend's, as written).
+        from rarepassport.rendering._verify import place_text
+
+        rest = len(exc.problems) - exc.SHOWN
+        lines = [said, *(place_text(problem, text) for problem in exc.problems[:exc.SHOWN])]
+        if rest > 0:
+            lines.append(text("error.render.more-problems", count=rest))
+        return "\n  ".join(lines)
     source = getattr(exc, "source", None)
     return f"{source}: {said}" if source else said
 
@@ -334,8 +344,8 @@ def plugins_for(args: argparse.Namespace) -> PluginManager:
     manager = make_plugin_manager(blocked=blocked)
     reporter: Reporter | None = getattr(args, "reporter", None)
     if reporter is not None:
-        names = ", ".join(info.name for info in manager.plugins()) or "none"
-        reporter.detail(f"plugins loaded: {names}")
+        names = ", ".join(info.name for info in manager.plugins()) or text("cli.verbose.no-plugins")
+        reporter.detail(text("cli.verbose.plugins-loaded", names=names))
         for failure in manager.failures:
             reporter.detail(plugin_failure_text(failure))
     return manager

@@ -51,7 +51,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     problems = check_tree(args.name, "--name")
     if problems:
         # An undecodable byte arrives as a lone surrogate: say so, never a traceback.
-        raise CommandError(f"--name {problems[0].message}; give the name as UTF-8 text")
+        raise CommandError(text("cli.new.name-not-text", message=problem_message(problems[0])))
     document = starter_document(name=args.name)
     # A .yaml file must hold YAML: people edit the starter by hand, in the format they chose.
     to_yaml = output is not None and output != STDIN and format_for(output) == "yaml"
@@ -190,12 +190,15 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
         say(f"{info.name} {info.version or text('cli.plugins.version-unknown')} [{info.source}]")
         for section in plugins.sections:
             if section.plugin == info.name:
-                applies = f" (for {', '.join(section.applies_to)})" if section.applies_to else ""
-                say(f"  section extensions.{section.id}: {section.title}{applies}")
+                applies = (text("cli.plugins.applies-to", conditions=", ".join(section.applies_to))
+                           if section.applies_to else "")
+                # The plugin's own title, as it wrote it.
+                say("  " + text("cli.plugins.section", id=section.id, title=section.title, applies=applies))
         if info.source != "builtin":  # the core steps are listed in the docs, in order
             for step in plugins.layouts:
                 if step.plugin == info.name:
-                    say(f"  layout step {step.id}: {step.description or '(no description)'}")
+                    say("  " + text("cli.plugins.layout-step", id=step.id,
+                                    description=step.description or text("cli.plugins.no-description")))
     if args.for_file and not infos:
         say(text("cli.plugins.none-applies"))
     if plugins.failures:

@@ -22,7 +22,8 @@ def register(commands: Any) -> None:
                       help="the passport file (.json, or .yaml/.yml), or a folder of passports")
     edit.add_argument("--no-browser", action="store_true", help="print the address without opening a browser")
     edit.add_argument("--port", type=int, default=0, help="the port to listen on (default: a free one)")
-    edit.add_argument("--language", default="en", help="the language of the form's labels, e.g. fr (default en)")
+    # No default here: a --language before the command counts too (see cli._main).
+    edit.add_argument("--language", help="the language of the form's labels, e.g. fr (default en)")
     edit.set_defaults(handler=_cmd_edit)
 
 
@@ -48,7 +49,7 @@ def _cmd_edit(args: argparse.Namespace) -> int:
         raise CommandError(text("cli.edit.no-folder", file=args.file))
     if not path.is_dir() and path.suffix.lower() in (".yaml", ".yml"):
         need_yaml(args.file, "writing")
-    language = normalise(args.language)
+    language = normalise(args.language or "en")
     if language is None:
         raise CommandError(text("cli.option.unknown-language", option="--language"))
     if not 0 <= args.port <= 65535:

@@ -23,6 +23,7 @@ from rarepassport.cli._common import (
     error_text,
     load_source,
     need_yaml,
+    plugin_failure_text,
     plugins_for,
     problem_message,
     read_source,
@@ -45,7 +46,10 @@ def _one_line(source: str, exc: Any) -> CommandError:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from rarepassport.errors import LoadError, MissingDependencyError
+    import warnings as warnings_module
+
+    from rarepassport.errors import LoadError, MissingDependencyError, PluginWarning
+    from rarepassport.registries import PluginFailure
 
     reporter: Reporter = args.reporter
     plugins = plugins_for(args)
@@ -71,9 +75,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
             raise CommandError(text("cli.export.phenopacket-only", option="--no-hpo"))
         options["hpo"] = False
     try:
-        data = plugins.exporters[name].export(passport, plugins=plugins, **options)
+        with warnings_module.catch_warnings(record=True) as caught:
+            warnings_module.simplefilter("always", PluginWarning)
+            data = plugins.exporters[name].export(passport, plugins=plugins, **options)
     except MissingDependencyError as exc:
         raise CommandError(f"{display_name(args.file)}: {error_text(exc)}") from None
+    for record in caught:
+        # A plugin's failing export hook: one line in the messages' language, not Python's
+        # warning with a source file and line.
+        failure = getattr(record.message, "failure", None)
+        if isinstance(record.message, PluginWarning) and isinstance(failure, PluginFailure):
+            reporter.warn(text("cli.export.plugin-failed", failure=plugin_failure_text(failure)))
+        else:
+            reporter.warn(str(record.message))
     written = write_output(args, args.output, data, inputs=[args.file])
     warnings: list[str] = []
     if name == "fhir-ips":

@@ -26,7 +26,7 @@ from rarepassport.cli._common import (
     set_message_language,
     text,
 )
-from rarepassport.cli._parser import CommandParser
+from rarepassport.cli._parser import CommandParser, translate_metavars
 from rarepassport.errors import PassportError
 
 __all__ = ["COMMANDS", "build_parser", "command_word", "language_option", "main", "subcommands"]
@@ -52,7 +52,7 @@ COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 #: Options of the root parser that take a value: the word after them is not the command.
-_VALUE_OPTIONS = ("--block-plugin", "--output-format")
+_VALUE_OPTIONS = ("--block-plugin", "--language", "--output-format")
 
 
 def subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[list[str], argparse.ArgumentParser]]:
@@ -127,6 +127,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                "https://rarepassport.readthedocs.io/en/latest/cli/",
     )
     parser.add_argument("--version", action="version", version=f"rarepassport {__version__}")
+    parser.add_argument("--language", metavar="TAG", dest="g_language", default=argparse.SUPPRESS,
+                        help="language of the messages and of --help, e.g. fr or de (default: from LANGUAGE, "
+                             "LC_ALL, LC_MESSAGES or LANG; English); a command's own --language wins")
     add_global_options(parser, prefix="g_")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module, words in COMMANDS:
@@ -134,6 +137,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             importlib.import_module(module).register(commands)
     for _words, sub in subcommands(parser):
         add_global_options(sub, prefix="s_")
+    # The language is chosen before the parser is built (see `main`): usage lines and
+    # usage errors read the metavars from the actions.
+    translate_metavars(parser)
+    for _words, sub in subcommands(parser):
+        translate_metavars(sub)
     return parser
 
 
@@ -146,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(command_word(arguments))
     args = parser.parse_args(arguments)
     merge_global_options(args)
+    if getattr(args, "language", None) is None and getattr(args, "g_language", None) is not None:
+        args.language = args.g_language  # --language before the command, for one without its own
     set_message_language(args)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:

@@ -7,6 +7,12 @@
   entries whose English is the text written in the command's module (so ``docs/cli.md``,
   generated from the parser, stays English, and a help text changed in the code without its
   entry is shown in English and fails ``tests/test_cli_help_languages.py``);
+* the metavars (``FILE``, ``FORMAT``, ``TAG`` ... in usage lines, option lists and usage
+  errors) are ``cli.metavar.*`` entries whose English is the metavar (argparse's default
+  for an option without one: its name in capitals), set on each action by
+  `translate_metavars` when the parser is built; an option's help that names its own
+  metavar names the translated one (French ``--passphrase-file FICHIER`` ... ``FICHIER``).
+  Choices (``{text,json}``) and option names are what is typed, and stay as they are;
 * argparse's fixed texts ("usage: ", "options", "the following arguments are required: %s"
   ...) are ``cli.argparse.*`` entries listed in :data:`ARGPARSE_TEXTS`, matched against
   the English argparse produces. A text this Python's argparse words differently (they
@@ -31,7 +37,14 @@ from typing import Any, NoReturn
 
 from rarepassport.cli._common import current_language, text
 
-__all__ = ["ARGPARSE_TEXTS", "CommandParser", "TranslatedHelpFormatter", "argparse_english", "translate_error"]
+__all__ = [
+    "ARGPARSE_TEXTS",
+    "CommandParser",
+    "TranslatedHelpFormatter",
+    "argparse_english",
+    "translate_error",
+    "translate_metavars",
+]
 
 #: argparse's fixed texts the command line translates: (catalogue id, argparse's English,
 #: the names of its bare ``%s``/``%r`` placeholders in order). The catalogue's English is
@@ -142,6 +155,45 @@ def translated(english: str) -> str:
     return _by_english(language).get(english, english)
 
 
+@cache
+def _metavars(language: str) -> Mapping[str, str]:
+    """English metavar -> its translation in ``language`` (the ``cli.metavar.*`` entries)."""
+    from rarepassport.labels import ENGLISH, built_in_catalogue
+
+    catalogue = built_in_catalogue(language)
+    return {english: catalogue[message_id] for message_id, english in ENGLISH.items()
+            if message_id.startswith("cli.metavar.") and catalogue.get(message_id)}
+
+
+def _english_metavar(action: argparse.Action) -> str | None:
+    """The metavar argparse shows for ``action`` (its own, else its name), or ``None`` when it shows
+    none or the choices."""
+    if action.nargs == 0 or action.metavar is argparse.SUPPRESS or isinstance(action.metavar, tuple):
+        return None
+    if action.metavar is not None:
+        return str(action.metavar)
+    if action.choices is not None:
+        return None  # argparse shows the choices, which are typed as they are
+    return action.dest.upper() if action.option_strings else action.dest
+
+
+def translate_metavars(parser: argparse.ArgumentParser) -> None:
+    """Set the metavar of each action of ``parser`` (not of its sub-parsers) in the run's language.
+
+    Done once, when the parser is built: argparse reads the metavar for the usage line, the
+    option list and its usage errors alike. A metavar with no translation keeps its English.
+    """
+    language = current_language()
+    if language == "en":
+        return
+    table = _metavars(language)
+    for action in parser._actions:
+        english = _english_metavar(action)
+        if english is not None and english in table:
+            action.metavar = table[english]
+            action.english_metavar = english  # type: ignore[attr-defined]
+
+
 class TranslatedHelpFormatter(argparse.HelpFormatter):
     """argparse's help formatter, saying everything in the run's language."""
 
@@ -172,7 +224,15 @@ class TranslatedHelpFormatter(argparse.HelpFormatter):
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         help_text = super()._get_help_string(action)
-        return translated(help_text) if help_text else help_text
+        if not help_text:
+            return help_text
+        said = translated(help_text)
+        english = getattr(action, "english_metavar", None)
+        metavar = action.metavar
+        if english is not None and english.isupper() and isinstance(metavar, str):
+            # "read the passphrase from the first line of FILE": the FILE of this very option.
+            said = re.sub(rf"(?<![\w-]){re.escape(english)}(?![\w-])", lambda _match: metavar, said)
+        return said
 
 
 class CommandParser(argparse.ArgumentParser):

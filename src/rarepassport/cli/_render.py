@@ -257,7 +257,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     else:
         for issue in report.warnings:
             reporter.warn(f"{display_name(args.file)}: {issue.path}: {issue.message} [{issue.code}]")
-    reporter.detail(f"drawing {display_name(args.file)} as {format}, view {view}")
+    reporter.detail(text("cli.render.drawing", file=display_name(args.file), format=format, view=view))
     keyring = _keyring(args)
     try:
         rendered, notes = render_validated(

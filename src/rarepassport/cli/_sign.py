@@ -24,6 +24,7 @@ from rarepassport.cli._common import (
     STDIN,
     CommandError,
     Reporter,
+    catalogued,
     display_name,
     load_source,
     plugins_for,
@@ -116,7 +117,7 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     reporter.add(None, "ok", output=str(private), key_id=jwk["kid"], public_keys=[str(public_jwk), str(public_pem)])
     reporter.info(text("cli.keygen.wrote", private=private, public_jwk=public_jwk, public_pem=public_pem))
     if not reporter.json:
-        say(f"key id: {jwk['kid']}")
+        say(text("cli.keygen.key-id", kid=jwk["kid"]))
     return EXIT_OK
 
 
@@ -195,8 +196,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if not reporter.json:
         if not checks:
             say(text("cli.verify.unsigned", file=display_name(args.file)))
-        for check in checks:
+        for check, found in zip(checks, result.checks, strict=True):
             # The signer's name is the signer's own statement, shown so the reader can judge it.
-            say(f"{display_name(args.file)} {check['path']}: {check['status']}: {', '.join(check['scope'])} "
-                f"signed by {check['signer']} on {check['reviewed_on']} (key {check['key_id']}): {check['reason']}")
+            # The status is the word a script matches (and the exit status says), in every language.
+            say(text("cli.verify.check", file=display_name(args.file), path=check["path"], status=check["status"],
+                     scope=", ".join(check["scope"]), signer=check["signer"], date=check["reviewed_on"],
+                     key=check["key_id"], reason=catalogued(found.reason, found.message_id, found.arguments)))
     return status

@@ -189,7 +189,8 @@ def _narrator(passport: Passport, plugins: PluginManager, language: str | None,
 
 
 def _warn_plugin_failed(failure: PluginFailure) -> None:
-    warnings.warn(f"{failure}; its section is exported as narrative only", PluginWarning, stacklevel=4)
+    warnings.warn(PluginWarning(f"{failure}; its section is exported as narrative only", failure=failure),
+                  stacklevel=4)
 
 
 class _Exporter:

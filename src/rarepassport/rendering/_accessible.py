@@ -42,7 +42,7 @@ from collections.abc import Iterator, Sequence
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
-from rarepassport.errors import Message, RenderError
+from rarepassport.errors import DrawnTextMismatchError, Message, RenderError
 from rarepassport.rendering._base import Rendered
 from rarepassport.rendering._verify import expected_texts, verify_pdf_text
 
@@ -79,8 +79,9 @@ def render_accessible_pdf(document: Document, *, html: bytes) -> Rendered:
         html: The self-contained HTML page.
 
     Raises:
-        RenderError: When WeasyPrint is not installed, or the PDF does not show every
-            text of the document as written (naming where, never the text).
+        RenderError: When WeasyPrint is not installed.
+        DrawnTextMismatchError: When the PDF does not show every text of the document as
+            written (naming where, never the text).
     """
     try:
         import weasyprint  # type: ignore[import-untyped]
@@ -98,12 +99,11 @@ def render_accessible_pdf(document: Document, *, html: bytes) -> Rendered:
     with _quiet("weasyprint"):
         data = page.write_pdf(pdf_variant=PDF_VARIANT)
     if not isinstance(data, bytes):  # write_pdf() with no target returns the bytes
-        raise RenderError("WeasyPrint returned no PDF")
+        raise RenderError(Message("error.render.weasyprint-no-pdf", "WeasyPrint returned no PDF"))
     data = _mark_languages(data, html.decode("utf-8"), document)
     problems = verify_pdf_text(data, expected_texts(document))
     if problems:
-        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-        raise RenderError(f"the accessible PDF was not drawn as asked: {shown}")
+        raise DrawnTextMismatchError(problems)
     return Rendered(data=data, media_type="application/pdf", suffix=".pdf")
 
 

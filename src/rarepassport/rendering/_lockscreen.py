@@ -642,7 +642,7 @@ def _verify(data: bytes, drawn: Sequence[tuple[str, str]], geometry: _Geometry, 
     """Read the page back with PDFium: every text drawn, in order, and none in the kept-clear bands."""
     import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
 
-    from rarepassport.errors import RenderError
+    from rarepassport.errors import Message, RenderError
     from rarepassport.rendering._fonts import needs_text_shaping
 
     pdf = pdfium.PdfDocument(data)
@@ -658,7 +658,8 @@ def _verify(data: bytes, drawn: Sequence[tuple[str, str]], geometry: _Geometry, 
                 wanted = _squashed(text)
                 found = extracted.find(wanted, position)
                 if found < 0:
-                    raise RenderError(f"{path}: the lock screen's text was not drawn as asked (read back differently)")
+                    raise RenderError(Message("error.render.lockscreen-not-drawn", "{path}: the lock screen's text "
+                                              "was not drawn as asked (read back differently)", path=path))
                 position = found + len(wanted)
         height = page.get_height()
         for index in range(textpage.count_chars()):
@@ -667,7 +668,8 @@ def _verify(data: bytes, drawn: Sequence[tuple[str, str]], geometry: _Geometry, 
                 continue  # a space or line break has no box
             # PDF coordinates run upwards from the bottom of the page.
             if height - high < top_clear - 0.5 or height - low > geometry.height - bottom_clear + 0.5:
-                raise RenderError("the lock screen drew text where the clock or the buttons cover it")
+                raise RenderError(Message("error.render.lockscreen-covered",
+                                          "the lock screen drew text where the clock or the buttons cover it"))
     finally:
         pdf.close()
 
@@ -681,7 +683,7 @@ def _verify_characters(extracted: str, drawn: Sequence[tuple[str, str]]) -> None
     """
     from collections import Counter
 
-    from rarepassport.errors import RenderError
+    from rarepassport.errors import Message, RenderError
     from rarepassport.rendering._fonts import needs_text_shaping
 
     def countable(char: str) -> bool:
@@ -691,7 +693,8 @@ def _verify_characters(extracted: str, drawn: Sequence[tuple[str, str]]) -> None
     for path, text in drawn:
         want = Counter(char for char in _squashed(text) if countable(char))
         if want - have:
-            raise RenderError(f"{path}: the lock screen's text was not drawn as asked (read back differently)")
+            raise RenderError(Message("error.render.lockscreen-not-drawn", "{path}: the lock screen's text was not "
+                                          "drawn as asked (read back differently)", path=path))
         have -= want
 
 
@@ -838,7 +841,8 @@ def render_lockscreen(
     if drawer.paragraphs(plan.paragraphs, plan.size, y) > drawer.text_bottom(plan.size) + 0.01:
         # The plan was measured with this very code; text running into the QR code means
         # the measurement and the drawing disagree, and the picture must not be made.
-        raise RenderError("the lock screen's text ran into the QR code; please report this as a bug")
+        raise RenderError(Message("error.render.lockscreen-into-qr",
+                                  "the lock screen's text ran into the QR code; please report this as a bug"))
     drawer.draw_foot(modules, plan.size)
     data = pdf_bytes(pdf)
     _verify(data, drawer.drawn, geometry, screen.top / screen.density, screen.bottom / screen.density)

@@ -97,6 +97,7 @@ __all__ = [
     "isolate_left_to_right",
     "map_document_text",
     "missing_glyphs_notice",
+    "not_drawn",
     "place_text",
     "places_text",
     "read_pdf_text",
@@ -162,6 +163,14 @@ def _in_second_language(where: str) -> str:
     """``where`` in a bilingual document's second language (``... (second language)``)."""
     inner = where if isinstance(where, Place) else Place(where)
     message = Message("phrase.place.second-language", "{place} (second language)", place=where)
+    return Place(str(message), message, inner)
+
+
+def not_drawn(where: str) -> Place:
+    """The read-back's problem for a text not found where ``where`` says: said in English,
+    with its catalogue message (``phrase.place.not-drawn``) and the place inside it."""
+    inner = where if isinstance(where, Place) else Place(where)
+    message = Message("phrase.place.not-drawn", "{place}: the PDF does not show this text as written", place=where)
     return Place(str(message), message, inner)
 
 
@@ -1229,7 +1238,7 @@ def verify_pdf_text(
             spaced = _Spaced.of(piece for page in _drawn_pieces(pdf_bytes, margins=margins) for piece in page)
             missing = [(where, text) for where, text in missing
                        if not _found_in_right_to_left_document(spaced, text)]
-        return [f"{where}: the PDF does not show this text as written" for where, _text in missing]
+        return [not_drawn(where) for where, _text in missing]
     pages = _shaped_pages_by_pypdf(pdf_bytes, margins) if shaped else read_pdf_text(pdf_bytes, margins=margins)
     haystack = skeleton("".join(pages))
     for where, text in wanted:
@@ -1242,7 +1251,7 @@ def verify_pdf_text(
         drawn = skeleton("".join(extract_pdf_text(pdf_bytes, margins=margins)))
         missing = [(where, text) for where, text in missing
                    if not all(_found(drawn, part, either) for part, either in _parts(text))]
-    return [f"{where}: the PDF does not show this text as written" for where, _text in missing]
+    return [not_drawn(where) for where, _text in missing]
 
 
 def _pdfium_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> tuple[list[str], set[int]]:

@@ -105,12 +105,32 @@ def _set_photo(document: dict[str, Any], photo: str | Issue | None) -> None:
         document["person"] = {**(person if isinstance(person, dict) else {}), "photo": photo}
 
 
+def _refusal(key: str, status_code: int, language: str, plugins: PluginManager) -> Response:
+    """A plain-text refusal, in the editor's language (``phrase.editor_<key>``)."""
+    return PlainTextResponse(_form.ui(key, language, plugins), status_code=status_code)
+
+
+def _error_message(error: PassportError, language: str, plugins: PluginManager) -> str:
+    """The first line of what is wrong, in the editor's language: the error's catalogue message
+    (a passport that cannot be read: its first problem's, after its path), else its English."""
+    where, message_id, arguments = "", error.message_id, dict(error.arguments)
+    english = str(error).splitlines()[0]
+    if isinstance(error, LoadError) and error.problems:
+        first = error.problems[0]
+        where, message_id, arguments, english = f"{first.path}: ", first.message_id, dict(first.arguments), str(first)
+    if message_id is None or message_id not in labels.ENGLISH:
+        return english
+    return where + labels.lookup(message_id, language, plugins.labels).format_map(arguments)
+
+
 class _Guard:
     """Refuses a request whose ``Host`` is not one of the bound addresses, and adds the safety headers."""
 
-    def __init__(self, app: ASGIApp, hosts: Iterable[str] | None) -> None:
+    def __init__(self, app: ASGIApp, hosts: Iterable[str] | None, language: str = "en",
+                 plugins: PluginManager | None = None) -> None:
         self.app = app
         self.hosts = {host.lower() for host in hosts} if hosts is not None else None
+        self.language, self.plugins = language, plugins
 
     def _host_ok(self, host: str) -> bool:
         host = host.lower()
@@ -135,7 +155,8 @@ class _Guard:
 
         if not self._host_ok(host):
             # DNS rebinding: a page of another site whose name now points here.
-            await PlainTextResponse("Host not allowed.", status_code=400)(scope, receive, send_with_headers)
+            words = _form.ui("host_not_allowed", self.language, self.plugins) if self.plugins else "Host not allowed."
+            await PlainTextResponse(words, status_code=400)(scope, receive, send_with_headers)
             return
         await self.app(scope, receive, send_with_headers)
 
@@ -220,8 +241,12 @@ class _Editor:
         self._card_cache = (key, pages)
         return pages
 
-    def ui(self, key: str) -> str:
-        return _form.ui(key, self.language, self.plugins)
+    def ui(self, key: str, **values: object) -> str:
+        return _form.ui(key, self.language, self.plugins, **values)
+
+    def refuse(self, key: str, status_code: int) -> Response:
+        """A refusal (a wrong address, a post too large, an expired form) in the editor's language."""
+        return _refusal(key, status_code, self.language, self.plugins)
 
     def side_names(self, count: int, *, draft: bool = False) -> list[str]:
         """What each picture of the card is, for a screen reader: front, back (of the saved or typed card)."""
@@ -301,19 +326,19 @@ class _Editor:
         no valid CSRF token (403). One file at most (the photo); a field may hold a
         ``data:`` photo, so a part may be that long."""
         if not self.check_token(request):
-            return PlainTextResponse("Not found.", status_code=404)
+            return self.refuse("not_found", 404)
         if int(request.headers.get("content-length") or 0) > _MAX_POST_BYTES:
-            return PlainTextResponse("Too large.", status_code=413)
+            return self.refuse("too_large", 413)
         form = await request.form(max_files=1, max_fields=limits.MAX_LIST_LENGTH * 10,
                                   max_part_size=limits.photo_uri_length() + 1024)
         given = form.get("_csrf")
         if not isinstance(given, str) or not hmac.compare_digest(given.encode(), self.csrf.encode()):
-            return PlainTextResponse("The form has expired: reload the page.", status_code=403)
+            return self.refuse("form_expired", 403)
         return form
 
     async def show(self, request: Request) -> Response:
         if not self.check_token(request):
-            return PlainTextResponse("Not found.", status_code=404)
+            return self.refuse("not_found", 404)
         document, problems = self.stored_document()
         if request.query_params.get("saved") and not problems:
             issues = self.validate(document)
@@ -345,9 +370,16 @@ class _Editor:
             passport = api.from_dict(document, plugins=self.plugins)
             text = api.dumps(passport, format=self.format, plugins=self.plugins)
         except PassportError as exc:  # validation let it through: say so without a traceback
-            issue = Issue(path="$", code="structure", severity=IssueSeverity.ERROR, message=str(exc).splitlines()[0])
+            issue = Issue(path="$", code="structure", severity=IssueSeverity.ERROR,
+                          message=_error_message(exc, self.language, self.plugins))
             return self.page(request, document, issues=[issue], status_code=422)
-        self.store.write(text)
+        try:
+            self.store.write(text)
+        except OSError:
+            # The store's own words (a file name, a system's reason) stay out of the page:
+            # what happened and what to do, in the form's language; the form keeps what was typed.
+            issue = Issue(path="$", code="not_saved", severity=IssueSeverity.ERROR, message=self.ui("not_saved"))
+            return self.page(request, document, issues=[issue], status_code=500)
         return RedirectResponse(str(request.scope.get("root_path", "")) + self.base() + "?saved=1",
                                 status_code=303)
 
@@ -390,11 +422,11 @@ class _Editor:
 
     async def download(self, request: Request) -> Response:
         if not self.check_token(request):
-            return PlainTextResponse("Not found.", status_code=404)
+            return self.refuse("not_found", 404)
         what = _DOWNLOADS.get(request.path_params.get("what", ""))
         text = self._stored()
         if what is None or text is None:
-            return PlainTextResponse("Not found.", status_code=404)
+            return self.refuse("not_found", 404)
         backend, media_type, name, _ = what
         try:
             passport = api.loads(text, format=self.format, plugins=self.plugins)
@@ -405,47 +437,47 @@ class _Editor:
             rendered = api.render_rendered(passport, backend, language=self.language, plugins=self.plugins,
                                            today=self.today, **options)
         except PassportError:
-            return PlainTextResponse("The saved passport cannot be drawn: save it again.", status_code=409)
+            return self.refuse("cannot_draw", 409)
         return Response(rendered.data, media_type=media_type,
                         headers={"content-disposition": f'attachment; filename="{name}"'})
 
     async def preview(self, request: Request) -> Response:
         """The saved passport as it prints, in a view, drawn by the library's HTML backend."""
         if not self.check_token(request):
-            return PlainTextResponse("Not found.", status_code=404)
+            return self.refuse("not_found", 404)
         view = request.path_params.get("view", "")
         text = self._stored()
         if view not in _PREVIEWS or text is None:
-            return PlainTextResponse("Not found.", status_code=404)
+            return self.refuse("not_found", 404)
         try:
             passport = api.loads(text, format=self.format, plugins=self.plugins)
             rendered = api.render_rendered(passport, "html", view=view, language=self.language,
                                            plugins=self.plugins, today=self.today)
         except PassportError:
-            return PlainTextResponse("The saved passport cannot be drawn: save it again.", status_code=409)
+            return self.refuse("cannot_draw", 409)
         return Response(rendered.data, media_type="text/html; charset=utf-8",
                         headers={"content-security-policy": PREVIEW_CSP})
 
     async def card_picture(self, request: Request) -> Response:
         """One side of the saved passport's wallet card as a PNG picture (1 front, 2 back)."""
         if not self.check_token(request):
-            return PlainTextResponse("Not found.", status_code=404)
+            return self.refuse("not_found", 404)
         text = self._stored()
         pages = self.card_pages(text) if text is not None else None
         number = request.path_params.get("page", 0)
         if not pages or not 1 <= number <= len(pages):
-            return PlainTextResponse("Not found.", status_code=404)
+            return self.refuse("not_found", 404)
         return Response(pages[number - 1], media_type="image/png")
 
     async def stylesheet(self, request: Request) -> Response:
         if not self.check_token(request):
-            return PlainTextResponse("Not found.", status_code=404)
+            return self.refuse("not_found", 404)
         css = resources.files("rarepassport.web").joinpath("editor.css").read_text(encoding="utf-8")
         return Response(css, media_type="text/css; charset=utf-8")
 
     async def script(self, request: Request) -> Response:
         if not self.check_token(request):
-            return PlainTextResponse("Not found.", status_code=404)
+            return self.refuse("not_found", 404)
         js = resources.files("rarepassport.web").joinpath("editor.js").read_text(encoding="utf-8")
         return Response(js, media_type="text/javascript; charset=utf-8")
 
@@ -463,13 +495,15 @@ _EDITOR_ROUTES = (
 )
 
 
-def _editor_routes(prefix: str, resolve: Callable[[Request], _Editor | None]) -> list[Route]:
-    """The routes of one passport's editor under ``prefix``, each handled by the editor ``resolve`` finds."""
+def _editor_routes(prefix: str, resolve: Callable[[Request], _Editor | None],
+                   not_found: Callable[[], Response]) -> list[Route]:
+    """The routes of one passport's editor under ``prefix``, each handled by the editor ``resolve`` finds
+    (``not_found()`` when it finds none)."""
     def endpoint(handler: str) -> Callable[[Request], Awaitable[Response]]:
         async def call(request: Request) -> Response:
             editor = resolve(request)
             if editor is None:
-                return PlainTextResponse("Not found.", status_code=404)
+                return not_found()
             method: Callable[[Request], Awaitable[Response]] = getattr(editor, handler)
             return await method(request)
         return call
@@ -497,8 +531,12 @@ class _Folder:
         given = request.path_params.get("token", "")
         return hmac.compare_digest(given.encode(), self.token.encode())
 
-    def ui(self, key: str) -> str:
-        return _form.ui(key, self.language, self.plugins)
+    def ui(self, key: str, **values: object) -> str:
+        return _form.ui(key, self.language, self.plugins, **values)
+
+    def refuse(self, key: str, status_code: int) -> Response:
+        """A refusal (a wrong address, a post too large, an expired form) in the editor's language."""
+        return _refusal(key, status_code, self.language, self.plugins)
 
     def editor(self, request: Request) -> _Editor | None:
         """The editor of the passport named in the address, or ``None`` for a name the folder refuses."""
@@ -549,19 +587,19 @@ class _Folder:
 
     async def index(self, request: Request) -> Response:
         if not self.check_token(request):
-            return PlainTextResponse("Not found.", status_code=404)
+            return self.refuse("not_found", 404)
         return self.listing(request)
 
     async def create(self, request: Request) -> Response:
         """Start a new passport by its file name: the editor of a file created at its first save."""
         if not self.check_token(request):
-            return PlainTextResponse("Not found.", status_code=404)
+            return self.refuse("not_found", 404)
         if int(request.headers.get("content-length") or 0) > 64 * 1024:
-            return PlainTextResponse("Too large.", status_code=413)
+            return self.refuse("too_large", 413)
         form = await request.form(max_files=0, max_fields=10)
         given = form.get("_csrf")
         if not isinstance(given, str) or not hmac.compare_digest(given.encode(), self.csrf.encode()):
-            return PlainTextResponse("The form has expired: reload the page.", status_code=403)
+            return self.refuse("form_expired", 403)
         typed = form.get("name")
         typed = typed.strip() if isinstance(typed, str) else ""
         store = self.folder.create(typed)
@@ -574,7 +612,7 @@ class _Folder:
 
     async def stylesheet(self, request: Request) -> Response:
         if not self.check_token(request):
-            return PlainTextResponse("Not found.", status_code=404)
+            return self.refuse("not_found", 404)
         css = resources.files("rarepassport.web").joinpath("editor.css").read_text(encoding="utf-8")
         return Response(css, media_type="text/css; charset=utf-8")
 
@@ -620,15 +658,19 @@ def create_app(
             Route(f"{prefix}/", folder.index, methods=["GET"]),
             Route(f"{prefix}/", folder.create, methods=["POST"]),
             Route(f"{prefix}/editor.css", folder.stylesheet, methods=["GET"]),
-            *_editor_routes(f"{prefix}/p/{{name}}", folder.editor),
+            *_editor_routes(f"{prefix}/p/{{name}}", folder.editor, lambda: folder.refuse("not_found", 404)),
         ]
         path = folder.base()
     else:
         editor = _Editor(store, manager, language, secret, today)
-        routes = _editor_routes(prefix, lambda request: editor)
+        routes = _editor_routes(prefix, lambda request: editor, lambda: editor.refuse("not_found", 404))
         path = editor.base()
-    app = Starlette(routes=routes)
-    app.add_middleware(_Guard, hosts=allowed_hosts)
+    async def not_found(request: Request, exc: Exception) -> Response:
+        # An address no route has: said as the editor's own refusals are, not in Starlette's English.
+        return _refusal("not_found", 404, language, manager)
+
+    app = Starlette(routes=routes, exception_handlers={404: not_found})
+    app.add_middleware(_Guard, hosts=allowed_hosts, language=language, plugins=manager)
     app.state.token = secret
     app.state.path = path
     return app
