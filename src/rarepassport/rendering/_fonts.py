@@ -324,6 +324,10 @@ def undrawable_characters(texts: Iterable[str], extra: Sequence[FontFace] = ()) 
 def needs_text_shaping(texts: Iterable[str]) -> bool:
     """Whether any text is in a script that needs a shaping engine (e.g. Arabic)."""
     for text in texts:
+        # Most texts have no character from U+0590 on, which one ``max`` (C speed) tells:
+        # this is asked for every text drawn or measured in a document that shapes.
+        if not text or max(text) < "\u0590":
+            continue
         for char in text:
             code = ord(char)
             if code >= 0x0590 and any(low <= code <= high for low, high in _SHAPED_RANGES):
