@@ -761,8 +761,12 @@ def pdf_class() -> type[FPDF]:
                 for run, run_width in zip(runs, widths, strict=True):
                     # The first run breaks the page if the line does not fit (fpdf2 keeps x).
                     self.set_x(x)
-                    with self._shaped_for(run):
-                        super().cell(run_width, height, run)
+                    # A plain run as _plain_cell draws plain lines (fpdf2's text(), a
+                    # fifth of its cell); one that needs shaping, a fallback font or a
+                    # page break goes to fpdf2's cell.
+                    if needs_text_shaping((run,)) or not self._plain_cell(run_width, height, run):
+                        with self._shaped_for(run):
+                            super().cell(run_width, height, run)
                     x += run_width
             finally:
                 self.c_margin = margin
