@@ -154,12 +154,16 @@ def right_then_left(pdf: FPDF) -> None:
     pdf.cell(30, 8, "left")
 
 
-def test_pages_with_shaped_devanagari_are_read_by_pypdf_and_the_others_by_pdfium() -> None:
-    # A Hindi name on page 1 of a long passport: pypdf (slow, in drawing order) reads
-    # that page, PDFium the Latin pages; a change on either kind of page is still caught.
-    from rarepassport.rendering._verify import _shaped_pages_by_pypdf, extract_pdf_text, skeleton
+def test_pages_with_shaped_devanagari_are_read_object_by_object_and_the_others_by_pdfium() -> None:
+    # A Hindi name on page 1 of a long passport: that page is read text object by text
+    # object in drawing order (as pypdf reads it, not PDFium's lines rebuilt from
+    # positions), the Latin pages as PDFium reads them; a change on either kind of page
+    # is still caught.
+    from rarepassport.rendering._verify import _shaped_pages, extract_pdf_text, skeleton
 
     def draw(pdf: FPDF) -> None:
+        right_then_left(pdf)
+        pdf.set_xy(10, 10)
         pdf.cell(0, 8, "लिंग निदान")
         for page in range(2):
             pdf.add_page()
@@ -167,14 +171,33 @@ def test_pages_with_shaped_devanagari_are_read_by_pypdf_and_the_others_by_pdfium
             right_then_left(pdf)
 
     pdf = drawn(draw, fallback=font_for("अ"), shaping=True)
-    pages = _shaped_pages_by_pypdf(pdf, None)
+    pages = _shaped_pages(pdf, None)
     by_pdfium, by_pypdf = read_pdf_text(pdf), extract_pdf_text(pdf)
     assert len(pages) == 3
-    assert pages[0] == by_pypdf[0] and "लिंग" in skeleton(pages[0])
+    assert skeleton(pages[0]) == skeleton(by_pypdf[0]) and "लिंग" in skeleton(pages[0])
+    # In drawing order ("right" first), not in PDFium's lines rebuilt from positions.
+    assert skeleton(pages[0]).startswith("rightleft") and "leftright" in skeleton(by_pdfium[0])
     assert pages[1:] == by_pdfium[1:] and all("left right" in page for page in pages[1:])
     assert problems(pdf, "लिंग", "निदान", "Hydrocortisone 100 mg, page 2", "Hydrocortisone 100 mg, page 3") == []
     assert problems(pdf, "लिग") == [f"text 1: {MISSING}"]
+    assert problems(pdf, "निदान लिंग") == [f"text 1: {MISSING}"]
     assert problems(pdf, "Hydrocortisone 10 mg, page 2") == [f"text 1: {MISSING}"]
+
+
+def test_shaped_text_in_the_header_band_of_a_page_read_object_by_object_is_left_out() -> None:
+    def draw(pdf: FPDF) -> None:
+        pdf.set_xy(10, 5)
+        pdf.cell(0, 6, "निदान")
+        pdf.set_xy(10, 100)
+        pdf.cell(0, 8, "लिंग")
+
+    from rarepassport.rendering._verify import _object_texts, skeleton
+
+    pdf = drawn(draw, fallback=font_for("अ"), shaping=True)
+    assert skeleton(_object_texts(pdf, margins=(15, 15), only={0})[0]) == "लिंग"
+    assert problems(pdf, "लिंग", "निदान") == []
+    assert problems(pdf, "लिंग", margins=(15, 15)) == []
+    assert problems(pdf, "निदान", margins=(15, 15)) == [f"text 1: {MISSING}"]
 
 
 def test_in_a_right_to_left_document_only_pages_with_arabic_are_read_by_pypdf() -> None:

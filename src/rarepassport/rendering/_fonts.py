@@ -324,6 +324,10 @@ def undrawable_characters(texts: Iterable[str], extra: Sequence[FontFace] = ()) 
 def needs_text_shaping(texts: Iterable[str]) -> bool:
     """Whether any text is in a script that needs a shaping engine (e.g. Arabic)."""
     for text in texts:
+        # Most texts have no character from U+0590 on, which one ``max`` (C speed) tells:
+        # this is asked for every text drawn or measured in a document that shapes.
+        if not text or max(text) < "\u0590":
+            continue
         for char in text:
             code = ord(char)
             if code >= 0x0590 and any(low <= code <= high for low, high in _SHAPED_RANGES):
@@ -757,8 +761,12 @@ def pdf_class() -> type[FPDF]:
                 for run, run_width in zip(runs, widths, strict=True):
                     # The first run breaks the page if the line does not fit (fpdf2 keeps x).
                     self.set_x(x)
-                    with self._shaped_for(run):
-                        super().cell(run_width, height, run)
+                    # A plain run as _plain_cell draws plain lines (fpdf2's text(), a
+                    # fifth of its cell); one that needs shaping, a fallback font or a
+                    # page break goes to fpdf2's cell.
+                    if needs_text_shaping((run,)) or not self._plain_cell(run_width, height, run):
+                        with self._shaped_for(run):
+                            super().cell(run_width, height, run)
                     x += run_width
             finally:
                 self.c_margin = margin

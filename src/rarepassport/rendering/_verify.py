@@ -8,7 +8,7 @@ Two checks for the backends that draw glyphs (``pdf`` and ``card``):
    each such character is replaced by a visible marker (`MISSING_GLYPH_MARKER`)
    and a warning says so, so nothing is ever silently blank.
 2. After drawing, `verify_pdf_text` extracts the text back from the PDF bytes
-   (PDFium through pypdfium2, or pypdf for text in a script fpdf2 shapes; both
+   (PDFium through pypdfium2, or pypdf for right-to-left text; both
    imported lazily) and checks that every text the document asked for is there,
    after `skeleton` normalisation.
 
@@ -1204,10 +1204,12 @@ def verify_pdf_text(
     its marks raised or shifted, and PDFium, which rebuilds lines from the positions of
     glyphs, then gives a word's letters and marks out of order ("ستخدمُي" for
     "يُستخدم", a Devanagari vowel sign before its consonant); pypdf gives them in the
-    order they were drawn. A document with shaped or right-to-left text is read by
-    pypdf on the pages where PDFium finds such characters and by PDFium on the others;
-    a text not found is looked for again in pypdf's reading of every page. Either way
-    the same texts are checked by the same rules.
+    order they were drawn. A document with right-to-left text is read by pypdf on the
+    pages where PDFium finds such characters and by PDFium on the others; one with
+    shaped text only (Devanagari) by PDFium, on the pages with such characters text
+    object by text object in drawing order (`_shaped_pages`: no line rebuilt from
+    positions, as pypdf reads them). A text not found is looked for again in pypdf's
+    reading of every page. Either way the same texts are checked by the same rules.
 
     Args:
         pdf_bytes: The PDF as written.
@@ -1239,7 +1241,7 @@ def verify_pdf_text(
             missing = [(where, text) for where, text in missing
                        if not _found_in_right_to_left_document(spaced, text)]
         return [not_drawn(where) for where, _text in missing]
-    pages = _shaped_pages_by_pypdf(pdf_bytes, margins) if shaped else read_pdf_text(pdf_bytes, margins=margins)
+    pages = _shaped_pages(pdf_bytes, margins) if shaped else read_pdf_text(pdf_bytes, margins=margins)
     haystack = skeleton("".join(pages))
     for where, text in wanted:
         if not all(_found(haystack, part, either) for part, either in _parts(text)):
@@ -1264,16 +1266,71 @@ def _pdfium_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> tupl
     return pages, {index for index, text in enumerate(pages) if _has_rtl(text) or needs_text_shaping((text,))}
 
 
-def _shaped_pages_by_pypdf(pdf_bytes: bytes, margins: tuple[float, float] | None) -> list[str]:
-    """The text of each page: PDFium's, but pypdf's for each page `_pdfium_pages` picks.
+# In a text object's text PDFium gives a hyphen it takes for a word broken at the end of
+# a line as U+0002, the code fpdf2 may also give a shaped Indic glyph with no character
+# of its own (`_STAND_IN`): the one after an Indic letter or another such code is left.
+_OBJECT_HYPHEN = re.compile("(?<![\u0900-\u0dff\x00-\x1f])\x02")
 
-    A passport with a Hindi name on its first page is read by pypdf on that page only,
-    not on all nine. A page where PDFium lost or hid such text altogether gives texts
-    not found, which `verify_pdf_text` then looks for in pypdf's reading of every page.
+
+def _shaped_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> list[str]:
+    """The text of each page of a document with shaped text and no right-to-left text:
+    PDFium's (`read_pdf_text`), but, on each page `_pdfium_pages` picks, the text of
+    each of its text objects in drawing order (`_object_texts`).
+
+    PDFium rebuilds a page's lines from glyph positions and may give a shaped cluster
+    with a mark before its letter; the text of one text object is its characters in
+    the order they were drawn, as pypdf reads them, at a fraction of pypdf's cost. A
+    page where a text is not found this way gives texts not found, which
+    `verify_pdf_text` then looks for in pypdf's reading of every page.
     """
     pages, shaped = _pdfium_pages(pdf_bytes, margins)
-    by_pypdf = _pypdf_page_texts(pdf_bytes, margins=margins, only=shaped) if shaped else {}
-    return [by_pypdf.get(index, text) for index, text in enumerate(pages)]
+    by_object = _object_texts(pdf_bytes, margins=margins, only=shaped) if shaped else {}
+    return [by_object.get(index, text) for index, text in enumerate(pages)]
+
+
+def _object_texts(pdf_bytes: bytes, *, margins: tuple[float, float] | None, only: set[int]) -> dict[int, str]:
+    """PDFium's text of each text object of the pages numbered ``only`` (from 0), in
+    drawing order, joined (a space between objects); an object whose baseline lies in
+    the ``margins`` bands (see `extract_pdf_text`) is left out."""
+    import ctypes
+
+    import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
+    import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped,unused-ignore]
+
+    document = pdfium.PdfDocument(pdf_bytes)
+    chosen: dict[int, str] = {}
+    matrix = pdfium_c.FS_MATRIX()
+    buffer = ctypes.create_string_buffer(1024)
+    try:
+        for number in sorted(only):
+            page = document[number]
+            textpage = page.get_textpage()
+            height = page.get_height()
+            top, bottom = (m * 72 / 25.4 for m in margins) if margins is not None else (-1e9, -1e9)
+            parts: list[str] = []
+            for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+                obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
+                if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:
+                    continue
+                size = pdfium_c.FPDFTextObj_GetText(obj, textpage.raw, None, 0)
+                if size <= 2:  # the terminating zero only: an empty text
+                    continue
+                if size > len(buffer):
+                    buffer = ctypes.create_string_buffer(size)
+                pdfium_c.FPDFTextObj_GetText(obj, textpage.raw,
+                                             ctypes.cast(buffer, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
+                text = buffer.raw[:size - 2].decode("utf-16-le", errors="replace")
+                if margins is not None and text.strip():
+                    pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+                    if not bottom <= matrix.f <= height - top:
+                        continue
+                parts.append(text)
+            chosen[number] = _OBJECT_HYPHEN.sub("-", " ".join(parts).replace("\ufffe", "-"))
+            textpage.close()
+            page.close()
+        return chosen
+    finally:
+        document.close()
 
 
 def _right_to_left_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> list[list[str]]:
