@@ -1032,11 +1032,11 @@ def pdf_class() -> type[FPDF]:
             for bold, piece in pieces:
                 if piece:
                     style = "B" if bold else ""
-                    if self.font_style != style or self.font_size_pt != size:  # set_font is not free
-                        self.set_font(family, style, size)
+                    if (self.font_family, self.font_style, self.font_size_pt) != (family, style, size):
+                        self.set_font(family, style, size)  # only on a change: set_font is not free
                     FPDF.text(self, x, baseline, piece)
                     x += self.get_string_width(piece)
-            if self.font_style or self.font_size_pt != size:
+            if (self.font_family, self.font_style, self.font_size_pt) != (family, "", size):
                 self.set_font(family, "", size)
             self.x = self.l_margin
             self.y += height
