@@ -254,7 +254,8 @@ def test_the_embedded_glyphs_are_copied_from_the_reduced_face_not_compiled_again
     _fonts.clear_font_cache()
     passport = rp.load(EXAMPLE)
     data = render_rendered(passport, "card").data
-    reduced, _ = _fonts.reduced_face(_fonts.bundled_font().regular, map(ord, passport.person.name))
+    # The card's own face (its texts and printable ASCII, see the next test).
+    reduced, _ = _fonts.reduced_face(_fonts.bundled_font().regular, map(ord, passport.person.name), small_base=True)
     face = ttLib.TTFont(reduced)
     embedded = _embedded_fonts(data)
     assert embedded
@@ -263,9 +264,26 @@ def test_the_embedded_glyphs_are_copied_from_the_reduced_face_not_compiled_again
     head = regular[0]["head"]
     assert (head.xMin, head.yMin, head.xMax, head.yMax) == (face["head"].xMin, face["head"].yMin,
                                                             face["head"].xMax, face["head"].yMax)
-    assert len(regular[0].getGlyphOrder()) < len(face.getGlyphOrder()) / 3  # still a subset
+    assert len(regular[0].getGlyphOrder()) < len(face.getGlyphOrder())  # still a subset
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert passport.person.name in text
+
+
+def test_a_card_is_drawn_from_a_face_of_its_own_texts_without_the_symbols_other_formats_draw() -> None:
+    # Every character a card draws is in the texts it gives install_fonts, so its faces
+    # hold those and printable ASCII, not the base set of arrows, check marks and
+    # Latin-1 the PDF's faces carry (each document parses and subsets its faces again).
+    _fonts.clear_font_cache()
+    passport = rp.load(EXAMPLE)
+    render_rendered(passport, "card")
+    regular = _fonts.bundled_font().regular
+    card_face, _ = _fonts.reduced_face(regular, [], small_base=True)  # the one the card made
+    pdf_face, _ = _fonts.reduced_face(regular, [])
+    card_codes, pdf_codes = set(ttLib.TTFont(card_face).getBestCmap()), set(ttLib.TTFont(pdf_face).getBestCmap())
+    assert set(range(0x20, 0x7F)) <= card_codes
+    assert {ord(c) for c in passport.person.name} <= card_codes
+    assert ord("\u2192") in pdf_codes and ord("\u2192") not in card_codes  # an arrow: PDF only
+    assert len(card_codes) < len(pdf_codes) / 2
 
 
 def test_a_reduced_face_without_shaped_characters_carries_no_kerning_or_layout_tables() -> None:

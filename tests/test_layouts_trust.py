@@ -203,3 +203,13 @@ def test_a_check_signed_after_the_key_expired_is_said_so_and_not_verified(
     for text in _texts(_render(signed, "pdf", trust=rp.load_keyring([public])), tmp_path):
         assert "the signing key was not valid on that date: not verified" in text
         assert "signature verified" not in text
+
+
+def test_a_signer_named_in_letters_beyond_latin_1_is_drawn_on_the_card(unsigned: rp.Passport, key: dict[str, Any],
+                                                                       tmp_path: Path) -> None:
+    # The card's short form names the signer; its letters are among the texts the card's
+    # faces are made from and checked for glyphs, like every other text it draws.
+    signed = rp.sign(unsigned, key["pem"], name="Dr Łucja Żak", role="consultant",
+                     organisation="Anytown Hospital", sections=["emergency.protocols"], reviewed_on=CHECKED)
+    for text in _texts(_render(signed, "card", trust=key["keyring"]), tmp_path):
+        assert "Emergency protocols checked by Dr Łucja Żak, 20 November 2026: signature verified" in text

@@ -78,6 +78,7 @@ def normalise(tag: str) -> str | None:
     return "-".join(str(part) for part in parts if part)
 
 
+@functools.lru_cache(maxsize=256)  # asked at every label lookup
 def candidates(tag: str) -> tuple[str, ...]:
     """The catalogue tags to try for a tag, most specific first: ``zh-Hans-CN``, ``zh-Hans``, ``zh``."""
     parts = tag.split("-")

@@ -288,9 +288,24 @@ def field_views(cls: type, name: str) -> frozenset[View]:
         cls: An attrs model class, core or plugin.
         name: The field's name.
     """
-    field = attrs.fields_dict(cls)[name]
-    views = field.metadata.get("views")
-    return frozenset(views) if views is not None else frozenset(View)
+    try:
+        views_of = _FIELD_VIEWS[cls]
+    except KeyError:
+        views_of = None
+    except TypeError:  # not weakly referable
+        return _views_of_fields(cls)[name]
+    if views_of is None:
+        # Layout asks for every field it shows (hundreds per document): worked out once per class.
+        views_of = _FIELD_VIEWS[cls] = _views_of_fields(cls)
+    return views_of[name]
+
+
+_FIELD_VIEWS: weakref.WeakKeyDictionary[type, dict[str, frozenset[View]]] = weakref.WeakKeyDictionary()
+
+
+def _views_of_fields(cls: type) -> dict[str, frozenset[View]]:
+    views = {field.name: field.metadata.get("views") for field in attrs.fields(cls)}
+    return {name: frozenset(found) if found is not None else frozenset(View) for name, found in views.items()}
 
 
 # --- closed vocabularies -------------------------------------------------------

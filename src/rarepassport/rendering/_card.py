@@ -153,6 +153,9 @@ _CANNOT_FIT = 10_000
 
 
 _BREAKS = re.compile(r"[ \t\n]+")
+# Between the updated and review dates: the one text a card draws that is not the
+# essentials' nor a phrase (install_fonts is given it too).
+_DATES_SEPARATOR = " · "
 
 
 class _Segment(NamedTuple):
@@ -194,6 +197,19 @@ def _paragraphs(groups: Sequence[EssentialGroup], *, ending: str) -> list[_Parag
 
 #: Font size at which words are measured once (then scaled to the size tried).
 _MEASURE_SIZE = 10.0
+# Width at 1 pt of words measured with the bundled face, shared by every card of the
+# process (see _CardDrawer._unit_width); from U+0590 on, a word may need shaping.
+_UNIT_WIDTHS: dict[tuple[bool, str], float] = {}
+# The same for whole texts (a label, a heading, an ending): split and measured once.
+_SEGMENT_WORDS: dict[tuple[bool, str], tuple[tuple[float, bool], ...]] = {}
+_UNIT_WIDTHS_LIMIT = 100_000
+_SHAPED_FROM = "\u0590"
+
+
+def _bundled_family() -> str:
+    from rarepassport.rendering._fonts import BUNDLED_FAMILY
+
+    return BUNDLED_FAMILY
 
 
 class _CardDrawer:
@@ -217,6 +233,7 @@ class _CardDrawer:
         # Width of each distinct word at 1 pt, per weight: a width is proportional to the
         # font size, so each word is measured once however many sizes the plan tries.
         self._unit_widths: dict[tuple[bool, str], float] = {}
+        self._widths_shared = family == _bundled_family()
         self._words: dict[tuple[_Segment, ...], list[tuple[float, bool]]] = {}
         #: Every text drawn, with the JSON path it came from, for verification.
         self.drawn: list[tuple[str, str]] = []
@@ -232,12 +249,11 @@ class _CardDrawer:
 
     def _wrapped_lines(self, segments: Sequence[_Segment], width: float, size: float) -> int:
         """Lines that ``write()`` needs for the segments, each in its own weight."""
-        words = [(unit * size, spaced) for unit, spaced in self._unit_words(tuple(segments))]
         space = self._unit_width(" ", False) * size
-        self.pdf.set_font(self.family, "", size)
         width *= 0.98  # fpdf2 keeps a hair of room at the margin
         lines, used = 1, 0.0
-        for word, spaced in words:
+        for unit, spaced in self._unit_words(tuple(segments)):
+            word = unit * size
             gap = space if spaced else 0.0
             if used == 0.0:
                 used = word
@@ -255,20 +271,42 @@ class _CardDrawer:
         if words is None:
             words = self._words[segments] = []
             for segment in segments:
-                text = segment.text
-                for index, word in enumerate(w for w in _BREAKS.split(text) if w):
-                    spaced = index > 0 or text[:1] in " \t\n"
-                    words.append((self._unit_width(word, segment.bold), spaced))
+                words += self._segment_words(segment.text, segment.bold)
+        return words
+
+    def _segment_words(self, text: str, bold: bool) -> tuple[tuple[float, bool], ...]:
+        """``_unit_words`` of one text: kept for the process when the bundled face draws it all."""
+        key = (bold, text)
+        words = _SEGMENT_WORDS.get(key)
+        if words is None:
+            words = tuple((self._unit_width(word, bold), index > 0 or text[:1] in " \t\n")
+                          for index, word in enumerate(w for w in _BREAKS.split(text) if w))
+            if self._widths_shared and max(text, default=" ") < _SHAPED_FROM \
+                    and self.pdf.main_face_characters.issuperset(text):
+                if len(_SEGMENT_WORDS) >= _UNIT_WIDTHS_LIMIT:
+                    _SEGMENT_WORDS.clear()
+                _SEGMENT_WORDS[key] = words
         return words
 
     def _unit_width(self, word: str, bold: bool) -> float:
         key = (bold, word)
         width = self._unit_widths.get(key)
         if width is None:
-            pdf, style = self.pdf, "B" if bold else ""
-            if (pdf.font_family, pdf.font_style, pdf.font_size_pt) != (self.family, style, _MEASURE_SIZE):
-                pdf.set_font(self.family, style, _MEASURE_SIZE)
-            width = self._unit_widths[key] = pdf.get_string_width(word) / _MEASURE_SIZE
+            # A word drawn wholly with the bundled face, unshaped, measures the same on
+            # every card: kept for the process (labels, medicines and units recur).
+            shared = self._widths_shared and max(word, default=" ") < _SHAPED_FROM \
+                and self.pdf.main_face_characters.issuperset(word)
+            width = _UNIT_WIDTHS.get(key) if shared else None
+            if width is None:
+                pdf, style = self.pdf, "B" if bold else ""
+                if (pdf.font_family, pdf.font_style, pdf.font_size_pt) != (self.family, style, _MEASURE_SIZE):
+                    pdf.set_font(self.family, style, _MEASURE_SIZE)
+                width = pdf.get_string_width(word) / _MEASURE_SIZE
+                if shared:
+                    if len(_UNIT_WIDTHS) >= _UNIT_WIDTHS_LIMIT:
+                        _UNIT_WIDTHS.clear()
+                    _UNIT_WIDTHS[key] = width
+            self._unit_widths[key] = width
         return width
 
     def paragraphs(self, groups: Sequence[EssentialGroup], ending: str) -> list[_Paragraph]:
@@ -366,7 +404,7 @@ class _CardDrawer:
             if essentials.overdue:
                 paragraphs.append(_Paragraph((_segment(essentials.overdue, True, "$.review.next_review_due"),),
                                              colour=_RED))
-            dates = " · ".join(line for line in (essentials.updated_on, essentials.review_due) if line)
+            dates = _DATES_SEPARATOR.join(line for line in (essentials.updated_on, essentials.review_due) if line)
             if dates:
                 paragraphs.append(_Paragraph((_segment(dates, False, "$.review"),)))
             if essentials.trust:
@@ -479,9 +517,19 @@ def _plan_side(drawer: _CardDrawer, side: str, room: float, width: float) -> _Pl
     def paragraphs(shown: Sequence[EssentialGroup], ending: str) -> list[_Paragraph]:
         return head + drawer.paragraphs(shown, ending)
 
+    # The endings offered depend only on what is shown, not on the size tried.
+    offered: dict[tuple[int, ...], tuple[Sequence[EssentialGroup], tuple[str, ...]]] = {}
+
+    def endings(shown: Sequence[EssentialGroup]) -> tuple[str, ...]:
+        key = tuple(map(id, shown))
+        known = offered.get(key)
+        if known is None or any(kept is not group for kept, group in zip(known[0], shown, strict=True)):
+            known = offered[key] = (list(shown), essentials.endings(groups, shown))
+        return known[1]
+
     def fits_at(shown: Sequence[EssentialGroup], size: float) -> str | None:
         """The most informative ending with which ``shown`` fits at ``size``, or None."""
-        for ending in essentials.endings(groups, shown):
+        for ending in endings(shown):
             if drawer.height(paragraphs(shown, ending), size, width, limit=room) <= room:
                 return ending
         return None
@@ -562,7 +610,10 @@ def render_card(
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     card_texts = [text for _where, text in _essentials_texts(essentials)]
-    notices.extend(install_fonts(pdf, [*document.phrases.values(), *card_texts], extra, document=document))
+    # Everything the card draws is in these texts, so its faces need no base set of
+    # symbols beside them (smaller faces to parse and subset in every card).
+    notices.extend(install_fonts(pdf, [*document.phrases.values(), *card_texts, _DATES_SEPARATOR], extra,
+                                 document=document, small_base=True))
     pdf.set_title(document.title)
     pdf.set_author(document.person_name)
     pdf.set_subject(document.phrase("title.emergency", name=document.person_name))
@@ -618,6 +669,8 @@ def _essentials_texts(essentials: Essentials) -> list[tuple[str, str]]:
              ("$.review", " ".join(essentials.currency_lines)),
              ("essentials", essentials.more_in_full), ("essentials", essentials.also_in_full),
              ("essentials", essentials.also_in_full_and_more)]
+    if essentials.trust:
+        texts.append(("$.attestations", essentials.trust))
     for group in essentials.groups:
         texts.append((f"essentials.{group.key}", f"{group.title} {group.more_template}"))
         texts += [(item.path, f"{item.lead} {item.text}") for item in group.items]
@@ -655,7 +708,8 @@ def _check_glyphs(document: Document, essentials: Essentials, extra: Sequence[An
                      items=[attrs.evolve(item, text=mark(item.text), lead=mark(item.lead)) for item in group.items])
         for group in essentials.groups
     ]
-    marked = attrs.evolve(essentials, name=mark(essentials.name), groups=groups)
+    marked = attrs.evolve(essentials, name=mark(essentials.name), groups=groups,
+                          trust=mark(essentials.trust) if essentials.trust else essentials.trust)
     return marked, [missing_glyphs_notice(document, sorted(missing), places)]
 
 

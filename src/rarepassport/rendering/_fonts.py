@@ -310,7 +310,8 @@ def undrawable_characters(texts: Iterable[str], extra: Sequence[FontFace] = ()) 
     format characters (joiners, direction marks) need no glyph and are never listed.
     """
     main_coverage = _coverage(bundled_font().regular)
-    needed = {c for text in texts for c in text if ord(c) not in main_coverage and not _is_invisible(c)}
+    # Each distinct character once (a card's texts hold thousands, a few dozen distinct).
+    needed = {c for c in set("".join(texts)) if ord(c) not in main_coverage and not _is_invisible(c)}
     if not needed:
         return frozenset()
     for face in (*extra, *registered_fonts(), *system_fallback_fonts()):
@@ -392,12 +393,19 @@ _BASE_RANGES = (
     (0x2190, 0x2199), (0x2212, 0x2212), (0x2260, 0x2265), (0x2713, 0x2718),
     (0xFFFD, 0xFFFD),
 )
+# The base set of a document that draws nothing but the texts given to install_fonts
+# (the card, ``small_base=True``): printable ASCII, so that a step number or a date is
+# always there. Parsing a face and subsetting it on output cost in proportion to its
+# glyphs, and the full base set was three quarters of a Latin card's faces (about 5 ms
+# of a wallet card's 50).
+_SMALL_BASE_RANGES = ((0x20, 0x7E), (0xA0, 0xA0), (0xFFFD, 0xFFFD))
 #: A reduced face holding more characters than this is rebuilt from only what the
 #: current document needs (a rebuild costs about 2 ms per character for CJK fonts).
 REDUCED_FACE_LIMIT = 1500
 
 _reduced_lock = threading.Lock()
-_reduced: dict[tuple[str, int], tuple[frozenset[int], Path]] = {}
+# (font file, face number, small base set) -> (characters held, reduced face).
+_reduced: dict[tuple[str, int, bool], tuple[frozenset[int], Path]] = {}
 _reduced_state: dict[str, Any] = {"dir": None, "pid": None, "serial": 0}
 
 
@@ -428,11 +436,13 @@ def _reduced_dir() -> Path:
     return Path(folder)
 
 
-def _base_characters(path: Path, index: int) -> frozenset[int]:
+@functools.lru_cache(maxsize=16)
+def _base_characters(path: Path, index: int, small: bool = False) -> frozenset[int]:
     if path != bundled_font().regular and path != bundled_font().bold:
         return frozenset()
     coverage = _coverage(path, index)
-    return frozenset(code for low, high in _BASE_RANGES for code in range(low, high + 1) if code in coverage)
+    ranges = _SMALL_BASE_RANGES if small else _BASE_RANGES
+    return frozenset(code for low, high in ranges for code in range(low, high + 1) if code in coverage)
 
 
 def _write_reduced(path: Path, index: int, codes: frozenset[int], target: Path) -> None:
@@ -469,13 +479,16 @@ def _write_reduced(path: Path, index: int, codes: frozenset[int], target: Path) 
     os.replace(partial, target)
 
 
-def reduced_face(path: Path, codes: Iterable[int], index: int = 0) -> tuple[Path, int]:
+def reduced_face(path: Path, codes: Iterable[int], index: int = 0, *, small_base: bool = False) -> tuple[Path, int]:
     """A font file holding (at least) the characters ``codes`` of ``path``, cached per process.
 
     Args:
         path: The font file (``.ttf``, ``.otf``, ``.ttc``, ``.otc``).
         codes: Code points the document will draw with this font.
         index: Face number inside a collection.
+        small_base: For a document that draws only characters of ``codes``: the
+            bundled font's face holds printable ASCII besides them, not the full base
+            set (a face of its own, cached beside the other).
 
     Returns:
         The file and face number to give fpdf2's ``add_font``: a reduced face (face 0)
@@ -483,14 +496,15 @@ def reduced_face(path: Path, codes: Iterable[int], index: int = 0) -> tuple[Path
     """
     coverage = _coverage(path, index)
     wanted = frozenset(code for code in codes if code in coverage)
-    key = (str(path), index)
+    key = (str(path), index, small_base)
     with _reduced_lock:
         held = _reduced.get(key)
         if held is not None and wanted <= held[0]:
             return held[1], 0
-        union = wanted | (held[0] if held is not None else frozenset()) | _base_characters(path, index)
+        base = _base_characters(path, index, small_base)
+        union = wanted | (held[0] if held is not None else frozenset()) | base
         if len(union) > REDUCED_FACE_LIMIT:
-            union = wanted | _base_characters(path, index)
+            union = wanted | base
         try:
             folder = _reduced_dir()
             _reduced_state["serial"] += 1
@@ -998,13 +1012,14 @@ def pdf_class() -> type[FPDF]:
                     if space is not None:
                         marked.append((space, " "))
                     marked.extend(word)
-                text = "".join(f"**{piece}**" if bold else piece for bold, piece in _merged(marked))
+                merged = _merged(marked)
                 if number:
                     self.set_x(self.l_margin)
                 # A no-break space only keeps a dose or number on one line; it is drawn as
                 # a space, as fpdf2's own line breaking draws it.
-                if not self._plain_runs(height, [(bold, piece.replace("\u00a0", " ")) for bold, piece in
-                                                 _merged(marked)], family, size):
+                if not self._plain_runs(height, [(bold, piece.replace("\u00a0", " ")) for bold, piece in merged],
+                                        family, size):
+                    text = "".join(f"**{piece}**" if bold else piece for bold, piece in merged)
                     self.cell(0, height, text.replace("\u00a0", " "), markdown=True, new_x="LMARGIN", new_y="NEXT")
             self.set_font(family, style, size)
             return True
@@ -1024,10 +1039,13 @@ def pdf_class() -> type[FPDF]:
             baseline = self.y + 0.5 * height + 0.3 * size / self.k
             for bold, piece in pieces:
                 if piece:
-                    self.set_font(family, "B" if bold else "", size)
+                    style = "B" if bold else ""
+                    if (self.font_family, self.font_style, self.font_size_pt) != (family, style, size):
+                        self.set_font(family, style, size)  # only on a change: set_font is not free
                     FPDF.text(self, x, baseline, piece)
                     x += self.get_string_width(piece)
-            self.set_font(family, "", size)
+            if (self.font_family, self.font_style, self.font_size_pt) != (family, "", size):
+                self.set_font(family, "", size)
             self.x = self.l_margin
             self.y += height
             return True
@@ -1176,7 +1194,7 @@ def _plain_breakable(text: str) -> bool:
 
 
 def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (), *,
-                  document: Document | None = None) -> list[RenderNotice]:
+                  document: Document | None = None, small_base: bool = False) -> list[RenderNotice]:
     """Give ``pdf`` the bundled font and the fallbacks the text needs.
 
     Args:
@@ -1184,6 +1202,9 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
         texts: Every text that will be drawn (used to choose fallbacks and to warn).
         extra: Fallback fonts for this render only, tried before the registered ones.
         document: The document drawn, whose language the notices are in (English without it).
+        small_base: ``texts`` hold every character the document draws (the card):
+            the bundled face holds printable ASCII besides them, not the full base set
+            of punctuation, symbols and Latin-1 that other backends draw by themselves.
 
     Returns:
         Notices for the reader: characters no font can draw (``missing_glyphs_blank``,
@@ -1200,7 +1221,7 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
     characters = set("".join(texts))
     main = bundled_font()
     used = {ord(c) for c in characters}
-    _add_face(pdf, main, used)
+    _add_face(pdf, main, used, small_base=small_base)
     notices: list[RenderNotice] = []
     main_coverage = _coverage(main.regular)
     needed = {c for c in characters if ord(c) not in main_coverage and not _is_invisible(c)}
@@ -1240,25 +1261,25 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
     return notices
 
 
-def _add_face(pdf: FPDF, face: FontFace, used: set[int]) -> None:
+def _add_face(pdf: FPDF, face: FontFace, used: set[int], *, small_base: bool = False) -> None:
     """Add the regular and bold faces of ``face``, reduced to the characters ``used``."""
     # Bold text falls back to the regular face when there is no bold one.
     held: frozenset[int] | None = None
     for style, path in (("", face.regular), ("B", face.bold or face.regular)):
         if f"{face.family}{style}" in pdf.fonts:
             continue
-        reduced, index = reduced_face(path, used, face.collection_index)
+        reduced, index = reduced_face(path, used, face.collection_index, small_base=small_base)
         _add_font(pdf, face.family, style, reduced, index)
-        codes = _reduced_codes(path, face.collection_index, reduced)
+        codes = _reduced_codes(path, face.collection_index, reduced, small_base)
         held = codes if held is None else held & codes
     if face.family == BUNDLED_FAMILY and held is not None and hasattr(pdf, "main_face_characters"):
         pdf.main_face_characters = frozenset(map(chr, held))
 
 
-def _reduced_codes(path: Path, index: int, reduced: Path) -> frozenset[int]:
+def _reduced_codes(path: Path, index: int, reduced: Path, small_base: bool = False) -> frozenset[int]:
     """The characters the face ``reduced`` (made by reduced_face from ``path``) holds."""
     with _reduced_lock:
-        held = _reduced.get((str(path), index))
+        held = _reduced.get((str(path), index, small_base))
     if held is not None and held[1] == reduced:
         return held[0]
     return _coverage(path, index) if reduced == path else frozenset()
