@@ -32,6 +32,7 @@ __all__ = [
     "normalise",
     "script_of",
     "script_of_language",
+    "script_runs",
     "text_language",
 ]
 
@@ -210,6 +211,51 @@ def script_of(text: str) -> str | None:
         if script is not None:
             counts[script] = counts.get(script, 0) + 1
     return max(counts, key=lambda s: counts[s]) if counts else None
+
+
+#: Characters that end a run of one script: the directional isolates (LRI, RLI, FSI,
+#: PDI), so that a run marked in HTML never straddles the boundary of an isolate.
+_ISOLATES = frozenset("\u2066\u2067\u2068\u2069")
+#: Joiners, which belong to the letters around them (Persian, Devanagari conjuncts).
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def script_runs(text: str) -> list[tuple[int, int, str]]:
+    """The runs of ``text`` written in one script: ``(start, end, ISO 15924 code)``, in order.
+
+    A run starts and ends with a letter (a combining mark or joiner right after its
+    last letter is part of it: a Devanagari vowel sign, Arabic harakat). Spaces,
+    digits and punctuation between two letters of the same script are inside the run
+    ("فاطمة حداد" is one run); those between runs of two scripts, or at either end,
+    are in none (in "Call Fatima (فاطمة) first" the brackets are not Arabic). Han
+    and kana form one Japanese run (``Jpan``). A directional isolate ends a run.
+    Letters are told apart by the same script data as `script_of`.
+    """
+    runs: list[tuple[int, int, str]] = []
+    start = end = 0
+    current: str | None = None  # the script of the run being read
+    for index, char in enumerate(text):
+        if char in _ISOLATES:
+            if current is not None:
+                runs.append((start, end, current))
+            current = None
+            continue
+        script = _char_script(char)
+        if script is None:
+            if current is not None and end == index and (char in _JOINERS
+                                                         or unicodedata.category(char).startswith("M")):
+                end = index + 1
+            continue
+        if current is not None and (script == current or {script, current} == {"Hani", "Jpan"}):
+            end = index + 1
+            current = "Jpan" if "Jpan" in (script, current) else current
+            continue
+        if current is not None:
+            runs.append((start, end, current))
+        start, end, current = index, index + 1, script
+    if current is not None:
+        runs.append((start, end, current))
+    return runs
 
 
 def script_of_language(tag: str) -> str:
