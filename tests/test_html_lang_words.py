@@ -29,7 +29,8 @@ VOID = {"br", "img", "meta", "hr", "input", "link", "wbr", "path"}
 NOTE = "Mother speaks only 中文 at home.\n\nCall Fatima (فاطمة) first, or Priya (प्रिया शर्मा) on 0300 123 4567."
 
 
-def passport(language: str = "en", note: str = NOTE, contact: str = "Fatima Haddad (فاطمة حداد)") -> rp.Passport:
+def passport(language: str = "en", note: str = NOTE, contact: str = "Fatima Haddad (فاطمة حداد)",
+             title: str = "Family") -> rp.Passport:
     return rp.Passport(
         language=language,
         person=rp.Person(name="Amira Haddad" if language != "ar" else "أميرة حداد",
@@ -37,7 +38,7 @@ def passport(language: str = "en", note: str = NOTE, contact: str = "Fatima Hadd
         diagnoses=(rp.Diagnosis(name="Adrenal insufficiency", primary=True),),
         contacts=(rp.Contact(name=contact, role="emergency", phone="+44 20 7946 0000"),),
         allergies=(rp.Allergy(substance="Penicillin", reaction="Hives"),),
-        additional_sections=(rp.AdditionalSection(title="Family", text=note),),
+        additional_sections=(rp.AdditionalSection(title=title, text=note),),
     )
 
 
@@ -151,6 +152,23 @@ def test_a_value_in_another_script_marks_the_words_of_the_page_s_script_inside_i
     # Mostly Arabic: the element is marked Arabic, the Latin name inside it gets its own lang.
     html = page(passport(contact="فاطمة حداد (Fatima)"))
     assert marks_of(html, "Fatima") == [("en", "ltr")] * 2
+
+
+def test_a_section_title_the_person_wrote_marks_its_words_in_another_script() -> None:
+    html = page(passport(title="Family (العائلة)"))
+    [heading] = re.findall(r"<h2[^>]*>Family.*?</h2>", html)
+    assert marks_of(heading, "العائلة") == [("und-Arab", "rtl")]
+    assert marks_of(html, "العائلة") == [("und-Arab", "rtl")]  # not in the running header, once
+
+
+def test_the_page_s_words_inside_the_person_s_text_are_in_the_page_s_language() -> None:
+    # A Hindi page of an English passport: a value is the person's English (lang="en"),
+    # the catalogue's Hindi words inside it are Hindi, their brackets with them.
+    person = rp.load(Path(__file__).resolve().parent.parent / "examples" / "conditions" / "adrenal-insufficiency.json")
+    html = page(person, "hi")
+    assert re.search(r'<dd lang="en" dir="auto">[^<]*<span lang="hi" dir="ltr">[^<]*</span>[^<]*'
+                     r'<span lang="hi" dir="ltr">दैनिक खुराक \(निर्धारित अनुसार\)</span>: 10 mg', html)
+    assert "und-Deva" not in html
 
 
 # --- as the browser reads the page ---------------------------------------------------

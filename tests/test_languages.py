@@ -118,3 +118,14 @@ def test_a_text_is_cut_into_runs_of_one_script(text: str, found: list[tuple[str,
 
 def test_a_run_never_straddles_a_directional_isolate() -> None:
     assert runs("王\u2066芳 Li\u2069") == [("王", "Hani"), ("芳", "Hani"), ("Li", "Latn")]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # Its closing bracket after its last letter: the run reaches out to it.
+    ("दैनिक खुराक (निर्धारित अनुसार): 10 mg", [("दैनिक खुराक (निर्धारित अनुसार)", "Deva"), ("mg", "Latn")]),
+    ("Priya (प्रिया) शर्मा", [("Priya", "Latn"), ("(प्रिया) शर्मा", "Deva")]),
+    # The partner is beyond a run of another script: the run ends before its bracket.
+    ("see (Ali عربي)", [("see", "Latn"), ("Ali", "Latn"), ("عربي", "Arab")]),
+])
+def test_a_run_holds_both_brackets_of_a_pair_or_neither(text: str, found: list[tuple[str, str]]) -> None:
+    assert runs(text) == found

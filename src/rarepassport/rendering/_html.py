@@ -281,22 +281,25 @@ class _Languages:
         `` lang="..." dir="..."`` of its own element: "中文" in "Mother speaks only 中文 at
         home" is ``und-Hani``, "فاطمة" in "Call Fatima (فاطمة) first" ``und-Arab`` and
         right to left. Spaces, digits and punctuation around a run stay outside it
-        (`rarepassport.languages.script_runs`); its language is decided as for a whole
-        text (`rarepassport.languages.text_language`)."""
+        (`rarepassport.languages.script_runs`). Its language is the page's when it is
+        in the page's script (the page's words inside the person's English in a Hindi
+        page), else decided as for a whole text (`rarepassport.languages.text_language`)."""
         from rarepassport.languages import script_of_language, script_runs, text_language
         from rarepassport.rendering._verify import is_right_to_left
 
         surrounding = within or self.document_language
-        script = script_of_language(surrounding)
         found = []
-        runs = [run for run in script_runs(text) if run[2] != script]
+        runs = [run for run in script_runs(text) if run[2] != script_of_language(surrounding)]
         if runs:
             # A web address stays one link: a run inside one is left to it.
             links = [match.span() for match in _URL.finditer(text)]
-            for start, end, _script in runs:
+            for start, end, script in runs:
                 if any(start < stop and begin < end for begin, stop in links):
                     continue
-                lang = text_language(text[start:end], self.content_language, surrounding)
+                # In the page's script, it is the page's language, as the page's own
+                # text is (the Hindi label inside an English value of a Hindi page).
+                lang = (self.document_language if script == script_of_language(self.document_language)
+                        else text_language(text[start:end], self.content_language, surrounding))
                 if lang:
                     direction = "rtl" if is_right_to_left(text[start:end]) else "ltr"
                     found.append((start, end, f' lang="{_e(lang)}" dir="{direction}"'))
@@ -329,7 +332,7 @@ def _block(block: Block, langs: _Languages, document: Document) -> list[str]:
             before, _, after = block.text.partition(block.part)
             inner = f"{_e(before)}<span{langs.attr(block.part, block.language)}>{_e(block.part)}</span>{_e(after)}"
             return [f"<h{level}>{langs.both(block.text, second_text, escaped=inner)}</h{level}>"]
-        text = langs.both(block.text, second_text)
+        text = langs.both(block.text, second_text, escaped=langs.marked(block.text, block.language))
         return [f"<h{level}{langs.attr(block.text, block.language)}>{text}</h{level}>"]
     if isinstance(block, Paragraph):
         return _paragraphs(block.text, langs, language=block.language,
@@ -441,7 +444,9 @@ def _section(section: Section, index: int, last_emergency: bool, langs: _Languag
     out = [
         f'<section class="{" ".join(classes)}" id="{anchor}" aria-labelledby="{anchor}-title" '
         f'data-section="{_e(section.id)}">',
-        f'<h2 id="{anchor}-title">{_symbol(section)}{langs.both(section.title, section.second_title)}</h2>',
+        # A title the person wrote (an additional section's) may be in another script.
+        f'<h2 id="{anchor}-title">{_symbol(section)}'
+        f'{langs.both(section.title, section.second_title, escaped=_text(section.title, langs))}</h2>',
     ]
     pending: list[Field] = []
     for block in section.blocks:
