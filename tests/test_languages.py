@@ -124,6 +124,7 @@ def test_a_run_never_straddles_a_directional_isolate() -> None:
     # Its closing bracket after its last letter: the run reaches out to it.
     ("दैनिक खुराक (निर्धारित अनुसार): 10 mg", [("दैनिक खुराक (निर्धारित अनुसार)", "Deva"), ("mg", "Latn")]),
     ("Priya (प्रिया) शर्मा", [("Priya", "Latn"), ("(प्रिया) शर्मा", "Deva")]),
+    ("紧急剂量（按处方）: 10 mg", [("紧急剂量（按处方）", "Hani"), ("mg", "Latn")]),  # full-width brackets too
     # The partner is beyond a run of another script: the run ends before its bracket.
     ("see (Ali عربي)", [("see", "Latn"), ("Ali", "Latn"), ("عربي", "Arab")]),
 ])

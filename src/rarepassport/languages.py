@@ -262,10 +262,6 @@ def script_runs(text: str) -> list[tuple[int, int, str]]:
     return _balanced(text, runs)
 
 
-#: Brackets, opening to closing: a run holds both of a pair or neither.
-_BRACKETS = {"(": ")", "[": "]", "{": "}", "\u00ab": "\u00bb", "\u2039": "\u203a"}
-
-
 def _balanced(text: str, runs: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """``runs`` with no bracket whose partner is outside: "(نعم)" not "نعم)".
 
@@ -274,17 +270,16 @@ def _balanced(text: str, runs: list[tuple[int, int, str]]) -> list[tuple[int, in
     when letters of another run or a directional isolate are in the way, the run is cut
     at the bracket, the letters on each side of it runs of their own.
     """
+    # Brackets are Unicode's opening and closing punctuation (Ps, Pe: "(", "（", "【"),
+    # each closing one paired with the last one opened.
     pairs: list[tuple[int, int]] = []
     opened: list[int] = []
-    closing = {close: open_ for open_, close in _BRACKETS.items()}
     for index, char in enumerate(text):
-        if char in _BRACKETS:
+        kind = unicodedata.category(char)
+        if kind == "Ps":
             opened.append(index)
-        elif char in closing:
-            while opened and text[opened[-1]] != closing[char]:
-                opened.pop()
-            if opened:
-                pairs.append((opened.pop(), index))
+        elif kind == "Pe" and opened:
+            pairs.append((opened.pop(), index))
     isolates = [index for index, char in enumerate(text) if char in _ISOLATES]
 
     def settle(start: int, end: int, script: str, low: int, high: int) -> list[tuple[int, int, str]]:
@@ -299,9 +294,9 @@ def _balanced(text: str, runs: list[tuple[int, int, str]]) -> list[tuple[int, in
                     return settle(first, end, script, low, high)
                 return settle(start, last, script, low, high) + settle(last + 1, end, script, low, high)
         # After a cut, the run starts and ends with a letter (a mark after it) or a bracket.
-        while start < end and not (_char_script(text[start]) or text[start] in _BRACKETS):
+        while start < end and not (_char_script(text[start]) or unicodedata.category(text[start]) == "Ps"):
             start += 1
-        while end > start and not (_char_script(text[end - 1]) or text[end - 1] in closing
+        while end > start and not (_char_script(text[end - 1]) or unicodedata.category(text[end - 1]) == "Pe"
                                    or _joins(text[end - 1])):
             end -= 1
         return [(start, end, script)] if any(_char_script(char) for char in text[start:end]) else []
