@@ -30,10 +30,10 @@ NOTE = "Mother speaks only 中文 at home.\n\nCall Fatima (فاطمة) first, or
 
 
 def passport(language: str = "en", note: str = NOTE, contact: str = "Fatima Haddad (فاطمة حداد)",
-             title: str = "Family") -> rp.Passport:
+             title: str = "Family", name: str | None = None) -> rp.Passport:
     return rp.Passport(
         language=language,
-        person=rp.Person(name="Amira Haddad" if language != "ar" else "أميرة حداد",
+        person=rp.Person(name=name or ("Amira Haddad" if language != "ar" else "أميرة حداد"),
                          date_of_birth=dt.date(2015, 3, 2)),
         diagnoses=(rp.Diagnosis(name="Adrenal insufficiency", primary=True),),
         contacts=(rp.Contact(name=contact, role="emergency", phone="+44 20 7946 0000"),),
@@ -169,6 +169,12 @@ def test_the_page_s_words_inside_the_person_s_text_are_in_the_page_s_language() 
     assert re.search(r'<dd lang="en" dir="auto">[^<]*<span lang="hi" dir="ltr">[^<]*</span>[^<]*'
                      r'<span lang="hi" dir="ltr">दैनिक खुराक \(निर्धारित अनुसार\)</span>: 10 mg', html)
     assert "und-Deva" not in html
+
+
+def test_a_name_in_two_scripts_is_marked_word_by_word_in_the_title() -> None:
+    html = page(passport(name="Amira Haddad (أميرة حداد)"))
+    [title] = re.findall(r"<h1>.*?</h1>", html)
+    assert marks_of(title, "أميرة حداد") == [("und-Arab", "rtl")]
 
 
 # --- as the browser reads the page ---------------------------------------------------

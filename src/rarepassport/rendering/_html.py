@@ -142,11 +142,13 @@ html.high-contrast a { color: #000; }
 
 def _named(text: str, name: str, langs: _Languages) -> str:
     """Escaped ``text`` with the person's name in it marked with the name's language."""
-    attr = langs.attr(name)
-    if not attr or not name or name not in text:
+    if not name or name not in text:
         return _e(text)
+    attr = langs.attr(name)
     before, _, after = text.partition(name)
-    return f"{_e(before)}<span{attr}>{_e(name)}</span>{_e(after)}"
+    # The words of the name in another script than the name's have their own lang too.
+    inner = _text(name, langs, langs.lang(name))
+    return f"{_e(before)}<span{attr}>{inner}</span>{_e(after)}" if attr else f"{_e(before)}{inner}{_e(after)}"
 
 
 def _running(document: Document, langs: _Languages) -> str:
