@@ -27,6 +27,9 @@ class _Texts(HTMLParser):
         super().__init__()
         self.stack: list[tuple[str, str, str]] = [("", language, direction)]
         self.pieces: list[tuple[str, str, str]] = []
+        #: Per piece, every language it is inside (a name in another script inside a
+        #: second-language sentence has its own lang, inside the sentence's).
+        self.within: list[set[str]] = []
         self.in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -49,6 +52,7 @@ class _Texts(HTMLParser):
         if not self.in_style and data.strip():
             _, lang, direction = self.stack[-1]
             self.pieces.append((data, lang, direction))
+            self.within.append({lang for _tag, lang, _dir in self.stack})
 
 
 def page(language: str, second: str, **options: object) -> tuple[rp.Document, str]:
@@ -61,13 +65,15 @@ def page(language: str, second: str, **options: object) -> tuple[rp.Document, st
     return document, rendered.data.decode("utf-8")
 
 
-def texts_in(markup: str, language: str, direction: str) -> dict[str, str]:
-    """All text of each language on the page, white space squashed."""
+def texts_in(markup: str, language: str, direction: str, *, inside: bool = False) -> dict[str, str]:
+    """All text of each language on the page, white space squashed: of the language
+    each piece is marked with, or with ``inside``, of every language it is inside."""
     parser = _Texts(language, direction)
     parser.feed(markup)
     found: dict[str, list[str]] = {}
-    for text, lang, _direction in parser.pieces:
-        found.setdefault(lang, []).append(text)
+    for (text, lang, _direction), within in zip(parser.pieces, parser.within, strict=True):
+        for each in within if inside else {lang}:
+            found.setdefault(each, []).append(text)
     return {lang: squash("".join(parts)) for lang, parts in found.items()}
 
 
@@ -81,10 +87,11 @@ def squash(text: str) -> str:
 def test_every_second_language_text_is_marked_with_its_language(language: str, second: str, direction: str) -> None:
     document, markup = page(language, second)
     assert document.second is not None
-    marked = texts_in(markup, language, document.direction)
+    marked = texts_in(markup, language, document.direction, inside=True)
     wanted = [(where, text) for where, text in expected_texts(document) if where.endswith("(second language)")]
     assert len(wanted) > 20
-    # Each line of a second-language text is inside an element marked lang=<second>.
+    # Each line of a second-language text is inside an element marked lang=<second> (a
+    # word in another script in it, the person's English name, inside its own too).
     missing = [where for where, text in wanted
                if any(squash(line) not in marked.get(second, "") for line in text.split("\n") if line.strip())]
     assert missing == []

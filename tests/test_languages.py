@@ -96,3 +96,37 @@ def test_text_is_marked_only_when_its_script_is_not_the_page_s() -> None:
     assert languages.text_language("أميرة حداد", "en", "fr") == "und-Arab"
     assert languages.text_language("أميرة حداد", "ar", "fr") == "ar"
     assert languages.text_language("12/03", "en", "ar") is None  # no letters
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    return [(text[start:end], script) for start, end, script in languages.script_runs(text)]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Mother speaks only 中文 at home.", [("Mother speaks only", "Latn"), ("中文", "Hani"), ("at home", "Latn")]),
+    # The brackets and the spaces around a run are in none; those between its letters are in it.
+    ("Call (فاطمة حداد) now", [("Call", "Latn"), ("فاطمة حداد", "Arab"), ("now", "Latn")]),
+    # A vowel sign or an anusvara after the last letter is the run's, a full stop is not.
+    ("says नमस्ते हिंदी.", [("says", "Latn"), ("नमस्ते हिंदी", "Deva")]),
+    ("ساعة ١٢ Ali", [("ساعة", "Arab"), ("Ali", "Latn")]),  # digits at an end are in no run
+    ("東京に住む", [("東京に住む", "Jpan")]),  # Han and kana: one Japanese run
+    ("0300 123 4567 -", []),
+])
+def test_a_text_is_cut_into_runs_of_one_script(text: str, found: list[tuple[str, str]]) -> None:
+    assert runs(text) == found
+
+
+def test_a_run_never_straddles_a_directional_isolate() -> None:
+    assert runs("王\u2066芳 Li\u2069") == [("王", "Hani"), ("芳", "Hani"), ("Li", "Latn")]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # Its closing bracket after its last letter: the run reaches out to it.
+    ("दैनिक खुराक (निर्धारित अनुसार): 10 mg", [("दैनिक खुराक (निर्धारित अनुसार)", "Deva"), ("mg", "Latn")]),
+    ("Priya (प्रिया) शर्मा", [("Priya", "Latn"), ("(प्रिया) शर्मा", "Deva")]),
+    ("紧急剂量（按处方）: 10 mg", [("紧急剂量（按处方）", "Hani"), ("mg", "Latn")]),  # full-width brackets too
+    # The partner is beyond a run of another script: the run ends before its bracket.
+    ("see (Ali عربي)", [("see", "Latn"), ("Ali", "Latn"), ("عربي", "Arab")]),
+])
+def test_a_run_holds_both_brackets_of_a_pair_or_neither(text: str, found: list[tuple[str, str]]) -> None:
+    assert runs(text) == found

@@ -249,3 +249,85 @@ def test_an_arabic_and_a_chinese_name_in_an_english_passport_are_marked_by_their
     assert names and set(names) == {"und-Arab"}
     assert contacts and set(contacts) == {"und-Hani"}
     assert {lang for lang, _page, text in read if "Penicillin" in text} == {"en"}
+
+
+# --- a word in another script inside a sentence (issue 12 point 4) -------------------
+
+@functools.cache
+def english_with_words_in_other_scripts() -> bytes:
+    person = rp.Passport(
+        language="en",
+        person=rp.Person(name="Amira Haddad", date_of_birth=dt.date(2015, 3, 2)),
+        diagnoses=(rp.Diagnosis(name="Adrenal insufficiency", primary=True),),
+        contacts=(rp.Contact(name="Fatima Haddad (فاطمة حداد)", role="emergency", phone="+44 20 7946 0000"),),
+        additional_sections=(rp.AdditionalSection(
+            title="Family", text="Mother speaks only 中文 at home.\n\nCall Fatima (فاطمة) first."),),
+    )
+    return render_rendered(person, "accessible-pdf", "full", "en", today=TODAY).data
+
+
+def spans_in(data: bytes, sentence: str) -> list[tuple[str | None, str, list[tuple[str | None, str]]]]:
+    """Each structure element whose text is ``sentence``: (its /Lang, its type, and its
+    Span descendants with a /Lang of their own, (lang, text), in reading order)."""
+    texts = marked_texts(data)
+    found = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        numbers = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+
+        def kids_of(node: pikepdf.Object) -> list[pikepdf.Object]:
+            kids = node.get("/K")
+            return list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+
+        def text_of(node: pikepdf.Object, page: int) -> str:
+            if isinstance(node, int):
+                return texts[page].get(node, "")
+            if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+                return ""
+            page = numbers[node.Pg.objgen] if "/Pg" in node else page
+            return "".join(text_of(kid, page) for kid in kids_of(node))
+
+        def spans(node: pikepdf.Object, page: int) -> list[tuple[str | None, str]]:
+            out: list[tuple[str | None, str]] = []
+            for kid in kids_of(node):
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    if str(kid.S) == "/Span" and "/Lang" in kid:
+                        out.append((str(kid.Lang), text_of(kid, page)))
+                    else:
+                        out += spans(kid, page)
+            return out
+
+        def walk(node: pikepdf.Object, page: int) -> None:
+            if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+                return
+            page = numbers[node.Pg.objgen] if "/Pg" in node else page
+            if str(node.S) in ("/P", "/LBody", "/TH", "/TD") and letters(text_of(node, page)) == letters(sentence):
+                found.append((str(node.Lang) if "/Lang" in node else None, str(node.S), spans(node, page)))
+            for kid in kids_of(node):
+                walk(kid, page)
+
+        for kid in pdf.Root.StructTreeRoot.K:
+            walk(kid, 0)
+    return found
+
+
+def test_a_chinese_word_in_an_english_sentence_is_its_own_span_with_its_lang() -> None:
+    [(lang, kind, spans)] = spans_in(english_with_words_in_other_scripts(), "Mother speaks only 中文 at home.")
+    assert (lang, kind) == (None, "/P")  # the sentence is in the document's language
+    assert [(mark, letters(text)) for mark, text in spans] == [("und-Hani", letters("中文"))]
+
+
+def test_an_arabic_name_in_an_english_sentence_is_its_own_span_and_the_brackets_are_not_in_it() -> None:
+    [(lang, kind, spans)] = spans_in(english_with_words_in_other_scripts(), "Call Fatima (فاطمة) first.")
+    assert (lang, kind) == (None, "/P")
+    assert [mark for mark, _text in spans] == ["und-Arab"]
+    assert letters(spans[0][1]) == letters("فاطمة") and "(" not in spans[0][1] and ")" not in spans[0][1]
+
+
+def test_an_arabic_name_in_a_contact_is_its_own_span_in_the_list_and_in_the_table() -> None:
+    data = english_with_words_in_other_scripts()
+    contact = "Fatima Haddad (فاطمة حداد)"
+    found = spans_in(data, contact) + spans_in(data, f"{contact}: +44 20 7946 0000")
+    assert {kind for _lang, kind, _spans in found} == {"/LBody", "/TH"}
+    for lang, _kind, spans in found:
+        assert lang is None
+        assert [(mark, letters(text)) for mark, text in spans] == [("und-Arab", letters("فاطمة حداد"))]

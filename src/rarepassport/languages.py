@@ -32,6 +32,7 @@ __all__ = [
     "normalise",
     "script_of",
     "script_of_language",
+    "script_runs",
     "text_language",
 ]
 
@@ -211,6 +212,104 @@ def script_of(text: str) -> str | None:
         if script is not None:
             counts[script] = counts.get(script, 0) + 1
     return max(counts, key=lambda s: counts[s]) if counts else None
+
+
+#: Characters that end a run of one script: the directional isolates (LRI, RLI, FSI,
+#: PDI), so that a run marked in HTML never straddles the boundary of an isolate.
+_ISOLATES = frozenset("\u2066\u2067\u2068\u2069")
+#: Joiners, which belong to the letters around them (Persian, Devanagari conjuncts).
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def _joins(char: str) -> bool:
+    """Whether a character belongs to the letter before it: a combining mark or a joiner."""
+    return char in _JOINERS or unicodedata.category(char).startswith("M")
+
+
+def script_runs(text: str) -> list[tuple[int, int, str]]:
+    """The runs of ``text`` written in one script: ``(start, end, ISO 15924 code)``, in order.
+
+    A run starts and ends with a letter (a combining mark or joiner right after its
+    last letter is part of it: a Devanagari vowel sign, Arabic harakat). Spaces,
+    digits and punctuation between two letters of the same script are inside the run
+    ("فاطمة حداد" is one run); those between runs of two scripts, or at either end,
+    are in none (in "Call Fatima (فاطمة) first" the brackets are not Arabic). Han
+    and kana form one Japanese run (``Jpan``). A directional isolate ends a run.
+    Letters are told apart by the same script data as `script_of`.
+    """
+    runs: list[tuple[int, int, str]] = []
+    start = end = 0
+    current: str | None = None  # the script of the run being read
+    for index, char in enumerate(text):
+        if char in _ISOLATES:
+            if current is not None:
+                runs.append((start, end, current))
+            current = None
+            continue
+        script = _char_script(char)
+        if script is None:
+            if current is not None and end == index and _joins(char):
+                end = index + 1
+            continue
+        if current is not None and (script == current or {script, current} == {"Hani", "Jpan"}):
+            end = index + 1
+            current = "Jpan" if "Jpan" in (script, current) else current
+            continue
+        if current is not None:
+            runs.append((start, end, current))
+        start, end, current = index, index + 1, script
+    if current is not None:
+        runs.append((start, end, current))
+    return _balanced(text, runs)
+
+
+def _balanced(text: str, runs: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``runs`` with no bracket whose partner is outside: "(نعم)" not "نعم)".
+
+    A run reaches out to the partner over the spaces and punctuation beside it
+    ("दैनिक खुराक (निर्धारित अनुसार)" whole, its closing bracket after the last letter);
+    when letters of another run or a directional isolate are in the way, the run is cut
+    at the bracket, the letters on each side of it runs of their own.
+    """
+    # Brackets are Unicode's opening and closing punctuation (Ps, Pe: "(", "（", "【"),
+    # each closing one paired with the last one opened.
+    pairs: list[tuple[int, int]] = []
+    opened: list[int] = []
+    for index, char in enumerate(text):
+        kind = unicodedata.category(char)
+        if kind == "Ps":
+            opened.append(index)
+        elif kind == "Pe" and opened:
+            pairs.append((opened.pop(), index))
+    isolates = [index for index, char in enumerate(text) if char in _ISOLATES]
+
+    def settle(start: int, end: int, script: str, low: int, high: int) -> list[tuple[int, int, str]]:
+        for first, last in pairs:
+            if start <= first < end <= last:  # opened inside, closed after
+                if last < high:
+                    return settle(start, last + 1, script, low, high)
+                # Cut at the bracket: the letters on each side are runs of their own.
+                return settle(start, first, script, low, high) + settle(first + 1, end, script, low, high)
+            if first < start <= last < end:  # closed inside, opened before
+                if first >= low:
+                    return settle(first, end, script, low, high)
+                return settle(start, last, script, low, high) + settle(last + 1, end, script, low, high)
+        # After a cut, the run starts and ends with a letter (a mark after it) or a bracket.
+        while start < end and not (_char_script(text[start]) or unicodedata.category(text[start]) == "Ps"):
+            start += 1
+        while end > start and not (_char_script(text[end - 1]) or unicodedata.category(text[end - 1]) == "Pe"
+                                   or _joins(text[end - 1])):
+            end -= 1
+        return [(start, end, script)] if any(_char_script(char) for char in text[start:end]) else []
+
+    out: list[tuple[int, int, str]] = []
+    for number, (start, end, script) in enumerate(runs):
+        # Never over the run before or after, nor over a directional isolate.
+        low = max([out[-1][1] if out else 0, *(index + 1 for index in isolates if index < start)])
+        high = min([runs[number + 1][0] if number + 1 < len(runs) else len(text),
+                    *(index for index in isolates if index >= end)])
+        out += settle(start, end, script, low, high)
+    return out
 
 
 def script_of_language(tag: str) -> str:

@@ -142,11 +142,13 @@ html.high-contrast a { color: #000; }
 
 def _named(text: str, name: str, langs: _Languages) -> str:
     """Escaped ``text`` with the person's name in it marked with the name's language."""
-    attr = langs.attr(name)
-    if not attr or not name or name not in text:
+    if not name or name not in text:
         return _e(text)
+    attr = langs.attr(name)
     before, _, after = text.partition(name)
-    return f"{_e(before)}<span{attr}>{_e(name)}</span>{_e(after)}"
+    # The words of the name in another script than the name's have their own lang too.
+    inner = _text(name, langs, langs.lang(name))
+    return f"{_e(before)}<span{attr}>{inner}</span>{_e(after)}" if attr else f"{_e(before)}{inner}{_e(after)}"
 
 
 def _running(document: Document, langs: _Languages) -> str:
@@ -188,17 +190,28 @@ def _isolated(escaped: str) -> str:
     return escaped.replace("\u2066", '<span dir="ltr">').replace("\u2069", "</span>")
 
 
-def _text(text: str) -> str:
+def _text(text: str, langs: _Languages | None = None, within: str | None = None) -> str:
     """Escaped text; the owner's line breaks kept; web addresses as links; left-to-right
-    runs inside right-to-left text isolated."""
+    runs inside right-to-left text isolated; with ``langs``, each word or phrase in
+    another script than ``within`` (the language the element is in; the page's when
+    ``None``) its own element with its own ``lang`` and ``dir`` (`_Languages.runs`)."""
     from rarepassport.rendering._verify import isolate_left_to_right
 
     def line_of(line: str) -> str:
-        if _CONTROLS.search(line):
-            # The text has isolates of its own: left as written (the browser honours
-            # them), so none of them can close an element of the page.
-            return _linked(_e(line))
-        return _isolated(_linked(_e(isolate_left_to_right(line))))
+        # Text with isolates of its own is left as written (the browser honours them),
+        # so none of them can close an element of the page.
+        own = bool(_CONTROLS.search(line))
+        shown = line if own else isolate_left_to_right(line)
+        pieces: list[str] = []
+        position = 0
+        for start, end, attr in langs.runs(shown, within) if langs is not None else ():
+            # A run that is a whole left-to-right isolate is that isolate: one element.
+            whole = not own and shown[start - 1:start] == "\u2066" and shown[end:end + 1] == "\u2069"
+            pieces += [_linked(_e(shown[position:start - whole])), f"<span{attr}>{_e(shown[start:end])}</span>"]
+            position = end + whole
+        pieces.append(_linked(_e(shown[position:])))
+        out = "".join(pieces)
+        return out if own else _isolated(out)
 
     return "<br>".join(line_of(line) for line in text.split("\n"))
 
@@ -218,6 +231,7 @@ class _Languages:
         self.second = (f' lang="{_e(second.language)}" dir="{_e(second.direction)}"'
                        if second is not None else "")
         self.separator = _e(second.separator) if second is not None else ""
+        self.second_language = second.language if second is not None else None
 
     def both(self, first: str, second: str | None, *, escaped: str | None = None) -> str:
         """``first`` (escaped, or ``escaped`` when given) and its second-language
@@ -236,10 +250,15 @@ class _Languages:
         (``""`` when there is none)."""
         if not self.second or not second or second == first:
             return ""
-        return f'<span class="second"{self.second}>{_text(second)}</span>'
+        return f'<span class="second"{self.second}>{_text(second, self, self.second_language)}</span>'
 
-    def attr(self, text: str, language: str | None = None) -> str:
-        """`` lang="..." dir="auto"`` for text not in the document's language, else ``""``.
+    def marked(self, text: str, language: str | None = None) -> str:
+        """``text`` for an element marked with ``attr(text, language)``: escaped, as
+        `_text` writes it, each word in another script than the element's its own element."""
+        return _text(text, self, self.lang(text, language))
+
+    def lang(self, text: str, language: str | None = None) -> str | None:
+        """The ``lang`` of an element holding ``text``, or ``None`` for the page's.
 
         ``language`` is the block's own (guidance shown untranslated); otherwise the
         script of the text decides (an Arabic name in an English page is ``und-Arab``,
@@ -247,25 +266,60 @@ class _Languages:
         """
         from rarepassport.languages import text_language
 
+        if language is not None and language.split("-")[0] != self.document_language.split("-")[0]:
+            return language
+        return text_language(text, self.content_language, self.document_language)
+
+    def attr(self, text: str, language: str | None = None) -> str:
+        """`` lang="..." dir="auto"`` for text not in the document's language (`lang`), else ``""``."""
         # dir="auto" with it: text in another language may run the other way (the
         # person's English in an Arabic page keeps its full stop at its own end).
-        if language is not None and language.split("-")[0] != self.document_language.split("-")[0]:
-            return f' lang="{_e(language)}" dir="auto"'
-        found = text_language(text, self.content_language, self.document_language)
+        found = self.lang(text, language)
         return f' lang="{_e(found)}" dir="auto"' if found else ""
+
+    def runs(self, text: str, within: str | None = None) -> list[tuple[int, int, str]]:
+        """The words and phrases of ``text`` in another script than ``within`` (the
+        language of the element they are in, the page's when ``None``), each with the
+        `` lang="..." dir="..."`` of its own element: "中文" in "Mother speaks only 中文 at
+        home" is ``und-Hani``, "فاطمة" in "Call Fatima (فاطمة) first" ``und-Arab`` and
+        right to left. Spaces, digits and punctuation around a run stay outside it
+        (`rarepassport.languages.script_runs`). Its language is the page's when it is
+        in the page's script (the page's words inside the person's English in a Hindi
+        page), else decided as for a whole text (`rarepassport.languages.text_language`)."""
+        from rarepassport.languages import script_of_language, script_runs, text_language
+        from rarepassport.rendering._verify import is_right_to_left
+
+        surrounding = within or self.document_language
+        found = []
+        runs = [run for run in script_runs(text) if run[2] != script_of_language(surrounding)]
+        if runs:
+            # A web address stays one link: a run inside one is left to it.
+            links = [match.span() for match in _URL.finditer(text)]
+            for start, end, script in runs:
+                if any(start < stop and begin < end for begin, stop in links):
+                    continue
+                # In the page's script, it is the page's language, as the page's own
+                # text is (the Hindi label inside an English value of a Hindi page).
+                lang = (self.document_language if script == script_of_language(self.document_language)
+                        else text_language(text[start:end], self.content_language, surrounding))
+                if lang:
+                    direction = "rtl" if is_right_to_left(text[start:end]) else "ltr"
+                    found.append((start, end, f' lang="{_e(lang)}" dir="{direction}"'))
+        return found
 
 
 def _paragraphs(text: str, langs: _Languages, cls: str = "", language: str | None = None,
                 second: str | None = None) -> list[str]:
     attr = f' class="{cls}"' if cls else ""
     out = [
-        f"<p{attr}{langs.attr(part, language)}>{_text(part.strip(chr(10)))}</p>"
+        f"<p{attr}{langs.attr(part, language)}>{langs.marked(part.strip(chr(10)), language)}</p>"
         for part in text.split("\n\n")
         if part.strip()
     ]
     if langs.second and second and second != text:
         # A bilingual page: the sentence's counterpart beneath it, in its own language.
-        out += [f'<p class="second{" " + cls if cls else ""}"{langs.second}>{_text(part.strip(chr(10)))}</p>'
+        out += [f'<p class="second{" " + cls if cls else ""}"{langs.second}>'
+                f"{_text(part.strip(chr(10)), langs, langs.second_language)}</p>"
                 for part in second.split("\n\n") if part.strip()]
     return out
 
@@ -280,7 +334,7 @@ def _block(block: Block, langs: _Languages, document: Document) -> list[str]:
             before, _, after = block.text.partition(block.part)
             inner = f"{_e(before)}<span{langs.attr(block.part, block.language)}>{_e(block.part)}</span>{_e(after)}"
             return [f"<h{level}>{langs.both(block.text, second_text, escaped=inner)}</h{level}>"]
-        text = langs.both(block.text, second_text)
+        text = langs.both(block.text, second_text, escaped=langs.marked(block.text, block.language))
         return [f"<h{level}{langs.attr(block.text, block.language)}>{text}</h{level}>"]
     if isinstance(block, Paragraph):
         return _paragraphs(block.text, langs, language=block.language,
@@ -291,7 +345,10 @@ def _block(block: Block, langs: _Languages, document: Document) -> list[str]:
         label = langs.both(block.label or "", other.label if other else None)
         out = [f'<p class="list-label">{label}</p>'] if label else []
         cls = ' class="emphasis"' if block.emphasis else ""
-        wrap = (lambda item: f"<strong>{_text(item)}</strong>") if block.emphasis else _text
+        def wrap(item: str) -> str:
+            content = langs.marked(item, block.language)
+            return f"<strong>{content}</strong>" if block.emphasis else content
+
         seconds = (other.items if other is not None and len(other.items) == len(block.items)
                    else ("",) * len(block.items))
 
@@ -324,7 +381,8 @@ def _fields(fields: list[Field], langs: _Languages) -> str:
     for field in fields:
         cls = ' class="emphasis"' if field.emphasis else ""
         other = field.second
-        value = f"<strong>{_text(field.value)}</strong>" if field.emphasis else _text(field.value)
+        value = langs.marked(field.value)
+        value = f"<strong>{value}</strong>" if field.emphasis else value
         value += langs.beneath(other.value if other else None, field.value)
         label = langs.both(field.label, other.label if other else None)
         rows.append(f"<dt{cls}>{label}</dt><dd{cls}{langs.attr(field.value)}>{value}</dd>")
@@ -352,7 +410,7 @@ def _table(table: Table, langs: _Languages, document: Document) -> str:
         again = other.rows[index] if other is not None else ("",) * len(row)
 
         def cell(value: str, counterpart: str) -> str:
-            return _text(value) + langs.beneath(counterpart, value)
+            return langs.marked(value) + langs.beneath(counterpart, value)
 
         cells = [f'<th scope="row"{langs.attr(row[0])}>{cell(row[0], again[0])}</th>' if row
                  else '<th scope="row"></th>']
@@ -388,7 +446,9 @@ def _section(section: Section, index: int, last_emergency: bool, langs: _Languag
     out = [
         f'<section class="{" ".join(classes)}" id="{anchor}" aria-labelledby="{anchor}-title" '
         f'data-section="{_e(section.id)}">',
-        f'<h2 id="{anchor}-title">{_symbol(section)}{langs.both(section.title, section.second_title)}</h2>',
+        # A title the person wrote (an additional section's) may be in another script.
+        f'<h2 id="{anchor}-title">{_symbol(section)}'
+        f'{langs.both(section.title, section.second_title, escaped=_text(section.title, langs))}</h2>',
     ]
     pending: list[Field] = []
     for block in section.blocks:
