@@ -29,7 +29,7 @@ import pluggy
 from rarepassport import hookspecs
 from rarepassport._version import __version__
 from rarepassport.builtins import BUILTIN_PLUGINS
-from rarepassport.convert import make_converter, make_passport_reader
+from rarepassport.convert import make_converter, make_passport_reader, passport_nesting
 from rarepassport.errors import Message, PluginError
 from rarepassport.migrations import SectionMigrationRegistry
 from rarepassport.model import Passport
@@ -369,6 +369,12 @@ class PluginManager:
         then reads the document again and names every problem.
         """
         return make_passport_reader(self.converter, self.sections)
+
+    @functools.cached_property
+    def passport_nesting(self) -> int | None:
+        """How deep the objects and lists of a document the passport reader accepts can nest
+        (see `rarepassport.convert.passport_nesting`); ``None`` when records nest in themselves."""
+        return passport_nesting(self.sections)
 
 
 def _core_field_names() -> set[str]:
