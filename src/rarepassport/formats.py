@@ -697,7 +697,14 @@ def _may_hide_a_key(colons: int, written: bytes, escaped_colon: bool) -> bool:
     escape (``\\u003a``) is one the text lacks and the document has, so it could hide a
     dropped key: such texts are parsed again, slowly, as are those with fewer colons.
     """
-    return escaped_colon or colons > written.count(b":")
+    return escaped_colon or colons > _colons(written)
+
+
+def _colons(data: bytes) -> int:
+    """How many ``:`` bytes ``data`` holds: what ``data.count(b":")`` says, counted by
+    `bytes.replace`, which CPython runs with memchr (on the 19 KB example, 11 µs against
+    26 µs for `bytes.count`)."""
+    return len(data) - len(data.replace(b":", b""))
 
 
 #: What orjson writes for a character `check_tree` refuses in a text: an escape other
@@ -705,13 +712,18 @@ def _may_hide_a_key(colons: int, written: bytes, escaped_colon: bool) -> bool:
 #: controls) once escaped backslashes are taken out, DEL, and the UTF-8 of a C1 control.
 _WRITTEN_ESCAPE = re.compile(rb"\\[bfru]")
 _WRITTEN_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+_WRITTEN_OVERRIDE = re.compile(rb"\xe2\x80[\xad\xae]")
 
 
 def _written_control(written: bytes) -> bool:
     if b"\x7f" in written or (b"\xc2" in written and _WRITTEN_C1.search(written) is not None):
         return True
-    if b"\xe2\x80" in written and (b"\xe2\x80\xad" in written or b"\xe2\x80\xae" in written):
-        return True  # a bidirectional override, LRO or RLO, in UTF-8
+    # A bidirectional override, LRO or RLO, in UTF-8 (E2 80 AD, E2 80 AE). A search for
+    # one byte runs with memchr; one for several bytes costs 25-45 µs on the 19 KB
+    # example even when absent, so it runs only when every byte of an override is there.
+    if b"\xe2" in written and (b"\xad" in written or b"\xae" in written) and \
+            _WRITTEN_OVERRIDE.search(written) is not None:
+        return True
     # Left to right, a pair of backslashes is one escaped backslash; what is left of a
     # run of them starts the next escape.
     return b"\\" in written and _WRITTEN_ESCAPE.search(written.replace(b"\\\\", b"")) is not None
@@ -743,7 +755,7 @@ def _read_json_fast(raw: bytes, walk: bool = True) -> tuple[Any, _TreeCheck] | N
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
         return None
     # (A backslash is found at C speed; most documents have none, so no escape to look for.)
-    if _may_hide_a_key(raw.count(b":"), written, b"\\" in raw and b"\\u003" in raw):
+    if _may_hide_a_key(_colons(raw), written, b"\\" in raw and b"\\u003" in raw):
         return None
     if not walk and type(data) is dict and _orjson_texts_fine(written, len(raw)):
         return data, "walk-left"

@@ -18,6 +18,7 @@ with no translation in that language stays in English, marked as not translated.
 
 from __future__ import annotations
 
+import collections
 import datetime as _dt
 import functools
 import os
@@ -98,15 +99,20 @@ class RuleContext:
         subclasses)."""
         by_type = self._by_type.get(id(passport))
         if by_type is None:
-            by_type = {}
-            get = by_type.get
-            for node in self.nodes(passport):
-                kind = type(node[2])
-                same = get(kind)
-                if same is None:
-                    by_type[kind] = [node]
-                else:
-                    same.append(node)
+            flat = self._nodes.get(id(passport))
+            if flat is None:
+                # The walk groups the nodes as it goes (the core rules ask only for types).
+                by_type = _rule_nodes_by_type(passport)
+            else:
+                by_type = {}
+                get = by_type.get
+                for node in flat:
+                    kind = type(node[2])
+                    same = get(kind)
+                    if same is None:
+                        by_type[kind] = [node]
+                    else:
+                        same.append(node)
             self._by_type[id(passport)] = by_type
         if len(types) == 1:
             return by_type.get(types[0], [])
@@ -278,6 +284,21 @@ def _rule_nodes(passport: Passport) -> list[Node]:
     return out
 
 
+class _ByType(collections.defaultdict[type, list[Node]]):
+    """Nodes grouped by the exact type of their value, each group in document order;
+    ``append`` files one node, for the general walk."""
+
+    def append(self, node: Node) -> None:
+        self[type(node[2])].append(node)
+
+
+def _rule_nodes_by_type(passport: Passport) -> dict[type, list[Node]]:
+    """[`_rule_nodes`][] grouped by the exact type of each node's value, in one walk."""
+    groups = _ByType(list)
+    _group_for_rules(passport, "$", groups)
+    return groups
+
+
 # The walk for rules runs once per validation over every record of the passport: each
 # class walked often gets a function, generated from its plan, that does what `_collect`
 # does for it (same nodes, same order) without looking the plan and each field up again.
@@ -288,22 +309,41 @@ _RULE_WALKS: dict[type, int] = {}
 _GENERATE_AFTER = 16
 
 
+# The same walk, filing each node in its value's type's group as it goes: what
+# `RuleContext.nodes_of` gives (the list of every node is walked for only when asked).
+_RULE_GROUPERS: dict[type, Any] = {}
+_RULE_GROUP_WALKS: dict[type, int] = {}
+
+
 def _collect_for_rules(value: object, path: str, out: list[Node]) -> None:
     kind = type(value)
     (_RULE_COLLECTORS.get(kind) or _rule_collector_for(kind))(value, path, out)
 
 
+def _group_for_rules(value: object, path: str, out: _ByType) -> None:
+    kind = type(value)
+    (_RULE_GROUPERS.get(kind) or _rule_grouper_for(kind))(value, path, out)
+
+
 def _rule_collector_for(cls: type) -> Any:
     walks = _RULE_WALKS[cls] = _RULE_WALKS.get(cls, 0) + 1
-    return _rule_collector(cls) if walks >= _GENERATE_AFTER else _walk_for_rules
+    return _rule_collector(cls, grouped=False) if walks >= _GENERATE_AFTER else _walk_for_rules
 
 
-def _walk_for_rules(value: object, path: str, out: list[Node]) -> None:
-    _collect(value, path, out, False)
+def _rule_grouper_for(cls: type) -> Any:
+    walks = _RULE_GROUP_WALKS[cls] = _RULE_GROUP_WALKS.get(cls, 0) + 1
+    return _rule_collector(cls, grouped=True) if walks >= _GENERATE_AFTER else _walk_for_rules
 
 
-def _rule_collector(cls: type) -> Any:
+def _walk_for_rules(value: object, path: str, out: list[Node] | _ByType) -> None:
+    _collect(value, path, out, False)  # type: ignore[arg-type]  # _ByType has the one method used, append
+
+
+def _rule_collector(cls: type, *, grouped: bool) -> Any:
     plan = _plan(cls, False)
+    # ``out`` is a list of nodes, or (grouped) the groups by type, each node filed by
+    # the type of its value.
+    file = "out[type({})].append" if grouped else "append"
     if not plan:
         collector: Any = _collect_nothing
     else:
@@ -317,7 +357,7 @@ def _rule_collector(cls: type) -> Any:
                 f"                base = path + {'.' + name!r}",
                 "                for index, element in enumerate(item):",
                 '                    element_path = f"{base}[{index}]"',
-                f"                    append((element_path, {name!r}, element, value))",
+                f"                    {file.format('element')}((element_path, {name!r}, element, value))",
                 "                    kind = type(element)",
                 "                    (COLLECTORS.get(kind) or make(kind))(element, element_path, out)",
             ]
@@ -326,24 +366,28 @@ def _rule_collector(cls: type) -> Any:
                     "        elif isinstance(item, Mapping):",
                     "            for key, element in item.items():",
                     f'                element_path = f"{{path}}.{name}.{{key}}"',
-                    "                append((element_path, key, element, value))",
+                    f"                {file.format('element')}((element_path, key, element, value))",
                     "                walk(element, element_path, out, True)",
                 ]
             lines += [
                 "        else:",
                 f"            item_path = path + {'.' + name!r}",
-                f"            append((item_path, {name!r}, item, value))",
+                f"            {file.format('item')}((item_path, {name!r}, item, value))",
             ]
             if kind != _LEAF:
                 lines.append("            kind = type(item)")
                 lines.append("            (COLLECTORS.get(kind) or make(kind))(item, item_path, out)")
-        namespace = {"COLLECTORS": _RULE_COLLECTORS, "make": _rule_collector_for, "walk": _collect, "Mapping": Mapping}
+        namespace = {
+            "COLLECTORS": _RULE_GROUPERS if grouped else _RULE_COLLECTORS,
+            "make": _rule_grouper_for if grouped else _rule_collector_for, "walk": _collect, "Mapping": Mapping,
+        }
         scope: dict[str, Any] = {}
         # Our own generated code, as attrs and cattrs generate theirs.
-        code = compile("\n".join(lines), f"<rarepassport rule walk {cls.__qualname__}>", "exec")
+        kind_of_walk = "rule grouping walk" if grouped else "rule walk"
+        code = compile("\n".join(lines), f"<rarepassport {kind_of_walk} {cls.__qualname__}>", "exec")
         exec(code, namespace, scope)  # noqa: S102
         collector = scope["collect"]
-    _RULE_COLLECTORS[cls] = collector
+    (_RULE_GROUPERS if grouped else _RULE_COLLECTORS)[cls] = collector
     return collector
 
 
