@@ -303,44 +303,45 @@ def _rule_nodes_by_type(passport: Passport) -> dict[type, list[Node]]:
 # class walked often gets a function, generated from its plan, that does what `_collect`
 # does for it (same nodes, same order) without looking the plan and each field up again.
 # Generating costs more than a few walks, so a one-off validation (`rarepassport
-# validate one.json`) keeps the general walk.
-_RULE_COLLECTORS: dict[type, Any] = {}
-_RULE_WALKS: dict[type, int] = {}
+# validate one.json`) keeps the general walk. One table of functions per kind of walk:
+# ``(grouped, everything)``, grouped filing each node in its value's type's group as it
+# goes (what `RuleContext.nodes_of` gives; the list of every node, `nodes`, is walked
+# for only when asked), everything for the data of plugin sections (every value).
+_WalkKind = tuple[bool, bool]
+_WALKERS: dict[_WalkKind, dict[type, Any]] = {(g, e): {} for g in (False, True) for e in (False, True)}
+_WALK_COUNTS: dict[_WalkKind, dict[type, int]] = {(g, e): {} for g in (False, True) for e in (False, True)}
 _GENERATE_AFTER = 16
-
-
-# The same walk, filing each node in its value's type's group as it goes: what
-# `RuleContext.nodes_of` gives (the list of every node is walked for only when asked).
-_RULE_GROUPERS: dict[type, Any] = {}
-_RULE_GROUP_WALKS: dict[type, int] = {}
 
 
 def _collect_for_rules(value: object, path: str, out: list[Node]) -> None:
     kind = type(value)
-    (_RULE_COLLECTORS.get(kind) or _rule_collector_for(kind))(value, path, out)
+    (_WALKERS[False, False].get(kind) or _walker_for(kind, (False, False)))(value, path, out)
 
 
 def _group_for_rules(value: object, path: str, out: _ByType) -> None:
     kind = type(value)
-    (_RULE_GROUPERS.get(kind) or _rule_grouper_for(kind))(value, path, out)
+    (_WALKERS[True, False].get(kind) or _walker_for(kind, (True, False)))(value, path, out)
 
 
-def _rule_collector_for(cls: type) -> Any:
-    walks = _RULE_WALKS[cls] = _RULE_WALKS.get(cls, 0) + 1
-    return _rule_collector(cls, grouped=False) if walks >= _GENERATE_AFTER else _walk_for_rules
-
-
-def _rule_grouper_for(cls: type) -> Any:
-    walks = _RULE_GROUP_WALKS[cls] = _RULE_GROUP_WALKS.get(cls, 0) + 1
-    return _rule_collector(cls, grouped=True) if walks >= _GENERATE_AFTER else _walk_for_rules
+def _walker_for(cls: type, walk: _WalkKind) -> Any:
+    counts = _WALK_COUNTS[walk]
+    walks = counts[cls] = counts.get(cls, 0) + 1
+    if walks >= _GENERATE_AFTER:
+        return _rule_collector(cls, walk)
+    return _walk_everything if walk[1] else _walk_for_rules
 
 
 def _walk_for_rules(value: object, path: str, out: list[Node] | _ByType) -> None:
     _collect(value, path, out, False)  # type: ignore[arg-type]  # _ByType has the one method used, append
 
 
-def _rule_collector(cls: type, *, grouped: bool) -> Any:
-    plan = _plan(cls, False)
+def _walk_everything(value: object, path: str, out: list[Node] | _ByType) -> None:
+    _collect(value, path, out, True)  # type: ignore[arg-type]  # _ByType has the one method used, append
+
+
+def _rule_collector(cls: type, walk: _WalkKind) -> Any:
+    grouped, everything = walk
+    plan = _plan(cls, everything)
     # ``out`` is a list of nodes, or (grouped) the groups by type, each node filed by
     # the type of its value.
     file = "out[type({})].append" if grouped else "append"
@@ -359,7 +360,7 @@ def _rule_collector(cls: type, *, grouped: bool) -> Any:
                 '                    element_path = f"{base}[{index}]"',
                 f"                    {file.format('element')}((element_path, {name!r}, element, value))",
                 "                    kind = type(element)",
-                "                    (COLLECTORS.get(kind) or make(kind))(element, element_path, out)",
+                "                    (COLLECTORS.get(kind) or make(kind, WALK))(element, element_path, out)",
             ]
             if kind == _MAPPING:
                 lines += [
@@ -367,7 +368,8 @@ def _rule_collector(cls: type, *, grouped: bool) -> Any:
                     "            for key, element in item.items():",
                     f'                element_path = f"{{path}}.{name}.{{key}}"',
                     f"                {file.format('element')}((element_path, key, element, value))",
-                    "                walk(element, element_path, out, True)",
+                    "                kind = type(element)",
+                    "                (EVERY.get(kind) or make(kind, EVERYTHING))(element, element_path, out)",
                 ]
             lines += [
                 "        else:",
@@ -376,18 +378,18 @@ def _rule_collector(cls: type, *, grouped: bool) -> Any:
             ]
             if kind != _LEAF:
                 lines.append("            kind = type(item)")
-                lines.append("            (COLLECTORS.get(kind) or make(kind))(item, item_path, out)")
+                lines.append("            (COLLECTORS.get(kind) or make(kind, WALK))(item, item_path, out)")
         namespace = {
-            "COLLECTORS": _RULE_GROUPERS if grouped else _RULE_COLLECTORS,
-            "make": _rule_grouper_for if grouped else _rule_collector_for, "walk": _collect, "Mapping": Mapping,
+            "COLLECTORS": _WALKERS[walk], "WALK": walk, "EVERY": _WALKERS[grouped, True],
+            "EVERYTHING": (grouped, True), "make": _walker_for, "Mapping": Mapping,
         }
         scope: dict[str, Any] = {}
         # Our own generated code, as attrs and cattrs generate theirs.
-        kind_of_walk = "rule grouping walk" if grouped else "rule walk"
-        code = compile("\n".join(lines), f"<rarepassport {kind_of_walk} {cls.__qualname__}>", "exec")
+        name = ("rule grouping walk" if grouped else "rule walk") + (" of every value" if everything else "")
+        code = compile("\n".join(lines), f"<rarepassport {name} {cls.__qualname__}>", "exec")
         exec(code, namespace, scope)  # noqa: S102
         collector = scope["collect"]
-    (_RULE_GROUPERS if grouped else _RULE_COLLECTORS)[cls] = collector
+    _WALKERS[walk][cls] = collector
     return collector
 
 
