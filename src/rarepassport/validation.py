@@ -356,11 +356,18 @@ def _rule_collector(cls: type, walk: _WalkKind) -> Any:
                 "        if type(item) is tuple:",
                 "            if item:",
                 f"                base = path + {'.' + name!r}",
+                # The items of a list are mostly of one type: its group and walk are
+                # looked up when the type changes.
+                "                last = None",
                 "                for index, element in enumerate(item):",
                 '                    element_path = f"{base}[{index}]"',
-                f"                    {file.format('element')}((element_path, {name!r}, element, value))",
                 "                    kind = type(element)",
-                "                    (COLLECTORS.get(kind) or make(kind, WALK))(element, element_path, out)",
+                "                    if kind is not last:",
+                "                        last = kind",
+                "                        walk = COLLECTORS.get(kind) or make(kind, WALK)",
+                *(["                        group = out[kind].append"] if grouped else []),
+                f"                    {'group' if grouped else 'append'}((element_path, {name!r}, element, value))",
+                "                    walk(element, element_path, out)",
             ]
             if kind == _MAPPING:
                 lines += [
