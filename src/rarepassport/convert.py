@@ -401,7 +401,9 @@ _MISSING = object()
 _FACTORY: Any = attrs.Factory
 
 
-def make_passport_reader(converter: cattrs.Converter, sections: SectionRegistry) -> Callable[[dict[str, Any]], Any]:
+def make_passport_reader(
+    converter: cattrs.Converter, sections: SectionRegistry, *, nesting: int | object | None = _MISSING
+) -> Callable[[dict[str, Any]], Any]:
     """A function building a [`Passport`][rarepassport.Passport] from a well-formed document, quickly.
 
     It raises (any exception) on the first value it does not expect; structure the
@@ -409,14 +411,16 @@ def make_passport_reader(converter: cattrs.Converter, sections: SectionRegistry)
     it returns is what ``converter.structure(document, Passport)`` returns. attrs
     classes (the model's and the plugin sections') are read by code generated here, the
     other values by the converter's hooks as they are when this is called.
+    ``nesting`` is [`passport_nesting`][rarepassport.convert.passport_nesting] of
+    ``sections``, when the caller has worked it out already.
     """
     # What the reader hands to a hook as it is (a number, free-form plugin data) is
     # checked as check_tree would (_free_value_fine), at the deepest a value can sit in
     # the records, so that a document the reader accepts is within every limit.
-    nesting = passport_nesting(sections)
+    deepest = passport_nesting(sections) if nesting is _MISSING else typing.cast("int | None", nesting)
 
     def free(value: Any) -> None:
-        if nesting is None or not _free_value_fine(value, nesting):
+        if deepest is None or not _free_value_fine(value, deepest):
             raise _NotFast
 
     namespace: dict[str, Any] = {"NotFast": _NotFast, "MISSING": _MISSING, "tuple": tuple, "list": list,
@@ -595,20 +599,24 @@ def passport_nesting(sections: SectionRegistry) -> int | None:
     have, counting the free-form values it hands to hooks as none (they are checked on
     their own, from this depth); ``None`` when records nest in themselves.
     """
-    return _nesting(Passport, frozenset(), sections)
+    return _nesting(Passport, frozenset(), sections, {})
 
 
-def _nesting(tp: Any, seen: frozenset[type], sections: SectionRegistry) -> int | None:
+def _nesting(tp: Any, seen: frozenset[type], sections: SectionRegistry, done: dict[type, int]) -> int | None:
+    # ``done``: the classes worked out, each once (a class nesting in itself makes the
+    # whole answer None, so a class's own answer does not depend on the way it was reached).
     if _is_optional(tp):
         tp = next(arg for arg in typing.get_args(tp) if arg is not type(None))
     if _is_homogeneous_tuple(tp):
         item = typing.get_args(tp)[0]
         if _is_attrs_class(item) and item is not PartialDate:
-            inner = _nesting(item, seen, sections)
+            inner = _nesting(item, seen, sections, done)
             return None if inner is None else 1 + inner
         return 1  # a list of texts, or of values each read by a hook (checked as free)
     if not _is_attrs_class(tp) or tp is PartialDate:
         return 0  # a text, flag, enum or date; or a value read by a hook, checked as free
+    if tp in done:
+        return done[tp]
     if tp in seen:
         return None
     try:
@@ -622,14 +630,15 @@ def _nesting(tp: Any, seen: frozenset[type], sections: SectionRegistry) -> int |
     for field in fields:
         if tp is Passport and field.name == "extensions":
             # The extensions object, and in it each section (an attrs class, registries check).
-            levels = [_nesting(spec.cls, seen | {tp}, sections) for spec in sections]
+            levels = [_nesting(spec.cls, seen | {tp}, sections, done) for spec in sections]
             inner = None if None in levels else 1 + max((level or 0 for level in levels), default=0)
         else:
-            inner = _nesting(hints.get(field.name, Any), seen | {tp}, sections)
+            inner = _nesting(hints.get(field.name, Any), seen | {tp}, sections, done)
         if inner is None:
             return None
         deepest = max(deepest, inner)
-    return 1 + deepest
+    done[tp] = 1 + deepest
+    return done[tp]
 
 
 def _add_note(exc: BaseException, notes: list[Any]) -> None:

@@ -368,7 +368,7 @@ class PluginManager:
         It raises on the first unexpected value; [`converter`][rarepassport.PluginManager.converter]
         then reads the document again and names every problem.
         """
-        return make_passport_reader(self.converter, self.sections)
+        return make_passport_reader(self.converter, self.sections, nesting=self.passport_nesting)
 
     @functools.cached_property
     def passport_nesting(self) -> int | None:
