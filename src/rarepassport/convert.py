@@ -828,10 +828,20 @@ def _read_unwalked(data: dict[str, Any], plugins: PluginManager) -> Passport | N
     The reader accepts a key only as a field name (or a registered section's id),
     nests records no deeper than [`passport_nesting`][rarepassport.convert.passport_nesting],
     and checks what it hands to a hook as it is; so a document it reads is one the walk
-    would pass. A document that migrations changed is walked as it was read.
+    would pass. A document that migrations would change is walked as it was read,
+    before they see it.
     """
     nesting = plugins.passport_nesting
     if nesting is None or nesting > limits.MAX_DEPTH:
+        return None
+    # A document of an older version (or with a section of its own version) is walked
+    # before any migration sees it, as before.
+    if data.get("schema_version") != migrations.CORE_MIGRATIONS.current:
+        return None
+    extensions = data.get("extensions")
+    if type(extensions) is dict and any(
+        type(section) is dict and "schema_version" in section for section in extensions.values()
+    ):
         return None
     try:
         migrated, changed = _migrated(data, plugins)
