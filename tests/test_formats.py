@@ -8,12 +8,19 @@ tests/test_hostile_input.py; whole passports in tests/test_convert.py.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
+import attrs
 import pytest
 
 import rarepassport as rp
-from rarepassport import LoadError, PassportError
+import rarepassport.testing
+from rarepassport import LoadError, PassportError, limits
 from rarepassport.formats import (
     UNSAFE_CHARACTERS,
+    _parse_tree_unwalked,
     check_tree,
     child_path,
     decode,
@@ -186,3 +193,111 @@ def test_check_tree_names_each_problem_by_path() -> None:
         "$.list[1]": "holds the control character U+",
     }
     assert check_tree({"person": {"name": "Ada"}, "list": [1, 2.5, None, True]}) == []
+
+
+# --- load's fast path: the reader proves what the tree walk would check ------------------
+# JSON bytes read by orjson skip the walk of the depth, keys and floats when the passport
+# reader accepts the document (it takes only field names as keys, records nest no deeper
+# than the model's classes, and what it hands to a hook is checked on its own). Text goes
+# the general way, with the walk: both must refuse the same documents with the same problems.
+
+
+@attrs.frozen
+class _Notes:
+    """A plugin section with free-form data (read by cattrs' hook, not by the reader)."""
+
+    tags: dict[str, str] = rp.section_field("Free-form tags.", factory=dict)
+    level: float | None = rp.section_field("A number.", default=None)
+    levels: tuple[float, ...] = rp.section_field("Numbers.", factory=tuple)
+
+
+@attrs.frozen
+class _Nested:
+    """A plugin section that nests in itself, as deep as a document goes."""
+
+    name: str | None = rp.section_field("A name.", default=None)
+    inner: tuple[_Nested, ...] = rp.section_field("The same again.", factory=tuple)
+
+
+class _NotesPlugin:
+    @rp.hookimpl
+    def rarepassport_register_sections(self, sections: Any) -> None:
+        sections.add("notes", _Notes, title="Notes")
+        sections.add("nested", _Nested, title="Nested")
+
+
+def _passport_bytes(**extensions: object) -> bytes:
+    person = {"name": "Alex Example", "date_of_birth": "2001-02-03"}
+    document: dict[str, Any] = {"schema_version": rp.SCHEMA_VERSION, "person": person, "extensions": extensions}
+    return json.dumps(document).encode()
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    section: dict[str, Any] = {"name": "leaf"}
+    for _ in range(depth):
+        section = {"inner": [section]}
+    return section
+
+
+def _problems(read: Any) -> list[tuple[str, str]] | None:
+    try:
+        read()
+    except LoadError as error:
+        return [(problem.path, problem.message) for problem in error.problems]
+    return None
+
+
+_HEAD = b'{"schema_version": "1.0", "person": {"name": "A", "date_of_birth": "2001-02-03"'
+
+
+@pytest.mark.parametrize("raw", [
+    _passport_bytes(notes={"tags": {"line\nbreak": "x"}}),
+    _passport_bytes(notes={"tags": {"tab\there": "x"}}),
+    _passport_bytes(notes={"tags": {"k" * 201: "x"}}),
+    _passport_bytes(notes={"tags": {"fine": "x"}}),
+    _passport_bytes(notes={"level": 1.5, "levels": [2.5, 3]}),
+    _HEAD + b'}, "extensions": {"notes": {"level": 123456789012345678901234}}}',
+    _HEAD + b'}, "extensions": {"notes": {"level": ' + b"9" * 40 + b"}}}",
+    _HEAD + b'}, "extensions": {"notes": {"levels": [1, ' + b"9" * 25 + b"]}}}",
+    _HEAD + b', "weight": {"kg": 123456789012345678901234}}}',
+    _HEAD + b', "weight": {"kg": ' + b"1" * 35 + b"}}}",
+    _HEAD + b', "weight": {"kg": 1e300}}}',
+    _HEAD + b', "line\\nbreak": 1}}',
+    _passport_bytes(nested=_nested(10)),
+    _passport_bytes(nested=_nested(40)),
+    _passport_bytes(nested=_nested(60)),
+    _passport_bytes(nested=_nested(100)),
+])
+def test_json_bytes_are_refused_as_json_text_is(raw: bytes) -> None:
+    """The fast path for bytes (no walk when the reader proves the tree) reads and refuses
+    exactly what the general path for text reads and refuses, with the same paths."""
+    plugins = rp.testing.plugin_manager_with(_NotesPlugin())
+    from_bytes = _problems(lambda: rp.loads(raw, plugins=plugins))
+    from_text = _problems(lambda: rp.loads(raw.decode(), plugins=plugins))
+    assert from_bytes == from_text
+    if from_text is None:
+        assert rp.to_dict(rp.loads(raw, plugins=plugins), plugins=plugins) == \
+            rp.to_dict(rp.loads(raw.decode(), plugins=plugins), plugins=plugins)
+
+
+def test_a_long_key_deep_in_free_form_data_is_refused_with_its_path() -> None:
+    plugins = rp.testing.plugin_manager_with(_NotesPlugin())
+    with pytest.raises(LoadError) as caught:
+        rp.loads(_passport_bytes(notes={"tags": {"ok": "x", "line\nbreak": "y"}}), plugins=plugins)
+    assert [problem.path for problem in caught.value.problems] == ["$.extensions.notes.tags"]
+    assert "U+000A" in str(caught.value)
+
+
+def test_a_document_nested_beyond_the_limit_is_refused_from_bytes() -> None:
+    plugins = rp.testing.plugin_manager_with(_NotesPlugin())
+    with pytest.raises(LoadError, match="nested too deeply"):
+        rp.loads(_passport_bytes(nested=_nested(limits.MAX_DEPTH)), plugins=plugins)
+
+
+def test_the_largest_example_is_read_without_the_walk_and_round_trips() -> None:
+    raw = (Path(__file__).parent.parent / "examples" / "child-several-diagnoses.json").read_bytes()
+    tree, known = _parse_tree_unwalked(raw, "json")
+    assert known == "walk-left" and check_tree(tree) == []
+    passport = rp.loads(raw)
+    assert passport == rp.loads(raw.decode())
+    assert rp.loads(rp.dumps(passport).encode()) == passport

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
+import pytest
 
 import rarepassport as rp
 from rarepassport.hookspecs import hookimpl
@@ -392,3 +393,22 @@ def test_the_rules_are_given_the_same_nodes_in_the_first_validation_and_the_hund
         later = rp.RuleContext(today=dt.date(2026, 1, 1), plugins=plugins).nodes(passport)
     assert later == first
     assert [node[0] for node in first if node[1] == "date_of_birth"] == ["$.person.date_of_birth"]
+
+
+@pytest.mark.parametrize("example", sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.json")))
+def test_the_nodes_of_a_type_are_the_nodes_with_a_value_of_that_type_in_document_order(example: Path) -> None:
+    # nodes_of is walked for on its own (each node filed by type as it goes), nodes when asked.
+    plugins = rp.make_plugin_manager()
+    try:
+        passport = rp.load(example, plugins=plugins)
+    except rp.LoadError:
+        pytest.skip("not a passport")
+    every = rp.RuleContext(today=dt.date(2026, 1, 1), plugins=plugins).nodes(passport)
+    kinds = {type(node[2]) for node in every} | {str, dt.date, rp.PartialDate, rp.Coding, rp.Link}
+    for _ in range(20):  # the general walk first, then the generated one
+        context = rp.RuleContext(today=dt.date(2026, 1, 1), plugins=plugins)
+        for kind in kinds:
+            assert context.nodes_of(passport, kind) == [node for node in every if type(node[2]) is kind]
+        assert context.nodes_of(passport, rp.Coding, str) == \
+            [node for node in every if type(node[2]) is rp.Coding] + [node for node in every if type(node[2]) is str]
+        assert context.nodes(passport) == every

@@ -89,13 +89,17 @@ def luhn_mod10_ok(loinc: str) -> bool:
     return (10 - total % 10) % 10 == check
 
 
+_NHS_SEPARATORS = re.compile(r"[\s-]")
+_TEN_DIGITS = re.compile(r"[0-9]{10}")
+
+
 def nhs_number_ok(value: str) -> bool:
     """True for a 10-digit NHS number with a correct Modulus 11 check digit.
 
     Spaces and hyphens between digit groups (``943 476 5919``) are allowed.
     """
-    digits = re.sub(r"[\s-]", "", value)
-    if not re.fullmatch(r"[0-9]{10}", digits):
+    digits = _NHS_SEPARATORS.sub("", value)
+    if not _TEN_DIGITS.fullmatch(digits):
         return False
     total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11

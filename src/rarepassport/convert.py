@@ -34,7 +34,9 @@ from rarepassport.errors import LoadError, PassportError, Problem
 from rarepassport.files import read_input, write_atomic
 from rarepassport.formats import (
     Format,
+    _free_value_fine,
     _is_photo,
+    _parse_tree_unwalked,
     check_tree,
     child_path,
     dump_text,
@@ -65,6 +67,7 @@ __all__ = [
     "make_passport_reader",
     "open_encrypted",
     "parse_document",
+    "passport_nesting",
     "read_input",
     "to_dict",
     "write_atomic",
@@ -398,7 +401,9 @@ _MISSING = object()
 _FACTORY: Any = attrs.Factory
 
 
-def make_passport_reader(converter: cattrs.Converter, sections: SectionRegistry) -> Callable[[dict[str, Any]], Any]:
+def make_passport_reader(
+    converter: cattrs.Converter, sections: SectionRegistry, *, nesting: int | object | None = _MISSING
+) -> Callable[[dict[str, Any]], Any]:
     """A function building a [`Passport`][rarepassport.Passport] from a well-formed document, quickly.
 
     It raises (any exception) on the first value it does not expect; structure the
@@ -406,9 +411,21 @@ def make_passport_reader(converter: cattrs.Converter, sections: SectionRegistry)
     it returns is what ``converter.structure(document, Passport)`` returns. attrs
     classes (the model's and the plugin sections') are read by code generated here, the
     other values by the converter's hooks as they are when this is called.
+    ``nesting`` is [`passport_nesting`][rarepassport.convert.passport_nesting] of
+    ``sections``, when the caller has worked it out already.
     """
+    # What the reader hands to a hook as it is (a number, free-form plugin data) is
+    # checked as check_tree would (_free_value_fine), at the deepest a value can sit in
+    # the records, so that a document the reader accepts is within every limit.
+    deepest = passport_nesting(sections) if nesting is _MISSING else typing.cast("int | None", nesting)
+
+    def free(value: Any) -> None:
+        if deepest is None or not _free_value_fine(value, deepest):
+            raise _NotFast
+
     namespace: dict[str, Any] = {"NotFast": _NotFast, "MISSING": _MISSING, "tuple": tuple, "list": list,
-                                 "type": type, "str": str, "bool": bool, "dict": dict, "len": len}
+                                 "type": type, "str": str, "bool": bool, "dict": dict, "len": len,
+                                 "PLAIN": _PLAIN, "free": free}
     names: dict[type, str] = {}
 
     def bind(value: Any) -> str:
@@ -428,6 +445,7 @@ def make_passport_reader(converter: cattrs.Converter, sections: SectionRegistry)
         hook = converter.get_structure_hook(cls)
 
         def read(value: Any) -> Any:
+            free(value)
             return hook(value, cls)
 
         return read
@@ -467,6 +485,8 @@ def make_passport_reader(converter: cattrs.Converter, sections: SectionRegistry)
             if _is_attrs_class(item_type) and item_type is not PartialDate:
                 return f"{make}([{reader_of(item_type)}(item) for item in {var}])"
             hook, item = bind(converter.get_structure_hook(item_type)), bind(item_type)
+            lines.append(f"{indent}for item in {var}:")
+            lines.append(f"{indent}    if type(item) not in PLAIN: free(item)")
             return f"{make}([{hook}(item, {item}) for item in {var}])"
         if _is_optional(tp):
             inner = next(arg for arg in typing.get_args(tp) if arg is not type(None))
@@ -480,6 +500,7 @@ def make_passport_reader(converter: cattrs.Converter, sections: SectionRegistry)
                 lines.append(f"{indent}    pass")
             return var
         hook = bind(converter.get_structure_hook(tp))
+        lines.append(f"{indent}if type({var}) not in PLAIN: free({var})")
         return f"{hook}({var}, {bind(tp)})"
 
     def _generated_reader(cls: type) -> Callable[[Any], Any] | None:
@@ -560,11 +581,64 @@ def make_passport_reader(converter: cattrs.Converter, sections: SectionRegistry)
             if _is_attrs_class(cls):
                 result[key] = namespace[reader_of(cls)](data)
             else:
+                free(data)
                 result[key] = converter.structure(data, cls)
         return result
 
     passport_reader: Callable[[dict[str, Any]], Any] = namespace[reader_of(Passport)]
     return passport_reader
+
+
+#: Values a reader hands to a hook with no check: within every limit whatever they hold
+#: (an int from a parser has at most 64 bits, or was checked by `check_tree`).
+_PLAIN = frozenset((str, int, bool, type(None)))
+
+
+def passport_nesting(sections: SectionRegistry) -> int | None:
+    """How many levels of objects and lists a document the passport reader accepts can
+    have, counting the free-form values it hands to hooks as none (they are checked on
+    their own, from this depth); ``None`` when records nest in themselves.
+    """
+    return _nesting(Passport, frozenset(), sections, {})
+
+
+def _nesting(tp: Any, seen: frozenset[type], sections: SectionRegistry, done: dict[type, int]) -> int | None:
+    # ``done``: the classes worked out, each once (a class nesting in itself makes the
+    # whole answer None, so a class's own answer does not depend on the way it was reached).
+    if _is_optional(tp):
+        tp = next(arg for arg in typing.get_args(tp) if arg is not type(None))
+    if _is_homogeneous_tuple(tp):
+        item = typing.get_args(tp)[0]
+        if _is_attrs_class(item) and item is not PartialDate:
+            inner = _nesting(item, seen, sections, done)
+            return None if inner is None else 1 + inner
+        return 1  # a list of texts, or of values each read by a hook (checked as free)
+    if not _is_attrs_class(tp) or tp is PartialDate:
+        return 0  # a text, flag, enum or date; or a value read by a hook, checked as free
+    if tp in done:
+        return done[tp]
+    if tp in seen:
+        return None
+    try:
+        hints = _type_hints(tp)
+    except Exception:  # noqa: BLE001 - read by cattrs' hook: checked as a free value
+        return 0
+    fields = attrs.fields(tp)
+    if any(not field.init or field.alias != field.name for field in fields):
+        return 0  # read by cattrs' hook: checked as a free value
+    deepest = 0
+    for field in fields:
+        if tp is Passport and field.name == "extensions":
+            # The extensions object, and in it each section (an attrs class, registries check).
+            levels = [_nesting(spec.cls, seen | {tp}, sections, done) for spec in sections]
+            inner = None if None in levels else 1 + max((level or 0 for level in levels), default=0)
+        else:
+            inner = _nesting(hints.get(field.name, Any), seen | {tp}, sections, done)
+        if inner is None:
+            return None
+        deepest = max(deepest, inner)
+    done[tp] = 1 + deepest
+    return done[tp]
 
 
 def _add_note(exc: BaseException, notes: list[Any]) -> None:
@@ -649,9 +723,15 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
 
 
 def _migrate(data: dict[str, Any], plugins: PluginManager) -> dict[str, Any]:
+    return _migrated(data, plugins)[0]
+
+
+def _migrated(data: dict[str, Any], plugins: PluginManager) -> tuple[dict[str, Any], bool]:
+    """The document brought up to date, and whether any migration step changed it."""
     # Looked up at each call, so a program (or a test) may install its own registry.
-    core = migrations.CORE_MIGRATIONS.migrate(data).document
-    return plugins.migrations.migrate(core).document
+    core = migrations.CORE_MIGRATIONS.migrate(data)
+    sections = plugins.migrations.migrate(core.document)
+    return sections.document, bool(core.steps or sections.steps)
 
 
 def is_well_typed(passport: Passport, plugins: PluginManager) -> bool:
@@ -729,8 +809,52 @@ def to_dict(passport: Passport, *, plugins: PluginManager) -> dict[str, Any]:
 
 def loads(text: str | bytes, *, format: Format = "json", plugins: PluginManager) -> Passport:
     """The step behind [`rarepassport.loads`][] (documented there); ``plugins`` is required here."""
-    data, checked = parse_tree(text, format)
-    return _from_tree(data, plugins, checked=checked)
+    data, known = _parse_tree_unwalked(text, format)
+    if known == "walk-left":
+        passport = _read_unwalked(data, plugins)
+        if passport is not None:
+            return passport
+        # Not proved by the reader: read as before (a float beyond 2**63 may be a whole
+        # number orjson rounded, which the standard parser reads again), with the walk.
+        data, checked = parse_tree(text, format)
+        return _from_tree(data, plugins, checked=checked)
+    return _from_tree(data, plugins, checked=known == "checked")
+
+
+def _read_unwalked(data: dict[str, Any], plugins: PluginManager) -> Passport | None:
+    """The passport of a document whose texts and sizes are known to be fine, when the
+    fast reader proves the rest of `check_tree` (depth, keys and floats); else ``None``.
+
+    The reader accepts a key only as a field name (or a registered section's id),
+    nests records no deeper than [`passport_nesting`][rarepassport.convert.passport_nesting],
+    and checks what it hands to a hook as it is; so a document it reads is one the walk
+    would pass. A document that migrations would change is walked as it was read,
+    before they see it.
+    """
+    nesting = plugins.passport_nesting
+    if nesting is None or nesting > limits.MAX_DEPTH:
+        return None
+    # A document of an older version (or with a section of its own version) is walked
+    # before any migration sees it, as before.
+    if data.get("schema_version") != migrations.CORE_MIGRATIONS.current:
+        return None
+    extensions = data.get("extensions")
+    if type(extensions) is dict and any(
+        type(section) is dict and "schema_version" in section for section in extensions.values()
+    ):
+        return None
+    try:
+        migrated, changed = _migrated(data, plugins)
+    except Exception:  # noqa: BLE001 - a migration's refusal: the general way says why
+        return None
+    if changed:
+        return None
+    try:
+        passport: Passport = plugins.passport_reader(migrated)
+    except Exception:  # noqa: BLE001 - the fast path gives up; the general way says why
+        return None
+    plugins.read_passports[id(passport)] = passport
+    return passport
 
 
 def parse_document(text: str | bytes, *, format: Format = "json") -> Any:

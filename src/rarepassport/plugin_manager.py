@@ -29,7 +29,7 @@ import pluggy
 from rarepassport import hookspecs
 from rarepassport._version import __version__
 from rarepassport.builtins import BUILTIN_PLUGINS
-from rarepassport.convert import make_converter, make_passport_reader
+from rarepassport.convert import make_converter, make_passport_reader, passport_nesting
 from rarepassport.errors import Message, PluginError
 from rarepassport.migrations import SectionMigrationRegistry
 from rarepassport.model import Passport
@@ -368,7 +368,13 @@ class PluginManager:
         It raises on the first unexpected value; [`converter`][rarepassport.PluginManager.converter]
         then reads the document again and names every problem.
         """
-        return make_passport_reader(self.converter, self.sections)
+        return make_passport_reader(self.converter, self.sections, nesting=self.passport_nesting)
+
+    @functools.cached_property
+    def passport_nesting(self) -> int | None:
+        """How deep the objects and lists of a document the passport reader accepts can nest
+        (see `rarepassport.convert.passport_nesting`); ``None`` when records nest in themselves."""
+        return passport_nesting(self.sections)
 
 
 def _core_field_names() -> set[str]:

@@ -83,9 +83,11 @@ def matches_codes(codes: Iterable[str], applies_to: Iterable[str]) -> bool:
         codes: Codes written ``SYSTEM:code`` (see `diagnosis_codes`).
         applies_to: Codes a plugin section was registered for.
     """
-    if isinstance(codes, frozenset) and isinstance(applies_to, tuple | frozenset):
-        # Every plugin's rules and guidance ask this of the same passport's codes.
-        return _matches_known(codes, applies_to)
+    kind = type(applies_to)
+    if type(codes) is frozenset and (kind is tuple or kind is frozenset):
+        # Every plugin's rules and guidance ask this of the same passport's codes (type
+        # tests: `isinstance` with a union of types costs several times as much).
+        return bool(codes) and _matches_known(codes, applies_to)  # type: ignore[arg-type]
     return _matches(codes, _wanted(applies_to if isinstance(applies_to, tuple | frozenset) else tuple(applies_to)))
 
 

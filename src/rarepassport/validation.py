@@ -18,6 +18,7 @@ with no translation in that language stays in English, marked as not translated.
 
 from __future__ import annotations
 
+import collections
 import datetime as _dt
 import functools
 import os
@@ -98,15 +99,20 @@ class RuleContext:
         subclasses)."""
         by_type = self._by_type.get(id(passport))
         if by_type is None:
-            by_type = {}
-            get = by_type.get
-            for node in self.nodes(passport):
-                kind = type(node[2])
-                same = get(kind)
-                if same is None:
-                    by_type[kind] = [node]
-                else:
-                    same.append(node)
+            flat = self._nodes.get(id(passport))
+            if flat is None:
+                # The walk groups the nodes as it goes (the core rules ask only for types).
+                by_type = _rule_nodes_by_type(passport)
+            else:
+                by_type = {}
+                get = by_type.get
+                for node in flat:
+                    kind = type(node[2])
+                    same = get(kind)
+                    if same is None:
+                        by_type[kind] = [node]
+                    else:
+                        same.append(node)
             self._by_type[id(passport)] = by_type
         if len(types) == 1:
             return by_type.get(types[0], [])
@@ -278,32 +284,67 @@ def _rule_nodes(passport: Passport) -> list[Node]:
     return out
 
 
+class _ByType(collections.defaultdict[type, list[Node]]):
+    """Nodes grouped by the exact type of their value, each group in document order;
+    ``append`` files one node, for the general walk."""
+
+    def append(self, node: Node) -> None:
+        self[type(node[2])].append(node)
+
+
+def _rule_nodes_by_type(passport: Passport) -> dict[type, list[Node]]:
+    """[`_rule_nodes`][] grouped by the exact type of each node's value, in one walk."""
+    groups = _ByType(list)
+    _group_for_rules(passport, "$", groups)
+    return groups
+
+
 # The walk for rules runs once per validation over every record of the passport: each
 # class walked often gets a function, generated from its plan, that does what `_collect`
 # does for it (same nodes, same order) without looking the plan and each field up again.
 # Generating costs more than a few walks, so a one-off validation (`rarepassport
-# validate one.json`) keeps the general walk.
-_RULE_COLLECTORS: dict[type, Any] = {}
-_RULE_WALKS: dict[type, int] = {}
+# validate one.json`) keeps the general walk. One table of functions per kind of walk:
+# ``(grouped, everything)``, grouped filing each node in its value's type's group as it
+# goes (what `RuleContext.nodes_of` gives; the list of every node, `nodes`, is walked
+# for only when asked), everything for the data of plugin sections (every value).
+_WalkKind = tuple[bool, bool]
+_WALKERS: dict[_WalkKind, dict[type, Any]] = {(g, e): {} for g in (False, True) for e in (False, True)}
+_WALK_COUNTS: dict[_WalkKind, dict[type, int]] = {(g, e): {} for g in (False, True) for e in (False, True)}
 _GENERATE_AFTER = 16
 
 
 def _collect_for_rules(value: object, path: str, out: list[Node]) -> None:
     kind = type(value)
-    (_RULE_COLLECTORS.get(kind) or _rule_collector_for(kind))(value, path, out)
+    (_WALKERS[False, False].get(kind) or _walker_for(kind, (False, False)))(value, path, out)
 
 
-def _rule_collector_for(cls: type) -> Any:
-    walks = _RULE_WALKS[cls] = _RULE_WALKS.get(cls, 0) + 1
-    return _rule_collector(cls) if walks >= _GENERATE_AFTER else _walk_for_rules
+def _group_for_rules(value: object, path: str, out: _ByType) -> None:
+    kind = type(value)
+    (_WALKERS[True, False].get(kind) or _walker_for(kind, (True, False)))(value, path, out)
 
 
-def _walk_for_rules(value: object, path: str, out: list[Node]) -> None:
-    _collect(value, path, out, False)
+def _walker_for(cls: type, walk: _WalkKind) -> Any:
+    counts = _WALK_COUNTS[walk]
+    walks = counts[cls] = counts.get(cls, 0) + 1
+    if walks >= _GENERATE_AFTER:
+        return _rule_collector(cls, walk)
+    return _walk_everything if walk[1] else _walk_for_rules
 
 
-def _rule_collector(cls: type) -> Any:
-    plan = _plan(cls, False)
+def _walk_for_rules(value: object, path: str, out: list[Node] | _ByType) -> None:
+    _collect(value, path, out, False)  # type: ignore[arg-type]  # _ByType has the one method used, append
+
+
+def _walk_everything(value: object, path: str, out: list[Node] | _ByType) -> None:
+    _collect(value, path, out, True)  # type: ignore[arg-type]  # _ByType has the one method used, append
+
+
+def _rule_collector(cls: type, walk: _WalkKind) -> Any:
+    grouped, everything = walk
+    plan = _plan(cls, everything)
+    # ``out`` is a list of nodes, or (grouped) the groups by type, each node filed by
+    # the type of its value.
+    file = "out[type({})].append" if grouped else "append"
     if not plan:
         collector: Any = _collect_nothing
     else:
@@ -315,35 +356,47 @@ def _rule_collector(cls: type) -> Any:
                 "        if type(item) is tuple:",
                 "            if item:",
                 f"                base = path + {'.' + name!r}",
+                # The items of a list are mostly of one type: its group and walk are
+                # looked up when the type changes.
+                "                last = None",
                 "                for index, element in enumerate(item):",
                 '                    element_path = f"{base}[{index}]"',
-                f"                    append((element_path, {name!r}, element, value))",
                 "                    kind = type(element)",
-                "                    (COLLECTORS.get(kind) or make(kind))(element, element_path, out)",
+                "                    if kind is not last:",
+                "                        last = kind",
+                "                        walk = COLLECTORS.get(kind) or make(kind, WALK)",
+                *(["                        group = out[kind].append"] if grouped else []),
+                f"                    {'group' if grouped else 'append'}((element_path, {name!r}, element, value))",
+                "                    walk(element, element_path, out)",
             ]
             if kind == _MAPPING:
                 lines += [
                     "        elif isinstance(item, Mapping):",
                     "            for key, element in item.items():",
                     f'                element_path = f"{{path}}.{name}.{{key}}"',
-                    "                append((element_path, key, element, value))",
-                    "                walk(element, element_path, out, True)",
+                    f"                {file.format('element')}((element_path, key, element, value))",
+                    "                kind = type(element)",
+                    "                (EVERY.get(kind) or make(kind, EVERYTHING))(element, element_path, out)",
                 ]
             lines += [
                 "        else:",
                 f"            item_path = path + {'.' + name!r}",
-                f"            append((item_path, {name!r}, item, value))",
+                f"            {file.format('item')}((item_path, {name!r}, item, value))",
             ]
             if kind != _LEAF:
                 lines.append("            kind = type(item)")
-                lines.append("            (COLLECTORS.get(kind) or make(kind))(item, item_path, out)")
-        namespace = {"COLLECTORS": _RULE_COLLECTORS, "make": _rule_collector_for, "walk": _collect, "Mapping": Mapping}
+                lines.append("            (COLLECTORS.get(kind) or make(kind, WALK))(item, item_path, out)")
+        namespace = {
+            "COLLECTORS": _WALKERS[walk], "WALK": walk, "EVERY": _WALKERS[grouped, True],
+            "EVERYTHING": (grouped, True), "make": _walker_for, "Mapping": Mapping,
+        }
         scope: dict[str, Any] = {}
         # Our own generated code, as attrs and cattrs generate theirs.
-        code = compile("\n".join(lines), f"<rarepassport rule walk {cls.__qualname__}>", "exec")
+        name = ("rule grouping walk" if grouped else "rule walk") + (" of every value" if everything else "")
+        code = compile("\n".join(lines), f"<rarepassport {name} {cls.__qualname__}>", "exec")
         exec(code, namespace, scope)  # noqa: S102
         collector = scope["collect"]
-    _RULE_COLLECTORS[cls] = collector
+    _WALKERS[walk][cls] = collector
     return collector
 
 

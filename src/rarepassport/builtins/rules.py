@@ -106,7 +106,9 @@ def check_dates(passport: Passport, context: RuleContext) -> Iterator[Issue]:
         if name == "date_of_birth" or name in _FUTURE_DATES:
             continue
         if isinstance(value, PartialDate):
-            earliest, latest = value.earliest(), value.latest()
+            earliest = value.earliest()
+            # Its latest day is before birth only if its earliest is (one date fewer to make).
+            latest = value.latest() if born is not None and earliest < born else earliest
         elif isinstance(value, _dt.date):
             earliest = latest = value
         else:
@@ -242,9 +244,10 @@ def check_links_and_language(passport: Passport, context: RuleContext) -> Iterat
 
 def check_required_text(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Required text fields (names, titles, substances...) are not blank."""
-    for path, name, value, owner in context.nodes_of(passport, str):
-        if not isinstance(value, str) or value.strip():
-            continue
+    # nodes_of gives exact str values only; most are not blank, so they are passed over
+    # in one comprehension.
+    blank = [node for node in context.nodes_of(passport, str) if not node[2].strip()]  # type: ignore[attr-defined]
+    for path, name, _value, owner in blank:
         owner_cls: Any = type(owner)
         field = attrs.fields_dict(owner_cls).get(name)
         if field is not None and field.default is attrs.NOTHING and not path.endswith("]"):
