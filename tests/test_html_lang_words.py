@@ -166,7 +166,7 @@ def test_the_page_s_words_inside_the_person_s_text_are_in_the_page_s_language() 
     # the catalogue's Hindi words inside it are Hindi, their brackets with them.
     person = rp.load(Path(__file__).resolve().parent.parent / "examples" / "conditions" / "adrenal-insufficiency.json")
     html = page(person, "hi")
-    assert re.search(r'<dd lang="en" dir="auto">[^<]*<span lang="hi" dir="ltr">[^<]*</span>[^<]*'
+    assert re.search(r'<dd lang="en" dir="ltr">[^<]*<span lang="hi" dir="ltr">[^<]*</span>[^<]*'
                      r'<span lang="hi" dir="ltr">दैनिक खुराक \(निर्धारित अनुसार\)</span>: 10 mg', html)
     assert "und-Deva" not in html
 

@@ -225,6 +225,8 @@ class _Languages:
 
     def __init__(self, document: Document) -> None:
         self.document_language = document.language
+        #: A right-to-left page: a text without right-to-left letters is marked left to right.
+        self.right_to_left = document.direction == "rtl"
         self.content_language = document.content_language or document.language
         second = document.second
         #: ``lang`` and ``dir`` of every second-language text of a bilingual page.
@@ -271,11 +273,25 @@ class _Languages:
         return text_language(text, self.content_language, self.document_language)
 
     def attr(self, text: str, language: str | None = None) -> str:
-        """`` lang="..." dir="auto"`` for text not in the document's language (`lang`), else ``""``."""
-        # dir="auto" with it: text in another language may run the other way (the
-        # person's English in an Arabic page keeps its full stop at its own end).
+        """`` lang="..." dir="..."`` for text not in the document's language (`lang`);
+        `` dir="ltr"`` for a text without right-to-left letters in a right-to-left page
+        (a phone number, an NHS number); else ``""``.
+
+        The direction is the text's own, from its first strong letter as ``dir="auto"``
+        would find it, but written out: WeasyPrint (the accessible PDF) ignores
+        ``dir="auto"``, and a text with no letters at all ("0113 496 0987") has no
+        first strong letter, so in a right-to-left page both the browser and WeasyPrint
+        would lay its groups of digits out right to left, "0987 496 0113" (H150). The
+        person's English in an Arabic page keeps its full stop at its own end.
+        """
+        from rarepassport.rendering._verify import _has_rtl, is_right_to_left
+
         found = self.lang(text, language)
-        return f' lang="{_e(found)}" dir="auto"' if found else ""
+        if found:
+            return f' lang="{_e(found)}" dir="{"rtl" if is_right_to_left(text) else "ltr"}"'
+        if self.right_to_left and text.strip() and not _has_rtl(text):
+            return ' dir="ltr"'
+        return ""
 
     def runs(self, text: str, within: str | None = None) -> list[tuple[int, int, str]]:
         """The words and phrases of ``text`` in another script than ``within`` (the
@@ -355,11 +371,12 @@ def _block(block: Block, langs: _Languages, document: Document) -> list[str]:
         def item_of(item: str, again: str) -> str:
             attr = langs.attr(item, block.language)
             content = wrap(item)
-            if attr:
+            direction = re.search(r' dir="(\w+)"', attr)
+            if direction:
                 # The item's own direction on its text, not on the <li>: a left-to-right
                 # item would put its marker outside a right-to-left list's padding.
-                attr = attr.replace(' dir="auto"', "")
-                content = f'<span dir="auto">{content}</span>'
+                attr = attr.replace(direction.group(), "")
+                content = f'<span dir="{direction.group(1)}">{content}</span>'
             return f"<li{attr}>{content}{langs.beneath(again, item)}</li>"
 
         items = "".join(item_of(item, again) for item, again in zip(block.items, seconds, strict=True))
