@@ -655,8 +655,9 @@ def skeleton(text: str, *, keep_soft_hyphens: bool = False) -> str:
 # "ि" drawn before its consonant, a reph, some conjuncts) a stand-in code in the PDF's
 # text layer, which pypdf extracts as one or two ASCII characters after an Indic letter
 # ("नि#दान" for "निदान"). The picture is right; up to two such extra characters are
-# allowed after each Indic character (never in place of one).
-_STAND_IN = "[!-~\x00-\x1f]{0,2}"
+# allowed after each Indic character (never in place of one), as few as the match
+# needs: after a text's last letter they would take the start of the next word.
+_STAND_IN = "[!-~\x00-\x1f]{0,2}?"
 
 
 def _escaped(piece: str) -> str:
@@ -696,33 +697,8 @@ def _search(haystack: str, part: str, start: int = 0, end: int | None = None) ->
     return None if match is None else match.end()
 
 
-def _match_ends(haystack: str, part: str) -> Iterator[int]:
-    """Where each match of ``part`` in ``haystack`` ends, left to right, not overlapping."""
-    wanted = _pattern(part)
-    if not isinstance(wanted, str):
-        yield from (match.end() for match in wanted.finditer(haystack))
-        return
-    found = haystack.find(wanted)
-    while found >= 0:
-        yield found + len(wanted)
-        found = haystack.find(wanted, found + max(len(wanted), 1))
-
-
 # Groups of digits separated by spaces, each group a whole word: "+966 50 123 4567".
 _NUMBER_GROUPS = re.compile(r"(?<!\S)\+?[0-9]+(?:[ \u00a0][0-9]+)+(?!\S)")
-
-
-def _parts(text: str) -> list[tuple[str, bool]]:
-    """What must be found for a text in a document without right-to-left text:
-    ``(part, either_order)`` pairs, here the whole text in order.
-
-    (Text with right-to-left letters, and any text of a document that has some, is
-    matched by `_found_near` instead.)
-    """
-    if not any(_direction(char) in (*_RTL_CLASSES, *_LTR_CLASSES) for char in text):
-        # Only signs (", -"): pypdf reverses them with right-to-left text beside them.
-        return [(text, True)]
-    return [(text, False)]
 
 
 # Lam followed by an alef is drawn as one ligature glyph (لا, لأ, لإ, لآ), which pypdf
@@ -730,12 +706,25 @@ def _parts(text: str) -> list[tuple[str, bool]]:
 _LAM_ALEF = re.compile("\u0644[\u064b-\u065f\u0670]*[\u0627\u0623\u0625\u0622]")
 
 
-def _found(haystack: str, part: str, either_order: bool) -> bool:
-    if _search(haystack, part) is not None:
-        return True
-    if either_order and _search(haystack, part[::-1]) is not None:
-        return True
-    return not either_order and _found_in_pieces(haystack, part)
+def _only_signs(text: str) -> bool:
+    """Whether a text has no letter or digit (", -"): such a text is found anywhere, in
+    either order (pypdf reverses signs with right-to-left text beside them)."""
+    return not any(_direction(char) in (*_RTL_CLASSES, *_LTR_CLASSES) for char in text)
+
+
+def _found_signs(haystack: str, text: str) -> bool:
+    return _search(haystack, text) is not None or _search(haystack, text[::-1]) is not None
+
+
+def _found_whole(spaced: _Spaced, text: str) -> bool:
+    """Whether a text of a document without right-to-left text is in ``spaced``: whole,
+    in order and at word boundaries at both ends (`_Spaced.separates`), or a long text
+    split by a page break as its words in order, each at word boundaries
+    (`_found_in_pieces`)."""
+    if _only_signs(text):
+        return _found_signs(spaced.text, text)
+    return spaced.find(text, 0, len(spaced.text), strict=True) is not None \
+        or _found_in_pieces(spaced, text, strict=True)
 
 
 # --- matching text with right-to-left letters -------------------------------------------
@@ -795,26 +784,77 @@ class _Spaced:
             before -= 1
         return after == "" or _kind(self.text[before]) != after
 
+    def separates(self, index: int, *, start: bool) -> bool:
+        """Whether a text of a document without right-to-left text may begin (``start``)
+        or end before ``self.text[index]``: a word boundary at that end of it.
+
+        There is one after a break (whitespace, the end of a page or drawn piece), beside
+        a Chinese, Japanese, Korean or Indic character (see `_NO_WORD_BOUNDARIES`), where
+        the text's own edge is a sign ("(8 am)", "+44 20 ...", "Na+"), or where a sign
+        that is not part of a word or number stands beside it. There is none between two
+        letters or digits ("10 mg" in "110 mg", "Latex" in "Latexes"), nor at a sign
+        that joins them: a decimal point or comma between digits ("5 mg" in "0.5 mg",
+        "000" in "1,000"), a hyphen or apostrophe between letters or digits ("Latex" in
+        "Latex-free", "456" in "0123-456"), nor after a plus or minus sign just before a
+        number ("5 °C" in "-5 °C").
+        """
+        text, breaks = self.text, self.breaks
+        if index <= 0 or index >= len(text) or breaks[index]:
+            return True
+        inside, outside = (text[index], text[index - 1]) if start else (text[index - 1], text[index])
+        if not _wordy(inside) or _NO_WORD_BOUNDARIES.match(inside) or _NO_WORD_BOUNDARIES.match(outside):
+            return True
+        if _wordy(outside):
+            return False
+        further = index - 2 if start else index + 1
+        joined = 0 <= further < len(text) and not breaks[index - 1 if start else index + 1] \
+            and _wordy(text[further]) and not _NO_WORD_BOUNDARIES.match(text[further])
+        if outside in _NUMBER_JOINERS and joined and inside.isdecimal() and text[further].isdecimal():
+            return False
+        if outside in _WORD_JOINERS and joined:
+            return False
+        return not (start and outside in _NUMBER_SIGNS and inside.isdecimal())
+
     def find(self, part: str, start: int, end: int, *, open_start: bool = False,
-             open_end: bool = False) -> tuple[int, int] | None:
+             open_end: bool = False, strict: bool = False) -> tuple[int, int] | None:
         """The first match of ``part`` in ``text[start:end]`` at word boundaries (not
-        needed at an ``open_`` end), as ``(start, end)``, or None."""
+        needed at an ``open_`` end), as ``(start, end)``, or None: `boundary` ones, or
+        with ``strict`` (a document without right-to-left text) `separates` ones."""
         wanted = _pattern(part)
         start, end = max(start, 0), min(end, len(self.text))
+
+        def whole(first: int, stop: int) -> bool:
+            if strict:
+                return (open_start or self.separates(first, start=True)) and \
+                    (open_end or self.separates(stop, start=False))
+            return (open_start or self.boundary(first)) and (open_end or self.boundary(stop))
+
         if isinstance(wanted, str):
             if not wanted:
                 return None
             found = self.text.find(wanted, start, end)
             while found >= 0:
                 stop = found + len(wanted)
-                if (open_start or self.boundary(found)) and (open_end or self.boundary(stop)):
+                if whole(found, stop):
                     return found, stop
                 found = self.text.find(wanted, found + 1, end)
             return None
         for match in wanted.finditer(self.text, start, end):
-            if (open_start or self.boundary(match.start())) and (open_end or self.boundary(match.end())):
+            if whole(match.start(), match.end()):
                 return match.start(), match.end()
         return None
+
+
+# Signs that are part of a number or word when a digit or letter stands on both sides
+# of them, and the signs of a number just before its digits (`_Spaced.separates`).
+_NUMBER_JOINERS = frozenset(".,\u066b\u066c")
+_WORD_JOINERS = frozenset("-'\u2019\u2010\u2011")
+_NUMBER_SIGNS = frozenset("+-\u2212\u00b1")
+
+
+def _wordy(char: str) -> bool:
+    """A letter, digit or mark: part of a word."""
+    return unicodedata.category(char)[0] in "LNM"
 
 
 # What separates words in extracted text: whitespace, and the format characters
@@ -1005,20 +1045,37 @@ _LONG_TEXT = 60
 _MAX_GAP = 2000
 
 
-def _found_in_pieces(haystack: str, text: str) -> bool:
-    words = text.split()
+def _found_in_pieces(spaced: _Spaced, text: str, *, strict: bool = False) -> bool:
+    """Whether a long text is in ``spaced`` as its words in order, each at word
+    boundaries (`_Spaced.find`), with gaps of at most `_MAX_GAP` characters.
+
+    Each next word is taken where it first comes; a word reached at the same place
+    as by an earlier try goes on as that one did, so every place of each word is
+    tried at most once: the time is bounded by the size of the page, never its square.
+    """
+    words = [word for word in text.split() if skeleton(word)]
     if len(skeleton(text)) < _LONG_TEXT or len(words) < 2:
         return False
-    for first in _match_ends(haystack, words[0]):
-        position, ok = first, True
-        for word in words[1:]:
-            end = _search(haystack, word, position, position + _MAX_GAP + len(skeleton(word)))
-            if end is None:
+    size = len(spaced.text)
+    dead_ends: set[tuple[int, int]] = set()
+    position = 0
+    while (first := spaced.find(words[0], position, size, strict=strict)) is not None:
+        reached, ok = first[1], True
+        tried: list[tuple[int, int]] = []
+        for number, word in enumerate(words[1:], 1):
+            if (number, reached) in dead_ends:
                 ok = False
                 break
-            position = end
+            tried.append((number, reached))
+            found = spaced.find(word, reached, reached + _MAX_GAP + len(skeleton(word)), strict=strict)
+            if found is None:
+                ok = False
+                break
+            reached = found[1]
         if ok:
             return True
+        dead_ends.update(tried)
+        position = first[0] + 1
     return False
 
 
@@ -1231,17 +1288,15 @@ def verify_pdf_text(
                        if not _found_in_right_to_left_document(spaced, text)]
         return [f"{where}: the PDF does not show this text as written" for where, _text in missing]
     pages = _shaped_pages_by_pypdf(pdf_bytes, margins) if shaped else read_pdf_text(pdf_bytes, margins=margins)
-    haystack = skeleton("".join(pages))
-    for where, text in wanted:
-        if not all(_found(haystack, part, either) for part, either in _parts(text)):
-            missing.append((where, text))
+    # Whole, in order and at word boundaries: "10 mg" is not found inside "110 mg".
+    haystack = _Spaced.of(pages)
+    missing = [(where, text) for where, text in wanted if not _found_whole(haystack, text)]
     if missing:
         # PDFium reads a page line by line across columns, so a value wrapped beside its
         # wrapped label comes back interleaved with it; pypdf reads in drawing order.
         # A text PDFium did not give whole must be there whole in drawing order.
-        drawn = skeleton("".join(extract_pdf_text(pdf_bytes, margins=margins)))
-        missing = [(where, text) for where, text in missing
-                   if not all(_found(drawn, part, either) for part, either in _parts(text))]
+        drawn = _Spaced.of(extract_pdf_text(pdf_bytes, margins=margins))
+        missing = [(where, text) for where, text in missing if not _found_whole(drawn, text)]
     return [f"{where}: the PDF does not show this text as written" for where, _text in missing]
 
 
@@ -1305,7 +1360,7 @@ def _found_in_right_to_left_document(spaced: _Spaced, text: str) -> bool:
     if not _has_rtl(text):
         if all(_kind(char) in ("", "m") for char in text):
             # Only signs (", -"): pypdf reverses them with right-to-left text beside them.
-            return _found(spaced.text, text, True)
-        if spaced.find(text, 0, len(spaced.text)) is not None or _found_in_pieces(spaced.text, text):
+            return _found_signs(spaced.text, text)
+        if spaced.find(text, 0, len(spaced.text)) is not None or _found_in_pieces(spaced, text):
             return True
     return _found_near(spaced, text)
