@@ -97,6 +97,7 @@ __all__ = [
     "isolate_left_to_right",
     "map_document_text",
     "missing_glyphs_notice",
+    "missing_in_order",
     "place_text",
     "places_text",
     "read_pdf_text",
@@ -600,6 +601,8 @@ def isolate_left_to_right(text: str, *, leading: bool = False) -> str:
 # --- normalising and matching -------------------------------------------------------
 
 _BRACKETS = {")": "(", "]": "[", "}": "{", "\u00bb": "\u00ab", "\u203a": "\u2039"}
+_CLOSING = {opening: closing for closing, opening in _BRACKETS.items()}
+_OPENING_BRACKETS = frozenset(_CLOSING)
 _SOFT_HYPHEN = "\u00ad"
 
 
@@ -614,9 +617,10 @@ def _fold(char: str) -> str:
 class _SkeletonTable(dict[int, str]):
     """What `skeleton` makes of each character, worked out once per character and process."""
 
-    def __init__(self, *, keep_soft_hyphens: bool) -> None:
+    def __init__(self, *, keep_soft_hyphens: bool, fold_brackets: bool = True) -> None:
         super().__init__()
         self.keep_soft_hyphens = keep_soft_hyphens
+        self.fold_brackets = fold_brackets
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
@@ -624,6 +628,8 @@ class _SkeletonTable(dict[int, str]):
             value = char
         elif char.isspace() or unicodedata.category(char) in ("Cf", "Cc"):
             value = ""
+        elif not self.fold_brackets and char in _BRACKETS:
+            value = char
         else:
             value = _fold(char)
         self[code] = value
@@ -634,6 +640,24 @@ class _SkeletonTable(dict[int, str]):
 # goes through `_SkeletonTable.__missing__` (a document's haystack has some 20,000).
 _SKELETON = _SkeletonTable(keep_soft_hyphens=False)
 _SKELETON_KEEPING_SOFT_HYPHENS = _SkeletonTable(keep_soft_hyphens=True)
+
+
+_SKELETON_AS_DRAWN = _SkeletonTable(keep_soft_hyphens=False, fold_brackets=False)
+
+
+def _brackets_drawn(text: str) -> str:
+    """The brackets of ``text`` in order, each as written (not folded as by `skeleton`)."""
+    return "".join(char for char in text if char in _BRACKET_CHARACTERS)
+
+
+_BRACKET_CHARACTERS = frozenset(_BRACKETS) | frozenset(_BRACKETS.values())
+_CLOSERS = re.compile("[" + re.escape("".join(_BRACKETS)) + "]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _part_brackets(part: str) -> str:
+    """The brackets a match of ``part`` must have, in order, as written."""
+    return _brackets_drawn(part)
 
 
 def skeleton(text: str, *, keep_soft_hyphens: bool = False) -> str:
@@ -739,6 +763,9 @@ def _found_whole(spaced: _Spaced, text: str) -> bool:
 #: word (or a run of Arabic-Indic digits) whole, in logical or visual order; a neutral
 #: sign anywhere in the window. Runs and words at word boundaries.
 _RUN, _WORD, _SIGN = "run", "word", "sign"
+#: A right-to-left word with a bracket written beside it: the word as `_WORD`, each
+#: bracket on its side (`_brackets_beside`).
+_BRACKETED = "bracketed"
 # Beyond the length of the text itself, how far from its first part the others may be:
 # the signs and spaces extractors move, the other texts of a table row drawn between
 # the lines of a wrapped cell.
@@ -755,19 +782,45 @@ class _Spaced:
 
     text: str
     breaks: bytes
+    #: ``starts[i]`` is true when a drawn piece of text begins at ``text[i]``.
+    starts: bytes
+    #: Where ``text`` holds a closing bracket folded to its opening one (`skeleton`).
+    closers: frozenset[int]
 
     @classmethod
     def of(cls, pieces: Iterable[str]) -> _Spaced:
         text: list[str] = []
-        breaks = bytearray()
+        breaks, starts = bytearray(), bytearray()
+        closers: set[int] = set()
+        size = 0
         for piece in pieces:
+            first = True
             for token in _SEPARATORS.split(piece):
                 folded = skeleton(token)
-                if folded:
-                    text.append(folded)
-                    breaks.extend(b"\x01" + b"\x00" * (len(folded) - 1))
+                if not folded:
+                    continue
+                if _CLOSERS.search(token):
+                    drawn = unicodedata.normalize("NFC", unicodedata.normalize("NFC", token).translate(
+                        _SKELETON_AS_DRAWN))
+                    if len(drawn) == len(folded):
+                        closers.update(size + index for index, (a, b) in enumerate(zip(folded, drawn, strict=True))
+                                       if a != b)
+                text.append(folded)
+                breaks.extend(b"\x01" + b"\x00" * (len(folded) - 1))
+                starts.extend((b"\x01" if first else b"\x00") + b"\x00" * (len(folded) - 1))
+                first = False
+                size += len(folded)
         breaks.append(1)
-        return cls("".join(text), bytes(breaks))
+        starts.append(1)
+        return cls("".join(text), bytes(breaks), bytes(starts), frozenset(closers))
+
+    def drawn(self, start: int, end: int) -> str:
+        """``text[start:end]`` with its closing brackets as drawn (not folded)."""
+        piece = self.text[start:end]
+        if not self.closers or not any(char in _OPENING_BRACKETS for char in piece):
+            return piece
+        return "".join(_CLOSING[char] if start + index in self.closers else char
+                       for index, char in enumerate(piece))
 
     def boundary(self, index: int) -> bool:
         """Whether a word may begin or end before ``self.text[index]``: after a break,
@@ -816,14 +869,19 @@ class _Spaced:
         return not (start and outside in _NUMBER_SIGNS and inside.isdecimal())
 
     def find(self, part: str, start: int, end: int, *, open_start: bool = False,
-             open_end: bool = False, strict: bool = False) -> tuple[int, int] | None:
+             open_end: bool = False, strict: bool = False, any_brackets: bool = False) -> tuple[int, int] | None:
         """The first match of ``part`` in ``text[start:end]`` at word boundaries (not
         needed at an ``open_`` end), as ``(start, end)``, or None: `boundary` ones, or
-        with ``strict`` (a document without right-to-left text) `separates` ones."""
+        with ``strict`` (a document without right-to-left text) `separates` ones. Its
+        brackets must be the ones of ``part`` as written, unless ``any_brackets``."""
         wanted = _pattern(part)
         start, end = max(start, 0), min(end, len(self.text))
+        brackets = "" if any_brackets else _part_brackets(part)
 
         def whole(first: int, stop: int) -> bool:
+            if brackets and _brackets_drawn(self.drawn(first, stop)) != brackets:
+                # "(8 am)" drawn ")8 am(": each bracket as written, where it was written.
+                return False
             if strict:
                 return (open_start or self.separates(first, start=True)) and \
                     (open_end or self.separates(stop, start=False))
@@ -902,24 +960,35 @@ def _near_parts(text: str) -> list[tuple[str, str]]:
     for rtl, start, end in _strong_runs(text):
         parts.extend(_signs(text[position:start]))
         run = text[start:end]
-        if rtl:
-            for word in run.split():
+        if rtl or any(_direction(char) == "AN" for char in run):
+            for match in re.finditer(r"\S+", run):
+                word = match.group()
                 # The signs at a word's edges ("حسن," "(الحالة") are moved by the
                 # extractors' reading of the line: looked for on their own.
-                letters = [index for index, char in enumerate(word) if _kind(char)]
+                letters = [index for index, char in enumerate(word) if _kind(char)] if rtl else [0, len(word) - 1]
                 if not letters:
                     parts.extend(_signs(word))
                     continue
                 first, last = letters[0], letters[-1] + 1
                 parts.extend(_signs(word[:first] + word[last:]))
-                parts.append((_WORD, word[first:last]))
-        elif any(_direction(char) == "AN" for char in run):
-            parts.extend((_WORD, word) for word in run.split())
+                parts.append(_word_part(text, word[first:last], start + match.start() + first,
+                                        start + match.start() + last))
         else:
             parts.append((_RUN, run))
         position = end
     parts.extend(_signs(text[position:]))
     return parts
+
+
+def _word_part(text: str, word: str, start: int, end: int) -> tuple[str, str]:
+    """A right-to-left word (or Arabic-Indic number) at ``text[start:end]``: `_WORD`, or
+    `_BRACKETED` with the bracket written just before or after it ("(٨", "صباحًا)"),
+    as ``opening NUL word NUL closing``."""
+    opening = text[start - 1] if start > 0 and text[start - 1] in _BRACKET_CHARACTERS else ""
+    closing = text[end] if end < len(text) and text[end] in _BRACKET_CHARACTERS else ""
+    if not opening and not closing:
+        return _WORD, word
+    return _BRACKETED, f"{opening}\0{word}\0{closing}"
 
 
 def _signs(text: str) -> list[tuple[str, str]]:
@@ -972,8 +1041,15 @@ def _places(haystack: _Spaced, mode: str, part: str, low: int, high: int) -> Ite
 def _part_place(haystack: _Spaced, mode: str, part: str, low: int, high: int) -> tuple[int, int] | None:
     """The first place a part is found in ``haystack.text[low:high]`` as its mode asks."""
     if mode == _SIGN:
-        found = haystack.find(part, low, high, open_start=True, open_end=True)
-        return found
+        return haystack.find(part, low, high, open_start=True, open_end=True, any_brackets=True)
+    if mode == _BRACKETED:
+        opening, word, closing = part.split("\0")
+        position = low
+        while (found := _part_place(haystack, _WORD, word, position, high)) is not None:
+            if _brackets_beside(haystack, word, found, opening, closing):
+                return found
+            position = found[0] + 1
+        return None
     found = haystack.find(part, low, high)
     if mode == _WORD:
         if found is not None:
@@ -988,6 +1064,41 @@ def _part_place(haystack: _Spaced, mode: str, part: str, low: int, high: int) ->
     if wrapped is None or (found is not None and found[0] <= wrapped[0]):
         return found
     return wrapped
+
+
+def _brackets_beside(haystack: _Spaced, word: str, place: tuple[int, int], opening: str, closing: str) -> bool:
+    """Whether a right-to-left word found at ``place`` has the brackets written beside
+    it on the sides they were written: "(٨ صباحًا)" drawn ")٨ صباحًا(" (each bracket
+    facing away from its words) is not.
+
+    pypdf gives each drawn piece of right-to-left text in logical order and the pieces
+    of a line in visual order (left to right), each character as written: a bracket
+    written before a word is just before it in its piece, or, the word being the first
+    of its piece, the first character of the next piece (drawn to its right); one
+    written after it is just after it, or, the word being the last of its piece, the
+    last character of the piece before. A word found in visual order (the whole line
+    reversed) has the bracket written before it on its right, the one after on its left.
+    """
+    start, end = place
+    text, starts = haystack.text, haystack.starts
+
+    def at(index: int) -> str:
+        return haystack.drawn(index, index + 1) if 0 <= index < len(text) else ""
+
+    logical = skeleton(word)
+    orders = [visual for visual, form in ((False, logical), (True, logical[::-1])) if text[start:end] == form]
+    for visual in orders or [False, True]:
+        if visual:
+            if (not opening or at(end) == opening) and (not closing or at(start - 1) == closing):
+                return True
+            continue
+        opened = not opening or (at(start - 1) == opening and not starts[start]) or (
+            bool(starts[start]) and at(starts.find(b"\x01", start + 1)) == opening)
+        closed = not closing or (at(end) == closing and not starts[end]) or (
+            bool(starts[end]) and at(starts.rfind(b"\x01", 0, start + 1) - 1) == closing)
+        if opened and closed:
+            return True
+    return False
 
 
 def _ligature_place(haystack: _Spaced, word: str, low: int, high: int) -> tuple[int, int] | None:
@@ -1298,6 +1409,27 @@ def verify_pdf_text(
         drawn = _Spaced.of(extract_pdf_text(pdf_bytes, margins=margins))
         missing = [(where, text) for where, text in missing if not _found_whole(drawn, text)]
     return [f"{where}: the PDF does not show this text as written" for where, _text in missing]
+
+
+def missing_in_order(page_text: str, texts: Iterable[tuple[str, str]]) -> str | None:
+    """Where the first of ``texts`` is that ``page_text`` does not show, each text looked
+    for whole and at word boundaries (as by `verify_pdf_text` in a document without
+    right-to-left text) after the end of the one before; None when all are there.
+
+    For a page drawn in reading order without right-to-left text (the lock screen):
+    ``texts`` are ``(where, text)`` pairs in the order they were drawn.
+    """
+    haystack = _Spaced.of([page_text.translate(_PDFIUM_HYPHENS)])
+    position = 0
+    for where, text in texts:
+        if not skeleton(text):
+            continue
+        found = haystack.find(text, position, len(haystack.text), strict=not _only_signs(text),
+                              open_start=_only_signs(text), open_end=_only_signs(text))
+        if found is None:
+            return where
+        position = found[1]
+    return None
 
 
 def _pdfium_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> tuple[list[str], set[int]]:
