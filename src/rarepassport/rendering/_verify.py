@@ -24,7 +24,13 @@ How the comparison is exact without being flaky:
 * Unicode is compared in NFC; ligatures and Arabic presentation forms (what a shaped
   glyph may extract as) are folded to their letters; format characters (direction
   marks, isolates, joiners, soft hyphens) are dropped; a soft hyphen may print as "-".
-* In a document without right-to-left text every text must appear whole and in order.
+* In a document without right-to-left text every text must appear whole, in order and
+  at word boundaries at both ends (`_Spaced.separates`): no "10 mg" inside "110 mg",
+  "5 mg" inside "0.5 mg" or "Latex" inside "Latexes"; a text's own edge that is a sign
+  ("(8 am)", "Na+") needs none, nor do Chinese, Japanese, Korean and Indic characters.
+* Brackets are compared as written (")8 am(" is not "(8 am)"); in right-to-left text a
+  bracket written beside a right-to-left word or Arabic-Indic number must be on its
+  side of it (`_brackets_beside`).
 * Extractors give the runs of a line with right-to-left text in logical or in visual
   order, reverse Arabic-Indic digits, mirror brackets and move neutral signs. So in a
   document with right-to-left text (read back with pypdf, one piece per text-showing
@@ -47,12 +53,13 @@ not checked beside Indic or Chinese, Japanese and Korean characters; an Arabic w
 a lam-alef ligature (لا) is found when the ligature and the rest of the word are each
 found whole near each other (pypdf may extract the ligature glyph at one end of the
 word); in a document without right-to-left text each text is looked for anywhere in the
-document and without word boundaries, so a very short text (a lone "2") is found even if
-it was drawn elsewhere; a long text (60 characters or more) split by a page break is
-accepted when its words appear in order with gaps of at most 2,000 characters (the rest
-of a table row and the repeated header row); a left-to-right run inside right-to-left
-text wrapped over lines is found as its pieces in order (a dose or phone number never
-split), only other text between them.
+document, so a very short text (a lone "2") is found even if it was drawn elsewhere; a
+long text (60 characters or more) split by a page break is accepted when its words
+appear in order, each at word boundaries, with gaps of at most 2,000 characters (the
+rest of a table row and the repeated header row); the brackets around a left-to-right
+run inside right-to-left text are looked for near it, not on their sides; a
+left-to-right run inside right-to-left text wrapped over lines is found as its pieces in
+order (a dose or phone number never split), only other text between them.
 """
 
 from __future__ import annotations
