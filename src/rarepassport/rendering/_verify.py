@@ -624,7 +624,8 @@ def _fold(char: str) -> str:
 class _SkeletonTable(dict[int, str]):
     """What `skeleton` makes of each character, worked out once per character and process."""
 
-    def __init__(self, *, keep_soft_hyphens: bool, fold_brackets: bool = True, marking_separators: bool = False) -> None:
+    def __init__(self, *, keep_soft_hyphens: bool, fold_brackets: bool = True,
+                 marking_separators: bool = False) -> None:
         super().__init__()
         self.keep_soft_hyphens = keep_soft_hyphens
         self.fold_brackets = fold_brackets
