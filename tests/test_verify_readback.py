@@ -339,3 +339,18 @@ def test_a_passport_whose_values_are_inside_one_another_renders(format: str) -> 
     data = rp.render_rendered(rp.from_dict(SUBSTRINGS), format).data
     for read in (pypdf_text(data), poppler_text(data)):
         assert "10 mg" in read and "Hydrocortisone" in read
+
+
+def test_a_dose_inside_a_decimal_number_in_an_arabic_line_is_reported() -> None:
+    # In a document with right-to-left text too, a decimal point between digits is part
+    # of the number: "0.5 mg" does not show "5 mg", "10,5 mg" does not show "10 mg".
+    line = "الجرعة 0.5 mg ثم 10,5 mg"
+
+    def draw(pdf: FPDF) -> None:
+        pdf.multi_cell(0, 8, isolate_left_to_right(line, leading=True), align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 8, "0.5 mg")
+
+    pdf = drawn(draw, fallback=font_for("ل"), shaping=True)
+    assert problems(pdf, line, "0.5 mg", "10,5 mg") == []
+    assert problems(pdf, "الجرعة 5 mg ثم 10,5 mg", "الجرعة 0.5 mg ثم 10 mg", "5 mg") == [
+        f"text 1: {MISSING}", f"text 2: {MISSING}", f"text 3: {MISSING}"]

@@ -43,7 +43,8 @@ How the comparison is exact without being flaky:
   the length of the text and 120 characters (the same line or the lines next to it),
   never anywhere on the page. A word boundary is whitespace, a format character, the
   end of a drawn piece, or a change between left-to-right letters and digits,
-  right-to-left letters, Arabic-Indic digits and signs.
+  right-to-left letters, Arabic-Indic digits and signs, never beside a decimal point or
+  comma between digits ("5 mg" is not found inside "0.5 mg").
 * Running headers and footers are left out by position, so a paragraph that flows
   onto the next page is still found whole.
 
@@ -846,9 +847,12 @@ class _Spaced:
 
     def boundary(self, index: int) -> bool:
         """Whether a word may begin or end before ``self.text[index]``: after a break,
-        or where the kind of character changes (`_kind`); never before a mark."""
+        or where the kind of character changes (`_kind`); never before a mark, nor beside
+        a decimal point or comma between digits (`in_number`)."""
         if self.breaks[index]:
             return True
+        if self.in_number(index):
+            return False
         if _NO_WORD_BOUNDARIES.match(self.text[index]) or _NO_WORD_BOUNDARIES.match(self.text[index - 1]):
             return True
         after = _kind(self.text[index])
@@ -858,6 +862,16 @@ class _Spaced:
         while before > 0 and _kind(self.text[before]) == "m" and not self.breaks[before]:
             before -= 1
         return after == "" or _kind(self.text[before]) != after
+
+    def in_number(self, index: int) -> bool:
+        """Whether a decimal point or comma between two digits is just before or at
+        ``text[index]``: "5" of "0.5", "0" of "10,5" begin or end no word there."""
+        text, breaks = self.text, self.breaks
+        for point in (index - 1, index):
+            if 1 <= point < len(text) - 1 and text[point] in _NUMBER_JOINERS and not breaks[point] \
+                    and not breaks[point + 1] and text[point - 1].isdecimal() and text[point + 1].isdecimal():
+                return True
+        return False
 
     def separates(self, index: int, *, start: bool) -> bool:
         """Whether a text of a document without right-to-left text may begin (``start``)
