@@ -1192,26 +1192,48 @@ def _unbreakable(run: str) -> list[str]:
 # header row. Such a text is found when its words appear in order with short gaps.
 _LONG_TEXT = 60
 _MAX_GAP = 2000
+_PIECE_LOOKS = 20_000
 
 
 def _found_in_pieces(spaced: _Spaced, text: str, *, strict: bool = False) -> bool:
     """Whether a long text is in ``spaced`` as its words in order, each at word
     boundaries (`_Spaced.find`), with gaps of at most `_MAX_GAP` characters.
 
-    Each next word is taken where it first comes; a word reached at the same place
-    as by an earlier try goes on as that one did, so every place of each word is
-    tried at most once: the time is bounded by the size of the page, never its square.
+    Each next word is taken where it first comes after the one before. Tries begin at
+    each place of the first word, left to right; a later try reaches each word no
+    earlier than an earlier one, so a word missing from the page, or not after where a
+    try reached, ends the search at once, and a word reached at the same place as by an
+    earlier try goes on as that one did. At most `_PIECE_LOOKS` words are looked for in
+    all (on a page of one word repeated every try gets far): beyond that the text counts
+    as not shown, the safe direction.
     """
     words = [word for word in text.split() if skeleton(word)]
     if len(skeleton(text)) < _LONG_TEXT or len(words) < 2:
         return False
     size = len(spaced.text)
+    # Where each word's last possible place ends (without the word-boundary check).
+    last = []
+    for word in words:
+        wanted = _pattern(word)
+        if isinstance(wanted, str):
+            at = spaced.text.rfind(wanted)
+            last.append(-1 if at < 0 else at + len(wanted))
+        else:
+            last.append(size)
+    if min(last) < 0:
+        return False
     dead_ends: set[tuple[int, int]] = set()
     position = 0
+    looks = 0
     while (first := spaced.find(words[0], position, size, strict=strict)) is not None:
         reached, ok = first[1], True
         tried: list[tuple[int, int]] = []
         for number, word in enumerate(words[1:], 1):
+            looks += 1
+            if looks > _PIECE_LOOKS:
+                return False
+            if reached + len(skeleton(word)) > last[number]:
+                return False  # every later try reaches this word later still
             if (number, reached) in dead_ends:
                 ok = False
                 break
