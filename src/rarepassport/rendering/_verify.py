@@ -28,9 +28,9 @@ How the comparison is exact without being flaky:
   at word boundaries at both ends (`_Spaced.separates`): no "10 mg" inside "110 mg",
   "5 mg" inside "0.5 mg" or "Latex" inside "Latexes"; a text's own edge that is a sign
   ("(8 am)", "Na+") needs none, nor do Chinese, Japanese, Korean and Indic characters.
-* Brackets are compared as written (")8 am(" is not "(8 am)"); in right-to-left text a
-  bracket written beside a right-to-left word or Arabic-Indic number must be on its
-  side of it (`_brackets_beside`).
+* Brackets are compared as written (")8 am(" is not "(8 am)"); in a text that reads
+  right to left a bracket written beside a right-to-left word or Arabic-Indic number
+  must be on its side of it (`_brackets_beside`).
 * Extractors give the runs of a line with right-to-left text in logical or in visual
   order, reverse Arabic-Indic digits, mirror brackets and move neutral signs. So in a
   document with right-to-left text (read back with pypdf, one piece per text-showing
@@ -1052,6 +1052,10 @@ def _found_near(haystack: _Spaced, text: str) -> bool:
     parts = _near_parts(text)
     if not parts:
         return True
+    if not is_right_to_left(text):
+        # Drawn as (or in) a left-to-right paragraph, whose brackets beside right-to-left
+        # words the extractors give elsewhere: those are looked for as signs only.
+        parts = [(_WORD, part.split("\0")[1]) if mode == _BRACKETED else (mode, part) for mode, part in parts]
     reach = len(skeleton(text)) + _NEAR
     # The first part that is not a sign is the anchor: where it is found, the others
     # must be found around it.
