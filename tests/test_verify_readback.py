@@ -19,7 +19,13 @@ from fpdf import FPDF
 
 from helpers.scripts import system_fonts  # noqa: F401 (system_fonts: an autouse fixture)
 from rarepassport.rendering import _fonts
-from rarepassport.rendering._verify import _MAYBE_RTL, isolate_left_to_right, read_pdf_text, verify_pdf_text
+from rarepassport.rendering._verify import (
+    _MAYBE_RTL,
+    isolate_left_to_right,
+    missing_in_order,
+    read_pdf_text,
+    verify_pdf_text,
+)
 
 MISSING = "the PDF does not show this text as written"
 
@@ -80,6 +86,79 @@ def test_a_dose_whose_words_are_each_elsewhere_on_the_page_is_still_reported() -
     pdf = drawn(lambda pdf: pdf.multi_cell(0, 6, "Give hydrocortisone 100 mg by injection every 10 hours."))
     assert problems(pdf, "10 mg", "hydrocortisone 10 mg", "by injection every 100 hours") == [
         f"text 1: {MISSING}", f"text 2: {MISSING}", f"text 3: {MISSING}"]
+
+
+def test_a_value_drawn_inside_a_longer_number_or_word_is_reported_naming_its_field() -> None:
+    # A digit more before or after a value, or a longer word, is another value: "10 mg"
+    # is not shown by "110 mg" (nor "100 mg"), a phone number not by one with a digit
+    # more at each end, "Latex" not by "Latexes", "5 mg" not by "0.5 mg".
+    pdf = drawn(lambda pdf: pdf.multi_cell(0, 6, "Give 110 mg now, or 100 mg. Call 90123 4567. "
+                                                "Allergy: Latexes. Then 0.5 mg; at -5 °C stop."))
+    dose, phone, allergy = "$.medications[0].dose", "$.contacts[0].phone", "$.allergies[0].substance"
+    assert verify_pdf_text(pdf, [(dose, "110 mg"), (phone, "90123 4567"), (allergy, "Latexes"),
+                                 ("$.medications[1].dose", "0.5 mg"), ("$.notes", "-5 °C")]) == []
+    found = verify_pdf_text(pdf, [(dose, "10 mg"), (phone, "0123 456"), (allergy, "Latex"),
+                                  ("$.medications[1].dose", "5 mg"), ("$.notes", "5 °C"),
+                                  ("$.medications[2].dose", "0 mg")])
+    assert found == [f"{where}: {MISSING}" for where in (dose, phone, allergy, "$.medications[1].dose",
+                                                         "$.notes", "$.medications[2].dose")]
+    assert not any(value in problem for problem in found for value in ("10 mg", "0123", "Latex", "5 mg"))
+
+
+def test_a_text_beginning_or_ending_with_a_sign_is_found_beside_other_signs() -> None:
+    # The sign at a text's own edge is its boundary: "(8 am)" after "daily", "Na+"
+    # before ";", "+44 ..." after "call", a lone "-".
+    pdf = drawn(lambda pdf: pdf.multi_cell(0, 6, "Twice daily(8 am), call +44 20 7946 0000; low Na+; "
+                                                "tonic-clonic; O'Brien; score: -"))
+    assert problems(pdf, "(8 am)", "8 am", "+44 20 7946 0000", "Na+", "Na", "tonic-clonic", "O'Brien", "-",
+                    "score:") == []
+    # A hyphen or apostrophe between letters is part of the word; a "+" before digits
+    # is part of the number.
+    assert problems(pdf, "clonic", "Brien", "44 20 7946 0000", "daily(8 am") == [
+        f"text 1: {MISSING}", f"text 2: {MISSING}", f"text 3: {MISSING}"]
+
+
+def test_a_bracket_drawn_the_wrong_way_round_is_reported() -> None:
+    pdf = drawn(lambda pdf: pdf.cell(0, 6, "Hydrocortisone 10 mg )8 am( and [noon]"))
+    assert problems(pdf, "10 mg )8 am(", "[noon]") == []
+    assert problems(pdf, "10 mg (8 am)", "(8 am)", "]noon[") == [
+        f"text 1: {MISSING}", f"text 2: {MISSING}", f"text 3: {MISSING}"]
+
+
+def test_chinese_text_needs_no_word_boundary() -> None:
+    # Chinese is written without spaces between words: a name inside a line is found.
+    pdf = drawn(lambda pdf: pdf.cell(0, 8, "姓名王小明过敏青霉素, 100 mg"), fallback=font_for("王"))
+    assert problems(pdf, "王小明", "小明", "青霉素", "100 mg") == []
+    assert problems(pdf, "10 mg", "0 mg") == [f"text 1: {MISSING}", f"text 2: {MISSING}"]
+
+
+def test_a_long_text_split_by_other_text_is_found_word_by_word_only_at_word_boundaries() -> None:
+    # A long text is accepted as its words in order (a table row broken by a page break
+    # and the repeated header row): each word whole, so "10" is not found inside "100".
+    def draw(pdf: FPDF) -> None:
+        for line in ("Give hydrocortisone 100 mg by injection into the", "Medicine Dose Route",
+                     "thigh muscle now, then call 999 at once."):
+            pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+
+    pdf = drawn(draw)
+    step = "Give hydrocortisone {dose} by injection into the thigh muscle now, then call 999 at once."
+    assert problems(pdf, step.format(dose="100 mg")) == []
+    assert problems(pdf, step.format(dose="10 mg")) == [f"text 1: {MISSING}"]
+    assert problems(pdf, step.format(dose="100 mg").replace("999", "99")) == [f"text 1: {MISSING}"]
+
+
+def test_the_lock_screen_read_back_takes_each_text_whole_in_order() -> None:
+    # The lock screen's page (PDFium's text) against what it drew, in order.
+    pdf = drawn(lambda pdf: pdf.multi_cell(0, 6, "Hydrocortisone 100 mg. Allergies: Latexes. Call 90123 4567"))
+    page = read_pdf_text(pdf)[0]
+    drawn_texts = [("$.medications[0].name", "Hydrocortisone"), ("$.medications[0].dose", "100 mg"),
+                   ("$.allergies[0].substance", "Latexes"), ("$.contacts[0].phone", "90123 4567")]
+    assert missing_in_order(page, drawn_texts) is None
+    for index, wrong in ((1, "10 mg"), (1, "00 mg"), (2, "Latex"), (3, "0123 456")):
+        asked = [*drawn_texts[:index], (drawn_texts[index][0], wrong), *drawn_texts[index + 1:]]
+        assert missing_in_order(page, asked) == drawn_texts[index][0], wrong
+    # In order: a text drawn before the one before it is not found after it.
+    assert missing_in_order(page, [drawn_texts[2], drawn_texts[1]]) == "$.medications[0].dose"
 
 
 def test_no_break_spaces_and_ligature_characters_are_found_as_written() -> None:
@@ -237,3 +316,64 @@ def test_every_right_to_left_character_is_in_the_blocks_the_check_looks_in_first
     outside = [f"U+{code:04X}" for code in range(sys.maxunicode + 1)
                if unicodedata.bidirectional(chr(code)) in ("R", "AL") and not _MAYBE_RTL.match(chr(code))]
     assert outside == []
+
+
+def swapped_brackets(text: str) -> str:
+    return text.translate(str.maketrans("()[]", ")(]["))
+
+
+@pytest.mark.parametrize("line", ["الجرعة (٨ صباحًا)", "هيدروكورتيزون (عن طريق الفم) 10 mg",
+                                  "الجرعة [صباحًا] و(مساءً)", "الجرعة (صباحًا) مرة"])
+def test_a_bracket_facing_the_wrong_way_in_an_arabic_line_is_reported(line: str) -> None:
+    # In a right-to-left line each bracket is drawn mirrored; written the wrong way
+    # round, "(٨ صباحًا)" is seen with both brackets facing away from their words.
+    # pypdf gives each character as written, the brackets beside their words.
+    def draw(text: str) -> bytes:
+        return drawn(lambda pdf: pdf.multi_cell(0, 8, isolate_left_to_right(text, leading=True), align="R"),
+                     fallback=font_for("ل"), shaping=True)
+
+    assert problems(draw(line), line) == []
+    assert problems(draw(swapped_brackets(line)), line) == [f"text 1: {MISSING}"]
+    assert problems(draw(line), swapped_brackets(line)) == [f"text 1: {MISSING}"]
+
+
+SUBSTRINGS = {
+    "schema_version": "1.0",
+    "person": {"name": "Ada Example", "date_of_birth": "2015-03-02"},
+    "medications": [
+        {"name": "Hydrocortisone", "dose": "10 mg", "frequency": "at 8 am", "time_critical": True},
+        {"name": "Hydrocortisone injection", "dose": "100 mg", "frequency": "at 18 am", "time_critical": True},
+        {"name": "Fludrocortisone", "dose": "0.1 mg", "time_critical": True},
+        {"name": "Vitamin D", "dose": "1 mg"},
+    ],
+    "allergies": [{"substance": "Latex", "severity": "severe"}, {"substance": "Latexes and rubbers"}],
+    "contacts": [{"name": "Ben Example", "relationship": "father", "phone": "0123 456"},
+                 {"name": "Ben Examples", "relationship": "uncle", "phone": "90123 4567"}],
+}
+
+
+@pytest.mark.parametrize("format", ["pdf", "card", "lockscreen-pdf"])
+def test_a_passport_whose_values_are_inside_one_another_renders(format: str) -> None:
+    # "10 mg" inside "100 mg", "1 mg" inside "0.1 mg", "Latex" inside "Latexes", a phone
+    # number inside another: each found where it is drawn, at word boundaries.
+    import rarepassport as rp
+    from helpers.pdftext import poppler_text, pypdf_text
+
+    data = rp.render_rendered(rp.from_dict(SUBSTRINGS), format).data
+    for read in (pypdf_text(data), poppler_text(data)):
+        assert "10 mg" in read and "Hydrocortisone" in read
+
+
+def test_a_dose_inside_a_decimal_number_in_an_arabic_line_is_reported() -> None:
+    # In a document with right-to-left text too, a decimal point between digits is part
+    # of the number: "0.5 mg" does not show "5 mg", "10,5 mg" does not show "10 mg".
+    line = "الجرعة 0.5 mg ثم 10,5 mg"
+
+    def draw(pdf: FPDF) -> None:
+        pdf.multi_cell(0, 8, isolate_left_to_right(line, leading=True), align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 8, "0.5 mg")
+
+    pdf = drawn(draw, fallback=font_for("ل"), shaping=True)
+    assert problems(pdf, line, "0.5 mg", "10,5 mg") == []
+    assert problems(pdf, "الجرعة 5 mg ثم 10,5 mg", "الجرعة 0.5 mg ثم 10 mg", "5 mg") == [
+        f"text 1: {MISSING}", f"text 2: {MISSING}", f"text 3: {MISSING}"]

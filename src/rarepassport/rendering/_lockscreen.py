@@ -50,7 +50,7 @@ from rarepassport.rendering._shared import (
     marked_bold,
     unbroken,
 )
-from rarepassport.rendering._verify import is_right_to_left, isolate_left_to_right
+from rarepassport.rendering._verify import is_right_to_left, isolate_left_to_right, missing_in_order
 
 if TYPE_CHECKING:
     from rarepassport.rendering._base import Rendered
@@ -649,18 +649,15 @@ def _verify(data: bytes, drawn: Sequence[tuple[str, str]], geometry: _Geometry, 
     try:
         page = pdf[0]
         textpage = page.get_textpage()
-        extracted = _squashed(textpage.get_text_range())
+        page_text = textpage.get_text_range()
         if needs_text_shaping(text for _path, text in drawn):
-            _verify_characters(extracted, drawn)
+            _verify_characters(_squashed(page_text), drawn)
         else:
-            position = 0
-            for path, text in drawn:
-                wanted = _squashed(text)
-                found = extracted.find(wanted, position)
-                if found < 0:
-                    raise RenderError(Message("error.render.lockscreen-not-drawn", "{path}: the lock screen's text "
-                                              "was not drawn as asked (read back differently)", path=path))
-                position = found + len(wanted)
+            # Whole, in order, at word boundaries: "10 mg" is not found inside "110 mg".
+            path = missing_in_order(page_text, drawn)
+            if path is not None:
+                raise RenderError(Message("error.render.lockscreen-not-drawn", "{path}: the lock screen's text "
+                                          "was not drawn as asked (read back differently)", path=path))
         height = page.get_height()
         for index in range(textpage.count_chars()):
             _left, low, _right, high = textpage.get_charbox(index)

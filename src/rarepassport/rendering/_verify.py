@@ -24,7 +24,13 @@ How the comparison is exact without being flaky:
 * Unicode is compared in NFC; ligatures and Arabic presentation forms (what a shaped
   glyph may extract as) are folded to their letters; format characters (direction
   marks, isolates, joiners, soft hyphens) are dropped; a soft hyphen may print as "-".
-* In a document without right-to-left text every text must appear whole and in order.
+* In a document without right-to-left text every text must appear whole, in order and
+  at word boundaries at both ends (`_Spaced.separates`): no "10 mg" inside "110 mg",
+  "5 mg" inside "0.5 mg" or "Latex" inside "Latexes"; a text's own edge that is a sign
+  ("(8 am)", "Na+") needs none, nor do Chinese, Japanese, Korean and Indic characters.
+* Brackets are compared as written (")8 am(" is not "(8 am)"); in a text that reads
+  right to left a bracket written beside a right-to-left word or Arabic-Indic number
+  must be on its side of it (`_brackets_beside`).
 * Extractors give the runs of a line with right-to-left text in logical or in visual
   order, reverse Arabic-Indic digits, mirror brackets and move neutral signs. So in a
   document with right-to-left text (read back with pypdf, one piece per text-showing
@@ -37,7 +43,8 @@ How the comparison is exact without being flaky:
   the length of the text and 120 characters (the same line or the lines next to it),
   never anywhere on the page. A word boundary is whitespace, a format character, the
   end of a drawn piece, or a change between left-to-right letters and digits,
-  right-to-left letters, Arabic-Indic digits and signs.
+  right-to-left letters, Arabic-Indic digits and signs, never beside a decimal point or
+  comma between digits ("5 mg" is not found inside "0.5 mg").
 * Running headers and footers are left out by position, so a paragraph that flows
   onto the next page is still found whole.
 
@@ -47,12 +54,13 @@ not checked beside Indic or Chinese, Japanese and Korean characters; an Arabic w
 a lam-alef ligature (لا) is found when the ligature and the rest of the word are each
 found whole near each other (pypdf may extract the ligature glyph at one end of the
 word); in a document without right-to-left text each text is looked for anywhere in the
-document and without word boundaries, so a very short text (a lone "2") is found even if
-it was drawn elsewhere; a long text (60 characters or more) split by a page break is
-accepted when its words appear in order with gaps of at most 2,000 characters (the rest
-of a table row and the repeated header row); a left-to-right run inside right-to-left
-text wrapped over lines is found as its pieces in order (a dose or phone number never
-split), only other text between them.
+document, so a very short text (a lone "2") is found even if it was drawn elsewhere; a
+long text (60 characters or more) split by a page break is accepted when its words
+appear in order, each at word boundaries, with gaps of at most 2,000 characters (the
+rest of a table row and the repeated header row); the brackets around a left-to-right
+run inside right-to-left text are looked for near it, not on their sides; a
+left-to-right run inside right-to-left text wrapped over lines is found as its pieces in
+order (a dose or phone number never split), only other text between them.
 """
 
 from __future__ import annotations
@@ -97,6 +105,7 @@ __all__ = [
     "isolate_left_to_right",
     "map_document_text",
     "missing_glyphs_notice",
+    "missing_in_order",
     "not_drawn",
     "place_text",
     "places_text",
@@ -609,6 +618,8 @@ def isolate_left_to_right(text: str, *, leading: bool = False) -> str:
 # --- normalising and matching -------------------------------------------------------
 
 _BRACKETS = {")": "(", "]": "[", "}": "{", "\u00bb": "\u00ab", "\u203a": "\u2039"}
+_CLOSING = {opening: closing for closing, opening in _BRACKETS.items()}
+_OPENING_BRACKETS = frozenset(_CLOSING)
 _SOFT_HYPHEN = "\u00ad"
 
 
@@ -623,16 +634,23 @@ def _fold(char: str) -> str:
 class _SkeletonTable(dict[int, str]):
     """What `skeleton` makes of each character, worked out once per character and process."""
 
-    def __init__(self, *, keep_soft_hyphens: bool) -> None:
+    def __init__(self, *, keep_soft_hyphens: bool, fold_brackets: bool = True,
+                 marking_separators: bool = False) -> None:
         super().__init__()
         self.keep_soft_hyphens = keep_soft_hyphens
+        self.fold_brackets = fold_brackets
+        self.marking_separators = marking_separators
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
-        if char == _SOFT_HYPHEN and self.keep_soft_hyphens:
+        if self.marking_separators and _SEPARATORS.fullmatch(char):
+            value = "\0"  # where words may begin and end (`_Spaced.of`)
+        elif char == _SOFT_HYPHEN and self.keep_soft_hyphens:
             value = char
         elif char.isspace() or unicodedata.category(char) in ("Cf", "Cc"):
             value = ""
+        elif not self.fold_brackets and char in _BRACKETS:
+            value = char
         else:
             value = _fold(char)
         self[code] = value
@@ -643,6 +661,26 @@ class _SkeletonTable(dict[int, str]):
 # goes through `_SkeletonTable.__missing__` (a document's haystack has some 20,000).
 _SKELETON = _SkeletonTable(keep_soft_hyphens=False)
 _SKELETON_KEEPING_SOFT_HYPHENS = _SkeletonTable(keep_soft_hyphens=True)
+
+
+# For `_Spaced.of`: the separators of words (`_SEPARATORS`) marked with NUL.
+_SPACED = _SkeletonTable(keep_soft_hyphens=False, marking_separators=True)
+_SPACED_AS_DRAWN = _SkeletonTable(keep_soft_hyphens=False, fold_brackets=False, marking_separators=True)
+
+
+def _brackets_drawn(text: str) -> str:
+    """The brackets of ``text`` in order, each as written (not folded as by `skeleton`)."""
+    return "".join(char for char in text if char in _BRACKET_CHARACTERS)
+
+
+_BRACKET_CHARACTERS = frozenset(_BRACKETS) | frozenset(_BRACKETS.values())
+_CLOSERS = re.compile("[" + re.escape("".join(_BRACKETS)) + "]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _part_brackets(part: str) -> str:
+    """The brackets a match of ``part`` must have, in order, as written."""
+    return _brackets_drawn(part)
 
 
 def skeleton(text: str, *, keep_soft_hyphens: bool = False) -> str:
@@ -664,8 +702,9 @@ def skeleton(text: str, *, keep_soft_hyphens: bool = False) -> str:
 # "ि" drawn before its consonant, a reph, some conjuncts) a stand-in code in the PDF's
 # text layer, which pypdf extracts as one or two ASCII characters after an Indic letter
 # ("नि#दान" for "निदान"). The picture is right; up to two such extra characters are
-# allowed after each Indic character (never in place of one).
-_STAND_IN = "[!-~\x00-\x1f]{0,2}"
+# allowed after each Indic character (never in place of one), as few as the match
+# needs: after a text's last letter they would take the start of the next word.
+_STAND_IN = "[!-~\x00-\x1f]{0,2}?"
 
 
 def _escaped(piece: str) -> str:
@@ -692,6 +731,14 @@ def _pattern(part: str) -> re.Pattern[str] | str:
     return re.compile("-?".join(_escaped(piece) for piece in text.split(_SOFT_HYPHEN)))
 
 
+@functools.lru_cache(maxsize=1024)
+def _drawn_pattern(part: str) -> re.Pattern[str]:
+    """`_pattern` of a text with brackets (a pattern), its brackets as written."""
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", part).translate(_SKELETON_AS_WRITTEN))
+    return re.compile("-?".join(_escaped(piece) for piece in text.split(_SOFT_HYPHEN)))
+
+
+_SKELETON_AS_WRITTEN = _SkeletonTable(keep_soft_hyphens=True, fold_brackets=False)
 _INDIC = re.compile("[\u0900-\u0dff]")
 
 
@@ -705,33 +752,8 @@ def _search(haystack: str, part: str, start: int = 0, end: int | None = None) ->
     return None if match is None else match.end()
 
 
-def _match_ends(haystack: str, part: str) -> Iterator[int]:
-    """Where each match of ``part`` in ``haystack`` ends, left to right, not overlapping."""
-    wanted = _pattern(part)
-    if not isinstance(wanted, str):
-        yield from (match.end() for match in wanted.finditer(haystack))
-        return
-    found = haystack.find(wanted)
-    while found >= 0:
-        yield found + len(wanted)
-        found = haystack.find(wanted, found + max(len(wanted), 1))
-
-
 # Groups of digits separated by spaces, each group a whole word: "+966 50 123 4567".
 _NUMBER_GROUPS = re.compile(r"(?<!\S)\+?[0-9]+(?:[ \u00a0][0-9]+)+(?!\S)")
-
-
-def _parts(text: str) -> list[tuple[str, bool]]:
-    """What must be found for a text in a document without right-to-left text:
-    ``(part, either_order)`` pairs, here the whole text in order.
-
-    (Text with right-to-left letters, and any text of a document that has some, is
-    matched by `_found_near` instead.)
-    """
-    if not any(_direction(char) in (*_RTL_CLASSES, *_LTR_CLASSES) for char in text):
-        # Only signs (", -"): pypdf reverses them with right-to-left text beside them.
-        return [(text, True)]
-    return [(text, False)]
 
 
 # Lam followed by an alef is drawn as one ligature glyph (لا, لأ, لإ, لآ), which pypdf
@@ -739,12 +761,25 @@ def _parts(text: str) -> list[tuple[str, bool]]:
 _LAM_ALEF = re.compile("\u0644[\u064b-\u065f\u0670]*[\u0627\u0623\u0625\u0622]")
 
 
-def _found(haystack: str, part: str, either_order: bool) -> bool:
-    if _search(haystack, part) is not None:
-        return True
-    if either_order and _search(haystack, part[::-1]) is not None:
-        return True
-    return not either_order and _found_in_pieces(haystack, part)
+def _only_signs(text: str) -> bool:
+    """Whether a text has no letter or digit (", -"): such a text is found anywhere, in
+    either order (pypdf reverses signs with right-to-left text beside them)."""
+    return not any(_direction(char) in (*_RTL_CLASSES, *_LTR_CLASSES) for char in text)
+
+
+def _found_signs(haystack: str, text: str) -> bool:
+    return _search(haystack, text) is not None or _search(haystack, text[::-1]) is not None
+
+
+def _found_whole(spaced: _Spaced, text: str) -> bool:
+    """Whether a text of a document without right-to-left text is in ``spaced``: whole,
+    in order and at word boundaries at both ends (`_Spaced.separates`), or a long text
+    split by a page break as its words in order, each at word boundaries
+    (`_found_in_pieces`)."""
+    if _only_signs(text):
+        return _found_signs(spaced.text, text)
+    return spaced.find(text, 0, len(spaced.text), strict=True) is not None \
+        or _found_in_pieces(spaced, text, strict=True)
 
 
 # --- matching text with right-to-left letters -------------------------------------------
@@ -759,6 +794,9 @@ def _found(haystack: str, part: str, either_order: bool) -> bool:
 #: word (or a run of Arabic-Indic digits) whole, in logical or visual order; a neutral
 #: sign anywhere in the window. Runs and words at word boundaries.
 _RUN, _WORD, _SIGN = "run", "word", "sign"
+#: A right-to-left word with a bracket written beside it: the word as `_WORD`, each
+#: bracket on its side (`_brackets_beside`).
+_BRACKETED = "bracketed"
 # Beyond the length of the text itself, how far from its first part the others may be:
 # the signs and spaces extractors move, the other texts of a table row drawn between
 # the lines of a wrapped cell.
@@ -775,25 +813,55 @@ class _Spaced:
 
     text: str
     breaks: bytes
+    #: ``starts[i]`` is true when a drawn piece of text begins at ``text[i]``.
+    starts: bytes
+    #: Where ``text`` holds a closing bracket folded to its opening one (`skeleton`).
+    closers: frozenset[int]
 
     @classmethod
     def of(cls, pieces: Iterable[str]) -> _Spaced:
         text: list[str] = []
-        breaks = bytearray()
+        breaks, starts = bytearray(), bytearray()
+        closers: set[int] = set()
+        size = 0
         for piece in pieces:
-            for token in _SEPARATORS.split(piece):
-                folded = skeleton(token)
-                if folded:
-                    text.append(folded)
-                    breaks.extend(b"\x01" + b"\x00" * (len(folded) - 1))
+            # One translation per piece, the separators marked, then cut at them.
+            marked = unicodedata.normalize("NFC", unicodedata.normalize("NFC", piece).translate(_SPACED))
+            tokens = [token for token in marked.split("\0") if token]
+            if not tokens:
+                continue
+            joined = "".join(tokens)
+            if _CLOSERS.search(piece):
+                drawn = unicodedata.normalize("NFC", unicodedata.normalize("NFC", piece).translate(
+                    _SPACED_AS_DRAWN)).replace("\0", "")
+                if len(drawn) == len(joined):
+                    closers.update(size + index for index, (a, b) in enumerate(zip(joined, drawn, strict=True))
+                                   if a != b)
+            for token in tokens:
+                breaks += b"\x01" + bytes(len(token) - 1)
+            starts += b"\x01" + bytes(len(joined) - 1)
+            text.append(joined)
+            size += len(joined)
         breaks.append(1)
-        return cls("".join(text), bytes(breaks))
+        starts.append(1)
+        return cls("".join(text), bytes(breaks), bytes(starts), frozenset(closers))
+
+    def drawn(self, start: int, end: int) -> str:
+        """``text[start:end]`` with its closing brackets as drawn (not folded)."""
+        piece = self.text[start:end]
+        if not self.closers or not any(char in _OPENING_BRACKETS for char in piece):
+            return piece
+        return "".join(_CLOSING[char] if start + index in self.closers else char
+                       for index, char in enumerate(piece))
 
     def boundary(self, index: int) -> bool:
         """Whether a word may begin or end before ``self.text[index]``: after a break,
-        or where the kind of character changes (`_kind`); never before a mark."""
+        or where the kind of character changes (`_kind`); never before a mark, nor beside
+        a decimal point or comma between digits (`in_number`)."""
         if self.breaks[index]:
             return True
+        if self.in_number(index):
+            return False
         if _NO_WORD_BOUNDARIES.match(self.text[index]) or _NO_WORD_BOUNDARIES.match(self.text[index - 1]):
             return True
         after = _kind(self.text[index])
@@ -804,26 +872,94 @@ class _Spaced:
             before -= 1
         return after == "" or _kind(self.text[before]) != after
 
+    def in_number(self, index: int) -> bool:
+        """Whether a decimal point or comma between two digits is just before or at
+        ``text[index]``: "5" of "0.5", "0" of "10,5" begin or end no word there."""
+        text, breaks = self.text, self.breaks
+        for point in (index - 1, index):
+            if 1 <= point < len(text) - 1 and text[point] in _NUMBER_JOINERS and not breaks[point] \
+                    and not breaks[point + 1] and text[point - 1].isdecimal() and text[point + 1].isdecimal():
+                return True
+        return False
+
+    def separates(self, index: int, *, start: bool) -> bool:
+        """Whether a text of a document without right-to-left text may begin (``start``)
+        or end before ``self.text[index]``: a word boundary at that end of it.
+
+        There is one after a break (whitespace, the end of a page or drawn piece), beside
+        a Chinese, Japanese, Korean or Indic character (see `_NO_WORD_BOUNDARIES`), where
+        the text's own edge is a sign ("(8 am)", "+44 20 ...", "Na+"), or where a sign
+        that is not part of a word or number stands beside it. There is none between two
+        letters or digits ("10 mg" in "110 mg", "Latex" in "Latexes"), nor at a sign
+        that joins them: a decimal point or comma between digits ("5 mg" in "0.5 mg",
+        "000" in "1,000"), a hyphen or apostrophe between letters or digits ("Latex" in
+        "Latex-free", "456" in "0123-456"), nor after a plus or minus sign just before a
+        number ("5 °C" in "-5 °C").
+        """
+        text, breaks = self.text, self.breaks
+        if index <= 0 or index >= len(text) or breaks[index]:
+            return True
+        inside, outside = (text[index], text[index - 1]) if start else (text[index - 1], text[index])
+        if not _wordy(inside) or _NO_WORD_BOUNDARIES.match(inside) or _NO_WORD_BOUNDARIES.match(outside):
+            return True
+        if _wordy(outside):
+            return False
+        further = index - 2 if start else index + 1
+        joined = 0 <= further < len(text) and not breaks[index - 1 if start else index + 1] \
+            and _wordy(text[further]) and not _NO_WORD_BOUNDARIES.match(text[further])
+        if outside in _NUMBER_JOINERS and joined and inside.isdecimal() and text[further].isdecimal():
+            return False
+        if outside in _WORD_JOINERS and joined:
+            return False
+        return not (start and outside in _NUMBER_SIGNS and inside.isdecimal())
+
     def find(self, part: str, start: int, end: int, *, open_start: bool = False,
-             open_end: bool = False) -> tuple[int, int] | None:
+             open_end: bool = False, strict: bool = False, any_brackets: bool = False) -> tuple[int, int] | None:
         """The first match of ``part`` in ``text[start:end]`` at word boundaries (not
-        needed at an ``open_`` end), as ``(start, end)``, or None."""
+        needed at an ``open_`` end), as ``(start, end)``, or None: `boundary` ones, or
+        with ``strict`` (a document without right-to-left text) `separates` ones. Its
+        brackets must be the ones of ``part`` as written, unless ``any_brackets``."""
         wanted = _pattern(part)
         start, end = max(start, 0), min(end, len(self.text))
+        brackets = "" if any_brackets else _part_brackets(part)
+
+        def whole(first: int, stop: int) -> bool:
+            # "(8 am)" drawn ")8 am(": each bracket as written, where it was written (with
+            # a pattern, not counting fpdf2's stand-in codes, which may be brackets).
+            if brackets and (_brackets_drawn(self.drawn(first, stop)) != brackets if isinstance(wanted, str)
+                             else _drawn_pattern(part).fullmatch(self.drawn(first, stop)) is None):
+                return False
+            if strict:
+                return (open_start or self.separates(first, start=True)) and \
+                    (open_end or self.separates(stop, start=False))
+            return (open_start or self.boundary(first)) and (open_end or self.boundary(stop))
+
         if isinstance(wanted, str):
             if not wanted:
                 return None
             found = self.text.find(wanted, start, end)
             while found >= 0:
                 stop = found + len(wanted)
-                if (open_start or self.boundary(found)) and (open_end or self.boundary(stop)):
+                if whole(found, stop):
                     return found, stop
                 found = self.text.find(wanted, found + 1, end)
             return None
         for match in wanted.finditer(self.text, start, end):
-            if (open_start or self.boundary(match.start())) and (open_end or self.boundary(match.end())):
+            if whole(match.start(), match.end()):
                 return match.start(), match.end()
         return None
+
+
+# Signs that are part of a number or word when a digit or letter stands on both sides
+# of them, and the signs of a number just before its digits (`_Spaced.separates`).
+_NUMBER_JOINERS = frozenset(".,\u066b\u066c")
+_WORD_JOINERS = frozenset("-'\u2019\u2010\u2011")
+_NUMBER_SIGNS = frozenset("+-\u2212\u00b1")
+
+
+def _wordy(char: str) -> bool:
+    """A letter, digit or mark: part of a word."""
+    return unicodedata.category(char)[0] in "LNM"
 
 
 # What separates words in extracted text: whitespace, and the format characters
@@ -871,24 +1007,35 @@ def _near_parts(text: str) -> list[tuple[str, str]]:
     for rtl, start, end in _strong_runs(text):
         parts.extend(_signs(text[position:start]))
         run = text[start:end]
-        if rtl:
-            for word in run.split():
+        if rtl or any(_direction(char) == "AN" for char in run):
+            for match in re.finditer(r"\S+", run):
+                word = match.group()
                 # The signs at a word's edges ("حسن," "(الحالة") are moved by the
                 # extractors' reading of the line: looked for on their own.
-                letters = [index for index, char in enumerate(word) if _kind(char)]
+                letters = [index for index, char in enumerate(word) if _kind(char)] if rtl else [0, len(word) - 1]
                 if not letters:
                     parts.extend(_signs(word))
                     continue
                 first, last = letters[0], letters[-1] + 1
                 parts.extend(_signs(word[:first] + word[last:]))
-                parts.append((_WORD, word[first:last]))
-        elif any(_direction(char) == "AN" for char in run):
-            parts.extend((_WORD, word) for word in run.split())
+                parts.append(_word_part(text, word[first:last], start + match.start() + first,
+                                        start + match.start() + last))
         else:
             parts.append((_RUN, run))
         position = end
     parts.extend(_signs(text[position:]))
     return parts
+
+
+def _word_part(text: str, word: str, start: int, end: int) -> tuple[str, str]:
+    """A right-to-left word (or Arabic-Indic number) at ``text[start:end]``: `_WORD`, or
+    `_BRACKETED` with the bracket written just before or after it ("(٨", "صباحًا)"),
+    as ``opening NUL word NUL closing``."""
+    opening = text[start - 1] if start > 0 and text[start - 1] in _BRACKET_CHARACTERS else ""
+    closing = text[end] if end < len(text) and text[end] in _BRACKET_CHARACTERS else ""
+    if not opening and not closing:
+        return _WORD, word
+    return _BRACKETED, f"{opening}\0{word}\0{closing}"
 
 
 def _signs(text: str) -> list[tuple[str, str]]:
@@ -914,6 +1061,10 @@ def _found_near(haystack: _Spaced, text: str) -> bool:
     parts = _near_parts(text)
     if not parts:
         return True
+    if not is_right_to_left(text):
+        # Drawn as (or in) a left-to-right paragraph, whose brackets beside right-to-left
+        # words the extractors give elsewhere: those are looked for as signs only.
+        parts = [(_WORD, part.split("\0")[1]) if mode == _BRACKETED else (mode, part) for mode, part in parts]
     reach = len(skeleton(text)) + _NEAR
     # The first part that is not a sign is the anchor: where it is found, the others
     # must be found around it.
@@ -941,8 +1092,15 @@ def _places(haystack: _Spaced, mode: str, part: str, low: int, high: int) -> Ite
 def _part_place(haystack: _Spaced, mode: str, part: str, low: int, high: int) -> tuple[int, int] | None:
     """The first place a part is found in ``haystack.text[low:high]`` as its mode asks."""
     if mode == _SIGN:
-        found = haystack.find(part, low, high, open_start=True, open_end=True)
-        return found
+        return haystack.find(part, low, high, open_start=True, open_end=True, any_brackets=True)
+    if mode == _BRACKETED:
+        opening, word, closing = part.split("\0")
+        position = low
+        while (found := _part_place(haystack, _WORD, word, position, high)) is not None:
+            if _brackets_beside(haystack, word, found, opening, closing):
+                return found
+            position = found[0] + 1
+        return None
     found = haystack.find(part, low, high)
     if mode == _WORD:
         if found is not None:
@@ -957,6 +1115,41 @@ def _part_place(haystack: _Spaced, mode: str, part: str, low: int, high: int) ->
     if wrapped is None or (found is not None and found[0] <= wrapped[0]):
         return found
     return wrapped
+
+
+def _brackets_beside(haystack: _Spaced, word: str, place: tuple[int, int], opening: str, closing: str) -> bool:
+    """Whether a right-to-left word found at ``place`` has the brackets written beside
+    it on the sides they were written: "(٨ صباحًا)" drawn ")٨ صباحًا(" (each bracket
+    facing away from its words) is not.
+
+    pypdf gives each drawn piece of right-to-left text in logical order and the pieces
+    of a line in visual order (left to right), each character as written: a bracket
+    written before a word is just before it in its piece, or, the word being the first
+    of its piece, the first character of the next piece (drawn to its right); one
+    written after it is just after it, or, the word being the last of its piece, the
+    last character of the piece before. A word found in visual order (the whole line
+    reversed) has the bracket written before it on its right, the one after on its left.
+    """
+    start, end = place
+    text, starts = haystack.text, haystack.starts
+
+    def at(index: int) -> str:
+        return haystack.drawn(index, index + 1) if 0 <= index < len(text) else ""
+
+    logical = skeleton(word)
+    orders = [visual for visual, form in ((False, logical), (True, logical[::-1])) if text[start:end] == form]
+    for visual in orders or [False, True]:
+        if visual:
+            if (not opening or at(end) == opening) and (not closing or at(start - 1) == closing):
+                return True
+            continue
+        opened = not opening or (at(start - 1) == opening and not starts[start]) or (
+            bool(starts[start]) and at(starts.find(b"\x01", start + 1)) == opening)
+        closed = not closing or (at(end) == closing and not starts[end]) or (
+            bool(starts[end]) and at(starts.rfind(b"\x01", 0, start + 1) - 1) == closing)
+        if opened and closed:
+            return True
+    return False
 
 
 def _ligature_place(haystack: _Spaced, word: str, low: int, high: int) -> tuple[int, int] | None:
@@ -1012,22 +1205,61 @@ def _unbreakable(run: str) -> list[str]:
 # header row. Such a text is found when its words appear in order with short gaps.
 _LONG_TEXT = 60
 _MAX_GAP = 2000
+_PIECE_LOOKS = 20_000
 
 
-def _found_in_pieces(haystack: str, text: str) -> bool:
-    words = text.split()
+def _found_in_pieces(spaced: _Spaced, text: str, *, strict: bool = False) -> bool:
+    """Whether a long text is in ``spaced`` as its words in order, each at word
+    boundaries (`_Spaced.find`), with gaps of at most `_MAX_GAP` characters.
+
+    Each next word is taken where it first comes after the one before. Tries begin at
+    each place of the first word, left to right; a later try reaches each word no
+    earlier than an earlier one, so a word missing from the page, or not after where a
+    try reached, ends the search at once, and a word reached at the same place as by an
+    earlier try goes on as that one did. At most `_PIECE_LOOKS` words are looked for in
+    all (on a page of one word repeated every try gets far): beyond that the text counts
+    as not shown, the safe direction.
+    """
+    words = [word for word in text.split() if skeleton(word)]
     if len(skeleton(text)) < _LONG_TEXT or len(words) < 2:
         return False
-    for first in _match_ends(haystack, words[0]):
-        position, ok = first, True
-        for word in words[1:]:
-            end = _search(haystack, word, position, position + _MAX_GAP + len(skeleton(word)))
-            if end is None:
+    size = len(spaced.text)
+    # Where each word's last possible place ends (without the word-boundary check).
+    last = []
+    for word in words:
+        wanted = _pattern(word)
+        if isinstance(wanted, str):
+            at = spaced.text.rfind(wanted)
+            last.append(-1 if at < 0 else at + len(wanted))
+        else:
+            last.append(size)
+    if min(last) < 0:
+        return False
+    dead_ends: set[tuple[int, int]] = set()
+    position = 0
+    looks = 0
+    while (first := spaced.find(words[0], position, size, strict=strict)) is not None:
+        reached, ok = first[1], True
+        tried: list[tuple[int, int]] = []
+        for number, word in enumerate(words[1:], 1):
+            looks += 1
+            if looks > _PIECE_LOOKS:
+                return False
+            if reached + len(skeleton(word)) > last[number]:
+                return False  # every later try reaches this word later still
+            if (number, reached) in dead_ends:
                 ok = False
                 break
-            position = end
+            tried.append((number, reached))
+            found = spaced.find(word, reached, reached + _MAX_GAP + len(skeleton(word)), strict=strict)
+            if found is None:
+                ok = False
+                break
+            reached = found[1]
         if ok:
             return True
+        dead_ends.update(tried)
+        position = first[0] + 1
     return False
 
 
@@ -1242,18 +1474,37 @@ def verify_pdf_text(
                        if not _found_in_right_to_left_document(spaced, text)]
         return [not_drawn(where) for where, _text in missing]
     pages = _shaped_pages(pdf_bytes, margins) if shaped else read_pdf_text(pdf_bytes, margins=margins)
-    haystack = skeleton("".join(pages))
-    for where, text in wanted:
-        if not all(_found(haystack, part, either) for part, either in _parts(text)):
-            missing.append((where, text))
+    # Whole, in order and at word boundaries: "10 mg" is not found inside "110 mg".
+    haystack = _Spaced.of(pages)
+    missing = [(where, text) for where, text in wanted if not _found_whole(haystack, text)]
     if missing:
         # PDFium reads a page line by line across columns, so a value wrapped beside its
         # wrapped label comes back interleaved with it; pypdf reads in drawing order.
         # A text PDFium did not give whole must be there whole in drawing order.
-        drawn = skeleton("".join(extract_pdf_text(pdf_bytes, margins=margins)))
-        missing = [(where, text) for where, text in missing
-                   if not all(_found(drawn, part, either) for part, either in _parts(text))]
+        drawn = _Spaced.of(extract_pdf_text(pdf_bytes, margins=margins))
+        missing = [(where, text) for where, text in missing if not _found_whole(drawn, text)]
     return [not_drawn(where) for where, _text in missing]
+
+
+def missing_in_order(page_text: str, texts: Iterable[tuple[str, str]]) -> str | None:
+    """Where the first of ``texts`` is that ``page_text`` does not show, each text looked
+    for whole and at word boundaries (as by `verify_pdf_text` in a document without
+    right-to-left text) after the end of the one before; None when all are there.
+
+    For a page drawn in reading order without right-to-left text (the lock screen):
+    ``texts`` are ``(where, text)`` pairs in the order they were drawn.
+    """
+    haystack = _Spaced.of([page_text.translate(_PDFIUM_HYPHENS)])
+    position = 0
+    for where, text in texts:
+        if not skeleton(text):
+            continue
+        found = haystack.find(text, position, len(haystack.text), strict=not _only_signs(text),
+                              open_start=_only_signs(text), open_end=_only_signs(text))
+        if found is None:
+            return where
+        position = found[1]
+    return None
 
 
 def _pdfium_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> tuple[list[str], set[int]]:
@@ -1375,7 +1626,7 @@ def _found_in_right_to_left_document(spaced: _Spaced, text: str) -> bool:
     if not _has_rtl(text):
         if all(_kind(char) in ("", "m") for char in text):
             # Only signs (", -"): pypdf reverses them with right-to-left text beside them.
-            return _found(spaced.text, text, True)
-        if spaced.find(text, 0, len(spaced.text)) is not None or _found_in_pieces(spaced.text, text):
+            return _found_signs(spaced.text, text)
+        if spaced.find(text, 0, len(spaced.text)) is not None or _found_in_pieces(spaced, text):
             return True
     return _found_near(spaced, text)
