@@ -11,34 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
-import pytest
 
 import rarepassport as rp
 from helpers.positions import lines, word_left
-from helpers.scripts import script_passport
+from helpers.scripts import arabic_fonts, script_passport  # noqa: F401 (autouse fixture)
 from rarepassport import render_rendered
-from rarepassport.rendering import _fonts
 from rarepassport.rendering._card import WALLET
 from rarepassport.rendering._verify import skeleton
 
 TODAY = dt.date(2026, 11, 27)
 #: fpdf2's cell margin (1 mm at the card's unit) plus a glyph's side bearing, in mm.
 SLACK = 1.6
-
-
-@pytest.fixture(autouse=True)
-def system_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv(_fonts.SYSTEM_FONTS_ENV, raising=False)
-    _fonts.system_fallback_fonts.cache_clear()
-    if not any(ord("ل") in _fonts._coverage(face.regular, face.collection_index)
-               for face in _fonts.system_fallback_fonts()):
-        pytest.skip("no font on this machine draws Arabic (install Debian's fonts-noto-core to run this)")
-    yield
-    _fonts.system_fallback_fonts.cache_clear()
 
 
 @functools.cache

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator
 
 import pytest
 
 import rarepassport as rp
 from helpers.pdftext import poppler_text, pypdf_text
 from helpers.positions import lines
+from helpers.scripts import arabic_fonts  # noqa: F401 (autouse fixture)
 from rarepassport import render_rendered
 from rarepassport.labels import built_in_catalogue
-from rarepassport.rendering import _fonts
 from rarepassport.rendering._verify import skeleton
 
 TODAY = dt.date(2026, 11, 27)
@@ -34,17 +33,6 @@ SECOND = ("Buccolam", "oromucosal", "rescue", "instructions")
 #: The first diagnosis (the main one, marked so in Arabic) and the second.
 MAIN = ("Autoimmune", "polyendocrine", "syndrome")
 OTHER = ("Chronic", "mucocutaneous", "candidiasis")
-
-
-@pytest.fixture(autouse=True)
-def system_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv(_fonts.SYSTEM_FONTS_ENV, raising=False)
-    _fonts.system_fallback_fonts.cache_clear()
-    if not any(ord("ل") in _fonts._coverage(face.regular, face.collection_index)
-               for face in _fonts.system_fallback_fonts()):
-        pytest.skip("no font on this machine draws Arabic (install Debian's fonts-noto-core to run this)")
-    yield
-    _fonts.system_fallback_fonts.cache_clear()
 
 
 def passport() -> rp.Passport:

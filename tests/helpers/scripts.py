@@ -44,3 +44,16 @@ def script_passport(language: str) -> rp.Passport:
         contacts=(rp.Contact(name=name, role="emergency", phone="+44 20 7946 0000"),),
         review=rp.Review(updated_on=dt.date(2026, 10, 1), next_review_due=dt.date(2027, 10, 1)),
     )
+
+
+@pytest.fixture(autouse=True)
+def arabic_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's own fallback fonts, or a skip where none draws Arabic. Autouse in
+    every test module that imports it."""
+    monkeypatch.delenv(_fonts.SYSTEM_FONTS_ENV, raising=False)
+    _fonts.system_fallback_fonts.cache_clear()
+    if not any(ord("ل") in _fonts._coverage(face.regular, face.collection_index)
+               for face in _fonts.system_fallback_fonts()):
+        pytest.skip("no font on this machine draws Arabic (install Debian's fonts-noto-core to run this)")
+    yield
+    _fonts.system_fallback_fonts.cache_clear()
