@@ -355,11 +355,14 @@ class _CardDrawer:
         label left of its value); drawn as one bidi paragraph, right-aligned, it reads
         as written.
         """
-        texts = _CardDrawer._right_to_left_runs(paragraph)
-        if texts is None:
+        return _CardDrawer._marked(paragraph, _CardDrawer._right_to_left_runs(paragraph))
+
+    @staticmethod
+    def _marked(paragraph: _Paragraph, runs: list[str] | None) -> tuple[str, bool, bool] | None:
+        """The runs of `_right_to_left_runs` as one text for fpdf2 (`marked_bold`)."""
+        if runs is None:
             return None
-        return marked_bold([(segment.bold, text) for segment, text in
-                            zip(paragraph.segments, texts, strict=True)])
+        return marked_bold([(segment.bold, text) for segment, text in zip(paragraph.segments, runs, strict=True)])
 
     @staticmethod
     def _right_to_left_runs(paragraph: _Paragraph) -> list[str] | None:
@@ -436,7 +439,8 @@ class _CardDrawer:
         for paragraph in paragraphs:
             pdf.set_xy(left, y)
             pdf.set_text_color(*paragraph.colour)
-            rtl = self._right_to_left(paragraph)
+            rtl_runs = self._right_to_left_runs(paragraph)
+            rtl = self._marked(paragraph, rtl_runs)
             if paragraph.number:
                 segment = paragraph.segments[0]
                 # A right-to-left step has its number on the right.
@@ -465,7 +469,6 @@ class _CardDrawer:
                         pdf.write(self.lh(size), segment.text)
                     pdf.ln(self.lh(size))
                 pdf.set_margins(0, 0, 0)
-            rtl_runs = self._right_to_left_runs(paragraph) if rtl is not None else None
             self.drawn.extend((segment.path, (item_without_joiner(segment.text) if rtl_runs is not None
                                               and rtl_runs[index].startswith("\n") else segment.text)
                                .replace(NO_BREAK, " ").strip())
