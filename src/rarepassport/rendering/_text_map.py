@@ -34,6 +34,7 @@ import functools
 import io
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ def repair_text_map(data: bytes, texts: Iterable[str]) -> bytes:
     """
     try:
         import pikepdf
-        import uharfbuzz  # noqa: F401  (shaping is what tells a run's text)
+        import uharfbuzz  # type: ignore[import-untyped,unused-ignore]  # noqa: F401  (shaping tells a run's text)
         from fontTools import ttLib  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
     except ImportError:
         return data
@@ -74,7 +75,10 @@ def repair_text_map(data: bytes, texts: Iterable[str]) -> bytes:
         streams: list[_Stream] = []
         for page in pdf.pages:
             _collect(pdf, page.obj, page.obj.get("/Resources"), fonts, streams, pikepdf, is_page=True, seen=set())
-        doubtful = {key: font for key, font in fonts.items() if font.clustered}
+        # Where a font maps a glyph to several letters or none, its glyphs end clusters;
+        # where text runs right to left, a bracket is drawn with its mirror's glyph.
+        mirrored = any(unicodedata.bidirectional(char) in ("R", "AL") for text in candidates for char in text)
+        doubtful = {key: font for key, font in fonts.items() if font.clustered or mirrored}
         if not doubtful:
             return data
         runs = [run for stream in streams for run in stream.runs if run.font in doubtful]
@@ -98,7 +102,7 @@ def _candidate_texts(texts: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for text in texts:
         collapsed = _SPACES.sub(" ", text).strip()
-        if collapsed and max(collapsed) > "\u007f":
+        if collapsed:
             seen.setdefault(collapsed, None)
     return list(seen)
 
@@ -111,6 +115,7 @@ class _Font:
 
     def __init__(self, obj: Any, descendant: Any, to_unicode: dict[int, str], family: str) -> None:
         self.pdf: Any = None
+        self.fonts: dict[tuple[int, int], _Font] = {}
         self.obj = obj
         self.descendant = descendant
         self.to_unicode = to_unicode
@@ -127,8 +132,9 @@ class _Font:
         shapes = _shapes(source, tuple(candidates))
         wanted: list[tuple[_Run, list[str]]] = []
         for run in runs:
-            reading = _reading(run.gids, shapes)
-            if reading is not None and any(self.to_unicode.get(gid) != text for gid, text in zip(run.gids, reading)):
+            reading = _reading(run, shapes, self.fonts)
+            if reading is not None and any(self.to_unicode.get(gid) != text
+                                           for gid, text in zip(run.gids, reading, strict=True)):
                 wanted.append((run, reading))
         if not wanted:
             return False
@@ -137,7 +143,7 @@ class _Font:
         codes: dict[tuple[int, str], int] = {}
         for run, reading in wanted:
             new = []
-            for gid, text in zip(run.gids, reading):
+            for gid, text in zip(run.gids, reading, strict=True):
                 if self.to_unicode.get(gid) == text:
                     new.append(gid)
                     continue
@@ -271,13 +277,15 @@ def _source_font(family: str, subset: bytes, used: tuple[int, ...]) -> tuple[Pat
         return None
     key = family.replace(" ", "").lower()
     files = _font_files()
-    named = [path for path in files if path.name.lower().startswith(key)]
+    # Files named after the family first, the closest name first ("NotoSans-Bold.ttf"
+    # before "NotoSansDevanagari-Bold.ttf" for "Noto Sans").
+    named = sorted((path for path in files if path.name.lower().startswith(key)), key=lambda path: len(path.name))
     for path in [*named, *(path for path in files if path not in named)]:
         faces = 1
         if path.suffix.lower() == ".ttc":
             try:
                 faces = len(ttLib.TTCollection(path, lazy=True).fonts)
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001, S112 - an unreadable collection is not the source
                 continue
         for index in range(faces):
             if _same_glyphs(path, index, family, wanted):
@@ -315,7 +323,7 @@ def _same_glyphs(path: Path, index: int, family: str, wanted: dict[int, Any]) ->
 @functools.lru_cache(maxsize=32)
 def _shapes(source: tuple[Path, int], texts: tuple[str, ...]) -> list[_Shaped]:
     """Each text shaped in the source font: glyph ids as bytes, each glyph's cluster and text."""
-    import uharfbuzz as hb
+    import uharfbuzz as hb  # type: ignore[import-untyped,unused-ignore]
 
     font = hb.Font(hb.Face(hb.Blob.from_file_path(str(source[0])), source[1]))
     shaped = []
@@ -335,25 +343,33 @@ def _shapes(source: tuple[Path, int], texts: tuple[str, ...]) -> list[_Shaped]:
         for i, cluster in enumerate(clusters):
             # WeasyPrint's place for a cluster's text: its last glyph left to right, its
             # first right to left; the cluster's other glyphs stand for nothing.
-            neighbour = (clusters[i - 1] if i > 0 else None) if rtl else (clusters[i + 1] if i + 1 < len(clusters) else None)
+            if rtl:
+                neighbour = clusters[i - 1] if i > 0 else None
+            else:
+                neighbour = clusters[i + 1] if i + 1 < len(clusters) else None
             reading.append(text[cluster:end_of[cluster]] if neighbour != cluster else "")
-        shaped.append(_Shaped(b"".join(info.codepoint.to_bytes(2, "big") for info in infos), clusters, reading))
+        shaped.append(_Shaped(b"".join(info.codepoint.to_bytes(2, "big") for info in infos), clusters, reading, rtl))
     return shaped
 
 
 class _Shaped:
-    __slots__ = ("clusters", "glyphs", "reading")
+    __slots__ = ("clusters", "glyphs", "reading", "rtl")
 
-    def __init__(self, glyphs: bytes, clusters: list[int], reading: list[str]) -> None:
+    def __init__(self, glyphs: bytes, clusters: list[int], reading: list[str], rtl: bool) -> None:
         self.glyphs = glyphs
         self.clusters = clusters
         self.reading = reading
+        self.rtl = rtl
 
 
-def _reading(gids: Sequence[int], shapes: Sequence[_Shaped]) -> list[str] | None:
-    """The text of each glyph of the run, where every place the run is found agrees."""
+def _readings(gids: Sequence[int], shapes: Sequence[_Shaped]) -> dict[bool, list[str] | None]:
+    """The text of each glyph of the run, by direction shaped in (True: right to left).
+
+    A direction whose places disagree has None. A bracket alone is the usual case of two
+    directions: "(" drawn left to right is ")" drawn mirrored right to left.
+    """
     needle = b"".join(gid.to_bytes(2, "big") for gid in gids)
-    found: list[str] | None = None
+    found: dict[bool, list[str] | None] = {}
     for shaped in shapes:
         at = shaped.glyphs.find(needle)
         while at >= 0:
@@ -363,11 +379,43 @@ def _reading(gids: Sequence[int], shapes: Sequence[_Shaped]) -> list[str] | None
             if at % 2 == 0 and (start == 0 or clusters[start - 1] != clusters[start]) and (
                     end == len(clusters) or clusters[end - 1] != clusters[end]):
                 piece = shaped.reading[start:end]
-                if found is not None and found != piece:
-                    return None
-                found = piece
+                if shaped.rtl not in found:
+                    found[shaped.rtl] = piece
+                elif found[shaped.rtl] != piece:
+                    found[shaped.rtl] = None
             at = shaped.glyphs.find(needle, at + 1)
     return found
+
+
+def _reading(run: _Run, shapes: Sequence[_Shaped], fonts: dict[tuple[int, int], _Font]) -> list[str] | None:
+    """The text of each glyph of the run: one reading wherever it is found, or the one
+    for the direction its neighbours in the line are written in."""
+    found = _readings(run.gids, shapes)
+    if not found or None in found.values():
+        return None
+    distinct = {tuple(piece) for piece in found.values() if piece is not None}
+    if len(distinct) == 1:
+        return next(iter(found.values()))
+    sides = {_direction(neighbour, fonts) for neighbour in (run.before, run.after) if neighbour is not None}
+    sides.discard(None)
+    if len(sides) != 1:
+        return None
+    return found.get(sides.pop() == "rtl")
+
+
+def _direction(run: _Run, fonts: dict[tuple[int, int], _Font]) -> str | None:
+    """"rtl" or "ltr" for the first strong letter a run reads as now, else None."""
+    font = fonts.get(run.font)
+    if font is None:
+        return None
+    for gid in run.gids:
+        for char in font.to_unicode.get(gid, ""):
+            kind = unicodedata.bidirectional(char)
+            if kind in ("R", "AL"):
+                return "rtl"
+            if kind == "L":
+                return "ltr"
+    return None
 
 
 # --- content streams -------------------------------------------------------------------
@@ -381,6 +429,9 @@ class _Run:
         self.gids: list[int] = []
         self.places: list[tuple[int, int | None, int]] = []  # (op index, array index or None, glyph index)
         self.codes: list[int] | None = None
+        #: The runs drawn just before and after it in the same text object (line).
+        self.before: _Run | None = None
+        self.after: _Run | None = None
 
 
 class _Stream:
@@ -398,7 +449,7 @@ class _Stream:
         for run in changed:
             assert run.codes is not None
             strings: dict[tuple[int, int | None], list[int]] = {}
-            for (op_index, array_index, glyph_index), code in zip(run.places, run.codes):
+            for (op_index, array_index, glyph_index), code in zip(run.places, run.codes, strict=True):
                 key = (op_index, array_index)
                 if key not in strings:
                     operand = ops[op_index][0][-1] if array_index is None else ops[op_index][0][-1][array_index]
@@ -432,6 +483,7 @@ def _collect(pdf: Any, owner: Any, resources: Any, fonts: dict[tuple[int, int], 
             if font is None:
                 continue
             font.pdf = pdf
+            font.fonts = fonts
             fonts[key] = font
         by_name[str(name)] = key
     try:
@@ -441,10 +493,11 @@ def _collect(pdf: Any, owner: Any, resources: Any, fonts: dict[tuple[int, int], 
     stream = _Stream(owner, ops, is_page)
     current: tuple[int, int] | None = None
     run: _Run | None = None
+    last: _Run | None = None  # the line's run before this one
     for index, op in enumerate(ops):
         operator = str(op.operator)
         if operator in ("BT", "ET"):
-            run = None
+            run = last = None
         elif operator == "Tf":
             current = by_name.get(str(op.operands[0]))
             run = None
@@ -452,6 +505,9 @@ def _collect(pdf: Any, owner: Any, resources: Any, fonts: dict[tuple[int, int], 
             if run is None:
                 run = _Run(current)
                 stream.runs.append(run)
+                if last is not None:
+                    run.before, last.after = last, run
+                last = run
             operand = op.operands[-1]
             items = [(None, operand)] if operator != "TJ" else list(enumerate(operand))
             for array_index, item in items:
@@ -460,8 +516,8 @@ def _collect(pdf: Any, owner: Any, resources: Any, fonts: dict[tuple[int, int], 
                     for glyph_index in range(len(raw) // 2):
                         run.gids.append(int.from_bytes(raw[2 * glyph_index:2 * glyph_index + 2], "big"))
                         run.places.append((index, array_index, glyph_index))
-        elif operator in ("TJ", "Tj", "'", '"'):
-            run = None
+        elif operator in ("TJ", "Tj", "'", '"'):  # drawn in a font of another form
+            run = last = None
         elif operator == "Do":
             xobjects = resources.get("/XObject", {})
             target = xobjects.get(str(op.operands[0])) if xobjects else None
