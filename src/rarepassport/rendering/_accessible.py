@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from rarepassport.errors import DrawnTextMismatchError, Message, RenderError
 from rarepassport.rendering._base import Rendered
+from rarepassport.rendering._text_map import repair_text_map
 from rarepassport.rendering._verify import expected_texts, verify_pdf_text
 
 if TYPE_CHECKING:
@@ -100,11 +101,42 @@ def render_accessible_pdf(document: Document, *, html: bytes) -> Rendered:
         data = page.write_pdf(pdf_variant=PDF_VARIANT)
     if not isinstance(data, bytes):  # write_pdf() with no target returns the bytes
         raise RenderError(Message("error.render.weasyprint-no-pdf", "WeasyPrint returned no PDF"))
-    data = _mark_languages(data, html.decode("utf-8"), document)
-    problems = verify_pdf_text(data, expected_texts(document))
+    page_html = html.decode("utf-8")
+    expected = expected_texts(document)
+    data = repair_text_map(data, [*_text_nodes(page_html), *(text for _where, text in expected)])
+    data = _mark_languages(data, page_html, document)
+    problems = verify_pdf_text(data, expected)
     if problems:
         raise DrawnTextMismatchError(problems)
     return Rendered(data=data, media_type="application/pdf", suffix=".pdf")
+
+
+class _TextNodes(HTMLParser):
+    """The text nodes of a page's body, as WeasyPrint lays each out (whitespace collapsed)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script", "title"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script", "title") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.texts.append(" ".join(data.split()))
+
+
+def _text_nodes(html: str) -> list[str]:
+    parser = _TextNodes()
+    parser.feed(html)
+    parser.close()
+    return parser.texts
 
 
 # --- the language of each structure element ------------------------------------------
