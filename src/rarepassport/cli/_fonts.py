@@ -65,10 +65,8 @@ def register(commands: Any) -> None:
 
 
 def _cmd_fonts(args: argparse.Namespace) -> int:
-    from rarepassport.cli._common import say, text
+    from rarepassport.cli._common import current_language, say, text
     from rarepassport.rendering._fonts import shaping_available
-
-    from rarepassport.cli._common import current_language
 
     say(text("cli.fonts.heading"))
     missing_needed = []

@@ -29,8 +29,10 @@ Nothing of argparse is patched and gettext's global domain is left alone.
 from __future__ import annotations
 
 import argparse
+import contextvars
 import re
 import sys
+import types
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any, NoReturn
@@ -220,7 +222,9 @@ class TranslatedHelpFormatter(argparse.HelpFormatter):
         return help_text
 
     def add_text(self, text: str | None) -> None:
-        super().add_text(translated(text) if text and text is not argparse.SUPPRESS else text)
+        if text and text is not argparse.SUPPRESS and current_language() != "en":
+            text = _metavars_named(translated(text))
+        super().add_text(text)
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         help_text = super()._get_help_string(action)
@@ -232,7 +236,23 @@ class TranslatedHelpFormatter(argparse.HelpFormatter):
         if english is not None and english.isupper() and isinstance(metavar, str):
             # "read the passphrase from the first line of FILE": the FILE of this very option.
             said = re.sub(rf"(?<![\w-]){re.escape(english)}(?![\w-])", lambda _match: metavar, said)
-        return said
+        return _metavars_named(said) if current_language() != "en" else said
+
+
+#: The metavars of the parser whose help is being written, English -> as its usage line
+#: shows them (set by `CommandParser.format_help`).
+_SHOWN_METAVARS: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(
+    "shown_metavars", default=types.MappingProxyType({}))
+
+
+def _metavars_named(said: str) -> str:
+    """``said`` (a translated help text) with each English metavar of the command it names
+    as the usage line shows it: "never FILE itself" of ``upgrade -o`` names the command's
+    ``FICHIER`` in French, not ``FILE``. Only the command's own metavars, as whole words:
+    ``LANG`` the environment variable, in a command with no ``LANG``, stays as it is."""
+    for english, shown in sorted(_SHOWN_METAVARS.get().items(), key=lambda item: -len(item[0])):
+        said = re.sub(rf"(?<![\w|-]){re.escape(english)}(?![\w|-])", lambda _match, shown=shown: shown, said)
+    return said
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -242,6 +262,16 @@ class CommandParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", TranslatedHelpFormatter)
         super().__init__(*args, **kwargs)
+
+    def format_help(self) -> str:
+        shown = {english: action.metavar for action in self._actions
+                 if isinstance(english := getattr(action, "english_metavar", None), str) and english.isupper()
+                 and isinstance(action.metavar, str) and action.metavar != english}
+        token = _SHOWN_METAVARS.set(shown)
+        try:
+            return super().format_help()
+        finally:
+            _SHOWN_METAVARS.reset(token)
 
     def error(self, message: str) -> NoReturn:
         if current_language() == "en":
