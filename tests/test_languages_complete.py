@@ -19,6 +19,8 @@ passport's HTML page marks so.
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import html.parser
 import re
 import shutil
@@ -31,7 +33,9 @@ import pytest
 
 import rarepassport as rp
 from helpers.pdftext import poppler_text, pypdf_text
-from rarepassport.labels import BUILT_IN_LANGUAGES, ENGLISH
+from rarepassport.cli import build_parser, main, subcommands
+from rarepassport.cli._common import set_message_language
+from rarepassport.labels import BUILT_IN_LANGUAGES, ENGLISH, built_in_catalogue
 from rarepassport.languages import candidates
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -208,3 +212,89 @@ def test_every_language_and_every_example_is_drawn_as_pdf() -> None:
     drawn = [(language, path) for language, path, pdf in _examples() if pdf]
     assert {language for language, _path in drawn} == set(LANGUAGES)
     assert {path for _language, path in drawn} == set(EXAMPLES)
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def in_language() -> Iterator[None]:
+    """Each test sets the messages' language itself; English again afterwards."""
+    yield
+    set_message_language(argparse.Namespace(language="en"))
+
+
+def every_help(language: str) -> Iterator[tuple[str, argparse.ArgumentParser, str]]:
+    """(command words, parser, --help) of ``rarepassport`` and every command, in ``language``."""
+    set_message_language(argparse.Namespace(language=language))
+    parser = build_parser()
+    for words, sub in [([], parser), *subcommands(parser)]:
+        yield " ".join(["rarepassport", *words]), sub, sub.format_help()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_translated_english_in_the_help_of_any_command(language: str, in_language: None) -> None:
+    found = {where: left for where, _parser, said in every_help(language) if (left := english_in(said, language))}
+    assert found == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_help_names_each_metavar_of_a_command_as_its_usage_line_does(language: str, in_language: None) -> None:
+    # An English metavar (FILE) in translated help whose usage line says FICHIER is a word
+    # the reader cannot match with anything on the line above.
+    set_message_language(argparse.Namespace(language="en"))
+    english = {" ".join(["rarepassport", *words]): {action.metavar for action in sub._actions
+                                                    if isinstance(action.metavar, str) and action.metavar.isupper()}
+               for words, sub in [([], build_parser()), *subcommands(build_parser())]}
+    translations = {ENGLISH[key]: built_in_catalogue(language)[key] for key in ENGLISH
+                    if key.startswith("cli.metavar.")}
+    found: dict[str, list[str]] = {}
+    for where, _parser, said in every_help(language):
+        left = [metavar for metavar in english[where] if translations.get(metavar, metavar) != metavar
+                and re.search(rf"(?<![\w|]){re.escape(metavar)}(?![\w|-])", said)]
+        if left:
+            found[where] = sorted(left)
+    assert found == {}
+
+
+def test_the_command_list_names_a_command_s_metavars_in_the_language(in_language: None) -> None:
+    top = next(said for where, _parser, said in every_help("fr") if where == "rarepassport")
+    folder, name = (built_in_catalogue("fr")[f"cli.metavar.{key}"] for key in ("dir", "name"))
+    assert f"plugin new {name} [{folder}]" in flat(top)
+    # An environment variable named like a metavar of another command stays as it is.
+    assert "LANG" in top
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """What ``rarepassport argv`` prints, standard output and error together."""
+    with contextlib.suppress(SystemExit):  # --help and usage errors end with SystemExit
+        main(list(argv))
+    done = capsys.readouterr()
+    return done.out + "\n" + done.err
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_translated_english_in_what_the_main_commands_say(
+    language: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], in_language: None
+) -> None:
+    example = ROOT / "examples" / "adult-several-conditions.yaml"
+    sparse = ROOT / "examples" / "minimal.json"
+    allowed = "\n".join([own_words(path, rp.load(path, plugins=plugins())) for path in (example, sparse)]
+                        + [str(tmp_path)])
+    said = {
+        "validate": run(capsys, "--language", language, "validate", *map(str, EXAMPLES)),
+        "render": run(capsys, "--language", language, "render", str(sparse), "-f", "html",
+                      "-o", str(tmp_path / "out.html")),
+        "render pdf": run(capsys, "--language", language, "-v", "render", str(example), "-o",
+                          str(tmp_path / "out.pdf")),
+        "upgrade": run(capsys, "--language", language, "upgrade", str(example)),
+        "plugins": run(capsys, "--language", language, "plugins"),
+        "fonts": run(capsys, "--language", language, "fonts"),
+        "labels": run(capsys, "--language", language, "labels"),
+        "new": run(capsys, "--language", language, "new", str(tmp_path / "new.json")),
+        "usage error": run(capsys, "--language", language, "render"),
+        "missing file": run(capsys, "--language", language, "validate", str(tmp_path / "absent.json")),
+    }
+    assert (tmp_path / "out.pdf").exists() and (tmp_path / "new.json").exists()
+    found = {command: left for command, out in said.items() if (left := english_in(out, language, allowed))}
+    assert found == {}

@@ -236,7 +236,10 @@ class TranslatedHelpFormatter(argparse.HelpFormatter):
         if english is not None and english.isupper() and isinstance(metavar, str):
             # "read the passphrase from the first line of FILE": the FILE of this very option.
             said = re.sub(rf"(?<![\w-]){re.escape(english)}(?![\w-])", lambda _match: metavar, said)
-        return _metavars_named(said) if current_language() != "en" else said
+        if current_language() == "en":
+            return said
+        # A command in the list of commands names its own metavars ("plugin new NAME [DIR]").
+        return _metavars_named(said, _COMMAND_METAVARS.get().get(action.dest) if action.option_strings == [] else None)
 
 
 #: The metavars of the parser whose help is being written, English -> as its usage line
@@ -245,14 +248,37 @@ _SHOWN_METAVARS: contextvars.ContextVar[Mapping[str, str]] = contextvars.Context
     "shown_metavars", default=types.MappingProxyType({}))
 
 
-def _metavars_named(said: str) -> str:
+#: The metavars of each command of the parser whose help is being written (with those
+#: of its own commands), by command name, for the list of commands.
+_COMMAND_METAVARS: contextvars.ContextVar[Mapping[str, Mapping[str, str]]] = contextvars.ContextVar(
+    "command_metavars", default=types.MappingProxyType({}))
+
+
+def _metavars_named(said: str, metavars: Mapping[str, str] | None = None) -> str:
     """``said`` (a translated help text) with each English metavar of the command it names
     as the usage line shows it: "never FILE itself" of ``upgrade -o`` names the command's
-    ``FICHIER`` in French, not ``FILE``. Only the command's own metavars, as whole words:
-    ``LANG`` the environment variable, in a command with no ``LANG``, stays as it is."""
-    for english, shown in sorted(_SHOWN_METAVARS.get().items(), key=lambda item: -len(item[0])):
-        said = re.sub(rf"(?<![\w|-]){re.escape(english)}(?![\w|-])", lambda _match, shown=shown: shown, said)
+    ``FICHIER`` in French, not ``FILE``. Only the command's own metavars (``metavars``, else
+    those of the parser whose help is written), as whole words: ``LANG`` the environment
+    variable, in a command with no ``LANG``, stays as it is."""
+    table = _SHOWN_METAVARS.get() if metavars is None else metavars
+    for english, shown in sorted(table.items(), key=lambda item: -len(item[0])):
+        said = re.sub(rf"(?<![\w|]){re.escape(english)}(?![\w|-])", lambda _match, shown=shown: shown, said)
     return said
+
+
+def _shown_metavars(parser: argparse.ArgumentParser, *, commands: bool = False) -> dict[str, str]:
+    """English -> translated metavar of each action of ``parser`` that has one (and, with
+    ``commands``, of its commands', and theirs)."""
+    shown: dict[str, str] = {}
+    for action in parser._actions:
+        english = getattr(action, "english_metavar", None)
+        if isinstance(english, str) and english.isupper() and isinstance(action.metavar, str) \
+                and action.metavar != english:
+            shown[english] = action.metavar
+        if commands and isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                shown = {**_shown_metavars(sub, commands=True), **shown}
+    return shown
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -264,13 +290,16 @@ class CommandParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def format_help(self) -> str:
-        shown = {english: action.metavar for action in self._actions
-                 if isinstance(english := getattr(action, "english_metavar", None), str) and english.isupper()
-                 and isinstance(action.metavar, str) and action.metavar != english}
-        token = _SHOWN_METAVARS.set(shown)
+        if current_language() == "en":
+            return super().format_help()
+        commands = {name: _shown_metavars(sub, commands=True) for action in self._actions
+                    if isinstance(action, argparse._SubParsersAction) for name, sub in action.choices.items()}
+        token = _SHOWN_METAVARS.set(_shown_metavars(self))
+        command_token = _COMMAND_METAVARS.set(commands)
         try:
             return super().format_help()
         finally:
+            _COMMAND_METAVARS.reset(command_token)
             _SHOWN_METAVARS.reset(token)
 
     def error(self, message: str) -> NoReturn:
