@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextvars
+import functools
 import re
 import sys
 import types
@@ -262,8 +263,13 @@ def _metavars_named(said: str, metavars: Mapping[str, str] | None = None) -> str
     variable, in a command with no ``LANG``, stays as it is."""
     table = _SHOWN_METAVARS.get() if metavars is None else metavars
     for english, shown in sorted(table.items(), key=lambda item: -len(item[0])):
-        said = re.sub(rf"(?<![\w|]){re.escape(english)}(?![\w|-])", lambda _match, shown=shown: shown, said)
+        # A function as the replacement: a metavar is never read as a pattern's \1.
+        said = re.sub(rf"(?<![\w|]){re.escape(english)}(?![\w|-])", functools.partial(_same, shown), said)
     return said
+
+
+def _same(text: str, _match: re.Match[str]) -> str:
+    return text
 
 
 def _shown_metavars(parser: argparse.ArgumentParser, *, commands: bool = False) -> dict[str, str]:
