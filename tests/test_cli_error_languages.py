@@ -600,10 +600,15 @@ def test_the_verify_report_is_said_in_french_and_its_status_words_kept(tmp_path:
 def test_the_plugins_listing_and_the_verbose_lines_are_in_french(tmp_path: Path) -> None:
     listing = run_cli("--language", "fr", "plugins", language="en")
     assert listing.returncode == 0, listing.stderr
-    section = next(section for section in rp.make_plugin_manager().sections if section.id == "adrenal_insufficiency")
+    plugins = rp.make_plugin_manager()
+    section = next(section for section in plugins.sections if section.id == "adrenal_insufficiency")
     applies = french("cli.plugins.applies-to", conditions=", ".join(section.applies_to))
-    line = french("cli.plugins.section", id=section.id, title=section.title, applies=applies)
+    # The section's title is its label section.<id> in French, not the English it was registered with.
+    title = plugins.labels.get_exact("section.adrenal_insufficiency", "fr")
+    assert title and title != section.title
+    line = french("cli.plugins.section", id=section.id, title=title, applies=applies)
     assert f"\n  {line}\n" in listing.stdout
+    assert section.title not in listing.stdout
     assert "(for " not in listing.stdout
     rendered = run_cli("render", str(MINIMAL), "--language", "fr", "-v", "-o", str(tmp_path / "out.txt"),
                        "--format", "text", language="en")

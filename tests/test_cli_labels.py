@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -73,8 +74,32 @@ def test_fonts_names_the_font_of_each_script_the_labels_need(
     lines = {line.split("  ")[1].strip(): line for line in out.splitlines() if line.startswith("  ")}
     assert "DejaVuSans.ttf" in lines["Latin"]
     assert "NotoSansDevanagari" in lines["Devanagari"] and "(labels: hi)" in lines["Devanagari"]
-    assert "NotoSansCJK" in lines["Han (Chinese)"]
+    assert "NotoSansCJK" in lines["Han"]
     assert "Text shaping (HarfBuzz, uharfbuzz): installed" in out
+
+
+@pytest.mark.parametrize("language", [tag for tag in labels.BUILT_IN_LANGUAGES if tag != "en"])
+def test_fonts_names_the_scripts_in_the_messages_language_from_cldr(
+    language: str, capsys: pytest.CaptureFixture[str], fresh_font_search: None
+) -> None:
+    from babel import Locale
+
+    from rarepassport.cli._fonts import SCRIPT_SAMPLES
+
+    main(["--language", language, "fonts"])
+    out = capsys.readouterr().out
+    names = Locale.parse(language, sep="-").scripts
+    english = Locale.parse("en_GB").scripts
+
+    def capital(name: str) -> str:
+        return name[:1].upper() + name[1:]
+
+    for code, _sample, _languages in SCRIPT_SAMPLES:
+        # CLDR leaves out a name written as English writes it (German "Thai").
+        name = capital(names.get(code) or english[code])
+        assert re.search(rf"^  {re.escape(name)} ", out, re.MULTILINE), (language, code)
+        if capital(english[code]) != name:
+            assert not re.search(rf"^  {re.escape(capital(english[code]))} ", out, re.MULTILINE), (language, code)
 
 
 def test_fonts_says_which_needed_script_is_not_covered(
@@ -84,5 +109,5 @@ def test_fonts_says_which_needed_script_is_not_covered(
     monkeypatch.delenv("RAREPASSPORT_FONT_DIRS", raising=False)
     assert main(["fonts"]) == 1
     out = capsys.readouterr().out
-    assert "Devanagari       NOT COVERED" in out
-    assert "Not covered but needed by shipped labels: Devanagari, Han (Chinese)." in out
+    assert re.search(r"^  Devanagari +NOT COVERED", out, re.MULTILINE)
+    assert "Not covered but needed by shipped labels: Devanagari, Han." in out

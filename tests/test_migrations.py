@@ -172,6 +172,64 @@ def test_upgrade_lists_each_step_and_writes_the_upgraded_passport(
     assert json.loads(source.read_text()) == OLD  # the input is never replaced
 
 
+def test_upgrade_says_each_step_in_the_language_of_the_messages(
+    registry: rp.MigrationRegistry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The words around the step are the catalogue's (cli.upgrade.step-format); a summary
+    # with no translation (no label migration.format.<version>) is English, said to be.
+    import argparse
+
+    from rarepassport.cli import main
+    from rarepassport.cli._common import set_message_language
+    from rarepassport.labels import built_in_catalogue
+
+    source = tmp_path / "old.json"
+    source.write_text(json.dumps(OLD))
+    try:
+        assert main(["--language", "fr", "upgrade", str(source), "-o", str(tmp_path / "new.json")]) == 0
+    finally:
+        set_message_language(argparse.Namespace(language="en"))
+    err = capsys.readouterr().err
+    summary = built_in_catalogue("fr")["validation.untranslated"].format(
+        message="drugs (names) became medications (objects)")
+    assert built_in_catalogue("fr")["cli.upgrade.step-format"].format(
+        source="0.8", target="0.9", summary=summary, changed="$.drugs, $.medications") in err
+    assert "changed:" not in err and "format 0.9 -> 1.0:" not in err
+
+
+def test_a_plugin_step_is_said_with_its_label_in_the_language() -> None:
+    # The plugin translates its step's summary with the label migration.<section>.<version>.
+    import argparse
+    import types
+
+    from rarepassport.cli._common import set_message_language
+    from rarepassport.cli._upgrade import step_text
+    from rarepassport.labels import built_in_catalogue
+
+    labels = types.SimpleNamespace(__name__="diary_labels", rarepassport_register_labels=rp.hookimpl(
+        lambda labels: labels.add("de", {"migration.diary.3": "writer heißt jetzt author"})))
+    plugins = _section_plugins(labels)
+    old = {"schema_version": "1.0", "person": {"name": "Ada Example", "date_of_birth": "2015-03-02"},
+           "extensions": {"diary": {"schema_version": "2", "writer": "Mum"}}}
+    [step] = rp.migrate_document(old, plugins=plugins).steps
+    assert step.label_id == "migration.diary.3"
+    assert step_text(step, plugins) == (
+        "section extensions.diary (plugin diary) 2 -> 3: writer is now author "
+        "(changed: $.extensions.diary.writer, $.extensions.diary.author)")
+    try:
+        set_message_language(argparse.Namespace(language="de"))
+        german = step_text(step, plugins)
+        set_message_language(argparse.Namespace(language="fr"))
+        french = step_text(step, plugins)
+    finally:
+        set_message_language(argparse.Namespace(language="en"))
+    assert german == built_in_catalogue("de")["cli.upgrade.step-section"].format(
+        section="diary", plugin="diary", source="2", target="3", summary="writer heißt jetzt author",
+        changed="$.extensions.diary.writer, $.extensions.diary.author")
+    # No French label: the English summary, said to be untranslated.
+    assert built_in_catalogue("fr")["validation.untranslated"].format(message="writer is now author") in french
+
+
 # --- plugin sections versioned on their own ---------------------------------------------------
 
 

@@ -367,6 +367,13 @@ def test_upgrade_command_upgrades_the_plugin_section_and_refuses_a_newer_one(tmp
     written = json.loads(new.read_text(encoding="utf-8"))
     assert written["extensions"]["fabry"]["schema_version"] == "2"
     assert written["extensions"]["fabry"]["treatment"] == "Agalsidase beta every two weeks"
+    # In French, the plugin's own translation of its step (label migration.fabry.2).
+    french = subprocess.run([sys.executable, "-m", "rarepassport", "--language", "fr", "upgrade", str(old)],
+                            capture_output=True, text=True)
+    assert french.returncode == 0, french.stderr
+    assert ("section extensions.fabry (extension fabry) 1 -> 2 : enzyme_therapy s'appelle désormais treatment"
+            in french.stderr), french.stderr
+    assert "(modifié : $.extensions.fabry.enzyme_therapy, $.extensions.fabry.treatment)" in french.stderr
     again = subprocess.run([sys.executable, "-m", "rarepassport", "upgrade", str(new)], capture_output=True, text=True)
     assert again.returncode == 0 and "nothing to upgrade" in again.stderr
     data = json.loads(FABRY_PASSPORT.read_text(encoding="utf-8"))

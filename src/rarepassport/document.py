@@ -177,6 +177,9 @@ class Field:
             (``second_language=``), for a bilingual document; a text written the same
             in both, or the person's own text, is ``""`` there. ``None`` in a
             document in one language.
+        label_language: BCP 47 tag of the label when it is not in the document's
+            language (``"en"`` for a plugin's label or title with no translation in
+            it), else ``None``; HTML marks the label with it.
     """
 
     label: str
@@ -184,6 +187,7 @@ class Field:
     label_id: str = ""
     emphasis: bool = False
     second: Field | None = None
+    label_language: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -256,6 +260,10 @@ class Section:
         symbol: The name of the symbol an easy-read document draws beside the title
             (one of `rarepassport.document.SYMBOLS`, e.g. ``pill``), or
             ``None`` for none; layout sets it only for easy read.
+        title_language: BCP 47 tag of the title when it is not in the document's
+            language, else ``None``: ``"en"`` for a plugin section's title that has no
+            translation in the document's language (shown in English). HTML marks the
+            title with it (``lang="en"``), and so the accessible PDF (``/Lang``).
     """
 
     id: str
@@ -265,6 +273,7 @@ class Section:
     plugin: str | None = None
     second_title: str | None = None
     symbol: str | None = None
+    title_language: str | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -206,12 +206,16 @@ class EssentialGroup:
         omitted: How many of the class's items were left off by [`fit`][rarepassport.essentials.fit].
         more: The phrase that says so, ``{count}`` filled in, e.g.
             *+2 more — see passport*; ``""`` when nothing was left off.
+        title_language: BCP 47 tag of the title when it is not in the essentials'
+            language, else ``None``: ``"en"`` for a plugin section's title with no
+            translation in it (shown in English).
     """
 
     key: str
     clinical_class: ClinicalClass
     title: str
     items: tuple[EssentialItem, ...] = attrs.field(converter=_items)
+    title_language: str | None = None
     run_on: bool = True
     sentences: bool = False
     omitted: int = 0
@@ -650,6 +654,8 @@ class _Builder:
         self.context = context
         self.passport = passport
         self.groups: list[EssentialGroup] = []
+        #: The language of a group's title when not the context's (a plugin's untranslated title), by key.
+        self.title_languages: dict[str, str] = {}
         self.more = context.phrase("essentials.more")
         self.label_value = context.phrase("label_value")
 
@@ -666,7 +672,7 @@ class _Builder:
             self.groups.append(EssentialGroup(
                 key=key, clinical_class=klass, title=title, items=items, run_on=run_on,
                 sentences=sentences, more_template=self.more if more is None else more,
-                label_value=self.label_value,
+                label_value=self.label_value, title_language=self.title_languages.get(key),
             ))
 
     # -- classes --
@@ -750,12 +756,17 @@ class _Builder:
                 continue
             title_id = f"section.{spec.id}"
             title = context.label(title_id) if context.has_label(title_id) else spec.title
+            # A title with no translation in the context's language is shown in English: marked so.
+            title_language = context.label_language(title_id)
             by_class: dict[ClinicalClass, list[EssentialItem]] = {}
             self._collect(data, f"$.extensions.{spec.id}", by_class)
             for klass, items in by_class.items():
                 # The emphasised (the dose to give) first, then the plugin's order.
                 items.sort(key=lambda item: not item.strong)
-                found.setdefault(klass, []).append((f"extensions.{spec.id}.{klass.value}", title, items))
+                key = f"extensions.{spec.id}.{klass.value}"
+                if title_language is not None:
+                    self.title_languages[key] = title_language
+                found.setdefault(klass, []).append((key, title, items))
         return found
 
     def _collect(self, data: Any, path: str, by_class: dict[ClinicalClass, list[EssentialItem]],

@@ -94,7 +94,17 @@ class MigrationStep:
     section: str | None = None
     plugin: str | None = None
 
+    @property
+    def label_id(self) -> str:
+        """The id of the label that translates :attr:`summary`: ``migration.<section>.<target>``
+        for a plugin section's step (``migration.fabry.2``), ``migration.format.<target>``
+        for the core document's. A plugin adds it with its other labels; a language
+        without it shows the English summary, marked as not translated."""
+        return f"migration.{self.section or 'format'}.{self.target}"
+
     def __str__(self) -> str:
+        # English, for Python callers; `rarepassport upgrade` says it in its language
+        # from the catalogue (cli.upgrade.step-format, cli.upgrade.step-section).
         paths = ", ".join(self.changed) if self.changed else "nothing"
         what = "format" if self.section is None else f"section extensions.{self.section} (plugin {self.plugin})"
         return f"{what} {self.source} -> {self.target}: {self.summary} (changed: {paths})"

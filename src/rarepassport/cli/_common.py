@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from rarepassport.errors import Problem
     from rarepassport.model import Passport
     from rarepassport.plugin_manager import PluginManager
-    from rarepassport.registries import PluginFailure
+    from rarepassport.registries import PluginFailure, SectionSpec
 
 __all__ = [
     "EXIT_ERROR",
@@ -68,11 +68,13 @@ __all__ = [
     "os_reason",
     "passphrase_for",
     "plugin_failure_text",
+    "plugin_label",
     "plugins_for",
     "problem_message",
     "read_passport",
     "read_source",
     "say",
+    "section_title",
     "set_message_language",
     "source_format",
     "text",
@@ -166,6 +168,27 @@ def text(message_id: str, **arguments: object) -> str:
             except (KeyError, IndexError, ValueError):
                 pass
     return english.format_map(values)
+
+
+def plugin_label(plugins: PluginManager, label_id: str) -> str | None:
+    """A label of the plugins' catalogues (a plugin's ``section.<id>``, ``migration.*``)
+    in exactly this run's language or a shorter tag of it; ``None`` when that language
+    has none (English then comes from the caller, marked as such)."""
+    from rarepassport.languages import candidates
+
+    for tag in candidates(_LANGUAGE[0]):
+        found = plugins.labels.get_exact(label_id, tag)
+        if found is not None:
+            return found
+    return None
+
+
+def section_title(plugins: PluginManager, section: SectionSpec) -> str:
+    """A plugin section's title in this run's language: its label ``section.<id>`` there,
+    else its English label, else the title the plugin registered it with."""
+    label_id = f"section.{section.id}"
+    found = plugin_label(plugins, label_id)
+    return found if found is not None else plugins.labels.get(label_id, "en") or section.title
 
 
 def untranslated(message: str) -> str:

@@ -29,6 +29,7 @@ from rarepassport.cli._common import (
     read_passport,
     read_source,
     say,
+    section_title,
     text,
     visible,
     write_output,
@@ -192,8 +193,8 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
             if section.plugin == info.name:
                 applies = (text("cli.plugins.applies-to", conditions=", ".join(section.applies_to))
                            if section.applies_to else "")
-                # The plugin's own title, as it wrote it.
-                say("  " + text("cli.plugins.section", id=section.id, title=section.title, applies=applies))
+                say("  " + text("cli.plugins.section", id=section.id, title=section_title(plugins, section),
+                                applies=applies))
         if info.source != "builtin":  # the core steps are listed in the docs, in order
             for step in plugins.layouts:
                 if step.plugin == info.name:

@@ -29,8 +29,11 @@ Nothing of argparse is patched and gettext's global domain is left alone.
 from __future__ import annotations
 
 import argparse
+import contextvars
+import functools
 import re
 import sys
+import types
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any, NoReturn
@@ -220,7 +223,9 @@ class TranslatedHelpFormatter(argparse.HelpFormatter):
         return help_text
 
     def add_text(self, text: str | None) -> None:
-        super().add_text(translated(text) if text and text is not argparse.SUPPRESS else text)
+        if text and text is not argparse.SUPPRESS and current_language() != "en":
+            text = _metavars_named(translated(text))
+        super().add_text(text)
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         help_text = super()._get_help_string(action)
@@ -232,7 +237,54 @@ class TranslatedHelpFormatter(argparse.HelpFormatter):
         if english is not None and english.isupper() and isinstance(metavar, str):
             # "read the passphrase from the first line of FILE": the FILE of this very option.
             said = re.sub(rf"(?<![\w-]){re.escape(english)}(?![\w-])", lambda _match: metavar, said)
-        return said
+        if current_language() == "en":
+            return said
+        # A command in the list of commands names its own metavars ("plugin new NAME [DIR]").
+        return _metavars_named(said, _COMMAND_METAVARS.get().get(action.dest) if action.option_strings == [] else None)
+
+
+#: The metavars of the parser whose help is being written, English -> as its usage line
+#: shows them (set by `CommandParser.format_help`).
+_SHOWN_METAVARS: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(
+    "shown_metavars", default=types.MappingProxyType({}))
+
+
+#: The metavars of each command of the parser whose help is being written (with those
+#: of its own commands), by command name, for the list of commands.
+_COMMAND_METAVARS: contextvars.ContextVar[Mapping[str, Mapping[str, str]]] = contextvars.ContextVar(
+    "command_metavars", default=types.MappingProxyType({}))
+
+
+def _metavars_named(said: str, metavars: Mapping[str, str] | None = None) -> str:
+    """``said`` (a translated help text) with each English metavar of the command it names
+    as the usage line shows it: "never FILE itself" of ``upgrade -o`` names the command's
+    ``FICHIER`` in French, not ``FILE``. Only the command's own metavars (``metavars``, else
+    those of the parser whose help is written), as whole words: ``LANG`` the environment
+    variable, in a command with no ``LANG``, stays as it is."""
+    table = _SHOWN_METAVARS.get() if metavars is None else metavars
+    for english, shown in sorted(table.items(), key=lambda item: -len(item[0])):
+        # A function as the replacement: a metavar is never read as a pattern's \1.
+        said = re.sub(rf"(?<![\w|]){re.escape(english)}(?![\w|-])", functools.partial(_same, shown), said)
+    return said
+
+
+def _same(text: str, _match: re.Match[str]) -> str:
+    return text
+
+
+def _shown_metavars(parser: argparse.ArgumentParser, *, commands: bool = False) -> dict[str, str]:
+    """English -> translated metavar of each action of ``parser`` that has one (and, with
+    ``commands``, of its commands', and theirs)."""
+    shown: dict[str, str] = {}
+    for action in parser._actions:
+        english = getattr(action, "english_metavar", None)
+        if isinstance(english, str) and english.isupper() and isinstance(action.metavar, str) \
+                and action.metavar != english:
+            shown[english] = action.metavar
+        if commands and isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                shown = {**_shown_metavars(sub, commands=True), **shown}
+    return shown
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -242,6 +294,19 @@ class CommandParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", TranslatedHelpFormatter)
         super().__init__(*args, **kwargs)
+
+    def format_help(self) -> str:
+        if current_language() == "en":
+            return super().format_help()
+        commands = {name: _shown_metavars(sub, commands=True) for action in self._actions
+                    if isinstance(action, argparse._SubParsersAction) for name, sub in action.choices.items()}
+        token = _SHOWN_METAVARS.set(_shown_metavars(self))
+        command_token = _COMMAND_METAVARS.set(commands)
+        try:
+            return super().format_help()
+        finally:
+            _COMMAND_METAVARS.reset(command_token)
+            _SHOWN_METAVARS.reset(token)
 
     def error(self, message: str) -> NoReturn:
         if current_language() == "en":

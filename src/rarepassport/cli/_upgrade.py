@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rarepassport.cli._common import (
     EXIT_OK,
@@ -13,13 +13,34 @@ from rarepassport.cli._common import (
     add_passphrase_option,
     display_name,
     error_text,
+    plugin_label,
     plugins_for,
     read_passport,
     text,
+    untranslated,
     write_output,
 )
 
-__all__ = ["register"]
+if TYPE_CHECKING:
+    from rarepassport.migrations import MigrationStep
+    from rarepassport.plugin_manager import PluginManager
+
+__all__ = ["register", "step_text"]
+
+
+def step_text(step: MigrationStep, plugins: PluginManager) -> str:
+    """One migration step in this run's language: the catalogue's wording around the step's
+    summary, translated by its label (``migration.<section>.<version>``) where the plugin
+    gives one, else its English marked as not translated."""
+    summary = plugin_label(plugins, step.label_id)
+    if summary is None:
+        summary = untranslated(step.summary)
+    changed = ", ".join(step.changed) if step.changed else text("cli.upgrade.nothing-changed")
+    if step.section is None:
+        return text("cli.upgrade.step-format", source=step.source, target=step.target, summary=summary,
+                    changed=changed)
+    return text("cli.upgrade.step-section", section=step.section, plugin=step.plugin, source=step.source,
+                target=step.target, summary=summary, changed=changed)
 
 
 def _cmd_upgrade(args: argparse.Namespace) -> int:
@@ -29,14 +50,15 @@ def _cmd_upgrade(args: argparse.Namespace) -> int:
 
     reporter: Reporter = args.reporter
     raw, fmt = read_passport(args.file, args)
+    plugins = plugins_for(args)
     try:
         data = parse_document(raw, format=fmt)
         if not isinstance(data, dict):
             raise CommandError(text("cli.upgrade.not-object", file=display_name(args.file)))
-        migrated = migrate_document(data, plugins=plugins_for(args))
+        migrated = migrate_document(data, plugins=plugins)
     except LoadError as exc:
         raise CommandError(error_text(exc.with_source(display_name(args.file)))) from None
-    steps = [str(step) for step in migrated.steps]
+    steps = [step_text(step, plugins) for step in migrated.steps]
     if args.output is not None or migrated.steps:
         out_format = format_for(args.output) if args.output not in (None, STDIN) else fmt
         document_text = dumps_document(migrated.document, format=out_format)

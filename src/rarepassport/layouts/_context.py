@@ -156,6 +156,29 @@ class LayoutContext:
         """The label of a field of a model or plugin class."""
         return self.label(_label_id(cls, name))
 
+    def label_language(self, label_id: str) -> str | None:
+        """The language `label` gives ``label_id`` in when it is not this context's:
+        ``"en"`` when neither this language nor a shorter tag of it has the label (a
+        plugin's title or field label nobody translated, shown in English), else ``None``.
+
+        Renderers mark such a text with its language (``lang="en"`` in HTML, ``/Lang``
+        in the accessible PDF), so a screen reader reads it in an English voice.
+        """
+        from rarepassport.languages import candidates
+
+        if self.language.split("-")[0] == "en":
+            return None
+        registry = self.plugins.labels
+        ids = (f"{_labels.EASY_READ_PREFIX}{label_id}", label_id) if self.easy_read else (label_id,)
+        for tag in candidates(self.language):
+            if any(registry.get_exact(wanted, tag) is not None for wanted in ids):
+                return None
+        return "en"
+
+    def field_label_language(self, cls: type, name: str) -> str | None:
+        """`label_language` of a field's label."""
+        return self.label_language(_label_id(cls, name))
+
     def shows(self, cls: type, name: str) -> bool:
         """Whether the field ``name`` of ``cls`` belongs to this context's view."""
         return self.view in field_views(cls, name)
@@ -392,6 +415,7 @@ def layout_fields(
                     value=context.format_value(value),
                     label_id=label_id,
                     emphasis=bool(field.metadata.get("emphasis", False)),
+                    label_language=context.label_language(label_id),
                 )
             )
     return blocks
@@ -405,6 +429,7 @@ def _section(
     emergency: bool = False,
     title: str | None = None,
     plugin: str | None = None,
+    title_language: str | None = None,
 ) -> Section | None:
     kept = [block for block in blocks if block is not None]
     if not kept:
@@ -415,6 +440,7 @@ def _section(
         blocks=kept,
         emergency=emergency,
         plugin=plugin,
+        title_language=title_language if title is not None else context.label_language(f"section.{id}"),
     )
 
 
@@ -425,7 +451,8 @@ def _field(context: LayoutContext, obj: object, name: str, *, emphasis: bool = F
         return None
     label_id = _label_id(cls, name)
     return Field(
-        label=context.label(label_id), value=context.format_value(value), label_id=label_id, emphasis=emphasis
+        label=context.label(label_id), value=context.format_value(value), label_id=label_id, emphasis=emphasis,
+        label_language=context.label_language(label_id),
     )
 
 

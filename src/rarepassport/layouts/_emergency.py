@@ -80,7 +80,8 @@ def _emergency(context: LayoutContext, emergency: Emergency, essentials: Essenti
                 unicodedata.bidirectional(char) == "L" for item in group.items for char in item.text)
             blocks.append(Field(label=group.title, value=group.text(own_lines=own_lines),
                                 label_id=f"essentials.{group.key}",
-                                emphasis=any(item.strong for item in group.items)))
+                                emphasis=any(item.strong for item in group.items),
+                                label_language=group.title_language))
     if emergency.open_access is not None and context.shows(Emergency, "open_access"):
         # The hospital, ward and phone are in the specialist-team line above.
         shown = any(group.clinical_class is ClinicalClass.SPECIALIST_CONTACT for group in essentials.groups)

@@ -191,7 +191,9 @@ def _extension_section(
     title_id = f"section.{spec.id}"
     title = context.label(title_id) if _has_label(context, title_id) else spec.title
     return _section(
-        context, section_id, layout_fields(context, data), title=title, plugin=spec.plugin, emergency=spec.emergency
+        context, section_id, layout_fields(context, data), title=title, plugin=spec.plugin, emergency=spec.emergency,
+        # A title nobody translated into the document's language is English: marked so.
+        title_language=context.label_language(title_id),
     )
 
 

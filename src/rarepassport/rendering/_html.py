@@ -402,7 +402,9 @@ def _fields(fields: list[Field], langs: _Languages) -> str:
         value = f"<strong>{value}</strong>" if field.emphasis else value
         value += langs.beneath(other.value if other else None, field.value)
         label = langs.both(field.label, other.label if other else None)
-        rows.append(f"<dt{cls}>{label}</dt><dd{cls}{langs.attr(field.value)}>{value}</dd>")
+        # A label shown in English because the language has none (a plugin's) is marked so.
+        marked = langs.attr(field.label, field.label_language) if field.label_language else ""
+        rows.append(f"<dt{cls}{marked}>{label}</dt><dd{cls}{langs.attr(field.value)}>{value}</dd>")
     return '<dl class="fields">' + "".join(rows) + "</dl>"
 
 
@@ -453,6 +455,15 @@ def _symbol(section: Section) -> str:
                       attributes='class="symbol" aria-hidden="true" focusable="false"')
 
 
+def _section_title(section: Section, langs: _Languages) -> str:
+    """A section's title, escaped; in an element marked with its language when it is not
+    the page's (a plugin's title nobody translated, ``lang="en"``)."""
+    marked = langs.attr(section.title, section.title_language) if section.title_language else ""
+    if not marked:
+        return _text(section.title, langs)
+    return f"<span{marked}>{langs.marked(section.title, section.title_language)}</span>"
+
+
 def _section(section: Section, index: int, last_emergency: bool, langs: _Languages, document: Document) -> str:
     classes = ["section"]
     if section.emergency:
@@ -465,7 +476,7 @@ def _section(section: Section, index: int, last_emergency: bool, langs: _Languag
         f'data-section="{_e(section.id)}">',
         # A title the person wrote (an additional section's) may be in another script.
         f'<h2 id="{anchor}-title">{_symbol(section)}'
-        f'{langs.both(section.title, section.second_title, escaped=_text(section.title, langs))}</h2>',
+        f'{langs.both(section.title, section.second_title, escaped=_section_title(section, langs))}</h2>',
     ]
     pending: list[Field] = []
     for block in section.blocks:

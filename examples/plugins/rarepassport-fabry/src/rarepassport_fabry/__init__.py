@@ -116,11 +116,15 @@ def treatment_renamed(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+#: What ``rarepassport upgrade`` says of the step; its label ``migration.fabry.2`` (the
+#: section and the version it upgrades to) translates it (see the labels below).
+MIGRATION_SUMMARY = "enzyme_therapy is now treatment (an oral therapy is a treatment too)"
+
+
 @hookimpl
 def rarepassport_register_migrations(migrations: SectionMigrationRegistry) -> None:
     """Upgrade Fabry sections written for plugin 0.1 (section version 1)."""
-    migrations.add(SECTION_ID, "1", "2", treatment_renamed,
-                   summary="enzyme_therapy is now treatment (an oral therapy is a treatment too)")
+    migrations.add(SECTION_ID, "1", "2", treatment_renamed, summary=MIGRATION_SUMMARY)
 # --8<-- [end:migration]
 
 
@@ -225,6 +229,8 @@ _LABELS = {
         "FabrySection.heart": "Heart",
         "FabrySection.kidneys": "Kidneys",
         "FabrySection.specialist_centre": "Specialist centre",
+        # The migration step's summary, as `rarepassport upgrade --language` says it.
+        "migration.fabry.2": MIGRATION_SUMMARY,
         # Easy read (easy_read=True, --easy-read): plainer words for a label ...
         "easyread.FabrySection.pain_crisis_triggers": "What starts a pain attack",
         "easyread.FabrySection.pain_crisis_plan": "What to do in a pain attack",
@@ -261,6 +267,9 @@ _LABELS = {
         "FabrySection.heart": "Cœur",
         "FabrySection.kidneys": "Reins",
         "FabrySection.specialist_centre": "Centre spécialisé",
+        "migration.fabry.2": (
+            "enzyme_therapy s'appelle désormais treatment (un traitement oral est aussi un traitement)"
+        ),
     },
 }
 
