@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -644,7 +645,9 @@ class _SkeletonTable(dict[int, str]):
     def __missing__(self, code: int) -> str:
         char = chr(code)
         if self.marking_separators and _SEPARATORS.fullmatch(char):
-            value = "\0"  # where words may begin and end (`_Spaced.of`)
+            # Where words may begin and end (`_Spaced.of`): "\1" a space, "\0" any other
+            # separator (a line break, a format or control character).
+            value = "\1" if unicodedata.category(char) == "Zs" else "\0"
         elif char == _SOFT_HYPHEN and self.keep_soft_hyphens:
             value = char
         elif char.isspace() or unicodedata.category(char) in ("Cf", "Cc"):
@@ -728,7 +731,14 @@ def _pattern(part: str) -> re.Pattern[str] | str:
     text = skeleton(part, keep_soft_hyphens=True)
     if _SOFT_HYPHEN not in text and not _INDIC.search(text):
         return text
-    return re.compile("-?".join(_escaped(piece) for piece in text.split(_SOFT_HYPHEN)))
+    # An empty group where whitespace stood (`_asked_spaces`), for `_Spaced.find`.
+    spaces = set(_asked_spaces(part) or ())
+    out = []
+    for index, char in enumerate(text):
+        if index in spaces:
+            out.append("()")
+        out.append("-?" if char == _SOFT_HYPHEN else _escaped(char))
+    return re.compile("".join(out))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -813,6 +823,10 @@ class _Spaced:
 
     text: str
     breaks: bytes
+    #: ``spaces[i]`` is true when only spaces lay before ``text[i]`` inside one drawn
+    #: piece of text: no line break, format character or end of a piece, where an
+    #: extractor may add a space of its own (`_Spaced.spaced_as_asked`).
+    spaces: bytes
     #: ``starts[i]`` is true when a drawn piece of text begins at ``text[i]``.
     starts: bytes
     #: Where ``text`` holds a closing bracket folded to its opening one (`skeleton`).
@@ -821,30 +835,56 @@ class _Spaced:
     @classmethod
     def of(cls, pieces: Iterable[str]) -> _Spaced:
         text: list[str] = []
-        breaks, starts = bytearray(), bytearray()
+        breaks, spaces, starts = bytearray(), bytearray(), bytearray()
         closers: set[int] = set()
         size = 0
         for piece in pieces:
             # One translation per piece, the separators marked, then cut at them.
             marked = unicodedata.normalize("NFC", unicodedata.normalize("NFC", piece).translate(_SPACED))
-            tokens = [token for token in marked.split("\0") if token]
+            if "\1" in marked:
+                tokens, spaced = _spaced_tokens(marked)
+            else:
+                tokens = [token for token in marked.split("\0") if token]
+                spaced = [False] * len(tokens)
             if not tokens:
                 continue
             joined = "".join(tokens)
             if _CLOSERS.search(piece):
                 drawn = unicodedata.normalize("NFC", unicodedata.normalize("NFC", piece).translate(
-                    _SPACED_AS_DRAWN)).replace("\0", "")
+                    _SPACED_AS_DRAWN)).replace("\0", "").replace("\1", "")
                 if len(drawn) == len(joined):
                     closers.update(size + index for index, (a, b) in enumerate(zip(joined, drawn, strict=True))
                                    if a != b)
-            for token in tokens:
+            for token, space in zip(tokens, spaced, strict=True):
                 breaks += b"\x01" + bytes(len(token) - 1)
+                spaces += (b"\x01" if space else b"\x00") + bytes(len(token) - 1)
             starts += b"\x01" + bytes(len(joined) - 1)
             text.append(joined)
             size += len(joined)
         breaks.append(1)
+        spaces.append(0)
         starts.append(1)
-        return cls("".join(text), bytes(breaks), bytes(starts), frozenset(closers))
+        return cls("".join(text), bytes(breaks), bytes(spaces), bytes(starts), frozenset(closers))
+
+    def spaced_as_asked(self, first: int, stop: int, asked: Sequence[int]) -> bool:
+        """Whether ``text[first:stop]`` has its spaces where a text asked for them (before
+        each index of ``asked``) and nowhere else: "07700 900123" is not shown by
+        "07700900123" nor by "0770 0900123".
+
+        A space asked for may be any break (an extractor gives a line break or the end of
+        a drawn piece for it); one not asked for is refused only inside a drawn piece
+        (`spaces`): where a line breaks, where a format character or a drawn piece ends,
+        an extractor may add one of its own.
+        """
+        breaks, spaces = self.breaks, self.spaces
+        if any(not breaks[index] for index in asked):
+            return False
+        extra = spaces.find(1, first + 1, stop)
+        while extra >= 0:
+            if extra not in asked:
+                return False
+            extra = spaces.find(1, extra + 1, stop)
+        return True
 
     def drawn(self, start: int, end: int) -> str:
         """``text[start:end]`` with its closing brackets as drawn (not folded)."""
@@ -923,7 +963,10 @@ class _Spaced:
         start, end = max(start, 0), min(end, len(self.text))
         brackets = "" if any_brackets else _part_brackets(part)
 
-        def whole(first: int, stop: int) -> bool:
+        def whole(first: int, stop: int, asked: Sequence[int]) -> bool:
+            # "07700 900123" drawn "0770 0900123": a space moved, added or dropped.
+            if not self.spaced_as_asked(first, stop, asked):
+                return False
             # "(8 am)" drawn ")8 am(": each bracket as written, where it was written (with
             # a pattern, not counting fpdf2's stand-in codes, which may be brackets).
             if brackets and (_brackets_drawn(self.drawn(first, stop)) != brackets if isinstance(wanted, str)
@@ -937,17 +980,49 @@ class _Spaced:
         if isinstance(wanted, str):
             if not wanted:
                 return None
+            offsets = _asked_spaces(part) or ()
             found = self.text.find(wanted, start, end)
             while found >= 0:
                 stop = found + len(wanted)
-                if whole(found, stop):
+                if whole(found, stop, [found + offset for offset in offsets]):
                     return found, stop
                 found = self.text.find(wanted, found + 1, end)
             return None
+        groups = range(1, wanted.groups + 1)
         for match in wanted.finditer(self.text, start, end):
-            if whole(match.start(), match.end()):
+            if whole(match.start(), match.end(), [match.start(group) for group in groups]):
                 return match.start(), match.end()
         return None
+
+
+_SEPARATOR_RUN = re.compile("([\0\1]+)")
+
+
+def _spaced_tokens(marked: str) -> tuple[list[str], list[bool]]:
+    """The words of a piece marked by `_SPACED`, and for each whether only spaces
+    ("\\1") lay between it and the word before it in the piece."""
+    parts = _SEPARATOR_RUN.split(marked)
+    tokens: list[str] = []
+    spaced: list[bool] = []
+    for number in range(0, len(parts), 2):
+        token = parts[number]
+        if not token:
+            continue
+        spaced.append(bool(tokens) and "\0" not in parts[number - 1])
+        tokens.append(token)
+    return tokens, spaced
+
+
+@functools.lru_cache(maxsize=4096)
+def _asked_spaces(part: str) -> tuple[int, ...] | None:
+    """Where whitespace stands inside ``part``: the indexes in its skeleton
+    (`skeleton`, soft hyphens kept) of the characters just after it; None when they
+    cannot be told (normalisation joined characters across a space)."""
+    words = [word for word in (skeleton(token, keep_soft_hyphens=True) for token in part.split()) if word]
+    offsets = list(itertools.accumulate(len(word) for word in words))
+    if not offsets or offsets[-1] != len(skeleton(part, keep_soft_hyphens=True)):
+        return None
+    return tuple(offsets[:-1])
 
 
 # Signs that are part of a number or word when a digit or letter stands on both sides
@@ -1541,7 +1616,7 @@ def _shaped_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> list
 
 def _object_texts(pdf_bytes: bytes, *, margins: tuple[float, float] | None, only: set[int]) -> dict[int, str]:
     """PDFium's text of each text object of the pages numbered ``only`` (from 0), in
-    drawing order, joined (a space between objects); an object whose baseline lies in
+    drawing order, joined (a line break between objects); an object whose baseline lies in
     the ``margins`` bands (see `extract_pdf_text`) is left out."""
     import ctypes
 
@@ -1576,7 +1651,9 @@ def _object_texts(pdf_bytes: bytes, *, margins: tuple[float, float] | None, only
                     if not bottom <= matrix.f <= height - top:
                         continue
                 parts.append(text)
-            chosen[number] = _OBJECT_HYPHEN.sub("-", " ".join(parts).replace("\ufffe", "-"))
+            # A line break between objects, not a space: an object may end inside a
+            # word or number, where a space is not there (`_Spaced.spaced_as_asked`).
+            chosen[number] = _OBJECT_HYPHEN.sub("-", "\n".join(parts).replace("\ufffe", "-"))
             textpage.close()
             page.close()
         return chosen
