@@ -114,3 +114,88 @@ def test_a_phone_number_spaced_otherwise_in_an_arabic_line_is_reported() -> None
     assert problems(pdf, line, "07700 900123") == []
     assert problems(pdf, line.replace("07700 900123", "0770 0900123"), "07700900123",
                     line.replace("07700 900123", "07700900123")) == missing(1, 2, 3)
+
+
+# --- 2. very short texts --------------------------------------------------------------
+
+
+def table(pdf: FPDF, rows: list[tuple[str, ...]]) -> None:
+    for row in rows:
+        for cell in row:
+            pdf.cell(60, 8, cell)
+        pdf.ln()
+
+
+ROWS = [("Hydrocortisone", "5 mg", "three times a day"), ("Fludrocortisone", "10 mg", "once a day"),
+        ("Allergic to latex", "No", "checked today")]
+
+
+def cells(rows: list[tuple[str, ...]]) -> list[tuple[str, str]]:
+    return [(f"row {number}, column {column}", cell)
+            for number, row in enumerate(rows, 1) for column, cell in enumerate(row, 1)]
+
+
+def test_a_short_dose_or_answer_drawn_in_another_row_is_reported() -> None:
+    # "5 mg" and "10 mg" swapped between two rows, "No" moved: each is on the page, but
+    # not beside the texts drawn next to it.
+    pdf = drawn(lambda pdf: table(pdf, ROWS))
+    assert verify_pdf_text(pdf, cells(ROWS)) == []
+    swapped = [("Hydrocortisone", "10 mg", "three times a day"), ("Fludrocortisone", "5 mg", "once a day"),
+               ("Allergic to latex", "checked today", "No")]
+    assert verify_pdf_text(pdf, cells(swapped)) == [
+        f"row 1, column 2: {MISSING}", f"row 2, column 2: {MISSING}", f"row 3, column 3: {MISSING}"]
+
+
+def rendered_pdf(passport: rp.Passport, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, tuple[float, float]]:
+    """The pdf backend's PDF of ``passport``, and the header and footer bands its own
+    read-back left out (taken from its call of ``verify_pdf_text``)."""
+    from rarepassport.rendering import _verify
+
+    bands: list[tuple[float, float]] = []
+
+    def recording(data: bytes, expected: object, *, margins: tuple[float, float]) -> list[str]:
+        bands.append(margins)
+        return verify_pdf_text(data, expected, margins=margins)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_verify, "verify_pdf_text", recording)
+    pdf = rp.render_rendered(passport, "pdf", today=TODAY, plugins=rp.make_plugin_manager(entry_points=False)).data
+    monkeypatch.undo()
+    return pdf, bands[0]
+
+
+def test_a_short_value_is_found_after_its_column_heading_in_a_table_drawn_as_records(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A table with many columns is drawn one record per row ("Role: GP"): its short cells
+    # are found after their own column heading, never after another row's.
+    passport = example()
+    pdf, margins = rendered_pdf(passport, monkeypatch)
+    assert "Role: GP" in pypdf_text(pdf)
+    document = rp.layout(passport, "full", today=TODAY)
+    care_team = next(section for section in document.sections if section.id == "care_team")
+    rows = care_team.blocks[0].rows  # type: ignore[union-attr]
+    roles = [row[1] for row in rows]
+    assert "GP" in roles and roles.index("GP") > 0
+    swapped = list(roles)
+    swapped[0], swapped[roles.index("GP")] = "GP", roles[0]
+    members = tuple(attrs.evolve(member, role=role) for member, role in zip(passport.care_team, swapped, strict=True))
+    changed = attrs.evolve(passport, care_team=members)
+    found = verify_pdf_text(pdf, expected_texts(rp.layout(changed, "full", today=TODAY)), margins=margins)
+    # Row 1 asks for "GP", drawn in row 4 (the emergency page's specialist contact, which
+    # names the role, differs too); row 4's "consultant" is long enough to be anywhere.
+    assert f"section 'care_team', block 1 (table), row 1, column 2 (Role): {MISSING}" in found
+    assert all("care_team" in problem or "essentials.specialist-contact" in problem for problem in found), found
+
+
+def test_a_swapped_short_dose_in_a_passport_is_reported_naming_its_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "5 mg" and "10 mg" are both in the medicines table, each before "by mouth": asked
+    # the other way round, neither is beside its own medicine.
+    passport = example()
+    doses = [medication.dose for medication in passport.medications]
+    assert doses[0] == "5 mg" and doses[2] == "10 mg"
+    pdf, margins = rendered_pdf(passport, monkeypatch)
+    swapped = (attrs.evolve(passport.medications[0], dose="10 mg"), passport.medications[1],
+               attrs.evolve(passport.medications[2], dose="5 mg"), *passport.medications[3:])
+    found = verify_pdf_text(pdf, expected_texts(rp.layout(attrs.evolve(passport, medications=swapped), "full",
+                                                          today=TODAY)), margins=margins)
+    assert f"section 'medications', block 1 (table), row 1, column 2 (Dose): {MISSING}" in found
+    assert f"section 'medications', block 1 (table), row 3, column 2 (Dose): {MISSING}" in found

@@ -1549,16 +1549,151 @@ def verify_pdf_text(
                        if not _found_in_right_to_left_document(spaced, text)]
         return [not_drawn(where) for where, _text in missing]
     pages = _shaped_pages(pdf_bytes, margins) if shaped else read_pdf_text(pdf_bytes, margins=margins)
-    # Whole, in order and at word boundaries: "10 mg" is not found inside "110 mg".
+    # Whole, in order and at word boundaries: "10 mg" is not found inside "110 mg"; a
+    # short text ("5", "No") beside a text drawn next to it, not anywhere.
     haystack = _Spaced.of(pages)
-    missing = [(where, text) for where, text in wanted if not _found_whole(haystack, text)]
+    beside = _neighbours(wanted)
+    missing = [(number, where, text) for number, (where, text) in enumerate(wanted)
+               if not _found_in_place(haystack, text, beside[number])]
     if missing:
         # PDFium reads a page line by line across columns, so a value wrapped beside its
         # wrapped label comes back interleaved with it; pypdf reads in drawing order.
         # A text PDFium did not give whole must be there whole in drawing order.
         drawn = _Spaced.of(extract_pdf_text(pdf_bytes, margins=margins))
-        missing = [(where, text) for where, text in missing if not _found_whole(drawn, text)]
-    return [not_drawn(where) for where, _text in missing]
+        missing = [(number, where, text) for number, where, text in missing
+                   if not _found_in_place(drawn, text, beside[number])]
+    return [not_drawn(where) for _number, where, _text in missing]
+
+
+#: A text whose skeleton is shorter than this ("5", "No", "10 mg") is found only beside
+#: a text drawn next to it (`_found_beside`): anywhere on a page such a text is likely
+#: to stand in another row or field, a dose or an answer read as right.
+_SHORT_TEXT = 5
+#: How many signs (never a letter or digit) may stand between a short text and the
+#: text next to it, besides a column heading: a colon, a bullet, a bracket.
+_BESIDE_GAP = 4
+
+#: Where a short text may be found: ``(after, text, heading)``, ``text`` drawn just
+#: before it (``after`` false) or just after it, only signs between, or (a table drawn
+#: as one record per row, "Role: GP") the column heading ``heading`` and signs.
+_Beside = tuple[bool, str, str]
+
+
+def _is_short(text: str) -> bool:
+    """Whether a text is short enough to be found only beside its neighbours: fewer
+    than `_SHORT_TEXT` characters, or one Chinese, Japanese, Korean or Indic character
+    (a few of those are a whole word or name)."""
+    size = len(skeleton(text))
+    if size >= _SHORT_TEXT or _only_signs(text):
+        return False
+    return size < 2 or not _NO_WORD_BOUNDARIES.search(text)
+
+
+def _table_place(where: str) -> tuple[str, tuple[object, ...], str] | None:
+    """``("heading" or "cell", (section, block, column, second language), heading)``
+    for a table's column heading or cell (`expected_texts`), else None."""
+    second = False
+    while isinstance(where, Place) and where.message is not None \
+            and where.message.id == "phrase.place.second-language" and where.inner is not None:
+        where, second = where.inner, True
+    if not isinstance(where, Place) or where.message is None:
+        return None
+    values = where.message.arguments
+    key = (values.get("section"), values.get("block"), values.get("column"), second)
+    if where.message.id == "phrase.place.column-heading":
+        return "heading", key, ""
+    if where.message.id == "phrase.place.table-cell":
+        return "cell", key, str(values.get("heading", ""))
+    return None
+
+
+def _neighbours(wanted: Sequence[tuple[str, str]]) -> list[list[list[_Beside]] | None]:
+    """Where each short text of ``wanted`` (in drawing or reading order) may be found:
+    the ways (`_Beside`, all of a way at one place), or None for a longer text, which
+    is looked for anywhere.
+
+    A short text is found between the texts just before and after it (that are not
+    only signs), with a table cell's own column heading between it and the text
+    before it, or the next cell's heading between it and the text after it; a column
+    heading also just before any cell of its column (a table drawn as records).
+    """
+    texts = [text for _where, text in wanted]
+    tables = [_table_place(where) for where, _text in wanted]
+    found: list[list[list[_Beside]] | None] = []
+    for number, text in enumerate(texts):
+        if not _is_short(text):
+            found.append(None)
+            continue
+        own = tables[number]
+        before = next((other for other in range(number - 1, -1, -1) if not _only_signs(texts[other])), None)
+        after = next((other for other in range(number + 1, len(texts)) if not _only_signs(texts[other])), None)
+        between: list[_Beside] = []
+        if before is not None:
+            between.append((False, texts[before], own[2] if own else ""))
+        if after is not None:
+            following = tables[after]
+            between.append((True, texts[after], following[2] if following else ""))
+        ways = [between] if between else []
+        if own is not None and own[0] == "heading":
+            ways.extend([(True, texts[other], "")] for other, place in enumerate(tables)
+                        if place is not None and place[0] == "cell" and place[1] == own[1])
+        found.append(ways or None)
+    return found
+
+
+def _found_in_place(spaced: _Spaced, text: str, ways: list[list[_Beside]] | None) -> bool:
+    """`_found_whole`, and for a short text (`_neighbours`) `_found_beside`."""
+    if ways is None:
+        return _found_whole(spaced, text)
+    return _found_beside(spaced, text, ways)
+
+
+def _found_beside(spaced: _Spaced, text: str, ways: list[list[_Beside]]) -> bool:
+    """Whether a short text is in ``spaced`` whole at word boundaries at a place where
+    every condition of one of ``ways`` holds (`_Beside`): a dose "5" drawn in another
+    row is not found, even before the same "by mouth"."""
+    size = len(spaced.text)
+    position = 0
+    while (found := spaced.find(text, position, size, strict=True)) is not None:
+        start, end = found
+        if any(all(_is_beside(spaced, start, end, *condition) for condition in way) for way in ways):
+            return True
+        position = start + 1
+    return False
+
+
+def _is_beside(spaced: _Spaced, start: int, end: int, after: bool, other: str, heading: str) -> bool:
+    """Whether ``other`` is drawn just after ``spaced.text[start:end]`` (``after``) or just
+    before it, only signs or ``heading`` between (`_only_signs_between`)."""
+    # A pattern's match may be longer than the skeleton (fpdf2's stand-in codes).
+    reach = _BESIDE_GAP + 3 * (len(other) + len(heading)) + 8
+    if after:
+        following = spaced.find(other, end, min(len(spaced.text), end + reach), strict=True)
+        return following is not None and _only_signs_between(spaced, end, following[0], heading)
+    return _ends_beside(spaced, other, start, heading, reach)
+
+
+def _ends_beside(spaced: _Spaced, text: str, at: int, heading: str, reach: int) -> bool:
+    """Whether a place of ``text`` ends just before ``spaced.text[at]`` (`_only_signs_between`)."""
+    position = max(0, at - reach)
+    while (found := spaced.find(text, position, at, strict=True)) is not None:
+        if _only_signs_between(spaced, found[1], at, heading):
+            return True
+        position = found[0] + 1
+    return False
+
+
+def _only_signs_between(spaced: _Spaced, start: int, end: int, heading: str) -> bool:
+    """Whether ``spaced.text[start:end]`` is at most `_BESIDE_GAP` signs, or ``heading``
+    whole with at most that many signs around it ("Role:")."""
+    gap = spaced.text[start:end]
+    if len(gap) <= _BESIDE_GAP and not any(_wordy(char) for char in gap):
+        return True
+    found = spaced.find(heading, start, end, strict=True) if heading else None
+    if found is None:
+        return False
+    gap = spaced.text[start:found[0]] + spaced.text[found[1]:end]
+    return len(gap) <= _BESIDE_GAP and not any(_wordy(char) for char in gap)
 
 
 def missing_in_order(page_text: str, texts: Iterable[tuple[str, str]]) -> str | None:
