@@ -1634,11 +1634,24 @@ def _neighbours(wanted: Sequence[tuple[str, str]]) -> list[list[list[_Beside]] |
             following = tables[after]
             between.append((True, texts[after], following[2] if following else ""))
         ways = [between] if between else []
+        if own is not None and own[0] == "cell" and before is not None and _same_table(tables[before], own):
+            # The first cell of a table drawn as records: after the text before the
+            # column headings (the caption or title), not after the last heading.
+            first = next((other for other in range(before, -1, -1) if not _only_signs(texts[other])
+                          and not _same_table(tables[other], own)), None)
+            if first is not None:
+                ways.append([(False, texts[first], own[2]), *between[1:]])
         if own is not None and own[0] == "heading":
             ways.extend([(True, texts[other], "")] for other, place in enumerate(tables)
                         if place is not None and place[0] == "cell" and place[1] == own[1])
         found.append(ways or None)
     return found
+
+
+def _same_table(place: tuple[str, tuple[object, ...], str] | None, cell: tuple[str, tuple[object, ...], str]) -> bool:
+    """Whether ``place`` (`_table_place`) is a column heading of the table of ``cell``."""
+    return place is not None and place[0] == "heading" and \
+        (place[1][0], place[1][1], place[1][3]) == (cell[1][0], cell[1][1], cell[1][3])
 
 
 def _found_in_place(spaced: _Spaced, text: str, ways: list[list[_Beside]] | None) -> bool:
