@@ -807,6 +807,10 @@ _RUN, _WORD, _SIGN = "run", "word", "sign"
 #: A right-to-left word with a bracket written beside it: the word as `_WORD`, each
 #: bracket on its side (`_brackets_beside`).
 _BRACKETED = "bracketed"
+#: A left-to-right run with a bracket written just before or after it (only signs
+#: between) in a right-to-left text: the run as `_RUN`, each bracket on its side
+#: (`_brackets_around_run`).
+_BRACKETED_RUN = "bracketed run"
 # Beyond the length of the text itself, how far from its first part the others may be:
 # the signs and spaces extractors move, the other texts of a table row drawn between
 # the lines of a wrapped cell.
@@ -1096,7 +1100,7 @@ def _near_parts(text: str) -> list[tuple[str, str]]:
                 parts.append(_word_part(text, word[first:last], start + match.start() + first,
                                         start + match.start() + last))
         else:
-            parts.append((_RUN, run))
+            parts.append(_run_part(text, run, start, end))
         position = end
     parts.extend(_signs(text[position:]))
     return parts
@@ -1111,6 +1115,24 @@ def _word_part(text: str, word: str, start: int, end: int) -> tuple[str, str]:
     if not opening and not closing:
         return _WORD, word
     return _BRACKETED, f"{opening}\0{word}\0{closing}"
+
+
+def _run_part(text: str, run: str, start: int, end: int) -> tuple[str, str]:
+    """A left-to-right run at ``text[start:end]``: `_RUN`, or `_BRACKETED_RUN` with the
+    bracket written just before or after it (only signs between: "(10 mg)", "(+44 ..."),
+    as ``opening NUL run NUL closing``."""
+    opening = closing = ""
+    index = start - 1
+    while index >= 0 and not opening and not text[index].isspace() and not _kind(text[index]):
+        opening = text[index] if text[index] in _BRACKET_CHARACTERS else ""
+        index -= 1
+    index = end
+    while index < len(text) and not closing and not text[index].isspace() and not _kind(text[index]):
+        closing = text[index] if text[index] in _BRACKET_CHARACTERS else ""
+        index += 1
+    if not opening and not closing:
+        return _RUN, run
+    return _BRACKETED_RUN, f"{opening}\0{run}\0{closing}"
 
 
 def _signs(text: str) -> list[tuple[str, str]]:
@@ -1139,7 +1161,8 @@ def _found_near(haystack: _Spaced, text: str) -> bool:
     if not is_right_to_left(text):
         # Drawn as (or in) a left-to-right paragraph, whose brackets beside right-to-left
         # words the extractors give elsewhere: those are looked for as signs only.
-        parts = [(_WORD, part.split("\0")[1]) if mode == _BRACKETED else (mode, part) for mode, part in parts]
+        parts = [(_WORD, part.split("\0")[1]) if mode == _BRACKETED
+                 else (_RUN, part.split("\0")[1]) if mode == _BRACKETED_RUN else (mode, part) for mode, part in parts]
     reach = len(skeleton(text)) + _NEAR
     # The first part that is not a sign is the anchor: where it is found, the others
     # must be found around it.
@@ -1176,6 +1199,8 @@ def _part_place(haystack: _Spaced, mode: str, part: str, low: int, high: int) ->
                 return found
             position = found[0] + 1
         return None
+    if mode == _BRACKETED_RUN:
+        return _bracketed_run_place(haystack, *part.split("\0"), low, high)
     found = haystack.find(part, low, high)
     if mode == _WORD:
         if found is not None:
@@ -1190,6 +1215,73 @@ def _part_place(haystack: _Spaced, mode: str, part: str, low: int, high: int) ->
     if wrapped is None or (found is not None and found[0] <= wrapped[0]):
         return found
     return wrapped
+
+
+def _bracketed_run_place(haystack: _Spaced, opening: str, run: str, closing: str,
+                         low: int, high: int) -> tuple[int, int] | None:
+    """The first place a left-to-right run is found in ``haystack.text[low:high]``,
+    whole or wrapped over lines (as `_RUN`), with the brackets written around it on
+    their sides (`_brackets_around_run`)."""
+    position = low
+    while (found := haystack.find(run, position, high)) is not None:
+        if _brackets_around_run(haystack, found[1], found[0], opening, closing):
+            return found
+        position = found[0] + 1
+    pieces = _unbreakable(run)
+    if len(pieces) < 2:
+        return None
+    starts = haystack.starts
+    for first in _places(haystack, _RUN, pieces[0], low, high):
+        places = [first]
+        for piece in pieces[1:]:
+            found = haystack.find(piece, places[-1][1], high)
+            if found is None:
+                break
+            places.append(found)
+        if len(places) < len(pieces):
+            continue
+        # The end of the run's first line and the start of its last: its pieces within
+        # one drawn piece of text.
+        first_line = [place for place in places if starts.find(b"\x01", first[0] + 1, place[1]) < 0]
+        last_line = [place for place in places if starts.find(b"\x01", place[0] + 1, places[-1][1]) < 0]
+        if _brackets_around_run(haystack, first_line[-1][1], last_line[0][0], opening, closing):
+            return first[0], places[-1][1]
+    return None
+
+
+def _brackets_around_run(haystack: _Spaced, first_end: int, last_start: int, opening: str, closing: str) -> bool:
+    """Whether the brackets written around a left-to-right run of right-to-left text are
+    where pypdf gives them when drawn on their sides: "(10 mg)" drawn ")10 mg(" is not.
+
+    fpdf2 draws the run as a piece of its own, the bracket written before it in the same
+    piece just after the run (after the run's first line, when it is wrapped); the one
+    written after it is at the start of the right-to-left piece before the piece that
+    holds the run's last line, or, the run not beginning its piece, just before it.
+    Only signs stand between (at most four).
+    """
+    text, starts = haystack.text, haystack.starts
+
+    def signs(indexes: Iterable[int]) -> str:
+        found = ""
+        for index in indexes:
+            if len(found) >= 4 or _wordy(text[index]):
+                break
+            found += haystack.drawn(index, index + 1)
+        return found
+
+    if opening:
+        after = itertools.takewhile(lambda index: not starts[index], range(first_end, len(text)))
+        if opening not in signs(after):
+            return False
+    if closing:
+        if starts[last_start]:
+            before = starts.rfind(b"\x01", 0, last_start)
+            around = signs(range(max(before, 0), last_start))
+        else:
+            around = signs(itertools.takewhile(lambda index: not starts[index + 1], range(last_start - 1, -1, -1)))
+        if closing not in around:
+            return False
+    return True
 
 
 def _brackets_beside(haystack: _Spaced, word: str, place: tuple[int, int], opening: str, closing: str) -> bool:
@@ -1573,10 +1665,11 @@ _SHORT_TEXT = 5
 #: text next to it, besides a column heading: a colon, a bullet, a bracket.
 _BESIDE_GAP = 4
 
-#: Where a short text may be found: ``(after, text, heading)``, ``text`` drawn just
-#: before it (``after`` false) or just after it, only signs between, or (a table drawn
-#: as one record per row, "Role: GP") the column heading ``heading`` and signs.
-_Beside = tuple[bool, str, str]
+#: Where a short text may be found: ``(after, text, headings)``, ``text`` drawn just
+#: before it (``after`` false) or just after it, only signs between, or column headings
+#: of its table and signs: a table drawn as one record per row ("Role: GP"), or a row
+#: after the header row repeated on a new page.
+_Beside = tuple[bool, str, tuple[str, ...]]
 
 
 def _is_short(text: str) -> bool:
@@ -1619,6 +1712,14 @@ def _neighbours(wanted: Sequence[tuple[str, str]]) -> list[list[list[_Beside]] |
     """
     texts = [text for _where, text in wanted]
     tables = [_table_place(where) for where, _text in wanted]
+    headings: dict[tuple[object, ...], list[str]] = {}
+    for text, place in zip(texts, tables, strict=True):
+        if place is not None and place[0] == "heading":
+            headings.setdefault(_table_key(place), []).append(text)
+
+    def around(place: tuple[str, tuple[object, ...], str] | None) -> tuple[str, ...]:
+        return tuple(headings.get(_table_key(place), ())) if place is not None else ()
+
     found: list[list[list[_Beside]] | None] = []
     for number, text in enumerate(texts):
         if not _is_short(text):
@@ -1629,10 +1730,9 @@ def _neighbours(wanted: Sequence[tuple[str, str]]) -> list[list[list[_Beside]] |
         after = next((other for other in range(number + 1, len(texts)) if not _only_signs(texts[other])), None)
         between: list[_Beside] = []
         if before is not None:
-            between.append((False, texts[before], own[2] if own else ""))
+            between.append((False, texts[before], around(own)))
         if after is not None:
-            following = tables[after]
-            between.append((True, texts[after], following[2] if following else ""))
+            between.append((True, texts[after], around(tables[after])))
         ways = [between] if between else []
         if own is not None and own[0] == "cell" and before is not None and _same_table(tables[before], own):
             # The first cell of a table drawn as records: after the text before the
@@ -1640,18 +1740,22 @@ def _neighbours(wanted: Sequence[tuple[str, str]]) -> list[list[list[_Beside]] |
             first = next((other for other in range(before, -1, -1) if not _only_signs(texts[other])
                           and not _same_table(tables[other], own)), None)
             if first is not None:
-                ways.append([(False, texts[first], own[2]), *between[1:]])
+                ways.append([(False, texts[first], around(own)), *between[1:]])
         if own is not None and own[0] == "heading":
-            ways.extend([(True, texts[other], "")] for other, place in enumerate(tables)
+            ways.extend([(True, texts[other], ())] for other, place in enumerate(tables)
                         if place is not None and place[0] == "cell" and place[1] == own[1])
         found.append(ways or None)
     return found
 
 
+def _table_key(place: tuple[str, tuple[object, ...], str]) -> tuple[object, ...]:
+    """Which table a `_table_place` is in: its section, block and language."""
+    return place[1][0], place[1][1], place[1][3]
+
+
 def _same_table(place: tuple[str, tuple[object, ...], str] | None, cell: tuple[str, tuple[object, ...], str]) -> bool:
     """Whether ``place`` (`_table_place`) is a column heading of the table of ``cell``."""
-    return place is not None and place[0] == "heading" and \
-        (place[1][0], place[1][1], place[1][3]) == (cell[1][0], cell[1][1], cell[1][3])
+    return place is not None and place[0] == "heading" and _table_key(place) == _table_key(cell)
 
 
 def _found_in_place(spaced: _Spaced, text: str, ways: list[list[_Beside]] | None) -> bool:
@@ -1675,38 +1779,41 @@ def _found_beside(spaced: _Spaced, text: str, ways: list[list[_Beside]]) -> bool
     return False
 
 
-def _is_beside(spaced: _Spaced, start: int, end: int, after: bool, other: str, heading: str) -> bool:
+def _is_beside(spaced: _Spaced, start: int, end: int, after: bool, other: str, headings: tuple[str, ...]) -> bool:
     """Whether ``other`` is drawn just after ``spaced.text[start:end]`` (``after``) or just
-    before it, only signs or ``heading`` between (`_only_signs_between`)."""
+    before it, only signs and ``headings`` between (`_only_signs_between`)."""
     # A pattern's match may be longer than the skeleton (fpdf2's stand-in codes).
-    reach = _BESIDE_GAP + 3 * (len(other) + len(heading)) + 8
+    reach = _BESIDE_GAP + 3 * (len(other) + sum(len(heading) for heading in headings)) + 8
     if after:
         following = spaced.find(other, end, min(len(spaced.text), end + reach), strict=True)
-        return following is not None and _only_signs_between(spaced, end, following[0], heading)
-    return _ends_beside(spaced, other, start, heading, reach)
-
-
-def _ends_beside(spaced: _Spaced, text: str, at: int, heading: str, reach: int) -> bool:
-    """Whether a place of ``text`` ends just before ``spaced.text[at]`` (`_only_signs_between`)."""
-    position = max(0, at - reach)
-    while (found := spaced.find(text, position, at, strict=True)) is not None:
-        if _only_signs_between(spaced, found[1], at, heading):
+        return following is not None and _only_signs_between(spaced, end, following[0], headings)
+    position = max(0, start - reach)
+    while (found := spaced.find(other, position, start, strict=True)) is not None:
+        if _only_signs_between(spaced, found[1], start, headings):
             return True
         position = found[0] + 1
     return False
 
 
-def _only_signs_between(spaced: _Spaced, start: int, end: int, heading: str) -> bool:
-    """Whether ``spaced.text[start:end]`` is at most `_BESIDE_GAP` signs, or ``heading``
-    whole with at most that many signs around it ("Role:")."""
-    gap = spaced.text[start:end]
-    if len(gap) <= _BESIDE_GAP and not any(_wordy(char) for char in gap):
-        return True
-    found = spaced.find(heading, start, end, strict=True) if heading else None
-    if found is None:
-        return False
-    gap = spaced.text[start:found[0]] + spaced.text[found[1]:end]
-    return len(gap) <= _BESIDE_GAP and not any(_wordy(char) for char in gap)
+def _only_signs_between(spaced: _Spaced, start: int, end: int, headings: tuple[str, ...]) -> bool:
+    """Whether ``spaced.text[start:end]`` is at most `_BESIDE_GAP` signs, besides whole
+    column headings of ``headings`` ("Role:", a repeated header row)."""
+    signs = 0
+    position = start
+    while position < end:
+        if not _wordy(spaced.text[position]):
+            signs += 1
+            position += 1
+            continue
+        for heading in headings:
+            wanted = skeleton(heading)
+            if wanted and spaced.text.startswith(wanted, position, end) \
+                    and spaced.find(heading, position, position + len(wanted), strict=True) is not None:
+                position += len(wanted)
+                break
+        else:
+            return False
+    return signs <= _BESIDE_GAP
 
 
 def missing_in_order(page_text: str, texts: Iterable[tuple[str, str]]) -> str | None:
