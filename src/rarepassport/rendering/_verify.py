@@ -1121,6 +1121,14 @@ def _run_part(text: str, run: str, start: int, end: int) -> tuple[str, str]:
     """A left-to-right run at ``text[start:end]``: `_RUN`, or `_BRACKETED_RUN` with the
     bracket written just before or after it (only signs between: "(10 mg)", "(+44 ..."),
     as ``opening NUL run NUL closing``."""
+    # A bracket whose pair is inside the run belongs to it ("(syndrome without a name)"):
+    # drawn with it, left to right (`_widen`).
+    while start > 0 and text[start - 1] in _BRACKET_PAIRS and _BRACKET_PAIRS[text[start - 1]] in run:
+        start -= 1
+        run = text[start:end]
+    while end < len(text) and text[end] in _OPENERS and _OPENERS[text[end]] in run:
+        end += 1
+        run = text[start:end]
     opening = closing = ""
     index = start - 1
     while index >= 0 and not opening and not text[index].isspace() and not _kind(text[index]):
