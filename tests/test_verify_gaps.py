@@ -199,3 +199,46 @@ def test_a_swapped_short_dose_in_a_passport_is_reported_naming_its_row(monkeypat
                                                           today=TODAY)), margins=margins)
     assert f"section 'medications', block 1 (table), row 1, column 2 (Dose): {MISSING}" in found
     assert f"section 'medications', block 1 (table), row 3, column 2 (Dose): {MISSING}" in found
+
+
+# --- 3. brackets around a left-to-right run in right-to-left text -----------------------
+
+
+def swapped_brackets(text: str) -> str:
+    return text.translate(str.maketrans("()[]", ")(]["))
+
+
+@pytest.mark.parametrize("line", ["الجرعة (10 mg) يوميا", "الجرعة (10 mg)", "اتصل (+44 20 7946 0000) الآن",
+                                  "الجرعة [5 mg] و(مساءً)", "الجرعة: (هيدروكورتيزون 10 mg) يوميا",
+                                  "أعط (Hydrocortisone 100 mg by mouth) فورا ثم اتصل بالطوارئ على الرقم 999"])
+def test_brackets_around_a_dose_or_phone_number_in_an_arabic_line_must_be_on_their_sides(line: str) -> None:
+    # Drawn ")10 mg(" (each bracket facing away from the dose) where "(10 mg)" was asked,
+    # or the other way round: the brackets are on the page, near the run, but not on
+    # its sides. The last line wraps the English run over two lines.
+    def draw(text: str) -> bytes:
+        return drawn(lambda pdf: pdf.multi_cell(60, 8, isolate_left_to_right(text, leading=True), align="R"),
+                     fallback=font_for("ل"), shaping=True)
+
+    assert problems(draw(line), line) == []
+    assert problems(draw(swapped_brackets(line)), line) == missing(1)
+    assert problems(draw(line), swapped_brackets(line)) == missing(1)
+
+
+def test_an_arabic_passport_step_with_its_dose_in_brackets_drawn_the_wrong_way_round_is_reported() -> None:
+    from helpers.scripts import script_passport
+
+    font_for("ل")
+    step = "أعط هيدروكورتيزون (100 mg) فورا"
+    passport = script_passport("ar")
+
+    def with_step(text: str) -> rp.Passport:
+        protocol = attrs.evolve(passport.emergency.protocols[0], steps=(text,))
+        return attrs.evolve(passport, emergency=attrs.evolve(passport.emergency, protocols=(protocol,)))
+
+    def problems_of(drawn_step: str, asked_step: str) -> list[str]:
+        pdf = rp.render_rendered(with_step(drawn_step), "pdf", today=TODAY).data
+        return verify_pdf_text(pdf, expected_texts(rp.layout(with_step(asked_step), "full", today=TODAY)))
+
+    assert problems_of(step, step) == []
+    assert problems_of(swapped_brackets(step), step) == [
+        f"section 'protocols', block 2 (list), item 1: {MISSING}"]
