@@ -1208,7 +1208,8 @@ def _part_place(haystack: _Spaced, mode: str, part: str, low: int, high: int) ->
             position = found[0] + 1
         return None
     if mode == _BRACKETED_RUN:
-        return _bracketed_run_place(haystack, *part.split("\0"), low, high)
+        opening, run, closing = part.split("\0")
+        return _bracketed_run_place(haystack, opening, run, closing, low, high)
     found = haystack.find(part, low, high)
     if mode == _WORD:
         if found is not None:
@@ -1653,16 +1654,16 @@ def verify_pdf_text(
     # short text ("5", "No") beside a text drawn next to it, not anywhere.
     haystack = _Spaced.of(pages)
     beside = _neighbours(wanted)
-    missing = [(number, where, text) for number, (where, text) in enumerate(wanted)
+    unfound = [(number, where, text) for number, (where, text) in enumerate(wanted)
                if not _found_in_place(haystack, text, beside[number])]
-    if missing:
+    if unfound:
         # PDFium reads a page line by line across columns, so a value wrapped beside its
         # wrapped label comes back interleaved with it; pypdf reads in drawing order.
         # A text PDFium did not give whole must be there whole in drawing order.
         drawn = _Spaced.of(extract_pdf_text(pdf_bytes, margins=margins))
-        missing = [(number, where, text) for number, where, text in missing
+        unfound = [(number, where, text) for number, where, text in unfound
                    if not _found_in_place(drawn, text, beside[number])]
-    return [not_drawn(where) for _number, where, _text in missing]
+    return [not_drawn(where) for _number, where, _text in unfound]
 
 
 #: A text whose skeleton is shorter than this ("5", "No", "10 mg") is found only beside
