@@ -19,8 +19,12 @@ never "4567 123 50 966+").
 
 How the comparison is exact without being flaky:
 
-* Whitespace is ignored (extractors add spaces from glyph positions and turn line
-  breaks into spaces or newlines); drawing never adds or removes other characters.
+* Spaces are compared (`_Spaced.spaced_as_asked`): a space of the text must be a
+  break in the read-back (a space, line break or end of a drawn piece); a space it does
+  not have is refused inside a drawn piece ("0770 0900123" is not "07700 900123");
+  where a line breaks extractors may add or drop one.
+* In a document without right-to-left text a short text ("5", "No", "10 mg") must
+  stand between the texts drawn next to it (`_found_beside`), not anywhere.
 * Unicode is compared in NFC; ligatures and Arabic presentation forms (what a shaped
   glyph may extract as) are folded to their letters; format characters (direction
   marks, isolates, joiners, soft hyphens) are dropped; a soft hyphen may print as "-".
@@ -53,12 +57,11 @@ stand-in code for a shaped glyph with no character of its own), and word boundar
 not checked beside Indic or Chinese, Japanese and Korean characters; an Arabic word with
 a lam-alef ligature (لا) is found when the ligature and the rest of the word are each
 found whole near each other (pypdf may extract the ligature glyph at one end of the
-word); in a document without right-to-left text each text is looked for anywhere in the
-document, so a very short text (a lone "2") is found even if it was drawn elsewhere; a
+word); a short text in a document with right-to-left text is looked for anywhere; a
 long text (60 characters or more) split by a page break is accepted when its words
 appear in order, each at word boundaries, with gaps of at most 2,000 characters (the
 rest of a table row and the repeated header row); the brackets around a left-to-right
-run inside right-to-left text are looked for near it, not on their sides; a
+run inside a left-to-right paragraph with right-to-left words are looked for near it; a
 left-to-right run inside right-to-left text wrapped over lines is found as its pieces in
 order (a dose or phone number never split), only other text between them.
 """
