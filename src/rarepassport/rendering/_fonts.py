@@ -1221,7 +1221,7 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
     characters = set("".join(texts))
     main = bundled_font()
     used = {ord(c) for c in characters}
-    _add_face(pdf, main, used, small_base=small_base)
+    held = _add_face(pdf, main, used, small_base=small_base)
     notices: list[RenderNotice] = []
     main_coverage = _coverage(main.regular)
     needed = {c for c in characters if ord(c) not in main_coverage and not _is_invisible(c)}
@@ -1234,6 +1234,12 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
                 needed = {c for c in needed if ord(c) not in coverage}
             if not needed:
                 break
+        # fpdf2 turns to a fallback font only for a character the current face lacks, so
+        # a fallback face needs only the characters one of the bundled faces given to
+        # this document lacks: not the Latin letters and digits a Noto font also has
+        # (a Chinese face of 5 glyphs instead of 85, parsed and subset in every render).
+        if held is not None:
+            used = {code for code in used if code not in held}
         when_needed = getattr(pdf, "fallback_faces_when_needed", None)
         if when_needed is not None:
             when_needed(fallbacks, used)
@@ -1261,8 +1267,12 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
     return notices
 
 
-def _add_face(pdf: FPDF, face: FontFace, used: set[int], *, small_base: bool = False) -> None:
-    """Add the regular and bold faces of ``face``, reduced to the characters ``used``."""
+def _add_face(pdf: FPDF, face: FontFace, used: set[int], *, small_base: bool = False) -> frozenset[int] | None:
+    """Add the regular and bold faces of ``face``, reduced to the characters ``used``.
+
+    Returns the characters both faces added hold (``None`` when the document already
+    had both, or one could not be told).
+    """
     # Bold text falls back to the regular face when there is no bold one.
     held: frozenset[int] | None = None
     for style, path in (("", face.regular), ("B", face.bold or face.regular)):
@@ -1274,6 +1284,7 @@ def _add_face(pdf: FPDF, face: FontFace, used: set[int], *, small_base: bool = F
         held = codes if held is None else held & codes
     if face.family == BUNDLED_FAMILY and held is not None and hasattr(pdf, "main_face_characters"):
         pdf.main_face_characters = frozenset(map(chr, held))
+    return held
 
 
 def _reduced_codes(path: Path, index: int, reduced: Path, small_base: bool = False) -> frozenset[int]:
