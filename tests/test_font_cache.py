@@ -400,3 +400,49 @@ def test_a_card_embeds_only_the_fallback_faces_it_draws_with(script: str) -> Non
     text = "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
     if script == "王小明":
         assert script in text
+
+
+@pytest.mark.parametrize("script", ["王小明", "अनन्या"])
+def test_a_fallback_face_holds_only_the_characters_the_bundled_faces_lack(script: str) -> None:
+    # fpdf2 draws a character with a fallback font only when the current face lacks it,
+    # and parses and subsets every face it is given in proportion to its glyphs: a Noto
+    # face also holds the passport's Latin letters and digits, which it never draws.
+    face = next((face for face in _fonts.system_fallback_fonts()
+                 if ord(script[0]) in _fonts._coverage(face.regular, face.collection_index)), None)
+    if face is None:
+        pytest.skip("no font for the script on this system")
+    _fonts.clear_font_cache()
+    data = rp.to_dict(rp.load(EXAMPLE))
+    data["person"]["name"] = f"{data['person']['name']} {script}"
+    for format in ("card", "pdf"):
+        render_rendered(rp.from_dict(data), format, "full" if format == "pdf" else None)
+    held = {code for (path, _index, _small), (codes, _file) in _fonts._reduced.items()
+            if path in (str(face.regular), str(face.bold)) for code in codes}
+    assert held == {ord(c) for c in script}
+
+
+
+@pytest.mark.parametrize("script", ["अनन्या", "ليلى"])
+def test_a_hindi_or_arabic_name_in_the_card_band_shapes_only_the_name(script: str) -> None:
+    # The band drew the name with fpdf2's multi_cell, which shapes the whole line and
+    # places every glyph of it on its own: a third of a Hindi or Arabic card's drawing,
+    # and as much again to read back. A name that fits on one line is one cell, its
+    # Latin words drawn unshaped, in the same place.
+    if _devanagari_face() is None or not _fonts.shaping_available():
+        pytest.skip("no Devanagari font or no shaping engine on this system")
+    latin = rp.load(EXAMPLE)
+    data = rp.to_dict(latin)
+    name = data["person"]["name"]
+    data["person"]["name"] = f"{name} {script}"
+    latin_card, other_card = (render_rendered(passport, "card").data for passport in (latin, rp.from_dict(data)))
+
+    def content(data: bytes) -> bytes:
+        return b"".join(page.get_contents().get_data() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+    # Each glyph placed on its own is a text matrix (" Tm") of its own.
+    assert content(other_card).count(b" Tm") <= content(latin_card).count(b" Tm") + 2 * 2 * len(script)
+    words = [word for word, _x in _word_boxes(other_card)]
+    assert words[:2] == name.split(), words[:4]  # the band's first line, in reading order
+    if script == "अनन्या":
+        for extractor, text in _both_texts(other_card).items():
+            assert text.count(f"{name} अनन्या") == 2, extractor  # on both sides

@@ -420,6 +420,7 @@ class _CardDrawer:
 
     def draw(self, x0: float, y0: float, side: str, paragraphs: Sequence[_Paragraph], size: float,
              width: float, band: tuple[float, float], qr: str | None) -> None:
+        from rarepassport.rendering._fonts import needs_text_shaping
         from rarepassport.rendering._qr import draw_qr
 
         pdf, card = self.pdf, self.card
@@ -429,8 +430,17 @@ class _CardDrawer:
         pdf.set_text_color(*ON_EMERGENCY_RED)
         pdf.set_font(self.family, "B", band_size)
         pdf.set_xy(x0 + card.margin, y0 + card.band_padding)
-        pdf.multi_cell(card.width - 2 * card.margin, self.lh(band_size), self.essentials.name,
-                       align=align_for(self.essentials.name))
+        name = self.essentials.name
+        if "\n" not in name and needs_text_shaping((name,)) and self.band_lines(band_size) == 1:
+            # A name the band holds on one line, as one cell: fpdf2's multi_cell would shape
+            # the whole line and place each of its glyphs on its own (a third of a Hindi
+            # or Arabic card's drawing, and as much again to read back); a cell shapes only
+            # the words that need it (`_shaped_runs`). Drawn as a space, as multi_cell
+            # draws a no-break space.
+            pdf.cell(card.width - 2 * card.margin, self.lh(band_size), name.replace(NO_BREAK, " "),
+                     align=align_for(name), new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.multi_cell(card.width - 2 * card.margin, self.lh(band_size), name, align=align_for(name))
         self.drawn.append(("$.person.name", self.essentials.name))
         pdf.set_text_color(*_TEXT)
         y = y0 + band_height + 1.0

@@ -322,18 +322,20 @@ def undrawable_characters(texts: Iterable[str], extra: Sequence[FontFace] = ()) 
     return frozenset(needed)
 
 
+# Any character of _SHAPED_RANGES (all in the Basic Multilingual Plane).
+_SHAPED_CHARACTER = re.compile("[" + "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in _SHAPED_RANGES) + "]")
+
+
+def _shaped_text(text: str) -> bool:
+    """Whether one text has a character of a script that needs a shaping engine."""
+    # Asked for every text drawn or measured in a document that shapes: an ASCII text
+    # (most) is answered by str.isascii, any other by one compiled search (C speed).
+    return not text.isascii() and _SHAPED_CHARACTER.search(text) is not None
+
+
 def needs_text_shaping(texts: Iterable[str]) -> bool:
     """Whether any text is in a script that needs a shaping engine (e.g. Arabic)."""
-    for text in texts:
-        # Most texts have no character from U+0590 on, which one ``max`` (C speed) tells:
-        # this is asked for every text drawn or measured in a document that shapes.
-        if not text or max(text) < "\u0590":
-            continue
-        for char in text:
-            code = ord(char)
-            if code >= 0x0590 and any(low <= code <= high for low, high in _SHAPED_RANGES):
-                return True
-    return False
+    return any(_shaped_text(text) for text in texts)
 
 
 @functools.lru_cache(maxsize=1)
@@ -640,7 +642,7 @@ def pdf_class() -> type[FPDF]:
             nested = self._text_calls > 0
             restore_shaping = restore_fallback = False
             if self.shaping_where_needed:
-                wanted = isinstance(text, str) and needs_text_shaping((text,))
+                wanted = isinstance(text, str) and _shaped_text(text)
                 if wanted != (self.text_shaping is not None) and (wanted or not nested):
                     self.set_text_shaping(wanted)
                     restore_shaping = nested
@@ -672,7 +674,7 @@ def pdf_class() -> type[FPDF]:
             """Whether a drawing or measuring call for ``text`` made now shapes it (see _shaped_for)."""
             if not self.shaping_where_needed:
                 return self.text_shaping is not None
-            return needs_text_shaping((text,)) or (self._text_calls > 0 and self.text_shaping is not None)
+            return _shaped_text(text) or (self._text_calls > 0 and self.text_shaping is not None)
 
         def cell(self, w: Any = None, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
             if not args and self._plain_cell(w, h, text, **kwargs):
@@ -748,7 +750,7 @@ def pdf_class() -> type[FPDF]:
                     or str(kwargs.get("new_x", "RIGHT")).upper().rpartition(".")[2] not in _RUN_CELL_X \
                     or str(kwargs.get("new_y", "TOP")).upper().rpartition(".")[2] not in _RUN_CELL_Y \
                     or str(kwargs.get("align", "L")).upper().rpartition(".")[2] not in _RUN_CELL_ALIGN \
-                    or not needs_text_shaping((text,)):
+                    or not _shaped_text(text):
                 return None
             return _runs_in_visual_order(text)
 
@@ -778,7 +780,7 @@ def pdf_class() -> type[FPDF]:
                     # A plain run as _plain_cell draws plain lines (fpdf2's text(), a
                     # fifth of its cell); one that needs shaping, a fallback font or a
                     # page break goes to fpdf2's cell.
-                    if needs_text_shaping((run,)) or not self._plain_cell(run_width, height, run):
+                    if _shaped_text(run) or not self._plain_cell(run_width, height, run):
                         with self._shaped_for(run):
                             super().cell(run_width, height, run)
                     x += run_width
@@ -1120,7 +1122,7 @@ def _runs_in_visual_order(text: str) -> list[str] | None:
     """
     spans: list[list[int]] = []
     for match in re.finditer(r"[^ ]+", text):
-        if needs_text_shaping((match.group(),)):
+        if _shaped_text(match.group()):
             if spans and text[spans[-1][1]:match.start()].strip(" ") == "":
                 spans[-1][1] = match.end()
             else:
@@ -1221,7 +1223,7 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
     characters = set("".join(texts))
     main = bundled_font()
     used = {ord(c) for c in characters}
-    _add_face(pdf, main, used, small_base=small_base)
+    held = _add_face(pdf, main, used, small_base=small_base)
     notices: list[RenderNotice] = []
     main_coverage = _coverage(main.regular)
     needed = {c for c in characters if ord(c) not in main_coverage and not _is_invisible(c)}
@@ -1234,6 +1236,12 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
                 needed = {c for c in needed if ord(c) not in coverage}
             if not needed:
                 break
+        # fpdf2 turns to a fallback font only for a character the current face lacks, so
+        # a fallback face needs only the characters one of the bundled faces given to
+        # this document lacks: not the Latin letters and digits a Noto font also has
+        # (a Chinese face of 5 glyphs instead of 85, parsed and subset in every render).
+        if held is not None:
+            used = {code for code in used if code not in held}
         when_needed = getattr(pdf, "fallback_faces_when_needed", None)
         if when_needed is not None:
             when_needed(fallbacks, used)
@@ -1261,8 +1269,12 @@ def install_fonts(pdf: FPDF, texts: Iterable[str], extra: Sequence[FontFace] = (
     return notices
 
 
-def _add_face(pdf: FPDF, face: FontFace, used: set[int], *, small_base: bool = False) -> None:
-    """Add the regular and bold faces of ``face``, reduced to the characters ``used``."""
+def _add_face(pdf: FPDF, face: FontFace, used: set[int], *, small_base: bool = False) -> frozenset[int] | None:
+    """Add the regular and bold faces of ``face``, reduced to the characters ``used``.
+
+    Returns the characters both faces added hold (``None`` when the document already
+    had both, or one could not be told).
+    """
     # Bold text falls back to the regular face when there is no bold one.
     held: frozenset[int] | None = None
     for style, path in (("", face.regular), ("B", face.bold or face.regular)):
@@ -1274,6 +1286,7 @@ def _add_face(pdf: FPDF, face: FontFace, used: set[int], *, small_base: bool = F
         held = codes if held is None else held & codes
     if face.family == BUNDLED_FAMILY and held is not None and hasattr(pdf, "main_face_characters"):
         pdf.main_face_characters = frozenset(map(chr, held))
+    return held
 
 
 def _reduced_codes(path: Path, index: int, reduced: Path, small_base: bool = False) -> frozenset[int]:

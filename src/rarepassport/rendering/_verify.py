@@ -1551,19 +1551,20 @@ def read_pdf_text(pdf_bytes: bytes, *, margins: tuple[float, float] | None = Non
 
     document = pdfium.PdfDocument(pdf_bytes)
     try:
-        pages = []
-        for page in document:
-            textpage = page.get_textpage()
-            if margins is None:
-                text = textpage.get_text_range(errors="replace")
-            else:
-                height = page.get_height()
-                top, bottom = (m * 72 / 25.4 for m in margins)
-                text = _body_text(textpage, bottom, height - top)
-            pages.append(text.translate(_PDFIUM_HYPHENS))
-        return pages
+        return [_page_text(page, page.get_textpage(), margins) for page in document]
     finally:
         document.close()
+
+
+def _page_text(page: Any, textpage: Any, margins: tuple[float, float] | None) -> str:
+    """PDFium's text of one page (see `read_pdf_text`)."""
+    if margins is None:
+        text = textpage.get_text_range(errors="replace")
+    else:
+        height = page.get_height()
+        top, bottom = (m * 72 / 25.4 for m in margins)
+        text = _body_text(textpage, bottom, height - top)
+    return str(text).translate(_PDFIUM_HYPHENS)
 
 
 def _body_text(textpage: Any, low: float, high: float) -> str:
@@ -1876,24 +1877,36 @@ def _shaped_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> list
     page where a text is not found this way gives texts not found, which
     `verify_pdf_text` then looks for in pypdf's reading of every page.
     """
-    pages, shaped = _pdfium_pages(pdf_bytes, margins)
-    by_object = _object_texts(pdf_bytes, margins=margins, only=shaped) if shaped else {}
-    return [by_object.get(index, text) for index, text in enumerate(pages)]
+    import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
+
+    from rarepassport.rendering._fonts import needs_text_shaping
+
+    # One PDFium reading: each page's text, and its text objects' where it picks them
+    # (as `_pdfium_pages` then `_object_texts` would, each opening the document again).
+    document = pdfium.PdfDocument(pdf_bytes)
+    try:
+        pages = []
+        for page in document:
+            textpage = page.get_textpage()
+            text = _page_text(page, textpage, margins)
+            if _has_rtl(text) or needs_text_shaping((text,)):
+                text = _page_object_texts(page, textpage, margins)
+            pages.append(text)
+            textpage.close()
+            page.close()
+        return pages
+    finally:
+        document.close()
 
 
 def _object_texts(pdf_bytes: bytes, *, margins: tuple[float, float] | None, only: set[int]) -> dict[int, str]:
     """PDFium's text of each text object of the pages numbered ``only`` (from 0), in
     drawing order, joined (a line break between objects); an object whose baseline lies in
     the ``margins`` bands (see `extract_pdf_text`) is left out."""
-    import ctypes
-
     import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
-    import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped,unused-ignore]
 
     document = pdfium.PdfDocument(pdf_bytes)
     chosen: dict[int, str] = {}
-    matrix = pdfium_c.FS_MATRIX()
-    buffer = ctypes.create_string_buffer(1024)
     try:
         for number in sorted(only):
             page = document[number]
@@ -1921,11 +1934,42 @@ def _object_texts(pdf_bytes: bytes, *, margins: tuple[float, float] | None, only
             # A line break between objects, not a space: an object may end inside a
             # word or number, where a space is not there (`_Spaced.spaced_as_asked`).
             chosen[number] = _OBJECT_HYPHEN.sub("-", "\n".join(parts).replace("\ufffe", "-"))
+            chosen[number] = _page_object_texts(page, textpage, margins)
             textpage.close()
             page.close()
         return chosen
     finally:
         document.close()
+
+
+def _page_object_texts(page: Any, textpage: Any, margins: tuple[float, float] | None) -> str:
+    """The text of each text object of one page, in drawing order, joined (see `_object_texts`)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped,unused-ignore]
+
+    matrix = pdfium_c.FS_MATRIX()
+    buffer = ctypes.create_string_buffer(1024)
+    height = page.get_height()
+    top, bottom = (m * 72 / 25.4 for m in margins) if margins is not None else (-1e9, -1e9)
+    parts: list[str] = []
+    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            continue
+        size = pdfium_c.FPDFTextObj_GetText(obj, textpage.raw, None, 0)
+        if size <= 2:  # the terminating zero only: an empty text
+            continue
+        if size > len(buffer):
+            buffer = ctypes.create_string_buffer(size)
+        pdfium_c.FPDFTextObj_GetText(obj, textpage.raw, ctypes.cast(buffer, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
+        text = buffer.raw[:size - 2].decode("utf-16-le", errors="replace")
+        if margins is not None and text.strip():
+            pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+            if not bottom <= matrix.f <= height - top:
+                continue
+        parts.append(text)
+    return _OBJECT_HYPHEN.sub("-", " ".join(parts).replace("\ufffe", "-"))
 
 
 def _right_to_left_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> list[list[str]]:
