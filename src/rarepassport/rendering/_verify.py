@@ -1911,29 +1911,6 @@ def _object_texts(pdf_bytes: bytes, *, margins: tuple[float, float] | None, only
         for number in sorted(only):
             page = document[number]
             textpage = page.get_textpage()
-            height = page.get_height()
-            top, bottom = (m * 72 / 25.4 for m in margins) if margins is not None else (-1e9, -1e9)
-            parts: list[str] = []
-            for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-                obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
-                if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:
-                    continue
-                size = pdfium_c.FPDFTextObj_GetText(obj, textpage.raw, None, 0)
-                if size <= 2:  # the terminating zero only: an empty text
-                    continue
-                if size > len(buffer):
-                    buffer = ctypes.create_string_buffer(size)
-                pdfium_c.FPDFTextObj_GetText(obj, textpage.raw,
-                                             ctypes.cast(buffer, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
-                text = buffer.raw[:size - 2].decode("utf-16-le", errors="replace")
-                if margins is not None and text.strip():
-                    pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
-                    if not bottom <= matrix.f <= height - top:
-                        continue
-                parts.append(text)
-            # A line break between objects, not a space: an object may end inside a
-            # word or number, where a space is not there (`_Spaced.spaced_as_asked`).
-            chosen[number] = _OBJECT_HYPHEN.sub("-", "\n".join(parts).replace("\ufffe", "-"))
             chosen[number] = _page_object_texts(page, textpage, margins)
             textpage.close()
             page.close()
@@ -1969,7 +1946,9 @@ def _page_object_texts(page: Any, textpage: Any, margins: tuple[float, float] | 
             if not bottom <= matrix.f <= height - top:
                 continue
         parts.append(text)
-    return _OBJECT_HYPHEN.sub("-", " ".join(parts).replace("\ufffe", "-"))
+    # A line break between objects, not a space: an object may end inside a word or
+    # number, where a space is not there (`_Spaced.spaced_as_asked`).
+    return _OBJECT_HYPHEN.sub("-", "\n".join(parts).replace("\ufffe", "-"))
 
 
 def _right_to_left_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> list[list[str]]:
