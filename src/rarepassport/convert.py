@@ -653,7 +653,7 @@ def make_passport_reader(
             else:
                 default = field.default
                 if isinstance(default, _FACTORY):
-                    made = f"{bind(default.factory)}()"
+                    made = f"{bind(default_maker(default.factory))}()"
                     if field.converter is not None:
                         made = f"{bind(field.converter)}({made})"
                 else:
@@ -681,6 +681,42 @@ def make_passport_reader(
         exec(code, namespace, scope)  # noqa: S102
         reader: Callable[[Any], Any] = scope["read"]
         return reader
+
+    def default_maker(factory: Any) -> Callable[[], Any]:
+        """``factory``, or for a record class built by setting its slots, a function
+        building what ``factory()`` builds the same way (a passport with no emergency,
+        history, care preferences or review has four such records)."""
+        if not _is_attrs_class(factory) or factory is PartialDate:
+            return typing.cast("Callable[[], Any]", factory)
+        try:
+            hints = _type_hints(factory)
+        except Exception:  # noqa: BLE001 - a plugin class whose hints do not resolve: its own __init__
+            return typing.cast("Callable[[], Any]", factory)
+        fields = attrs.fields(factory)
+        setters = _slot_setters(factory, fields, hints) if all(
+            field.init and field.alias == field.name and field.default is not attrs.NOTHING
+            and not (isinstance(field.default, _FACTORY) and field.default.takes_self)
+            for field in fields
+        ) else None
+        if setters is None:
+            return typing.cast("Callable[[], Any]", factory)
+        lines = ["def make():", f"    r = {bind(object.__new__)}({bind(factory)})"]
+        for field, setter in zip(fields, setters, strict=True):
+            default = field.default
+            if isinstance(default, _FACTORY):
+                made = f"{bind(default_maker(default.factory))}()"
+                if field.converter is not None:
+                    made = f"{bind(field.converter)}({made})"
+            else:
+                made = bind(field.converter(default) if field.converter is not None else default)
+            lines.append(f"    {bind(setter)}(r, {made})")
+        lines.append("    return r")
+        scope: dict[str, Any] = {}
+        # Our own generated code, as attrs and cattrs generate theirs.
+        code = compile("\n".join(lines), f"<rarepassport default {factory.__qualname__}>", "exec")
+        exec(code, namespace, scope)  # noqa: S102
+        maker: Callable[[], Any] = scope["make"]
+        return maker
 
     def read_extensions(value: Any) -> dict[str, Any]:
         # The fast twin of extensions_structure in make_converter: anything it would
