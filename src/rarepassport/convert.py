@@ -998,12 +998,17 @@ def _read_unwalked(data: dict[str, Any], plugins: PluginManager) -> Passport | N
         type(section) is dict and "schema_version" in section for section in extensions.values()
     ):
         return None
-    try:
-        migrated, changed = _migrated(data, plugins)
-    except Exception:  # noqa: BLE001 - a migration's refusal: the general way says why
-        return None
-    if changed:
-        return None
+    if extensions is None:
+        # Nothing for a migration to change: the core is at its current version and no
+        # plugin section is there.
+        migrated = data
+    else:
+        try:
+            migrated, changed = _migrated(data, plugins)
+        except Exception:  # noqa: BLE001 - a migration's refusal: the general way says why
+            return None
+        if changed:
+            return None
     try:
         passport: Passport = plugins.passport_reader(migrated)
     except Exception:  # noqa: BLE001 - the fast path gives up; the general way says why
