@@ -345,30 +345,25 @@ def test_a_plugin_sections_validator_runs_when_its_records_are_read() -> None:
     assert [problem.path for problem in caught.value.problems] == ["$.extensions.shouted"]
 
 
+def _assert_built_as_init_builds(read: object, path: str) -> None:
+    """``read`` holds, field by field, values of the types its class's __init__ makes of them."""
+    if isinstance(read, tuple):
+        for index, item in enumerate(read):
+            _assert_built_as_init_builds(item, f"{path}[{index}]")
+    elif isinstance(read, dict):
+        for key, item in read.items():
+            _assert_built_as_init_builds(item, f"{path}.{key}")
+    elif attrs.has(type(read)):
+        rebuilt = attrs.evolve(read)  # through __init__, with every converter
+        assert rebuilt == read, path
+        for field in attrs.fields(type(read)):
+            value = getattr(read, field.name)
+            assert type(value) is type(getattr(rebuilt, field.name)), f"{path}.{field.name}"
+            _assert_built_as_init_builds(value, f"{path}.{field.name}")
+
+
 @pytest.mark.parametrize("path", _example_documents(), ids=lambda path: path.name)
 def test_records_read_from_bytes_hold_tuples_and_members_as_built_in_python(path: Path) -> None:
     # Built by setting fields, a record must hold what its __init__ would have made of
     # the same values: tuples for lists, enum members, dates.
-    plugins = rp.make_plugin_manager()
-    read = rp.load(path, plugins=plugins)
-    rebuilt = attrs.evolve(read)  # through __init__, with every converter
-    pending: list[tuple[object, object]] = [(read, rebuilt)]
-    while pending:
-        ours, theirs = pending.pop()
-        assert type(ours) is type(theirs)
-        if attrs.has(type(ours)):
-            for field in attrs.fields(type(ours)):
-                mine, made = getattr(ours, field.name), getattr(theirs, field.name)
-                assert type(mine) is type(made), field.name
-                remade = attrs.evolve(mine) if attrs.has(type(mine)) else made
-                pending.append((mine, remade))
-        elif isinstance(ours, tuple):
-            assert len(ours) == len(theirs)  # type: ignore[arg-type]
-            pending.extend(
-                (item, attrs.evolve(item) if attrs.has(type(item)) else other)
-                for item, other in zip(ours, theirs)  # type: ignore[call-overload]
-            )
-        elif isinstance(ours, dict):
-            pending.extend((value, attrs.evolve(value) if attrs.has(type(value)) else theirs[key])  # type: ignore[index]
-                           for key, value in ours.items())
-    assert read == rebuilt
+    _assert_built_as_init_builds(rp.load(path, plugins=rp.make_plugin_manager()), "$")

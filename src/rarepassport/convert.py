@@ -596,8 +596,8 @@ def make_passport_reader(
         value of the field's type (`rarepassport.model._IDEMPOTENT_ON_TYPED`) given one.
         Anything else (a plugin's own converter or validator) is read through ``__init__``.
         """
-        if cls.__new__ is not object.__new__ or hasattr(cls, "__attrs_post_init__") or \
-                hasattr(cls, "__attrs_pre_init__"):
+        if any("__new__" in klass.__dict__ for klass in cls.__mro__[:-1]) or \
+                hasattr(cls, "__attrs_post_init__") or hasattr(cls, "__attrs_pre_init__"):
             return None
         slots: set[str] = set()
         for klass in cls.__mro__[:-1]:
