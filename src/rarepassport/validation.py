@@ -348,7 +348,8 @@ def _rule_collector(cls: type, walk: _WalkKind) -> Any:
     if not plan:
         collector: Any = _collect_nothing
     else:
-        lines = ["def collect(value, path, out):", "    append = out.append"]
+        # The grouped walk files each node in its type's group: no list's append to bind.
+        lines = ["def collect(value, path, out):", *([] if grouped else ["    append = out.append"])]
         for name, kind in plan:
             lines += [
                 f"    item = value.{name}",
