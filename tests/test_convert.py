@@ -7,10 +7,13 @@ import json
 import os
 from pathlib import Path
 
+import attrs
 import pytest
 
 import rarepassport as rp
 from rarepassport.convert import write_atomic
+from rarepassport.registries import SectionRegistry
+from rarepassport.testing import plugin_manager_with
 
 DOB = dt.date(2015, 3, 2)
 
@@ -302,3 +305,65 @@ def test_the_fast_reader_builds_what_the_detailed_converter_builds(path: Path) -
     document = rp.to_dict(rp.load(path, plugins=plugins), plugins=plugins)
     assert plugins.passport_reader(document) == plugins.converter.structure(document, rp.Passport)
 
+
+
+@attrs.frozen(kw_only=True)
+class _ShoutedSection:
+    """A plugin section with its own converter (on a default too) and a validator."""
+
+    names: tuple[str, ...] = attrs.field(default=(), converter=lambda names: tuple(name.upper() for name in names))
+    unit: str = attrs.field(default="ml", converter=str.upper)
+    rate: float = attrs.field(default=1.0, validator=attrs.validators.gt(0))
+
+
+class _ShoutedPlugin:
+    @staticmethod
+    @rp.hookimpl
+    def rarepassport_register_sections(sections: SectionRegistry) -> None:
+        sections.add("shouted", _ShoutedSection, title="Shouted")
+
+
+def _shouted_bytes(section: dict[str, object]) -> bytes:
+    return json.dumps(doc(extensions={"shouted": section})).encode()
+
+
+def test_a_plugin_sections_own_converters_run_when_its_records_are_read() -> None:
+    # The reader builds the model's records by setting their fields; a class with a
+    # converter it does not know is built through its __init__, which converts.
+    plugins = plugin_manager_with(_ShoutedPlugin)
+    given = rp.loads(_shouted_bytes({"names": ["pump"]}), plugins=plugins).extensions["shouted"]
+    assert given == _ShoutedSection(names=("PUMP",), unit="ML")
+    assert (given.names, given.unit) == (("PUMP",), "ML")
+    absent = rp.loads(_shouted_bytes({}), plugins=plugins).extensions["shouted"]
+    assert (absent.names, absent.unit) == ((), "ML")
+
+
+def test_a_plugin_sections_validator_runs_when_its_records_are_read() -> None:
+    plugins = plugin_manager_with(_ShoutedPlugin)
+    with pytest.raises(rp.LoadError) as caught:
+        rp.loads(_shouted_bytes({"rate": -1.0}), plugins=plugins)
+    assert [problem.path for problem in caught.value.problems] == ["$.extensions.shouted"]
+
+
+def _assert_built_as_init_builds(read: object, path: str) -> None:
+    """``read`` holds, field by field, values of the types its class's __init__ makes of them."""
+    if isinstance(read, tuple):
+        for index, item in enumerate(read):
+            _assert_built_as_init_builds(item, f"{path}[{index}]")
+    elif isinstance(read, dict):
+        for key, item in read.items():
+            _assert_built_as_init_builds(item, f"{path}.{key}")
+    elif attrs.has(type(read)):
+        rebuilt = attrs.evolve(read)  # through __init__, with every converter
+        assert rebuilt == read, path
+        for field in attrs.fields(type(read)):
+            value = getattr(read, field.name)
+            assert type(value) is type(getattr(rebuilt, field.name)), f"{path}.{field.name}"
+            _assert_built_as_init_builds(value, f"{path}.{field.name}")
+
+
+@pytest.mark.parametrize("path", _example_documents(), ids=lambda path: path.name)
+def test_records_read_from_bytes_hold_tuples_and_members_as_built_in_python(path: Path) -> None:
+    # Built by setting fields, a record must hold what its __init__ would have made of
+    # the same values: tuples for lists, enum members, dates.
+    _assert_built_as_init_builds(rp.load(path, plugins=rp.make_plugin_manager()), "$")

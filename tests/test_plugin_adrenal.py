@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import rarepassport as rp
-from helpers.conditions import guidance, read_json, validate_file, write
+from helpers.conditions import TODAY, guidance, read_json, validate_file, write
 from rarepassport.clinical import Population
 from rarepassport.plugins import adrenal_insufficiency as adrenal
 from rarepassport.testing import plugin_manager_with
@@ -118,6 +119,34 @@ def test_coded_diagnosis_without_the_section_is_an_error(tmp_path: Path, plugins
     del data["extensions"]
     report = validate_file(tmp_path, data, plugins)
     assert [(i.path, i.code) for i in report.errors] == [(SECTION, "adrenal-emergency-dose")]
+
+
+def test_one_passports_condition_codes_are_never_answered_for_the_next(plugins: rp.PluginManager) -> None:
+    # H158: whether a passport has a condition's code is answered once per passport and
+    # kept for the next question about it. Passports read one after the other, equal
+    # in all but their codes, must each get their own answer: the error, the warning,
+    # or nothing.
+    def read(code: str) -> rp.Passport:
+        data = example_data()
+        del data["extensions"]
+        data["diagnoses"][0]["codes"] = [{"system": "ICD-10", "code": code}]
+        if code == "E23.0":
+            data["medications"] = []
+            data["medications_status"] = "none"
+        return rp.loads(json.dumps(data).encode(), plugins=plugins)
+
+    def adrenal_issues(passport: rp.Passport) -> list[tuple[str, str]]:
+        report = rp.validate(passport, plugins=plugins, today=TODAY)
+        return [(i.severity.value, i.code) for i in report if i.code == "adrenal-emergency-dose"]
+
+    error, warning = [("error", "adrenal-emergency-dose")], [("warning", "adrenal-emergency-dose")]
+    for _ in range(2):
+        for code, expected in (("E25.0", error), ("J45", []), ("E23.0", warning), ("E27.1", error), ("J45", [])):
+            assert adrenal_issues(read(code)) == expected, code
+    # And the first one again, after others: its own answer.
+    again = read("E25.0")
+    assert adrenal_issues(read("J45")) == []
+    assert adrenal_issues(again) == error
 
 
 def test_carried_kit_without_contents_is_a_warning(tmp_path: Path, plugins: rp.PluginManager) -> None:

@@ -45,7 +45,7 @@ from rarepassport.formats import (
     parse_tree,
     type_name,
 )
-from rarepassport.model import Passport, _type_hints
+from rarepassport.model import _IDEMPOTENT_ON_TYPED, Passport, _type_hints
 
 if TYPE_CHECKING:
     from rarepassport.plugin_manager import PluginManager
@@ -511,6 +511,9 @@ def make_passport_reader(
         fields = attrs.fields(cls)
         if any(not field.init or field.alias != field.name for field in fields):
             return None
+        setters = _slot_setters(cls, fields, hints)
+        if setters is not None:
+            return _direct_reader(cls, fields, hints, setters)
         # Every field is passed to the class, an absent one as its default (attrs converts
         # a default as it converts a value given), so the call builds no dict to unpack.
         lines = ["def read(o):", "    if type(o) is not dict: raise NotFast", "    n = 0"]
@@ -562,6 +565,158 @@ def make_passport_reader(
         exec(code, namespace, scope)  # noqa: S102
         reader: Callable[[Any], Any] = scope["read"]
         return reader
+
+    def typed(tp: Any) -> bool:
+        """Whether the value the reader builds for ``tp`` is surely of type ``tp`` (so a
+        converter of `rarepassport.model._IDEMPOTENT_ON_TYPED` would give it back)."""
+        if _is_optional(tp):
+            return typed(next(arg for arg in typing.get_args(tp) if arg is not type(None)))
+        if _is_homogeneous_tuple(tp):
+            item = typing.get_args(tp)[0]
+            # A tuple of records: what their readers build (a tuple is what _as_tuple needs).
+            return typing.get_origin(tp) is tuple and (item is str or _is_attrs_class(item) or typed(item))
+        if tp is _dt.date:
+            return converter.get_structure_hook(tp) is _structure_date
+        if tp is PartialDate:
+            return converter.get_structure_hook(tp) is _structure_partial_date
+        if _is_enum(tp):
+            # Read inline (see value_code): a member of ``tp``, or the reader gives up.
+            return converter.get_structure_hook(tp) in (_structure_str, _structure_enum) and all(
+                type(member.value) is str for member in tp
+            )
+        return tp in (str, bool) and converter.get_structure_hook(tp) in (_structure_str, _structure_bool)
+
+    def _slot_setters(cls: type, fields: Any, hints: Mapping[str, Any]) -> list[Callable[[Any, Any], None]] | None:
+        """The slot setters of each field of ``cls``, when setting the slots builds what
+        ``cls(**values)`` builds from the reader's values; else ``None``.
+
+        That holds for a slotted class whose ``__init__`` does nothing but set each field:
+        no ``__attrs_pre_init__`` or ``__attrs_post_init__``, no validator, no slot but its
+        fields' (no cached hash), and each converter one of the model's that gives back a
+        value of the field's type (`rarepassport.model._IDEMPOTENT_ON_TYPED`) given one.
+        Anything else (a plugin's own converter or validator) is read through ``__init__``.
+        """
+        if any("__new__" in klass.__dict__ for klass in cls.__mro__[:-1]) or \
+                hasattr(cls, "__attrs_post_init__") or hasattr(cls, "__attrs_pre_init__"):
+            return None
+        slots: set[str] = set()
+        for klass in cls.__mro__[:-1]:
+            if "__slots__" not in klass.__dict__:
+                return None  # instances have a __dict__: __init__ may put anything there
+            own = klass.__dict__["__slots__"]
+            slots.update((own,) if isinstance(own, str) else own)
+        slots.discard("__weakref__")
+        if slots != {field.name for field in fields}:
+            return None
+        setters = []
+        for field in fields:
+            if field.validator is not None or field.on_setattr not in (None, attrs.setters.NO_OP):
+                return None
+            if field.converter is not None and not (
+                field.converter in _IDEMPOTENT_ON_TYPED and typed(hints.get(field.name, Any))
+            ):
+                return None
+            descriptor = next((klass.__dict__[field.name] for klass in cls.__mro__ if field.name in klass.__dict__),
+                              None)
+            if not isinstance(descriptor, types.MemberDescriptorType):
+                return None
+            setters.append(descriptor.__set__)
+        return setters
+
+    def _direct_reader(
+        cls: type, fields: Any, hints: Mapping[str, Any], setters: list[Callable[[Any, Any], None]]
+    ) -> Callable[[Any], Any]:
+        # What the reader below builds through ``cls(...)``, built by setting each slot: a
+        # frozen attrs class's __init__ sets each field the same way (object.__setattr__),
+        # after a call with keywords and a call of each converter that the values the
+        # reader made need not (see _slot_setters).
+        lines = ["def read(o):", "    if type(o) is not dict: raise NotFast", "    n = 0"]
+        sets: list[str] = []
+        for index, field in enumerate(fields):
+            key, var = field.name, f"a{index}"
+            body_indent = "        "
+            setter = bind(setters[index])
+            if field.default is attrs.NOTHING:
+                lines.append(f"    if {key!r} not in o: raise NotFast")
+                lines.append(f"    {var} = o[{key!r}]")
+                body_indent = "    "
+                sets.append(f"    {setter}(r, {var})")
+            elif isinstance(field.default, _FACTORY) and field.default.takes_self:
+                # A default made from the object itself, as attrs makes it: from the fields before it.
+                lines.append(f"    {var} = MISSING")
+                lines.append(f"    if {key!r} in o:")
+                lines.append(f"        {var} = o[{key!r}]")
+                made = f"{bind(field.default.factory)}(r)"
+                if field.converter is not None:
+                    made = f"{bind(field.converter)}({made})"
+                sets.append(f"    {setter}(r, {made} if {var} is MISSING else {var})")
+            else:
+                default = field.default
+                if isinstance(default, _FACTORY):
+                    made = f"{bind(default_maker(default.factory))}()"
+                    if field.converter is not None:
+                        made = f"{bind(field.converter)}({made})"
+                else:
+                    # attrs converts a default as it converts a value given.
+                    made = bind(field.converter(default) if field.converter is not None else default)
+                lines.append(f"    if {key!r} not in o:")
+                lines.append(f"        {var} = {made}")
+                lines.append("    else:")
+                lines.append(f"        {var} = o[{key!r}]")
+                sets.append(f"    {setter}(r, {var})")
+            lines.append(f"{body_indent}n += 1")
+            if cls is Passport and key == "extensions":
+                expression = f"{bind(read_extensions)}({var})"
+            else:
+                expression = value_code(hints.get(key, Any), var, lines, body_indent)
+            if expression != var:
+                lines.append(f"{body_indent}{var} = {expression}")
+        lines.append("    if n != len(o): raise NotFast")
+        lines.append(f"    r = {bind(object.__new__)}({bind(cls)})")
+        lines.extend(sets)
+        lines.append("    return r")
+        scope: dict[str, Any] = {}
+        # Our own generated code, as attrs and cattrs generate theirs.
+        code = compile("\n".join(lines), f"<rarepassport fast reader {cls.__qualname__}>", "exec")
+        exec(code, namespace, scope)  # noqa: S102
+        reader: Callable[[Any], Any] = scope["read"]
+        return reader
+
+    def default_maker(factory: Any) -> Callable[[], Any]:
+        """``factory``, or for a record class built by setting its slots, a function
+        building what ``factory()`` builds the same way (a passport with no emergency,
+        history, care preferences or review has four such records)."""
+        if not _is_attrs_class(factory) or factory is PartialDate:
+            return typing.cast("Callable[[], Any]", factory)
+        try:
+            hints = _type_hints(factory)
+        except Exception:  # noqa: BLE001 - a plugin class whose hints do not resolve: its own __init__
+            return typing.cast("Callable[[], Any]", factory)
+        fields = attrs.fields(factory)
+        setters = _slot_setters(factory, fields, hints) if all(
+            field.init and field.alias == field.name and field.default is not attrs.NOTHING
+            and not (isinstance(field.default, _FACTORY) and field.default.takes_self)
+            for field in fields
+        ) else None
+        if setters is None:
+            return typing.cast("Callable[[], Any]", factory)
+        lines = ["def make():", f"    r = {bind(object.__new__)}({bind(factory)})"]
+        for field, setter in zip(fields, setters, strict=True):
+            default = field.default
+            if isinstance(default, _FACTORY):
+                made = f"{bind(default_maker(default.factory))}()"
+                if field.converter is not None:
+                    made = f"{bind(field.converter)}({made})"
+            else:
+                made = bind(field.converter(default) if field.converter is not None else default)
+            lines.append(f"    {bind(setter)}(r, {made})")
+        lines.append("    return r")
+        scope: dict[str, Any] = {}
+        # Our own generated code, as attrs and cattrs generate theirs.
+        code = compile("\n".join(lines), f"<rarepassport default {factory.__qualname__}>", "exec")
+        exec(code, namespace, scope)  # noqa: S102
+        maker: Callable[[], Any] = scope["make"]
+        return maker
 
     def read_extensions(value: Any) -> dict[str, Any]:
         # The fast twin of extensions_structure in make_converter: anything it would
@@ -843,12 +998,17 @@ def _read_unwalked(data: dict[str, Any], plugins: PluginManager) -> Passport | N
         type(section) is dict and "schema_version" in section for section in extensions.values()
     ):
         return None
-    try:
-        migrated, changed = _migrated(data, plugins)
-    except Exception:  # noqa: BLE001 - a migration's refusal: the general way says why
-        return None
-    if changed:
-        return None
+    if extensions is None:
+        # Nothing for a migration to change: the core is at its current version and no
+        # plugin section is there.
+        migrated = data
+    else:
+        try:
+            migrated, changed = _migrated(data, plugins)
+        except Exception:  # noqa: BLE001 - a migration's refusal: the general way says why
+            return None
+        if changed:
+            return None
     try:
         passport: Passport = plugins.passport_reader(migrated)
     except Exception:  # noqa: BLE001 - the fast path gives up; the general way says why

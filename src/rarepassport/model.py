@@ -216,6 +216,23 @@ def section_field(
     return attrs.field(metadata=metadata, **kwargs)
 
 
+#: Converters of the model that give back a value equal to the one they are given when
+#: that value is already of the field's type (a tuple for a list field, a member or
+#: ``None`` for an optional enum, a date for a date). The passport reader builds only
+#: values of the field's type, so it sets a field with such a converter without calling
+#: it (`rarepassport.convert.make_passport_reader`). Only functions of this module are
+#: marked; any other converter (a plugin's own) is called, through the class's ``__init__``.
+_IDEMPOTENT_ON_TYPED: set[Callable[[Any], Any]] = set()
+
+_F = TypeVar("_F", bound=Callable[[Any], Any])
+
+
+def _idempotent_on_typed(function: _F) -> _F:
+    _IDEMPOTENT_ON_TYPED.add(function)
+    return function
+
+
+@_idempotent_on_typed
 def _as_tuple(values: Any) -> tuple[Any, ...]:
     # ``tuple`` as a Python function: attrs reads each converter's signature when it
     # builds the class, and the builtin's costs a parse of its text signature (tokenize
@@ -238,12 +255,12 @@ def _optional(convert: Any) -> Any:
         def optional_member(value: Any) -> Any:
             return None if value is None else member(value)
 
-        return optional_member
+        return _idempotent_on_typed(optional_member)
 
     def converter(value: Any) -> Any:
         return None if value is None else convert(value)
 
-    return converter
+    return _idempotent_on_typed(converter) if convert in _IDEMPOTENT_ON_TYPED else converter
 
 
 def _member(cls: type[enum.Enum]) -> Any:
@@ -254,7 +271,7 @@ def _member(cls: type[enum.Enum]) -> Any:
     def converter(value: Any) -> Any:
         return value if type(value) is cls else cls(value)
 
-    return converter
+    return _idempotent_on_typed(converter)
 
 
 def _members(cls: type[enum.Enum]) -> Any:
@@ -264,9 +281,10 @@ def _members(cls: type[enum.Enum]) -> Any:
     def converter(values: Any) -> Any:
         return tuple([member(value) for value in values])
 
-    return converter
+    return _idempotent_on_typed(converter)
 
 
+@_idempotent_on_typed
 def _to_date(value: Any) -> _dt.date:
     # Partial dates accept "2015-03" in Python, so people write full dates as text too;
     # left as a str, a date of birth would break validation and writing much later.
@@ -275,10 +293,12 @@ def _to_date(value: Any) -> _dt.date:
     return value  # type: ignore[no-any-return]
 
 
+@_idempotent_on_typed
 def _to_date_or_none(value: Any) -> _dt.date | None:
     return None if value is None else _to_date(value)
 
 
+@_idempotent_on_typed
 def _to_partial_date(value: Any) -> PartialDate:
     if isinstance(value, PartialDate):
         return value

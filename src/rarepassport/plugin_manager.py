@@ -322,7 +322,7 @@ class PluginManager:
             if impl.hookwrapper or getattr(impl, "wrapper", False):
                 continue  # wrappers only make sense inside pluggy's own call loop
             try:
-                result = impl.function(*(arguments[name] for name in impl.argnames))
+                result = impl.function(*[arguments[name] for name in impl.argnames])
             except Exception as exc:  # noqa: BLE001 - one plugin's bug must not lose the passport
                 # The traceback only with --debug (RAREPASSPORT_DEBUG): it may quote passport data.
                 _log().debug("hook %s of plugin %s failed", hook_name, impl.plugin_name, exc_info=True)

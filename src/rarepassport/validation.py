@@ -348,7 +348,8 @@ def _rule_collector(cls: type, walk: _WalkKind) -> Any:
     if not plan:
         collector: Any = _collect_nothing
     else:
-        lines = ["def collect(value, path, out):", "    append = out.append"]
+        # The grouped walk files each node in its type's group: no list's append to bind.
+        lines = ["def collect(value, path, out):", *([] if grouped else ["    append = out.append"])]
         for name, kind in plan:
             lines += [
                 f"    item = value.{name}",
@@ -360,7 +361,8 @@ def _rule_collector(cls: type, walk: _WalkKind) -> Any:
                 # looked up when the type changes.
                 "                last = None",
                 "                for index, element in enumerate(item):",
-                '                    element_path = f"{base}[{index}]"',
+                # The index part of each item's path from a table: most lists are short.
+                '                    element_path = base + INDEXES[index] if index < INDEXED else f"{base}[{index}]"',
                 "                    kind = type(element)",
                 "                    if kind is not last:",
                 "                        last = kind",
@@ -389,6 +391,7 @@ def _rule_collector(cls: type, walk: _WalkKind) -> Any:
         namespace = {
             "COLLECTORS": _WALKERS[walk], "WALK": walk, "EVERY": _WALKERS[grouped, True],
             "EVERYTHING": (grouped, True), "make": _walker_for, "Mapping": Mapping,
+            "INDEXES": _INDEXES, "INDEXED": len(_INDEXES),
         }
         scope: dict[str, Any] = {}
         # Our own generated code, as attrs and cattrs generate theirs.
@@ -398,6 +401,10 @@ def _rule_collector(cls: type, walk: _WalkKind) -> Any:
         collector = scope["collect"]
     _WALKERS[walk][cls] = collector
     return collector
+
+
+#: ``[0]``, ``[1]``...: the index parts of the paths of list items, made once.
+_INDEXES = tuple(f"[{index}]" for index in range(64))
 
 
 def _collect_nothing(value: object, path: str, out: list[Node]) -> None:

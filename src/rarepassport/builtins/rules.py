@@ -233,10 +233,13 @@ def check_time_critical(passport: Passport, context: RuleContext) -> Iterator[Is
             )
 
 
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/]+").match
+
+
 def check_links_and_language(passport: Passport, context: RuleContext) -> Iterator[Issue]:
     """Links are http(s) web addresses; the language is a BCP 47 tag."""
     for path, _name, value, _owner in context.nodes_of(passport, Link):
-        if isinstance(value, Link) and value.url.strip() and not re.match(r"^https?://[^\s/]+", value.url):
+        if isinstance(value, Link) and value.url.strip() and not _WEB_ADDRESS(value.url):
             yield context.issue(f"{path}.url", "link-url", ERROR, "validation.link-url")
     if not _LANGUAGE_TAG.match(passport.language):
         yield context.issue("$.language", "language-tag", ERROR, "validation.language-tag")
