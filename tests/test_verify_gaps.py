@@ -12,43 +12,18 @@ that what was drawn is found and that a text drawn otherwise is reported, naming
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import attrs
 import pytest
 from fpdf import FPDF
 
 import rarepassport as rp
+from helpers.drawing import MISSING, drawn, font_for
 from helpers.pdftext import poppler_text, pypdf_text
 from helpers.scripts import system_fonts  # noqa: F401 (system_fonts: an autouse fixture)
-from rarepassport.rendering import _fonts
 from rarepassport.rendering._verify import expected_texts, isolate_left_to_right, skeleton, verify_pdf_text
 
 TODAY = dt.date(2026, 11, 27)
-MISSING = "the PDF does not show this text as written"
-
-
-def font_for(char: str) -> str:
-    for face in _fonts.system_fallback_fonts():
-        if ord(char) in _fonts._coverage(face.regular, face.collection_index):
-            return str(face.regular)
-    pytest.skip(f"no font on this machine draws U+{ord(char):04X} "
-                "(install Debian's fonts-noto-core to run this)")
-
-
-def drawn(draw: Callable[[FPDF], object], *, fallback: str | None = None, shaping: bool = False) -> bytes:
-    """A one-page A4 PDF drawn by ``draw`` in DejaVu Sans 12 pt (and a fallback font)."""
-    pdf = FPDF()
-    pdf.add_font("main", "", str(_fonts.bundled_font().regular))
-    if fallback is not None:
-        pdf.add_font("fallback", "", fallback)
-        pdf.set_fallback_fonts(["fallback"], exact_match=False)
-    if shaping:
-        pdf.set_text_shaping(True)
-    pdf.add_page()
-    pdf.set_font("main", "", 12)
-    draw(pdf)
-    return bytes(pdf.output())
 
 
 def problems(pdf: bytes, *texts: str) -> list[str]:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-from collections.abc import Callable
 
 import pytest
 from fpdf import FPDF
 
+from helpers.drawing import MISSING, drawn, font_for
 from helpers.scripts import system_fonts  # noqa: F401 (system_fonts: an autouse fixture)
 from rarepassport.rendering import _fonts
 from rarepassport.rendering._verify import (
@@ -26,31 +26,6 @@ from rarepassport.rendering._verify import (
     read_pdf_text,
     verify_pdf_text,
 )
-
-MISSING = "the PDF does not show this text as written"
-
-
-def font_for(char: str) -> str:
-    for face in _fonts.system_fallback_fonts():
-        if ord(char) in _fonts._coverage(face.regular, face.collection_index):
-            return str(face.regular)
-    pytest.skip(f"no font on this machine draws U+{ord(char):04X} "
-                "(install Debian's fonts-noto-core and fonts-noto-cjk to run this)")
-
-
-def drawn(draw: Callable[[FPDF], object], *, fallback: str | None = None, shaping: bool = False) -> bytes:
-    """A one-page A4 PDF drawn by ``draw`` in DejaVu Sans 12 pt (and a fallback font)."""
-    pdf = FPDF()
-    pdf.add_font("main", "", str(_fonts.bundled_font().regular))
-    if fallback is not None:
-        pdf.add_font("fallback", "", fallback)
-        pdf.set_fallback_fonts(["fallback"], exact_match=False)
-    if shaping:
-        pdf.set_text_shaping(True)
-    pdf.add_page()
-    pdf.set_font("main", "", 12)
-    draw(pdf)
-    return bytes(pdf.output())
 
 
 def problems(pdf: bytes, *texts: str, margins: tuple[float, float] | None = None) -> list[str]:

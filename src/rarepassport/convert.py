@@ -651,14 +651,7 @@ def make_passport_reader(
                     made = f"{bind(field.converter)}({made})"
                 sets.append(f"    {setter}(r, {made} if {var} is MISSING else {var})")
             else:
-                default = field.default
-                if isinstance(default, _FACTORY):
-                    made = f"{bind(default_maker(default.factory))}()"
-                    if field.converter is not None:
-                        made = f"{bind(field.converter)}({made})"
-                else:
-                    # attrs converts a default as it converts a value given.
-                    made = bind(field.converter(default) if field.converter is not None else default)
+                made = default_code(field)
                 lines.append(f"    if {key!r} not in o:")
                 lines.append(f"        {var} = {made}")
                 lines.append("    else:")
@@ -682,6 +675,15 @@ def make_passport_reader(
         reader: Callable[[Any], Any] = scope["read"]
         return reader
 
+    def default_code(field: Any) -> str:
+        """Code making ``field``'s default as attrs makes it: attrs converts a default as
+        it converts a value given, and a factory's record is built as `default_maker` builds it."""
+        default = field.default
+        if isinstance(default, _FACTORY):
+            made = f"{bind(default_maker(default.factory))}()"
+            return f"{bind(field.converter)}({made})" if field.converter is not None else made
+        return bind(field.converter(default) if field.converter is not None else default)
+
     def default_maker(factory: Any) -> Callable[[], Any]:
         """``factory``, or for a record class built by setting its slots, a function
         building what ``factory()`` builds the same way (a passport with no emergency,
@@ -702,14 +704,7 @@ def make_passport_reader(
             return typing.cast("Callable[[], Any]", factory)
         lines = ["def make():", f"    r = {bind(object.__new__)}({bind(factory)})"]
         for field, setter in zip(fields, setters, strict=True):
-            default = field.default
-            if isinstance(default, _FACTORY):
-                made = f"{bind(default_maker(default.factory))}()"
-                if field.converter is not None:
-                    made = f"{bind(field.converter)}({made})"
-            else:
-                made = bind(field.converter(default) if field.converter is not None else default)
-            lines.append(f"    {bind(setter)}(r, {made})")
+            lines.append(f"    {bind(setter)}(r, {default_code(field)})")
         lines.append("    return r")
         scope: dict[str, Any] = {}
         # Our own generated code, as attrs and cattrs generate theirs.

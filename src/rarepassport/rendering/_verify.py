@@ -881,14 +881,16 @@ class _Spaced:
         A space asked for may be any break (an extractor gives a line break or the end of
         a drawn piece for it); one not asked for is refused only inside a drawn piece
         (`spaces`): where a line breaks, where a format character or a drawn piece ends,
-        an extractor may add one of its own.
+        an extractor may add one of its own. Nor beside an Indic vowel sign or other mark
+        (`_beside_indic_mark`): a mark drawn with an offset of its own (WeasyPrint, in the
+        accessible PDF) is read with a space after it ("कु मारी" for "कुमारी").
         """
         breaks, spaces = self.breaks, self.spaces
         if any(not breaks[index] for index in asked):
             return False
         extra = spaces.find(1, first + 1, stop)
         while extra >= 0:
-            if extra not in asked:
+            if extra not in asked and not _beside_indic_mark(self.text, extra):
                 return False
             extra = spaces.find(1, extra + 1, stop)
         return True
@@ -1848,6 +1850,13 @@ def missing_in_order(page_text: str, texts: Iterable[tuple[str, str]]) -> str | 
             return where
         position = found[1]
     return None
+
+
+def _beside_indic_mark(text: str, index: int) -> bool:
+    """Whether ``text[index - 1]`` or ``text[index]`` is a mark of an Indic script (a vowel
+    sign, virama, anusvara...): no digit, sign or Latin letter is ever one."""
+    return any(0 <= at < len(text) and "\u0900" <= text[at] <= "\u0dff"
+               and unicodedata.category(text[at]) in ("Mn", "Mc") for at in (index - 1, index))
 
 
 def _pdfium_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> tuple[list[str], set[int]]:
