@@ -94,6 +94,7 @@ TESTED_BY: dict[str, tuple[str, ...]] = {
     "rarepassport.rendering": ("test_render_validates", "test_render_text_formats"),
     "rarepassport.rendering._base": ("test_render_validates",),
     "rarepassport.rendering._accessible": ("test_render_accessible",),
+    "rarepassport.rendering._text_map": ("test_render_accessible_shaped",),
     "rarepassport.rendering._card": ("test_render_card",),
     "rarepassport.rendering._fonts": ("test_font_cache",),
     "rarepassport.rendering._html": ("test_html_browser",),

@@ -19,12 +19,8 @@ never "4567 123 50 966+").
 
 How the comparison is exact without being flaky:
 
-* Spaces are compared (`_Spaced.spaced_as_asked`): a space of the text must be a
-  break in the read-back (a space, line break or end of a drawn piece); a space it does
-  not have is refused inside a drawn piece ("0770 0900123" is not "07700 900123");
-  where a line breaks extractors may add or drop one.
-* In a document without right-to-left text a short text ("5", "No", "10 mg") must
-  stand between the texts drawn next to it (`_found_beside`), not anywhere.
+* Whitespace is ignored (extractors add spaces from glyph positions and turn line
+  breaks into spaces or newlines); drawing never adds or removes other characters.
 * Unicode is compared in NFC; ligatures and Arabic presentation forms (what a shaped
   glyph may extract as) are folded to their letters; format characters (direction
   marks, isolates, joiners, soft hyphens) are dropped; a soft hyphen may print as "-".
@@ -57,11 +53,12 @@ stand-in code for a shaped glyph with no character of its own), and word boundar
 not checked beside Indic or Chinese, Japanese and Korean characters; an Arabic word with
 a lam-alef ligature (لا) is found when the ligature and the rest of the word are each
 found whole near each other (pypdf may extract the ligature glyph at one end of the
-word); a short text in a document with right-to-left text is looked for anywhere; a
+word); in a document without right-to-left text each text is looked for anywhere in the
+document, so a very short text (a lone "2") is found even if it was drawn elsewhere; a
 long text (60 characters or more) split by a page break is accepted when its words
 appear in order, each at word boundaries, with gaps of at most 2,000 characters (the
 rest of a table row and the repeated header row); the brackets around a left-to-right
-run inside a left-to-right paragraph with right-to-left words are looked for near it; a
+run inside right-to-left text are looked for near it, not on their sides; a
 left-to-right run inside right-to-left text wrapped over lines is found as its pieces in
 order (a dose or phone number never split), only other text between them.
 """
@@ -70,7 +67,6 @@ from __future__ import annotations
 
 import functools
 import io
-import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -648,9 +644,7 @@ class _SkeletonTable(dict[int, str]):
     def __missing__(self, code: int) -> str:
         char = chr(code)
         if self.marking_separators and _SEPARATORS.fullmatch(char):
-            # Where words may begin and end (`_Spaced.of`): "\1" a space, "\0" any other
-            # separator (a line break, a format or control character).
-            value = "\1" if unicodedata.category(char) == "Zs" else "\0"
+            value = "\0"  # where words may begin and end (`_Spaced.of`)
         elif char == _SOFT_HYPHEN and self.keep_soft_hyphens:
             value = char
         elif char.isspace() or unicodedata.category(char) in ("Cf", "Cc"):
@@ -734,14 +728,7 @@ def _pattern(part: str) -> re.Pattern[str] | str:
     text = skeleton(part, keep_soft_hyphens=True)
     if _SOFT_HYPHEN not in text and not _INDIC.search(text):
         return text
-    # An empty group where whitespace stood (`_asked_spaces`), for `_Spaced.find`.
-    spaces = set(_asked_spaces(part) or ())
-    out = []
-    for index, char in enumerate(text):
-        if index in spaces:
-            out.append("()")
-        out.append("-?" if char == _SOFT_HYPHEN else _escaped(char))
-    return re.compile("".join(out))
+    return re.compile("-?".join(_escaped(piece) for piece in text.split(_SOFT_HYPHEN)))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -810,10 +797,6 @@ _RUN, _WORD, _SIGN = "run", "word", "sign"
 #: A right-to-left word with a bracket written beside it: the word as `_WORD`, each
 #: bracket on its side (`_brackets_beside`).
 _BRACKETED = "bracketed"
-#: A left-to-right run with a bracket written just before or after it (only signs
-#: between) in a right-to-left text: the run as `_RUN`, each bracket on its side
-#: (`_brackets_around_run`).
-_BRACKETED_RUN = "bracketed run"
 # Beyond the length of the text itself, how far from its first part the others may be:
 # the signs and spaces extractors move, the other texts of a table row drawn between
 # the lines of a wrapped cell.
@@ -830,10 +813,6 @@ class _Spaced:
 
     text: str
     breaks: bytes
-    #: ``spaces[i]`` is true when only spaces lay before ``text[i]`` inside one drawn
-    #: piece of text: no line break, format character or end of a piece, where an
-    #: extractor may add a space of its own (`_Spaced.spaced_as_asked`).
-    spaces: bytes
     #: ``starts[i]`` is true when a drawn piece of text begins at ``text[i]``.
     starts: bytes
     #: Where ``text`` holds a closing bracket folded to its opening one (`skeleton`).
@@ -842,58 +821,30 @@ class _Spaced:
     @classmethod
     def of(cls, pieces: Iterable[str]) -> _Spaced:
         text: list[str] = []
-        breaks, spaces, starts = bytearray(), bytearray(), bytearray()
+        breaks, starts = bytearray(), bytearray()
         closers: set[int] = set()
         size = 0
         for piece in pieces:
             # One translation per piece, the separators marked, then cut at them.
             marked = unicodedata.normalize("NFC", unicodedata.normalize("NFC", piece).translate(_SPACED))
-            if "\1" in marked:
-                tokens, spaced = _spaced_tokens(marked)
-            else:
-                tokens = [token for token in marked.split("\0") if token]
-                spaced = [False] * len(tokens)
+            tokens = [token for token in marked.split("\0") if token]
             if not tokens:
                 continue
             joined = "".join(tokens)
             if _CLOSERS.search(piece):
                 drawn = unicodedata.normalize("NFC", unicodedata.normalize("NFC", piece).translate(
-                    _SPACED_AS_DRAWN)).replace("\0", "").replace("\1", "")
+                    _SPACED_AS_DRAWN)).replace("\0", "")
                 if len(drawn) == len(joined):
                     closers.update(size + index for index, (a, b) in enumerate(zip(joined, drawn, strict=True))
                                    if a != b)
-            for token, space in zip(tokens, spaced, strict=True):
+            for token in tokens:
                 breaks += b"\x01" + bytes(len(token) - 1)
-                spaces += (b"\x01" if space else b"\x00") + bytes(len(token) - 1)
             starts += b"\x01" + bytes(len(joined) - 1)
             text.append(joined)
             size += len(joined)
         breaks.append(1)
-        spaces.append(0)
         starts.append(1)
-        return cls("".join(text), bytes(breaks), bytes(spaces), bytes(starts), frozenset(closers))
-
-    def spaced_as_asked(self, first: int, stop: int, asked: Sequence[int]) -> bool:
-        """Whether ``text[first:stop]`` has its spaces where a text asked for them (before
-        each index of ``asked``) and nowhere else: "07700 900123" is not shown by
-        "07700900123" nor by "0770 0900123".
-
-        A space asked for may be any break (an extractor gives a line break or the end of
-        a drawn piece for it); one not asked for is refused only inside a drawn piece
-        (`spaces`): where a line breaks, where a format character or a drawn piece ends,
-        an extractor may add one of its own. Nor beside an Indic vowel sign or other mark
-        (`_beside_indic_mark`): a mark drawn with an offset of its own (WeasyPrint, in the
-        accessible PDF) is read with a space after it ("कु मारी" for "कुमारी").
-        """
-        breaks, spaces = self.breaks, self.spaces
-        if any(not breaks[index] for index in asked):
-            return False
-        extra = spaces.find(1, first + 1, stop)
-        while extra >= 0:
-            if extra not in asked and not _beside_indic_mark(self.text, extra):
-                return False
-            extra = spaces.find(1, extra + 1, stop)
-        return True
+        return cls("".join(text), bytes(breaks), bytes(starts), frozenset(closers))
 
     def drawn(self, start: int, end: int) -> str:
         """``text[start:end]`` with its closing brackets as drawn (not folded)."""
@@ -972,10 +923,7 @@ class _Spaced:
         start, end = max(start, 0), min(end, len(self.text))
         brackets = "" if any_brackets else _part_brackets(part)
 
-        def whole(first: int, stop: int, asked: Sequence[int]) -> bool:
-            # "07700 900123" drawn "0770 0900123": a space moved, added or dropped.
-            if not self.spaced_as_asked(first, stop, asked):
-                return False
+        def whole(first: int, stop: int) -> bool:
             # "(8 am)" drawn ")8 am(": each bracket as written, where it was written (with
             # a pattern, not counting fpdf2's stand-in codes, which may be brackets).
             if brackets and (_brackets_drawn(self.drawn(first, stop)) != brackets if isinstance(wanted, str)
@@ -989,49 +937,17 @@ class _Spaced:
         if isinstance(wanted, str):
             if not wanted:
                 return None
-            offsets = _asked_spaces(part) or ()
             found = self.text.find(wanted, start, end)
             while found >= 0:
                 stop = found + len(wanted)
-                if whole(found, stop, [found + offset for offset in offsets]):
+                if whole(found, stop):
                     return found, stop
                 found = self.text.find(wanted, found + 1, end)
             return None
-        groups = range(1, wanted.groups + 1)
         for match in wanted.finditer(self.text, start, end):
-            if whole(match.start(), match.end(), [match.start(group) for group in groups]):
+            if whole(match.start(), match.end()):
                 return match.start(), match.end()
         return None
-
-
-_SEPARATOR_RUN = re.compile("([\0\1]+)")
-
-
-def _spaced_tokens(marked: str) -> tuple[list[str], list[bool]]:
-    """The words of a piece marked by `_SPACED`, and for each whether only spaces
-    ("\\1") lay between it and the word before it in the piece."""
-    parts = _SEPARATOR_RUN.split(marked)
-    tokens: list[str] = []
-    spaced: list[bool] = []
-    for number in range(0, len(parts), 2):
-        token = parts[number]
-        if not token:
-            continue
-        spaced.append(bool(tokens) and "\0" not in parts[number - 1])
-        tokens.append(token)
-    return tokens, spaced
-
-
-@functools.lru_cache(maxsize=4096)
-def _asked_spaces(part: str) -> tuple[int, ...] | None:
-    """Where whitespace stands inside ``part``: the indexes in its skeleton
-    (`skeleton`, soft hyphens kept) of the characters just after it; None when they
-    cannot be told (normalisation joined characters across a space)."""
-    words = [word for word in (skeleton(token, keep_soft_hyphens=True) for token in part.split()) if word]
-    offsets = list(itertools.accumulate(len(word) for word in words))
-    if not offsets or offsets[-1] != len(skeleton(part, keep_soft_hyphens=True)):
-        return None
-    return tuple(offsets[:-1])
 
 
 # Signs that are part of a number or word when a digit or letter stands on both sides
@@ -1105,7 +1021,7 @@ def _near_parts(text: str) -> list[tuple[str, str]]:
                 parts.append(_word_part(text, word[first:last], start + match.start() + first,
                                         start + match.start() + last))
         else:
-            parts.append(_run_part(text, run, start, end))
+            parts.append((_RUN, run))
         position = end
     parts.extend(_signs(text[position:]))
     return parts
@@ -1120,32 +1036,6 @@ def _word_part(text: str, word: str, start: int, end: int) -> tuple[str, str]:
     if not opening and not closing:
         return _WORD, word
     return _BRACKETED, f"{opening}\0{word}\0{closing}"
-
-
-def _run_part(text: str, run: str, start: int, end: int) -> tuple[str, str]:
-    """A left-to-right run at ``text[start:end]``: `_RUN`, or `_BRACKETED_RUN` with the
-    bracket written just before or after it (only signs between: "(10 mg)", "(+44 ..."),
-    as ``opening NUL run NUL closing``."""
-    # A bracket whose pair is inside the run belongs to it ("(syndrome without a name)"):
-    # drawn with it, left to right (`_widen`).
-    while start > 0 and text[start - 1] in _BRACKET_PAIRS and _BRACKET_PAIRS[text[start - 1]] in run:
-        start -= 1
-        run = text[start:end]
-    while end < len(text) and text[end] in _OPENERS and _OPENERS[text[end]] in run:
-        end += 1
-        run = text[start:end]
-    opening = closing = ""
-    index = start - 1
-    while index >= 0 and not opening and not text[index].isspace() and not _kind(text[index]):
-        opening = text[index] if text[index] in _BRACKET_CHARACTERS else ""
-        index -= 1
-    index = end
-    while index < len(text) and not closing and not text[index].isspace() and not _kind(text[index]):
-        closing = text[index] if text[index] in _BRACKET_CHARACTERS else ""
-        index += 1
-    if not opening and not closing:
-        return _RUN, run
-    return _BRACKETED_RUN, f"{opening}\0{run}\0{closing}"
 
 
 def _signs(text: str) -> list[tuple[str, str]]:
@@ -1174,8 +1064,7 @@ def _found_near(haystack: _Spaced, text: str) -> bool:
     if not is_right_to_left(text):
         # Drawn as (or in) a left-to-right paragraph, whose brackets beside right-to-left
         # words the extractors give elsewhere: those are looked for as signs only.
-        parts = [(_WORD, part.split("\0")[1]) if mode == _BRACKETED
-                 else (_RUN, part.split("\0")[1]) if mode == _BRACKETED_RUN else (mode, part) for mode, part in parts]
+        parts = [(_WORD, part.split("\0")[1]) if mode == _BRACKETED else (mode, part) for mode, part in parts]
     reach = len(skeleton(text)) + _NEAR
     # The first part that is not a sign is the anchor: where it is found, the others
     # must be found around it.
@@ -1212,9 +1101,6 @@ def _part_place(haystack: _Spaced, mode: str, part: str, low: int, high: int) ->
                 return found
             position = found[0] + 1
         return None
-    if mode == _BRACKETED_RUN:
-        opening, run, closing = part.split("\0")
-        return _bracketed_run_place(haystack, opening, run, closing, low, high)
     found = haystack.find(part, low, high)
     if mode == _WORD:
         if found is not None:
@@ -1229,73 +1115,6 @@ def _part_place(haystack: _Spaced, mode: str, part: str, low: int, high: int) ->
     if wrapped is None or (found is not None and found[0] <= wrapped[0]):
         return found
     return wrapped
-
-
-def _bracketed_run_place(haystack: _Spaced, opening: str, run: str, closing: str,
-                         low: int, high: int) -> tuple[int, int] | None:
-    """The first place a left-to-right run is found in ``haystack.text[low:high]``,
-    whole or wrapped over lines (as `_RUN`), with the brackets written around it on
-    their sides (`_brackets_around_run`)."""
-    position = low
-    while (found := haystack.find(run, position, high)) is not None:
-        if _brackets_around_run(haystack, found[1], found[0], opening, closing):
-            return found
-        position = found[0] + 1
-    pieces = _unbreakable(run)
-    if len(pieces) < 2:
-        return None
-    starts = haystack.starts
-    for first in _places(haystack, _RUN, pieces[0], low, high):
-        places = [first]
-        for piece in pieces[1:]:
-            found = haystack.find(piece, places[-1][1], high)
-            if found is None:
-                break
-            places.append(found)
-        if len(places) < len(pieces):
-            continue
-        # The end of the run's first line and the start of its last: its pieces within
-        # one drawn piece of text.
-        first_line = [place for place in places if starts.find(b"\x01", first[0] + 1, place[1]) < 0]
-        last_line = [place for place in places if starts.find(b"\x01", place[0] + 1, places[-1][1]) < 0]
-        if _brackets_around_run(haystack, first_line[-1][1], last_line[0][0], opening, closing):
-            return first[0], places[-1][1]
-    return None
-
-
-def _brackets_around_run(haystack: _Spaced, first_end: int, last_start: int, opening: str, closing: str) -> bool:
-    """Whether the brackets written around a left-to-right run of right-to-left text are
-    where pypdf gives them when drawn on their sides: "(10 mg)" drawn ")10 mg(" is not.
-
-    fpdf2 draws the run as a piece of its own, the bracket written before it in the same
-    piece just after the run (after the run's first line, when it is wrapped); the one
-    written after it is at the start of the right-to-left piece before the piece that
-    holds the run's last line, or, the run not beginning its piece, just before it.
-    Only signs stand between (at most four).
-    """
-    text, starts = haystack.text, haystack.starts
-
-    def signs(indexes: Iterable[int]) -> str:
-        found = ""
-        for index in indexes:
-            if len(found) >= 4 or _wordy(text[index]):
-                break
-            found += haystack.drawn(index, index + 1)
-        return found
-
-    if opening:
-        after = itertools.takewhile(lambda index: not starts[index], range(first_end, len(text)))
-        if opening not in signs(after):
-            return False
-    if closing:
-        if starts[last_start]:
-            before = starts.rfind(b"\x01", 0, last_start)
-            around = signs(range(max(before, 0), last_start))
-        else:
-            around = signs(itertools.takewhile(lambda index: not starts[index + 1], range(last_start - 1, -1, -1)))
-        if closing not in around:
-            return False
-    return True
 
 
 def _brackets_beside(haystack: _Spaced, word: str, place: tuple[int, int], opening: str, closing: str) -> bool:
@@ -1656,179 +1475,16 @@ def verify_pdf_text(
                        if not _found_in_right_to_left_document(spaced, text)]
         return [not_drawn(where) for where, _text in missing]
     pages = _shaped_pages(pdf_bytes, margins) if shaped else read_pdf_text(pdf_bytes, margins=margins)
-    # Whole, in order and at word boundaries: "10 mg" is not found inside "110 mg"; a
-    # short text ("5", "No") beside a text drawn next to it, not anywhere.
+    # Whole, in order and at word boundaries: "10 mg" is not found inside "110 mg".
     haystack = _Spaced.of(pages)
-    beside = _neighbours(wanted)
-    unfound = [(number, where, text) for number, (where, text) in enumerate(wanted)
-               if not _found_in_place(haystack, text, beside[number])]
-    if unfound:
+    missing = [(where, text) for where, text in wanted if not _found_whole(haystack, text)]
+    if missing:
         # PDFium reads a page line by line across columns, so a value wrapped beside its
         # wrapped label comes back interleaved with it; pypdf reads in drawing order.
         # A text PDFium did not give whole must be there whole in drawing order.
         drawn = _Spaced.of(extract_pdf_text(pdf_bytes, margins=margins))
-        unfound = [(number, where, text) for number, where, text in unfound
-                   if not _found_in_place(drawn, text, beside[number])]
-    return [not_drawn(where) for _number, where, _text in unfound]
-
-
-#: A text whose skeleton is shorter than this ("5", "No", "10 mg") is found only beside
-#: a text drawn next to it (`_found_beside`): anywhere on a page such a text is likely
-#: to stand in another row or field, a dose or an answer read as right.
-_SHORT_TEXT = 5
-#: How many signs (never a letter or digit) may stand between a short text and the
-#: text next to it, besides a column heading: a colon, a bullet, a bracket.
-_BESIDE_GAP = 4
-
-#: Where a short text may be found: ``(after, text, headings)``, ``text`` drawn just
-#: before it (``after`` false) or just after it, only signs between, or column headings
-#: of its table and signs: a table drawn as one record per row ("Role: GP"), or a row
-#: after the header row repeated on a new page.
-_Beside = tuple[bool, str, tuple[str, ...]]
-
-
-def _is_short(text: str) -> bool:
-    """Whether a text is short enough to be found only beside its neighbours: fewer
-    than `_SHORT_TEXT` characters, or one Chinese, Japanese, Korean or Indic character
-    (a few of those are a whole word or name)."""
-    size = len(skeleton(text))
-    if size >= _SHORT_TEXT or _only_signs(text):
-        return False
-    return size < 2 or not _NO_WORD_BOUNDARIES.search(text)
-
-
-def _table_place(where: str) -> tuple[str, tuple[object, ...], str] | None:
-    """``("heading" or "cell", (section, block, column, second language), heading)``
-    for a table's column heading or cell (`expected_texts`), else None."""
-    second = False
-    while isinstance(where, Place) and where.message is not None \
-            and where.message.id == "phrase.place.second-language" and where.inner is not None:
-        where, second = where.inner, True
-    if not isinstance(where, Place) or where.message is None:
-        return None
-    values = where.message.arguments
-    key = (values.get("section"), values.get("block"), values.get("column"), second)
-    if where.message.id == "phrase.place.column-heading":
-        return "heading", key, ""
-    if where.message.id == "phrase.place.table-cell":
-        return "cell", key, str(values.get("heading", ""))
-    return None
-
-
-def _neighbours(wanted: Sequence[tuple[str, str]]) -> list[list[list[_Beside]] | None]:
-    """Where each short text of ``wanted`` (in drawing or reading order) may be found:
-    the ways (`_Beside`, all of a way at one place), or None for a longer text, which
-    is looked for anywhere.
-
-    A short text is found between the texts just before and after it (that are not
-    only signs), with a table cell's own column heading between it and the text
-    before it, or the next cell's heading between it and the text after it; a column
-    heading also just before any cell of its column (a table drawn as records).
-    """
-    texts = [text for _where, text in wanted]
-    tables = [_table_place(where) for where, _text in wanted]
-    headings: dict[tuple[object, ...], list[str]] = {}
-    for text, place in zip(texts, tables, strict=True):
-        if place is not None and place[0] == "heading":
-            headings.setdefault(_table_key(place), []).append(text)
-
-    def around(place: tuple[str, tuple[object, ...], str] | None) -> tuple[str, ...]:
-        return tuple(headings.get(_table_key(place), ())) if place is not None else ()
-
-    found: list[list[list[_Beside]] | None] = []
-    for number, text in enumerate(texts):
-        if not _is_short(text):
-            found.append(None)
-            continue
-        own = tables[number]
-        before = next((other for other in range(number - 1, -1, -1) if not _only_signs(texts[other])), None)
-        after = next((other for other in range(number + 1, len(texts)) if not _only_signs(texts[other])), None)
-        between: list[_Beside] = []
-        if before is not None:
-            between.append((False, texts[before], around(own)))
-        if after is not None:
-            between.append((True, texts[after], around(tables[after])))
-        ways = [between] if between else []
-        if own is not None and own[0] == "cell" and before is not None and _same_table(tables[before], own):
-            # The first cell of a table drawn as records: after the text before the
-            # column headings (the caption or title), not after the last heading.
-            first = next((other for other in range(before, -1, -1) if not _only_signs(texts[other])
-                          and not _same_table(tables[other], own)), None)
-            if first is not None:
-                ways.append([(False, texts[first], around(own)), *between[1:]])
-        if own is not None and own[0] == "heading":
-            ways.extend([(True, texts[other], ())] for other, place in enumerate(tables)
-                        if place is not None and place[0] == "cell" and place[1] == own[1])
-        found.append(ways or None)
-    return found
-
-
-def _table_key(place: tuple[str, tuple[object, ...], str]) -> tuple[object, ...]:
-    """Which table a `_table_place` is in: its section, block and language."""
-    return place[1][0], place[1][1], place[1][3]
-
-
-def _same_table(place: tuple[str, tuple[object, ...], str] | None, cell: tuple[str, tuple[object, ...], str]) -> bool:
-    """Whether ``place`` (`_table_place`) is a column heading of the table of ``cell``."""
-    return place is not None and place[0] == "heading" and _table_key(place) == _table_key(cell)
-
-
-def _found_in_place(spaced: _Spaced, text: str, ways: list[list[_Beside]] | None) -> bool:
-    """`_found_whole`, and for a short text (`_neighbours`) `_found_beside`."""
-    if ways is None:
-        return _found_whole(spaced, text)
-    return _found_beside(spaced, text, ways)
-
-
-def _found_beside(spaced: _Spaced, text: str, ways: list[list[_Beside]]) -> bool:
-    """Whether a short text is in ``spaced`` whole at word boundaries at a place where
-    every condition of one of ``ways`` holds (`_Beside`): a dose "5" drawn in another
-    row is not found, even before the same "by mouth"."""
-    size = len(spaced.text)
-    position = 0
-    while (found := spaced.find(text, position, size, strict=True)) is not None:
-        start, end = found
-        if any(all(_is_beside(spaced, start, end, *condition) for condition in way) for way in ways):
-            return True
-        position = start + 1
-    return False
-
-
-def _is_beside(spaced: _Spaced, start: int, end: int, after: bool, other: str, headings: tuple[str, ...]) -> bool:
-    """Whether ``other`` is drawn just after ``spaced.text[start:end]`` (``after``) or just
-    before it, only signs and ``headings`` between (`_only_signs_between`)."""
-    # A pattern's match may be longer than the skeleton (fpdf2's stand-in codes).
-    reach = _BESIDE_GAP + 3 * (len(other) + sum(len(heading) for heading in headings)) + 8
-    if after:
-        following = spaced.find(other, end, min(len(spaced.text), end + reach), strict=True)
-        return following is not None and _only_signs_between(spaced, end, following[0], headings)
-    position = max(0, start - reach)
-    while (found := spaced.find(other, position, start, strict=True)) is not None:
-        if _only_signs_between(spaced, found[1], start, headings):
-            return True
-        position = found[0] + 1
-    return False
-
-
-def _only_signs_between(spaced: _Spaced, start: int, end: int, headings: tuple[str, ...]) -> bool:
-    """Whether ``spaced.text[start:end]`` is at most `_BESIDE_GAP` signs, besides whole
-    column headings of ``headings`` ("Role:", a repeated header row)."""
-    signs = 0
-    position = start
-    while position < end:
-        if not _wordy(spaced.text[position]):
-            signs += 1
-            position += 1
-            continue
-        for heading in headings:
-            # A pattern's match may be longer than the skeleton (fpdf2's stand-in codes).
-            found = spaced.find(heading, position, min(end, position + 3 * len(heading) + 4), strict=True)
-            if found is not None and found[0] == position:
-                position = found[1]
-                break
-        else:
-            return False
-    return signs <= _BESIDE_GAP
+        missing = [(where, text) for where, text in missing if not _found_whole(drawn, text)]
+    return [not_drawn(where) for where, _text in missing]
 
 
 def missing_in_order(page_text: str, texts: Iterable[tuple[str, str]]) -> str | None:
@@ -1850,13 +1506,6 @@ def missing_in_order(page_text: str, texts: Iterable[tuple[str, str]]) -> str | 
             return where
         position = found[1]
     return None
-
-
-def _beside_indic_mark(text: str, index: int) -> bool:
-    """Whether ``text[index - 1]`` or ``text[index]`` is a mark of an Indic script (a vowel
-    sign, virama, anusvara...): no digit, sign or Latin letter is ever one."""
-    return any(0 <= at < len(text) and "\u0900" <= text[at] <= "\u0dff"
-               and unicodedata.category(text[at]) in ("Mn", "Mc") for at in (index - 1, index))
 
 
 def _pdfium_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> tuple[list[str], set[int]]:
@@ -1910,7 +1559,7 @@ def _shaped_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> list
 
 def _object_texts(pdf_bytes: bytes, *, margins: tuple[float, float] | None, only: set[int]) -> dict[int, str]:
     """PDFium's text of each text object of the pages numbered ``only`` (from 0), in
-    drawing order, joined (a line break between objects); an object whose baseline lies in
+    drawing order, joined (a space between objects); an object whose baseline lies in
     the ``margins`` bands (see `extract_pdf_text`) is left out."""
     import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
 
@@ -1955,9 +1604,7 @@ def _page_object_texts(page: Any, textpage: Any, margins: tuple[float, float] | 
             if not bottom <= matrix.f <= height - top:
                 continue
         parts.append(text)
-    # A line break between objects, not a space: an object may end inside a word or
-    # number, where a space is not there (`_Spaced.spaced_as_asked`).
-    return _OBJECT_HYPHEN.sub("-", "\n".join(parts).replace("\ufffe", "-"))
+    return _OBJECT_HYPHEN.sub("-", " ".join(parts).replace("\ufffe", "-"))
 
 
 def _right_to_left_pages(pdf_bytes: bytes, margins: tuple[float, float] | None) -> list[list[str]]:
