@@ -503,6 +503,23 @@ def make_passport_reader(
         lines.append(f"{indent}if type({var}) not in PLAIN: free({var})")
         return f"{hook}({var}, {bind(tp)})"
 
+    def given_or_default(key: str, var: str, made: str, lines: list[str]) -> None:
+        """Code setting ``var`` to the object's ``key``, or to ``made`` where it has none."""
+        lines.append(f"    if {key!r} not in o:")
+        lines.append(f"        {var} = {made}")
+        lines.append("    else:")
+        lines.append(f"        {var} = o[{key!r}]")
+
+    def read_value(cls: type, key: str, var: str, hints: Mapping[str, Any], lines: list[str], indent: str) -> None:
+        """Code counting ``key`` as read and turning ``var`` into the field's type."""
+        lines.append(f"{indent}n += 1")
+        if cls is Passport and key == "extensions":
+            expression = f"{bind(read_extensions)}({var})"
+        else:
+            expression = value_code(hints.get(key, Any), var, lines, indent)
+        if expression != var:
+            lines.append(f"{indent}{var} = {expression}")
+
     def _generated_reader(cls: type) -> Callable[[Any], Any] | None:
         try:
             hints = _type_hints(cls)
@@ -537,17 +554,8 @@ def make_passport_reader(
             else:
                 default = field.default
                 made = f"{bind(default.factory)}()" if isinstance(default, _FACTORY) else bind(default)
-                lines.append(f"    if {key!r} not in o:")
-                lines.append(f"        {var} = {made}")
-                lines.append("    else:")
-                lines.append(f"        {var} = o[{key!r}]")
-            lines.append(f"{body_indent}n += 1")
-            if cls is Passport and key == "extensions":
-                expression = f"{bind(read_extensions)}({var})"
-            else:
-                expression = value_code(hints.get(key, Any), var, lines, body_indent)
-            if expression != var:
-                lines.append(f"{body_indent}{var} = {expression}")
+                given_or_default(key, var, made, lines)
+            read_value(cls, key, var, hints, lines, body_indent)
             if (key, var) not in passed_if_given:
                 arguments.append(f"{key}={var}")
         lines.append("    if n != len(o): raise NotFast")
@@ -652,18 +660,9 @@ def make_passport_reader(
                 sets.append(f"    {setter}(r, {made} if {var} is MISSING else {var})")
             else:
                 made = default_code(field)
-                lines.append(f"    if {key!r} not in o:")
-                lines.append(f"        {var} = {made}")
-                lines.append("    else:")
-                lines.append(f"        {var} = o[{key!r}]")
+                given_or_default(key, var, made, lines)
                 sets.append(f"    {setter}(r, {var})")
-            lines.append(f"{body_indent}n += 1")
-            if cls is Passport and key == "extensions":
-                expression = f"{bind(read_extensions)}({var})"
-            else:
-                expression = value_code(hints.get(key, Any), var, lines, body_indent)
-            if expression != var:
-                lines.append(f"{body_indent}{var} = {expression}")
+            read_value(cls, key, var, hints, lines, body_indent)
         lines.append("    if n != len(o): raise NotFast")
         lines.append(f"    r = {bind(object.__new__)}({bind(cls)})")
         lines.extend(sets)
