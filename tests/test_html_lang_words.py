@@ -177,6 +177,37 @@ def test_a_name_in_two_scripts_is_marked_word_by_word_in_the_title() -> None:
     assert marks_of(title, "أميرة حداد") == [("und-Arab", "rtl")]
 
 
+
+UNDIAGNOSED = rp.Passport(
+    language="en",
+    person=rp.Person(name="Robert Kettering", date_of_birth=dt.date(1988, 2, 29)),
+    diagnoses=(rp.Diagnosis(name="Undiagnosed progressive condition (syndrome without a name)", primary=True,
+                            status="undiagnosed"),),
+)
+
+
+def test_brackets_around_arabic_words_in_a_right_to_left_element_are_in_their_element() -> None:
+    # An English diagnosis between the catalogue's Arabic words, in an element that reads
+    # right to left: the bracketed Arabic qualifier is one element, its brackets with it,
+    # so no reader (nor WeasyPrint, drawing a lone bracket as a piece of its own) takes
+    # them from the words they enclose.
+    html = page(UNDIAGNOSED, "ar")
+    assert re.search(r'<dd lang="en" dir="rtl">.*?<span dir="ltr">Undiagnosed progressive condition '
+                     r'\(syndrome without a name\)</span> <span lang="ar" dir="rtl">\(الحالة الرئيسية\)</span>',
+                     html)
+    # In an element that reads left to right the brackets stay the sentence's.
+    assert marks_of(page(passport()), "فاطمة") == [("und-Arab", "rtl")]
+
+
+def test_a_note_s_field_paths_and_codes_in_an_arabic_page_keep_their_order() -> None:
+    # Validation notes name fields and codes; in a right-to-left page each left-to-right
+    # run of them is isolated, or the bidi algorithm scatters "$." and the brackets.
+    html = page(UNDIAGNOSED, "ar")
+    [notes] = re.findall(r'<div class="warnings".*?</ul>', html)
+    runs = re.findall(r'<span dir="ltr">(.*?)</span></span>', notes)
+    assert any("$.contacts (no-emergency-contact)" in run for run in runs), notes
+
+
 # --- as the browser reads the page ---------------------------------------------------
 
 PROBE = """<script>

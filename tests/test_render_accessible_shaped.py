@@ -11,6 +11,7 @@ pypdf and poppler, and draw the pages with PDFium to see that nothing moved (haz
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
@@ -118,3 +119,29 @@ def test_an_english_variant_after_mirrored_arabic_brackets_keeps_its_brackets() 
     # directions as one right-to-left line, so it is not asked here.
     assert "(Arg1329*)" in flat(pypdf_text(repaired))
     assert ")Arg1329*(" not in flat(pypdf_text(repaired))
+
+
+#: Fictional and carelessly filled in: an English diagnosis that is undiagnosed and
+#: primary (the catalogue's Arabic words before and after it in an Arabic page), no
+#: contacts and no features (validation notes naming fields and codes).
+CARELESS = rp.Passport(
+    language="en",
+    person=rp.Person(name="Robert Kettering", date_of_birth=dt.date(1988, 2, 29)),
+    diagnoses=(rp.Diagnosis(name="Undiagnosed progressive neuromuscular condition (syndrome without a name)",
+                            primary=True, status="undiagnosed"),),
+)
+
+
+@pytest.mark.parametrize("view", ["emergency", "full"])
+def test_english_between_arabic_words_and_notes_with_codes_read_back_in_an_arabic_accessible_pdf(view: str) -> None:
+    # Refused before (hazard H171): a bracket WeasyPrint drew as a piece of its own
+    # between an English run and Arabic words, and a note whose field paths and codes
+    # the bidi algorithm scattered ("(no- :" ... "emergency-contact)").
+    data = rp.render(CARELESS, "accessible-pdf", view, language="ar", today=TODAY)
+    for text in (poppler_text(data), pypdf_text(data)):
+        # The codes in order (poppler's embedding marks left out); the line breaks after
+        # "(no-", where poppler gives the signs of the line's Arabic start.
+        plain = re.sub("[\u202a-\u202e]", "", flat(text))
+        assert "features(undiagnosed-features);$.contacts(no-" in plain
+        assert "emergency-contact" in plain
+        assert "Undiagnosedprogressiveneuromuscular" in plain

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 from rarepassport.document import (
     Alert,
@@ -204,7 +205,7 @@ def _text(text: str, langs: _Languages | None = None, within: str | None = None)
         shown = line if own else isolate_left_to_right(line)
         pieces: list[str] = []
         position = 0
-        for start, end, attr in langs.runs(shown, within) if langs is not None else ():
+        for start, end, attr in langs.runs(shown, within, right_to_left=rtl) if langs is not None else ():
             # A run that is a whole left-to-right isolate is that isolate: one element.
             whole = not own and shown[start - 1:start] == "\u2066" and shown[end:end + 1] == "\u2069"
             pieces += [_linked(_e(shown[position:start - whole])), f"<span{attr}>{_e(shown[start:end])}</span>"]
@@ -213,6 +214,9 @@ def _text(text: str, langs: _Languages | None = None, within: str | None = None)
         out = "".join(pieces)
         return out if own else _isolated(out)
 
+    # Whether the element holding ``text`` reads right to left (as `_Languages.attr`
+    # marks it, or the page's direction it inherits).
+    rtl = langs is not None and langs.reads_right_to_left(text, within)
     return "<br>".join(line_of(line) for line in text.split("\n"))
 
 
@@ -293,13 +297,27 @@ class _Languages:
             return ' dir="ltr"'
         return ""
 
-    def runs(self, text: str, within: str | None = None) -> list[tuple[int, int, str]]:
+    def reads_right_to_left(self, text: str, language: str | None = None) -> bool:
+        """Whether the element holding ``text`` reads right to left: its ``dir`` as
+        `attr` writes it, or, with none, the page's."""
+        from rarepassport.rendering._verify import _has_rtl, is_right_to_left
+
+        if self.lang(text, language):
+            return is_right_to_left(text)
+        return self.right_to_left and (not text.strip() or _has_rtl(text))
+
+    def runs(self, text: str, within: str | None = None, *, right_to_left: bool = False) -> list[tuple[int, int, str]]:
         """The words and phrases of ``text`` in another script than ``within`` (the
         language of the element they are in, the page's when ``None``), each with the
         `` lang="..." dir="..."`` of its own element: "中文" in "Mother speaks only 中文 at
         home" is ``und-Hani``, "فاطمة" in "Call Fatima (فاطمة) first" ``und-Arab`` and
         right to left. Spaces, digits and punctuation around a run stay outside it
-        (`rarepassport.languages.script_runs`). Its language is the page's when it is
+        (`rarepassport.languages.script_runs`), but for brackets right around a
+        right-to-left run in an element that reads right to left (``right_to_left``):
+        "(الحالة الرئيسية)" after English in an Arabic page is one element, its
+        brackets with it, so that no reader (nor WeasyPrint, which draws a lone bracket
+        between two runs as a piece of its own) takes them from the words they enclose.
+        Its language is the page's when it is
         in the page's script (the page's words inside the person's English in a Hindi
         page), else decided as for a whole text (`rarepassport.languages.text_language`)."""
         from rarepassport.languages import script_of_language, script_runs, text_language
@@ -320,6 +338,10 @@ class _Languages:
                         else text_language(text[start:end], self.content_language, surrounding))
                 if lang:
                     direction = "rtl" if is_right_to_left(text[start:end]) else "ltr"
+                    if (right_to_left and direction == "rtl" and start > 0 and end < len(text)
+                            and unicodedata.category(text[start - 1]) == "Ps"
+                            and unicodedata.category(text[end]) == "Pe"):
+                        start, end = start - 1, end + 1
                     found.append((start, end, f' lang="{_e(lang)}" dir="{direction}"'))
         return found
 
@@ -560,11 +582,14 @@ def render_html(document: Document, *, large_print: bool = False, high_contrast:
     for text, again in ((document.updated_on, second.updated_on if second else None),
                         (document.reviewed_on, second.reviewed_on if second else None)):
         if text:
-            head.append(f"<p>{_e(text)}{langs.beneath(again, text)}</p>")
+            head.append(f"<p>{_text(text, langs)}{langs.beneath(again, text)}</p>")
     head.append("</header>")
     if document.warnings:
         notes = second.notes if second is not None else {}
-        items = "".join(f"<li>{_e(w)}{langs.beneath(notes.get(w), w)}</li>" for w in document.warnings)
+        # A note names fields and codes ("$.contacts (no-emergency-contact)"): in a
+        # right-to-left page each left-to-right run is isolated, as in any other text,
+        # or the bidi algorithm scatters its signs ("no.$ :").
+        items = "".join(f"<li>{_text(w, langs)}{langs.beneath(notes.get(w), w)}</li>" for w in document.warnings)
         head.append(
             f'<div class="warnings" role="note"><p class="alert-title"><strong>'
             f"{langs.both(document.phrase('please_note'), document.second_phrase('please_note'))}"
