@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import html.parser
+import json
 import re
 import shutil
 import warnings
@@ -298,3 +299,22 @@ def test_no_translated_english_in_what_the_main_commands_say(
     assert (tmp_path / "out.pdf").exists() and (tmp_path / "new.json").exists()
     found = {command: left for command, out in said.items() if (left := english_in(out, language, allowed))}
     assert found == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_validate_says_each_issue_s_severity_in_the_language(
+    language: str, capsys: pytest.CaptureFixture[str], in_language: None
+) -> None:
+    # The single words escape the check above (parts of ten letters or more): each line
+    # starts with the catalogue's word for its severity; the JSON keeps the machine word.
+    sparse = str(ROOT / "examples" / "minimal.json")
+    lines = [line.strip() for line in run(capsys, "--language", language, "validate", sparse).splitlines()
+             if "$." in line]
+    catalogue = built_in_catalogue(language)
+    words = {catalogue[f"cli.severity.{severity}"] for severity in ("error", "warning", "info")}
+    assert lines and all(any(line.startswith(word + " ") for word in words) for line in lines), lines
+    english = {ENGLISH[f"cli.severity.{severity}"] for severity in ("error", "warning", "info")}
+    assert not any(line.startswith(word + " ") for line in lines for word in english - words), lines
+    report = json.loads(run(capsys, "--language", language, "validate", "--output-format", "json", sparse))
+    severities = {issue["severity"] for file in report["results"] for issue in file["issues"]}
+    assert severities and severities <= {"error", "warning", "info"}

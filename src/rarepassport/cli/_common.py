@@ -25,6 +25,7 @@ import os
 import re
 import stat
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -430,9 +431,17 @@ def issue_line(issue: dict[str, Any], stream: IO[str] | None = None) -> str:
 
     One issue, one line: a newline or an escape sequence in a quoted key is shown
     escaped, so it can neither forge another line nor drive the terminal. The severity
-    is coloured when ``stream`` takes colour.
+    is coloured when ``stream`` takes colour, and in this run's language (``--output-format
+    json`` keeps the machine word, ``error`` or ``warning``); the path and the code are
+    the same in every language.
     """
-    severity = f"{issue['severity']:<7}"
+    from rarepassport.labels import ENGLISH
+
+    key = f"cli.severity.{issue['severity']}"
+    word = text(key) if key in ENGLISH else str(issue["severity"])
+    # Padded to seven columns on a terminal (a Chinese character takes two).
+    columns = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in word)
+    severity = word + " " * max(7 - columns, 0)
     rest = visible(f" {issue['path']}: {issue['message']} [{issue['code']}]", keep_newlines=False)
     colour = _SEVERITY_COLOUR.get(issue["severity"])
     if stream is not None and colour is not None:
