@@ -157,3 +157,49 @@ def test_the_accessible_pdf_tags_an_untranslated_plugin_title_english() -> None:
     assert "en" in languages_of(german, "Notes")
     french = render_rendered(passport(pm), "accessible-pdf", "full", "fr", plugins=pm, today=TODAY).data
     assert languages_of(french, FRENCH_TITLE) and "en" not in languages_of(french, FRENCH_TITLE)
+
+
+@attrs.frozen(kw_only=True)
+class Dose:
+    medicine: str = rp.section_field("The medicine.")
+    amount: str | None = rp.section_field("How much.", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class ListsSection:
+    triggers: tuple[str, ...] = rp.section_field("What brings on a crisis.", default=())
+    doses: tuple[Dose, ...] = rp.section_field("Rescue doses.", default=())
+
+
+def lists_plugins() -> rp.PluginManager:
+    """A plugin whose section has a list and a table; its labels in English and French."""
+    english = {"section.lists": "Crisis plan", "ListsSection.triggers": "Crisis triggers",
+               "ListsSection.doses": "Rescue doses", "Dose.medicine": "Medicine name", "Dose.amount": "Amount given"}
+    french = {"section.lists": "Plan de crise", "ListsSection.triggers": "Déclencheurs",
+              "ListsSection.doses": "Doses de secours", "Dose.medicine": "Nom du médicament",
+              "Dose.amount": "Quantité donnée"}
+
+    def register_labels(labels: Any) -> None:
+        labels.add("en", english)
+        labels.add("fr", french)
+
+    plugin = types.SimpleNamespace(
+        __name__="lists_example",
+        rarepassport_register_sections=rp.hookimpl(
+            lambda sections: sections.add("lists", ListsSection, title="Crisis plan")),
+        rarepassport_register_labels=rp.hookimpl(register_labels),
+    )
+    return rp.make_plugin_manager(plugins=[plugin], entry_points=False)
+
+
+def test_an_untranslated_plugin_list_label_and_table_headings_are_marked_english() -> None:
+    pm = lists_plugins()
+    person = example_passport({"lists": {"triggers": ["Fever", "Fasting"],
+                                         "doses": [{"medicine": "Glucose gel", "amount": "one tube"}]}}, plugins=pm)
+    german = rp.render_rendered(person, "html", "full", "de", plugins=pm, today=TODAY).data.decode("utf-8")
+    marked = (("Crisis triggers", "p"), ("Rescue doses", "h3"), ("Medicine name", "th"), ("Amount given", "th"))
+    for text, tag in marked:
+        assert ("en", tag) in langs_of(german, "de", text), text
+    french = rp.render_rendered(person, "html", "full", "fr", plugins=pm, today=TODAY).data.decode("utf-8")
+    for text, tag in (("Déclencheurs", "p"), ("Doses de secours", "h3"), ("Nom du médicament", "th")):
+        assert langs_of(french, "fr", text) == [("fr", tag)], text

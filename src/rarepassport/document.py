@@ -34,6 +34,10 @@ __all__ = [
 
 
 # Typed converters: with a bare ``converter=tuple`` mypy cannot check what callers pass.
+def _languages(value: Iterable[str | None]) -> tuple[str | None, ...]:
+    return tuple(value)
+
+
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
@@ -200,6 +204,9 @@ class ListBlock:
         label: The list's translated label, if any.
         emphasis: Draw the items strongly (a plugin's emergency regimen, step by step).
         language: BCP 47 tag of the items when not the document's language, else ``None``.
+        label_language: BCP 47 tag of ``label`` when it is not in the document's
+            language (``"en"`` for a plugin's label with no translation in it), else
+            ``None``; HTML marks the label with it.
         second: The same block's texts in the document's second language
             (``second_language=``), for a bilingual document; a text written the same
             in both, or the person's own text, is ``""`` there. ``None`` in a
@@ -212,6 +219,7 @@ class ListBlock:
     emphasis: bool = False
     language: str | None = None
     second: ListBlock | None = None
+    label_language: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -228,6 +236,11 @@ class Table:
     """Indexes of rows to draw more strongly (e.g. time-critical medicines)."""
     second: Table | None = None
     """The same block's texts in the second language, as for a Field's ``second``."""
+    column_languages: tuple[str | None, ...] = attrs.field(default=(), converter=_languages)
+    """Per column, the BCP 47 tag of its heading when it is not in the document's
+    language (``"en"`` for a plugin's field label with no translation in it), else
+    ``None``; empty when every heading is in the document's language. HTML marks the
+    heading with it."""
 
 
 @attrs.frozen(kw_only=True)

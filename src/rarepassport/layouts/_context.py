@@ -332,8 +332,10 @@ def _table(
     grid = [[cell(item, name) for name in wanted] for item in items]
     # Keep a column only when some row has something in it, so tables stay narrow.
     keep = [i for i, name in enumerate(wanted) if i == 0 or any(row[i] for row in grid)]
+    languages = [context.label_language(_label_id(cls, wanted[i])) for i in keep]
     return Table(
         columns=[context.field_label(cls, wanted[i]) for i in keep],
+        column_languages=languages if any(languages) else (),
         rows=[[row[i] for i in keep] for row in grid],
         caption=caption,
         emphasis_rows={i for i, item in enumerate(items) if emphasis is not None and emphasis(item)},
@@ -394,7 +396,7 @@ def layout_fields(
             item_cls = type(value[0])
             table = _table(context, item_cls, [v for v in value if type(v) is item_cls])
             if table is not None:
-                blocks += [Heading(text=label, level=level), table]
+                blocks += [Heading(text=label, level=level, language=context.label_language(label_id)), table]
         elif isinstance(value, (tuple, list, set, frozenset)):
             items = [context.format_value(item) for item in value]
             blocks.append(
@@ -402,12 +404,13 @@ def layout_fields(
                     items=[item for item in items if item],
                     label=label,
                     emphasis=bool(field.metadata.get("emphasis", False)),
+                    label_language=context.label_language(label_id),
                 )
             )
         elif attrs.has(type(value)) and not isinstance(value, (Coding, Link, PartialDate)):
             inner = layout_fields(context, value, level=level + 1)
             if inner:
-                blocks += [Heading(text=label, level=level), *inner]
+                blocks += [Heading(text=label, level=level, language=context.label_language(label_id)), *inner]
         else:
             blocks.append(
                 Field(

@@ -381,7 +381,9 @@ def _block(block: Block, langs: _Languages, document: Document) -> list[str]:
         tag = "ol" if block.ordered else "ul"
         other = block.second
         label = langs.both(block.label or "", other.label if other else None)
-        out = [f'<p class="list-label">{label}</p>'] if label else []
+        # A label shown in English because the language has none (a plugin's) is marked so.
+        marked = langs.attr(block.label or "", block.label_language) if block.label_language else ""
+        out = [f'<p class="list-label"{marked}>{label}</p>'] if label else []
         cls = ' class="emphasis"' if block.emphasis else ""
         def wrap(item: str) -> str:
             content = langs.marked(item, block.language)
@@ -441,9 +443,13 @@ def _table(table: Table, langs: _Languages, document: Document) -> str:
     if table.caption:
         out.append(f"<caption>{langs.both(table.caption, other.caption if other else None)}</caption>")
     columns = other.columns if other is not None else ("",) * len(table.columns)
+    # A heading shown in English because the language has none (a plugin's) is marked so.
+    heading_languages = (table.column_languages if len(table.column_languages) == len(table.columns)
+                         else (None,) * len(table.columns))
     out.append(
-        "<thead><tr>" + "".join(f'<th scope="col">{langs.both(c, again)}</th>'
-                                for c, again in zip(table.columns, columns, strict=True)) + "</tr></thead>"
+        "<thead><tr>" + "".join(f'<th scope="col"{langs.attr(c, lang) if lang else ""}>{langs.both(c, again)}</th>'
+                                for c, again, lang in zip(table.columns, columns, heading_languages, strict=True))
+        + "</tr></thead>"
     )
     out.append("<tbody>")
     for index, row in enumerate(table.rows):
