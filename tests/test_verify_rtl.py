@@ -181,3 +181,21 @@ def test_an_english_value_after_an_arabic_label_keeps_its_brackets_and_signs_in_
     assert lines, "the wrapped diagnosis line is on page 1"
     visible = lines[0].strip().lstrip("\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u200e\u200f").lstrip()
     assert visible.startswith("Epilepsy"), visible
+
+
+def test_arabic_words_either_side_of_a_slash_are_found_and_a_changed_one_is_not() -> None:
+    # "مستوى العامل الأساسي (وحدة دولية/دسل)", the haemophilia plugin's Arabic label for the
+    # baseline factor level: WeasyPrint draws each side of the slash as a piece of its
+    # own, in visual order, so "دولية/دسل" is never one piece; the accessible PDF was
+    # refused. Each side is now a word of its own, the slash a sign near them.
+    pytest.importorskip("weasyprint")
+    source = Path(__file__).resolve().parent.parent / "examples" / "conditions" / "haemophilia.json"
+    document = rp.layout(rp.load(source), "emergency", language="ar", today=TODAY)
+    pdf = rp.render_document(document, "accessible-pdf").data  # refused before
+    [label] = [text for where, text in expected_texts(document) if "baseline_factor_level" in where
+               and where.endswith("label")]
+    assert "/" in label
+    assert verify_pdf_text(pdf, [("label", label)]) == []
+    # A unit changed on one side of the slash is still reported.
+    changed = label.replace("دسل", "لتر")
+    assert verify_pdf_text(pdf, [("label", changed)]) == [f"label: {MISSING}"]

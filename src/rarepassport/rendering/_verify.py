@@ -1008,8 +1008,12 @@ def _near_parts(text: str) -> list[tuple[str, str]]:
         parts.extend(_signs(text[position:start]))
         run = text[start:end]
         if rtl or any(_direction(char) == "AN" for char in run):
-            for match in re.finditer(r"\S+", run):
+            # A slash between two words ("وحدة دولية/دسل") is a sign of its own:
+            # WeasyPrint draws each side of it as a piece of its own.
+            for match in re.finditer(r"[^\s/]+" if rtl else r"\S+", run):
                 word = match.group()
+                if run[match.end():match.end() + 1] == "/":
+                    parts.extend(_signs("/"))
                 # The signs at a word's edges ("حسن," "(الحالة") are moved by the
                 # extractors' reading of the line: looked for on their own.
                 letters = [index for index, char in enumerate(word) if _kind(char)] if rtl else [0, len(word) - 1]
