@@ -28,7 +28,7 @@ import re
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -734,25 +734,43 @@ def pdf_class() -> type[FPDF]:
             return True
 
         def _shaped_runs(self, text: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[str] | None:
-            """``text`` cut into runs that need shaping and runs that do not, or ``None``.
+            """``text`` cut into runs that need shaping or a fallback font and runs that need
+            neither, or ``None``.
 
             fpdf2 shapes a whole line once one character of it needs shaping, and draws
             each glyph of the bundled face in a shaped line positioned on its own
             (its widths are in 2,048 units per em, not fpdf2's 1,000), so a line with a
             Hindi or Arabic name beside its Latin text cost many times a Latin line to
-            draw and to read back. A plain one-line cell of a left-to-right paragraph is
-            drawn as one cell per run instead: the words that need shaping are shaped,
-            the rest drawn as plain text, end to end where the whole line would have
-            been (see `_runs_in_visual_order` for when right-to-left words allow it).
+            draw and to read back. A line with a Chinese name went to fpdf2's ``cell``
+            whole, which parses every character into styled fragments and looks each up
+            in the fallback fonts (the running header of every page of a PDF). A plain
+            one-line cell of a left-to-right paragraph is drawn as one cell per run
+            instead: the words that need shaping or a fallback font by fpdf2's ``cell``,
+            the rest as plain text, end to end where the whole line would have been (see
+            `_runs_in_visual_order` for when right-to-left words allow it). Unshaped
+            widths are the sums of their characters' widths, so the runs end where the
+            whole line would.
             """
-            if not self.shaping_where_needed or args or not isinstance(text, str) \
+            if args or not isinstance(text, str) \
                     or not set(kwargs) <= _RUN_CELL_OPTIONS or "\n" in text or "U" in self.font_style \
                     or str(kwargs.get("new_x", "RIGHT")).upper().rpartition(".")[2] not in _RUN_CELL_X \
                     or str(kwargs.get("new_y", "TOP")).upper().rpartition(".")[2] not in _RUN_CELL_Y \
-                    or str(kwargs.get("align", "L")).upper().rpartition(".")[2] not in _RUN_CELL_ALIGN \
-                    or not _shaped_text(text):
+                    or str(kwargs.get("align", "L")).upper().rpartition(".")[2] not in _RUN_CELL_ALIGN:
                 return None
-            return _runs_in_visual_order(text)
+            if self.shaping_where_needed and _shaped_text(text):
+                return _runs_in_visual_order(text)
+            if not self.uses_fallback_fonts or self.font_family != BUNDLED_FAMILY \
+                    or self.str_alias_nb_pages in text \
+                    or (self.text_shaping is not None and not self.shaping_where_needed) \
+                    or any(unicodedata.bidirectional(char) in _RIGHT_TO_LEFT for char in text):
+                # fpdf2 measures its page-number alias as it will be filled in, not as
+                # written; shaped widths do not add up; unshaped right-to-left text is
+                # left to fpdf2's bidi reading of the whole line.
+                return None
+            held = self.main_face_characters
+            if held.issuperset(text):
+                return None
+            return _runs_in_visual_order(text, lambda word: not held.issuperset(word))
 
         def _cell_in_runs(self, w: Any, h: Any, runs: list[str], align: Any = "L", new_x: Any = "RIGHT",
                           new_y: Any = "TOP") -> bool:
@@ -1103,8 +1121,8 @@ _RIGHT_TO_LEFT = frozenset({"R", "AL", "AN"}) | _BIDI_CONTROLS
 _STRONG_OR_NUMBER = frozenset({"L", "R", "AL", "EN", "AN"})
 
 
-def _runs_in_visual_order(text: str) -> list[str] | None:
-    """``text`` as runs of words that need shaping and runs that do not, each of which,
+def _runs_in_visual_order(text: str, special: Callable[[str], bool] = _shaped_text) -> list[str] | None:
+    """``text`` as runs of words that need shaping (``special``: or a fallback font) and runs that do not, each of which,
     drawn on its own and placed end to end from the left, looks as the whole line
     drawn by the bidi algorithm does; ``None`` when it cannot be cut so (or has one run).
 
@@ -1122,7 +1140,7 @@ def _runs_in_visual_order(text: str) -> list[str] | None:
     """
     spans: list[list[int]] = []
     for match in re.finditer(r"[^ ]+", text):
-        if _shaped_text(match.group()):
+        if special(match.group()):
             if spans and text[spans[-1][1]:match.start()].strip(" ") == "":
                 spans[-1][1] = match.end()
             else:
