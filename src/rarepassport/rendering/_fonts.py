@@ -569,12 +569,15 @@ def pdf_class() -> type[FPDF]:
         _fallback_families: tuple[str, ...] = ()
         _fallback_exact_match = True
         _fallback_on = False  # whether fpdf2 has the fallback fonts right now
+        # Which font files the fallback faces come from (see _sources_key); None when unknown.
+        _fallback_sources: int | None = None
         _fallback_draws = 0  # drawing calls under way whose text needs a fallback font
 
         def set_fallback_fonts(self, fallback_fonts: Any, exact_match: bool = True) -> None:
             families = tuple(fallback_fonts)
             super().set_fallback_fonts(families, exact_match=exact_match)
             self._fallback_families, self._fallback_exact_match = families, exact_match
+            self._fallback_sources = None  # faces this module did not choose: widths not shared
             self.uses_fallback_fonts = self._fallback_on = bool(families)
 
         # Fallback faces not added yet: (face, characters, style). fpdf2 parses every
@@ -588,6 +591,7 @@ def pdf_class() -> type[FPDF]:
             codes = frozenset(used)
             self._pending_faces = [(face, codes, style) for face in faces for style in ("", "B")]
             self._fallback_families = tuple(face.family for face in faces)
+            self._fallback_sources = _sources_key(faces)
             self._fallback_exact_match = False
             self.uses_fallback_fonts, self._fallback_on = bool(faces), False
 
@@ -898,17 +902,28 @@ def pdf_class() -> type[FPDF]:
             if width is not None:
                 return width
             # A text drawn wholly with the bundled font's face measures the same in every
-            # document, so those widths are kept for the process too.
-            shared = self.font_family == BUNDLED_FAMILY and self.main_face_characters.issuperset(s)
-            if shared:
-                width = _shared_widths.get(key)
+            # document, so those widths are kept for the process too. So does a text
+            # that needs a fallback font or shaping (a Hindi name, measured again at
+            # every size a card tries and in every passport of a batch), given the same
+            # font files and the same characters of it drawn from the fallback faces: a
+            # reduced face (`reduced_face`) holding more characters draws and shapes
+            # these the same.
+            shared_key: tuple[Any, ...] | None = None
+            if self.font_family == BUNDLED_FAMILY:
+                held = self.main_face_characters
+                if held.issuperset(s):
+                    shared_key = key
+                elif self._fallback_sources is not None and self.uses_fallback_fonts:
+                    shared_key = (key, self._fallback_sources, "".join(sorted({c for c in s if c not in held})))
+            if shared_key is not None:
+                width = _shared_widths.get(shared_key)
             if width is None:
                 with self._shaped_for(s, draws=False):
                     width = super().get_string_width(s)
-                if shared:
+                if shared_key is not None:
                     if len(_shared_widths) >= _SHARED_WIDTHS_LIMIT:
                         _shared_widths.clear()
-                    _shared_widths[key] = width
+                    _shared_widths[shared_key] = width
             widths[key] = width
             return width
 
@@ -1203,9 +1218,19 @@ def _merged(pieces: Sequence[tuple[bool, str]]) -> list[tuple[bool, str]]:
     return merged
 
 
-# Widths of texts drawn with the bundled face, shared by every document of the process.
+# Widths of texts drawn with the bundled face (and of those drawn partly with fallback
+# faces, keyed by their font files too), shared by every document of the process.
 _shared_widths: dict[tuple[Any, ...], float] = {}
 _SHARED_WIDTHS_LIMIT = 200_000
+# Each distinct list of fallback font files, as a small number for the width keys.
+_sources_keys: dict[tuple[tuple[str, str, int], ...], int] = {}
+
+
+def _sources_key(faces: Sequence[FontFace]) -> int:
+    """A number standing for the font files of ``faces`` (in order), the same in every document."""
+    sources = tuple((str(face.regular), str(face.bold or face.regular), face.collection_index) for face in faces)
+    with _registered_lock:
+        return _sources_keys.setdefault(sources, len(_sources_keys))
 
 
 def _plain_breakable(text: str) -> bool:
