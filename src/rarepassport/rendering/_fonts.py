@@ -1137,9 +1137,10 @@ _STRONG_OR_NUMBER = frozenset({"L", "R", "AL", "EN", "AN"})
 
 
 def _runs_in_visual_order(text: str, special: Callable[[str], bool] = _shaped_text) -> list[str] | None:
-    """``text`` as runs of words that need shaping (``special``: or a fallback font) and runs that do not, each of which,
-    drawn on its own and placed end to end from the left, looks as the whole line
-    drawn by the bidi algorithm does; ``None`` when it cannot be cut so (or has one run).
+    """``text`` as runs of words that need shaping (or what ``special`` asks: a fallback
+    font) and runs that do not, each of which, drawn on its own and placed end to end
+    from the left, looks as the whole line drawn by the bidi algorithm does; ``None``
+    when it cannot be cut so (or has one run).
 
     A run that needs shaping is a sequence of words (separated by spaces only) each
     with a character that needs shaping; the spaces around it go to the plain runs.
