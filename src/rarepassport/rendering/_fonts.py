@@ -755,7 +755,7 @@ def pdf_class() -> type[FPDF]:
             widths are the sums of their characters' widths, so the runs end where the
             whole line would.
             """
-            if args or not isinstance(text, str) \
+            if not (self.shaping_where_needed or self.uses_fallback_fonts) or args or not isinstance(text, str) \
                     or not set(kwargs) <= _RUN_CELL_OPTIONS or "\n" in text or "U" in self.font_style \
                     or str(kwargs.get("new_x", "RIGHT")).upper().rpartition(".")[2] not in _RUN_CELL_X \
                     or str(kwargs.get("new_y", "TOP")).upper().rpartition(".")[2] not in _RUN_CELL_Y \
