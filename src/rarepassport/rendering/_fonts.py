@@ -28,7 +28,7 @@ import re
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -569,12 +569,15 @@ def pdf_class() -> type[FPDF]:
         _fallback_families: tuple[str, ...] = ()
         _fallback_exact_match = True
         _fallback_on = False  # whether fpdf2 has the fallback fonts right now
+        # Which font files the fallback faces come from (see _sources_key); None when unknown.
+        _fallback_sources: int | None = None
         _fallback_draws = 0  # drawing calls under way whose text needs a fallback font
 
         def set_fallback_fonts(self, fallback_fonts: Any, exact_match: bool = True) -> None:
             families = tuple(fallback_fonts)
             super().set_fallback_fonts(families, exact_match=exact_match)
             self._fallback_families, self._fallback_exact_match = families, exact_match
+            self._fallback_sources = None  # faces this module did not choose: widths not shared
             self.uses_fallback_fonts = self._fallback_on = bool(families)
 
         # Fallback faces not added yet: (face, characters, style). fpdf2 parses every
@@ -588,6 +591,7 @@ def pdf_class() -> type[FPDF]:
             codes = frozenset(used)
             self._pending_faces = [(face, codes, style) for face in faces for style in ("", "B")]
             self._fallback_families = tuple(face.family for face in faces)
+            self._fallback_sources = _sources_key(faces)
             self._fallback_exact_match = False
             self.uses_fallback_fonts, self._fallback_on = bool(faces), False
 
@@ -734,25 +738,43 @@ def pdf_class() -> type[FPDF]:
             return True
 
         def _shaped_runs(self, text: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[str] | None:
-            """``text`` cut into runs that need shaping and runs that do not, or ``None``.
+            """``text`` cut into runs that need shaping or a fallback font and runs that need
+            neither, or ``None``.
 
             fpdf2 shapes a whole line once one character of it needs shaping, and draws
             each glyph of the bundled face in a shaped line positioned on its own
             (its widths are in 2,048 units per em, not fpdf2's 1,000), so a line with a
             Hindi or Arabic name beside its Latin text cost many times a Latin line to
-            draw and to read back. A plain one-line cell of a left-to-right paragraph is
-            drawn as one cell per run instead: the words that need shaping are shaped,
-            the rest drawn as plain text, end to end where the whole line would have
-            been (see `_runs_in_visual_order` for when right-to-left words allow it).
+            draw and to read back. A line with a Chinese name went to fpdf2's ``cell``
+            whole, which parses every character into styled fragments and looks each up
+            in the fallback fonts (the running header of every page of a PDF). A plain
+            one-line cell of a left-to-right paragraph is drawn as one cell per run
+            instead: the words that need shaping or a fallback font by fpdf2's ``cell``,
+            the rest as plain text, end to end where the whole line would have been (see
+            `_runs_in_visual_order` for when right-to-left words allow it). Unshaped
+            widths are the sums of their characters' widths, so the runs end where the
+            whole line would.
             """
-            if not self.shaping_where_needed or args or not isinstance(text, str) \
+            if not (self.shaping_where_needed or self.uses_fallback_fonts) or args or not isinstance(text, str) \
                     or not set(kwargs) <= _RUN_CELL_OPTIONS or "\n" in text or "U" in self.font_style \
                     or str(kwargs.get("new_x", "RIGHT")).upper().rpartition(".")[2] not in _RUN_CELL_X \
                     or str(kwargs.get("new_y", "TOP")).upper().rpartition(".")[2] not in _RUN_CELL_Y \
-                    or str(kwargs.get("align", "L")).upper().rpartition(".")[2] not in _RUN_CELL_ALIGN \
-                    or not _shaped_text(text):
+                    or str(kwargs.get("align", "L")).upper().rpartition(".")[2] not in _RUN_CELL_ALIGN:
                 return None
-            return _runs_in_visual_order(text)
+            if self.shaping_where_needed and _shaped_text(text):
+                return _runs_in_visual_order(text)
+            if not self.uses_fallback_fonts or self.font_family != BUNDLED_FAMILY \
+                    or self.str_alias_nb_pages in text \
+                    or (self.text_shaping is not None and not self.shaping_where_needed) \
+                    or any(unicodedata.bidirectional(char) in _RIGHT_TO_LEFT for char in text):
+                # fpdf2 measures its page-number alias as it will be filled in, not as
+                # written; shaped widths do not add up; unshaped right-to-left text is
+                # left to fpdf2's bidi reading of the whole line.
+                return None
+            held = self.main_face_characters
+            if held.issuperset(text):
+                return None
+            return _runs_in_visual_order(text, lambda word: not held.issuperset(word))
 
         def _cell_in_runs(self, w: Any, h: Any, runs: list[str], align: Any = "L", new_x: Any = "RIGHT",
                           new_y: Any = "TOP") -> bool:
@@ -880,17 +902,28 @@ def pdf_class() -> type[FPDF]:
             if width is not None:
                 return width
             # A text drawn wholly with the bundled font's face measures the same in every
-            # document, so those widths are kept for the process too.
-            shared = self.font_family == BUNDLED_FAMILY and self.main_face_characters.issuperset(s)
-            if shared:
-                width = _shared_widths.get(key)
+            # document, so those widths are kept for the process too. So does a text
+            # that needs a fallback font or shaping (a Hindi name, measured again at
+            # every size a card tries and in every passport of a batch), given the same
+            # font files and the same characters of it drawn from the fallback faces: a
+            # reduced face (`reduced_face`) holding more characters draws and shapes
+            # these the same.
+            shared_key: tuple[Any, ...] | None = None
+            if self.font_family == BUNDLED_FAMILY:
+                held = self.main_face_characters
+                if held.issuperset(s):
+                    shared_key = key
+                elif self._fallback_sources is not None and self.uses_fallback_fonts:
+                    shared_key = (key, self._fallback_sources, "".join(sorted({c for c in s if c not in held})))
+            if shared_key is not None:
+                width = _shared_widths.get(shared_key)
             if width is None:
                 with self._shaped_for(s, draws=False):
                     width = super().get_string_width(s)
-                if shared:
+                if shared_key is not None:
                     if len(_shared_widths) >= _SHARED_WIDTHS_LIMIT:
                         _shared_widths.clear()
-                    _shared_widths[key] = width
+                    _shared_widths[shared_key] = width
             widths[key] = width
             return width
 
@@ -1103,10 +1136,11 @@ _RIGHT_TO_LEFT = frozenset({"R", "AL", "AN"}) | _BIDI_CONTROLS
 _STRONG_OR_NUMBER = frozenset({"L", "R", "AL", "EN", "AN"})
 
 
-def _runs_in_visual_order(text: str) -> list[str] | None:
-    """``text`` as runs of words that need shaping and runs that do not, each of which,
-    drawn on its own and placed end to end from the left, looks as the whole line
-    drawn by the bidi algorithm does; ``None`` when it cannot be cut so (or has one run).
+def _runs_in_visual_order(text: str, special: Callable[[str], bool] = _shaped_text) -> list[str] | None:
+    """``text`` as runs of words that need shaping (or what ``special`` asks: a fallback
+    font) and runs that do not, each of which, drawn on its own and placed end to end
+    from the left, looks as the whole line drawn by the bidi algorithm does; ``None``
+    when it cannot be cut so (or has one run).
 
     A run that needs shaping is a sequence of words (separated by spaces only) each
     with a character that needs shaping; the spaces around it go to the plain runs.
@@ -1122,7 +1156,7 @@ def _runs_in_visual_order(text: str) -> list[str] | None:
     """
     spans: list[list[int]] = []
     for match in re.finditer(r"[^ ]+", text):
-        if _shaped_text(match.group()):
+        if special(match.group()):
             if spans and text[spans[-1][1]:match.start()].strip(" ") == "":
                 spans[-1][1] = match.end()
             else:
@@ -1185,9 +1219,19 @@ def _merged(pieces: Sequence[tuple[bool, str]]) -> list[tuple[bool, str]]:
     return merged
 
 
-# Widths of texts drawn with the bundled face, shared by every document of the process.
+# Widths of texts drawn with the bundled face (and of those drawn partly with fallback
+# faces, keyed by their font files too), shared by every document of the process.
 _shared_widths: dict[tuple[Any, ...], float] = {}
 _SHARED_WIDTHS_LIMIT = 200_000
+# Each distinct list of fallback font files, as a small number for the width keys.
+_sources_keys: dict[tuple[tuple[str, str, int], ...], int] = {}
+
+
+def _sources_key(faces: Sequence[FontFace]) -> int:
+    """A number standing for the font files of ``faces`` (in order), the same in every document."""
+    sources = tuple((str(face.regular), str(face.bold or face.regular), face.collection_index) for face in faces)
+    with _registered_lock:
+        return _sources_keys.setdefault(sources, len(_sources_keys))
 
 
 def _plain_breakable(text: str) -> bool:

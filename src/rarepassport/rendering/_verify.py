@@ -1443,10 +1443,12 @@ def verify_pdf_text(
     "يُستخدم", a Devanagari vowel sign before its consonant); pypdf gives them in the
     order they were drawn. A document with right-to-left text is read by pypdf on the
     pages where PDFium finds such characters and by PDFium on the others; one with
-    shaped text only (Devanagari) by PDFium, on the pages with such characters text
+    shaped text only (Devanagari) by PDFium, as any other document, and a text not
+    found there again in PDFium's reading of the pages with such characters text
     object by text object in drawing order (`_shaped_pages`: no line rebuilt from
     positions, as pypdf reads them). A text not found is looked for again in pypdf's
-    reading of every page. Either way the same texts are checked by the same rules.
+    reading of every page. Either way the same texts are checked by the same rules,
+    each in readings of the glyphs drawn.
 
     Args:
         pdf_bytes: The PDF as written.
@@ -1478,10 +1480,15 @@ def verify_pdf_text(
             missing = [(where, text) for where, text in missing
                        if not _found_in_right_to_left_document(spaced, text)]
         return [not_drawn(where) for where, _text in missing]
-    pages = _shaped_pages(pdf_bytes, margins) if shaped else read_pdf_text(pdf_bytes, margins=margins)
     # Whole, in order and at word boundaries: "10 mg" is not found inside "110 mg".
-    haystack = _Spaced.of(pages)
+    haystack = _Spaced.of(read_pdf_text(pdf_bytes, margins=margins))
     missing = [(where, text) for where, text in wanted if not _found_whole(haystack, text)]
+    if missing and shaped:
+        # PDFium may give a shaped cluster with a mark before its letter: a text not
+        # found so is looked for in each page's text objects in drawing order (reading
+        # them costs as much again as the page's text, so only when a text is missing).
+        haystack = _Spaced.of(_shaped_pages(pdf_bytes, margins))
+        missing = [(where, text) for where, text in missing if not _found_whole(haystack, text)]
     if missing:
         # PDFium reads a page line by line across columns, so a value wrapped beside its
         # wrapped label comes back interleaved with it; pypdf reads in drawing order.
