@@ -22,6 +22,7 @@ import pytest
 import rarepassport as rp
 from rarepassport import limits
 from rarepassport.cli import main
+from rarepassport.labels import built_in_catalogue
 
 #: The marker of a message shown in English, in each language tested.
 MARKERS = {"fr": "Non traduit", "de": "Nicht übersetzt", "ar": "غير مترجم"}
@@ -115,7 +116,9 @@ def test_validate_says_each_reading_problem_in_the_language(
     path = _file(tmp_path, name, data)
     assert main(["validate", "--language", language, str(path)]) == 1
     out = capsys.readouterr().out
-    [line] = [line for line in out.splitlines() if line.lstrip().startswith("error")]
+    # The line starts with the catalogue's word for "error" in the language.
+    error = built_in_catalogue(language)["cli.severity.error"]
+    [line] = [line for line in out.splitlines() if line.lstrip().startswith(error + " ")]
     assert f"{where}: " in line
     assert said[language] in line
     assert MARKERS[language] not in out
