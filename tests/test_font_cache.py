@@ -372,14 +372,7 @@ def test_a_line_drawn_in_runs_puts_every_word_where_fpdf2_puts_it_shaping_the_wh
     # line (a name's parts or a date moved across the Arabic would be misread).
     if _devanagari_face() is None or not _fonts.shaping_available():
         pytest.skip("no Devanagari font or no shaping engine on this system")
-    pages = []
-    for cls in (fpdf.FPDF, _fonts.pdf_class()):
-        pdf = cls()
-        _fonts.install_fonts(pdf, [line])
-        pdf.add_page()
-        pdf.set_font(_fonts.BUNDLED_FAMILY, "", 10)
-        pdf.cell(0, 6, line, align=align, new_x="LMARGIN", new_y="NEXT")
-        pages.append(_fonts.pdf_bytes(pdf))
+    pages = _drawn_by_fpdf2_and_by_us(line, align, "")
     whole, runs = (_word_boxes(page) for page in pages)
     assert [word for word, _x in runs] == [word for word, _x in whole]
     # Within the kerning fpdf2 applies to shaped Latin text only (half a point on this line).
@@ -389,6 +382,22 @@ def test_a_line_drawn_in_runs_puts_every_word_where_fpdf2_puts_it_shaping_the_wh
 def _face_for(char: str) -> _fonts.FontFace | None:
     return next((face for face in _fonts.system_fallback_fonts()
                  if ord(char) in _fonts._coverage(face.regular, face.collection_index)), None)
+
+
+def _drawn_by_fpdf2_and_by_us(line: str, align: str, style: str, then: str | None = None) -> list[bytes]:
+    """``line`` drawn with fpdf2's own FPDF and with rarepassport's subclass, one cell each
+    (and ``then`` on the next line), as the two PDFs."""
+    pages = []
+    for cls in (fpdf.FPDF, _fonts.pdf_class()):
+        pdf = cls()
+        _fonts.install_fonts(pdf, [line])
+        pdf.add_page()
+        pdf.set_font(_fonts.BUNDLED_FAMILY, style, 10)
+        pdf.cell(0, 6, line, align=align, new_x="LMARGIN", new_y="NEXT")
+        if then is not None:
+            pdf.cell(0, 6, then, new_x="LMARGIN", new_y="NEXT")
+        pages.append(_fonts.pdf_bytes(pdf))
+    return pages
 
 
 @pytest.mark.parametrize("align", ["L", "R", "C"])
@@ -405,15 +414,7 @@ def test_a_line_with_a_fallback_font_word_drawn_in_runs_puts_every_word_where_fp
     # words must come out in fpdf2's order and places (unshaped widths add up exactly).
     if _face_for("王") is None:
         pytest.skip("no font for Chinese on this system")
-    pages = []
-    for cls in (fpdf.FPDF, _fonts.pdf_class()):
-        pdf = cls()
-        _fonts.install_fonts(pdf, [line])
-        pdf.add_page()
-        pdf.set_font(_fonts.BUNDLED_FAMILY, "B", 10)
-        pdf.cell(0, 6, line, align=align, new_x="LMARGIN", new_y="NEXT")
-        pdf.cell(0, 6, "next line", new_x="LMARGIN", new_y="NEXT")
-        pages.append(_fonts.pdf_bytes(pdf))
+    pages = _drawn_by_fpdf2_and_by_us(line, align, "B", then="next line")
     whole, runs = (_word_boxes(page) for page in pages)
     assert [word for word, _x in runs] == [word for word, _x in whole]
     assert all(abs(x - y) < 0.05 for (_w, x), (_v, y) in zip(runs, whole, strict=True))
