@@ -203,3 +203,19 @@ def test_an_untranslated_plugin_list_label_and_table_headings_are_marked_english
     french = rp.render_rendered(person, "html", "full", "fr", plugins=pm, today=TODAY).data.decode("utf-8")
     for text, tag in (("Déclencheurs", "p"), ("Doses de secours", "h3"), ("Nom du médicament", "th")):
         assert langs_of(french, "fr", text) == [("fr", tag)], text
+
+
+def test_a_bilingual_page_marks_a_plugin_title_left_in_english_in_the_second_language() -> None:
+    # French labels with German beneath: the plugin translated its title into French but
+    # not German, so the German counterpart is its English title, marked English, never
+    # claimed to be German.
+    pm = plugins()
+    page = rp.render_rendered(passport(pm), "html", "full", "fr", plugins=pm, today=TODAY,
+                              second_language="de").data.decode("utf-8")
+    marks = langs_of(page, "fr", TITLE)
+    # Beside the section's heading and the emergency part's line for it (a span in its dt).
+    assert sorted(marks) == [("en", "h2"), ("en", "span")], marks
+    # With English second, the English title is in the second language itself.
+    english = rp.render_rendered(passport(pm), "html", "full", "fr", plugins=pm, today=TODAY,
+                                 second_language="en").data.decode("utf-8")
+    assert ("en", "h2") in langs_of(english, "fr", TITLE)

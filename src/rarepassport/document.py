@@ -277,6 +277,9 @@ class Section:
             language, else ``None``: ``"en"`` for a plugin section's title that has no
             translation in the document's language (shown in English). HTML marks the
             title with it (``lang="en"``), and so the accessible PDF (``/Lang``).
+        second_title_language: ``title_language`` of ``second_title`` in the second
+            language's layout (``"en"`` for a plugin's title with no translation in the
+            second language), else ``None``.
     """
 
     id: str
@@ -287,6 +290,7 @@ class Section:
     second_title: str | None = None
     symbol: str | None = None
     title_language: str | None = None
+    second_title_language: str | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -78,18 +78,20 @@ def _pair_block(first: Block, second: Block) -> Block:
         paired = Paragraph(text=_counterpart(first.text, second.text))
     elif isinstance(first, Field) and isinstance(second, Field) and first.label_id == second.label_id:
         paired = Field(label=_counterpart(first.label, second.label), value=_counterpart(first.value, second.value),
-                       label_id=first.label_id)
+                       label_id=first.label_id, label_language=second.label_language)
     elif isinstance(first, ListBlock) and isinstance(second, ListBlock):
         items = tuple(_counterpart(a, b) for a, b in zip(first.items, second.items, strict=True)) \
             if len(first.items) == len(second.items) else ()
-        paired = ListBlock(items=items, ordered=first.ordered, label=_counterpart(first.label, second.label) or None)
+        paired = ListBlock(items=items, ordered=first.ordered, label=_counterpart(first.label, second.label) or None,
+                           label_language=second.label_language)
     elif isinstance(first, Table) and isinstance(second, Table) and len(first.columns) == len(second.columns):
         same_shape = len(first.rows) == len(second.rows) and all(
             len(a) == len(b) for a, b in zip(first.rows, second.rows, strict=True))
         rows = tuple(tuple(_counterpart(a, b) for a, b in zip(row, other, strict=True))
                      for row, other in zip(first.rows, second.rows, strict=True)) if same_shape else ()
         paired = Table(columns=tuple(_counterpart(a, b) for a, b in zip(first.columns, second.columns, strict=True)),
-                       rows=rows, caption=_counterpart(first.caption, second.caption) or None)
+                       rows=rows, caption=_counterpart(first.caption, second.caption) or None,
+                       column_languages=second.column_languages)
     elif isinstance(first, Alert) and isinstance(second, Alert) and first.level is second.level:
         paired = Alert(text=_counterpart(first.text, second.text), level=first.level,
                        title=_counterpart(first.title, second.title) or None)
@@ -177,7 +179,9 @@ def _pair_section(first: Section, second: Section | None) -> Section:
     pairs = _counterparts(first.blocks, second.blocks)
     blocks = tuple(_pair_block(block, pairs[index]) if index in pairs else block
                    for index, block in enumerate(first.blocks))
-    return attrs.evolve(first, blocks=blocks, second_title=_counterpart(first.title, second.title) or None)
+    second_title = _counterpart(first.title, second.title) or None
+    return attrs.evolve(first, blocks=blocks, second_title=second_title,
+                        second_title_language=second.title_language if second_title else None)
 
 
 def bilingual_document(first: Document, second: Document, separator: str = " / ") -> Document:

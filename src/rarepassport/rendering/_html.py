@@ -239,17 +239,25 @@ class _Languages:
         self.separator = _e(second.separator) if second is not None else ""
         self.second_language = second.language if second is not None else None
 
-    def both(self, first: str, second: str | None, *, escaped: str | None = None) -> str:
+    def both(self, first: str, second: str | None, *, escaped: str | None = None,
+             second_language: str | None = None) -> str:
         """``first`` (escaped, or ``escaped`` when given) and its second-language
         counterpart on the same line, the counterpart marked with its own language and
-        direction: *Urgence / Emergency*. ``first`` alone when there is none."""
+        direction: *Urgence / Emergency*; ``second_language`` when it is not in the
+        second language (a plugin's title left in English there). ``first`` alone when
+        there is none."""
         out = _e(first) if escaped is None else escaped
         if not self.second or not second or second == first:
             return out
+        marked = self.second
+        if second_language is not None and second_language != self.second_language:
+            from rarepassport.rendering._verify import is_right_to_left
+
+            marked = f' lang="{_e(second_language)}" dir="{"rtl" if is_right_to_left(second) else "ltr"}"'
         if not first:
-            return f"<span{self.second}>{_e(second)}</span>"
+            return f"<span{marked}>{_e(second)}</span>"
         return (f'{out}<span class="separator" aria-hidden="true">{self.separator}</span>'
-                f"<span{self.second}>{_e(second)}</span>")
+                f"<span{marked}>{_e(second)}</span>")
 
     def beneath(self, second: str | None, first: str = "") -> str:
         """A sentence's second-language counterpart, beneath it in smaller type
@@ -380,7 +388,8 @@ def _block(block: Block, langs: _Languages, document: Document) -> list[str]:
     if isinstance(block, ListBlock):
         tag = "ol" if block.ordered else "ul"
         other = block.second
-        label = langs.both(block.label or "", other.label if other else None)
+        label = langs.both(block.label or "", other.label if other else None,
+                           second_language=other.label_language if other else None)
         # A label shown in English because the language has none (a plugin's) is marked so.
         marked = langs.attr(block.label or "", block.label_language) if block.label_language else ""
         out = [f'<p class="list-label"{marked}>{label}</p>'] if label else []
@@ -425,7 +434,8 @@ def _fields(fields: list[Field], langs: _Languages) -> str:
         value = langs.marked(field.value)
         value = f"<strong>{value}</strong>" if field.emphasis else value
         value += langs.beneath(other.value if other else None, field.value)
-        label = langs.both(field.label, other.label if other else None)
+        label = langs.both(field.label, other.label if other else None,
+                           second_language=other.label_language if other else None)
         # A label shown in English because the language has none (a plugin's) is marked so.
         marked = langs.attr(field.label, field.label_language) if field.label_language else ""
         rows.append(f"<dt{cls}{marked}>{label}</dt><dd{cls}{langs.attr(field.value)}>{value}</dd>")
@@ -443,12 +453,16 @@ def _table(table: Table, langs: _Languages, document: Document) -> str:
     if table.caption:
         out.append(f"<caption>{langs.both(table.caption, other.caption if other else None)}</caption>")
     columns = other.columns if other is not None else ("",) * len(table.columns)
+    second_languages = (other.column_languages if other is not None and len(other.column_languages) == len(columns)
+                        else (None,) * len(columns))
     # A heading shown in English because the language has none (a plugin's) is marked so.
     heading_languages = (table.column_languages if len(table.column_languages) == len(table.columns)
                          else (None,) * len(table.columns))
     out.append(
-        "<thead><tr>" + "".join(f'<th scope="col"{langs.attr(c, lang) if lang else ""}>{langs.both(c, again)}</th>'
-                                for c, again, lang in zip(table.columns, columns, heading_languages, strict=True))
+        "<thead><tr>" + "".join(f'<th scope="col"{langs.attr(c, lang) if lang else ""}>'
+                                f"{langs.both(c, again, second_language=again_lang)}</th>"
+                                for c, again, lang, again_lang
+                                in zip(table.columns, columns, heading_languages, second_languages, strict=True))
         + "</tr></thead>"
     )
     out.append("<tbody>")
@@ -499,12 +513,14 @@ def _section(section: Section, index: int, last_emergency: bool, langs: _Languag
     if last_emergency:
         classes.append("emergency-end")
     anchor = f"s{index}"
+    title = langs.both(section.title, section.second_title, escaped=_section_title(section, langs),
+                       second_language=section.second_title_language)
     out = [
         f'<section class="{" ".join(classes)}" id="{anchor}" aria-labelledby="{anchor}-title" '
         f'data-section="{_e(section.id)}">',
         # A title the person wrote (an additional section's) may be in another script.
         f'<h2 id="{anchor}-title">{_symbol(section)}'
-        f'{langs.both(section.title, section.second_title, escaped=_section_title(section, langs))}</h2>',
+        f"{title}</h2>",
     ]
     pending: list[Field] = []
     for block in section.blocks:
