@@ -23,8 +23,8 @@ How the comparison is exact without being flaky:
   breaks into spaces or newlines); drawing never adds or removes other characters.
   Except between two digits (H172): there whitespace must be read where the text has it
   and none where it has none ("100 mg" is not "10 0 mg", "0121 496 0500" not
-  "01214 960500"); between two drawn pieces with no whitespace read either is accepted
-  (`_grouped_as_asked`).
+  "01214 960500"); at a line break, or between two drawn pieces with no whitespace
+  read, either is accepted (`_grouped_as_asked`).
 * Unicode is compared in NFC; ligatures and Arabic presentation forms (what a shaped
   glyph may extract as) are folded to their letters; format characters (direction
   marks, isolates, joiners, soft hyphens) are dropped; a soft hyphen may print as "-".
@@ -951,8 +951,7 @@ class _Spaced:
 
         def whole(first: int, stop: int) -> bool:
             # "100 mg" drawn "10 0 mg": the digits grouped as written (`_grouped_as_asked`).
-            if (gaps or (self.gaps and stop - first > 1)) and not _grouped_as_asked(
-                    gaps, self.gaps[first + 1:stop].replace(b"\0", b"")):
+            if gaps and not _grouped_as_asked(gaps, self.gaps[first + 1:stop].replace(b"\0", b"")):
                 return False
             # "(8 am)" drawn ")8 am(": each bracket as written, where it was written (with
             # a pattern, not counting fpdf2's stand-in codes, which may be brackets).
@@ -1043,9 +1042,9 @@ def _asked_gaps(part: str) -> bytes:
 def _grouped_as_asked(asked: bytes, read: bytes) -> bool:
     """Whether digits read with the gaps ``read`` (nonzero `_Spaced.gaps` of a match, in
     order) are grouped as ``asked`` (`_asked_gaps`): whitespace where the text has it,
-    none where it has none; a line break, or the end of a drawn piece, may be either. A match
-    with other pairs of digits than the text (fpdf2's stand-in codes after a Devanagari
-    digit) is not compared."""
+    none where it has none; a line break, or the end of a drawn piece, may be either. A
+    match with other pairs of digits than the text (fpdf2's stand-in codes after a
+    Devanagari digit) is not compared."""
     if asked == read or len(asked) != len(read):
         return True
     return all(gap in (_EITHER, wanted) for wanted, gap in zip(asked, read, strict=True))
