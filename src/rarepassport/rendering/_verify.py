@@ -21,6 +21,10 @@ How the comparison is exact without being flaky:
 
 * Whitespace is ignored (extractors add spaces from glyph positions and turn line
   breaks into spaces or newlines); drawing never adds or removes other characters.
+  Except between two digits (H172): there whitespace must be read where the text has it
+  and none where it has none ("100 mg" is not "10 0 mg", "0121 496 0500" not
+  "01214 960500"); at a line break, or between two drawn pieces with no whitespace
+  read, either is accepted (`_grouped_as_asked`).
 * Unicode is compared in NFC; ligatures and Arabic presentation forms (what a shaped
   glyph may extract as) are folded to their letters; format characters (direction
   marks, isolates, joiners, soft hyphens) are dropped; a soft hyphen may print as "-".
@@ -644,7 +648,9 @@ class _SkeletonTable(dict[int, str]):
     def __missing__(self, code: int) -> str:
         char = chr(code)
         if self.marking_separators and _SEPARATORS.fullmatch(char):
-            value = "\0"  # where words may begin and end (`_Spaced.of`)
+            # Where words may begin and end (`_Spaced.of`): whitespace and line breaks
+            # marked apart, for the digits either side of them (`_digit_gaps`).
+            value = "\2" if char in _LINE_BREAKS else "\1" if _is_space(char) else "\0"
         elif char == _SOFT_HYPHEN and self.keep_soft_hyphens:
             value = char
         elif char.isspace() or unicodedata.category(char) in ("Cf", "Cc"):
@@ -817,23 +823,38 @@ class _Spaced:
     starts: bytes
     #: Where ``text`` holds a closing bracket folded to its opening one (`skeleton`).
     closers: frozenset[int]
+    #: ``gaps[i]`` says what lay before ``text[i]`` when it and the character before
+    #: it are both digits (`_digit_gaps`): `_TOUCHING`, `_SPACE` or `_EITHER`
+    #: (0 elsewhere).
+    gaps: bytes = b""
 
     @classmethod
     def of(cls, pieces: Iterable[str]) -> _Spaced:
         text: list[str] = []
         breaks, starts = bytearray(), bytearray()
         closers: set[int] = set()
+        digit_gaps: dict[int, int] = {}
         size = 0
+        # The separators read since the last character kept, across pieces (pypdf gives
+        # the spaces it infers between drawn pieces as pieces of their own).
+        carried = ""
         for piece in pieces:
-            # One translation per piece, the separators marked, then cut at them.
+            # One translation per piece, the separators marked (a line break with STX,
+            # other whitespace with SOH, the rest with NUL), then cut at them.
             marked = unicodedata.normalize("NFC", unicodedata.normalize("NFC", piece).translate(_SPACED))
+            if _DIGIT.search(marked):
+                _digit_gaps(marked, size, text[-1][-1] if text else "", carried, digit_gaps)
+            ending = marked[len(marked.rstrip(_MARKS)):]
+            carried = carried + ending if len(ending) == len(marked) else ending
+            if "\1" in marked or "\2" in marked:
+                marked = marked.replace("\1", "\0").replace("\2", "\0")
             tokens = [token for token in marked.split("\0") if token]
             if not tokens:
                 continue
             joined = "".join(tokens)
             if _CLOSERS.search(piece):
                 drawn = unicodedata.normalize("NFC", unicodedata.normalize("NFC", piece).translate(
-                    _SPACED_AS_DRAWN)).replace("\0", "")
+                    _SPACED_AS_DRAWN)).replace("\0", "").replace("\1", "").replace("\2", "")
                 if len(drawn) == len(joined):
                     closers.update(size + index for index, (a, b) in enumerate(zip(joined, drawn, strict=True))
                                    if a != b)
@@ -844,7 +865,10 @@ class _Spaced:
             size += len(joined)
         breaks.append(1)
         starts.append(1)
-        return cls("".join(text), bytes(breaks), bytes(starts), frozenset(closers))
+        gaps = bytearray(size + 1)
+        for index, gap in digit_gaps.items():
+            gaps[index] = gap
+        return cls("".join(text), bytes(breaks), bytes(starts), frozenset(closers), bytes(gaps))
 
     def drawn(self, start: int, end: int) -> str:
         """``text[start:end]`` with its closing brackets as drawn (not folded)."""
@@ -923,7 +947,12 @@ class _Spaced:
         start, end = max(start, 0), min(end, len(self.text))
         brackets = "" if any_brackets else _part_brackets(part)
 
+        gaps = _asked_gaps(part)
+
         def whole(first: int, stop: int) -> bool:
+            # "100 mg" drawn "10 0 mg": the digits grouped as written (`_grouped_as_asked`).
+            if gaps and not _grouped_as_asked(gaps, self.gaps[first + 1:stop].replace(b"\0", b"")):
+                return False
             # "(8 am)" drawn ")8 am(": each bracket as written, where it was written (with
             # a pattern, not counting fpdf2's stand-in codes, which may be brackets).
             if brackets and (_brackets_drawn(self.drawn(first, stop)) != brackets if isinstance(wanted, str)
@@ -948,6 +977,77 @@ class _Spaced:
             if whole(match.start(), match.end()):
                 return match.start(), match.end()
         return None
+
+
+# --- how digits are grouped (H172) ---------------------------------------------------
+#
+# The comparison drops whitespace, so "100 mg" drawn "10 0 mg" or "0121 496 0500" drawn
+# "01214 960500" would match. Between two digits (nothing but whitespace or format
+# characters between them) the read-back must have whitespace exactly where the text
+# has it. What lay between two such digits of the haystack (`_Spaced.gaps`):
+_TOUCHING = 1  # nothing, or only format characters (isolates, direction marks)
+_SPACE = 2  # whitespace (a space, a no-break or narrow no-break space, a tab)
+# Either is accepted: a line break (a number wrapped over two lines where it has no
+# space: the digits are drawn in order, H14 is about where lines break), or one drawn
+# piece ended and the next began with no whitespace read between them (the extractor
+# does not say whether the glyphs were apart).
+_EITHER = 3
+_LINE_BREAKS = frozenset("\n\r\v\f\u2028\u2029")
+_MARKS = "\0\1\2"  # what `_SPACED` marks separators with
+
+_DIGIT = re.compile(r"\d")
+# Two digits with only separators (marked by `_SPACED`) between them.
+_DIGIT_GAP = re.compile("(?<=\\d)[\0\1\2]*(?=\\d)")
+_FIRST_KEPT = re.compile("[^\0\1\2]")
+
+
+def _is_space(char: str) -> bool:
+    """Whitespace as drawn: not the control characters Python also calls whitespace
+    (U+001C-U+001F, which pypdf may give for a shaped glyph's stand-in code)."""
+    return char.isspace() and (char in "\t\n\v\f\r" or unicodedata.category(char) != "Cc")
+
+
+def _gap(separators: str) -> int:
+    """What the separators between two digits (marked by `_SPACED`) say."""
+    return _EITHER if "\2" in separators else _SPACE if "\1" in separators else _TOUCHING
+
+
+def _digit_gaps(marked: str, offset: int, previous: str, carried: str, gaps: dict[int, int]) -> None:
+    """Record in ``gaps`` what lay between each two digits of a piece (``marked``, its
+    separators marked by `_SPACED`), by where the second digit is in the haystack (the
+    piece's text begins at ``offset``); also between the last character of the pieces
+    before (``previous``) and this piece's first, across pieces (``carried``: the
+    separators read since it)."""
+    first = _FIRST_KEPT.search(marked)
+    if first is None:
+        return
+    if previous.isdecimal() and marked[first.start()].isdecimal():
+        across = _gap(carried + marked[:first.start()])
+        gaps[offset] = _EITHER if across == _TOUCHING else across
+    separators, counted = 0, 0
+    for match in _DIGIT_GAP.finditer(marked):
+        at = match.start()
+        separators += sum(marked.count(mark, counted, at) for mark in _MARKS)
+        counted = at
+        gaps[offset + at - separators] = _gap(match.group())
+
+
+@functools.lru_cache(maxsize=4096)
+def _asked_gaps(part: str) -> bytes:
+    """What lies between each two digits of ``part`` (`_TOUCHING` or `_SPACE`), in order."""
+    marked = unicodedata.normalize("NFC", unicodedata.normalize("NFC", part).translate(_SPACED))
+    return bytes(_TOUCHING if _gap(match.group()) == _TOUCHING else _SPACE for match in _DIGIT_GAP.finditer(marked))
+
+
+def _grouped_as_asked(asked: bytes, read: bytes) -> bool:
+    """Whether digits read with the gaps ``read`` (nonzero `_Spaced.gaps` of a match, in
+    order) are grouped as ``asked`` (`_asked_gaps`): whitespace where the text has it,
+    none where it has none; a line break, or the end of a drawn piece, may be either. A
+    match with other pairs of digits than the text (fpdf2's stand-in codes after a
+    Devanagari digit) is not compared."""
+    if asked == read or len(asked) != len(read):
+        return True
+    return all(gap in (_EITHER, wanted) for wanted, gap in zip(asked, read, strict=True))
 
 
 # Signs that are part of a number or word when a digit or letter stands on both sides
