@@ -331,3 +331,23 @@ def test_a_card_in_each_script_prints_its_phone_numbers_allergy_and_name_as_writ
             for word in words_of(str(value)):
                 assert shown(text, word), f"{script} word on the card by {extractor}"
         assert MISSING_GLYPH_MARKER not in text
+
+
+@pytest.mark.parametrize("language", ["zh-Hans", "ja"])
+def test_a_phone_number_after_chinese_text_on_the_card_is_never_split_over_two_lines(language: str) -> None:
+    # Chinese text has no spaces, and the phone number's spaces are no-break: the contact
+    # "王小明：+44 20 7946 0000" was one word, which fpdf2 broke where it overflowed the
+    # line, "+44 20 7946 000" on one line and "0" on the next (H173). A break is now
+    # allowed where the Chinese text meets the number, which moves to the next line whole.
+    from helpers.pdftext import poppler_text, pypdf_text
+    from helpers.scripts import script_passport
+
+    person = script_passport("zh-Hans")
+    if not any(ord("王") in _fonts._coverage(face.regular, face.collection_index)
+               for face in _fonts.system_fallback_fonts()):
+        pytest.skip("no font for Chinese on this system")
+    data = rp.render(person, "card", language=language, qr="emergency")
+    for text in (poppler_text(data), pypdf_text(data)):
+        lines = [line.replace("\u00a0", " ") for line in text.splitlines()]
+        assert any("+44 20 7946 0000" in line for line in lines), lines
+        assert not any(line.rstrip().endswith("7946 000") for line in lines), lines

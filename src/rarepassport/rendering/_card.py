@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
@@ -152,7 +152,7 @@ _MAX_CARD_CHARACTERS = 1600
 _CANNOT_FIT = 10_000
 
 
-_BREAKS = re.compile(r"[ \t\n]+")
+_BREAKS = re.compile(r"[ \t\n\u200b]+")
 # Between the updated and review dates: the one text a card draws that is not the
 # essentials' nor a phrase (install_fonts is given it too).
 _DATES_SEPARATOR = " · "
@@ -170,7 +170,40 @@ def _segment(text: str, bold: bool, path: str, starts: bool = False) -> _Segment
     from rarepassport.rendering._verify import isolate_left_to_right
 
     # Phone numbers and doses inside Arabic or Hebrew text stay left to right.
-    return _Segment(isolate_left_to_right(unbroken(text)), bold, path, starts)
+    return _Segment(_wide_breaks(isolate_left_to_right(unbroken(text))), bold, path, starts)
+
+
+# A Chinese, Japanese or Korean character (or full-width sign) directly beside a letter,
+# digit or sign of another script, with no space between.
+_WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_WIDE_BOUNDARY = re.compile(f"(?<=[{_WIDE}])(?=[^{_WIDE}\\s\u200b\u2066-\u2069])"
+                            f"|(?<=[^{_WIDE}\\s\u200b\u2066-\u2069])(?=[{_WIDE}])")
+
+
+def _wide_breaks(text: str) -> str:
+    """``text`` with a zero-width space where Chinese, Japanese or Korean text meets a
+    word of another script: a place to break the line.
+
+    Such text has no spaces, so "王小明：+44 20 7946 0000" (the phone's spaces no-break,
+    `unbroken`) was one word; too long for the rest of a line, fpdf2 broke it where it
+    overflowed, inside the number: "+44 20 7946 000" on one line, "0" on the next
+    (H173). With a break before the number, the number moves to the next line whole.
+    The zero-width space has no width and no text of its own in the read-back.
+    """
+    if text.isascii():
+        return text
+    return _WIDE_BOUNDARY.sub("\u200b", text)
+
+
+_WORD_RUN = re.compile(r"[^ \t\n\u200b]+")
+
+
+def _after_each(matches: Iterator[re.Match[str]]) -> Iterator[tuple[int, re.Match[str]]]:
+    """Each match with where the one before it ended (0 for the first)."""
+    previous = 0
+    for match in matches:
+        yield previous, match
+        previous = match.end()
 
 
 class _Paragraph(NamedTuple):
@@ -279,8 +312,10 @@ class _CardDrawer:
         key = (bold, text)
         words = _SEGMENT_WORDS.get(key)
         if words is None:
-            words = tuple((self._unit_width(word, bold), index > 0 or text[:1] in " \t\n")
-                          for index, word in enumerate(w for w in _BREAKS.split(text) if w))
+            # A space before a word, or only a break (the zero-width space of `_wide_breaks`).
+            words = tuple((self._unit_width(match.group(), bold),
+                           bool(text[previous:match.start()].strip("\u200b")))
+                          for previous, match in _after_each(_WORD_RUN.finditer(text)))
             if self._widths_shared and max(text, default=" ") < _SHAPED_FROM \
                     and self.pdf.main_face_characters.issuperset(text):
                 if len(_SEGMENT_WORDS) >= _UNIT_WIDTHS_LIMIT:

@@ -400,7 +400,7 @@ _BASE_RANGES = (
 # always there. Parsing a face and subsetting it on output cost in proportion to its
 # glyphs, and the full base set was three quarters of a Latin card's faces (about 5 ms
 # of a wallet card's 50).
-_SMALL_BASE_RANGES = ((0x20, 0x7E), (0xA0, 0xA0), (0xFFFD, 0xFFFD))
+_SMALL_BASE_RANGES = ((0x20, 0x7E), (0xA0, 0xA0), (0x200B, 0x200B), (0xFFFD, 0xFFFD))
 #: A reduced face holding more characters than this is rebuilt from only what the
 #: current document needs (a rebuild costs about 2 ms per character for CJK fonts).
 REDUCED_FACE_LIMIT = 1500
