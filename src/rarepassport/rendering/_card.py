@@ -173,22 +173,22 @@ def _segment(text: str, bold: bool, path: str, starts: bool = False) -> _Segment
     return _Segment(_wide_breaks(isolate_left_to_right(unbroken(text))), bold, path, starts)
 
 
-# A Chinese, Japanese or Korean character (or full-width sign) directly beside a letter,
-# digit or sign of another script, with no space between.
+# A Chinese, Japanese or Korean character (or full-width sign) directly before a group
+# kept on one line with no-break spaces (`unbroken`: a phone number, a dose).
 _WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-_WIDE_BOUNDARY = re.compile(f"(?<=[{_WIDE}])(?=[^{_WIDE}\\s\u200b\u2066-\u2069])"
-                            f"|(?<=[^{_WIDE}\\s\u200b\u2066-\u2069])(?=[{_WIDE}])")
+_WIDE_BOUNDARY = re.compile(f"(?<=[{_WIDE}])(?=[^{_WIDE} \\t\\n\u200b\u00a0]+\u00a0)")
 
 
 def _wide_breaks(text: str) -> str:
     """``text`` with a zero-width space where Chinese, Japanese or Korean text meets a
-    word of another script: a place to break the line.
+    number kept on one line: a place to break the line before it.
 
     Such text has no spaces, so "王小明：+44 20 7946 0000" (the phone's spaces no-break,
     `unbroken`) was one word; too long for the rest of a line, fpdf2 broke it where it
     overflowed, inside the number: "+44 20 7946 000" on one line, "0" on the next
     (H173). With a break before the number, the number moves to the next line whole.
-    The zero-width space has no width and no text of its own in the read-back.
+    The zero-width space has no width and no text of its own in the read-back; it is
+    put only there, so that elsewhere the text reads back and copies as written.
     """
     if text.isascii():
         return text
