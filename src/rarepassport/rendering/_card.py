@@ -152,7 +152,6 @@ _MAX_CARD_CHARACTERS = 1600
 _CANNOT_FIT = 10_000
 
 
-_BREAKS = re.compile(r"[ \t\n\u200b]+")
 # Between the updated and review dates: the one text a card draws that is not the
 # essentials' nor a phrase (install_fonts is given it too).
 _DATES_SEPARATOR = " · "
@@ -195,6 +194,8 @@ def _wide_breaks(text: str) -> str:
     return _WIDE_BOUNDARY.sub("\u200b", text)
 
 
+# A word as the card measures it: between spaces, tabs, new lines and the breaks of
+# `_wide_breaks`.
 _WORD_RUN = re.compile(r"[^ \t\n\u200b]+")
 
 

@@ -198,6 +198,10 @@ def _text(text: str, langs: _Languages | None = None, within: str | None = None)
     ``None``) its own element with its own ``lang`` and ``dir`` (`_Languages.runs`)."""
     from rarepassport.rendering._verify import isolate_left_to_right
 
+    # Whether the element holding ``text`` reads right to left (as `_Languages.attr`
+    # marks it, or the page's direction it inherits).
+    rtl = langs is not None and langs.reads_right_to_left(text, within)
+
     def line_of(line: str) -> str:
         # Text with isolates of its own is left as written (the browser honours them),
         # so none of them can close an element of the page.
@@ -214,9 +218,6 @@ def _text(text: str, langs: _Languages | None = None, within: str | None = None)
         out = "".join(pieces)
         return out if own else _isolated(out)
 
-    # Whether the element holding ``text`` reads right to left (as `_Languages.attr`
-    # marks it, or the page's direction it inherits).
-    rtl = langs is not None and langs.reads_right_to_left(text, within)
     return "<br>".join(line_of(line) for line in text.split("\n"))
 
 
@@ -251,9 +252,7 @@ class _Languages:
             return out
         marked = self.second
         if second_language is not None and second_language != self.second_language:
-            from rarepassport.rendering._verify import is_right_to_left
-
-            marked = f' lang="{_e(second_language)}" dir="{"rtl" if is_right_to_left(second) else "ltr"}"'
+            marked = self.attr(second, second_language) or self.second
         if not first:
             return f"<span{marked}>{_e(second)}</span>"
         return (f'{out}<span class="separator" aria-hidden="true">{self.separator}</span>'
@@ -442,6 +441,13 @@ def _fields(fields: list[Field], langs: _Languages) -> str:
     return '<dl class="fields">' + "".join(rows) + "</dl>"
 
 
+def _column_languages(table: Table) -> tuple[str | None, ...]:
+    """``table.column_languages``, one per column (``None`` each when it has none)."""
+    if len(table.column_languages) == len(table.columns):
+        return table.column_languages
+    return (None,) * len(table.columns)
+
+
 def _table(table: Table, langs: _Languages, document: Document) -> str:
     # Six or more columns do not fit A4 at full size without splitting words. On a
     # narrow screen every table is a list of stacked records (class "records").
@@ -453,11 +459,9 @@ def _table(table: Table, langs: _Languages, document: Document) -> str:
     if table.caption:
         out.append(f"<caption>{langs.both(table.caption, other.caption if other else None)}</caption>")
     columns = other.columns if other is not None else ("",) * len(table.columns)
-    second_languages = (other.column_languages if other is not None and len(other.column_languages) == len(columns)
-                        else (None,) * len(columns))
     # A heading shown in English because the language has none (a plugin's) is marked so.
-    heading_languages = (table.column_languages if len(table.column_languages) == len(table.columns)
-                         else (None,) * len(table.columns))
+    heading_languages = _column_languages(table)
+    second_languages = _column_languages(other) if other is not None else (None,) * len(columns)
     out.append(
         "<thead><tr>" + "".join(f'<th scope="col"{langs.attr(c, lang) if lang else ""}>'
                                 f"{langs.both(c, again, second_language=again_lang)}</th>"
